@@ -1,0 +1,269 @@
+//! The audit log: who did what to which object, when, with the state before and after, and the
+//! request that carried it. Written for every operator, CLI and Orange action.
+
+use serde::Serialize;
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use crate::db::{Db, DbError};
+use crate::{clock, ids};
+
+/// Who acted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ActorKind {
+    Operator,
+    Orange,
+    System,
+    Cli,
+    Anonymous,
+}
+
+impl ActorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::Operator => "operator",
+            ActorKind::Orange => "orange",
+            ActorKind::System => "system",
+            ActorKind::Cli => "cli",
+            ActorKind::Anonymous => "anonymous",
+        }
+    }
+}
+
+/// The actor of an entry: its kind, its id where it has one, and a label for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Actor {
+    pub kind: ActorKind,
+    pub id: Option<String>,
+    pub label: String,
+}
+
+impl Actor {
+    pub fn operator(id: &str, login: &str) -> Actor {
+        Actor {
+            kind: ActorKind::Operator,
+            id: Some(id.to_owned()),
+            label: login.to_owned(),
+        }
+    }
+
+    pub fn cli() -> Actor {
+        let user = std::env::var("USER").unwrap_or_else(|_| "unknown".to_owned());
+        Actor {
+            kind: ActorKind::Cli,
+            id: None,
+            label: format!("cli ({user})"),
+        }
+    }
+
+    pub fn system() -> Actor {
+        Actor {
+            kind: ActorKind::System,
+            id: None,
+            label: "system".to_owned(),
+        }
+    }
+
+    /// Someone not (yet) authenticated, named by what they typed.
+    pub fn anonymous(claimed: &str) -> Actor {
+        Actor {
+            kind: ActorKind::Anonymous,
+            id: None,
+            label: claimed.chars().take(128).collect(),
+        }
+    }
+}
+
+/// One entry to write.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub actor: Actor,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<String>,
+}
+
+impl Entry {
+    pub fn new(actor: Actor, action: &str, object_type: &str, object_id: Option<&str>) -> Entry {
+        Entry {
+            actor,
+            action: action.to_owned(),
+            object_type: object_type.to_owned(),
+            object_id: object_id.map(str::to_owned),
+            before: None,
+            after: None,
+            request_id: None,
+        }
+    }
+
+    pub fn before(mut self, value: impl Serialize) -> Entry {
+        self.before = serde_json::to_value(value).ok();
+        self
+    }
+
+    pub fn after(mut self, value: impl Serialize) -> Entry {
+        self.after = serde_json::to_value(value).ok();
+        self
+    }
+
+    pub fn request_id(mut self, request_id: Option<String>) -> Entry {
+        self.request_id = request_id;
+        self
+    }
+}
+
+/// A stored entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Record {
+    pub id: String,
+    pub at: String,
+    pub actor_kind: String,
+    pub actor_id: Option<String>,
+    pub actor_label: String,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    pub before_json: Option<String>,
+    pub after_json: Option<String>,
+    pub request_id: Option<String>,
+}
+
+/// Writes one entry; pass a transaction to commit it together with the change it describes.
+pub async fn record<'e, E>(executor: E, entry: &Entry) -> Result<String, DbError>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let id = ids::new_id("aud");
+    sqlx::query(
+        "INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_label, action, object_type, object_id, \
+         before_json, after_json, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(&id)
+    .bind(clock::now_text())
+    .bind(entry.actor.kind.as_str())
+    .bind(entry.actor.id.as_deref())
+    .bind(&entry.actor.label)
+    .bind(&entry.action)
+    .bind(&entry.object_type)
+    .bind(entry.object_id.as_deref())
+    .bind(entry.before.as_ref().map(serde_json::Value::to_string))
+    .bind(entry.after.as_ref().map(serde_json::Value::to_string))
+    .bind(entry.request_id.as_deref())
+    .execute(executor)
+    .await?;
+    Ok(id)
+}
+
+/// Which entries to list; every field narrows the list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub actor_id: Option<String>,
+    pub action: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    /// Keyset pagination: only entries older than this `(at, id)`.
+    pub before: Option<(String, String)>,
+}
+
+const COLUMNS: &str = "id, at, actor_kind, actor_id, actor_label, action, object_type, object_id, \
+                       before_json, after_json, request_id";
+
+fn from_row(row: &AnyRow) -> Result<Record, sqlx::Error> {
+    Ok(Record {
+        id: row.try_get("id")?,
+        at: row.try_get("at")?,
+        actor_kind: row.try_get("actor_kind")?,
+        actor_id: row.try_get("actor_id")?,
+        actor_label: row.try_get("actor_label")?,
+        action: row.try_get("action")?,
+        object_type: row.try_get("object_type")?,
+        object_id: row.try_get("object_id")?,
+        before_json: row.try_get("before_json")?,
+        after_json: row.try_get("after_json")?,
+        request_id: row.try_get("request_id")?,
+    })
+}
+
+/// The newest entries matching `filter`, at most `limit` of them.
+pub async fn list(db: &Db, filter: &Filter, limit: i64) -> Result<Vec<Record>, DbError> {
+    // Unused conditions compare a NULL parameter, so one statement serves every filter.
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM audit_log \
+         WHERE ($1 IS NULL OR actor_id = $1) AND ($2 IS NULL OR action = $2) \
+           AND ($3 IS NULL OR object_type = $3) AND ($4 IS NULL OR object_id = $4) \
+           AND ($5 IS NULL OR at < $5 OR (at = $5 AND id < $6)) \
+         ORDER BY at DESC, id DESC LIMIT $7"
+    ))
+    .bind(filter.actor_id.as_deref())
+    .bind(filter.action.as_deref())
+    .bind(filter.object_type.as_deref())
+    .bind(filter.object_id.as_deref())
+    .bind(filter.before.as_ref().map(|(at, _)| at.as_str()))
+    .bind(filter.before.as_ref().map(|(_, id)| id.as_str()))
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.iter().map(from_row).collect::<Result<_, _>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::on_each_db;
+
+    #[tokio::test]
+    async fn entries_are_written_and_listed_newest_first_with_filters() {
+        on_each_db!(|db| async move {
+            let alice = Actor::operator("opr_a", "alice");
+            let first = record(
+                db.pool(),
+                &Entry::new(alice.clone(), "operator.create", "operator", Some("opr_b"))
+                    .after(serde_json::json!({"login": "bob"}))
+                    .request_id(Some("req-1".to_owned())),
+            )
+            .await
+            .expect("recorded");
+            let second = record(db.pool(), &Entry::new(Actor::cli(), "operator.disable", "operator", Some("opr_b")).before(serde_json::json!({"disabled": false})))
+                .await
+                .expect("recorded");
+            record(db.pool(), &Entry::new(Actor::system(), "server.start", "server", None)).await.expect("recorded");
+
+            let all = list(&db, &Filter::default(), 10).await.expect("list");
+            assert_eq!(all.len(), 3);
+            assert_eq!(all[2].id, first);
+            assert_eq!(all[2].actor_label, "alice");
+            assert_eq!(all[2].after_json.as_deref(), Some(r#"{"login":"bob"}"#));
+            assert_eq!(all[2].request_id.as_deref(), Some("req-1"));
+
+            let on_bob = Filter { object_type: Some("operator".into()), object_id: Some("opr_b".into()), ..Filter::default() };
+            let ids: Vec<String> = list(&db, &on_bob, 10).await.expect("list").into_iter().map(|r| r.id).collect();
+            assert_eq!(ids, [second.clone(), first.clone()]);
+
+            let by_alice = Filter { actor_id: Some("opr_a".into()), ..Filter::default() };
+            assert_eq!(list(&db, &by_alice, 10).await.expect("list").len(), 1);
+            let disables = Filter { action: Some("operator.disable".into()), ..Filter::default() };
+            assert_eq!(list(&db, &disables, 10).await.expect("list")[0].id, second);
+
+            let page1 = list(&db, &Filter::default(), 2).await.expect("list");
+            let last = page1.last().expect("two entries");
+            let after = Filter { before: Some((last.at.clone(), last.id.clone())), ..Filter::default() };
+            let page2 = list(&db, &after, 2).await.expect("list");
+            assert_eq!(page2.len(), 1);
+            assert_eq!(page2[0].id, first);
+        });
+    }
+
+    #[tokio::test]
+    async fn an_entry_in_a_rolled_back_transaction_is_gone() {
+        on_each_db!(|db| async move {
+            let mut tx = db.pool().begin().await.expect("begin");
+            record(&mut *tx, &Entry::new(Actor::system(), "x", "y", None)).await.expect("recorded");
+            tx.rollback().await.expect("rollback");
+            assert!(list(&db, &Filter::default(), 10).await.expect("list").is_empty());
+        });
+    }
+}

@@ -1,0 +1,218 @@
+//! The database: one pool with explicit limits, the migrations of each dialect, and the few places
+//! where SQLite and PostgreSQL differ. Everything else uses one SQL code path through sqlx's `Any`
+//! driver with `$1` placeholders, which both dialects accept.
+
+use std::time::Duration;
+
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// Which SQL dialect a [`Db`] speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+impl Dialect {
+    /// The dialect a database URL names, if Fleetdesk supports it.
+    pub fn of_url(url: &str) -> Option<Dialect> {
+        let scheme = url.split(':').next().unwrap_or_default();
+        match scheme {
+            "sqlite" => Some(Dialect::Sqlite),
+            "postgres" | "postgresql" => Some(Dialect::Postgres),
+            _ => None,
+        }
+    }
+}
+
+/// Pool limits. SQLite serialises writers, so a small pool serves it best.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        PoolSettings {
+            max_connections: 10,
+            acquire_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Errors from the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported database URL `{0}`: use sqlite://… or postgres://…")]
+    UnsupportedUrl(String),
+    #[error("cannot connect to the database at {url}: {source}")]
+    Connect {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("failed to migrate the database: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("a {what} with the same value already exists")]
+    Conflict { what: &'static str },
+    #[error("stored data is not what it should be: {0}")]
+    Corrupt(String),
+    #[error("database error: {0}")]
+    Query(#[from] sqlx::Error),
+}
+
+impl DbError {
+    /// Maps a unique-constraint violation to [`DbError::Conflict`]; every other error passes through.
+    ///
+    /// Matched on the error's kind, which both drivers report (SQLite does not name constraints).
+    pub fn on_conflict(error: sqlx::Error, what: &'static str) -> DbError {
+        match &error {
+            sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
+                DbError::Conflict { what }
+            }
+            _ => DbError::Query(error),
+        }
+    }
+}
+
+/// A handle on the database: cheap to clone, shared by the HTTP server, the workers and the CLI.
+#[derive(Debug, Clone)]
+pub struct Db {
+    pool: AnyPool,
+    dialect: Dialect,
+}
+
+impl Db {
+    /// Connects to `url` (SQLite or PostgreSQL) and checks the connection works.
+    ///
+    /// SQLite databases run in WAL mode with foreign keys on and a busy timeout.
+    pub async fn connect(url: &str, settings: PoolSettings) -> Result<Db, DbError> {
+        sqlx::any::install_default_drivers();
+        let dialect = Dialect::of_url(url).ok_or_else(|| DbError::UnsupportedUrl(redact(url)))?;
+        let options = AnyPoolOptions::new()
+            .max_connections(settings.max_connections)
+            .min_connections(0)
+            .acquire_timeout(settings.acquire_timeout);
+        let pool = options
+            .connect(url)
+            .await
+            .map_err(|source| DbError::Connect {
+                url: redact(url),
+                source,
+            })?;
+        if dialect == Dialect::Sqlite {
+            // WAL lets readers work while one writer writes; the mode is stored in the file, so
+            // setting it once covers every connection. Foreign keys and a 5 s busy timeout are
+            // sqlx's defaults for each SQLite connection.
+            sqlx::query("PRAGMA journal_mode = WAL")
+                .execute(&pool)
+                .await
+                .map_err(|source| DbError::Connect { url: redact(url), source })?;
+        }
+        Ok(Db { pool, dialect })
+    }
+
+    /// Applies the migrations of this database's dialect; fails if any cannot be applied.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        let migrator = match self.dialect {
+            Dialect::Sqlite => &SQLITE_MIGRATIONS,
+            Dialect::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Checks the database answers (readiness probe, Orange's ping).
+    pub async fn ping(&self) -> Result<(), DbError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.dialect
+    }
+
+    /// Closes every connection (graceful shutdown).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A database URL fit for messages and logs: the password is masked.
+pub fn redact(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            // Setting a password fails only for URLs that cannot have one, which excludes this branch.
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        Ok(parsed) => parsed.to_string(),
+        Err(_) => "<unparseable URL>".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_name_their_dialect() {
+        assert_eq!(Dialect::of_url("sqlite://data/x.db"), Some(Dialect::Sqlite));
+        assert_eq!(Dialect::of_url("postgres://u@h/db"), Some(Dialect::Postgres));
+        assert_eq!(Dialect::of_url("postgresql://u@h/db"), Some(Dialect::Postgres));
+        assert_eq!(Dialect::of_url("mysql://u@h/db"), None);
+    }
+
+    #[test]
+    fn passwords_never_appear_in_redacted_urls() {
+        let shown = redact("postgres://fleet:s3cr3t@db.example:5432/fleet");
+        assert!(!shown.contains("s3cr3t"));
+        assert!(shown.contains("***"));
+    }
+
+    #[tokio::test]
+    async fn an_unreachable_database_is_a_clear_error() {
+        let settings = PoolSettings {
+            max_connections: 1,
+            acquire_timeout: Duration::from_secs(2),
+        };
+        let error = Db::connect("postgres://nobody:pw@127.0.0.1:1/none", settings)
+            .await
+            .expect_err("nothing listens on port 1");
+        let message = error.to_string();
+        assert!(message.starts_with("cannot connect to the database at postgres://nobody:***@127.0.0.1:1/none"), "{message}");
+    }
+
+    #[tokio::test]
+    async fn an_unsupported_url_is_refused() {
+        let error = Db::connect("mysql://root@127.0.0.1/x", PoolSettings::default())
+            .await
+            .expect_err("mysql is not supported");
+        assert!(matches!(error, DbError::UnsupportedUrl(_)));
+    }
+}
+
+#[cfg(test)]
+mod sqlite_tests {
+    use crate::testing::TestDb;
+
+    #[tokio::test]
+    async fn sqlite_runs_in_wal_mode_with_foreign_keys_on() {
+        let test_db = TestDb::sqlite().await;
+        let pool = test_db.db.pool();
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(pool).await.expect("pragma");
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(pool).await.expect("pragma");
+        assert_eq!((mode.as_str(), foreign_keys), ("wal", 1));
+        test_db.finish().await;
+    }
+}

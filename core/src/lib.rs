@@ -1,0 +1,20 @@
+//! Fleetdesk's domain rules and storage, with no HTTP and no Leptos in it.
+//!
+//! Everything here runs on SQLite (the embedded default) and on PostgreSQL (several instances)
+//! through one SQL code path: [`db`] owns the pool, the migrations and the few places where the
+//! dialects differ.
+
+pub mod audit;
+pub mod clock;
+pub mod db;
+pub mod ids;
+pub mod login;
+pub mod operators;
+pub mod password;
+pub mod sessions;
+pub mod settings;
+
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
+
+pub use db::{Db, DbError, Dialect};

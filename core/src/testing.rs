@@ -1,0 +1,144 @@
+//! Test databases for every repository test: a fresh SQLite file and a fresh PostgreSQL database,
+//! migrated, so each test runs on both dialects and on nothing shared with another test.
+//!
+//! PostgreSQL is found at `FLEETDESK_TEST_POSTGRES_URL` (default
+//! `postgres://postgres@127.0.0.1:5432/test`). When it cannot be reached the tests say so loudly and
+//! run on SQLite alone, unless `FLEETDESK_REQUIRE_POSTGRES=1` (set by CI), which makes it a failure.
+
+use std::path::PathBuf;
+use std::sync::Once;
+use std::time::Duration;
+
+use sqlx::Connection;
+
+use crate::db::{Db, Dialect, PoolSettings};
+
+/// A migrated database that belongs to one test. Call [`TestDb::finish`] at the end to drop it.
+#[derive(Debug)]
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+#[derive(Debug)]
+enum Cleanup {
+    Sqlite(PathBuf),
+    Postgres { admin_url: String, name: String },
+}
+
+fn settings() -> PoolSettings {
+    PoolSettings {
+        max_connections: 4,
+        acquire_timeout: Duration::from_secs(30),
+    }
+}
+
+/// The server that holds the test databases.
+pub fn postgres_admin_url() -> String {
+    std::env::var("FLEETDESK_TEST_POSTGRES_URL")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+fn postgres_required() -> bool {
+    std::env::var("FLEETDESK_REQUIRE_POSTGRES").is_ok_and(|v| v == "1" || v == "true")
+}
+
+impl TestDb {
+    /// A fresh SQLite database in its own temporary folder.
+    pub async fn sqlite() -> TestDb {
+        let dir = std::env::temp_dir().join(format!("fleetdesk-test-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).expect("the temporary folder is writable");
+        let url = format!("sqlite://{}?mode=rwc", dir.join("fleetdesk.db").display());
+        let db = Db::connect(&url, settings()).await.expect("a new SQLite file opens");
+        db.migrate().await.expect("the SQLite migrations apply");
+        TestDb {
+            db,
+            url,
+            cleanup: Cleanup::Sqlite(dir),
+        }
+    }
+
+    /// A fresh PostgreSQL database, or `None` (after a loud warning) when the server cannot be
+    /// reached and CI did not ask for it.
+    pub async fn postgres() -> Option<TestDb> {
+        let admin_url = postgres_admin_url();
+        let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
+            Ok(conn) => conn,
+            Err(error) => {
+                if postgres_required() {
+                    panic!("PostgreSQL is required (FLEETDESK_REQUIRE_POSTGRES=1) but {admin_url} cannot be reached: {error}");
+                }
+                static WARN: Once = Once::new();
+                WARN.call_once(|| {
+                    eprintln!(
+                        "\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\
+                         !! PostgreSQL NOT TESTED: {admin_url} cannot be reached ({error}).\n\
+                         !! Repository tests ran on SQLite only. Set FLEETDESK_REQUIRE_POSTGRES=1\n\
+                         !! to make this a failure.\n\
+                         !!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n"
+                    );
+                });
+                return None;
+            }
+        };
+        let name = format!("fleetdesk_test_{}", uuid::Uuid::now_v7().simple());
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await
+            .expect("the test role may create databases");
+        let _ = admin.close().await;
+        let mut url = url::Url::parse(&admin_url).expect("the PostgreSQL test URL parses");
+        url.set_path(&name);
+        let url = url.to_string();
+        let db = Db::connect(&url, settings()).await.expect("the new PostgreSQL database accepts connections");
+        db.migrate().await.expect("the PostgreSQL migrations apply");
+        Some(TestDb {
+            db,
+            url,
+            cleanup: Cleanup::Postgres { admin_url, name },
+        })
+    }
+
+    /// Both dialects: SQLite always, PostgreSQL when reachable (see the module docs).
+    pub async fn all() -> Vec<TestDb> {
+        let mut dbs = vec![TestDb::sqlite().await];
+        dbs.extend(TestDb::postgres().await);
+        dbs
+    }
+
+    pub fn dialect(&self) -> Dialect {
+        self.db.dialect()
+    }
+
+    /// Closes the pool and removes the database.
+    pub async fn finish(self) {
+        self.db.close().await;
+        match self.cleanup {
+            Cleanup::Sqlite(dir) => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
+            Cleanup::Postgres { admin_url, name } => {
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                    let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .execute(&mut admin)
+                        .await;
+                    let _ = admin.close().await;
+                }
+            }
+        }
+    }
+}
+
+/// Runs `check` once on each test database, labelling failures with the dialect, and drops them.
+#[macro_export]
+macro_rules! on_each_db {
+    (|$db:ident| $body:expr) => {{
+        for test_db in $crate::testing::TestDb::all().await {
+            let $db = test_db.db.clone();
+            eprintln!("-- on {:?}", test_db.dialect());
+            $body.await;
+            test_db.finish().await;
+        }
+    }};
+}

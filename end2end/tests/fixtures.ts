@@ -1,0 +1,190 @@
+// Shared fixtures and helpers for the Fleetdesk specs. Every helper works in both projects:
+// with JavaScript (wait for hydration via `networkidle`) and without (plain form posts).
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { expect, test as base, type Locator, type Page, type TestInfo } from '@playwright/test';
+
+export { expect };
+
+export interface Account {
+  login: string;
+  password: string;
+  displayName: string;
+  role: 'admin' | 'operator' | 'support';
+}
+
+/** Created by the server on first start (FLEETDESK_BOOTSTRAP_ADMIN_*). */
+export const ADMIN: Account = {
+  login: 'admin',
+  password: 'e2e-admin-password-1',
+  displayName: 'Administrator',
+  role: 'admin',
+};
+
+/** Created by start-server.sh through `fleetdesk operator create`. */
+export const SUPPORT: Account = {
+  login: 'support1',
+  password: 'e2e-support-password-1',
+  displayName: 'Support One',
+  role: 'support',
+};
+
+export const SCREENSHOT_DIR = path.resolve(__dirname, '..', 'screenshots');
+
+/**
+ * A login nobody else uses: unique per test, per project and per run, so the two projects
+ * never share an account or its failure counter. Lower-case letters, digits and '-';
+ * with a prefix of at most 6 characters it stays within 24 characters.
+ */
+export function uniqueLogin(prefix: string, testInfo: TestInfo): string {
+  const project = testInfo.project.name.replace(/[^a-z0-9]/gi, '').toLowerCase();
+  const stamp = Date.now().toString(36);
+  return `${prefix}-${project}-${stamp}`;
+}
+
+/** Full-page screenshot for reviewers: screenshots/<project>-<name>.png. */
+export async function saveScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({
+    path: path.join(SCREENSHOT_DIR, `${testInfo.project.name}-${name}.png`),
+    fullPage: true,
+  });
+}
+
+/** Matches a URL on `pathname` and, if given, on decoded query parameters. */
+export function urlIs(pathname: string, query: Record<string, string> = {}): (url: URL) => boolean {
+  return (url) =>
+    url.pathname === pathname &&
+    Object.entries(query).every(([key, value]) => url.searchParams.get(key) === value);
+}
+
+/** Asserts that `form` is a plain HTML form POSTing to `pathname` (so it works without JavaScript). */
+export async function expectFormPostsTo(form: Locator, pathname: string): Promise<void> {
+  await expect(form).toHaveAttribute('method', /^post$/i);
+  const action = await form.getAttribute('action');
+  expect(action, 'form action').not.toBeNull();
+  expect(new URL(action ?? '', form.page().url()).pathname).toBe(pathname);
+}
+
+/**
+ * A form control by its label. Anchored at the start rather than exact: a control nested in its
+ * <label> adds its own value to the label's text (a <select> its chosen option, an input the
+ * text the server filled back in).
+ */
+export function field(scope: Locator, label: string): Locator {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return scope.getByLabel(new RegExp(`^\\s*${escaped}(\\s|$)`));
+}
+
+export class Console {
+  constructor(
+    readonly page: Page,
+    readonly js: boolean,
+  ) {}
+
+  /**
+   * Lets the page finish loading. With JavaScript the Leptos bundle must have hydrated before
+   * we act, and the server marks nothing, so wait for the network to go quiet.
+   * Call it after the new page is known to be there (an expect on URL or heading).
+   */
+  async settle(): Promise<void> {
+    if (this.js) {
+      await this.page.waitForLoadState('networkidle');
+    }
+  }
+
+  /** Navigates and waits for hydration (hydrated project) or the load event (no-js). */
+  async visit(url: string) {
+    return this.page.goto(url, { waitUntil: this.js ? 'networkidle' : 'load' });
+  }
+
+  // ----- login page -----
+
+  loginForm(): Locator {
+    return this.page.locator('form').filter({ has: this.page.getByRole('button', { name: 'Sign in', exact: true }) });
+  }
+
+  alert(text: string | RegExp): Locator {
+    return this.page.getByRole('alert').filter({ hasText: text });
+  }
+
+  status(text: string | RegExp): Locator {
+    return this.page.getByRole('status').filter({ hasText: text });
+  }
+
+  /** Fills and submits the login form on the current page; asserts nothing about the outcome. */
+  async submitLogin(login: string, password: string): Promise<void> {
+    const form = this.loginForm();
+    await field(form, 'Username').fill(login);
+    await field(form, 'Password').fill(password);
+    await form.getByRole('button', { name: 'Sign in', exact: true }).click();
+  }
+
+  /** Opens /login, fails with `password`, and waits until the page shows an alert. */
+  async failLogin(login: string, password: string, expected: string | RegExp): Promise<void> {
+    await this.visit('/login');
+    await this.submitLogin(login, password);
+    await expect(this.alert(expected)).toBeVisible();
+    await expect(this.page).toHaveURL(urlIs('/login'));
+    await this.settle();
+  }
+
+  /** Signs in from /login and waits for the Overview page. */
+  async signIn(account: Account): Promise<void> {
+    await this.visit('/login');
+    await this.submitLogin(account.login, account.password);
+    await this.expectOverview(account);
+  }
+
+  async expectOverview(account: Account): Promise<void> {
+    await expect(this.page).toHaveURL(urlIs('/'));
+    await expect(this.page.getByRole('heading', { level: 1, name: 'Overview', exact: true })).toBeVisible();
+    const who = this.page.getByTestId('current-operator');
+    await expect(who).toContainText(account.displayName);
+    await expect(who).toContainText(account.role);
+    await this.settle();
+  }
+
+  async signOut(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await expect(this.page).toHaveURL(urlIs('/login'));
+    await expect(this.status('You have been signed out')).toBeVisible();
+    await this.settle();
+  }
+
+  // ----- operators page -----
+
+  addOperatorForm(): Locator {
+    return this.page
+      .locator('form')
+      .filter({ has: this.page.getByRole('button', { name: 'Add operator', exact: true }) });
+  }
+
+  /**
+   * A table cell reading exactly `login`. `.first()` because other columns may repeat the text
+   * (the bootstrap admin's login "admin" is also its role); the generated logins are unique.
+   */
+  operatorCell(login: string): Locator {
+    return this.page.getByRole('table').getByRole('cell', { name: login, exact: true }).first();
+  }
+
+  /** As a signed-in admin: creates an operator through the Add operator form on /operators. */
+  async createOperator(account: Account): Promise<void> {
+    await this.visit('/operators');
+    const form = this.addOperatorForm();
+    await field(form, 'Username').fill(account.login);
+    await field(form, 'Display name').fill(account.displayName);
+    await field(form, 'Role').selectOption(account.role);
+    await field(form, 'Password').fill(account.password);
+    await form.getByRole('button', { name: 'Add operator', exact: true }).click();
+    await expect(this.status(`Operator ${account.login} created`)).toBeVisible();
+    await expect(this.page).toHaveURL(urlIs('/operators'));
+    await this.settle();
+  }
+}
+
+export const test = base.extend<{ app: Console }>({
+  app: async ({ page, javaScriptEnabled }, use) => {
+    await use(new Console(page, javaScriptEnabled));
+  },
+});
