@@ -65,6 +65,11 @@ impl Operator {
     }
 }
 
+/// The operator behind a console request, put in the request's extensions by the server's
+/// authentication layer once the session is checked and the operator is found active.
+#[derive(Debug, Clone)]
+pub struct CurrentOperator(pub Operator);
+
 /// What it takes to create an operator.
 #[derive(Debug, Clone)]
 pub struct NewOperator {

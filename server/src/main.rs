@@ -1,1 +1,58 @@
-fn main() {}
+//! `fleetdesk`: runs the server or one of the administration commands (see `fleetdesk --help`).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use fleetdesk_server::cli::{self, Cli, Command};
+use fleetdesk_server::config::{Config, generate_session_key};
+use fleetdesk_server::{serve, telemetry};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Err(error) = dotenvy::dotenv()
+        && !error.not_found()
+    {
+        eprintln!("fleetdesk: failed to read the .env file: {error}");
+        return ExitCode::from(2);
+    }
+    if let Some(Command::GenerateSessionKey) = cli.command {
+        println!("{}", generate_session_key());
+        return ExitCode::SUCCESS;
+    }
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("fleetdesk: invalid configuration: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    telemetry::init(&config);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("fleetdesk: failed to start the async runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let outcome = runtime.block_on(async {
+        match cli.command {
+            None | Some(Command::Serve) => serve::run(config).await,
+            Some(Command::Migrate) => {
+                let db = serve::open_database(&config).await?;
+                db.close().await;
+                println!("The database is up to date.");
+                Ok(())
+            }
+            Some(Command::Operator(command)) => cli::operator(&config, command).await,
+            Some(Command::GenerateSessionKey) => Ok(()),
+        }
+    });
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("fleetdesk: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

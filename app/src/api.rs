@@ -1,0 +1,130 @@
+//! The console's server functions (under `/console/api`). Each checks the signed-in operator and
+//! their role on the server; the pages only decide what to show.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::{GetUrl, JsonEncoding};
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ConsoleContext, Overview, OperatorView};
+
+/// Why a console request was refused or failed, in words for the operator.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum ConsoleError {
+    #[error("Your session has ended: please sign in again.")]
+    NotSignedIn,
+    #[error("You do not have permission to see this page.")]
+    Forbidden,
+    #[error("Something went wrong on the server; please try again.")]
+    Internal,
+    #[error("The server could not be reached ({0}).")]
+    Transport(String),
+}
+
+impl FromServerFnError for ConsoleError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        ConsoleError::Transport(value.to_string())
+    }
+}
+
+/// The signed-in operator and any flash message.
+#[server(prefix = "/console/api", endpoint = "context", input = GetUrl)]
+pub async fn fetch_console_context() -> Result<ConsoleContext, ConsoleError> {
+    let operator = ssr::current_operator()?;
+    Ok(ConsoleContext {
+        operator: ssr::view_of(&operator),
+        flash: ssr::flash(),
+    })
+}
+
+/// Counts and recent activity for the overview page.
+#[server(prefix = "/console/api", endpoint = "overview", input = GetUrl)]
+pub async fn fetch_overview() -> Result<Overview, ConsoleError> {
+    use fleetdesk_core::audit;
+    use fleetdesk_core::operators;
+    ssr::current_operator()?;
+    let db = ssr::db()?;
+    let all = operators::list(&db).await.map_err(ssr::internal)?;
+    let active = all.iter().filter(|o| o.is_active()).count();
+    let recent = audit::list(&db, &audit::Filter::default(), 15).await.map_err(ssr::internal)?;
+    Ok(Overview {
+        operators_active: i64::try_from(active).unwrap_or(i64::MAX),
+        operators_disabled: i64::try_from(all.len() - active).unwrap_or(i64::MAX),
+        recent_activity: recent.into_iter().map(ssr::activity_of).collect(),
+    })
+}
+
+/// Every operator (administrators only).
+#[server(prefix = "/console/api", endpoint = "operators", input = GetUrl)]
+pub async fn fetch_operators() -> Result<Vec<OperatorView>, ConsoleError> {
+    let current = ssr::current_operator()?;
+    if !current.role.is_admin() {
+        return Err(ConsoleError::Forbidden);
+    }
+    let db = ssr::db()?;
+    let all = fleetdesk_core::operators::list(&db).await.map_err(ssr::internal)?;
+    Ok(all.iter().map(ssr::view_of).collect())
+}
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use leptos::prelude::use_context;
+
+    use fleetdesk_core::Db;
+    use fleetdesk_core::audit::Record;
+    use fleetdesk_core::operators::{CurrentOperator, Operator};
+
+    use super::ConsoleError;
+    use crate::model::{ActivityItem, Flash, OperatorView};
+
+    fn parts() -> Result<http::request::Parts, ConsoleError> {
+        use_context::<http::request::Parts>().ok_or(ConsoleError::Internal)
+    }
+
+    /// The operator the server's authentication layer found for this request.
+    pub fn current_operator() -> Result<Operator, ConsoleError> {
+        parts()?
+            .extensions
+            .get::<CurrentOperator>()
+            .map(|current| current.0.clone())
+            .ok_or(ConsoleError::NotSignedIn)
+    }
+
+    pub fn flash() -> Option<Flash> {
+        parts().ok()?.extensions.get::<Flash>().cloned()
+    }
+
+    pub fn db() -> Result<Db, ConsoleError> {
+        use_context::<Db>().ok_or(ConsoleError::Internal)
+    }
+
+    /// Logs the cause once, here, and tells the browser nothing more than that it failed.
+    pub fn internal(error: impl std::fmt::Display) -> ConsoleError {
+        tracing::error!(error = %error, "console request failed");
+        ConsoleError::Internal
+    }
+
+    pub fn view_of(operator: &Operator) -> OperatorView {
+        OperatorView {
+            id: operator.id.clone(),
+            login: operator.login.clone(),
+            display_name: operator.display_name.clone(),
+            role: operator.role.as_str().to_owned(),
+            active: operator.is_active(),
+            last_login_at: operator.last_login_at.clone(),
+            created_at: operator.created_at.clone(),
+        }
+    }
+
+    pub fn activity_of(record: Record) -> ActivityItem {
+        ActivityItem {
+            at: record.at,
+            actor: record.actor_label,
+            action: record.action,
+            object_type: record.object_type,
+            object_id: record.object_id,
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Fleetdesk's configuration: one typed struct read from environment variables (a `.env` file in
+//! the working folder is read first), with defaults that run an embedded SQLite install as is.
+//! `.env.example` documents every variable.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use fleetdesk_core::Dialect;
+use fleetdesk_core::password::Secret;
+
+/// The whole configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// `FLEETDESK_DATA_DIR`: where the embedded database, the generated session key and the first
+    /// administrator's password live.
+    pub data_dir: PathBuf,
+    /// `FLEETDESK_DATABASE_URL`: `sqlite://…` or `postgres://…`; default a SQLite file in the data dir.
+    pub database_url: String,
+    /// `FLEETDESK_DB_MAX_CONNECTIONS`.
+    pub db_max_connections: u32,
+    /// `FLEETDESK_LISTEN`: the address the HTTP server binds.
+    pub listen: SocketAddr,
+    /// `FLEETDESK_PUBLIC_URL`: how browsers and Orange reach this server; cookies are `Secure` when
+    /// it is `https`.
+    pub public_url: url::Url,
+    /// `FLEETDESK_SESSION_KEY`: base64 of at least 64 random bytes, signing session cookies.
+    /// Optional with SQLite (a key is generated into the data dir), required with PostgreSQL, where
+    /// every instance must share it.
+    pub session_key: Option<Vec<u8>>,
+    /// `FLEETDESK_SESSION_IDLE_MINUTES`: a console session ends after this long without a request.
+    pub session_idle: Duration,
+    /// `FLEETDESK_LOG_FORMAT`: `text` or `json`.
+    pub log_format: LogFormat,
+    /// `FLEETDESK_LOG`: a tracing filter such as `info` or `info,fleetdesk=debug`.
+    pub log_filter: String,
+    /// `FLEETDESK_BOOTSTRAP_ADMIN_LOGIN`: the first administrator's username.
+    pub bootstrap_admin_login: String,
+    /// `FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD`: the first administrator's password; generated and
+    /// written to `<data dir>/initial-admin-password` when absent.
+    pub bootstrap_admin_password: Option<Secret>,
+    /// `LEPTOS_SITE_ROOT`: the built console assets (wasm, JavaScript, CSS).
+    pub site_root: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl Config {
+    pub fn dialect(&self) -> Dialect {
+        Dialect::of_url(&self.database_url).unwrap_or(Dialect::Sqlite)
+    }
+
+    /// Cookies go over HTTPS only, except in local development over plain HTTP.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.scheme() == "https"
+    }
+}
+
+/// A variable with a value Fleetdesk cannot use. The message names the variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub problem: String,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.variable, self.problem)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+fn invalid(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+    ConfigError {
+        variable,
+        problem: problem.into(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Config, ConfigError> {
+        Config::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Reads the configuration through `lookup` (the environment, or a map in tests). Empty
+    /// values count as unset.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+
+        let data_dir = PathBuf::from(get("FLEETDESK_DATA_DIR").unwrap_or_else(|| "data".to_owned()));
+
+        let database_url = match get("FLEETDESK_DATABASE_URL") {
+            Some(url) => {
+                if Dialect::of_url(&url).is_none() {
+                    return Err(invalid(
+                        "FLEETDESK_DATABASE_URL",
+                        "must start with sqlite:// or postgres:// (the value is not repeated here: it may hold a password)",
+                    ));
+                }
+                url
+            }
+            None => format!("sqlite://{}?mode=rwc", data_dir.join("fleetdesk.db").display()),
+        };
+
+        let db_max_connections = match get("FLEETDESK_DB_MAX_CONNECTIONS") {
+            Some(text) => text
+                .parse::<u32>()
+                .ok()
+                .filter(|n| (1..=1000).contains(n))
+                .ok_or_else(|| invalid("FLEETDESK_DB_MAX_CONNECTIONS", format!("`{text}` is not a whole number from 1 to 1000")))?,
+            None if Dialect::of_url(&database_url) == Some(Dialect::Sqlite) => 5,
+            None => 10,
+        };
+
+        let listen_text = get("FLEETDESK_LISTEN").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+        let listen: SocketAddr = listen_text.parse().map_err(|_| {
+            invalid("FLEETDESK_LISTEN", format!("`{listen_text}` is not an address and port such as 127.0.0.1:3000"))
+        })?;
+
+        let public_text = get("FLEETDESK_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}"));
+        let public_url = url::Url::parse(&public_text)
+            .ok()
+            .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
+            .ok_or_else(|| invalid("FLEETDESK_PUBLIC_URL", format!("`{public_text}` is not an http:// or https:// URL")))?;
+
+        let session_key = match get("FLEETDESK_SESSION_KEY") {
+            Some(text) => Some(decode_session_key(&text).map_err(|problem| invalid("FLEETDESK_SESSION_KEY", problem))?),
+            None if Dialect::of_url(&database_url) == Some(Dialect::Postgres) => {
+                return Err(invalid(
+                    "FLEETDESK_SESSION_KEY",
+                    "is required with PostgreSQL, so that every instance signs sessions alike \
+                     (generate one with `fleetdesk generate-session-key`)",
+                ));
+            }
+            None => None,
+        };
+
+        let idle_text = get("FLEETDESK_SESSION_IDLE_MINUTES").unwrap_or_else(|| "60".to_owned());
+        let idle_minutes = idle_text
+            .parse::<u64>()
+            .ok()
+            .filter(|n| (1..=7 * 24 * 60).contains(n))
+            .ok_or_else(|| invalid("FLEETDESK_SESSION_IDLE_MINUTES", format!("`{idle_text}` is not a number of minutes from 1 to 10080")))?;
+
+        let log_format = match get("FLEETDESK_LOG_FORMAT").as_deref() {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => return Err(invalid("FLEETDESK_LOG_FORMAT", format!("`{other}` is neither `text` nor `json`"))),
+        };
+
+        let log_filter = get("FLEETDESK_LOG").unwrap_or_else(|| "info,sqlx=warn".to_owned());
+        if tracing_subscriber::EnvFilter::try_new(&log_filter).is_err() {
+            return Err(invalid("FLEETDESK_LOG", format!("`{log_filter}` is not a log filter such as `info` or `info,fleetdesk=debug`")));
+        }
+
+        let bootstrap_admin_login = get("FLEETDESK_BOOTSTRAP_ADMIN_LOGIN").unwrap_or_else(|| "admin".to_owned());
+        if fleetdesk_core::operators::normalize_login(&bootstrap_admin_login).is_err() {
+            return Err(invalid(
+                "FLEETDESK_BOOTSTRAP_ADMIN_LOGIN",
+                format!("`{bootstrap_admin_login}` is not a username (a-z, 0-9, '.', '_', '-', '@'; at most 64)"),
+            ));
+        }
+        let bootstrap_admin_password = get("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD").map(Secret::new);
+        if let Some(password) = &bootstrap_admin_password {
+            fleetdesk_core::password::check_policy(password)
+                .map_err(|e| invalid("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD", e.to_string()))?;
+        }
+
+        let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()));
+
+        Ok(Config {
+            data_dir,
+            database_url,
+            db_max_connections,
+            listen,
+            public_url,
+            session_key,
+            session_idle: Duration::from_secs(idle_minutes * 60),
+            log_format,
+            log_filter,
+            bootstrap_admin_login,
+            bootstrap_admin_password,
+            site_root,
+        })
+    }
+}
+
+/// The session key's minimum length, as the cookie signing scheme requires.
+pub const SESSION_KEY_BYTES: usize = 64;
+
+fn decode_session_key(text: &str) -> Result<Vec<u8>, String> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|_| "is not valid base64 (generate one with `fleetdesk generate-session-key`)".to_owned())?;
+    if bytes.len() < SESSION_KEY_BYTES {
+        return Err(format!("must decode to at least {SESSION_KEY_BYTES} bytes, not {}", bytes.len()));
+    }
+    Ok(bytes)
+}
+
+/// A new random session key, base64-encoded.
+pub fn generate_session_key() -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut bytes = [0u8; SESSION_KEY_BYTES];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        Config::from_lookup(|name| map.get(name).cloned())
+    }
+
+    #[test]
+    fn the_defaults_run_an_embedded_install() {
+        let config = config(&[]).expect("defaults are valid");
+        assert_eq!(config.database_url, "sqlite://data/fleetdesk.db?mode=rwc");
+        assert_eq!(config.dialect(), Dialect::Sqlite);
+        assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.public_url.as_str(), "http://127.0.0.1:3000/");
+        assert!(!config.secure_cookies());
+        assert_eq!(config.db_max_connections, 5);
+        assert_eq!(config.session_idle, Duration::from_secs(3600));
+        assert_eq!(config.log_format, LogFormat::Text);
+        assert_eq!(config.bootstrap_admin_login, "admin");
+        assert!(config.session_key.is_none());
+    }
+
+    #[test]
+    fn each_malformed_value_names_its_variable() {
+        let cases = [
+            ("FLEETDESK_LISTEN", "localhost"),
+            ("FLEETDESK_PUBLIC_URL", "ftp://x"),
+            ("FLEETDESK_DATABASE_URL", "mysql://root@x/db"),
+            ("FLEETDESK_DB_MAX_CONNECTIONS", "0"),
+            ("FLEETDESK_SESSION_KEY", "not base64!"),
+            ("FLEETDESK_SESSION_IDLE_MINUTES", "soon"),
+            ("FLEETDESK_LOG_FORMAT", "xml"),
+            ("FLEETDESK_LOG", "info,[[["),
+            ("FLEETDESK_BOOTSTRAP_ADMIN_LOGIN", "the boss"),
+            ("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD", "short"),
+        ];
+        for (variable, value) in cases {
+            let error = config(&[(variable, value)]).expect_err(variable);
+            assert_eq!(error.variable, variable);
+            assert!(error.to_string().starts_with(variable), "{error}");
+        }
+    }
+
+    #[test]
+    fn a_database_url_with_a_password_is_not_echoed() {
+        let error = config(&[("FLEETDESK_DATABASE_URL", "mysql://root:hunter2@x/db")]).expect_err("mysql");
+        assert!(!error.to_string().contains("hunter2"));
+    }
+
+    #[test]
+    fn postgresql_needs_a_shared_session_key() {
+        let url = ("FLEETDESK_DATABASE_URL", "postgres://postgres@127.0.0.1/fleet");
+        assert_eq!(config(&[url]).expect_err("no key").variable, "FLEETDESK_SESSION_KEY");
+        let key = generate_session_key();
+        let config = config(&[url, ("FLEETDESK_SESSION_KEY", &key)]).expect("valid");
+        assert_eq!(config.session_key.map(|k| k.len()), Some(SESSION_KEY_BYTES));
+        assert_eq!(config.db_max_connections, 10);
+    }
+
+    #[test]
+    fn a_short_session_key_is_refused() {
+        use base64::Engine;
+        let short = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
+        let error = config(&[("FLEETDESK_SESSION_KEY", &short)]).expect_err("short");
+        assert!(error.problem.contains("at least 64 bytes"), "{error}");
+    }
+
+    #[test]
+    fn https_public_urls_get_secure_cookies() {
+        assert!(config(&[("FLEETDESK_PUBLIC_URL", "https://fleet.example.com")]).expect("valid").secure_cookies());
+    }
+}

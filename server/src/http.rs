@@ -1,0 +1,109 @@
+//! The HTTP surface: health probes, the operator console (Leptos pages, their server functions and
+//! plain form handlers) and the static assets, with request ids, tracing and CSRF protection.
+//!
+//! The Orange-facing API will live under `/orange/v2` with its own authentication.
+
+mod auth;
+mod health;
+mod operators;
+mod security;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Request};
+use axum::routing::{get, post};
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower::ServiceBuilder;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::{Key, SameSite};
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use fleetdesk_app::{App, shell};
+use fleetdesk_core::sessions::DbSessionStore;
+
+use crate::state::AppState;
+
+pub use auth::{OPERATOR_ID_KEY, set_flash};
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The request id of a request, as set by the request-id layer.
+pub fn request_id_of<B>(request: &Request<B>) -> Option<String> {
+    request
+        .extensions()
+        .get::<RequestId>()
+        .and_then(|id| id.header_value().to_str().ok())
+        .map(str::to_owned)
+}
+
+/// Builds the whole application router.
+pub fn router(state: AppState, session_key: &Key) -> Router {
+    let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
+        .with_name("fleetdesk_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.secure_cookies())
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::try_from(state.config.session_idle)
+                .unwrap_or(tower_sessions::cookie::time::Duration::HOUR),
+        ))
+        // Every request moves the idle deadline, so the record is saved each time.
+        .with_always_save(true)
+        .with_signed(session_key.clone());
+
+    let routes = generate_route_list(App);
+    let leptos_options = state.leptos_options.clone();
+    let db = state.db.clone();
+    let console = Router::new()
+        .route("/auth/login", post(auth::login))
+        .route("/auth/logout", post(auth::logout))
+        .route("/console/operators", post(operators::create))
+        .route("/console/operators/{id}/disable", post(operators::disable))
+        .route("/console/operators/{id}/enable", post(operators::enable))
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(db.clone()),
+            move || shell(leptos_options.clone()),
+        )
+        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(sessions);
+
+    let request_span = |request: &Request<_>| {
+        tracing::info_span!(
+            "request",
+            method = %request.method(),
+            path = %request.uri().path(),
+            request_id = request_id_of(request).unwrap_or_default(),
+        )
+    };
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .merge(console)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::reject_cross_site))
+        .layer(
+            ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))
+                .layer(TraceLayer::new_for_http().make_span_with(request_span))
+                .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+                .layer(SetResponseHeaderLayer::overriding(
+                    HeaderName::from_static("x-frame-options"),
+                    HeaderValue::from_static("DENY"),
+                ))
+                .layer(SetResponseHeaderLayer::overriding(
+                    HeaderName::from_static("x-content-type-options"),
+                    HeaderValue::from_static("nosniff"),
+                ))
+                .layer(SetResponseHeaderLayer::overriding(
+                    HeaderName::from_static("referrer-policy"),
+                    HeaderValue::from_static("same-origin"),
+                )),
+        )
+        .with_state(state)
+}

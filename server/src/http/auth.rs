@@ -1,0 +1,250 @@
+//! Operator authentication for the console: the login and logout form handlers, and the layer
+//! that loads the operator behind every console request and enforces roles on the server.
+
+use axum::Form;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use fleetdesk_app::model::{Flash, FlashKind};
+use fleetdesk_core::audit::{self, Actor, Entry};
+use fleetdesk_core::login::{self, LoginOutcome};
+use fleetdesk_core::operators::{self, CurrentOperator, Operator, Role};
+use fleetdesk_core::password::Secret;
+use fleetdesk_core::{DbError, clock};
+
+use super::request_id_of;
+use crate::state::AppState;
+
+/// The session key holding the signed-in operator's id.
+pub const OPERATOR_ID_KEY: &str = "operator_id";
+const FLASH_KEY: &str = "flash";
+
+/// Pages anyone may see, signed in or not.
+const PUBLIC_PATHS: [&str; 2] = ["/login", "/auth/login"];
+/// State-changing routes a support user may call (support is read-only, plus notes).
+const SUPPORT_MAY_POST: [&str; 1] = ["/auth/logout"];
+
+/// The least role each console page needs (pages not listed need a signed-in operator).
+fn page_role(path: &str) -> Option<Role> {
+    match path {
+        "/operators" => Some(Role::Admin),
+        _ => None,
+    }
+}
+
+/// Loads the operator behind the session, refuses anonymous and under-privileged requests, and
+/// hands the operator and any flash message to the pages and handlers.
+pub async fn authenticate(State(state): State<AppState>, session: Session, mut request: Request, next: Next) -> Response {
+    let operator = match signed_in_operator(&state, &session).await {
+        Ok(operator) => operator,
+        Err(error) => {
+            tracing::error!(error = %error, "failed to load the session's operator");
+            return (StatusCode::SERVICE_UNAVAILABLE, "The database is not available; try again shortly.").into_response();
+        }
+    };
+    let path = request.uri().path().to_owned();
+    let method = request.method().clone();
+
+    if PUBLIC_PATHS.contains(&path.as_str()) {
+        if path == "/login" && method == Method::GET && operator.is_some() {
+            return Redirect::to("/").into_response();
+        }
+        return next.run(request).await;
+    }
+
+    let Some(operator) = operator else {
+        if method == Method::GET && wants_html(&request) {
+            let target = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
+            return Redirect::to(&format!("/login?next={}", encode(target))).into_response();
+        }
+        return (StatusCode::UNAUTHORIZED, "Sign in first.").into_response();
+    };
+
+    let changes_state = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if changes_state && !operator.role.can_change_data() && !SUPPORT_MAY_POST.contains(&path.as_str()) {
+        tracing::warn!(operator.id = %operator.id, path = %path, "refused a change by a read-only operator");
+        return (StatusCode::FORBIDDEN, "Your role does not allow changes.").into_response();
+    }
+
+    if method == Method::GET && wants_html(&request) {
+        match session.remove::<Flash>(FLASH_KEY).await {
+            Ok(Some(flash)) => {
+                request.extensions_mut().insert(flash);
+            }
+            Ok(None) => {}
+            Err(error) => tracing::warn!(error = %error, "failed to read the flash message"),
+        }
+    }
+
+    let forbidden_page = page_role(&path).is_some_and(|needed| !has_role(operator.role, needed));
+    request.extensions_mut().insert(CurrentOperator(operator));
+    let mut response = next.run(request).await;
+    if forbidden_page {
+        // The page itself explains; the status tells clients and tests the same.
+        *response.status_mut() = StatusCode::FORBIDDEN;
+    }
+    response
+}
+
+fn has_role(role: Role, needed: Role) -> bool {
+    match needed {
+        Role::Admin => role.is_admin(),
+        Role::Operator => role.can_change_data(),
+        Role::Support => true,
+    }
+}
+
+async fn signed_in_operator(state: &AppState, session: &Session) -> Result<Option<Operator>, DbError> {
+    let id = match session.get::<String>(OPERATOR_ID_KEY).await {
+        Ok(id) => id,
+        Err(error) => {
+            tracing::warn!(error = %error, "unreadable session; treating it as signed out");
+            None
+        }
+    };
+    let Some(id) = id else { return Ok(None) };
+    Ok(operators::find_by_id(&state.db, &id).await?.filter(Operator::is_active))
+}
+
+fn wants_html(request: &Request) -> bool {
+    request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_none_or(|accept| accept.contains("text/html") || accept.contains("*/*"))
+}
+
+/// Percent-encodes a value for a query string.
+fn encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+/// Only local paths are followed after login, never another site.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && path != "/login" => {
+            path.to_owned()
+        }
+        _ => "/".to_owned(),
+    }
+}
+
+/// Stores a one-time message shown by the next page.
+pub async fn set_flash(session: &Session, kind: FlashKind, text: impl Into<String>) {
+    let flash = Flash { kind, text: text.into() };
+    if let Err(error) = session.insert(FLASH_KEY, flash).await {
+        tracing::warn!(error = %error, "failed to store the flash message");
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    next: Option<String>,
+}
+
+/// `POST /auth/login`: checks the credentials and starts a session under a fresh id.
+pub async fn login(State(state): State<AppState>, session: Session, request: Request) -> Response {
+    let request_id = request_id_of(&request);
+    let Ok(Form(form)) = Form::<LoginForm>::from_request(request, &state).await else {
+        return Redirect::to("/login?error=invalid").into_response();
+    };
+    let next = safe_next(form.next.as_deref());
+    let back = |error: &str, extra: &str| {
+        Redirect::to(&format!("/login?error={error}{extra}&next={}", encode(&next))).into_response()
+    };
+    if form.login.trim().is_empty() || form.password.is_empty() {
+        return back("missing", "");
+    }
+    let outcome = match login::attempt(&state.db, &form.login, &Secret::new(form.password)).await {
+        Ok(outcome) => outcome,
+        Err(error) => {
+            tracing::error!(error = %error, "login failed on a database error");
+            return back("unavailable", "");
+        }
+    };
+    match outcome {
+        LoginOutcome::Success(operator) => {
+            if let Err(error) = start_session(&session, &operator).await {
+                tracing::error!(error = %error, "failed to start a session");
+                return back("unavailable", "");
+            }
+            let entry = Entry::new(Actor::operator(&operator.id, &operator.login), "operator.login", "operator", Some(&operator.id))
+                .request_id(request_id);
+            write_audit(&state, &entry).await;
+            tracing::info!(operator.id = %operator.id, "operator signed in");
+            Redirect::to(&next).into_response()
+        }
+        LoginOutcome::Invalid { delay } => {
+            let entry = Entry::new(Actor::anonymous(&form.login), "operator.login_failed", "operator", None).request_id(request_id);
+            write_audit(&state, &entry).await;
+            tokio::time::sleep(delay).await;
+            back("invalid", "")
+        }
+        LoginOutcome::Locked { until } => {
+            let entry = Entry::new(Actor::anonymous(&form.login), "operator.login_locked", "operator", None).request_id(request_id);
+            write_audit(&state, &entry).await;
+            let minutes = ((until - clock::now()).whole_seconds().max(0) as f64 / 60.0).ceil().max(1.0);
+            back("locked", &format!("&minutes={minutes}"))
+        }
+    }
+}
+
+async fn start_session(session: &Session, operator: &Operator) -> Result<(), tower_sessions::session::Error> {
+    // A new id at login, so that a session id planted before login is worthless after it.
+    session.cycle_id().await?;
+    session.insert(OPERATOR_ID_KEY, &operator.id).await
+}
+
+/// `POST /auth/logout`: ends the session everywhere (it is deleted from the database).
+pub async fn logout(State(state): State<AppState>, session: Session, request: Request) -> Response {
+    if let Some(CurrentOperator(operator)) = request.extensions().get::<CurrentOperator>() {
+        let entry = Entry::new(Actor::operator(&operator.id, &operator.login), "operator.logout", "operator", Some(&operator.id))
+            .request_id(request_id_of(&request));
+        write_audit(&state, &entry).await;
+    }
+    if let Err(error) = session.flush().await {
+        tracing::error!(error = %error, "failed to delete a session at logout");
+    }
+    Redirect::to("/login?signed_out=1").into_response()
+}
+
+/// Writes an audit entry for an action already done; a failure is logged, not shown to the user.
+pub async fn write_audit(state: &AppState, entry: &Entry) {
+    if let Err(error) = audit::record(state.db.pool(), entry).await {
+        tracing::error!(error = %error, action = %entry.action, "failed to write an audit entry");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed_after_login() {
+        assert_eq!(safe_next(Some("/operators?x=1")), "/operators?x=1");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("/login")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+
+    #[test]
+    fn roles_meet_page_requirements() {
+        assert!(has_role(Role::Admin, Role::Admin));
+        assert!(!has_role(Role::Operator, Role::Admin));
+        assert!(!has_role(Role::Support, Role::Operator));
+        assert!(has_role(Role::Support, Role::Support));
+        assert_eq!(page_role("/operators"), Some(Role::Admin));
+        assert_eq!(page_role("/"), None);
+    }
+}

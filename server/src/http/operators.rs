@@ -1,0 +1,148 @@
+//! Console form handlers for operator management (admin only): add, disable, enable.
+//! Each answers with a redirect back to the operators page and a flash message (post/redirect/get),
+//! so they work the same with and without JavaScript.
+
+use axum::Form;
+use axum::extract::{Extension, FromRequest, Path, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::audit::{Actor, Entry};
+use fleetdesk_core::operators::{self, CurrentOperator, NewOperator, OperatorError, Role};
+use fleetdesk_core::password::Secret;
+
+use super::auth::{set_flash, write_audit};
+use super::request_id_of;
+use crate::state::AppState;
+
+const PAGE: &str = "/operators";
+
+fn require_admin(current: &CurrentOperator) -> Result<(), Response> {
+    if current.0.role.is_admin() {
+        Ok(())
+    } else {
+        Err((StatusCode::FORBIDDEN, "Only administrators manage operators.").into_response())
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewOperatorForm {
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// `POST /console/operators`.
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    request: Request,
+) -> Response {
+    if let Err(refused) = require_admin(&current) {
+        return refused;
+    }
+    let request_id = request_id_of(&request);
+    let Ok(Form(form)) = Form::<NewOperatorForm>::from_request(request, &state).await else {
+        set_flash(&session, FlashKind::Error, "The form could not be read; please try again.").await;
+        return Redirect::to(PAGE).into_response();
+    };
+    let Some(role) = Role::parse(&form.role) else {
+        set_flash(&session, FlashKind::Error, "Choose a role: admin, operator or support.").await;
+        return Redirect::to(PAGE).into_response();
+    };
+    let new = NewOperator {
+        login: form.login,
+        display_name: form.display_name,
+        role,
+        password: Secret::new(form.password),
+    };
+    match operators::create(&state.db, new).await {
+        Ok(created) => {
+            let entry = Entry::new(Actor::operator(&current.0.id, &current.0.login), "operator.create", "operator", Some(&created.id))
+                .after(&created)
+                .request_id(request_id);
+            write_audit(&state, &entry).await;
+            set_flash(&session, FlashKind::Success, format!("Operator {} created.", created.login)).await;
+        }
+        Err(OperatorError::Db(error)) => {
+            tracing::error!(error = %error, "failed to create an operator");
+            set_flash(&session, FlashKind::Error, "The operator could not be saved; please try again.").await;
+        }
+        Err(error) => set_flash(&session, FlashKind::Error, capitalise(&error.to_string())).await,
+    }
+    Redirect::to(PAGE).into_response()
+}
+
+/// `POST /console/operators/{id}/disable`.
+pub async fn disable(state: State<AppState>, current: Extension<CurrentOperator>, session: Session, id: Path<String>, request: Request) -> Response {
+    set_disabled(state, current, session, id, request, true).await
+}
+
+/// `POST /console/operators/{id}/enable`.
+pub async fn enable(state: State<AppState>, current: Extension<CurrentOperator>, session: Session, id: Path<String>, request: Request) -> Response {
+    set_disabled(state, current, session, id, request, false).await
+}
+
+async fn set_disabled(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    Path(id): Path<String>,
+    request: Request,
+    disabled: bool,
+) -> Response {
+    if let Err(refused) = require_admin(&current) {
+        return refused;
+    }
+    if disabled && id == current.0.id {
+        set_flash(&session, FlashKind::Error, "You cannot disable your own account.").await;
+        return Redirect::to(PAGE).into_response();
+    }
+    let before = match operators::find_by_id(&state.db, &id).await {
+        Ok(Some(before)) => before,
+        Ok(None) => {
+            set_flash(&session, FlashKind::Error, "No such operator.").await;
+            return Redirect::to(PAGE).into_response();
+        }
+        Err(error) => {
+            tracing::error!(error = %error, "failed to load an operator");
+            set_flash(&session, FlashKind::Error, "The change could not be saved; please try again.").await;
+            return Redirect::to(PAGE).into_response();
+        }
+    };
+    match operators::set_disabled(&state.db, &id, disabled).await {
+        Ok(after) => {
+            let action = if disabled { "operator.disable" } else { "operator.enable" };
+            let entry = Entry::new(Actor::operator(&current.0.id, &current.0.login), action, "operator", Some(&id))
+                .before(&before)
+                .after(&after)
+                .request_id(request_id_of(&request));
+            write_audit(&state, &entry).await;
+            let verb = if disabled { "disabled" } else { "enabled" };
+            set_flash(&session, FlashKind::Success, format!("Operator {} {verb}.", after.login)).await;
+        }
+        Err(error) => {
+            tracing::error!(error = %error, "failed to change an operator");
+            set_flash(&session, FlashKind::Error, "The change could not be saved; please try again.").await;
+        }
+    }
+    Redirect::to(PAGE).into_response()
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+

@@ -1,0 +1,10 @@
+//! The Fleetdesk server: configuration, telemetry, the HTTP surface (console and probes), the
+//! background tasks and the command line. `main.rs` only dispatches to these.
+
+pub mod bootstrap;
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod serve;
+pub mod state;
+pub mod telemetry;

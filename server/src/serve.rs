@@ -1,0 +1,169 @@
+//! Starting and stopping the server: database, migrations, first administrator, session key,
+//! HTTP listener, background tasks, and a graceful shutdown on Ctrl-C or SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tower_sessions::ExpiredDeletion;
+use tower_sessions::cookie::Key;
+
+use fleetdesk_core::Db;
+use fleetdesk_core::db::PoolSettings;
+use fleetdesk_core::sessions::DbSessionStore;
+
+use crate::config::{Config, generate_session_key};
+use crate::state::{AppState, leptos_options};
+use crate::{bootstrap, http};
+
+/// Connects to the configured database and applies the migrations.
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    if config.dialect() == fleetdesk_core::Dialect::Sqlite {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("failed to create the data folder {}", config.data_dir.display()))?;
+    }
+    let settings = PoolSettings {
+        max_connections: config.db_max_connections,
+        ..PoolSettings::default()
+    };
+    let db = Db::connect(&config.database_url, settings).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// The key that signs session cookies: configured, or generated once into the data folder.
+pub fn session_key(config: &Config) -> anyhow::Result<Key> {
+    use base64::Engine;
+    let bytes = match &config.session_key {
+        Some(bytes) => bytes.clone(),
+        None => {
+            let path = config.data_dir.join("session.key");
+            if !path.exists() {
+                write_private(&path, &generate_session_key())?;
+            }
+            let text = std::fs::read_to_string(&path).with_context(|| format!("failed to read {}", path.display()))?;
+            base64::engine::general_purpose::STANDARD
+                .decode(text.trim())
+                .with_context(|| format!("{} does not hold a base64 session key; delete it to get a new one", path.display()))?
+        }
+    };
+    Key::try_from(bytes.as_slice()).map_err(|_| anyhow::anyhow!("the session key is shorter than 64 bytes"))
+}
+
+/// Writes a file only its owner can read.
+pub fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path).with_context(|| format!("failed to create {}", path.display()))?;
+    file.write_all(contents.as_bytes())
+        .and_then(|()| file.write_all(b"\n"))
+        .with_context(|| format!("failed to write {}", path.display()))
+}
+
+/// A running server.
+pub struct Server {
+    pub addr: SocketAddr,
+    pub db: Db,
+    stop: watch::Sender<bool>,
+    http: JoinHandle<std::io::Result<()>>,
+    sweeper: JoinHandle<()>,
+}
+
+impl Server {
+    /// Stops accepting requests, lets those under way finish, stops the background tasks and
+    /// closes the database.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.stop.send(true);
+        let served = self.http.await.context("the HTTP server task failed")?;
+        let _ = self.sweeper.await;
+        self.db.close().await;
+        served.context("the HTTP server failed")
+    }
+}
+
+/// Starts everything and returns once the listener is bound.
+pub async fn start(config: Config) -> anyhow::Result<Server> {
+    let db = open_database(&config).await?;
+    bootstrap::first_admin(&db, &config).await?;
+    let key = session_key(&config)?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .with_context(|| format!("failed to listen on {}", config.listen))?;
+    let addr = listener.local_addr().context("failed to read the bound address")?;
+
+    let mut config = config;
+    config.listen = addr;
+    let state = AppState {
+        db: db.clone(),
+        leptos_options: leptos_options(&config),
+        config: Arc::new(config),
+    };
+    let app = http::router(state, &key);
+    let (stop, stopped) = watch::channel(false);
+
+    let mut http_stopped = stopped.clone();
+    let http = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = http_stopped.changed().await;
+            })
+            .await
+    });
+    let sweeper = tokio::spawn(sweep_expired_sessions(DbSessionStore::new(db.clone()), stopped));
+    tracing::info!(address = %addr, "Fleetdesk is listening");
+    Ok(Server { addr, db, stop, http, sweeper })
+}
+
+async fn sweep_expired_sessions(store: DbSessionStore, mut stopped: watch::Receiver<bool>) {
+    let mut every = tokio::time::interval(Duration::from_secs(600));
+    loop {
+        tokio::select! {
+            _ = every.tick() => {
+                if let Err(error) = store.delete_expired().await {
+                    tracing::warn!(error = %error, "failed to delete expired sessions");
+                }
+            }
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// Runs until Ctrl-C or SIGTERM, then shuts down gracefully.
+pub async fn run(config: Config) -> anyhow::Result<()> {
+    let public_url = config.public_url.clone();
+    let server = start(config).await?;
+    eprintln!("Fleetdesk is running at {public_url} (listening on {}). Stop it with Ctrl-C.", server.addr);
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    server.stop().await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+}

@@ -1,0 +1,33 @@
+//! The state every handler shares: cheap to clone, `Arc`s inside.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use fleetdesk_core::Db;
+use leptos::config::LeptosOptions;
+
+use crate::config::Config;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub leptos_options: LeptosOptions,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> LeptosOptions {
+        state.leptos_options.clone()
+    }
+}
+
+/// The console's Leptos options, taken from Fleetdesk's own configuration.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("fleetdesk")
+        .site_root(config.site_root.display().to_string())
+        .site_pkg_dir("pkg")
+        .site_addr(config.listen)
+        .env(leptos::config::Env::PROD)
+        .build()
+}

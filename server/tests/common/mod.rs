@@ -1,0 +1,135 @@
+//! A real Fleetdesk server on a real socket, over a fresh SQLite or PostgreSQL database, and an
+//! HTTP client with a cookie jar that does not follow redirects (tests look at them).
+
+#![allow(dead_code, reason = "each test binary uses its own part of these helpers")]
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use fleetdesk_core::operators::{self, NewOperator, Operator, Role};
+use fleetdesk_core::password::Secret;
+use fleetdesk_core::testing::TestDb;
+use fleetdesk_server::config::{Config, generate_session_key};
+use fleetdesk_server::serve::{self, Server};
+
+pub const ADMIN_PASSWORD: &str = "test-admin-password-1";
+pub const PASSWORD: &str = "a good long password";
+
+/// What a test server is made of, so that it can be started again (restart) or twice (instances).
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub database_url: String,
+    pub data_dir: PathBuf,
+    pub session_key: String,
+    pub extra: Vec<(String, String)>,
+}
+
+impl Setup {
+    pub fn new(test_db: &TestDb) -> Setup {
+        let data_dir = std::env::temp_dir().join(format!("fleetdesk-http-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&data_dir).expect("temporary folder");
+        Setup {
+            database_url: test_db.url.clone(),
+            data_dir,
+            session_key: generate_session_key(),
+            extra: Vec::new(),
+        }
+    }
+
+    pub fn with(mut self, name: &str, value: &str) -> Setup {
+        self.extra.push((name.to_owned(), value.to_owned()));
+        self
+    }
+
+    pub fn config(&self) -> Config {
+        let mut vars: HashMap<String, String> = HashMap::from([
+            ("FLEETDESK_DATABASE_URL".into(), self.database_url.clone()),
+            ("FLEETDESK_DATA_DIR".into(), self.data_dir.display().to_string()),
+            ("FLEETDESK_LISTEN".into(), "127.0.0.1:0".into()),
+            ("FLEETDESK_SESSION_KEY".into(), self.session_key.clone()),
+            ("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
+            ("FLEETDESK_LOG".into(), "warn".into()),
+            ("LEPTOS_SITE_ROOT".into(), self.data_dir.join("site").display().to_string()),
+        ]);
+        vars.extend(self.extra.iter().cloned());
+        Config::from_lookup(|name| vars.get(name).cloned()).expect("the test configuration is valid")
+    }
+
+    pub async fn start(&self) -> TestServer {
+        let server = serve::start(self.config()).await.expect("the server starts");
+        TestServer {
+            base: format!("http://{}", server.addr),
+            server,
+        }
+    }
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub server: Server,
+}
+
+impl TestServer {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn stop(self) {
+        self.server.stop().await.expect("the server stops cleanly");
+    }
+}
+
+/// A browser-like client: keeps cookies, does not follow redirects.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
+pub async fn login(client: &reqwest::Client, server: &TestServer, login: &str, password: &str) -> reqwest::Response {
+    client
+        .post(server.url("/auth/login"))
+        .form(&[("login", login), ("password", password), ("next", "/")])
+        .send()
+        .await
+        .expect("login request")
+}
+
+pub async fn operator(test_db: &TestDb, login: &str, role: Role) -> Operator {
+    operators::create(
+        &test_db.db,
+        NewOperator {
+            login: login.to_owned(),
+            display_name: format!("{login} name"),
+            role,
+            password: Secret::new(PASSWORD),
+        },
+    )
+    .await
+    .expect("operator created")
+}
+
+/// A signed-in client for a new operator with `role`.
+pub async fn signed_in(test_db: &TestDb, server: &TestServer, login_name: &str, role: Role) -> reqwest::Client {
+    operator(test_db, login_name, role).await;
+    let client = client();
+    let response = login(&client, server, login_name, PASSWORD).await;
+    assert_eq!(response.status(), 303);
+    assert_eq!(location(&response), "/", "{login_name} should be signed in");
+    client
+}
+
+pub async fn body(response: reqwest::Response) -> String {
+    response.text().await.expect("body")
+}
