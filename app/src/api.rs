@@ -6,7 +6,7 @@ use leptos::server_fn::codec::{GetUrl, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ConsoleContext, Overview, OperatorView};
+use crate::model::{ConsoleContext, OperatorView, Overview};
 
 /// Why a console request was refused or failed, in words for the operator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -48,7 +48,9 @@ pub async fn fetch_overview() -> Result<Overview, ConsoleError> {
     let db = ssr::db()?;
     let all = operators::list(&db).await.map_err(ssr::internal)?;
     let active = all.iter().filter(|o| o.is_active()).count();
-    let recent = audit::list(&db, &audit::Filter::default(), 15).await.map_err(ssr::internal)?;
+    let recent = audit::list(&db, &audit::Filter::default(), 15)
+        .await
+        .map_err(ssr::internal)?;
     Ok(Overview {
         operators_active: i64::try_from(active).unwrap_or(i64::MAX),
         operators_disabled: i64::try_from(all.len() - active).unwrap_or(i64::MAX),
@@ -64,7 +66,9 @@ pub async fn fetch_operators() -> Result<Vec<OperatorView>, ConsoleError> {
         return Err(ConsoleError::Forbidden);
     }
     let db = ssr::db()?;
-    let all = fleetdesk_core::operators::list(&db).await.map_err(ssr::internal)?;
+    let all = fleetdesk_core::operators::list(&db)
+        .await
+        .map_err(ssr::internal)?;
     Ok(all.iter().map(ssr::view_of).collect())
 }
 

@@ -64,7 +64,11 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
 #[component]
 fn FlashMessage(flash: Option<Flash>) -> impl IntoView {
     flash.map(|flash| match flash.kind {
-        FlashKind::Success => view! { <p class="flash success" role="status">{flash.text}</p> }.into_any(),
-        FlashKind::Error => view! { <p class="flash error" role="alert">{flash.text}</p> }.into_any(),
+        FlashKind::Success => {
+            view! { <p class="flash success" role="status">{flash.text}</p> }.into_any()
+        }
+        FlashKind::Error => {
+            view! { <p class="flash error" role="alert">{flash.text}</p> }.into_any()
+        }
     })
 }

@@ -2,8 +2,8 @@
 //! them. Built twice: with `ssr` into the server, with `hydrate` into the browser's wasm.
 
 pub mod api;
-pub mod model;
 mod layout;
+pub mod model;
 mod pages;
 
 use leptos::prelude::*;
@@ -39,6 +39,13 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    // Marks the page once the browser has taken over, for tests and for styles that need it.
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
     view! {
         <Stylesheet id="fleetdesk" href="/pkg/fleetdesk.css"/>
         <Title formatter=|page: String| if page.is_empty() { "Fleetdesk".to_owned() } else { format!("{page} · Fleetdesk") }/>

@@ -34,7 +34,10 @@ mod tests {
 
     #[test]
     fn stored_times_read_as_minutes_in_utc() {
-        assert_eq!(short_time("2026-11-27T12:04:05.123Z"), "2026-11-27 12:04 UTC");
+        assert_eq!(
+            short_time("2026-11-27T12:04:05.123Z"),
+            "2026-11-27 12:04 UTC"
+        );
         assert_eq!(short_time("garbled"), "garbled");
     }
 }

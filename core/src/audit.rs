@@ -227,10 +227,19 @@ mod tests {
             )
             .await
             .expect("recorded");
-            let second = record(db.pool(), &Entry::new(Actor::cli(), "operator.disable", "operator", Some("opr_b")).before(serde_json::json!({"disabled": false})))
-                .await
-                .expect("recorded");
-            record(db.pool(), &Entry::new(Actor::system(), "server.start", "server", None)).await.expect("recorded");
+            let second = record(
+                db.pool(),
+                &Entry::new(Actor::cli(), "operator.disable", "operator", Some("opr_b"))
+                    .before(serde_json::json!({"disabled": false})),
+            )
+            .await
+            .expect("recorded");
+            record(
+                db.pool(),
+                &Entry::new(Actor::system(), "server.start", "server", None),
+            )
+            .await
+            .expect("recorded");
 
             let all = list(&db, &Filter::default(), 10).await.expect("list");
             assert_eq!(all.len(), 3);
@@ -239,18 +248,36 @@ mod tests {
             assert_eq!(all[2].after_json.as_deref(), Some(r#"{"login":"bob"}"#));
             assert_eq!(all[2].request_id.as_deref(), Some("req-1"));
 
-            let on_bob = Filter { object_type: Some("operator".into()), object_id: Some("opr_b".into()), ..Filter::default() };
-            let ids: Vec<String> = list(&db, &on_bob, 10).await.expect("list").into_iter().map(|r| r.id).collect();
+            let on_bob = Filter {
+                object_type: Some("operator".into()),
+                object_id: Some("opr_b".into()),
+                ..Filter::default()
+            };
+            let ids: Vec<String> = list(&db, &on_bob, 10)
+                .await
+                .expect("list")
+                .into_iter()
+                .map(|r| r.id)
+                .collect();
             assert_eq!(ids, [second.clone(), first.clone()]);
 
-            let by_alice = Filter { actor_id: Some("opr_a".into()), ..Filter::default() };
+            let by_alice = Filter {
+                actor_id: Some("opr_a".into()),
+                ..Filter::default()
+            };
             assert_eq!(list(&db, &by_alice, 10).await.expect("list").len(), 1);
-            let disables = Filter { action: Some("operator.disable".into()), ..Filter::default() };
+            let disables = Filter {
+                action: Some("operator.disable".into()),
+                ..Filter::default()
+            };
             assert_eq!(list(&db, &disables, 10).await.expect("list")[0].id, second);
 
             let page1 = list(&db, &Filter::default(), 2).await.expect("list");
             let last = page1.last().expect("two entries");
-            let after = Filter { before: Some((last.at.clone(), last.id.clone())), ..Filter::default() };
+            let after = Filter {
+                before: Some((last.at.clone(), last.id.clone())),
+                ..Filter::default()
+            };
             let page2 = list(&db, &after, 2).await.expect("list");
             assert_eq!(page2.len(), 1);
             assert_eq!(page2[0].id, first);
@@ -261,9 +288,16 @@ mod tests {
     async fn an_entry_in_a_rolled_back_transaction_is_gone() {
         on_each_db!(|db| async move {
             let mut tx = db.pool().begin().await.expect("begin");
-            record(&mut *tx, &Entry::new(Actor::system(), "x", "y", None)).await.expect("recorded");
+            record(&mut *tx, &Entry::new(Actor::system(), "x", "y", None))
+                .await
+                .expect("recorded");
             tx.rollback().await.expect("rollback");
-            assert!(list(&db, &Filter::default(), 10).await.expect("list").is_empty());
+            assert!(
+                list(&db, &Filter::default(), 10)
+                    .await
+                    .expect("list")
+                    .is_empty()
+            );
         });
     }
 }

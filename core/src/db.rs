@@ -113,7 +113,10 @@ impl Db {
             sqlx::query("PRAGMA journal_mode = WAL")
                 .execute(&pool)
                 .await
-                .map_err(|source| DbError::Connect { url: redact(url), source })?;
+                .map_err(|source| DbError::Connect {
+                    url: redact(url),
+                    source,
+                })?;
         }
         Ok(Db { pool, dialect })
     }
@@ -168,8 +171,14 @@ mod tests {
     #[test]
     fn urls_name_their_dialect() {
         assert_eq!(Dialect::of_url("sqlite://data/x.db"), Some(Dialect::Sqlite));
-        assert_eq!(Dialect::of_url("postgres://u@h/db"), Some(Dialect::Postgres));
-        assert_eq!(Dialect::of_url("postgresql://u@h/db"), Some(Dialect::Postgres));
+        assert_eq!(
+            Dialect::of_url("postgres://u@h/db"),
+            Some(Dialect::Postgres)
+        );
+        assert_eq!(
+            Dialect::of_url("postgresql://u@h/db"),
+            Some(Dialect::Postgres)
+        );
         assert_eq!(Dialect::of_url("mysql://u@h/db"), None);
     }
 
@@ -190,7 +199,12 @@ mod tests {
             .await
             .expect_err("nothing listens on port 1");
         let message = error.to_string();
-        assert!(message.starts_with("cannot connect to the database at postgres://nobody:***@127.0.0.1:1/none"), "{message}");
+        assert!(
+            message.starts_with(
+                "cannot connect to the database at postgres://nobody:***@127.0.0.1:1/none"
+            ),
+            "{message}"
+        );
     }
 
     #[tokio::test]
@@ -210,8 +224,14 @@ mod sqlite_tests {
     async fn sqlite_runs_in_wal_mode_with_foreign_keys_on() {
         let test_db = TestDb::sqlite().await;
         let pool = test_db.db.pool();
-        let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(pool).await.expect("pragma");
-        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(pool).await.expect("pragma");
+        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+            .fetch_one(pool)
+            .await
+            .expect("pragma");
+        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+            .fetch_one(pool)
+            .await
+            .expect("pragma");
         assert_eq!((mode.as_str(), foreign_keys), ("wal", 1));
         test_db.finish().await;
     }

@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use time::OffsetDateTime;
 
+use crate::clock;
 use crate::db::{Db, DbError};
 use crate::operators::{self, Operator};
 use crate::password::{self, Secret};
-use crate::clock;
 
 /// Failures in a row (within [`FAILURE_WINDOW`]) that lock a username.
 pub const MAX_FAILURES: i64 = 5;
@@ -22,9 +22,13 @@ pub const FAILURE_WINDOW: Duration = Duration::from_secs(15 * 60);
 pub enum LoginOutcome {
     Success(Operator),
     /// Wrong username or password (or a disabled operator): answer after `delay`.
-    Invalid { delay: Duration },
+    Invalid {
+        delay: Duration,
+    },
     /// Too many failures: refused until `until`, whatever the password.
-    Locked { until: OffsetDateTime },
+    Locked {
+        until: OffsetDateTime,
+    },
 }
 
 /// The wait before answering the `failures`-th failure in a row: 250 ms, doubling, at most 4 s.
@@ -77,12 +81,21 @@ pub struct FailureState {
     pub locked_until: Option<OffsetDateTime>,
 }
 
-async fn locked_until(db: &Db, key: &str, now: OffsetDateTime) -> Result<Option<OffsetDateTime>, DbError> {
-    let until: Option<Option<String>> = sqlx::query_scalar("SELECT locked_until FROM login_failures WHERE login = $1")
-        .bind(key)
-        .fetch_optional(db.pool())
-        .await?;
-    let until = until.flatten().map(|text| clock::parse(&text)).transpose().map_err(|e| DbError::Corrupt(e.to_string()))?;
+async fn locked_until(
+    db: &Db,
+    key: &str,
+    now: OffsetDateTime,
+) -> Result<Option<OffsetDateTime>, DbError> {
+    let until: Option<Option<String>> =
+        sqlx::query_scalar("SELECT locked_until FROM login_failures WHERE login = $1")
+            .bind(key)
+            .fetch_optional(db.pool())
+            .await?;
+    let until = until
+        .flatten()
+        .map(|text| clock::parse(&text))
+        .transpose()
+        .map_err(|e| DbError::Corrupt(e.to_string()))?;
     Ok(until.filter(|until| *until > now))
 }
 
@@ -104,7 +117,10 @@ async fn record_failure(db: &Db, key: &str, now: OffsetDateTime) -> Result<Failu
     .fetch_one(db.pool())
     .await?;
     if failures < MAX_FAILURES {
-        return Ok(FailureState { failures, locked_until: None });
+        return Ok(FailureState {
+            failures,
+            locked_until: None,
+        });
     }
     let until = now + LOCK_DURATION;
     sqlx::query("UPDATE login_failures SET failures = 0, locked_until = $1 WHERE login = $2")
@@ -161,7 +177,10 @@ mod tests {
     async fn the_right_password_logs_in_and_a_wrong_one_does_not() {
         on_each_db!(|db| async move {
             let op = operator(&db, "grace").await;
-            match attempt(&db, "GRACE", &Secret::new("the right password")).await.expect("attempt") {
+            match attempt(&db, "GRACE", &Secret::new("the right password"))
+                .await
+                .expect("attempt")
+            {
                 LoginOutcome::Success(found) => {
                     assert_eq!(found.id, op.id);
                     assert!(found.last_login_at.is_some());
@@ -169,11 +188,17 @@ mod tests {
                 other => panic!("expected success, got {other:?}"),
             }
             assert_eq!(
-                attempt(&db, "grace", &Secret::new("the wrong password")).await.expect("attempt"),
-                LoginOutcome::Invalid { delay: delay_after(1) }
+                attempt(&db, "grace", &Secret::new("the wrong password"))
+                    .await
+                    .expect("attempt"),
+                LoginOutcome::Invalid {
+                    delay: delay_after(1)
+                }
             );
             assert!(matches!(
-                attempt(&db, "nobody", &Secret::new("the right password")).await.expect("attempt"),
+                attempt(&db, "nobody", &Secret::new("the right password"))
+                    .await
+                    .expect("attempt"),
                 LoginOutcome::Invalid { .. }
             ));
         });
@@ -183,9 +208,13 @@ mod tests {
     async fn a_disabled_operator_cannot_log_in() {
         on_each_db!(|db| async move {
             let op = operator(&db, "heidi").await;
-            operators::set_disabled(&db, &op.id, true).await.expect("disabled");
+            operators::set_disabled(&db, &op.id, true)
+                .await
+                .expect("disabled");
             assert!(matches!(
-                attempt(&db, "heidi", &Secret::new("the right password")).await.expect("attempt"),
+                attempt(&db, "heidi", &Secret::new("the right password"))
+                    .await
+                    .expect("attempt"),
                 LoginOutcome::Invalid { .. }
             ));
         });
@@ -199,17 +228,26 @@ mod tests {
             for n in 1..MAX_FAILURES {
                 assert_eq!(
                     attempt(&db, "ivan", &wrong).await.expect("attempt"),
-                    LoginOutcome::Invalid { delay: delay_after(n) }
+                    LoginOutcome::Invalid {
+                        delay: delay_after(n)
+                    }
                 );
             }
-            assert!(matches!(attempt(&db, "ivan", &wrong).await.expect("attempt"), LoginOutcome::Locked { .. }));
             assert!(matches!(
-                attempt(&db, "ivan", &Secret::new("the right password")).await.expect("attempt"),
+                attempt(&db, "ivan", &wrong).await.expect("attempt"),
+                LoginOutcome::Locked { .. }
+            ));
+            assert!(matches!(
+                attempt(&db, "ivan", &Secret::new("the right password"))
+                    .await
+                    .expect("attempt"),
                 LoginOutcome::Locked { .. }
             ));
             unlock(&db, "IVAN").await.expect("unlock");
             assert!(matches!(
-                attempt(&db, "ivan", &Secret::new("the right password")).await.expect("attempt"),
+                attempt(&db, "ivan", &Secret::new("the right password"))
+                    .await
+                    .expect("attempt"),
                 LoginOutcome::Success(_)
             ));
         });
@@ -224,12 +262,16 @@ mod tests {
                 attempt(&db, "judy", &wrong).await.expect("attempt");
             }
             assert!(matches!(
-                attempt(&db, "judy", &Secret::new("the right password")).await.expect("attempt"),
+                attempt(&db, "judy", &Secret::new("the right password"))
+                    .await
+                    .expect("attempt"),
                 LoginOutcome::Success(_)
             ));
             assert_eq!(
                 attempt(&db, "judy", &wrong).await.expect("attempt"),
-                LoginOutcome::Invalid { delay: delay_after(1) }
+                LoginOutcome::Invalid {
+                    delay: delay_after(1)
+                }
             );
         });
     }
@@ -241,8 +283,16 @@ mod tests {
             for _ in 1..MAX_FAILURES {
                 record_failure(&db, "kim", long_ago).await.expect("failure");
             }
-            let state = record_failure(&db, "kim", clock::now()).await.expect("failure");
-            assert_eq!(state, FailureState { failures: 1, locked_until: None });
+            let state = record_failure(&db, "kim", clock::now())
+                .await
+                .expect("failure");
+            assert_eq!(
+                state,
+                FailureState {
+                    failures: 1,
+                    locked_until: None
+                }
+            );
         });
     }
 }

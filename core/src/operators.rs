@@ -32,7 +32,9 @@ impl Role {
     }
 
     pub fn parse(text: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|role| role.as_str() == text.trim().to_ascii_lowercase())
+        Role::ALL
+            .into_iter()
+            .find(|role| role.as_str() == text.trim().to_ascii_lowercase())
     }
 
     /// May change customers, licences, orders and events.
@@ -115,10 +117,14 @@ pub fn normalize_login(login: &str) -> Result<String, OperatorError> {
     let login = login.trim().to_lowercase();
     let valid = !login.is_empty()
         && login.len() <= 64
-        && login
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | '@'));
-    if valid { Ok(login) } else { Err(OperatorError::InvalidLogin) }
+        && login.chars().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | '@')
+        });
+    if valid {
+        Ok(login)
+    } else {
+        Err(OperatorError::InvalidLogin)
+    }
 }
 
 fn normalize_display_name(name: &str) -> Result<String, OperatorError> {
@@ -130,7 +136,8 @@ fn normalize_display_name(name: &str) -> Result<String, OperatorError> {
     }
 }
 
-const COLUMNS: &str = "id, login, display_name, role, disabled_at, last_login_at, created_at, updated_at";
+const COLUMNS: &str =
+    "id, login, display_name, role, disabled_at, last_login_at, created_at, updated_at";
 
 fn from_row(row: &AnyRow) -> Result<Operator, DbError> {
     let role: String = row.try_get("role")?;
@@ -138,7 +145,8 @@ fn from_row(row: &AnyRow) -> Result<Operator, DbError> {
         id: row.try_get("id")?,
         login: row.try_get("login")?,
         display_name: row.try_get("display_name")?,
-        role: Role::parse(&role).ok_or_else(|| DbError::Corrupt(format!("unknown operator role `{role}`")))?,
+        role: Role::parse(&role)
+            .ok_or_else(|| DbError::Corrupt(format!("unknown operator role `{role}`")))?,
         disabled_at: row.try_get("disabled_at")?,
         last_login_at: row.try_get("last_login_at")?,
         created_at: row.try_get("created_at")?,
@@ -207,34 +215,47 @@ pub async fn list(db: &Db) -> Result<Vec<Operator>, DbError> {
 }
 
 pub async fn count(db: &Db) -> Result<i64, DbError> {
-    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM operators").fetch_one(db.pool()).await?;
+    let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM operators")
+        .fetch_one(db.pool())
+        .await?;
     Ok(count)
 }
 
 /// The stored hash of an operator (for login only).
 pub(crate) async fn password_hash(db: &Db, id: &str) -> Result<Option<String>, DbError> {
-    Ok(sqlx::query_scalar("SELECT password_hash FROM operators WHERE id = $1")
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT password_hash FROM operators WHERE id = $1")
+            .bind(id)
+            .fetch_optional(db.pool())
+            .await?,
+    )
 }
 
-async fn updated(db: &Db, id: &str, result: sqlx::any::AnyQueryResult) -> Result<Operator, OperatorError> {
+async fn updated(
+    db: &Db,
+    id: &str,
+    result: sqlx::any::AnyQueryResult,
+) -> Result<Operator, OperatorError> {
     if result.rows_affected() == 0 {
         return Err(OperatorError::NotFound);
     }
     find_by_id(db, id).await?.ok_or(OperatorError::NotFound)
 }
 
-pub async fn set_password(db: &Db, id: &str, new_password: &Secret) -> Result<Operator, OperatorError> {
+pub async fn set_password(
+    db: &Db,
+    id: &str,
+    new_password: &Secret,
+) -> Result<Operator, OperatorError> {
     password::check_policy(new_password)?;
     let hash = password::hash(new_password).await?;
-    let result = sqlx::query("UPDATE operators SET password_hash = $1, updated_at = $2 WHERE id = $3")
-        .bind(hash)
-        .bind(clock::now_text())
-        .bind(id)
-        .execute(db.pool())
-        .await?;
+    let result =
+        sqlx::query("UPDATE operators SET password_hash = $1, updated_at = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(clock::now_text())
+            .bind(id)
+            .execute(db.pool())
+            .await?;
     updated(db, id, result).await
 }
 
@@ -243,12 +264,13 @@ pub async fn set_password(db: &Db, id: &str, new_password: &Secret) -> Result<Op
 pub async fn set_disabled(db: &Db, id: &str, disabled: bool) -> Result<Operator, OperatorError> {
     let now = clock::now_text();
     let disabled_at = disabled.then(|| now.clone());
-    let result = sqlx::query("UPDATE operators SET disabled_at = $1, updated_at = $2 WHERE id = $3")
-        .bind(disabled_at)
-        .bind(&now)
-        .bind(id)
-        .execute(db.pool())
-        .await?;
+    let result =
+        sqlx::query("UPDATE operators SET disabled_at = $1, updated_at = $2 WHERE id = $3")
+            .bind(disabled_at)
+            .bind(&now)
+            .bind(id)
+            .execute(db.pool())
+            .await?;
     updated(db, id, result).await
 }
 
@@ -288,14 +310,30 @@ mod tests {
     #[tokio::test]
     async fn created_operators_are_found_by_id_and_by_case_insensitive_login() {
         on_each_db!(|db| async move {
-            let created = create(&db, new(" Alice@Example.com ", Role::Operator)).await.expect("created");
+            let created = create(&db, new(" Alice@Example.com ", Role::Operator))
+                .await
+                .expect("created");
             assert_eq!(created.login, "alice@example.com");
             assert!(created.id.starts_with("opr_"));
-            assert_eq!(find_by_id(&db, &created.id).await.expect("query").as_ref(), Some(&created));
-            assert_eq!(find_by_login(&db, "ALICE@example.com").await.expect("query"), Some(created.clone()));
+            assert_eq!(
+                find_by_id(&db, &created.id).await.expect("query").as_ref(),
+                Some(&created)
+            );
+            assert_eq!(
+                find_by_login(&db, "ALICE@example.com")
+                    .await
+                    .expect("query"),
+                Some(created.clone())
+            );
             assert_eq!(find_by_login(&db, "bob").await.expect("query"), None);
-            assert_eq!(find_by_login(&db, "not a login!").await.expect("query"), None);
-            let hash = password_hash(&db, &created.id).await.expect("query").expect("stored");
+            assert_eq!(
+                find_by_login(&db, "not a login!").await.expect("query"),
+                None
+            );
+            let hash = password_hash(&db, &created.id)
+                .await
+                .expect("query")
+                .expect("stored");
             assert!(hash.starts_with("$argon2id$"));
         });
     }
@@ -304,7 +342,9 @@ mod tests {
     async fn a_taken_login_is_refused() {
         on_each_db!(|db| async move {
             create(&db, new("carol", Role::Admin)).await.expect("first");
-            let error = create(&db, new("CAROL", Role::Support)).await.expect_err("duplicate");
+            let error = create(&db, new("CAROL", Role::Support))
+                .await
+                .expect_err("duplicate");
             assert!(matches!(error, OperatorError::LoginTaken), "{error:?}");
             assert_eq!(count(&db).await.expect("count"), 1);
         });
@@ -315,11 +355,20 @@ mod tests {
         on_each_db!(|db| async move {
             let mut short = new("dave", Role::Admin);
             short.password = Secret::new("short");
-            assert!(matches!(create(&db, short).await, Err(OperatorError::Password(PasswordError::TooShort))));
-            assert!(matches!(create(&db, new("has space", Role::Admin)).await, Err(OperatorError::InvalidLogin)));
+            assert!(matches!(
+                create(&db, short).await,
+                Err(OperatorError::Password(PasswordError::TooShort))
+            ));
+            assert!(matches!(
+                create(&db, new("has space", Role::Admin)).await,
+                Err(OperatorError::InvalidLogin)
+            ));
             let mut unnamed = new("erin", Role::Admin);
             unnamed.display_name = "  ".to_owned();
-            assert!(matches!(create(&db, unnamed).await, Err(OperatorError::InvalidDisplayName)));
+            assert!(matches!(
+                create(&db, unnamed).await,
+                Err(OperatorError::InvalidDisplayName)
+            ));
             assert_eq!(count(&db).await.expect("count"), 0);
         });
     }
@@ -328,9 +377,16 @@ mod tests {
     async fn operators_are_listed_by_login() {
         on_each_db!(|db| async move {
             for login in ["mallory", "bob", "trent"] {
-                create(&db, new(login, Role::Support)).await.expect("created");
+                create(&db, new(login, Role::Support))
+                    .await
+                    .expect("created");
             }
-            let logins: Vec<String> = list(&db).await.expect("list").into_iter().map(|o| o.login).collect();
+            let logins: Vec<String> = list(&db)
+                .await
+                .expect("list")
+                .into_iter()
+                .map(|o| o.login)
+                .collect();
             assert_eq!(logins, ["bob", "mallory", "trent"]);
         });
     }
@@ -338,25 +394,50 @@ mod tests {
     #[tokio::test]
     async fn password_role_and_disabled_state_can_change() {
         on_each_db!(|db| async move {
-            let op = create(&db, new("frank", Role::Support)).await.expect("created");
+            let op = create(&db, new("frank", Role::Support))
+                .await
+                .expect("created");
             let before = password_hash(&db, &op.id).await.expect("query");
-            set_password(&db, &op.id, &Secret::new("another long password")).await.expect("set");
+            set_password(&db, &op.id, &Secret::new("another long password"))
+                .await
+                .expect("set");
             assert_ne!(password_hash(&db, &op.id).await.expect("query"), before);
             assert!(matches!(
                 set_password(&db, &op.id, &Secret::new("short")).await,
                 Err(OperatorError::Password(PasswordError::TooShort))
             ));
 
-            assert_eq!(set_role(&db, &op.id, Role::Admin).await.expect("role").role, Role::Admin);
+            assert_eq!(
+                set_role(&db, &op.id, Role::Admin).await.expect("role").role,
+                Role::Admin
+            );
             let disabled = set_disabled(&db, &op.id, true).await.expect("disable");
             assert!(!disabled.is_active());
-            assert!(set_disabled(&db, &op.id, false).await.expect("enable").is_active());
+            assert!(
+                set_disabled(&db, &op.id, false)
+                    .await
+                    .expect("enable")
+                    .is_active()
+            );
 
             record_login(&db, &op.id).await.expect("login recorded");
-            assert!(find_by_id(&db, &op.id).await.expect("q").expect("found").last_login_at.is_some());
+            assert!(
+                find_by_id(&db, &op.id)
+                    .await
+                    .expect("q")
+                    .expect("found")
+                    .last_login_at
+                    .is_some()
+            );
 
-            assert!(matches!(set_role(&db, "opr_missing", Role::Admin).await, Err(OperatorError::NotFound)));
-            assert!(matches!(set_disabled(&db, "opr_missing", true).await, Err(OperatorError::NotFound)));
+            assert!(matches!(
+                set_role(&db, "opr_missing", Role::Admin).await,
+                Err(OperatorError::NotFound)
+            ));
+            assert!(matches!(
+                set_disabled(&db, "opr_missing", true).await,
+                Err(OperatorError::NotFound)
+            ));
         });
     }
 

@@ -4,7 +4,9 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng};
+use argon2::password_hash::{
+    PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 
 /// The shortest password an operator may have.
@@ -99,7 +101,10 @@ pub async fn verify(password: &Secret, stored: Option<String>) -> bool {
         let Ok(parsed) = PasswordHash::new(&stored) else {
             return false;
         };
-        argon2().verify_password(password.expose().as_bytes(), &parsed).is_ok() && known
+        argon2()
+            .verify_password(password.expose().as_bytes(), &parsed)
+            .is_ok()
+            && known
     })
     .await
     .unwrap_or(false)
@@ -143,8 +148,14 @@ mod tests {
 
     #[test]
     fn the_policy_wants_twelve_characters() {
-        assert_eq!(check_policy(&Secret::new("short")), Err(PasswordError::TooShort));
-        assert_eq!(check_policy(&Secret::new("x".repeat(300))), Err(PasswordError::TooLong));
+        assert_eq!(
+            check_policy(&Secret::new("short")),
+            Err(PasswordError::TooShort)
+        );
+        assert_eq!(
+            check_policy(&Secret::new("x".repeat(300))),
+            Err(PasswordError::TooLong)
+        );
         assert_eq!(check_policy(&Secret::new("twelve chars")), Ok(()));
     }
 

@@ -27,7 +27,8 @@ fn backend(error: impl std::fmt::Display) -> session_store::Error {
 #[async_trait]
 impl SessionStore for DbSessionStore {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         // A fresh id on the (astronomically rare) collision, never an overwrite of someone else's session.
         loop {
             let inserted = sqlx::query(
@@ -47,7 +48,8 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let data = serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+        let data = serde_json::to_string(&record.data)
+            .map_err(|e| session_store::Error::Encode(e.to_string()))?;
         sqlx::query(
             "INSERT INTO sessions (id, data, expiry_date) VALUES ($1, $2, $3) \
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date",
@@ -62,20 +64,23 @@ impl SessionStore for DbSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let row: Option<(String, String)> =
-            sqlx::query_as("SELECT data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2")
-                .bind(id.to_string())
-                .bind(clock::now_text())
-                .fetch_optional(self.db.pool())
-                .await
-                .map_err(backend)?;
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT data, expiry_date FROM sessions WHERE id = $1 AND expiry_date > $2",
+        )
+        .bind(id.to_string())
+        .bind(clock::now_text())
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(backend)?;
         let Some((data, expiry_date)) = row else {
             return Ok(None);
         };
         Ok(Some(Record {
             id: *id,
-            data: serde_json::from_str(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?,
-            expiry_date: clock::parse(&expiry_date).map_err(|e| session_store::Error::Decode(e.to_string()))?,
+            data: serde_json::from_str(&data)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?,
+            expiry_date: clock::parse(&expiry_date)
+                .map_err(|e| session_store::Error::Decode(e.to_string()))?,
         }))
     }
 
@@ -110,7 +115,11 @@ mod tests {
     fn record(expiry: time::OffsetDateTime) -> Record {
         let mut data = std::collections::HashMap::new();
         data.insert("operator_id".to_owned(), serde_json::json!("opr_1"));
-        Record { id: Id::default(), data, expiry_date: expiry }
+        Record {
+            id: Id::default(),
+            data,
+            expiry_date: expiry,
+        }
     }
 
     #[tokio::test]
@@ -123,9 +132,19 @@ mod tests {
             assert_eq!(loaded.data, rec.data);
             assert_eq!(loaded.expiry_date, rec.expiry_date);
 
-            rec.data.insert("flash".to_owned(), serde_json::json!("hello"));
+            rec.data
+                .insert("flash".to_owned(), serde_json::json!("hello"));
             store.save(&rec).await.expect("saved");
-            assert_eq!(store.load(&rec.id).await.expect("loaded").expect("present").data.len(), 2);
+            assert_eq!(
+                store
+                    .load(&rec.id)
+                    .await
+                    .expect("loaded")
+                    .expect("present")
+                    .data
+                    .len(),
+                2
+            );
 
             store.delete(&rec.id).await.expect("deleted");
             assert!(store.load(&rec.id).await.expect("loaded").is_none());
@@ -142,7 +161,10 @@ mod tests {
             store.create(&mut live).await.expect("created");
             assert!(store.load(&old.id).await.expect("loaded").is_none());
             store.delete_expired().await.expect("purged");
-            let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(db.pool()).await.expect("count");
+            let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+                .fetch_one(db.pool())
+                .await
+                .expect("count");
             assert_eq!(left, 1);
             assert!(store.load(&live.id).await.expect("loaded").is_some());
         });

@@ -14,13 +14,17 @@ pub async fn get<T: DeserializeOwned>(db: &Db, key: &str) -> Result<Option<T>, D
         .fetch_optional(db.pool())
         .await?;
     value
-        .map(|text| serde_json::from_str(&text).map_err(|e| DbError::Corrupt(format!("setting `{key}`: {e}"))))
+        .map(|text| {
+            serde_json::from_str(&text)
+                .map_err(|e| DbError::Corrupt(format!("setting `{key}`: {e}")))
+        })
         .transpose()
 }
 
 /// Writes a setting, replacing any earlier value.
 pub async fn set<T: Serialize>(db: &Db, key: &str, value: &T) -> Result<(), DbError> {
-    let text = serde_json::to_string(value).map_err(|e| DbError::Corrupt(format!("setting `{key}`: {e}")))?;
+    let text = serde_json::to_string(value)
+        .map_err(|e| DbError::Corrupt(format!("setting `{key}`: {e}")))?;
     sqlx::query(
         "INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3) \
          ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
@@ -43,10 +47,21 @@ mod tests {
         on_each_db!(|db| async move {
             assert_eq!(get::<String>(&db, "fleet_policy").await.expect("get"), None);
             set(&db, "fleet_policy", &"perOrder").await.expect("set");
-            set(&db, "fleet_policy", &"perOffering").await.expect("set again");
-            assert_eq!(get::<String>(&db, "fleet_policy").await.expect("get").as_deref(), Some("perOffering"));
+            set(&db, "fleet_policy", &"perOffering")
+                .await
+                .expect("set again");
+            assert_eq!(
+                get::<String>(&db, "fleet_policy")
+                    .await
+                    .expect("get")
+                    .as_deref(),
+                Some("perOffering")
+            );
             set(&db, "stuck_minutes", &30_u32).await.expect("set");
-            assert_eq!(get::<u32>(&db, "stuck_minutes").await.expect("get"), Some(30));
+            assert_eq!(
+                get::<u32>(&db, "stuck_minutes").await.expect("get"),
+                Some(30)
+            );
         });
     }
 }

@@ -47,10 +47,13 @@ fn postgres_required() -> bool {
 impl TestDb {
     /// A fresh SQLite database in its own temporary folder.
     pub async fn sqlite() -> TestDb {
-        let dir = std::env::temp_dir().join(format!("fleetdesk-test-{}", uuid::Uuid::now_v7().simple()));
+        let dir =
+            std::env::temp_dir().join(format!("fleetdesk-test-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&dir).expect("the temporary folder is writable");
         let url = format!("sqlite://{}?mode=rwc", dir.join("fleetdesk.db").display());
-        let db = Db::connect(&url, settings()).await.expect("a new SQLite file opens");
+        let db = Db::connect(&url, settings())
+            .await
+            .expect("a new SQLite file opens");
         db.migrate().await.expect("the SQLite migrations apply");
         TestDb {
             db,
@@ -67,7 +70,9 @@ impl TestDb {
             Ok(conn) => conn,
             Err(error) => {
                 if postgres_required() {
-                    panic!("PostgreSQL is required (FLEETDESK_REQUIRE_POSTGRES=1) but {admin_url} cannot be reached: {error}");
+                    panic!(
+                        "PostgreSQL is required (FLEETDESK_REQUIRE_POSTGRES=1) but {admin_url} cannot be reached: {error}"
+                    );
                 }
                 static WARN: Once = Once::new();
                 WARN.call_once(|| {
@@ -91,7 +96,9 @@ impl TestDb {
         let mut url = url::Url::parse(&admin_url).expect("the PostgreSQL test URL parses");
         url.set_path(&name);
         let url = url.to_string();
-        let db = Db::connect(&url, settings()).await.expect("the new PostgreSQL database accepts connections");
+        let db = Db::connect(&url, settings())
+            .await
+            .expect("the new PostgreSQL database accepts connections");
         db.migrate().await.expect("the PostgreSQL migrations apply");
         Some(TestDb {
             db,

@@ -84,18 +84,25 @@ export class Console {
 
   /**
    * Lets the page finish loading. With JavaScript the Leptos bundle must have hydrated before
-   * we act, and the server marks nothing, so wait for the network to go quiet.
+   * we act: the console marks <body data-hydrated="true"> once it has. Without JavaScript the
+   * mark must never appear (proof that the no-js project really runs without the bundle).
    * Call it after the new page is known to be there (an expect on URL or heading).
    */
   async settle(): Promise<void> {
+    const hydrated = this.page.locator('body[data-hydrated="true"]');
     if (this.js) {
+      await expect(hydrated).toHaveCount(1);
       await this.page.waitForLoadState('networkidle');
+    } else {
+      await expect(hydrated).toHaveCount(0);
     }
   }
 
   /** Navigates and waits for hydration (hydrated project) or the load event (no-js). */
   async visit(url: string) {
-    return this.page.goto(url, { waitUntil: this.js ? 'networkidle' : 'load' });
+    const response = await this.page.goto(url, { waitUntil: this.js ? 'networkidle' : 'load' });
+    await this.settle();
+    return response;
   }
 
   // ----- login page -----

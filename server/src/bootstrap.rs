@@ -19,11 +19,18 @@ pub const PASSWORD_FILE: &str = "initial-admin-password";
 /// The password is `FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD` or, when that is unset, a generated one
 /// written to `<data dir>/initial-admin-password` (readable by its owner only), never to the log.
 pub async fn first_admin(db: &Db, config: &Config) -> anyhow::Result<()> {
-    if operators::list(db).await?.iter().any(|operator| operator.role.is_admin()) {
+    if operators::list(db)
+        .await?
+        .iter()
+        .any(|operator| operator.role.is_admin())
+    {
         return Ok(());
     }
     let generated = config.bootstrap_admin_password.is_none();
-    let password = config.bootstrap_admin_password.clone().unwrap_or_else(password::generate);
+    let password = config
+        .bootstrap_admin_password
+        .clone()
+        .unwrap_or_else(password::generate);
     let new = NewOperator {
         login: config.bootstrap_admin_login.clone(),
         display_name: "Administrator".to_owned(),
@@ -41,12 +48,22 @@ pub async fn first_admin(db: &Db, config: &Config) -> anyhow::Result<()> {
     };
     audit::record(
         db.pool(),
-        &Entry::new(Actor::system(), "operator.bootstrap", "operator", Some(&admin.id)).after(&admin),
+        &Entry::new(
+            Actor::system(),
+            "operator.bootstrap",
+            "operator",
+            Some(&admin.id),
+        )
+        .after(&admin),
     )
     .await?;
     if generated {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("failed to create the data folder {}", config.data_dir.display()))?;
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!(
+                "failed to create the data folder {}",
+                config.data_dir.display()
+            )
+        })?;
         let path = config.data_dir.join(PASSWORD_FILE);
         write_private(&path, password.expose())?;
         eprintln!(
@@ -55,7 +72,10 @@ pub async fn first_admin(db: &Db, config: &Config) -> anyhow::Result<()> {
             path.display()
         );
     } else {
-        eprintln!("Created the first administrator `{}` with the configured password.", admin.login);
+        eprintln!(
+            "Created the first administrator `{}` with the configured password.",
+            admin.login
+        );
     }
     tracing::info!(operator.id = %admin.id, "first administrator created");
     Ok(())

@@ -86,7 +86,10 @@ fn read_password(from_stdin: bool) -> anyhow::Result<(Secret, bool)> {
         return Ok((password::generate(), true));
     }
     let mut line = String::new();
-    std::io::stdin().lock().read_line(&mut line).context("failed to read the password from standard input")?;
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .context("failed to read the password from standard input")?;
     let password = Secret::new(line.trim_end_matches(['\r', '\n']));
     password::check_policy(&password)?;
     Ok((password, false))
@@ -109,22 +112,62 @@ pub async fn operator(config: &Config, command: OperatorCommand) -> anyhow::Resu
 
 async fn operator_on(db: &Db, command: OperatorCommand) -> anyhow::Result<()> {
     match command {
-        OperatorCommand::Create { login, name, role, password_stdin } => {
+        OperatorCommand::Create {
+            login,
+            name,
+            role,
+            password_stdin,
+        } => {
             let role = Role::parse(&role).context("unknown role")?;
             let (password, generated) = read_password(password_stdin)?;
-            let created = operators::create(db, NewOperator { login, display_name: name, role, password: password.clone() }).await?;
-            audit::record(db.pool(), &Entry::new(Actor::cli(), "operator.create", "operator", Some(&created.id)).after(&created)).await?;
-            println!("Created operator `{}` ({}).", created.login, created.role.as_str());
+            let created = operators::create(
+                db,
+                NewOperator {
+                    login,
+                    display_name: name,
+                    role,
+                    password: password.clone(),
+                },
+            )
+            .await?;
+            audit::record(
+                db.pool(),
+                &Entry::new(
+                    Actor::cli(),
+                    "operator.create",
+                    "operator",
+                    Some(&created.id),
+                )
+                .after(&created),
+            )
+            .await?;
+            println!(
+                "Created operator `{}` ({}).",
+                created.login,
+                created.role.as_str()
+            );
             if generated {
                 println!("Password (shown once): {}", password.expose());
             }
         }
-        OperatorCommand::SetPassword { login, password_stdin } => {
+        OperatorCommand::SetPassword {
+            login,
+            password_stdin,
+        } => {
             let operator = find(db, &login).await?;
             let (password, generated) = read_password(password_stdin)?;
             operators::set_password(db, &operator.id, &password).await?;
             login::unlock(db, &operator.login).await?;
-            audit::record(db.pool(), &Entry::new(Actor::cli(), "operator.set_password", "operator", Some(&operator.id))).await?;
+            audit::record(
+                db.pool(),
+                &Entry::new(
+                    Actor::cli(),
+                    "operator.set_password",
+                    "operator",
+                    Some(&operator.id),
+                ),
+            )
+            .await?;
             println!("Password of `{}` changed.", operator.login);
             if generated {
                 println!("Password (shown once): {}", password.expose());
@@ -133,10 +176,20 @@ async fn operator_on(db: &Db, command: OperatorCommand) -> anyhow::Result<()> {
         OperatorCommand::Disable { login } => set_disabled(db, &login, true).await?,
         OperatorCommand::Enable { login } => set_disabled(db, &login, false).await?,
         OperatorCommand::List => {
-            println!("{:<24} {:<9} {:<9} {}", "USERNAME", "ROLE", "STATE", "NAME");
+            println!("{:<24} {:<9} {:<9} NAME", "USERNAME", "ROLE", "STATE");
             for operator in operators::list(db).await? {
-                let state = if operator.is_active() { "active" } else { "disabled" };
-                println!("{:<24} {:<9} {:<9} {}", operator.login, operator.role.as_str(), state, operator.display_name);
+                let state = if operator.is_active() {
+                    "active"
+                } else {
+                    "disabled"
+                };
+                println!(
+                    "{:<24} {:<9} {:<9} {}",
+                    operator.login,
+                    operator.role.as_str(),
+                    state,
+                    operator.display_name
+                );
             }
         }
     }
@@ -149,8 +202,22 @@ async fn set_disabled(db: &Db, login: &str, disabled: bool) -> anyhow::Result<()
     if !disabled {
         login::unlock(db, &after.login).await?;
     }
-    let action = if disabled { "operator.disable" } else { "operator.enable" };
-    audit::record(db.pool(), &Entry::new(Actor::cli(), action, "operator", Some(&after.id)).before(&before).after(&after)).await?;
-    println!("Operator `{}` {}.", after.login, if disabled { "disabled" } else { "enabled" });
+    let action = if disabled {
+        "operator.disable"
+    } else {
+        "operator.enable"
+    };
+    audit::record(
+        db.pool(),
+        &Entry::new(Actor::cli(), action, "operator", Some(&after.id))
+            .before(&before)
+            .after(&after),
+    )
+    .await?;
+    println!(
+        "Operator `{}` {}.",
+        after.login,
+        if disabled { "disabled" } else { "enabled" }
+    );
     Ok(())
 }

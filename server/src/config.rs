@@ -92,9 +92,14 @@ impl Config {
     /// Reads the configuration through `lookup` (the environment, or a map in tests). Empty
     /// values count as unset.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let get = |name: &str| lookup(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+        let get = |name: &str| {
+            lookup(name)
+                .map(|v| v.trim().to_owned())
+                .filter(|v| !v.is_empty())
+        };
 
-        let data_dir = PathBuf::from(get("FLEETDESK_DATA_DIR").unwrap_or_else(|| "data".to_owned()));
+        let data_dir =
+            PathBuf::from(get("FLEETDESK_DATA_DIR").unwrap_or_else(|| "data".to_owned()));
 
         let database_url = match get("FLEETDESK_DATABASE_URL") {
             Some(url) => {
@@ -106,7 +111,10 @@ impl Config {
                 }
                 url
             }
-            None => format!("sqlite://{}?mode=rwc", data_dir.join("fleetdesk.db").display()),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                data_dir.join("fleetdesk.db").display()
+            ),
         };
 
         let db_max_connections = match get("FLEETDESK_DB_MAX_CONNECTIONS") {
@@ -114,24 +122,40 @@ impl Config {
                 .parse::<u32>()
                 .ok()
                 .filter(|n| (1..=1000).contains(n))
-                .ok_or_else(|| invalid("FLEETDESK_DB_MAX_CONNECTIONS", format!("`{text}` is not a whole number from 1 to 1000")))?,
+                .ok_or_else(|| {
+                    invalid(
+                        "FLEETDESK_DB_MAX_CONNECTIONS",
+                        format!("`{text}` is not a whole number from 1 to 1000"),
+                    )
+                })?,
             None if Dialect::of_url(&database_url) == Some(Dialect::Sqlite) => 5,
             None => 10,
         };
 
         let listen_text = get("FLEETDESK_LISTEN").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
         let listen: SocketAddr = listen_text.parse().map_err(|_| {
-            invalid("FLEETDESK_LISTEN", format!("`{listen_text}` is not an address and port such as 127.0.0.1:3000"))
+            invalid(
+                "FLEETDESK_LISTEN",
+                format!("`{listen_text}` is not an address and port such as 127.0.0.1:3000"),
+            )
         })?;
 
         let public_text = get("FLEETDESK_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}"));
         let public_url = url::Url::parse(&public_text)
             .ok()
             .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
-            .ok_or_else(|| invalid("FLEETDESK_PUBLIC_URL", format!("`{public_text}` is not an http:// or https:// URL")))?;
+            .ok_or_else(|| {
+                invalid(
+                    "FLEETDESK_PUBLIC_URL",
+                    format!("`{public_text}` is not an http:// or https:// URL"),
+                )
+            })?;
 
         let session_key = match get("FLEETDESK_SESSION_KEY") {
-            Some(text) => Some(decode_session_key(&text).map_err(|problem| invalid("FLEETDESK_SESSION_KEY", problem))?),
+            Some(text) => Some(
+                decode_session_key(&text)
+                    .map_err(|problem| invalid("FLEETDESK_SESSION_KEY", problem))?,
+            ),
             None if Dialect::of_url(&database_url) == Some(Dialect::Postgres) => {
                 return Err(invalid(
                     "FLEETDESK_SESSION_KEY",
@@ -147,24 +171,42 @@ impl Config {
             .parse::<u64>()
             .ok()
             .filter(|n| (1..=7 * 24 * 60).contains(n))
-            .ok_or_else(|| invalid("FLEETDESK_SESSION_IDLE_MINUTES", format!("`{idle_text}` is not a number of minutes from 1 to 10080")))?;
+            .ok_or_else(|| {
+                invalid(
+                    "FLEETDESK_SESSION_IDLE_MINUTES",
+                    format!("`{idle_text}` is not a number of minutes from 1 to 10080"),
+                )
+            })?;
 
         let log_format = match get("FLEETDESK_LOG_FORMAT").as_deref() {
             None | Some("text") => LogFormat::Text,
             Some("json") => LogFormat::Json,
-            Some(other) => return Err(invalid("FLEETDESK_LOG_FORMAT", format!("`{other}` is neither `text` nor `json`"))),
+            Some(other) => {
+                return Err(invalid(
+                    "FLEETDESK_LOG_FORMAT",
+                    format!("`{other}` is neither `text` nor `json`"),
+                ));
+            }
         };
 
         let log_filter = get("FLEETDESK_LOG").unwrap_or_else(|| "info,sqlx=warn".to_owned());
         if tracing_subscriber::EnvFilter::try_new(&log_filter).is_err() {
-            return Err(invalid("FLEETDESK_LOG", format!("`{log_filter}` is not a log filter such as `info` or `info,fleetdesk=debug`")));
+            return Err(invalid(
+                "FLEETDESK_LOG",
+                format!(
+                    "`{log_filter}` is not a log filter such as `info` or `info,fleetdesk=debug`"
+                ),
+            ));
         }
 
-        let bootstrap_admin_login = get("FLEETDESK_BOOTSTRAP_ADMIN_LOGIN").unwrap_or_else(|| "admin".to_owned());
+        let bootstrap_admin_login =
+            get("FLEETDESK_BOOTSTRAP_ADMIN_LOGIN").unwrap_or_else(|| "admin".to_owned());
         if fleetdesk_core::operators::normalize_login(&bootstrap_admin_login).is_err() {
             return Err(invalid(
                 "FLEETDESK_BOOTSTRAP_ADMIN_LOGIN",
-                format!("`{bootstrap_admin_login}` is not a username (a-z, 0-9, '.', '_', '-', '@'; at most 64)"),
+                format!(
+                    "`{bootstrap_admin_login}` is not a username (a-z, 0-9, '.', '_', '-', '@'; at most 64)"
+                ),
             ));
         }
         let bootstrap_admin_password = get("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD").map(Secret::new);
@@ -173,7 +215,8 @@ impl Config {
                 .map_err(|e| invalid("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD", e.to_string()))?;
         }
 
-        let site_root = PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()));
+        let site_root =
+            PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()));
 
         Ok(Config {
             data_dir,
@@ -199,9 +242,14 @@ fn decode_session_key(text: &str) -> Result<Vec<u8>, String> {
     use base64::Engine;
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(text)
-        .map_err(|_| "is not valid base64 (generate one with `fleetdesk generate-session-key`)".to_owned())?;
+        .map_err(|_| {
+            "is not valid base64 (generate one with `fleetdesk generate-session-key`)".to_owned()
+        })?;
     if bytes.len() < SESSION_KEY_BYTES {
-        return Err(format!("must decode to at least {SESSION_KEY_BYTES} bytes, not {}", bytes.len()));
+        return Err(format!(
+            "must decode to at least {SESSION_KEY_BYTES} bytes, not {}",
+            bytes.len()
+        ));
     }
     Ok(bytes)
 }
@@ -221,7 +269,10 @@ mod tests {
     use std::collections::HashMap;
 
     fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
-        let map: HashMap<String, String> = vars.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect();
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
         Config::from_lookup(|name| map.get(name).cloned())
     }
 
@@ -263,14 +314,21 @@ mod tests {
 
     #[test]
     fn a_database_url_with_a_password_is_not_echoed() {
-        let error = config(&[("FLEETDESK_DATABASE_URL", "mysql://root:hunter2@x/db")]).expect_err("mysql");
+        let error =
+            config(&[("FLEETDESK_DATABASE_URL", "mysql://root:hunter2@x/db")]).expect_err("mysql");
         assert!(!error.to_string().contains("hunter2"));
     }
 
     #[test]
     fn postgresql_needs_a_shared_session_key() {
-        let url = ("FLEETDESK_DATABASE_URL", "postgres://postgres@127.0.0.1/fleet");
-        assert_eq!(config(&[url]).expect_err("no key").variable, "FLEETDESK_SESSION_KEY");
+        let url = (
+            "FLEETDESK_DATABASE_URL",
+            "postgres://postgres@127.0.0.1/fleet",
+        );
+        assert_eq!(
+            config(&[url]).expect_err("no key").variable,
+            "FLEETDESK_SESSION_KEY"
+        );
         let key = generate_session_key();
         let config = config(&[url, ("FLEETDESK_SESSION_KEY", &key)]).expect("valid");
         assert_eq!(config.session_key.map(|k| k.len()), Some(SESSION_KEY_BYTES));
@@ -287,6 +345,10 @@ mod tests {
 
     #[test]
     fn https_public_urls_get_secure_cookies() {
-        assert!(config(&[("FLEETDESK_PUBLIC_URL", "https://fleet.example.com")]).expect("valid").secure_cookies());
+        assert!(
+            config(&[("FLEETDESK_PUBLIC_URL", "https://fleet.example.com")])
+                .expect("valid")
+                .secure_cookies()
+        );
     }
 }

@@ -14,7 +14,9 @@ use axum::routing::{get, post};
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::ServiceBuilder;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestUuid, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{Key, SameSite};
@@ -69,7 +71,10 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
             move || provide_context(db.clone()),
             move || shell(leptos_options.clone()),
         )
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::authenticate))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authenticate,
+        ))
         .layer(sessions);
 
     let request_span = |request: &Request<_>| {
@@ -86,7 +91,10 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .route("/readyz", get(health::readyz))
         .merge(console)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::reject_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::reject_cross_site,
+        ))
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

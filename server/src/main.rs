@@ -28,7 +28,10 @@ fn main() -> ExitCode {
         }
     };
     telemetry::init(&config);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("fleetdesk: failed to start the async runtime: {error}");

@@ -23,8 +23,12 @@ use crate::{bootstrap, http};
 /// Connects to the configured database and applies the migrations.
 pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     if config.dialect() == fleetdesk_core::Dialect::Sqlite {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("failed to create the data folder {}", config.data_dir.display()))?;
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!(
+                "failed to create the data folder {}",
+                config.data_dir.display()
+            )
+        })?;
     }
     let settings = PoolSettings {
         max_connections: config.db_max_connections,
@@ -45,13 +49,20 @@ pub fn session_key(config: &Config) -> anyhow::Result<Key> {
             if !path.exists() {
                 write_private(&path, &generate_session_key())?;
             }
-            let text = std::fs::read_to_string(&path).with_context(|| format!("failed to read {}", path.display()))?;
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("failed to read {}", path.display()))?;
             base64::engine::general_purpose::STANDARD
                 .decode(text.trim())
-                .with_context(|| format!("{} does not hold a base64 session key; delete it to get a new one", path.display()))?
+                .with_context(|| {
+                    format!(
+                        "{} does not hold a base64 session key; delete it to get a new one",
+                        path.display()
+                    )
+                })?
         }
     };
-    Key::try_from(bytes.as_slice()).map_err(|_| anyhow::anyhow!("the session key is shorter than 64 bytes"))
+    Key::try_from(bytes.as_slice())
+        .map_err(|_| anyhow::anyhow!("the session key is shorter than 64 bytes"))
 }
 
 /// Writes a file only its owner can read.
@@ -61,7 +72,9 @@ pub fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path).with_context(|| format!("failed to create {}", path.display()))?;
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("failed to create {}", path.display()))?;
     file.write_all(contents.as_bytes())
         .and_then(|()| file.write_all(b"\n"))
         .with_context(|| format!("failed to write {}", path.display()))
@@ -96,7 +109,9 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("failed to listen on {}", config.listen))?;
-    let addr = listener.local_addr().context("failed to read the bound address")?;
+    let addr = listener
+        .local_addr()
+        .context("failed to read the bound address")?;
 
     let mut config = config;
     config.listen = addr;
@@ -116,9 +131,18 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
             })
             .await
     });
-    let sweeper = tokio::spawn(sweep_expired_sessions(DbSessionStore::new(db.clone()), stopped));
+    let sweeper = tokio::spawn(sweep_expired_sessions(
+        DbSessionStore::new(db.clone()),
+        stopped,
+    ));
     tracing::info!(address = %addr, "Fleetdesk is listening");
-    Ok(Server { addr, db, stop, http, sweeper })
+    Ok(Server {
+        addr,
+        db,
+        stop,
+        http,
+        sweeper,
+    })
 }
 
 async fn sweep_expired_sessions(store: DbSessionStore, mut stopped: watch::Receiver<bool>) {
@@ -139,7 +163,10 @@ async fn sweep_expired_sessions(store: DbSessionStore, mut stopped: watch::Recei
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let public_url = config.public_url.clone();
     let server = start(config).await?;
-    eprintln!("Fleetdesk is running at {public_url} (listening on {}). Stop it with Ctrl-C.", server.addr);
+    eprintln!(
+        "Fleetdesk is running at {public_url} (listening on {}). Stop it with Ctrl-C.",
+        server.addr
+    );
     shutdown_signal().await;
     tracing::info!("shutting down");
     server.stop().await

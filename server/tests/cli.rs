@@ -12,7 +12,12 @@ use fleetdesk_core::operators;
 use fleetdesk_core::password::Secret;
 use fleetdesk_core::testing::TestDb;
 
-fn fleetdesk(data_dir: &std::path::Path, envs: &[(&str, &str)], args: &[&str], stdin: Option<&str>) -> Output {
+fn fleetdesk(
+    data_dir: &std::path::Path,
+    envs: &[(&str, &str)],
+    args: &[&str],
+    stdin: Option<&str>,
+) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_fleetdesk"));
     command
         .args(args)
@@ -27,7 +32,12 @@ fn fleetdesk(data_dir: &std::path::Path, envs: &[(&str, &str)], args: &[&str], s
         .stderr(Stdio::piped());
     let mut child = command.spawn().expect("the binary starts");
     if let Some(text) = stdin {
-        child.stdin.take().expect("stdin").write_all(text.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(text.as_bytes())
+            .expect("write stdin");
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("the binary ends")
@@ -46,10 +56,20 @@ fn text(bytes: &[u8]) -> String {
 #[test]
 fn a_malformed_setting_stops_the_server_with_the_variable_named() {
     let dir = temp_dir();
-    let out = fleetdesk(&dir, &[("FLEETDESK_LISTEN", "not-an-address")], &["serve"], None);
+    let out = fleetdesk(
+        &dir,
+        &[("FLEETDESK_LISTEN", "not-an-address")],
+        &["serve"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("invalid configuration: FLEETDESK_LISTEN: `not-an-address` is not an address"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "invalid configuration: FLEETDESK_LISTEN: `not-an-address` is not an address"
+        ),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
@@ -59,14 +79,26 @@ fn an_unreachable_database_is_a_clear_error_not_a_panic() {
     let key = fleetdesk_server::config::generate_session_key();
     let out = fleetdesk(
         &dir,
-        &[("FLEETDESK_DATABASE_URL", "postgres://fleet:secret-pw@127.0.0.1:1/fleet"), ("FLEETDESK_SESSION_KEY", &key)],
+        &[
+            (
+                "FLEETDESK_DATABASE_URL",
+                "postgres://fleet:secret-pw@127.0.0.1:1/fleet",
+            ),
+            ("FLEETDESK_SESSION_KEY", &key),
+        ],
         &["serve"],
         None,
     );
     assert_eq!(out.status.code(), Some(1));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("cannot connect to the database at postgres://fleet:***@127.0.0.1:1/fleet"), "{stderr}");
-    assert!(!stderr.contains("secret-pw") && !stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains("cannot connect to the database at postgres://fleet:***@127.0.0.1:1/fleet"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("secret-pw") && !stderr.contains("panicked"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -96,44 +128,133 @@ async fn the_operator_commands_manage_operators_with_audit() {
     for test_db in TestDb::all().await {
         let dir = temp_dir();
         let key = fleetdesk_server::config::generate_session_key();
-        let envs = [("FLEETDESK_DATABASE_URL", test_db.url.as_str()), ("FLEETDESK_SESSION_KEY", key.as_str())];
+        let envs = [
+            ("FLEETDESK_DATABASE_URL", test_db.url.as_str()),
+            ("FLEETDESK_SESSION_KEY", key.as_str()),
+        ];
 
-        let created = fleetdesk(&dir, &envs, &["operator", "create", "--login", "Zoe", "--name", "Zoé Martin", "--role", "support", "--password-stdin"], Some("a long cli password\n"));
+        let created = fleetdesk(
+            &dir,
+            &envs,
+            &[
+                "operator",
+                "create",
+                "--login",
+                "Zoe",
+                "--name",
+                "Zoé Martin",
+                "--role",
+                "support",
+                "--password-stdin",
+            ],
+            Some("a long cli password\n"),
+        );
         assert!(created.status.success(), "{}", text(&created.stderr));
         assert!(text(&created.stdout).contains("Created operator `zoe` (support)."));
-        let zoe = operators::find_by_login(&test_db.db, "zoe").await.expect("q").expect("created");
+        let zoe = operators::find_by_login(&test_db.db, "zoe")
+            .await
+            .expect("q")
+            .expect("created");
         assert_eq!(zoe.display_name, "Zoé Martin");
-        assert!(matches!(login::attempt(&test_db.db, "zoe", &Secret::new("a long cli password")).await.expect("login"), LoginOutcome::Success(_)));
+        assert!(matches!(
+            login::attempt(&test_db.db, "zoe", &Secret::new("a long cli password"))
+                .await
+                .expect("login"),
+            LoginOutcome::Success(_)
+        ));
 
         let generated = fleetdesk(&dir, &envs, &["operator", "set-password", "zoe"], None);
         let stdout = text(&generated.stdout);
-        let password = stdout.lines().find_map(|l| l.strip_prefix("Password (shown once): ")).expect("a generated password");
-        assert!(matches!(login::attempt(&test_db.db, "zoe", &Secret::new(password)).await.expect("login"), LoginOutcome::Success(_)));
+        let password = stdout
+            .lines()
+            .find_map(|l| l.strip_prefix("Password (shown once): "))
+            .expect("a generated password");
+        assert!(matches!(
+            login::attempt(&test_db.db, "zoe", &Secret::new(password))
+                .await
+                .expect("login"),
+            LoginOutcome::Success(_)
+        ));
 
-        let weak = fleetdesk(&dir, &envs, &["operator", "set-password", "zoe", "--password-stdin"], Some("short\n"));
+        let weak = fleetdesk(
+            &dir,
+            &envs,
+            &["operator", "set-password", "zoe", "--password-stdin"],
+            Some("short\n"),
+        );
         assert_eq!(weak.status.code(), Some(1));
         assert!(text(&weak.stderr).contains("at least 12 characters"));
 
-        assert!(fleetdesk(&dir, &envs, &["operator", "disable", "zoe"], None).status.success());
-        assert!(!operators::find_by_id(&test_db.db, &zoe.id).await.expect("q").expect("found").is_active());
+        assert!(
+            fleetdesk(&dir, &envs, &["operator", "disable", "zoe"], None)
+                .status
+                .success()
+        );
+        assert!(
+            !operators::find_by_id(&test_db.db, &zoe.id)
+                .await
+                .expect("q")
+                .expect("found")
+                .is_active()
+        );
         let list = text(&fleetdesk(&dir, &envs, &["operator", "list"], None).stdout);
-        assert!(list.lines().any(|l| l.starts_with("zoe") && l.contains("disabled")), "{list}");
-        assert!(fleetdesk(&dir, &envs, &["operator", "enable", "zoe"], None).status.success());
-        assert!(operators::find_by_id(&test_db.db, &zoe.id).await.expect("q").expect("found").is_active());
+        assert!(
+            list.lines()
+                .any(|l| l.starts_with("zoe") && l.contains("disabled")),
+            "{list}"
+        );
+        assert!(
+            fleetdesk(&dir, &envs, &["operator", "enable", "zoe"], None)
+                .status
+                .success()
+        );
+        assert!(
+            operators::find_by_id(&test_db.db, &zoe.id)
+                .await
+                .expect("q")
+                .expect("found")
+                .is_active()
+        );
 
         let missing = fleetdesk(&dir, &envs, &["operator", "disable", "nobody"], None);
         assert_eq!(missing.status.code(), Some(1));
         assert!(text(&missing.stderr).contains("no operator has the username `nobody`"));
-        let bad_role = fleetdesk(&dir, &envs, &["operator", "create", "--login", "x", "--name", "X", "--role", "root"], None);
-        assert_eq!(bad_role.status.code(), Some(2), "clap refuses an unknown role");
+        let bad_role = fleetdesk(
+            &dir,
+            &envs,
+            &[
+                "operator", "create", "--login", "x", "--name", "X", "--role", "root",
+            ],
+            None,
+        );
+        assert_eq!(
+            bad_role.status.code(),
+            Some(2),
+            "clap refuses an unknown role"
+        );
 
-        let actions: Vec<String> = audit::list(&test_db.db, &audit::Filter { object_id: Some(zoe.id.clone()), ..Default::default() }, 10)
-            .await
-            .expect("audit")
-            .into_iter()
-            .map(|e| e.action)
-            .collect();
-        assert_eq!(actions, ["operator.enable", "operator.disable", "operator.set_password", "operator.create"]);
+        let actions: Vec<String> = audit::list(
+            &test_db.db,
+            &audit::Filter {
+                object_id: Some(zoe.id.clone()),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+        assert_eq!(
+            actions,
+            [
+                "operator.enable",
+                "operator.disable",
+                "operator.set_password",
+                "operator.create"
+            ]
+        );
         test_db.finish().await;
     }
 }
@@ -148,16 +269,34 @@ async fn a_new_install_creates_a_first_administrator_with_a_private_password_fil
         _ => None,
     })
     .expect("config");
-    let server = fleetdesk_server::serve::start(config.clone()).await.expect("starts");
+    let server = fleetdesk_server::serve::start(config.clone())
+        .await
+        .expect("starts");
     let file = dir.join("initial-admin-password");
-    let password = std::fs::read_to_string(&file).expect("password file").trim().to_owned();
+    let password = std::fs::read_to_string(&file)
+        .expect("password file")
+        .trim()
+        .to_owned();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        assert_eq!(std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777, 0o600);
-        assert_eq!(std::fs::metadata(dir.join("session.key")).expect("meta").permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            std::fs::metadata(&file).expect("meta").permissions().mode() & 0o777,
+            0o600
+        );
+        assert_eq!(
+            std::fs::metadata(dir.join("session.key"))
+                .expect("meta")
+                .permissions()
+                .mode()
+                & 0o777,
+            0o600
+        );
     }
-    assert!(dir.join("fleetdesk.db").exists(), "the embedded database lives in the data folder");
+    assert!(
+        dir.join("fleetdesk.db").exists(),
+        "the embedded database lives in the data folder"
+    );
     let client = common::client();
     let base = format!("http://{}", server.addr);
     let response = client
@@ -170,8 +309,34 @@ async fn a_new_install_creates_a_first_administrator_with_a_private_password_fil
     server.stop().await.expect("stops");
 
     // A restart neither creates a second administrator nor changes the password.
-    let server = fleetdesk_server::serve::start(config).await.expect("starts again");
-    assert_eq!(std::fs::read_to_string(&file).expect("file").trim(), password);
+    let server = fleetdesk_server::serve::start(config)
+        .await
+        .expect("starts again");
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("file").trim(),
+        password
+    );
     assert_eq!(operators::count(&server.db).await.expect("count"), 1);
     server.stop().await.expect("stops");
+}
+
+#[tokio::test]
+async fn an_install_with_only_non_admin_operators_still_gets_an_administrator() {
+    let test_db = TestDb::sqlite().await;
+    common::operator(
+        &test_db,
+        "support1",
+        fleetdesk_core::operators::Role::Support,
+    )
+    .await;
+    let setup = common::Setup::new(&test_db);
+    let server = setup.start().await;
+    let admin = operators::find_by_login(&test_db.db, "admin")
+        .await
+        .expect("q")
+        .expect("bootstrapped");
+    assert!(admin.role.is_admin());
+    assert_eq!(operators::count(&test_db.db).await.expect("count"), 2);
+    server.stop().await;
+    test_db.finish().await;
 }

@@ -15,28 +15,53 @@ async fn the_first_administrator_signs_in_and_lands_where_they_were_going() {
         let server = Setup::new(&test_db).start().await;
         let client = client();
 
-        let anonymous = client.get(server.url("/operators?x=1")).send().await.expect("request");
+        let anonymous = client
+            .get(server.url("/operators?x=1"))
+            .send()
+            .await
+            .expect("request");
         assert_eq!(anonymous.status(), 303);
         assert_eq!(location(&anonymous), "/login?next=%2Foperators%3Fx%3D1");
 
         let response = client
             .post(server.url("/auth/login"))
-            .form(&[("login", "admin"), ("password", ADMIN_PASSWORD), ("next", "/operators?x=1")])
+            .form(&[
+                ("login", "admin"),
+                ("password", ADMIN_PASSWORD),
+                ("next", "/operators?x=1"),
+            ])
             .send()
             .await
             .expect("login");
         assert_eq!(response.status(), 303);
         assert_eq!(location(&response), "/operators?x=1");
-        let cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+        let cookie = response
+            .headers()
+            .get("set-cookie")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
         assert!(cookie.starts_with("fleetdesk_session="), "{cookie}");
-        assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-        assert!(!cookie.contains("Secure"), "plain-HTTP local use cannot have Secure cookies: {cookie}");
+        assert!(
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            "{cookie}"
+        );
+        assert!(
+            !cookie.contains("Secure"),
+            "plain-HTTP local use cannot have Secure cookies: {cookie}"
+        );
 
         let page = client.get(server.url("/")).send().await.expect("overview");
         assert_eq!(page.status(), 200);
         let html = body(page).await;
-        assert!(html.contains("Overview") && html.contains("Administrator"), "{html}");
-        assert!(html.contains("operator.login"), "the overview lists the sign-in as recent activity");
+        assert!(
+            html.contains("Overview") && html.contains("Administrator"),
+            "{html}"
+        );
+        assert!(
+            html.contains("operator.login"),
+            "the overview lists the sign-in as recent activity"
+        );
 
         server.stop().await;
         test_db.finish().await;
@@ -48,21 +73,44 @@ async fn a_wrong_password_is_refused_without_a_session() {
     for test_db in TestDb::all().await {
         let server = Setup::new(&test_db).start().await;
         let client = client();
-        for (name, password) in [("admin", "not the password"), ("nobody", ADMIN_PASSWORD), ("admin", "")] {
+        for (name, password) in [
+            ("admin", "not the password"),
+            ("nobody", ADMIN_PASSWORD),
+            ("admin", ""),
+        ] {
             let response = login(&client, &server, name, password).await;
             assert_eq!(response.status(), 303);
-            assert!(location(&response).starts_with("/login?error="), "{}", location(&response));
+            assert!(
+                location(&response).starts_with("/login?error="),
+                "{}",
+                location(&response)
+            );
             assert!(response.headers().get("set-cookie").is_none());
         }
-        let page = client.get(server.url("/login?error=invalid")).send().await.expect("login page");
+        let page = client
+            .get(server.url("/login?error=invalid"))
+            .send()
+            .await
+            .expect("login page");
         assert!(body(page).await.contains("Invalid username or password."));
         let overview = client.get(server.url("/")).send().await.expect("overview");
         assert_eq!(location(&overview), "/login?next=%2F");
 
-        let failures = audit::list(&test_db.db, &audit::Filter { action: Some("operator.login_failed".into()), ..Default::default() }, 10)
-            .await
-            .expect("audit");
-        assert_eq!(failures.len(), 2, "a blank password is refused before any check");
+        let failures = audit::list(
+            &test_db.db,
+            &audit::Filter {
+                action: Some("operator.login_failed".into()),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .expect("audit");
+        assert_eq!(
+            failures.len(),
+            2,
+            "a blank password is refused before any check"
+        );
         server.stop().await;
         test_db.finish().await;
     }
@@ -79,9 +127,16 @@ async fn repeated_failures_lock_the_account_with_a_message() {
         let response = login(&client, &server, "locky", "wrong password!").await;
         assert!(location(&response).starts_with("/login?error=invalid"));
     }
-    assert!(started.elapsed() >= std::time::Duration::from_millis(250 + 500 + 1000 + 2000), "each failure waits longer");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(250 + 500 + 1000 + 2000),
+        "each failure waits longer"
+    );
     let fifth = login(&client, &server, "locky", "wrong password!").await;
-    assert!(location(&fifth).starts_with("/login?error=locked&minutes=15"), "{}", location(&fifth));
+    assert!(
+        location(&fifth).starts_with("/login?error=locked&minutes=15"),
+        "{}",
+        location(&fifth)
+    );
     let right = login(&client, &server, "locky", PASSWORD).await;
     let target = location(&right);
     assert!(target.starts_with("/login?error=locked"), "{target}");
@@ -96,16 +151,52 @@ async fn signing_out_ends_the_session_for_good() {
     for test_db in TestDb::all().await {
         let server = Setup::new(&test_db).start().await;
         let client = signed_in(&test_db, &server, "olga", Role::Operator).await;
-        assert_eq!(client.get(server.url("/")).send().await.expect("overview").status(), 200);
+        assert_eq!(
+            client
+                .get(server.url("/"))
+                .send()
+                .await
+                .expect("overview")
+                .status(),
+            200
+        );
 
-        let out = client.post(server.url("/auth/logout")).send().await.expect("logout");
+        let out = client
+            .post(server.url("/auth/logout"))
+            .send()
+            .await
+            .expect("logout");
         assert_eq!(out.status(), 303);
         assert_eq!(location(&out), "/login?signed_out=1");
-        assert!(body(client.get(server.url("/login?signed_out=1")).send().await.expect("page")).await.contains("You have been signed out"));
-        assert_eq!(client.get(server.url("/")).send().await.expect("overview").status(), 303);
+        assert!(
+            body(
+                client
+                    .get(server.url("/login?signed_out=1"))
+                    .send()
+                    .await
+                    .expect("page")
+            )
+            .await
+            .contains("You have been signed out")
+        );
+        assert_eq!(
+            client
+                .get(server.url("/"))
+                .send()
+                .await
+                .expect("overview")
+                .status(),
+            303
+        );
 
-        let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions").fetch_one(test_db.db.pool()).await.expect("count");
-        assert_eq!(sessions, 0, "the session row is deleted, so a copied cookie is worthless");
+        let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
+            .fetch_one(test_db.db.pool())
+            .await
+            .expect("count");
+        assert_eq!(
+            sessions, 0,
+            "the session row is deleted, so a copied cookie is worthless"
+        );
         server.stop().await;
         test_db.finish().await;
     }
@@ -117,29 +208,66 @@ async fn support_and_operators_cannot_manage_operators() {
         let server = Setup::new(&test_db).start().await;
         for (name, role) in [("sue", Role::Support), ("oscar", Role::Operator)] {
             let client = signed_in(&test_db, &server, name, role).await;
-            let page = client.get(server.url("/operators")).send().await.expect("page");
+            let page = client
+                .get(server.url("/operators"))
+                .send()
+                .await
+                .expect("page");
             assert_eq!(page.status(), 403, "{name}");
             let html = body(page).await;
             assert!(html.contains("You do not have permission"), "{html}");
             assert!(!html.contains("Add operator"));
-            assert!(!body(client.get(server.url("/")).send().await.expect("o")).await.contains("href=\"/operators\""));
+            assert!(
+                !body(client.get(server.url("/")).send().await.expect("o"))
+                    .await
+                    .contains("href=\"/operators\"")
+            );
 
-            let data = client.get(server.url("/console/api/operators")).send().await.expect("server fn");
-            assert!(!data.status().is_success(), "the data behind the page is refused too");
+            let data = client
+                .get(server.url("/console/api/operators"))
+                .send()
+                .await
+                .expect("server fn");
+            assert!(
+                !data.status().is_success(),
+                "the data behind the page is refused too"
+            );
 
             let before = operators::count(&test_db.db).await.expect("count");
             let created = client
                 .post(server.url("/console/operators"))
-                .form(&[("login", "intruder"), ("display_name", "X"), ("role", "admin"), ("password", PASSWORD)])
+                .form(&[
+                    ("login", "intruder"),
+                    ("display_name", "X"),
+                    ("role", "admin"),
+                    ("password", PASSWORD),
+                ])
                 .send()
                 .await
                 .expect("post");
             assert_eq!(created.status(), 403, "{name}");
-            let admin = operators::find_by_login(&test_db.db, "admin").await.expect("q").expect("admin");
-            let disabled = client.post(server.url(&format!("/console/operators/{}/disable", admin.id))).send().await.expect("post");
+            let admin = operators::find_by_login(&test_db.db, "admin")
+                .await
+                .expect("q")
+                .expect("admin");
+            let disabled = client
+                .post(server.url(&format!("/console/operators/{}/disable", admin.id)))
+                .send()
+                .await
+                .expect("post");
             assert_eq!(disabled.status(), 403);
-            assert_eq!(operators::count(&test_db.db).await.expect("count"), before, "nothing changed");
-            assert!(operators::find_by_id(&test_db.db, &admin.id).await.expect("q").expect("admin").is_active());
+            assert_eq!(
+                operators::count(&test_db.db).await.expect("count"),
+                before,
+                "nothing changed"
+            );
+            assert!(
+                operators::find_by_id(&test_db.db, &admin.id)
+                    .await
+                    .expect("q")
+                    .expect("admin")
+                    .is_active()
+            );
         }
         server.stop().await;
         test_db.finish().await;
@@ -153,64 +281,201 @@ async fn an_administrator_adds_disables_and_enables_operators_with_audit() {
         let admin = signed_in(&test_db, &server, "boss", Role::Admin).await;
         let created = admin
             .post(server.url("/console/operators"))
-            .form(&[("login", "newbie"), ("display_name", "New Bie"), ("role", "support"), ("password", PASSWORD)])
+            .form(&[
+                ("login", "newbie"),
+                ("display_name", "New Bie"),
+                ("role", "support"),
+                ("password", PASSWORD),
+            ])
             .send()
             .await
             .expect("post");
         assert_eq!(created.status(), 303);
-        let request_id = created.headers().get("x-request-id").and_then(|v| v.to_str().ok()).expect("request id").to_owned();
-        let page = body(admin.get(server.url("/operators")).send().await.expect("page")).await;
+        let request_id = created
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .expect("request id")
+            .to_owned();
+        let page = body(
+            admin
+                .get(server.url("/operators"))
+                .send()
+                .await
+                .expect("page"),
+        )
+        .await;
         assert!(page.contains("Operator newbie created."), "{page}");
         assert!(page.contains("<td class=\"mono\">newbie</td>"), "{page}");
-        let again = body(admin.get(server.url("/operators")).send().await.expect("page")).await;
-        assert!(!again.contains("Operator newbie created."), "a flash message shows once");
+        let again = body(
+            admin
+                .get(server.url("/operators"))
+                .send()
+                .await
+                .expect("page"),
+        )
+        .await;
+        assert!(
+            !again.contains("Operator newbie created."),
+            "a flash message shows once"
+        );
 
         let duplicate = admin
             .post(server.url("/console/operators"))
-            .form(&[("login", "NEWBIE"), ("display_name", "Other"), ("role", "admin"), ("password", PASSWORD)])
+            .form(&[
+                ("login", "NEWBIE"),
+                ("display_name", "Other"),
+                ("role", "admin"),
+                ("password", PASSWORD),
+            ])
             .send()
             .await
             .expect("post");
         assert_eq!(duplicate.status(), 303);
-        assert!(body(admin.get(server.url("/operators")).send().await.expect("page")).await.contains("already exists"));
+        assert!(
+            body(
+                admin
+                    .get(server.url("/operators"))
+                    .send()
+                    .await
+                    .expect("page")
+            )
+            .await
+            .contains("already exists")
+        );
         let short = admin
             .post(server.url("/console/operators"))
-            .form(&[("login", "shorty"), ("display_name", "Short"), ("role", "admin"), ("password", "short")])
+            .form(&[
+                ("login", "shorty"),
+                ("display_name", "Short"),
+                ("role", "admin"),
+                ("password", "short"),
+            ])
             .send()
             .await
             .expect("post");
         assert_eq!(short.status(), 303);
-        assert!(body(admin.get(server.url("/operators")).send().await.expect("page")).await.contains("at least 12 characters"));
-        assert!(operators::find_by_login(&test_db.db, "shorty").await.expect("q").is_none());
-
-        let newbie = operators::find_by_login(&test_db.db, "newbie").await.expect("q").expect("created");
-        assert_eq!(newbie.role, Role::Support);
-        let entries = audit::list(&test_db.db, &audit::Filter { object_id: Some(newbie.id.clone()), ..Default::default() }, 10)
+        assert!(
+            body(
+                admin
+                    .get(server.url("/operators"))
+                    .send()
+                    .await
+                    .expect("page")
+            )
             .await
-            .expect("audit");
+            .contains("at least 12 characters")
+        );
+        assert!(
+            operators::find_by_login(&test_db.db, "shorty")
+                .await
+                .expect("q")
+                .is_none()
+        );
+
+        let newbie = operators::find_by_login(&test_db.db, "newbie")
+            .await
+            .expect("q")
+            .expect("created");
+        assert_eq!(newbie.role, Role::Support);
+        let entries = audit::list(
+            &test_db.db,
+            &audit::Filter {
+                object_id: Some(newbie.id.clone()),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .expect("audit");
         assert_eq!(entries.len(), 1);
-        assert_eq!((entries[0].action.as_str(), entries[0].actor_label.as_str()), ("operator.create", "boss"));
+        assert_eq!(
+            (entries[0].action.as_str(), entries[0].actor_label.as_str()),
+            ("operator.create", "boss")
+        );
         assert_eq!(entries[0].request_id.as_deref(), Some(request_id.as_str()));
-        assert!(!entries[0].after_json.as_deref().unwrap_or_default().contains("argon2"), "no hash in the audit log");
+        assert!(
+            !entries[0]
+                .after_json
+                .as_deref()
+                .unwrap_or_default()
+                .contains("argon2"),
+            "no hash in the audit log"
+        );
 
         let newbie_client = client();
-        assert_eq!(location(&login(&newbie_client, &server, "newbie", PASSWORD).await), "/");
-        let disable = admin.post(server.url(&format!("/console/operators/{}/disable", newbie.id))).send().await.expect("post");
-        assert_eq!(disable.status(), 303);
-        assert_eq!(newbie_client.get(server.url("/")).send().await.expect("o").status(), 303, "a disabled operator's session stops at once");
-        admin.post(server.url(&format!("/console/operators/{}/enable", newbie.id))).send().await.expect("post");
-        assert!(operators::find_by_id(&test_db.db, &newbie.id).await.expect("q").expect("found").is_active());
-        let actions: Vec<String> = audit::list(&test_db.db, &audit::Filter { object_id: Some(newbie.id.clone()), ..Default::default() }, 10)
+        assert_eq!(
+            location(&login(&newbie_client, &server, "newbie", PASSWORD).await),
+            "/"
+        );
+        let disable = admin
+            .post(server.url(&format!("/console/operators/{}/disable", newbie.id)))
+            .send()
             .await
-            .expect("audit")
-            .into_iter()
-            .map(|e| e.action)
-            .collect();
-        assert_eq!(actions, ["operator.enable", "operator.disable", "operator.login", "operator.create"]);
+            .expect("post");
+        assert_eq!(disable.status(), 303);
+        assert_eq!(
+            newbie_client
+                .get(server.url("/"))
+                .send()
+                .await
+                .expect("o")
+                .status(),
+            303,
+            "a disabled operator's session stops at once"
+        );
+        admin
+            .post(server.url(&format!("/console/operators/{}/enable", newbie.id)))
+            .send()
+            .await
+            .expect("post");
+        assert!(
+            operators::find_by_id(&test_db.db, &newbie.id)
+                .await
+                .expect("q")
+                .expect("found")
+                .is_active()
+        );
+        let actions: Vec<String> = audit::list(
+            &test_db.db,
+            &audit::Filter {
+                object_id: Some(newbie.id.clone()),
+                ..Default::default()
+            },
+            10,
+        )
+        .await
+        .expect("audit")
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+        assert_eq!(
+            actions,
+            [
+                "operator.enable",
+                "operator.disable",
+                "operator.login",
+                "operator.create"
+            ]
+        );
 
-        let me = operators::find_by_login(&test_db.db, "boss").await.expect("q").expect("boss");
-        admin.post(server.url(&format!("/console/operators/{}/disable", me.id))).send().await.expect("post");
-        assert!(operators::find_by_id(&test_db.db, &me.id).await.expect("q").expect("found").is_active(), "no self-lock-out");
+        let me = operators::find_by_login(&test_db.db, "boss")
+            .await
+            .expect("q")
+            .expect("boss");
+        admin
+            .post(server.url(&format!("/console/operators/{}/disable", me.id)))
+            .send()
+            .await
+            .expect("post");
+        assert!(
+            operators::find_by_id(&test_db.db, &me.id)
+                .await
+                .expect("q")
+                .expect("found")
+                .is_active(),
+            "no self-lock-out"
+        );
         server.stop().await;
         test_db.finish().await;
     }
@@ -222,7 +487,10 @@ async fn a_session_survives_a_server_restart() {
         let setup = Setup::new(&test_db);
         let first = setup.start().await;
         let client = client();
-        assert_eq!(location(&login(&client, &first, "admin", ADMIN_PASSWORD).await), "/");
+        assert_eq!(
+            location(&login(&client, &first, "admin", ADMIN_PASSWORD).await),
+            "/"
+        );
         first.stop().await;
 
         let second = setup.start().await;
@@ -237,18 +505,31 @@ async fn a_session_survives_a_server_restart() {
 
 #[tokio::test]
 async fn a_second_instance_on_the_same_postgresql_accepts_the_session() {
-    let Some(test_db) = TestDb::postgres().await else { return };
+    let Some(test_db) = TestDb::postgres().await else {
+        return;
+    };
     let setup = Setup::new(&test_db);
     let a = setup.start().await;
     let b = setup.start().await;
     let client = client();
-    assert_eq!(location(&login(&client, &a, "admin", ADMIN_PASSWORD).await), "/");
+    assert_eq!(
+        location(&login(&client, &a, "admin", ADMIN_PASSWORD).await),
+        "/"
+    );
     let page = client.get(b.url("/")).send().await.expect("overview on b");
     assert_eq!(page.status(), 200);
     assert!(body(page).await.contains("Administrator"));
-    let out = client.post(b.url("/auth/logout")).send().await.expect("logout on b");
+    let out = client
+        .post(b.url("/auth/logout"))
+        .send()
+        .await
+        .expect("logout on b");
     assert_eq!(out.status(), 303);
-    assert_eq!(client.get(a.url("/")).send().await.expect("a").status(), 303, "signing out on b signs out on a");
+    assert_eq!(
+        client.get(a.url("/")).send().await.expect("a").status(),
+        303,
+        "signing out on b signs out on a"
+    );
     a.stop().await;
     b.stop().await;
     test_db.finish().await;
@@ -291,9 +572,17 @@ async fn cross_site_form_posts_are_refused() {
 #[tokio::test]
 async fn https_installs_get_secure_cookies() {
     let test_db = TestDb::sqlite().await;
-    let server = Setup::new(&test_db).with("FLEETDESK_PUBLIC_URL", "https://fleet.example.com").start().await;
+    let server = Setup::new(&test_db)
+        .with("FLEETDESK_PUBLIC_URL", "https://fleet.example.com")
+        .start()
+        .await;
     let response = login(&client(), &server, "admin", ADMIN_PASSWORD).await;
-    let cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
     assert!(cookie.contains("Secure"), "{cookie}");
     server.stop().await;
     test_db.finish().await;
@@ -304,16 +593,47 @@ async fn probes_report_liveness_and_database_readiness() {
     let test_db = TestDb::sqlite().await;
     let server = Setup::new(&test_db).start().await;
     let client = client();
-    let health = client.get(server.url("/healthz")).send().await.expect("healthz");
+    let health = client
+        .get(server.url("/healthz"))
+        .send()
+        .await
+        .expect("healthz");
     assert_eq!(health.status(), 200);
     assert!(health.headers().contains_key("x-request-id"));
-    assert_eq!(client.get(server.url("/readyz")).send().await.expect("readyz").status(), 200);
+    assert_eq!(
+        client
+            .get(server.url("/readyz"))
+            .send()
+            .await
+            .expect("readyz")
+            .status(),
+        200
+    );
     server.server.db.close().await;
-    let ready = client.get(server.url("/readyz")).send().await.expect("readyz");
+    let ready = client
+        .get(server.url("/readyz"))
+        .send()
+        .await
+        .expect("readyz");
     assert_eq!(ready.status(), 503);
-    assert_eq!(body(ready).await, r#"{"reason":"database","status":"unavailable"}"#);
-    assert_eq!(client.get(server.url("/healthz")).send().await.expect("healthz").status(), 200);
-    let missing = client.get(server.url("/no/such/page")).send().await.expect("404");
+    assert_eq!(
+        body(ready).await,
+        r#"{"reason":"database","status":"unavailable"}"#
+    );
+    assert_eq!(
+        client
+            .get(server.url("/healthz"))
+            .send()
+            .await
+            .expect("healthz")
+            .status(),
+        200
+    );
+    let missing = client
+        .get(server.url("/no/such/page"))
+        .send()
+        .await
+        .expect("404");
     assert_eq!(missing.status(), 404);
     server.stop().await;
     test_db.finish().await;

@@ -13,13 +13,18 @@ pub fn LoginPage() -> impl IntoView {
         Some("invalid") => Some("Invalid username or password.".to_owned()),
         Some("missing") => Some("Enter your username and password.".to_owned()),
         Some("locked") => {
-            let minutes = query.get("minutes").and_then(|m| m.parse::<u32>().ok()).unwrap_or(15);
+            let minutes = query
+                .get("minutes")
+                .and_then(|m| m.parse::<u32>().ok())
+                .unwrap_or(15);
             Some(format!(
                 "Too many failed attempts. This account is locked; try again in {minutes} minute{}.",
                 if minutes == 1 { "" } else { "s" }
             ))
         }
-        Some("unavailable") => Some("Sign-in is unavailable right now; please try again shortly.".to_owned()),
+        Some("unavailable") => {
+            Some("Sign-in is unavailable right now; please try again shortly.".to_owned())
+        }
         _ => None,
     };
     let signed_out = query.get("signed_out").is_some();

@@ -38,12 +38,21 @@ fn page_role(path: &str) -> Option<Role> {
 
 /// Loads the operator behind the session, refuses anonymous and under-privileged requests, and
 /// hands the operator and any flash message to the pages and handlers.
-pub async fn authenticate(State(state): State<AppState>, session: Session, mut request: Request, next: Next) -> Response {
+pub async fn authenticate(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let operator = match signed_in_operator(&state, &session).await {
         Ok(operator) => operator,
         Err(error) => {
             tracing::error!(error = %error, "failed to load the session's operator");
-            return (StatusCode::SERVICE_UNAVAILABLE, "The database is not available; try again shortly.").into_response();
+            return (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "The database is not available; try again shortly.",
+            )
+                .into_response();
         }
     };
     let path = request.uri().path().to_owned();
@@ -65,7 +74,10 @@ pub async fn authenticate(State(state): State<AppState>, session: Session, mut r
     };
 
     let changes_state = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
-    if changes_state && !operator.role.can_change_data() && !SUPPORT_MAY_POST.contains(&path.as_str()) {
+    if changes_state
+        && !operator.role.can_change_data()
+        && !SUPPORT_MAY_POST.contains(&path.as_str())
+    {
         tracing::warn!(operator.id = %operator.id, path = %path, "refused a change by a read-only operator");
         return (StatusCode::FORBIDDEN, "Your role does not allow changes.").into_response();
     }
@@ -98,7 +110,10 @@ fn has_role(role: Role, needed: Role) -> bool {
     }
 }
 
-async fn signed_in_operator(state: &AppState, session: &Session) -> Result<Option<Operator>, DbError> {
+async fn signed_in_operator(
+    state: &AppState,
+    session: &Session,
+) -> Result<Option<Operator>, DbError> {
     let id = match session.get::<String>(OPERATOR_ID_KEY).await {
         Ok(id) => id,
         Err(error) => {
@@ -107,7 +122,9 @@ async fn signed_in_operator(state: &AppState, session: &Session) -> Result<Optio
         }
     };
     let Some(id) = id else { return Ok(None) };
-    Ok(operators::find_by_id(&state.db, &id).await?.filter(Operator::is_active))
+    Ok(operators::find_by_id(&state.db, &id)
+        .await?
+        .filter(Operator::is_active))
 }
 
 fn wants_html(request: &Request) -> bool {
@@ -126,7 +143,12 @@ fn encode(value: &str) -> String {
 /// Only local paths are followed after login, never another site.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && path != "/login" => {
+        Some(path)
+            if path.starts_with('/')
+                && !path.starts_with("//")
+                && !path.contains('\\')
+                && path != "/login" =>
+        {
             path.to_owned()
         }
         _ => "/".to_owned(),
@@ -135,7 +157,10 @@ fn safe_next(next: Option<&str>) -> String {
 
 /// Stores a one-time message shown by the next page.
 pub async fn set_flash(session: &Session, kind: FlashKind, text: impl Into<String>) {
-    let flash = Flash { kind, text: text.into() };
+    let flash = Flash {
+        kind,
+        text: text.into(),
+    };
     if let Err(error) = session.insert(FLASH_KEY, flash).await {
         tracing::warn!(error = %error, "failed to store the flash message");
     }
@@ -159,7 +184,11 @@ pub async fn login(State(state): State<AppState>, session: Session, request: Req
     };
     let next = safe_next(form.next.as_deref());
     let back = |error: &str, extra: &str| {
-        Redirect::to(&format!("/login?error={error}{extra}&next={}", encode(&next))).into_response()
+        Redirect::to(&format!(
+            "/login?error={error}{extra}&next={}",
+            encode(&next)
+        ))
+        .into_response()
     };
     if form.login.trim().is_empty() || form.password.is_empty() {
         return back("missing", "");
@@ -177,28 +206,50 @@ pub async fn login(State(state): State<AppState>, session: Session, request: Req
                 tracing::error!(error = %error, "failed to start a session");
                 return back("unavailable", "");
             }
-            let entry = Entry::new(Actor::operator(&operator.id, &operator.login), "operator.login", "operator", Some(&operator.id))
-                .request_id(request_id);
+            let entry = Entry::new(
+                Actor::operator(&operator.id, &operator.login),
+                "operator.login",
+                "operator",
+                Some(&operator.id),
+            )
+            .request_id(request_id);
             write_audit(&state, &entry).await;
             tracing::info!(operator.id = %operator.id, "operator signed in");
             Redirect::to(&next).into_response()
         }
         LoginOutcome::Invalid { delay } => {
-            let entry = Entry::new(Actor::anonymous(&form.login), "operator.login_failed", "operator", None).request_id(request_id);
+            let entry = Entry::new(
+                Actor::anonymous(&form.login),
+                "operator.login_failed",
+                "operator",
+                None,
+            )
+            .request_id(request_id);
             write_audit(&state, &entry).await;
             tokio::time::sleep(delay).await;
             back("invalid", "")
         }
         LoginOutcome::Locked { until } => {
-            let entry = Entry::new(Actor::anonymous(&form.login), "operator.login_locked", "operator", None).request_id(request_id);
+            let entry = Entry::new(
+                Actor::anonymous(&form.login),
+                "operator.login_locked",
+                "operator",
+                None,
+            )
+            .request_id(request_id);
             write_audit(&state, &entry).await;
-            let minutes = ((until - clock::now()).whole_seconds().max(0) as f64 / 60.0).ceil().max(1.0);
+            let minutes = ((until - clock::now()).whole_seconds().max(0) as f64 / 60.0)
+                .ceil()
+                .max(1.0);
             back("locked", &format!("&minutes={minutes}"))
         }
     }
 }
 
-async fn start_session(session: &Session, operator: &Operator) -> Result<(), tower_sessions::session::Error> {
+async fn start_session(
+    session: &Session,
+    operator: &Operator,
+) -> Result<(), tower_sessions::session::Error> {
     // A new id at login, so that a session id planted before login is worthless after it.
     session.cycle_id().await?;
     session.insert(OPERATOR_ID_KEY, &operator.id).await
@@ -207,8 +258,13 @@ async fn start_session(session: &Session, operator: &Operator) -> Result<(), tow
 /// `POST /auth/logout`: ends the session everywhere (it is deleted from the database).
 pub async fn logout(State(state): State<AppState>, session: Session, request: Request) -> Response {
     if let Some(CurrentOperator(operator)) = request.extensions().get::<CurrentOperator>() {
-        let entry = Entry::new(Actor::operator(&operator.id, &operator.login), "operator.logout", "operator", Some(&operator.id))
-            .request_id(request_id_of(&request));
+        let entry = Entry::new(
+            Actor::operator(&operator.id, &operator.login),
+            "operator.logout",
+            "operator",
+            Some(&operator.id),
+        )
+        .request_id(request_id_of(&request));
         write_audit(&state, &entry).await;
     }
     if let Err(error) = session.flush().await {

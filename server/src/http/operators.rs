@@ -20,12 +20,15 @@ use crate::state::AppState;
 
 const PAGE: &str = "/operators";
 
-fn require_admin(current: &CurrentOperator) -> Result<(), Response> {
-    if current.0.role.is_admin() {
-        Ok(())
-    } else {
-        Err((StatusCode::FORBIDDEN, "Only administrators manage operators.").into_response())
-    }
+/// The refusal for a non-administrator, or `None` for an administrator.
+fn refuse_non_admin(current: &CurrentOperator) -> Option<Response> {
+    (!current.0.role.is_admin()).then(|| {
+        (
+            StatusCode::FORBIDDEN,
+            "Only administrators manage operators.",
+        )
+            .into_response()
+    })
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,16 +50,26 @@ pub async fn create(
     session: Session,
     request: Request,
 ) -> Response {
-    if let Err(refused) = require_admin(&current) {
+    if let Some(refused) = refuse_non_admin(&current) {
         return refused;
     }
     let request_id = request_id_of(&request);
     let Ok(Form(form)) = Form::<NewOperatorForm>::from_request(request, &state).await else {
-        set_flash(&session, FlashKind::Error, "The form could not be read; please try again.").await;
+        set_flash(
+            &session,
+            FlashKind::Error,
+            "The form could not be read; please try again.",
+        )
+        .await;
         return Redirect::to(PAGE).into_response();
     };
     let Some(role) = Role::parse(&form.role) else {
-        set_flash(&session, FlashKind::Error, "Choose a role: admin, operator or support.").await;
+        set_flash(
+            &session,
+            FlashKind::Error,
+            "Choose a role: admin, operator or support.",
+        )
+        .await;
         return Redirect::to(PAGE).into_response();
     };
     let new = NewOperator {
@@ -67,15 +80,30 @@ pub async fn create(
     };
     match operators::create(&state.db, new).await {
         Ok(created) => {
-            let entry = Entry::new(Actor::operator(&current.0.id, &current.0.login), "operator.create", "operator", Some(&created.id))
-                .after(&created)
-                .request_id(request_id);
+            let entry = Entry::new(
+                Actor::operator(&current.0.id, &current.0.login),
+                "operator.create",
+                "operator",
+                Some(&created.id),
+            )
+            .after(&created)
+            .request_id(request_id);
             write_audit(&state, &entry).await;
-            set_flash(&session, FlashKind::Success, format!("Operator {} created.", created.login)).await;
+            set_flash(
+                &session,
+                FlashKind::Success,
+                format!("Operator {} created.", created.login),
+            )
+            .await;
         }
         Err(OperatorError::Db(error)) => {
             tracing::error!(error = %error, "failed to create an operator");
-            set_flash(&session, FlashKind::Error, "The operator could not be saved; please try again.").await;
+            set_flash(
+                &session,
+                FlashKind::Error,
+                "The operator could not be saved; please try again.",
+            )
+            .await;
         }
         Err(error) => set_flash(&session, FlashKind::Error, capitalise(&error.to_string())).await,
     }
@@ -83,12 +111,24 @@ pub async fn create(
 }
 
 /// `POST /console/operators/{id}/disable`.
-pub async fn disable(state: State<AppState>, current: Extension<CurrentOperator>, session: Session, id: Path<String>, request: Request) -> Response {
+pub async fn disable(
+    state: State<AppState>,
+    current: Extension<CurrentOperator>,
+    session: Session,
+    id: Path<String>,
+    request: Request,
+) -> Response {
     set_disabled(state, current, session, id, request, true).await
 }
 
 /// `POST /console/operators/{id}/enable`.
-pub async fn enable(state: State<AppState>, current: Extension<CurrentOperator>, session: Session, id: Path<String>, request: Request) -> Response {
+pub async fn enable(
+    state: State<AppState>,
+    current: Extension<CurrentOperator>,
+    session: Session,
+    id: Path<String>,
+    request: Request,
+) -> Response {
     set_disabled(state, current, session, id, request, false).await
 }
 
@@ -100,11 +140,16 @@ async fn set_disabled(
     request: Request,
     disabled: bool,
 ) -> Response {
-    if let Err(refused) = require_admin(&current) {
+    if let Some(refused) = refuse_non_admin(&current) {
         return refused;
     }
     if disabled && id == current.0.id {
-        set_flash(&session, FlashKind::Error, "You cannot disable your own account.").await;
+        set_flash(
+            &session,
+            FlashKind::Error,
+            "You cannot disable your own account.",
+        )
+        .await;
         return Redirect::to(PAGE).into_response();
     }
     let before = match operators::find_by_id(&state.db, &id).await {
@@ -115,24 +160,48 @@ async fn set_disabled(
         }
         Err(error) => {
             tracing::error!(error = %error, "failed to load an operator");
-            set_flash(&session, FlashKind::Error, "The change could not be saved; please try again.").await;
+            set_flash(
+                &session,
+                FlashKind::Error,
+                "The change could not be saved; please try again.",
+            )
+            .await;
             return Redirect::to(PAGE).into_response();
         }
     };
     match operators::set_disabled(&state.db, &id, disabled).await {
         Ok(after) => {
-            let action = if disabled { "operator.disable" } else { "operator.enable" };
-            let entry = Entry::new(Actor::operator(&current.0.id, &current.0.login), action, "operator", Some(&id))
-                .before(&before)
-                .after(&after)
-                .request_id(request_id_of(&request));
+            let action = if disabled {
+                "operator.disable"
+            } else {
+                "operator.enable"
+            };
+            let entry = Entry::new(
+                Actor::operator(&current.0.id, &current.0.login),
+                action,
+                "operator",
+                Some(&id),
+            )
+            .before(&before)
+            .after(&after)
+            .request_id(request_id_of(&request));
             write_audit(&state, &entry).await;
             let verb = if disabled { "disabled" } else { "enabled" };
-            set_flash(&session, FlashKind::Success, format!("Operator {} {verb}.", after.login)).await;
+            set_flash(
+                &session,
+                FlashKind::Success,
+                format!("Operator {} {verb}.", after.login),
+            )
+            .await;
         }
         Err(error) => {
             tracing::error!(error = %error, "failed to change an operator");
-            set_flash(&session, FlashKind::Error, "The change could not be saved; please try again.").await;
+            set_flash(
+                &session,
+                FlashKind::Error,
+                "The change could not be saved; please try again.",
+            )
+            .await;
         }
     }
     Redirect::to(PAGE).into_response()
@@ -145,4 +214,3 @@ fn capitalise(text: &str) -> String {
         None => String::new(),
     }
 }
-

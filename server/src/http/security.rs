@@ -12,8 +12,15 @@ use axum::response::{IntoResponse, Response};
 
 use crate::state::AppState;
 
-pub async fn reject_cross_site(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+pub async fn reject_cross_site(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if safe || request.uri().path().starts_with("/orange/") || is_same_origin(&state, &request) {
         return next.run(request).await;
     }
@@ -31,5 +38,8 @@ fn is_same_origin(state: &AppState, request: &Request) -> bool {
     };
     let public = state.config.public_url.origin().ascii_serialization();
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
-    origin == public || host.is_some_and(|host| origin == format!("http://{host}") || origin == format!("https://{host}"))
+    origin == public
+        || host.is_some_and(|host| {
+            origin == format!("http://{host}") || origin == format!("https://{host}")
+        })
 }

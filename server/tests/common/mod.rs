@@ -1,7 +1,10 @@
 //! A real Fleetdesk server on a real socket, over a fresh SQLite or PostgreSQL database, and an
 //! HTTP client with a cookie jar that does not follow redirects (tests look at them).
 
-#![allow(dead_code, reason = "each test binary uses its own part of these helpers")]
+#![allow(
+    dead_code,
+    reason = "each test binary uses its own part of these helpers"
+)]
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -26,7 +29,8 @@ pub struct Setup {
 
 impl Setup {
     pub fn new(test_db: &TestDb) -> Setup {
-        let data_dir = std::env::temp_dir().join(format!("fleetdesk-http-{}", uuid::Uuid::now_v7().simple()));
+        let data_dir =
+            std::env::temp_dir().join(format!("fleetdesk-http-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&data_dir).expect("temporary folder");
         Setup {
             database_url: test_db.url.clone(),
@@ -44,19 +48,31 @@ impl Setup {
     pub fn config(&self) -> Config {
         let mut vars: HashMap<String, String> = HashMap::from([
             ("FLEETDESK_DATABASE_URL".into(), self.database_url.clone()),
-            ("FLEETDESK_DATA_DIR".into(), self.data_dir.display().to_string()),
+            (
+                "FLEETDESK_DATA_DIR".into(),
+                self.data_dir.display().to_string(),
+            ),
             ("FLEETDESK_LISTEN".into(), "127.0.0.1:0".into()),
             ("FLEETDESK_SESSION_KEY".into(), self.session_key.clone()),
-            ("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD".into(), ADMIN_PASSWORD.into()),
+            (
+                "FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD".into(),
+                ADMIN_PASSWORD.into(),
+            ),
             ("FLEETDESK_LOG".into(), "warn".into()),
-            ("LEPTOS_SITE_ROOT".into(), self.data_dir.join("site").display().to_string()),
+            (
+                "LEPTOS_SITE_ROOT".into(),
+                self.data_dir.join("site").display().to_string(),
+            ),
         ]);
         vars.extend(self.extra.iter().cloned());
-        Config::from_lookup(|name| vars.get(name).cloned()).expect("the test configuration is valid")
+        Config::from_lookup(|name| vars.get(name).cloned())
+            .expect("the test configuration is valid")
     }
 
     pub async fn start(&self) -> TestServer {
-        let server = serve::start(self.config()).await.expect("the server starts");
+        let server = serve::start(self.config())
+            .await
+            .expect("the server starts");
         TestServer {
             base: format!("http://{}", server.addr),
             server,
@@ -97,7 +113,12 @@ pub fn location(response: &reqwest::Response) -> String {
         .to_owned()
 }
 
-pub async fn login(client: &reqwest::Client, server: &TestServer, login: &str, password: &str) -> reqwest::Response {
+pub async fn login(
+    client: &reqwest::Client,
+    server: &TestServer,
+    login: &str,
+    password: &str,
+) -> reqwest::Response {
     client
         .post(server.url("/auth/login"))
         .form(&[("login", login), ("password", password), ("next", "/")])
@@ -121,7 +142,12 @@ pub async fn operator(test_db: &TestDb, login: &str, role: Role) -> Operator {
 }
 
 /// A signed-in client for a new operator with `role`.
-pub async fn signed_in(test_db: &TestDb, server: &TestServer, login_name: &str, role: Role) -> reqwest::Client {
+pub async fn signed_in(
+    test_db: &TestDb,
+    server: &TestServer,
+    login_name: &str,
+    role: Role,
+) -> reqwest::Client {
     operator(test_db, login_name, role).await;
     let client = client();
     let response = login(&client, server, login_name, PASSWORD).await;
