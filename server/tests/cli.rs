@@ -340,3 +340,58 @@ async fn an_install_with_only_non_admin_operators_still_gets_an_administrator() 
     server.stop().await;
     test_db.finish().await;
 }
+
+#[test]
+fn sigterm_stops_the_server_gracefully_and_json_logs_carry_the_fields() {
+    use std::io::BufRead;
+    let dir = temp_dir();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fleetdesk"))
+        .arg("serve")
+        .current_dir(&dir)
+        .env_remove("FLEETDESK_DATABASE_URL")
+        .env_remove("FLEETDESK_SESSION_KEY")
+        .env("FLEETDESK_DATA_DIR", &dir)
+        .env("FLEETDESK_LISTEN", "127.0.0.1:0")
+        .env("FLEETDESK_LOG_FORMAT", "json")
+        .env("FLEETDESK_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut lines = std::io::BufReader::new(child.stderr.take().expect("stderr")).lines();
+    let listening = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find(|line| line.contains("Fleetdesk is listening"))
+        .expect("the server logs that it listens");
+    let event: serde_json::Value = serde_json::from_str(&listening).expect("a JSON log line");
+    assert_eq!(event["level"], "INFO");
+    assert!(
+        event["address"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("127.0.0.1:")),
+        "{event}"
+    );
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = child.wait().expect("the server ends");
+    assert!(status.success(), "a graceful stop exits 0, got {status:?}");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    assert!(
+        rest.iter().any(|line| line.contains("shutting down")),
+        "{rest:?}"
+    );
+    let secret =
+        std::fs::read_to_string(dir.join("initial-admin-password")).expect("password file");
+    assert!(
+        !rest
+            .iter()
+            .chain([&listening])
+            .any(|line| line.contains(secret.trim())),
+        "the password never reaches the log"
+    );
+}

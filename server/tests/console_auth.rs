@@ -47,6 +47,10 @@ async fn the_first_administrator_signs_in_and_lands_where_they_were_going() {
             "{cookie}"
         );
         assert!(
+            cookie.contains("Max-Age=3600"),
+            "idle expiry after 60 minutes: {cookie}"
+        );
+        assert!(
             !cookie.contains("Secure"),
             "plain-HTTP local use cannot have Secure cookies: {cookie}"
         );
@@ -234,17 +238,7 @@ async fn support_and_operators_cannot_manage_operators() {
             );
 
             let before = operators::count(&test_db.db).await.expect("count");
-            let created = client
-                .post(server.url("/console/operators"))
-                .form(&[
-                    ("login", "intruder"),
-                    ("display_name", "X"),
-                    ("role", "admin"),
-                    ("password", PASSWORD),
-                ])
-                .send()
-                .await
-                .expect("post");
+            let created = add_operator(&client, &server, "intruder", "X", "admin", PASSWORD).await;
             assert_eq!(created.status(), 403, "{name}");
             let admin = operators::find_by_login(&test_db.db, "admin")
                 .await
@@ -279,17 +273,7 @@ async fn an_administrator_adds_disables_and_enables_operators_with_audit() {
     for test_db in TestDb::all().await {
         let server = Setup::new(&test_db).start().await;
         let admin = signed_in(&test_db, &server, "boss", Role::Admin).await;
-        let created = admin
-            .post(server.url("/console/operators"))
-            .form(&[
-                ("login", "newbie"),
-                ("display_name", "New Bie"),
-                ("role", "support"),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .expect("post");
+        let created = add_operator(&admin, &server, "newbie", "New Bie", "support", PASSWORD).await;
         assert_eq!(created.status(), 303);
         let request_id = created
             .headers()
@@ -320,17 +304,7 @@ async fn an_administrator_adds_disables_and_enables_operators_with_audit() {
             "a flash message shows once"
         );
 
-        let duplicate = admin
-            .post(server.url("/console/operators"))
-            .form(&[
-                ("login", "NEWBIE"),
-                ("display_name", "Other"),
-                ("role", "admin"),
-                ("password", PASSWORD),
-            ])
-            .send()
-            .await
-            .expect("post");
+        let duplicate = add_operator(&admin, &server, "NEWBIE", "Other", "admin", PASSWORD).await;
         assert_eq!(duplicate.status(), 303);
         assert!(
             body(
@@ -343,17 +317,7 @@ async fn an_administrator_adds_disables_and_enables_operators_with_audit() {
             .await
             .contains("already exists")
         );
-        let short = admin
-            .post(server.url("/console/operators"))
-            .form(&[
-                ("login", "shorty"),
-                ("display_name", "Short"),
-                ("role", "admin"),
-                ("password", "short"),
-            ])
-            .send()
-            .await
-            .expect("post");
+        let short = add_operator(&admin, &server, "shorty", "Short", "admin", "short").await;
         assert_eq!(short.status(), 303);
         assert!(
             body(

@@ -19,6 +19,7 @@ use super::request_id_of;
 use crate::state::AppState;
 
 const PAGE: &str = "/operators";
+const NOT_SAVED: &str = "The change could not be saved; please try again.";
 
 /// The refusal for a non-administrator, or `None` for an administrator.
 fn refuse_non_admin(current: &CurrentOperator) -> Option<Response> {
@@ -29,6 +30,16 @@ fn refuse_non_admin(current: &CurrentOperator) -> Option<Response> {
         )
             .into_response()
     })
+}
+
+/// Back to the operators page, with a message for it.
+async fn back(session: &Session, kind: FlashKind, text: impl Into<String>) -> Response {
+    set_flash(session, kind, text).await;
+    Redirect::to(PAGE).into_response()
+}
+
+fn actor(current: &CurrentOperator) -> Actor {
+    Actor::operator(&current.0.id, &current.0.login)
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,22 +66,20 @@ pub async fn create(
     }
     let request_id = request_id_of(&request);
     let Ok(Form(form)) = Form::<NewOperatorForm>::from_request(request, &state).await else {
-        set_flash(
+        return back(
             &session,
             FlashKind::Error,
             "The form could not be read; please try again.",
         )
         .await;
-        return Redirect::to(PAGE).into_response();
     };
     let Some(role) = Role::parse(&form.role) else {
-        set_flash(
+        return back(
             &session,
             FlashKind::Error,
             "Choose a role: admin, operator or support.",
         )
         .await;
-        return Redirect::to(PAGE).into_response();
     };
     let new = NewOperator {
         login: form.login,
@@ -81,7 +90,7 @@ pub async fn create(
     match operators::create(&state.db, new).await {
         Ok(created) => {
             let entry = Entry::new(
-                Actor::operator(&current.0.id, &current.0.login),
+                actor(&current),
                 "operator.create",
                 "operator",
                 Some(&created.id),
@@ -89,25 +98,19 @@ pub async fn create(
             .after(&created)
             .request_id(request_id);
             write_audit(&state, &entry).await;
-            set_flash(
+            back(
                 &session,
                 FlashKind::Success,
                 format!("Operator {} created.", created.login),
             )
-            .await;
+            .await
         }
         Err(OperatorError::Db(error)) => {
             tracing::error!(error = %error, "failed to create an operator");
-            set_flash(
-                &session,
-                FlashKind::Error,
-                "The operator could not be saved; please try again.",
-            )
-            .await;
+            back(&session, FlashKind::Error, NOT_SAVED).await
         }
-        Err(error) => set_flash(&session, FlashKind::Error, capitalise(&error.to_string())).await,
+        Err(error) => back(&session, FlashKind::Error, sentence(&error.to_string())).await,
     }
-    Redirect::to(PAGE).into_response()
 }
 
 /// `POST /console/operators/{id}/disable`.
@@ -144,70 +147,49 @@ async fn set_disabled(
         return refused;
     }
     if disabled && id == current.0.id {
-        set_flash(
+        return back(
             &session,
             FlashKind::Error,
             "You cannot disable your own account.",
         )
         .await;
-        return Redirect::to(PAGE).into_response();
     }
     let before = match operators::find_by_id(&state.db, &id).await {
         Ok(Some(before)) => before,
-        Ok(None) => {
-            set_flash(&session, FlashKind::Error, "No such operator.").await;
-            return Redirect::to(PAGE).into_response();
-        }
+        Ok(None) => return back(&session, FlashKind::Error, "No such operator.").await,
         Err(error) => {
             tracing::error!(error = %error, "failed to load an operator");
-            set_flash(
-                &session,
-                FlashKind::Error,
-                "The change could not be saved; please try again.",
-            )
-            .await;
-            return Redirect::to(PAGE).into_response();
+            return back(&session, FlashKind::Error, NOT_SAVED).await;
         }
     };
     match operators::set_disabled(&state.db, &id, disabled).await {
         Ok(after) => {
-            let action = if disabled {
-                "operator.disable"
+            let (action, verb) = if disabled {
+                ("operator.disable", "disabled")
             } else {
-                "operator.enable"
+                ("operator.enable", "enabled")
             };
-            let entry = Entry::new(
-                Actor::operator(&current.0.id, &current.0.login),
-                action,
-                "operator",
-                Some(&id),
-            )
-            .before(&before)
-            .after(&after)
-            .request_id(request_id_of(&request));
+            let entry = Entry::new(actor(&current), action, "operator", Some(&id))
+                .before(&before)
+                .after(&after)
+                .request_id(request_id_of(&request));
             write_audit(&state, &entry).await;
-            let verb = if disabled { "disabled" } else { "enabled" };
-            set_flash(
+            back(
                 &session,
                 FlashKind::Success,
                 format!("Operator {} {verb}.", after.login),
             )
-            .await;
+            .await
         }
         Err(error) => {
             tracing::error!(error = %error, "failed to change an operator");
-            set_flash(
-                &session,
-                FlashKind::Error,
-                "The change could not be saved; please try again.",
-            )
-            .await;
+            back(&session, FlashKind::Error, NOT_SAVED).await
         }
     }
-    Redirect::to(PAGE).into_response()
 }
 
-fn capitalise(text: &str) -> String {
+/// An error message as a sentence: capital first letter, final full stop.
+fn sentence(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),

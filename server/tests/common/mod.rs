@@ -159,3 +159,25 @@ pub async fn signed_in(
 pub async fn body(response: reqwest::Response) -> String {
     response.text().await.expect("body")
 }
+
+/// Posts the console's "Add operator" form.
+pub async fn add_operator(
+    client: &reqwest::Client,
+    server: &TestServer,
+    login: &str,
+    display_name: &str,
+    role: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(server.url("/console/operators"))
+        .form(&[
+            ("login", login),
+            ("display_name", display_name),
+            ("role", role),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .expect("add operator request")
+}
