@@ -6,7 +6,6 @@ mod common;
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
-use fleetdesk_core::audit;
 use fleetdesk_core::login::{self, LoginOutcome};
 use fleetdesk_core::operators;
 use fleetdesk_core::password::Secret;
@@ -233,19 +232,7 @@ async fn the_operator_commands_manage_operators_with_audit() {
             "clap refuses an unknown role"
         );
 
-        let actions: Vec<String> = audit::list(
-            &test_db.db,
-            &audit::Filter {
-                object_id: Some(zoe.id.clone()),
-                ..Default::default()
-            },
-            10,
-        )
-        .await
-        .expect("audit")
-        .into_iter()
-        .map(|e| e.action)
-        .collect();
+        let actions: Vec<String> = common::audit_actions(&test_db, &zoe.id).await;
         assert_eq!(
             actions,
             [

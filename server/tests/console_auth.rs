@@ -15,11 +15,7 @@ async fn the_first_administrator_signs_in_and_lands_where_they_were_going() {
         let server = Setup::new(&test_db).start().await;
         let client = client();
 
-        let anonymous = client
-            .get(server.url("/operators?x=1"))
-            .send()
-            .await
-            .expect("request");
+        let anonymous = get(&client, &server, "/operators?x=1").await;
         assert_eq!(anonymous.status(), 303);
         assert_eq!(location(&anonymous), "/login?next=%2Foperators%3Fx%3D1");
 
@@ -55,7 +51,7 @@ async fn the_first_administrator_signs_in_and_lands_where_they_were_going() {
             "plain-HTTP local use cannot have Secure cookies: {cookie}"
         );
 
-        let page = client.get(server.url("/")).send().await.expect("overview");
+        let page = get(&client, &server, "/").await;
         assert_eq!(page.status(), 200);
         let html = body(page).await;
         assert!(
@@ -91,13 +87,9 @@ async fn a_wrong_password_is_refused_without_a_session() {
             );
             assert!(response.headers().get("set-cookie").is_none());
         }
-        let page = client
-            .get(server.url("/login?error=invalid"))
-            .send()
-            .await
-            .expect("login page");
+        let page = get(&client, &server, "/login?error=invalid").await;
         assert!(body(page).await.contains("Invalid username or password."));
-        let overview = client.get(server.url("/")).send().await.expect("overview");
+        let overview = get(&client, &server, "/").await;
         assert_eq!(location(&overview), "/login?next=%2F");
 
         let failures = audit::list(
@@ -144,7 +136,7 @@ async fn repeated_failures_lock_the_account_with_a_message() {
     let right = login(&client, &server, "locky", PASSWORD).await;
     let target = location(&right);
     assert!(target.starts_with("/login?error=locked"), "{target}");
-    let page = body(client.get(server.url(&target)).send().await.expect("page")).await;
+    let page = body(get(&client, &server, &target).await).await;
     assert!(page.contains("Too many failed attempts"), "{page}");
     server.stop().await;
     test_db.finish().await;
@@ -155,15 +147,7 @@ async fn signing_out_ends_the_session_for_good() {
     for test_db in TestDb::all().await {
         let server = Setup::new(&test_db).start().await;
         let client = signed_in(&test_db, &server, "olga", Role::Operator).await;
-        assert_eq!(
-            client
-                .get(server.url("/"))
-                .send()
-                .await
-                .expect("overview")
-                .status(),
-            200
-        );
+        assert_eq!(get(&client, &server, "/").await.status(), 200);
 
         let out = client
             .post(server.url("/auth/logout"))
@@ -173,25 +157,11 @@ async fn signing_out_ends_the_session_for_good() {
         assert_eq!(out.status(), 303);
         assert_eq!(location(&out), "/login?signed_out=1");
         assert!(
-            body(
-                client
-                    .get(server.url("/login?signed_out=1"))
-                    .send()
-                    .await
-                    .expect("page")
-            )
-            .await
-            .contains("You have been signed out")
-        );
-        assert_eq!(
-            client
-                .get(server.url("/"))
-                .send()
+            body(get(&client, &server, "/login?signed_out=1").await)
                 .await
-                .expect("overview")
-                .status(),
-            303
+                .contains("You have been signed out")
         );
+        assert_eq!(get(&client, &server, "/").await.status(), 303);
 
         let sessions: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions")
             .fetch_one(test_db.db.pool())
@@ -212,26 +182,18 @@ async fn support_and_operators_cannot_manage_operators() {
         let server = Setup::new(&test_db).start().await;
         for (name, role) in [("sue", Role::Support), ("oscar", Role::Operator)] {
             let client = signed_in(&test_db, &server, name, role).await;
-            let page = client
-                .get(server.url("/operators"))
-                .send()
-                .await
-                .expect("page");
+            let page = get(&client, &server, "/operators").await;
             assert_eq!(page.status(), 403, "{name}");
             let html = body(page).await;
             assert!(html.contains("You do not have permission"), "{html}");
             assert!(!html.contains("Add operator"));
             assert!(
-                !body(client.get(server.url("/")).send().await.expect("o"))
+                !body(get(&client, &server, "/").await)
                     .await
                     .contains("href=\"/operators\"")
             );
 
-            let data = client
-                .get(server.url("/console/api/operators"))
-                .send()
-                .await
-                .expect("server fn");
+            let data = get(&client, &server, "/console/api/operators").await;
             assert!(
                 !data.status().is_success(),
                 "the data behind the page is refused too"
@@ -281,24 +243,10 @@ async fn an_administrator_adds_disables_and_enables_operators_with_audit() {
             .and_then(|v| v.to_str().ok())
             .expect("request id")
             .to_owned();
-        let page = body(
-            admin
-                .get(server.url("/operators"))
-                .send()
-                .await
-                .expect("page"),
-        )
-        .await;
+        let page = body(get(&admin, &server, "/operators").await).await;
         assert!(page.contains("Operator newbie created."), "{page}");
         assert!(page.contains("<td class=\"mono\">newbie</td>"), "{page}");
-        let again = body(
-            admin
-                .get(server.url("/operators"))
-                .send()
-                .await
-                .expect("page"),
-        )
-        .await;
+        let again = body(get(&admin, &server, "/operators").await).await;
         assert!(
             !again.contains("Operator newbie created."),
             "a flash message shows once"
@@ -307,28 +255,16 @@ async fn an_administrator_adds_disables_and_enables_operators_with_audit() {
         let duplicate = add_operator(&admin, &server, "NEWBIE", "Other", "admin", PASSWORD).await;
         assert_eq!(duplicate.status(), 303);
         assert!(
-            body(
-                admin
-                    .get(server.url("/operators"))
-                    .send()
-                    .await
-                    .expect("page")
-            )
-            .await
-            .contains("already exists")
+            body(get(&admin, &server, "/operators").await)
+                .await
+                .contains("already exists")
         );
         let short = add_operator(&admin, &server, "shorty", "Short", "admin", "short").await;
         assert_eq!(short.status(), 303);
         assert!(
-            body(
-                admin
-                    .get(server.url("/operators"))
-                    .send()
-                    .await
-                    .expect("page")
-            )
-            .await
-            .contains("at least 12 characters")
+            body(get(&admin, &server, "/operators").await)
+                .await
+                .contains("at least 12 characters")
         );
         assert!(
             operators::find_by_login(&test_db.db, "shorty")
@@ -379,12 +315,7 @@ async fn an_administrator_adds_disables_and_enables_operators_with_audit() {
             .expect("post");
         assert_eq!(disable.status(), 303);
         assert_eq!(
-            newbie_client
-                .get(server.url("/"))
-                .send()
-                .await
-                .expect("o")
-                .status(),
+            get(&newbie_client, &server, "/").await.status(),
             303,
             "a disabled operator's session stops at once"
         );
@@ -400,19 +331,7 @@ async fn an_administrator_adds_disables_and_enables_operators_with_audit() {
                 .expect("found")
                 .is_active()
         );
-        let actions: Vec<String> = audit::list(
-            &test_db.db,
-            &audit::Filter {
-                object_id: Some(newbie.id.clone()),
-                ..Default::default()
-            },
-            10,
-        )
-        .await
-        .expect("audit")
-        .into_iter()
-        .map(|e| e.action)
-        .collect();
+        let actions: Vec<String> = audit_actions(&test_db, &newbie.id).await;
         assert_eq!(
             actions,
             [
@@ -459,7 +378,7 @@ async fn a_session_survives_a_server_restart() {
 
         let second = setup.start().await;
         // The cookie jar is per host, not per port: the same cookie goes to the new process.
-        let page = client.get(second.url("/")).send().await.expect("overview");
+        let page = get(&client, &second, "/").await;
         assert_eq!(page.status(), 200);
         assert!(body(page).await.contains("Administrator"));
         second.stop().await;
@@ -480,7 +399,7 @@ async fn a_second_instance_on_the_same_postgresql_accepts_the_session() {
         location(&login(&client, &a, "admin", ADMIN_PASSWORD).await),
         "/"
     );
-    let page = client.get(b.url("/")).send().await.expect("overview on b");
+    let page = get(&client, &b, "/").await;
     assert_eq!(page.status(), 200);
     assert!(body(page).await.contains("Administrator"));
     let out = client
@@ -490,7 +409,7 @@ async fn a_second_instance_on_the_same_postgresql_accepts_the_session() {
         .expect("logout on b");
     assert_eq!(out.status(), 303);
     assert_eq!(
-        client.get(a.url("/")).send().await.expect("a").status(),
+        get(&client, &a, "/").await.status(),
         303,
         "signing out on b signs out on a"
     );
@@ -557,47 +476,19 @@ async fn probes_report_liveness_and_database_readiness() {
     let test_db = TestDb::sqlite().await;
     let server = Setup::new(&test_db).start().await;
     let client = client();
-    let health = client
-        .get(server.url("/healthz"))
-        .send()
-        .await
-        .expect("healthz");
+    let health = get(&client, &server, "/healthz").await;
     assert_eq!(health.status(), 200);
     assert!(health.headers().contains_key("x-request-id"));
-    assert_eq!(
-        client
-            .get(server.url("/readyz"))
-            .send()
-            .await
-            .expect("readyz")
-            .status(),
-        200
-    );
+    assert_eq!(get(&client, &server, "/readyz").await.status(), 200);
     server.server.db.close().await;
-    let ready = client
-        .get(server.url("/readyz"))
-        .send()
-        .await
-        .expect("readyz");
+    let ready = get(&client, &server, "/readyz").await;
     assert_eq!(ready.status(), 503);
     assert_eq!(
         body(ready).await,
         r#"{"reason":"database","status":"unavailable"}"#
     );
-    assert_eq!(
-        client
-            .get(server.url("/healthz"))
-            .send()
-            .await
-            .expect("healthz")
-            .status(),
-        200
-    );
-    let missing = client
-        .get(server.url("/no/such/page"))
-        .send()
-        .await
-        .expect("404");
+    assert_eq!(get(&client, &server, "/healthz").await.status(), 200);
+    let missing = get(&client, &server, "/no/such/page").await;
     assert_eq!(missing.status(), 404);
     server.stop().await;
     test_db.finish().await;

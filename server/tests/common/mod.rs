@@ -181,3 +181,26 @@ pub async fn add_operator(
         .await
         .expect("add operator request")
 }
+
+/// `GET` a path of a test server.
+pub async fn get(client: &reqwest::Client, server: &TestServer, path: &str) -> reqwest::Response {
+    client
+        .get(server.url(path))
+        .send()
+        .await
+        .expect("GET request")
+}
+
+/// The audit actions recorded on one object, newest first.
+pub async fn audit_actions(test_db: &TestDb, object_id: &str) -> Vec<String> {
+    let filter = fleetdesk_core::audit::Filter {
+        object_id: Some(object_id.to_owned()),
+        ..Default::default()
+    };
+    fleetdesk_core::audit::list(&test_db.db, &filter, 50)
+        .await
+        .expect("audit entries")
+        .into_iter()
+        .map(|entry| entry.action)
+        .collect()
+}
