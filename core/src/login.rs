@@ -53,8 +53,8 @@ pub async fn attempt(db: &Db, login: &str, password: &Secret) -> Result<LoginOut
     match operator {
         Some(op) if password_ok && op.is_active() => {
             clear(db, &key).await?;
-            operators::record_login(db, &op.id).await?;
-            let op = operators::find_by_id(db, &op.id).await?.unwrap_or(op);
+            let mut op = op;
+            op.last_login_at = Some(operators::record_login(db, &op.id).await?);
             Ok(LoginOutcome::Success(op))
         }
         _ => {

@@ -284,13 +284,15 @@ pub async fn set_role(db: &Db, id: &str, role: Role) -> Result<Operator, Operato
     updated(db, id, result).await
 }
 
-pub(crate) async fn record_login(db: &Db, id: &str) -> Result<(), DbError> {
+/// Stamps a successful sign-in and returns the time written.
+pub(crate) async fn record_login(db: &Db, id: &str) -> Result<String, DbError> {
+    let now = clock::now_text();
     sqlx::query("UPDATE operators SET last_login_at = $1 WHERE id = $2")
-        .bind(clock::now_text())
+        .bind(&now)
         .bind(id)
         .execute(db.pool())
         .await?;
-    Ok(())
+    Ok(now)
 }
 
 #[cfg(test)]

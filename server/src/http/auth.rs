@@ -218,32 +218,25 @@ pub async fn login(State(state): State<AppState>, session: Session, request: Req
             Redirect::to(&next).into_response()
         }
         LoginOutcome::Invalid { delay } => {
-            let entry = Entry::new(
-                Actor::anonymous(&form.login),
-                "operator.login_failed",
-                "operator",
-                None,
-            )
-            .request_id(request_id);
-            write_audit(&state, &entry).await;
+            audit_refusal(&state, &form.login, "operator.login_failed", request_id).await;
             tokio::time::sleep(delay).await;
             back("invalid", "")
         }
         LoginOutcome::Locked { until } => {
-            let entry = Entry::new(
-                Actor::anonymous(&form.login),
-                "operator.login_locked",
-                "operator",
-                None,
-            )
-            .request_id(request_id);
-            write_audit(&state, &entry).await;
+            audit_refusal(&state, &form.login, "operator.login_locked", request_id).await;
             let minutes = ((until - clock::now()).whole_seconds().max(0) as f64 / 60.0)
                 .ceil()
                 .max(1.0);
             back("locked", &format!("&minutes={minutes}"))
         }
     }
+}
+
+/// Audits a refused sign-in under the username that was typed.
+async fn audit_refusal(state: &AppState, login: &str, action: &str, request_id: Option<String>) {
+    let entry =
+        Entry::new(Actor::anonymous(login), action, "operator", None).request_id(request_id);
+    write_audit(state, &entry).await;
 }
 
 async fn start_session(
