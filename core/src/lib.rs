@@ -6,11 +6,16 @@
 
 pub mod audit;
 pub mod clock;
+pub mod credentials;
 pub mod db;
 pub mod ids;
 pub mod login;
+pub mod offerings;
 pub mod operators;
+pub mod orange;
+pub mod outbox;
 pub mod password;
+pub mod resources;
 pub mod sessions;
 pub mod settings;
 

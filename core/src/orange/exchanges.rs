@@ -1,0 +1,241 @@
+//! The raw Orange exchanges: every call on `/orange/v2` with Fleetdesk's answer, kept for a
+//! configurable time so support can see exactly what Orange sent. Headers are stored with the
+//! `Authorization` value masked; bodies are capped at [`BODY_CAP`] bytes.
+
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::db::{Db, DbError};
+use crate::{clock, ids};
+
+/// The most of a request or response body kept (the rest is cut, and the cut said).
+pub const BODY_CAP: usize = 64 * 1024;
+
+/// One exchange to record.
+#[derive(Debug, Clone, Default)]
+pub struct NewExchange {
+    pub method: String,
+    pub path: String,
+    pub credential_id: Option<String>,
+    pub client_id: Option<String>,
+    /// `(name, value)` pairs, already masked.
+    pub request_headers: Vec<(String, String)>,
+    pub request_body: Option<String>,
+    pub response_status: u16,
+    pub response_body: Option<String>,
+    pub duration_ms: i64,
+    pub request_id: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+}
+
+/// A stored exchange.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Exchange {
+    pub id: String,
+    pub at: String,
+    pub method: String,
+    pub path: String,
+    pub credential_id: Option<String>,
+    pub client_id: Option<String>,
+    pub request_headers: Vec<(String, String)>,
+    pub request_body: Option<String>,
+    pub response_status: i64,
+    pub response_body: Option<String>,
+    pub duration_ms: Option<i64>,
+    pub request_id: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+}
+
+/// Cuts `text` to [`BODY_CAP`] bytes on a character boundary, saying how much was cut.
+pub fn cap(text: &str) -> String {
+    if text.len() <= BODY_CAP {
+        return text.to_owned();
+    }
+    let mut end = BODY_CAP;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}\n… [{} more bytes not kept]", &text[..end], text.len() - end)
+}
+
+/// Records one exchange, kept `retention_days`.
+pub async fn record(db: &Db, exchange: NewExchange, retention_days: u32) -> Result<String, DbError> {
+    let id = ids::new_id("xch");
+    let now = clock::now();
+    let expires = now + time::Duration::days(i64::from(retention_days));
+    let headers = serde_json::to_string(&exchange.request_headers)
+        .map_err(|e| DbError::Corrupt(e.to_string()))?;
+    sqlx::query(
+        "INSERT INTO orange_exchanges (id, at, method, path, credential_id, client_id, \
+         request_headers_json, request_body, response_status, response_body, duration_ms, \
+         request_id, object_type, object_id, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+    )
+    .bind(&id)
+    .bind(clock::format(now))
+    .bind(&exchange.method)
+    .bind(&exchange.path)
+    .bind(&exchange.credential_id)
+    .bind(exchange.client_id.as_deref().map(|c| c.chars().take(128).collect::<String>()))
+    .bind(headers)
+    .bind(exchange.request_body.as_deref().map(cap))
+    .bind(i64::from(exchange.response_status))
+    .bind(exchange.response_body.as_deref().map(cap))
+    .bind(exchange.duration_ms)
+    .bind(&exchange.request_id)
+    .bind(&exchange.object_type)
+    .bind(&exchange.object_id)
+    .bind(clock::format(expires))
+    .execute(db.pool())
+    .await?;
+    Ok(id)
+}
+
+const COLUMNS: &str = "id, at, method, path, credential_id, client_id, request_headers_json, \
+                       request_body, response_status, response_body, duration_ms, request_id, \
+                       object_type, object_id";
+
+fn from_row(row: &AnyRow) -> Result<Exchange, DbError> {
+    let headers: Option<String> = row.try_get("request_headers_json")?;
+    Ok(Exchange {
+        id: row.try_get("id")?,
+        at: row.try_get("at")?,
+        method: row.try_get("method")?,
+        path: row.try_get("path")?,
+        credential_id: row.try_get("credential_id")?,
+        client_id: row.try_get("client_id")?,
+        request_headers: headers
+            .map(|h| serde_json::from_str(&h))
+            .transpose()
+            .map_err(|e| DbError::Corrupt(format!("exchange headers: {e}")))?
+            .unwrap_or_default(),
+        request_body: row.try_get("request_body")?,
+        response_status: row.try_get("response_status")?,
+        response_body: row.try_get("response_body")?,
+        duration_ms: row.try_get("duration_ms")?,
+        request_id: row.try_get("request_id")?,
+        object_type: row.try_get("object_type")?,
+        object_id: row.try_get("object_id")?,
+    })
+}
+
+/// Which exchanges to list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Only those about this object (an order, task or licence id).
+    pub object_id: Option<String>,
+    /// Only answers with a status >= 400.
+    pub errors_only: bool,
+    /// Keyset cursor: exchanges strictly older than this `(at, id)`.
+    pub before: Option<(String, String)>,
+}
+
+/// Exchanges, newest first.
+pub async fn list(db: &Db, filter: &Filter, limit: u32) -> Result<Vec<Exchange>, DbError> {
+    let (before_at, before_id) = filter
+        .before
+        .clone()
+        .unwrap_or_else(|| ("9999".to_owned(), String::new()));
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM orange_exchanges \
+         WHERE ($1 IS NULL OR object_id = $1) AND ($2 = 0 OR response_status >= 400) \
+         AND (at < $3 OR (at = $3 AND id < $4)) \
+         ORDER BY at DESC, id DESC LIMIT $5"
+    ))
+    .bind(&filter.object_id)
+    .bind(i64::from(filter.errors_only))
+    .bind(before_at)
+    .bind(before_id)
+    .bind(i64::from(limit))
+    .fetch_all(db.pool())
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn find(db: &Db, id: &str) -> Result<Option<Exchange>, DbError> {
+    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM orange_exchanges WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db.pool())
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Removes the exchanges whose retention has run out; returns how many.
+pub async fn purge_expired(db: &Db) -> Result<u64, DbError> {
+    let done = sqlx::query("DELETE FROM orange_exchanges WHERE expires_at < $1")
+        .bind(clock::now_text())
+        .execute(db.pool())
+        .await?;
+    Ok(done.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::on_each_db;
+
+    #[test]
+    fn long_bodies_are_cut_on_a_character_boundary() {
+        let long = "é".repeat(BODY_CAP);
+        let cut = cap(&long);
+        assert!(cut.len() < long.len());
+        assert!(cut.contains("more bytes not kept"));
+        assert_eq!(cap("{}"), "{}");
+    }
+
+    #[tokio::test]
+    async fn exchanges_are_listed_newest_first_and_purged_when_expired() {
+        on_each_db!(|db| async move {
+            let first = record(
+                &db,
+                NewExchange {
+                    method: "POST".into(),
+                    path: "/orange/v2/productOrder".into(),
+                    request_body: Some("{}".into()),
+                    response_status: 400,
+                    object_id: Some("ord_1".into()),
+                    ..NewExchange::default()
+                },
+                1,
+            )
+            .await
+            .expect("record");
+            let second = record(
+                &db,
+                NewExchange {
+                    method: "GET".into(),
+                    path: "/orange/v2/ping".into(),
+                    response_status: 200,
+                    ..NewExchange::default()
+                },
+                1,
+            )
+            .await
+            .expect("record");
+            let all = list(&db, &Filter::default(), 10).await.expect("list");
+            assert_eq!(
+                all.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+                [second.as_str(), first.as_str()]
+            );
+            let errors = Filter {
+                errors_only: true,
+                ..Filter::default()
+            };
+            assert_eq!(list(&db, &errors, 10).await.expect("list").len(), 1);
+            let about = Filter {
+                object_id: Some("ord_1".into()),
+                ..Filter::default()
+            };
+            assert_eq!(list(&db, &about, 10).await.expect("list")[0].id, first);
+            assert_eq!(purge_expired(&db).await.expect("purge"), 0);
+            sqlx::query("UPDATE orange_exchanges SET expires_at = '2000-01-01T00:00:00.000Z'")
+                .execute(db.pool())
+                .await
+                .expect("age them");
+            assert_eq!(purge_expired(&db).await.expect("purge"), 2);
+        });
+    }
+}

@@ -1,0 +1,207 @@
+//! The Orange API's settings, changed by an admin in the console: synchronous or asynchronous answer
+//! per operation (contract section 2, last point), the fleet policy (section 4) and how long the raw
+//! exchanges are kept (issue: "kept for a configurable time").
+
+use serde::{Deserialize, Serialize};
+
+use crate::db::{Db, DbError};
+use crate::settings;
+
+const KEY: &str = "orange_api";
+
+/// How an operation is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// The business result is in the response; no event is sent.
+    #[default]
+    Sync,
+    /// The response says `acknowledged`; the result follows as an event.
+    Async,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Sync => "sync",
+            Mode::Async => "async",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Mode> {
+        match text {
+            "sync" => Some(Mode::Sync),
+            "async" => Some(Mode::Async),
+            _ => None,
+        }
+    }
+}
+
+/// The operations whose mode is a setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Operation {
+    CustomerCreation,
+    LicenceOrder,
+    StateChange,
+    Deletion,
+    OfferingChange,
+}
+
+impl Operation {
+    pub const ALL: [Operation; 5] = [
+        Operation::CustomerCreation,
+        Operation::LicenceOrder,
+        Operation::StateChange,
+        Operation::Deletion,
+        Operation::OfferingChange,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Operation::CustomerCreation => "customer_creation",
+            Operation::LicenceOrder => "licence_order",
+            Operation::StateChange => "state_change",
+            Operation::Deletion => "deletion",
+            Operation::OfferingChange => "offering_change",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Operation> {
+        Operation::ALL.into_iter().find(|op| op.as_str() == text)
+    }
+}
+
+/// How orders are put into fleets (productRefIds).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum FleetPolicy {
+    /// One fleet per customer.
+    #[default]
+    #[serde(rename = "perCustomer")]
+    PerCustomer,
+    /// Each order opens a new fleet unless it names an existing fleet of the customer.
+    #[serde(rename = "perOrder")]
+    PerOrder,
+    /// One fleet per customer and offer code.
+    #[serde(rename = "perOffering")]
+    PerOffering,
+}
+
+impl FleetPolicy {
+    pub const ALL: [FleetPolicy; 3] = [
+        FleetPolicy::PerCustomer,
+        FleetPolicy::PerOrder,
+        FleetPolicy::PerOffering,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FleetPolicy::PerCustomer => "perCustomer",
+            FleetPolicy::PerOrder => "perOrder",
+            FleetPolicy::PerOffering => "perOffering",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<FleetPolicy> {
+        FleetPolicy::ALL.into_iter().find(|p| p.as_str() == text)
+    }
+}
+
+/// Every setting of the Orange API, with its default when never set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ApiSettings {
+    pub customer_creation: Mode,
+    pub licence_order: Mode,
+    pub state_change: Mode,
+    pub deletion: Mode,
+    pub offering_change: Mode,
+    pub fleet_policy: FleetPolicy,
+    /// Days the raw Orange exchanges are kept (1 to 3650).
+    pub exchange_retention_days: u32,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        ApiSettings {
+            customer_creation: Mode::Sync,
+            licence_order: Mode::Sync,
+            state_change: Mode::Sync,
+            deletion: Mode::Sync,
+            offering_change: Mode::Sync,
+            fleet_policy: FleetPolicy::PerCustomer,
+            exchange_retention_days: 30,
+        }
+    }
+}
+
+impl ApiSettings {
+    pub fn mode(&self, operation: Operation) -> Mode {
+        match operation {
+            Operation::CustomerCreation => self.customer_creation,
+            Operation::LicenceOrder => self.licence_order,
+            Operation::StateChange => self.state_change,
+            Operation::Deletion => self.deletion,
+            Operation::OfferingChange => self.offering_change,
+        }
+    }
+
+    pub fn set_mode(&mut self, operation: Operation, mode: Mode) {
+        let slot = match operation {
+            Operation::CustomerCreation => &mut self.customer_creation,
+            Operation::LicenceOrder => &mut self.licence_order,
+            Operation::StateChange => &mut self.state_change,
+            Operation::Deletion => &mut self.deletion,
+            Operation::OfferingChange => &mut self.offering_change,
+        };
+        *slot = mode;
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("exchanges are kept 1 to 3650 days")]
+    Retention,
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// The current settings (defaults for whatever was never set).
+pub async fn load(db: &Db) -> Result<ApiSettings, DbError> {
+    Ok(settings::get::<ApiSettings>(db, KEY).await?.unwrap_or_default())
+}
+
+/// Stores new settings; every instance reads them on its next request.
+pub async fn save(db: &Db, new: &ApiSettings) -> Result<(), SettingsError> {
+    if !(1..=3650).contains(&new.exchange_retention_days) {
+        return Err(SettingsError::Retention);
+    }
+    settings::set(db, KEY, new).await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::on_each_db;
+
+    #[tokio::test]
+    async fn settings_default_to_synchronous_per_customer_and_round_trip() {
+        on_each_db!(|db| async move {
+            assert_eq!(load(&db).await.expect("load"), ApiSettings::default());
+            let mut changed = ApiSettings::default();
+            changed.set_mode(Operation::Deletion, Mode::Async);
+            changed.fleet_policy = FleetPolicy::PerOffering;
+            save(&db, &changed).await.expect("save");
+            let read = load(&db).await.expect("load");
+            assert_eq!(read.mode(Operation::Deletion), Mode::Async);
+            assert_eq!(read.mode(Operation::LicenceOrder), Mode::Sync);
+            assert_eq!(read.fleet_policy, FleetPolicy::PerOffering);
+            changed.exchange_retention_days = 0;
+            assert!(matches!(
+                save(&db, &changed).await,
+                Err(SettingsError::Retention)
+            ));
+        });
+    }
+}
