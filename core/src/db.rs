@@ -137,6 +137,16 @@ impl Db {
         Ok(())
     }
 
+    /// Starts a transaction that will write. SQLite takes the write lock at once (`BEGIN
+    /// IMMEDIATE`), so that two writers queue on the busy timeout instead of one failing when it
+    /// upgrades its read lock; PostgreSQL locks rows as it goes.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.dialect {
+            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Dialect::Postgres => self.pool.begin().await,
+        }
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
     }

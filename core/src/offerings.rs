@@ -269,12 +269,16 @@ pub async fn import_csv(db: &Db, text: &str) -> Result<ImportReport, OfferingErr
         .flexible(false)
         .from_reader(text.as_bytes());
     let mut seen = std::collections::HashSet::new();
-    for record in reader.deserialize::<OfferingInput>() {
-        let line = match &record {
-            Ok(_) => 0,
-            Err(error) => error.position().map_or(0, csv::Position::line),
+    let headers = reader.headers().cloned().unwrap_or_default();
+    let mut record = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        let read = match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => record.deserialize::<OfferingInput>(Some(&headers)),
+            Err(error) => Err(error),
         };
-        match record {
+        match read {
             Err(error) => {
                 let message = match error.kind() {
                     csv::ErrorKind::Deserialize { err, .. } => err.to_string(),
@@ -283,7 +287,6 @@ pub async fn import_csv(db: &Db, text: &str) -> Result<ImportReport, OfferingErr
                 report.errors.push((line, message));
             }
             Ok(input) => {
-                let line = reader.position().line().saturating_sub(1).max(2);
                 match input.check() {
                     Ok(checked) => {
                         if !seen.insert(checked.offer_code.clone()) {
@@ -354,7 +357,8 @@ pub async fn import_csv(db: &Db, text: &str) -> Result<ImportReport, OfferingErr
 
 /// How the logins of an offering's licences are made: literal text with `{customer}` (the
 /// customer's login stem), `{offer}` (the offer code, lowercased) and `{seq}` or `{seq:N}` (the
-/// customer's licence counter, zero-padded to N digits). `{seq}` is required, so that logins differ.
+/// customer's licence counter, zero-padded to N digits). `{customer}` and `{seq}` are required:
+/// stems are unique per customer and the counter per licence, so logins never collide.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(transparent)]
 pub struct LoginFormat(String);
@@ -363,6 +367,8 @@ pub struct LoginFormat(String);
 pub enum LoginFormatError {
     #[error("the login format must contain {{seq}} or {{seq:N}}")]
     NoSequence,
+    #[error("the login format must contain {{customer}}, so that customers' logins never collide")]
+    NoCustomer,
     #[error("unknown placeholder {{{0}}} in the login format (use {{customer}}, {{offer}}, {{seq}}, {{seq:N}})")]
     UnknownPlaceholder(String),
     #[error("the login format may only hold a-z, 0-9, '.', '_', '-' outside placeholders")]
@@ -415,6 +421,9 @@ impl LoginFormat {
         let parts = parts(format)?;
         if !parts.iter().any(|p| matches!(p, Part::Seq(_))) {
             return Err(LoginFormatError::NoSequence);
+        }
+        if !parts.iter().any(|p| matches!(p, Part::Customer)) {
+            return Err(LoginFormatError::NoCustomer);
         }
         let literal_ok = parts.iter().all(|p| match p {
             Part::Literal(text) => text.chars().all(|c| {
@@ -503,18 +512,22 @@ mod tests {
     fn login_formats_render_and_reject_what_would_not_be_unique() {
         let format = LoginFormat::parse("{customer}-{seq:4}").expect("valid");
         assert_eq!(format.render("lefebvre", "OFFER-PRO", 1), "lefebvre-0001");
-        let format = LoginFormat::parse("{offer}.{seq}").expect("valid");
-        assert_eq!(format.render("x", "OFFER-PRO-M", 12), "offer-pro-m.12");
+        let format = LoginFormat::parse("{offer}.{customer}.{seq}").expect("valid");
+        assert_eq!(format.render("x", "OFFER-PRO-M", 12), "offer-pro-m.x.12");
+        assert_eq!(
+            LoginFormat::parse("{offer}-{seq}"),
+            Err(LoginFormatError::NoCustomer)
+        );
         assert_eq!(
             LoginFormat::parse("{customer}"),
             Err(LoginFormatError::NoSequence)
         );
         assert!(matches!(
-            LoginFormat::parse("{name}-{seq}"),
+            LoginFormat::parse("{name}-{customer}-{seq}"),
             Err(LoginFormatError::UnknownPlaceholder(_))
         ));
         assert_eq!(
-            LoginFormat::parse("A {seq}"),
+            LoginFormat::parse("A {customer}{seq}"),
             Err(LoginFormatError::InvalidCharacter)
         );
     }

@@ -18,3 +18,122 @@ pub mod tasks;
 pub mod wire;
 
 pub use error::{ApiError, ErrorCode};
+
+use serde::Serialize;
+
+use crate::audit::{Actor, ActorKind, Entry};
+
+/// Who is calling: the credential Orange used and the request's id.
+#[derive(Debug, Clone, Default)]
+pub struct Caller {
+    pub credential_id: Option<String>,
+    pub credential_label: String,
+    pub request_id: Option<String>,
+}
+
+impl Caller {
+    /// The audit log's actor for this call.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            kind: ActorKind::Orange,
+            id: self.credential_id.clone(),
+            label: format!("Orange ({})", self.credential_label),
+        }
+    }
+
+    pub(crate) fn audit(&self, action: &str, object_type: &str, object_id: &str) -> Entry {
+        Entry::new(self.actor(), action, object_type, Some(object_id))
+            .request_id(self.request_id.clone())
+    }
+}
+
+/// A successful answer: its status, its JSON body, the object it concerns (for the raw exchange
+/// record) and whether background work was queued (the caller wakes the completion worker).
+#[derive(Debug, Clone)]
+pub struct Answer {
+    pub status: u16,
+    pub body: serde_json::Value,
+    pub object: Option<(String, String)>,
+    pub work_queued: bool,
+}
+
+impl Answer {
+    pub(crate) fn new(status: u16, body: &impl Serialize, object: (&str, &str)) -> Answer {
+        Answer {
+            status,
+            body: serde_json::to_value(body).unwrap_or(serde_json::Value::Null),
+            object: Some((object.0.to_owned(), object.1.to_owned())),
+            work_queued: false,
+        }
+    }
+
+    pub(crate) fn queued(mut self) -> Answer {
+        self.work_queued = true;
+        self
+    }
+}
+
+/// How many times a write is retried when it lost a race on a unique constraint (two identical
+/// requests at once, two orders creating the same customer or fleet): the retry sees the winner's
+/// rows and answers from them.
+pub(crate) const RACE_RETRIES: usize = 4;
+
+/// Whether an error is a lost race worth retrying.
+pub(crate) fn lost_race(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(db) => {
+            db.kind() == sqlx::error::ErrorKind::UniqueViolation
+                // PostgreSQL serialization failure and deadlock, SQLite busy.
+                || matches!(db.code().as_deref(), Some("40001" | "40P01" | "5" | "517"))
+        }
+        _ => false,
+    }
+}
+
+/// An error inside a service: a refusal for Orange, or a database error that may be a lost race.
+#[derive(Debug)]
+pub(crate) enum Failure {
+    Api(ApiError),
+    Db(sqlx::Error),
+}
+
+impl From<ApiError> for Failure {
+    fn from(error: ApiError) -> Self {
+        Failure::Api(error)
+    }
+}
+
+impl From<sqlx::Error> for Failure {
+    fn from(error: sqlx::Error) -> Self {
+        Failure::Db(error)
+    }
+}
+
+impl From<crate::db::DbError> for Failure {
+    fn from(error: crate::db::DbError) -> Self {
+        match error {
+            crate::db::DbError::Query(error) => Failure::Db(error),
+            other => Failure::Api(ApiError::from(other)),
+        }
+    }
+}
+
+/// Runs `attempt` until it succeeds, is refused, or fails for another reason than a lost race.
+pub(crate) async fn with_retries<T, F, Fut>(mut attempt: F) -> Result<T, ApiError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, Failure>>,
+{
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        match attempt().await {
+            Ok(value) => return Ok(value),
+            Err(Failure::Api(error)) => return Err(error),
+            Err(Failure::Db(error)) if tries < RACE_RETRIES && lost_race(&error) => {
+                tracing::debug!(error = %error, "retrying after a lost race");
+            }
+            Err(Failure::Db(error)) => return Err(ApiError::from(error)),
+        }
+    }
+}

@@ -42,6 +42,9 @@ pub struct Config {
     pub bootstrap_admin_password: Option<Secret>,
     /// `LEPTOS_SITE_ROOT`: the built console assets (wasm, JavaScript, CSS).
     pub site_root: PathBuf,
+    /// `FLEETDESK_ORANGE_BODY_LIMIT`: the largest request body the Orange API accepts, in bytes
+    /// (default 1 MiB); larger ones get 413 `PAYLOAD_TOO_LARGE`.
+    pub orange_body_limit: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,6 +221,19 @@ impl Config {
         let site_root =
             PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()));
 
+        let limit_text =
+            get("FLEETDESK_ORANGE_BODY_LIMIT").unwrap_or_else(|| "1048576".to_owned());
+        let orange_body_limit = limit_text
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1024..=256 * 1024 * 1024).contains(n))
+            .ok_or_else(|| {
+                invalid(
+                    "FLEETDESK_ORANGE_BODY_LIMIT",
+                    format!("`{limit_text}` is not a number of bytes from 1024 to 268435456"),
+                )
+            })?;
+
         Ok(Config {
             data_dir,
             database_url,
@@ -231,6 +247,7 @@ impl Config {
             bootstrap_admin_login,
             bootstrap_admin_password,
             site_root,
+            orange_body_limit,
         })
     }
 }

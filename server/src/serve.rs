@@ -87,6 +87,7 @@ pub struct Server {
     stop: watch::Sender<bool>,
     http: JoinHandle<std::io::Result<()>>,
     sweeper: JoinHandle<()>,
+    completion: JoinHandle<()>,
 }
 
 impl Server {
@@ -96,6 +97,7 @@ impl Server {
         let _ = self.stop.send(true);
         let served = self.http.await.context("the HTTP server task failed")?;
         let _ = self.sweeper.await;
+        let _ = self.completion.await;
         self.db.close().await;
         served.context("the HTTP server failed")
     }
@@ -115,10 +117,12 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
 
     let mut config = config;
     config.listen = addr;
+    let wake_completion = Arc::new(tokio::sync::Notify::new());
     let state = AppState {
         db: db.clone(),
         leptos_options: leptos_options(&config),
         config: Arc::new(config),
+        completion: wake_completion.clone(),
     };
     let app = http::router(state, &key);
     let (stop, stopped) = watch::channel(false);
@@ -131,10 +135,12 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
             })
             .await
     });
-    let sweeper = tokio::spawn(sweep_expired_sessions(
-        DbSessionStore::new(db.clone()),
-        stopped,
+    let completion = tokio::spawn(complete_acknowledged_work(
+        db.clone(),
+        wake_completion,
+        stopped.clone(),
     ));
+    let sweeper = tokio::spawn(sweep_expired(DbSessionStore::new(db.clone()), db.clone(), stopped));
     tracing::info!(address = %addr, "Fleetdesk is listening");
     Ok(Server {
         addr,
@@ -142,10 +148,12 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         stop,
         http,
         sweeper,
+        completion,
     })
 }
 
-async fn sweep_expired_sessions(store: DbSessionStore, mut stopped: watch::Receiver<bool>) {
+/// Removes expired sessions and the raw Orange exchanges past their retention, every 10 minutes.
+async fn sweep_expired(store: DbSessionStore, db: Db, mut stopped: watch::Receiver<bool>) {
     let mut every = tokio::time::interval(Duration::from_secs(600));
     loop {
         tokio::select! {
@@ -153,7 +161,33 @@ async fn sweep_expired_sessions(store: DbSessionStore, mut stopped: watch::Recei
                 if let Err(error) = store.delete_expired().await {
                     tracing::warn!(error = %error, "failed to delete expired sessions");
                 }
+                match fleetdesk_core::orange::exchanges::purge_expired(&db).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(count = n, "removed expired Orange exchanges"),
+                    Err(error) => tracing::warn!(error = %error, "failed to remove expired Orange exchanges"),
+                }
             }
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// Completes acknowledged (asynchronous) Orange work: at once when a handler wakes it, and every
+/// few seconds anyway, so work acknowledged before a crash or by another instance is finished too.
+async fn complete_acknowledged_work(
+    db: Db,
+    wake: Arc<tokio::sync::Notify>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    loop {
+        match fleetdesk_core::orange::completion::run_pending(&db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(count = n, "completed acknowledged Orange work"),
+            Err(error) => tracing::warn!(error = %error, "failed to complete acknowledged Orange work"),
+        }
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(Duration::from_secs(5)) => {}
             _ = stopped.changed() => return,
         }
     }

@@ -1,1 +1,223 @@
-//! In progress.
+//! Completion of acknowledged (asynchronous) work: orders whose licences are still `pending`,
+//! tasks whose items wait. Until the provisioning connector exists the work completes as soon as
+//! the worker sees it. Each completion commits the change and the contract's event together (the
+//! outbox), and claims its order or task first, so that several instances never complete the same
+//! work twice. Work acknowledged before a crash is found again by the next pass.
+
+use sqlx::Row;
+
+use super::licences::{self, Change, LicenceState};
+use super::{Failure, orders, tasks};
+use crate::audit::{self, Actor, Entry};
+use crate::db::{Db, DbError};
+use crate::outbox::{self, OrangeEventType};
+use crate::clock;
+
+/// Completes everything acknowledged; returns how many orders and tasks it finished.
+pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
+    let mut finished = 0;
+    let orders: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM product_orders WHERE state = 'acknowledged' ORDER BY created_at, id LIMIT 100",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    for id in orders {
+        if complete_order(db, &id).await? {
+            finished += 1;
+        }
+    }
+    let tasks: Vec<String> = sqlx::query_scalar(
+        "SELECT id FROM user_service_tasks WHERE state = 'acknowledged' ORDER BY created_at, id LIMIT 100",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    for id in tasks {
+        if complete_task(db, &id).await? {
+            finished += 1;
+        }
+    }
+    Ok(finished)
+}
+
+fn db_error(failure: Failure) -> DbError {
+    match failure {
+        Failure::Db(error) => DbError::Query(error),
+        Failure::Api(error) => DbError::Corrupt(format!("completion refused: {error}")),
+    }
+}
+
+/// Completes one acknowledged order: its licences become active, the order and its items
+/// `completed`, and the `productOrderStateChangeEvent` is queued. `false` if another worker did it.
+pub async fn complete_order(db: &Db, id: &str) -> Result<bool, DbError> {
+    let mut tx = db.begin_write().await?;
+    let now = clock::now_text();
+    let claimed = sqlx::query(
+        "UPDATE product_orders SET state = 'completed', completed_at = $2, updated_at = $2 \
+         WHERE id = $1 AND state = 'acknowledged'",
+    )
+    .bind(id)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    if claimed.rows_affected() == 0 {
+        return Ok(false);
+    }
+    sqlx::query(
+        "UPDATE product_order_items SET state = 'completed', updated_at = $2 WHERE order_id = $1",
+    )
+    .bind(id)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE licences SET state = 'active', pending_operation = NULL, pending_task_id = NULL, \
+         pending_since = NULL, updated_at = $2 \
+         WHERE order_item_id IN (SELECT id FROM product_order_items WHERE order_id = $1) \
+         AND state = 'pending'",
+    )
+    .bind(id)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    let order = orders::render(&mut tx, id)
+        .await?
+        .ok_or_else(|| DbError::Corrupt(format!("order {id} vanished")))?;
+    let request_id: Option<String> =
+        sqlx::query_scalar("SELECT request_id FROM product_orders WHERE id = $1")
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let event = outbox::enqueue_order_event(&mut tx, order, request_id.as_deref()).await?;
+    audit::record(
+        &mut *tx,
+        &Entry::new(Actor::system(), "orange.order.complete", "order", Some(id))
+            .after(serde_json::json!({"state": "completed", "event": event}))
+            .request_id(request_id),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(order.id = %id, event.id = %event, "asynchronous order completed");
+    Ok(true)
+}
+
+/// Completes one acknowledged task: each waiting item is applied and its licence's event queued
+/// (with the task's Orange reference as correlationId). `false` if another worker did it.
+pub async fn complete_task(db: &Db, id: &str) -> Result<bool, DbError> {
+    let mut tx = db.begin_write().await?;
+    let now = clock::now_text();
+    let claimed = sqlx::query(
+        "UPDATE user_service_tasks SET state = 'inProgress', updated_at = $2 \
+         WHERE id = $1 AND state = 'acknowledged'",
+    )
+    .bind(id)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    if claimed.rows_affected() == 0 {
+        return Ok(false);
+    }
+    let task = sqlx::query(
+        "SELECT action, target_state, target_offering_id, external_reference, request_id \
+         FROM user_service_tasks WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let action: String = task.try_get("action")?;
+    let target_state: Option<String> = task.try_get("target_state")?;
+    let target_offering: Option<String> = task.try_get("target_offering_id")?;
+    let correlation: Option<String> = task.try_get("external_reference")?;
+    let request_id: Option<String> = task.try_get("request_id")?;
+    let change = match action.as_str() {
+        "changeState" => Change::SetState(
+            target_state
+                .as_deref()
+                .and_then(LicenceState::parse)
+                .ok_or_else(|| DbError::Corrupt(format!("task {id} has no target state")))?,
+        ),
+        "delete" => Change::Terminate,
+        _ => Change::ChangeOffering {
+            offering_id: target_offering
+                .ok_or_else(|| DbError::Corrupt(format!("task {id} has no target offering")))?,
+        },
+    };
+    let event_type = match change {
+        Change::ChangeOffering { .. } => OrangeEventType::UserServiceAttributeValueChange,
+        _ => OrangeEventType::UserServiceStateChange,
+    };
+    let waiting = sqlx::query(
+        "SELECT position, licence_id FROM user_service_task_items \
+         WHERE task_id = $1 AND result IS NULL ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    for item in &waiting {
+        let position: i64 = item.try_get("position")?;
+        let licence_id: Option<String> = item.try_get("licence_id")?;
+        let Some(licence_id) = licence_id else { continue };
+        licences::apply(&mut tx, &licence_id, &change, &now)
+            .await
+            .map_err(db_error)?;
+        sqlx::query(
+            "UPDATE licences SET pending_operation = NULL, pending_task_id = NULL, \
+             pending_since = NULL WHERE id = $1 AND pending_task_id = $2",
+        )
+        .bind(&licence_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE user_service_task_items SET result = 'done', completed_at = $3 \
+             WHERE task_id = $1 AND position = $2",
+        )
+        .bind(id)
+        .bind(position)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        let licence = licences::load(&mut tx, &licence_id)
+            .await?
+            .ok_or_else(|| DbError::Corrupt(format!("licence {licence_id} vanished")))?;
+        outbox::enqueue_licence_event(
+            &mut tx,
+            event_type,
+            licence,
+            correlation.clone(),
+            request_id.as_deref(),
+        )
+        .await?;
+    }
+    let counts = sqlx::query(
+        "SELECT COALESCE(SUM(CASE WHEN result = 'done' THEN 1 ELSE 0 END), 0) AS done, \
+         COALESCE(SUM(CASE WHEN result = 'failed' THEN 1 ELSE 0 END), 0) AS failed \
+         FROM user_service_task_items WHERE task_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let done: i64 = counts.try_get("done")?;
+    let failed: i64 = counts.try_get("failed")?;
+    let state = tasks::final_state(
+        usize::try_from(done).unwrap_or(0),
+        usize::try_from(failed).unwrap_or(0),
+    );
+    sqlx::query(
+        "UPDATE user_service_tasks SET state = $2, completed_at = $3, updated_at = $3 WHERE id = $1",
+    )
+    .bind(id)
+    .bind(state)
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut *tx,
+        &Entry::new(Actor::system(), "orange.task.complete", "task", Some(id))
+            .after(serde_json::json!({"state": state, "done": done, "failed": failed}))
+            .request_id(request_id),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(task.id = %id, task.state = state, "asynchronous task completed");
+    Ok(true)
+}

@@ -1,1 +1,398 @@
-//! In progress.
+//! userServiceTask (contract section 5): one operation on many licences, each item standing alone,
+//! answered at once (synchronous) or acknowledged and completed in the background.
+
+use sqlx::{AnyConnection, Row};
+
+use super::error::{ApiError, ErrorCode};
+use super::licences::{self, Change};
+use super::settings::{ApiSettings, Mode};
+use super::wire::{self, ExternalReference};
+use super::{Answer, Caller, Failure, with_retries};
+use crate::db::{Db, DbError};
+use crate::{audit, clock, ids};
+
+/// The most licences one task may name.
+pub const MAX_ITEMS: usize = 10_000;
+
+pub(crate) struct NewTask<'a> {
+    pub id: &'a str,
+    pub external_reference: Option<&'a str>,
+    pub request_hash: &'a str,
+    pub origin: &'a str,
+    pub change: &'a Change,
+    pub mode: Mode,
+    pub state: &'a str,
+    pub request_json: &'a str,
+    pub caller: &'a Caller,
+    pub now: &'a str,
+}
+
+pub(crate) async fn insert_task(conn: &mut AnyConnection, task: &NewTask<'_>) -> Result<(), Failure> {
+    let (target_state, target_offering) = match task.change {
+        Change::SetState(state) => (Some(state.as_str()), None),
+        Change::Terminate => (None, None),
+        Change::ChangeOffering { offering_id } => (None, Some(offering_id.as_str())),
+    };
+    let target_code: Option<String> = match target_offering {
+        Some(id) => sqlx::query_scalar("SELECT offer_code FROM offerings WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?,
+        None => None,
+    };
+    sqlx::query(
+        "INSERT INTO user_service_tasks (id, external_reference, request_hash, origin, action, \
+         target_state, target_offering_id, target_offer_code, mode, state, request_json, \
+         credential_id, request_id, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)",
+    )
+    .bind(task.id)
+    .bind(task.external_reference)
+    .bind(task.request_hash)
+    .bind(task.origin)
+    .bind(task.change.action())
+    .bind(target_state)
+    .bind(target_offering)
+    .bind(target_code)
+    .bind(task.mode.as_str())
+    .bind(task.state)
+    .bind(task.request_json)
+    .bind(&task.caller.credential_id)
+    .bind(&task.caller.request_id)
+    .bind(task.now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn insert_item(
+    conn: &mut AnyConnection,
+    task_id: &str,
+    position: i64,
+    user_service_id: &str,
+    licence_id: Option<&str>,
+    failure: Option<&ApiError>,
+    completed_at: Option<&str>,
+) -> Result<(), Failure> {
+    let (result, code, message) = match (failure, completed_at) {
+        (Some(error), _) => (
+            Some("failed"),
+            Some(error.code.as_str()),
+            Some(error.message.as_str()),
+        ),
+        (None, Some(_)) => (Some("done"), None, None),
+        (None, None) => (None, None, None),
+    };
+    sqlx::query(
+        "INSERT INTO user_service_task_items (task_id, position, user_service_id, licence_id, \
+         result, error_code, error_message, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(task_id)
+    .bind(position)
+    .bind(user_service_id)
+    .bind(licence_id)
+    .bind(result)
+    .bind(code)
+    .bind(message)
+    .bind(completed_at)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// A task as Orange sees it.
+pub(crate) async fn load(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<Option<wire::UserServiceTask>, DbError> {
+    let row = sqlx::query(
+        "SELECT id, external_reference, action, state, target_offering_id, target_offer_code \
+         FROM user_service_tasks WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let external_reference: Option<String> = row.try_get("external_reference")?;
+    let offer_code: Option<String> = row.try_get("target_offer_code")?;
+    let offering_id: Option<String> = row.try_get("target_offering_id")?;
+    let offering_name: Option<String> = match &offering_id {
+        Some(offering_id) => sqlx::query_scalar("SELECT name FROM offerings WHERE id = $1")
+            .bind(offering_id)
+            .fetch_optional(&mut *conn)
+            .await?,
+        None => None,
+    };
+    let items = sqlx::query(
+        "SELECT user_service_id, result, error_code, error_message FROM user_service_task_items \
+         WHERE task_id = $1 ORDER BY position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut user_service = Vec::with_capacity(items.len());
+    for item in &items {
+        let code: Option<String> = item.try_get("error_code")?;
+        let message: Option<String> = item.try_get("error_message")?;
+        user_service.push(wire::TaskItem {
+            id: item.try_get("user_service_id")?,
+            result: item.try_get("result")?,
+            error: code.map(|code| wire::TaskItemError {
+                code,
+                message: message.unwrap_or_else(|| "failed".to_owned()),
+            }),
+        });
+    }
+    Ok(Some(wire::UserServiceTask {
+        id: row.try_get("id")?,
+        external_reference: external_reference.map(|r| ExternalReference::orange(&r)),
+        action: row.try_get("action")?,
+        state: row.try_get("state")?,
+        product_offering: offer_code.map(|code| wire::ProductOffering {
+            name: offering_name,
+            external_reference: ExternalReference::orange(&code),
+        }),
+        user_service,
+    }))
+}
+
+/// `GET /userServiceTask/{id}`.
+pub async fn get(db: &Db, id: &str) -> Result<Answer, ApiError> {
+    let mut conn = db.pool().acquire().await?;
+    let task = load(&mut conn, id).await?.ok_or_else(|| {
+        ApiError::new(ErrorCode::UnknownTask, format!("no userServiceTask with id {id}"))
+    })?;
+    Ok(Answer::new(200, &task, ("task", id)))
+}
+
+/// The final state of a task from its item results.
+pub(crate) fn final_state(done: usize, failed: usize) -> &'static str {
+    match (done, failed) {
+        (_, 0) => "completed",
+        (0, _) => "failed",
+        _ => "partial",
+    }
+}
+
+/// A task request that passed validation.
+struct Planned {
+    external_reference: Option<String>,
+    change: Change,
+    ids: Vec<String>,
+}
+
+async fn plan(db: &Db, request: &wire::UserServiceTaskRequest) -> Result<Planned, ApiError> {
+    let action = wire::required_text(request.action.as_deref(), "action")?;
+    let change = match action.as_str() {
+        "changeState" => {
+            let state = wire::required_text(request.state.as_deref(), "state")?;
+            Change::SetState(licences::target_state(&state, "state")?)
+        }
+        "delete" => Change::Terminate,
+        "changeOffering" => {
+            let offering = request
+                .product_offering
+                .as_ref()
+                .ok_or_else(|| ApiError::missing("productOffering"))?;
+            licences::change_offering(db, offering, "productOffering").await?
+        }
+        _ => {
+            return Err(ApiError::invalid(
+                "action",
+                "must be changeState, delete or changeOffering",
+            ));
+        }
+    };
+    let items = request
+        .user_service
+        .as_ref()
+        .ok_or_else(|| ApiError::missing("userService"))?;
+    if items.is_empty() {
+        return Err(ApiError::invalid("userService", "must name at least one licence"));
+    }
+    if items.len() > MAX_ITEMS {
+        return Err(ApiError::invalid(
+            "userService",
+            &format!("may name at most {MAX_ITEMS} licences"),
+        ));
+    }
+    let ids = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| wire::required_text(item.id.as_deref(), &format!("userService[{i}].id")))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Planned {
+        external_reference: request.external_reference.as_ref().map(|r| r.0.clone()),
+        change,
+        ids,
+    })
+}
+
+/// `POST /userServiceTask`.
+pub async fn create(
+    db: &Db,
+    settings: &ApiSettings,
+    request: &wire::UserServiceTaskRequest,
+    body: &[u8],
+    caller: &Caller,
+) -> Result<Answer, ApiError> {
+    let planned = plan(db, request).await?;
+    let hash = wire::fingerprint(body);
+    let mode = settings.mode(planned.change.operation());
+    let request_json = String::from_utf8_lossy(body).into_owned();
+    with_retries(|| {
+        let planned = &planned;
+        let hash = &hash;
+        let request_json = &request_json;
+        async move {
+            let mut tx = db.begin_write().await?;
+            if let Some(reference) = &planned.external_reference
+                && let Some(answer) = replay(&mut tx, reference, hash).await?
+            {
+                return Ok(answer);
+            }
+            let task_id = ids::new_id("tsk");
+            let now = clock::now_text();
+            insert_task(
+                &mut tx,
+                &NewTask {
+                    id: &task_id,
+                    external_reference: planned.external_reference.as_deref(),
+                    request_hash: hash,
+                    origin: "bulk",
+                    change: &planned.change,
+                    mode,
+                    state: "acknowledged",
+                    request_json,
+                    caller,
+                    now: &now,
+                },
+            )
+            .await?;
+            let (mut done, mut failed) = (0, 0);
+            for (position, id) in planned.ids.iter().enumerate() {
+                let position = i64::try_from(position).unwrap_or(i64::MAX);
+                let licence = licences::current(&mut tx, id).await?;
+                let outcome = match &licence {
+                    None => Err(ApiError::new(
+                        ErrorCode::UnknownUserService,
+                        format!("no userService with id {id}"),
+                    )),
+                    Some(licence) => licences::check_change(licence, &planned.change),
+                };
+                let known = licence.as_ref().map(|l| l.id.as_str());
+                match (outcome, mode) {
+                    (Err(error), _) => {
+                        failed += 1;
+                        insert_item(&mut tx, &task_id, position, id, known, Some(&error), Some(&now))
+                            .await?;
+                    }
+                    (Ok(()), Mode::Sync) => {
+                        done += 1;
+                        licences::apply(&mut tx, id, &planned.change, &now).await?;
+                        insert_item(&mut tx, &task_id, position, id, known, None, Some(&now))
+                            .await?;
+                    }
+                    (Ok(()), Mode::Async) => {
+                        licences::mark_pending(&mut tx, id, planned.change.action(), &task_id, &now)
+                            .await?;
+                        insert_item(&mut tx, &task_id, position, id, known, None, None).await?;
+                    }
+                }
+            }
+            if mode == Mode::Sync {
+                sqlx::query(
+                    "UPDATE user_service_tasks SET state = $2, completed_at = $3 WHERE id = $1",
+                )
+                .bind(&task_id)
+                .bind(final_state(done, failed))
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            let task = load(&mut tx, &task_id).await?.ok_or_else(ApiError::internal)?;
+            let answer = Answer::new(201, &task, ("task", &task_id));
+            let body = serde_json::to_string(&answer.body).unwrap_or_default();
+            sqlx::query(
+                "UPDATE user_service_tasks SET response_status = 201, response_json = $2 WHERE id = $1",
+            )
+            .bind(&task_id)
+            .bind(body)
+            .execute(&mut *tx)
+            .await?;
+            audit::record(
+                &mut *tx,
+                &caller
+                    .audit("orange.task.create", "task", &task_id)
+                    .after(serde_json::json!({
+                        "action": planned.change.action(),
+                        "mode": mode.as_str(),
+                        "state": task.state,
+                        "items": planned.ids.len(),
+                    })),
+            )
+            .await?;
+            tx.commit().await?;
+            Ok::<_, Failure>(if mode == Mode::Async { answer.queued() } else { answer })
+        }
+    })
+    .await
+}
+
+/// The first answer again when `reference` was already used with the same body (in asynchronous
+/// mode, the task's current state), `IDEMPOTENCY_MISMATCH` with another body.
+async fn replay(
+    conn: &mut AnyConnection,
+    reference: &str,
+    hash: &str,
+) -> Result<Option<Answer>, Failure> {
+    let row = sqlx::query(
+        "SELECT id, request_hash, mode, response_status, response_json FROM user_service_tasks \
+         WHERE external_reference = $1",
+    )
+    .bind(reference)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let id: String = row.try_get("id")?;
+    let stored_hash: String = row.try_get("request_hash")?;
+    if stored_hash != hash {
+        return Err(ApiError::new(
+            ErrorCode::IdempotencyMismatch,
+            format!(
+                "externalReference {reference} was already used for task {id} with another body"
+            ),
+        )
+        .into());
+    }
+    let mode: String = row.try_get("mode")?;
+    let status: Option<i64> = row.try_get("response_status")?;
+    let stored: Option<String> = row.try_get("response_json")?;
+    let status = status.and_then(|s| u16::try_from(s).ok()).unwrap_or(201);
+    let body = if mode == "async" {
+        let task = load(conn, &id).await?.ok_or_else(ApiError::internal)?;
+        serde_json::to_value(task).unwrap_or_default()
+    } else {
+        stored
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .ok_or_else(ApiError::internal)?
+    };
+    Ok(Some(Answer {
+        status,
+        body,
+        object: Some(("task".to_owned(), id)),
+        work_queued: false,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_task_s_state_follows_its_items() {
+        assert_eq!(final_state(3, 0), "completed");
+        assert_eq!(final_state(0, 2), "failed");
+        assert_eq!(final_state(1, 1), "partial");
+    }
+}

@@ -1,0 +1,132 @@
+//! Records every Orange call with its answer (the raw exchange support reads in the console), and
+//! enforces the request body limit with the contract's `PAYLOAD_TOO_LARGE`.
+
+use std::time::Instant;
+
+use axum::body::{Body, to_bytes};
+use axum::extract::{OriginalUri, Request, State};
+use axum::http::header;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use fleetdesk_core::orange::exchanges::{self, NewExchange};
+use fleetdesk_core::orange::{ApiError, ErrorCode};
+
+use super::{ExchangeCaller, ExchangeObject, OrangeError, Streamed};
+use crate::state::AppState;
+
+/// Headers whose values are never stored.
+const MASKED: [&str; 3] = ["authorization", "cookie", "proxy-authorization"];
+
+fn masked_headers(request: &Request) -> Vec<(String, String)> {
+    request
+        .headers()
+        .iter()
+        .map(|(name, value)| {
+            let name = name.as_str().to_owned();
+            let value = if MASKED.contains(&name.as_str()) {
+                let scheme = value
+                    .to_str()
+                    .ok()
+                    .and_then(|v| v.split_whitespace().next())
+                    .filter(|_| name != "cookie")
+                    .unwrap_or_default();
+                format!("{scheme} ***").trim().to_owned()
+            } else {
+                String::from_utf8_lossy(value.as_bytes()).into_owned()
+            };
+            (name, value)
+        })
+        .collect()
+}
+
+fn too_large(limit: usize) -> Response {
+    OrangeError(ApiError::new(
+        ErrorCode::PayloadTooLarge,
+        format!("the body is larger than {limit} bytes"),
+    ))
+    .into_response()
+}
+
+/// The recording layer around every `/orange/v2` request.
+pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let limit = state.config.orange_body_limit;
+    let method = request.method().to_string();
+    let path = request
+        .extensions()
+        .get::<OriginalUri>()
+        .map_or_else(|| request.uri().clone(), |o| o.0.clone());
+    let path = path
+        .path_and_query()
+        .map_or_else(|| path.path().to_owned(), |pq| pq.as_str().to_owned());
+    let request_id = crate::http::request_id_of(&request);
+    let headers = masked_headers(&request);
+
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let (parts, body) = request.into_parts();
+    let (body_bytes, response) = if declared.is_some_and(|n| n > limit) {
+        (None, too_large(limit))
+    } else {
+        match to_bytes(body, limit).await {
+            Err(_) => (None, too_large(limit)),
+            Ok(bytes) => {
+                let request = Request::from_parts(parts, Body::from(bytes.clone()));
+                (Some(bytes), next.run(request).await)
+            }
+        }
+    };
+
+    let caller = response
+        .extensions()
+        .get::<ExchangeCaller>()
+        .cloned()
+        .unwrap_or_default();
+    let object = response.extensions().get::<ExchangeObject>().cloned();
+    let status = response.status().as_u16();
+    let (response, response_body) = match response.extensions().get::<Streamed>().cloned() {
+        Some(Streamed(note)) => (response, Some(note)),
+        None => {
+            let (parts, body) = response.into_parts();
+            match to_bytes(body, usize::MAX).await {
+                Ok(bytes) => {
+                    let text = (!bytes.is_empty())
+                        .then(|| String::from_utf8_lossy(&bytes).into_owned());
+                    (Response::from_parts(parts, Body::from(bytes)), text)
+                }
+                Err(error) => {
+                    tracing::error!(error = %error, "failed to read an Orange API answer");
+                    (OrangeError(ApiError::internal()).into_response(), None)
+                }
+            }
+        }
+    };
+    let exchange = NewExchange {
+        method,
+        path,
+        credential_id: caller.credential_id,
+        client_id: caller.client_id,
+        request_headers: headers,
+        request_body: body_bytes
+            .filter(|b| !b.is_empty())
+            .map(|b| String::from_utf8_lossy(&b).into_owned()),
+        response_status: status,
+        response_body,
+        duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+        request_id,
+        object_type: object.as_ref().map(|o| o.0.clone()),
+        object_id: object.map(|o| o.1),
+    };
+    let retention = fleetdesk_core::orange::settings::load(&state.db)
+        .await
+        .map(|s| s.exchange_retention_days)
+        .unwrap_or(30);
+    if let Err(error) = exchanges::record(&state.db, exchange, retention).await {
+        tracing::warn!(error = %error, "failed to record an Orange exchange");
+    }
+    response
+}
