@@ -221,3 +221,85 @@ pub async fn complete_task(db: &Db, id: &str) -> Result<bool, DbError> {
     tracing::info!(task.id = %id, task.state = state, "asynchronous task completed");
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::offerings::{self, OfferingInput};
+    use crate::on_each_db;
+    use crate::orange::settings::{ApiSettings, Mode, Operation};
+    use crate::orange::wire;
+    use crate::orange::{Caller, ErrorCode};
+
+    fn all(mode: Mode) -> ApiSettings {
+        let mut settings = ApiSettings::default();
+        for op in Operation::ALL {
+            settings.set_mode(op, mode);
+        }
+        settings
+    }
+
+    #[tokio::test]
+    async fn a_licence_with_an_unfinished_operation_refuses_other_writes_until_completion() {
+        on_each_db!(|db| async move {
+            offerings::create(
+                &db,
+                &OfferingInput {
+                    offer_code: "PRO".into(),
+                    name: "Pro".into(),
+                    resource_type: "msisdn".into(),
+                    resource_scope: "per_licence".into(),
+                    login_format: String::new(),
+                },
+            )
+            .await
+            .expect("offering");
+            let caller = Caller::default();
+            let body = serde_json::json!({
+                "externalReference": {"type": "orange", "id": "O-1"},
+                "customer": {"externalReference": {"type": "orange", "id": "C-1"}, "name": "Acme"},
+                "orderItem": [{"productOffering": {"externalReference": {"type": "orange", "id": "PRO"}},
+                               "productRef": {"userServiceQuantity": 2}}]
+            })
+            .to_string();
+            let request: wire::ProductOrderRequest =
+                wire::read_body(body.as_bytes()).expect("valid");
+            let order = orders::place(&db, &all(Mode::Async), &request, body.as_bytes(), &caller)
+                .await
+                .expect("acknowledged");
+            assert_eq!(order.body["state"], "acknowledged");
+            let ids: Vec<String> =
+                sqlx::query_scalar("SELECT id FROM licences ORDER BY created_at, id")
+                    .fetch_all(db.pool())
+                    .await
+                    .expect("licences");
+            let suspend = Change::SetState(LicenceState::Suspended);
+            let refused = licences::change_one(&db, &all(Mode::Sync), &ids[0], suspend.clone(), &caller)
+                .await
+                .expect_err("the order is not complete");
+            assert_eq!(refused.code, ErrorCode::OperationInProgress);
+
+            // The server stopped here: the next pass finds the acknowledged order and completes it.
+            assert_eq!(run_pending(&db).await.expect("pass"), 1);
+            assert_eq!(run_pending(&db).await.expect("pass"), 0, "nothing is completed twice");
+
+            let ack = licences::change_one(&db, &all(Mode::Async), &ids[0], suspend.clone(), &caller)
+                .await
+                .expect("acknowledged");
+            assert_eq!(ack.status, 202);
+            let again = licences::change_one(&db, &all(Mode::Async), &ids[0], Change::Terminate, &caller)
+                .await
+                .expect_err("in progress");
+            assert_eq!(again.code, ErrorCode::OperationInProgress);
+            assert_eq!(run_pending(&db).await.expect("pass"), 1);
+            let done = licences::change_one(&db, &all(Mode::Sync), &ids[0], Change::Terminate, &caller)
+                .await
+                .expect("terminated");
+            assert_eq!(done.body["state"], "terminated");
+
+            let events = crate::outbox::list_all(&db).await.expect("outbox");
+            let types: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
+            assert_eq!(types, ["productOrderStateChangeEvent", "userServiceStateChangeEvent"]);
+        });
+    }
+}
