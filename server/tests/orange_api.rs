@@ -848,3 +848,30 @@ async fn a_larger_body_limit_can_be_configured() {
     api.stop().await;
     test_db.finish().await;
 }
+
+#[tokio::test]
+async fn a_customer_and_its_licences_are_created_in_one_call() {
+    for test_db in TestDb::all().await {
+        let api = Api::start(&test_db).await;
+        let mut body = create_customer("OBA-ORD-ONE", "OBA-CUS-ONE");
+        body["orderItem"] = json!([
+            {"id": "a", "productOffering": {"externalReference": {"type": "orange", "id": "OFFER-IMEI"}},
+             "productRef": {"userServiceQuantity": 2}},
+            {"id": "b", "productOffering": {"externalReference": {"type": "orange", "id": BASIC}},
+             "productRef": {"userServiceQuantity": 1}}
+        ]);
+        let reply = api.post("/productOrder", &body).await;
+        assert_eq!(reply.status, 201, "{:#}", reply.body);
+        assert_eq!(reply.str("/customer/name"), "Menuiserie Lefebvre SARL");
+        let imei = reply.str("/orderItem/0/productRef/userService/1/realizingResource/0/value");
+        assert!(imei.starts_with("00") && imei.len() == 15, "{imei}");
+        let basic = &reply.body["orderItem"][1]["productRef"]["userService"][0];
+        assert!(basic.get("realizingResource").is_none(), "no resource: absent");
+        assert_eq!(
+            basic["login"]["login"], "menuiserie-lefebvre-0003",
+            "one counter per customer across items"
+        );
+        api.stop().await;
+        test_db.finish().await;
+    }
+}

@@ -1,0 +1,327 @@
+//! Benchmark: consulting fleets of growing size (`GET /orange/v2/userService?productRefId=…`) and
+//! the Fleetdesk server's memory while it streams them. Run by `scripts/bench-fleet`, which builds
+//! the release binary and passes its path; results go to `bench/results/`.
+//!
+//! The fleets are written straight into the database (one SQL statement each), so the server's
+//! memory reflects the consultation alone. The server runs as its own process; its resident
+//! memory (VmRSS) is sampled every 5 ms during each consultation.
+
+use std::io::Write;
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use fleetdesk_core::Db;
+use fleetdesk_core::credentials::{self, CredentialKind};
+use fleetdesk_core::db::{Dialect, PoolSettings};
+use fleetdesk_core::offerings::{self, OfferingInput};
+
+struct Args {
+    bin: String,
+    postgres: Option<String>,
+    sizes: Vec<u64>,
+    out: String,
+}
+
+fn args() -> anyhow::Result<Args> {
+    let mut args = Args {
+        bin: String::new(),
+        postgres: None,
+        sizes: vec![1_000, 10_000, 100_000],
+        out: "bench/results".to_owned(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--bin" => args.bin = value()?,
+            "--postgres" => args.postgres = Some(value()?),
+            "--sizes" => {
+                args.sizes = value()?
+                    .split(',')
+                    .map(|s| s.trim().parse::<u64>())
+                    .collect::<Result<_, _>>()
+                    .context("--sizes takes numbers separated by commas")?;
+            }
+            "--out" => args.out = value()?,
+            other => bail!("unknown argument {other}; see scripts/bench-fleet"),
+        }
+    }
+    if args.bin.is_empty() {
+        bail!("--bin <path to the fleetdesk binary> is required");
+    }
+    Ok(args)
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with("VmRSS:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+struct Running {
+    child: Child,
+    base: String,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+async fn start_server(bin: &str, database_url: &str, data_dir: &std::path::Path) -> anyhow::Result<Running> {
+    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+    let child = Command::new(bin)
+        .arg("serve")
+        .env("FLEETDESK_DATABASE_URL", database_url)
+        .env("FLEETDESK_DATA_DIR", data_dir)
+        .env("FLEETDESK_LISTEN", format!("127.0.0.1:{port}"))
+        .env("FLEETDESK_SESSION_KEY", fleetdesk_server::config::generate_session_key())
+        .env("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD", "benchmark-admin-password")
+        .env("FLEETDESK_LOG", "warn")
+        .env("LEPTOS_SITE_ROOT", data_dir.join("site"))
+        .stdout(Stdio::null())
+        .spawn()
+        .with_context(|| format!("failed to start {bin}"))?;
+    let running = Running {
+        child,
+        base: format!("http://127.0.0.1:{port}"),
+    };
+    let client = reqwest::Client::new();
+    for _ in 0..600 {
+        if client
+            .get(format!("{}/readyz", running.base))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return Ok(running);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    bail!("the server did not become ready")
+}
+
+/// Writes a customer, a fleet and `size` licences with a placeholder MSISDN each.
+async fn seed_fleet(db: &Db, offering_id: &str, size: u64) -> anyhow::Result<String> {
+    let tag = format!("b{size}_{}", uuid::Uuid::now_v7().simple());
+    let now = fleetdesk_core::clock::now_text();
+    let customer = format!("cus_{tag}");
+    let fleet = format!("flt_{tag}");
+    sqlx::query(
+        "INSERT INTO customers (id, external_reference, name, login_seq, login_stem, created_at, updated_at) \
+         VALUES ($1, $1, 'Benchmark customer', $2, $1, $3, $3)",
+    )
+    .bind(&customer)
+    .bind(i64::try_from(size)?)
+    .bind(&now)
+    .execute(db.pool())
+    .await?;
+    sqlx::query(
+        "INSERT INTO fleets (id, customer_id, policy, created_at) VALUES ($1, $2, 'perOrder', $3)",
+    )
+    .bind(&fleet)
+    .bind(&customer)
+    .bind(&now)
+    .execute(db.pool())
+    .await?;
+    let numbers = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)";
+    sqlx::query(&format!(
+        "{numbers} INSERT INTO licences (id, fleet_id, customer_id, offering_id, state, login, \
+         login_created_at, created_at, updated_at) \
+         SELECT 'lic_' || $2 || '_' || CAST(100000000 + i AS TEXT), $3, $4, $5, 'active', \
+         $2 || '-' || CAST(i AS TEXT), $6, $6, $6 FROM n"
+    ))
+    .bind(i64::try_from(size)?)
+    .bind(&tag)
+    .bind(&fleet)
+    .bind(&customer)
+    .bind(offering_id)
+    .bind(&now)
+    .execute(db.pool())
+    .await?;
+    sqlx::query(&format!(
+        "{numbers} INSERT INTO realizing_resources (id, customer_id, scope, licence_id, type, \
+         value, placeholder_since, created_at, updated_at) \
+         SELECT 'rr_' || $2 || '_' || CAST(i AS TEXT), $3, 'per_licence', \
+         'lic_' || $2 || '_' || CAST(100000000 + i AS TEXT), 'msisdn', \
+         '+3363998' || CAST(1000 + (i % 9000) AS TEXT), $4, $4, $4 FROM n"
+    ))
+    .bind(i64::try_from(size)?)
+    .bind(&tag)
+    .bind(&customer)
+    .bind(&now)
+    .execute(db.pool())
+    .await?;
+    Ok(fleet)
+}
+
+struct Measure {
+    size: u64,
+    seconds: f64,
+    bytes: u64,
+    licences: String,
+    rss_before_kib: u64,
+    rss_peak_kib: u64,
+}
+
+async fn consult(server: &Running, secret: &str, fleet: &str, size: u64) -> anyhow::Result<Measure> {
+    let pid = server.child.id();
+    let rss_before_kib = rss_kib(pid);
+    let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let sampler = tokio::spawn(async move {
+        let mut peak = rss_kib(pid);
+        loop {
+            tokio::select! {
+                _ = &mut stop_rx => return peak,
+                () = tokio::time::sleep(Duration::from_millis(5)) => peak = peak.max(rss_kib(pid)),
+            }
+        }
+    });
+    let started = Instant::now();
+    let mut response = reqwest::Client::new()
+        .get(format!("{}/orange/v2/userService?productRefId={fleet}", server.base))
+        .bearer_auth(secret)
+        .send()
+        .await?;
+    if !response.status().is_success() {
+        bail!("consultation answered {}", response.status());
+    }
+    let licences = response
+        .headers()
+        .get("x-result-count")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("?")
+        .to_owned();
+    let mut bytes = 0_u64;
+    while let Some(chunk) = response.chunk().await? {
+        bytes += chunk.len() as u64;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let _ = stop_tx.send(());
+    let rss_peak_kib = sampler.await?;
+    Ok(Measure {
+        size,
+        seconds,
+        bytes,
+        licences,
+        rss_before_kib,
+        rss_peak_kib,
+    })
+}
+
+async fn run_on(args: &Args, label: &str, database_url: &str) -> anyhow::Result<Vec<Measure>> {
+    let data_dir = std::env::temp_dir().join(format!("fleetdesk-bench-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&data_dir)?;
+    let server = start_server(&args.bin, database_url, &data_dir).await?;
+    let db = Db::connect(database_url, PoolSettings::default()).await?;
+    let issued = credentials::issue(&db, CredentialKind::Orange, "benchmark", None).await?;
+    let offering = offerings::create(
+        &db,
+        &OfferingInput {
+            offer_code: "BENCH".into(),
+            name: "Benchmark".into(),
+            resource_type: "msisdn".into(),
+            resource_scope: "per_licence".into(),
+            login_format: String::new(),
+        },
+    )
+    .await?;
+    let mut results = Vec::new();
+    for &size in &args.sizes {
+        eprintln!("[{label}] seeding a fleet of {size} licences");
+        let fleet = seed_fleet(&db, &offering.id, size).await?;
+        // Once to warm the database's caches, then measured.
+        consult(&server, issued.secret.expose(), &fleet, size).await?;
+        let measure = consult(&server, issued.secret.expose(), &fleet, size).await?;
+        eprintln!(
+            "[{label}] {size}: {:.2} s, {} bytes, RSS {} -> peak {} KiB",
+            measure.seconds, measure.bytes, measure.rss_before_kib, measure.rss_peak_kib
+        );
+        results.push(measure);
+    }
+    db.close().await;
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data_dir);
+    Ok(results)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = args()?;
+    let mut report = String::new();
+    report.push_str("# Fleet consultation benchmark\n\n");
+    report.push_str(&format!(
+        "`GET /orange/v2/userService?productRefId=…` streaming whole fleets. Server binary: `{}`. \
+         Measured {} on {} CPU(s). RSS is the server process's resident memory (VmRSS), sampled \
+         every 5 ms; \"peak - before\" is what the consultation added.\n",
+        args.bin,
+        fleetdesk_core::clock::now_text(),
+        std::thread::available_parallelism().map_or(0, usize::from)
+    ));
+    let mut targets = vec![(
+        "SQLite".to_owned(),
+        format!(
+            "sqlite://{}?mode=rwc",
+            std::env::temp_dir()
+                .join(format!("fleetdesk-bench-{}.db", uuid::Uuid::now_v7().simple()))
+                .display()
+        ),
+    )];
+    let mut pg_cleanup = None;
+    if let Some(admin_url) = &args.postgres {
+        let name = format!("fleetdesk_bench_{}", uuid::Uuid::now_v7().simple());
+        let admin = Db::connect(admin_url, PoolSettings::default()).await?;
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(admin.pool()).await?;
+        let mut url = url::Url::parse(admin_url)?;
+        url.set_path(&name);
+        targets.push(("PostgreSQL".to_owned(), url.to_string()));
+        pg_cleanup = Some((admin, name));
+    }
+    for (label, url) in &targets {
+        let results = run_on(&args, label, url).await?;
+        report.push_str(&format!(
+            "\n## {label}\n\n| licences | answer (MB) | time (s) | licences/s | RSS before (MiB) | RSS peak (MiB) | peak - before (MiB) |\n|---:|---:|---:|---:|---:|---:|---:|\n"
+        ));
+        for m in &results {
+            report.push_str(&format!(
+                "| {} ({} listed) | {:.1} | {:.2} | {:.0} | {:.1} | {:.1} | {:.1} |\n",
+                m.size,
+                m.licences,
+                m.bytes as f64 / 1e6,
+                m.seconds,
+                m.size as f64 / m.seconds,
+                m.rss_before_kib as f64 / 1024.0,
+                m.rss_peak_kib as f64 / 1024.0,
+                (m.rss_peak_kib.saturating_sub(m.rss_before_kib)) as f64 / 1024.0,
+            ));
+        }
+        if Dialect::of_url(url) == Some(Dialect::Sqlite)
+            && let Some(path) = url.strip_prefix("sqlite://").and_then(|p| p.split('?').next())
+        {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        }
+    }
+    if let Some((admin, name)) = pg_cleanup {
+        let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(admin.pool())
+            .await;
+    }
+    std::fs::create_dir_all(&args.out)?;
+    let path = format!("{}/fleet-consultation.md", args.out);
+    std::fs::File::create(&path)?.write_all(report.as_bytes())?;
+    println!("{report}\nWritten to {path}");
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! The application log of a real `fleetdesk` process, at debug level, while Orange creates a
+//! customer with contacts and orders licences: no secret and no personal data appear in it.
+
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::json;
+
+use fleetdesk_core::Db;
+use fleetdesk_core::credentials::{self, CredentialKind};
+use fleetdesk_core::db::PoolSettings;
+use fleetdesk_core::offerings::{self, OfferingInput};
+
+#[tokio::test]
+async fn the_log_never_holds_credentials_or_personal_data() {
+    let dir = std::env::temp_dir().join(format!("fleetdesk-logs-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fleetdesk"))
+        .arg("serve")
+        .env_remove("FLEETDESK_DATABASE_URL")
+        .env_remove("FLEETDESK_SESSION_KEY")
+        .env("FLEETDESK_DATA_DIR", &dir)
+        .env("FLEETDESK_LISTEN", format!("127.0.0.1:{port}"))
+        .env("FLEETDESK_LOG", "debug")
+        .env("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD", "a-long-admin-password")
+        .env("LEPTOS_SITE_ROOT", dir.join("site"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    let mut ready = false;
+    for _ in 0..200 {
+        if client
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(ready, "the server became ready");
+
+    let url = format!("sqlite://{}", dir.join("fleetdesk.db").display());
+    let db = Db::connect(&url, PoolSettings::default()).await.expect("db");
+    let issued = credentials::issue(&db, CredentialKind::Orange, "logs", None)
+        .await
+        .expect("credential");
+    offerings::create(
+        &db,
+        &OfferingInput {
+            offer_code: "PRO".into(),
+            name: "Pro".into(),
+            resource_type: "email".into(),
+            resource_scope: "per_licence".into(),
+            login_format: String::new(),
+        },
+    )
+    .await
+    .expect("offering");
+    db.close().await;
+
+    let secret = issued.secret.expose().to_owned();
+    let order = json!({
+        "externalReference": {"type": "orange", "id": "OBA-ORD-LOG"},
+        "customer": {"externalReference": {"type": "orange", "id": "OBA-CUS-LOG"}, "name": "Boulangerie Secrète"},
+        "relatedContact": [{"givenName": "Zoé", "familyName": "Quintard", "email": "zoe.quintard@example.fr",
+                            "mobileTelephoneNumber": {"cc": "33", "sn": "698765432"}}],
+        "orderItem": [{"productOffering": {"externalReference": {"type": "orange", "id": "PRO"}},
+                       "productRef": {"userServiceQuantity": 2}}]
+    });
+    let created = client
+        .post(format!("{base}/orange/v2/productOrder"))
+        .bearer_auth(&secret)
+        .json(&order)
+        .send()
+        .await
+        .expect("order");
+    assert_eq!(created.status(), 201);
+    let refused = client
+        .post(format!("{base}/orange/v2/productOrder"))
+        .basic_auth(&issued.credential.client_id, Some("wrong-secret-value"))
+        .json(&order)
+        .send()
+        .await
+        .expect("order");
+    assert_eq!(refused.status(), 401);
+
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let mut waited = 0;
+    while child.try_wait().ok().flatten().is_none() && waited < 100 {
+        std::thread::sleep(Duration::from_millis(50));
+        waited += 1;
+    }
+    let _ = child.kill();
+    let output = child.wait_with_output().expect("output");
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(log.contains("/orange/v2/productOrder"), "the calls were logged: {log}");
+    for private in [
+        secret.as_str(),
+        "wrong-secret-value",
+        "zoe.quintard@example.fr",
+        "698765432",
+        "Quintard",
+        "Boulangerie",
+        "a-long-admin-password",
+    ] {
+        assert!(!log.contains(private), "`{private}` appears in the log");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
