@@ -1,5 +1,14 @@
 //! The console's server functions (under `/console/api`). Each checks the signed-in operator and
 //! their role on the server; the pages only decide what to show.
+//!
+//! The Orange API's administration has one file per page: [`orange_settings`], [`credentials`],
+//! [`offerings`], [`exchanges`] and [`reference`].
+
+mod credentials;
+mod exchanges;
+mod offerings;
+mod orange_settings;
+mod reference;
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, JsonEncoding};
@@ -8,6 +17,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{ConsoleContext, OperatorView, Overview};
 
+pub use credentials::fetch_credentials;
+pub use exchanges::{fetch_exchange, fetch_exchanges};
+pub use offerings::{fetch_offering, fetch_offerings};
+pub use orange_settings::fetch_orange_settings;
+pub use reference::fetch_api_reference;
+
 /// Why a console request was refused or failed, in words for the operator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub enum ConsoleError {
@@ -15,6 +30,8 @@ pub enum ConsoleError {
     NotSignedIn,
     #[error("You do not have permission to see this page.")]
     Forbidden,
+    #[error("There is nothing at this address.")]
+    NotFound,
     #[error("Something went wrong on the server; please try again.")]
     Internal,
     #[error("The server could not be reached ({0}).")]
@@ -61,10 +78,7 @@ pub async fn fetch_overview() -> Result<Overview, ConsoleError> {
 /// Every operator (administrators only).
 #[server(prefix = "/console/api", endpoint = "operators", input = GetUrl)]
 pub async fn fetch_operators() -> Result<Vec<OperatorView>, ConsoleError> {
-    let current = ssr::current_operator()?;
-    if !current.role.is_admin() {
-        return Err(ConsoleError::Forbidden);
-    }
+    ssr::require_admin()?;
     let db = ssr::db()?;
     let all = fleetdesk_core::operators::list(&db)
         .await
@@ -81,7 +95,7 @@ mod ssr {
     use fleetdesk_core::operators::{CurrentOperator, Operator};
 
     use super::ConsoleError;
-    use crate::model::{ActivityItem, Flash, OperatorView};
+    use crate::model::{ActivityItem, Flash, IssuedCredential, OperatorView};
 
     fn parts() -> Result<http::request::Parts, ConsoleError> {
         use_context::<http::request::Parts>().ok_or(ConsoleError::Internal)
@@ -96,8 +110,23 @@ mod ssr {
             .ok_or(ConsoleError::NotSignedIn)
     }
 
+    /// The signed-in operator, refused unless an administrator.
+    pub fn require_admin() -> Result<Operator, ConsoleError> {
+        let operator = current_operator()?;
+        if operator.role.is_admin() {
+            Ok(operator)
+        } else {
+            Err(ConsoleError::Forbidden)
+        }
+    }
+
     pub fn flash() -> Option<Flash> {
         parts().ok()?.extensions.get::<Flash>().cloned()
+    }
+
+    /// The credential issued just before this page, if any (shown once).
+    pub fn issued_credential() -> Option<IssuedCredential> {
+        parts().ok()?.extensions.get::<IssuedCredential>().cloned()
     }
 
     pub fn db() -> Result<Db, ConsoleError> {

@@ -48,7 +48,14 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
             </a>
             <nav class="nav" aria-label="Main">
                 <a href="/">"Overview"</a>
-                {is_admin.then(|| view! { <a href="/operators">"Operators"</a> })}
+                <a href="/offerings">"Offerings"</a>
+                <a href="/exchanges">"Exchanges"</a>
+                {is_admin.then(|| view! {
+                    <a href="/settings/credentials">"Credentials"</a>
+                    <a href="/settings/orange">"Orange settings"</a>
+                    <a href="/reference">"API reference"</a>
+                    <a href="/operators">"Operators"</a>
+                })}
             </nav>
             <div class="who" data-testid="current-operator">
                 <span class="who-name">{operator.display_name}</span>
@@ -63,12 +70,23 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
 
 #[component]
 fn FlashMessage(flash: Option<Flash>) -> impl IntoView {
-    flash.map(|flash| match flash.kind {
-        FlashKind::Success => {
-            view! { <p class="flash success" role="status">{flash.text}</p> }.into_any()
-        }
-        FlashKind::Error => {
-            view! { <p class="flash error" role="alert">{flash.text}</p> }.into_any()
+    flash.map(|flash| {
+        let details = (!flash.details.is_empty()).then(|| {
+            view! {
+                <ul class="flash-details">
+                    {flash.details.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                </ul>
+            }
+        });
+        match flash.kind {
+            FlashKind::Success => view! {
+                <div class="flash success" role="status"><p>{flash.text}</p>{details}</div>
+            }
+            .into_any(),
+            FlashKind::Error => view! {
+                <div class="flash error" role="alert"><p>{flash.text}</p>{details}</div>
+            }
+            .into_any(),
         }
     })
 }

@@ -12,7 +12,10 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::layout::ConsoleLayout;
-use crate::pages::{LoginPage, NotFound, OperatorsPage, OverviewPage};
+use crate::pages::{
+    CredentialsPage, ExchangePage, ExchangesPage, LoginPage, NotFound, OfferingEditPage,
+    OfferingsPage, OperatorsPage, OrangeSettingsPage, OverviewPage, ReferencePage,
+};
 
 /// The HTML document around the console.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -55,6 +58,13 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=ConsoleLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage ssr=SsrMode::Async/>
                     <Route path=path!("operators") view=OperatorsPage ssr=SsrMode::Async/>
+                    <Route path=path!("offerings") view=OfferingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("offerings/:id") view=OfferingEditPage ssr=SsrMode::Async/>
+                    <Route path=path!("exchanges") view=ExchangesPage ssr=SsrMode::Async/>
+                    <Route path=path!("exchanges/:id") view=ExchangePage ssr=SsrMode::Async/>
+                    <Route path=path!("reference") view=ReferencePage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/orange") view=OrangeSettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/credentials") view=CredentialsPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,23 +1,61 @@
 //! The console's pages, one file each.
 
+mod credentials;
+mod exchange;
+mod exchanges;
 mod login;
 mod not_found;
+mod offering_edit;
+mod offerings;
 mod operators;
+mod orange_settings;
 mod overview;
+mod reference;
 
 use leptos::prelude::*;
 
 use crate::api::ConsoleError;
 
+pub use credentials::CredentialsPage;
+pub use exchange::ExchangePage;
+pub use exchanges::ExchangesPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
+pub use offering_edit::OfferingEditPage;
+pub use offerings::OfferingsPage;
 pub use operators::OperatorsPage;
+pub use orange_settings::OrangeSettingsPage;
 pub use overview::OverviewPage;
+pub use reference::ReferencePage;
 
 /// A failed page load, explained.
 #[component]
 pub fn ErrorPanel(error: ConsoleError) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if error == ConsoleError::NotFound
+        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+    {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
     view! { <p class="flash error" role="alert">{error.to_string()}</p> }
+}
+
+/// `?name=value&…` with every value percent-encoded; empty for no pairs.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    let mut query = String::new();
+    for (name, value) in pairs {
+        query.push(if query.is_empty() { '?' } else { '&' });
+        query.push_str(name);
+        query.push('=');
+        for byte in value.bytes() {
+            if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+                query.push(char::from(byte));
+            } else {
+                query.push_str(&format!("%{byte:02X}"));
+            }
+        }
+    }
+    query
 }
 
 /// `2026-11-27T12:04:05.123Z` as `2026-11-27 12:04 UTC`.
@@ -30,7 +68,19 @@ pub fn short_time(stored: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::short_time;
+    use super::{query_string, short_time};
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(query_string(&[]), "");
+        assert_eq!(
+            query_string(&[
+                ("before_at", "2026-11-27T12:04:05.123Z".to_owned()),
+                ("object_id", "a b&c".to_owned()),
+            ]),
+            "?before_at=2026-11-27T12%3A04%3A05.123Z&object_id=a%20b%26c"
+        );
+    }
 
     #[test]
     fn stored_times_read_as_minutes_in_utc() {

@@ -4,9 +4,16 @@
 //! The Orange-facing API will live under `/orange/v2` with its own authentication.
 
 mod auth;
+mod credentials;
+mod forms;
 mod health;
+mod offerings;
 mod operators;
+mod orange_settings;
+mod reference;
 mod security;
+
+use std::sync::Arc;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Request};
@@ -22,6 +29,7 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::{Key, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
 
+use fleetdesk_app::model::ApiReference;
 use fleetdesk_app::{App, shell};
 use fleetdesk_core::sessions::DbSessionStore;
 
@@ -59,16 +67,34 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let db = state.db.clone();
+    // Built once: the document only changes with the code.
+    let reference = ApiReference(Arc::new(crate::orange::openapi::document_json()));
+    let page_reference = reference.clone();
     let console = Router::new()
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/console/operators", post(operators::create))
         .route("/console/operators/{id}/disable", post(operators::disable))
         .route("/console/operators/{id}/enable", post(operators::enable))
+        .route("/console/settings/orange", post(orange_settings::save))
+        .route("/console/credentials", post(credentials::issue))
+        .route(
+            "/console/credentials/{id}/revoke",
+            post(credentials::revoke),
+        )
+        .route("/console/offerings", post(offerings::create))
+        .route("/console/offerings/import", post(offerings::import))
+        .route("/console/offerings/{id}", post(offerings::update))
+        .route("/console/offerings/{id}/retire", post(offerings::retire))
+        .route("/console/offerings/{id}/restore", post(offerings::restore))
+        .route("/reference/openapi.json", reference::route(reference))
         .leptos_routes_with_context(
             &state,
             routes,
-            move || provide_context(db.clone()),
+            move || {
+                provide_context(db.clone());
+                provide_context(page_reference.clone());
+            },
             move || shell(leptos_options.clone()),
         )
         .layer(axum::middleware::from_fn_with_state(

@@ -5,6 +5,7 @@ pub mod bootstrap;
 pub mod cli;
 pub mod config;
 pub mod http;
+pub mod offering_import;
 pub mod orange;
 pub mod serve;
 pub mod state;

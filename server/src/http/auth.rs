@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use fleetdesk_app::model::{Flash, FlashKind};
+use fleetdesk_app::model::{Flash, FlashKind, IssuedCredential};
 use fleetdesk_core::audit::{self, Actor, Entry};
 use fleetdesk_core::login::{self, LoginOutcome};
 use fleetdesk_core::operators::{self, CurrentOperator, Operator, Role};
@@ -22,6 +22,8 @@ use crate::state::AppState;
 /// The session key holding the signed-in operator's id.
 pub const OPERATOR_ID_KEY: &str = "operator_id";
 const FLASH_KEY: &str = "flash";
+/// The session key holding a credential just issued, until the next page shows it once.
+const ISSUED_CREDENTIAL_KEY: &str = "issued_credential";
 
 /// Pages anyone may see, signed in or not.
 const PUBLIC_PATHS: [&str; 2] = ["/login", "/auth/login"];
@@ -31,7 +33,9 @@ const SUPPORT_MAY_POST: [&str; 1] = ["/auth/logout"];
 /// The least role each console page needs (pages not listed need a signed-in operator).
 fn page_role(path: &str) -> Option<Role> {
     match path {
-        "/operators" => Some(Role::Admin),
+        "/operators" | "/reference" | "/reference/openapi.json" => Some(Role::Admin),
+        // Every settings page, and an offering's edit form (the list is for everyone).
+        _ if path.starts_with("/settings/") || path.starts_with("/offerings/") => Some(Role::Admin),
         _ => None,
     }
 }
@@ -89,6 +93,18 @@ pub async fn authenticate(
             }
             Ok(None) => {}
             Err(error) => tracing::warn!(error = %error, "failed to read the flash message"),
+        }
+        // Taken out of the session by the first page after issuing, whichever it is: a secret is
+        // shown at most once.
+        match session
+            .remove::<IssuedCredential>(ISSUED_CREDENTIAL_KEY)
+            .await
+        {
+            Ok(Some(issued)) => {
+                request.extensions_mut().insert(issued);
+            }
+            Ok(None) => {}
+            Err(error) => tracing::warn!(error = %error, "failed to read the issued credential"),
         }
     }
 
@@ -157,13 +173,32 @@ fn safe_next(next: Option<&str>) -> String {
 
 /// Stores a one-time message shown by the next page.
 pub async fn set_flash(session: &Session, kind: FlashKind, text: impl Into<String>) {
+    set_flash_with_details(session, kind, text, Vec::new()).await;
+}
+
+/// Stores a one-time message with lines under it (e.g. the errors of an import).
+pub async fn set_flash_with_details(
+    session: &Session,
+    kind: FlashKind,
+    text: impl Into<String>,
+    details: Vec<String>,
+) {
     let flash = Flash {
         kind,
         text: text.into(),
+        details,
     };
     if let Err(error) = session.insert(FLASH_KEY, flash).await {
         tracing::warn!(error = %error, "failed to store the flash message");
     }
+}
+
+/// Keeps a credential just issued, secret included, for the next page to show once.
+pub async fn set_issued_credential(
+    session: &Session,
+    issued: &IssuedCredential,
+) -> Result<(), tower_sessions::session::Error> {
+    session.insert(ISSUED_CREDENTIAL_KEY, issued).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -294,6 +329,13 @@ mod tests {
         assert!(!has_role(Role::Support, Role::Operator));
         assert!(has_role(Role::Support, Role::Support));
         assert_eq!(page_role("/operators"), Some(Role::Admin));
+        assert_eq!(page_role("/settings/orange"), Some(Role::Admin));
+        assert_eq!(page_role("/settings/credentials"), Some(Role::Admin));
+        assert_eq!(page_role("/reference"), Some(Role::Admin));
+        assert_eq!(page_role("/offerings/off_1"), Some(Role::Admin));
+        assert_eq!(page_role("/offerings"), None);
+        assert_eq!(page_role("/exchanges"), None);
+        assert_eq!(page_role("/exchanges/xch_1"), None);
         assert_eq!(page_role("/"), None);
     }
 }

@@ -4,42 +4,30 @@
 
 use axum::Form;
 use axum::extract::{Extension, FromRequest, Path, Request, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use fleetdesk_app::model::FlashKind;
-use fleetdesk_core::audit::{Actor, Entry};
+use fleetdesk_core::audit::Entry;
 use fleetdesk_core::operators::{self, CurrentOperator, NewOperator, OperatorError, Role};
 use fleetdesk_core::password::Secret;
 
-use super::auth::{set_flash, write_audit};
+use super::auth::write_audit;
+use super::forms::{NOT_SAVED, UNREADABLE, actor, sentence};
 use super::request_id_of;
 use crate::state::AppState;
 
 const PAGE: &str = "/operators";
-const NOT_SAVED: &str = "The change could not be saved; please try again.";
 
 /// The refusal for a non-administrator, or `None` for an administrator.
 fn refuse_non_admin(current: &CurrentOperator) -> Option<Response> {
-    (!current.0.role.is_admin()).then(|| {
-        (
-            StatusCode::FORBIDDEN,
-            "Only administrators manage operators.",
-        )
-            .into_response()
-    })
+    super::forms::refuse_non_admin(current, "Only administrators manage operators.")
 }
 
 /// Back to the operators page, with a message for it.
 async fn back(session: &Session, kind: FlashKind, text: impl Into<String>) -> Response {
-    set_flash(session, kind, text).await;
-    Redirect::to(PAGE).into_response()
-}
-
-fn actor(current: &CurrentOperator) -> Actor {
-    Actor::operator(&current.0.id, &current.0.login)
+    super::forms::back(session, PAGE, kind, text).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -66,12 +54,7 @@ pub async fn create(
     }
     let request_id = request_id_of(&request);
     let Ok(Form(form)) = Form::<NewOperatorForm>::from_request(request, &state).await else {
-        return back(
-            &session,
-            FlashKind::Error,
-            "The form could not be read; please try again.",
-        )
-        .await;
+        return back(&session, FlashKind::Error, UNREADABLE).await;
     };
     let Some(role) = Role::parse(&form.role) else {
         return back(
@@ -185,14 +168,5 @@ async fn set_disabled(
             tracing::error!(error = %error, "failed to change an operator");
             back(&session, FlashKind::Error, NOT_SAVED).await
         }
-    }
-}
-
-/// An error message as a sentence: capital first letter, final full stop.
-fn sentence(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
-        None => String::new(),
     }
 }

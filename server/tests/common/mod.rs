@@ -204,3 +204,63 @@ pub async fn audit_actions(test_db: &TestDb, object_id: &str) -> Vec<String> {
         .map(|entry| entry.action)
         .collect()
 }
+
+/// Posts a form to a test server.
+pub async fn post_form(
+    client: &reqwest::Client,
+    server: &TestServer,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
+    client
+        .post(server.url(path))
+        .form(fields)
+        .send()
+        .await
+        .expect("POST request")
+}
+
+/// Uploads one file as `multipart/form-data`, as a browser's file form does.
+pub async fn upload(
+    client: &reqwest::Client,
+    server: &TestServer,
+    path: &str,
+    field: &str,
+    file_name: &str,
+    content: &str,
+) -> reqwest::Response {
+    let boundary = "fleetdesk-test-boundary-7d2a";
+    let body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\n\
+         Content-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
+    );
+    client
+        .post(server.url(path))
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(body)
+        .send()
+        .await
+        .expect("upload request")
+}
+
+/// The text of the first element carrying `data-testid="{test_id}"` (up to its first child tag).
+pub fn test_id_text(html: &str, test_id: &str) -> Option<String> {
+    let marker = format!("data-testid=\"{test_id}\"");
+    let start = html.find(&marker)? + marker.len();
+    let rest = &html[start..];
+    let open_end = rest.find('>')? + 1;
+    let text = &rest[open_end..];
+    let end = text.find('<').unwrap_or(text.len());
+    Some(text[..end].to_owned())
+}
+
+/// A client signed in as the bootstrap administrator.
+pub async fn admin(server: &TestServer) -> reqwest::Client {
+    let client = client();
+    let response = login(&client, server, "admin", ADMIN_PASSWORD).await;
+    assert_eq!(location(&response), "/", "the administrator signs in");
+    client
+}

@@ -1,0 +1,47 @@
+//! The Orange API credentials page (administrators): the credentials and, once, a secret just
+//! issued.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use super::ConsoleError;
+use crate::model::CredentialsPage;
+
+/// Every Orange credential, newest first, and the one issued just before, with its secret.
+#[server(prefix = "/console/api", endpoint = "credentials", input = GetUrl)]
+pub async fn fetch_credentials() -> Result<CredentialsPage, ConsoleError> {
+    use fleetdesk_core::credentials::{self, CredentialKind};
+
+    use crate::model::CredentialView;
+
+    super::ssr::require_admin()?;
+    let db = super::ssr::db()?;
+    let all = credentials::list(&db, CredentialKind::Orange)
+        .await
+        .map_err(super::ssr::internal)?;
+    // `created_by` holds an operator id; the page shows who that is.
+    let operators = fleetdesk_core::operators::list(&db)
+        .await
+        .map_err(super::ssr::internal)?;
+    let name_of = |id: &str| {
+        operators
+            .iter()
+            .find(|operator| operator.id == id)
+            .map_or_else(|| id.to_owned(), |operator| operator.display_name.clone())
+    };
+    Ok(CredentialsPage {
+        credentials: all
+            .into_iter()
+            .map(|credential| CredentialView {
+                id: credential.id,
+                label: credential.label,
+                client_id: credential.client_id,
+                created_at: credential.created_at,
+                created_by: credential.created_by.as_deref().map(name_of),
+                last_used_at: credential.last_used_at,
+                revoked_at: credential.revoked_at,
+            })
+            .collect(),
+        issued: super::ssr::issued_credential(),
+    })
+}

@@ -1,0 +1,30 @@
+//! The Orange API settings page (administrators).
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use super::ConsoleError;
+use crate::model::ApiSettingsView;
+
+/// The current settings, defaults included.
+#[server(prefix = "/console/api", endpoint = "orange-settings", input = GetUrl)]
+pub async fn fetch_orange_settings() -> Result<ApiSettingsView, ConsoleError> {
+    use fleetdesk_core::orange::settings::{self, Operation};
+
+    use crate::model::OperationMode;
+
+    super::ssr::require_admin()?;
+    let db = super::ssr::db()?;
+    let current = settings::load(&db).await.map_err(super::ssr::internal)?;
+    Ok(ApiSettingsView {
+        modes: Operation::ALL
+            .into_iter()
+            .map(|operation| OperationMode {
+                operation: operation.as_str().to_owned(),
+                mode: current.mode(operation).as_str().to_owned(),
+            })
+            .collect(),
+        fleet_policy: current.fleet_policy.as_str().to_owned(),
+        exchange_retention_days: current.exchange_retention_days,
+    })
+}

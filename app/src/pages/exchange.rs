@@ -1,0 +1,92 @@
+//! `/exchanges/{id}`: one raw Orange exchange in full: the request line, who sent it, the
+//! (masked) request headers and both bodies, JSON pretty-printed.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::exchanges::StatusBadge;
+use super::{ErrorPanel, query_string, short_time};
+use crate::api::fetch_exchange;
+use crate::model::ExchangeDetail;
+
+#[component]
+pub fn ExchangePage() -> impl IntoView {
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.get().get("id").unwrap_or_default(),
+        fetch_exchange,
+    );
+    view! {
+        <Title text="Orange exchange"/>
+        <p class="breadcrumb"><a href="/exchanges">"← Orange exchanges"</a></p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(exchange) => view! { <ExchangeBody exchange/> }.into_any(),
+                    Err(error) => view! {
+                        <h1>"Orange exchange"</h1>
+                        <ErrorPanel error/>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn or_dash(value: Option<String>) -> String {
+    value.unwrap_or_else(|| "—".to_owned())
+}
+
+#[component]
+fn ExchangeBody(exchange: ExchangeDetail) -> impl IntoView {
+    let heading = format!("{} {}", exchange.method, exchange.path);
+    let object = exchange.object_id.clone().map(|id| {
+        let href = format!("/exchanges{}", query_string(&[("object_id", id.clone())]));
+        let text = match &exchange.object_type {
+            Some(kind) => format!("{kind} {id}"),
+            None => id,
+        };
+        view! { <a href=href class="mono">{text}</a> }
+    });
+    let headers = exchange
+        .request_headers
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    view! {
+        <h1 class="mono-heading">{heading}</h1>
+        <section class="panel">
+            <dl class="facts">
+                <dt>"When"</dt>
+                <dd>{short_time(&exchange.at)} " " <span class="muted mono">{exchange.at.clone()}</span></dd>
+                <dt>"Status"</dt>
+                <dd><StatusBadge status=exchange.status/></dd>
+                <dt>"Client id"</dt>
+                <dd class="mono">{or_dash(exchange.client_id)}</dd>
+                <dt>"Credential"</dt>
+                <dd class="mono">{or_dash(exchange.credential_id)}</dd>
+                <dt>"Duration"</dt>
+                <dd>{exchange.duration_ms.map_or_else(|| "—".to_owned(), |ms| format!("{ms} ms"))}</dd>
+                <dt>"Request id"</dt>
+                <dd class="mono">{or_dash(exchange.request_id)}</dd>
+                <dt>"Object"</dt>
+                <dd>{object.map_or_else(|| view! { "—" }.into_any(), IntoAny::into_any)}</dd>
+            </dl>
+        </section>
+        <section class="panel">
+            <h2>"Request headers"</h2>
+            <pre class="code" data-testid="request-headers">{if headers.is_empty() { "(none)".to_owned() } else { headers }}</pre>
+        </section>
+        <section class="panel">
+            <h2>"Request body"</h2>
+            <pre class="code" data-testid="request-body">{exchange.request_body.unwrap_or_else(|| "(empty)".to_owned())}</pre>
+        </section>
+        <section class="panel">
+            <h2>"Response body"</h2>
+            <pre class="code" data-testid="response-body">{exchange.response_body.unwrap_or_else(|| "(empty)".to_owned())}</pre>
+        </section>
+    }
+}

@@ -1,0 +1,187 @@
+//! Console form handlers for the Orange API credentials (administrators): issue and revoke.
+//! Issuing keeps the new secret in the session for the next page to show once; it is never
+//! logged nor written to the audit log.
+
+use axum::Form;
+use axum::extract::{Extension, FromRequest, Path, Request, State};
+use axum::response::Response;
+use base64::Engine;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use fleetdesk_app::model::{FlashKind, IssuedCredential};
+use fleetdesk_core::audit::Entry;
+use fleetdesk_core::credentials::{self, CredentialError, CredentialKind, Issued};
+use fleetdesk_core::operators::CurrentOperator;
+
+use super::auth::{set_issued_credential, write_audit};
+use super::forms::{NOT_SAVED, UNREADABLE, actor, back, refuse_non_admin, sentence};
+use super::request_id_of;
+use crate::state::AppState;
+
+const PAGE: &str = "/settings/credentials";
+const ADMIN_ONLY: &str = "Only administrators manage API credentials.";
+
+/// What the console shows once: the client id, the secret and both header forms.
+pub fn issued_view(issued: &Issued) -> IssuedCredential {
+    let client_id = issued.credential.client_id.clone();
+    let secret = issued.secret.expose();
+    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:{secret}"));
+    IssuedCredential {
+        label: issued.credential.label.clone(),
+        client_id,
+        secret: secret.to_owned(),
+        basic_authorization: format!("Basic {basic}"),
+        bearer_authorization: format!("Bearer {secret}"),
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IssueForm {
+    #[serde(default)]
+    label: String,
+}
+
+/// `POST /console/credentials`: issues an Orange credential.
+pub async fn issue(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    request: Request,
+) -> Response {
+    if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
+        return refused;
+    }
+    let request_id = request_id_of(&request);
+    let Ok(Form(form)) = Form::<IssueForm>::from_request(request, &state).await else {
+        return back(&session, PAGE, FlashKind::Error, UNREADABLE).await;
+    };
+    let issued = match credentials::issue(
+        &state.db,
+        CredentialKind::Orange,
+        &form.label,
+        Some(&current.0.id),
+    )
+    .await
+    {
+        Ok(issued) => issued,
+        Err(CredentialError::Db(error)) => {
+            tracing::error!(error = %error, "failed to issue a credential");
+            return back(&session, PAGE, FlashKind::Error, NOT_SAVED).await;
+        }
+        Err(error) => {
+            return back(
+                &session,
+                PAGE,
+                FlashKind::Error,
+                sentence(&error.to_string()),
+            )
+            .await;
+        }
+    };
+    let credential = &issued.credential;
+    let entry = Entry::new(
+        actor(&current),
+        "credential.issue",
+        "credential",
+        Some(&credential.id),
+    )
+    .after(credential)
+    .request_id(request_id);
+    write_audit(&state, &entry).await;
+    tracing::info!(credential.id = %credential.id, client_id = %credential.client_id, "API credential issued");
+    if let Err(error) = set_issued_credential(&session, &issued_view(&issued)).await {
+        // Without the session the secret cannot be shown: revoke it rather than leave a credential
+        // nobody can use.
+        tracing::error!(error = %error, "failed to keep an issued secret for display");
+        if let Err(error) = credentials::revoke(&state.db, &credential.id).await {
+            tracing::error!(error = %error, "failed to revoke an unshown credential");
+        }
+        return back(&session, PAGE, FlashKind::Error, NOT_SAVED).await;
+    }
+    back(
+        &session,
+        PAGE,
+        FlashKind::Success,
+        format!("Credential “{}” issued.", credential.label),
+    )
+    .await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RevokeForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /console/credentials/{id}/revoke`: revokes a credential, once confirmed.
+pub async fn revoke(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
+        return refused;
+    }
+    let request_id = request_id_of(&request);
+    let Ok(Form(form)) = Form::<RevokeForm>::from_request(request, &state).await else {
+        return back(&session, PAGE, FlashKind::Error, UNREADABLE).await;
+    };
+    let before = match credentials::find_by_id(&state.db, &id).await {
+        Ok(Some(found)) if found.kind == CredentialKind::Orange => found,
+        Ok(_) => return back(&session, PAGE, FlashKind::Error, "No such credential.").await,
+        Err(error) => {
+            tracing::error!(error = %error, "failed to load a credential");
+            return back(&session, PAGE, FlashKind::Error, NOT_SAVED).await;
+        }
+    };
+    if form.confirm != "yes" {
+        return back(
+            &session,
+            PAGE,
+            FlashKind::Error,
+            format!(
+                "Tick “I understand” to revoke “{}”: Orange can no longer call with it.",
+                before.label
+            ),
+        )
+        .await;
+    }
+    if !before.is_active() {
+        return back(
+            &session,
+            PAGE,
+            FlashKind::Success,
+            format!("Credential “{}” was already revoked.", before.label),
+        )
+        .await;
+    }
+    match credentials::revoke(&state.db, &id).await {
+        Ok(after) => {
+            let entry = Entry::new(
+                actor(&current),
+                "credential.revoke",
+                "credential",
+                Some(&id),
+            )
+            .before(&before)
+            .after(&after)
+            .request_id(request_id);
+            write_audit(&state, &entry).await;
+            tracing::info!(credential.id = %id, "API credential revoked");
+            back(
+                &session,
+                PAGE,
+                FlashKind::Success,
+                format!("Credential “{}” revoked.", after.label),
+            )
+            .await
+        }
+        Err(error) => {
+            tracing::error!(error = %error, "failed to revoke a credential");
+            back(&session, PAGE, FlashKind::Error, NOT_SAVED).await
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! What the console's form handlers share: refusing non-administrators, the audit actor, and the
+//! redirect back to a page with a flash message (post/redirect/get), so that every form works
+//! the same with and without JavaScript.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use tower_sessions::Session;
+
+use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::audit::Actor;
+use fleetdesk_core::operators::CurrentOperator;
+
+use super::set_flash;
+
+/// The message for a change that failed on the server's side.
+pub const NOT_SAVED: &str = "The change could not be saved; please try again.";
+/// The message for a form body that could not be read.
+pub const UNREADABLE: &str = "The form could not be read; please try again.";
+
+/// The refusal for a non-administrator (`why` says what is reserved), or `None` for an
+/// administrator.
+pub fn refuse_non_admin(current: &CurrentOperator, why: &'static str) -> Option<Response> {
+    (!current.0.role.is_admin()).then(|| (StatusCode::FORBIDDEN, why).into_response())
+}
+
+/// Back to `page`, with a message for it.
+pub async fn back(
+    session: &Session,
+    page: &str,
+    kind: FlashKind,
+    text: impl Into<String>,
+) -> Response {
+    set_flash(session, kind, text).await;
+    Redirect::to(page).into_response()
+}
+
+/// Back to `page` with a message and lines under it.
+pub async fn back_with_details(
+    session: &Session,
+    page: &str,
+    kind: FlashKind,
+    text: impl Into<String>,
+    details: Vec<String>,
+) -> Response {
+    super::auth::set_flash_with_details(session, kind, text, details).await;
+    Redirect::to(page).into_response()
+}
+
+/// The signed-in operator, as the audit log names them.
+pub fn actor(current: &CurrentOperator) -> Actor {
+    Actor::operator(&current.0.id, &current.0.login)
+}
+
+/// An error message as a sentence: capital first letter, final full stop.
+pub fn sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sentence;
+
+    #[test]
+    fn error_messages_read_as_sentences() {
+        assert_eq!(sentence("no such offering"), "No such offering.");
+        assert_eq!(sentence(""), "");
+    }
+}

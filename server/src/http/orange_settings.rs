@@ -1,0 +1,180 @@
+//! Console form handler for the Orange API settings (administrators): answer mode per
+//! operation, fleet policy and raw-exchange retention, saved together.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{Extension, FromRequest, Request, State};
+use axum::response::Response;
+use tower_sessions::Session;
+
+use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::audit::Entry;
+use fleetdesk_core::operators::CurrentOperator;
+use fleetdesk_core::orange::settings::{
+    self, ApiSettings, FleetPolicy, Mode, Operation, SettingsError,
+};
+
+use super::auth::write_audit;
+use super::forms::{NOT_SAVED, UNREADABLE, actor, back_with_details, refuse_non_admin};
+use super::request_id_of;
+use crate::state::AppState;
+
+const PAGE: &str = "/settings/orange";
+
+/// Reads the settings form; every problem found, in words, when it does not hold valid settings.
+fn parse(form: &HashMap<String, String>) -> Result<ApiSettings, Vec<String>> {
+    let mut settings = ApiSettings::default();
+    let mut problems = Vec::new();
+    let field = |name: &str| form.get(name).map_or("", |v| v.trim());
+    for operation in Operation::ALL {
+        match Mode::parse(field(operation.as_str())) {
+            Some(mode) => settings.set_mode(operation, mode),
+            None => problems.push(format!(
+                "Choose synchronous or asynchronous for {}.",
+                operation.as_str().replace('_', " ")
+            )),
+        }
+    }
+    match FleetPolicy::parse(field("fleet_policy")) {
+        Some(policy) => settings.fleet_policy = policy,
+        None => problems.push("Choose a fleet policy.".to_owned()),
+    }
+    match field("exchange_retention_days").parse::<u32>() {
+        Ok(days) if (1..=3650).contains(&days) => settings.exchange_retention_days = days,
+        _ => problems.push("The retention is a whole number of days from 1 to 3650.".to_owned()),
+    }
+    if problems.is_empty() {
+        Ok(settings)
+    } else {
+        Err(problems)
+    }
+}
+
+/// `POST /console/settings/orange`.
+pub async fn save(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    request: Request,
+) -> Response {
+    if let Some(refused) =
+        refuse_non_admin(&current, "Only administrators change the API settings.")
+    {
+        return refused;
+    }
+    let request_id = request_id_of(&request);
+    let Ok(Form(form)) = Form::<HashMap<String, String>>::from_request(request, &state).await
+    else {
+        return back_with_details(&session, PAGE, FlashKind::Error, UNREADABLE, Vec::new()).await;
+    };
+    let new = match parse(&form) {
+        Ok(new) => new,
+        Err(problems) => {
+            return back_with_details(
+                &session,
+                PAGE,
+                FlashKind::Error,
+                "The settings were not saved:",
+                problems,
+            )
+            .await;
+        }
+    };
+    let before = match settings::load(&state.db).await {
+        Ok(before) => before,
+        Err(error) => {
+            tracing::error!(error = %error, "failed to load the API settings");
+            return back_with_details(&session, PAGE, FlashKind::Error, NOT_SAVED, Vec::new())
+                .await;
+        }
+    };
+    match settings::save(&state.db, &new).await {
+        Ok(()) => {
+            let entry = Entry::new(
+                actor(&current),
+                "orange_settings.update",
+                "settings",
+                Some("orange_api"),
+            )
+            .before(&before)
+            .after(&new)
+            .request_id(request_id);
+            write_audit(&state, &entry).await;
+            back_with_details(
+                &session,
+                PAGE,
+                FlashKind::Success,
+                "Orange API settings saved.",
+                Vec::new(),
+            )
+            .await
+        }
+        Err(SettingsError::Retention) => {
+            back_with_details(
+                &session,
+                PAGE,
+                FlashKind::Error,
+                "The settings were not saved:",
+                vec!["The retention is a whole number of days from 1 to 3650.".to_owned()],
+            )
+            .await
+        }
+        Err(SettingsError::Db(error)) => {
+            tracing::error!(error = %error, "failed to save the API settings");
+            back_with_details(&session, PAGE, FlashKind::Error, NOT_SAVED, Vec::new()).await
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_complete_form_reads_as_settings() {
+        let read = parse(&form(&[
+            ("customer_creation", "sync"),
+            ("licence_order", "async"),
+            ("state_change", "sync"),
+            ("deletion", "async"),
+            ("offering_change", "sync"),
+            ("fleet_policy", "perOrder"),
+            ("exchange_retention_days", " 90 "),
+        ]))
+        .expect("valid");
+        assert_eq!(read.mode(Operation::LicenceOrder), Mode::Async);
+        assert_eq!(read.mode(Operation::Deletion), Mode::Async);
+        assert_eq!(read.mode(Operation::CustomerCreation), Mode::Sync);
+        assert_eq!(read.fleet_policy, FleetPolicy::PerOrder);
+        assert_eq!(read.exchange_retention_days, 90);
+    }
+
+    #[test]
+    fn every_problem_of_a_form_is_named() {
+        let problems = parse(&form(&[
+            ("customer_creation", "later"),
+            ("licence_order", "async"),
+            ("state_change", "sync"),
+            ("deletion", "async"),
+            ("offering_change", "sync"),
+            ("exchange_retention_days", "0"),
+        ]))
+        .expect_err("invalid");
+        assert_eq!(
+            problems,
+            [
+                "Choose synchronous or asynchronous for customer creation.",
+                "Choose a fleet policy.",
+                "The retention is a whole number of days from 1 to 3650.",
+            ]
+        );
+    }
+}
