@@ -1,4 +1,5 @@
-//! The command line: `fleetdesk [serve]`, `migrate`, `generate-session-key` and `operator …`.
+//! The command line: `fleetdesk [serve]`, `migrate`, `generate-session-key`, `operator …`,
+//! `credential …` (Orange API credentials) and `offering …` (the offering catalogue).
 
 use std::io::BufRead;
 
@@ -7,12 +8,14 @@ use clap::{Parser, Subcommand};
 
 use fleetdesk_core::Db;
 use fleetdesk_core::audit::{self, Actor, Entry};
+use fleetdesk_core::credentials::{self, Credential, CredentialKind};
 use fleetdesk_core::login;
+use fleetdesk_core::offerings;
 use fleetdesk_core::operators::{self, NewOperator, Operator, Role};
 use fleetdesk_core::password::{self, Secret};
 
 use crate::config::Config;
-use crate::serve;
+use crate::{offering_import, serve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,6 +42,44 @@ pub enum Command {
     /// Manage the operators who use the console.
     #[command(subcommand)]
     Operator(OperatorCommand),
+    /// Manage the credentials Orange calls the API with.
+    #[command(subcommand)]
+    Credential(CredentialCommand),
+    /// Manage the offering catalogue (Orange offer codes).
+    #[command(subcommand)]
+    Offering(OfferingCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CredentialCommand {
+    /// Issue an Orange API credential; its secret is printed once and never again.
+    Issue {
+        /// What the credential is for, e.g. "Orange production".
+        #[arg(long)]
+        label: String,
+    },
+    /// List the Orange API credentials (never their secrets).
+    List,
+    /// Revoke a credential at once: calls made with it are refused from now on.
+    Revoke {
+        /// The credential's id (cred_…) or its client id.
+        id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum OfferingCommand {
+    /// List the offering catalogue.
+    List,
+    /// Import offerings from a CSV file: existing offer codes are updated, new ones created. If any
+    /// line is wrong nothing is imported, the wrong lines are listed and the exit code is 1.
+    ///
+    /// Columns (header line required): offer_code, name, resource_type (none, msisdn, imei, email,
+    /// url), resource_scope (per_licence or per_customer), login_format (optional).
+    Import {
+        /// The CSV file (UTF-8).
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -219,5 +260,175 @@ async fn set_disabled(db: &Db, login: &str, disabled: bool) -> anyhow::Result<()
         after.login,
         if disabled { "disabled" } else { "enabled" }
     );
+    Ok(())
+}
+
+/// Runs a credential command against the configured database.
+pub async fn credential(config: &Config, command: CredentialCommand) -> anyhow::Result<()> {
+    let db = serve::open_database(config).await?;
+    let result = credential_on(&db, command).await;
+    db.close().await;
+    result
+}
+
+async fn find_credential(db: &Db, id: &str) -> anyhow::Result<Credential> {
+    if let Some(found) = credentials::find_by_id(db, id).await?
+        && found.kind == CredentialKind::Orange
+    {
+        return Ok(found);
+    }
+    match credentials::list(db, CredentialKind::Orange)
+        .await?
+        .into_iter()
+        .find(|c| c.client_id == id)
+    {
+        Some(found) => Ok(found),
+        None => bail!("no Orange credential has the id or client id `{id}`"),
+    }
+}
+
+async fn credential_on(db: &Db, command: CredentialCommand) -> anyhow::Result<()> {
+    use base64::Engine;
+    match command {
+        CredentialCommand::Issue { label } => {
+            // No operator behind the command line: `created_by` stays empty, the audit names it.
+            let issued = credentials::issue(db, CredentialKind::Orange, &label, None).await?;
+            let credential = &issued.credential;
+            audit::record(
+                db.pool(),
+                &Entry::new(
+                    Actor::cli(),
+                    "credential.issue",
+                    "credential",
+                    Some(&credential.id),
+                )
+                .after(credential),
+            )
+            .await?;
+            let secret = issued.secret.expose();
+            let basic = base64::engine::general_purpose::STANDARD
+                .encode(format!("{}:{secret}", credential.client_id));
+            println!(
+                "Issued credential {} (`{}`).",
+                credential.id, credential.label
+            );
+            println!("Client id: {}", credential.client_id);
+            println!("Secret (shown once): {secret}");
+            println!("Orange sends either header:");
+            println!("  Authorization: Basic {basic}");
+            println!("  Authorization: Bearer {secret}");
+        }
+        CredentialCommand::List => {
+            println!(
+                "{:<32} {:<26} {:<9} {:<17} {:<17} LABEL",
+                "ID", "CLIENT ID", "STATE", "CREATED", "LAST USED"
+            );
+            for credential in credentials::list(db, CredentialKind::Orange).await? {
+                let state = if credential.is_active() {
+                    "active"
+                } else {
+                    "revoked"
+                };
+                println!(
+                    "{:<32} {:<26} {:<9} {:<17} {:<17} {}",
+                    credential.id,
+                    credential.client_id,
+                    state,
+                    minutes(&credential.created_at),
+                    credential.last_used_at.as_deref().map_or("never", minutes),
+                    credential.label
+                );
+            }
+        }
+        CredentialCommand::Revoke { id } => {
+            let before = find_credential(db, &id).await?;
+            if !before.is_active() {
+                println!("Credential {} was already revoked.", before.id);
+                return Ok(());
+            }
+            let after = credentials::revoke(db, &before.id).await?;
+            audit::record(
+                db.pool(),
+                &Entry::new(
+                    Actor::cli(),
+                    "credential.revoke",
+                    "credential",
+                    Some(&after.id),
+                )
+                .before(&before)
+                .after(&after),
+            )
+            .await?;
+            println!("Credential {} (`{}`) revoked.", after.id, after.label);
+        }
+    }
+    Ok(())
+}
+
+/// A stored time to the minute: `2026-11-27T12:04`.
+fn minutes(stored: &str) -> &str {
+    stored.get(..16).unwrap_or(stored)
+}
+
+/// Runs an offering command against the configured database.
+pub async fn offering(config: &Config, command: OfferingCommand) -> anyhow::Result<()> {
+    // The file first: a wrong path should not wait for the database.
+    let text = match &command {
+        OfferingCommand::Import { file } => Some(
+            std::fs::read_to_string(file)
+                .with_context(|| format!("failed to read {}", file.display()))?,
+        ),
+        OfferingCommand::List => None,
+    };
+    let db = serve::open_database(config).await?;
+    let result = offering_on(&db, text.as_deref()).await;
+    db.close().await;
+    result
+}
+
+async fn offering_on(db: &Db, import: Option<&str>) -> anyhow::Result<()> {
+    let Some(text) = import else {
+        println!(
+            "{:<24} {:<7} {:<8} {:<13} {:<22} NAME",
+            "OFFER CODE", "STATE", "RESOURCE", "SCOPE", "LOGIN FORMAT"
+        );
+        for offering in offerings::list(db).await? {
+            println!(
+                "{:<24} {:<7} {:<8} {:<13} {:<22} {}",
+                offering.offer_code,
+                if offering.is_active() {
+                    "active"
+                } else {
+                    "retired"
+                },
+                offering.resource_type.as_str(),
+                offering.resource_scope.as_str(),
+                offering.login_format.as_str(),
+                offering.name
+            );
+        }
+        return Ok(());
+    };
+    let imported = offering_import::import(db, text, &Actor::cli()).await?;
+    let report = imported.report;
+    if !report.errors.is_empty() {
+        for line in offering_import::error_lines(&report) {
+            eprintln!("{line}");
+        }
+        bail!(
+            "nothing was imported: {} wrong line(s)",
+            report.errors.len()
+        );
+    }
+    for entry in &imported.audit {
+        audit::record(db.pool(), entry).await?;
+    }
+    for code in &report.created {
+        println!("created {code}");
+    }
+    for code in &report.updated {
+        println!("updated {code}");
+    }
+    println!("{}", offering_import::summary(&report));
     Ok(())
 }

@@ -48,6 +48,8 @@ fn main() -> ExitCode {
                 Ok(())
             }
             Some(Command::Operator(command)) => cli::operator(&config, command).await,
+            Some(Command::Credential(command)) => cli::credential(&config, command).await,
+            Some(Command::Offering(command)) => cli::offering(&config, command).await,
             Some(Command::GenerateSessionKey) => Ok(()),
         }
     });

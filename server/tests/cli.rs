@@ -1,5 +1,5 @@
 //! The `fleetdesk` binary as an installer uses it: bad configuration, an unreachable database,
-//! the first administrator, and the operator commands.
+//! the first administrator, and the operator, credential and offering commands.
 
 mod common;
 
@@ -113,6 +113,11 @@ fn every_command_explains_itself() {
         vec!["operator", "disable", "--help"],
         vec!["operator", "enable", "--help"],
         vec!["operator", "list", "--help"],
+        vec!["credential", "issue", "--help"],
+        vec!["credential", "list", "--help"],
+        vec!["credential", "revoke", "--help"],
+        vec!["offering", "list", "--help"],
+        vec!["offering", "import", "--help"],
     ] {
         let out = fleetdesk(&dir, &[], &args, None);
         assert!(out.status.success(), "{args:?}");
@@ -381,4 +386,168 @@ fn sigterm_stops_the_server_gracefully_and_json_logs_carry_the_fields() {
             .any(|line| line.contains(secret.trim())),
         "the password never reaches the log"
     );
+}
+
+#[tokio::test]
+async fn the_credential_commands_issue_list_and_revoke_with_audit() {
+    use fleetdesk_core::credentials::{self, CredentialKind, Presented};
+    for test_db in TestDb::all().await {
+        let dir = temp_dir();
+        let key = fleetdesk_server::config::generate_session_key();
+        let envs = [
+            ("FLEETDESK_DATABASE_URL", test_db.url.as_str()),
+            ("FLEETDESK_SESSION_KEY", key.as_str()),
+        ];
+
+        let issued = fleetdesk(
+            &dir,
+            &envs,
+            &["credential", "issue", "--label", "Orange production"],
+            None,
+        );
+        assert!(issued.status.success(), "{}", text(&issued.stderr));
+        let stdout = text(&issued.stdout);
+        let field = |prefix: &str| {
+            stdout
+                .lines()
+                .find_map(|l| l.trim().strip_prefix(prefix))
+                .unwrap_or_else(|| panic!("`{prefix}` in {stdout}"))
+                .to_owned()
+        };
+        let client_id = field("Client id: ");
+        let secret = field("Secret (shown once): ");
+        assert_eq!(field("Authorization: Bearer "), secret);
+        for header in [
+            format!("Bearer {secret}"),
+            format!("Basic {}", field("Authorization: Basic ")),
+        ] {
+            let presented = Presented::parse(&header).expect("a valid header");
+            let found = credentials::authenticate(&test_db.db, CredentialKind::Orange, &presented)
+                .await
+                .expect("query")
+                .expect("the printed secret authenticates");
+            assert_eq!(found.client_id, client_id);
+        }
+        let credential = credentials::list(&test_db.db, CredentialKind::Orange)
+            .await
+            .expect("list")
+            .remove(0);
+        assert_eq!(credential.created_by, None, "no operator behind the CLI");
+
+        let list = text(&fleetdesk(&dir, &envs, &["credential", "list"], None).stdout);
+        let line = list
+            .lines()
+            .find(|l| l.contains(&client_id))
+            .unwrap_or_else(|| panic!("{list}"));
+        assert!(
+            line.contains("active") && line.contains("Orange production"),
+            "{line}"
+        );
+        assert!(!list.contains(&secret), "the list never shows a secret");
+
+        let empty = fleetdesk(&dir, &envs, &["credential", "issue", "--label", " "], None);
+        assert_eq!(empty.status.code(), Some(1));
+        assert!(text(&empty.stderr).contains("the label must be 1 to 100 characters"));
+
+        let revoked = fleetdesk(&dir, &envs, &["credential", "revoke", &credential.id], None);
+        assert!(revoked.status.success(), "{}", text(&revoked.stderr));
+        assert!(text(&revoked.stdout).contains("revoked"));
+        let bearer = Presented::parse(&format!("Bearer {secret}")).expect("header");
+        assert!(
+            credentials::authenticate(&test_db.db, CredentialKind::Orange, &bearer)
+                .await
+                .expect("query")
+                .is_none()
+        );
+        let list = text(&fleetdesk(&dir, &envs, &["credential", "list"], None).stdout);
+        assert!(
+            list.lines()
+                .any(|l| l.contains(&client_id) && l.contains("revoked")),
+            "{list}"
+        );
+        let missing = fleetdesk(&dir, &envs, &["credential", "revoke", "cred_nothing"], None);
+        assert_eq!(missing.status.code(), Some(1));
+        assert!(text(&missing.stderr).contains("no Orange credential has the id or client id"));
+
+        assert_eq!(
+            common::audit_actions(&test_db, &credential.id).await,
+            ["credential.revoke", "credential.issue"]
+        );
+        test_db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_offering_commands_import_all_or_nothing_and_list() {
+    for test_db in TestDb::all().await {
+        let dir = temp_dir();
+        let key = fleetdesk_server::config::generate_session_key();
+        let envs = [
+            ("FLEETDESK_DATABASE_URL", test_db.url.as_str()),
+            ("FLEETDESK_SESSION_KEY", key.as_str()),
+        ];
+        let bad = dir.join("bad.csv");
+        std::fs::write(
+            &bad,
+            "offer_code,name,resource_type,resource_scope\n\
+             OFFER-A,Alpha,msisdn,per_licence\n\
+             OFFER-B,Beta,none,per_customer\n",
+        )
+        .expect("write");
+        let refused = fleetdesk(&dir, &envs, &["offering", "import", "bad.csv"], None);
+        assert_eq!(refused.status.code(), Some(1));
+        let stderr = text(&refused.stderr);
+        assert!(
+            stderr.contains("Line 3: a shared (per_customer) resource must be of a type"),
+            "{stderr}"
+        );
+        assert!(stderr.contains("nothing was imported"), "{stderr}");
+        assert!(
+            fleetdesk_core::offerings::list(&test_db.db)
+                .await
+                .expect("list")
+                .is_empty()
+        );
+
+        let good = dir.join("good.csv");
+        std::fs::write(
+            &good,
+            "offer_code,name,resource_type,resource_scope,login_format\n\
+             OFFER-A,Alpha,msisdn,per_licence,\n\
+             OFFER-B,Beta,url,per_customer,{customer}.{seq}\n",
+        )
+        .expect("write");
+        let imported = fleetdesk(&dir, &envs, &["offering", "import", "good.csv"], None);
+        assert!(imported.status.success(), "{}", text(&imported.stderr));
+        let stdout = text(&imported.stdout);
+        assert!(
+            stdout.contains("created OFFER-A") && stdout.contains("created OFFER-B"),
+            "{stdout}"
+        );
+        let again = fleetdesk(&dir, &envs, &["offering", "import", "good.csv"], None);
+        assert!(text(&again.stdout).contains("updated OFFER-A"));
+
+        let list = text(&fleetdesk(&dir, &envs, &["offering", "list"], None).stdout);
+        assert!(
+            list.lines().any(|l| l.starts_with("OFFER-B")
+                && l.contains("per_customer")
+                && l.contains("Beta")),
+            "{list}"
+        );
+        let missing = fleetdesk(&dir, &envs, &["offering", "import", "nothing.csv"], None);
+        assert_eq!(missing.status.code(), Some(1));
+        assert!(text(&missing.stderr).contains("failed to read nothing.csv"));
+
+        let offering = fleetdesk_core::offerings::list(&test_db.db)
+            .await
+            .expect("list")
+            .into_iter()
+            .find(|o| o.offer_code == "OFFER-A")
+            .expect("imported");
+        assert_eq!(
+            common::audit_actions(&test_db, &offering.id).await,
+            ["offering.update", "offering.create"]
+        );
+        test_db.finish().await;
+    }
 }
