@@ -1,7 +1,7 @@
 //! The HTTP surface: health probes, the operator console (Leptos pages, their server functions and
 //! plain form handlers) and the static assets, with request ids, tracing and CSRF protection.
 //!
-//! The Orange-facing API will live under `/orange/v2` with its own authentication.
+//! The Orange-facing API lives under `/orange/v2` with its own authentication (see `crate::orange`).
 
 mod auth;
 mod credentials;
@@ -115,6 +115,7 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .nest(crate::orange::BASE, crate::orange::router(state.clone()))
         .merge(console)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(axum::middleware::from_fn_with_state(

@@ -207,12 +207,13 @@ const LICENCE_COLUMNS: &str = "l.id, l.fleet_id, l.customer_id, c.external_refer
      l.end_user_given_name, l.end_user_family_name, l.end_user_email, l.end_user_mobile_cc, \
      l.end_user_mobile_sn, l.characteristics_json, l.created_at, l.updated_at";
 
-/// Resources of licences, one row per (licence, resource); `$R` is replaced by the filter.
-const RESOURCES: &str = "SELECT licence_id AS lid, type AS rtype, value AS rvalue, \
-     placeholder_since AS rph FROM realizing_resources WHERE scope = 'per_licence' AND $R \
-     UNION ALL SELECT lrr.licence_id AS lid, rr.type AS rtype, rr.value AS rvalue, \
-     rr.placeholder_since AS rph FROM licence_realizing_resources lrr \
-     JOIN realizing_resources rr ON rr.id = lrr.realizing_resource_id WHERE $R";
+/// A licence's realizing resources, joined by index lookups: its own (`r`, one per type) and the
+/// customer's shared ones it is linked to (`s`). A row per combination; [`Folder`] merges them.
+const RESOURCE_JOINS: &str = "LEFT JOIN realizing_resources r ON r.licence_id = l.id \
+     LEFT JOIN licence_realizing_resources lrr ON lrr.licence_id = l.id \
+     LEFT JOIN realizing_resources s ON s.id = lrr.realizing_resource_id";
+const RESOURCE_COLUMNS: &str = "r.type AS rtype, r.value AS rvalue, r.placeholder_since AS rph, \
+     s.type AS stype, s.value AS svalue, s.placeholder_since AS sph";
 
 fn licence_from_row(row: &AnyRow) -> Result<wire::UserService, DbError> {
     let login: Option<String> = row.try_get("login")?;
@@ -265,15 +266,33 @@ fn licence_from_row(row: &AnyRow) -> Result<wire::UserService, DbError> {
     })
 }
 
-fn resource_from_row(row: &AnyRow) -> Result<Option<wire::RealizingResource>, DbError> {
-    let kind: Option<String> = row.try_get("rtype")?;
-    let value: Option<String> = row.try_get("rvalue")?;
-    let placeholder: Option<String> = row.try_get("rph")?;
-    Ok(kind.zip(value).map(|(kind, value)| wire::RealizingResource {
-        kind,
-        value,
-        placeholder: placeholder.is_some(),
-    }))
+fn resources_from_row(row: &AnyRow) -> Result<Vec<wire::RealizingResource>, DbError> {
+    let mut found = Vec::new();
+    for (kind, value, since) in [("rtype", "rvalue", "rph"), ("stype", "svalue", "sph")] {
+        let kind: Option<String> = row.try_get(kind)?;
+        let value: Option<String> = row.try_get(value)?;
+        let placeholder: Option<String> = row.try_get(since)?;
+        if let Some((kind, value)) = kind.zip(value) {
+            found.push(wire::RealizingResource {
+                kind,
+                value,
+                placeholder: placeholder.is_some(),
+            });
+        }
+    }
+    Ok(found)
+}
+
+fn add_resources(licence: &mut wire::UserService, found: Vec<wire::RealizingResource>) {
+    for resource in found {
+        let known = licence
+            .realizing_resource
+            .iter()
+            .any(|r| r.kind == resource.kind && r.value == resource.value);
+        if !known {
+            licence.realizing_resource.push(resource);
+        }
+    }
 }
 
 /// Folds joined rows (one per licence and resource, grouped by licence) into licences.
@@ -284,15 +303,15 @@ struct Folder {
 impl Folder {
     fn push(&mut self, row: &AnyRow) -> Result<Option<wire::UserService>, DbError> {
         let id: String = row.try_get("id")?;
-        let resource = resource_from_row(row)?;
+        let found = resources_from_row(row)?;
         match &mut self.current {
             Some(licence) if licence.id == id => {
-                licence.realizing_resource.extend(resource);
+                add_resources(licence, found);
                 Ok(None)
             }
             _ => {
                 let mut licence = licence_from_row(row)?;
-                licence.realizing_resource.extend(resource);
+                add_resources(&mut licence, found);
                 Ok(self.current.replace(licence))
             }
         }
@@ -306,14 +325,12 @@ impl Folder {
 async fn load_where(
     conn: &mut AnyConnection,
     filter: &str,
-    resource_filter: &str,
     key: &str,
 ) -> Result<Vec<wire::UserService>, DbError> {
     let sql = format!(
-        "SELECT {LICENCE_COLUMNS}, r.rtype, r.rvalue, r.rph FROM licences l \
+        "SELECT {LICENCE_COLUMNS}, {RESOURCE_COLUMNS} FROM licences l \
          JOIN customers c ON c.id = l.customer_id JOIN offerings o ON o.id = l.offering_id \
-         LEFT JOIN ({}) r ON r.lid = l.id WHERE {filter} ORDER BY l.created_at, l.id, r.rtype",
-        RESOURCES.replace("$R", resource_filter)
+         {RESOURCE_JOINS} WHERE {filter} ORDER BY l.created_at, l.id, r.type, s.type"
     );
     let rows = sqlx::query(&sql).bind(key).fetch_all(&mut *conn).await?;
     let mut folder = Folder { current: None };
@@ -330,14 +347,7 @@ pub(crate) async fn load(
     conn: &mut AnyConnection,
     id: &str,
 ) -> Result<Option<wire::UserService>, DbError> {
-    Ok(load_where(
-        conn,
-        "l.id = $1",
-        "customer_id = (SELECT customer_id FROM licences WHERE id = $1)",
-        id,
-    )
-    .await?
-    .pop())
+    Ok(load_where(conn, "l.id = $1", id).await?.pop())
 }
 
 /// The licences an order item created, in creation order.
@@ -345,14 +355,7 @@ pub(crate) async fn load_for_item(
     conn: &mut AnyConnection,
     item_id: &str,
 ) -> Result<Vec<wire::UserService>, DbError> {
-    load_where(
-        conn,
-        "l.order_item_id = $1",
-        "customer_id = (SELECT o.customer_id FROM product_order_items i \
-         JOIN product_orders o ON o.id = i.order_id WHERE i.id = $1)",
-        item_id,
-    )
-    .await
+    load_where(conn, "l.order_item_id = $1", item_id).await
 }
 
 /// The compact form of a licence inside an order item.
@@ -489,15 +492,15 @@ pub fn stream_fleet(
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<wire::UserService, DbError>>(64);
     tokio::spawn(async move {
         let sql = format!(
-            "SELECT {LICENCE_COLUMNS}, r.rtype, r.rvalue, r.rph FROM \
+            "SELECT {LICENCE_COLUMNS}, {RESOURCE_COLUMNS} FROM \
              (SELECT id, fleet_id, customer_id, offering_id, state, login, login_created_at, \
               end_user_given_name, end_user_family_name, end_user_email, end_user_mobile_cc, \
               end_user_mobile_sn, characteristics_json, created_at, updated_at FROM licences \
               WHERE fleet_id = $1 AND {} ORDER BY created_at, id LIMIT $3 OFFSET $4) l \
-             JOIN customers c ON c.id = l.customer_id JOIN offerings o ON o.id = l.offering_id \
-             LEFT JOIN ({}) r ON r.lid = l.id ORDER BY l.created_at, l.id, r.rtype",
-            query.state_filter(),
-            RESOURCES.replace("$R", "customer_id = $5")
+             JOIN customers c ON c.id = l.customer_id AND c.id = $5 \
+             JOIN offerings o ON o.id = l.offering_id \
+             {RESOURCE_JOINS} ORDER BY l.created_at, l.id, r.type, s.type",
+            query.state_filter()
         );
         let limit = query.limit.map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
         let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
