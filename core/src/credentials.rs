@@ -176,22 +176,22 @@ pub async fn list(db: &Db, kind: CredentialKind) -> Result<Vec<Credential>, DbEr
 }
 
 pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<Credential>, DbError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM api_credentials WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM api_credentials WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
     row.as_ref().map(from_row).transpose()
 }
 
 /// Revokes a credential (idempotent: revoking a revoked one keeps the first time).
 pub async fn revoke(db: &Db, id: &str) -> Result<Credential, CredentialError> {
-    sqlx::query(
-        "UPDATE api_credentials SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1",
-    )
-    .bind(id)
-    .bind(clock::now_text())
-    .execute(db.pool())
-    .await?;
+    sqlx::query("UPDATE api_credentials SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
+        .bind(id)
+        .bind(clock::now_text())
+        .execute(db.pool())
+        .await?;
     find_by_id(db, id).await?.ok_or(CredentialError::NotFound)
 }
 
@@ -215,7 +215,9 @@ impl Presented {
             });
         }
         if scheme.eq_ignore_ascii_case("basic") {
-            let decoded = base64::engine::general_purpose::STANDARD.decode(rest).ok()?;
+            let decoded = base64::engine::general_purpose::STANDARD
+                .decode(rest)
+                .ok()?;
             let text = String::from_utf8(decoded).ok()?;
             let (client_id, secret) = text.split_once(':')?;
             if client_id.is_empty() || secret.is_empty() {
@@ -328,8 +330,8 @@ mod tests {
                 .expect("issue");
             assert!(first.secret.expose().len() >= 43, "32 bytes, base64");
 
-            let bearer = Presented::parse(&format!("Bearer {}", first.secret.expose()))
-                .expect("parses");
+            let bearer =
+                Presented::parse(&format!("Bearer {}", first.secret.expose())).expect("parses");
             let found = authenticate(&db, CredentialKind::Orange, &bearer)
                 .await
                 .expect("query")
@@ -337,22 +339,18 @@ mod tests {
             assert_eq!(found.id, first.credential.id);
             assert!(found.last_used_at.is_some());
 
-            let own = Presented::parse(&basic(
-                &second.credential.client_id,
-                second.secret.expose(),
-            ))
-            .expect("parses");
+            let own =
+                Presented::parse(&basic(&second.credential.client_id, second.secret.expose()))
+                    .expect("parses");
             assert!(
                 authenticate(&db, CredentialKind::Orange, &own)
                     .await
                     .expect("query")
                     .is_some()
             );
-            let crossed = Presented::parse(&basic(
-                &second.credential.client_id,
-                first.secret.expose(),
-            ))
-            .expect("parses");
+            let crossed =
+                Presented::parse(&basic(&second.credential.client_id, first.secret.expose()))
+                    .expect("parses");
             assert!(
                 authenticate(&db, CredentialKind::Orange, &crossed)
                     .await

@@ -115,8 +115,11 @@ impl OfferingInput {
             return Err(OfferingError::SharedWithoutType);
         }
         let format = self.login_format.trim();
-        let login_format =
-            LoginFormat::parse(if format.is_empty() { DEFAULT_LOGIN_FORMAT } else { format })?;
+        let login_format = LoginFormat::parse(if format.is_empty() {
+            DEFAULT_LOGIN_FORMAT
+        } else {
+            format
+        })?;
         Ok(Checked {
             offer_code: offer_code.to_owned(),
             name: name.to_owned(),
@@ -286,24 +289,25 @@ pub async fn import_csv(db: &Db, text: &str) -> Result<ImportReport, OfferingErr
                 };
                 report.errors.push((line, message));
             }
-            Ok(input) => {
-                match input.check() {
-                    Ok(checked) => {
-                        if !seen.insert(checked.offer_code.clone()) {
-                            report
-                                .errors
-                                .push((line, format!("offer code {} appears twice", checked.offer_code)));
-                        } else {
-                            rows.push((line, checked));
-                        }
+            Ok(input) => match input.check() {
+                Ok(checked) => {
+                    if !seen.insert(checked.offer_code.clone()) {
+                        report.errors.push((
+                            line,
+                            format!("offer code {} appears twice", checked.offer_code),
+                        ));
+                    } else {
+                        rows.push((line, checked));
                     }
-                    Err(error) => report.errors.push((line, error.to_string())),
                 }
-            }
+                Err(error) => report.errors.push((line, error.to_string())),
+            },
         }
     }
     if rows.is_empty() && report.errors.is_empty() {
-        report.errors.push((1, "the file holds no offering".to_owned()));
+        report
+            .errors
+            .push((1, "the file holds no offering".to_owned()));
     }
     if !report.errors.is_empty() {
         return Ok(report);
@@ -369,7 +373,9 @@ pub enum LoginFormatError {
     NoSequence,
     #[error("the login format must contain {{customer}}, so that customers' logins never collide")]
     NoCustomer,
-    #[error("unknown placeholder {{{0}}} in the login format (use {{customer}}, {{offer}}, {{seq}}, {{seq:N}})")]
+    #[error(
+        "unknown placeholder {{{0}}} in the login format (use {{customer}}, {{offer}}, {{seq}}, {{seq:N}})"
+    )]
     UnknownPlaceholder(String),
     #[error("the login format may only hold a-z, 0-9, '.', '_', '-' outside placeholders")]
     InvalidCharacter,
@@ -400,7 +406,10 @@ fn parts(format: &str) -> Result<Vec<Part<'_>>, LoginFormatError> {
             "customer" => Part::Customer,
             "offer" => Part::Offer,
             "seq" => Part::Seq(1),
-            _ => match name.strip_prefix("seq:").and_then(|n| n.parse::<usize>().ok()) {
+            _ => match name
+                .strip_prefix("seq:")
+                .and_then(|n| n.parse::<usize>().ok())
+            {
                 Some(width) if (1..=9).contains(&width) => Part::Seq(width),
                 _ => return Err(LoginFormatError::UnknownPlaceholder(name.to_owned())),
             },
@@ -534,7 +543,10 @@ mod tests {
 
     #[test]
     fn slugs_fold_accents_and_punctuation() {
-        assert_eq!(slug("Menuiserie Lefèbvre SARL", 40), "menuiserie-lefebvre-sarl");
+        assert_eq!(
+            slug("Menuiserie Lefèbvre SARL", 40),
+            "menuiserie-lefebvre-sarl"
+        );
         assert_eq!(slug("  ***  ", 10), "customer");
         assert_eq!(slug("Boulangerie du Coin", 11), "boulangerie");
     }

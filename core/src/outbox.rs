@@ -88,7 +88,11 @@ pub async fn enqueue_licence_event(
         conn,
         event_type,
         correlation_id,
-        ("userService", &resource_id, format!("licence:{resource_id}")),
+        (
+            "userService",
+            &resource_id,
+            format!("licence:{resource_id}"),
+        ),
         Target::OrangeUserService,
         resource,
         request_id,

@@ -79,15 +79,25 @@ impl Drop for Running {
     }
 }
 
-async fn start_server(bin: &str, database_url: &str, data_dir: &std::path::Path) -> anyhow::Result<Running> {
+async fn start_server(
+    bin: &str,
+    database_url: &str,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<Running> {
     let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
     let child = Command::new(bin)
         .arg("serve")
         .env("FLEETDESK_DATABASE_URL", database_url)
         .env("FLEETDESK_DATA_DIR", data_dir)
         .env("FLEETDESK_LISTEN", format!("127.0.0.1:{port}"))
-        .env("FLEETDESK_SESSION_KEY", fleetdesk_server::config::generate_session_key())
-        .env("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD", "benchmark-admin-password")
+        .env(
+            "FLEETDESK_SESSION_KEY",
+            fleetdesk_server::config::generate_session_key(),
+        )
+        .env(
+            "FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD",
+            "benchmark-admin-password",
+        )
         .env("FLEETDESK_LOG", "warn")
         .env("LEPTOS_SITE_ROOT", data_dir.join("site"))
         .stdout(Stdio::null())
@@ -175,7 +185,12 @@ struct Measure {
     rss_peak_kib: u64,
 }
 
-async fn consult(server: &Running, secret: &str, fleet: &str, size: u64) -> anyhow::Result<Measure> {
+async fn consult(
+    server: &Running,
+    secret: &str,
+    fleet: &str,
+    size: u64,
+) -> anyhow::Result<Measure> {
     let pid = server.child.id();
     let rss_before_kib = rss_kib(pid);
     let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -190,7 +205,10 @@ async fn consult(server: &Running, secret: &str, fleet: &str, size: u64) -> anyh
     });
     let started = Instant::now();
     let mut response = reqwest::Client::new()
-        .get(format!("{}/orange/v2/userService?productRefId={fleet}", server.base))
+        .get(format!(
+            "{}/orange/v2/userService?productRefId={fleet}",
+            server.base
+        ))
         .bearer_auth(secret)
         .send()
         .await?;
@@ -221,7 +239,8 @@ async fn consult(server: &Running, secret: &str, fleet: &str, size: u64) -> anyh
 }
 
 async fn run_on(args: &Args, label: &str, database_url: &str) -> anyhow::Result<Vec<Measure>> {
-    let data_dir = std::env::temp_dir().join(format!("fleetdesk-bench-{}", uuid::Uuid::now_v7().simple()));
+    let data_dir =
+        std::env::temp_dir().join(format!("fleetdesk-bench-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&data_dir)?;
     let server = start_server(&args.bin, database_url, &data_dir).await?;
     let db = Db::connect(database_url, PoolSettings::default()).await?;
@@ -274,7 +293,10 @@ async fn main() -> anyhow::Result<()> {
         format!(
             "sqlite://{}?mode=rwc",
             std::env::temp_dir()
-                .join(format!("fleetdesk-bench-{}.db", uuid::Uuid::now_v7().simple()))
+                .join(format!(
+                    "fleetdesk-bench-{}.db",
+                    uuid::Uuid::now_v7().simple()
+                ))
                 .display()
         ),
     )];
@@ -282,7 +304,9 @@ async fn main() -> anyhow::Result<()> {
     if let Some(admin_url) = &args.postgres {
         let name = format!("fleetdesk_bench_{}", uuid::Uuid::now_v7().simple());
         let admin = Db::connect(admin_url, PoolSettings::default()).await?;
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}")).execute(admin.pool()).await?;
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+            .execute(admin.pool())
+            .await?;
         let mut url = url::Url::parse(admin_url)?;
         url.set_path(&name);
         targets.push(("PostgreSQL".to_owned(), url.to_string()));
@@ -307,7 +331,9 @@ async fn main() -> anyhow::Result<()> {
             ));
         }
         if Dialect::of_url(url) == Some(Dialect::Sqlite)
-            && let Some(path) = url.strip_prefix("sqlite://").and_then(|p| p.split('?').next())
+            && let Some(path) = url
+                .strip_prefix("sqlite://")
+                .and_then(|p| p.split('?').next())
         {
             for suffix in ["", "-wal", "-shm"] {
                 let _ = std::fs::remove_file(format!("{path}{suffix}"));

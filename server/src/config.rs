@@ -221,8 +221,7 @@ impl Config {
         let site_root =
             PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()));
 
-        let limit_text =
-            get("FLEETDESK_ORANGE_BODY_LIMIT").unwrap_or_else(|| "1048576".to_owned());
+        let limit_text = get("FLEETDESK_ORANGE_BODY_LIMIT").unwrap_or_else(|| "1048576".to_owned());
         let orange_body_limit = limit_text
             .parse::<usize>()
             .ok()

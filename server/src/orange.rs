@@ -48,7 +48,10 @@ pub fn router(state: AppState) -> Router<AppState> {
             require_credential,
         ))
         .fallback(handlers::no_route)
-        .layer(axum::middleware::from_fn_with_state(state, exchange::record))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            exchange::record,
+        ))
         // The exchange recorder enforces the configured limit itself, with the contract's error.
         .layer(DefaultBodyLimit::disable())
 }

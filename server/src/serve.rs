@@ -140,7 +140,11 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         wake_completion,
         stopped.clone(),
     ));
-    let sweeper = tokio::spawn(sweep_expired(DbSessionStore::new(db.clone()), db.clone(), stopped));
+    let sweeper = tokio::spawn(sweep_expired(
+        DbSessionStore::new(db.clone()),
+        db.clone(),
+        stopped,
+    ));
     tracing::info!(address = %addr, "Fleetdesk is listening");
     Ok(Server {
         addr,
@@ -183,7 +187,9 @@ async fn complete_acknowledged_work(
         match fleetdesk_core::orange::completion::run_pending(&db).await {
             Ok(0) => {}
             Ok(n) => tracing::debug!(count = n, "completed acknowledged Orange work"),
-            Err(error) => tracing::warn!(error = %error, "failed to complete acknowledged Orange work"),
+            Err(error) => {
+                tracing::warn!(error = %error, "failed to complete acknowledged Orange work")
+            }
         }
         tokio::select! {
             () = wake.notified() => {}

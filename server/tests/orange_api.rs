@@ -13,8 +13,8 @@ use fleetdesk_core::testing::TestDb;
 
 use common::Setup;
 use orange::{
-    Api, BASIC, DOCS, PRO, counts, create_customer, customer, eventually, licences,
-    order_licences, reply, set,
+    Api, BASIC, DOCS, PRO, counts, create_customer, customer, eventually, licences, order_licences,
+    reply, set,
 };
 
 #[tokio::test]
@@ -57,7 +57,10 @@ async fn every_route_wants_a_valid_credential_before_anything_else() {
             )
             .await;
             refused.assert_error(401, "UNAUTHORIZED");
-            assert!(refused.header("www-authenticate").is_some(), "{method} {path}");
+            assert!(
+                refused.header("www-authenticate").is_some(),
+                "{method} {path}"
+            );
         }
 
         let other = fleetdesk_core::credentials::issue(
@@ -92,7 +95,11 @@ async fn every_route_wants_a_valid_credential_before_anything_else() {
             .send()
             .await
             .expect("ping");
-        assert_eq!(second.status(), 200, "several credentials are active at once");
+        assert_eq!(
+            second.status(),
+            200,
+            "several credentials are active at once"
+        );
         fleetdesk_core::credentials::revoke(&test_db.db, &other.credential.id)
             .await
             .expect("revoke");
@@ -102,9 +109,15 @@ async fn every_route_wants_a_valid_credential_before_anything_else() {
             .send()
             .await
             .expect("ping");
-        assert_eq!(revoked.status(), 401, "a revoked credential is refused at once");
+        assert_eq!(
+            revoked.status(),
+            401,
+            "a revoked credential is refused at once"
+        );
 
-        api.get("/nothing/here").await.assert_error(404, "NOT_FOUND");
+        api.get("/nothing/here")
+            .await
+            .assert_error(404, "NOT_FOUND");
         api.send(Method::PUT, "/ping", None)
             .await
             .assert_error(404, "NOT_FOUND");
@@ -115,7 +128,10 @@ async fn every_route_wants_a_valid_credential_before_anything_else() {
         )
         .await
         .expect("list");
-        assert!(used.iter().all(|c| c.last_used_at.is_some()), "last use recorded");
+        assert!(
+            used.iter().all(|c| c.last_used_at.is_some()),
+            "last use recorded"
+        );
 
         api.server.server.db.close().await;
         let down = api.get("/ping").await;
@@ -134,9 +150,15 @@ async fn customer_creation_is_idempotent_and_never_duplicates_a_customer() {
         assert_eq!(first.status, 201, "{:#}", first.body);
         assert_eq!(first.str("/state"), "completed");
         assert_eq!(first.str("/customer/externalReference/id"), "OBA-CUS-1");
-        assert_eq!(first.str("/relatedContact/0/mobileTelephoneNumber/sn"), "612345678");
+        assert_eq!(
+            first.str("/relatedContact/0/mobileTelephoneNumber/sn"),
+            "612345678"
+        );
         assert_eq!(first.str("/category"), "standard");
-        assert!(first.body.get("orderItem").is_none(), "no items: absent, not []");
+        assert!(
+            first.body.get("orderItem").is_none(),
+            "no items: absent, not []"
+        );
 
         // Orange retries: same answer, nothing created twice.
         let again = api.post("/productOrder", &body).await;
@@ -170,7 +192,11 @@ async fn customer_creation_is_idempotent_and_never_duplicates_a_customer() {
         .expect("audit");
         assert_eq!(
             audit,
-            ["orange.customer.create", "orange.order.create", "orange.order.create"]
+            [
+                "orange.customer.create",
+                "orange.order.create",
+                "orange.order.create"
+            ]
         );
         api.stop().await;
         test_db.finish().await;
@@ -211,7 +237,11 @@ async fn a_licence_order_answers_the_contract_s_synchronous_shape() {
             let resource = &licence["realizingResource"][0];
             assert_eq!(resource["type"], "msisdn");
             assert_eq!(resource["placeholder"], true);
-            assert!(resource["value"].as_str().is_some_and(|v| v.starts_with("+3363998")));
+            assert!(
+                resource["value"]
+                    .as_str()
+                    .is_some_and(|v| v.starts_with("+3363998"))
+            );
         }
 
         let order_id = reply.str("/id");
@@ -235,7 +265,10 @@ async fn a_licence_order_answers_the_contract_s_synchronous_shape() {
             .await
             .assert_error(404, "UNKNOWN_USER_SERVICE");
         assert!(
-            outbox::list_all(&test_db.db).await.expect("outbox").is_empty(),
+            outbox::list_all(&test_db.db)
+                .await
+                .expect("outbox")
+                .is_empty(),
             "synchronous answers send no event"
         );
         api.stop().await;
@@ -271,7 +304,12 @@ async fn refused_orders_get_precise_errors_and_change_nothing() {
             body
         };
         let cases: Vec<(Value, u16, &str, &str)> = vec![
-            (without("", "externalReference"), 400, "MISSING_FIELD", "externalReference"),
+            (
+                without("", "externalReference"),
+                400,
+                "MISSING_FIELD",
+                "externalReference",
+            ),
             (without("", "customer"), 400, "MISSING_FIELD", "customer"),
             (
                 without("/orderItem/0/productRef", "userServiceQuantity"),
@@ -297,9 +335,24 @@ async fn refused_orders_get_precise_errors_and_change_nothing() {
                 "INVALID_BODY",
                 "orderItem[0].productRef.userServiceQuantity",
             ),
-            (with("/orderItem/0/action", json!("remove")), 400, "INVALID_VALUE", "orderItem[0].action"),
-            (with("/orderItem", json!({"not": "an array"})), 400, "INVALID_BODY", "orderItem"),
-            (with("/orderDate", json!("yesterday")), 400, "INVALID_VALUE", "orderDate"),
+            (
+                with("/orderItem/0/action", json!("remove")),
+                400,
+                "INVALID_VALUE",
+                "orderItem[0].action",
+            ),
+            (
+                with("/orderItem", json!({"not": "an array"})),
+                400,
+                "INVALID_BODY",
+                "orderItem",
+            ),
+            (
+                with("/orderDate", json!("yesterday")),
+                400,
+                "INVALID_VALUE",
+                "orderDate",
+            ),
             (
                 with("/customer", json!({"id": "cus_unknown"})),
                 404,
@@ -307,13 +360,19 @@ async fn refused_orders_get_precise_errors_and_change_nothing() {
                 "customer.id",
             ),
             (
-                with("/customer", json!({"externalReference": {"type": "orange", "id": "NEW"}})),
+                with(
+                    "/customer",
+                    json!({"externalReference": {"type": "orange", "id": "NEW"}}),
+                ),
                 400,
                 "MISSING_FIELD",
                 "customer.name",
             ),
             (
-                with("/orderItem/0/productOffering/externalReference/id", json!("OFFER-XYZ")),
+                with(
+                    "/orderItem/0/productOffering/externalReference/id",
+                    json!("OFFER-XYZ"),
+                ),
                 422,
                 "UNKNOWN_OFFER",
                 "orderItem[0].productOffering.externalReference.id 'OFFER-XYZ' is not in the catalogue",
@@ -324,12 +383,7 @@ async fn refused_orders_get_precise_errors_and_change_nothing() {
                 "UNKNOWN_PRODUCT_REF",
                 "orderItem[0].productRef.id",
             ),
-            (
-                with("/customer", json!({"id": other_customer})),
-                0,
-                "",
-                "",
-            ),
+            (with("/customer", json!({"id": other_customer})), 0, "", ""),
             (json!([1, 2, 3]), 400, "INVALID_BODY", ""),
             (json!("text"), 400, "INVALID_BODY", ""),
         ];
@@ -350,12 +404,22 @@ async fn refused_orders_get_precise_errors_and_change_nothing() {
                 reply.str("/message")
             );
         }
-        api.raw(Method::POST, "/productOrder", "application/json", b"{not json".to_vec())
-            .await
-            .assert_error(400, "INVALID_BODY");
-        api.raw(Method::POST, "/productOrder", "application/json", Vec::new())
-            .await
-            .assert_error(400, "INVALID_BODY");
+        api.raw(
+            Method::POST,
+            "/productOrder",
+            "application/json",
+            b"{not json".to_vec(),
+        )
+        .await
+        .assert_error(400, "INVALID_BODY");
+        api.raw(
+            Method::POST,
+            "/productOrder",
+            "application/json",
+            Vec::new(),
+        )
+        .await
+        .assert_error(400, "INVALID_BODY");
         api.raw(
             Method::POST,
             "/productOrder",
@@ -384,7 +448,8 @@ async fn externalreference_arrays_and_unknown_fields_are_accepted() {
     for test_db in TestDb::all().await {
         let api = Api::start(&test_db).await;
         let mut body = create_customer("ignored", "OBA-CUS-9");
-        body["externalReference"] = json!([{"type": "crm", "id": "C-1"}, {"type": "orange", "id": "OBA-ORD-A"}]);
+        body["externalReference"] =
+            json!([{"type": "crm", "id": "C-1"}, {"type": "orange", "id": "OBA-ORD-A"}]);
         body["somethingNew"] = json!({"nested": [1, 2]});
         body["customer"]["externalReference"] = json!([{"type": "orange", "id": "OBA-CUS-9"}]);
         body["customer"]["legalId"] = Value::Null;
@@ -439,8 +504,15 @@ async fn fleets_follow_the_fleet_policy() {
         let (_, more_docs) = licences(&api, "O-8", &cus, DOCS, 2).await;
         let first = api.get(&format!("/userService/{}", more_docs[0])).await;
         let second = api.get(&format!("/userService/{}", more_docs[1])).await;
-        assert_eq!(first.body["realizingResource"], second.body["realizingResource"]);
-        assert!(first.str("/realizingResource/0/value").ends_with(".invalid/"));
+        assert_eq!(
+            first.body["realizingResource"],
+            second.body["realizingResource"]
+        );
+        assert!(
+            first
+                .str("/realizingResource/0/value")
+                .ends_with(".invalid/")
+        );
         api.stop().await;
         test_db.finish().await;
     }
@@ -463,15 +535,27 @@ async fn fleet_consultation_pages_filters_and_counts() {
             .iter()
             .map(|l| l["id"].as_str().unwrap_or_default())
             .collect();
-        assert_eq!(listed, ids[..4].iter().map(String::as_str).collect::<Vec<_>>(), "creation order, no terminated");
-        assert_eq!((all.header("x-total-count"), all.header("x-result-count")), (Some("4"), Some("4")));
+        assert_eq!(
+            listed,
+            ids[..4].iter().map(String::as_str).collect::<Vec<_>>(),
+            "creation order, no terminated"
+        );
+        assert_eq!(
+            (all.header("x-total-count"), all.header("x-result-count")),
+            (Some("4"), Some("4"))
+        );
 
         let page = api
-            .get(&format!("/userService?productRefId={fleet}&offset=1&limit=2"))
+            .get(&format!(
+                "/userService?productRefId={fleet}&offset=1&limit=2"
+            ))
             .await;
         assert_eq!(page.body.as_array().map(Vec::len), Some(2));
         assert_eq!(page.str("/0/id"), ids[1]);
-        assert_eq!((page.header("x-total-count"), page.header("x-result-count")), (Some("4"), Some("2")));
+        assert_eq!(
+            (page.header("x-total-count"), page.header("x-result-count")),
+            (Some("4"), Some("2"))
+        );
 
         let past = api
             .get(&format!("/userService?productRefId={fleet}&offset=10"))
@@ -480,12 +564,16 @@ async fn fleet_consultation_pages_filters_and_counts() {
         assert_eq!(past.header("x-result-count"), Some("0"));
 
         let terminated = api
-            .get(&format!("/userService?productRefId={fleet}&state=terminated"))
+            .get(&format!(
+                "/userService?productRefId={fleet}&state=terminated"
+            ))
             .await;
         assert_eq!(terminated.str("/0/id"), ids[4]);
         assert_eq!(terminated.str("/0/state"), "terminated");
 
-        api.get("/userService").await.assert_error(400, "MISSING_FIELD");
+        api.get("/userService")
+            .await
+            .assert_error(400, "MISSING_FIELD");
         api.get("/userService?productRefId=flt_unknown")
             .await
             .assert_error(404, "UNKNOWN_PRODUCT_REF");
@@ -509,7 +597,10 @@ async fn single_licence_changes_follow_the_state_machine() {
         let path = format!("/userService/{}", ids[0]);
 
         let suspended = api.patch(&path, &json!({"state": "suspended"})).await;
-        assert_eq!((suspended.status, suspended.str("/state")), (200, "suspended".to_owned()));
+        assert_eq!(
+            (suspended.status, suspended.str("/state")),
+            (200, "suspended".to_owned())
+        );
         let before = counts(&test_db).await;
         api.patch(&path, &json!({"state": "suspended"}))
             .await
@@ -532,9 +623,14 @@ async fn single_licence_changes_follow_the_state_machine() {
         api.patch("/userService/lic_unknown", &json!({"state": "active"}))
             .await
             .assert_error(404, "UNKNOWN_USER_SERVICE");
-        api.raw(Method::PATCH, &path, "application/xml", b"<state/>".to_vec())
-            .await
-            .assert_error(415, "UNSUPPORTED_MEDIA_TYPE");
+        api.raw(
+            Method::PATCH,
+            &path,
+            "application/xml",
+            b"<state/>".to_vec(),
+        )
+        .await
+        .assert_error(415, "UNSUPPORTED_MEDIA_TYPE");
         assert_eq!(counts(&test_db).await, before);
 
         let active = api.patch(&path, &json!({"state": "active"})).await;
@@ -549,7 +645,10 @@ async fn single_licence_changes_follow_the_state_machine() {
         assert_eq!(changed.str("/productOffering/externalReference/id"), BASIC);
 
         let deleted = api.delete(&path).await;
-        assert_eq!((deleted.status, deleted.str("/state")), (200, "terminated".to_owned()));
+        assert_eq!(
+            (deleted.status, deleted.str("/state")),
+            (200, "terminated".to_owned())
+        );
         api.delete(&path)
             .await
             .assert_error(409, "INVALID_STATE_TRANSITION");
@@ -570,8 +669,11 @@ async fn tasks_apply_each_item_alone_and_are_idempotent() {
         let api = Api::start(&test_db).await;
         let cus = customer(&api, "O-1", "C-1").await;
         let (_, ids) = licences(&api, "O-2", &cus, PRO, 3).await;
-        api.patch(&format!("/userService/{}", ids[2]), &json!({"state": "suspended"}))
-            .await;
+        api.patch(
+            &format!("/userService/{}", ids[2]),
+            &json!({"state": "suspended"}),
+        )
+        .await;
         let body = json!({
             "externalReference": {"type": "orange", "id": "OBA-TSK-1"},
             "action": "changeState",
@@ -610,7 +712,9 @@ async fn tasks_apply_each_item_alone_and_are_idempotent() {
         api.post("/userServiceTask", &other)
             .await
             .assert_error(409, "IDEMPOTENCY_MISMATCH");
-        let read = api.get(&format!("/userServiceTask/{}", task.str("/id"))).await;
+        let read = api
+            .get(&format!("/userServiceTask/{}", task.str("/id")))
+            .await;
         assert_eq!(read.body, task.body);
         api.get("/userServiceTask/tsk_unknown")
             .await
@@ -627,17 +731,51 @@ async fn tasks_apply_each_item_alone_and_are_idempotent() {
 
         let before = counts(&test_db).await;
         for (bad, status, code) in [
-            (json!({"userService": [{"id": ids[0]}]}), 400, "MISSING_FIELD"),
-            (json!({"action": "explode", "userService": [{"id": ids[0]}]}), 400, "INVALID_VALUE"),
-            (json!({"action": "changeState", "userService": [{"id": ids[0]}]}), 400, "MISSING_FIELD"),
-            (json!({"action": "changeState", "state": "terminated", "userService": [{"id": ids[0]}]}), 400, "INVALID_VALUE"),
+            (
+                json!({"userService": [{"id": ids[0]}]}),
+                400,
+                "MISSING_FIELD",
+            ),
+            (
+                json!({"action": "explode", "userService": [{"id": ids[0]}]}),
+                400,
+                "INVALID_VALUE",
+            ),
+            (
+                json!({"action": "changeState", "userService": [{"id": ids[0]}]}),
+                400,
+                "MISSING_FIELD",
+            ),
+            (
+                json!({"action": "changeState", "state": "terminated", "userService": [{"id": ids[0]}]}),
+                400,
+                "INVALID_VALUE",
+            ),
             (json!({"action": "delete"}), 400, "MISSING_FIELD"),
-            (json!({"action": "delete", "userService": []}), 400, "INVALID_VALUE"),
-            (json!({"action": "delete", "userService": [{"id": ids[0]}, {}]}), 400, "MISSING_FIELD"),
-            (json!({"action": "delete", "userService": {"id": ids[0]}}), 400, "INVALID_BODY"),
-            (json!({"action": "changeOffering", "productOffering": {"externalReference": {"type": "orange", "id": "NOPE"}}, "userService": [{"id": ids[0]}]}), 422, "UNKNOWN_OFFER"),
+            (
+                json!({"action": "delete", "userService": []}),
+                400,
+                "INVALID_VALUE",
+            ),
+            (
+                json!({"action": "delete", "userService": [{"id": ids[0]}, {}]}),
+                400,
+                "MISSING_FIELD",
+            ),
+            (
+                json!({"action": "delete", "userService": {"id": ids[0]}}),
+                400,
+                "INVALID_BODY",
+            ),
+            (
+                json!({"action": "changeOffering", "productOffering": {"externalReference": {"type": "orange", "id": "NOPE"}}, "userService": [{"id": ids[0]}]}),
+                422,
+                "UNKNOWN_OFFER",
+            ),
         ] {
-            api.post("/userServiceTask", &bad).await.assert_error(status, code);
+            api.post("/userServiceTask", &bad)
+                .await
+                .assert_error(status, code);
         }
         assert_eq!(counts(&test_db).await, before);
 
@@ -667,7 +805,10 @@ async fn asynchronous_work_is_acknowledged_then_completed_with_its_event() {
         .await;
 
         let ack = api
-            .post("/productOrder", &order_licences("OBA-ORD-102", &cus, PRO, 2))
+            .post(
+                "/productOrder",
+                &order_licences("OBA-ORD-102", &cus, PRO, 2),
+            )
             .await;
         assert_eq!(ack.status, 201, "{:#}", ack.body);
         assert_eq!(ack.str("/state"), "acknowledged");
@@ -690,12 +831,18 @@ async fn asynchronous_work_is_acknowledged_then_completed_with_its_event() {
             .collect();
         // A retry while or after completing answers the order's current state.
         let retry = api
-            .post("/productOrder", &order_licences("OBA-ORD-102", &cus, PRO, 2))
+            .post(
+                "/productOrder",
+                &order_licences("OBA-ORD-102", &cus, PRO, 2),
+            )
             .await;
         assert_eq!((retry.status, &retry.body), (201, &order.body));
 
         let patched = api
-            .patch(&format!("/userService/{}", ids[0]), &json!({"state": "suspended"}))
+            .patch(
+                &format!("/userService/{}", ids[0]),
+                &json!({"state": "suspended"}),
+            )
             .await;
         assert_eq!(patched.status, 202, "{:#}", patched.body);
         assert_eq!(patched.str("/action"), "changeState");
@@ -707,7 +854,10 @@ async fn asynchronous_work_is_acknowledged_then_completed_with_its_event() {
                 &json!({"externalReference": {"type": "orange", "id": "OBA-TSK-9"}, "action": "delete", "userService": [{"id": ids[1]}, {"id": "lic_unknown"}]}),
             )
             .await;
-        assert_eq!((task.status, task.str("/state")), (201, "acknowledged".to_owned()));
+        assert_eq!(
+            (task.status, task.str("/state")),
+            (201, "acknowledged".to_owned())
+        );
         let task_path = format!("/userServiceTask/{}", task.str("/id"));
         eventually("the task to finish", || async {
             api.get(&task_path).await.body["state"] == "partial"
@@ -721,12 +871,36 @@ async fn asynchronous_work_is_acknowledged_then_completed_with_its_event() {
         let events = outbox::list_all(&test_db.db).await.expect("outbox");
         let summary: Vec<(&str, Option<&str>, &str)> = events
             .iter()
-            .map(|e| (e.event_type.as_str(), e.correlation_id.as_deref(), e.resource_id.as_str()))
+            .map(|e| {
+                (
+                    e.event_type.as_str(),
+                    e.correlation_id.as_deref(),
+                    e.resource_id.as_str(),
+                )
+            })
             .collect();
-        assert!(summary.contains(&("productOrderStateChangeEvent", Some("OBA-ORD-102"), ack.str("/id").as_str())));
-        assert!(summary.contains(&("userServiceStateChangeEvent", None, ids[0].as_str())), "{summary:?}");
-        assert!(summary.contains(&("userServiceStateChangeEvent", Some("OBA-TSK-9"), ids[1].as_str())), "{summary:?}");
-        assert_eq!(events.len(), 3, "one event per order and per licence changed");
+        assert!(summary.contains(&(
+            "productOrderStateChangeEvent",
+            Some("OBA-ORD-102"),
+            ack.str("/id").as_str()
+        )));
+        assert!(
+            summary.contains(&("userServiceStateChangeEvent", None, ids[0].as_str())),
+            "{summary:?}"
+        );
+        assert!(
+            summary.contains(&(
+                "userServiceStateChangeEvent",
+                Some("OBA-TSK-9"),
+                ids[1].as_str()
+            )),
+            "{summary:?}"
+        );
+        assert_eq!(
+            events.len(),
+            3,
+            "one event per order and per licence changed"
+        );
         for event in &events {
             assert_eq!(event.state, "pending");
             assert_eq!(event.payload["eventId"], event.id.as_str());
@@ -734,7 +908,10 @@ async fn asynchronous_work_is_acknowledged_then_completed_with_its_event() {
         }
         let order_event = &events[0].payload["event"]["productOrder"];
         assert_eq!(order_event["state"], "completed");
-        assert_eq!(order_event["note"][0]["text"], "first order after signature");
+        assert_eq!(
+            order_event["note"][0]["text"],
+            "first order after signature"
+        );
         assert_eq!(order_event["orderItem"][0]["id"], "1");
         api.stop().await;
         test_db.finish().await;
@@ -747,10 +924,8 @@ async fn identical_orders_racing_in_parallel_create_one_order() {
         let api = Api::start(&test_db).await;
         let cus = customer(&api, "O-1", "C-1").await;
         let body = order_licences("OBA-RACE", &cus, PRO, 3);
-        let replies = futures_util::future::join_all(
-            (0..6).map(|_| api.post("/productOrder", &body)),
-        )
-        .await;
+        let replies =
+            futures_util::future::join_all((0..6).map(|_| api.post("/productOrder", &body))).await;
         let ids: std::collections::BTreeSet<String> = replies
             .iter()
             .map(|r| {
@@ -792,14 +967,27 @@ async fn every_call_is_kept_raw_with_its_credential_masked() {
         .expect("exchanges");
         assert_eq!(list.len(), 2);
         let (refused, created) = (&list[0], &list[1]);
-        assert_eq!((refused.response_status, refused.credential_id.as_deref()), (401, None));
+        assert_eq!(
+            (refused.response_status, refused.credential_id.as_deref()),
+            (401, None)
+        );
         assert_eq!(created.method, "POST");
         assert_eq!(created.path, "/orange/v2/productOrder");
         assert_eq!(created.response_status, 201);
         assert!(created.credential_id.is_some());
         assert_eq!(created.object_type.as_deref(), Some("order"));
-        assert!(created.request_body.as_deref().is_some_and(|b| b.contains("Menuiserie")));
-        assert!(created.response_body.as_deref().is_some_and(|b| b.contains(&cus)));
+        assert!(
+            created
+                .request_body
+                .as_deref()
+                .is_some_and(|b| b.contains("Menuiserie"))
+        );
+        assert!(
+            created
+                .response_body
+                .as_deref()
+                .is_some_and(|b| b.contains(&cus))
+        );
         let authorization = created
             .request_headers
             .iter()
@@ -807,7 +995,10 @@ async fn every_call_is_kept_raw_with_its_credential_masked() {
             .map(|(_, value)| value.as_str());
         assert_eq!(authorization, Some("Basic ***"));
         let everything = format!("{list:?}");
-        assert!(!everything.contains(&api.secret), "the secret is never stored");
+        assert!(
+            !everything.contains(&api.secret),
+            "the secret is never stored"
+        );
         api.stop().await;
         test_db.finish().await;
     }
@@ -829,9 +1020,15 @@ async fn the_openapi_document_is_served_and_matches_its_snapshot() {
         "/orange/v2/userServiceTask",
         "/orange/v2/userServiceTask/{id}",
     ] {
-        assert!(served.body["paths"].get(path).is_some(), "{path} documented");
+        assert!(
+            served.body["paths"].get(path).is_some(),
+            "{path} documented"
+        );
     }
-    insta::assert_snapshot!("openapi", fleetdesk_server::orange::openapi::document_json());
+    insta::assert_snapshot!(
+        "openapi",
+        fleetdesk_server::orange::openapi::document_json()
+    );
     api.stop().await;
     test_db.finish().await;
 }
@@ -866,11 +1063,82 @@ async fn a_customer_and_its_licences_are_created_in_one_call() {
         let imei = reply.str("/orderItem/0/productRef/userService/1/realizingResource/0/value");
         assert!(imei.starts_with("00") && imei.len() == 15, "{imei}");
         let basic = &reply.body["orderItem"][1]["productRef"]["userService"][0];
-        assert!(basic.get("realizingResource").is_none(), "no resource: absent");
+        assert!(
+            basic.get("realizingResource").is_none(),
+            "no resource: absent"
+        );
         assert_eq!(
             basic["login"]["login"], "menuiserie-lefebvre-0003",
             "one counter per customer across items"
         );
+        api.stop().await;
+        test_db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn writes_on_a_licence_with_an_unfinished_operation_are_refused() {
+    for test_db in TestDb::all().await {
+        let api = Api::start(&test_db).await;
+        let cus = customer(&api, "O-1", "C-1").await;
+        let (_, ids) = licences(&api, "O-2", &cus, PRO, 2).await;
+        // As if an asynchronous order were still delivering this licence.
+        sqlx::query(
+            "UPDATE licences SET pending_operation = 'add', pending_since = '2026-11-27T10:00:00.000Z' \
+             WHERE id = $1",
+        )
+        .bind(&ids[0])
+        .execute(test_db.db.pool())
+        .await
+        .expect("mark pending");
+        let before = counts(&test_db).await;
+        let path = format!("/userService/{}", ids[0]);
+        api.patch(&path, &json!({"state": "suspended"}))
+            .await
+            .assert_error(409, "OPERATION_IN_PROGRESS");
+        api.delete(&path)
+            .await
+            .assert_error(409, "OPERATION_IN_PROGRESS");
+        assert_eq!(counts(&test_db).await, before, "nothing changed");
+        let task = api
+            .post(
+                "/userServiceTask",
+                &json!({"action": "delete", "userService": [{"id": ids[0]}, {"id": ids[1]}]}),
+            )
+            .await;
+        assert_eq!(task.str("/state"), "partial");
+        assert_eq!(
+            task.str("/userService/0/error/code"),
+            "OPERATION_IN_PROGRESS"
+        );
+        assert_eq!(task.str("/userService/1/result"), "done");
+
+        api.raw(
+            Method::POST,
+            "/userServiceTask",
+            "text/csv",
+            b"id\nlic_1".to_vec(),
+        )
+        .await
+        .assert_error(415, "UNSUPPORTED_MEDIA_TYPE");
+        let huge =
+            json!({"action": "delete", "userService": [{"id": "x".repeat(2 * 1024 * 1024)}]});
+        api.post("/userServiceTask", &huge)
+            .await
+            .assert_error(413, "PAYLOAD_TOO_LARGE");
+
+        // Asynchronous deletion answers 202 with a task.
+        set(&test_db, |s| s.deletion = Mode::Async).await;
+        let (_, more) = licences(&api, "O-3", &cus, PRO, 1).await;
+        let accepted = api.delete(&format!("/userService/{}", more[0])).await;
+        assert_eq!(
+            (accepted.status, accepted.str("/action")),
+            (202, "delete".to_owned())
+        );
+        eventually("the deletion to finish", || async {
+            api.get(&format!("/userService/{}", more[0])).await.body["state"] == "terminated"
+        })
+        .await;
         api.stop().await;
         test_db.finish().await;
     }

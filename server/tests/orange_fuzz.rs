@@ -49,8 +49,17 @@ fn json_value() -> impl Strategy<Value = Value> {
         any::<f64>().prop_map(|f| json!(f)),
         "\\PC{0,12}".prop_map(Value::String),
         proptest::sample::select(vec![
-            "orange", "add", "active", "suspended", "terminated", "delete", "changeState",
-            "changeOffering", PRO, "", "2026-11-20T09:20:00Z",
+            "orange",
+            "add",
+            "active",
+            "suspended",
+            "terminated",
+            "delete",
+            "changeState",
+            "changeOffering",
+            PRO,
+            "",
+            "2026-11-20T09:20:00Z",
         ])
         .prop_map(|s| Value::String(s.to_owned())),
     ];

@@ -13,7 +13,8 @@ use fleetdesk_core::offerings::{self, OfferingInput};
 
 #[tokio::test]
 async fn the_log_never_holds_credentials_or_personal_data() {
-    let dir = std::env::temp_dir().join(format!("fleetdesk-logs-{}", uuid::Uuid::now_v7().simple()));
+    let dir =
+        std::env::temp_dir().join(format!("fleetdesk-logs-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -29,7 +30,10 @@ async fn the_log_never_holds_credentials_or_personal_data() {
         .env("FLEETDESK_DATA_DIR", &dir)
         .env("FLEETDESK_LISTEN", format!("127.0.0.1:{port}"))
         .env("FLEETDESK_LOG", "debug")
-        .env("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD", "a-long-admin-password")
+        .env(
+            "FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD",
+            "a-long-admin-password",
+        )
         .env("LEPTOS_SITE_ROOT", dir.join("site"))
         .stdout(Stdio::null())
         .stderr(log_file)
@@ -53,7 +57,9 @@ async fn the_log_never_holds_credentials_or_personal_data() {
     assert!(ready, "the server became ready");
 
     let url = format!("sqlite://{}", dir.join("fleetdesk.db").display());
-    let db = Db::connect(&url, PoolSettings::default()).await.expect("db");
+    let db = Db::connect(&url, PoolSettings::default())
+        .await
+        .expect("db");
     let issued = credentials::issue(&db, CredentialKind::Orange, "logs", None)
         .await
         .expect("credential");
@@ -108,7 +114,10 @@ async fn the_log_never_holds_credentials_or_personal_data() {
     let _ = child.kill();
     let _ = child.wait();
     let log = std::fs::read_to_string(&log_path).expect("the log");
-    assert!(log.contains("/orange/v2/productOrder"), "the calls were logged: {log}");
+    assert!(
+        log.contains("/orange/v2/productOrder"),
+        "the calls were logged: {log}"
+    );
     for private in [
         secret.as_str(),
         "wrong-secret-value",

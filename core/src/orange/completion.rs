@@ -9,9 +9,9 @@ use sqlx::Row;
 use super::licences::{self, Change, LicenceState};
 use super::{Failure, orders, tasks};
 use crate::audit::{self, Actor, Entry};
+use crate::clock;
 use crate::db::{Db, DbError};
 use crate::outbox::{self, OrangeEventType};
-use crate::clock;
 
 /// Completes everything acknowledged; returns how many orders and tasks it finished.
 pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
@@ -155,7 +155,9 @@ pub async fn complete_task(db: &Db, id: &str) -> Result<bool, DbError> {
     for item in &waiting {
         let position: i64 = item.try_get("position")?;
         let licence_id: Option<String> = item.try_get("licence_id")?;
-        let Some(licence_id) = licence_id else { continue };
+        let Some(licence_id) = licence_id else {
+            continue;
+        };
         licences::apply(&mut tx, &licence_id, &change, &now)
             .await
             .map_err(db_error)?;
@@ -274,32 +276,46 @@ mod tests {
                     .await
                     .expect("licences");
             let suspend = Change::SetState(LicenceState::Suspended);
-            let refused = licences::change_one(&db, &all(Mode::Sync), &ids[0], suspend.clone(), &caller)
-                .await
-                .expect_err("the order is not complete");
+            let refused =
+                licences::change_one(&db, &all(Mode::Sync), &ids[0], suspend.clone(), &caller)
+                    .await
+                    .expect_err("the order is not complete");
             assert_eq!(refused.code, ErrorCode::OperationInProgress);
 
             // The server stopped here: the next pass finds the acknowledged order and completes it.
             assert_eq!(run_pending(&db).await.expect("pass"), 1);
-            assert_eq!(run_pending(&db).await.expect("pass"), 0, "nothing is completed twice");
+            assert_eq!(
+                run_pending(&db).await.expect("pass"),
+                0,
+                "nothing is completed twice"
+            );
 
-            let ack = licences::change_one(&db, &all(Mode::Async), &ids[0], suspend.clone(), &caller)
-                .await
-                .expect("acknowledged");
+            let ack =
+                licences::change_one(&db, &all(Mode::Async), &ids[0], suspend.clone(), &caller)
+                    .await
+                    .expect("acknowledged");
             assert_eq!(ack.status, 202);
-            let again = licences::change_one(&db, &all(Mode::Async), &ids[0], Change::Terminate, &caller)
-                .await
-                .expect_err("in progress");
+            let again =
+                licences::change_one(&db, &all(Mode::Async), &ids[0], Change::Terminate, &caller)
+                    .await
+                    .expect_err("in progress");
             assert_eq!(again.code, ErrorCode::OperationInProgress);
             assert_eq!(run_pending(&db).await.expect("pass"), 1);
-            let done = licences::change_one(&db, &all(Mode::Sync), &ids[0], Change::Terminate, &caller)
-                .await
-                .expect("terminated");
+            let done =
+                licences::change_one(&db, &all(Mode::Sync), &ids[0], Change::Terminate, &caller)
+                    .await
+                    .expect("terminated");
             assert_eq!(done.body["state"], "terminated");
 
             let events = crate::outbox::list_all(&db).await.expect("outbox");
             let types: Vec<&str> = events.iter().map(|e| e.event_type.as_str()).collect();
-            assert_eq!(types, ["productOrderStateChangeEvent", "userServiceStateChangeEvent"]);
+            assert_eq!(
+                types,
+                [
+                    "productOrderStateChangeEvent",
+                    "userServiceStateChangeEvent"
+                ]
+            );
         });
     }
 }

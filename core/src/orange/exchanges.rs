@@ -58,11 +58,19 @@ pub fn cap(text: &str) -> String {
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    format!("{}\n… [{} more bytes not kept]", &text[..end], text.len() - end)
+    format!(
+        "{}\n… [{} more bytes not kept]",
+        &text[..end],
+        text.len() - end
+    )
 }
 
 /// Records one exchange, kept `retention_days`.
-pub async fn record(db: &Db, exchange: NewExchange, retention_days: u32) -> Result<String, DbError> {
+pub async fn record(
+    db: &Db,
+    exchange: NewExchange,
+    retention_days: u32,
+) -> Result<String, DbError> {
     let id = ids::new_id("xch");
     let now = clock::now();
     let expires = now + time::Duration::days(i64::from(retention_days));
@@ -79,7 +87,12 @@ pub async fn record(db: &Db, exchange: NewExchange, retention_days: u32) -> Resu
     .bind(&exchange.method)
     .bind(&exchange.path)
     .bind(&exchange.credential_id)
-    .bind(exchange.client_id.as_deref().map(|c| c.chars().take(128).collect::<String>()))
+    .bind(
+        exchange
+            .client_id
+            .as_deref()
+            .map(|c| c.chars().take(128).collect::<String>()),
+    )
     .bind(headers)
     .bind(exchange.request_body.as_deref().map(cap))
     .bind(i64::from(exchange.response_status))
@@ -156,10 +169,12 @@ pub async fn list(db: &Db, filter: &Filter, limit: u32) -> Result<Vec<Exchange>,
 }
 
 pub async fn find(db: &Db, id: &str) -> Result<Option<Exchange>, DbError> {
-    let row = sqlx::query(&format!("SELECT {COLUMNS} FROM orange_exchanges WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db.pool())
-        .await?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM orange_exchanges WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
     row.as_ref().map(from_row).transpose()
 }
 

@@ -50,7 +50,9 @@ pub enum Change {
     SetState(LicenceState),
     Terminate,
     /// To this offering (id, offer code).
-    ChangeOffering { offering_id: String },
+    ChangeOffering {
+        offering_id: String,
+    },
 }
 
 impl Change {
@@ -111,12 +113,11 @@ pub(crate) async fn current(
     conn: &mut AnyConnection,
     id: &str,
 ) -> Result<Option<Current>, Failure> {
-    let row = sqlx::query(
-        "SELECT id, state, offering_id, pending_operation FROM licences WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&mut *conn)
-    .await?;
+    let row =
+        sqlx::query("SELECT id, state, offering_id, pending_operation FROM licences WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
     let Some(row) = row else { return Ok(None) };
     let state: String = row.try_get("state")?;
     Ok(Some(Current {
@@ -502,7 +503,9 @@ pub fn stream_fleet(
              {RESOURCE_JOINS} ORDER BY l.created_at, l.id, r.type, s.type",
             query.state_filter()
         );
-        let limit = query.limit.map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
+        let limit = query
+            .limit
+            .map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
         let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
         let mut rows = sqlx::query(&sql)
             .bind(&query.product_ref_id)
@@ -552,9 +555,7 @@ pub async fn read_patch(db: &Db, patch: &wire::UserServicePatch) -> Result<Chang
         )),
         (None, None) => Err(ApiError::missing("state")),
         (Some(state), None) => target_state(state, "state").map(Change::SetState),
-        (None, Some(offering)) => {
-            change_offering(db, offering, "productOffering").await
-        }
+        (None, Some(offering)) => change_offering(db, offering, "productOffering").await,
     }
 }
 
@@ -736,9 +737,14 @@ mod tests {
         let missing = FleetQuery::parse(&params(&[("state", "active")])).expect_err("missing");
         assert_eq!(missing.code, ErrorCode::MissingField);
         assert_eq!(missing.message, "productRefId is required");
-        for bad in [("state", "gone"), ("offset", "-1"), ("limit", "0"), ("limit", "x")] {
-            let error = FleetQuery::parse(&params(&[("productRefId", "flt_1"), bad]))
-                .expect_err("refused");
+        for bad in [
+            ("state", "gone"),
+            ("offset", "-1"),
+            ("limit", "0"),
+            ("limit", "x"),
+        ] {
+            let error =
+                FleetQuery::parse(&params(&[("productRefId", "flt_1"), bad])).expect_err("refused");
             assert_eq!(error.code, ErrorCode::InvalidValue, "{bad:?}");
         }
         let query = FleetQuery::parse(&params(&[

@@ -75,8 +75,10 @@ async fn plan(db: &Db, request: &wire::ProductOrderRequest) -> Result<Planned, A
         .customer
         .as_ref()
         .ok_or_else(|| ApiError::missing("customer"))?;
-    let customer = match (wire::optional_text(customer.id.as_deref()), &customer.external_reference)
-    {
+    let customer = match (
+        wire::optional_text(customer.id.as_deref()),
+        &customer.external_reference,
+    ) {
         (Some(id), _) => CustomerPlan::ById(id),
         (None, Some(reference)) => {
             if let Some(address) = &customer.address
@@ -134,9 +136,9 @@ async fn plan(db: &Db, request: &wire::ProductOrderRequest) -> Result<Planned, A
             .product_ref
             .as_ref()
             .ok_or_else(|| ApiError::missing(&format!("{path}.productRef")))?;
-        let quantity = product_ref.user_service_quantity.ok_or_else(|| {
-            ApiError::missing(&format!("{path}.productRef.userServiceQuantity"))
-        })?;
+        let quantity = product_ref
+            .user_service_quantity
+            .ok_or_else(|| ApiError::missing(&format!("{path}.productRef.userServiceQuantity")))?;
         if !(1..=MAX_QUANTITY).contains(&quantity) {
             return Err(ApiError::invalid(
                 &format!("{path}.productRef.userServiceQuantity"),
@@ -191,8 +193,18 @@ pub async fn place(
     let hash = wire::fingerprint(body);
     let mode = settings.mode(planned.operation());
     let request_json = String::from_utf8_lossy(body).into_owned();
-    with_retries(|| place_once(db, settings.fleet_policy, mode, &planned, &hash, &request_json, caller))
-        .await
+    with_retries(|| {
+        place_once(
+            db,
+            settings.fleet_policy,
+            mode,
+            &planned,
+            &hash,
+            &request_json,
+            caller,
+        )
+    })
+    .await
 }
 
 async fn place_once(
@@ -209,7 +221,8 @@ async fn place_once(
         return Ok(answer);
     }
     let now = clock::now_text();
-    let (customer_id, stem, created_customer) = resolve_customer(&mut tx, &planned.customer, &now).await?;
+    let (customer_id, stem, created_customer) =
+        resolve_customer(&mut tx, &planned.customer, &now).await?;
     let order_id = ids::new_id("ord");
     let to_json = |value: &dyn erased::Json| value.json();
     sqlx::query(
@@ -223,7 +236,11 @@ async fn place_once(
     .bind(hash)
     .bind(&customer_id)
     .bind(mode.as_str())
-    .bind(if mode == Mode::Sync { "completed" } else { "acknowledged" })
+    .bind(if mode == Mode::Sync {
+        "completed"
+    } else {
+        "acknowledged"
+    })
     .bind(&planned.category)
     .bind(&planned.order_date)
     .bind(&planned.requested_start_date)
@@ -244,9 +261,16 @@ async fn place_once(
     let mut order_fleet: Option<String> = None;
     let mut licence_count = 0;
     for item in &planned.items {
-        let fleet_id =
-            choose_fleet(&mut tx, policy, &customer_id, &order_id, item, &mut order_fleet, &now)
-                .await?;
+        let fleet_id = choose_fleet(
+            &mut tx,
+            policy,
+            &customer_id,
+            &order_id,
+            item,
+            &mut order_fleet,
+            &now,
+        )
+        .await?;
         let item_id = ids::new_id("itm");
         sqlx::query(
             "INSERT INTO product_order_items (id, order_id, position, orange_item_id, action, \
@@ -264,18 +288,33 @@ async fn place_once(
         .bind(&item.requested_ref)
         .bind(&fleet_id)
         .bind(to_json(&item.characteristics))
-        .bind(if mode == Mode::Sync { "completed" } else { "acknowledged" })
+        .bind(if mode == Mode::Sync {
+            "completed"
+        } else {
+            "acknowledged"
+        })
         .bind(&now)
         .execute(&mut *tx)
         .await?;
-        create_licences(&mut tx, &customer_id, &stem, &fleet_id, &item_id, item, mode, &now)
-            .await?;
+        create_licences(
+            &mut tx,
+            &customer_id,
+            &stem,
+            &fleet_id,
+            &item_id,
+            item,
+            mode,
+            &now,
+        )
+        .await?;
         licence_count += item.quantity;
     }
 
     let answer = match mode {
         Mode::Sync => {
-            let order = render(&mut tx, &order_id).await?.ok_or_else(ApiError::internal)?;
+            let order = render(&mut tx, &order_id)
+                .await?
+                .ok_or_else(ApiError::internal)?;
             Answer::new(201, &order, ("order", &order_id))
         }
         Mode::Async => {
@@ -405,7 +444,10 @@ async fn resolve_customer(
                 .fetch_optional(&mut *conn)
                 .await?;
             let row = row.ok_or_else(|| {
-                ApiError::new(ErrorCode::UnknownCustomer, format!("customer.id '{id}' is not a known customer"))
+                ApiError::new(
+                    ErrorCode::UnknownCustomer,
+                    format!("customer.id '{id}' is not a known customer"),
+                )
             })?;
             Ok((row.try_get("id")?, stem_of(&row)?, false))
         }
@@ -416,14 +458,17 @@ async fn resolve_customer(
             address,
             characteristics,
         } => {
-            let row = sqlx::query("SELECT id, login_stem FROM customers WHERE external_reference = $1")
-                .bind(reference)
-                .fetch_optional(&mut *conn)
-                .await?;
+            let row =
+                sqlx::query("SELECT id, login_stem FROM customers WHERE external_reference = $1")
+                    .bind(reference)
+                    .fetch_optional(&mut *conn)
+                    .await?;
             if let Some(row) = row {
                 return Ok((row.try_get("id")?, stem_of(&row)?, false));
             }
-            let name = name.clone().ok_or_else(|| ApiError::missing("customer.name"))?;
+            let name = name
+                .clone()
+                .ok_or_else(|| ApiError::missing("customer.name"))?;
             let stem = free_stem(conn, &slug(&name, 20)).await?;
             let id = ids::new_id("cus");
             let address = address.clone().unwrap_or_default();
@@ -555,7 +600,17 @@ async fn choose_fleet(
             .await?;
             match existing {
                 Some(id) => Ok(id),
-                None => new_fleet(conn, customer_id, FleetPolicy::PerCustomer, None, order_id, now).await,
+                None => {
+                    new_fleet(
+                        conn,
+                        customer_id,
+                        FleetPolicy::PerCustomer,
+                        None,
+                        order_id,
+                        now,
+                    )
+                    .await
+                }
             }
         }
         FleetPolicy::PerOrder => {
@@ -565,7 +620,15 @@ async fn choose_fleet(
             if let Some(id) = order_fleet {
                 return Ok(id.clone());
             }
-            let id = new_fleet(conn, customer_id, FleetPolicy::PerOrder, None, order_id, now).await?;
+            let id = new_fleet(
+                conn,
+                customer_id,
+                FleetPolicy::PerOrder,
+                None,
+                order_id,
+                now,
+            )
+            .await?;
             *order_fleet = Some(id.clone());
             Ok(id)
         }
@@ -625,7 +688,10 @@ async fn new_fleet(
 }
 
 /// Creates an item's licences with their logins and placeholder realizing resources, in batches.
-#[expect(clippy::too_many_arguments, reason = "one call site, every value is needed")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site, every value is needed"
+)]
 async fn create_licences(
     conn: &mut AnyConnection,
     customer_id: &str,
@@ -652,7 +718,10 @@ async fn create_licences(
         Mode::Sync => ("active", None, None),
         Mode::Async => ("pending", Some("add"), Some(now)),
     };
-    let shared = match (offering.resource_scope, ResourceValue::placeholder(offering.resource_type, stem, 0)) {
+    let shared = match (
+        offering.resource_scope,
+        ResourceValue::placeholder(offering.resource_type, stem, 0),
+    ) {
         (ResourceScope::PerCustomer, Some(placeholder)) => {
             Some(shared_resource(conn, customer_id, &placeholder, now).await?)
         }
@@ -690,7 +759,11 @@ async fn create_licences(
                 .bind(customer_id.to_owned())
                 .bind(offering.id.clone())
                 .bind(state)
-                .bind(offering.login_format.render(stem, &offering.offer_code, seq_u))
+                .bind(
+                    offering
+                        .login_format
+                        .render(stem, &offering.offer_code, seq_u),
+                )
                 .bind(now.to_owned())
                 .bind(characteristics.clone())
                 .bind(item_id.to_owned())
@@ -884,7 +957,10 @@ pub(crate) async fn render(
 pub async fn get(db: &Db, id: &str) -> Result<Answer, ApiError> {
     let mut conn = db.pool().acquire().await?;
     let order = render(&mut conn, id).await?.ok_or_else(|| {
-        ApiError::new(ErrorCode::UnknownOrder, format!("no productOrder with id {id}"))
+        ApiError::new(
+            ErrorCode::UnknownOrder,
+            format!("no productOrder with id {id}"),
+        )
     })?;
     Ok(Answer::new(200, &order, ("order", id)))
 }

@@ -168,7 +168,9 @@ pub enum SettingsError {
 
 /// The current settings (defaults for whatever was never set).
 pub async fn load(db: &Db) -> Result<ApiSettings, DbError> {
-    Ok(settings::get::<ApiSettings>(db, KEY).await?.unwrap_or_default())
+    Ok(settings::get::<ApiSettings>(db, KEY)
+        .await?
+        .unwrap_or_default())
 }
 
 /// Stores new settings; every instance reads them on its next request.

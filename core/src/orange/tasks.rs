@@ -27,17 +27,22 @@ pub(crate) struct NewTask<'a> {
     pub now: &'a str,
 }
 
-pub(crate) async fn insert_task(conn: &mut AnyConnection, task: &NewTask<'_>) -> Result<(), Failure> {
+pub(crate) async fn insert_task(
+    conn: &mut AnyConnection,
+    task: &NewTask<'_>,
+) -> Result<(), Failure> {
     let (target_state, target_offering) = match task.change {
         Change::SetState(state) => (Some(state.as_str()), None),
         Change::Terminate => (None, None),
         Change::ChangeOffering { offering_id } => (None, Some(offering_id.as_str())),
     };
     let target_code: Option<String> = match target_offering {
-        Some(id) => sqlx::query_scalar("SELECT offer_code FROM offerings WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?,
+        Some(id) => {
+            sqlx::query_scalar("SELECT offer_code FROM offerings WHERE id = $1")
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
         None => None,
     };
     sqlx::query(
@@ -117,10 +122,12 @@ pub(crate) async fn load(
     let offer_code: Option<String> = row.try_get("target_offer_code")?;
     let offering_id: Option<String> = row.try_get("target_offering_id")?;
     let offering_name: Option<String> = match &offering_id {
-        Some(offering_id) => sqlx::query_scalar("SELECT name FROM offerings WHERE id = $1")
-            .bind(offering_id)
-            .fetch_optional(&mut *conn)
-            .await?,
+        Some(offering_id) => {
+            sqlx::query_scalar("SELECT name FROM offerings WHERE id = $1")
+                .bind(offering_id)
+                .fetch_optional(&mut *conn)
+                .await?
+        }
         None => None,
     };
     let items = sqlx::query(
@@ -160,7 +167,10 @@ pub(crate) async fn load(
 pub async fn get(db: &Db, id: &str) -> Result<Answer, ApiError> {
     let mut conn = db.pool().acquire().await?;
     let task = load(&mut conn, id).await?.ok_or_else(|| {
-        ApiError::new(ErrorCode::UnknownTask, format!("no userServiceTask with id {id}"))
+        ApiError::new(
+            ErrorCode::UnknownTask,
+            format!("no userServiceTask with id {id}"),
+        )
     })?;
     Ok(Answer::new(200, &task, ("task", id)))
 }
@@ -208,7 +218,10 @@ async fn plan(db: &Db, request: &wire::UserServiceTaskRequest) -> Result<Planned
         .as_ref()
         .ok_or_else(|| ApiError::missing("userService"))?;
     if items.is_empty() {
-        return Err(ApiError::invalid("userService", "must name at least one licence"));
+        return Err(ApiError::invalid(
+            "userService",
+            "must name at least one licence",
+        ));
     }
     if items.len() > MAX_ITEMS {
         return Err(ApiError::invalid(

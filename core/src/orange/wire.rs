@@ -97,9 +97,10 @@ impl<'de> Deserialize<'de> for ExternalReferenceInput {
                         }
                     }
                 }
-                let orange = refs
-                    .iter()
-                    .find(|(kind, _)| kind.as_deref().is_some_and(|k| k.eq_ignore_ascii_case("orange")));
+                let orange = refs.iter().find(|(kind, _)| {
+                    kind.as_deref()
+                        .is_some_and(|k| k.eq_ignore_ascii_case("orange"))
+                });
                 let chosen = match (orange, refs.len()) {
                     (Some(found), _) => found.clone(),
                     (None, 1) if refs[0].0.is_none() => refs[0].clone(),
@@ -586,9 +587,11 @@ fn classify(path: &str, error: &serde_json::Error) -> ApiError {
                     format!("{path}.{field}")
                 };
                 ApiError::missing(&full)
-            } else if detail.starts_with("invalid value") || detail.starts_with("unknown variant")
-            {
-                ApiError::new(ErrorCode::InvalidValue, format!("{}: {detail}", shown(path)))
+            } else if detail.starts_with("invalid value") || detail.starts_with("unknown variant") {
+                ApiError::new(
+                    ErrorCode::InvalidValue,
+                    format!("{}: {detail}", shown(path)),
+                )
             } else {
                 ApiError::new(ErrorCode::InvalidBody, format!("{}: {detail}", shown(path)))
             }
@@ -710,14 +713,16 @@ mod tests {
         );
         assert_eq!(e.code, ErrorCode::InvalidBody);
         assert!(
-            e.message.contains("orderItem[0].productRef.userServiceQuantity"),
+            e.message
+                .contains("orderItem[0].productRef.userServiceQuantity"),
             "{}",
             e.message
         );
         let e = error_of::<ProductOrderRequest>(r#"{"externalReference":{"type":"orange"}}"#);
         assert_eq!(e.code, ErrorCode::MissingField);
         assert_eq!(e.message, "externalReference.id is required");
-        let e = error_of::<ProductOrderRequest>(r#"{"externalReference":[{"type":"crm","id":"x"}]}"#);
+        let e =
+            error_of::<ProductOrderRequest>(r#"{"externalReference":[{"type":"crm","id":"x"}]}"#);
         assert_eq!(e.code, ErrorCode::InvalidValue);
         let e = error_of::<ProductOrderRequest>(r#"{"a":1} {"b":2}"#);
         assert_eq!(e.code, ErrorCode::InvalidBody);
@@ -729,7 +734,10 @@ mod tests {
             br#"{"externalReference":{"type":"orange","id":"O1"},"category":null,"surprise":{"x":1}}"#,
         )
         .expect("accepted");
-        assert_eq!(request.external_reference.map(|r| r.0).as_deref(), Some("O1"));
+        assert_eq!(
+            request.external_reference.map(|r| r.0).as_deref(),
+            Some("O1")
+        );
         assert!(request.category.is_none());
     }
 

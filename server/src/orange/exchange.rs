@@ -94,8 +94,8 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
             let (parts, body) = response.into_parts();
             match to_bytes(body, usize::MAX).await {
                 Ok(bytes) => {
-                    let text = (!bytes.is_empty())
-                        .then(|| String::from_utf8_lossy(&bytes).into_owned());
+                    let text =
+                        (!bytes.is_empty()).then(|| String::from_utf8_lossy(&bytes).into_owned());
                     (Response::from_parts(parts, Body::from(bytes)), text)
                 }
                 Err(error) => {

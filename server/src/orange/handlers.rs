@@ -93,7 +93,14 @@ pub async fn place_order(
     body: Bytes,
 ) -> Answered {
     let request: wire::ProductOrderRequest = read_json(&headers, &body)?;
-    let answer = orders::place(&state.db, &context.settings, &request, &body, &context.caller).await?;
+    let answer = orders::place(
+        &state.db,
+        &context.settings,
+        &request,
+        &body,
+        &context.caller,
+    )
+    .await?;
     Ok(respond(&state, answer))
 }
 
@@ -151,10 +158,12 @@ pub async fn list_fleet(State(state): State<AppState>, RawQuery(query): RawQuery
         Ok::<_, std::io::Error>(if empty { b"[]".to_vec() } else { b"]".to_vec() })
     });
     // Many small pieces are sent as a few larger chunks.
-    let body = items
-        .chain(tail)
-        .ready_chunks(64)
-        .map(|pieces| pieces.into_iter().collect::<Result<Vec<_>, _>>().map(|p| p.concat()));
+    let body = items.chain(tail).ready_chunks(64).map(|pieces| {
+        pieces
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map(|p| p.concat())
+    });
     let mut response = Response::new(Body::from_stream(body));
     let headers = response.headers_mut();
     headers.insert(
@@ -257,8 +266,14 @@ pub async fn create_task(
     body: Bytes,
 ) -> Answered {
     let request: wire::UserServiceTaskRequest = read_json(&headers, &body)?;
-    let answer =
-        tasks::create(&state.db, &context.settings, &request, &body, &context.caller).await?;
+    let answer = tasks::create(
+        &state.db,
+        &context.settings,
+        &request,
+        &body,
+        &context.caller,
+    )
+    .await?;
     Ok(respond(&state, answer))
 }
 
@@ -287,7 +302,10 @@ pub async fn no_route(method: Method, OriginalUri(uri): OriginalUri) -> Response
 pub async fn method_not_allowed(method: Method, OriginalUri(uri): OriginalUri) -> Response {
     OrangeError(ApiError::new(
         ErrorCode::NotFound,
-        format!("no route {method} {} (this path exists with other methods)", uri.path()),
+        format!(
+            "no route {method} {} (this path exists with other methods)",
+            uri.path()
+        ),
     ))
     .into_response()
 }

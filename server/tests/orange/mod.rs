@@ -172,7 +172,13 @@ impl Api {
     }
 
     /// Sends raw bytes with a content type.
-    pub async fn raw(&self, method: reqwest::Method, path: &str, content_type: &str, body: Vec<u8>) -> Reply {
+    pub async fn raw(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Reply {
         let request = self
             .client
             .request(method, self.url(path))
@@ -217,7 +223,9 @@ pub async fn reply(response: reqwest::Response) -> Reply {
 pub async fn set(test_db: &TestDb, change: impl FnOnce(&mut ApiSettings)) {
     let mut current = settings::load(&test_db.db).await.expect("settings");
     change(&mut current);
-    settings::save(&test_db.db, &current).await.expect("settings saved");
+    settings::save(&test_db.db, &current)
+        .await
+        .expect("settings saved");
 }
 
 /// Rows in every table an Orange call may write to (not the exchanges, which record refusals too).
