@@ -201,36 +201,40 @@ async fn complete_acknowledged_work(
 
 /// Runs until Ctrl-C or SIGTERM, then shuts down gracefully.
 pub async fn run(config: Config) -> anyhow::Result<()> {
+    // Listen for the signals before anything starts, so that a stop asked for during start-up
+    // is still graceful.
+    let stop_asked = shutdown_signal()?;
     let public_url = config.public_url.clone();
     let server = start(config).await?;
     eprintln!(
         "Fleetdesk is running at {public_url} (listening on {}). Stop it with Ctrl-C.",
         server.addr
     );
-    shutdown_signal().await;
+    stop_asked.await;
     tracing::info!("shutting down");
     server.stop().await
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
+/// A future that ends on Ctrl-C or SIGTERM; the handlers are installed when this returns.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        .context("failed to listen for SIGTERM")?;
+    let ctrl_c = tokio::signal::ctrl_c();
+    Ok(async move {
+        #[cfg(unix)]
+        let terminate = async move {
+            terminate.recv().await;
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            result = ctrl_c => {
+                if result.is_err() {
+                    std::future::pending::<()>().await;
+                }
+            },
+            () = terminate => {},
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
-    }
+    })
 }
