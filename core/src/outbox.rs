@@ -2,6 +2,11 @@
 //! the same transaction as the change that causes it, so a change is never committed without its
 //! message and a message never describes a change that was rolled back. Delivery reads from here.
 
+pub mod browse;
+pub mod delivery;
+pub mod metrics;
+pub mod settings;
+
 use sqlx::AnyConnection;
 
 use crate::db::DbError;

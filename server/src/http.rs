@@ -115,6 +115,7 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(crate::metrics::metrics))
         .nest(crate::orange::BASE, crate::orange::router(state.clone()))
         .merge(console)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
