@@ -81,8 +81,9 @@ impl Worker {
         if settings.paused || !settings.is_configured() {
             return Ok(0);
         }
-        // The lease outlives the longest attempt (token request plus event request) with room.
-        let lease = Duration::from_secs(settings.timeout_seconds * 2 + 30);
+        // The lease outlives the longest attempt (token request plus event request, each bounded
+        // by the timeout) with a margin; after a crash the event is taken up again once it ends.
+        let lease = Duration::from_secs(settings.timeout_seconds * 2 + 5);
         let claimed = delivery::claim(&self.db, &self.owner, lease, BATCH).await?;
         let count = claimed.len();
         for event in claimed {
