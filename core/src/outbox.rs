@@ -252,9 +252,15 @@ mod tests {
                     .expect("marker")
             };
             change_and_event(false).await;
-            assert_eq!((marker().await, list_all(&db).await.expect("list").len()), ("0".to_owned(), 0));
+            assert_eq!(
+                (marker().await, list_all(&db).await.expect("list").len()),
+                ("0".to_owned(), 0)
+            );
             change_and_event(true).await;
-            assert_eq!((marker().await, list_all(&db).await.expect("list").len()), ("1".to_owned(), 1));
+            assert_eq!(
+                (marker().await, list_all(&db).await.expect("list").len()),
+                ("1".to_owned(), 1)
+            );
         });
     }
 }

@@ -124,7 +124,10 @@ async fn events_reach_orange_with_one_cached_token_and_masked_records() {
             .expect("exists");
         assert_eq!(detail.attempts.len(), 1);
         let attempt = &detail.attempts[0];
-        assert_eq!((attempt.outcome.as_str(), attempt.response_status), ("delivered", Some(202)));
+        assert_eq!(
+            (attempt.outcome.as_str(), attempt.response_status),
+            ("delivered", Some(202))
+        );
         assert!(attempt.latency_ms.is_some());
         assert!(
             attempt
@@ -150,7 +153,10 @@ async fn events_reach_orange_with_one_cached_token_and_masked_records() {
             "fleetdesk_outbox_oldest_undelivered_age_seconds 0.000",
             "fleetdesk_outbox_delivery_paused 0",
         ] {
-            assert!(metrics.lines().any(|l| l == line), "missing `{line}` in\n{metrics}");
+            assert!(
+                metrics.lines().any(|l| l == line),
+                "missing `{line}` in\n{metrics}"
+            );
         }
         server.stop().await;
         test_db.finish().await;
@@ -197,31 +203,64 @@ async fn failures_are_retried_with_the_same_event_id_and_a_400_is_not() {
             .collect();
         assert_eq!(
             outcomes,
-            [("retry", Some(500)), ("retry", None), ("retry", Some(429)), ("delivered", Some(202))]
+            [
+                ("retry", Some(500)),
+                ("retry", None),
+                ("retry", Some(429)),
+                ("delivered", Some(202))
+            ]
         );
-        assert!(attempts[1].error.as_deref().is_some_and(|e| e.contains("timeout")));
+        assert!(
+            attempts[1]
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("timeout"))
+        );
         let waited = received_gap(&mock, 2, 3);
-        assert!(waited >= Duration::from_millis(1900), "Retry-After honoured: {waited:?}");
+        assert!(
+            waited >= Duration::from_millis(1900),
+            "Retry-After honoured: {waited:?}"
+        );
 
         mock.script([Answer::Status(400)]);
         let refused = enqueue(&test_db.db, "lic_b").await;
         wait_for_state(&test_db.db, &refused, "failed", Duration::from_secs(10)).await;
         tokio::time::sleep(Duration::from_millis(1500)).await;
-        let arrivals = mock.received().iter().filter(|r| r.event_id == refused).count();
+        let arrivals = mock
+            .received()
+            .iter()
+            .filter(|r| r.event_id == refused)
+            .count();
         assert_eq!(arrivals, 1, "a 400 is not retried");
         let detail = browse::detail(&test_db.db, &refused)
             .await
             .expect("detail")
             .expect("exists");
         assert_eq!(detail.event.last_response_status, Some(400));
-        assert!(detail.attempts[0].response_body.as_deref().is_some_and(|b| b.contains("400")));
+        assert!(
+            detail.attempts[0]
+                .response_body
+                .as_deref()
+                .is_some_and(|b| b.contains("400"))
+        );
 
         // Schedule exhausted: failed, in the stuck queue.
-        mock.script([Answer::Status(503), Answer::Status(503), Answer::Status(503), Answer::Status(503), Answer::Status(503)]);
+        mock.script([
+            Answer::Status(503),
+            Answer::Status(503),
+            Answer::Status(503),
+            Answer::Status(503),
+            Answer::Status(503),
+        ]);
         let exhausted = enqueue(&test_db.db, "lic_c").await;
         wait_for_state(&test_db.db, &exhausted, "failed", Duration::from_secs(20)).await;
         assert_eq!(
-            browse::detail(&test_db.db, &exhausted).await.expect("detail").expect("exists").attempts.len(),
+            browse::detail(&test_db.db, &exhausted)
+                .await
+                .expect("detail")
+                .expect("exists")
+                .attempts
+                .len(),
             5
         );
         server.stop().await;
@@ -282,12 +321,18 @@ async fn a_later_event_about_the_same_licence_waits_for_the_earlier_one() {
             .iter()
             .position(|(id, _)| *id == second)
             .expect("the second arrived");
-        assert!(first_done < second_seen, "in order per licence: {received:?}");
+        assert!(
+            first_done < second_seen,
+            "in order per licence: {received:?}"
+        );
         let other_done = received
             .iter()
             .position(|(id, status)| *id == other && *status == 202)
             .expect("the other licence's event arrived");
-        assert!(other_done < first_done, "another licence does not wait: {received:?}");
+        assert!(
+            other_done < first_done,
+            "another licence does not wait: {received:?}"
+        );
         server.stop().await;
         test_db.finish().await;
     }
@@ -299,12 +344,16 @@ async fn nothing_is_sent_while_delivery_is_paused() {
     let mock = MockOrange::start().await;
     let server = Setup::new(&test_db).start().await;
     configure(&test_db.db, &mock, vec![1], 5).await;
-    settings::set_paused(&test_db.db, true).await.expect("pause");
+    settings::set_paused(&test_db.db, true)
+        .await
+        .expect("pause");
     let id = enqueue(&test_db.db, "lic_a").await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(mock.received().is_empty(), "paused: nothing sent");
     assert_eq!(state_of(&test_db.db, &id).await, "pending");
-    settings::set_paused(&test_db.db, false).await.expect("resume");
+    settings::set_paused(&test_db.db, false)
+        .await
+        .expect("resume");
     wait_for_state(&test_db.db, &id, "delivered", Duration::from_secs(10)).await;
     server.stop().await;
     test_db.finish().await;
@@ -319,7 +368,8 @@ async fn an_event_in_flight_when_the_process_is_killed_is_delivered_after_restar
     // The first arrival hangs: the process is killed while waiting for Orange's answer.
     mock.script([Answer::Hang(Duration::from_secs(30))]);
     let id = enqueue(&test_db.db, "lic_killed").await;
-    let dir = std::env::temp_dir().join(format!("fleetdesk-kill-{}", uuid::Uuid::now_v7().simple()));
+    let dir =
+        std::env::temp_dir().join(format!("fleetdesk-kill-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let spawn = || {
         Command::new(env!("CARGO_BIN_EXE_fleetdesk"))
@@ -328,7 +378,10 @@ async fn an_event_in_flight_when_the_process_is_killed_is_delivered_after_restar
             .env("FLEETDESK_DATA_DIR", &dir)
             .env("FLEETDESK_LISTEN", "127.0.0.1:0")
             .env("FLEETDESK_LOG", "warn")
-            .env("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD", "a-long-admin-password")
+            .env(
+                "FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD",
+                "a-long-admin-password",
+            )
             .env("LEPTOS_SITE_ROOT", dir.join("site"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -338,7 +391,10 @@ async fn an_event_in_flight_when_the_process_is_killed_is_delivered_after_restar
     let mut first = spawn();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     while mock.received().is_empty() {
-        assert!(tokio::time::Instant::now() < deadline, "the event never left");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the event never left"
+        );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     assert_eq!(state_of(&test_db.db, &id).await, "delivering");
@@ -354,7 +410,11 @@ async fn an_event_in_flight_when_the_process_is_killed_is_delivered_after_restar
         .filter(|r| r.event_id == id)
         .map(|r| r.status)
         .collect();
-    assert_eq!(arrivals, [0, 202], "in flight when killed, then delivered once");
+    assert_eq!(
+        arrivals,
+        [0, 202],
+        "in flight when killed, then delivered once"
+    );
     let _ = second.kill();
     let _ = second.wait();
     let _ = std::fs::remove_dir_all(&dir);
@@ -404,7 +464,10 @@ async fn two_instances_on_one_postgresql_database_deliver_each_event_once() {
         if delivered == 1000 {
             break;
         }
-        assert!(tokio::time::Instant::now() < deadline, "only {delivered} delivered");
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "only {delivered} delivered"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     let accepted = mock.accepted();
@@ -426,7 +489,10 @@ async fn two_instances_on_one_postgresql_database_deliver_each_event_once() {
             arrived == sorted
         })
     };
-    assert!(per_licence_order_ok, "events of one licence arrive in creation order");
+    assert!(
+        per_licence_order_ok,
+        "events of one licence arrive in creation order"
+    );
     one.stop().await;
     two.stop().await;
     test_db.finish().await;

@@ -75,11 +75,7 @@ impl MockOrange {
 
     /// Queues answers for the next events received, in order (then 202 for the rest).
     pub fn script(&self, answers: impl IntoIterator<Item = Answer>) {
-        self.inner
-            .lock()
-            .expect("lock")
-            .script
-            .extend(answers);
+        self.inner.lock().expect("lock").script.extend(answers);
     }
 
     /// Queues answers for one event's arrivals (before the general script applies).
@@ -116,7 +112,11 @@ impl MockOrange {
     }
 }
 
-async fn token(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap, body: String) -> Response {
+async fn token(
+    State(inner): State<Arc<Mutex<Inner>>>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
     use base64::Engine;
     let expected = format!(
         "Basic {}",
@@ -127,13 +127,18 @@ async fn token(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap, body:
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v == expected);
     if !authorized || !body.contains("grant_type=client_credentials") {
-        return (StatusCode::UNAUTHORIZED, axum::Json(json!({"error": "invalid_client"}))).into_response();
+        return (
+            StatusCode::UNAUTHORIZED,
+            axum::Json(json!({"error": "invalid_client"})),
+        )
+            .into_response();
     }
     let mut inner = inner.lock().expect("lock");
     inner.tokens_issued += 1;
     let token = format!("tok-{}", inner.tokens_issued);
     inner.valid_tokens.insert(token.clone());
-    axum::Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600})).into_response()
+    axum::Json(json!({"access_token": token, "token_type": "Bearer", "expires_in": 3600}))
+        .into_response()
 }
 
 async fn event(
@@ -164,10 +169,18 @@ async fn event(
         let mut inner = inner.lock().expect("lock");
         if !inner.valid_tokens.contains(&token) {
             inner.received.push(record);
-            return (StatusCode::UNAUTHORIZED, axum::Json(json!({"error": "invalid_token"}))).into_response();
+            return (
+                StatusCode::UNAUTHORIZED,
+                axum::Json(json!({"error": "invalid_token"})),
+            )
+                .into_response();
         }
         let event_id = record.event_id.clone();
-        match inner.per_event.get_mut(&event_id).and_then(VecDeque::pop_front) {
+        match inner
+            .per_event
+            .get_mut(&event_id)
+            .and_then(VecDeque::pop_front)
+        {
             Some(answer) => Some(answer),
             None => inner.script.pop_front(),
         }
