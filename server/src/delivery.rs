@@ -15,8 +15,9 @@ use fleetdesk_core::outbox::delivery::{self, Attempt, Claimed, Next};
 use fleetdesk_core::outbox::settings::{self as delivery_settings, DeliverySettings};
 use fleetdesk_core::{Db, clock};
 
-/// How many events one pass claims.
-const BATCH: u32 = 20;
+/// How many events one pass claims and sends at once (never two about the same resource: the
+/// claim takes at most the oldest waiting event of each order or licence).
+const BATCH: u32 = 16;
 /// How often the worker looks for due events when nothing wakes it.
 const POLL: Duration = Duration::from_secs(1);
 
@@ -86,12 +87,21 @@ impl Worker {
         let lease = Duration::from_secs(settings.timeout_seconds * 2 + 5);
         let claimed = delivery::claim(&self.db, &self.owner, lease, BATCH).await?;
         let count = claimed.len();
-        for event in claimed {
-            if *stopped.borrow() || delivery_settings::load(&self.db).await?.paused {
+        if *stopped.borrow() {
+            for event in claimed {
                 delivery::release(&self.db, &self.owner, &event.id).await?;
-                continue;
             }
-            self.deliver(&settings, event).await?;
+            return Ok(0);
+        }
+        // Sent side by side, so every attempt of the batch ends within its lease.
+        let sent = futures_util::future::join_all(
+            claimed
+                .into_iter()
+                .map(|event| self.deliver(&settings, event)),
+        )
+        .await;
+        for result in sent {
+            result?;
         }
         Ok(count)
     }
