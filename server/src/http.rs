@@ -5,6 +5,8 @@
 
 mod auth;
 mod credentials;
+mod delivery_settings;
+mod events;
 mod forms;
 mod health;
 mod offerings;
@@ -87,6 +89,12 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .route("/console/offerings/{id}", post(offerings::update))
         .route("/console/offerings/{id}/retire", post(offerings::retire))
         .route("/console/offerings/{id}/restore", post(offerings::restore))
+        .route("/console/events/resend", post(events::resend_matching))
+        .route("/console/events/{id}/resend", post(events::resend))
+        .route("/console/events/{id}/retry", post(events::retry_now))
+        .route("/console/delivery/pause", post(delivery_settings::pause))
+        .route("/console/delivery/resume", post(delivery_settings::resume))
+        .route("/console/settings/delivery", post(delivery_settings::save))
         .route("/reference/openapi.json", reference::route(reference))
         .leptos_routes_with_context(
             &state,
