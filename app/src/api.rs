@@ -2,9 +2,12 @@
 //! their role on the server; the pages only decide what to show.
 //!
 //! The Orange API's administration has one file per page: [`orange_settings`], [`credentials`],
-//! [`offerings`], [`exchanges`] and [`reference`].
+//! [`offerings`], [`exchanges`] and [`reference`]; the events owed to Orange have [`events`] and
+//! [`delivery_settings`].
 
 mod credentials;
+mod delivery_settings;
+mod events;
 mod exchanges;
 mod offerings;
 mod orange_settings;
@@ -18,6 +21,10 @@ use serde::{Deserialize, Serialize};
 use crate::model::{ConsoleContext, OperatorView, Overview};
 
 pub use credentials::fetch_credentials;
+pub use delivery_settings::fetch_delivery_settings;
+#[cfg(feature = "ssr")]
+pub use events::core_filter;
+pub use events::{fetch_bulk_resend, fetch_event, fetch_events};
 pub use exchanges::{fetch_exchange, fetch_exchanges};
 pub use offerings::{fetch_offering, fetch_offerings};
 pub use orange_settings::fetch_orange_settings;

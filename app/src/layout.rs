@@ -50,9 +50,11 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
                 <a href="/">"Overview"</a>
                 <a href="/offerings">"Offerings"</a>
                 <a href="/exchanges">"Exchanges"</a>
+                <a href="/events">"Events"</a>
                 {is_admin.then(|| view! {
                     <a href="/settings/credentials">"Credentials"</a>
                     <a href="/settings/orange">"Orange settings"</a>
+                    <a href="/settings/delivery">"Delivery settings"</a>
                     <a href="/reference">"API reference"</a>
                     <a href="/operators">"Operators"</a>
                 })}

@@ -13,8 +13,9 @@ use leptos_router::{SsrMode, path};
 
 use crate::layout::ConsoleLayout;
 use crate::pages::{
-    CredentialsPage, ExchangePage, ExchangesPage, LoginPage, NotFound, OfferingEditPage,
-    OfferingsPage, OperatorsPage, OrangeSettingsPage, OverviewPage, ReferencePage,
+    CredentialsPage, DeliverySettingsPage, EventPage, EventsPage, EventsResendPage, ExchangePage,
+    ExchangesPage, LoginPage, NotFound, OfferingEditPage, OfferingsPage, OperatorsPage,
+    OrangeSettingsPage, OverviewPage, ReferencePage,
 };
 
 /// The HTML document around the console.
@@ -62,9 +63,14 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("offerings/:id") view=OfferingEditPage ssr=SsrMode::Async/>
                     <Route path=path!("exchanges") view=ExchangesPage ssr=SsrMode::Async/>
                     <Route path=path!("exchanges/:id") view=ExchangePage ssr=SsrMode::Async/>
+                    <Route path=path!("events") view=EventsPage ssr=SsrMode::Async/>
+                    // Before `events/:id`: the first matching route wins.
+                    <Route path=path!("events/resend") view=EventsResendPage ssr=SsrMode::Async/>
+                    <Route path=path!("events/:id") view=EventPage ssr=SsrMode::Async/>
                     <Route path=path!("reference") view=ReferencePage ssr=SsrMode::Async/>
                     <Route path=path!("settings/orange") view=OrangeSettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/credentials") view=CredentialsPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/delivery") view=DeliverySettingsPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

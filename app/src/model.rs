@@ -250,3 +250,179 @@ pub struct ApiResponse {
     pub description: String,
     pub schema: Option<String>,
 }
+
+/// The Orange event types (contract section 6), in the contract's order.
+pub const EVENT_TYPES: [&str; 3] = [
+    "productOrderStateChangeEvent",
+    "userServiceStateChangeEvent",
+    "userServiceAttributeValueChangeEvent",
+];
+
+/// The states of an outbox event, in the order an event goes through them.
+pub const EVENT_STATES: [&str; 4] = ["pending", "delivering", "delivered", "failed"];
+
+/// Which events a list or a bulk resend is about, as the filter form sends it: every field as
+/// typed, empty when not set. Dates are `YYYY-MM-DD` (UTC), both ends included.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventFilter {
+    #[serde(default)]
+    pub state: String,
+    #[serde(default)]
+    pub event_type: String,
+    /// An order or licence id, or Orange's correlation id.
+    #[serde(default)]
+    pub resource: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
+impl EventFilter {
+    /// The filter with surrounding spaces removed.
+    pub fn trimmed(&self) -> EventFilter {
+        EventFilter {
+            state: self.state.trim().to_owned(),
+            event_type: self.event_type.trim().to_owned(),
+            resource: self.resource.trim().to_owned(),
+            from: self.from.trim().to_owned(),
+            to: self.to.trim().to_owned(),
+        }
+    }
+
+    /// The fields that are set, as query-string pairs (for links that keep the filter).
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        [
+            ("state", &self.state),
+            ("event_type", &self.event_type),
+            ("resource", &self.resource),
+            ("from", &self.from),
+            ("to", &self.to),
+        ]
+        .into_iter()
+        .filter(|(_, value)| !value.trim().is_empty())
+        .map(|(name, value)| (name, value.trim().to_owned()))
+        .collect()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pairs().is_empty()
+    }
+}
+
+/// Whether events can go out at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryStatus {
+    /// The event URLs, token URL and client are all set.
+    pub configured: bool,
+    pub paused: bool,
+}
+
+/// An outbox event as listed and as the top of its own page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventRowView {
+    pub id: String,
+    pub event_type: String,
+    pub correlation_id: Option<String>,
+    /// `productOrder` or `userService`.
+    pub resource_kind: String,
+    pub resource_id: String,
+    pub state: String,
+    pub attempt_count: i64,
+    pub next_attempt_at: Option<String>,
+    pub last_error: Option<String>,
+    pub last_response_status: Option<i64>,
+    pub created_at: String,
+    pub delivered_at: Option<String>,
+    pub failed_at: Option<String>,
+}
+
+impl EventRowView {
+    /// Resend is offered in every state but `delivering` (the worker holds the event).
+    pub fn can_resend(&self) -> bool {
+        self.state != "delivering"
+    }
+
+    /// Retry now is for events waiting for their next try, or given up.
+    pub fn can_retry_now(&self) -> bool {
+        matches!(self.state.as_str(), "pending" | "failed")
+    }
+}
+
+/// A page of events, newest first, the counts by state and what the operator may do.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventsPage {
+    pub rows: Vec<EventRowView>,
+    /// `(created_at, id)` of the last row when older events exist.
+    pub older: Option<(String, String)>,
+    /// Every state with its number of events (zero included), in [`EVENT_STATES`] order.
+    pub counts: Vec<(String, i64)>,
+    pub delivery: DeliveryStatus,
+    /// Operators and administrators act on events and pause delivery; support only reads.
+    pub can_act: bool,
+    /// Administrators configure delivery.
+    pub can_configure: bool,
+    /// Why the filter could not be applied as typed (the list is then empty).
+    pub filter_error: Option<String>,
+}
+
+/// One delivery attempt of an event. Headers come masked from storage; JSON bodies are
+/// pretty-printed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub attempt_no: i64,
+    pub started_at: String,
+    pub url: String,
+    /// `delivered`, `retry` or `failed`.
+    pub outcome: String,
+    pub response_status: Option<i64>,
+    pub latency_ms: Option<i64>,
+    pub error: Option<String>,
+    pub request_headers: Vec<(String, String)>,
+    pub request_body: String,
+    pub response_headers: Vec<(String, String)>,
+    pub response_body: Option<String>,
+    /// The response body's full size when it was longer than what is kept.
+    pub response_body_bytes: Option<i64>,
+}
+
+/// An event in full: its payload and every attempt, oldest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventDetailView {
+    pub event: EventRowView,
+    /// The event as sent to Orange, pretty-printed.
+    pub payload: String,
+    pub request_id: Option<String>,
+    pub attempts: Vec<AttemptView>,
+    pub delivery: DeliveryStatus,
+    pub can_act: bool,
+}
+
+/// The confirmation step of a bulk resend: how many events the filter matches now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkResendView {
+    pub filter: EventFilter,
+    pub count: i64,
+    /// Of those, how many are being sent right now (they are left alone).
+    pub delivering: i64,
+    pub filter_error: Option<String>,
+}
+
+/// The delivery settings as the form shows them: never the client secret, only whether one is
+/// stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliverySettingsView {
+    pub product_order_url: String,
+    pub user_service_url: String,
+    pub token_url: String,
+    pub client_id: String,
+    pub secret_set: bool,
+    pub scope: String,
+    pub timeout_seconds: u64,
+    /// Comma-separated seconds, as typed in the form.
+    pub retry_delays: String,
+    /// The contract's schedule, shown as the default.
+    pub default_retry_delays: String,
+    pub paused: bool,
+    pub configured: bool,
+}

@@ -1,6 +1,10 @@
 //! The console's pages, one file each.
 
 mod credentials;
+mod delivery_settings;
+mod event;
+mod events;
+mod events_resend;
 mod exchange;
 mod exchanges;
 mod login;
@@ -17,6 +21,10 @@ use leptos::prelude::*;
 use crate::api::ConsoleError;
 
 pub use credentials::CredentialsPage;
+pub use delivery_settings::DeliverySettingsPage;
+pub use event::EventPage;
+pub use events::EventsPage;
+pub use events_resend::EventsResendPage;
 pub use exchange::ExchangePage;
 pub use exchanges::ExchangesPage;
 pub use login::LoginPage;

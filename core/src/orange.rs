@@ -137,3 +137,53 @@ where
         }
     }
 }
+
+/// What an idempotency key (Orange's `externalReference`) says about a POST.
+pub(crate) struct Seen {
+    pub id: String,
+    pub status: u16,
+    /// The first answer, as stored.
+    pub stored: Option<serde_json::Value>,
+    /// Answered asynchronously: a retry gets the current state instead of the first answer.
+    pub asynchronous: bool,
+}
+
+/// Looks `reference` up in `table` (`product_orders` or `user_service_tasks`): `None` when new,
+/// the stored answer when the same body was sent, `IDEMPOTENCY_MISMATCH` with another body.
+pub(crate) async fn seen(
+    conn: &mut sqlx::AnyConnection,
+    table: &'static str,
+    noun: &str,
+    reference: &str,
+    hash: &str,
+) -> Result<Option<Seen>, Failure> {
+    use sqlx::Row;
+    let row = sqlx::query(&format!(
+        "SELECT id, request_hash, mode, response_status, response_json FROM {table} \
+         WHERE external_reference = $1"
+    ))
+    .bind(reference)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let id: String = row.try_get("id")?;
+    let stored_hash: String = row.try_get("request_hash")?;
+    if stored_hash != hash {
+        return Err(ApiError::new(
+            ErrorCode::IdempotencyMismatch,
+            format!(
+                "externalReference {reference} was already used for {noun} {id} with another body"
+            ),
+        )
+        .into());
+    }
+    let mode: String = row.try_get("mode")?;
+    let status: Option<i64> = row.try_get("response_status")?;
+    let stored: Option<String> = row.try_get("response_json")?;
+    Ok(Some(Seen {
+        id,
+        status: status.and_then(|s| u16::try_from(s).ok()).unwrap_or(201),
+        stored: stored.and_then(|text| serde_json::from_str(&text).ok()),
+        asynchronous: mode == "async",
+    }))
+}

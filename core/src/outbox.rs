@@ -2,6 +2,11 @@
 //! the same transaction as the change that causes it, so a change is never committed without its
 //! message and a message never describes a change that was rolled back. Delivery reads from here.
 
+pub mod browse;
+pub mod delivery;
+pub mod metrics;
+pub mod settings;
+
 use sqlx::AnyConnection;
 
 use crate::db::DbError;
@@ -177,4 +182,85 @@ pub async fn list_all(db: &crate::Db) -> Result<Vec<Queued>, DbError> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::on_each_db;
+
+    fn licence(id: &str) -> wire::UserService {
+        wire::UserService {
+            id: id.to_owned(),
+            product_ref_id: "flt_1".to_owned(),
+            customer: wire::CustomerRef {
+                id: "cus_1".to_owned(),
+                external_reference: None,
+                name: None,
+            },
+            product_offering: wire::ProductOffering {
+                name: None,
+                external_reference: wire::ExternalReference::orange("OFFER"),
+            },
+            state: "active".to_owned(),
+            login: None,
+            end_user: None,
+            realizing_resource: Vec::new(),
+            characteristic: Vec::new(),
+            creation_date: clock::now_text(),
+            last_update: clock::now_text(),
+        }
+    }
+
+    #[tokio::test]
+    async fn an_event_commits_or_rolls_back_with_the_change_that_caused_it() {
+        on_each_db!(|db| async move {
+            sqlx::query(
+                "INSERT INTO settings (key, value, updated_at) VALUES ('marker', '0', '2026-01-01T00:00:00.000Z')",
+            )
+            .execute(db.pool())
+            .await
+            .expect("marker");
+            let change_and_event = |commit: bool| {
+                let db = db.clone();
+                async move {
+                    let mut tx = db.begin_write().await.expect("transaction");
+                    sqlx::query("UPDATE settings SET value = '1' WHERE key = 'marker'")
+                        .execute(&mut *tx)
+                        .await
+                        .expect("change");
+                    enqueue_licence_event(
+                        &mut tx,
+                        OrangeEventType::UserServiceStateChange,
+                        licence("lic_1"),
+                        None,
+                        None,
+                    )
+                    .await
+                    .expect("event");
+                    if commit {
+                        tx.commit().await.expect("commit");
+                    } else {
+                        tx.rollback().await.expect("rollback");
+                    }
+                }
+            };
+            let marker = || async {
+                sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = 'marker'")
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("marker")
+            };
+            change_and_event(false).await;
+            assert_eq!(
+                (marker().await, list_all(&db).await.expect("list").len()),
+                ("0".to_owned(), 0)
+            );
+            change_and_event(true).await;
+            assert_eq!(
+                (marker().await, list_all(&db).await.expect("list").len()),
+                ("1".to_owned(), 1)
+            );
+        });
+    }
 }

@@ -5,6 +5,8 @@
 
 mod auth;
 mod credentials;
+mod delivery_settings;
+mod events;
 mod forms;
 mod health;
 mod offerings;
@@ -87,6 +89,12 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .route("/console/offerings/{id}", post(offerings::update))
         .route("/console/offerings/{id}/retire", post(offerings::retire))
         .route("/console/offerings/{id}/restore", post(offerings::restore))
+        .route("/console/events/resend", post(events::resend_matching))
+        .route("/console/events/{id}/resend", post(events::resend))
+        .route("/console/events/{id}/retry", post(events::retry_now))
+        .route("/console/delivery/pause", post(delivery_settings::pause))
+        .route("/console/delivery/resume", post(delivery_settings::resume))
+        .route("/console/settings/delivery", post(delivery_settings::save))
         .route("/reference/openapi.json", reference::route(reference))
         .leptos_routes_with_context(
             &state,
@@ -115,6 +123,7 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(crate::metrics::metrics))
         .nest(crate::orange::BASE, crate::orange::router(state.clone()))
         .merge(console)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))

@@ -4,7 +4,9 @@
 pub mod bootstrap;
 pub mod cli;
 pub mod config;
+pub mod delivery;
 pub mod http;
+pub mod metrics;
 pub mod offering_import;
 pub mod orange;
 pub mod serve;

@@ -88,6 +88,7 @@ pub struct Server {
     http: JoinHandle<std::io::Result<()>>,
     sweeper: JoinHandle<()>,
     completion: JoinHandle<()>,
+    delivery: JoinHandle<()>,
 }
 
 impl Server {
@@ -98,6 +99,7 @@ impl Server {
         let served = self.http.await.context("the HTTP server task failed")?;
         let _ = self.sweeper.await;
         let _ = self.completion.await;
+        let _ = self.delivery.await;
         self.db.close().await;
         served.context("the HTTP server failed")
     }
@@ -118,11 +120,13 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     let mut config = config;
     config.listen = addr;
     let wake_completion = Arc::new(tokio::sync::Notify::new());
+    let wake_delivery = Arc::new(tokio::sync::Notify::new());
     let state = AppState {
         db: db.clone(),
         leptos_options: leptos_options(&config),
         config: Arc::new(config),
         completion: wake_completion.clone(),
+        delivery: wake_delivery.clone(),
     };
     let app = http::router(state, &key);
     let (stop, stopped) = watch::channel(false);
@@ -138,8 +142,11 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     let completion = tokio::spawn(complete_acknowledged_work(
         db.clone(),
         wake_completion,
+        wake_delivery.clone(),
         stopped.clone(),
     ));
+    let worker = Arc::new(crate::delivery::Worker::new(db.clone())?);
+    let delivery = tokio::spawn(worker.run(wake_delivery, stopped.clone()));
     let sweeper = tokio::spawn(sweep_expired(
         DbSessionStore::new(db.clone()),
         db.clone(),
@@ -153,6 +160,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         http,
         sweeper,
         completion,
+        delivery,
     })
 }
 
@@ -181,12 +189,16 @@ async fn sweep_expired(store: DbSessionStore, db: Db, mut stopped: watch::Receiv
 async fn complete_acknowledged_work(
     db: Db,
     wake: Arc<tokio::sync::Notify>,
+    events_written: Arc<tokio::sync::Notify>,
     mut stopped: watch::Receiver<bool>,
 ) {
     loop {
         match fleetdesk_core::orange::completion::run_pending(&db).await {
             Ok(0) => {}
-            Ok(n) => tracing::debug!(count = n, "completed acknowledged Orange work"),
+            Ok(n) => {
+                tracing::debug!(count = n, "completed acknowledged Orange work");
+                events_written.notify_one();
+            }
             Err(error) => {
                 tracing::warn!(error = %error, "failed to complete acknowledged Orange work")
             }

@@ -15,6 +15,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Wakes the worker that completes acknowledged (asynchronous) Orange work.
     pub completion: Arc<tokio::sync::Notify>,
+    /// Wakes the worker that delivers events to Orange (new events, resends, resume).
+    pub delivery: Arc<tokio::sync::Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

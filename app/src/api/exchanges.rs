@@ -88,7 +88,7 @@ pub async fn fetch_exchange(id: String) -> Result<ExchangeDetail, ConsoleError> 
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(super) mod ssr {
     /// A JSON body indented for reading; anything else as it was.
     pub fn pretty(body: &str) -> String {
         serde_json::from_str::<serde_json::Value>(body)

@@ -387,46 +387,28 @@ mod erased {
     }
 }
 
-/// The first answer again for a retried order, or `IDEMPOTENCY_MISMATCH`.
+/// The first answer again for a retried order (asynchronous: its current state), or
+/// `IDEMPOTENCY_MISMATCH`.
 async fn replay(
     conn: &mut AnyConnection,
     reference: &str,
     hash: &str,
 ) -> Result<Option<Answer>, Failure> {
-    let row = sqlx::query(
-        "SELECT id, request_hash, mode, response_status, response_json FROM product_orders \
-         WHERE external_reference = $1",
-    )
-    .bind(reference)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let id: String = row.try_get("id")?;
-    let stored_hash: String = row.try_get("request_hash")?;
-    if stored_hash != hash {
-        return Err(ApiError::new(
-            ErrorCode::IdempotencyMismatch,
-            format!(
-                "externalReference {reference} was already used for order {id} with another body"
-            ),
-        )
-        .into());
-    }
-    let mode: String = row.try_get("mode")?;
-    let status: Option<i64> = row.try_get("response_status")?;
-    let stored: Option<String> = row.try_get("response_json")?;
-    let body = if mode == "async" {
-        let order = render(conn, &id).await?.ok_or_else(ApiError::internal)?;
+    let Some(seen) = super::seen(conn, "product_orders", "order", reference, hash).await? else {
+        return Ok(None);
+    };
+    let body = if seen.asynchronous {
+        let order = render(conn, &seen.id)
+            .await?
+            .ok_or_else(ApiError::internal)?;
         serde_json::to_value(order).unwrap_or_default()
     } else {
-        stored
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .ok_or_else(ApiError::internal)?
+        seen.stored.ok_or_else(ApiError::internal)?
     };
     Ok(Some(Answer {
-        status: status.and_then(|s| u16::try_from(s).ok()).unwrap_or(201),
+        status: seen.status,
         body,
-        object: Some(("order".to_owned(), id)),
+        object: Some(("order".to_owned(), seen.id)),
         work_queued: false,
     }))
 }
@@ -730,26 +712,12 @@ async fn create_licences(
     let seqs: Vec<i64> = (first..=last).collect();
     for chunk in seqs.chunks(BATCH) {
         let licence_ids: Vec<String> = chunk.iter().map(|_| ids::new_id("lic")).collect();
-        let mut sql = String::from(
+        let sql = format!(
             "INSERT INTO licences (id, fleet_id, customer_id, offering_id, state, login, \
              login_created_at, characteristics_json, order_item_id, pending_operation, \
-             pending_since, created_at, updated_at) VALUES ",
+             pending_since, created_at, updated_at) VALUES {}",
+            values(chunk.len(), 13)
         );
-        const COLS: usize = 13;
-        for i in 0..chunk.len() {
-            if i > 0 {
-                sql.push(',');
-            }
-            let base = i * COLS;
-            sql.push('(');
-            sql.push_str(
-                &(1..=COLS)
-                    .map(|c| format!("${}", base + c))
-                    .collect::<Vec<_>>()
-                    .join(","),
-            );
-            sql.push(')');
-        }
         let mut query = sqlx::query(&sql);
         for (licence_id, seq) in licence_ids.iter().zip(chunk) {
             let seq_u = u64::try_from(*seq).unwrap_or_default();
@@ -776,16 +744,11 @@ async fn create_licences(
 
         match &shared {
             Some(resource_id) => {
-                let mut sql = String::from(
+                let sql = format!(
                     "INSERT INTO licence_realizing_resources (licence_id, realizing_resource_id, \
-                     created_at) VALUES ",
+                     created_at) VALUES {}",
+                    values(chunk.len(), 3)
                 );
-                for i in 0..chunk.len() {
-                    if i > 0 {
-                        sql.push(',');
-                    }
-                    sql.push_str(&format!("(${}, ${}, ${})", i * 3 + 1, i * 3 + 2, i * 3 + 3));
-                }
                 let mut query = sqlx::query(&sql);
                 for licence_id in &licence_ids {
                     query = query
@@ -796,27 +759,11 @@ async fn create_licences(
                 query.execute(&mut *conn).await?;
             }
             None if offering.resource_type != crate::resources::ResourceType::None => {
-                let mut sql = String::from(
+                let sql = format!(
                     "INSERT INTO realizing_resources (id, customer_id, scope, licence_id, type, \
-                     value, placeholder_since, created_at, updated_at) VALUES ",
+                     value, placeholder_since, created_at, updated_at) VALUES {}",
+                    values(chunk.len(), 9)
                 );
-                for i in 0..chunk.len() {
-                    if i > 0 {
-                        sql.push(',');
-                    }
-                    let b = i * 6;
-                    sql.push_str(&format!(
-                        "(${}, ${}, 'per_licence', ${}, ${}, ${}, ${}, ${}, ${})",
-                        b + 1,
-                        b + 2,
-                        b + 3,
-                        b + 4,
-                        b + 5,
-                        b + 6,
-                        b + 6,
-                        b + 6
-                    ));
-                }
                 let mut query = sqlx::query(&sql);
                 for (licence_id, seq) in licence_ids.iter().zip(chunk) {
                     let seq_u = u64::try_from(*seq).unwrap_or_default();
@@ -826,9 +773,12 @@ async fn create_licences(
                     query = query
                         .bind(ids::new_id("rr"))
                         .bind(customer_id.to_owned())
+                        .bind("per_licence")
                         .bind(licence_id.clone())
                         .bind(offering.resource_type.as_str())
                         .bind(value)
+                        .bind(now.to_owned())
+                        .bind(now.to_owned())
                         .bind(now.to_owned());
                 }
                 query.execute(&mut *conn).await?;
@@ -837,6 +787,17 @@ async fn create_licences(
         }
     }
     Ok(())
+}
+
+/// `($1, …, $cols), ($cols+1, …)`: the placeholders of a multi-row INSERT.
+fn values(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let cells: Vec<String> = (1..=cols).map(|c| format!("${}", row * cols + c)).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The customer's shared resource of this type, created with a placeholder when missing.

@@ -352,48 +352,26 @@ pub async fn create(
     .await
 }
 
-/// The first answer again when `reference` was already used with the same body (in asynchronous
-/// mode, the task's current state), `IDEMPOTENCY_MISMATCH` with another body.
+/// The first answer again when `reference` was already used with the same body (asynchronous:
+/// the task's current state), `IDEMPOTENCY_MISMATCH` with another body.
 async fn replay(
     conn: &mut AnyConnection,
     reference: &str,
     hash: &str,
 ) -> Result<Option<Answer>, Failure> {
-    let row = sqlx::query(
-        "SELECT id, request_hash, mode, response_status, response_json FROM user_service_tasks \
-         WHERE external_reference = $1",
-    )
-    .bind(reference)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let id: String = row.try_get("id")?;
-    let stored_hash: String = row.try_get("request_hash")?;
-    if stored_hash != hash {
-        return Err(ApiError::new(
-            ErrorCode::IdempotencyMismatch,
-            format!(
-                "externalReference {reference} was already used for task {id} with another body"
-            ),
-        )
-        .into());
-    }
-    let mode: String = row.try_get("mode")?;
-    let status: Option<i64> = row.try_get("response_status")?;
-    let stored: Option<String> = row.try_get("response_json")?;
-    let status = status.and_then(|s| u16::try_from(s).ok()).unwrap_or(201);
-    let body = if mode == "async" {
-        let task = load(conn, &id).await?.ok_or_else(ApiError::internal)?;
+    let Some(seen) = super::seen(conn, "user_service_tasks", "task", reference, hash).await? else {
+        return Ok(None);
+    };
+    let body = if seen.asynchronous {
+        let task = load(conn, &seen.id).await?.ok_or_else(ApiError::internal)?;
         serde_json::to_value(task).unwrap_or_default()
     } else {
-        stored
-            .and_then(|text| serde_json::from_str(&text).ok())
-            .ok_or_else(ApiError::internal)?
+        seen.stored.ok_or_else(ApiError::internal)?
     };
     Ok(Some(Answer {
-        status,
+        status: seen.status,
         body,
-        object: Some(("task".to_owned(), id)),
+        object: Some(("task".to_owned(), seen.id)),
         work_queued: false,
     }))
 }

@@ -34,6 +34,8 @@ const SUPPORT_MAY_POST: [&str; 1] = ["/auth/logout"];
 fn page_role(path: &str) -> Option<Role> {
     match path {
         "/operators" | "/reference" | "/reference/openapi.json" => Some(Role::Admin),
+        // The confirmation step of a bulk resend (the list and each event are for everyone).
+        "/events/resend" => Some(Role::Operator),
         // Every settings page, and an offering's edit form (the list is for everyone).
         _ if path.starts_with("/settings/") || path.starts_with("/offerings/") => Some(Role::Admin),
         _ => None,
@@ -337,5 +339,9 @@ mod tests {
         assert_eq!(page_role("/exchanges"), None);
         assert_eq!(page_role("/exchanges/xch_1"), None);
         assert_eq!(page_role("/"), None);
+        assert_eq!(page_role("/events"), None);
+        assert_eq!(page_role("/events/evt_1"), None);
+        assert_eq!(page_role("/events/resend"), Some(Role::Operator));
+        assert_eq!(page_role("/settings/delivery"), Some(Role::Admin));
     }
 }

@@ -1,6 +1,6 @@
-//! What the console's form handlers share: refusing non-administrators, the audit actor, and the
-//! redirect back to a page with a flash message (post/redirect/get), so that every form works
-//! the same with and without JavaScript.
+//! What the console's form handlers share: refusing non-administrators and read-only operators,
+//! the audit actor, and the redirect back to a page with a flash message (post/redirect/get), so
+//! that every form works the same with and without JavaScript.
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -21,6 +21,13 @@ pub const UNREADABLE: &str = "The form could not be read; please try again.";
 /// administrator.
 pub fn refuse_non_admin(current: &CurrentOperator, why: &'static str) -> Option<Response> {
     (!current.0.role.is_admin()).then(|| (StatusCode::FORBIDDEN, why).into_response())
+}
+
+/// The refusal for a read-only operator (support; `why` says what is refused), or `None` for
+/// operators and administrators. The authentication layer refuses them first; this keeps each
+/// handler safe on its own.
+pub fn refuse_read_only(current: &CurrentOperator, why: &'static str) -> Option<Response> {
+    (!current.0.role.can_change_data()).then(|| (StatusCode::FORBIDDEN, why).into_response())
 }
 
 /// Back to `page`, with a message for it.

@@ -1,0 +1,374 @@
+//! `/events`: the events owed to Orange, newest first, for everyone signed in. Counts by state on
+//! top, whether delivery runs (with Pause and Resume for operators and administrators), a GET form
+//! filtering by state, type, resource and dates, an "Older" link paging by keyset, and the way to a
+//! bulk resend of what the filter matches. Actions post to `/console/…` and redirect back.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::exchanges::StatusBadge;
+use super::{ErrorPanel, query_string, short_time};
+use crate::api::fetch_events;
+use crate::model::{
+    DeliveryStatus, EVENT_STATES, EVENT_TYPES, EventFilter, EventRowView, EventsPage,
+};
+
+/// What the address asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Query {
+    filter: EventFilter,
+    before_at: Option<String>,
+    before_id: Option<String>,
+}
+
+/// The filter of the address's query string (shared with the bulk resend page).
+pub fn filter_of(map: &leptos_router::params::ParamsMap) -> EventFilter {
+    let get = |name: &str| map.get(name).unwrap_or_default().trim().to_owned();
+    EventFilter {
+        state: get("state"),
+        event_type: get("event_type"),
+        resource: get("resource"),
+        from: get("from"),
+        to: get("to"),
+    }
+}
+
+/// The list's address for a filter.
+pub fn list_href(filter: &EventFilter) -> String {
+    format!("/events{}", query_string(&filter.pairs()))
+}
+
+/// An event type in words.
+pub fn event_type_text(event_type: &str) -> &'static str {
+    match event_type {
+        "productOrderStateChangeEvent" => "Order state change",
+        "userServiceStateChangeEvent" => "Licence state change",
+        "userServiceAttributeValueChangeEvent" => "Licence attribute change",
+        _ => "Other event",
+    }
+}
+
+/// A state in words, for the counts and the filter.
+fn state_text(state: &str) -> &'static str {
+    match state {
+        "pending" => "Pending",
+        "delivering" => "Delivering",
+        "delivered" => "Delivered",
+        "failed" => "Failed",
+        _ => "Other",
+    }
+}
+
+#[component]
+pub fn EventsPage() -> impl IntoView {
+    let query_map = use_query_map();
+    let query = Memo::new(move |_| {
+        let map = query_map.get();
+        Query {
+            filter: filter_of(&map),
+            before_at: map.get("before_at").filter(|v| !v.is_empty()),
+            before_id: map.get("before_id").filter(|v| !v.is_empty()),
+        }
+    });
+    let data = Resource::new(
+        move || query.get(),
+        |query| {
+            let filter = query.filter;
+            fetch_events(
+                filter.state,
+                filter.event_type,
+                filter.resource,
+                filter.from,
+                filter.to,
+                query.before_at,
+                query.before_id,
+            )
+        },
+    );
+    view! {
+        <Title text="Events to Orange"/>
+        <h1>"Events to Orange"</h1>
+        <p class="lead muted">
+            "Every event Fleetdesk owes Orange, written with the change it describes and sent until Orange has it. The same eventId is kept across retries and resends."
+        </p>
+        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let query = query.get_untracked();
+                match data.await {
+                    Ok(page) => view! { <EventsBody page query/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn EventsBody(page: EventsPage, query: Query) -> impl IntoView {
+    let can_act = page.can_act;
+    let filter = query.filter.clone();
+    // Type-erased pieces keep the page's view type shallow enough for the compiler.
+    view! {
+        {view! { <DeliveryBanner delivery=page.delivery can_act can_configure=page.can_configure/> }.into_any()}
+        {view! { <StateCounts counts=page.counts active=filter.state.clone()/> }.into_any()}
+        {view! { <FilterForm filter=filter.clone() can_act/> }.into_any()}
+        {page.filter_error.map(|problem| view! { <p class="flash error" role="alert">{problem}</p> })}
+        {view! { <EventTable rows=page.rows older=page.older query/> }.into_any()}
+    }
+}
+
+/// Whether events go out: a notice when delivery is not configured, a banner when it is paused,
+/// and the Pause or Resume button for those who may act.
+#[component]
+pub fn DeliveryBanner(
+    delivery: DeliveryStatus,
+    can_act: bool,
+    can_configure: bool,
+) -> impl IntoView {
+    let not_configured = (!delivery.configured).then(|| {
+        view! {
+            <div class="banner notice" role="note" data-testid="delivery-not-configured">
+                <p>
+                    <strong>"Delivery is not configured."</strong>
+                    " Events wait here until Orange's event URLs, token URL and client are set."
+                </p>
+                {can_configure.then(|| view! {
+                    <a class="button secondary small" href="/settings/delivery">"Configure delivery"</a>
+                })}
+            </div>
+        }
+    });
+    let state = if delivery.paused {
+        view! {
+            <div class="banner paused" role="note" data-testid="delivery-paused">
+                <p>
+                    <strong>"Delivery is paused."</strong>
+                    " Nothing is sent to Orange until it is resumed; events keep queueing."
+                </p>
+                {can_act.then(|| view! {
+                    <form method="post" action="/console/delivery/resume" class="inline-form">
+                        <button type="submit" class="button primary small">"Resume delivery"</button>
+                    </form>
+                })}
+            </div>
+        }
+        .into_any()
+    } else if can_act {
+        let text = if delivery.configured {
+            "Delivery is running: due events go out as soon as they are written."
+        } else {
+            "Delivery is not paused: it starts once it is configured."
+        };
+        view! {
+            <div class="banner running" data-testid="delivery-running">
+                <p>{text}</p>
+                <form method="post" action="/console/delivery/pause" class="inline-form">
+                    <button type="submit" class="button secondary small">"Pause delivery"</button>
+                </form>
+            </div>
+        }
+        .into_any()
+    } else {
+        ().into_any()
+    };
+    view! { {not_configured} {state} }
+}
+
+#[component]
+fn StateCounts(counts: Vec<(String, i64)>, active: String) -> impl IntoView {
+    view! {
+        <nav class="cards state-cards" aria-label="Events by state">
+            {counts
+                .into_iter()
+                .map(|(state, n)| {
+                    let href = list_href(&EventFilter { state: state.clone(), ..EventFilter::default() });
+                    let current = (state == active).then_some("page");
+                    view! {
+                        <a class=format!("card state-card state-{state}") href=href aria-current=current data-testid=format!("count-{state}")>
+                            <span class="card-label">{state_text(&state)}</span>
+                            <span class="card-value">{n}</span>
+                        </a>
+                    }
+                })
+                .collect_view()}
+        </nav>
+    }
+}
+
+#[component]
+fn FilterForm(filter: EventFilter, can_act: bool) -> impl IntoView {
+    let filtered = !filter.is_empty();
+    let resend = format!("/events/resend{}", query_string(&filter.pairs()));
+    view! {
+        <form method="get" action="/events" class="panel filter-form event-filter" role="search">
+            <div class="field">
+                <label for="filter-state">"State"</label>
+                <select id="filter-state" name="state">
+                    <option value="" selected=filter.state.is_empty()>"Any state"</option>
+                    {EVENT_STATES
+                        .into_iter()
+                        .map(|state| view! {
+                            <option value=state selected=filter.state == state>{state_text(state)}</option>
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-type">"Event type"</label>
+                <select id="filter-type" name="event_type">
+                    <option value="" selected=filter.event_type.is_empty()>"Any type"</option>
+                    {EVENT_TYPES
+                        .into_iter()
+                        .map(|kind| view! {
+                            <option value=kind selected=filter.event_type == kind>{kind}</option>
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-resource">"Resource"</label>
+                <input id="filter-resource" name="resource" type="search" autocomplete="off" spellcheck="false" placeholder="ord_…, lic_… or Orange reference" value=filter.resource.clone()/>
+            </div>
+            <div class="field date">
+                <label for="filter-from">"From"</label>
+                <input id="filter-from" name="from" type="date" value=filter.from.clone()/>
+            </div>
+            <div class="field date">
+                <label for="filter-to">"To"</label>
+                <input id="filter-to" name="to" type="date" value=filter.to.clone()/>
+            </div>
+            <div class="filter-actions">
+                <button type="submit" class="button primary">"Filter"</button>
+                {filtered.then(|| view! { <a class="button secondary" href="/events">"Clear"</a> })}
+                {can_act.then(|| view! {
+                    <a class="button secondary" href=resend>"Resend matching…"</a>
+                })}
+            </div>
+            <p class="hint filter-hint">"Dates are UTC days, both included. Resource matches an order or licence id, or Orange's reference of the order or task (correlation id)."</p>
+        </form>
+    }
+}
+
+#[component]
+fn EventTable(
+    rows: Vec<EventRowView>,
+    older: Option<(String, String)>,
+    query: Query,
+) -> impl IntoView {
+    let paged = query.before_at.is_some();
+    let filters = query.filter.pairs();
+    let older = older.map(|(at, id)| {
+        let mut pairs = filters.clone();
+        pairs.push(("before_at", at));
+        pairs.push(("before_id", id));
+        format!("/events{}", query_string(&pairs))
+    });
+    let newest = list_href(&query.filter);
+    let empty = rows.is_empty();
+    view! {
+        <section class="panel">
+            {if empty {
+                let text = if paged {
+                    "No older events."
+                } else if filters.is_empty() {
+                    "No event yet: Orange is owed nothing."
+                } else {
+                    "No event matches these filters."
+                };
+                view! { <p class="muted">{text}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table events">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Created"</th>
+                                <th scope="col">"Event"</th>
+                                <th scope="col">"Resource"</th>
+                                <th scope="col">"State"</th>
+                                <th scope="col">"Next attempt or last answer"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows.into_iter().map(|row| view! { <EventLine row/> }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+            <nav class="pager" aria-label="Pages">
+                {paged.then(|| view! { <a class="button secondary small" href=newest>"Newest"</a> })}
+                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>"Older events"</a> })}
+            </nav>
+        </section>
+    }
+}
+
+#[component]
+fn EventLine(row: EventRowView) -> impl IntoView {
+    let href = format!("/events/{}", row.id);
+    let resource_href = list_href(&EventFilter {
+        resource: row.resource_id.clone(),
+        ..EventFilter::default()
+    });
+    let when = match row.state.as_str() {
+        "pending" => row.next_attempt_at.as_deref().map(|at| ("Next try", at)),
+        "delivering" => Some(("Being sent now", "")),
+        "delivered" => row.delivered_at.as_deref().map(|at| ("Delivered", at)),
+        _ => row.failed_at.as_deref().map(|at| ("Gave up", at)),
+    }
+    .map_or_else(
+        || view! { <span class="muted">"—"</span> }.into_any(),
+        |(label, at)| {
+            view! { {label} " " <span class="nowrap">{(!at.is_empty()).then(|| short_time(at))}</span> }
+                .into_any()
+        },
+    );
+    let error = row
+        .last_error
+        .clone()
+        .filter(|_| row.state != "delivered")
+        .map(|error| view! { <span class="cell-sub error-text">{error}</span> });
+    let status = row
+        .last_response_status
+        .map(|status| view! { " " <StatusBadge status/> });
+    view! {
+        <tr data-testid=format!("event-{}", row.id)>
+            <td class="nowrap">{short_time(&row.created_at)}</td>
+            <td>
+                <a href=href class="mono">{row.id.clone()}</a>
+                <span class="cell-sub">{event_type_text(&row.event_type)} " · " <code>{row.event_type.clone()}</code></span>
+            </td>
+            <td>
+                <a href=resource_href class="mono">{row.resource_id.clone()}</a>
+                <span class="cell-sub">
+                    {row.resource_kind.clone()}
+                    {row.correlation_id.clone().map(|c| view! { " · ref " <span class="mono">{c}</span> })}
+                </span>
+            </td>
+            <td>
+                <EventStateBadge state=row.state.clone()/>
+                <span class="cell-sub nowrap">{attempts(row.attempt_count)}</span>
+            </td>
+            <td>
+                {when}
+                {status}
+                {error}
+            </td>
+        </tr>
+    }
+}
+
+fn attempts(n: i64) -> String {
+    match n {
+        0 => "no attempt yet".to_owned(),
+        1 => "1 attempt".to_owned(),
+        n => format!("{n} attempts"),
+    }
+}
+
+/// An event's state, coloured.
+#[component]
+pub fn EventStateBadge(state: String) -> impl IntoView {
+    view! { <span class=format!("badge event-state event-{state}")>{state.clone()}</span> }
+}

@@ -1,0 +1,324 @@
+//! Console form handlers for event delivery: the settings (administrators) and pausing and
+//! resuming (operators and administrators). The client secret is write-only: an empty field keeps
+//! the stored one, and it never reaches the page, the log or the audit log.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{Extension, FromRequest, Request, State};
+use axum::response::Response;
+use tower_sessions::Session;
+
+use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::audit::Entry;
+use fleetdesk_core::operators::CurrentOperator;
+use fleetdesk_core::outbox::settings::{
+    self, DEFAULT_RETRY_DELAYS, DeliverySettings, SettingsError,
+};
+
+use super::auth::write_audit;
+use super::forms::{
+    NOT_SAVED, UNREADABLE, actor, back, back_with_details, refuse_non_admin, refuse_read_only,
+    sentence,
+};
+use super::request_id_of;
+use crate::state::AppState;
+
+const PAGE: &str = "/settings/delivery";
+const EVENTS: &str = "/events";
+/// The audit log's name for the delivery settings.
+const OBJECT_ID: &str = "orange_delivery";
+
+/// Reads the settings form over the stored settings (for the secret); every problem found, in
+/// words, when it does not hold valid values.
+fn parse(
+    form: &HashMap<String, String>,
+    stored: &DeliverySettings,
+) -> Result<DeliverySettings, Vec<String>> {
+    let field = |name: &str| form.get(name).map_or("", |v| v.trim());
+    let mut problems = Vec::new();
+    let client_secret = if field("forget_secret") == "yes" {
+        String::new()
+    } else {
+        match form.get("client_secret").map(String::as_str) {
+            Some(typed) if !typed.is_empty() => typed.to_owned(),
+            _ => stored.client_secret.clone(),
+        }
+    };
+    let timeout_seconds = match field("timeout_seconds").parse::<u64>() {
+        Ok(seconds) => seconds,
+        Err(_) => {
+            problems.push("The timeout is a whole number of seconds, from 1 to 120.".to_owned());
+            stored.timeout_seconds
+        }
+    };
+    let retry_delays_seconds = match retry_delays(field("retry_delays")) {
+        Some(delays) => delays,
+        None => {
+            problems.push(
+                "The retry schedule is a comma-separated list of whole seconds, e.g. 30, 120, 600."
+                    .to_owned(),
+            );
+            stored.retry_delays_seconds.clone()
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(DeliverySettings {
+        product_order_url: field("product_order_url").to_owned(),
+        user_service_url: field("user_service_url").to_owned(),
+        token_url: field("token_url").to_owned(),
+        client_id: field("client_id").to_owned(),
+        client_secret,
+        scope: field("scope").to_owned(),
+        timeout_seconds,
+        retry_delays_seconds,
+        paused: field("paused") == "yes",
+    })
+}
+
+/// `30, 120 ,600` as seconds; empty for the default schedule.
+fn retry_delays(text: &str) -> Option<Vec<u64>> {
+    if text.is_empty() {
+        return Some(DEFAULT_RETRY_DELAYS.to_vec());
+    }
+    text.split(',')
+        .map(|part| part.trim().parse::<u64>().ok())
+        .collect()
+}
+
+/// The settings as the audit log keeps them: whether a secret is stored, never the secret.
+fn audited(settings: &DeliverySettings) -> serde_json::Value {
+    let mut value = serde_json::to_value(settings).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.remove("client_secret");
+        map.insert(
+            "client_secret_set".to_owned(),
+            (!settings.client_secret.is_empty()).into(),
+        );
+    }
+    value
+}
+
+/// `POST /console/settings/delivery`.
+pub async fn save(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    request: Request,
+) -> Response {
+    if let Some(refused) = refuse_non_admin(
+        &current,
+        "Only administrators change the delivery settings.",
+    ) {
+        return refused;
+    }
+    let request_id = request_id_of(&request);
+    let Ok(Form(form)) = Form::<HashMap<String, String>>::from_request(request, &state).await
+    else {
+        return back(&session, PAGE, FlashKind::Error, UNREADABLE).await;
+    };
+    let before = match settings::load(&state.db).await {
+        Ok(before) => before,
+        Err(error) => {
+            tracing::error!(error = %error, "failed to load the delivery settings");
+            return back(&session, PAGE, FlashKind::Error, NOT_SAVED).await;
+        }
+    };
+    let new = match parse(&form, &before) {
+        Ok(new) => new,
+        Err(problems) => {
+            return back_with_details(
+                &session,
+                PAGE,
+                FlashKind::Error,
+                "The delivery settings were not saved:",
+                problems,
+            )
+            .await;
+        }
+    };
+    match settings::save(&state.db, &new).await {
+        Ok(()) => {
+            let mut after = audited(&new);
+            if let Some(map) = after.as_object_mut() {
+                map.insert(
+                    "client_secret_changed".to_owned(),
+                    (new.client_secret != before.client_secret).into(),
+                );
+            }
+            let entry = Entry::new(
+                actor(&current),
+                "delivery_settings.update",
+                "settings",
+                Some(OBJECT_ID),
+            )
+            .before(audited(&before))
+            .after(after)
+            .request_id(request_id);
+            write_audit(&state, &entry).await;
+            state.delivery.notify_one();
+            let text = if new.is_configured() {
+                "Delivery settings saved."
+            } else {
+                "Delivery settings saved. Delivery is not configured yet: both event URLs, the token URL, the client id and the secret are needed."
+            };
+            back(&session, PAGE, FlashKind::Success, text).await
+        }
+        Err(SettingsError::Invalid(problem)) => {
+            back_with_details(
+                &session,
+                PAGE,
+                FlashKind::Error,
+                "The delivery settings were not saved:",
+                vec![sentence(&problem)],
+            )
+            .await
+        }
+        Err(SettingsError::Db(error)) => {
+            tracing::error!(error = %error, "failed to save the delivery settings");
+            back(&session, PAGE, FlashKind::Error, NOT_SAVED).await
+        }
+    }
+}
+
+/// `POST /console/delivery/pause`.
+pub async fn pause(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    request: Request,
+) -> Response {
+    set_paused(state, current, session, request, true).await
+}
+
+/// `POST /console/delivery/resume`.
+pub async fn resume(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    request: Request,
+) -> Response {
+    set_paused(state, current, session, request, false).await
+}
+
+async fn set_paused(
+    state: AppState,
+    current: CurrentOperator,
+    session: Session,
+    request: Request,
+    paused: bool,
+) -> Response {
+    if let Some(refused) = refuse_read_only(
+        &current,
+        "Your role does not allow pausing or resuming delivery.",
+    ) {
+        return refused;
+    }
+    let request_id = request_id_of(&request);
+    let before = match settings::load(&state.db).await {
+        Ok(before) => before,
+        Err(error) => {
+            tracing::error!(error = %error, "failed to load the delivery settings");
+            return back(&session, EVENTS, FlashKind::Error, NOT_SAVED).await;
+        }
+    };
+    if let Err(error) = settings::set_paused(&state.db, paused).await {
+        tracing::error!(error = %error, "failed to pause or resume delivery");
+        return back(&session, EVENTS, FlashKind::Error, NOT_SAVED).await;
+    }
+    let action = if paused {
+        "delivery.pause"
+    } else {
+        "delivery.resume"
+    };
+    let entry = Entry::new(actor(&current), action, "settings", Some(OBJECT_ID))
+        .before(serde_json::json!({ "paused": before.paused }))
+        .after(serde_json::json!({ "paused": paused }))
+        .request_id(request_id);
+    write_audit(&state, &entry).await;
+    let text = if paused {
+        tracing::info!("event delivery paused by an operator");
+        "Delivery paused: nothing is sent to Orange until it is resumed."
+    } else {
+        state.delivery.notify_one();
+        tracing::info!("event delivery resumed by an operator");
+        if before.is_configured() {
+            "Delivery resumed: due events go out now."
+        } else {
+            "Delivery resumed. It is not configured yet, so events keep waiting."
+        }
+    };
+    back(&session, EVENTS, FlashKind::Success, text).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn stored() -> DeliverySettings {
+        DeliverySettings {
+            client_secret: "kept-secret".into(),
+            ..DeliverySettings::default()
+        }
+    }
+
+    #[test]
+    fn an_empty_secret_field_keeps_the_stored_secret_and_forget_clears_it() {
+        let fields = [
+            ("product_order_url", " https://orange.example/po "),
+            ("client_secret", ""),
+            ("timeout_seconds", "15"),
+            ("retry_delays", "10, 20 ,30"),
+            ("paused", "yes"),
+        ];
+        let read = parse(&form(&fields), &stored()).expect("valid");
+        assert_eq!(read.client_secret, "kept-secret");
+        assert_eq!(read.product_order_url, "https://orange.example/po");
+        assert_eq!(read.timeout_seconds, 15);
+        assert_eq!(read.retry_delays_seconds, [10, 20, 30]);
+        assert!(read.paused);
+
+        let mut replaced = form(&fields);
+        replaced.insert("client_secret".into(), "new-secret".into());
+        assert_eq!(
+            parse(&replaced, &stored()).expect("valid").client_secret,
+            "new-secret"
+        );
+        replaced.insert("forget_secret".into(), "yes".into());
+        assert_eq!(
+            parse(&replaced, &stored()).expect("valid").client_secret,
+            ""
+        );
+    }
+
+    #[test]
+    fn an_empty_schedule_is_the_default_and_a_bad_one_is_named() {
+        let read = parse(&form(&[("timeout_seconds", "10")]), &stored()).expect("valid");
+        assert_eq!(read.retry_delays_seconds, DEFAULT_RETRY_DELAYS);
+        assert!(!read.paused);
+        let problems = parse(
+            &form(&[("timeout_seconds", "ten"), ("retry_delays", "30, 2m")]),
+            &stored(),
+        )
+        .expect_err("invalid");
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        assert!(problems[0].contains("timeout"));
+        assert!(problems[1].contains("retry schedule"));
+    }
+
+    #[test]
+    fn the_audit_log_learns_whether_a_secret_is_set_never_the_secret() {
+        let value = audited(&stored());
+        assert!(!value.to_string().contains("kept-secret"));
+        assert_eq!(value["client_secret_set"], true);
+    }
+}
