@@ -134,6 +134,7 @@ fn SettingsForm(settings: DeliverySettingsView) -> impl IntoView {
                     </div>
                 </div>
                 <div class="choice paused-choice">
+                    <input type="hidden" name="paused_shown" value=if settings.paused { "yes" } else { "no" }/>
                     <input id="paused" name="paused" type="checkbox" value="yes" checked=settings.paused/>
                     <label for="paused">
                         "Paused"

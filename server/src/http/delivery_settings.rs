@@ -74,7 +74,13 @@ fn parse(
         scope: field("scope").to_owned(),
         timeout_seconds,
         retry_delays_seconds,
-        paused: field("paused") == "yes",
+        paused: {
+            // Only a change of the box counts: a pause or resume made elsewhere while this form
+            // was open is not undone by saving the other settings.
+            let asked = field("paused") == "yes";
+            let shown = field("paused_shown") == "yes";
+            if asked == shown { stored.paused } else { asked }
+        },
     })
 }
 
@@ -297,6 +303,26 @@ mod tests {
         assert_eq!(
             parse(&replaced, &stored()).expect("valid").client_secret,
             ""
+        );
+    }
+
+    #[test]
+    fn saving_keeps_a_pause_made_elsewhere_unless_the_box_changed() {
+        let paused_meanwhile = DeliverySettings {
+            paused: true,
+            ..stored()
+        };
+        let unchanged = [("timeout_seconds", "10"), ("paused_shown", "no")];
+        assert!(
+            parse(&form(&unchanged), &paused_meanwhile)
+                .expect("valid")
+                .paused
+        );
+        let resumed = [("timeout_seconds", "10"), ("paused_shown", "yes")];
+        assert!(
+            !parse(&form(&resumed), &paused_meanwhile)
+                .expect("valid")
+                .paused
         );
     }
 
