@@ -189,29 +189,6 @@ mod tests {
     use super::*;
     use crate::on_each_db;
 
-    fn licence(id: &str) -> wire::UserService {
-        wire::UserService {
-            id: id.to_owned(),
-            product_ref_id: "flt_1".to_owned(),
-            customer: wire::CustomerRef {
-                id: "cus_1".to_owned(),
-                external_reference: None,
-                name: None,
-            },
-            product_offering: wire::ProductOffering {
-                name: None,
-                external_reference: wire::ExternalReference::orange("OFFER"),
-            },
-            state: "active".to_owned(),
-            login: None,
-            end_user: None,
-            realizing_resource: Vec::new(),
-            characteristic: Vec::new(),
-            creation_date: clock::now_text(),
-            last_update: clock::now_text(),
-        }
-    }
-
     #[tokio::test]
     async fn an_event_commits_or_rolls_back_with_the_change_that_caused_it() {
         on_each_db!(|db| async move {
@@ -232,7 +209,7 @@ mod tests {
                     enqueue_licence_event(
                         &mut tx,
                         OrangeEventType::UserServiceStateChange,
-                        licence("lic_1"),
+                        crate::testing::licence_resource("lic_1"),
                         None,
                         None,
                     )

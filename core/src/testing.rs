@@ -149,3 +149,28 @@ macro_rules! on_each_db {
         }
     }};
 }
+
+/// A licence as Orange sees it, with only what an event needs: for outbox and delivery tests.
+pub fn licence_resource(id: &str) -> crate::orange::wire::UserService {
+    use crate::orange::wire;
+    wire::UserService {
+        id: id.to_owned(),
+        product_ref_id: "flt_test".to_owned(),
+        customer: wire::CustomerRef {
+            id: "cus_test".to_owned(),
+            external_reference: None,
+            name: None,
+        },
+        product_offering: wire::ProductOffering {
+            name: None,
+            external_reference: wire::ExternalReference::orange("OFFER"),
+        },
+        state: "active".to_owned(),
+        login: None,
+        end_user: None,
+        realizing_resource: Vec::new(),
+        characteristic: Vec::new(),
+        creation_date: crate::clock::now_text(),
+        last_update: crate::clock::now_text(),
+    }
+}

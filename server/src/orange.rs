@@ -189,12 +189,16 @@ async fn require_credential(
                 return handlers::unavailable(request.uri().path());
             }
         };
-    let settings = match fleetdesk_core::orange::settings::load(&state.db).await {
-        Ok(settings) => settings,
-        Err(error) => {
-            tracing::error!(error = %error, "failed to read the Orange API settings");
-            return handlers::unavailable(request.uri().path());
-        }
+    // The exchange recorder around this layer has read them already.
+    let settings = match request.extensions().get::<ApiSettings>() {
+        Some(settings) => settings.clone(),
+        None => match fleetdesk_core::orange::settings::load(&state.db).await {
+            Ok(settings) => settings,
+            Err(error) => {
+                tracing::error!(error = %error, "failed to read the Orange API settings");
+                return handlers::unavailable(request.uri().path());
+            }
+        },
     };
     let caller = Caller {
         credential_id: Some(credential.id.clone()),

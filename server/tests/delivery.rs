@@ -6,11 +6,10 @@ mod mock_orange;
 
 use std::time::Duration;
 
-use fleetdesk_core::orange::wire;
+use fleetdesk_core::Db;
 use fleetdesk_core::outbox::settings::{self, DeliverySettings};
 use fleetdesk_core::outbox::{self, OrangeEventType, browse};
 use fleetdesk_core::testing::TestDb;
-use fleetdesk_core::{Db, clock};
 
 use common::Setup;
 use mock_orange::{Answer, CLIENT_ID, CLIENT_SECRET, MockOrange};
@@ -35,36 +34,13 @@ async fn configure(db: &Db, mock: &MockOrange, delays: Vec<u64>, timeout: u64) {
         .expect("delivery settings saved");
 }
 
-fn licence(id: &str) -> wire::UserService {
-    wire::UserService {
-        id: id.to_owned(),
-        product_ref_id: "flt_test".to_owned(),
-        customer: wire::CustomerRef {
-            id: "cus_test".to_owned(),
-            external_reference: None,
-            name: None,
-        },
-        product_offering: wire::ProductOffering {
-            name: None,
-            external_reference: wire::ExternalReference::orange("OFFER"),
-        },
-        state: "suspended".to_owned(),
-        login: None,
-        end_user: None,
-        realizing_resource: Vec::new(),
-        characteristic: Vec::new(),
-        creation_date: clock::now_text(),
-        last_update: clock::now_text(),
-    }
-}
-
 /// Writes an event about licence `licence_id`; returns its id.
 async fn enqueue(db: &Db, licence_id: &str) -> String {
     let mut tx = db.begin_write().await.expect("transaction");
     let id = outbox::enqueue_licence_event(
         &mut tx,
         OrangeEventType::UserServiceStateChange,
-        licence(licence_id),
+        fleetdesk_core::testing::licence_resource(licence_id),
         Some("OBA-TSK-1".to_owned()),
         Some("req-test-1"),
     )
@@ -439,7 +415,7 @@ async fn two_instances_on_one_postgresql_database_deliver_each_event_once() {
                 outbox::enqueue_licence_event(
                     &mut tx,
                     OrangeEventType::UserServiceAttributeValueChange,
-                    licence(&format!("lic_{}", n % 100)),
+                    fleetdesk_core::testing::licence_resource(&format!("lic_{}", n % 100)),
                     None,
                     None,
                 )

@@ -51,17 +51,17 @@ fn db_error(failure: Failure) -> DbError {
 pub async fn complete_order(db: &Db, id: &str) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
     let now = clock::now_text();
-    let claimed = sqlx::query(
+    let claimed: Option<Option<String>> = sqlx::query_scalar(
         "UPDATE product_orders SET state = 'completed', completed_at = $2, updated_at = $2 \
-         WHERE id = $1 AND state = 'acknowledged'",
+         WHERE id = $1 AND state = 'acknowledged' RETURNING request_id",
     )
     .bind(id)
     .bind(&now)
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
-    if claimed.rows_affected() == 0 {
+    let Some(request_id) = claimed else {
         return Ok(false);
-    }
+    };
     sqlx::query(
         "UPDATE product_order_items SET state = 'completed', updated_at = $2 WHERE order_id = $1",
     )
@@ -82,11 +82,6 @@ pub async fn complete_order(db: &Db, id: &str) -> Result<bool, DbError> {
     let order = orders::render(&mut tx, id)
         .await?
         .ok_or_else(|| DbError::Corrupt(format!("order {id} vanished")))?;
-    let request_id: Option<String> =
-        sqlx::query_scalar("SELECT request_id FROM product_orders WHERE id = $1")
-            .bind(id)
-            .fetch_one(&mut *tx)
-            .await?;
     let event = outbox::enqueue_order_event(&mut tx, order, request_id.as_deref()).await?;
     audit::record(
         &mut *tx,

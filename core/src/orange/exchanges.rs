@@ -9,8 +9,18 @@ use sqlx::any::AnyRow;
 use crate::db::{Db, DbError};
 use crate::{clock, ids};
 
-/// The most of a request or response body kept (the rest is cut, and the cut said).
+/// The most of a request or response body kept (the rest is cut, and the cut said). The same
+/// cap applies to the bodies of event delivery attempts.
 pub const BODY_CAP: usize = 64 * 1024;
+
+/// The longest start of `text` within `max` bytes that ends on a character boundary.
+pub fn prefix(text: &str, max: usize) -> &str {
+    let mut end = max.min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
 
 /// One exchange to record.
 #[derive(Debug, Clone, Default)]
@@ -51,17 +61,13 @@ pub struct Exchange {
 
 /// Cuts `text` to [`BODY_CAP`] bytes on a character boundary, saying how much was cut.
 pub fn cap(text: &str) -> String {
-    if text.len() <= BODY_CAP {
+    let kept = prefix(text, BODY_CAP);
+    if kept.len() == text.len() {
         return text.to_owned();
     }
-    let mut end = BODY_CAP;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
     format!(
-        "{}\n… [{} more bytes not kept]",
-        &text[..end],
-        text.len() - end
+        "{kept}\n… [{} more bytes not kept]",
+        text.len() - kept.len()
     )
 }
 

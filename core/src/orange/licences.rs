@@ -657,9 +657,7 @@ pub async fn change_one(
                             .after(serde_json::json!({"task": task_id})),
                     )
                     .await?;
-                    let mut answer = Answer::new(202, &task, ("licence", id)).queued();
-                    answer.object = Some(("licence".to_owned(), id.to_owned()));
-                    answer
+                    Answer::new(202, &task, ("licence", id)).queued()
                 }
             };
             tx.commit().await?;

@@ -224,7 +224,6 @@ async fn place_once(
     let (customer_id, stem, created_customer) =
         resolve_customer(&mut tx, &planned.customer, &now).await?;
     let order_id = ids::new_id("ord");
-    let to_json = |value: &dyn erased::Json| value.json();
     sqlx::query(
         "INSERT INTO product_orders (id, external_reference, request_hash, customer_id, mode, \
          state, category, order_date, requested_start_date, completed_at, notes_json, \
@@ -245,8 +244,8 @@ async fn place_once(
     .bind(&planned.order_date)
     .bind(&planned.requested_start_date)
     .bind((mode == Mode::Sync).then_some(now.as_str()))
-    .bind(to_json(&planned.notes))
-    .bind(to_json(&planned.contacts))
+    .bind(json_list(&planned.notes))
+    .bind(json_list(&planned.contacts))
     .bind(request_json)
     .bind(&caller.credential_id)
     .bind(&caller.request_id)
@@ -287,7 +286,7 @@ async fn place_once(
         .bind(item.quantity)
         .bind(&item.requested_ref)
         .bind(&fleet_id)
-        .bind(to_json(&item.characteristics))
+        .bind(json_list(&item.characteristics))
         .bind(if mode == Mode::Sync {
             "completed"
         } else {
@@ -370,20 +369,12 @@ async fn place_once(
     Ok(answer)
 }
 
-/// Serialises a value kept as JSON text (`None` when there is nothing to keep).
-mod erased {
-    pub trait Json {
-        fn json(&self) -> Option<String>;
-    }
-
-    impl<T: serde::Serialize> Json for Vec<T> {
-        fn json(&self) -> Option<String> {
-            if self.is_empty() {
-                None
-            } else {
-                serde_json::to_string(self).ok()
-            }
-        }
+/// A list kept as JSON text: `None` when there is nothing to keep.
+fn json_list<T: serde::Serialize>(items: &[T]) -> Option<String> {
+    if items.is_empty() {
+        None
+    } else {
+        serde_json::to_string(items).ok()
     }
 }
 
@@ -468,7 +459,7 @@ async fn resolve_customer(
             .bind(wire::optional_text(address.postcode.as_deref()))
             .bind(wire::optional_text(address.city.as_deref()))
             .bind(wire::optional_text(address.country.as_deref()).map(|c| c.to_ascii_uppercase()))
-            .bind(erased::Json::json(characteristics))
+            .bind(json_list(characteristics))
             .bind(&stem)
             .bind(now)
             .execute(&mut *conn)
@@ -695,7 +686,7 @@ async fn create_licences(
     .await?;
     let first = last - item.quantity + 1;
     let offering = &item.offering;
-    let characteristics = erased::Json::json(&item.characteristics);
+    let characteristics = json_list(&item.characteristics);
     let (state, pending_op, pending_since) = match mode {
         Mode::Sync => ("active", None, None),
         Mode::Async => ("pending", Some("add"), Some(now)),

@@ -20,8 +20,8 @@ use crate::{clock, ids};
 /// The targets the Orange delivery worker sends to.
 pub const ORANGE_TARGETS: [&str; 2] = ["orange_product_order", "orange_user_service"];
 
-/// Bodies of requests and answers kept in an attempt are cut past 64 KiB.
-pub const BODY_CAP: usize = 64 * 1024;
+/// Bodies of requests and answers kept in an attempt are cut past 64 KiB, as for Orange's calls.
+pub const BODY_CAP: usize = crate::orange::exchanges::BODY_CAP;
 
 /// A claimed event, ready to send.
 #[derive(Debug, Clone)]
@@ -169,14 +169,7 @@ pub fn parse_retry_after(value: &str, now: OffsetDateTime) -> Option<Duration> {
 }
 
 fn cap(text: &str) -> String {
-    if text.len() <= BODY_CAP {
-        return text.to_owned();
-    }
-    let mut end = BODY_CAP;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text[..end].to_owned()
+    crate::orange::exchanges::prefix(text, BODY_CAP).to_owned()
 }
 
 /// Records an attempt and moves the event on, if `owner` still holds its lease; `false` when the

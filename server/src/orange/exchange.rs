@@ -68,7 +68,12 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    let (parts, body) = request.into_parts();
+    // Read once per call: the retention below, and the credential check and handlers inside.
+    let settings = fleetdesk_core::orange::settings::load(&state.db).await.ok();
+    let (mut parts, body) = request.into_parts();
+    if let Some(settings) = &settings {
+        parts.extensions.insert(settings.clone());
+    }
     let (body_bytes, response) = if declared.is_some_and(|n| n > limit) {
         (None, too_large(limit))
     } else {
@@ -121,10 +126,7 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
         object_type: object.as_ref().map(|o| o.0.clone()),
         object_id: object.map(|o| o.1),
     };
-    let retention = fleetdesk_core::orange::settings::load(&state.db)
-        .await
-        .map(|s| s.exchange_retention_days)
-        .unwrap_or(30);
+    let retention = settings.map_or(30, |s| s.exchange_retention_days);
     if let Err(error) = exchanges::record(&state.db, exchange, retention).await {
         tracing::warn!(error = %error, "failed to record an Orange exchange");
     }
