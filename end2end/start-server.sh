@@ -7,7 +7,8 @@
 # Relative paths are taken from this directory (end2end/).
 #
 # Every run gets a fresh data directory (SQLite inside it), the bootstrap admin
-# (admin / e2e-admin-password-1) and a support operator (support1 / e2e-support-password-1).
+# (admin / e2e-admin-password-1), a support operator (support1 / e2e-support-password-1) and an
+# Orange API credential for seeding data through the API.
 set -euo pipefail
 
 cd "$(dirname "$0")"
@@ -45,5 +46,14 @@ export FLEETDESK_LOG=warn
 "$FLEETDESK_BIN" migrate
 printf '%s\n' 'e2e-support-password-1' |
   "$FLEETDESK_BIN" operator create --login support1 --name "Support One" --role support --password-stdin
+
+# The offering catalogue the specs order from (one offering per realizing resource type).
+"$FLEETDESK_BIN" offering import seed/offerings.csv >/dev/null
+
+# An Orange API credential, so that specs create customers, orders and licences the way Orange
+# does: through the API. Its "client:secret" goes to .state/orange-credential (read by fixtures.ts).
+mkdir -p .state
+"$FLEETDESK_BIN" credential issue --label "Browser tests" |
+  awk -F': ' '/^Client id: /{id=$2} /^Secret \(shown once\): /{secret=$2} END{print id ":" secret}' >.state/orange-credential
 
 exec "$FLEETDESK_BIN" serve

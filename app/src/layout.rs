@@ -5,14 +5,16 @@ use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
 use crate::api::fetch_console_context;
+use crate::i18n::{LangSwitch, use_lang};
 use crate::model::{Flash, FlashKind, OperatorView};
 use crate::pages::ErrorPanel;
 
 #[component]
 pub fn ConsoleLayout() -> impl IntoView {
+    let lang = use_lang();
     let context = Resource::new(|| (), |()| fetch_console_context());
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
             {move || Suspend::new(async move {
                 match context.await {
                     Ok(context) => view! {
@@ -26,7 +28,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                     Err(error) => view! {
                         <main id="main" class="page">
                             <ErrorPanel error/>
-                            <p><a href="/login">"Sign in"</a></p>
+                            <p><a href="/login">{lang.t("Sign in", "Se connecter")}</a></p>
                         </main>
                     }
                     .into_any(),
@@ -39,24 +41,26 @@ pub fn ConsoleLayout() -> impl IntoView {
 #[component]
 fn TopBar(operator: OperatorView) -> impl IntoView {
     let is_admin = operator.is_admin();
+    let lang = use_lang();
+    let t = move |en, fr| lang.t(en, fr);
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">{t("Skip to content", "Aller au contenu")}</a>
         <header class="topbar">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"F"</span>
                 "Fleetdesk"
             </a>
-            <nav class="nav" aria-label="Main">
-                <a href="/">"Overview"</a>
-                <a href="/offerings">"Offerings"</a>
-                <a href="/exchanges">"Exchanges"</a>
-                <a href="/events">"Events"</a>
+            <nav class="nav" aria-label=t("Main", "Principale")>
+                <a href="/">{t("Overview", "Vue d’ensemble")}</a>
+                <a href="/offerings">{t("Offerings", "Offres")}</a>
+                <a href="/exchanges">{t("Exchanges", "Échanges")}</a>
+                <a href="/events">{t("Events", "Événements")}</a>
                 {is_admin.then(|| view! {
-                    <a href="/settings/credentials">"Credentials"</a>
-                    <a href="/settings/orange">"Orange settings"</a>
-                    <a href="/settings/delivery">"Delivery settings"</a>
-                    <a href="/reference">"API reference"</a>
-                    <a href="/operators">"Operators"</a>
+                    <a href="/settings/credentials">{t("Credentials", "Identifiants API")}</a>
+                    <a href="/settings/orange">{t("Orange settings", "Réglages Orange")}</a>
+                    <a href="/settings/delivery">{t("Delivery settings", "Réglages d’envoi")}</a>
+                    <a href="/reference">{t("API reference", "Référence de l’API")}</a>
+                    <a href="/operators">{t("Operators", "Opérateurs")}</a>
                 })}
             </nav>
             <div class="who" data-testid="current-operator">
@@ -64,8 +68,9 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
                 <span class=format!("badge role-{}", operator.role)>{operator.role.clone()}</span>
             </div>
             <form method="post" action="/auth/logout" class="signout">
-                <button type="submit" class="button secondary">"Sign out"</button>
+                <button type="submit" class="button secondary">{t("Sign out", "Se déconnecter")}</button>
             </form>
+            <LangSwitch/>
         </header>
     }
 }

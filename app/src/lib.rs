@@ -2,6 +2,7 @@
 //! them. Built twice: with `ssr` into the server, with `hydrate` into the browser's wasm.
 
 pub mod api;
+pub mod i18n;
 mod layout;
 pub mod model;
 mod pages;
@@ -22,7 +23,7 @@ use crate::pages::{
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=i18n::detect().code()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
@@ -43,6 +44,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    provide_context(i18n::detect());
     // Marks the page once the browser has taken over, for tests and for styles that need it.
     #[cfg(feature = "hydrate")]
     Effect::new(|_| {

@@ -1,8 +1,16 @@
 // Shared fixtures and helpers for the Fleetdesk specs. Every helper works in both projects:
 // with JavaScript (wait for hydration via `networkidle`) and without (plain form posts).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { expect, test as base, type Locator, type Page, type TestInfo } from '@playwright/test';
+import {
+  expect,
+  request as playwrightRequest,
+  test as base,
+  type APIResponse,
+  type Locator,
+  type Page,
+  type TestInfo,
+} from '@playwright/test';
 
 export { expect };
 
@@ -74,6 +82,37 @@ export async function expectFormPostsTo(form: Locator, pathname: string): Promis
 export function field(scope: Locator, label: string): Locator {
   const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return scope.getByLabel(new RegExp(`^\\s*${escaped}(\\s|$)`));
+}
+
+/**
+ * Calls the Orange-facing API as Orange does, with the credential start-server.sh issued: specs
+ * seed customers, orders and licences through the product's real entry point.
+ */
+export async function orange(
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+  pathname: string,
+  body?: unknown,
+): Promise<APIResponse> {
+  const credential = readFileSync(path.resolve(__dirname, '..', '.state', 'orange-credential'), 'utf8').trim();
+  const context = await playwrightRequest.newContext({
+    baseURL: 'http://127.0.0.1:3210',
+    extraHTTPHeaders: {
+      authorization: `Basic ${Buffer.from(credential).toString('base64')}`,
+      'content-type': 'application/json',
+    },
+  });
+  const response = await context.fetch(`/orange/v2${pathname}`, {
+    method,
+    data: body === undefined ? undefined : JSON.stringify(body),
+  });
+  await response.body();
+  return response;
+}
+
+/** A suffix unique to this test run and project, for Orange references and names. */
+export function unique(testInfo: TestInfo): string {
+  const project = testInfo.project.name.replace(/[^a-z0-9]/gi, '').toLowerCase();
+  return `${project}${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 }
 
 export class Console {

@@ -9,6 +9,7 @@ mod delivery_settings;
 mod events;
 mod forms;
 mod health;
+mod lang;
 mod offerings;
 mod operators;
 mod orange_settings;
@@ -75,6 +76,7 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
     let console = Router::new()
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
+        .route("/auth/lang", post(lang::choose))
         .route("/console/operators", post(operators::create))
         .route("/console/operators/{id}/disable", post(operators::disable))
         .route("/console/operators/{id}/enable", post(operators::enable))

@@ -5,49 +5,78 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
+use crate::i18n::{LangSwitch, use_lang};
+
 #[component]
 pub fn LoginPage() -> impl IntoView {
+    let lang = use_lang();
     let query = use_query_map().get_untracked();
     let next = query.get("next").unwrap_or_else(|| "/".to_owned());
     let alert = match query.get("error").as_deref() {
-        Some("invalid") => Some("Invalid username or password.".to_owned()),
-        Some("missing") => Some("Enter your username and password.".to_owned()),
+        Some("invalid") => Some(
+            lang.t("Invalid username or password.", "Identifiant ou mot de passe incorrect.")
+                .to_owned(),
+        ),
+        Some("missing") => Some(
+            lang.t(
+                "Enter your username and password.",
+                "Saisissez votre identifiant et votre mot de passe.",
+            )
+            .to_owned(),
+        ),
         Some("locked") => {
             let minutes = query
                 .get("minutes")
                 .and_then(|m| m.parse::<u32>().ok())
                 .unwrap_or(15);
-            Some(format!(
-                "Too many failed attempts. This account is locked; try again in {minutes} minute{}.",
-                if minutes == 1 { "" } else { "s" }
-            ))
+            let plural = if minutes == 1 { "" } else { "s" };
+            Some(match lang {
+                crate::i18n::Lang::En => format!(
+                    "Too many failed attempts. This account is locked; try again in {minutes} minute{plural}."
+                ),
+                crate::i18n::Lang::Fr => format!(
+                    "Trop d’échecs. Ce compte est verrouillé ; réessayez dans {minutes} minute{plural}."
+                ),
+            })
         }
         Some("unavailable") => {
-            Some("Sign-in is unavailable right now; please try again shortly.".to_owned())
+            Some(
+                lang.t(
+                    "Sign-in is unavailable right now; please try again shortly.",
+                    "La connexion est indisponible pour le moment ; réessayez dans un instant.",
+                )
+                .to_owned(),
+            )
         }
         _ => None,
     };
     let signed_out = query.get("signed_out").is_some();
     view! {
-        <Title text="Sign in"/>
+        <Title text=lang.t("Sign in", "Connexion")/>
         <main id="main" class="login">
             <div class="login-card">
                 <p class="brand login-brand">
                     <span class="brand-mark" aria-hidden="true">"F"</span>
                     "Fleetdesk"
                 </p>
-                <h1>"Sign in to Fleetdesk"</h1>
-                <p class="muted">"Partner back-office for Orange Business Applications France."</p>
+                <h1>{lang.t("Sign in to Fleetdesk", "Connexion à Fleetdesk")}</h1>
+                <p class="muted">
+                    {lang.t(
+                        "Partner back-office for Orange Business Applications France.",
+                        "Back-office partenaire d’Orange Business Applications France.",
+                    )}
+                </p>
                 {alert.map(|text| view! { <p class="flash error" role="alert">{text}</p> })}
-                {signed_out.then(|| view! { <p class="flash success" role="status">"You have been signed out."</p> })}
+                {signed_out.then(|| view! { <p class="flash success" role="status">{lang.t("You have been signed out.", "Vous êtes déconnecté.")}</p> })}
                 <form method="post" action="/auth/login" class="stack">
                     <input type="hidden" name="next" value=next/>
-                    <label for="login">"Username"</label>
+                    <label for="login">{lang.t("Username", "Identifiant")}</label>
                     <input id="login" name="login" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required autofocus/>
-                    <label for="password">"Password"</label>
+                    <label for="password">{lang.t("Password", "Mot de passe")}</label>
                     <input id="password" name="password" type="password" autocomplete="current-password" required/>
-                    <button type="submit" class="button primary">"Sign in"</button>
+                    <button type="submit" class="button primary">{lang.t("Sign in", "Se connecter")}</button>
                 </form>
+                <LangSwitch/>
             </div>
         </main>
     }

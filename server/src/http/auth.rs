@@ -26,7 +26,7 @@ const FLASH_KEY: &str = "flash";
 const ISSUED_CREDENTIAL_KEY: &str = "issued_credential";
 
 /// Pages anyone may see, signed in or not.
-const PUBLIC_PATHS: [&str; 2] = ["/login", "/auth/login"];
+const PUBLIC_PATHS: [&str; 3] = ["/login", "/auth/login", "/auth/lang"];
 /// State-changing routes a support user may call (support is read-only, plus notes).
 const SUPPORT_MAY_POST: [&str; 1] = ["/auth/logout"];
 
@@ -159,6 +159,15 @@ fn encode(value: &str) -> String {
 }
 
 /// Only local paths are followed after login, never another site.
+/// A page of the console to go back to after a form (local paths only; `/` otherwise).
+pub fn safe_back(path: &str) -> String {
+    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
+        path.to_owned()
+    } else {
+        "/".to_owned()
+    }
+}
+
 fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(path)
