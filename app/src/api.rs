@@ -12,6 +12,7 @@ mod exchanges;
 mod offerings;
 mod orange_settings;
 mod reference;
+mod work;
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, JsonEncoding};
@@ -29,6 +30,7 @@ pub use exchanges::{fetch_exchange, fetch_exchanges};
 pub use offerings::{fetch_offering, fetch_offerings};
 pub use orange_settings::fetch_orange_settings;
 pub use reference::fetch_api_reference;
+pub use work::{fetch_search, fetch_stuck};
 
 /// Why a console request was refused or failed, in words for the operator.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
@@ -75,9 +77,11 @@ pub async fn fetch_overview() -> Result<Overview, ConsoleError> {
     let recent = audit::list(&db, &audit::Filter::default(), 15)
         .await
         .map_err(ssr::internal)?;
+    let dashboard = work::dashboard(&db).await?;
     Ok(Overview {
         operators_active: i64::try_from(active).unwrap_or(i64::MAX),
         operators_disabled: i64::try_from(all.len() - active).unwrap_or(i64::MAX),
+        dashboard,
         recent_activity: recent.into_iter().map(ssr::activity_of).collect(),
     })
 }

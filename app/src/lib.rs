@@ -16,7 +16,7 @@ use crate::layout::ConsoleLayout;
 use crate::pages::{
     CredentialsPage, DeliverySettingsPage, EventPage, EventsPage, EventsResendPage, ExchangePage,
     ExchangesPage, LoginPage, NotFound, OfferingEditPage, OfferingsPage, OperatorsPage,
-    OrangeSettingsPage, OverviewPage, ReferencePage,
+    OrangeSettingsPage, OverviewPage, ReferencePage, SearchPage, StuckWorkPage,
 };
 
 /// The HTML document around the console.
@@ -70,6 +70,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("events/resend") view=EventsResendPage ssr=SsrMode::Async/>
                     <Route path=path!("events/:id") view=EventPage ssr=SsrMode::Async/>
                     <Route path=path!("reference") view=ReferencePage ssr=SsrMode::Async/>
+                    <Route path=path!("search") view=SearchPage ssr=SsrMode::Async/>
+                    <Route path=path!("stuck") view=StuckWorkPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/orange") view=OrangeSettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/credentials") view=CredentialsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/delivery") view=DeliverySettingsPage ssr=SsrMode::Async/>

@@ -1,6 +1,10 @@
 //! What the server sends the console's pages: plain serialisable types, shared by both builds.
 
+mod work;
+
 use serde::{Deserialize, Serialize};
+
+pub use work::*;
 
 /// A one-time message shown at the top of the next page after an action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -63,6 +67,7 @@ pub struct ActivityItem {
 pub struct Overview {
     pub operators_active: i64,
     pub operators_disabled: i64,
+    pub dashboard: DashboardView,
     pub recent_activity: Vec<ActivityItem>,
 }
 

@@ -15,6 +15,8 @@ mod operators;
 mod orange_settings;
 mod overview;
 mod reference;
+mod search;
+mod stuck;
 
 use leptos::prelude::*;
 
@@ -35,6 +37,8 @@ pub use operators::OperatorsPage;
 pub use orange_settings::OrangeSettingsPage;
 pub use overview::OverviewPage;
 pub use reference::ReferencePage;
+pub use search::SearchPage;
+pub use stuck::StuckWorkPage;
 
 /// A failed page load, explained.
 #[component]

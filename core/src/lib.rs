@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod clock;
 pub mod credentials;
+pub mod dashboard;
 pub mod db;
 pub mod ids;
 pub mod login;
@@ -16,8 +17,10 @@ pub mod orange;
 pub mod outbox;
 pub mod password;
 pub mod resources;
+pub mod search;
 pub mod sessions;
 pub mod settings;
+pub mod stuck;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

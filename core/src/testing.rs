@@ -6,7 +6,7 @@
 //! run on SQLite alone, unless `FLEETDESK_REQUIRE_POSTGRES=1` (set by CI), which makes it a failure.
 
 use std::path::PathBuf;
-use std::sync::Once;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use sqlx::Connection;
@@ -19,6 +19,33 @@ pub struct TestDb {
     pub db: Db,
     pub url: String,
     cleanup: Cleanup,
+    /// Alive while the test holds its database; see [`watch`].
+    _watch: Arc<()>,
+}
+
+/// How long one test may hold a database before it is taken to hang.
+const HANG_LIMIT: Duration = Duration::from_secs(300);
+
+/// Stops the whole test process, naming the test, if it still holds its database after
+/// [`HANG_LIMIT`]: a hung test then fails the run at once instead of running into CI's time limit.
+fn watch() -> Arc<()> {
+    let alive = Arc::new(());
+    let weak = Arc::downgrade(&alive);
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("an unnamed test")
+        .to_owned();
+    std::thread::spawn(move || {
+        std::thread::sleep(HANG_LIMIT);
+        if weak.upgrade().is_some() {
+            eprintln!(
+                "\n{test} still runs after {} s: it hangs. Stopping the test process.",
+                HANG_LIMIT.as_secs()
+            );
+            std::process::exit(101);
+        }
+    });
+    alive
 }
 
 #[derive(Debug)]
@@ -59,6 +86,7 @@ impl TestDb {
             db,
             url,
             cleanup: Cleanup::Sqlite(dir),
+            _watch: watch(),
         }
     }
 
@@ -104,6 +132,7 @@ impl TestDb {
             db,
             url,
             cleanup: Cleanup::Postgres { admin_url, name },
+            _watch: watch(),
         })
     }
 

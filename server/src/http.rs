@@ -15,6 +15,7 @@ mod operators;
 mod orange_settings;
 mod reference;
 mod security;
+mod stuck;
 
 use std::sync::Arc;
 
@@ -94,6 +95,10 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .route("/console/events/resend", post(events::resend_matching))
         .route("/console/events/{id}/resend", post(events::resend))
         .route("/console/events/{id}/retry", post(events::retry_now))
+        .route("/console/stuck/{kind}/{id}/complete", post(stuck::complete))
+        .route("/console/stuck/{kind}/{id}/fail", post(stuck::fail))
+        .route("/console/stuck/events/{id}/{action}", post(stuck::event))
+        .route("/console/settings/stuck", post(stuck::save_thresholds))
         .route("/console/delivery/pause", post(delivery_settings::pause))
         .route("/console/delivery/resume", post(delivery_settings::resume))
         .route("/console/settings/delivery", post(delivery_settings::save))

@@ -1,19 +1,42 @@
-//! `/`: the first page after sign-in: the team and what happened lately.
+//! `/`: the dashboard. Customers, fleets and licences by state, placeholders still to replace,
+//! Orange's orders and tasks by state, stuck work, events waiting or failed and the last day's
+//! delivery success rate, each number a link to the list behind it; then the team and what
+//! happened lately.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
-use super::{ErrorPanel, short_time};
+use super::ErrorPanel;
 use crate::api::fetch_overview;
-use crate::model::Overview;
+use crate::i18n::{Lang, When, use_lang};
+use crate::model::{DashboardView, Overview};
+
+/// A licence, order, task or event state in words.
+pub fn state_text(lang: Lang, state: &str) -> &'static str {
+    match state {
+        "active" => lang.t("Active", "Actives"),
+        "suspended" => lang.t("Suspended", "Suspendues"),
+        "pending" => lang.t("Pending", "En attente"),
+        "terminated" => lang.t("Terminated", "Résiliées"),
+        "acknowledged" => lang.t("Acknowledged", "Accusées"),
+        "inProgress" => lang.t("In progress", "En cours"),
+        "completed" => lang.t("Completed", "Terminées"),
+        "partial" => lang.t("Partial", "Partielles"),
+        "failed" => lang.t("Failed", "En échec"),
+        "delivering" => lang.t("Delivering", "En envoi"),
+        "delivered" => lang.t("Delivered", "Remis"),
+        _ => lang.t("Other", "Autre"),
+    }
+}
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
+    let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_overview());
     view! {
-        <Title text="Overview"/>
-        <h1>"Overview"</h1>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Title text=lang.t("Overview", "Vue d’ensemble")/>
+        <h1>{lang.t("Overview", "Vue d’ensemble")}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(overview) => view! { <OverviewBody overview/> }.into_any(),
@@ -24,33 +47,142 @@ pub fn OverviewPage() -> impl IntoView {
     }
 }
 
+/// One number with its label, linking to the list it counts.
+#[component]
+fn Card(
+    label: &'static str,
+    value: String,
+    href: String,
+    test_id: String,
+    #[prop(optional)] alert: bool,
+) -> impl IntoView {
+    let class = if alert {
+        "card card-link alert"
+    } else {
+        "card card-link"
+    };
+    view! {
+        <a class=class href=href>
+            <span class="card-label">{label}</span>
+            <span class="card-value" data-testid=test_id>{value}</span>
+        </a>
+    }
+}
+
+#[component]
+fn StateCards(
+    title: &'static str,
+    test_id: &'static str,
+    counts: Vec<(String, i64)>,
+    list: &'static str,
+) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <section class="panel" aria-label=title data-testid=test_id>
+            <h2>{title}</h2>
+            <div class="cards">
+                {counts
+                    .into_iter()
+                    .map(|(state, n)| {
+                        let alert = state == "failed" && n > 0;
+                        view! {
+                            <Card
+                                label=state_text(lang, &state)
+                                value=n.to_string()
+                                href=format!("{list}?state={state}")
+                                test_id=format!("{test_id}-{state}")
+                                alert
+                            />
+                        }
+                    })
+                    .collect_view()}
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn Dashboard(dashboard: DashboardView) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |en, fr| lang.t(en, fr);
+    let rate = match dashboard.success_rate {
+        Some(rate) => format!("{rate} %"),
+        None => "—".to_owned(),
+    };
+    let placeholders_left = dashboard.placeholders > 0;
+    let stuck_now = dashboard.stuck > 0;
+    let attempts = match lang {
+        Lang::En => format!(
+            "{} attempts in the last 24 hours",
+            dashboard.attempts_last_day
+        ),
+        Lang::Fr => format!(
+            "{} tentatives ces dernières 24 heures",
+            dashboard.attempts_last_day
+        ),
+    };
+    view! {
+        <section class="cards" aria-label=t("Totals", "Totaux") data-testid="dashboard-totals">
+            <Card label=t("Customers", "Clients") value=dashboard.customers.to_string() href="/customers".to_owned() test_id="count-customers".to_owned()/>
+            <Card label=t("Fleets", "Parcs") value=dashboard.fleets.to_string() href="/customers".to_owned() test_id="count-fleets".to_owned()/>
+            <Card
+                label=t("Placeholders to replace", "Ressources provisoires à remplacer")
+                value=dashboard.placeholders.to_string()
+                href="/licences?resource=placeholder".to_owned()
+                test_id="count-placeholders".to_owned()
+                alert=placeholders_left
+            />
+            <Card
+                label=t("Stuck work", "Travaux bloqués")
+                value=dashboard.stuck.to_string()
+                href="/stuck".to_owned()
+                test_id="count-stuck".to_owned()
+                alert=stuck_now
+            />
+            <a class="card card-link" href="/events" data-testid="delivery-rate">
+                <span class="card-label">{t("Delivered to Orange (24 h)", "Remis à Orange (24 h)")}</span>
+                <span class="card-value" data-testid="count-delivery-rate">{rate}</span>
+                <span class="card-note muted">{attempts}</span>
+            </a>
+        </section>
+        {view! { <StateCards title=t("Licences", "Licences") test_id="dashboard-licences" counts=dashboard.licences list="/licences"/> }.into_any()}
+        {view! { <StateCards title=t("Orders from Orange", "Commandes d’Orange") test_id="dashboard-orders" counts=dashboard.orders list="/orders"/> }.into_any()}
+        {view! { <StateCards title=t("Tasks from Orange", "Tâches d’Orange") test_id="dashboard-tasks" counts=dashboard.tasks list="/tasks"/> }.into_any()}
+        {view! { <StateCards title=t("Events to Orange", "Événements vers Orange") test_id="dashboard-events" counts=dashboard.events list="/events"/> }.into_any()}
+    }
+}
+
 #[component]
 fn OverviewBody(overview: Overview) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |en, fr| lang.t(en, fr);
     let empty = overview.recent_activity.is_empty();
     view! {
-        <section class="cards" aria-label="Counts">
+        {view! { <Dashboard dashboard=overview.dashboard/> }.into_any()}
+        <section class="cards" aria-label=t("Team", "Équipe")>
             <div class="card">
-                <p class="card-label">"Active operators"</p>
+                <p class="card-label">{t("Active operators", "Opérateurs actifs")}</p>
                 <p class="card-value">{overview.operators_active}</p>
             </div>
             <div class="card">
-                <p class="card-label">"Disabled operators"</p>
+                <p class="card-label">{t("Disabled operators", "Opérateurs désactivés")}</p>
                 <p class="card-value">{overview.operators_disabled}</p>
             </div>
         </section>
         <section class="panel">
-            <h2>"Recent activity"</h2>
+            <h2>{t("Recent activity", "Activité récente")}</h2>
             {if empty {
-                view! { <p class="muted">"Nothing has happened yet."</p> }.into_any()
+                view! { <p class="muted">{t("Nothing has happened yet.", "Rien ne s’est encore passé.")}</p> }.into_any()
             } else {
                 view! {
+                    <div class="table-scroll">
                     <table class="table">
                         <thead>
                             <tr>
-                                <th scope="col">"When"</th>
-                                <th scope="col">"Who"</th>
-                                <th scope="col">"What"</th>
-                                <th scope="col">"Object"</th>
+                                <th scope="col">{t("When", "Quand")}</th>
+                                <th scope="col">{t("Who", "Qui")}</th>
+                                <th scope="col">{t("What", "Quoi")}</th>
+                                <th scope="col">{t("Object", "Objet")}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -64,7 +196,7 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
                                     };
                                     view! {
                                         <tr>
-                                            <td class="nowrap">{short_time(&item.at)}</td>
+                                            <td class="nowrap"><When at=item.at/></td>
                                             <td>{item.actor}</td>
                                             <td><code>{item.action}</code></td>
                                             <td class="mono">{object}</td>
@@ -74,6 +206,7 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
                                 .collect_view()}
                         </tbody>
                     </table>
+                    </div>
                 }
                 .into_any()
             }}

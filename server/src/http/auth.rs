@@ -29,6 +29,8 @@ const ISSUED_CREDENTIAL_KEY: &str = "issued_credential";
 const PUBLIC_PATHS: [&str; 3] = ["/login", "/auth/login", "/auth/lang"];
 /// State-changing routes a support user may call (support is read-only, plus notes).
 const SUPPORT_MAY_POST: [&str; 1] = ["/auth/logout"];
+/// Support staff unblock stuck work: every action of the stuck-work page is theirs too.
+const SUPPORT_MAY_POST_UNDER: &str = "/console/stuck/";
 
 /// The least role each console page needs (pages not listed need a signed-in operator).
 fn page_role(path: &str) -> Option<Role> {
@@ -83,6 +85,7 @@ pub async fn authenticate(
     if changes_state
         && !operator.role.can_change_data()
         && !SUPPORT_MAY_POST.contains(&path.as_str())
+        && !path.starts_with(SUPPORT_MAY_POST_UNDER)
     {
         tracing::warn!(operator.id = %operator.id, path = %path, "refused a change by a read-only operator");
         return (StatusCode::FORBIDDEN, "Your role does not allow changes.").into_response();

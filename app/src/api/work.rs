@@ -1,0 +1,129 @@
+//! The dashboard's numbers, the global search and the stuck-work queue, for every signed-in
+//! operator. Acting on stuck work (complete, fail) is a plain form post (`server/src/http/stuck.rs`).
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use super::ConsoleError;
+use crate::model::{SearchHitView, StuckPage};
+
+/// Every licence, order, task and event state, in the order the dashboard lists them.
+#[cfg(feature = "ssr")]
+pub const LICENCE_STATES: [&str; 4] = ["active", "suspended", "pending", "terminated"];
+#[cfg(feature = "ssr")]
+pub const WORK_STATES: [&str; 5] = [
+    "acknowledged",
+    "inProgress",
+    "completed",
+    "partial",
+    "failed",
+];
+#[cfg(feature = "ssr")]
+pub const EVENT_STATES: [&str; 4] = ["pending", "delivering", "delivered", "failed"];
+
+/// Where a search hit's page is.
+#[cfg(feature = "ssr")]
+pub fn href_of(kind: &str, id: &str) -> String {
+    match kind {
+        "customer" => format!("/customers/{id}"),
+        "fleet" => format!("/fleets/{id}"),
+        "licence" => format!("/licences/{id}"),
+        "order" => format!("/orders/{id}"),
+        "task" => format!("/tasks/{id}"),
+        _ => format!("/events/{id}"),
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub async fn dashboard(
+    db: &fleetdesk_core::Db,
+) -> Result<crate::model::DashboardView, ConsoleError> {
+    use fleetdesk_core::{dashboard, stuck};
+
+    let thresholds = stuck::load(db).await.map_err(super::ssr::internal)?;
+    let counts = dashboard::counts(db, &thresholds)
+        .await
+        .map_err(super::ssr::internal)?;
+    let every = |states: &[&str], found: &[(String, i64)]| {
+        states
+            .iter()
+            .map(|state| {
+                let n = found
+                    .iter()
+                    .find(|(s, _)| s == state)
+                    .map_or(0, |(_, n)| *n);
+                ((*state).to_owned(), n)
+            })
+            .collect::<Vec<_>>()
+    };
+    Ok(crate::model::DashboardView {
+        customers: counts.customers,
+        fleets: counts.fleets,
+        licences: every(&LICENCE_STATES, &counts.licences),
+        placeholders: counts.placeholders,
+        orders: every(&WORK_STATES, &counts.orders),
+        tasks: every(&WORK_STATES, &counts.tasks),
+        events: every(&EVENT_STATES, &counts.events),
+        stuck: counts.stuck_orders + counts.stuck_tasks + counts.stuck_events,
+        success_rate: counts.success_rate(),
+        attempts_last_day: counts.attempts_last_day.1,
+    })
+}
+
+/// Everything matching `q`: ids, Orange references, names, logins, end users, resource values.
+#[server(prefix = "/console/api", endpoint = "search", input = GetUrl)]
+pub async fn fetch_search(q: String) -> Result<Vec<SearchHitView>, ConsoleError> {
+    super::ssr::current_operator()?;
+    let db = super::ssr::db()?;
+    let hits = fleetdesk_core::search::search(&db, &q)
+        .await
+        .map_err(super::ssr::internal)?;
+    Ok(hits
+        .into_iter()
+        .map(|hit| SearchHitView {
+            href: href_of(hit.kind, &hit.id),
+            kind: hit.kind.to_owned(),
+            id: hit.id,
+            label: hit.label,
+            matched: hit.matched.to_owned(),
+        })
+        .collect())
+}
+
+/// Stuck orders, tasks and events, oldest first, and the thresholds that make them stuck.
+#[server(prefix = "/console/api", endpoint = "stuck", input = GetUrl)]
+pub async fn fetch_stuck() -> Result<StuckPage, ConsoleError> {
+    use fleetdesk_core::stuck;
+
+    use crate::model::{StuckItemView, ThresholdsView};
+
+    let operator = super::ssr::current_operator()?;
+    let db = super::ssr::db()?;
+    let thresholds = stuck::load(&db).await.map_err(super::ssr::internal)?;
+    let items = stuck::list(&db, &thresholds)
+        .await
+        .map_err(super::ssr::internal)?;
+    Ok(StuckPage {
+        items: items
+            .into_iter()
+            .map(|item| StuckItemView {
+                kind: item.kind.to_owned(),
+                id: item.id,
+                label: item.label,
+                state: item.state,
+                since: item.since,
+                reason: item.reason,
+            })
+            .collect(),
+        thresholds: ThresholdsView {
+            order_minutes: thresholds.order_minutes,
+            task_minutes: thresholds.task_minutes,
+            event_minutes: thresholds.event_minutes,
+        },
+        can_configure: operator.role.is_admin(),
+        failure_codes: stuck::FAILURE_CODES
+            .iter()
+            .map(|code| code.as_str().to_owned())
+            .collect(),
+    })
+}

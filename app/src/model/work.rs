@@ -1,0 +1,58 @@
+//! What the dashboard, the global search and the stuck-work page show.
+
+use serde::{Deserialize, Serialize};
+
+/// The dashboard's numbers (the overview page).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DashboardView {
+    pub customers: i64,
+    pub fleets: i64,
+    /// `(state, n)` for each licence state, every state listed.
+    pub licences: Vec<(String, i64)>,
+    pub placeholders: i64,
+    pub orders: Vec<(String, i64)>,
+    pub tasks: Vec<(String, i64)>,
+    pub events: Vec<(String, i64)>,
+    pub stuck: i64,
+    /// Share of the last day's delivery attempts Orange accepted, in percent, and how many.
+    pub success_rate: Option<u32>,
+    pub attempts_last_day: i64,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SearchHitView {
+    pub kind: String,
+    pub id: String,
+    pub label: String,
+    pub matched: String,
+    pub href: String,
+}
+
+/// Stuck orders, tasks and events (every role may unblock them; administrators set thresholds).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StuckPage {
+    pub items: Vec<StuckItemView>,
+    pub thresholds: ThresholdsView,
+    pub can_configure: bool,
+    /// The contract's error codes an order or task may be failed with.
+    pub failure_codes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StuckItemView {
+    pub kind: String,
+    pub id: String,
+    pub label: Option<String>,
+    pub state: String,
+    pub since: String,
+    pub reason: Option<String>,
+}
+
+/// After how many minutes waiting work counts as stuck.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThresholdsView {
+    pub order_minutes: u32,
+    pub task_minutes: u32,
+    pub event_minutes: u32,
+}

@@ -1,0 +1,209 @@
+//! `/stuck`: work that should have moved on and has not. Orange orders and tasks acknowledged or
+//! in progress longer than their threshold, events that failed for good or waited too long; why,
+//! and the actions that fit: complete now or fail with a contract error code (orders and tasks),
+//! resend or retry (events). Every role may act here, support staff included: unblocking is their
+//! job. Administrators set the thresholds here too.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+use super::ErrorPanel;
+use super::overview::state_text;
+use crate::api::fetch_stuck;
+use crate::i18n::{Lang, When, use_lang};
+use crate::model::{StuckItemView, StuckPage, ThresholdsView};
+
+#[component]
+pub fn StuckWorkPage() -> impl IntoView {
+    let lang = use_lang();
+    let data = Resource::new(|| (), |()| fetch_stuck());
+    view! {
+        <Title text=lang.t("Stuck work", "Travaux bloqués")/>
+        <h1>{lang.t("Stuck work", "Travaux bloqués")}</h1>
+        <p class="lead muted">
+            {lang.t(
+                "Orders and tasks from Orange that have waited too long, and events Orange has not received. Complete or fail the work, or send the event again.",
+                "Les commandes et tâches d’Orange qui attendent depuis trop longtemps, et les événements qu’Orange n’a pas reçus. Terminez ou mettez en échec le travail, ou renvoyez l’événement.",
+            )}
+        </p>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(page) => view! { <StuckBody page/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+fn minutes_text(lang: Lang, minutes: u32) -> String {
+    match lang {
+        Lang::En => format!("{minutes} min"),
+        Lang::Fr => format!("{minutes} min"),
+    }
+}
+
+#[component]
+fn StuckBody(page: StuckPage) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |en, fr| lang.t(en, fr);
+    let thresholds = page.thresholds.clone();
+    let summary = match lang {
+        Lang::En => format!(
+            "Stuck after: orders {}, tasks {}, events waiting {} (failed events at once).",
+            minutes_text(lang, thresholds.order_minutes),
+            minutes_text(lang, thresholds.task_minutes),
+            minutes_text(lang, thresholds.event_minutes)
+        ),
+        Lang::Fr => format!(
+            "Bloqué après : commandes {}, tâches {}, événements en attente {} (événements en échec aussitôt).",
+            minutes_text(lang, thresholds.order_minutes),
+            minutes_text(lang, thresholds.task_minutes),
+            minutes_text(lang, thresholds.event_minutes)
+        ),
+    };
+    let empty = page.items.is_empty();
+    let codes = page.failure_codes.clone();
+    view! {
+        <p class="muted" data-testid="stuck-thresholds">{summary}</p>
+        {if empty {
+            view! {
+                <p class="flash success" role="status" data-testid="stuck-none">
+                    {t("Nothing is stuck.", "Rien n’est bloqué.")}
+                </p>
+            }
+            .into_any()
+        } else {
+            view! {
+                <div class="table-scroll">
+                    <table class="table" data-testid="stuck-table">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t("What", "Quoi")}</th>
+                                <th scope="col">{t("State", "État")}</th>
+                                <th scope="col">{t("Since", "Depuis")}</th>
+                                <th scope="col">{t("Why", "Pourquoi")}</th>
+                                <th scope="col">{t("Actions", "Actions")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {page
+                                .items
+                                .into_iter()
+                                .map(|item| view! { <StuckRow item codes=codes.clone()/> })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            }
+            .into_any()
+        }}
+        {page.can_configure.then(|| view! { <ThresholdsForm thresholds=page.thresholds/> })}
+    }
+}
+
+#[component]
+fn StuckRow(item: StuckItemView, codes: Vec<String>) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |en, fr| lang.t(en, fr);
+    let (kind, href) = match item.kind.as_str() {
+        "order" => (t("Order", "Commande"), format!("/orders/{}", item.id)),
+        "task" => (t("Task", "Tâche"), format!("/tasks/{}", item.id)),
+        _ => (t("Event", "Événement"), format!("/events/{}", item.id)),
+    };
+    let reason = item
+        .reason
+        .clone()
+        .unwrap_or_else(|| match item.kind.as_str() {
+            "event" => t("Waiting to be sent", "En attente d’envoi").to_owned(),
+            _ => t(
+                "Acknowledged to Orange but not completed",
+                "Accusée auprès d’Orange mais pas terminée",
+            )
+            .to_owned(),
+        });
+    // Every role may unblock stuck work, support staff included.
+    let actions = match item.kind.as_str() {
+        "event" => {
+            let retry = item.state == "pending" || item.state == "failed";
+            view! {
+                <div class="row-actions">
+                    {retry.then(|| view! {
+                        <form method="post" action=format!("/console/stuck/events/{}/retry", item.id)>
+                            <button type="submit" class="button secondary">{t("Retry now", "Réessayer maintenant")}</button>
+                        </form>
+                    })}
+                    <form method="post" action=format!("/console/stuck/events/{}/resend", item.id)>
+                        <label class="choice">
+                            <input type="checkbox" name="confirm" value="yes" required/>
+                            {t("I understand", "Je comprends")}
+                        </label>
+                        <button type="submit" class="button secondary">{t("Resend", "Renvoyer")}</button>
+                    </form>
+                </div>
+            }
+            .into_any()
+        }
+        kind => {
+            let base = format!("/console/stuck/{kind}s/{}", item.id);
+            let code_id = format!("code-{}", item.id);
+            let message_id = format!("message-{}", item.id);
+            view! {
+                <div class="row-actions">
+                    <form method="post" action=format!("{base}/complete")>
+                        <button type="submit" class="button primary">{t("Complete now", "Terminer maintenant")}</button>
+                    </form>
+                    <form method="post" action=format!("{base}/fail") class="inline-form fail-form">
+                        <label for=code_id.clone()>{t("Error code", "Code d’erreur")}</label>
+                        <select id=code_id name="code">
+                            {codes.iter().map(|code| view! { <option value=code.clone()>{code.clone()}</option> }).collect_view()}
+                        </select>
+                        <label for=message_id.clone()>{t("Message for Orange", "Message pour Orange")}</label>
+                        <input id=message_id name="message" type="text" required maxlength="500"/>
+                        <label class="choice">
+                            <input type="checkbox" name="confirm" value="yes" required/>
+                            {t("I understand", "Je comprends")}
+                        </label>
+                        <button type="submit" class="button danger">{t("Fail", "Mettre en échec")}</button>
+                    </form>
+                </div>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <tr data-testid=format!("stuck-{}", item.id)>
+            <td>
+                <span class="badge">{kind}</span>
+                " "
+                <a class="mono" href=href>{item.id.clone()}</a>
+                {item.label.map(|label| view! { <div class="muted mono">{label}</div> })}
+            </td>
+            <td>{state_text(lang, &item.state)}</td>
+            <td class="nowrap"><When at=item.since/></td>
+            <td>{reason}</td>
+            <td>{actions}</td>
+        </tr>
+    }
+}
+
+#[component]
+fn ThresholdsForm(thresholds: ThresholdsView) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |en, fr| lang.t(en, fr);
+    view! {
+        <section class="panel">
+            <h2>{t("When is work stuck?", "Quand un travail est-il bloqué ?")}</h2>
+            <form method="post" action="/console/settings/stuck" class="stack">
+                <label for="order_minutes">{t("Orders, after (minutes)", "Commandes, après (minutes)")}</label>
+                <input id="order_minutes" name="order_minutes" type="number" min="1" max="10080" required value=thresholds.order_minutes.to_string()/>
+                <label for="task_minutes">{t("Tasks, after (minutes)", "Tâches, après (minutes)")}</label>
+                <input id="task_minutes" name="task_minutes" type="number" min="1" max="10080" required value=thresholds.task_minutes.to_string()/>
+                <label for="event_minutes">{t("Waiting events, after (minutes)", "Événements en attente, après (minutes)")}</label>
+                <input id="event_minutes" name="event_minutes" type="number" min="1" max="10080" required value=thresholds.event_minutes.to_string()/>
+                <button type="submit" class="button primary">{t("Save thresholds", "Enregistrer les seuils")}</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,390 @@
+//! Console form handlers of the stuck-work page: complete an acknowledged order or task now, fail
+//! it with a contract error code and a message, retry or resend a stuck event; and the thresholds
+//! (administrators). Unblocking is open to every role, support staff included; each action is
+//! audited and redirects back to `/stuck` with a message in the reader's language.
+
+use axum::Form;
+use axum::extract::{Extension, FromRequest, Path, Request, State};
+use axum::response::Response;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use fleetdesk_app::i18n::Lang;
+use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::audit::Entry;
+use fleetdesk_core::operators::CurrentOperator;
+use fleetdesk_core::orange::completion;
+use fleetdesk_core::outbox::browse::{self, ActionError};
+use fleetdesk_core::stuck::{self, FailError, Thresholds};
+
+use super::auth::write_audit;
+use super::forms::{actor, back, refuse_non_admin};
+use super::request_id_of;
+use crate::state::AppState;
+
+const PAGE: &str = "/stuck";
+
+/// The reader's language, from the request's cookie and `Accept-Language`.
+pub fn lang_of(request: &Request) -> Lang {
+    let header = |name| {
+        request
+            .headers()
+            .get(name)
+            .and_then(|value: &axum::http::HeaderValue| value.to_str().ok())
+    };
+    Lang::of_headers(
+        header(axum::http::header::COOKIE),
+        header(axum::http::header::ACCEPT_LANGUAGE),
+    )
+}
+
+fn not_saved(lang: Lang) -> &'static str {
+    lang.t(
+        "The change could not be saved; please try again.",
+        "La modification n’a pas pu être enregistrée ; veuillez réessayer.",
+    )
+}
+
+fn unreadable(lang: Lang) -> &'static str {
+    lang.t(
+        "The form could not be read; please try again.",
+        "Le formulaire n’a pas pu être lu ; veuillez réessayer.",
+    )
+}
+
+/// Which work a path names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    Order,
+    Task,
+}
+
+impl Work {
+    fn parse(kind: &str) -> Option<Work> {
+        match kind {
+            "orders" => Some(Work::Order),
+            "tasks" => Some(Work::Task),
+            _ => None,
+        }
+    }
+
+    fn noun(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Work::Order, Lang::En) => "Order",
+            (Work::Order, Lang::Fr) => "La commande",
+            (Work::Task, Lang::En) => "Task",
+            (Work::Task, Lang::Fr) => "La tâche",
+        }
+    }
+
+    fn object_type(self) -> &'static str {
+        match self {
+            Work::Order => "order",
+            Work::Task => "task",
+        }
+    }
+}
+
+/// `POST /console/stuck/{orders|tasks}/{id}/complete`: completes acknowledged work now.
+pub async fn complete(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    Path((kind, id)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let lang = lang_of(&request);
+    let request_id = request_id_of(&request);
+    let Some(work) = Work::parse(&kind) else {
+        return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
+    };
+    let done = match work {
+        Work::Order => completion::complete_order(&state.db, &id).await,
+        Work::Task => completion::complete_task(&state.db, &id).await,
+    };
+    match done {
+        Ok(true) => {
+            let entry = Entry::new(
+                actor(&current),
+                &format!("{}.complete_now", work.object_type()),
+                work.object_type(),
+                Some(&id),
+            )
+            .after(serde_json::json!({"completed": true}))
+            .request_id(request_id);
+            write_audit(&state, &entry).await;
+            state.delivery.notify_one();
+            tracing::info!(work.id = %id, "stuck work completed by an operator");
+            let text = match lang {
+                Lang::En => format!(
+                    "{} {id} is completed; Orange gets its event.",
+                    work.noun(lang)
+                ),
+                Lang::Fr => format!(
+                    "{} {id} est terminée ; Orange en reçoit l’événement.",
+                    work.noun(lang)
+                ),
+            };
+            back(&session, PAGE, FlashKind::Success, text).await
+        }
+        Ok(false) => {
+            let text = lang.t(
+                "Only acknowledged work can be completed now; it may have been completed meanwhile.",
+                "Seul un travail accusé peut être terminé maintenant ; il a peut-être été terminé entre-temps.",
+            );
+            back(&session, PAGE, FlashKind::Error, text).await
+        }
+        Err(error) => {
+            tracing::error!(error = %error, work.id = %id, "failed to complete stuck work");
+            back(&session, PAGE, FlashKind::Error, not_saved(lang)).await
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FailForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /console/stuck/{orders|tasks}/{id}/fail`: fails waiting work with a contract error code.
+pub async fn fail(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    Path((kind, id)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let lang = lang_of(&request);
+    let Some(work) = Work::parse(&kind) else {
+        return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
+    };
+    let Ok(Form(form)) = Form::<FailForm>::from_request(request, &state).await else {
+        return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
+    };
+    if form.confirm != "yes" {
+        let text = lang.t(
+            "Tick “I understand” to fail the work: Orange is told it failed.",
+            "Cochez « Je comprends » pour mettre le travail en échec : Orange en est informé.",
+        );
+        return back(&session, PAGE, FlashKind::Error, text).await;
+    }
+    let Some(code) = stuck::FAILURE_CODES
+        .iter()
+        .copied()
+        .find(|code| code.as_str() == form.code)
+    else {
+        let text = lang.t(
+            "Choose one of the contract’s error codes.",
+            "Choisissez l’un des codes d’erreur du contrat.",
+        );
+        return back(&session, PAGE, FlashKind::Error, text).await;
+    };
+    let failed = match work {
+        Work::Order => stuck::fail_order(&state.db, actor(&current), &id, code, &form.message)
+            .await
+            .map(|_| "failed"),
+        Work::Task => stuck::fail_task(&state.db, actor(&current), &id, code, &form.message).await,
+    };
+    match failed {
+        Ok(outcome) => {
+            state.delivery.notify_one();
+            tracing::info!(work.id = %id, code = code.as_str(), "stuck work failed by an operator");
+            let text = match lang {
+                Lang::En => format!(
+                    "{} {id} is now {outcome} ({}).",
+                    work.noun(lang),
+                    code.as_str()
+                ),
+                Lang::Fr => format!(
+                    "{} {id} est désormais {} ({}).",
+                    work.noun(lang),
+                    if outcome == "partial" {
+                        "partielle"
+                    } else {
+                        "en échec"
+                    },
+                    code.as_str()
+                ),
+            };
+            back(&session, PAGE, FlashKind::Success, text).await
+        }
+        Err(error) => {
+            let text = match error {
+                FailError::NotFound => {
+                    lang.t("No such order or task.", "Commande ou tâche introuvable.")
+                }
+                FailError::NotWaiting => lang.t(
+                    "Only acknowledged or in-progress work can be failed.",
+                    "Seul un travail accusé ou en cours peut être mis en échec.",
+                ),
+                FailError::NoMessage => lang.t(
+                    "Write a message for Orange.",
+                    "Rédigez un message pour Orange.",
+                ),
+                FailError::Db(error) => {
+                    tracing::error!(error = %error, work.id = %id, "failed to fail stuck work");
+                    not_saved(lang)
+                }
+            };
+            back(&session, PAGE, FlashKind::Error, text).await
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ConfirmForm {
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /console/stuck/events/{id}/{resend|retry}`: sends a stuck event again or now.
+pub async fn event(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    Path((id, action)): Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let lang = lang_of(&request);
+    let request_id = request_id_of(&request);
+    let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
+        return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
+    };
+    let resend = match action.as_str() {
+        "resend" => true,
+        "retry" => false,
+        _ => return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await,
+    };
+    if resend && form.confirm != "yes" {
+        let text = lang.t(
+            "Tick “I understand” to resend the event: Orange receives it again.",
+            "Cochez « Je comprends » pour renvoyer l’événement : Orange le reçoit à nouveau.",
+        );
+        return back(&session, PAGE, FlashKind::Error, text).await;
+    }
+    let before = browse::detail(&state.db, &id).await.ok().flatten();
+    let done = if resend {
+        browse::resend(&state.db, &id).await
+    } else {
+        browse::retry_now(&state.db, &id).await
+    };
+    match done {
+        Ok(after) => {
+            let action = if resend {
+                "event.resend"
+            } else {
+                "event.retry_now"
+            };
+            let mut entry = Entry::new(actor(&current), action, "event", Some(&id))
+                .after(&after)
+                .request_id(request_id);
+            if let Some(before) = before {
+                entry = entry.before(&before.event);
+            }
+            write_audit(&state, &entry).await;
+            state.delivery.notify_one();
+            let text = match (lang, resend) {
+                (Lang::En, true) => format!("Event {id} will be sent again."),
+                (Lang::En, false) => format!("Event {id} will be tried now."),
+                (Lang::Fr, true) => format!("L’événement {id} sera renvoyé."),
+                (Lang::Fr, false) => format!("L’événement {id} va être réessayé maintenant."),
+            };
+            back(&session, PAGE, FlashKind::Success, text).await
+        }
+        Err(ActionError::NotFound) => {
+            let text = lang.t(
+                "No such event, or it cannot be retried now.",
+                "Événement introuvable, ou il ne peut pas être réessayé maintenant.",
+            );
+            back(&session, PAGE, FlashKind::Error, text).await
+        }
+        Err(ActionError::Delivering) => {
+            let text = lang.t(
+                "The event is being sent right now.",
+                "L’événement est en cours d’envoi.",
+            );
+            back(&session, PAGE, FlashKind::Error, text).await
+        }
+        Err(error) => {
+            tracing::error!(error = %error, event.id = %id, "failed to act on a stuck event");
+            back(&session, PAGE, FlashKind::Error, not_saved(lang)).await
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ThresholdsForm {
+    #[serde(default)]
+    order_minutes: String,
+    #[serde(default)]
+    task_minutes: String,
+    #[serde(default)]
+    event_minutes: String,
+}
+
+/// `POST /console/settings/stuck` (administrators): after how long work counts as stuck.
+pub async fn save_thresholds(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    request: Request,
+) -> Response {
+    if let Some(refused) = refuse_non_admin(&current, "Only administrators change the thresholds.")
+    {
+        return refused;
+    }
+    let lang = lang_of(&request);
+    let request_id = request_id_of(&request);
+    let Ok(Form(form)) = Form::<ThresholdsForm>::from_request(request, &state).await else {
+        return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
+    };
+    let minutes = |text: &str| text.trim().parse::<u32>().unwrap_or(0);
+    let new = Thresholds {
+        order_minutes: minutes(&form.order_minutes),
+        task_minutes: minutes(&form.task_minutes),
+        event_minutes: minutes(&form.event_minutes),
+    };
+    if new.check().is_err() {
+        let text = lang.t(
+            "Each threshold is a whole number of minutes, from 1 to 10080 (a week).",
+            "Chaque seuil est un nombre entier de minutes, de 1 à 10080 (une semaine).",
+        );
+        return back(&session, PAGE, FlashKind::Error, text).await;
+    }
+    let before = stuck::load(&state.db).await.ok();
+    if let Err(error) = stuck::save(&state.db, &new).await {
+        tracing::error!(error = %error, "failed to save the stuck thresholds");
+        return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
+    }
+    let mut entry = Entry::new(
+        actor(&current),
+        "settings.stuck",
+        "settings",
+        Some("stuck_thresholds"),
+    )
+    .after(new)
+    .request_id(request_id);
+    if let Some(before) = before {
+        entry = entry.before(before);
+    }
+    write_audit(&state, &entry).await;
+    let text = lang.t("Thresholds saved.", "Seuils enregistrés.");
+    back(&session, PAGE, FlashKind::Success, text).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Work;
+
+    #[test]
+    fn only_orders_and_tasks_are_work() {
+        assert_eq!(Work::parse("orders"), Some(Work::Order));
+        assert_eq!(Work::parse("tasks"), Some(Work::Task));
+        assert_eq!(Work::parse("events"), None);
+    }
+}
