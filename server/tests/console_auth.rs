@@ -480,7 +480,7 @@ async fn probes_report_liveness_and_database_readiness() {
     assert_eq!(health.status(), 200);
     assert!(health.headers().contains_key("x-request-id"));
     assert_eq!(get(&client, &server, "/readyz").await.status(), 200);
-    server.server.db.close().await;
+    server.close_database().await;
     let ready = get(&client, &server, "/readyz").await;
     assert_eq!(ready.status(), 503);
     assert_eq!(

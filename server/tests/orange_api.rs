@@ -133,7 +133,7 @@ async fn every_route_wants_a_valid_credential_before_anything_else() {
             "last use recorded"
         );
 
-        api.server.server.db.close().await;
+        api.server.close_database().await;
         let down = api.get("/ping").await;
         assert_eq!((down.status, down.str("/status")), (503, "down".to_owned()));
         api.stop().await;

@@ -13,7 +13,7 @@ use fleetdesk_core::operators::{self, NewOperator, Operator, Role};
 use fleetdesk_core::password::Secret;
 use fleetdesk_core::testing::TestDb;
 use fleetdesk_server::config::{Config, generate_session_key};
-use fleetdesk_server::serve::{self, Server};
+use fleetdesk_server::serve;
 
 pub const ADMIN_PASSWORD: &str = "test-admin-password-1";
 pub const PASSWORD: &str = "a good long password";
@@ -69,20 +69,67 @@ impl Setup {
             .expect("the test configuration is valid")
     }
 
+    /// Starts the server on its own thread and multi-threaded runtime, as `fleetdesk serve` runs,
+    /// so that it never shares the test's single-threaded runtime with the test's HTTP client.
     pub async fn start(&self) -> TestServer {
-        let server = serve::start(self.config())
+        let config = self.config();
+        let (ready_tx, ready_rx) = tokio::sync::oneshot::channel();
+        let (commands, mut received) = tokio::sync::mpsc::unbounded_channel::<Command>();
+        let thread = std::thread::Builder::new()
+            .name("test-server".to_owned())
+            .spawn(move || {
+                let runtime = tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                    .expect("the server's runtime starts");
+                runtime.block_on(async move {
+                    let server = match serve::start(config).await {
+                        Ok(server) => server,
+                        Err(error) => {
+                            let _ = ready_tx.send(Err(format!("{error:#}")));
+                            return;
+                        }
+                    };
+                    let _ = ready_tx.send(Ok(server.addr));
+                    while let Some(command) = received.recv().await {
+                        match command {
+                            Command::CloseDatabase(done) => {
+                                server.db.close().await;
+                                let _ = done.send(());
+                            }
+                            Command::Stop(done) => {
+                                let stopped = server.stop().await.map_err(|e| format!("{e:#}"));
+                                let _ = done.send(stopped);
+                                return;
+                            }
+                        }
+                    }
+                });
+            })
+            .expect("the server's thread starts");
+        let addr = ready_rx
             .await
-            .expect("the server starts");
+            .expect("the server's thread answers")
+            .unwrap_or_else(|error| panic!("the server starts: {error}"));
         TestServer {
-            base: format!("http://{}", server.addr),
-            server,
+            base: format!("http://{addr}"),
+            commands,
+            thread: Some(thread),
         }
     }
 }
 
+/// What a test asks of its running server.
+enum Command {
+    CloseDatabase(tokio::sync::oneshot::Sender<()>),
+    Stop(tokio::sync::oneshot::Sender<Result<(), String>>),
+}
+
 pub struct TestServer {
     pub base: String,
-    pub server: Server,
+    commands: tokio::sync::mpsc::UnboundedSender<Command>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl TestServer {
@@ -90,8 +137,27 @@ impl TestServer {
         format!("{}{path}", self.base)
     }
 
-    pub async fn stop(self) {
-        self.server.stop().await.expect("the server stops cleanly");
+    /// Closes the server's database pool, as if the database went away.
+    pub async fn close_database(&self) {
+        let (done, closed) = tokio::sync::oneshot::channel();
+        self.commands
+            .send(Command::CloseDatabase(done))
+            .expect("the server runs");
+        closed.await.expect("the server closes its database");
+    }
+
+    pub async fn stop(mut self) {
+        let (done, stopped) = tokio::sync::oneshot::channel();
+        self.commands
+            .send(Command::Stop(done))
+            .expect("the server runs");
+        stopped
+            .await
+            .expect("the server answers")
+            .unwrap_or_else(|error| panic!("the server stops cleanly: {error}"));
+        if let Some(thread) = self.thread.take() {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
     }
 }
 
