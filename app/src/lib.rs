@@ -52,6 +52,8 @@ pub fn App() -> impl IntoView {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+    #[cfg(feature = "hydrate")]
+    refuse_double_submits();
     view! {
         <Stylesheet id="fleetdesk" href="/pkg/fleetdesk.css"/>
         <Title formatter=|page: String| if page.is_empty() { "Fleetdesk".to_owned() } else { format!("{page} · Fleetdesk") }/>
@@ -79,6 +81,43 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
     }
+}
+
+/// A form posts once: a second submit while the first is on its way (a double click, an impatient
+/// Enter) is dropped, and the form shows it is busy until the next page arrives. Without
+/// JavaScript the browser's own navigation does the same for most clicks.
+#[cfg(feature = "hydrate")]
+fn refuse_double_submits() {
+    use leptos::wasm_bindgen::JsCast;
+
+    let handle = window_event_listener(leptos::ev::submit, |event| {
+        let Some(form) = event
+            .target()
+            .and_then(|target| target.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
+        else {
+            return;
+        };
+        // GET forms (filters, search) may be sent again at will.
+        if !form.method().eq_ignore_ascii_case("post") {
+            return;
+        }
+        if form.has_attribute("data-submitting") {
+            event.prevent_default();
+            return;
+        }
+        let _ = form.set_attribute("data-submitting", "true");
+        let _ = form.set_attribute("aria-busy", "true");
+        // Should the page stay (a download, a page kept by the browser's back button), the form
+        // takes submissions again after a few seconds.
+        set_timeout(
+            move || {
+                let _ = form.remove_attribute("data-submitting");
+                let _ = form.remove_attribute("aria-busy");
+            },
+            std::time::Duration::from_secs(5),
+        );
+    });
+    on_cleanup(move || handle.remove());
 }
 
 /// The wasm entry point: attaches the browser to the server-rendered page.

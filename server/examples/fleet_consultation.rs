@@ -6,9 +6,9 @@
 //! memory reflects the consultation alone. The server runs as its own process; its resident
 //! memory (VmRSS) is sampled every 5 ms during each consultation.
 
+mod support;
+
 use std::io::Write;
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -16,6 +16,7 @@ use fleetdesk_core::Db;
 use fleetdesk_core::credentials::{self, CredentialKind};
 use fleetdesk_core::db::{Dialect, PoolSettings};
 use fleetdesk_core::offerings::{self, OfferingInput};
+use support::{Running, start_server};
 
 struct Args {
     bin: String,
@@ -65,61 +66,6 @@ fn rss_kib(pid: u32) -> u64 {
                 .and_then(|n| n.parse().ok())
         })
         .unwrap_or(0)
-}
-
-struct Running {
-    child: Child,
-    base: String,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn start_server(
-    bin: &str,
-    database_url: &str,
-    data_dir: &std::path::Path,
-) -> anyhow::Result<Running> {
-    let port = TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
-    let child = Command::new(bin)
-        .arg("serve")
-        .env("FLEETDESK_DATABASE_URL", database_url)
-        .env("FLEETDESK_DATA_DIR", data_dir)
-        .env("FLEETDESK_LISTEN", format!("127.0.0.1:{port}"))
-        .env(
-            "FLEETDESK_SESSION_KEY",
-            fleetdesk_server::config::generate_session_key(),
-        )
-        .env(
-            "FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD",
-            "benchmark-admin-password",
-        )
-        .env("FLEETDESK_LOG", "warn")
-        .env("LEPTOS_SITE_ROOT", data_dir.join("site"))
-        .stdout(Stdio::null())
-        .spawn()
-        .with_context(|| format!("failed to start {bin}"))?;
-    let running = Running {
-        child,
-        base: format!("http://127.0.0.1:{port}"),
-    };
-    let client = reqwest::Client::new();
-    for _ in 0..600 {
-        if client
-            .get(format!("{}/readyz", running.base))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return Ok(running);
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    bail!("the server did not become ready")
 }
 
 /// Writes a customer, a fleet and `size` licences with a placeholder MSISDN each.

@@ -1,0 +1,314 @@
+//! Benchmark: how long the console's pages take to render with a million licences. Run by
+//! `scripts/bench-console`, which builds the release binary and passes its path; results go to
+//! `bench/results/console-pages.md`.
+//!
+//! The licences are written straight into the database (`--customers` customers of
+//! `--licences-per-customer` licences each, one statement per customer): a tenth suspended, a third
+//! with an end user, half with a placeholder number still to replace. The server runs as its own
+//! process; an administrator signs in and each page is fetched once to warm up, then `--runs`
+//! times; the table gives the median and the slowest, whole page received.
+
+mod support;
+
+use std::io::Write;
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use fleetdesk_core::Db;
+use fleetdesk_core::db::PoolSettings;
+use fleetdesk_core::offerings::{self, OfferingInput};
+use support::{ADMIN_PASSWORD, Running, start_server};
+
+struct Args {
+    bin: String,
+    postgres: Option<String>,
+    customers: u64,
+    per_customer: u64,
+    runs: usize,
+    out: String,
+}
+
+fn args() -> anyhow::Result<Args> {
+    let mut args = Args {
+        bin: String::new(),
+        postgres: None,
+        customers: 1_000,
+        per_customer: 1_000,
+        runs: 5,
+        out: "bench/results".to_owned(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--bin" => args.bin = value()?,
+            "--postgres" => args.postgres = Some(value()?),
+            "--customers" => args.customers = value()?.parse().context("--customers")?,
+            "--licences-per-customer" => {
+                args.per_customer = value()?.parse().context("--licences-per-customer")?;
+            }
+            "--runs" => args.runs = value()?.parse().context("--runs")?,
+            "--out" => args.out = value()?,
+            other => bail!("unknown argument {other}; see scripts/bench-console"),
+        }
+    }
+    if args.bin.is_empty() {
+        bail!("--bin <path to the fleetdesk binary> is required");
+    }
+    Ok(args)
+}
+
+/// Writes the customers, their fleets and licences; returns one customer id and one licence id
+/// from the middle, and one login, for the pages that need them.
+async fn seed(db: &Db, args: &Args) -> anyhow::Result<(String, String, String)> {
+    let offering = offerings::create(
+        db,
+        &OfferingInput {
+            offer_code: "BENCH".into(),
+            name: "Benchmark".into(),
+            resource_type: "msisdn".into(),
+            resource_scope: "per_licence".into(),
+            login_format: String::new(),
+        },
+    )
+    .await?;
+    let now = fleetdesk_core::clock::now_text();
+    let numbers = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)";
+    let started = Instant::now();
+    for c in 0..args.customers {
+        let tag = format!("{c:06}");
+        let customer = format!("cus_bench{tag}");
+        let fleet = format!("flt_bench{tag}");
+        sqlx::query(
+            "INSERT INTO customers (id, external_reference, name, login_seq, login_stem, \
+             created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)",
+        )
+        .bind(&customer)
+        .bind(format!("OBA-CUS-{tag}"))
+        .bind(format!("Bench customer {tag}"))
+        .bind(i64::try_from(args.per_customer)?)
+        .bind(format!("bench{tag}"))
+        .bind(&now)
+        .execute(db.pool())
+        .await?;
+        sqlx::query(
+            "INSERT INTO fleets (id, customer_id, policy, created_at) VALUES ($1, $2, 'perCustomer', $3)",
+        )
+        .bind(&fleet)
+        .bind(&customer)
+        .bind(&now)
+        .execute(db.pool())
+        .await?;
+        sqlx::query(&format!(
+            "{numbers} INSERT INTO licences (id, fleet_id, customer_id, offering_id, state, login, \
+             login_created_at, end_user_given_name, end_user_family_name, end_user_email, \
+             created_at, updated_at) \
+             SELECT 'lic_bench' || $2 || '_' || CAST(100000000 + i AS TEXT), $3, $4, $5, \
+             CASE WHEN i % 10 = 0 THEN 'suspended' ELSE 'active' END, \
+             'bench' || $2 || '-' || CAST(i AS TEXT), $6, \
+             CASE WHEN i % 3 = 0 THEN 'Claire' END, \
+             CASE WHEN i % 3 = 0 THEN 'Durand' || CAST(i AS TEXT) END, \
+             CASE WHEN i % 3 = 0 THEN 'user' || CAST(i AS TEXT) || '@bench' || $2 || '.example' END, \
+             $6, $6 FROM n"
+        ))
+        .bind(i64::try_from(args.per_customer)?)
+        .bind(&tag)
+        .bind(&fleet)
+        .bind(&customer)
+        .bind(&offering.id)
+        .bind(&now)
+        .execute(db.pool())
+        .await?;
+        sqlx::query(&format!(
+            "{numbers} INSERT INTO realizing_resources (id, customer_id, scope, licence_id, type, \
+             value, placeholder_since, created_at, updated_at) \
+             SELECT 'rr_bench' || $2 || '_' || CAST(i AS TEXT), $3, 'per_licence', \
+             'lic_bench' || $2 || '_' || CAST(100000000 + i AS TEXT), 'msisdn', \
+             '+336' || $2 || CAST(100 + i AS TEXT), \
+             CASE WHEN i % 2 = 0 THEN $4 END, $4, $4 FROM n"
+        ))
+        .bind(i64::try_from(args.per_customer)?)
+        .bind(&tag)
+        .bind(&customer)
+        .bind(&now)
+        .execute(db.pool())
+        .await?;
+        if c % 100 == 99 {
+            eprintln!(
+                "  {} licences written ({:.0} s)",
+                (c + 1) * args.per_customer,
+                started.elapsed().as_secs_f64()
+            );
+        }
+    }
+    let middle = format!("{:06}", args.customers / 2);
+    Ok((
+        format!("cus_bench{middle}"),
+        format!("lic_bench{middle}_{}", 100_000_000 + args.per_customer / 2),
+        format!("bench{middle}-{}", args.per_customer / 2),
+    ))
+}
+
+struct Timing {
+    path: String,
+    median_ms: f64,
+    max_ms: f64,
+    bytes: usize,
+}
+
+async fn time_page(
+    client: &reqwest::Client,
+    server: &Running,
+    path: &str,
+    runs: usize,
+) -> anyhow::Result<Timing> {
+    let fetch = || async {
+        let started = Instant::now();
+        let response = client.get(format!("{}{path}", server.base)).send().await?;
+        let status = response.status();
+        let body = response.bytes().await?;
+        if !status.is_success() {
+            bail!("{path} answered {status}");
+        }
+        Ok::<_, anyhow::Error>((started.elapsed().as_secs_f64() * 1000.0, body.len()))
+    };
+    fetch().await?;
+    let mut times = Vec::with_capacity(runs);
+    let mut bytes = 0;
+    for _ in 0..runs {
+        let (ms, size) = fetch().await?;
+        times.push(ms);
+        bytes = size;
+    }
+    times.sort_by(f64::total_cmp);
+    Ok(Timing {
+        path: path.to_owned(),
+        median_ms: times[times.len() / 2],
+        max_ms: times[times.len() - 1],
+        bytes,
+    })
+}
+
+async fn run_on(args: &Args, label: &str, database_url: &str) -> anyhow::Result<Vec<Timing>> {
+    let data_dir =
+        std::env::temp_dir().join(format!("fleetdesk-bench-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&data_dir)?;
+    let server = start_server(&args.bin, database_url, &data_dir).await?;
+    let db = Db::connect(database_url, PoolSettings::default()).await?;
+    eprintln!(
+        "[{label}] seeding {} licences",
+        args.customers * args.per_customer
+    );
+    let (customer, licence, login) = seed(&db, args).await?;
+    // Fresh statistics, as a database that grew over time has.
+    sqlx::raw_sql("ANALYZE").execute(db.pool()).await?;
+    let client = reqwest::Client::builder().cookie_store(true).build()?;
+    let signed_in = client
+        .post(format!("{}/auth/login", server.base))
+        .header("origin", &server.base)
+        .form(&[
+            ("login", "admin"),
+            ("password", ADMIN_PASSWORD),
+            ("next", "/"),
+        ])
+        .send()
+        .await?;
+    if !signed_in.status().is_success() {
+        bail!("signing in answered {}", signed_in.status());
+    }
+    let pages = [
+        "/".to_owned(),
+        "/licences".to_owned(),
+        "/licences?state=suspended".to_owned(),
+        format!("/licences?customer={customer}"),
+        "/licences?resource=placeholder".to_owned(),
+        "/licences?end_user=without".to_owned(),
+        format!("/licences/{licence}"),
+        "/customers".to_owned(),
+        "/customers?q=Bench%20customer%2000050".to_owned(),
+        format!("/customers/{customer}"),
+        format!("/search?q={login}"),
+        "/search?q=Durand1234".to_owned(),
+        "/stuck".to_owned(),
+        "/events".to_owned(),
+    ];
+    let mut timings = Vec::new();
+    for path in &pages {
+        let timing = time_page(&client, &server, path, args.runs).await?;
+        eprintln!(
+            "[{label}] {path}: median {:.1} ms, max {:.1} ms",
+            timing.median_ms, timing.max_ms
+        );
+        timings.push(timing);
+    }
+    db.close().await;
+    drop(server);
+    let _ = std::fs::remove_dir_all(&data_dir);
+    Ok(timings)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = args()?;
+    let total = args.customers * args.per_customer;
+    let mut report = format!(
+        "# Console pages benchmark\n\nServer-rendered console pages, whole page received, as a \
+         signed-in administrator, with {total} licences ({} customers of {}; a tenth suspended, a \
+         third with an end user, half with a placeholder number). Server binary: `{}`. Measured {} \
+         on {} CPU(s); {} runs per page after one warm-up.\n",
+        args.customers,
+        args.per_customer,
+        args.bin,
+        fleetdesk_core::clock::now_text(),
+        std::thread::available_parallelism().map_or(0, usize::from),
+        args.runs,
+    );
+    let sqlite_path = std::env::temp_dir().join(format!(
+        "fleetdesk-bench-{}.db",
+        uuid::Uuid::now_v7().simple()
+    ));
+    let mut targets = vec![(
+        "SQLite".to_owned(),
+        format!("sqlite://{}?mode=rwc", sqlite_path.display()),
+    )];
+    let mut pg_cleanup = None;
+    if let Some(admin_url) = &args.postgres {
+        let name = format!("fleetdesk_bench_{}", uuid::Uuid::now_v7().simple());
+        let admin = Db::connect(admin_url, PoolSettings::default()).await?;
+        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+            .execute(admin.pool())
+            .await?;
+        let mut url = url::Url::parse(admin_url)?;
+        url.set_path(&name);
+        targets.push(("PostgreSQL".to_owned(), url.to_string()));
+        pg_cleanup = Some((admin, name));
+    }
+    for (label, url) in &targets {
+        let timings = run_on(&args, label, url).await?;
+        report.push_str(&format!(
+            "\n## {label}\n\n| page | median (ms) | slowest (ms) | size (KB) |\n|---|---:|---:|---:|\n"
+        ));
+        for t in &timings {
+            report.push_str(&format!(
+                "| `{}` | {:.1} | {:.1} | {:.1} |\n",
+                t.path,
+                t.median_ms,
+                t.max_ms,
+                t.bytes as f64 / 1000.0
+            ));
+        }
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", sqlite_path.display()));
+    }
+    if let Some((admin, name)) = pg_cleanup {
+        let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            .execute(admin.pool())
+            .await;
+    }
+    std::fs::create_dir_all(&args.out)?;
+    let path = format!("{}/console-pages.md", args.out);
+    std::fs::File::create(&path)?.write_all(report.as_bytes())?;
+    println!("{report}\nWritten to {path}");
+    Ok(())
+}
