@@ -426,3 +426,6 @@ pub struct DeliverySettingsView {
     pub paused: bool,
     pub configured: bool,
 }
+
+mod browse;
+pub use browse::*;

@@ -520,6 +520,43 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<CustomerDetail>, DbError
     }))
 }
 
+/// The longest note kept, in characters.
+pub const NOTE_MAX_CHARS: usize = 4000;
+
+/// Adds an operator's note to a customer, audited in the same transaction. `Ok(false)` when there
+/// is no such customer.
+pub async fn add_note(
+    db: &Db,
+    customer_id: &str,
+    author_id: &str,
+    body: &str,
+    entry: audit::Entry,
+) -> Result<bool, DbError> {
+    let mut tx = db.begin_write().await?;
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
+        .bind(customer_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Ok(false);
+    }
+    let id = crate::ids::new_id("note");
+    sqlx::query(
+        "INSERT INTO notes (id, object_type, object_id, author_id, body, created_at) \
+         VALUES ($1, 'customer', $2, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(customer_id)
+    .bind(author_id)
+    .bind(body)
+    .bind(crate::clock::now_text())
+    .execute(&mut *tx)
+    .await?;
+    audit::record(&mut *tx, &entry.after(serde_json::json!({ "note": id }))).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
