@@ -6,11 +6,14 @@
 //! [`delivery_settings`].
 
 mod credentials;
+mod customers;
 mod delivery_settings;
 mod events;
 mod exchanges;
+mod fleets;
 mod offerings;
 mod orange_settings;
+mod orders;
 mod reference;
 mod work;
 
@@ -22,13 +25,18 @@ use serde::{Deserialize, Serialize};
 use crate::model::{ConsoleContext, OperatorView, Overview};
 
 pub use credentials::fetch_credentials;
+#[cfg(feature = "ssr")]
+pub use customers::core_filter as customer_filter;
+pub use customers::{fetch_customer, fetch_customers};
 pub use delivery_settings::fetch_delivery_settings;
 #[cfg(feature = "ssr")]
 pub use events::core_filter;
 pub use events::{fetch_bulk_resend, fetch_event, fetch_events};
 pub use exchanges::{fetch_exchange, fetch_exchanges};
+pub use fleets::fetch_fleet;
 pub use offerings::{fetch_offering, fetch_offerings};
 pub use orange_settings::fetch_orange_settings;
+pub use orders::{fetch_order, fetch_orders, fetch_task, fetch_tasks};
 pub use reference::fetch_api_reference;
 pub use work::{fetch_search, fetch_stuck};
 

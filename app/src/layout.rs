@@ -56,6 +56,8 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
             </a>
             <nav class="nav" aria-label=t("Main", "Principale")>
                 <a href="/">{t("Overview", "Vue d’ensemble")}</a>
+                <a href="/customers">{t("Customers", "Clients")}</a>
+                <a href="/orders">{t("Orders", "Commandes")}</a>
                 <a href="/offerings">{t("Offerings", "Offres")}</a>
                 <a href="/exchanges">{t("Exchanges", "Échanges")}</a>
                 <a href="/events">{t("Events", "Événements")}</a>

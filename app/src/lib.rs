@@ -18,6 +18,9 @@ use crate::pages::{
     ExchangesPage, LoginPage, NotFound, OfferingEditPage, OfferingsPage, OperatorsPage,
     OrangeSettingsPage, OverviewPage, ReferencePage, SearchPage, StuckWorkPage,
 };
+use crate::pages::{
+    CustomerPage, CustomersPage, FleetPage, OrderPage, OrdersPage, TaskPage, TasksPage,
+};
 
 /// The HTML document around the console.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -74,6 +77,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("reference") view=ReferencePage ssr=SsrMode::Async/>
                     <Route path=path!("search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("stuck") view=StuckWorkPage ssr=SsrMode::Async/>
+                    <Route path=path!("customers") view=CustomersPage ssr=SsrMode::Async/>
+                    <Route path=path!("customers/:id") view=CustomerPage ssr=SsrMode::Async/>
+                    <Route path=path!("fleets/:id") view=FleetPage ssr=SsrMode::Async/>
+                    <Route path=path!("orders") view=OrdersPage ssr=SsrMode::Async/>
+                    <Route path=path!("orders/:id") view=OrderPage ssr=SsrMode::Async/>
+                    <Route path=path!("tasks") view=TasksPage ssr=SsrMode::Async/>
+                    <Route path=path!("tasks/:id") view=TaskPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/orange") view=OrangeSettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/credentials") view=CredentialsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/delivery") view=DeliverySettingsPage ssr=SsrMode::Async/>

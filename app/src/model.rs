@@ -431,3 +431,6 @@ pub struct DeliverySettingsView {
     pub paused: bool,
     pub configured: bool,
 }
+
+mod browse;
+pub use browse::*;

@@ -1,44 +1,58 @@
 //! The console's pages, one file each.
 
 mod credentials;
+mod customer;
+mod customers;
 mod delivery_settings;
 mod event;
 mod events;
 mod events_resend;
 mod exchange;
 mod exchanges;
+mod fleet;
 mod login;
 mod not_found;
 mod offering_edit;
 mod offerings;
 mod operators;
 mod orange_settings;
+mod order;
+mod orders;
 mod overview;
 mod reference;
 mod search;
 mod stuck;
+mod task;
+mod tasks;
 
 use leptos::prelude::*;
 
 use crate::api::ConsoleError;
 
 pub use credentials::CredentialsPage;
+pub use customer::CustomerPage;
+pub use customers::CustomersPage;
 pub use delivery_settings::DeliverySettingsPage;
 pub use event::EventPage;
 pub use events::EventsPage;
 pub use events_resend::EventsResendPage;
 pub use exchange::ExchangePage;
 pub use exchanges::ExchangesPage;
+pub use fleet::FleetPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use offering_edit::OfferingEditPage;
 pub use offerings::OfferingsPage;
 pub use operators::OperatorsPage;
 pub use orange_settings::OrangeSettingsPage;
+pub use order::OrderPage;
+pub use orders::OrdersPage;
 pub use overview::OverviewPage;
 pub use reference::ReferencePage;
 pub use search::SearchPage;
 pub use stuck::StuckWorkPage;
+pub use task::TaskPage;
+pub use tasks::TasksPage;
 
 /// A failed page load, explained.
 #[component]

@@ -7,13 +7,16 @@
 pub mod audit;
 pub mod clock;
 pub mod credentials;
+pub mod customers;
 pub mod dashboard;
 pub mod db;
+pub mod fleets;
 pub mod ids;
 pub mod login;
 pub mod offerings;
 pub mod operators;
 pub mod orange;
+pub mod orders;
 pub mod outbox;
 pub mod password;
 pub mod resources;

@@ -5,6 +5,7 @@
 
 mod auth;
 mod credentials;
+mod customers;
 mod delivery_settings;
 mod events;
 mod forms;
@@ -103,6 +104,8 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .route("/console/delivery/resume", post(delivery_settings::resume))
         .route("/console/settings/delivery", post(delivery_settings::save))
         .route("/reference/openapi.json", reference::route(reference))
+        .route("/console/customers.csv", get(customers::export))
+        .route("/console/customers/{id}/notes", post(customers::add_note))
         .leptos_routes_with_context(
             &state,
             routes,

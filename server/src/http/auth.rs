@@ -29,8 +29,16 @@ const ISSUED_CREDENTIAL_KEY: &str = "issued_credential";
 const PUBLIC_PATHS: [&str; 3] = ["/login", "/auth/login", "/auth/lang"];
 /// State-changing routes a support user may call (support is read-only, plus notes).
 const SUPPORT_MAY_POST: [&str; 1] = ["/auth/logout"];
-/// Support staff unblock stuck work: every action of the stuck-work page is theirs too.
-const SUPPORT_MAY_POST_UNDER: &str = "/console/stuck/";
+/// Whether a support user may post to `path`: signing out, unblocking stuck work (every action of
+/// the stuck-work page) and notes on customers.
+fn support_may_post(path: &str) -> bool {
+    SUPPORT_MAY_POST.contains(&path)
+        || path.starts_with("/console/stuck/")
+        || path
+            .strip_prefix("/console/customers/")
+            .and_then(|rest| rest.strip_suffix("/notes"))
+            .is_some_and(|id| !id.is_empty() && !id.contains('/'))
+}
 
 /// The least role each console page needs (pages not listed need a signed-in operator).
 fn page_role(path: &str) -> Option<Role> {
@@ -82,11 +90,7 @@ pub async fn authenticate(
     };
 
     let changes_state = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
-    if changes_state
-        && !operator.role.can_change_data()
-        && !SUPPORT_MAY_POST.contains(&path.as_str())
-        && !path.starts_with(SUPPORT_MAY_POST_UNDER)
-    {
+    if changes_state && !operator.role.can_change_data() && !support_may_post(&path) {
         tracing::warn!(operator.id = %operator.id, path = %path, "refused a change by a read-only operator");
         return (StatusCode::FORBIDDEN, "Your role does not allow changes.").into_response();
     }

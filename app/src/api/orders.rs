@@ -1,0 +1,274 @@
+//! Orange's product orders and userServiceTasks, for every signed-in operator: lists by state,
+//! newest first, paged by keyset; one order or task with its items, licences, raw request and
+//! answer, audit timeline and events.
+
+use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
+
+use super::ConsoleError;
+use crate::model::{OrderDetailView, OrdersPage, TaskDetailView, TasksPage};
+
+/// How many orders or tasks one page of a list shows.
+#[cfg(feature = "ssr")]
+const PAGE_SIZE: u32 = 50;
+
+/// The state to filter on (`None` for any), or why the value is not a state.
+#[cfg(feature = "ssr")]
+fn state_of(state: &str) -> Result<Option<&str>, String> {
+    let state = state.trim();
+    if state.is_empty() {
+        Ok(None)
+    } else if crate::model::ORDER_STATES.contains(&state) {
+        Ok(Some(state))
+    } else {
+        Err(format!("“{state}” is not an order or task state."))
+    }
+}
+
+#[server(prefix = "/console/api", endpoint = "orders", input = GetUrl)]
+pub async fn fetch_orders(
+    state: String,
+    before_at: Option<String>,
+    before_id: Option<String>,
+) -> Result<OrdersPage, ConsoleError> {
+    super::ssr::current_operator()?;
+    let db = super::ssr::db()?;
+    let state = match state_of(&state) {
+        Ok(state) => state,
+        Err(problem) => {
+            return Ok(OrdersPage {
+                rows: Vec::new(),
+                older: None,
+                filter_error: Some(problem),
+            });
+        }
+    };
+    let mut rows =
+        fleetdesk_core::orders::list(&db, state, before_at.zip(before_id), PAGE_SIZE + 1)
+            .await
+            .map_err(super::ssr::internal)?;
+    let more = rows.len() > PAGE_SIZE as usize;
+    rows.truncate(PAGE_SIZE as usize);
+    let older = more
+        .then(|| rows.last().map(|r| (r.created_at.clone(), r.id.clone())))
+        .flatten();
+    Ok(OrdersPage {
+        rows: rows.into_iter().map(ssr::order_view).collect(),
+        older,
+        filter_error: None,
+    })
+}
+
+#[server(prefix = "/console/api", endpoint = "tasks", input = GetUrl)]
+pub async fn fetch_tasks(
+    state: String,
+    before_at: Option<String>,
+    before_id: Option<String>,
+) -> Result<TasksPage, ConsoleError> {
+    super::ssr::current_operator()?;
+    let db = super::ssr::db()?;
+    let state = match state_of(&state) {
+        Ok(state) => state,
+        Err(problem) => {
+            return Ok(TasksPage {
+                rows: Vec::new(),
+                older: None,
+                filter_error: Some(problem),
+            });
+        }
+    };
+    let mut rows =
+        fleetdesk_core::orders::list_tasks(&db, state, before_at.zip(before_id), PAGE_SIZE + 1)
+            .await
+            .map_err(super::ssr::internal)?;
+    let more = rows.len() > PAGE_SIZE as usize;
+    rows.truncate(PAGE_SIZE as usize);
+    let older = more
+        .then(|| rows.last().map(|r| (r.created_at.clone(), r.id.clone())))
+        .flatten();
+    Ok(TasksPage {
+        rows: rows.into_iter().map(ssr::task_view).collect(),
+        older,
+        filter_error: None,
+    })
+}
+
+#[server(prefix = "/console/api", endpoint = "order", input = GetUrl)]
+pub async fn fetch_order(id: String) -> Result<OrderDetailView, ConsoleError> {
+    use crate::model::{LicenceLinkView, OrderItemView};
+
+    super::ssr::current_operator()?;
+    let db = super::ssr::db()?;
+    let detail = match fleetdesk_core::orders::detail(&db, &id).await {
+        Ok(Some(detail)) => detail,
+        Ok(None) => return Err(ConsoleError::NotFound),
+        Err(error) => return Err(super::ssr::internal(error)),
+    };
+    Ok(OrderDetailView {
+        order: ssr::order_view(detail.order),
+        category: detail.category,
+        order_date: detail.order_date,
+        requested_start_date: detail.requested_start_date,
+        failure: ssr::failure(detail.failure_code, detail.failure_message),
+        request_id: detail.request_id,
+        items: detail
+            .items
+            .into_iter()
+            .map(|i| OrderItemView {
+                position: i.position,
+                orange_item_id: i.orange_item_id,
+                action: i.action,
+                offer_code: i.offer_code,
+                offering_name: i.offering_name,
+                quantity: i.quantity,
+                fleet_id: i.fleet_id,
+                state: i.state,
+                failure: ssr::failure(i.failure_code, i.failure_message),
+            })
+            .collect(),
+        licences: detail
+            .licences
+            .into_iter()
+            .map(|l| LicenceLinkView {
+                id: l.id,
+                state: l.state,
+                login: l.login,
+                offer_code: l.offer_code,
+                fleet_id: l.fleet_id,
+            })
+            .collect(),
+        raw: ssr::raw_view(detail.raw),
+        timeline: detail
+            .timeline
+            .into_iter()
+            .map(super::ssr::activity_of)
+            .collect(),
+        events: detail.events.into_iter().map(ssr::event_view).collect(),
+    })
+}
+
+#[server(prefix = "/console/api", endpoint = "task", input = GetUrl)]
+pub async fn fetch_task(id: String) -> Result<TaskDetailView, ConsoleError> {
+    use crate::model::TaskItemView;
+
+    super::ssr::current_operator()?;
+    let db = super::ssr::db()?;
+    let detail = match fleetdesk_core::orders::task_detail(&db, &id).await {
+        Ok(Some(detail)) => detail,
+        Ok(None) => return Err(ConsoleError::NotFound),
+        Err(error) => return Err(super::ssr::internal(error)),
+    };
+    Ok(TaskDetailView {
+        task: ssr::task_view(detail.task),
+        request_id: detail.request_id,
+        items: detail
+            .items
+            .into_iter()
+            .map(|i| TaskItemView {
+                position: i.position,
+                user_service_id: i.user_service_id,
+                licence_id: i.licence_id,
+                result: i.result,
+                error: ssr::failure(i.error_code, i.error_message),
+                completed_at: i.completed_at,
+            })
+            .collect(),
+        item_count: detail.item_count,
+        raw: ssr::raw_view(detail.raw),
+        timeline: detail
+            .timeline
+            .into_iter()
+            .map(super::ssr::activity_of)
+            .collect(),
+        events: detail.events.into_iter().map(ssr::event_view).collect(),
+    })
+}
+
+#[cfg(feature = "ssr")]
+pub(super) mod ssr {
+    use fleetdesk_core::orders::{OrderRow, RawExchange, TaskRow};
+    use fleetdesk_core::outbox::browse::EventRow;
+
+    use crate::api::exchanges::ssr::pretty;
+    use crate::model::{EventRowView, OrderRowView, RawExchangeView, TaskRowView};
+
+    pub fn order_view(row: OrderRow) -> OrderRowView {
+        OrderRowView {
+            id: row.id,
+            external_reference: row.external_reference,
+            customer_id: row.customer_id,
+            customer_name: row.customer_name,
+            mode: row.mode,
+            state: row.state,
+            created_at: row.created_at,
+            completed_at: row.completed_at,
+        }
+    }
+
+    pub fn task_view(row: TaskRow) -> TaskRowView {
+        TaskRowView {
+            id: row.id,
+            external_reference: row.external_reference,
+            origin: row.origin,
+            action: row.action,
+            target: row.target_state.or(row.target_offer_code),
+            mode: row.mode,
+            state: row.state,
+            created_at: row.created_at,
+            completed_at: row.completed_at,
+        }
+    }
+
+    /// `CODE: message`, when there is a failure.
+    pub fn failure(code: Option<String>, message: Option<String>) -> Option<String> {
+        code.map(|code| match message {
+            Some(message) => format!("{code}: {message}"),
+            None => code,
+        })
+    }
+
+    /// The recorded exchange's bodies while it is kept, else the copy stored with the object.
+    pub fn raw_view(raw: RawExchange) -> RawExchangeView {
+        match raw.exchange {
+            Some(exchange) => RawExchangeView {
+                exchange: Some((exchange.id, exchange.at)),
+                request: pretty(
+                    exchange
+                        .request_body
+                        .as_deref()
+                        .unwrap_or(&raw.stored_request),
+                ),
+                response_status: Some(exchange.response_status),
+                response: exchange
+                    .response_body
+                    .or(raw.stored_response)
+                    .as_deref()
+                    .map(pretty),
+            },
+            None => RawExchangeView {
+                exchange: None,
+                request: pretty(&raw.stored_request),
+                response_status: raw.stored_response_status,
+                response: raw.stored_response.as_deref().map(pretty),
+            },
+        }
+    }
+
+    pub fn event_view(row: EventRow) -> EventRowView {
+        EventRowView {
+            id: row.id,
+            event_type: row.event_type,
+            correlation_id: row.correlation_id,
+            resource_kind: row.resource_kind,
+            resource_id: row.resource_id,
+            state: row.state,
+            attempt_count: row.attempt_count,
+            next_attempt_at: row.next_attempt_at,
+            last_error: row.last_error,
+            last_response_status: row.last_response_status,
+            created_at: row.created_at,
+            delivered_at: row.delivered_at,
+            failed_at: row.failed_at,
+        }
+    }
+}

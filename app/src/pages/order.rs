@@ -1,0 +1,296 @@
+//! `/orders/{id}`: one Orange product order: its facts, items, the licences it created, Orange's
+//! raw request and Fleetdesk's answer, its audit timeline and the events it caused. Also the
+//! pieces the other browsing pages share (state badge, raw request, timeline, events).
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::ErrorPanel;
+use super::events::EventStateBadge;
+use crate::api::fetch_order;
+use crate::i18n::{Lang, When, use_lang};
+use crate::model::{ActivityItem, EventRowView, LicenceLinkView, OrderDetailView, RawExchangeView};
+
+#[component]
+pub fn OrderPage() -> impl IntoView {
+    let lang = use_lang();
+    let params = use_params_map();
+    let data = Resource::new(
+        move || params.get().get("id").unwrap_or_default(),
+        fetch_order,
+    );
+    view! {
+        <Title text=lang.t("Order", "Commande")/>
+        <p class="breadcrumb"><a href="/orders">{lang.t("← Orders", "← Commandes")}</a></p>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(detail) => view! { <OrderBody detail/> }.into_any(),
+                    Err(error) => view! {
+                        <h1>{lang.t("Order", "Commande")}</h1>
+                        <ErrorPanel error/>
+                    }
+                    .into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// An order's, item's or task's state, coloured.
+#[component]
+pub fn StateBadge(state: String) -> impl IntoView {
+    view! { <span class=format!("badge order-state state-{state}")>{state.clone()}</span> }
+}
+
+/// A value, or a dash.
+pub fn or_dash(value: Option<String>) -> String {
+    value.unwrap_or_else(|| "—".to_owned())
+}
+
+/// A stored time, or a dash.
+pub fn when_or_dash(value: Option<String>) -> AnyView {
+    match value {
+        Some(at) => view! { <When at/> }.into_any(),
+        None => view! { "—" }.into_any(),
+    }
+}
+
+#[component]
+fn OrderBody(detail: OrderDetailView) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |en, fr| lang.t(en, fr);
+    let order = detail.order.clone();
+    let customer_href = format!("/customers/{}", order.customer_id);
+    view! {
+        <h1 class="mono-heading">{order.id.clone()}</h1>
+        <p class="event-subtitle">
+            <StateBadge state=order.state.clone()/>
+            " " {t("Orange reference", "Référence Orange")} " "
+            <span class="mono" data-testid="order-reference">{order.external_reference.clone()}</span>
+        </p>
+        <section class="panel">
+            <dl class="facts">
+                <dt>{t("Customer", "Client")}</dt>
+                <dd><a href=customer_href>{order.customer_name.clone()}</a> " " <span class="muted mono">{order.customer_id.clone()}</span></dd>
+                <dt>{t("Answered", "Réponse")}</dt>
+                <dd>{if order.mode == "sync" { t("at once (synchronous)", "immédiate (synchrone)") } else { t("later, by an event (asynchronous)", "plus tard, par un événement (asynchrone)") }}</dd>
+                <dt>{t("Category", "Catégorie")}</dt>
+                <dd>{or_dash(detail.category.clone())}</dd>
+                <dt>{t("Order date", "Date de commande")}</dt>
+                <dd>{or_dash(detail.order_date.clone())}</dd>
+                <dt>{t("Requested start", "Début souhaité")}</dt>
+                <dd>{or_dash(detail.requested_start_date.clone())}</dd>
+                <dt>{t("Received", "Reçue")}</dt>
+                <dd><When at=order.created_at.clone()/></dd>
+                <dt>{t("Completed", "Terminée")}</dt>
+                <dd>{when_or_dash(order.completed_at.clone())}</dd>
+                <dt>{t("Failure", "Échec")}</dt>
+                <dd class=if detail.failure.is_some() { "error-text" } else { "" }>{or_dash(detail.failure.clone())}</dd>
+                <dt>{t("Request id", "Identifiant de requête")}</dt>
+                <dd class="mono">{or_dash(detail.request_id.clone())}</dd>
+            </dl>
+        </section>
+        {view! { <OrderItems detail=detail.clone()/> }.into_any()}
+        {view! { <LicenceLinks licences=detail.licences.clone() heading=t("Licences created", "Licences créées")/> }.into_any()}
+        {view! { <RawExchange raw=detail.raw.clone()/> }.into_any()}
+        {view! { <RelatedEvents events=detail.events.clone()/> }.into_any()}
+        {view! { <Timeline items=detail.timeline.clone()/> }.into_any()}
+    }
+}
+
+#[component]
+fn OrderItems(detail: OrderDetailView) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |en, fr| lang.t(en, fr);
+    view! {
+        <section class="panel">
+            <h2>{t("Items", "Lignes")}</h2>
+            {if detail.items.is_empty() {
+                view! { <p class="muted">{t("None: this order created the customer only.", "Aucune : cette commande a seulement créé le client.")}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <thead><tr>
+                            <th scope="col">"#"</th>
+                            <th scope="col">{t("Offering", "Offre")}</th>
+                            <th scope="col">{t("Quantity", "Quantité")}</th>
+                            <th scope="col">{t("Fleet", "Parc")}</th>
+                            <th scope="col">{t("State", "État")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {detail.items.into_iter().map(|item| view! {
+                                <tr>
+                                    <td class="mono">{item.orange_item_id.clone().unwrap_or_else(|| item.position.to_string())}</td>
+                                    <td>{item.offering_name.clone()} <span class="cell-sub mono">{item.offer_code.clone()}</span></td>
+                                    <td>{item.quantity}</td>
+                                    <td>{item.fleet_id.clone().map_or_else(|| view! { "—" }.into_any(), |fleet| view! { <a class="mono" href=format!("/fleets/{fleet}")>{fleet.clone()}</a> }.into_any())}</td>
+                                    <td><StateBadge state=item.state.clone()/>{item.failure.clone().map(|f| view! { <span class="cell-sub error-text">{f}</span> })}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Licences, each linking to its page.
+#[component]
+pub fn LicenceLinks(licences: Vec<LicenceLinkView>, heading: &'static str) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |en, fr| lang.t(en, fr);
+    view! {
+        <section class="panel" data-testid="licences">
+            <h2>{heading}</h2>
+            {if licences.is_empty() {
+                view! { <p class="muted">{t("None.", "Aucune.")}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <thead><tr>
+                            <th scope="col">{t("Licence", "Licence")}</th>
+                            <th scope="col">{t("Login", "Identifiant")}</th>
+                            <th scope="col">{t("Offering", "Offre")}</th>
+                            <th scope="col">{t("Fleet", "Parc")}</th>
+                            <th scope="col">{t("State", "État")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {licences.into_iter().map(|l| view! {
+                                <tr>
+                                    <td><a class="mono" href=format!("/licences/{}", l.id)>{l.id.clone()}</a></td>
+                                    <td class="mono">{or_dash(l.login.clone())}</td>
+                                    <td class="mono">{l.offer_code.clone()}</td>
+                                    <td><a class="mono" href=format!("/fleets/{}", l.fleet_id)>{l.fleet_id.clone()}</a></td>
+                                    <td><span class=format!("badge licence-state state-{}", l.state)>{l.state.clone()}</span></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// Orange's request and Fleetdesk's answer, pretty-printed.
+#[component]
+pub fn RawExchange(raw: RawExchangeView) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |en, fr| lang.t(en, fr);
+    let source = match raw.exchange.clone() {
+        Some((id, at)) => view! {
+            <p class="hint">
+                {t("As recorded on", "Tel qu’enregistré le")} " " <When at/> " · "
+                <a href=format!("/exchanges/{id}") data-testid="exchange-link">{t("the full exchange", "l’échange complet")}</a>
+            </p>
+        }
+        .into_any(),
+        None => view! {
+            <p class="hint" data-testid="exchange-gone">
+                {t(
+                    "The raw exchange is no longer kept (its retention has passed); below is the copy Fleetdesk keeps with the request.",
+                    "L’échange brut n’est plus conservé (sa durée de conservation est passée) ; voici la copie que Fleetdesk garde avec la demande.",
+                )}
+            </p>
+        }
+        .into_any(),
+    };
+    let status = raw
+        .response_status
+        .map(|status| view! { " " <super::exchanges::StatusBadge status/> });
+    view! {
+        <section class="panel">
+            <h2>{t("Orange’s request and Fleetdesk’s answer", "Demande d’Orange et réponse de Fleetdesk")}</h2>
+            {source}
+            <h3>{t("Request", "Demande")}</h3>
+            <pre class="code" data-testid="raw-request">{raw.request.clone()}</pre>
+            <h3>{t("Answer", "Réponse")} {status}</h3>
+            <pre class="code" data-testid="raw-response">{raw.response.clone().unwrap_or_else(|| t("(none)", "(aucune)").to_owned())}</pre>
+        </section>
+    }
+}
+
+/// Events to Orange about the object, each linking to its page.
+#[component]
+pub fn RelatedEvents(events: Vec<EventRowView>) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |en, fr| lang.t(en, fr);
+    view! {
+        <section class="panel" data-testid="related-events">
+            <h2>{t("Events to Orange", "Événements vers Orange")}</h2>
+            {if events.is_empty() {
+                view! { <p class="muted">{t("None.", "Aucun.")}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <thead><tr>
+                            <th scope="col">{t("Created", "Créé")}</th>
+                            <th scope="col">{t("Event", "Événement")}</th>
+                            <th scope="col">{t("About", "Objet")}</th>
+                            <th scope="col">{t("State", "État")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {events.into_iter().map(|e| view! {
+                                <tr>
+                                    <td class="nowrap"><When at=e.created_at.clone()/></td>
+                                    <td><a class="mono" href=format!("/events/{}", e.id)>{e.id.clone()}</a><span class="cell-sub"><code>{e.event_type.clone()}</code></span></td>
+                                    <td class="mono">{e.resource_id.clone()}</td>
+                                    <td><EventStateBadge state=e.state.clone()/></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The object's audit entries, newest first.
+#[component]
+pub fn Timeline(items: Vec<ActivityItem>) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |en, fr| lang.t(en, fr);
+    view! {
+        <section class="panel" data-testid="timeline">
+            <h2>{t("Timeline", "Historique")}</h2>
+            {if items.is_empty() {
+                view! { <p class="muted">{t("Nothing recorded.", "Rien d’enregistré.")}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table">
+                        <thead><tr>
+                            <th scope="col">{t("When", "Quand")}</th>
+                            <th scope="col">{t("Who", "Qui")}</th>
+                            <th scope="col">{t("What", "Quoi")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {items.into_iter().map(|item| view! {
+                                <tr>
+                                    <td class="nowrap"><When at=item.at.clone()/></td>
+                                    <td>{item.actor.clone()}</td>
+                                    <td><code>{item.action.clone()}</code></td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// A state's name in the reader's language, for filters and tabs.
+pub fn state_text(state: &str, lang: Lang) -> &'static str {
+    match state {
+        "acknowledged" => lang.t("Acknowledged", "Accusée"),
+        "inProgress" => lang.t("In progress", "En cours"),
+        "completed" => lang.t("Completed", "Terminée"),
+        "failed" => lang.t("Failed", "Échouée"),
+        "partial" => lang.t("Partial", "Partielle"),
+        _ => lang.t("Other", "Autre"),
+    }
+}

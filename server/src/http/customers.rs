@@ -1,0 +1,124 @@
+//! `GET /console/customers.csv`: every customer the list's filter matches, as CSV, for every
+//! signed-in operator (support included). Streamed from a database cursor, so its size never
+//! weighs on the server's memory. And `POST /console/customers/{id}/notes`: a note on a customer,
+//! by any signed-in operator (support included: notes are how support hands over), audited.
+
+use axum::Form;
+use axum::body::Body;
+use axum::extract::{Extension, FromRequest, Path, Query, Request, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use fleetdesk_app::api::customer_filter;
+use fleetdesk_app::i18n::Lang;
+use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::audit::Entry;
+use fleetdesk_core::customers;
+use fleetdesk_core::operators::CurrentOperator;
+
+use super::forms::{actor, back};
+use super::request_id_of;
+use crate::state::AppState;
+
+/// The list's filter, as its address carries it.
+#[derive(Debug, Default, Deserialize)]
+pub struct ExportQuery {
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    sort: String,
+}
+
+pub async fn export(State(state): State<AppState>, Query(query): Query<ExportQuery>) -> Response {
+    let Some(filter) = customer_filter(&query.q, &query.sort) else {
+        return (StatusCode::BAD_REQUEST, "Unknown sort order.").into_response();
+    };
+    let rows = customers::export_csv(state.db.clone(), filter).map(|chunk| {
+        chunk.map_err(|error| {
+            tracing::error!(error = %error, "customer export stopped: database error");
+            std::io::Error::other("database error")
+        })
+    });
+    let mut response = Response::new(Body::from_stream(rows));
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/csv; charset=utf-8"),
+    );
+    let today = fleetdesk_core::clock::now_text();
+    let date = today.get(..10).unwrap_or("export");
+    if let Ok(value) =
+        HeaderValue::from_str(&format!("attachment; filename=\"customers-{date}.csv\""))
+    {
+        headers.insert(header::CONTENT_DISPOSITION, value);
+    }
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    body: String,
+}
+
+fn lang_of(headers: &HeaderMap) -> Lang {
+    let header = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    Lang::of_headers(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
+}
+
+/// `POST /console/customers/{id}/notes`: adds a note and goes back to the customer.
+pub async fn add_note(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    let lang = lang_of(request.headers());
+    let request_id = request_id_of(&request);
+    let page = format!("/customers/{id}");
+    let Ok(Form(form)) = Form::<NoteForm>::from_request(request, &state).await else {
+        let text = lang.t(
+            "The form could not be read; please try again.",
+            "Le formulaire n’a pas pu être lu ; veuillez réessayer.",
+        );
+        return back(&session, &page, FlashKind::Error, text).await;
+    };
+    let body = form.body.trim();
+    if body.is_empty() || body.chars().count() > customers::NOTE_MAX_CHARS {
+        let text = lang.t(
+            "Write a note of 1 to 4,000 characters.",
+            "Écrivez une note de 1 à 4 000 caractères.",
+        );
+        return back(&session, &page, FlashKind::Error, text).await;
+    }
+    let entry = Entry::new(actor(&current), "customer.note.add", "customer", Some(&id))
+        .request_id(request_id);
+    match customers::add_note(&state.db, &id, &current.0.id, body, entry).await {
+        Ok(true) => {
+            tracing::info!(customer.id = %id, "note added to a customer");
+            let text = lang.t("Note added.", "Note ajoutée.");
+            back(&session, &page, FlashKind::Success, text).await
+        }
+        Ok(false) => {
+            let text = lang.t("No such customer.", "Ce client n’existe pas.");
+            back(&session, "/customers", FlashKind::Error, text).await
+        }
+        Err(error) => {
+            tracing::error!(error = %error, customer.id = %id, "failed to add a note");
+            let text = lang.t(
+                "The note could not be saved; please try again.",
+                "La note n’a pas pu être enregistrée ; veuillez réessayer.",
+            );
+            back(&session, &page, FlashKind::Error, text).await
+        }
+    }
+}
