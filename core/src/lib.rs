@@ -9,6 +9,7 @@ pub mod clock;
 pub mod credentials;
 pub mod db;
 pub mod ids;
+pub mod licences;
 pub mod login;
 pub mod offerings;
 pub mod operators;
