@@ -15,8 +15,8 @@ use leptos_router::{SsrMode, path};
 use crate::layout::ConsoleLayout;
 use crate::pages::{
     CredentialsPage, DeliverySettingsPage, EventPage, EventsPage, EventsResendPage, ExchangePage,
-    ExchangesPage, LoginPage, NotFound, OfferingEditPage, OfferingsPage, OperatorsPage,
-    OrangeSettingsPage, OverviewPage, ReferencePage,
+    ExchangesPage, LicencePage, LicencesPage, LoginPage, NotFound, OfferingEditPage, OfferingsPage,
+    OperatorsPage, OrangeSettingsPage, OverviewPage, ReferencePage,
 };
 
 /// The HTML document around the console.
@@ -69,6 +69,8 @@ pub fn App() -> impl IntoView {
                     // Before `events/:id`: the first matching route wins.
                     <Route path=path!("events/resend") view=EventsResendPage ssr=SsrMode::Async/>
                     <Route path=path!("events/:id") view=EventPage ssr=SsrMode::Async/>
+                    <Route path=path!("licences") view=LicencesPage ssr=SsrMode::Async/>
+                    <Route path=path!("licences/:id") view=LicencePage ssr=SsrMode::Async/>
                     <Route path=path!("reference") view=ReferencePage ssr=SsrMode::Async/>
                     <Route path=path!("settings/orange") view=OrangeSettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/credentials") view=CredentialsPage ssr=SsrMode::Async/>

@@ -2,6 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod licences;
+pub use licences::*;
+
 /// A one-time message shown at the top of the next page after an action.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Flash {
