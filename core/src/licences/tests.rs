@@ -350,7 +350,7 @@ async fn assigning_changing_and_removing_the_end_user_tells_orange_each_time() {
         let changed = set_end_user(&db, id, &claire(), &acting())
             .await
             .expect("assigned");
-        assert_eq!(changed.licences, [id.clone()]);
+        assert_eq!(changed.licences, std::slice::from_ref(id));
         let after = detail(&db, id).await.expect("detail").expect("found");
         assert_eq!(after.end_user, Some(claire()));
         assert!(after.updated_at > before.updated_at);
