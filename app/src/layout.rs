@@ -57,11 +57,12 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
             <nav class="nav" aria-label=t("Main", "Principale")>
                 <a href="/">{t("Overview", "Vue d’ensemble")}</a>
                 <a href="/customers">{t("Customers", "Clients")}</a>
+                <a href="/licences">{t("Licences", "Licences")}</a>
                 <a href="/orders">{t("Orders", "Commandes")}</a>
-                <a href="/offerings">{t("Offerings", "Offres")}</a>
-                <a href="/exchanges">{t("Exchanges", "Échanges")}</a>
                 <a href="/events">{t("Events", "Événements")}</a>
                 <a href="/stuck">{t("Stuck work", "Travaux bloqués")}</a>
+                <a href="/offerings">{t("Offerings", "Offres")}</a>
+                <a href="/exchanges">{t("Exchanges", "Échanges")}</a>
                 {is_admin.then(|| view! {
                     <a href="/settings/credentials">{t("Credentials", "Identifiants API")}</a>
                     <a href="/settings/orange">{t("Orange settings", "Réglages Orange")}</a>

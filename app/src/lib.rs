@@ -15,8 +15,8 @@ use leptos_router::{SsrMode, path};
 use crate::layout::ConsoleLayout;
 use crate::pages::{
     CredentialsPage, DeliverySettingsPage, EventPage, EventsPage, EventsResendPage, ExchangePage,
-    ExchangesPage, LoginPage, NotFound, OfferingEditPage, OfferingsPage, OperatorsPage,
-    OrangeSettingsPage, OverviewPage, ReferencePage, SearchPage, StuckWorkPage,
+    ExchangesPage, LicencePage, LicencesPage, LoginPage, NotFound, OfferingEditPage, OfferingsPage,
+    OperatorsPage, OrangeSettingsPage, OverviewPage, ReferencePage, SearchPage, StuckWorkPage,
 };
 use crate::pages::{
     CustomerPage, CustomersPage, FleetPage, OrderPage, OrdersPage, TaskPage, TasksPage,
@@ -74,6 +74,8 @@ pub fn App() -> impl IntoView {
                     // Before `events/:id`: the first matching route wins.
                     <Route path=path!("events/resend") view=EventsResendPage ssr=SsrMode::Async/>
                     <Route path=path!("events/:id") view=EventPage ssr=SsrMode::Async/>
+                    <Route path=path!("licences") view=LicencesPage ssr=SsrMode::Async/>
+                    <Route path=path!("licences/:id") view=LicencePage ssr=SsrMode::Async/>
                     <Route path=path!("reference") view=ReferencePage ssr=SsrMode::Async/>
                     <Route path=path!("search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("stuck") view=StuckWorkPage ssr=SsrMode::Async/>

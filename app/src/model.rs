@@ -1,9 +1,13 @@
 //! What the server sends the console's pages: plain serialisable types, shared by both builds.
 
+mod browse;
+mod licences;
 mod work;
 
 use serde::{Deserialize, Serialize};
 
+pub use browse::*;
+pub use licences::*;
 pub use work::*;
 
 /// A one-time message shown at the top of the next page after an action.
@@ -432,5 +436,3 @@ pub struct DeliverySettingsView {
     pub configured: bool,
 }
 
-mod browse;
-pub use browse::*;

@@ -12,6 +12,7 @@ pub mod dashboard;
 pub mod db;
 pub mod fleets;
 pub mod ids;
+pub mod licences;
 pub mod login;
 pub mod offerings;
 pub mod operators;

@@ -469,7 +469,9 @@ async fn resolve_customer(
     }
 }
 
-fn stem_of(row: &sqlx::any::AnyRow) -> Result<String, Failure> {
+/// The customer's login stem from a row with a `login_stem` column (customers made before stems
+/// existed have none).
+pub(crate) fn stem_of(row: &sqlx::any::AnyRow) -> Result<String, sqlx::Error> {
     let stem: Option<String> = row.try_get("login_stem")?;
     Ok(stem.unwrap_or_else(|| "customer".to_owned()))
 }
@@ -675,15 +677,7 @@ async fn create_licences(
     mode: Mode,
     now: &str,
 ) -> Result<(), Failure> {
-    let last: i64 = sqlx::query_scalar(
-        "UPDATE customers SET login_seq = login_seq + $2, updated_at = $3 WHERE id = $1 \
-         RETURNING login_seq",
-    )
-    .bind(customer_id)
-    .bind(item.quantity)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
+    let last = reserve_login_numbers(conn, customer_id, item.quantity, now).await?;
     let first = last - item.quantity + 1;
     let offering = &item.offering;
     let characteristics = json_list(&item.characteristics);
@@ -778,6 +772,25 @@ async fn create_licences(
         }
     }
     Ok(())
+}
+
+/// Takes the next `count` numbers of the customer's login counter and returns the last one (the
+/// first is `last - count + 1`). The UPDATE also serialises concurrent orders of one customer.
+pub(crate) async fn reserve_login_numbers(
+    conn: &mut AnyConnection,
+    customer_id: &str,
+    count: i64,
+    now: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE customers SET login_seq = login_seq + $2, updated_at = $3 WHERE id = $1 \
+         RETURNING login_seq",
+    )
+    .bind(customer_id)
+    .bind(count)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
 }
 
 /// `($1, …, $cols), ($cols+1, …)`: the placeholders of a multi-row INSERT.

@@ -1,0 +1,294 @@
+//! `/licences`: every licence, newest first, for everyone signed in. A GET form filters by state,
+//! offering, customer, fleet, end user, placeholder resources and a login or e-mail address; an
+//! "Older" link pages by keyset.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use super::{ErrorPanel, query_string};
+use crate::api::fetch_licences;
+use crate::i18n::{Lang, When, use_lang};
+use crate::model::{LICENCE_STATES, LicenceFilterForm, LicenceRowView, LicencesPage};
+
+/// What the address asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Query {
+    filter: LicenceFilterForm,
+    before_at: Option<String>,
+    before_id: Option<String>,
+}
+
+fn filter_of(map: &leptos_router::params::ParamsMap) -> LicenceFilterForm {
+    let get = |name: &str| map.get(name).unwrap_or_default().trim().to_owned();
+    LicenceFilterForm {
+        state: get("state"),
+        offering: get("offering"),
+        customer: get("customer"),
+        fleet: get("fleet"),
+        end_user: get("end_user"),
+        resource: get("resource"),
+        q: get("q"),
+    }
+}
+
+/// The list's address for a filter.
+pub fn list_href(filter: &LicenceFilterForm) -> String {
+    format!("/licences{}", query_string(&filter.pairs()))
+}
+
+/// A licence state in words.
+pub fn state_text(state: &str, lang: Lang) -> &'static str {
+    match state {
+        "pending" => lang.t("Pending", "En attente"),
+        "active" => lang.t("Active", "Active"),
+        "suspended" => lang.t("Suspended", "Suspendue"),
+        "terminated" => lang.t("Terminated", "Résiliée"),
+        _ => lang.t("Unknown", "Inconnu"),
+    }
+}
+
+/// A licence's state, coloured.
+#[component]
+pub fn LicenceStateBadge(state: String) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <span class=format!("badge licence-state state-{state}") data-testid="licence-state">
+            {state_text(&state, lang)}
+        </span>
+    }
+}
+
+/// The "placeholder" mark of a realizing resource that is still a fake.
+#[component]
+pub fn PlaceholderBadge() -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <span class="badge placeholder" title=lang.t("A well-formed fake value, until the real one is known", "Une valeur fictive bien formée, en attendant la vraie")>
+            {lang.t("placeholder", "provisoire")}
+        </span>
+    }
+}
+
+#[component]
+pub fn LicencesPage() -> impl IntoView {
+    let lang = use_lang();
+    let query_map = use_query_map();
+    let query = Memo::new(move |_| {
+        let map = query_map.get();
+        Query {
+            filter: filter_of(&map),
+            before_at: map.get("before_at").filter(|v| !v.is_empty()),
+            before_id: map.get("before_id").filter(|v| !v.is_empty()),
+        }
+    });
+    let data = Resource::new(
+        move || query.get(),
+        |query| fetch_licences(query.filter, query.before_at, query.before_id),
+    );
+    view! {
+        <Title text=lang.t("Licences", "Licences")/>
+        <h1>{lang.t("Licences", "Licences")}</h1>
+        <p class="lead muted">
+            {lang.t(
+                "Every licence Orange ordered, newest first. Open one to see its realizing resources and history, and to set its end user, replace a placeholder or renew its login.",
+                "Toutes les licences commandées par Orange, des plus récentes aux plus anciennes. Ouvrez-en une pour voir ses ressources et son historique, définir son utilisateur final, remplacer une valeur provisoire ou renouveler son identifiant.",
+            )}
+        </p>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+            {move || Suspend::new(async move {
+                let query = query.get_untracked();
+                match data.await {
+                    Ok(page) => view! { <LicencesBody page query/> }.into_any(),
+                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn LicencesBody(page: LicencesPage, query: Query) -> impl IntoView {
+    let filter = query.filter.clone();
+    view! {
+        {view! { <FilterForm filter offerings=page.offerings/> }.into_any()}
+        {page.filter_error.map(|problem| view! { <p class="flash error" role="alert">{problem}</p> })}
+        {view! { <LicenceTable rows=page.rows older=page.older total=page.total query/> }.into_any()}
+    }
+}
+
+#[component]
+fn FilterForm(filter: LicenceFilterForm, offerings: Vec<(String, String)>) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |en, fr| lang.t(en, fr);
+    let filtered = !filter.is_empty();
+    let choice = |value: &'static str, text: &'static str, current: &str| {
+        view! { <option value=value selected=current == value>{text}</option> }
+    };
+    view! {
+        <form method="get" action="/licences" class="panel filter-form licence-filter" role="search">
+            <div class="field">
+                <label for="filter-q">{t("Login or e-mail", "Identifiant ou e-mail")}</label>
+                <input id="filter-q" name="q" type="search" autocomplete="off" spellcheck="false" placeholder=t("start or whole, or lic_…", "début ou entier, ou lic_…") value=filter.q.clone()/>
+            </div>
+            <div class="field">
+                <label for="filter-state">{t("State", "État")}</label>
+                <select id="filter-state" name="state">
+                    <option value="" selected=filter.state.is_empty()>{t("Any state", "Tous les états")}</option>
+                    {LICENCE_STATES
+                        .into_iter()
+                        .map(|state| view! {
+                            <option value=state selected=filter.state == state>{state_text(state, lang)}</option>
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-offering">{t("Offering", "Offre")}</label>
+                <select id="filter-offering" name="offering">
+                    <option value="" selected=filter.offering.is_empty()>{t("Any offering", "Toutes les offres")}</option>
+                    {offerings
+                        .into_iter()
+                        .map(|(code, name)| {
+                            let selected = filter.offering == code;
+                            view! { <option value=code.clone() selected=selected>{format!("{name} ({code})")}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-customer">{t("Customer id", "Id du client")}</label>
+                <input id="filter-customer" name="customer" type="search" autocomplete="off" spellcheck="false" placeholder="cus_…" value=filter.customer.clone()/>
+            </div>
+            <div class="field">
+                <label for="filter-fleet">{t("Fleet id", "Id de la flotte")}</label>
+                <input id="filter-fleet" name="fleet" type="search" autocomplete="off" spellcheck="false" placeholder="flt_…" value=filter.fleet.clone()/>
+            </div>
+            <div class="field">
+                <label for="filter-end-user">{t("End user", "Utilisateur final")}</label>
+                <select id="filter-end-user" name="end_user">
+                    {choice("", t("With or without", "Avec ou sans"), &filter.end_user)}
+                    {choice("with", t("With an end user", "Avec utilisateur final"), &filter.end_user)}
+                    {choice("without", t("Without an end user", "Sans utilisateur final"), &filter.end_user)}
+                </select>
+            </div>
+            <div class="field">
+                <label for="filter-resource">{t("Resources", "Ressources")}</label>
+                <select id="filter-resource" name="resource">
+                    {choice("", t("Placeholder or real", "Provisoires ou réelles"), &filter.resource)}
+                    {choice("placeholder", t("A placeholder left", "Reste une valeur provisoire"), &filter.resource)}
+                    {choice("real", t("All real", "Toutes réelles"), &filter.resource)}
+                </select>
+            </div>
+            <div class="filter-actions">
+                <button type="submit" class="button primary">{t("Filter", "Filtrer")}</button>
+                {filtered.then(|| view! { <a class="button secondary" href="/licences">{t("Clear", "Effacer")}</a> })}
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn LicenceTable(
+    rows: Vec<LicenceRowView>,
+    older: Option<(String, String)>,
+    total: i64,
+    query: Query,
+) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |en, fr| lang.t(en, fr);
+    let paged = query.before_at.is_some();
+    let filters = query.filter.pairs();
+    let older = older.map(|(at, id)| {
+        let mut pairs = filters.clone();
+        pairs.push(("before_at", at));
+        pairs.push(("before_id", id));
+        format!("/licences{}", query_string(&pairs))
+    });
+    let newest = list_href(&query.filter);
+    let empty = rows.is_empty();
+    let count = match (lang, total) {
+        (Lang::En, 1) => "1 licence".to_owned(),
+        (Lang::En, n) => format!("{n} licences"),
+        (Lang::Fr, n) if n <= 1 => format!("{n} licence"),
+        (Lang::Fr, n) => format!("{n} licences"),
+    };
+    view! {
+        <section class="panel">
+            <p class="muted" data-testid="licence-count">{count}</p>
+            {if empty {
+                let text = if paged {
+                    t("No older licences.", "Aucune licence plus ancienne.")
+                } else if filters.is_empty() {
+                    t("No licence yet: Orange has ordered none.", "Aucune licence pour l’instant : Orange n’en a commandé aucune.")
+                } else {
+                    t("No licence matches these filters.", "Aucune licence ne correspond à ces filtres.")
+                };
+                view! { <p class="muted">{text}</p> }.into_any()
+            } else {
+                view! {
+                    <table class="table licences">
+                        <thead>
+                            <tr>
+                                <th scope="col">{t("Login", "Identifiant")}</th>
+                                <th scope="col">{t("State", "État")}</th>
+                                <th scope="col">{t("Customer and fleet", "Client et flotte")}</th>
+                                <th scope="col">{t("Offering", "Offre")}</th>
+                                <th scope="col">{t("End user", "Utilisateur final")}</th>
+                                <th scope="col">{t("Created", "Créée")}</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows.into_iter().map(|row| view! { <LicenceLine row/> }).collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any()
+            }}
+            <nav class="pager" aria-label=t("Pages", "Pages")>
+                {paged.then(|| view! { <a class="button secondary small" href=newest>{t("Newest", "Les plus récentes")}</a> })}
+                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{t("Older licences", "Licences plus anciennes")}</a> })}
+            </nav>
+        </section>
+    }
+}
+
+#[component]
+fn LicenceLine(row: LicenceRowView) -> impl IntoView {
+    let lang = use_lang();
+    let href = format!("/licences/{}", row.id);
+    let login = row.login.clone().unwrap_or_else(|| {
+        lang.t("(no login yet)", "(pas encore d’identifiant)")
+            .to_owned()
+    });
+    let end_user = match (row.end_user_name.clone(), row.end_user_email.clone()) {
+        (None, None) => view! { <span class="muted">"—"</span> }.into_any(),
+        (name, email) => view! {
+            {name.unwrap_or_default()}
+            {email.map(|email| view! { <span class="cell-sub">{email}</span> })}
+        }
+        .into_any(),
+    };
+    view! {
+        <tr data-testid=format!("licence-{}", row.id)>
+            <td>
+                <a href=href class="mono">{login}</a>
+                <span class="cell-sub mono">{row.id.clone()}</span>
+            </td>
+            <td>
+                <LicenceStateBadge state=row.state.clone()/>
+                {row.has_placeholder.then(|| view! { " " <PlaceholderBadge/> })}
+            </td>
+            <td>
+                <a href=format!("/customers/{}", row.customer_id)>{row.customer_name.clone()}</a>
+                <span class="cell-sub"><a href=format!("/fleets/{}", row.fleet_id) class="mono">{row.fleet_id.clone()}</a></span>
+            </td>
+            <td>
+                {row.offering_name.clone()}
+                <span class="cell-sub mono">{row.offer_code.clone()}</span>
+            </td>
+            <td>{end_user}</td>
+            <td class="nowrap"><When at=row.created_at.clone()/></td>
+        </tr>
+    }
+}
