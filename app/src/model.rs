@@ -435,4 +435,3 @@ pub struct DeliverySettingsView {
     pub paused: bool,
     pub configured: bool,
 }
-

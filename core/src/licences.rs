@@ -221,6 +221,11 @@ pub async fn list(
 }
 
 /// How many licences match `filter` (shown above the list).
+/// The most licences [`count`] counts exactly; past it, lists say "more than".
+pub const COUNT_CAP: i64 = 10_000;
+
+/// How many licences match `filter`, counted up to [`COUNT_CAP`] + 1 so that a list over a million
+/// licences does not walk them all to print a number.
 pub async fn count(db: &Db, filter: &LicenceFilter) -> Result<i64, DbError> {
     let built = conditions(filter);
     let filter_sql = if built.conditions.is_empty() {
@@ -229,7 +234,9 @@ pub async fn count(db: &Db, filter: &LicenceFilter) -> Result<i64, DbError> {
         format!("WHERE {}", built.conditions.join(" AND "))
     };
     let sql = format!(
-        "SELECT COUNT(*) FROM licences l JOIN offerings o ON o.id = l.offering_id {filter_sql}"
+        "SELECT COUNT(*) FROM (SELECT 1 AS one FROM licences l \
+         JOIN offerings o ON o.id = l.offering_id {filter_sql} LIMIT {}) capped",
+        COUNT_CAP + 1
     );
     let mut query = sqlx::query_scalar::<_, i64>(&sql);
     for value in built.binds {

@@ -3,6 +3,9 @@
 //! "Older" link pages by keyset.
 
 use leptos::prelude::*;
+
+/// Lists count exactly up to this many licences (`fleetdesk_core::licences::COUNT_CAP`).
+const COUNT_CAP: i64 = 10_000;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -208,6 +211,8 @@ fn LicenceTable(
     let newest = list_href(&query.filter);
     let empty = rows.is_empty();
     let count = match (lang, total) {
+        (Lang::En, n) if n > COUNT_CAP => format!("More than {COUNT_CAP} licences"),
+        (Lang::Fr, n) if n > COUNT_CAP => format!("Plus de {COUNT_CAP} licences"),
         (Lang::En, 1) => "1 licence".to_owned(),
         (Lang::En, n) => format!("{n} licences"),
         (Lang::Fr, n) if n <= 1 => format!("{n} licence"),
