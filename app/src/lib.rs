@@ -14,7 +14,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::layout::ConsoleLayout;
 use crate::pages::{
-    CredentialsPage, DeliverySettingsPage, EventPage, EventsPage, EventsResendPage, ExchangePage,
+    AuditPage, CredentialsPage, DeliverySettingsPage, EventPage, EventsPage, EventsResendPage, ExchangePage,
     ExchangesPage, LoginPage, NotFound, OfferingEditPage, OfferingsPage, OperatorsPage,
     OrangeSettingsPage, OverviewPage, ReferencePage,
 };
@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/orange") view=OrangeSettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/credentials") view=CredentialsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/delivery") view=DeliverySettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,5 +1,7 @@
 //! What the server sends the console's pages: plain serialisable types, shared by both builds.
 
+pub mod audit;
+
 use serde::{Deserialize, Serialize};
 
 /// A one-time message shown at the top of the next page after an action.
