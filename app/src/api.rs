@@ -59,9 +59,10 @@ impl ConsoleError {
                 "You do not have permission to see this page.",
                 "Vous n’avez pas l’autorisation de voir cette page.",
             ),
-            ConsoleError::NotFound => {
-                lang.t("There is nothing at this address.", "Il n’y a rien à cette adresse.")
-            }
+            ConsoleError::NotFound => lang.t(
+                "There is nothing at this address.",
+                "Il n’y a rien à cette adresse.",
+            ),
             ConsoleError::Internal => lang.t(
                 "Something went wrong on the server; please try again.",
                 "Une erreur s’est produite sur le serveur ; veuillez réessayer.",

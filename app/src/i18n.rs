@@ -68,7 +68,11 @@ impl Lang {
         let mut best: Option<(Lang, f32)> = None;
         for part in header.split(',') {
             let mut pieces = part.split(';');
-            let tag = pieces.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let tag = pieces
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
             let quality = pieces
                 .find_map(|p| p.trim().strip_prefix("q="))
                 .and_then(|q| q.trim().parse::<f32>().ok())
@@ -110,7 +114,10 @@ pub fn detect() -> Lang {
                         .get(name)
                         .and_then(|value: &http::HeaderValue| value.to_str().ok())
                 };
-                Lang::of_headers(header(http::header::COOKIE), header(http::header::ACCEPT_LANGUAGE))
+                Lang::of_headers(
+                    header(http::header::COOKIE),
+                    header(http::header::ACCEPT_LANGUAGE),
+                )
             })
             .unwrap_or_default()
     }
@@ -224,15 +231,24 @@ mod tests {
             Lang::of_headers(Some("a=b; fleetdesk_lang=fr"), Some("en-GB")),
             Lang::Fr
         );
-        assert_eq!(Lang::of_headers(None, Some("fr-FR,fr;q=0.9,en;q=0.8")), Lang::Fr);
-        assert_eq!(Lang::of_headers(Some("fleetdesk_lang=xx"), Some("de, en;q=0.5")), Lang::En);
+        assert_eq!(
+            Lang::of_headers(None, Some("fr-FR,fr;q=0.9,en;q=0.8")),
+            Lang::Fr
+        );
+        assert_eq!(
+            Lang::of_headers(Some("fleetdesk_lang=xx"), Some("de, en;q=0.5")),
+            Lang::En
+        );
         assert_eq!(Lang::of_headers(None, Some("de-DE")), Lang::En);
         assert_eq!(Lang::of_headers(None, None), Lang::En);
     }
 
     #[test]
     fn quality_orders_the_browser_languages() {
-        assert_eq!(Lang::from_accept_language("en;q=0.4, fr;q=0.8"), Some(Lang::Fr));
+        assert_eq!(
+            Lang::from_accept_language("en;q=0.4, fr;q=0.8"),
+            Some(Lang::Fr)
+        );
         assert_eq!(Lang::from_accept_language("fr;q=0, en"), Some(Lang::En));
         assert_eq!(Lang::from_accept_language("*"), None);
     }

@@ -14,9 +14,9 @@ use leptos_router::{SsrMode, path};
 
 use crate::layout::ConsoleLayout;
 use crate::pages::{
-    AuditPage, CredentialsPage, DeliverySettingsPage, EventPage, EventsPage, EventsResendPage, ExchangePage,
-    ExchangesPage, LoginPage, NotFound, OfferingEditPage, OfferingsPage, OperatorsPage,
-    OrangeSettingsPage, OverviewPage, ReferencePage,
+    AuditPage, CredentialsPage, DeliverySettingsPage, EventPage, EventsPage, EventsResendPage,
+    ExchangePage, ExchangesPage, LoginPage, NotFound, OfferingEditPage, OfferingsPage,
+    OperatorsPage, OrangeSettingsPage, OverviewPage, ReferencePage,
 };
 
 /// The HTML document around the console.

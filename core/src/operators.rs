@@ -286,7 +286,11 @@ pub async fn set_disabled(db: &Db, id: &str, disabled: bool) -> Result<Operator,
 
 /// Gives an operator another role. The last active administrator keeps theirs.
 pub async fn set_role(db: &Db, id: &str, role: Role) -> Result<Operator, OperatorError> {
-    let guard = if role.is_admin() { "1 = 1" } else { KEEPS_AN_ADMIN };
+    let guard = if role.is_admin() {
+        "1 = 1"
+    } else {
+        KEEPS_AN_ADMIN
+    };
     let result = sqlx::query(&format!(
         "UPDATE operators SET role = $1, updated_at = $2 WHERE id = $3 AND {guard}"
     ))
@@ -441,7 +445,9 @@ mod tests {
                 Role::Admin
             );
             // Another administrator, so that frank is not the last one.
-            create(&db, new("grace", Role::Admin)).await.expect("created");
+            create(&db, new("grace", Role::Admin))
+                .await
+                .expect("created");
             let disabled = set_disabled(&db, &op.id, true).await.expect("disable");
             assert!(!disabled.is_active());
             assert!(
@@ -487,8 +493,12 @@ mod tests {
     #[tokio::test]
     async fn the_last_active_administrator_keeps_the_role_and_stays_enabled() {
         on_each_db!(|db| async move {
-            let first = create(&db, new("first", Role::Admin)).await.expect("created");
-            let helper = create(&db, new("helper", Role::Operator)).await.expect("created");
+            let first = create(&db, new("first", Role::Admin))
+                .await
+                .expect("created");
+            let helper = create(&db, new("helper", Role::Operator))
+                .await
+                .expect("created");
             assert!(matches!(
                 set_role(&db, &first.id, Role::Operator).await,
                 Err(OperatorError::LastAdmin)
@@ -502,9 +512,13 @@ mod tests {
                 Err(OperatorError::NotFound)
             ));
 
-            let promoted = set_role(&db, &helper.id, Role::Admin).await.expect("promoted");
+            let promoted = set_role(&db, &helper.id, Role::Admin)
+                .await
+                .expect("promoted");
             assert_eq!(promoted.role, Role::Admin);
-            let demoted = set_role(&db, &first.id, Role::Support).await.expect("demoted");
+            let demoted = set_role(&db, &first.id, Role::Support)
+                .await
+                .expect("demoted");
             assert_eq!(demoted.role, Role::Support);
             // `helper` is now the only active administrator.
             assert!(matches!(
@@ -512,14 +526,18 @@ mod tests {
                 Err(OperatorError::LastAdmin)
             ));
             // A disabled administrator does not count as one.
-            set_role(&db, &first.id, Role::Admin).await.expect("promoted");
+            set_role(&db, &first.id, Role::Admin)
+                .await
+                .expect("promoted");
             set_disabled(&db, &first.id, true).await.expect("disabled");
             assert!(matches!(
                 set_role(&db, &helper.id, Role::Operator).await,
                 Err(OperatorError::LastAdmin)
             ));
             set_disabled(&db, &first.id, false).await.expect("enabled");
-            set_role(&db, &helper.id, Role::Operator).await.expect("demoted");
+            set_role(&db, &helper.id, Role::Operator)
+                .await
+                .expect("demoted");
         });
     }
 }

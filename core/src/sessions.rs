@@ -228,7 +228,13 @@ mod tests {
             assert!(store.load(&first.id).await.expect("loaded").is_none());
             assert!(store.load(&second.id).await.expect("loaded").is_none());
             assert!(store.load(&kept.id).await.expect("loaded").is_some());
-            assert!(store.load(&someone_else.id).await.expect("loaded").is_some());
+            assert!(
+                store
+                    .load(&someone_else.id)
+                    .await
+                    .expect("loaded")
+                    .is_some()
+            );
         });
     }
 }

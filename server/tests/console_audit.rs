@@ -108,14 +108,23 @@ async fn the_audit_log_filters_by_actor_action_object_and_days_and_shows_what_ch
         let (status, all) = page(&sue, &server, "/audit").await;
         assert_eq!(status, 200);
         assert!(all.contains("Audit log"), "{all}");
-        assert!(lists(&all, &changed.id) && lists(&all, &created.id), "{all}");
-        assert!(all.contains("href=\"/audit\""), "the navigation links the audit log");
+        assert!(
+            lists(&all, &changed.id) && lists(&all, &created.id),
+            "{all}"
+        );
+        assert!(
+            all.contains("href=\"/audit\""),
+            "the navigation links the audit log"
+        );
 
         // The change reads as a diff: the old role struck through, the new one added.
         let (_, by_action) = page(&sue, &server, "/audit?action=operator.role_change").await;
         assert!(lists(&by_action, &changed.id), "{by_action}");
         assert!(!lists(&by_action, &created.id), "{by_action}");
-        assert!(by_action.contains("data-testid=\"change-role\""), "{by_action}");
+        assert!(
+            by_action.contains("data-testid=\"change-role\""),
+            "{by_action}"
+        );
         assert!(
             shows(&by_action, r#"<del class="diff-old mono">"support"</del>"#),
             "{by_action}"
@@ -132,13 +141,22 @@ async fn the_audit_log_filters_by_actor_action_object_and_days_and_shows_what_ch
         // The actor by username or by id; a kind of actor by name.
         for actor in ["boss", "BOSS", boss_id.as_str()] {
             let (_, html) = page(&sue, &server, &format!("/audit?actor={actor}")).await;
-            assert!(lists(&html, &changed.id) && lists(&html, &created.id), "{actor}");
+            assert!(
+                lists(&html, &changed.id) && lists(&html, &created.id),
+                "{actor}"
+            );
         }
         let (_, by_sue) = page(&sue, &server, "/audit?actor=sue").await;
         assert!(!lists(&by_sue, &changed.id), "{by_sue}");
-        assert!(by_sue.contains("operator.login"), "sue's own sign-in: {by_sue}");
+        assert!(
+            by_sue.contains("operator.login"),
+            "sue's own sign-in: {by_sue}"
+        );
         let (_, nobody) = page(&sue, &server, "/audit?actor=nobody").await;
-        assert!(nobody.contains("No entry matches these filters."), "{nobody}");
+        assert!(
+            nobody.contains("No entry matches these filters."),
+            "{nobody}"
+        );
         audit::record(
             test_db.db.pool(),
             &Entry::new(Actor::cli(), "operator.create", "operator", Some("opr_cli")),
@@ -146,7 +164,10 @@ async fn the_audit_log_filters_by_actor_action_object_and_days_and_shows_what_ch
         .await
         .expect("recorded");
         let (_, by_cli) = page(&sue, &server, "/audit?actor=cli").await;
-        assert!(by_cli.contains("opr_cli") && !lists(&by_cli, &created.id), "{by_cli}");
+        assert!(
+            by_cli.contains("opr_cli") && !lists(&by_cli, &created.id),
+            "{by_cli}"
+        );
 
         // The object, by type and id.
         let (_, object) = page(
@@ -213,7 +234,11 @@ async fn the_audit_log_pages_newest_first_keeping_the_filter() {
             .collect();
         rest.sort();
         let rest: Vec<&String> = rest.into_iter().map(|(_, id)| id).collect();
-        assert_eq!(rest, [&ids[2], &ids[1], &ids[0]], "the three oldest, newest first");
+        assert_eq!(
+            rest,
+            [&ids[2], &ids[1], &ids[0]],
+            "the three oldest, newest first"
+        );
         assert!(older_link(&second).is_none());
 
         server.stop().await;
@@ -231,14 +256,29 @@ async fn an_administrator_changes_a_role_once_confirmed_with_audit() {
 
         post_operators(&boss, &server, &path, &[("role", "support")]).await;
         let (_, html) = page(&boss, &server, "/operators").await;
-        assert!(shows(&html, "Tick “I understand” to change the role"), "{html}");
+        assert!(
+            shows(&html, "Tick “I understand” to change the role"),
+            "{html}"
+        );
         assert_eq!(role_of(&test_db, &olga.id).await, Role::Operator);
 
-        post_operators(&boss, &server, &path, &[("role", "chief"), ("confirm", "yes")]).await;
+        post_operators(
+            &boss,
+            &server,
+            &path,
+            &[("role", "chief"), ("confirm", "yes")],
+        )
+        .await;
         let (_, html) = page(&boss, &server, "/operators").await;
         assert!(html.contains("Choose a role"), "{html}");
 
-        post_operators(&boss, &server, &path, &[("role", "support"), ("confirm", "yes")]).await;
+        post_operators(
+            &boss,
+            &server,
+            &path,
+            &[("role", "support"), ("confirm", "yes")],
+        )
+        .await;
         let (_, html) = page(&boss, &server, "/operators").await;
         assert!(html.contains("olga is now support."), "{html}");
         assert_eq!(role_of(&test_db, &olga.id).await, Role::Support);
@@ -273,12 +313,24 @@ async fn a_password_reset_ends_the_operators_sessions_and_is_audited_without_the
 
         post_operators(&boss, &server, &path, &[("password", new_password)]).await;
         let (_, html) = page(&boss, &server, "/operators").await;
-        assert!(shows(&html, "Tick “I understand” to reset the password"), "{html}");
-        post_operators(&boss, &server, &path, &[("password", "short"), ("confirm", "yes")])
-            .await;
+        assert!(
+            shows(&html, "Tick “I understand” to reset the password"),
+            "{html}"
+        );
+        post_operators(
+            &boss,
+            &server,
+            &path,
+            &[("password", "short"), ("confirm", "yes")],
+        )
+        .await;
         let (_, html) = page(&boss, &server, "/operators").await;
         assert!(html.contains("at least 12 characters"), "{html}");
-        assert_eq!(page(&olga_client, &server, "/").await.0, 200, "still signed in");
+        assert_eq!(
+            page(&olga_client, &server, "/").await.0,
+            200,
+            "still signed in"
+        );
 
         post_operators(
             &boss,
@@ -296,7 +348,11 @@ async fn a_password_reset_ends_the_operators_sessions_and_is_audited_without_the
         assert_eq!(signed_out.status(), 303);
         assert!(location(&signed_out).starts_with("/login"));
         let old = login(&client(), &server, "olga", PASSWORD).await;
-        assert!(location(&old).starts_with("/login?error"), "{}", location(&old));
+        assert!(
+            location(&old).starts_with("/login?error"),
+            "{}",
+            location(&old)
+        );
         let new = login(&client(), &server, "olga", new_password).await;
         assert_eq!(location(&new), "/");
 
@@ -315,7 +371,10 @@ async fn a_password_reset_ends_the_operators_sessions_and_is_audited_without_the
         assert_eq!(entries[0].actor_label, "boss");
         let after = entries[0].after_json.clone().unwrap_or_default();
         assert!(after.contains("\"sessions_ended\":1"), "{after}");
-        assert!(!after.contains(new_password) && !after.contains("argon2"), "{after}");
+        assert!(
+            !after.contains(new_password) && !after.contains("argon2"),
+            "{after}"
+        );
 
         // An administrator resetting their own password stays signed in here.
         let boss_id = operators::find_by_login(&test_db.db, "boss")
@@ -374,7 +433,10 @@ async fn the_last_active_administrator_keeps_the_role() {
         )
         .await;
         let (_, html) = page(&boss, &server, "/operators").await;
-        assert!(html.contains("This is the last active administrator"), "{html}");
+        assert!(
+            html.contains("This is the last active administrator"),
+            "{html}"
+        );
         assert_eq!(role_of(&test_db, &boss_id).await, Role::Admin);
         post_operators(
             &boss,
@@ -384,7 +446,10 @@ async fn the_last_active_administrator_keeps_the_role() {
         )
         .await;
         let (_, html) = page(&boss, &server, "/operators").await;
-        assert!(html.contains("You cannot disable your own account."), "{html}");
+        assert!(
+            html.contains("You cannot disable your own account."),
+            "{html}"
+        );
 
         // With another administrator, boss may step down, and loses the page at once.
         post_operators(
@@ -515,7 +580,10 @@ async fn pages_read_in_french_from_the_cookie_or_the_browser_and_in_english_by_d
         // Flash messages follow the language of the one acting.
         add_operator(&boss, &server, "nouveau", "Nouveau", "support", PASSWORD).await;
         let (_, operators_page) = page(&boss, &server, "/operators").await;
-        assert!(operators_page.contains("Opérateur nouveau créé."), "{operators_page}");
+        assert!(
+            operators_page.contains("Opérateur nouveau créé."),
+            "{operators_page}"
+        );
         let (_, audit_page) = page(&boss, &server, "/audit?from=hier").await;
         assert!(
             audit_page.contains("La date de début n’est pas une date"),
@@ -523,7 +591,13 @@ async fn pages_read_in_french_from_the_cookie_or_the_browser_and_in_english_by_d
         );
 
         // Back to English.
-        post_form(&boss, &server, "/auth/lang", &[("lang", "en"), ("back", "/")]).await;
+        post_form(
+            &boss,
+            &server,
+            "/auth/lang",
+            &[("lang", "en"), ("back", "/")],
+        )
+        .await;
         let (_, english_again) = page(&boss, &server, "/offerings").await;
         assert!(english_again.contains("Add offering"), "{english_again}");
 
@@ -544,21 +618,33 @@ async fn the_language_switch_goes_back_only_to_a_page_of_the_console() {
             ("/\\evil.example", "/"),
             ("", "/"),
         ] {
-            let response =
-                post_form(&anonymous, &server, "/auth/lang", &[("lang", "fr"), ("back", back)])
-                    .await;
+            let response = post_form(
+                &anonymous,
+                &server,
+                "/auth/lang",
+                &[("lang", "fr"), ("back", back)],
+            )
+            .await;
             assert_eq!(response.status(), 303, "{back}");
             assert_eq!(location(&response), expected, "{back}");
         }
         // An unknown language changes nothing.
-        let unknown =
-            post_form(&anonymous, &server, "/auth/lang", &[("lang", "de"), ("back", "/")]).await;
+        let unknown = post_form(
+            &anonymous,
+            &server,
+            "/auth/lang",
+            &[("lang", "de"), ("back", "/")],
+        )
+        .await;
         assert!(unknown.headers().get("set-cookie").is_none());
 
         // The sign-in page reads in the chosen language, before signing in.
         let (_, login_page) = page(&anonymous, &server, "/login").await;
         assert!(login_page.contains("Connexion à Fleetdesk"), "{login_page}");
-        assert!(login_page.contains(">English<"), "offers the other language: {login_page}");
+        assert!(
+            login_page.contains(">English<"),
+            "offers the other language: {login_page}"
+        );
 
         server.stop().await;
         test_db.finish().await;

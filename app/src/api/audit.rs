@@ -14,7 +14,10 @@ const PAGE_SIZE: i64 = 50;
 /// Entries matching the filter's fields (empty ones ignored), older than `before_at`/`before_id`
 /// when given.
 #[server(prefix = "/console/api", endpoint = "audit", input = GetUrl)]
-#[expect(clippy::too_many_arguments, reason = "one argument per field of the GET filter form")]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one argument per field of the GET filter form"
+)]
 pub async fn fetch_audit(
     actor: String,
     action: String,

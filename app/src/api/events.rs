@@ -315,10 +315,10 @@ mod tests {
     fn dates_are_whole_days_with_both_ends_included() {
         let core = core_filter(
             &filter(
-            "failed",
-            "userServiceStateChangeEvent",
-            "2026-02-28",
-            "2026-02-28",
+                "failed",
+                "userServiceStateChangeEvent",
+                "2026-02-28",
+                "2026-02-28",
             ),
             Lang::En,
         )

@@ -118,7 +118,9 @@ fn CredentialRow(credential: CredentialView) -> impl IntoView {
     let lang = use_lang();
     let active = credential.is_active();
     let state = match credential.revoked_at.clone() {
-        None => view! { <span class="badge state-active">{lang.t("active", "actif")}</span> }.into_any(),
+        None => {
+            view! { <span class="badge state-active">{lang.t("active", "actif")}</span> }.into_any()
+        }
         Some(at) => view! {
             <span class="badge state-retired">{lang.t("revoked", "révoqué")}</span>
             " "

@@ -84,7 +84,10 @@ fn SettingsForm(settings: DeliverySettingsView) -> impl IntoView {
             "Un secret est enregistré. Laissez le champ vide pour le garder ; saisissez-en un nouveau pour le remplacer.",
         )
     } else {
-        lang.t("No secret is stored yet.", "Aucun secret n’est encore enregistré.")
+        lang.t(
+            "No secret is stored yet.",
+            "Aucun secret n’est encore enregistré.",
+        )
     };
     view! {
         {status}

@@ -43,11 +43,16 @@ pub fn list_href(filter: &EventFilter) -> String {
 /// An event type in words.
 pub fn event_type_text(event_type: &str, lang: Lang) -> &'static str {
     match event_type {
-        "productOrderStateChangeEvent" => lang.t("Order state change", "Changement d’état de commande"),
-        "userServiceStateChangeEvent" => lang.t("Licence state change", "Changement d’état de licence"),
-        "userServiceAttributeValueChangeEvent" => {
-            lang.t("Licence attribute change", "Changement d’attribut de licence")
+        "productOrderStateChangeEvent" => {
+            lang.t("Order state change", "Changement d’état de commande")
         }
+        "userServiceStateChangeEvent" => {
+            lang.t("Licence state change", "Changement d’état de licence")
+        }
+        "userServiceAttributeValueChangeEvent" => lang.t(
+            "Licence attribute change",
+            "Changement d’attribut de licence",
+        ),
         _ => lang.t("Other event", "Autre événement"),
     }
 }

@@ -75,7 +75,10 @@ fn FilterSummary(filter: EventFilter) -> impl IntoView {
         lines.push((lang.t("Resource", "Ressource"), filter.resource.clone()));
     }
     if !filter.from.is_empty() {
-        lines.push((lang.t("Created from", "Créés à partir du"), filter.from.clone()));
+        lines.push((
+            lang.t("Created from", "Créés à partir du"),
+            filter.from.clone(),
+        ));
     }
     if !filter.to.is_empty() {
         lines.push((

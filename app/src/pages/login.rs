@@ -14,8 +14,11 @@ pub fn LoginPage() -> impl IntoView {
     let next = query.get("next").unwrap_or_else(|| "/".to_owned());
     let alert = match query.get("error").as_deref() {
         Some("invalid") => Some(
-            lang.t("Invalid username or password.", "Identifiant ou mot de passe incorrect.")
-                .to_owned(),
+            lang.t(
+                "Invalid username or password.",
+                "Identifiant ou mot de passe incorrect.",
+            )
+            .to_owned(),
         ),
         Some("missing") => Some(
             lang.t(
@@ -39,15 +42,13 @@ pub fn LoginPage() -> impl IntoView {
                 ),
             })
         }
-        Some("unavailable") => {
-            Some(
-                lang.t(
-                    "Sign-in is unavailable right now; please try again shortly.",
-                    "La connexion est indisponible pour le moment ; réessayez dans un instant.",
-                )
-                .to_owned(),
+        Some("unavailable") => Some(
+            lang.t(
+                "Sign-in is unavailable right now; please try again shortly.",
+                "La connexion est indisponible pour le moment ; réessayez dans un instant.",
             )
-        }
+            .to_owned(),
+        ),
         _ => None,
     };
     let signed_out = query.get("signed_out").is_some();

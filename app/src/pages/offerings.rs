@@ -13,7 +13,11 @@ use crate::model::{OfferingView, OfferingsPage};
 /// The realizing resource types: code, English and French words.
 pub const RESOURCE_TYPES: [(&str, &str, &str); 5] = [
     ("none", "None", "Aucune"),
-    ("msisdn", "Mobile number (MSISDN)", "Numéro de mobile (MSISDN)"),
+    (
+        "msisdn",
+        "Mobile number (MSISDN)",
+        "Numéro de mobile (MSISDN)",
+    ),
     ("imei", "Device (IMEI)", "Appareil (IMEI)"),
     ("email", "E-mail address", "Adresse e-mail"),
     ("url", "URL", "URL"),
@@ -22,7 +26,11 @@ pub const RESOURCE_TYPES: [(&str, &str, &str); 5] = [
 /// The resource scopes: code, English and French words.
 pub const RESOURCE_SCOPES: [(&str, &str, &str); 2] = [
     ("per_licence", "One per licence", "Une par licence"),
-    ("per_customer", "One per customer (shared)", "Une par client (partagée)"),
+    (
+        "per_customer",
+        "One per customer (shared)",
+        "Une par client (partagée)",
+    ),
 ];
 
 /// The login format used when the field is left empty (mirrors the catalogue's default).

@@ -72,9 +72,17 @@ fn OperatorTable(operators: Vec<OperatorView>) -> impl IntoView {
 fn OperatorRow(operator: OperatorView) -> impl IntoView {
     let lang = use_lang();
     let (action, label, class) = if operator.active {
-        ("disable", lang.t("Disable", "Désactiver"), "button danger small")
+        (
+            "disable",
+            lang.t("Disable", "Désactiver"),
+            "button danger small",
+        )
     } else {
-        ("enable", lang.t("Enable", "Réactiver"), "button secondary small")
+        (
+            "enable",
+            lang.t("Enable", "Réactiver"),
+            "button secondary small",
+        )
     };
     let target = format!("/console/operators/{}/{action}", operator.id);
     let aria = format!("{label} {}", operator.login);

@@ -15,15 +15,24 @@ fn operation_text(operation: &str, lang: Lang) -> (&'static str, &'static str) {
     match operation {
         "customer_creation" => (
             t("Customer creation", "Création de client"),
-            t("A productOrder without order items.", "Un productOrder sans lignes de commande."),
+            t(
+                "A productOrder without order items.",
+                "Un productOrder sans lignes de commande.",
+            ),
         ),
         "licence_order" => (
             t("Licence order", "Commande de licences"),
-            t("A productOrder with order items.", "Un productOrder avec des lignes de commande."),
+            t(
+                "A productOrder with order items.",
+                "Un productOrder avec des lignes de commande.",
+            ),
         ),
         "state_change" => (
             t("State change", "Changement d’état"),
-            t("Suspending or reactivating a licence.", "Suspendre ou réactiver une licence."),
+            t(
+                "Suspending or reactivating a licence.",
+                "Suspendre ou réactiver une licence.",
+            ),
         ),
         "deletion" => (
             t("Deletion", "Suppression"),
@@ -31,7 +40,10 @@ fn operation_text(operation: &str, lang: Lang) -> (&'static str, &'static str) {
         ),
         "offering_change" => (
             t("Offering change", "Changement d’offre"),
-            t("Moving a licence to another offering.", "Passer une licence sur une autre offre."),
+            t(
+                "Moving a licence to another offering.",
+                "Passer une licence sur une autre offre.",
+            ),
         ),
         _ => (t("Other operation", "Autre opération"), ""),
     }

@@ -48,7 +48,12 @@ fn walk(path: String, before: Option<&Value>, after: Option<&Value>, out: &mut V
         }
         (Some(Value::Array(old)), Some(Value::Array(new))) => {
             for index in 0..old.len().max(new.len()) {
-                walk(format!("{path}[{index}]"), old.get(index), new.get(index), out);
+                walk(
+                    format!("{path}[{index}]"),
+                    old.get(index),
+                    new.get(index),
+                    out,
+                );
             }
         }
         (Some(old), Some(new)) => {
@@ -118,7 +123,10 @@ mod tests {
         let changes = diff(Some(&before), Some(&after));
         assert_eq!(
             paths(&changes),
-            [("role", ChangeKind::Changed), ("updated_at", ChangeKind::Changed)]
+            [
+                ("role", ChangeKind::Changed),
+                ("updated_at", ChangeKind::Changed)
+            ]
         );
         assert_eq!(changes[0].old, Some(json!("operator")));
         assert_eq!(changes[0].new, Some(json!("admin")));
@@ -155,7 +163,10 @@ mod tests {
         let removed = diff(Some(&created), None);
         assert_eq!(
             paths(&removed),
-            [("login", ChangeKind::Removed), ("role", ChangeKind::Removed)]
+            [
+                ("login", ChangeKind::Removed),
+                ("role", ChangeKind::Removed)
+            ]
         );
     }
 

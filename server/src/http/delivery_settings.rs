@@ -329,12 +329,16 @@ mod tests {
         let mut replaced = form(&fields);
         replaced.insert("client_secret".into(), "new-secret".into());
         assert_eq!(
-            parse(&replaced, &stored(), Lang::En).expect("valid").client_secret,
+            parse(&replaced, &stored(), Lang::En)
+                .expect("valid")
+                .client_secret,
             "new-secret"
         );
         replaced.insert("forget_secret".into(), "yes".into());
         assert_eq!(
-            parse(&replaced, &stored(), Lang::En).expect("valid").client_secret,
+            parse(&replaced, &stored(), Lang::En)
+                .expect("valid")
+                .client_secret,
             ""
         );
     }

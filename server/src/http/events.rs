@@ -74,7 +74,9 @@ enum Unreadable {
 impl Unreadable {
     async fn back(self, session: &Session, id: &str, lang: Lang) -> Response {
         match self {
-            Unreadable::NotFound => back(session, LIST, FlashKind::Error, no_such_event(lang)).await,
+            Unreadable::NotFound => {
+                back(session, LIST, FlashKind::Error, no_such_event(lang)).await
+            }
             Unreadable::Failed => {
                 back(session, &event_page(id), FlashKind::Error, not_saved(lang)).await
             }

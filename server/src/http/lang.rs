@@ -24,7 +24,11 @@ pub async fn choose(State(state): State<AppState>, Form(form): Form<LangForm>) -
     let Some(lang) = Lang::parse(&form.lang) else {
         return Redirect::to(&back).into_response();
     };
-    let secure = if state.config.secure_cookies() { "; Secure" } else { "" };
+    let secure = if state.config.secure_cookies() {
+        "; Secure"
+    } else {
+        ""
+    };
     let cookie = format!(
         "{}={}; Path=/; Max-Age={YEAR_SECONDS}; SameSite=Lax; HttpOnly{secure}",
         Lang::COOKIE,

@@ -122,7 +122,13 @@ pub async fn update(
     let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let Ok(Form(form)) = Form::<OfferingForm>::from_request(request, &state).await else {
-        return back(&session, &edit_page(&id), FlashKind::Error, unreadable(lang)).await;
+        return back(
+            &session,
+            &edit_page(&id),
+            FlashKind::Error,
+            unreadable(lang),
+        )
+        .await;
     };
     let before = match offerings::find_by_id(&state.db, &id).await {
         Ok(Some(before)) => before,
@@ -292,7 +298,11 @@ pub async fn import(
                 ),
                 Lang::Fr => format!(
                     "Rien n’a été importé : {count} ligne{plural} du fichier {}.",
-                    if count == 1 { "est erronée" } else { "sont erronées" },
+                    if count == 1 {
+                        "est erronée"
+                    } else {
+                        "sont erronées"
+                    },
                     plural = if count == 1 { "" } else { "s" },
                 ),
             },

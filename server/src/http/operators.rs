@@ -12,7 +12,9 @@ use tower_sessions::Session;
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
 use fleetdesk_core::audit::Entry;
-use fleetdesk_core::operators::{self, CurrentOperator, NewOperator, Operator, OperatorError, Role};
+use fleetdesk_core::operators::{
+    self, CurrentOperator, NewOperator, Operator, OperatorError, Role,
+};
 use fleetdesk_core::password::{PasswordError, Secret};
 
 use super::auth::write_audit;
@@ -295,10 +297,15 @@ pub async fn change_role(
     }
     match operators::set_role(&state.db, &id, role).await {
         Ok(after) => {
-            let entry = Entry::new(actor(&current), "operator.role_change", "operator", Some(&id))
-                .before(&before)
-                .after(&after)
-                .request_id(request_id);
+            let entry = Entry::new(
+                actor(&current),
+                "operator.role_change",
+                "operator",
+                Some(&id),
+            )
+            .before(&before)
+            .after(&after)
+            .request_id(request_id);
             write_audit(&state, &entry).await;
             let text = match lang {
                 Lang::En => format!("{} is now {}.", after.login, role_text(role, lang)),
@@ -381,7 +388,10 @@ pub async fn reset_password(
     .request_id(request_id);
     write_audit(&state, &entry).await;
     let text = match lang {
-        Lang::En => format!("Password of {} reset; their sessions have ended.", after.login),
+        Lang::En => format!(
+            "Password of {} reset; their sessions have ended.",
+            after.login
+        ),
         Lang::Fr => format!(
             "Mot de passe de {} réinitialisé ; ses sessions ont été fermées.",
             after.login

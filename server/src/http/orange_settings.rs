@@ -46,8 +46,11 @@ fn parse(form: &HashMap<String, String>, lang: Lang) -> Result<ApiSettings, Vec<
     match FleetPolicy::parse(field("fleet_policy")) {
         Some(policy) => settings.fleet_policy = policy,
         None => problems.push(
-            lang.t("Choose a fleet policy.", "Choisissez une politique de flotte.")
-                .to_owned(),
+            lang.t(
+                "Choose a fleet policy.",
+                "Choisissez une politique de flotte.",
+            )
+            .to_owned(),
         ),
     }
     match field("exchange_retention_days").parse::<u32>() {
@@ -91,8 +94,14 @@ pub async fn save(
     let request_id = request_id_of(&request);
     let Ok(Form(form)) = Form::<HashMap<String, String>>::from_request(request, &state).await
     else {
-        return back_with_details(&session, PAGE, FlashKind::Error, unreadable(lang), Vec::new())
-            .await;
+        return back_with_details(
+            &session,
+            PAGE,
+            FlashKind::Error,
+            unreadable(lang),
+            Vec::new(),
+        )
+        .await;
     };
     let new = match parse(&form, lang) {
         Ok(new) => new,
@@ -111,8 +120,14 @@ pub async fn save(
         Ok(before) => before,
         Err(error) => {
             tracing::error!(error = %error, "failed to load the API settings");
-            return back_with_details(&session, PAGE, FlashKind::Error, not_saved(lang), Vec::new())
-                .await;
+            return back_with_details(
+                &session,
+                PAGE,
+                FlashKind::Error,
+                not_saved(lang),
+                Vec::new(),
+            )
+            .await;
         }
     };
     match settings::save(&state.db, &new).await {
@@ -151,7 +166,14 @@ pub async fn save(
         }
         Err(SettingsError::Db(error)) => {
             tracing::error!(error = %error, "failed to save the API settings");
-            back_with_details(&session, PAGE, FlashKind::Error, not_saved(lang), Vec::new()).await
+            back_with_details(
+                &session,
+                PAGE,
+                FlashKind::Error,
+                not_saved(lang),
+                Vec::new(),
+            )
+            .await
         }
     }
 }
@@ -171,13 +193,13 @@ mod tests {
     fn a_complete_form_reads_as_settings() {
         let read = parse(
             &form(&[
-            ("customer_creation", "sync"),
-            ("licence_order", "async"),
-            ("state_change", "sync"),
-            ("deletion", "async"),
-            ("offering_change", "sync"),
-            ("fleet_policy", "perOrder"),
-            ("exchange_retention_days", " 90 "),
+                ("customer_creation", "sync"),
+                ("licence_order", "async"),
+                ("state_change", "sync"),
+                ("deletion", "async"),
+                ("offering_change", "sync"),
+                ("fleet_policy", "perOrder"),
+                ("exchange_retention_days", " 90 "),
             ]),
             Lang::En,
         )
@@ -193,12 +215,12 @@ mod tests {
     fn every_problem_of_a_form_is_named() {
         let problems = parse(
             &form(&[
-            ("customer_creation", "later"),
-            ("licence_order", "async"),
-            ("state_change", "sync"),
-            ("deletion", "async"),
-            ("offering_change", "sync"),
-            ("exchange_retention_days", "0"),
+                ("customer_creation", "later"),
+                ("licence_order", "async"),
+                ("state_change", "sync"),
+                ("deletion", "async"),
+                ("offering_change", "sync"),
+                ("exchange_retention_days", "0"),
             ]),
             Lang::En,
         )
