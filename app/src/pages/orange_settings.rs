@@ -49,8 +49,11 @@ fn operation_text(operation: &str, lang: Lang) -> (&'static str, &'static str) {
     }
 }
 
+/// A text in English and in French.
+type Words = (&'static str, &'static str);
+
 /// The fleet policies: code, then name and one-line explanation in English and in French.
-const FLEET_POLICIES: [(&str, (&str, &str), (&str, &str)); 3] = [
+const FLEET_POLICIES: [(&str, Words, Words); 3] = [
     (
         "perCustomer",
         ("Per customer", "Par client"),

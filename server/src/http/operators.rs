@@ -165,25 +165,12 @@ pub async fn enable(
     set_disabled(state, current, session, id, request, false).await
 }
 
-/// The operator before a change, or the page to go back to.
-async fn load(
-    state: &AppState,
-    session: &Session,
-    id: &str,
-    lang: Lang,
-) -> Result<Operator, Response> {
+/// The operator before a change, or why it could not be read.
+async fn load(state: &AppState, id: &str) -> Result<Operator, OperatorError> {
     match operators::find_by_id(&state.db, id).await {
         Ok(Some(before)) => Ok(before),
-        Ok(None) => Err(back(
-            session,
-            FlashKind::Error,
-            error_text(&OperatorError::NotFound, lang),
-        )
-        .await),
-        Err(error) => {
-            tracing::error!(error = %error, "failed to load an operator");
-            Err(back(session, FlashKind::Error, not_saved(lang)).await)
-        }
+        Ok(None) => Err(OperatorError::NotFound),
+        Err(error) => Err(OperatorError::Db(error)),
     }
 }
 
@@ -210,9 +197,9 @@ async fn set_disabled(
         )
         .await;
     }
-    let before = match load(&state, &session, &id, lang).await {
+    let before = match load(&state, &id).await {
         Ok(before) => before,
-        Err(response) => return response,
+        Err(error) => return back(&session, FlashKind::Error, error_text(&error, lang)).await,
     };
     match operators::set_disabled(&state.db, &id, disabled).await {
         Ok(after) => {
@@ -284,9 +271,9 @@ pub async fn change_role(
         )
         .await;
     }
-    let before = match load(&state, &session, &id, lang).await {
+    let before = match load(&state, &id).await {
         Ok(before) => before,
-        Err(response) => return response,
+        Err(error) => return back(&session, FlashKind::Error, error_text(&error, lang)).await,
     };
     if before.role == role {
         let text = match lang {
@@ -354,9 +341,9 @@ pub async fn reset_password(
         )
         .await;
     }
-    let before = match load(&state, &session, &id, lang).await {
+    let before = match load(&state, &id).await {
         Ok(before) => before,
-        Err(response) => return response,
+        Err(error) => return back(&session, FlashKind::Error, error_text(&error, lang)).await,
     };
     let after = match operators::set_password(&state.db, &id, &password).await {
         Ok(after) => after,
