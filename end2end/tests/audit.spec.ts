@@ -97,7 +97,7 @@ test.describe('audit log', () => {
     const operatorId = /^\/console\/operators\/(opr_[^/]+)\/role$/.exec((await roleForm.getAttribute('action')) ?? '')?.[1];
     expect(operatorId, 'the role form posts to the operator').toBeTruthy();
     await expectFormPostsTo(roleForm, `/console/operators/${operatorId}/role`);
-    await roleForm.getByLabel('New role').selectOption('support');
+    await roleForm.getByLabel('New role', { exact: true }).selectOption('support');
     await roleForm.getByRole('checkbox').check();
     await roleForm.getByRole('button', { name: 'Change role', exact: true }).click();
     await expect(app.status(`${account.login} is now support.`)).toBeVisible();
@@ -109,7 +109,7 @@ test.describe('audit log', () => {
     const passwordForm = again.getByTestId(`password-form-${account.login}`);
     await expectFormPostsTo(passwordForm, `/console/operators/${operatorId}/password`);
     const newPassword = 'e2e-second-password-2';
-    await passwordForm.getByLabel('New password').fill(newPassword);
+    await passwordForm.getByLabel('New password', { exact: true }).fill(newPassword);
     await passwordForm.getByRole('checkbox').check();
     await passwordForm.getByRole('button', { name: 'Reset password', exact: true }).click();
     await expect(app.status(`Password of ${account.login} reset; their sessions have ended.`)).toBeVisible();

@@ -32,9 +32,10 @@ pub fn OperatorsPage() -> impl IntoView {
         <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
+                    // Type-erased pieces keep the page's view type shallow enough for the compiler.
                     Ok(operators) => view! {
-                        <OperatorTable operators/>
-                        <AddOperatorForm/>
+                        {view! { <OperatorTable operators/> }.into_any()}
+                        {view! { <AddOperatorForm/> }.into_any()}
                     }
                     .into_any(),
                     Err(error) => view! { <ErrorPanel error/> }.into_any(),
@@ -102,7 +103,7 @@ fn OperatorRow(operator: OperatorView) -> impl IntoView {
                 <form method="post" action=target>
                     <button type="submit" class=class aria-label=aria>{label}</button>
                 </form>
-                <OperatorMore operator/>
+                {view! { <OperatorMore operator/> }.into_any()}
             </td>
         </tr>
     }
