@@ -5,6 +5,7 @@
 //! [`offerings`], [`exchanges`] and [`reference`]; the events owed to Orange have [`events`] and
 //! [`delivery_settings`].
 
+mod audit;
 mod credentials;
 mod customers;
 mod delivery_settings;
@@ -25,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{ConsoleContext, OperatorView, Overview};
 
+pub use audit::fetch_audit;
 pub use credentials::fetch_credentials;
 #[cfg(feature = "ssr")]
 pub use customers::core_filter as customer_filter;
@@ -55,6 +57,37 @@ pub enum ConsoleError {
     Internal,
     #[error("The server could not be reached ({0}).")]
     Transport(String),
+}
+
+impl ConsoleError {
+    /// The explanation in the reader's language (the `Display` text is the English one, for logs).
+    pub fn text(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            ConsoleError::NotSignedIn => lang.t(
+                "Your session has ended: please sign in again.",
+                "Votre session a pris fin : veuillez vous reconnecter.",
+            ),
+            ConsoleError::Forbidden => lang.t(
+                "You do not have permission to see this page.",
+                "Vous n’avez pas l’autorisation de voir cette page.",
+            ),
+            ConsoleError::NotFound => lang.t(
+                "There is nothing at this address.",
+                "Il n’y a rien à cette adresse.",
+            ),
+            ConsoleError::Internal => lang.t(
+                "Something went wrong on the server; please try again.",
+                "Une erreur s’est produite sur le serveur ; veuillez réessayer.",
+            ),
+            ConsoleError::Transport(detail) => {
+                return match lang {
+                    crate::i18n::Lang::En => format!("The server could not be reached ({detail})."),
+                    crate::i18n::Lang::Fr => format!("Le serveur est injoignable ({detail})."),
+                };
+            }
+        }
+        .to_owned()
+    }
 }
 
 impl FromServerFnError for ConsoleError {

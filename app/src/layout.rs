@@ -63,6 +63,7 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
                 <a href="/stuck">{t("Stuck work", "Travaux bloqués")}</a>
                 <a href="/offerings">{t("Offerings", "Offres")}</a>
                 <a href="/exchanges">{t("Exchanges", "Échanges")}</a>
+                <a href="/audit">{t("Audit log", "Journal d’audit")}</a>
                 {is_admin.then(|| view! {
                     <a href="/settings/credentials">{t("Credentials", "Identifiants API")}</a>
                     <a href="/settings/orange">{t("Orange settings", "Réglages Orange")}</a>

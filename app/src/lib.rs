@@ -14,9 +14,10 @@ use leptos_router::{SsrMode, path};
 
 use crate::layout::ConsoleLayout;
 use crate::pages::{
-    CredentialsPage, DeliverySettingsPage, EventPage, EventsPage, EventsResendPage, ExchangePage,
-    ExchangesPage, LicencePage, LicencesPage, LoginPage, NotFound, OfferingEditPage, OfferingsPage,
-    OperatorsPage, OrangeSettingsPage, OverviewPage, ReferencePage, SearchPage, StuckWorkPage,
+    AuditPage, CredentialsPage, DeliverySettingsPage, EventPage, EventsPage, EventsResendPage,
+    ExchangePage, ExchangesPage, LicencePage, LicencesPage, LoginPage, NotFound, OfferingEditPage,
+    OfferingsPage, OperatorsPage, OrangeSettingsPage, OverviewPage, ReferencePage, SearchPage,
+    StuckWorkPage,
 };
 use crate::pages::{
     CustomerPage, CustomersPage, FleetPage, OrderPage, OrdersPage, TaskPage, TasksPage,
@@ -89,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/orange") view=OrangeSettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/credentials") view=CredentialsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/delivery") view=DeliverySettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

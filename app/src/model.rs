@@ -1,5 +1,6 @@
 //! What the server sends the console's pages: plain serialisable types, shared by both builds.
 
+pub mod audit;
 mod browse;
 mod licences;
 mod work;

@@ -1,5 +1,6 @@
 //! The console's pages, one file each.
 
+mod audit;
 mod credentials;
 mod customer;
 mod customers;
@@ -31,6 +32,7 @@ use leptos::prelude::*;
 
 use crate::api::ConsoleError;
 
+pub use audit::AuditPage;
 pub use credentials::CredentialsPage;
 pub use customer::CustomerPage;
 pub use customers::CustomersPage;
@@ -67,7 +69,8 @@ pub fn ErrorPanel(error: ConsoleError) -> impl IntoView {
     {
         response.set_status(http::StatusCode::NOT_FOUND);
     }
-    view! { <p class="flash error" role="alert">{error.to_string()}</p> }
+    let text = error.text(crate::i18n::use_lang());
+    view! { <p class="flash error" role="alert">{text}</p> }
 }
 
 /// `?name=value&…` with every value percent-encoded; empty for no pairs.

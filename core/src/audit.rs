@@ -8,6 +8,8 @@ use sqlx::{Any, Executor, Row};
 use crate::db::{Db, DbError};
 use crate::{clock, ids};
 
+pub mod diff;
+
 /// Who acted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -161,10 +163,16 @@ where
 /// Which entries to list; every field narrows the list.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
+    /// `operator`, `orange`, `system`, `cli` or `anonymous`.
+    pub actor_kind: Option<String>,
     pub actor_id: Option<String>,
     pub action: Option<String>,
     pub object_type: Option<String>,
     pub object_id: Option<String>,
+    /// At or after this stored time (a bare `YYYY-MM-DD` compares as its midnight).
+    pub from: Option<String>,
+    /// Strictly before this stored time.
+    pub to: Option<String>,
     /// Keyset pagination: only entries older than this `(at, id)`.
     pub before: Option<(String, String)>,
 }
@@ -193,15 +201,20 @@ pub async fn list(db: &Db, filter: &Filter, limit: i64) -> Result<Vec<Record>, D
     // Unused conditions compare a NULL parameter, so one statement serves every filter.
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM audit_log \
-         WHERE ($1 IS NULL OR actor_id = $1) AND ($2 IS NULL OR action = $2) \
-           AND ($3 IS NULL OR object_type = $3) AND ($4 IS NULL OR object_id = $4) \
-           AND ($5 IS NULL OR at < $5 OR (at = $5 AND id < $6)) \
-         ORDER BY at DESC, id DESC LIMIT $7"
+         WHERE ($1 IS NULL OR actor_kind = $1) AND ($2 IS NULL OR actor_id = $2) \
+           AND ($3 IS NULL OR action = $3) \
+           AND ($4 IS NULL OR object_type = $4) AND ($5 IS NULL OR object_id = $5) \
+           AND ($6 IS NULL OR at >= $6) AND ($7 IS NULL OR at < $7) \
+           AND ($8 IS NULL OR at < $8 OR (at = $8 AND id < $9)) \
+         ORDER BY at DESC, id DESC LIMIT $10"
     ))
+    .bind(filter.actor_kind.as_deref())
     .bind(filter.actor_id.as_deref())
     .bind(filter.action.as_deref())
     .bind(filter.object_type.as_deref())
     .bind(filter.object_id.as_deref())
+    .bind(filter.from.as_deref())
+    .bind(filter.to.as_deref())
     .bind(filter.before.as_ref().map(|(at, _)| at.as_str()))
     .bind(filter.before.as_ref().map(|(_, id)| id.as_str()))
     .bind(limit)
@@ -271,6 +284,29 @@ mod tests {
                 ..Filter::default()
             };
             assert_eq!(list(&db, &disables, 10).await.expect("list")[0].id, second);
+
+            let from_cli = Filter {
+                actor_kind: Some("cli".into()),
+                ..Filter::default()
+            };
+            assert_eq!(list(&db, &from_cli, 10).await.expect("list")[0].id, second);
+            let today = all[0].at[..10].to_owned();
+            let this_day = Filter {
+                from: Some(today.clone()),
+                to: Some(format!("{today}T99")),
+                ..Filter::default()
+            };
+            assert_eq!(list(&db, &this_day, 10).await.expect("list").len(), 3);
+            let before_today = Filter {
+                to: Some(today.clone()),
+                ..Filter::default()
+            };
+            assert!(list(&db, &before_today, 10).await.expect("list").is_empty());
+            let after_today = Filter {
+                from: Some(format!("{today}T99")),
+                ..Filter::default()
+            };
+            assert!(list(&db, &after_today, 10).await.expect("list").is_empty());
 
             let page1 = list(&db, &Filter::default(), 2).await.expect("list");
             let last = page1.last().expect("two entries");

@@ -93,6 +93,8 @@ pub enum OperatorError {
     LoginTaken,
     #[error("no such operator")]
     NotFound,
+    #[error("this is the last active administrator: make another operator an administrator first")]
+    LastAdmin,
     #[error(transparent)]
     Db(DbError),
 }
@@ -259,29 +261,58 @@ pub async fn set_password(
     updated(db, id, result).await
 }
 
+/// Keeps at least one active administrator: the change applies only when the operator is not an
+/// active administrator or another active administrator remains (checked in the same statement).
+const KEEPS_AN_ADMIN: &str = "(role <> 'admin' OR disabled_at IS NOT NULL OR EXISTS (\
+     SELECT 1 FROM operators AS other WHERE other.role = 'admin' AND other.disabled_at IS NULL \
+     AND other.id <> operators.id))";
+
 /// Disables (`true`) or re-enables an operator. A disabled operator's sessions stop working at once,
-/// since every request loads the operator afresh.
+/// since every request loads the operator afresh. The last active administrator cannot be disabled.
 pub async fn set_disabled(db: &Db, id: &str, disabled: bool) -> Result<Operator, OperatorError> {
     let now = clock::now_text();
     let disabled_at = disabled.then(|| now.clone());
-    let result =
-        sqlx::query("UPDATE operators SET disabled_at = $1, updated_at = $2 WHERE id = $3")
-            .bind(disabled_at)
-            .bind(&now)
-            .bind(id)
-            .execute(db.pool())
-            .await?;
-    updated(db, id, result).await
+    let guard = if disabled { KEEPS_AN_ADMIN } else { "1 = 1" };
+    let result = sqlx::query(&format!(
+        "UPDATE operators SET disabled_at = $1, updated_at = $2 WHERE id = $3 AND {guard}"
+    ))
+    .bind(disabled_at)
+    .bind(&now)
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    guarded(db, id, result).await
 }
 
+/// Gives an operator another role. The last active administrator keeps theirs.
 pub async fn set_role(db: &Db, id: &str, role: Role) -> Result<Operator, OperatorError> {
-    let result = sqlx::query("UPDATE operators SET role = $1, updated_at = $2 WHERE id = $3")
-        .bind(role.as_str())
-        .bind(clock::now_text())
-        .bind(id)
-        .execute(db.pool())
-        .await?;
-    updated(db, id, result).await
+    let guard = if role.is_admin() {
+        "1 = 1"
+    } else {
+        KEEPS_AN_ADMIN
+    };
+    let result = sqlx::query(&format!(
+        "UPDATE operators SET role = $1, updated_at = $2 WHERE id = $3 AND {guard}"
+    ))
+    .bind(role.as_str())
+    .bind(clock::now_text())
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    guarded(db, id, result).await
+}
+
+/// The operator after a guarded update, or why nothing changed.
+async fn guarded(
+    db: &Db,
+    id: &str,
+    result: sqlx::any::AnyQueryResult,
+) -> Result<Operator, OperatorError> {
+    let found = find_by_id(db, id).await?.ok_or(OperatorError::NotFound)?;
+    if result.rows_affected() == 0 {
+        return Err(OperatorError::LastAdmin);
+    }
+    Ok(found)
 }
 
 /// Stamps a successful sign-in and returns the time written.
@@ -413,6 +444,10 @@ mod tests {
                 set_role(&db, &op.id, Role::Admin).await.expect("role").role,
                 Role::Admin
             );
+            // Another administrator, so that frank is not the last one.
+            create(&db, new("grace", Role::Admin))
+                .await
+                .expect("created");
             let disabled = set_disabled(&db, &op.id, true).await.expect("disable");
             assert!(!disabled.is_active());
             assert!(
@@ -453,5 +488,56 @@ mod tests {
         assert!(Role::Admin.is_admin() && Role::Admin.can_change_data());
         assert!(!Role::Operator.is_admin() && Role::Operator.can_change_data());
         assert!(!Role::Support.is_admin() && !Role::Support.can_change_data());
+    }
+
+    #[tokio::test]
+    async fn the_last_active_administrator_keeps_the_role_and_stays_enabled() {
+        on_each_db!(|db| async move {
+            let first = create(&db, new("first", Role::Admin))
+                .await
+                .expect("created");
+            let helper = create(&db, new("helper", Role::Operator))
+                .await
+                .expect("created");
+            assert!(matches!(
+                set_role(&db, &first.id, Role::Operator).await,
+                Err(OperatorError::LastAdmin)
+            ));
+            assert!(matches!(
+                set_disabled(&db, &first.id, true).await,
+                Err(OperatorError::LastAdmin)
+            ));
+            assert!(matches!(
+                set_role(&db, "opr_missing", Role::Support).await,
+                Err(OperatorError::NotFound)
+            ));
+
+            let promoted = set_role(&db, &helper.id, Role::Admin)
+                .await
+                .expect("promoted");
+            assert_eq!(promoted.role, Role::Admin);
+            let demoted = set_role(&db, &first.id, Role::Support)
+                .await
+                .expect("demoted");
+            assert_eq!(demoted.role, Role::Support);
+            // `helper` is now the only active administrator.
+            assert!(matches!(
+                set_disabled(&db, &helper.id, true).await,
+                Err(OperatorError::LastAdmin)
+            ));
+            // A disabled administrator does not count as one.
+            set_role(&db, &first.id, Role::Admin)
+                .await
+                .expect("promoted");
+            set_disabled(&db, &first.id, true).await.expect("disabled");
+            assert!(matches!(
+                set_role(&db, &helper.id, Role::Operator).await,
+                Err(OperatorError::LastAdmin)
+            ));
+            set_disabled(&db, &first.id, false).await.expect("enabled");
+            set_role(&db, &helper.id, Role::Operator)
+                .await
+                .expect("demoted");
+        });
     }
 }

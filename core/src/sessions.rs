@@ -6,7 +6,42 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
 use crate::clock;
-use crate::db::Db;
+use crate::db::{Db, DbError};
+
+/// The session key holding the signed-in operator's id.
+pub const OPERATOR_ID_KEY: &str = "operator_id";
+
+/// Ends every live session of an operator but `keep` (the session asking, when an administrator
+/// acts on their own account), for example after their password was reset. Returns how many ended.
+///
+/// Session data is JSON text the dialects read differently, so the live sessions are read here
+/// and matched in Rust; there are as many as signed-in operators, a handful.
+pub async fn end_for_operator(
+    db: &Db,
+    operator_id: &str,
+    keep: Option<&str>,
+) -> Result<u64, DbError> {
+    let live: Vec<(String, String)> =
+        sqlx::query_as("SELECT id, data FROM sessions WHERE expiry_date > $1")
+            .bind(clock::now_text())
+            .fetch_all(db.pool())
+            .await?;
+    let mut ended = 0;
+    for (id, data) in live {
+        let belongs = serde_json::from_str::<serde_json::Value>(&data)
+            .ok()
+            .and_then(|data| data.get(OPERATOR_ID_KEY).cloned())
+            .is_some_and(|owner| owner == operator_id);
+        if belongs && keep != Some(id.as_str()) {
+            ended += sqlx::query("DELETE FROM sessions WHERE id = $1")
+                .bind(&id)
+                .execute(db.pool())
+                .await?
+                .rows_affected();
+        }
+    }
+    Ok(ended)
+}
 
 /// A [`SessionStore`] over Fleetdesk's database (table `sessions`).
 #[derive(Debug, Clone)]
@@ -167,6 +202,39 @@ mod tests {
                 .expect("count");
             assert_eq!(left, 1);
             assert!(store.load(&live.id).await.expect("loaded").is_some());
+        });
+    }
+
+    #[tokio::test]
+    async fn ending_an_operators_sessions_keeps_the_others_and_the_one_asked_for() {
+        on_each_db!(|db| async move {
+            let store = DbSessionStore::new(db.clone());
+            let later = clock::now() + Duration::from_secs(600);
+            let mut first = record(later);
+            let mut second = record(later);
+            let mut kept = record(later);
+            let mut someone_else = record(later);
+            someone_else
+                .data
+                .insert(OPERATOR_ID_KEY.to_owned(), serde_json::json!("opr_2"));
+            for rec in [&mut first, &mut second, &mut kept, &mut someone_else] {
+                store.create(rec).await.expect("created");
+            }
+            let keep = kept.id.to_string();
+            let ended = end_for_operator(&db, "opr_1", Some(&keep))
+                .await
+                .expect("ended");
+            assert_eq!(ended, 2);
+            assert!(store.load(&first.id).await.expect("loaded").is_none());
+            assert!(store.load(&second.id).await.expect("loaded").is_none());
+            assert!(store.load(&kept.id).await.expect("loaded").is_some());
+            assert!(
+                store
+                    .load(&someone_else.id)
+                    .await
+                    .expect("loaded")
+                    .is_some()
+            );
         });
     }
 }

@@ -83,6 +83,11 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .route("/console/operators", post(operators::create))
         .route("/console/operators/{id}/disable", post(operators::disable))
         .route("/console/operators/{id}/enable", post(operators::enable))
+        .route("/console/operators/{id}/role", post(operators::change_role))
+        .route(
+            "/console/operators/{id}/password",
+            post(operators::reset_password),
+        )
         .route("/console/settings/orange", post(orange_settings::save))
         .route("/console/credentials", post(credentials::issue))
         .route(

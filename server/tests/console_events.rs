@@ -401,7 +401,7 @@ async fn an_event_page_shows_its_payload_and_every_attempt_in_order() {
             US_STATE,
             "lic_7",
             "OBA-TSK-7",
-            "2026-03-01 09:00 UTC",
+            "1 Mar 2026, 09:00 UTC",
             "Orange answered 400",
             // The payload, pretty-printed.
             r#""eventId": "evt_t""#,

@@ -52,7 +52,7 @@ pub async fn fetch_events(
         })
         .collect();
     let delivery = ssr::delivery_status(&db).await?;
-    let (rows, older, filter_error) = match core_filter(&filter) {
+    let (rows, older, filter_error) = match core_filter(&filter, crate::i18n::detect()) {
         Ok(filter) => {
             let mut found = browse::list(&db, &filter, before_at.zip(before_id), PAGE_SIZE + 1)
                 .await
@@ -148,7 +148,7 @@ pub async fn fetch_bulk_resend(
         to,
     }
     .trimmed();
-    let core = match core_filter(&filter) {
+    let core = match core_filter(&filter, crate::i18n::detect()) {
         Ok(core) => core,
         Err(problem) => {
             return Ok(BulkResendView {
@@ -187,32 +187,51 @@ pub async fn fetch_bulk_resend(
 #[cfg(feature = "ssr")]
 pub fn core_filter(
     filter: &crate::model::EventFilter,
+    lang: crate::i18n::Lang,
 ) -> Result<fleetdesk_core::outbox::browse::Filter, String> {
+    use crate::i18n::Lang;
     use crate::model::{EVENT_STATES, EVENT_TYPES};
 
     let filter = filter.trimmed();
     let set = |value: &str| (!value.is_empty()).then(|| value.to_owned());
     if !filter.state.is_empty() && !EVENT_STATES.contains(&filter.state.as_str()) {
-        return Err(format!("“{}” is not an event state.", filter.state));
+        return Err(match lang {
+            Lang::En => format!("“{}” is not an event state.", filter.state),
+            Lang::Fr => format!("« {} » n’est pas un état d’événement.", filter.state),
+        });
     }
     if !filter.event_type.is_empty() && !EVENT_TYPES.contains(&filter.event_type.as_str()) {
-        return Err(format!(
-            "“{}” is not an Orange event type.",
-            filter.event_type
-        ));
+        return Err(match lang {
+            Lang::En => format!("“{}” is not an Orange event type.", filter.event_type),
+            Lang::Fr => format!(
+                "« {} » n’est pas un type d’événement Orange.",
+                filter.event_type
+            ),
+        });
     }
     let from = match set(&filter.from) {
-        Some(text) => Some(ssr::day(&text).ok_or("The start date is not a date (YYYY-MM-DD).")?),
+        Some(text) => Some(ssr::day(&text).ok_or(lang.t(
+            "The start date is not a date (YYYY-MM-DD).",
+            "La date de début n’est pas une date (AAAA-MM-JJ).",
+        ))?),
         None => None,
     };
     let to = match set(&filter.to) {
-        Some(text) => Some(ssr::day(&text).ok_or("The end date is not a date (YYYY-MM-DD).")?),
+        Some(text) => Some(ssr::day(&text).ok_or(lang.t(
+            "The end date is not a date (YYYY-MM-DD).",
+            "La date de fin n’est pas une date (AAAA-MM-JJ).",
+        ))?),
         None => None,
     };
     if let (Some(from), Some(to)) = (from, to)
         && from > to
     {
-        return Err("The start date is after the end date.".to_owned());
+        return Err(lang
+            .t(
+                "The start date is after the end date.",
+                "La date de début est postérieure à la date de fin.",
+            )
+            .to_owned());
     }
     Ok(fleetdesk_core::outbox::browse::Filter {
         state: set(&filter.state),
@@ -226,7 +245,7 @@ pub fn core_filter(
 }
 
 #[cfg(feature = "ssr")]
-mod ssr {
+pub(super) mod ssr {
     use fleetdesk_core::Db;
     use fleetdesk_core::outbox::browse::EventRow;
     use time::macros::format_description;
@@ -279,6 +298,7 @@ mod ssr {
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
     use super::core_filter;
+    use crate::i18n::Lang;
     use crate::model::EventFilter;
 
     fn filter(state: &str, event_type: &str, from: &str, to: &str) -> EventFilter {
@@ -293,18 +313,21 @@ mod tests {
 
     #[test]
     fn dates_are_whole_days_with_both_ends_included() {
-        let core = core_filter(&filter(
-            "failed",
-            "userServiceStateChangeEvent",
-            "2026-02-28",
-            "2026-02-28",
-        ))
+        let core = core_filter(
+            &filter(
+                "failed",
+                "userServiceStateChangeEvent",
+                "2026-02-28",
+                "2026-02-28",
+            ),
+            Lang::En,
+        )
         .expect("valid");
         assert_eq!(core.state.as_deref(), Some("failed"));
         assert_eq!(core.resource.as_deref(), Some("lic_1"));
         assert_eq!(core.from.as_deref(), Some("2026-02-28"));
         assert_eq!(core.to.as_deref(), Some("2026-03-01"));
-        let empty = core_filter(&EventFilter::default()).expect("valid");
+        let empty = core_filter(&EventFilter::default(), Lang::En).expect("valid");
         assert_eq!(empty, fleetdesk_core::outbox::browse::Filter::default());
     }
 
@@ -320,7 +343,7 @@ mod tests {
                 "start date is after",
             ),
         ] {
-            let problem = core_filter(&bad).expect_err("refused");
+            let problem = core_filter(&bad, Lang::En).expect_err("refused");
             assert!(problem.contains(why), "{problem}");
         }
     }

@@ -8,26 +8,28 @@ use leptos_router::hooks::use_params_map;
 
 use super::events::{DeliveryBanner, EventStateBadge, event_type_text, list_href};
 use super::exchanges::StatusBadge;
-use super::{ErrorPanel, query_string, short_time};
+use super::{ErrorPanel, query_string};
 use crate::api::fetch_event;
+use crate::i18n::{Lang, When, use_lang};
 use crate::model::{AttemptView, EventDetailView, EventFilter, EventRowView};
 
 #[component]
 pub fn EventPage() -> impl IntoView {
+    let lang = use_lang();
     let params = use_params_map();
     let data = Resource::new(
         move || params.get().get("id").unwrap_or_default(),
         fetch_event,
     );
     view! {
-        <Title text="Event"/>
-        <p class="breadcrumb"><a href="/events">"← Events to Orange"</a></p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Title text=lang.t("Event", "Événement")/>
+        <p class="breadcrumb"><a href="/events">{lang.t("← Events to Orange", "← Événements envoyés à Orange")}</a></p>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(detail) => view! { <EventBody detail/> }.into_any(),
                     Err(error) => view! {
-                        <h1>"Event"</h1>
+                        <h1>{lang.t("Event", "Événement")}</h1>
                         <ErrorPanel error/>
                     }
                     .into_any(),
@@ -41,13 +43,16 @@ fn or_dash(value: Option<&str>) -> String {
     value.map_or_else(|| "—".to_owned(), str::to_owned)
 }
 
-fn time_or_dash(value: Option<&str>) -> String {
-    value.map_or_else(|| "—".to_owned(), short_time)
+fn time_or_dash(value: Option<&str>) -> AnyView {
+    match value {
+        Some(at) => view! { <When at=at.to_owned()/> }.into_any(),
+        None => "—".into_any(),
+    }
 }
 
-fn headers_text(headers: &[(String, String)]) -> String {
+fn headers_text(headers: &[(String, String)], lang: Lang) -> String {
     if headers.is_empty() {
-        return "(none)".to_owned();
+        return lang.t("(none)", "(aucun)").to_owned();
     }
     headers
         .iter()
@@ -58,6 +63,7 @@ fn headers_text(headers: &[(String, String)]) -> String {
 
 #[component]
 fn EventBody(detail: EventDetailView) -> impl IntoView {
+    let lang = use_lang();
     let event = detail.event.clone();
     // Only the configuration and pause state matter here; the buttons live on the list.
     let banner = (detail.delivery.paused || !detail.delivery.configured).then(|| {
@@ -68,7 +74,7 @@ fn EventBody(detail: EventDetailView) -> impl IntoView {
         <p class="event-subtitle">
             <EventStateBadge state=event.state.clone()/>
             " "
-            <span>{event_type_text(&event.event_type)}</span>
+            <span>{event_type_text(&event.event_type, lang)}</span>
             " "
             <code class="muted">{event.event_type.clone()}</code>
         </p>
@@ -76,8 +82,8 @@ fn EventBody(detail: EventDetailView) -> impl IntoView {
         {view! { <EventFacts event=event.clone() request_id=detail.request_id.clone()/> }.into_any()}
         {detail.can_act.then(|| view! { <EventActions event=event.clone()/> }.into_any())}
         <section class="panel">
-            <h2>"Payload"</h2>
-            <p class="hint">"The body POSTed to Orange, the same on every attempt."</p>
+            <h2>{lang.t("Payload", "Contenu")}</h2>
+            <p class="hint">{lang.t("The body POSTed to Orange, the same on every attempt.", "Le corps envoyé à Orange en POST, identique à chaque tentative.")}</p>
             <pre class="code" data-testid="payload">{detail.payload}</pre>
         </section>
         {view! { <Timeline attempts=detail.attempts/> }.into_any()}
@@ -86,6 +92,7 @@ fn EventBody(detail: EventDetailView) -> impl IntoView {
 
 #[component]
 fn EventFacts(event: EventRowView, request_id: Option<String>) -> impl IntoView {
+    let lang = use_lang();
     let same_resource = list_href(&EventFilter {
         resource: event.resource_id.clone(),
         ..EventFilter::default()
@@ -100,44 +107,45 @@ fn EventFacts(event: EventRowView, request_id: Option<String>) -> impl IntoView 
                 resource: reference.clone(),
                 ..EventFilter::default()
             });
-            view! { <a href=href class="mono" title="Every event with this reference">{reference}</a> }
+            view! { <a href=href class="mono" title=lang.t("Every event with this reference", "Tous les événements avec cette référence")>{reference}</a> }
                 .into_any()
         }
-        None => {
-            view! { <span class="muted">"none (no Orange reference caused it)"</span> }.into_any()
+        None => view! {
+            <span class="muted">{lang.t("none (no Orange reference caused it)", "aucun (aucune référence Orange n’en est à l’origine)")}</span>
         }
+        .into_any(),
     };
     let next = match event.state.as_str() {
         "pending" => time_or_dash(event.next_attempt_at.as_deref()),
-        _ => "—".to_owned(),
+        _ => "—".into_any(),
     };
     view! {
         <section class="panel">
             <dl class="facts">
-                <dt>"Resource"</dt>
+                <dt>{lang.t("Resource", "Ressource")}</dt>
                 <dd>
                     {event.resource_kind.clone()} " "
-                    <a href=same_resource class="mono" title="Every event about this resource">{event.resource_id.clone()}</a>
+                    <a href=same_resource class="mono" title=lang.t("Every event about this resource", "Tous les événements de cette ressource")>{event.resource_id.clone()}</a>
                     " · "
-                    <a href=exchanges>"Orange's calls about it"</a>
+                    <a href=exchanges>{lang.t("Orange's calls about it", "Les appels d’Orange la concernant")}</a>
                 </dd>
-                <dt>"Correlation id"</dt>
+                <dt>{lang.t("Correlation id", "Correlation id")}</dt>
                 <dd>{correlation}</dd>
-                <dt>"Created"</dt>
-                <dd>{short_time(&event.created_at)} " " <span class="muted mono">{event.created_at.clone()}</span></dd>
-                <dt>"Delivered"</dt>
+                <dt>{lang.t("Created", "Créé")}</dt>
+                <dd><When at=event.created_at.clone()/> " " <span class="muted mono">{event.created_at.clone()}</span></dd>
+                <dt>{lang.t("Delivered", "Envoyé")}</dt>
                 <dd>{time_or_dash(event.delivered_at.as_deref())}</dd>
-                <dt>"Failed"</dt>
+                <dt>{lang.t("Failed", "En échec")}</dt>
                 <dd>{time_or_dash(event.failed_at.as_deref())}</dd>
-                <dt>"Next attempt"</dt>
+                <dt>{lang.t("Next attempt", "Prochaine tentative")}</dt>
                 <dd data-testid="next-attempt">{next}</dd>
-                <dt>"Attempts"</dt>
+                <dt>{lang.t("Attempts", "Tentatives")}</dt>
                 <dd>{event.attempt_count}</dd>
-                <dt>"Last answer"</dt>
+                <dt>{lang.t("Last answer", "Dernière réponse")}</dt>
                 <dd>{event.last_response_status.map_or_else(|| view! { "—" }.into_any(), |status| view! { <StatusBadge status/> }.into_any())}</dd>
-                <dt>"Last error"</dt>
+                <dt>{lang.t("Last error", "Dernière erreur")}</dt>
                 <dd class=if event.last_error.is_some() { "error-text" } else { "" } data-testid="last-error">{or_dash(event.last_error.as_deref())}</dd>
-                <dt>"Request id"</dt>
+                <dt>{lang.t("Request id", "Id de requête")}</dt>
                 <dd class="mono">{or_dash(request_id.as_deref())}</dd>
             </dl>
         </section>
@@ -147,15 +155,21 @@ fn EventFacts(event: EventRowView, request_id: Option<String>) -> impl IntoView 
 /// Resend (any state but delivering, confirmed) and Retry now (pending or failed).
 #[component]
 fn EventActions(event: EventRowView) -> impl IntoView {
+    let lang = use_lang();
     let resend = event.can_resend().then(|| {
         let action = format!("/console/events/{}/resend", event.id);
         view! {
             <form method="post" action=action class="action-form">
                 <div class="choice">
                     <input id="confirm-resend" type="checkbox" name="confirm" value="yes" required/>
-                    <label for="confirm-resend" class="confirm-label">"I understand Orange receives this event again (same eventId)"</label>
+                    <label for="confirm-resend" class="confirm-label">
+                        {lang.t(
+                            "I understand Orange receives this event again (same eventId)",
+                            "Je comprends qu’Orange recevra de nouveau cet événement (même eventId)",
+                        )}
+                    </label>
                 </div>
-                <button type="submit" class="button primary">"Resend"</button>
+                <button type="submit" class="button primary">{lang.t("Resend", "Renvoyer")}</button>
             </form>
         }
     });
@@ -163,17 +177,24 @@ fn EventActions(event: EventRowView) -> impl IntoView {
         let action = format!("/console/events/{}/retry", event.id);
         view! {
             <form method="post" action=action class="action-form">
-                <p class="hint">"Tries now instead of at the scheduled time."</p>
-                <button type="submit" class="button secondary">"Retry now"</button>
+                <p class="hint">{lang.t("Tries now instead of at the scheduled time.", "Tente l’envoi maintenant plutôt qu’à l’heure prévue.")}</p>
+                <button type="submit" class="button secondary">{lang.t("Retry now", "Réessayer maintenant")}</button>
             </form>
         }
     });
     let busy = (!event.can_resend()).then(|| {
-        view! { <p class="muted">"This event is being sent right now; its outcome shows here in a moment."</p> }
+        view! {
+            <p class="muted">
+                {lang.t(
+                    "This event is being sent right now; its outcome shows here in a moment.",
+                    "Cet événement est en cours d’envoi ; le résultat s’affichera ici dans un instant.",
+                )}
+            </p>
+        }
     });
     view! {
-        <section class="panel event-actions" aria-label="Actions">
-            <h2>"Actions"</h2>
+        <section class="panel event-actions" aria-label=lang.t("Actions", "Actions")>
+            <h2>{lang.t("Actions", "Actions")}</h2>
             <div class="action-row">{resend}{retry}{busy}</div>
         </section>
     }
@@ -181,9 +202,10 @@ fn EventActions(event: EventRowView) -> impl IntoView {
 
 #[component]
 fn Timeline(attempts: Vec<AttemptView>) -> impl IntoView {
+    let lang = use_lang();
     let last = attempts.last().map(|a| a.attempt_no);
     let body = if attempts.is_empty() {
-        view! { <p class="muted">"No attempt yet."</p> }.into_any()
+        view! { <p class="muted">{lang.t("No attempt yet.", "Aucune tentative pour l’instant.")}</p> }.into_any()
     } else {
         view! {
             <ol class="timeline">
@@ -200,61 +222,67 @@ fn Timeline(attempts: Vec<AttemptView>) -> impl IntoView {
     };
     view! {
         <section class="panel">
-            <h2>"Delivery timeline"</h2>
+            <h2>{lang.t("Delivery timeline", "Historique des envois")}</h2>
             {body}
         </section>
     }
 }
 
-fn outcome_text(outcome: &str) -> &'static str {
+fn outcome_text(outcome: &str, lang: Lang) -> &'static str {
     match outcome {
-        "delivered" => "delivered",
-        "retry" => "will retry",
-        "failed" => "failed",
-        _ => "unknown",
+        "delivered" => lang.t("delivered", "envoyé"),
+        "retry" => lang.t("will retry", "nouvel essai prévu"),
+        "failed" => lang.t("failed", "en échec"),
+        _ => lang.t("unknown", "inconnu"),
     }
 }
 
 #[component]
 fn AttemptItem(attempt: AttemptView, open: bool) -> impl IntoView {
+    let lang = use_lang();
     let truncated = match (&attempt.response_body, attempt.response_body_bytes) {
-        (Some(body), Some(bytes)) if usize::try_from(bytes).is_ok_and(|n| n > body.len()) => Some(
-            format!("Only the start of the answer is kept: it was {bytes} bytes."),
-        ),
+        (Some(body), Some(bytes)) if usize::try_from(bytes).is_ok_and(|n| n > body.len()) => {
+            Some(match lang {
+                Lang::En => format!("Only the start of the answer is kept: it was {bytes} bytes."),
+                Lang::Fr => format!(
+                    "Seul le début de la réponse est conservé : elle faisait {bytes} octets."
+                ),
+            })
+        }
         _ => None,
     };
     let latency = attempt
         .latency_ms
         .map(|ms| view! { <span class="muted">{format!("{ms} ms")}</span> });
     let status = attempt.response_status.map_or_else(
-        || view! { <span class="badge status-error">"no answer"</span> }.into_any(),
+        || view! { <span class="badge status-error">{lang.t("no answer", "pas de réponse")}</span> }.into_any(),
         |status| view! { <StatusBadge status/> }.into_any(),
     );
     view! {
         <li class=format!("attempt outcome-{}", attempt.outcome) data-testid=format!("attempt-{}", attempt.attempt_no)>
             <div class="attempt-head">
-                <strong>"Attempt " {attempt.attempt_no}</strong>
-                <span class="nowrap">{short_time(&attempt.started_at)}</span>
-                <span class=format!("badge outcome outcome-{}", attempt.outcome)>{outcome_text(&attempt.outcome)}</span>
+                <strong>{lang.t("Attempt ", "Tentative ")} {attempt.attempt_no}</strong>
+                <span class="nowrap"><When at=attempt.started_at.clone()/></span>
+                <span class=format!("badge outcome outcome-{}", attempt.outcome)>{outcome_text(&attempt.outcome, lang)}</span>
                 {status}
                 {latency}
             </div>
             <p class="attempt-url"><span class="method">"POST"</span> " " <span class="mono">{attempt.url.clone()}</span></p>
             {attempt.error.clone().map(|error| view! { <p class="error-text attempt-error">{error}</p> })}
             <details class="exchange" open=open>
-                <summary>"Request"</summary>
-                <h3>"Headers"</h3>
-                <pre class="code">{headers_text(&attempt.request_headers)}</pre>
-                <h3>"Body"</h3>
+                <summary>{lang.t("Request", "Requête")}</summary>
+                <h3>{lang.t("Headers", "En-têtes")}</h3>
+                <pre class="code">{headers_text(&attempt.request_headers, lang)}</pre>
+                <h3>{lang.t("Body", "Corps")}</h3>
                 <pre class="code">{attempt.request_body.clone()}</pre>
             </details>
             <details class="exchange" open=open>
-                <summary>"Response"</summary>
-                <h3>"Headers"</h3>
-                <pre class="code">{headers_text(&attempt.response_headers)}</pre>
-                <h3>"Body"</h3>
+                <summary>{lang.t("Response", "Réponse")}</summary>
+                <h3>{lang.t("Headers", "En-têtes")}</h3>
+                <pre class="code">{headers_text(&attempt.response_headers, lang)}</pre>
+                <h3>{lang.t("Body", "Corps")}</h3>
                 {truncated.map(|text| view! { <p class="hint">{text}</p> })}
-                <pre class="code">{attempt.response_body.clone().unwrap_or_else(|| "(none)".to_owned())}</pre>
+                <pre class="code">{attempt.response_body.clone().unwrap_or_else(|| lang.t("(none)", "(aucun)").to_owned())}</pre>
             </details>
         </li>
     }

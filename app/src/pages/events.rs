@@ -8,8 +8,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::exchanges::StatusBadge;
-use super::{ErrorPanel, query_string, short_time};
+use super::{ErrorPanel, query_string};
 use crate::api::fetch_events;
+use crate::i18n::{Lang, When, use_lang};
 use crate::model::{
     DeliveryStatus, EVENT_STATES, EVENT_TYPES, EventFilter, EventRowView, EventsPage,
 };
@@ -40,28 +41,36 @@ pub fn list_href(filter: &EventFilter) -> String {
 }
 
 /// An event type in words.
-pub fn event_type_text(event_type: &str) -> &'static str {
+pub fn event_type_text(event_type: &str, lang: Lang) -> &'static str {
     match event_type {
-        "productOrderStateChangeEvent" => "Order state change",
-        "userServiceStateChangeEvent" => "Licence state change",
-        "userServiceAttributeValueChangeEvent" => "Licence attribute change",
-        _ => "Other event",
+        "productOrderStateChangeEvent" => {
+            lang.t("Order state change", "Changement d’état de commande")
+        }
+        "userServiceStateChangeEvent" => {
+            lang.t("Licence state change", "Changement d’état de licence")
+        }
+        "userServiceAttributeValueChangeEvent" => lang.t(
+            "Licence attribute change",
+            "Changement d’attribut de licence",
+        ),
+        _ => lang.t("Other event", "Autre événement"),
     }
 }
 
 /// A state in words, for the counts and the filter.
-fn state_text(state: &str) -> &'static str {
+fn state_text(state: &str, lang: Lang) -> &'static str {
     match state {
-        "pending" => "Pending",
-        "delivering" => "Delivering",
-        "delivered" => "Delivered",
-        "failed" => "Failed",
-        _ => "Other",
+        "pending" => lang.t("Pending", "En attente"),
+        "delivering" => lang.t("Delivering", "En cours d’envoi"),
+        "delivered" => lang.t("Delivered", "Envoyés"),
+        "failed" => lang.t("Failed", "En échec"),
+        _ => lang.t("Other", "Autre"),
     }
 }
 
 #[component]
 pub fn EventsPage() -> impl IntoView {
+    let lang = use_lang();
     let query_map = use_query_map();
     let query = Memo::new(move |_| {
         let map = query_map.get();
@@ -87,12 +96,15 @@ pub fn EventsPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Events to Orange"/>
-        <h1>"Events to Orange"</h1>
+        <Title text=lang.t("Events to Orange", "Événements envoyés à Orange")/>
+        <h1>{lang.t("Events to Orange", "Événements envoyés à Orange")}</h1>
         <p class="lead muted">
-            "Every event Fleetdesk owes Orange, written with the change it describes and sent until Orange has it. The same eventId is kept across retries and resends."
+            {lang.t(
+                "Every event Fleetdesk owes Orange, written with the change it describes and sent until Orange has it. The same eventId is kept across retries and resends.",
+                "Chaque événement que Fleetdesk doit à Orange, écrit avec la modification qu’il décrit et envoyé jusqu’à ce qu’Orange l’ait reçu. Le même eventId est conservé d’une tentative et d’un renvoi à l’autre.",
+            )}
         </p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
             {move || Suspend::new(async move {
                 let query = query.get_untracked();
                 match data.await {
@@ -126,15 +138,19 @@ pub fn DeliveryBanner(
     can_act: bool,
     can_configure: bool,
 ) -> impl IntoView {
+    let lang = use_lang();
     let not_configured = (!delivery.configured).then(|| {
         view! {
             <div class="banner notice" role="note" data-testid="delivery-not-configured">
                 <p>
-                    <strong>"Delivery is not configured."</strong>
-                    " Events wait here until Orange's event URLs, token URL and client are set."
+                    <strong>{lang.t("Delivery is not configured.", "L’envoi n’est pas configuré.")}</strong>
+                    {lang.t(
+                        " Events wait here until Orange's event URLs, token URL and client are set.",
+                        " Les événements attendent ici que les URL d’événements d’Orange, l’URL du jeton et le client soient renseignés.",
+                    )}
                 </p>
                 {can_configure.then(|| view! {
-                    <a class="button secondary small" href="/settings/delivery">"Configure delivery"</a>
+                    <a class="button secondary small" href="/settings/delivery">{lang.t("Configure delivery", "Configurer l’envoi")}</a>
                 })}
             </div>
         }
@@ -143,12 +159,15 @@ pub fn DeliveryBanner(
         view! {
             <div class="banner paused" role="note" data-testid="delivery-paused">
                 <p>
-                    <strong>"Delivery is paused."</strong>
-                    " Nothing is sent to Orange until it is resumed; events keep queueing."
+                    <strong>{lang.t("Delivery is paused.", "L’envoi est en pause.")}</strong>
+                    {lang.t(
+                        " Nothing is sent to Orange until it is resumed; events keep queueing.",
+                        " Rien n’est envoyé à Orange jusqu’à la reprise ; les événements continuent de s’accumuler.",
+                    )}
                 </p>
                 {can_act.then(|| view! {
                     <form method="post" action="/console/delivery/resume" class="inline-form">
-                        <button type="submit" class="button primary small">"Resume delivery"</button>
+                        <button type="submit" class="button primary small">{lang.t("Resume delivery", "Reprendre l’envoi")}</button>
                     </form>
                 })}
             </div>
@@ -156,15 +175,21 @@ pub fn DeliveryBanner(
         .into_any()
     } else if can_act {
         let text = if delivery.configured {
-            "Delivery is running: due events go out as soon as they are written."
+            lang.t(
+                "Delivery is running: due events go out as soon as they are written.",
+                "L’envoi est actif : les événements dus partent dès qu’ils sont écrits.",
+            )
         } else {
-            "Delivery is not paused: it starts once it is configured."
+            lang.t(
+                "Delivery is not paused: it starts once it is configured.",
+                "L’envoi n’est pas en pause : il démarrera une fois configuré.",
+            )
         };
         view! {
             <div class="banner running" data-testid="delivery-running">
                 <p>{text}</p>
                 <form method="post" action="/console/delivery/pause" class="inline-form">
-                    <button type="submit" class="button secondary small">"Pause delivery"</button>
+                    <button type="submit" class="button secondary small">{lang.t("Pause delivery", "Mettre l’envoi en pause")}</button>
                 </form>
             </div>
         }
@@ -177,8 +202,9 @@ pub fn DeliveryBanner(
 
 #[component]
 fn StateCounts(counts: Vec<(String, i64)>, active: String) -> impl IntoView {
+    let lang = use_lang();
     view! {
-        <nav class="cards state-cards" aria-label="Events by state">
+        <nav class="cards state-cards" aria-label=lang.t("Events by state", "Événements par état")>
             {counts
                 .into_iter()
                 .map(|(state, n)| {
@@ -186,7 +212,7 @@ fn StateCounts(counts: Vec<(String, i64)>, active: String) -> impl IntoView {
                     let current = (state == active).then_some("page");
                     view! {
                         <a class=format!("card state-card state-{state}") href=href aria-current=current data-testid=format!("count-{state}")>
-                            <span class="card-label">{state_text(&state)}</span>
+                            <span class="card-label">{state_text(&state, lang)}</span>
                             <span class="card-value">{n}</span>
                         </a>
                     }
@@ -198,26 +224,27 @@ fn StateCounts(counts: Vec<(String, i64)>, active: String) -> impl IntoView {
 
 #[component]
 fn FilterForm(filter: EventFilter, can_act: bool) -> impl IntoView {
+    let lang = use_lang();
     let filtered = !filter.is_empty();
     let resend = format!("/events/resend{}", query_string(&filter.pairs()));
     view! {
         <form method="get" action="/events" class="panel filter-form event-filter" role="search">
             <div class="field">
-                <label for="filter-state">"State"</label>
+                <label for="filter-state">{lang.t("State", "État")}</label>
                 <select id="filter-state" name="state">
-                    <option value="" selected=filter.state.is_empty()>"Any state"</option>
+                    <option value="" selected=filter.state.is_empty()>{lang.t("Any state", "Tous les états")}</option>
                     {EVENT_STATES
                         .into_iter()
                         .map(|state| view! {
-                            <option value=state selected=filter.state == state>{state_text(state)}</option>
+                            <option value=state selected=filter.state == state>{state_text(state, lang)}</option>
                         })
                         .collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label for="filter-type">"Event type"</label>
+                <label for="filter-type">{lang.t("Event type", "Type d’événement")}</label>
                 <select id="filter-type" name="event_type">
-                    <option value="" selected=filter.event_type.is_empty()>"Any type"</option>
+                    <option value="" selected=filter.event_type.is_empty()>{lang.t("Any type", "Tous les types")}</option>
                     {EVENT_TYPES
                         .into_iter()
                         .map(|kind| view! {
@@ -227,25 +254,30 @@ fn FilterForm(filter: EventFilter, can_act: bool) -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="filter-resource">"Resource"</label>
-                <input id="filter-resource" name="resource" type="search" autocomplete="off" spellcheck="false" placeholder="ord_…, lic_… or Orange reference" value=filter.resource.clone()/>
+                <label for="filter-resource">{lang.t("Resource", "Ressource")}</label>
+                <input id="filter-resource" name="resource" type="search" autocomplete="off" spellcheck="false" placeholder=lang.t("ord_…, lic_… or Orange reference", "ord_…, lic_… ou référence Orange") value=filter.resource.clone()/>
             </div>
             <div class="field date">
-                <label for="filter-from">"From"</label>
+                <label for="filter-from">{lang.t("From", "Du")}</label>
                 <input id="filter-from" name="from" type="date" value=filter.from.clone()/>
             </div>
             <div class="field date">
-                <label for="filter-to">"To"</label>
+                <label for="filter-to">{lang.t("To", "Au")}</label>
                 <input id="filter-to" name="to" type="date" value=filter.to.clone()/>
             </div>
             <div class="filter-actions">
-                <button type="submit" class="button primary">"Filter"</button>
-                {filtered.then(|| view! { <a class="button secondary" href="/events">"Clear"</a> })}
+                <button type="submit" class="button primary">{lang.t("Filter", "Filtrer")}</button>
+                {filtered.then(|| view! { <a class="button secondary" href="/events">{lang.t("Clear", "Effacer")}</a> })}
                 {can_act.then(|| view! {
-                    <a class="button secondary" href=resend>"Resend matching…"</a>
+                    <a class="button secondary" href=resend>{lang.t("Resend matching…", "Renvoyer la sélection…")}</a>
                 })}
             </div>
-            <p class="hint filter-hint">"Dates are UTC days, both included. Resource matches an order or licence id, or Orange's reference of the order or task (correlation id)."</p>
+            <p class="hint filter-hint">
+                {lang.t(
+                    "Dates are UTC days, both included. Resource matches an order or licence id, or Orange's reference of the order or task (correlation id).",
+                    "Les dates sont des jours UTC, bornes incluses. La ressource est un id de commande ou de licence, ou la référence Orange de la commande ou de la tâche (correlation id).",
+                )}
+            </p>
         </form>
     }
 }
@@ -256,6 +288,7 @@ fn EventTable(
     older: Option<(String, String)>,
     query: Query,
 ) -> impl IntoView {
+    let lang = use_lang();
     let paged = query.before_at.is_some();
     let filters = query.filter.pairs();
     let older = older.map(|(at, id)| {
@@ -270,11 +303,17 @@ fn EventTable(
         <section class="panel">
             {if empty {
                 let text = if paged {
-                    "No older events."
+                    lang.t("No older events.", "Aucun événement plus ancien.")
                 } else if filters.is_empty() {
-                    "No event yet: Orange is owed nothing."
+                    lang.t(
+                        "No event yet: Orange is owed nothing.",
+                        "Aucun événement pour l’instant : rien n’est dû à Orange.",
+                    )
                 } else {
-                    "No event matches these filters."
+                    lang.t(
+                        "No event matches these filters.",
+                        "Aucun événement ne correspond à ces filtres.",
+                    )
                 };
                 view! { <p class="muted">{text}</p> }.into_any()
             } else {
@@ -282,11 +321,11 @@ fn EventTable(
                     <table class="table events">
                         <thead>
                             <tr>
-                                <th scope="col">"Created"</th>
-                                <th scope="col">"Event"</th>
-                                <th scope="col">"Resource"</th>
-                                <th scope="col">"State"</th>
-                                <th scope="col">"Next attempt or last answer"</th>
+                                <th scope="col">{lang.t("Created", "Créé")}</th>
+                                <th scope="col">{lang.t("Event", "Événement")}</th>
+                                <th scope="col">{lang.t("Resource", "Ressource")}</th>
+                                <th scope="col">{lang.t("State", "État")}</th>
+                                <th scope="col">{lang.t("Next attempt or last answer", "Prochaine tentative ou dernière réponse")}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -296,9 +335,9 @@ fn EventTable(
                 }
                 .into_any()
             }}
-            <nav class="pager" aria-label="Pages">
-                {paged.then(|| view! { <a class="button secondary small" href=newest>"Newest"</a> })}
-                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>"Older events"</a> })}
+            <nav class="pager" aria-label=lang.t("Pages", "Pages")>
+                {paged.then(|| view! { <a class="button secondary small" href=newest>{lang.t("Newest", "Les plus récents")}</a> })}
+                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{lang.t("Older events", "Événements plus anciens")}</a> })}
             </nav>
         </section>
     }
@@ -306,21 +345,31 @@ fn EventTable(
 
 #[component]
 fn EventLine(row: EventRowView) -> impl IntoView {
+    let lang = use_lang();
     let href = format!("/events/{}", row.id);
     let resource_href = list_href(&EventFilter {
         resource: row.resource_id.clone(),
         ..EventFilter::default()
     });
     let when = match row.state.as_str() {
-        "pending" => row.next_attempt_at.as_deref().map(|at| ("Next try", at)),
-        "delivering" => Some(("Being sent now", "")),
-        "delivered" => row.delivered_at.as_deref().map(|at| ("Delivered", at)),
-        _ => row.failed_at.as_deref().map(|at| ("Gave up", at)),
+        "pending" => row
+            .next_attempt_at
+            .as_deref()
+            .map(|at| (lang.t("Next try", "Prochain essai"), at)),
+        "delivering" => Some((lang.t("Being sent now", "En cours d’envoi"), "")),
+        "delivered" => row
+            .delivered_at
+            .as_deref()
+            .map(|at| (lang.t("Delivered", "Envoyé"), at)),
+        _ => row
+            .failed_at
+            .as_deref()
+            .map(|at| (lang.t("Gave up", "Abandonné"), at)),
     }
     .map_or_else(
         || view! { <span class="muted">"—"</span> }.into_any(),
         |(label, at)| {
-            view! { {label} " " <span class="nowrap">{(!at.is_empty()).then(|| short_time(at))}</span> }
+            view! { {label} " " <span class="nowrap">{(!at.is_empty()).then(|| view! { <When at=at.to_owned()/> })}</span> }
                 .into_any()
         },
     );
@@ -334,21 +383,21 @@ fn EventLine(row: EventRowView) -> impl IntoView {
         .map(|status| view! { " " <StatusBadge status/> });
     view! {
         <tr data-testid=format!("event-{}", row.id)>
-            <td class="nowrap">{short_time(&row.created_at)}</td>
+            <td class="nowrap"><When at=row.created_at.clone()/></td>
             <td>
                 <a href=href class="mono">{row.id.clone()}</a>
-                <span class="cell-sub">{event_type_text(&row.event_type)} " · " <code>{row.event_type.clone()}</code></span>
+                <span class="cell-sub">{event_type_text(&row.event_type, lang)} " · " <code>{row.event_type.clone()}</code></span>
             </td>
             <td>
                 <a href=resource_href class="mono">{row.resource_id.clone()}</a>
                 <span class="cell-sub">
                     {row.resource_kind.clone()}
-                    {row.correlation_id.clone().map(|c| view! { " · ref " <span class="mono">{c}</span> })}
+                    {row.correlation_id.clone().map(|c| view! { " · " {lang.t("ref", "réf.")} " " <span class="mono">{c}</span> })}
                 </span>
             </td>
             <td>
                 <EventStateBadge state=row.state.clone()/>
-                <span class="cell-sub nowrap">{attempts(row.attempt_count)}</span>
+                <span class="cell-sub nowrap">{attempts(row.attempt_count, lang)}</span>
             </td>
             <td>
                 {when}
@@ -359,16 +408,26 @@ fn EventLine(row: EventRowView) -> impl IntoView {
     }
 }
 
-fn attempts(n: i64) -> String {
-    match n {
-        0 => "no attempt yet".to_owned(),
-        1 => "1 attempt".to_owned(),
-        n => format!("{n} attempts"),
+fn attempts(n: i64, lang: Lang) -> String {
+    match (n, lang) {
+        (0, _) => lang.t("no attempt yet", "aucune tentative").to_owned(),
+        (1, _) => lang.t("1 attempt", "1 tentative").to_owned(),
+        (n, Lang::En) => format!("{n} attempts"),
+        (n, Lang::Fr) => format!("{n} tentatives"),
     }
 }
 
 /// An event's state, coloured.
 #[component]
 pub fn EventStateBadge(state: String) -> impl IntoView {
-    view! { <span class=format!("badge event-state event-{state}")>{state.clone()}</span> }
+    let lang = use_lang();
+    // English shows the stored code, as the API and the logs name it.
+    let word = match (lang, state.as_str()) {
+        (Lang::Fr, "pending") => "en attente".to_owned(),
+        (Lang::Fr, "delivering") => "en cours d’envoi".to_owned(),
+        (Lang::Fr, "delivered") => "envoyé".to_owned(),
+        (Lang::Fr, "failed") => "en échec".to_owned(),
+        _ => state.clone(),
+    };
+    view! { <span class=format!("badge event-state event-{state}")>{word}</span> }
 }

@@ -6,26 +6,28 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::exchanges::StatusBadge;
-use super::{ErrorPanel, query_string, short_time};
+use super::{ErrorPanel, query_string};
 use crate::api::fetch_exchange;
+use crate::i18n::{When, use_lang};
 use crate::model::ExchangeDetail;
 
 #[component]
 pub fn ExchangePage() -> impl IntoView {
+    let lang = use_lang();
     let params = use_params_map();
     let data = Resource::new(
         move || params.get().get("id").unwrap_or_default(),
         fetch_exchange,
     );
     view! {
-        <Title text="Orange exchange"/>
-        <p class="breadcrumb"><a href="/exchanges">"← Orange exchanges"</a></p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Title text=lang.t("Orange exchange", "Échange avec Orange")/>
+        <p class="breadcrumb"><a href="/exchanges">{lang.t("← Orange exchanges", "← Échanges avec Orange")}</a></p>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(exchange) => view! { <ExchangeBody exchange/> }.into_any(),
                     Err(error) => view! {
-                        <h1>"Orange exchange"</h1>
+                        <h1>{lang.t("Orange exchange", "Échange avec Orange")}</h1>
                         <ErrorPanel error/>
                     }
                     .into_any(),
@@ -41,6 +43,7 @@ fn or_dash(value: Option<String>) -> String {
 
 #[component]
 fn ExchangeBody(exchange: ExchangeDetail) -> impl IntoView {
+    let lang = use_lang();
     let heading = format!("{} {}", exchange.method, exchange.path);
     let object = exchange.object_id.clone().map(|id| {
         let href = format!("/exchanges{}", query_string(&[("object_id", id.clone())]));
@@ -60,33 +63,33 @@ fn ExchangeBody(exchange: ExchangeDetail) -> impl IntoView {
         <h1 class="mono-heading">{heading}</h1>
         <section class="panel">
             <dl class="facts">
-                <dt>"When"</dt>
-                <dd>{short_time(&exchange.at)} " " <span class="muted mono">{exchange.at.clone()}</span></dd>
-                <dt>"Status"</dt>
+                <dt>{lang.t("When", "Date")}</dt>
+                <dd><When at=exchange.at.clone()/> " " <span class="muted mono">{exchange.at.clone()}</span></dd>
+                <dt>{lang.t("Status", "Statut")}</dt>
                 <dd><StatusBadge status=exchange.status/></dd>
-                <dt>"Client id"</dt>
+                <dt>{lang.t("Client id", "Client id")}</dt>
                 <dd class="mono">{or_dash(exchange.client_id)}</dd>
-                <dt>"Credential"</dt>
+                <dt>{lang.t("Credential", "Identifiant API")}</dt>
                 <dd class="mono">{or_dash(exchange.credential_id)}</dd>
-                <dt>"Duration"</dt>
+                <dt>{lang.t("Duration", "Durée")}</dt>
                 <dd>{exchange.duration_ms.map_or_else(|| "—".to_owned(), |ms| format!("{ms} ms"))}</dd>
-                <dt>"Request id"</dt>
+                <dt>{lang.t("Request id", "Id de requête")}</dt>
                 <dd class="mono">{or_dash(exchange.request_id)}</dd>
-                <dt>"Object"</dt>
+                <dt>{lang.t("Object", "Objet")}</dt>
                 <dd>{object.map_or_else(|| view! { "—" }.into_any(), IntoAny::into_any)}</dd>
             </dl>
         </section>
         <section class="panel">
-            <h2>"Request headers"</h2>
-            <pre class="code" data-testid="request-headers">{if headers.is_empty() { "(none)".to_owned() } else { headers }}</pre>
+            <h2>{lang.t("Request headers", "En-têtes de la requête")}</h2>
+            <pre class="code" data-testid="request-headers">{if headers.is_empty() { lang.t("(none)", "(aucun)").to_owned() } else { headers }}</pre>
         </section>
         <section class="panel">
-            <h2>"Request body"</h2>
-            <pre class="code" data-testid="request-body">{exchange.request_body.unwrap_or_else(|| "(empty)".to_owned())}</pre>
+            <h2>{lang.t("Request body", "Corps de la requête")}</h2>
+            <pre class="code" data-testid="request-body">{exchange.request_body.unwrap_or_else(|| lang.t("(empty)", "(vide)").to_owned())}</pre>
         </section>
         <section class="panel">
-            <h2>"Response body"</h2>
-            <pre class="code" data-testid="response-body">{exchange.response_body.unwrap_or_else(|| "(empty)".to_owned())}</pre>
+            <h2>{lang.t("Response body", "Corps de la réponse")}</h2>
+            <pre class="code" data-testid="response-body">{exchange.response_body.unwrap_or_else(|| lang.t("(empty)", "(vide)").to_owned())}</pre>
         </section>
     }
 }

@@ -5,8 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::{ErrorPanel, query_string, short_time};
+use super::{ErrorPanel, query_string};
 use crate::api::fetch_exchanges;
+use crate::i18n::{When, use_lang};
 use crate::model::{ExchangeRow, ExchangesPage};
 
 /// What the address asks for.
@@ -20,6 +21,7 @@ struct Query {
 
 #[component]
 pub fn ExchangesPage() -> impl IntoView {
+    let lang = use_lang();
     let query_map = use_query_map();
     let query = Memo::new(move |_| {
         let map = query_map.get();
@@ -42,10 +44,15 @@ pub fn ExchangesPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text="Orange exchanges"/>
-        <h1>"Orange exchanges"</h1>
-        <p class="lead muted">"Every call Orange made on the API, with Fleetdesk's answer, exactly as exchanged (credentials masked)."</p>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Title text=lang.t("Orange exchanges", "Échanges avec Orange")/>
+        <h1>{lang.t("Orange exchanges", "Échanges avec Orange")}</h1>
+        <p class="lead muted">
+            {lang.t(
+                "Every call Orange made on the API, with Fleetdesk's answer, exactly as exchanged (credentials masked).",
+                "Chaque appel d’Orange sur l’API, avec la réponse de Fleetdesk, tels qu’échangés (identifiants masqués).",
+            )}
+        </p>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
             {move || Suspend::new(async move {
                 let query = query.get_untracked();
                 match data.await {
@@ -63,20 +70,21 @@ pub fn ExchangesPage() -> impl IntoView {
 
 #[component]
 fn FilterForm(query: Query) -> impl IntoView {
+    let lang = use_lang();
     let filtered = !query.object_id.is_empty() || query.errors_only;
     view! {
         <form method="get" action="/exchanges" class="panel filter-form" role="search">
             <div class="field">
-                <label for="filter-object">"Object id"</label>
+                <label for="filter-object">{lang.t("Object id", "Id de l’objet")}</label>
                 <input id="filter-object" name="object_id" type="search" autocomplete="off" spellcheck="false" placeholder="ord_…, lic_…, tsk_…" value=query.object_id/>
             </div>
             <div class="choice inline">
                 <input id="filter-errors" name="errors" type="checkbox" value="1" checked=query.errors_only/>
-                <label for="filter-errors">"Errors only"</label>
+                <label for="filter-errors">{lang.t("Errors only", "Erreurs uniquement")}</label>
             </div>
             <div class="filter-actions">
-                <button type="submit" class="button primary">"Filter"</button>
-                {filtered.then(|| view! { <a class="button secondary" href="/exchanges">"Clear"</a> })}
+                <button type="submit" class="button primary">{lang.t("Filter", "Filtrer")}</button>
+                {filtered.then(|| view! { <a class="button secondary" href="/exchanges">{lang.t("Clear", "Effacer")}</a> })}
             </div>
         </form>
     }
@@ -84,6 +92,7 @@ fn FilterForm(query: Query) -> impl IntoView {
 
 #[component]
 fn ExchangeTable(page: ExchangesPage, query: Query) -> impl IntoView {
+    let lang = use_lang();
     let paged = query.before_at.is_some();
     let filters = {
         let mut pairs = Vec::new();
@@ -107,11 +116,17 @@ fn ExchangeTable(page: ExchangesPage, query: Query) -> impl IntoView {
         <section class="panel">
             {if empty {
                 let text = if paged {
-                    "No older exchanges."
+                    lang.t("No older exchanges.", "Aucun échange plus ancien.")
                 } else if filters.is_empty() {
-                    "No exchange recorded yet: Orange has not called the API."
+                    lang.t(
+                        "No exchange recorded yet: Orange has not called the API.",
+                        "Aucun échange enregistré : Orange n’a pas encore appelé l’API.",
+                    )
                 } else {
-                    "No exchange matches these filters."
+                    lang.t(
+                        "No exchange matches these filters.",
+                        "Aucun échange ne correspond à ces filtres.",
+                    )
                 };
                 view! { <p class="muted">{text}</p> }.into_any()
             } else {
@@ -119,12 +134,12 @@ fn ExchangeTable(page: ExchangesPage, query: Query) -> impl IntoView {
                     <table class="table">
                         <thead>
                             <tr>
-                                <th scope="col">"When"</th>
-                                <th scope="col">"Request"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Client id"</th>
-                                <th scope="col">"Duration"</th>
-                                <th scope="col">"Object"</th>
+                                <th scope="col">{lang.t("When", "Date")}</th>
+                                <th scope="col">{lang.t("Request", "Requête")}</th>
+                                <th scope="col">{lang.t("Status", "Statut")}</th>
+                                <th scope="col">{lang.t("Client id", "Client id")}</th>
+                                <th scope="col">{lang.t("Duration", "Durée")}</th>
+                                <th scope="col">{lang.t("Object", "Objet")}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -134,9 +149,9 @@ fn ExchangeTable(page: ExchangesPage, query: Query) -> impl IntoView {
                 }
                 .into_any()
             }}
-            <nav class="pager" aria-label="Pages">
-                {paged.then(|| view! { <a class="button secondary small" href=newest>"Newest"</a> })}
-                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>"Older exchanges"</a> })}
+            <nav class="pager" aria-label=lang.t("Pages", "Pages")>
+                {paged.then(|| view! { <a class="button secondary small" href=newest>{lang.t("Newest", "Les plus récents")}</a> })}
+                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{lang.t("Older exchanges", "Échanges plus anciens")}</a> })}
             </nav>
         </section>
     }
@@ -147,7 +162,7 @@ fn ExchangeLine(row: ExchangeRow) -> impl IntoView {
     let href = format!("/exchanges/{}", row.id);
     view! {
         <tr>
-            <td class="nowrap"><a href=href>{short_time(&row.at)}</a></td>
+            <td class="nowrap"><a href=href><When at=row.at.clone()/></a></td>
             <td><span class="method">{row.method}</span> " " <span class="mono">{row.path}</span></td>
             <td><StatusBadge status=row.status/></td>
             <td class="mono">{row.client_id.unwrap_or_else(|| "—".to_owned())}</td>

@@ -6,46 +6,88 @@ use leptos_meta::Title;
 
 use super::ErrorPanel;
 use crate::api::fetch_orange_settings;
+use crate::i18n::{Lang, use_lang};
 use crate::model::ApiSettingsView;
 
 /// The words for an operation code: its name and what it covers.
-fn operation_text(operation: &str) -> (&'static str, &'static str) {
+fn operation_text(operation: &str, lang: Lang) -> (&'static str, &'static str) {
+    let t = |en, fr| lang.t(en, fr);
     match operation {
-        "customer_creation" => ("Customer creation", "A productOrder without order items."),
-        "licence_order" => ("Licence order", "A productOrder with order items."),
-        "state_change" => ("State change", "Suspending or reactivating a licence."),
-        "deletion" => ("Deletion", "Terminating a licence."),
-        "offering_change" => ("Offering change", "Moving a licence to another offering."),
-        _ => ("Other operation", ""),
+        "customer_creation" => (
+            t("Customer creation", "Création de client"),
+            t(
+                "A productOrder without order items.",
+                "Un productOrder sans lignes de commande.",
+            ),
+        ),
+        "licence_order" => (
+            t("Licence order", "Commande de licences"),
+            t(
+                "A productOrder with order items.",
+                "Un productOrder avec des lignes de commande.",
+            ),
+        ),
+        "state_change" => (
+            t("State change", "Changement d’état"),
+            t(
+                "Suspending or reactivating a licence.",
+                "Suspendre ou réactiver une licence.",
+            ),
+        ),
+        "deletion" => (
+            t("Deletion", "Suppression"),
+            t("Terminating a licence.", "Résilier une licence."),
+        ),
+        "offering_change" => (
+            t("Offering change", "Changement d’offre"),
+            t(
+                "Moving a licence to another offering.",
+                "Passer une licence sur une autre offre.",
+            ),
+        ),
+        _ => (t("Other operation", "Autre opération"), ""),
     }
 }
 
-/// The fleet policies: code, name, one-line explanation.
-const FLEET_POLICIES: [(&str, &str, &str); 3] = [
+/// A text in English and in French.
+type Words = (&'static str, &'static str);
+
+/// The fleet policies: code, then name and one-line explanation in English and in French.
+const FLEET_POLICIES: [(&str, Words, Words); 3] = [
     (
         "perCustomer",
-        "Per customer",
-        "Every order of a customer goes into the customer's one fleet.",
+        ("Per customer", "Par client"),
+        (
+            "Every order of a customer goes into the customer's one fleet.",
+            "Toutes les commandes d’un client vont dans l’unique flotte du client.",
+        ),
     ),
     (
         "perOrder",
-        "Per order",
-        "Each order opens a new fleet, unless it names an existing fleet of the customer.",
+        ("Per order", "Par commande"),
+        (
+            "Each order opens a new fleet, unless it names an existing fleet of the customer.",
+            "Chaque commande ouvre une nouvelle flotte, sauf si elle désigne une flotte existante du client.",
+        ),
     ),
     (
         "perOffering",
-        "Per offering",
-        "One fleet per customer and offer code.",
+        ("Per offering", "Par offre"),
+        (
+            "One fleet per customer and offer code.",
+            "Une flotte par client et par code d’offre.",
+        ),
     ),
 ];
 
 #[component]
 pub fn OrangeSettingsPage() -> impl IntoView {
+    let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_orange_settings());
     view! {
-        <Title text="Orange API settings"/>
-        <h1>"Orange API settings"</h1>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Title text=lang.t("Orange API settings", "Réglages de l’API Orange")/>
+        <h1>{lang.t("Orange API settings", "Réglages de l’API Orange")}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(settings) => view! { <SettingsForm settings/> }.into_any(),
@@ -58,30 +100,37 @@ pub fn OrangeSettingsPage() -> impl IntoView {
 
 #[component]
 fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
+    let lang = use_lang();
     let policy = settings.fleet_policy.clone();
     view! {
         <form method="post" action="/console/settings/orange" class="settings-form">
             <fieldset class="panel">
-                <legend>"Answer mode"</legend>
+                <legend>{lang.t("Answer mode", "Mode de réponse")}</legend>
                 <p class="hint">
-                    "Synchronous: the answer carries the result. Asynchronous: the answer says "
+                    {lang.t(
+                        "Synchronous: the answer carries the result. Asynchronous: the answer says ",
+                        "Synchrone : la réponse porte le résultat. Asynchrone : la réponse indique ",
+                    )}
                     <code>"acknowledged"</code>
-                    " and the result follows as an event. Validation errors are always answered at once."
+                    {lang.t(
+                        " and the result follows as an event. Validation errors are always answered at once.",
+                        " et le résultat suit sous forme d’événement. Les erreurs de validation sont toujours signalées immédiatement.",
+                    )}
                 </p>
                 <div class="grid-form">
                     {settings
                         .modes
                         .into_iter()
                         .map(|entry| {
-                            let (name, help) = operation_text(&entry.operation);
+                            let (name, help) = operation_text(&entry.operation, lang);
                             let id = format!("mode-{}", entry.operation);
                             let is_async = entry.mode == "async";
                             view! {
                                 <div class="field">
                                     <label for=id.clone()>{name}</label>
                                     <select id=id name=entry.operation.clone()>
-                                        <option value="sync" selected=!is_async>"Synchronous"</option>
-                                        <option value="async" selected=is_async>"Asynchronous"</option>
+                                        <option value="sync" selected=!is_async>{lang.t("Synchronous", "Synchrone")}</option>
+                                        <option value="async" selected=is_async>{lang.t("Asynchronous", "Asynchrone")}</option>
                                     </select>
                                     <p class="hint">{help}</p>
                                 </div>
@@ -91,12 +140,13 @@ fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
                 </div>
             </fieldset>
             <fieldset class="panel">
-                <legend>"Fleet policy"</legend>
-                <p class="hint">"How ordered licences are grouped into fleets (productRefIds)."</p>
+                <legend>{lang.t("Fleet policy", "Politique de flotte")}</legend>
+                <p class="hint">{lang.t("How ordered licences are grouped into fleets (productRefIds).", "Comment les licences commandées sont regroupées en flottes (productRefIds).")}</p>
                 <div class="choices">
                     {FLEET_POLICIES
                         .into_iter()
-                        .map(|(code, name, help)| {
+                        .map(|(code, (name_en, name_fr), (help_en, help_fr))| {
+                            let (name, help) = (lang.t(name_en, name_fr), lang.t(help_en, help_fr));
                             let id = format!("policy-{code}");
                             view! {
                                 <div class="choice">
@@ -114,17 +164,17 @@ fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
                 </div>
             </fieldset>
             <fieldset class="panel">
-                <legend>"Raw exchanges"</legend>
+                <legend>{lang.t("Raw exchanges", "Échanges bruts")}</legend>
                 <div class="grid-form">
                     <div class="field">
-                        <label for="retention">"Retention in days"</label>
+                        <label for="retention">{lang.t("Retention in days", "Conservation en jours")}</label>
                         <input id="retention" name="exchange_retention_days" type="number" inputmode="numeric" min="1" max="3650" required value=settings.exchange_retention_days.to_string()/>
-                        <p class="hint">"1 to 3650. Older exchanges are deleted."</p>
+                        <p class="hint">{lang.t("1 to 3650. Older exchanges are deleted.", "De 1 à 3650. Les échanges plus anciens sont supprimés.")}</p>
                     </div>
                 </div>
             </fieldset>
             <p>
-                <button type="submit" class="button primary">"Save settings"</button>
+                <button type="submit" class="button primary">{lang.t("Save settings", "Enregistrer les réglages")}</button>
             </p>
         </form>
     }

@@ -7,6 +7,7 @@ use leptos_meta::Title;
 
 use super::ErrorPanel;
 use crate::api::fetch_api_reference;
+use crate::i18n::{Lang, use_lang};
 use crate::model::{ApiOperation, ApiReferenceView};
 
 /// Where the console serves the raw document for download.
@@ -14,11 +15,12 @@ pub const RAW_DOCUMENT: &str = "/reference/openapi.json";
 
 #[component]
 pub fn ReferencePage() -> impl IntoView {
+    let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_api_reference());
     view! {
-        <Title text="API reference"/>
-        <h1>"API reference"</h1>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Title text=lang.t("API reference", "Référence de l’API")/>
+        <h1>{lang.t("API reference", "Référence de l’API")}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(reference) => view! { <ReferenceBody reference/> }.into_any(),
@@ -31,21 +33,25 @@ pub fn ReferencePage() -> impl IntoView {
 
 #[component]
 fn ReferenceBody(reference: ApiReferenceView) -> impl IntoView {
+    let lang = use_lang();
     let empty = reference.operations.is_empty();
     let count = reference.operations.len();
     view! {
         <section class="panel">
-            <h2>{reference.title} " " <span class="badge">{format!("version {}", reference.version)}</span></h2>
+            <h2>{reference.title} " " <span class="badge">{format!("{} {}", lang.t("version", "version"), reference.version)}</span></h2>
             {reference.description.map(|text| view! { <p>{text}</p> })}
             <p>
-                <a class="button secondary" href=RAW_DOCUMENT download="fleetdesk-orange-openapi.json" rel="external">"Download the OpenAPI document (JSON)"</a>
+                <a class="button secondary" href=RAW_DOCUMENT download="fleetdesk-orange-openapi.json" rel="external">{lang.t("Download the OpenAPI document (JSON)", "Télécharger le document OpenAPI (JSON)")}</a>
             </p>
             {(!empty).then(|| view! {
-                <p class="muted">{format!("{count} operation{} documented.", if count == 1 { "" } else { "s" })}</p>
+                <p class="muted">{match lang {
+                    Lang::En => format!("{count} operation{} documented.", if count == 1 { "" } else { "s" }),
+                    Lang::Fr => format!("{count} opération{plural} documentée{plural}.", plural = if count == 1 { "" } else { "s" }),
+                }}</p>
             })}
         </section>
         {if empty {
-            view! { <section class="panel"><p class="muted">"No operations documented."</p></section> }.into_any()
+            view! { <section class="panel"><p class="muted">{lang.t("No operations documented.", "Aucune opération documentée.")}</p></section> }.into_any()
         } else {
             reference
                 .operations
@@ -59,18 +65,19 @@ fn ReferenceBody(reference: ApiReferenceView) -> impl IntoView {
 
 #[component]
 fn OperationDoc(operation: ApiOperation) -> impl IntoView {
+    let lang = use_lang();
     let method_class = format!("method method-{}", operation.method.to_ascii_lowercase());
     let parameters = (!operation.parameters.is_empty()).then(|| {
         view! {
-            <h3>"Parameters"</h3>
+            <h3>{lang.t("Parameters", "Paramètres")}</h3>
             <table class="table compact">
                 <thead>
                     <tr>
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"In"</th>
-                        <th scope="col">"Type"</th>
-                        <th scope="col">"Required"</th>
-                        <th scope="col">"Description"</th>
+                        <th scope="col">{lang.t("Name", "Nom")}</th>
+                        <th scope="col">{lang.t("In", "Emplacement")}</th>
+                        <th scope="col">{lang.t("Type", "Type")}</th>
+                        <th scope="col">{lang.t("Required", "Obligatoire")}</th>
+                        <th scope="col">{lang.t("Description", "Description")}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -82,7 +89,7 @@ fn OperationDoc(operation: ApiOperation) -> impl IntoView {
                                 <td class="mono">{parameter.name}</td>
                                 <td>{parameter.location}</td>
                                 <td class="mono">{parameter.schema}</td>
-                                <td>{if parameter.required { "yes" } else { "no" }}</td>
+                                <td>{if parameter.required { lang.t("yes", "oui") } else { lang.t("no", "non") }}</td>
                                 <td>{parameter.description.unwrap_or_default()}</td>
                             </tr>
                         })
@@ -93,11 +100,11 @@ fn OperationDoc(operation: ApiOperation) -> impl IntoView {
     });
     let body = operation.request_body.map(|body| {
         view! {
-            <h3>"Request body"</h3>
+            <h3>{lang.t("Request body", "Corps de la requête")}</h3>
             <p>
                 <code>{body.schema}</code>
                 " "
-                <span class="muted">{format!("({}{})", body.content_type, if body.required { ", required" } else { "" })}</span>
+                <span class="muted">{format!("({}{})", body.content_type, if body.required { lang.t(", required", ", obligatoire") } else { "" })}</span>
             </p>
         }
     });
@@ -112,13 +119,13 @@ fn OperationDoc(operation: ApiOperation) -> impl IntoView {
             {operation.description.map(|text| view! { <p class="muted">{text}</p> })}
             {parameters}
             {body}
-            <h3>"Responses"</h3>
+            <h3>{lang.t("Responses", "Réponses")}</h3>
             <table class="table compact">
                 <thead>
                     <tr>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Description"</th>
-                        <th scope="col">"Body"</th>
+                        <th scope="col">{lang.t("Status", "Statut")}</th>
+                        <th scope="col">{lang.t("Description", "Description")}</th>
+                        <th scope="col">{lang.t("Body", "Corps")}</th>
                     </tr>
                 </thead>
                 <tbody>

@@ -20,7 +20,7 @@ use super::request_id_of;
 use crate::state::AppState;
 
 /// The session key holding the signed-in operator's id.
-pub const OPERATOR_ID_KEY: &str = "operator_id";
+pub const OPERATOR_ID_KEY: &str = fleetdesk_core::sessions::OPERATOR_ID_KEY;
 const FLASH_KEY: &str = "flash";
 /// The session key holding a credential just issued, until the next page shows it once.
 const ISSUED_CREDENTIAL_KEY: &str = "issued_credential";

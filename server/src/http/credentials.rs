@@ -9,13 +9,14 @@ use base64::Engine;
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::{FlashKind, IssuedCredential};
 use fleetdesk_core::audit::Entry;
 use fleetdesk_core::credentials::{self, CredentialError, CredentialKind, Issued};
 use fleetdesk_core::operators::CurrentOperator;
 
 use super::auth::{set_issued_credential, write_audit};
-use super::forms::{NOT_SAVED, UNREADABLE, actor, back, refuse_non_admin, sentence};
+use super::forms::{actor, back, lang_of, not_saved, refuse_non_admin, unreadable};
 use super::request_id_of;
 use crate::state::AppState;
 
@@ -52,9 +53,10 @@ pub async fn issue(
     if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
         return refused;
     }
+    let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let Ok(Form(form)) = Form::<IssueForm>::from_request(request, &state).await else {
-        return back(&session, PAGE, FlashKind::Error, UNREADABLE).await;
+        return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     let issued = match credentials::issue(
         &state.db,
@@ -67,16 +69,22 @@ pub async fn issue(
         Ok(issued) => issued,
         Err(CredentialError::Db(error)) => {
             tracing::error!(error = %error, "failed to issue a credential");
-            return back(&session, PAGE, FlashKind::Error, NOT_SAVED).await;
+            return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
         }
-        Err(error) => {
+        Err(CredentialError::InvalidLabel) => {
             return back(
                 &session,
                 PAGE,
                 FlashKind::Error,
-                sentence(&error.to_string()),
+                lang.t(
+                    "The label must be 1 to 100 characters.",
+                    "Le libellé doit compter 1 à 100 caractères.",
+                ),
             )
             .await;
+        }
+        Err(CredentialError::NotFound) => {
+            return back(&session, PAGE, FlashKind::Error, no_such_credential(lang)).await;
         }
     };
     let credential = &issued.credential;
@@ -97,15 +105,17 @@ pub async fn issue(
         if let Err(error) = credentials::revoke(&state.db, &credential.id).await {
             tracing::error!(error = %error, "failed to revoke an unshown credential");
         }
-        return back(&session, PAGE, FlashKind::Error, NOT_SAVED).await;
+        return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
     }
-    back(
-        &session,
-        PAGE,
-        FlashKind::Success,
-        format!("Credential “{}” issued.", credential.label),
-    )
-    .await
+    let text = match lang {
+        Lang::En => format!("Credential “{}” issued.", credential.label),
+        Lang::Fr => format!("Identifiant « {} » émis.", credential.label),
+    };
+    back(&session, PAGE, FlashKind::Success, text).await
+}
+
+fn no_such_credential(lang: Lang) -> &'static str {
+    lang.t("No such credential.", "Identifiant introuvable.")
 }
 
 #[derive(Debug, Deserialize)]
@@ -125,38 +135,38 @@ pub async fn revoke(
     if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
         return refused;
     }
+    let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let Ok(Form(form)) = Form::<RevokeForm>::from_request(request, &state).await else {
-        return back(&session, PAGE, FlashKind::Error, UNREADABLE).await;
+        return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     let before = match credentials::find_by_id(&state.db, &id).await {
         Ok(Some(found)) if found.kind == CredentialKind::Orange => found,
-        Ok(_) => return back(&session, PAGE, FlashKind::Error, "No such credential.").await,
+        Ok(_) => return back(&session, PAGE, FlashKind::Error, no_such_credential(lang)).await,
         Err(error) => {
             tracing::error!(error = %error, "failed to load a credential");
-            return back(&session, PAGE, FlashKind::Error, NOT_SAVED).await;
+            return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
         }
     };
     if form.confirm != "yes" {
-        return back(
-            &session,
-            PAGE,
-            FlashKind::Error,
-            format!(
+        let text = match lang {
+            Lang::En => format!(
                 "Tick “I understand” to revoke “{}”: Orange can no longer call with it.",
                 before.label
             ),
-        )
-        .await;
+            Lang::Fr => format!(
+                "Cochez « Je comprends » pour révoquer « {} » : Orange ne pourra plus appeler avec.",
+                before.label
+            ),
+        };
+        return back(&session, PAGE, FlashKind::Error, text).await;
     }
     if !before.is_active() {
-        return back(
-            &session,
-            PAGE,
-            FlashKind::Success,
-            format!("Credential “{}” was already revoked.", before.label),
-        )
-        .await;
+        let text = match lang {
+            Lang::En => format!("Credential “{}” was already revoked.", before.label),
+            Lang::Fr => format!("L’identifiant « {} » était déjà révoqué.", before.label),
+        };
+        return back(&session, PAGE, FlashKind::Success, text).await;
     }
     match credentials::revoke(&state.db, &id).await {
         Ok(after) => {
@@ -171,17 +181,15 @@ pub async fn revoke(
             .request_id(request_id);
             write_audit(&state, &entry).await;
             tracing::info!(credential.id = %id, "API credential revoked");
-            back(
-                &session,
-                PAGE,
-                FlashKind::Success,
-                format!("Credential “{}” revoked.", after.label),
-            )
-            .await
+            let text = match lang {
+                Lang::En => format!("Credential “{}” revoked.", after.label),
+                Lang::Fr => format!("Identifiant « {} » révoqué.", after.label),
+            };
+            back(&session, PAGE, FlashKind::Success, text).await
         }
         Err(error) => {
             tracing::error!(error = %error, "failed to revoke a credential");
-            back(&session, PAGE, FlashKind::Error, NOT_SAVED).await
+            back(&session, PAGE, FlashKind::Error, not_saved(lang)).await
         }
     }
 }

@@ -19,7 +19,7 @@ use fleetdesk_core::audit::Entry;
 use fleetdesk_core::customers;
 use fleetdesk_core::operators::CurrentOperator;
 
-use super::forms::{actor, back};
+use super::forms::{actor, back, lang_of};
 use super::request_id_of;
 use crate::state::AppState;
 
@@ -63,15 +63,6 @@ pub async fn export(State(state): State<AppState>, Query(query): Query<ExportQue
 pub struct NoteForm {
     #[serde(default)]
     body: String,
-}
-
-fn lang_of(headers: &HeaderMap) -> Lang {
-    let header = |name| {
-        headers
-            .get(name)
-            .and_then(|v: &HeaderValue| v.to_str().ok())
-    };
-    Lang::of_headers(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
 }
 
 /// `POST /console/customers/{id}/notes`: adds a note and goes back to the customer.

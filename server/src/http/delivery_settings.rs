@@ -9,6 +9,7 @@ use axum::extract::{Extension, FromRequest, Request, State};
 use axum::response::Response;
 use tower_sessions::Session;
 
+use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
 use fleetdesk_core::audit::Entry;
 use fleetdesk_core::operators::CurrentOperator;
@@ -18,8 +19,8 @@ use fleetdesk_core::outbox::settings::{
 
 use super::auth::write_audit;
 use super::forms::{
-    NOT_SAVED, UNREADABLE, actor, back, back_with_details, refuse_non_admin, refuse_read_only,
-    sentence,
+    actor, back, back_with_details, lang_of, not_saved, refuse_non_admin, refuse_read_only,
+    sentence, unreadable,
 };
 use super::request_id_of;
 use crate::state::AppState;
@@ -34,6 +35,7 @@ const OBJECT_ID: &str = "orange_delivery";
 fn parse(
     form: &HashMap<String, String>,
     stored: &DeliverySettings,
+    lang: Lang,
 ) -> Result<DeliverySettings, Vec<String>> {
     let field = |name: &str| form.get(name).map_or("", |v| v.trim());
     let mut problems = Vec::new();
@@ -48,7 +50,13 @@ fn parse(
     let timeout_seconds = match field("timeout_seconds").parse::<u64>() {
         Ok(seconds) => seconds,
         Err(_) => {
-            problems.push("The timeout is a whole number of seconds, from 1 to 120.".to_owned());
+            problems.push(
+                lang.t(
+                    "The timeout is a whole number of seconds, from 1 to 120.",
+                    "Le délai d’attente est un nombre entier de secondes, de 1 à 120.",
+                )
+                .to_owned(),
+            );
             stored.timeout_seconds
         }
     };
@@ -56,8 +64,11 @@ fn parse(
         Some(delays) => delays,
         None => {
             problems.push(
-                "The retry schedule is a comma-separated list of whole seconds, e.g. 30, 120, 600."
-                    .to_owned(),
+                lang.t(
+                    "The retry schedule is a comma-separated list of whole seconds, e.g. 30, 120, 600.",
+                    "Le calendrier des nouvelles tentatives est une liste de secondes entières séparées par des virgules, par exemple 30, 120, 600.",
+                )
+                .to_owned(),
             );
             stored.retry_delays_seconds.clone()
         }
@@ -120,26 +131,27 @@ pub async fn save(
     ) {
         return refused;
     }
+    let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let Ok(Form(form)) = Form::<HashMap<String, String>>::from_request(request, &state).await
     else {
-        return back(&session, PAGE, FlashKind::Error, UNREADABLE).await;
+        return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     let before = match settings::load(&state.db).await {
         Ok(before) => before,
         Err(error) => {
             tracing::error!(error = %error, "failed to load the delivery settings");
-            return back(&session, PAGE, FlashKind::Error, NOT_SAVED).await;
+            return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
         }
     };
-    let new = match parse(&form, &before) {
+    let new = match parse(&form, &before, lang) {
         Ok(new) => new,
         Err(problems) => {
             return back_with_details(
                 &session,
                 PAGE,
                 FlashKind::Error,
-                "The delivery settings were not saved:",
+                not_saved_heading(lang),
                 problems,
             )
             .await;
@@ -166,9 +178,12 @@ pub async fn save(
             write_audit(&state, &entry).await;
             state.delivery.notify_one();
             let text = if new.is_configured() {
-                "Delivery settings saved."
+                lang.t("Delivery settings saved.", "Réglages d’envoi enregistrés.")
             } else {
-                "Delivery settings saved. Delivery is not configured yet: both event URLs, the token URL, the client id and the secret are needed."
+                lang.t(
+                    "Delivery settings saved. Delivery is not configured yet: both event URLs, the token URL, the client id and the secret are needed.",
+                    "Réglages d’envoi enregistrés. L’envoi n’est pas encore configuré : les deux URL d’événements, l’URL du jeton, le client id et le secret sont nécessaires.",
+                )
             };
             back(&session, PAGE, FlashKind::Success, text).await
         }
@@ -177,16 +192,24 @@ pub async fn save(
                 &session,
                 PAGE,
                 FlashKind::Error,
-                "The delivery settings were not saved:",
+                not_saved_heading(lang),
+                // The storage's own check, in English: the form's checks above come first.
                 vec![sentence(&problem)],
             )
             .await
         }
         Err(SettingsError::Db(error)) => {
             tracing::error!(error = %error, "failed to save the delivery settings");
-            back(&session, PAGE, FlashKind::Error, NOT_SAVED).await
+            back(&session, PAGE, FlashKind::Error, not_saved(lang)).await
         }
     }
+}
+
+fn not_saved_heading(lang: Lang) -> &'static str {
+    lang.t(
+        "The delivery settings were not saved:",
+        "Les réglages d’envoi n’ont pas été enregistrés :",
+    )
 }
 
 /// `POST /console/delivery/pause`.
@@ -222,17 +245,18 @@ async fn set_paused(
     ) {
         return refused;
     }
+    let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let before = match settings::load(&state.db).await {
         Ok(before) => before,
         Err(error) => {
             tracing::error!(error = %error, "failed to load the delivery settings");
-            return back(&session, EVENTS, FlashKind::Error, NOT_SAVED).await;
+            return back(&session, EVENTS, FlashKind::Error, not_saved(lang)).await;
         }
     };
     if let Err(error) = settings::set_paused(&state.db, paused).await {
         tracing::error!(error = %error, "failed to pause or resume delivery");
-        return back(&session, EVENTS, FlashKind::Error, NOT_SAVED).await;
+        return back(&session, EVENTS, FlashKind::Error, not_saved(lang)).await;
     }
     let action = if paused {
         "delivery.pause"
@@ -246,14 +270,23 @@ async fn set_paused(
     write_audit(&state, &entry).await;
     let text = if paused {
         tracing::info!("event delivery paused by an operator");
-        "Delivery paused: nothing is sent to Orange until it is resumed."
+        lang.t(
+            "Delivery paused: nothing is sent to Orange until it is resumed.",
+            "Envoi en pause : rien n’est envoyé à Orange jusqu’à la reprise.",
+        )
     } else {
         state.delivery.notify_one();
         tracing::info!("event delivery resumed by an operator");
         if before.is_configured() {
-            "Delivery resumed: due events go out now."
+            lang.t(
+                "Delivery resumed: due events go out now.",
+                "Envoi repris : les événements dus partent maintenant.",
+            )
         } else {
-            "Delivery resumed. It is not configured yet, so events keep waiting."
+            lang.t(
+                "Delivery resumed. It is not configured yet, so events keep waiting.",
+                "Envoi repris. Il n’est pas encore configuré : les événements continuent d’attendre.",
+            )
         }
     };
     back(&session, EVENTS, FlashKind::Success, text).await
@@ -286,7 +319,7 @@ mod tests {
             ("retry_delays", "10, 20 ,30"),
             ("paused", "yes"),
         ];
-        let read = parse(&form(&fields), &stored()).expect("valid");
+        let read = parse(&form(&fields), &stored(), Lang::En).expect("valid");
         assert_eq!(read.client_secret, "kept-secret");
         assert_eq!(read.product_order_url, "https://orange.example/po");
         assert_eq!(read.timeout_seconds, 15);
@@ -296,12 +329,16 @@ mod tests {
         let mut replaced = form(&fields);
         replaced.insert("client_secret".into(), "new-secret".into());
         assert_eq!(
-            parse(&replaced, &stored()).expect("valid").client_secret,
+            parse(&replaced, &stored(), Lang::En)
+                .expect("valid")
+                .client_secret,
             "new-secret"
         );
         replaced.insert("forget_secret".into(), "yes".into());
         assert_eq!(
-            parse(&replaced, &stored()).expect("valid").client_secret,
+            parse(&replaced, &stored(), Lang::En)
+                .expect("valid")
+                .client_secret,
             ""
         );
     }
@@ -314,13 +351,13 @@ mod tests {
         };
         let unchanged = [("timeout_seconds", "10"), ("paused_shown", "no")];
         assert!(
-            parse(&form(&unchanged), &paused_meanwhile)
+            parse(&form(&unchanged), &paused_meanwhile, Lang::En)
                 .expect("valid")
                 .paused
         );
         let resumed = [("timeout_seconds", "10"), ("paused_shown", "yes")];
         assert!(
-            !parse(&form(&resumed), &paused_meanwhile)
+            !parse(&form(&resumed), &paused_meanwhile, Lang::En)
                 .expect("valid")
                 .paused
         );
@@ -328,12 +365,13 @@ mod tests {
 
     #[test]
     fn an_empty_schedule_is_the_default_and_a_bad_one_is_named() {
-        let read = parse(&form(&[("timeout_seconds", "10")]), &stored()).expect("valid");
+        let read = parse(&form(&[("timeout_seconds", "10")]), &stored(), Lang::En).expect("valid");
         assert_eq!(read.retry_delays_seconds, DEFAULT_RETRY_DELAYS);
         assert!(!read.paused);
         let problems = parse(
             &form(&[("timeout_seconds", "ten"), ("retry_delays", "30, 2m")]),
             &stored(),
+            Lang::En,
         )
         .expect_err("invalid");
         assert_eq!(problems.len(), 2, "{problems:?}");

@@ -9,13 +9,14 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use fleetdesk_app::api::core_filter;
+use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::{EventFilter, FlashKind};
 use fleetdesk_core::audit::Entry;
 use fleetdesk_core::operators::CurrentOperator;
 use fleetdesk_core::outbox::browse::{self, ActionError, EventRow};
 
 use super::auth::write_audit;
-use super::forms::{NOT_SAVED, UNREADABLE, actor, back, refuse_read_only, sentence};
+use super::forms::{actor, back, lang_of, not_saved, refuse_read_only, unreadable};
 use super::request_id_of;
 use crate::state::AppState;
 
@@ -40,14 +41,22 @@ fn with_filter(path: &str, filter: &EventFilter) -> String {
 
 /// What happens next for an event made due now, in words: nothing goes out while delivery is
 /// paused or not configured.
-async fn delivery_note(state: &AppState) -> &'static str {
+async fn delivery_note(state: &AppState, lang: Lang) -> &'static str {
     match fleetdesk_core::outbox::settings::load(&state.db).await {
-        Ok(settings) if settings.paused => " Delivery is paused: it goes out once resumed.",
-        Ok(settings) if !settings.is_configured() => {
-            " Delivery is not configured yet: it waits until it is."
-        }
+        Ok(settings) if settings.paused => lang.t(
+            " Delivery is paused: it goes out once resumed.",
+            " L’envoi est en pause : il partira à la reprise.",
+        ),
+        Ok(settings) if !settings.is_configured() => lang.t(
+            " Delivery is not configured yet: it waits until it is.",
+            " L’envoi n’est pas encore configuré : il attendra qu’il le soit.",
+        ),
         _ => "",
     }
+}
+
+fn no_such_event(lang: Lang) -> &'static str {
+    lang.t("No such event.", "Événement introuvable.")
 }
 
 #[derive(Debug, Deserialize)]
@@ -63,10 +72,14 @@ enum Unreadable {
 }
 
 impl Unreadable {
-    async fn back(self, session: &Session, id: &str) -> Response {
+    async fn back(self, session: &Session, id: &str, lang: Lang) -> Response {
         match self {
-            Unreadable::NotFound => back(session, LIST, FlashKind::Error, "No such event.").await,
-            Unreadable::Failed => back(session, &event_page(id), FlashKind::Error, NOT_SAVED).await,
+            Unreadable::NotFound => {
+                back(session, LIST, FlashKind::Error, no_such_event(lang)).await
+            }
+            Unreadable::Failed => {
+                back(session, &event_page(id), FlashKind::Error, not_saved(lang)).await
+            }
         }
     }
 }
@@ -84,21 +97,24 @@ async fn load(state: &AppState, id: &str) -> Result<EventRow, Unreadable> {
 }
 
 /// The flash for a refused action.
-async fn refused(session: &Session, id: &str, error: ActionError) -> Response {
+async fn refused(session: &Session, id: &str, error: ActionError, lang: Lang) -> Response {
     match error {
-        ActionError::NotFound => back(session, LIST, FlashKind::Error, "No such event.").await,
+        ActionError::NotFound => back(session, LIST, FlashKind::Error, no_such_event(lang)).await,
         ActionError::Delivering => {
             back(
                 session,
                 &event_page(id),
                 FlashKind::Error,
-                sentence(&error.to_string()),
+                lang.t(
+                    "The event is being sent right now; try again in a moment.",
+                    "L’événement est en cours d’envoi ; réessayez dans un instant.",
+                ),
             )
             .await
         }
         ActionError::Db(error) => {
             tracing::error!(error = %error, event.id = %id, "failed to change an event");
-            back(session, &event_page(id), FlashKind::Error, NOT_SAVED).await
+            back(session, &event_page(id), FlashKind::Error, not_saved(lang)).await
         }
     }
 }
@@ -114,21 +130,25 @@ pub async fn resend(
     if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
         return refused;
     }
+    let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let page = event_page(&id);
     let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
-        return back(&session, &page, FlashKind::Error, UNREADABLE).await;
+        return back(&session, &page, FlashKind::Error, unreadable(lang)).await;
     };
     let before = match load(&state, &id).await {
         Ok(before) => before,
-        Err(unreadable) => return unreadable.back(&session, &id).await,
+        Err(failure) => return failure.back(&session, &id, lang).await,
     };
     if form.confirm != "yes" {
         return back(
             &session,
             &page,
             FlashKind::Error,
-            "Tick “I understand” to resend the event: Orange receives it again.",
+            lang.t(
+                "Tick “I understand” to resend the event: Orange receives it again.",
+                "Cochez « Je comprends » pour renvoyer l’événement : Orange le recevra de nouveau.",
+            ),
         )
         .await;
     }
@@ -141,16 +161,14 @@ pub async fn resend(
             write_audit(&state, &entry).await;
             state.delivery.notify_one();
             tracing::info!(event.id = %id, "event resent by an operator");
-            let note = delivery_note(&state).await;
-            back(
-                &session,
-                &page,
-                FlashKind::Success,
-                format!("Event {id} will be sent again.{note}"),
-            )
-            .await
+            let note = delivery_note(&state, lang).await;
+            let text = match lang {
+                Lang::En => format!("Event {id} will be sent again.{note}"),
+                Lang::Fr => format!("L’événement {id} sera renvoyé.{note}"),
+            };
+            back(&session, &page, FlashKind::Success, text).await
         }
-        Err(error) => refused(&session, &id, error).await,
+        Err(error) => refused(&session, &id, error, lang).await,
     }
 }
 
@@ -165,23 +183,25 @@ pub async fn retry_now(
     if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
         return refused;
     }
+    let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let page = event_page(&id);
     let before = match load(&state, &id).await {
         Ok(before) => before,
-        Err(unreadable) => return unreadable.back(&session, &id).await,
+        Err(failure) => return failure.back(&session, &id, lang).await,
     };
     if !matches!(before.state.as_str(), "pending" | "failed") {
-        return back(
-            &session,
-            &page,
-            FlashKind::Error,
-            format!(
+        let text = match lang {
+            Lang::En => format!(
                 "Only a pending or failed event can be retried now; this one is {}.",
                 before.state
             ),
-        )
-        .await;
+            Lang::Fr => format!(
+                "Seul un événement en attente ou en échec peut être réessayé maintenant ; celui-ci est « {} ».",
+                before.state
+            ),
+        };
+        return back(&session, &page, FlashKind::Error, text).await;
     }
     match browse::retry_now(&state.db, &id).await {
         Ok(after) => {
@@ -192,14 +212,12 @@ pub async fn retry_now(
             write_audit(&state, &entry).await;
             state.delivery.notify_one();
             tracing::info!(event.id = %id, "event retried now by an operator");
-            let note = delivery_note(&state).await;
-            back(
-                &session,
-                &page,
-                FlashKind::Success,
-                format!("Event {id} will be tried now.{note}"),
-            )
-            .await
+            let note = delivery_note(&state, lang).await;
+            let text = match lang {
+                Lang::En => format!("Event {id} will be tried now.{note}"),
+                Lang::Fr => format!("L’événement {id} va être tenté maintenant.{note}"),
+            };
+            back(&session, &page, FlashKind::Success, text).await
         }
         // Between the check and the change it was claimed or delivered.
         Err(ActionError::NotFound) => {
@@ -207,11 +225,14 @@ pub async fn retry_now(
                 &session,
                 &page,
                 FlashKind::Error,
-                "Only a pending or failed event can be retried now.",
+                lang.t(
+                    "Only a pending or failed event can be retried now.",
+                    "Seul un événement en attente ou en échec peut être réessayé maintenant.",
+                ),
             )
             .await
         }
-        Err(error) => refused(&session, &id, error).await,
+        Err(error) => refused(&session, &id, error, lang).await,
     }
 }
 
@@ -243,9 +264,10 @@ pub async fn resend_matching(
     if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
         return refused;
     }
+    let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let Ok(Form(form)) = Form::<BulkForm>::from_request(request, &state).await else {
-        return back(&session, LIST, FlashKind::Error, UNREADABLE).await;
+        return back(&session, LIST, FlashKind::Error, unreadable(lang)).await;
     };
     let filter = EventFilter {
         state: form.state,
@@ -256,7 +278,7 @@ pub async fn resend_matching(
     }
     .trimmed();
     let list = with_filter(LIST, &filter);
-    let core = match core_filter(&filter) {
+    let core = match core_filter(&filter, lang) {
         Ok(core) => core,
         // Never widened: a filter that does not read resends nothing.
         Err(problem) => return back(&session, &list, FlashKind::Error, problem).await,
@@ -266,7 +288,10 @@ pub async fn resend_matching(
             &session,
             &with_filter("/events/resend", &filter),
             FlashKind::Error,
-            "Tick “I understand” to resend these events: Orange receives them again.",
+            lang.t(
+                "Tick “I understand” to resend these events: Orange receives them again.",
+                "Cochez « Je comprends » pour renvoyer ces événements : Orange les recevra de nouveau.",
+            ),
         )
         .await;
     }
@@ -278,19 +303,24 @@ pub async fn resend_matching(
             write_audit(&state, &entry).await;
             state.delivery.notify_one();
             tracing::info!(count, "events resent in bulk by an operator");
-            let text = match count {
-                0 => "No event matched: nothing was resent.".to_owned(),
-                1 => format!("1 event will be sent again.{}", delivery_note(&state).await),
-                n => format!(
-                    "{n} events will be sent again.{}",
-                    delivery_note(&state).await
-                ),
+            let note = delivery_note(&state, lang).await;
+            let text = match (count, lang) {
+                (0, _) => lang
+                    .t(
+                        "No event matched: nothing was resent.",
+                        "Aucun événement ne correspondait : rien n’a été renvoyé.",
+                    )
+                    .to_owned(),
+                (1, Lang::En) => format!("1 event will be sent again.{note}"),
+                (1, Lang::Fr) => format!("1 événement sera renvoyé.{note}"),
+                (n, Lang::En) => format!("{n} events will be sent again.{note}"),
+                (n, Lang::Fr) => format!("{n} événements seront renvoyés.{note}"),
             };
             back(&session, &list, FlashKind::Success, text).await
         }
         Err(error) => {
             tracing::error!(error = %error, "failed to resend events in bulk");
-            back(&session, &list, FlashKind::Error, NOT_SAVED).await
+            back(&session, &list, FlashKind::Error, not_saved(lang)).await
         }
     }
 }

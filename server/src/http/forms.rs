@@ -2,20 +2,38 @@
 //! the audit actor, and the redirect back to a page with a flash message (post/redirect/get), so
 //! that every form works the same with and without JavaScript.
 
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
 
+use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
 use fleetdesk_core::audit::Actor;
 use fleetdesk_core::operators::CurrentOperator;
 
 use super::set_flash;
 
+/// The language of the operator sending a form, for the message they will read next.
+pub fn lang_of(headers: &HeaderMap) -> Lang {
+    let header = |name| headers.get(name).and_then(|value| value.to_str().ok());
+    Lang::of_headers(header(header::COOKIE), header(header::ACCEPT_LANGUAGE))
+}
+
 /// The message for a change that failed on the server's side.
-pub const NOT_SAVED: &str = "The change could not be saved; please try again.";
+pub fn not_saved(lang: Lang) -> &'static str {
+    lang.t(
+        "The change could not be saved; please try again.",
+        "La modification n’a pas pu être enregistrée ; veuillez réessayer.",
+    )
+}
+
 /// The message for a form body that could not be read.
-pub const UNREADABLE: &str = "The form could not be read; please try again.";
+pub fn unreadable(lang: Lang) -> &'static str {
+    lang.t(
+        "The form could not be read; please try again.",
+        "Le formulaire n’a pas pu être lu ; veuillez réessayer.",
+    )
+}
 
 /// The refusal for a non-administrator (`why` says what is reserved), or `None` for an
 /// administrator.

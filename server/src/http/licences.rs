@@ -6,7 +6,6 @@
 
 use axum::Form;
 use axum::extract::{Extension, FromRequest, Path, Request, State};
-use axum::http::header::{ACCEPT_LANGUAGE, COOKIE};
 use axum::response::Response;
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -17,7 +16,7 @@ use fleetdesk_core::licences::{self, Acting, ChangeError, EndUser, EndUserError}
 use fleetdesk_core::operators::CurrentOperator;
 use fleetdesk_core::resources::ResourceType;
 
-use super::forms::{actor, back, refuse_read_only};
+use super::forms::{actor, back, lang_of, refuse_read_only, unreadable};
 use super::request_id_of;
 use crate::state::AppState;
 
@@ -26,17 +25,6 @@ const READ_ONLY: &str = "Your role does not allow changing licences.";
 
 fn licence_page(id: &str) -> String {
     format!("{LIST}/{id}")
-}
-
-/// The reader's language, from the same cookie and header the pages use.
-fn lang_of(request: &Request) -> Lang {
-    let header = |name| {
-        request
-            .headers()
-            .get(name)
-            .and_then(|value: &axum::http::HeaderValue| value.to_str().ok())
-    };
-    Lang::of_headers(header(COOKIE), header(ACCEPT_LANGUAGE))
 }
 
 /// What a refused or failed change says, and where the reader goes.
@@ -124,13 +112,6 @@ fn invalid_resource(kind: ResourceType, lang: Lang) -> &'static str {
     }
 }
 
-fn unreadable(lang: Lang) -> &'static str {
-    lang.t(
-        "The form could not be read; please try again.",
-        "Le formulaire n’a pas pu être lu ; veuillez réessayer.",
-    )
-}
-
 /// Who acts, for the audit log, and the request that carried it.
 fn acting(current: &CurrentOperator, request: &Request) -> Acting {
     Acting {
@@ -164,7 +145,7 @@ pub async fn set_end_user(
     if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
         return refused;
     }
-    let lang = lang_of(&request);
+    let lang = lang_of(request.headers());
     let acting = acting(&current, &request);
     let page = licence_page(&id);
     let Ok(Form(form)) = Form::<EndUserForm>::from_request(request, &state).await else {
@@ -210,7 +191,7 @@ pub async fn remove_end_user(
     if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
         return refused;
     }
-    let lang = lang_of(&request);
+    let lang = lang_of(request.headers());
     let acting = acting(&current, &request);
     let page = licence_page(&id);
     let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
@@ -254,7 +235,7 @@ pub async fn replace_resource(
     if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
         return refused;
     }
-    let lang = lang_of(&request);
+    let lang = lang_of(request.headers());
     let acting = acting(&current, &request);
     let page = licence_page(&id);
     let Ok(Form(form)) = Form::<ResourceForm>::from_request(request, &state).await else {
@@ -290,7 +271,7 @@ pub async fn renew_login(
     if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
         return refused;
     }
-    let lang = lang_of(&request);
+    let lang = lang_of(request.headers());
     let acting = acting(&current, &request);
     let page = licence_page(&id);
     let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {

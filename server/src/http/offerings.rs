@@ -7,6 +7,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
 use fleetdesk_core::audit::Entry;
 use fleetdesk_core::offerings::{self, OfferingError, OfferingInput};
@@ -14,7 +15,7 @@ use fleetdesk_core::operators::CurrentOperator;
 
 use super::auth::write_audit;
 use super::forms::{
-    NOT_SAVED, UNREADABLE, actor, back, back_with_details, refuse_non_admin, sentence,
+    actor, back, back_with_details, lang_of, not_saved, refuse_non_admin, sentence, unreadable,
 };
 use super::request_id_of;
 use crate::offering_import;
@@ -55,15 +56,20 @@ impl From<OfferingForm> for OfferingInput {
     }
 }
 
-/// The message for a refused change; server-side failures are logged, not shown.
-fn refusal(error: &OfferingError) -> String {
+/// The message for a refused change; server-side failures are logged, not shown. The catalogue's
+/// own checks speak English (they also serve the command line and the import report).
+fn refusal(error: &OfferingError, lang: Lang) -> String {
     match error {
         OfferingError::Db(error) => {
             tracing::error!(error = %error, "failed to change the offering catalogue");
-            NOT_SAVED.to_owned()
+            not_saved(lang).to_owned()
         }
         other => sentence(&other.to_string()),
     }
+}
+
+fn no_such_offering(lang: Lang) -> &'static str {
+    lang.t("No such offering.", "Offre introuvable.")
 }
 
 /// `POST /console/offerings`: adds an offering.
@@ -76,9 +82,10 @@ pub async fn create(
     if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
         return refused;
     }
+    let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let Ok(Form(form)) = Form::<OfferingForm>::from_request(request, &state).await else {
-        return back(&session, PAGE, FlashKind::Error, UNREADABLE).await;
+        return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     match offerings::create(&state.db, &form.into()).await {
         Ok(created) => {
@@ -91,15 +98,13 @@ pub async fn create(
             .after(&created)
             .request_id(request_id);
             write_audit(&state, &entry).await;
-            back(
-                &session,
-                PAGE,
-                FlashKind::Success,
-                format!("Offering {} added.", created.offer_code),
-            )
-            .await
+            let text = match lang {
+                Lang::En => format!("Offering {} added.", created.offer_code),
+                Lang::Fr => format!("Offre {} ajoutée.", created.offer_code),
+            };
+            back(&session, PAGE, FlashKind::Success, text).await
         }
-        Err(error) => back(&session, PAGE, FlashKind::Error, refusal(&error)).await,
+        Err(error) => back(&session, PAGE, FlashKind::Error, refusal(&error, lang)).await,
     }
 }
 
@@ -114,16 +119,23 @@ pub async fn update(
     if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
         return refused;
     }
+    let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let Ok(Form(form)) = Form::<OfferingForm>::from_request(request, &state).await else {
-        return back(&session, &edit_page(&id), FlashKind::Error, UNREADABLE).await;
+        return back(
+            &session,
+            &edit_page(&id),
+            FlashKind::Error,
+            unreadable(lang),
+        )
+        .await;
     };
     let before = match offerings::find_by_id(&state.db, &id).await {
         Ok(Some(before)) => before,
-        Ok(None) => return back(&session, PAGE, FlashKind::Error, "No such offering.").await,
+        Ok(None) => return back(&session, PAGE, FlashKind::Error, no_such_offering(lang)).await,
         Err(error) => {
             tracing::error!(error = %error, "failed to load an offering");
-            return back(&session, PAGE, FlashKind::Error, NOT_SAVED).await;
+            return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
         }
     };
     match offerings::update(&state.db, &id, &form.into()).await {
@@ -133,15 +145,21 @@ pub async fn update(
                 .after(&after)
                 .request_id(request_id);
             write_audit(&state, &entry).await;
+            let text = match lang {
+                Lang::En => format!("Offering {} saved.", after.offer_code),
+                Lang::Fr => format!("Offre {} enregistrée.", after.offer_code),
+            };
+            back(&session, PAGE, FlashKind::Success, text).await
+        }
+        Err(error) => {
             back(
                 &session,
-                PAGE,
-                FlashKind::Success,
-                format!("Offering {} saved.", after.offer_code),
+                &edit_page(&id),
+                FlashKind::Error,
+                refusal(&error, lang),
             )
             .await
         }
-        Err(error) => back(&session, &edit_page(&id), FlashKind::Error, refusal(&error)).await,
     }
 }
 
@@ -178,53 +196,63 @@ async fn set_retired(
     if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
         return refused;
     }
+    let lang = lang_of(request.headers());
     let before = match offerings::find_by_id(&state.db, &id).await {
         Ok(Some(before)) => before,
-        Ok(None) => return back(&session, PAGE, FlashKind::Error, "No such offering.").await,
+        Ok(None) => return back(&session, PAGE, FlashKind::Error, no_such_offering(lang)).await,
         Err(error) => {
             tracing::error!(error = %error, "failed to load an offering");
-            return back(&session, PAGE, FlashKind::Error, NOT_SAVED).await;
+            return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
         }
     };
     match offerings::set_retired(&state.db, &id, retired).await {
         Ok(after) => {
             let (action, verb) = if retired {
-                ("offering.retire", "retired")
+                ("offering.retire", lang.t("retired", "retirée"))
             } else {
-                ("offering.restore", "brought back")
+                ("offering.restore", lang.t("brought back", "rétablie"))
             };
             let entry = Entry::new(actor(&current), action, "offering", Some(&id))
                 .before(&before)
                 .after(&after)
                 .request_id(request_id_of(&request));
             write_audit(&state, &entry).await;
-            back(
-                &session,
-                PAGE,
-                FlashKind::Success,
-                format!("Offering {} {verb}.", after.offer_code),
-            )
-            .await
+            let text = match lang {
+                Lang::En => format!("Offering {} {verb}.", after.offer_code),
+                Lang::Fr => format!("Offre {} {verb}.", after.offer_code),
+            };
+            back(&session, PAGE, FlashKind::Success, text).await
         }
-        Err(error) => back(&session, PAGE, FlashKind::Error, refusal(&error)).await,
+        Err(error) => back(&session, PAGE, FlashKind::Error, refusal(&error, lang)).await,
     }
 }
 
 /// The uploaded file's text, or the reason it cannot be used.
-async fn uploaded_text(mut multipart: Multipart) -> Result<String, &'static str> {
-    const UNREADABLE_FILE: &str = "The file could not be read; please try again.";
-    while let Some(field) = multipart.next_field().await.map_err(|_| UNREADABLE_FILE)? {
+async fn uploaded_text(mut multipart: Multipart, lang: Lang) -> Result<String, &'static str> {
+    let unreadable_file = lang.t(
+        "The file could not be read; please try again.",
+        "Le fichier n’a pas pu être lu ; veuillez réessayer.",
+    );
+    let choose = lang.t(
+        "Choose a CSV file to import.",
+        "Choisissez un fichier CSV à importer.",
+    );
+    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable_file)? {
         if field.name() != Some("file") {
             continue;
         }
-        let bytes = field.bytes().await.map_err(|_| UNREADABLE_FILE)?;
+        let bytes = field.bytes().await.map_err(|_| unreadable_file)?;
         if bytes.is_empty() {
-            return Err("Choose a CSV file to import.");
+            return Err(choose);
         }
-        return String::from_utf8(bytes.to_vec())
-            .map_err(|_| "The file is not UTF-8 text; save it as CSV UTF-8 and try again.");
+        return String::from_utf8(bytes.to_vec()).map_err(|_| {
+            lang.t(
+                "The file is not UTF-8 text; save it as CSV UTF-8 and try again.",
+                "Le fichier n’est pas du texte UTF-8 ; enregistrez-le en CSV UTF-8 et réessayez.",
+            )
+        });
     }
-    Err("Choose a CSV file to import.")
+    Err(choose)
 }
 
 /// `POST /console/offerings/import` (multipart, field `file`): imports a CSV catalogue, all or
@@ -238,10 +266,14 @@ pub async fn import(
     if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
         return refused;
     }
+    let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let text = match Multipart::from_request(request, &state).await {
-        Ok(multipart) => uploaded_text(multipart).await,
-        Err(_) => Err("The upload could not be read; please try again."),
+        Ok(multipart) => uploaded_text(multipart, lang).await,
+        Err(_) => Err(lang.t(
+            "The upload could not be read; please try again.",
+            "L’envoi du fichier n’a pas pu être lu ; veuillez réessayer.",
+        )),
     };
     let text = match text {
         Ok(text) => text,
@@ -249,7 +281,7 @@ pub async fn import(
     };
     let imported = match offering_import::import(&state.db, &text, &actor(&current)).await {
         Ok(imported) => imported,
-        Err(error) => return back(&session, PAGE, FlashKind::Error, refusal(&error)).await,
+        Err(error) => return back(&session, PAGE, FlashKind::Error, refusal(&error, lang)).await,
     };
     let report = imported.report;
     if !report.errors.is_empty() {
@@ -258,11 +290,22 @@ pub async fn import(
             &session,
             PAGE,
             FlashKind::Error,
-            format!(
-                "Nothing was imported: {count} line{} of the file {} wrong.",
-                if count == 1 { "" } else { "s" },
-                if count == 1 { "is" } else { "are" }
-            ),
+            match lang {
+                Lang::En => format!(
+                    "Nothing was imported: {count} line{} of the file {} wrong.",
+                    if count == 1 { "" } else { "s" },
+                    if count == 1 { "is" } else { "are" }
+                ),
+                Lang::Fr => format!(
+                    "Rien n’a été importé : {count} ligne{plural} du fichier {}.",
+                    if count == 1 {
+                        "est erronée"
+                    } else {
+                        "sont erronées"
+                    },
+                    plural = if count == 1 { "" } else { "s" },
+                ),
+            },
             offering_import::error_lines(&report),
         )
         .await;
@@ -272,17 +315,20 @@ pub async fn import(
     }
     let mut details = Vec::new();
     if !report.created.is_empty() {
-        details.push(format!("Created: {}", report.created.join(", ")));
+        let label = lang.t("Created:", "Créées :");
+        details.push(format!("{label} {}", report.created.join(", ")));
     }
     if !report.updated.is_empty() {
-        details.push(format!("Updated: {}", report.updated.join(", ")));
+        let label = lang.t("Updated:", "Mises à jour :");
+        details.push(format!("{label} {}", report.updated.join(", ")));
     }
-    back_with_details(
-        &session,
-        PAGE,
-        FlashKind::Success,
-        offering_import::summary(&report),
-        details,
-    )
-    .await
+    let summary = match lang {
+        Lang::En => offering_import::summary(&report),
+        Lang::Fr => format!(
+            "Catalogue importé : {} créée(s), {} mise(s) à jour.",
+            report.created.len(),
+            report.updated.len()
+        ),
+    };
+    back_with_details(&session, PAGE, FlashKind::Success, summary, details).await
 }

@@ -1,6 +1,7 @@
-//! Console form handlers for operator management (admin only): add, disable, enable.
-//! Each answers with a redirect back to the operators page and a flash message (post/redirect/get),
-//! so they work the same with and without JavaScript.
+//! Console form handlers for operator management (admin only): add, disable, enable, change the
+//! role and reset the password. Each is audited and answers with a redirect back to the operators
+//! page and a flash message (post/redirect/get), so they work the same with and without JavaScript.
+//! The last active administrator can be neither demoted nor disabled (the core checks it).
 
 use axum::Form;
 use axum::extract::{Extension, FromRequest, Path, Request, State};
@@ -8,13 +9,16 @@ use axum::response::Response;
 use serde::Deserialize;
 use tower_sessions::Session;
 
+use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
 use fleetdesk_core::audit::Entry;
-use fleetdesk_core::operators::{self, CurrentOperator, NewOperator, OperatorError, Role};
-use fleetdesk_core::password::Secret;
+use fleetdesk_core::operators::{
+    self, CurrentOperator, NewOperator, Operator, OperatorError, Role,
+};
+use fleetdesk_core::password::{PasswordError, Secret};
 
 use super::auth::write_audit;
-use super::forms::{NOT_SAVED, UNREADABLE, actor, sentence};
+use super::forms::{actor, lang_of, not_saved, unreadable};
 use super::request_id_of;
 use crate::state::AppState;
 
@@ -28,6 +32,50 @@ fn refuse_non_admin(current: &CurrentOperator) -> Option<Response> {
 /// Back to the operators page, with a message for it.
 async fn back(session: &Session, kind: FlashKind, text: impl Into<String>) -> Response {
     super::forms::back(session, PAGE, kind, text).await
+}
+
+/// An operator error in words for the administrator; storage failures are logged, not shown.
+fn error_text(error: &OperatorError, lang: Lang) -> &'static str {
+    match error {
+        OperatorError::InvalidLogin => lang.t(
+            "The username must be 1 to 64 characters among a-z, 0-9, '.', '_', '-' and '@'.",
+            "L’identifiant doit compter 1 à 64 caractères parmi a-z, 0-9, « . », « _ », « - » et « @ ».",
+        ),
+        OperatorError::InvalidDisplayName => lang.t(
+            "The display name must be 1 to 100 characters.",
+            "Le nom affiché doit compter 1 à 100 caractères.",
+        ),
+        OperatorError::Password(PasswordError::TooShort) => lang.t(
+            "The password must have at least 12 characters.",
+            "Le mot de passe doit compter au moins 12 caractères.",
+        ),
+        OperatorError::Password(PasswordError::TooLong) => lang.t(
+            "The password must have at most 256 characters.",
+            "Le mot de passe doit compter au plus 256 caractères.",
+        ),
+        OperatorError::LoginTaken => lang.t(
+            "An operator with this username already exists.",
+            "Un opérateur avec cet identifiant existe déjà.",
+        ),
+        OperatorError::NotFound => lang.t("No such operator.", "Opérateur introuvable."),
+        OperatorError::LastAdmin => lang.t(
+            "This is the last active administrator: make another operator an administrator first.",
+            "C’est le dernier administrateur actif : nommez d’abord un autre administrateur.",
+        ),
+        OperatorError::Password(PasswordError::Hashing) | OperatorError::Db(_) => {
+            tracing::error!(error = %error, "failed to change an operator");
+            not_saved(lang)
+        }
+    }
+}
+
+/// A role's name in the reader's language.
+fn role_text(role: Role, lang: Lang) -> &'static str {
+    match role {
+        Role::Admin => lang.t("admin", "administrateur"),
+        Role::Operator => lang.t("operator", "opérateur"),
+        Role::Support => lang.t("support", "support"),
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -52,15 +100,19 @@ pub async fn create(
     if let Some(refused) = refuse_non_admin(&current) {
         return refused;
     }
+    let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let Ok(Form(form)) = Form::<NewOperatorForm>::from_request(request, &state).await else {
-        return back(&session, FlashKind::Error, UNREADABLE).await;
+        return back(&session, FlashKind::Error, unreadable(lang)).await;
     };
     let Some(role) = Role::parse(&form.role) else {
         return back(
             &session,
             FlashKind::Error,
-            "Choose a role: admin, operator or support.",
+            lang.t(
+                "Choose a role: admin, operator or support.",
+                "Choisissez un rôle : admin, operator ou support.",
+            ),
         )
         .await;
     };
@@ -81,18 +133,13 @@ pub async fn create(
             .after(&created)
             .request_id(request_id);
             write_audit(&state, &entry).await;
-            back(
-                &session,
-                FlashKind::Success,
-                format!("Operator {} created.", created.login),
-            )
-            .await
+            let text = match lang {
+                Lang::En => format!("Operator {} created.", created.login),
+                Lang::Fr => format!("Opérateur {} créé.", created.login),
+            };
+            back(&session, FlashKind::Success, text).await
         }
-        Err(OperatorError::Db(error)) => {
-            tracing::error!(error = %error, "failed to create an operator");
-            back(&session, FlashKind::Error, NOT_SAVED).await
-        }
-        Err(error) => back(&session, FlashKind::Error, sentence(&error.to_string())).await,
+        Err(error) => back(&session, FlashKind::Error, error_text(&error, lang)).await,
     }
 }
 
@@ -118,6 +165,15 @@ pub async fn enable(
     set_disabled(state, current, session, id, request, false).await
 }
 
+/// The operator before a change, or why it could not be read.
+async fn load(state: &AppState, id: &str) -> Result<Operator, OperatorError> {
+    match operators::find_by_id(&state.db, id).await {
+        Ok(Some(before)) => Ok(before),
+        Ok(None) => Err(OperatorError::NotFound),
+        Err(error) => Err(OperatorError::Db(error)),
+    }
+}
+
 async fn set_disabled(
     State(state): State<AppState>,
     Extension(current): Extension<CurrentOperator>,
@@ -129,44 +185,204 @@ async fn set_disabled(
     if let Some(refused) = refuse_non_admin(&current) {
         return refused;
     }
+    let lang = lang_of(request.headers());
     if disabled && id == current.0.id {
         return back(
             &session,
             FlashKind::Error,
-            "You cannot disable your own account.",
+            lang.t(
+                "You cannot disable your own account.",
+                "Vous ne pouvez pas désactiver votre propre compte.",
+            ),
         )
         .await;
     }
-    let before = match operators::find_by_id(&state.db, &id).await {
-        Ok(Some(before)) => before,
-        Ok(None) => return back(&session, FlashKind::Error, "No such operator.").await,
-        Err(error) => {
-            tracing::error!(error = %error, "failed to load an operator");
-            return back(&session, FlashKind::Error, NOT_SAVED).await;
-        }
+    let before = match load(&state, &id).await {
+        Ok(before) => before,
+        Err(error) => return back(&session, FlashKind::Error, error_text(&error, lang)).await,
     };
     match operators::set_disabled(&state.db, &id, disabled).await {
         Ok(after) => {
-            let (action, verb) = if disabled {
-                ("operator.disable", "disabled")
+            let action = if disabled {
+                "operator.disable"
             } else {
-                ("operator.enable", "enabled")
+                "operator.enable"
             };
             let entry = Entry::new(actor(&current), action, "operator", Some(&id))
                 .before(&before)
                 .after(&after)
                 .request_id(request_id_of(&request));
             write_audit(&state, &entry).await;
-            back(
-                &session,
-                FlashKind::Success,
-                format!("Operator {} {verb}.", after.login),
-            )
-            .await
+            let text = match (lang, disabled) {
+                (Lang::En, true) => format!("Operator {} disabled.", after.login),
+                (Lang::En, false) => format!("Operator {} enabled.", after.login),
+                (Lang::Fr, true) => format!("Opérateur {} désactivé.", after.login),
+                (Lang::Fr, false) => format!("Opérateur {} réactivé.", after.login),
+            };
+            back(&session, FlashKind::Success, text).await
         }
-        Err(error) => {
-            tracing::error!(error = %error, "failed to change an operator");
-            back(&session, FlashKind::Error, NOT_SAVED).await
-        }
+        Err(error) => back(&session, FlashKind::Error, error_text(&error, lang)).await,
     }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RoleForm {
+    #[serde(default)]
+    role: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /console/operators/{id}/role`: gives an operator another role, once confirmed.
+pub async fn change_role(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    if let Some(refused) = refuse_non_admin(&current) {
+        return refused;
+    }
+    let lang = lang_of(request.headers());
+    let request_id = request_id_of(&request);
+    let Ok(Form(form)) = Form::<RoleForm>::from_request(request, &state).await else {
+        return back(&session, FlashKind::Error, unreadable(lang)).await;
+    };
+    let Some(role) = Role::parse(&form.role) else {
+        return back(
+            &session,
+            FlashKind::Error,
+            lang.t(
+                "Choose a role: admin, operator or support.",
+                "Choisissez un rôle : admin, operator ou support.",
+            ),
+        )
+        .await;
+    };
+    if form.confirm != "yes" {
+        return back(
+            &session,
+            FlashKind::Error,
+            lang.t(
+                "Tick “I understand” to change the role: it applies at once.",
+                "Cochez « Je comprends » pour changer le rôle : le changement est immédiat.",
+            ),
+        )
+        .await;
+    }
+    let before = match load(&state, &id).await {
+        Ok(before) => before,
+        Err(error) => return back(&session, FlashKind::Error, error_text(&error, lang)).await,
+    };
+    if before.role == role {
+        let text = match lang {
+            Lang::En => format!("{} is already {}.", before.login, role_text(role, lang)),
+            Lang::Fr => format!("{} est déjà {}.", before.login, role_text(role, lang)),
+        };
+        return back(&session, FlashKind::Success, text).await;
+    }
+    match operators::set_role(&state.db, &id, role).await {
+        Ok(after) => {
+            let entry = Entry::new(
+                actor(&current),
+                "operator.role_change",
+                "operator",
+                Some(&id),
+            )
+            .before(&before)
+            .after(&after)
+            .request_id(request_id);
+            write_audit(&state, &entry).await;
+            let text = match lang {
+                Lang::En => format!("{} is now {}.", after.login, role_text(role, lang)),
+                Lang::Fr => format!("{} est désormais {}.", after.login, role_text(role, lang)),
+            };
+            back(&session, FlashKind::Success, text).await
+        }
+        Err(error) => back(&session, FlashKind::Error, error_text(&error, lang)).await,
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /console/operators/{id}/password`: sets a new password chosen by the administrator, once
+/// confirmed, and ends the operator's sessions (all but the asking one, for one's own account).
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    if let Some(refused) = refuse_non_admin(&current) {
+        return refused;
+    }
+    let lang = lang_of(request.headers());
+    let request_id = request_id_of(&request);
+    let Ok(Form(form)) = Form::<PasswordForm>::from_request(request, &state).await else {
+        return back(&session, FlashKind::Error, unreadable(lang)).await;
+    };
+    let password = Secret::new(form.password);
+    if form.confirm != "yes" {
+        return back(
+            &session,
+            FlashKind::Error,
+            lang.t(
+                "Tick “I understand” to reset the password: the operator is signed out everywhere.",
+                "Cochez « Je comprends » pour réinitialiser le mot de passe : l’opérateur est déconnecté partout.",
+            ),
+        )
+        .await;
+    }
+    let before = match load(&state, &id).await {
+        Ok(before) => before,
+        Err(error) => return back(&session, FlashKind::Error, error_text(&error, lang)).await,
+    };
+    let after = match operators::set_password(&state.db, &id, &password).await {
+        Ok(after) => after,
+        Err(error) => return back(&session, FlashKind::Error, error_text(&error, lang)).await,
+    };
+    let keep = session.id().map(|own| own.to_string());
+    let keep = keep.as_deref().filter(|_| id == current.0.id);
+    let ended = match fleetdesk_core::sessions::end_for_operator(&state.db, &id, keep).await {
+        Ok(ended) => ended,
+        Err(error) => {
+            // The password changed; a session left open still needs the old one nowhere.
+            tracing::error!(error = %error, operator.id = %id, "failed to end an operator's sessions");
+            0
+        }
+    };
+    // The hash is never audited: only that it changed and how many sessions ended.
+    let entry = Entry::new(
+        actor(&current),
+        "operator.password_reset",
+        "operator",
+        Some(&id),
+    )
+    .before(serde_json::json!({ "updated_at": before.updated_at }))
+    .after(serde_json::json!({
+        "updated_at": after.updated_at,
+        "password": "changed",
+        "sessions_ended": ended,
+    }))
+    .request_id(request_id);
+    write_audit(&state, &entry).await;
+    let text = match lang {
+        Lang::En => format!(
+            "Password of {} reset; their sessions have ended.",
+            after.login
+        ),
+        Lang::Fr => format!(
+            "Mot de passe de {} réinitialisé ; ses sessions ont été fermées.",
+            after.login
+        ),
+    };
+    back(&session, FlashKind::Success, text).await
 }

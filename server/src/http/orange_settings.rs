@@ -8,6 +8,7 @@ use axum::extract::{Extension, FromRequest, Request, State};
 use axum::response::Response;
 use tower_sessions::Session;
 
+use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
 use fleetdesk_core::audit::Entry;
 use fleetdesk_core::operators::CurrentOperator;
@@ -16,39 +17,65 @@ use fleetdesk_core::orange::settings::{
 };
 
 use super::auth::write_audit;
-use super::forms::{NOT_SAVED, UNREADABLE, actor, back_with_details, refuse_non_admin};
+use super::forms::{actor, back_with_details, lang_of, not_saved, refuse_non_admin, unreadable};
 use super::request_id_of;
 use crate::state::AppState;
 
 const PAGE: &str = "/settings/orange";
 
 /// Reads the settings form; every problem found, in words, when it does not hold valid settings.
-fn parse(form: &HashMap<String, String>) -> Result<ApiSettings, Vec<String>> {
+fn parse(form: &HashMap<String, String>, lang: Lang) -> Result<ApiSettings, Vec<String>> {
     let mut settings = ApiSettings::default();
     let mut problems = Vec::new();
     let field = |name: &str| form.get(name).map_or("", |v| v.trim());
     for operation in Operation::ALL {
         match Mode::parse(field(operation.as_str())) {
             Some(mode) => settings.set_mode(operation, mode),
-            None => problems.push(format!(
-                "Choose synchronous or asynchronous for {}.",
-                operation.as_str().replace('_', " ")
-            )),
+            None => problems.push(match lang {
+                Lang::En => format!(
+                    "Choose synchronous or asynchronous for {}.",
+                    operation.as_str().replace('_', " ")
+                ),
+                Lang::Fr => format!(
+                    "Choisissez synchrone ou asynchrone pour {}.",
+                    operation.as_str()
+                ),
+            }),
         }
     }
     match FleetPolicy::parse(field("fleet_policy")) {
         Some(policy) => settings.fleet_policy = policy,
-        None => problems.push("Choose a fleet policy.".to_owned()),
+        None => problems.push(
+            lang.t(
+                "Choose a fleet policy.",
+                "Choisissez une politique de flotte.",
+            )
+            .to_owned(),
+        ),
     }
     match field("exchange_retention_days").parse::<u32>() {
         Ok(days) if (1..=3650).contains(&days) => settings.exchange_retention_days = days,
-        _ => problems.push("The retention is a whole number of days from 1 to 3650.".to_owned()),
+        _ => problems.push(retention_problem(lang).to_owned()),
     }
     if problems.is_empty() {
         Ok(settings)
     } else {
         Err(problems)
     }
+}
+
+fn retention_problem(lang: Lang) -> &'static str {
+    lang.t(
+        "The retention is a whole number of days from 1 to 3650.",
+        "La conservation est un nombre entier de jours, de 1 à 3650.",
+    )
+}
+
+fn not_saved_heading(lang: Lang) -> &'static str {
+    lang.t(
+        "The settings were not saved:",
+        "Les réglages n’ont pas été enregistrés :",
+    )
 }
 
 /// `POST /console/settings/orange`.
@@ -63,19 +90,27 @@ pub async fn save(
     {
         return refused;
     }
+    let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let Ok(Form(form)) = Form::<HashMap<String, String>>::from_request(request, &state).await
     else {
-        return back_with_details(&session, PAGE, FlashKind::Error, UNREADABLE, Vec::new()).await;
+        return back_with_details(
+            &session,
+            PAGE,
+            FlashKind::Error,
+            unreadable(lang),
+            Vec::new(),
+        )
+        .await;
     };
-    let new = match parse(&form) {
+    let new = match parse(&form, lang) {
         Ok(new) => new,
         Err(problems) => {
             return back_with_details(
                 &session,
                 PAGE,
                 FlashKind::Error,
-                "The settings were not saved:",
+                not_saved_heading(lang),
                 problems,
             )
             .await;
@@ -85,8 +120,14 @@ pub async fn save(
         Ok(before) => before,
         Err(error) => {
             tracing::error!(error = %error, "failed to load the API settings");
-            return back_with_details(&session, PAGE, FlashKind::Error, NOT_SAVED, Vec::new())
-                .await;
+            return back_with_details(
+                &session,
+                PAGE,
+                FlashKind::Error,
+                not_saved(lang),
+                Vec::new(),
+            )
+            .await;
         }
     };
     match settings::save(&state.db, &new).await {
@@ -105,7 +146,10 @@ pub async fn save(
                 &session,
                 PAGE,
                 FlashKind::Success,
-                "Orange API settings saved.",
+                lang.t(
+                    "Orange API settings saved.",
+                    "Réglages de l’API Orange enregistrés.",
+                ),
                 Vec::new(),
             )
             .await
@@ -115,14 +159,21 @@ pub async fn save(
                 &session,
                 PAGE,
                 FlashKind::Error,
-                "The settings were not saved:",
-                vec!["The retention is a whole number of days from 1 to 3650.".to_owned()],
+                not_saved_heading(lang),
+                vec![retention_problem(lang).to_owned()],
             )
             .await
         }
         Err(SettingsError::Db(error)) => {
             tracing::error!(error = %error, "failed to save the API settings");
-            back_with_details(&session, PAGE, FlashKind::Error, NOT_SAVED, Vec::new()).await
+            back_with_details(
+                &session,
+                PAGE,
+                FlashKind::Error,
+                not_saved(lang),
+                Vec::new(),
+            )
+            .await
         }
     }
 }
@@ -140,15 +191,18 @@ mod tests {
 
     #[test]
     fn a_complete_form_reads_as_settings() {
-        let read = parse(&form(&[
-            ("customer_creation", "sync"),
-            ("licence_order", "async"),
-            ("state_change", "sync"),
-            ("deletion", "async"),
-            ("offering_change", "sync"),
-            ("fleet_policy", "perOrder"),
-            ("exchange_retention_days", " 90 "),
-        ]))
+        let read = parse(
+            &form(&[
+                ("customer_creation", "sync"),
+                ("licence_order", "async"),
+                ("state_change", "sync"),
+                ("deletion", "async"),
+                ("offering_change", "sync"),
+                ("fleet_policy", "perOrder"),
+                ("exchange_retention_days", " 90 "),
+            ]),
+            Lang::En,
+        )
         .expect("valid");
         assert_eq!(read.mode(Operation::LicenceOrder), Mode::Async);
         assert_eq!(read.mode(Operation::Deletion), Mode::Async);
@@ -159,14 +213,17 @@ mod tests {
 
     #[test]
     fn every_problem_of_a_form_is_named() {
-        let problems = parse(&form(&[
-            ("customer_creation", "later"),
-            ("licence_order", "async"),
-            ("state_change", "sync"),
-            ("deletion", "async"),
-            ("offering_change", "sync"),
-            ("exchange_retention_days", "0"),
-        ]))
+        let problems = parse(
+            &form(&[
+                ("customer_creation", "later"),
+                ("licence_order", "async"),
+                ("state_change", "sync"),
+                ("deletion", "async"),
+                ("offering_change", "sync"),
+                ("exchange_retention_days", "0"),
+            ]),
+            Lang::En,
+        )
         .expect_err("invalid");
         assert_eq!(
             problems,

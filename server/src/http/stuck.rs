@@ -18,39 +18,11 @@ use fleetdesk_core::outbox::browse::{self, ActionError};
 use fleetdesk_core::stuck::{self, FailError, Thresholds};
 
 use super::auth::write_audit;
-use super::forms::{actor, back, refuse_non_admin};
+use super::forms::{actor, back, lang_of, not_saved, refuse_non_admin, unreadable};
 use super::request_id_of;
 use crate::state::AppState;
 
 const PAGE: &str = "/stuck";
-
-/// The reader's language, from the request's cookie and `Accept-Language`.
-pub fn lang_of(request: &Request) -> Lang {
-    let header = |name| {
-        request
-            .headers()
-            .get(name)
-            .and_then(|value: &axum::http::HeaderValue| value.to_str().ok())
-    };
-    Lang::of_headers(
-        header(axum::http::header::COOKIE),
-        header(axum::http::header::ACCEPT_LANGUAGE),
-    )
-}
-
-fn not_saved(lang: Lang) -> &'static str {
-    lang.t(
-        "The change could not be saved; please try again.",
-        "La modification n’a pas pu être enregistrée ; veuillez réessayer.",
-    )
-}
-
-fn unreadable(lang: Lang) -> &'static str {
-    lang.t(
-        "The form could not be read; please try again.",
-        "Le formulaire n’a pas pu être lu ; veuillez réessayer.",
-    )
-}
 
 /// Which work a path names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,7 +65,7 @@ pub async fn complete(
     Path((kind, id)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    let lang = lang_of(&request);
+    let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let Some(work) = Work::parse(&kind) else {
         return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
@@ -159,7 +131,7 @@ pub async fn fail(
     Path((kind, id)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    let lang = lang_of(&request);
+    let lang = lang_of(request.headers());
     let Some(work) = Work::parse(&kind) else {
         return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
     };
@@ -250,7 +222,7 @@ pub async fn event(
     Path((id, action)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    let lang = lang_of(&request);
+    let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
         return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
@@ -338,7 +310,7 @@ pub async fn save_thresholds(
     {
         return refused;
     }
-    let lang = lang_of(&request);
+    let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let Ok(Form(form)) = Form::<ThresholdsForm>::from_request(request, &state).await else {
         return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
