@@ -91,17 +91,9 @@ pub fn query_string(pairs: &[(&str, String)]) -> String {
     query
 }
 
-/// `2026-11-27T12:04:05.123Z` as `2026-11-27 12:04 UTC`.
-pub fn short_time(stored: &str) -> String {
-    match (stored.get(..10), stored.get(11..16)) {
-        (Some(date), Some(time)) => format!("{date} {time} UTC"),
-        _ => stored.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{query_string, short_time};
+    use super::query_string;
 
     #[test]
     fn query_values_are_percent_encoded() {
@@ -113,14 +105,5 @@ mod tests {
             ]),
             "?before_at=2026-11-27T12%3A04%3A05.123Z&object_id=a%20b%26c"
         );
-    }
-
-    #[test]
-    fn stored_times_read_as_minutes_in_utc() {
-        assert_eq!(
-            short_time("2026-11-27T12:04:05.123Z"),
-            "2026-11-27 12:04 UTC"
-        );
-        assert_eq!(short_time("garbled"), "garbled");
     }
 }

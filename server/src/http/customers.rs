@@ -6,14 +6,13 @@
 use axum::Form;
 use axum::body::Body;
 use axum::extract::{Extension, FromRequest, Path, Query, Request, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use fleetdesk_app::api::customer_filter;
-use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
 use fleetdesk_core::audit::Entry;
 use fleetdesk_core::customers;
