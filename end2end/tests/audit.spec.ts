@@ -48,7 +48,7 @@ test.describe('audit log', () => {
     await page.getByRole('link', { name: 'Audit log', exact: true }).click();
     await expect(h1(page, 'Audit log')).toBeVisible();
     await app.settle();
-    const filter = page.getByRole('search');
+    const filter = page.getByRole('main').getByRole('search');
     await expect(filter).toHaveAttribute('method', /^get$/i);
     await field(filter, 'Actor').fill(ADMIN.login);
     await field(filter, 'Action').fill('offering.update');

@@ -252,7 +252,7 @@ test.describe('events to Orange', () => {
     await saveScreenshot(page, testInfo, 'events');
 
     // By resource: Orange's task reference (correlation id) finds the task's two events.
-    let filter = page.getByRole('search');
+    let filter = page.getByRole('main').getByRole('search');
     await expect(filter).toHaveAttribute('method', 'get');
     await field(filter, 'Resource').fill(seeded.taskRef);
     await filter.getByRole('button', { name: 'Filter', exact: true }).click();
@@ -265,7 +265,7 @@ test.describe('events to Orange', () => {
     }
 
     // By licence and type.
-    filter = page.getByRole('search');
+    filter = page.getByRole('main').getByRole('search');
     await field(filter, 'Resource').fill(seeded.licences[0]);
     await field(filter, 'Event type').selectOption(US_STATE_EVENT);
     await filter.getByRole('button', { name: 'Filter', exact: true }).click();
@@ -273,10 +273,10 @@ test.describe('events to Orange', () => {
     await expect(page.locator('tbody tr')).toHaveCount(1);
     await expect(rowWith(page, seeded.licences[0])).toContainText('Licence state change');
     await app.settle();
-    await expect(field(page.getByRole('search'), 'Event type')).toHaveValue(US_STATE_EVENT);
+    await expect(field(page.getByRole('main').getByRole('search'), 'Event type')).toHaveValue(US_STATE_EVENT);
 
     // By state and days: today includes the order's event, tomorrow nothing.
-    filter = page.getByRole('search');
+    filter = page.getByRole('main').getByRole('search');
     await field(filter, 'Resource').fill(seeded.orderId);
     await field(filter, 'Event type').selectOption('');
     await field(filter, 'State').selectOption('pending');
@@ -286,7 +286,7 @@ test.describe('events to Orange', () => {
     await expect(page).toHaveURL(urlIs('/events', { state: 'pending', resource: seeded.orderId, from: today(), to: today() }));
     await expect(rowWith(page, seeded.orderId)).toContainText(PO_EVENT);
     await app.settle();
-    filter = page.getByRole('search');
+    filter = page.getByRole('main').getByRole('search');
     await field(filter, 'From').fill(today(1));
     await field(filter, 'To').fill(today(1));
     await filter.getByRole('button', { name: 'Filter', exact: true }).click();

@@ -73,7 +73,7 @@ test.describe('French', () => {
       const states = page.getByRole('navigation', { name: 'Événements par état' });
       await expect(states).toContainText('En attente');
       await expect(states).toContainText('En échec');
-      const filter = page.getByRole('search');
+      const filter = page.getByRole('main').getByRole('search');
       await expect(field(filter, 'État')).toBeVisible();
       await expect(field(filter, 'Type d’événement')).toBeVisible();
       await expect(page.getByRole('link', { name: 'Renvoyer la sélection…', exact: true })).toBeVisible();

@@ -53,7 +53,7 @@ test.describe('licences', () => {
 
     await app.visit('/licences');
     await expect(page.getByRole('heading', { level: 1, name: 'Licences' })).toBeVisible();
-    const filter = page.getByRole('search');
+    const filter = page.getByRole('main').getByRole('search');
     await expect(filter).toHaveAttribute('method', 'get');
     await expect(filter).toHaveAttribute('action', '/licences');
     await field(filter, 'Customer id').fill(seeded.customerId);
@@ -158,7 +158,7 @@ test.describe('licences', () => {
 
     await app.visit(`/licences?customer=${seeded.customerId}`);
     await expect(page.getByRole('heading', { level: 1, name: 'Licences' })).toBeVisible();
-    const filter = page.getByRole('search');
+    const filter = page.getByRole('main').getByRole('search');
     await expect(field(filter, 'Identifiant ou e-mail')).toBeVisible();
     await expect(filter.getByRole('button', { name: 'Filtrer', exact: true })).toBeVisible();
     await expect(page.getByTestId('licence-count')).toHaveText('3 licences');

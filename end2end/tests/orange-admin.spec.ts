@@ -215,7 +215,7 @@ test.describe('Orange API administration', () => {
     await saveScreenshot(page, testInfo, 'exchange');
 
     await app.visit('/exchanges');
-    const filter = page.getByRole('search');
+    const filter = page.getByRole('main').getByRole('search');
     await expect(filter).toHaveAttribute('method', 'get');
     await field(filter, 'Object id').fill('ord_nothing');
     await field(filter, 'Errors only').check();
@@ -223,8 +223,8 @@ test.describe('Orange API administration', () => {
     await expect(page).toHaveURL(urlIs('/exchanges', { object_id: 'ord_nothing', errors: '1' }));
     await expect(page.getByText('No exchange matches these filters.')).toBeVisible();
     await app.settle();
-    await expect(field(page.getByRole('search'), 'Errors only')).toBeChecked();
-    await expect(field(page.getByRole('search'), 'Object id')).toHaveValue('ord_nothing');
+    await expect(field(page.getByRole('main').getByRole('search'), 'Errors only')).toBeChecked();
+    await expect(field(page.getByRole('main').getByRole('search'), 'Object id')).toHaveValue('ord_nothing');
     await page.getByRole('link', { name: 'Clear', exact: true }).click();
     await expect(page).toHaveURL(urlIs('/exchanges'));
     await expect(rowWith(page, orderId)).toBeVisible();
