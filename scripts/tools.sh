@@ -2,7 +2,6 @@
 #
 # - the Rust toolchain pinned in rust-toolchain.toml, with its wasm target;
 # - cargo-leptos (builds the server and the console's wasm together);
-# - cargo-nextest (the test runner: each Rust test in its own process);
 # - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock, and wasm-opt (binaryen),
 #   so that cargo-leptos finds them on PATH instead of downloading them.
 #
@@ -31,11 +30,6 @@ rustc --version >&2
 if [[ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]]; then
   step "Installing cargo-leptos $CARGO_LEPTOS_VERSION (once; about 15 minutes on 2 cores)"
   cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
-fi
-
-if ! cargo nextest --version >/dev/null 2>&1; then
-  step "Installing cargo-nextest (runs each Rust test in its own process; once, a few minutes)"
-  cargo install cargo-nextest --locked
 fi
 
 wasm_bindgen_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"

@@ -61,8 +61,10 @@ test('search a customer, open it, its fleet and its order with Orange’s raw re
   await expect(heading(page, 'Customers')).toBeVisible();
   await app.settle();
 
-  await page.getByLabel('Search', { exact: true }).fill(seeded.customerRef);
-  await page.getByRole('button', { name: 'Search', exact: true }).click();
+  // The page's own search form (the top bar has the global one).
+  const main = page.getByRole('main');
+  await main.getByLabel('Search', { exact: true }).fill(seeded.customerRef);
+  await main.getByRole('button', { name: 'Search', exact: true }).click();
   await expect(page).toHaveURL(urlIs('/customers', { q: seeded.customerRef }));
   const row = page.getByTestId(`customer-${seeded.customerId}`);
   await expect(row).toBeVisible();
