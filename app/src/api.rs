@@ -187,6 +187,18 @@ mod ssr {
         use_context::<Db>().ok_or(ConsoleError::Internal)
     }
 
+    /// Keeps the first `size` of `rows`, read as `size + 1` so as to know whether more follow, and
+    /// gives the key of the last row kept when they do: where the "Older" link starts.
+    pub fn keyset_page<T>(
+        rows: &mut Vec<T>,
+        size: u32,
+        key: impl Fn(&T) -> (String, String),
+    ) -> Option<(String, String)> {
+        let more = rows.len() > size as usize;
+        rows.truncate(size as usize);
+        if more { rows.last().map(key) } else { None }
+    }
+
     /// Logs the cause once, here, and tells the browser nothing more than that it failed.
     pub fn internal(error: impl std::fmt::Display) -> ConsoleError {
         tracing::error!(error = %error, "console request failed");

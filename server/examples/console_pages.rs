@@ -17,7 +17,7 @@ use anyhow::{Context, bail};
 use fleetdesk_core::Db;
 use fleetdesk_core::db::PoolSettings;
 use fleetdesk_core::offerings::{self, OfferingInput};
-use support::{ADMIN_PASSWORD, Running, start_server};
+use support::{ADMIN_PASSWORD, Running, Targets, start_server};
 
 struct Args {
     bin: String,
@@ -263,27 +263,8 @@ async fn main() -> anyhow::Result<()> {
         std::thread::available_parallelism().map_or(0, usize::from),
         args.runs,
     );
-    let sqlite_path = std::env::temp_dir().join(format!(
-        "fleetdesk-bench-{}.db",
-        uuid::Uuid::now_v7().simple()
-    ));
-    let mut targets = vec![(
-        "SQLite".to_owned(),
-        format!("sqlite://{}?mode=rwc", sqlite_path.display()),
-    )];
-    let mut pg_cleanup = None;
-    if let Some(admin_url) = &args.postgres {
-        let name = format!("fleetdesk_bench_{}", uuid::Uuid::now_v7().simple());
-        let admin = Db::connect(admin_url, PoolSettings::default()).await?;
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
-            .execute(admin.pool())
-            .await?;
-        let mut url = url::Url::parse(admin_url)?;
-        url.set_path(&name);
-        targets.push(("PostgreSQL".to_owned(), url.to_string()));
-        pg_cleanup = Some((admin, name));
-    }
-    for (label, url) in &targets {
+    let targets = Targets::new(args.postgres.as_deref()).await?;
+    for (label, url) in &targets.list {
         let timings = run_on(&args, label, url).await?;
         report.push_str(&format!(
             "\n## {label}\n\n| page | median (ms) | slowest (ms) | size (KB) |\n|---|---:|---:|---:|\n"
@@ -298,14 +279,7 @@ async fn main() -> anyhow::Result<()> {
             ));
         }
     }
-    for suffix in ["", "-wal", "-shm"] {
-        let _ = std::fs::remove_file(format!("{}{suffix}", sqlite_path.display()));
-    }
-    if let Some((admin, name)) = pg_cleanup {
-        let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(admin.pool())
-            .await;
-    }
+    targets.finish().await;
     std::fs::create_dir_all(&args.out)?;
     let path = format!("{}/console-pages.md", args.out);
     std::fs::File::create(&path)?.write_all(report.as_bytes())?;

@@ -14,9 +14,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use fleetdesk_core::Db;
 use fleetdesk_core::credentials::{self, CredentialKind};
-use fleetdesk_core::db::{Dialect, PoolSettings};
+use fleetdesk_core::db::PoolSettings;
 use fleetdesk_core::offerings::{self, OfferingInput};
-use support::{Running, start_server};
+use support::{Running, Targets, start_server};
 
 struct Args {
     bin: String,
@@ -234,31 +234,8 @@ async fn main() -> anyhow::Result<()> {
         fleetdesk_core::clock::now_text(),
         std::thread::available_parallelism().map_or(0, usize::from)
     ));
-    let mut targets = vec![(
-        "SQLite".to_owned(),
-        format!(
-            "sqlite://{}?mode=rwc",
-            std::env::temp_dir()
-                .join(format!(
-                    "fleetdesk-bench-{}.db",
-                    uuid::Uuid::now_v7().simple()
-                ))
-                .display()
-        ),
-    )];
-    let mut pg_cleanup = None;
-    if let Some(admin_url) = &args.postgres {
-        let name = format!("fleetdesk_bench_{}", uuid::Uuid::now_v7().simple());
-        let admin = Db::connect(admin_url, PoolSettings::default()).await?;
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
-            .execute(admin.pool())
-            .await?;
-        let mut url = url::Url::parse(admin_url)?;
-        url.set_path(&name);
-        targets.push(("PostgreSQL".to_owned(), url.to_string()));
-        pg_cleanup = Some((admin, name));
-    }
-    for (label, url) in &targets {
+    let targets = Targets::new(args.postgres.as_deref()).await?;
+    for (label, url) in &targets.list {
         let results = run_on(&args, label, url).await?;
         report.push_str(&format!(
             "\n## {label}\n\n| licences | answer (MB) | time (s) | licences/s | RSS before (MiB) | RSS peak (MiB) | peak - before (MiB) |\n|---:|---:|---:|---:|---:|---:|---:|\n"
@@ -276,21 +253,8 @@ async fn main() -> anyhow::Result<()> {
                 (m.rss_peak_kib.saturating_sub(m.rss_before_kib)) as f64 / 1024.0,
             ));
         }
-        if Dialect::of_url(url) == Some(Dialect::Sqlite)
-            && let Some(path) = url
-                .strip_prefix("sqlite://")
-                .and_then(|p| p.split('?').next())
-        {
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{path}{suffix}"));
-            }
-        }
     }
-    if let Some((admin, name)) = pg_cleanup {
-        let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            .execute(admin.pool())
-            .await;
-    }
+    targets.finish().await;
     std::fs::create_dir_all(&args.out)?;
     let path = format!("{}/fleet-consultation.md", args.out);
     std::fs::File::create(&path)?.write_all(report.as_bytes())?;

@@ -58,11 +58,9 @@ pub async fn fetch_audit(
     let mut found = audit::list(&db, &filter, PAGE_SIZE + 1)
         .await
         .map_err(super::ssr::internal)?;
-    let more = found.len() > PAGE_SIZE as usize;
-    found.truncate(PAGE_SIZE as usize);
-    let older = more
-        .then(|| found.last().map(|last| (last.at.clone(), last.id.clone())))
-        .flatten();
+    let older = super::ssr::keyset_page(&mut found, PAGE_SIZE as u32, |last| {
+        (last.at.clone(), last.id.clone())
+    });
     Ok(AuditPage {
         entries: found.into_iter().map(ssr::entry_view).collect(),
         older,

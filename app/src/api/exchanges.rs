@@ -36,11 +36,9 @@ pub async fn fetch_exchanges(
     let mut found = exchanges::list(&db, &filter, PAGE_SIZE + 1)
         .await
         .map_err(super::ssr::internal)?;
-    let more = found.len() > PAGE_SIZE as usize;
-    found.truncate(PAGE_SIZE as usize);
-    let older = more
-        .then(|| found.last().map(|last| (last.at.clone(), last.id.clone())))
-        .flatten();
+    let older = super::ssr::keyset_page(&mut found, PAGE_SIZE, |last| {
+        (last.at.clone(), last.id.clone())
+    });
     Ok(ExchangesPage {
         rows: found
             .into_iter()

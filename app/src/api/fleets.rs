@@ -31,15 +31,9 @@ pub async fn fetch_fleet(
     let mut licences = fleets::licences(&db, &id, before_at.zip(before_id), PAGE_SIZE + 1)
         .await
         .map_err(super::ssr::internal)?;
-    let more = licences.len() > PAGE_SIZE as usize;
-    licences.truncate(PAGE_SIZE as usize);
-    let older = more
-        .then(|| {
-            licences
-                .last()
-                .map(|l| (l.created_at.clone(), l.id.clone()))
-        })
-        .flatten();
+    let older = super::ssr::keyset_page(&mut licences, PAGE_SIZE, |l| {
+        (l.created_at.clone(), l.id.clone())
+    });
     Ok(FleetDetailView {
         total: fleet.by_state.iter().map(|(_, n)| n).sum(),
         id: fleet.id,

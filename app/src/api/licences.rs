@@ -47,15 +47,9 @@ pub async fn fetch_licences(
     let mut found = licences::list(&db, &filter, before_at.zip(before_id), PAGE_SIZE + 1)
         .await
         .map_err(super::ssr::internal)?;
-    let more = found.len() > PAGE_SIZE as usize;
-    found.truncate(PAGE_SIZE as usize);
-    let older = more
-        .then(|| {
-            found
-                .last()
-                .map(|last| (last.created_at.clone(), last.id.clone()))
-        })
-        .flatten();
+    let older = super::ssr::keyset_page(&mut found, PAGE_SIZE, |last| {
+        (last.created_at.clone(), last.id.clone())
+    });
     let total = licences::count(&db, &filter)
         .await
         .map_err(super::ssr::internal)?;

@@ -47,11 +47,9 @@ pub async fn fetch_orders(
         fleetdesk_core::orders::list(&db, state, before_at.zip(before_id), PAGE_SIZE + 1)
             .await
             .map_err(super::ssr::internal)?;
-    let more = rows.len() > PAGE_SIZE as usize;
-    rows.truncate(PAGE_SIZE as usize);
-    let older = more
-        .then(|| rows.last().map(|r| (r.created_at.clone(), r.id.clone())))
-        .flatten();
+    let older = super::ssr::keyset_page(&mut rows, PAGE_SIZE, |r| {
+        (r.created_at.clone(), r.id.clone())
+    });
     Ok(OrdersPage {
         rows: rows.into_iter().map(ssr::order_view).collect(),
         older,
@@ -81,11 +79,9 @@ pub async fn fetch_tasks(
         fleetdesk_core::orders::list_tasks(&db, state, before_at.zip(before_id), PAGE_SIZE + 1)
             .await
             .map_err(super::ssr::internal)?;
-    let more = rows.len() > PAGE_SIZE as usize;
-    rows.truncate(PAGE_SIZE as usize);
-    let older = more
-        .then(|| rows.last().map(|r| (r.created_at.clone(), r.id.clone())))
-        .flatten();
+    let older = super::ssr::keyset_page(&mut rows, PAGE_SIZE, |r| {
+        (r.created_at.clone(), r.id.clone())
+    });
     Ok(TasksPage {
         rows: rows.into_iter().map(ssr::task_view).collect(),
         older,

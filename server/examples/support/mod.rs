@@ -10,6 +10,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use fleetdesk_core::Db;
+use fleetdesk_core::db::PoolSettings;
 
 /// The first administrator's password in benchmark servers.
 pub const ADMIN_PASSWORD: &str = "benchmark-admin-password";
@@ -67,4 +69,55 @@ pub async fn start_server(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     bail!("the server did not become ready")
+}
+
+/// The databases a benchmark measures on: a new SQLite file and, given an administrator URL, a new
+/// PostgreSQL database. [`Targets::finish`] removes both.
+pub struct Targets {
+    /// `(label, database URL)`, SQLite first.
+    pub list: Vec<(String, String)>,
+    sqlite_path: std::path::PathBuf,
+    postgres: Option<(Db, String)>,
+}
+
+impl Targets {
+    pub async fn new(postgres_admin_url: Option<&str>) -> anyhow::Result<Targets> {
+        let sqlite_path = std::env::temp_dir().join(format!(
+            "fleetdesk-bench-{}.db",
+            uuid::Uuid::now_v7().simple()
+        ));
+        let mut list = vec![(
+            "SQLite".to_owned(),
+            format!("sqlite://{}?mode=rwc", sqlite_path.display()),
+        )];
+        let mut postgres = None;
+        if let Some(admin_url) = postgres_admin_url {
+            let name = format!("fleetdesk_bench_{}", uuid::Uuid::now_v7().simple());
+            let admin = Db::connect(admin_url, PoolSettings::default()).await?;
+            sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+                .execute(admin.pool())
+                .await?;
+            let mut url = url::Url::parse(admin_url)?;
+            url.set_path(&name);
+            list.push(("PostgreSQL".to_owned(), url.to_string()));
+            postgres = Some((admin, name));
+        }
+        Ok(Targets {
+            list,
+            sqlite_path,
+            postgres,
+        })
+    }
+
+    /// Removes the SQLite file and drops the PostgreSQL database.
+    pub async fn finish(self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{}{suffix}", self.sqlite_path.display()));
+        }
+        if let Some((admin, name)) = self.postgres {
+            let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .execute(admin.pool())
+                .await;
+        }
+    }
 }
