@@ -5,12 +5,13 @@
 //! The list walks the index of its sort, `(name, id)` or `(created_at, id)`, and filters on the
 //! way; the fleet and licence counts are read for the page's rows only.
 
-use futures_util::{Stream, StreamExt};
+use futures_util::Stream;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::audit;
+use crate::csv_export::{self, Bind};
 use crate::db::{Db, DbError};
 
 /// How the list is ordered.
@@ -249,9 +250,6 @@ pub const CSV_HEADER: [&str; 11] = [
     "licences",
 ];
 
-/// Rows per chunk of the CSV stream.
-const CSV_CHUNK_ROWS: usize = 200;
-
 /// Every customer matching `filter`, in its order, as CSV (header first): read from a database
 /// cursor and written as it goes, so memory stays flat whatever the number of customers. The
 /// stream ends early with an error if the database fails.
@@ -259,65 +257,24 @@ pub fn export_csv(
     db: Db,
     filter: CustomerFilter,
 ) -> impl Stream<Item = Result<Vec<u8>, DbError>> + Send + 'static {
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Vec<u8>, DbError>>(8);
-    tokio::spawn(async move {
-        let (search, length, lower) = search_params(&filter);
-        let order = match filter.sort {
-            Sort::Name => "name, id",
-            Sort::Newest => "created_at DESC, id DESC",
-        };
-        let sql = format!(
-            "SELECT id, external_reference, name, legal_id, address_street, address_postcode, \
-             address_city, address_country, created_at, \
-             (SELECT COUNT(*) FROM fleets f WHERE f.customer_id = customers.id) AS fleets, \
-             (SELECT COUNT(*) FROM licences l WHERE l.customer_id = customers.id) AS licences \
-             FROM customers WHERE {FILTER} ORDER BY {order}"
-        );
-        let mut writer = csv::Writer::from_writer(Vec::new());
-        if let Err(error) = writer.write_record(CSV_HEADER) {
-            let _ = sender.send(Err(DbError::Corrupt(error.to_string()))).await;
-            return;
-        }
-        let mut rows = sqlx::query(&sql)
-            .bind(search)
-            .bind(length)
-            .bind(lower)
-            .fetch(db.pool());
-        let mut pending = 0;
-        while let Some(row) = rows.next().await {
-            let written = row
-                .map_err(DbError::Query)
-                .and_then(|row| csv_record(&row))
-                .and_then(|record| {
-                    writer
-                        .write_record(&record)
-                        .map_err(|e| DbError::Corrupt(e.to_string()))
-                });
-            if let Err(error) = written {
-                let _ = sender.send(Err(error)).await;
-                return;
-            }
-            pending += 1;
-            if pending == CSV_CHUNK_ROWS {
-                pending = 0;
-                let full = std::mem::replace(&mut writer, csv::Writer::from_writer(Vec::new()));
-                if sender.send(bytes_of(full)).await.is_err() {
-                    return; // the client went away
-                }
-            }
-        }
-        let _ = sender.send(bytes_of(writer)).await;
-    });
-    futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|item| (item, receiver))
-    })
-}
-
-/// What a writer holds (each chunk has its own writer: CSV quoting needs no state across rows).
-fn bytes_of(writer: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, DbError> {
-    writer
-        .into_inner()
-        .map_err(|e| DbError::Corrupt(e.to_string()))
+    let (search, length, lower) = search_params(&filter);
+    let order = match filter.sort {
+        Sort::Name => "name, id",
+        Sort::Newest => "created_at DESC, id DESC",
+    };
+    let sql = format!(
+        "SELECT id, external_reference, name, legal_id, address_street, address_postcode, \
+         address_city, address_country, created_at, \
+         (SELECT COUNT(*) FROM fleets f WHERE f.customer_id = customers.id) AS fleets, \
+         (SELECT COUNT(*) FROM licences l WHERE l.customer_id = customers.id) AS licences \
+         FROM customers WHERE {FILTER} ORDER BY {order}"
+    );
+    let binds = vec![
+        Bind::Text(search),
+        Bind::Int(length),
+        Bind::Text(Some(lower)),
+    ];
+    csv_export::stream(db, sql, binds, &CSV_HEADER, csv_record)
 }
 
 fn csv_record(row: &AnyRow) -> Result<Vec<String>, DbError> {
@@ -561,6 +518,7 @@ pub async fn add_note(
 mod tests {
     use super::*;
     use crate::on_each_db;
+    use futures_util::StreamExt;
 
     async fn insert(db: &Db, id: &str, name: &str, created_at: &str) {
         sqlx::query(

@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod clock;
 pub mod credentials;
+pub mod csv_export;
 pub mod customers;
 pub mod dashboard;
 pub mod db;

@@ -4,11 +4,9 @@
 //! by any signed-in operator (support included: notes are how support hands over), audited.
 
 use axum::Form;
-use axum::body::Body;
 use axum::extract::{Extension, FromRequest, Path, Query, Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use futures_util::StreamExt;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -35,27 +33,8 @@ pub async fn export(State(state): State<AppState>, Query(query): Query<ExportQue
     let Some(filter) = customer_filter(&query.q, &query.sort) else {
         return (StatusCode::BAD_REQUEST, "Unknown sort order.").into_response();
     };
-    let rows = customers::export_csv(state.db.clone(), filter).map(|chunk| {
-        chunk.map_err(|error| {
-            tracing::error!(error = %error, "customer export stopped: database error");
-            std::io::Error::other("database error")
-        })
-    });
-    let mut response = Response::new(Body::from_stream(rows));
-    let headers = response.headers_mut();
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("text/csv; charset=utf-8"),
-    );
-    let today = fleetdesk_core::clock::now_text();
-    let date = today.get(..10).unwrap_or("export");
-    if let Ok(value) =
-        HeaderValue::from_str(&format!("attachment; filename=\"customers-{date}.csv\""))
-    {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+    let rows = customers::export_csv(state.db.clone(), filter);
+    super::download::csv(rows, "customers", "customers")
 }
 
 #[derive(Debug, Deserialize)]
