@@ -6,6 +6,7 @@
 //! [`delivery_settings`].
 
 mod audit;
+mod bulk;
 mod credentials;
 mod customers;
 mod delivery_settings;
@@ -27,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use crate::model::{ConsoleContext, OperatorView, Overview};
 
 pub use audit::fetch_audit;
+pub use bulk::{fetch_bulk_file, fetch_bulk_files};
 pub use credentials::fetch_credentials;
 #[cfg(feature = "ssr")]
 pub use customers::core_filter as customer_filter;
@@ -189,11 +191,7 @@ mod ssr {
 
     /// Keeps the first `size` of `rows`, read as `size + 1` so as to know whether more follow, and
     /// gives the key of the last row kept when they do: where the "Older" link starts.
-    pub fn keyset_page<T>(
-        rows: &mut Vec<T>,
-        size: u32,
-        key: impl Fn(&T) -> (String, String),
-    ) -> Option<(String, String)> {
+    pub fn keyset_page<T, K>(rows: &mut Vec<T>, size: u32, key: impl Fn(&T) -> K) -> Option<K> {
         let more = rows.len() > size as usize;
         rows.truncate(size as usize);
         if more { rows.last().map(key) } else { None }

@@ -20,7 +20,8 @@ use crate::pages::{
     StuckWorkPage,
 };
 use crate::pages::{
-    CustomerPage, CustomersPage, FleetPage, OrderPage, OrdersPage, TaskPage, TasksPage,
+    BulkChangesPage, BulkFilePage, CustomerPage, CustomersPage, FleetPage, OrderPage, OrdersPage,
+    TaskPage, TasksPage,
 };
 
 /// The HTML document around the console.
@@ -76,6 +77,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("events/resend") view=EventsResendPage ssr=SsrMode::Async/>
                     <Route path=path!("events/:id") view=EventPage ssr=SsrMode::Async/>
                     <Route path=path!("licences") view=LicencesPage ssr=SsrMode::Async/>
+                    <Route path=path!("licences/bulk") view=BulkChangesPage ssr=SsrMode::Async/>
+                    <Route path=path!("licences/bulk/:id") view=BulkFilePage ssr=SsrMode::Async/>
                     <Route path=path!("licences/:id") view=LicencePage ssr=SsrMode::Async/>
                     <Route path=path!("reference") view=ReferencePage ssr=SsrMode::Async/>
                     <Route path=path!("search") view=SearchPage ssr=SsrMode::Async/>

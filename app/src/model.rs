@@ -2,12 +2,14 @@
 
 pub mod audit;
 mod browse;
+mod bulk;
 mod licences;
 mod work;
 
 use serde::{Deserialize, Serialize};
 
 pub use browse::*;
+pub use bulk::*;
 pub use licences::*;
 pub use work::*;
 

@@ -1,6 +1,7 @@
 //! The console's pages, one file each.
 
 mod audit;
+mod bulk;
 mod credentials;
 mod customer;
 mod customers;
@@ -33,6 +34,7 @@ use leptos::prelude::*;
 use crate::api::ConsoleError;
 
 pub use audit::AuditPage;
+pub use bulk::{BulkChangesPage, BulkFilePage};
 pub use credentials::CredentialsPage;
 pub use customer::CustomerPage;
 pub use customers::CustomersPage;

@@ -909,5 +909,7 @@ pub async fn renew_login(db: &Db, id: &str, acting: &Acting) -> Result<Changed, 
     })
 }
 
+pub mod bulk;
+
 #[cfg(test)]
 mod tests;

@@ -4,9 +4,11 @@
 //! The Orange-facing API lives under `/orange/v2` with its own authentication (see `crate::orange`).
 
 mod auth;
+mod bulk;
 mod credentials;
 mod customers;
 mod delivery_settings;
+mod download;
 mod events;
 mod forms;
 mod health;
@@ -127,6 +129,16 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .route("/console/settings/delivery", post(delivery_settings::save))
         .route("/reference/openapi.json", reference::route(reference))
         .route("/console/customers.csv", get(customers::export))
+        .route(
+            "/console/licences/placeholders.csv",
+            get(bulk::placeholders),
+        )
+        .route(
+            "/console/licences/bulk",
+            post(bulk::upload).layer(bulk::upload_limit()),
+        )
+        .route("/console/licences/bulk/{id}/apply", post(bulk::apply))
+        .route("/console/licences/bulk/{id}/discard", post(bulk::discard))
         .route("/console/customers/{id}/notes", post(customers::add_note))
         .leptos_routes_with_context(
             &state,

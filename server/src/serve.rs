@@ -89,6 +89,7 @@ pub struct Server {
     sweeper: JoinHandle<()>,
     completion: JoinHandle<()>,
     delivery: JoinHandle<()>,
+    bulk: JoinHandle<()>,
 }
 
 impl Server {
@@ -100,6 +101,7 @@ impl Server {
         let _ = self.sweeper.await;
         let _ = self.completion.await;
         let _ = self.delivery.await;
+        let _ = self.bulk.await;
         self.db.close().await;
         served.context("the HTTP server failed")
     }
@@ -121,12 +123,14 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     config.listen = addr;
     let wake_completion = Arc::new(tokio::sync::Notify::new());
     let wake_delivery = Arc::new(tokio::sync::Notify::new());
+    let wake_bulk = Arc::new(tokio::sync::Notify::new());
     let state = AppState {
         db: db.clone(),
         leptos_options: leptos_options(&config),
         config: Arc::new(config),
         completion: wake_completion.clone(),
         delivery: wake_delivery.clone(),
+        bulk: wake_bulk.clone(),
     };
     let app = http::router(state, &key);
     let (stop, stopped) = watch::channel(false);
@@ -142,6 +146,12 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     let completion = tokio::spawn(complete_acknowledged_work(
         db.clone(),
         wake_completion,
+        wake_delivery.clone(),
+        stopped.clone(),
+    ));
+    let bulk = tokio::spawn(apply_bulk_files(
+        db.clone(),
+        wake_bulk,
         wake_delivery.clone(),
         stopped.clone(),
     ));
@@ -161,6 +171,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         sweeper,
         completion,
         delivery,
+        bulk,
     })
 }
 
@@ -202,6 +213,42 @@ async fn complete_acknowledged_work(
             Err(error) => {
                 tracing::warn!(error = %error, "failed to complete acknowledged Orange work")
             }
+        }
+        tokio::select! {
+            () = wake.notified() => {}
+            () = tokio::time::sleep(Duration::from_secs(5)) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// Applies the bulk files of licence changes operators started: at once when a handler wakes it,
+/// a turn after another while there is work (so a stop is seen between turns), and every few
+/// seconds anyway, so files started before a crash or on another instance are finished too.
+async fn apply_bulk_files(
+    db: Db,
+    wake: Arc<tokio::sync::Notify>,
+    events_written: Arc<tokio::sync::Notify>,
+    mut stopped: watch::Receiver<bool>,
+) {
+    loop {
+        let more = match fleetdesk_core::licences::bulk::run_pending(&db).await {
+            Ok(took) => {
+                if took {
+                    events_written.notify_one();
+                }
+                took
+            }
+            Err(error) => {
+                tracing::warn!(error = %error, "failed to apply a bulk file");
+                false
+            }
+        };
+        if *stopped.borrow() {
+            return;
+        }
+        if more {
+            continue;
         }
         tokio::select! {
             () = wake.notified() => {}

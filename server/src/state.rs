@@ -17,6 +17,8 @@ pub struct AppState {
     pub completion: Arc<tokio::sync::Notify>,
     /// Wakes the worker that delivers events to Orange (new events, resends, resume).
     pub delivery: Arc<tokio::sync::Notify>,
+    /// Wakes the worker that applies bulk files of licence changes.
+    pub bulk: Arc<tokio::sync::Notify>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

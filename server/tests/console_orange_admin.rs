@@ -381,7 +381,7 @@ async fn an_admin_adds_edits_retires_and_imports_offerings() {
         .await;
         assert_eq!(location(&response), "/offerings");
         let (_, html) = page(&admin, &server, "/offerings").await;
-        assert!(html.contains("Choose a CSV file to import."), "{html}");
+        assert!(html.contains("Choose a CSV file."), "{html}");
 
         assert_eq!(
             audit_actions(&test_db, &pro.id).await,

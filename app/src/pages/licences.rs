@@ -91,7 +91,10 @@ pub fn LicencesPage() -> impl IntoView {
     );
     view! {
         <Title text=lang.t("Licences", "Licences")/>
-        <h1>{lang.t("Licences", "Licences")}</h1>
+        <div class="page-head">
+            <h1>{lang.t("Licences", "Licences")}</h1>
+            <a href="/licences/bulk" class="button secondary">{lang.t("Bulk changes from a CSV file", "Modifications en masse par fichier CSV")}</a>
+        </div>
         <p class="lead muted">
             {lang.t(
                 "Every licence Orange ordered, newest first. Open one to see its realizing resources and history, and to set its end user, replace a placeholder or renew its login.",

@@ -9,14 +9,14 @@ use crate::orange::{Caller, orders, wire as orange_wire};
 const ATTR: &str = "userServiceAttributeValueChangeEvent";
 
 /// A customer with 3 licences of PRO (an MSISDN each) and 2 of DOCS (one shared URL).
-struct Seeded {
-    customer: String,
-    fleet: String,
-    pro: Vec<String>,
-    docs: Vec<String>,
+pub(super) struct Seeded {
+    pub(super) customer: String,
+    pub(super) fleet: String,
+    pub(super) pro: Vec<String>,
+    pub(super) docs: Vec<String>,
 }
 
-async fn seed(db: &Db) -> Seeded {
+pub(super) async fn seed(db: &Db) -> Seeded {
     for (code, name, kind, scope) in [
         ("PRO", "Pro", "msisdn", "per_licence"),
         ("DOCS", "Docs", "url", "per_customer"),
@@ -81,7 +81,7 @@ async fn seed(db: &Db) -> Seeded {
     }
 }
 
-fn acting() -> Acting {
+pub(super) fn acting() -> Acting {
     Acting {
         actor: Actor::operator("opr_test", "olga"),
         request_id: Some("req-1".to_owned()),
@@ -100,7 +100,7 @@ fn claire() -> EndUser {
 }
 
 /// The attribute change events about a licence, oldest first.
-async fn events_of(db: &Db, licence: &str) -> Vec<serde_json::Value> {
+pub(super) async fn events_of(db: &Db, licence: &str) -> Vec<serde_json::Value> {
     outbox::list_all(db)
         .await
         .expect("outbox")
@@ -116,7 +116,7 @@ async fn events_of(db: &Db, licence: &str) -> Vec<serde_json::Value> {
         .collect()
 }
 
-async fn audit_actions(db: &Db, licence: &str) -> Vec<String> {
+pub(super) async fn audit_actions(db: &Db, licence: &str) -> Vec<String> {
     let filter = audit::Filter {
         object_id: Some(licence.to_owned()),
         ..audit::Filter::default()

@@ -2,6 +2,8 @@
 //! the audit actor, and the redirect back to a page with a flash message (post/redirect/get), so
 //! that every form works the same with and without JavaScript.
 
+use axum::extract::multipart::MultipartError;
+use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use tower_sessions::Session;
@@ -83,6 +85,61 @@ pub fn sentence(text: &str) -> String {
         Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
         None => String::new(),
     }
+}
+
+/// A multipart form with one file: its other fields, and the file's name and text.
+#[derive(Debug, Default)]
+pub struct Upload {
+    pub fields: std::collections::HashMap<String, String>,
+    pub file_name: String,
+    pub text: String,
+}
+
+/// Reads a multipart form whose file field is `file`, or says why it cannot be used: no file, a
+/// file that is not UTF-8 text, one larger than the route allows, or an upload cut short.
+pub async fn read_upload(request: Request, lang: Lang) -> Result<Upload, &'static str> {
+    let unreadable_file = lang.t(
+        "The file could not be read; please try again.",
+        "Le fichier n’a pas pu être lu ; veuillez réessayer.",
+    );
+    let too_large = lang.t(
+        "The file is too large; split it into smaller files.",
+        "Le fichier est trop volumineux ; découpez-le en plusieurs fichiers.",
+    );
+    let choose = lang.t("Choose a CSV file.", "Choisissez un fichier CSV.");
+    let read_error = |error: MultipartError| {
+        if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large
+        } else {
+            unreadable_file
+        }
+    };
+    let mut multipart = Multipart::from_request(request, &())
+        .await
+        .map_err(|_| unreadable_file)?;
+    let mut upload = Upload::default();
+    let mut found = false;
+    while let Some(field) = multipart.next_field().await.map_err(read_error)? {
+        let name = field.name().unwrap_or_default().to_owned();
+        if name == "file" {
+            upload.file_name = field.file_name().unwrap_or_default().to_owned();
+            let bytes = field.bytes().await.map_err(read_error)?;
+            if bytes.is_empty() {
+                return Err(choose);
+            }
+            upload.text = String::from_utf8(bytes.to_vec()).map_err(|_| {
+                lang.t(
+                    "The file is not UTF-8 text; save it as CSV UTF-8 and try again.",
+                    "Le fichier n’est pas du texte UTF-8 ; enregistrez-le en CSV UTF-8 et réessayez.",
+                )
+            })?;
+            found = true;
+        } else {
+            let value = field.text().await.map_err(read_error)?;
+            upload.fields.insert(name, value);
+        }
+    }
+    if found { Ok(upload) } else { Err(choose) }
 }
 
 #[cfg(test)]

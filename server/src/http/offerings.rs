@@ -2,7 +2,7 @@
 //! back, and import a CSV file (multipart upload). Each redirects with a flash message.
 
 use axum::Form;
-use axum::extract::{Extension, FromRequest, Multipart, Path, Request, State};
+use axum::extract::{Extension, FromRequest, Path, Request, State};
 use axum::response::Response;
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -15,7 +15,8 @@ use fleetdesk_core::operators::CurrentOperator;
 
 use super::auth::write_audit;
 use super::forms::{
-    actor, back, back_with_details, lang_of, not_saved, refuse_non_admin, sentence, unreadable,
+    actor, back, back_with_details, lang_of, not_saved, read_upload, refuse_non_admin, sentence,
+    unreadable,
 };
 use super::request_id_of;
 use crate::offering_import;
@@ -64,7 +65,14 @@ fn refusal(error: &OfferingError, lang: Lang) -> String {
             tracing::error!(error = %error, "failed to change the offering catalogue");
             not_saved(lang).to_owned()
         }
-        other => sentence(&other.to_string()),
+        OfferingError::Invalid(invalid) => sentence(&offering_import::invalid_text(invalid, lang)),
+        OfferingError::CodeTaken => lang
+            .t(
+                "An offering with this offer code already exists.",
+                "Une offre avec ce code existe déjà.",
+            )
+            .to_owned(),
+        OfferingError::NotFound => no_such_offering(lang).to_owned(),
     }
 }
 
@@ -227,34 +235,6 @@ async fn set_retired(
     }
 }
 
-/// The uploaded file's text, or the reason it cannot be used.
-async fn uploaded_text(mut multipart: Multipart, lang: Lang) -> Result<String, &'static str> {
-    let unreadable_file = lang.t(
-        "The file could not be read; please try again.",
-        "Le fichier n’a pas pu être lu ; veuillez réessayer.",
-    );
-    let choose = lang.t(
-        "Choose a CSV file to import.",
-        "Choisissez un fichier CSV à importer.",
-    );
-    while let Some(field) = multipart.next_field().await.map_err(|_| unreadable_file)? {
-        if field.name() != Some("file") {
-            continue;
-        }
-        let bytes = field.bytes().await.map_err(|_| unreadable_file)?;
-        if bytes.is_empty() {
-            return Err(choose);
-        }
-        return String::from_utf8(bytes.to_vec()).map_err(|_| {
-            lang.t(
-                "The file is not UTF-8 text; save it as CSV UTF-8 and try again.",
-                "Le fichier n’est pas du texte UTF-8 ; enregistrez-le en CSV UTF-8 et réessayez.",
-            )
-        });
-    }
-    Err(choose)
-}
-
 /// `POST /console/offerings/import` (multipart, field `file`): imports a CSV catalogue, all or
 /// nothing.
 pub async fn import(
@@ -268,15 +248,8 @@ pub async fn import(
     }
     let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
-    let text = match Multipart::from_request(request, &state).await {
-        Ok(multipart) => uploaded_text(multipart, lang).await,
-        Err(_) => Err(lang.t(
-            "The upload could not be read; please try again.",
-            "L’envoi du fichier n’a pas pu être lu ; veuillez réessayer.",
-        )),
-    };
-    let text = match text {
-        Ok(text) => text,
+    let text = match read_upload(request, lang).await {
+        Ok(upload) => upload.text,
         Err(message) => return back(&session, PAGE, FlashKind::Error, message).await,
     };
     let imported = match offering_import::import(&state.db, &text, &actor(&current)).await {
@@ -306,7 +279,7 @@ pub async fn import(
                     plural = if count == 1 { "" } else { "s" },
                 ),
             },
-            offering_import::error_lines(&report),
+            offering_import::error_lines(&report, lang),
         )
         .await;
     }

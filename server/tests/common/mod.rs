@@ -295,11 +295,30 @@ pub async fn upload(
     file_name: &str,
     content: &str,
 ) -> reqwest::Response {
+    upload_with(client, server, path, &[], field, file_name, content).await
+}
+
+/// Uploads a form of plain `fields` and one file as `multipart/form-data`.
+pub async fn upload_with(
+    client: &reqwest::Client,
+    server: &TestServer,
+    path: &str,
+    fields: &[(&str, &str)],
+    field: &str,
+    file_name: &str,
+    content: &str,
+) -> reqwest::Response {
     let boundary = "fleetdesk-test-boundary-7d2a";
-    let body = format!(
+    let mut body = String::new();
+    for (name, value) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+        ));
+    }
+    body.push_str(&format!(
         "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{file_name}\"\r\n\
          Content-Type: text/csv\r\n\r\n{content}\r\n--{boundary}--\r\n"
-    );
+    ));
     client
         .post(server.url(path))
         .header(
