@@ -56,24 +56,37 @@ struct Checked {
 
 #[derive(Debug, thiserror::Error)]
 pub enum OfferingError {
-    #[error("the offer code must be 1 to 64 characters, without spaces")]
-    InvalidOfferCode,
-    #[error("the name must be 1 to 100 characters")]
-    InvalidName,
-    #[error("the realizing resource type must be one of none, msisdn, imei, email, url")]
-    InvalidResourceType,
-    #[error("the resource scope must be per_licence or per_customer")]
-    InvalidResourceScope,
-    #[error("a shared (per_customer) resource must be of a type, not none")]
-    SharedWithoutType,
     #[error(transparent)]
-    LoginFormat(#[from] LoginFormatError),
+    Invalid(#[from] InvalidOffering),
     #[error("an offering with this offer code already exists")]
     CodeTaken,
     #[error("no such offering")]
     NotFound,
     #[error(transparent)]
     Db(DbError),
+}
+
+/// Why an offering as typed (in the form or a line of an imported file) is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidOffering {
+    #[error("the offer code must be 1 to 64 characters, without spaces")]
+    OfferCode,
+    #[error("the name must be 1 to 100 characters")]
+    Name,
+    #[error("the realizing resource type must be one of none, msisdn, imei, email, url")]
+    ResourceType,
+    #[error("the resource scope must be per_licence or per_customer")]
+    ResourceScope,
+    #[error("a shared (per_customer) resource must be of a type, not none")]
+    SharedWithoutType,
+    #[error(transparent)]
+    LoginFormat(#[from] LoginFormatError),
+}
+
+impl From<LoginFormatError> for OfferingError {
+    fn from(error: LoginFormatError) -> Self {
+        OfferingError::Invalid(error.into())
+    }
 }
 
 impl From<DbError> for OfferingError {
@@ -92,27 +105,27 @@ impl From<sqlx::Error> for OfferingError {
 }
 
 impl OfferingInput {
-    fn check(&self) -> Result<Checked, OfferingError> {
+    fn check(&self) -> Result<Checked, InvalidOffering> {
         let offer_code = self.offer_code.trim();
         if offer_code.is_empty()
             || offer_code.chars().count() > 64
             || offer_code.chars().any(char::is_whitespace)
         {
-            return Err(OfferingError::InvalidOfferCode);
+            return Err(InvalidOffering::OfferCode);
         }
         let name = self.name.trim();
         if name.is_empty() || name.chars().count() > 100 {
-            return Err(OfferingError::InvalidName);
+            return Err(InvalidOffering::Name);
         }
         let resource_type =
-            ResourceType::parse(&self.resource_type).ok_or(OfferingError::InvalidResourceType)?;
+            ResourceType::parse(&self.resource_type).ok_or(InvalidOffering::ResourceType)?;
         let resource_scope = if self.resource_scope.trim().is_empty() {
             ResourceScope::PerLicence
         } else {
-            ResourceScope::parse(&self.resource_scope).ok_or(OfferingError::InvalidResourceScope)?
+            ResourceScope::parse(&self.resource_scope).ok_or(InvalidOffering::ResourceScope)?
         };
         if resource_scope == ResourceScope::PerCustomer && resource_type == ResourceType::None {
-            return Err(OfferingError::SharedWithoutType);
+            return Err(InvalidOffering::SharedWithoutType);
         }
         let format = self.login_format.trim();
         let login_format = LoginFormat::parse(if format.is_empty() {
@@ -257,8 +270,28 @@ pub async fn list(db: &Db) -> Result<Vec<Offering>, DbError> {
 pub struct ImportReport {
     pub created: Vec<String>,
     pub updated: Vec<String>,
-    /// `(line number, message)`; nothing is written when there is any.
-    pub errors: Vec<(u64, String)>,
+    /// `(line number, problem)`; nothing is written when there is any.
+    pub errors: Vec<(u64, ImportProblem)>,
+}
+
+/// Why a line of an imported catalogue (or the whole file) is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ImportProblem {
+    /// The line cannot be read as an offering (the CSV reader's own words).
+    #[error("{0}")]
+    Unreadable(String),
+    #[error(transparent)]
+    Invalid(#[from] InvalidOffering),
+    #[error("offer code {0} appears twice")]
+    Duplicate(String),
+    #[error("the file holds no offering")]
+    Empty,
+}
+
+impl Serialize for ImportProblem {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_string())
+    }
 }
 
 /// Imports a catalogue from CSV with a header line naming the columns `offer_code`, `name`,
@@ -287,27 +320,26 @@ pub async fn import_csv(db: &Db, text: &str) -> Result<ImportReport, OfferingErr
                     csv::ErrorKind::Deserialize { err, .. } => err.to_string(),
                     _ => error.to_string(),
                 };
-                report.errors.push((line, message));
+                report
+                    .errors
+                    .push((line, ImportProblem::Unreadable(message)));
             }
             Ok(input) => match input.check() {
                 Ok(checked) => {
                     if !seen.insert(checked.offer_code.clone()) {
-                        report.errors.push((
-                            line,
-                            format!("offer code {} appears twice", checked.offer_code),
-                        ));
+                        report
+                            .errors
+                            .push((line, ImportProblem::Duplicate(checked.offer_code)));
                     } else {
                         rows.push((line, checked));
                     }
                 }
-                Err(error) => report.errors.push((line, error.to_string())),
+                Err(error) => report.errors.push((line, error.into())),
             },
         }
     }
     if rows.is_empty() && report.errors.is_empty() {
-        report
-            .errors
-            .push((1, "the file holds no offering".to_owned()));
+        report.errors.push((1, ImportProblem::Empty));
     }
     if !report.errors.is_empty() {
         return Ok(report);
@@ -563,7 +595,7 @@ mod tests {
             ));
             assert!(matches!(
                 create(&db, &input("OFFER-X", "none", "per_customer")).await,
-                Err(OfferingError::SharedWithoutType)
+                Err(OfferingError::Invalid(InvalidOffering::SharedWithoutType))
             ));
             assert_eq!(
                 find_active_by_code(db.pool(), "OFFER-PRO-M")

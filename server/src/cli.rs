@@ -412,7 +412,7 @@ async fn offering_on(db: &Db, import: Option<&str>) -> anyhow::Result<()> {
     let imported = offering_import::import(db, text, &Actor::cli()).await?;
     let report = imported.report;
     if !report.errors.is_empty() {
-        for line in offering_import::error_lines(&report) {
+        for line in offering_import::error_lines(&report, fleetdesk_app::i18n::Lang::En) {
             eprintln!("{line}");
         }
         bail!(
