@@ -289,13 +289,19 @@ pub async fn fail_task(
     .bind(id)
     .execute(&mut *tx)
     .await?;
-    let done: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM user_service_task_items WHERE task_id = $1 AND result = 'done'",
-    )
-    .bind(id)
-    .fetch_one(&mut *tx)
-    .await?;
-    let state = if done > 0 { "partial" } else { "failed" };
+    let count = |result: &'static str| {
+        sqlx::query_scalar::<_, i64>(
+            "SELECT COUNT(*) FROM user_service_task_items WHERE task_id = $1 AND result = $2",
+        )
+        .bind(id)
+        .bind(result)
+    };
+    let done = count("done").fetch_one(&mut *tx).await?;
+    let failed = count("failed").fetch_one(&mut *tx).await?;
+    let state = crate::orange::tasks::final_state(
+        usize::try_from(done).unwrap_or_default(),
+        usize::try_from(failed).unwrap_or_default(),
+    );
     sqlx::query(
         "UPDATE user_service_tasks SET state = $2, completed_at = $3, updated_at = $3 WHERE id = $1",
     )

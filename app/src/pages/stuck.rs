@@ -151,9 +151,13 @@ fn StuckRow(item: StuckItemView, codes: Vec<String>) -> impl IntoView {
             let message_id = format!("message-{}", item.id);
             view! {
                 <div class="row-actions">
-                    <form method="post" action=format!("{base}/complete")>
-                        <button type="submit" class="button primary">{t("Complete now", "Terminer maintenant")}</button>
-                    </form>
+                    // Only acknowledged work can be completed at once; work in progress belongs to
+                    // whoever started it, and can only be failed from here.
+                    {(item.state == "acknowledged").then(|| view! {
+                        <form method="post" action=format!("{base}/complete")>
+                            <button type="submit" class="button primary">{t("Complete now", "Terminer maintenant")}</button>
+                        </form>
+                    })}
                     <form method="post" action=format!("{base}/fail") class="inline-form fail-form">
                         <label for=code_id.clone()>{t("Error code", "Code d’erreur")}</label>
                         <select id=code_id name="code">

@@ -13,7 +13,7 @@ use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::{EventFilter, FlashKind};
 use fleetdesk_core::audit::Entry;
 use fleetdesk_core::operators::CurrentOperator;
-use fleetdesk_core::outbox::browse::{self, ActionError, EventRow};
+use fleetdesk_core::outbox::browse::{self, ActionError};
 
 use super::auth::write_audit;
 use super::forms::{actor, back, lang_of, not_saved, refuse_read_only, unreadable};
@@ -65,56 +65,125 @@ pub struct ConfirmForm {
     confirm: String,
 }
 
-/// Why the event could not be read before an action.
-enum Unreadable {
-    NotFound,
-    Failed,
+/// An action on one event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventAction {
+    /// Sends it again (same `eventId`), whatever its state but delivering; needs a confirmation.
+    Resend,
+    /// Tries a pending or failed event now.
+    RetryNow,
 }
 
-impl Unreadable {
-    async fn back(self, session: &Session, id: &str, lang: Lang) -> Response {
-        match self {
-            Unreadable::NotFound => {
-                back(session, LIST, FlashKind::Error, no_such_event(lang)).await
-            }
-            Unreadable::Failed => {
-                back(session, &event_page(id), FlashKind::Error, not_saved(lang)).await
-            }
-        }
-    }
+/// An action asked from a form: on which event, confirmed or not, by which request, in which
+/// language, and where the reader goes after it: `page` on the whole, `missing` when there is no
+/// such event.
+pub struct Asked<'a> {
+    pub id: &'a str,
+    pub action: EventAction,
+    pub confirmed: bool,
+    pub request_id: Option<String>,
+    pub lang: Lang,
+    pub page: &'a str,
+    pub missing: &'a str,
 }
 
-/// The event before an action.
-async fn load(state: &AppState, id: &str) -> Result<EventRow, Unreadable> {
-    match browse::detail(&state.db, id).await {
-        Ok(Some(detail)) => Ok(detail.event),
-        Ok(None) => Err(Unreadable::NotFound),
+/// Resends an event or retries it now, audited, and goes back with a message: from the event's
+/// page and from the stuck-work page alike. The role check is the caller's: support staff may
+/// act on stuck events, not from the events pages.
+pub async fn act(
+    state: &AppState,
+    current: &CurrentOperator,
+    session: &Session,
+    asked: Asked<'_>,
+) -> Response {
+    let Asked {
+        id,
+        action,
+        confirmed,
+        request_id,
+        lang,
+        page,
+        missing,
+    } = asked;
+    let before = match browse::detail(&state.db, id).await {
+        Ok(Some(detail)) => detail.event,
+        Ok(None) => return back(session, missing, FlashKind::Error, no_such_event(lang)).await,
         Err(error) => {
             tracing::error!(error = %error, event.id = %id, "failed to load an event");
-            Err(Unreadable::Failed)
+            return back(session, page, FlashKind::Error, not_saved(lang)).await;
         }
-    }
-}
-
-/// The flash for a refused action.
-async fn refused(session: &Session, id: &str, error: ActionError, lang: Lang) -> Response {
-    match error {
-        ActionError::NotFound => back(session, LIST, FlashKind::Error, no_such_event(lang)).await,
-        ActionError::Delivering => {
-            back(
-                session,
-                &event_page(id),
-                FlashKind::Error,
-                lang.t(
-                    "The event is being sent right now; try again in a moment.",
-                    "L’événement est en cours d’envoi ; réessayez dans un instant.",
+    };
+    let done = match action {
+        EventAction::Resend if !confirmed => {
+            let text = lang.t(
+                "Tick “I understand” to resend the event: Orange receives it again.",
+                "Cochez « Je comprends » pour renvoyer l’événement : Orange le recevra de nouveau.",
+            );
+            return back(session, page, FlashKind::Error, text).await;
+        }
+        EventAction::Resend => browse::resend(&state.db, id).await,
+        EventAction::RetryNow if !matches!(before.state.as_str(), "pending" | "failed") => {
+            let text = match lang {
+                Lang::En => format!(
+                    "Only a pending or failed event can be retried now; this one is {}.",
+                    before.state
                 ),
-            )
-            .await
+                Lang::Fr => format!(
+                    "Seul un événement en attente ou en échec peut être réessayé maintenant ; celui-ci est « {} ».",
+                    before.state
+                ),
+            };
+            return back(session, page, FlashKind::Error, text).await;
         }
-        ActionError::Db(error) => {
+        EventAction::RetryNow => browse::retry_now(&state.db, id).await,
+    };
+    let (audit_action, verb) = match action {
+        EventAction::Resend => ("event.resend", "resent"),
+        EventAction::RetryNow => ("event.retry_now", "retried now"),
+    };
+    match done {
+        Ok(after) => {
+            let entry = Entry::new(actor(current), audit_action, "event", Some(id))
+                .before(&before)
+                .after(&after)
+                .request_id(request_id);
+            write_audit(state, &entry).await;
+            state.delivery.notify_one();
+            tracing::info!(event.id = %id, "event {verb} by an operator");
+            let note = delivery_note(state, lang).await;
+            let text = match (lang, action) {
+                (Lang::En, EventAction::Resend) => format!("Event {id} will be sent again.{note}"),
+                (Lang::Fr, EventAction::Resend) => format!("L’événement {id} sera renvoyé.{note}"),
+                (Lang::En, EventAction::RetryNow) => {
+                    format!("Event {id} will be tried now.{note}")
+                }
+                (Lang::Fr, EventAction::RetryNow) => {
+                    format!("L’événement {id} va être tenté maintenant.{note}")
+                }
+            };
+            back(session, page, FlashKind::Success, text).await
+        }
+        // Between the check and the change it was claimed or delivered.
+        Err(ActionError::NotFound) if action == EventAction::RetryNow => {
+            let text = lang.t(
+                "Only a pending or failed event can be retried now.",
+                "Seul un événement en attente ou en échec peut être réessayé maintenant.",
+            );
+            back(session, page, FlashKind::Error, text).await
+        }
+        Err(ActionError::NotFound) => {
+            back(session, missing, FlashKind::Error, no_such_event(lang)).await
+        }
+        Err(ActionError::Delivering) => {
+            let text = lang.t(
+                "The event is being sent right now; try again in a moment.",
+                "L’événement est en cours d’envoi ; réessayez dans un instant.",
+            );
+            back(session, page, FlashKind::Error, text).await
+        }
+        Err(ActionError::Db(error)) => {
             tracing::error!(error = %error, event.id = %id, "failed to change an event");
-            back(session, &event_page(id), FlashKind::Error, not_saved(lang)).await
+            back(session, page, FlashKind::Error, not_saved(lang)).await
         }
     }
 }
@@ -136,40 +205,16 @@ pub async fn resend(
     let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
         return back(&session, &page, FlashKind::Error, unreadable(lang)).await;
     };
-    let before = match load(&state, &id).await {
-        Ok(before) => before,
-        Err(failure) => return failure.back(&session, &id, lang).await,
+    let asked = Asked {
+        id: &id,
+        action: EventAction::Resend,
+        confirmed: form.confirm == "yes",
+        request_id,
+        lang,
+        page: &page,
+        missing: LIST,
     };
-    if form.confirm != "yes" {
-        return back(
-            &session,
-            &page,
-            FlashKind::Error,
-            lang.t(
-                "Tick “I understand” to resend the event: Orange receives it again.",
-                "Cochez « Je comprends » pour renvoyer l’événement : Orange le recevra de nouveau.",
-            ),
-        )
-        .await;
-    }
-    match browse::resend(&state.db, &id).await {
-        Ok(after) => {
-            let entry = Entry::new(actor(&current), "event.resend", "event", Some(&id))
-                .before(&before)
-                .after(&after)
-                .request_id(request_id);
-            write_audit(&state, &entry).await;
-            state.delivery.notify_one();
-            tracing::info!(event.id = %id, "event resent by an operator");
-            let note = delivery_note(&state, lang).await;
-            let text = match lang {
-                Lang::En => format!("Event {id} will be sent again.{note}"),
-                Lang::Fr => format!("L’événement {id} sera renvoyé.{note}"),
-            };
-            back(&session, &page, FlashKind::Success, text).await
-        }
-        Err(error) => refused(&session, &id, error, lang).await,
-    }
+    act(&state, &current, &session, asked).await
 }
 
 /// `POST /console/events/{id}/retry`: tries a pending or failed event now.
@@ -186,54 +231,16 @@ pub async fn retry_now(
     let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
     let page = event_page(&id);
-    let before = match load(&state, &id).await {
-        Ok(before) => before,
-        Err(failure) => return failure.back(&session, &id, lang).await,
+    let asked = Asked {
+        id: &id,
+        action: EventAction::RetryNow,
+        confirmed: true,
+        request_id,
+        lang,
+        page: &page,
+        missing: LIST,
     };
-    if !matches!(before.state.as_str(), "pending" | "failed") {
-        let text = match lang {
-            Lang::En => format!(
-                "Only a pending or failed event can be retried now; this one is {}.",
-                before.state
-            ),
-            Lang::Fr => format!(
-                "Seul un événement en attente ou en échec peut être réessayé maintenant ; celui-ci est « {} ».",
-                before.state
-            ),
-        };
-        return back(&session, &page, FlashKind::Error, text).await;
-    }
-    match browse::retry_now(&state.db, &id).await {
-        Ok(after) => {
-            let entry = Entry::new(actor(&current), "event.retry_now", "event", Some(&id))
-                .before(&before)
-                .after(&after)
-                .request_id(request_id);
-            write_audit(&state, &entry).await;
-            state.delivery.notify_one();
-            tracing::info!(event.id = %id, "event retried now by an operator");
-            let note = delivery_note(&state, lang).await;
-            let text = match lang {
-                Lang::En => format!("Event {id} will be tried now.{note}"),
-                Lang::Fr => format!("L’événement {id} va être tenté maintenant.{note}"),
-            };
-            back(&session, &page, FlashKind::Success, text).await
-        }
-        // Between the check and the change it was claimed or delivered.
-        Err(ActionError::NotFound) => {
-            back(
-                &session,
-                &page,
-                FlashKind::Error,
-                lang.t(
-                    "Only a pending or failed event can be retried now.",
-                    "Seul un événement en attente ou en échec peut être réessayé maintenant.",
-                ),
-            )
-            .await
-        }
-        Err(error) => refused(&session, &id, error, lang).await,
-    }
+    act(&state, &current, &session, asked).await
 }
 
 /// The bulk resend form: the filter it was confirmed with, and the confirmation.

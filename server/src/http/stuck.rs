@@ -14,10 +14,10 @@ use fleetdesk_app::model::FlashKind;
 use fleetdesk_core::audit::Entry;
 use fleetdesk_core::operators::CurrentOperator;
 use fleetdesk_core::orange::completion;
-use fleetdesk_core::outbox::browse::{self, ActionError};
 use fleetdesk_core::stuck::{self, FailError, Thresholds};
 
 use super::auth::write_audit;
+use super::events::{self, Asked, EventAction};
 use super::forms::{actor, back, lang_of, not_saved, refuse_non_admin, unreadable};
 use super::request_id_of;
 use crate::state::AppState;
@@ -214,7 +214,8 @@ pub struct ConfirmForm {
     confirm: String,
 }
 
-/// `POST /console/stuck/events/{id}/{resend|retry}`: sends a stuck event again or now.
+/// `POST /console/stuck/events/{id}/{resend|retry}`: sends a stuck event again or now, as the
+/// event's own page does; every role may, support staff included.
 pub async fn event(
     State(state): State<AppState>,
     Extension(current): Extension<CurrentOperator>,
@@ -227,66 +228,21 @@ pub async fn event(
     let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
         return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
     };
-    let resend = match action.as_str() {
-        "resend" => true,
-        "retry" => false,
+    let action = match action.as_str() {
+        "resend" => EventAction::Resend,
+        "retry" => EventAction::RetryNow,
         _ => return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await,
     };
-    if resend && form.confirm != "yes" {
-        let text = lang.t(
-            "Tick “I understand” to resend the event: Orange receives it again.",
-            "Cochez « Je comprends » pour renvoyer l’événement : Orange le reçoit à nouveau.",
-        );
-        return back(&session, PAGE, FlashKind::Error, text).await;
-    }
-    let before = browse::detail(&state.db, &id).await.ok().flatten();
-    let done = if resend {
-        browse::resend(&state.db, &id).await
-    } else {
-        browse::retry_now(&state.db, &id).await
+    let asked = Asked {
+        id: &id,
+        action,
+        confirmed: form.confirm == "yes",
+        request_id,
+        lang,
+        page: PAGE,
+        missing: PAGE,
     };
-    match done {
-        Ok(after) => {
-            let action = if resend {
-                "event.resend"
-            } else {
-                "event.retry_now"
-            };
-            let mut entry = Entry::new(actor(&current), action, "event", Some(&id))
-                .after(&after)
-                .request_id(request_id);
-            if let Some(before) = before {
-                entry = entry.before(&before.event);
-            }
-            write_audit(&state, &entry).await;
-            state.delivery.notify_one();
-            let text = match (lang, resend) {
-                (Lang::En, true) => format!("Event {id} will be sent again."),
-                (Lang::En, false) => format!("Event {id} will be tried now."),
-                (Lang::Fr, true) => format!("L’événement {id} sera renvoyé."),
-                (Lang::Fr, false) => format!("L’événement {id} va être réessayé maintenant."),
-            };
-            back(&session, PAGE, FlashKind::Success, text).await
-        }
-        Err(ActionError::NotFound) => {
-            let text = lang.t(
-                "No such event, or it cannot be retried now.",
-                "Événement introuvable, ou il ne peut pas être réessayé maintenant.",
-            );
-            back(&session, PAGE, FlashKind::Error, text).await
-        }
-        Err(ActionError::Delivering) => {
-            let text = lang.t(
-                "The event is being sent right now.",
-                "L’événement est en cours d’envoi.",
-            );
-            back(&session, PAGE, FlashKind::Error, text).await
-        }
-        Err(error) => {
-            tracing::error!(error = %error, event.id = %id, "failed to act on a stuck event");
-            back(&session, PAGE, FlashKind::Error, not_saved(lang)).await
-        }
-    }
+    events::act(&state, &current, &session, asked).await
 }
 
 #[derive(Debug, Deserialize)]
