@@ -50,11 +50,32 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">{t("Skip to content", "Aller au contenu")}</a>
         <header class="topbar">
-            <a class="brand" href="/">
-                <span class="brand-mark" aria-hidden="true">"F"</span>
-                "Fleetdesk"
-            </a>
-            <nav class="nav" aria-label=t("Main", "Principale")>
+            {view! { <div class="topbar-main">
+                <a class="brand" href="/">
+                    <span class="brand-mark" aria-hidden="true">"F"</span>
+                    "Fleetdesk"
+                </a>
+                <form method="get" action="/search" role="search" class="global-search">
+                    <label for="global-search" class="visually-hidden">{t("Search", "Rechercher")}</label>
+                    <input
+                        id="global-search"
+                        name="q"
+                        type="search"
+                        placeholder=t("Search… ( / )", "Rechercher… ( / )")
+                        aria-keyshortcuts="/"
+                    />
+                </form>
+                <Shortcuts/>
+                <div class="who" data-testid="current-operator">
+                    <span class="who-name">{operator.display_name}</span>
+                    <span class=format!("badge role-{}", operator.role)>{operator.role.clone()}</span>
+                </div>
+                <form method="post" action="/auth/logout" class="signout">
+                    <button type="submit" class="button secondary">{t("Sign out", "Se déconnecter")}</button>
+                </form>
+                <LangSwitch/>
+            </div> }.into_any()}
+            {view! { <nav class="nav" aria-label=t("Main", "Principale")>
                 <a href="/">{t("Overview", "Vue d’ensemble")}</a>
                 <a href="/customers">{t("Customers", "Clients")}</a>
                 <a href="/licences">{t("Licences", "Licences")}</a>
@@ -65,32 +86,15 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
                 <a href="/exchanges">{t("Exchanges", "Échanges")}</a>
                 <a href="/audit">{t("Audit log", "Journal d’audit")}</a>
                 {is_admin.then(|| view! {
-                    <a href="/settings/credentials">{t("Credentials", "Identifiants API")}</a>
-                    <a href="/settings/orange">{t("Orange settings", "Réglages Orange")}</a>
-                    <a href="/settings/delivery">{t("Delivery settings", "Réglages d’envoi")}</a>
-                    <a href="/reference">{t("API reference", "Référence de l’API")}</a>
-                    <a href="/operators">{t("Operators", "Opérateurs")}</a>
+                    <span class="nav-group" role="group" aria-label=t("Administration", "Administration")>
+                        <a href="/settings/credentials">{t("Credentials", "Identifiants API")}</a>
+                        <a href="/settings/orange">{t("Orange settings", "Réglages Orange")}</a>
+                        <a href="/settings/delivery">{t("Delivery settings", "Réglages d’envoi")}</a>
+                        <a href="/reference">{t("API reference", "Référence de l’API")}</a>
+                        <a href="/operators">{t("Operators", "Opérateurs")}</a>
+                    </span>
                 })}
-            </nav>
-            <form method="get" action="/search" role="search" class="global-search">
-                <label for="global-search" class="visually-hidden">{t("Search", "Rechercher")}</label>
-                <input
-                    id="global-search"
-                    name="q"
-                    type="search"
-                    placeholder=t("Search… ( / )", "Rechercher… ( / )")
-                    aria-keyshortcuts="/"
-                />
-            </form>
-            <Shortcuts/>
-            <div class="who" data-testid="current-operator">
-                <span class="who-name">{operator.display_name}</span>
-                <span class=format!("badge role-{}", operator.role)>{operator.role.clone()}</span>
-            </div>
-            <form method="post" action="/auth/logout" class="signout">
-                <button type="submit" class="button secondary">{t("Sign out", "Se déconnecter")}</button>
-            </form>
-            <LangSwitch/>
+            </nav> }.into_any()}
         </header>
     }
 }
