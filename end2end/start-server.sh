@@ -53,6 +53,8 @@ printf '%s\n' 'e2e-support-password-1' |
 # An Orange API credential, so that specs create customers, orders and licences the way Orange
 # does: through the API. Its "client:secret" goes to .state/orange-credential (read by fixtures.ts).
 mkdir -p .state
+# Where the database is, for the specs that set up work as a crash would leave it (fixtures.ts `sql`).
+printf '%s\n' "$data_dir/fleetdesk.db" >.state/database
 "$FLEETDESK_BIN" credential issue --label "Browser tests" |
   awk -F': ' '/^Client id: /{id=$2} /^Secret \(shown once\): /{secret=$2} END{print id ":" secret}' >.state/orange-credential
 

@@ -2,7 +2,7 @@
 // with JavaScript off), the choice kept across pages and sign-ins, and a French browser getting
 // French at once. English stays the default (playwright.config.ts runs with locale en-US).
 import { type Page } from '@playwright/test';
-import { ADMIN, type Console, expect, field, saveScreenshot, test, urlIs } from './fixtures';
+import { ADMIN, type Console, expect, field, orange, saveScreenshot, test, unique, urlIs } from './fixtures';
 
 function h1(page: Page, name: string): ReturnType<Page['getByRole']> {
   return page.getByRole('heading', { level: 1, name, exact: true });
@@ -90,6 +90,49 @@ test.describe('French', () => {
       const missing = await app.visit('/events/evt_does_not_exist');
       expect(missing?.status()).toBe(404);
       await expect(app.alert('Il n’y a rien à cette adresse.')).toBeVisible();
+    });
+
+    test('one event in French: its page, and a resend confirmed in French', async ({ app, page }, testInfo) => {
+      const tag = unique(testInfo);
+      const created = await orange('POST', '/productOrder', {
+        externalReference: { type: 'orange', id: `FR-ORD-${tag}` },
+        customer: { externalReference: { type: 'orange', id: `FR-${tag}` }, name: `Français ${tag} SARL` },
+        orderItem: [
+          {
+            id: '1',
+            action: 'add',
+            productOffering: { name: 'Basic', externalReference: { type: 'orange', id: 'OFFER-BASIC' } },
+            productRef: { userServiceQuantity: 1 },
+          },
+        ],
+      });
+      expect(created.status(), await created.text()).toBe(201);
+      const licence = (await created.json()).orderItem[0].productRef.userService[0].id as string;
+
+      await app.visit('/login');
+      await seConnecter(app, page);
+      // The partner's own change queues an event for Orange.
+      await app.visit(`/licences/${licence}`);
+      const form = page.getByTestId('end-user-form');
+      await field(form, 'Prénom').fill('Claire');
+      await field(form, 'Nom de famille').fill('Lefebvre');
+      await field(form, 'Adresse e-mail').fill(`claire.${tag}@example.fr`);
+      await form.getByRole('button').click();
+      await expect(page.getByRole('status')).toContainText('Utilisateur final enregistré.');
+      await app.settle();
+
+      await app.visit(`/events?resource=${licence}`);
+      const event = page.getByRole('main').getByRole('link', { name: /^evt_/ }).first();
+      const eventId = await event.innerText();
+      await event.click();
+      await expect(h1(page, eventId)).toBeVisible();
+      await expect(page.getByRole('link', { name: '← Événements envoyés à Orange' })).toBeVisible();
+      await expect(page.getByRole('heading', { level: 2, name: 'Contenu', exact: true })).toBeVisible();
+      await app.settle();
+      await saveScreenshot(page, testInfo, 'event-fr');
+      await page.getByLabel('Je comprends qu’Orange recevra de nouveau cet événement (même eventId)').check();
+      await page.getByRole('button', { name: 'Renvoyer', exact: true }).click();
+      await expect(page.getByRole('status')).toContainText('sera renvoyé.');
     });
   });
 });

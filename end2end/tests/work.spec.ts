@@ -1,6 +1,8 @@
 // The dashboard, the global search, the stuck-work page and the keyboard shortcuts, in both
 // projects (hydrated and JavaScript off). Data comes in through the Orange API, as in production.
-import { ADMIN, SUPPORT, expect, field, orange, saveScreenshot, test, unique, urlIs } from './fixtures';
+import { ADMIN, SUPPORT, expect, field, orange, saveScreenshot, sql, test, unique, urlIs } from './fixtures';
+
+const LONG_AGO = '2020-01-01T00:00:00.000Z';
 
 test.describe('dashboard, search and stuck work', () => {
   test('the dashboard counts what Orange created and each number leads to its list', async ({ app, page }, testInfo) => {
@@ -101,6 +103,71 @@ test.describe('dashboard, search and stuck work', () => {
     await app.visit('/stuck');
     await expect(page.getByTestId('stuck-thresholds')).toBeVisible();
     await expect(page.locator('form[action="/console/settings/stuck"]')).toHaveCount(0);
+  });
+
+  test('support fails a stuck order and resends a failed event from the stuck-work page', async ({ app, page }, testInfo) => {
+    const tag = unique(testInfo);
+    const created = await orange('POST', '/productOrder', {
+      externalReference: { type: 'orange', id: `STUCK-ORD-${tag}` },
+      customer: { externalReference: { type: 'orange', id: `STUCK-${tag}` }, name: `Stuck ${tag} SAS` },
+      orderItem: [
+        {
+          id: '1',
+          action: 'add',
+          productOffering: { name: 'Pro', externalReference: { type: 'orange', id: 'OFFER-PRO-M' } },
+          productRef: { userServiceQuantity: 1 },
+        },
+      ],
+    });
+    expect(created.status(), await created.text()).toBe(201);
+    const order = await created.json();
+    const orderId = order.id as string;
+    const licence = order.orderItem[0].productRef.userService[0].id as string;
+    // As a crash would leave them: the order in progress for years, its licence pending, and an
+    // event Orange never took.
+    sql("UPDATE product_orders SET state = 'inProgress', created_at = ? WHERE id = ?", [LONG_AGO, orderId]);
+    sql("UPDATE licences SET state = 'pending', pending_operation = 'add', pending_since = ? WHERE id = ?", [LONG_AGO, licence]);
+    const eventId = `evt_stuck${tag}`;
+    sql(
+      `INSERT INTO outbox_events (id, event_type, resource_kind, resource_id, ordering_key, target,
+         payload_json, state, attempt_count, last_error, created_at, updated_at, failed_at)
+       VALUES (?, 'userServiceStateChangeEvent', 'userService', ?, ?, 'orange_user_service', '{}',
+         'failed', 7, 'connection refused', ?, ?, ?)`,
+      [eventId, licence, `licence:${licence}`, LONG_AGO, LONG_AGO, LONG_AGO],
+    );
+
+    await app.signIn(SUPPORT);
+    await app.visit('/stuck');
+    const stuckOrder = page.getByTestId(`stuck-${orderId}`);
+    const stuckEvent = page.getByTestId(`stuck-${eventId}`);
+    await expect(stuckOrder).toBeVisible();
+    await expect(stuckEvent).toContainText('connection refused');
+    // Work in progress can only be failed from here, not completed.
+    await expect(stuckOrder.getByRole('button', { name: 'Complete now' })).toHaveCount(0);
+    await saveScreenshot(page, testInfo, 'stuck-items');
+
+    await stuckEvent.getByLabel('I understand').check();
+    await stuckEvent.getByRole('button', { name: 'Resend' }).click();
+    await expect(page).toHaveURL(urlIs('/stuck'));
+    await expect(app.status(`Event ${eventId} will be sent again.`)).toBeVisible();
+    // Due again at once; it stays listed as waiting, counted from when it was made.
+    await expect(page.getByTestId(`stuck-${eventId}`).getByRole('cell').nth(1)).toHaveText('Pending');
+    await app.settle();
+
+    const fail = page.getByTestId(`stuck-${orderId}`);
+    await fail.getByLabel('Error code').selectOption('INVALID_VALUE');
+    await fail.getByLabel('Message for Orange').fill('The numbers could not be reserved');
+    await fail.getByLabel('I understand').check();
+    await fail.getByRole('button', { name: 'Fail' }).click();
+    await expect(page).toHaveURL(urlIs('/stuck'));
+    await expect(app.status(/is now failed \(INVALID_VALUE\)/)).toBeVisible();
+    await expect(page.getByTestId(`stuck-${orderId}`)).toHaveCount(0);
+    await app.settle();
+
+    await app.visit(`/orders/${orderId}`);
+    await expect(page.getByRole('main')).toContainText('The numbers could not be reserved');
+    await app.visit(`/licences/${licence}`);
+    await expect(page.getByTestId('licence-state')).toHaveText('Terminated');
   });
 
   test('? lists the keyboard shortcuts', async ({ app, page }) => {

@@ -68,8 +68,8 @@ fn IssuedPanel(issued: IssuedCredential) -> impl IntoView {
                 <dd><code class="secret" data-testid="issued-secret">{issued.secret}</code></dd>
             </dl>
             <p>{lang.t("Orange sends either header:", "Orange envoie l’un ou l’autre de ces en-têtes :")}</p>
-            <pre class="code" data-testid="issued-basic">{format!("Authorization: {}", issued.basic_authorization)}</pre>
-            <pre class="code" data-testid="issued-bearer">{format!("Authorization: {}", issued.bearer_authorization)}</pre>
+            <pre class="code" tabindex="0" data-testid="issued-basic">{format!("Authorization: {}", issued.basic_authorization)}</pre>
+            <pre class="code" tabindex="0" data-testid="issued-bearer">{format!("Authorization: {}", issued.bearer_authorization)}</pre>
         </section>
     }
 }

@@ -84,7 +84,7 @@ fn EventBody(detail: EventDetailView) -> impl IntoView {
         <section class="panel">
             <h2>{lang.t("Payload", "Contenu")}</h2>
             <p class="hint">{lang.t("The body POSTed to Orange, the same on every attempt.", "Le corps envoyé à Orange en POST, identique à chaque tentative.")}</p>
-            <pre class="code" data-testid="payload">{detail.payload}</pre>
+            <pre class="code" tabindex="0" data-testid="payload">{detail.payload}</pre>
         </section>
         {view! { <Timeline attempts=detail.attempts/> }.into_any()}
     }
@@ -272,17 +272,17 @@ fn AttemptItem(attempt: AttemptView, open: bool) -> impl IntoView {
             <details class="exchange" open=open>
                 <summary>{lang.t("Request", "Requête")}</summary>
                 <h3>{lang.t("Headers", "En-têtes")}</h3>
-                <pre class="code">{headers_text(&attempt.request_headers, lang)}</pre>
+                <pre class="code" tabindex="0">{headers_text(&attempt.request_headers, lang)}</pre>
                 <h3>{lang.t("Body", "Corps")}</h3>
-                <pre class="code">{attempt.request_body.clone()}</pre>
+                <pre class="code" tabindex="0">{attempt.request_body.clone()}</pre>
             </details>
             <details class="exchange" open=open>
                 <summary>{lang.t("Response", "Réponse")}</summary>
                 <h3>{lang.t("Headers", "En-têtes")}</h3>
-                <pre class="code">{headers_text(&attempt.response_headers, lang)}</pre>
+                <pre class="code" tabindex="0">{headers_text(&attempt.response_headers, lang)}</pre>
                 <h3>{lang.t("Body", "Corps")}</h3>
                 {truncated.map(|text| view! { <p class="hint">{text}</p> })}
-                <pre class="code">{attempt.response_body.clone().unwrap_or_else(|| lang.t("(none)", "(aucun)").to_owned())}</pre>
+                <pre class="code" tabindex="0">{attempt.response_body.clone().unwrap_or_else(|| lang.t("(none)", "(aucun)").to_owned())}</pre>
             </details>
         </li>
     }

@@ -81,15 +81,15 @@ fn ExchangeBody(exchange: ExchangeDetail) -> impl IntoView {
         </section>
         <section class="panel">
             <h2>{lang.t("Request headers", "En-têtes de la requête")}</h2>
-            <pre class="code" data-testid="request-headers">{if headers.is_empty() { lang.t("(none)", "(aucun)").to_owned() } else { headers }}</pre>
+            <pre class="code" tabindex="0" data-testid="request-headers">{if headers.is_empty() { lang.t("(none)", "(aucun)").to_owned() } else { headers }}</pre>
         </section>
         <section class="panel">
             <h2>{lang.t("Request body", "Corps de la requête")}</h2>
-            <pre class="code" data-testid="request-body">{exchange.request_body.unwrap_or_else(|| lang.t("(empty)", "(vide)").to_owned())}</pre>
+            <pre class="code" tabindex="0" data-testid="request-body">{exchange.request_body.unwrap_or_else(|| lang.t("(empty)", "(vide)").to_owned())}</pre>
         </section>
         <section class="panel">
             <h2>{lang.t("Response body", "Corps de la réponse")}</h2>
-            <pre class="code" data-testid="response-body">{exchange.response_body.unwrap_or_else(|| lang.t("(empty)", "(vide)").to_owned())}</pre>
+            <pre class="code" tabindex="0" data-testid="response-body">{exchange.response_body.unwrap_or_else(|| lang.t("(empty)", "(vide)").to_owned())}</pre>
         </section>
     }
 }

@@ -260,7 +260,7 @@ fn ImportForm() -> impl IntoView {
                 </tbody>
             </table>
             <p class="hint">{lang.t("Example:", "Exemple :")}</p>
-            <pre class="code">
+            <pre class="code" tabindex="0">
                 "offer_code,name,resource_type,resource_scope,login_format\n"
                 "OFFER-PRO-M,Pro monthly,msisdn,per_licence,{customer}-{seq:4}\n"
                 "OFFER-DOCS,Shared documents,url,per_customer,\n"

@@ -206,9 +206,9 @@ pub fn RawExchange(raw: RawExchangeView) -> impl IntoView {
             <h2>{t("Orange’s request and Fleetdesk’s answer", "Demande d’Orange et réponse de Fleetdesk")}</h2>
             {source}
             <h3>{t("Request", "Demande")}</h3>
-            <pre class="code" data-testid="raw-request">{raw.request.clone()}</pre>
+            <pre class="code" tabindex="0" data-testid="raw-request">{raw.request.clone()}</pre>
             <h3>{t("Answer", "Réponse")} {status}</h3>
-            <pre class="code" data-testid="raw-response">{raw.response.clone().unwrap_or_else(|| t("(none)", "(aucune)").to_owned())}</pre>
+            <pre class="code" tabindex="0" data-testid="raw-response">{raw.response.clone().unwrap_or_else(|| t("(none)", "(aucune)").to_owned())}</pre>
         </section>
     }
 }
