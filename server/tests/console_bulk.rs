@@ -50,17 +50,6 @@ async fn preview(
     (page, html)
 }
 
-/// The flash message after a form that was refused, read on the page it leads to.
-async fn refused(
-    client: &reqwest::Client,
-    server: &TestServer,
-    response: reqwest::Response,
-) -> String {
-    assert_eq!(response.status(), 303);
-    let to = location(&response);
-    body(get(client, server, &to).await).await
-}
-
 #[tokio::test]
 async fn the_placeholder_download_filled_in_is_checked_then_applied_by_the_worker() {
     for test_db in TestDb::all().await {
@@ -119,7 +108,7 @@ async fn the_placeholder_download_filled_in_is_checked_then_applied_by_the_worke
         // Applying needs the confirmation; then the worker makes the ready change.
         let id = page.trim_start_matches("/licences/bulk/").to_owned();
         let apply = format!("/console/licences/bulk/{id}/apply");
-        let html = refused(
+        let html = follow(
             &client,
             server,
             post_form(&client, server, &apply, &[]).await,
@@ -171,7 +160,7 @@ async fn the_placeholder_download_filled_in_is_checked_then_applied_by_the_worke
         assert!(html.contains("data-testid=\"bulk-line-3\""));
 
         // A second apply is refused.
-        let html = refused(
+        let html = follow(
             &client,
             server,
             post_form(&client, server, &apply, &[("confirm", "yes")]).await,
@@ -229,7 +218,7 @@ async fn end_users_in_french_a_discard_refused_files_and_support_only_looks() {
         assert_eq!(location(&response), "/licences/bulk");
         let html = body(get(&client, server, "/licences/bulk").await).await;
         assert!(html.contains("File discarded"));
-        let html = refused(
+        let html = follow(
             &client,
             server,
             post_form(
@@ -292,7 +281,7 @@ async fn end_users_in_french_a_discard_refused_files_and_support_only_looks() {
             &many,
         )
         .await;
-        let html = refused(&client, server, response).await;
+        let html = follow(&client, server, response).await;
         assert!(html.contains("more than 10000 lines"), "too many lines");
         assert_eq!(
             licences::bulk::recent(&test_db.db, 10)

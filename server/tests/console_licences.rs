@@ -57,17 +57,6 @@ async fn order(api: &Api, reference: &str, customer_id: &str, offer: &str, n: i6
         .1
 }
 
-/// The page after a redirect, where the flash message shows.
-async fn follow(
-    client: &reqwest::Client,
-    server: &TestServer,
-    response: reqwest::Response,
-) -> String {
-    assert_eq!(response.status(), 303);
-    let to = location(&response);
-    body(get(client, server, &to).await).await
-}
-
 #[tokio::test]
 async fn the_list_filters_and_pages_and_a_licence_shows_its_resources() {
     for test_db in TestDb::all().await {

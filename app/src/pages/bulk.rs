@@ -192,16 +192,7 @@ fn UploadForms() -> impl IntoView {
                     </a>
                     {t(" (fill in the value column and upload it here).", " (remplissez la colonne value et envoyez-le ici).")}
                 </p>
-                <form method="post" action="/console/licences/bulk" enctype="multipart/form-data" class="grid-form" data-testid="upload-resources">
-                    <input type="hidden" name="kind" value="resources"/>
-                    <div class="field">
-                        <label for="bulk-resources-file">{t("CSV file", "Fichier CSV")}</label>
-                        <input id="bulk-resources-file" name="file" type="file" accept=".csv,text/csv" required/>
-                    </div>
-                    <div class="field actions">
-                        <button type="submit" class="button primary">{t("Check the file", "Vérifier le fichier")}</button>
-                    </div>
-                </form>
+                <UploadForm kind="resources"/>
             </section>
             <section class="panel" aria-labelledby="bulk-end-users-title">
                 <h2 id="bulk-end-users-title">{t("Assign end users", "Affecter des utilisateurs finaux")}</h2>
@@ -215,18 +206,29 @@ fn UploadForms() -> impl IntoView {
                         "Une licence qui a déjà un utilisateur final reçoit le nouveau.",
                     )}
                 </p>
-                <form method="post" action="/console/licences/bulk" enctype="multipart/form-data" class="grid-form" data-testid="upload-end-users">
-                    <input type="hidden" name="kind" value="end_users"/>
-                    <div class="field">
-                        <label for="bulk-end-users-file">{t("CSV file", "Fichier CSV")}</label>
-                        <input id="bulk-end-users-file" name="file" type="file" accept=".csv,text/csv" required/>
-                    </div>
-                    <div class="field actions">
-                        <button type="submit" class="button primary">{t("Check the file", "Vérifier le fichier")}</button>
-                    </div>
-                </form>
+                <UploadForm kind="end_users"/>
             </section>
         </div>
+    }
+}
+
+/// The upload of one kind of file (`resources` or `end_users`): checked, not yet applied.
+#[component]
+fn UploadForm(kind: &'static str) -> impl IntoView {
+    let lang = use_lang();
+    let slug = kind.replace('_', "-");
+    let input_id = format!("bulk-{slug}-file");
+    view! {
+        <form method="post" action="/console/licences/bulk" enctype="multipart/form-data" class="grid-form" data-testid=format!("upload-{slug}")>
+            <input type="hidden" name="kind" value=kind/>
+            <div class="field">
+                <label for=input_id.clone()>{lang.t("CSV file", "Fichier CSV")}</label>
+                <input id=input_id name="file" type="file" accept=".csv,text/csv" required/>
+            </div>
+            <div class="field actions">
+                <button type="submit" class="button primary">{lang.t("Check the file", "Vérifier le fichier")}</button>
+            </div>
+        </form>
     }
 }
 

@@ -4,8 +4,7 @@
 //! progress. Also `GET /console/licences/placeholders.csv`, the licences still waiting for a real
 //! realizing resource, in the resource file's own format, for every signed-in operator.
 
-use axum::Form;
-use axum::extract::{DefaultBodyLimit, Extension, FromRequest, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Extension, Path, Query, Request, State};
 use axum::response::Response;
 use serde::Deserialize;
 use tower_sessions::Session;
@@ -16,7 +15,9 @@ use fleetdesk_core::licences::Acting;
 use fleetdesk_core::licences::bulk::{self, ApplyError, FileError, Kind};
 use fleetdesk_core::operators::CurrentOperator;
 
-use super::forms::{actor, back, lang_of, not_saved, read_upload, refuse_read_only, unreadable};
+use super::forms::{
+    actor, back, lang_of, not_saved, read_upload, refuse_read_only, refuse_unconfirmed,
+};
 use super::request_id_of;
 use crate::state::AppState;
 
@@ -124,12 +125,6 @@ pub async fn upload(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ConfirmForm {
-    #[serde(default)]
-    confirm: String,
-}
-
 /// What a refused apply or discard says.
 fn apply_refusal(error: &ApplyError, lang: Lang) -> &'static str {
     match error {
@@ -163,15 +158,12 @@ pub async fn apply(
     let lang = lang_of(request.headers());
     let acting = acting(&current, &request);
     let page = file_page(&id);
-    let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
-        return back(&session, &page, FlashKind::Error, unreadable(lang)).await;
-    };
-    if form.confirm != "yes" {
-        let text = lang.t(
-            "Tick “I understand” to apply the file.",
-            "Cochez « Je comprends » pour appliquer le fichier.",
-        );
-        return back(&session, &page, FlashKind::Error, text).await;
+    let untick = lang.t(
+        "Tick “I understand” to apply the file.",
+        "Cochez « Je comprends » pour appliquer le fichier.",
+    );
+    if let Some(sent_back) = refuse_unconfirmed(request, &session, &page, lang, untick).await {
+        return sent_back;
     }
     match bulk::start_apply(&state.db, &id, &acting).await {
         Ok(summary) => {
@@ -215,15 +207,12 @@ pub async fn discard(
     let lang = lang_of(request.headers());
     let acting = acting(&current, &request);
     let page = file_page(&id);
-    let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
-        return back(&session, &page, FlashKind::Error, unreadable(lang)).await;
-    };
-    if form.confirm != "yes" {
-        let text = lang.t(
-            "Tick “I understand” to discard the file.",
-            "Cochez « Je comprends » pour abandonner le fichier.",
-        );
-        return back(&session, &page, FlashKind::Error, text).await;
+    let untick = lang.t(
+        "Tick “I understand” to discard the file.",
+        "Cochez « Je comprends » pour abandonner le fichier.",
+    );
+    if let Some(sent_back) = refuse_unconfirmed(request, &session, &page, lang, untick).await {
+        return sent_back;
     }
     match bulk::discard(&state.db, &id, &acting).await {
         Ok(_) => {

@@ -16,7 +16,7 @@ use fleetdesk_core::operators::CurrentOperator;
 use fleetdesk_core::outbox::browse::{self, ActionError};
 
 use super::auth::write_audit;
-use super::forms::{actor, back, lang_of, not_saved, refuse_read_only, unreadable};
+use super::forms::{ConfirmForm, actor, back, lang_of, not_saved, refuse_read_only, unreadable};
 use super::request_id_of;
 use crate::state::AppState;
 
@@ -57,12 +57,6 @@ async fn delivery_note(state: &AppState, lang: Lang) -> &'static str {
 
 fn no_such_event(lang: Lang) -> &'static str {
     lang.t("No such event.", "Événement introuvable.")
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ConfirmForm {
-    #[serde(default)]
-    confirm: String,
 }
 
 /// An action on one event.
@@ -208,7 +202,7 @@ pub async fn resend(
     let asked = Asked {
         id: &id,
         action: EventAction::Resend,
-        confirmed: form.confirm == "yes",
+        confirmed: form.confirmed(),
         request_id,
         lang,
         page: &page,

@@ -16,7 +16,7 @@ use fleetdesk_core::licences::{self, Acting, ChangeError, EndUser, EndUserError}
 use fleetdesk_core::operators::CurrentOperator;
 use fleetdesk_core::resources::ResourceType;
 
-use super::forms::{actor, back, lang_of, refuse_read_only, unreadable};
+use super::forms::{actor, back, lang_of, refuse_read_only, refuse_unconfirmed, unreadable};
 use super::request_id_of;
 use crate::state::AppState;
 
@@ -174,12 +174,6 @@ pub async fn set_end_user(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ConfirmForm {
-    #[serde(default)]
-    confirm: String,
-}
-
 /// `POST /console/licences/{id}/end-user/remove`: removes the end user, once confirmed.
 pub async fn remove_end_user(
     State(state): State<AppState>,
@@ -194,15 +188,12 @@ pub async fn remove_end_user(
     let lang = lang_of(request.headers());
     let acting = acting(&current, &request);
     let page = licence_page(&id);
-    let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
-        return back(&session, &page, FlashKind::Error, unreadable(lang)).await;
-    };
-    if form.confirm != "yes" {
-        let text = lang.t(
-            "Tick “I understand” to remove the end user.",
-            "Cochez « Je comprends » pour retirer l’utilisateur final.",
-        );
-        return back(&session, &page, FlashKind::Error, text).await;
+    let untick = lang.t(
+        "Tick “I understand” to remove the end user.",
+        "Cochez « Je comprends » pour retirer l’utilisateur final.",
+    );
+    if let Some(sent_back) = refuse_unconfirmed(request, &session, &page, lang, untick).await {
+        return sent_back;
     }
     match licences::remove_end_user(&state.db, &id, &acting).await {
         Ok(_) => {
@@ -274,15 +265,12 @@ pub async fn renew_login(
     let lang = lang_of(request.headers());
     let acting = acting(&current, &request);
     let page = licence_page(&id);
-    let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
-        return back(&session, &page, FlashKind::Error, unreadable(lang)).await;
-    };
-    if form.confirm != "yes" {
-        let text = lang.t(
-            "Tick “I understand” to renew the login.",
-            "Cochez « Je comprends » pour renouveler l’identifiant.",
-        );
-        return back(&session, &page, FlashKind::Error, text).await;
+    let untick = lang.t(
+        "Tick “I understand” to renew the login.",
+        "Cochez « Je comprends » pour renouveler l’identifiant.",
+    );
+    if let Some(sent_back) = refuse_unconfirmed(request, &session, &page, lang, untick).await {
+        return sent_back;
     }
     match licences::renew_login(&state.db, &id, &acting).await {
         Ok(changed) => {

@@ -18,7 +18,7 @@ use fleetdesk_core::stuck::{self, FailError, Thresholds};
 
 use super::auth::write_audit;
 use super::events::{self, Asked, EventAction};
-use super::forms::{actor, back, lang_of, not_saved, refuse_non_admin, unreadable};
+use super::forms::{ConfirmForm, actor, back, lang_of, not_saved, refuse_non_admin, unreadable};
 use super::request_id_of;
 use crate::state::AppState;
 
@@ -208,12 +208,6 @@ pub async fn fail(
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ConfirmForm {
-    #[serde(default)]
-    confirm: String,
-}
-
 /// `POST /console/stuck/events/{id}/{resend|retry}`: sends a stuck event again or now, as the
 /// event's own page does; every role may, support staff included.
 pub async fn event(
@@ -236,7 +230,7 @@ pub async fn event(
     let asked = Asked {
         id: &id,
         action,
-        confirmed: form.confirm == "yes",
+        confirmed: form.confirmed(),
         request_id,
         lang,
         page: PAGE,

@@ -271,6 +271,17 @@ pub async fn audit_actions(test_db: &TestDb, object_id: &str) -> Vec<String> {
         .collect()
 }
 
+/// The page a form's redirect leads to, where its flash message shows.
+pub async fn follow(
+    client: &reqwest::Client,
+    server: &TestServer,
+    response: reqwest::Response,
+) -> String {
+    assert_eq!(response.status(), 303);
+    let to = location(&response);
+    body(get(client, server, &to).await).await
+}
+
 /// Posts a form to a test server.
 pub async fn post_form(
     client: &reqwest::Client,
