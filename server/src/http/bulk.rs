@@ -11,14 +11,13 @@ use tower_sessions::Session;
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
-use fleetdesk_core::licences::Acting;
 use fleetdesk_core::licences::bulk::{self, ApplyError, FileError, Kind};
 use fleetdesk_core::operators::CurrentOperator;
 
 use super::forms::{
     actor, back, lang_of, not_saved, read_upload, refuse_read_only, refuse_unconfirmed,
 };
-use super::request_id_of;
+use super::licences::acting;
 use crate::state::AppState;
 
 const PAGE: &str = "/licences/bulk";
@@ -31,13 +30,6 @@ pub fn upload_limit() -> DefaultBodyLimit {
 
 fn file_page(id: &str) -> String {
     format!("{PAGE}/{id}")
-}
-
-fn acting(current: &CurrentOperator, request: &Request) -> Acting {
-    Acting {
-        actor: actor(current),
-        request_id: request_id_of(request),
-    }
 }
 
 /// What a refused file says.

@@ -113,7 +113,7 @@ fn invalid_resource(kind: ResourceType, lang: Lang) -> &'static str {
 }
 
 /// Who acts, for the audit log, and the request that carried it.
-fn acting(current: &CurrentOperator, request: &Request) -> Acting {
+pub(super) fn acting(current: &CurrentOperator, request: &Request) -> Acting {
     Acting {
         actor: actor(current),
         request_id: request_id_of(request),
