@@ -3,7 +3,7 @@
 // hydrated and with JavaScript off. Data is seeded through the Orange API, as Orange does.
 import { readFileSync } from 'node:fs';
 import type { Page, TestInfo } from '@playwright/test';
-import { ADMIN, SUPPORT, expect, orange, saveScreenshot, test, unique, urlIs } from './fixtures';
+import { ADMIN, SUPPORT, expect, orange, saveScreenshot, sql, test, unique, urlIs } from './fixtures';
 
 interface Seeded {
   name: string;
@@ -158,4 +158,68 @@ test('the browsing pages read in French', async ({ app, page }, testInfo) => {
   await app.visit('/orders');
   await expect(heading(page, 'Commandes')).toBeVisible();
   await expect(page.getByTestId('tab-completed')).toHaveText('Terminée');
+});
+
+test('support adds a note on a customer; Orange’s task shows on the task pages and, once stuck, support fails it', async ({ app, page }, testInfo) => {
+  const tag = unique(testInfo);
+  const created = await orange('POST', '/productOrder', {
+    externalReference: { type: 'orange', id: `NOTE-ORD-${tag}` },
+    customer: { externalReference: { type: 'orange', id: `NOTE-${tag}` }, name: `Noted ${tag} SAS` },
+    orderItem: [
+      {
+        id: '1',
+        action: 'add',
+        productOffering: { name: 'Basic', externalReference: { type: 'orange', id: 'OFFER-BASIC' } },
+        productRef: { userServiceQuantity: 2 },
+      },
+    ],
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const order = await created.json();
+  const customerId = order.customer.id as string;
+  const licences = (order.orderItem[0].productRef.userService as { id: string }[]).map((u) => u.id);
+  const task = await orange('POST', '/userServiceTask', {
+    externalReference: { type: 'orange', id: `NOTE-TSK-${tag}` },
+    action: 'changeState',
+    state: 'suspended',
+    userService: licences.map((id) => ({ id })),
+  });
+  expect(task.status(), await task.text()).toBe(201);
+  const taskId = (await task.json()).id as string;
+
+  await app.signIn(SUPPORT);
+  await app.visit(`/customers/${customerId}`);
+  const notes = page.getByTestId('notes');
+  await notes.getByLabel('Add a note').fill(`Called the customer about ${tag}: the numbers come on Monday.`);
+  await notes.getByRole('button', { name: 'Add note' }).click();
+  await expect(page).toHaveURL(urlIs(`/customers/${customerId}`));
+  await expect(page.getByTestId('notes')).toContainText(`Called the customer about ${tag}`);
+  await expect(page.getByTestId('notes')).toContainText(SUPPORT.displayName);
+  await app.settle();
+
+  await app.visit('/tasks');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  await page.getByRole('main').getByRole('link', { name: taskId }).click();
+  await expect(page).toHaveURL(urlIs(`/tasks/${taskId}`));
+  await expect(page.getByRole('main')).toContainText(`NOTE-TSK-${tag}`);
+  for (const id of licences) {
+    await expect(page.getByRole('main')).toContainText(id);
+  }
+  await app.settle();
+  await saveScreenshot(page, testInfo, 'task');
+
+  // As a crash would leave it: in progress for years, its items unanswered.
+  sql("UPDATE user_service_tasks SET state = 'inProgress', completed_at = NULL, created_at = '2020-01-01T00:00:00.000Z' WHERE id = ?", [taskId]);
+  sql('UPDATE user_service_task_items SET result = NULL, error_code = NULL, error_message = NULL, completed_at = NULL WHERE task_id = ?', [taskId]);
+  await app.visit('/stuck');
+  const stuck = page.getByTestId(`stuck-${taskId}`);
+  await stuck.getByLabel('Error code').selectOption('INVALID_VALUE');
+  await stuck.getByLabel('Message for Orange').fill('The licences could not be suspended');
+  await stuck.getByLabel('I understand').check();
+  await stuck.getByRole('button', { name: 'Fail' }).click();
+  await expect(app.status(/is now failed \(INVALID_VALUE\)/)).toBeVisible();
+  await expect(page.getByTestId(`stuck-${taskId}`)).toHaveCount(0);
+  await app.settle();
+  await app.visit(`/tasks/${taskId}`);
+  await expect(page.getByRole('main')).toContainText('The licences could not be suspended');
 });

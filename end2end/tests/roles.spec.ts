@@ -43,4 +43,32 @@ test.describe('roles', () => {
     await app.signIn(created);
     await expect(page.getByRole('link', { name: 'Operators', exact: true })).toHaveCount(0);
   });
+
+  test('admin disables an operator, who can no longer sign in, then enables them again', async ({ app, page }, testInfo) => {
+    test.slow(); // several sign-ins, each with a password hash
+    const operator: Account = {
+      login: uniqueLogin('off', testInfo),
+      password: 'e2e-disabled-password-1',
+      displayName: `Paused Operator ${testInfo.project.name}`,
+      role: 'operator',
+    };
+    await app.signIn(ADMIN);
+    await app.createOperator(operator);
+    await page.getByRole('button', { name: `Disable ${operator.login}`, exact: true }).click();
+    await expect(app.status(`Operator ${operator.login} disabled.`)).toBeVisible();
+    await expect(page.getByTestId(`operator-${operator.login}`)).toContainText('disabled');
+    await app.settle();
+    await app.signOut();
+
+    await app.failLogin(operator.login, operator.password, 'Invalid username or password');
+
+    await app.signIn(ADMIN);
+    await app.visit('/operators');
+    await page.getByRole('button', { name: `Enable ${operator.login}`, exact: true }).click();
+    await expect(app.status(`Operator ${operator.login} enabled.`)).toBeVisible();
+    await expect(page.getByTestId(`operator-${operator.login}`)).toContainText('active');
+    await app.settle();
+    await app.signOut();
+    await app.signIn(operator);
+  });
 });

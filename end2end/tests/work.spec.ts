@@ -105,7 +105,7 @@ test.describe('dashboard, search and stuck work', () => {
     await expect(page.locator('form[action="/console/settings/stuck"]')).toHaveCount(0);
   });
 
-  test('support fails a stuck order and resends a failed event from the stuck-work page', async ({ app, page }, testInfo) => {
+  test('support fails a stuck order, resends a failed event and retries it from the stuck-work page', async ({ app, page }, testInfo) => {
     const tag = unique(testInfo);
     const created = await orange('POST', '/productOrder', {
       externalReference: { type: 'orange', id: `STUCK-ORD-${tag}` },
@@ -152,6 +152,9 @@ test.describe('dashboard, search and stuck work', () => {
     await expect(app.status(`Event ${eventId} will be sent again.`)).toBeVisible();
     // Due again at once; it stays listed as waiting, counted from when it was made.
     await expect(page.getByTestId(`stuck-${eventId}`).getByRole('cell').nth(1)).toHaveText('Pending');
+    await app.settle();
+    await page.getByTestId(`stuck-${eventId}`).getByRole('button', { name: 'Retry now' }).click();
+    await expect(app.status(`Event ${eventId} will be tried now.`)).toBeVisible();
     await app.settle();
 
     const fail = page.getByTestId(`stuck-${orderId}`);
