@@ -355,3 +355,101 @@ async fn support_unblocks_stuck_orders_tasks_and_events_and_only_admins_set_thre
         test_db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn support_completes_acknowledged_work_now() {
+    for test_db in TestDb::all().await {
+        let api = Api::start(&test_db).await;
+        let customer = orange::customer(&api, "OBA-ORD-1", "OBA-CUS-1").await;
+        let support = signed_in(&test_db, &api.server, "sam", Role::Support).await;
+        // The background completion takes acknowledged work too, every few seconds: should it
+        // take an order first, the page says so and the next try uses a fresh order. One of three
+        // is ample; a console that never completes fails every time.
+        let mut completed_now = None;
+        for attempt in 0..3 {
+            let reference = format!("OBA-ORD-ACK-{attempt}");
+            let (_, licences) = orange::licences(&api, &reference, &customer, PRO, 1).await;
+            let order = scalar(
+                &test_db,
+                "SELECT id FROM product_orders WHERE external_reference = $1",
+                &reference,
+            )
+            .await;
+            // As an asynchronous order before its completion: acknowledged, its licence pending.
+            sqlx::query(
+                "UPDATE product_orders SET state = 'acknowledged', completed_at = NULL, \
+                 created_at = $2 WHERE id = $1",
+            )
+            .bind(&order)
+            .bind(LONG_AGO)
+            .execute(test_db.db.pool())
+            .await
+            .expect("acknowledged order");
+            sqlx::query(
+                "UPDATE licences SET state = 'pending', pending_operation = 'add', \
+                 pending_since = $2 WHERE id = $1",
+            )
+            .bind(&licences[0])
+            .bind(LONG_AGO)
+            .execute(test_db.db.pool())
+            .await
+            .expect("pending licence");
+            post_back(
+                &support,
+                &api,
+                &format!("/console/stuck/orders/{order}/complete"),
+                &[],
+            )
+            .await;
+            let (_, html) = page(&support, &api, "/stuck").await;
+            if html.contains(&format!(
+                "Order {order} is completed; Orange gets its event."
+            )) {
+                completed_now = Some((order, licences[0].clone()));
+                break;
+            }
+            assert!(
+                html.contains("it may have been completed meanwhile"),
+                "{html}"
+            );
+        }
+        let (order, licence) = completed_now.expect("an order completed from the console");
+        assert_eq!(
+            scalar(
+                &test_db,
+                "SELECT state FROM product_orders WHERE id = $1",
+                &order
+            )
+            .await,
+            "completed"
+        );
+        assert_eq!(
+            scalar(
+                &test_db,
+                "SELECT state FROM licences WHERE id = $1",
+                &licence
+            )
+            .await,
+            "active"
+        );
+        let event: String = sqlx::query_scalar(
+            "SELECT payload_json FROM outbox_events WHERE resource_id = $1 \
+             AND event_type = 'productOrderStateChangeEvent' ORDER BY created_at DESC",
+        )
+        .bind(&order)
+        .fetch_one(test_db.db.pool())
+        .await
+        .expect("the order's event");
+        assert!(event.contains("\"state\":\"completed\""), "{event}");
+        assert!(
+            audit_actions(&test_db, &order)
+                .await
+                .contains(&"order.complete_now".to_owned())
+        );
+        let (_, html) = page(&support, &api, "/stuck").await;
+        assert!(!html.contains(&format!("data-testid=\"stuck-{order}\"")));
+
+        api.stop().await;
+        test_db.finish().await;
+    }
+}
