@@ -86,6 +86,7 @@ test.describe('accessibility', () => {
     test.use({ locale: 'fr-FR' });
 
     test('the main pages pass the WCAG 2 AA rules in French too', async ({ app, page }) => {
+      test.slow(); // axe takes a second or two a page
       await app.visit('/login');
       const login = await violations(page);
       await page.getByLabel('Identifiant').fill(ADMIN.login);

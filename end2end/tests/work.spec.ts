@@ -173,6 +173,55 @@ test.describe('dashboard, search and stuck work', () => {
     await expect(page.getByTestId('licence-state')).toHaveText('Terminated');
   });
 
+  test('support completes acknowledged work now from the stuck-work page', async ({ app, page }, testInfo) => {
+    test.slow(); // may take a few tries, see below
+    await app.signIn(SUPPORT);
+    // The background completion takes acknowledged work too, every few seconds: should it take an
+    // order first, the row is gone or the page says so, and the next try uses a fresh order.
+    let completed: string | undefined;
+    for (let attempt = 0; attempt < 5 && completed === undefined; attempt++) {
+      const tag = `${unique(testInfo)}n${attempt}`;
+      const created = await orange('POST', '/productOrder', {
+        externalReference: { type: 'orange', id: `ACK-ORD-${tag}` },
+        customer: { externalReference: { type: 'orange', id: `ACK-${tag}` }, name: `Acknowledged ${tag} SAS` },
+        orderItem: [
+          {
+            id: '1',
+            action: 'add',
+            productOffering: { name: 'Basic', externalReference: { type: 'orange', id: 'OFFER-BASIC' } },
+            productRef: { userServiceQuantity: 1 },
+          },
+        ],
+      });
+      expect(created.status(), await created.text()).toBe(201);
+      const order = await created.json();
+      const orderId = order.id as string;
+      const licence = order.orderItem[0].productRef.userService[0].id as string;
+      // As an asynchronous order before its completion: acknowledged, its licence pending.
+      sql("UPDATE product_orders SET state = 'acknowledged', completed_at = NULL, created_at = ? WHERE id = ?", [LONG_AGO, orderId]);
+      sql("UPDATE licences SET state = 'pending', pending_operation = 'add', pending_since = ? WHERE id = ?", [LONG_AGO, licence]);
+      await app.visit('/stuck');
+      const row = page.getByTestId(`stuck-${orderId}`);
+      if ((await row.count()) === 0) {
+        continue;
+      }
+      await row.getByRole('button', { name: 'Complete now' }).click();
+      await expect(page).toHaveURL(urlIs('/stuck'));
+      const message = page.locator('.flash-area').getByRole('status').or(page.locator('.flash-area').getByRole('alert'));
+      await expect(message).toBeVisible();
+      if ((await message.innerText()).includes(`Order ${orderId} is completed; Orange gets its event.`)) {
+        completed = orderId;
+      } else {
+        await expect(message).toContainText('it may have been completed meanwhile');
+      }
+      await app.settle();
+    }
+    expect(completed, 'an order completed from the console').toBeDefined();
+    await expect(page.getByTestId(`stuck-${completed}`)).toHaveCount(0);
+    await app.visit(`/orders/${completed}`);
+    await expect(page.getByRole('main')).toContainText('Completed');
+  });
+
   test('? lists the keyboard shortcuts', async ({ app, page }) => {
     await app.signIn(ADMIN);
     const help = page.getByRole('region', { name: 'Keyboard shortcuts' });
