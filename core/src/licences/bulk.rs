@@ -640,18 +640,43 @@ impl Summary {
 const SUMMARY_COLUMNS: &str = "id, kind, file_name, state, rows_total, rows_ready, uploaded_by, \
      created_at, applied_by, apply_started_at, finished_at";
 
-async fn summary_of(db: &Db, row: &AnyRow) -> Result<Summary, DbError> {
+/// How many lines of each file stand in each status, for the files `ids`, in one query.
+async fn counts_of(db: &Db, ids: &[String]) -> Result<Vec<(String, String, i64)>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT bulk_id, status, COUNT(*) AS n FROM bulk_change_rows \
+         WHERE bulk_id IN ({}) GROUP BY bulk_id, status",
+        list.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(id);
+    }
+    let rows = query.fetch_all(db.pool()).await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            Ok((
+                row.try_get("bulk_id")?,
+                row.try_get("status")?,
+                row.try_get("n")?,
+            ))
+        })
+        .collect::<Result<_, sqlx::Error>>()?)
+}
+
+/// A file's row of `bulk_changes` with its counts (among `counts`, those of every file read).
+fn summary_of(row: &AnyRow, counts: &[(String, String, i64)]) -> Result<Summary, DbError> {
     let id: String = row.try_get("id")?;
     let kind: String = row.try_get("kind")?;
-    let counts = sqlx::query(
-        "SELECT status, COUNT(*) AS n FROM bulk_change_rows WHERE bulk_id = $1 GROUP BY status",
-    )
-    .bind(&id)
-    .fetch_all(db.pool())
-    .await?
-    .iter()
-    .map(|row| Ok((row.try_get("status")?, row.try_get("n")?)))
-    .collect::<Result<Vec<(String, i64)>, sqlx::Error>>()?;
+    let counts = counts
+        .iter()
+        .filter(|(file, _, _)| *file == id)
+        .map(|(_, status, n)| (status.clone(), *n))
+        .collect();
     Ok(Summary {
         kind: Kind::parse(&kind).ok_or_else(|| DbError::Corrupt(format!("bulk kind {kind}")))?,
         id,
@@ -676,11 +701,12 @@ pub async fn recent(db: &Db, limit: u32) -> Result<Vec<Summary>, DbError> {
     .bind(i64::from(limit))
     .fetch_all(db.pool())
     .await?;
-    let mut summaries = Vec::with_capacity(rows.len());
-    for row in &rows {
-        summaries.push(summary_of(db, row).await?);
-    }
-    Ok(summaries)
+    let ids = rows
+        .iter()
+        .map(|row| row.try_get("id"))
+        .collect::<Result<Vec<String>, sqlx::Error>>()?;
+    let counts = counts_of(db, &ids).await?;
+    rows.iter().map(|row| summary_of(row, &counts)).collect()
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<Summary>, DbError> {
@@ -691,7 +717,10 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Summary>, DbError> {
     .fetch_optional(db.pool())
     .await?;
     match row {
-        Some(row) => Ok(Some(summary_of(db, &row).await?)),
+        Some(row) => {
+            let counts = counts_of(db, &[id.to_owned()]).await?;
+            Ok(Some(summary_of(&row, &counts)?))
+        }
         None => Ok(None),
     }
 }
