@@ -8,9 +8,20 @@ use time::{OffsetDateTime, UtcOffset, format_description::FormatItem, macros::fo
 const FORMAT: &[FormatItem<'static>] =
     format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
 
+/// How far this process's clock is set off the system's, in milliseconds (0 but in tests).
+static OFFSET_MS: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
+/// Sets this process's clock `offset` away from the system clock. Tests use it to play instances
+/// whose clocks disagree; nothing in Fleetdesk may rely on clocks agreeing between instances.
+pub fn set_offset(offset: time::Duration) {
+    let millis = i64::try_from(offset.whole_milliseconds()).unwrap_or(0);
+    OFFSET_MS.store(millis, std::sync::atomic::Ordering::Relaxed);
+}
+
 /// The current time, truncated to what is stored.
 pub fn now() -> OffsetDateTime {
-    let now = OffsetDateTime::now_utc();
+    let offset = OFFSET_MS.load(std::sync::atomic::Ordering::Relaxed);
+    let now = OffsetDateTime::now_utc() + time::Duration::milliseconds(offset);
     now.replace_millisecond(now.millisecond())
         .expect("a millisecond taken from a valid time is valid")
 }

@@ -30,6 +30,32 @@ impl Dialect {
     }
 }
 
+impl Dialect {
+    /// An SQL expression for the database's own time `$n` milliseconds from now, as stored text
+    /// (`2026-11-27T12:00:00.000Z`). Leases use it: every instance then judges them by one clock,
+    /// the database's, whatever its own clock says.
+    pub fn now_plus_millis_sql(self, n: usize) -> String {
+        match self {
+            Dialect::Postgres => format!(
+                "to_char((clock_timestamp() AT TIME ZONE 'UTC') + (${n}::float8 * interval '1 millisecond'), \
+                 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')"
+            ),
+            Dialect::Sqlite => format!(
+                "strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '+' || (${n} / 1000.0) || ' seconds')"
+            ),
+        }
+    }
+
+    /// The row lock a claim takes: PostgreSQL skips rows another instance is claiming; SQLite
+    /// serialises writers anyway.
+    pub fn skip_locked(self) -> &'static str {
+        match self {
+            Dialect::Postgres => "FOR UPDATE SKIP LOCKED",
+            Dialect::Sqlite => "",
+        }
+    }
+}
+
 /// Pool limits. SQLite serialises writers, so a small pool serves it best.
 #[derive(Debug, Clone, Copy)]
 pub struct PoolSettings {

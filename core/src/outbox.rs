@@ -63,16 +63,22 @@ pub async fn enqueue_order_event(
         product_order: Some(order),
         user_service: None,
     };
-    enqueue_orange(
+    let mut ids = enqueue_orange(
         conn,
-        OrangeEventType::ProductOrderStateChange,
-        correlation,
-        ("productOrder", &resource_id, format!("order:{resource_id}")),
-        Target::OrangeProductOrder,
-        resource,
+        vec![NewEvent {
+            event_type: OrangeEventType::ProductOrderStateChange,
+            correlation_id: correlation,
+            resource_kind: "productOrder",
+            ordering_key: format!("order:{resource_id}"),
+            resource_id,
+            target: Target::OrangeProductOrder,
+            resource,
+        }],
         request_id,
     )
-    .await
+    .await?;
+    ids.pop()
+        .ok_or_else(|| DbError::Corrupt("an event was written without an id".to_owned()))
 }
 
 /// Queues an event about a licence; `correlation_id` is Orange's reference of the task that
@@ -84,66 +90,198 @@ pub async fn enqueue_licence_event(
     correlation_id: Option<String>,
     request_id: Option<&str>,
 ) -> Result<String, DbError> {
-    let resource_id = licence.id.clone();
-    let resource = wire::EventResource {
-        product_order: None,
-        user_service: Some(licence),
-    };
-    enqueue_orange(
+    let mut ids = enqueue_licence_events(
         conn,
-        event_type,
-        correlation_id,
-        (
-            "userService",
-            &resource_id,
-            format!("licence:{resource_id}"),
-        ),
-        Target::OrangeUserService,
-        resource,
+        vec![LicenceEvent {
+            event_type,
+            licence,
+            correlation_id,
+        }],
         request_id,
     )
-    .await
+    .await?;
+    ids.pop()
+        .ok_or_else(|| DbError::Corrupt("an event was written without an id".to_owned()))
 }
+
+/// One event about a licence, queued with others by [`enqueue_licence_events`].
+pub struct LicenceEvent {
+    pub event_type: OrangeEventType,
+    pub licence: wire::UserService,
+    pub correlation_id: Option<String>,
+}
+
+/// Queues several licence events at once (a few multi-row statements, whatever their number);
+/// returns their ids in order. Events about the same licence are sent in the order given.
+pub async fn enqueue_licence_events(
+    conn: &mut AnyConnection,
+    events: Vec<LicenceEvent>,
+    request_id: Option<&str>,
+) -> Result<Vec<String>, DbError> {
+    let rows = events
+        .into_iter()
+        .map(|event| {
+            let resource_id = event.licence.id.clone();
+            NewEvent {
+                event_type: event.event_type,
+                correlation_id: event.correlation_id,
+                resource_kind: "userService",
+                ordering_key: format!("licence:{resource_id}"),
+                resource_id,
+                target: Target::OrangeUserService,
+                resource: wire::EventResource {
+                    product_order: None,
+                    user_service: Some(event.licence),
+                },
+            }
+        })
+        .collect();
+    enqueue_orange(conn, rows, request_id).await
+}
+
+/// An Orange event about to be written.
+struct NewEvent {
+    event_type: OrangeEventType,
+    correlation_id: Option<String>,
+    resource_kind: &'static str,
+    resource_id: String,
+    ordering_key: String,
+    target: Target,
+    resource: wire::EventResource,
+}
+
+/// Rows per multi-row statement: 14 values each stays far below both databases' limits on bound
+/// parameters (SQLite 32,766, PostgreSQL 65,535).
+const ROWS_PER_STATEMENT: usize = 500;
 
 async fn enqueue_orange(
     conn: &mut AnyConnection,
-    event_type: OrangeEventType,
-    correlation_id: Option<String>,
-    (resource_kind, resource_id, ordering_key): (&str, &str, String),
-    target: Target,
-    resource: wire::EventResource,
+    events: Vec<NewEvent>,
     request_id: Option<&str>,
-) -> Result<String, DbError> {
-    let id = ids::new_id("evt");
+) -> Result<Vec<String>, DbError> {
+    if events.is_empty() {
+        return Ok(Vec::new());
+    }
     let now = clock::now_text();
-    let event = wire::Event {
-        event_id: id.clone(),
-        event_time: now.clone(),
-        event_type: event_type.as_str().to_owned(),
-        correlation_id: correlation_id.clone(),
-        event: resource,
-    };
-    let payload =
-        serde_json::to_string(&event).map_err(|e| DbError::Corrupt(format!("event: {e}")))?;
-    sqlx::query(
-        "INSERT INTO outbox_events (id, event_type, correlation_id, resource_kind, resource_id, \
-         ordering_key, target, payload_json, state, attempt_count, next_attempt_at, request_id, \
-         created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', 0, $9, $10, $9, $9)",
-    )
-    .bind(&id)
-    .bind(event_type.as_str())
-    .bind(correlation_id)
-    .bind(resource_kind)
-    .bind(resource_id)
-    .bind(ordering_key)
-    .bind(target.as_str())
-    .bind(payload)
-    .bind(&now)
-    .bind(request_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(id)
+    let keys: Vec<&str> = events.iter().map(|e| e.ordering_key.as_str()).collect();
+    let mut next_seq = reserve_key_seqs(conn, &keys).await?;
+    let mut ids = Vec::with_capacity(events.len());
+    let mut rows = Vec::with_capacity(events.len());
+    for event in events {
+        let id = ids::new_id("evt");
+        let seq = next_seq
+            .get_mut(event.ordering_key.as_str())
+            .ok_or_else(|| DbError::Corrupt("an ordering key was not numbered".to_owned()))?;
+        let key_seq = *seq;
+        *seq += 1;
+        let payload = serde_json::to_string(&wire::Event {
+            event_id: id.clone(),
+            event_time: now.clone(),
+            event_type: event.event_type.as_str().to_owned(),
+            correlation_id: event.correlation_id.clone(),
+            event: event.resource,
+        })
+        .map_err(|e| DbError::Corrupt(format!("event: {e}")))?;
+        ids.push(id.clone());
+        rows.push((
+            id,
+            event.event_type,
+            event.correlation_id,
+            event.resource_kind,
+            event.resource_id,
+            event.ordering_key,
+            key_seq,
+            event.target,
+            payload,
+        ));
+    }
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = String::from(
+            "INSERT INTO outbox_events (id, event_type, correlation_id, resource_kind, resource_id, \
+             ordering_key, key_seq, target, payload_json, state, attempt_count, next_attempt_at, \
+             request_id, created_at, updated_at) VALUES ",
+        );
+        // $1 is the time, $2 the request id; each row adds its own nine values.
+        for n in 0..chunk.len() {
+            let b = 3 + n * 9;
+            if n > 0 {
+                sql.push_str(", ");
+            }
+            sql.push_str(&format!(
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'pending', 0, $1, $2, $1, $1)",
+                b,
+                b + 1,
+                b + 2,
+                b + 3,
+                b + 4,
+                b + 5,
+                b + 6,
+                b + 7,
+                b + 8
+            ));
+        }
+        let mut query = sqlx::query(&sql).bind(&now).bind(request_id);
+        for (id, event_type, correlation_id, kind, resource_id, key, key_seq, target, payload) in
+            chunk
+        {
+            query = query
+                .bind(id)
+                .bind(event_type.as_str())
+                .bind(correlation_id)
+                .bind(*kind)
+                .bind(resource_id)
+                .bind(key)
+                .bind(*key_seq)
+                .bind(target.as_str())
+                .bind(payload);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(ids)
+}
+
+/// Reserves the next sequence numbers of each ordering key in `keys` (one per occurrence) and
+/// returns, per key, the first number reserved. The keys' rows stay locked until the transaction
+/// ends, so events of one key are numbered in the order their transactions commit.
+async fn reserve_key_seqs(
+    conn: &mut AnyConnection,
+    keys: &[&str],
+) -> Result<std::collections::HashMap<String, i64>, DbError> {
+    use sqlx::Row;
+    let mut counts: std::collections::BTreeMap<&str, i64> = std::collections::BTreeMap::new();
+    for key in keys {
+        *counts.entry(key).or_default() += 1;
+    }
+    let count_of: std::collections::HashMap<&str, i64> =
+        counts.iter().map(|(k, c)| (*k, *c)).collect();
+    let counts: Vec<(&str, i64)> = counts.into_iter().collect();
+    let mut first = std::collections::HashMap::with_capacity(counts.len());
+    // Sorted keys: two transactions lock shared keys in the same order and cannot deadlock.
+    for chunk in counts.chunks(ROWS_PER_STATEMENT) {
+        let values = (0..chunk.len())
+            .map(|n| format!("(${}, ${})", 2 * n + 1, 2 * n + 2))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO outbox_ordering_keys (ordering_key, last_seq) VALUES {values} \
+             ON CONFLICT (ordering_key) DO UPDATE \
+             SET last_seq = outbox_ordering_keys.last_seq + excluded.last_seq \
+             RETURNING ordering_key, last_seq"
+        );
+        let mut query = sqlx::query(&sql);
+        for (key, count) in chunk {
+            query = query.bind(*key).bind(*count);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            let key: String = row.try_get("ordering_key")?;
+            let last: i64 = row.try_get("last_seq")?;
+            let count = *count_of.get(key.as_str()).ok_or_else(|| {
+                DbError::Corrupt("an unknown ordering key was numbered".to_owned())
+            })?;
+            first.insert(key, last - count + 1);
+        }
+    }
+    Ok(first)
 }
 
 /// A queued message as stored (for tests and, later, the console).

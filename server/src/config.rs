@@ -45,6 +45,10 @@ pub struct Config {
     /// `FLEETDESK_ORANGE_BODY_LIMIT`: the largest request body the Orange API accepts, in bytes
     /// (default 1 MiB); larger ones get 413 `PAYLOAD_TOO_LARGE`.
     pub orange_body_limit: usize,
+    /// `FLEETDESK_DELIVERY_CONCURRENCY`: requests in flight per destination at the most
+    /// (default 64); `FLEETDESK_DELIVERY_LEASE_SECONDS`: how long a claimed event stays with an
+    /// instance that stopped renewing it (default 30).
+    pub delivery: crate::delivery::EngineSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -233,6 +237,31 @@ impl Config {
                 )
             })?;
 
+        let number = |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| {
+            match get(name) {
+                None => Ok(default),
+                Some(text) => text
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| range.contains(n))
+                    .ok_or_else(|| {
+                        invalid(
+                            name,
+                            format!(
+                                "`{text}` is not a whole number from {} to {}",
+                                range.start(),
+                                range.end()
+                            ),
+                        )
+                    }),
+            }
+        };
+        let delivery = crate::delivery::EngineSettings {
+            concurrency: usize::try_from(number("FLEETDESK_DELIVERY_CONCURRENCY", 64, 1..=1024)?)
+                .unwrap_or(64),
+            lease: Duration::from_secs(number("FLEETDESK_DELIVERY_LEASE_SECONDS", 30, 2..=3600)?),
+        };
+
         Ok(Config {
             data_dir,
             database_url,
@@ -247,6 +276,7 @@ impl Config {
             bootstrap_admin_password,
             site_root,
             orange_body_limit,
+            delivery,
         })
     }
 }

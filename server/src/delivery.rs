@@ -1,290 +1,810 @@
-//! The delivery worker: sends the outbox's events to Orange (contract section 6).
+//! The delivery engine: every outgoing HTTP call Fleetdesk owes, read from the outbox and sent to
+//! its destination (events to Orange today; the partner's product is a destination of the same
+//! kind). The storage side (claims, leases, ordering, attempts) is `fleetdesk_core::outbox::delivery`.
 //!
-//! It claims due events under a lease, gets an OAuth 2.0 client-credentials token (cached until
-//! shortly before it expires, fetched again once on a 401), POSTs each event, records the attempt
-//! and lets `fleetdesk_core::outbox::delivery::decide` schedule what follows. The storage side
-//! (claims, leases, ordering, attempts) lives in `fleetdesk_core::outbox::delivery`.
+//! How it runs, per instance:
+//! - One **lane** per destination (`target` in the outbox). A lane claims due events in batches,
+//!   keeps at most `concurrency` requests in flight (fewer while the receiver pushes back), and
+//!   never waits for another lane: a dead destination only holds its own lane.
+//! - Events of one ordering key go one after the other (the claim takes only a key's oldest open
+//!   event); different keys go side by side.
+//! - A **recorder** writes finished attempts in batches (one transaction for all that finished
+//!   meanwhile), then lets the lanes claim what became due.
+//! - A **renewer** extends this instance's leases while attempts run and gives back events whose
+//!   lease ran out elsewhere. An attempt checks its lease right before it sends, and is abandoned
+//!   (its connection dropped) once the lease is gone, so that no event is ever sent by two
+//!   instances at the same time.
+//! - A receiver that answers 429 or 503 slows its lane: nothing new goes out before its
+//!   `Retry-After`, and the lane's concurrency is halved, then grows back one success at a time.
 
-use std::sync::Arc;
+pub mod orange;
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use anyhow::Context;
-use tokio::sync::{Mutex, Notify, watch};
+use async_trait::async_trait;
+use tokio::sync::{Notify, mpsc, watch};
 
-use fleetdesk_core::outbox::delivery::{self, Attempt, Claimed, Next};
-use fleetdesk_core::outbox::settings::{self as delivery_settings, DeliverySettings};
+use fleetdesk_core::outbox::delivery::{self, Attempt, Claimed, Next, Outcome, Recorded};
 use fleetdesk_core::{Db, clock};
 
-/// How many events one pass claims and sends at once (never two about the same resource: the
-/// claim takes at most the oldest waiting event of each order or licence).
-const BATCH: u32 = 16;
-/// How often the worker looks for due events when nothing wakes it.
+/// How often a lane looks for due events (retries coming due) when nothing wakes it.
 const POLL: Duration = Duration::from_secs(1);
+/// The most events one claim takes.
+const CLAIM_BATCH: usize = 256;
+/// The most outcomes one recorder transaction writes.
+const RECORD_BATCH: usize = 512;
 
-#[derive(Debug, Clone)]
-struct Token {
-    value: String,
-    /// Renew after this instant.
-    fresh_until: Instant,
-    /// For which token URL and client (a settings change invalidates it).
-    for_client: (String, String),
+/// The engine's own settings (from the configuration, not the console).
+#[derive(Debug, Clone, Copy)]
+pub struct EngineSettings {
+    /// Requests in flight per destination at the most.
+    pub concurrency: usize,
+    /// How long a claim holds an event without renewal; renewed every third of it.
+    pub lease: Duration,
 }
 
-/// One instance's delivery worker.
-pub struct Worker {
+impl Default for EngineSettings {
+    fn default() -> Self {
+        EngineSettings {
+            concurrency: 64,
+            lease: Duration::from_secs(30),
+        }
+    }
+}
+
+/// What a destination needs to know about delivery right now.
+#[derive(Debug, Clone)]
+pub struct Schedule {
+    /// Seconds before each retry; after the last one the event is `failed`.
+    pub retry_delays_seconds: Vec<u64>,
+    /// How long one request may take.
+    pub timeout: Duration,
+}
+
+/// A request ready to go out.
+#[derive(Debug, Clone)]
+pub struct Outgoing {
+    pub url: String,
+    /// Sent as they are (credentials included).
+    pub headers: Vec<(String, String)>,
+    /// As recorded in the attempt log (credentials masked).
+    pub recorded_headers: Vec<(String, String)>,
+    pub body: String,
+    pub timeout: Duration,
+    /// Which credential the request carries, for [`Destination::rejected`].
+    pub credential: Option<String>,
+}
+
+/// One kind of receiver: where an event goes, with which credentials, on which schedule.
+#[async_trait]
+pub trait Destination: Send + Sync + 'static {
+    /// The outbox `target` this destination serves.
+    fn target(&self) -> &'static str;
+    /// The schedule, or `None` while delivery to it is paused or not configured.
+    async fn schedule(&self) -> anyhow::Result<Option<Schedule>>;
+    /// The request for one event, or why it cannot be made (recorded as the attempt's error).
+    async fn prepare(&self, event: &Claimed, schedule: &Schedule) -> Result<Outgoing, String>;
+    /// The receiver answered 401 to `outgoing`: forget its credential and say whether a request
+    /// with a fresh one is worth sending at once.
+    fn rejected(&self, outgoing: &Outgoing) -> bool;
+}
+
+/// A lease this instance holds: until when it may still send (`None` once lost).
+struct Held {
+    valid: watch::Sender<Option<Instant>>,
+    claimed_at: Instant,
+}
+
+/// What became of a claimed event, for the recorder.
+enum Finished {
+    /// Attempts made (usually one; two after a 401 answered with a fresh credential).
+    Sent(Vec<Outcome>),
+    /// Not sent: to be given back (stopping, or delivery paused meanwhile).
+    NotSent(String),
+    /// Not sent: the lease was lost before sending; nothing to write.
+    Abandoned(String),
+}
+
+/// One destination's lane.
+struct Lane {
+    destination: Arc<dyn Destination>,
+    wake: Notify,
+    gate: Gate,
+    /// Claimed and not yet recorded.
+    held: AtomicUsize,
+    /// Nothing new is sent before this instant (the receiver asked to slow down).
+    throttled_until: Mutex<Option<Instant>>,
+}
+
+impl Lane {
+    fn throttle(&self, pause: Duration) {
+        let until = Instant::now() + pause;
+        let mut throttled = lock(&self.throttled_until);
+        if throttled.is_none_or(|t| t < until) {
+            *throttled = Some(until);
+        }
+        self.gate.decrease();
+    }
+
+    fn throttled_until(&self) -> Option<Instant> {
+        let mut throttled = lock(&self.throttled_until);
+        match *throttled {
+            Some(until) if until > Instant::now() => Some(until),
+            _ => {
+                *throttled = None;
+                None
+            }
+        }
+    }
+}
+
+/// One instance's delivery engine.
+pub struct Engine {
     db: Db,
     owner: String,
     client: reqwest::Client,
-    token: Mutex<Option<Token>>,
+    settings: EngineSettings,
+    lanes: Vec<Arc<Lane>>,
+    held: Mutex<HashMap<String, Held>>,
 }
 
-impl Worker {
-    pub fn new(db: Db) -> anyhow::Result<Worker> {
-        let client = reqwest::Client::builder()
-            .user_agent(concat!("fleetdesk/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .context("failed to build the HTTP client")?;
-        Ok(Worker {
+impl Engine {
+    /// An engine for `destinations`, sending through `client` (one connection pool for all).
+    pub fn new(
+        db: Db,
+        client: reqwest::Client,
+        settings: EngineSettings,
+        destinations: Vec<Arc<dyn Destination>>,
+    ) -> Engine {
+        let concurrency = settings.concurrency.max(1);
+        Engine {
             db,
             owner: delivery::owner_name(),
             client,
-            token: Mutex::new(None),
-        })
+            settings,
+            lanes: destinations
+                .into_iter()
+                .map(|destination| {
+                    Arc::new(Lane {
+                        destination,
+                        wake: Notify::new(),
+                        gate: Gate::new(concurrency),
+                        held: AtomicUsize::new(0),
+                        throttled_until: Mutex::new(None),
+                    })
+                })
+                .collect(),
+            held: Mutex::new(HashMap::new()),
+        }
     }
 
-    /// Runs until `stopped` changes: delivers what is due, then waits for `wake` or the poll.
-    pub async fn run(self: Arc<Self>, wake: Arc<Notify>, mut stopped: watch::Receiver<bool>) {
-        loop {
-            let delivered_some = match self.pass(&stopped).await {
-                Ok(n) => n > 0,
-                Err(error) => {
-                    tracing::warn!(error = %error, "event delivery pass failed");
-                    false
+    /// The HTTP client every destination shares: keep-alive connections, HTTP/2 where offered.
+    pub fn http_client() -> anyhow::Result<reqwest::Client> {
+        use anyhow::Context;
+        reqwest::Client::builder()
+            .user_agent(concat!("fleetdesk/", env!("CARGO_PKG_VERSION")))
+            .tcp_nodelay(true)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .context("failed to build the HTTP client")
+    }
+
+    /// Runs until `stopped` changes; `wake` is notified when events were written.
+    pub async fn run(self: Arc<Self>, wake: Arc<Notify>, stopped: watch::Receiver<bool>) {
+        let (finished, outcomes) = mpsc::unbounded_channel();
+        let fan_out = {
+            let engine = self.clone();
+            let mut stopped = stopped.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::select! {
+                        () = wake.notified() => engine.lanes.iter().for_each(|l| l.wake.notify_one()),
+                        _ = stopped.changed() => return,
+                    }
                 }
-            };
+            })
+        };
+        let renewer = tokio::spawn(self.clone().renew(stopped.clone()));
+        let lanes: Vec<_> = self
+            .lanes
+            .iter()
+            .map(|lane| {
+                tokio::spawn(self.clone().claim_loop(
+                    lane.clone(),
+                    finished.clone(),
+                    stopped.clone(),
+                ))
+            })
+            .collect();
+        drop(finished);
+        // The recorder ends once every lane and attempt has finished and dropped its sender.
+        self.clone().record_loop(outcomes).await;
+        for lane in lanes {
+            let _ = lane.await;
+        }
+        fan_out.abort();
+        renewer.abort();
+    }
+
+    /// Claims due events for `lane` while it has room, and starts an attempt for each.
+    async fn claim_loop(
+        self: Arc<Self>,
+        lane: Arc<Lane>,
+        finished: mpsc::UnboundedSender<(usize, Finished)>,
+        mut stopped: watch::Receiver<bool>,
+    ) {
+        let lane_no = self
+            .lanes
+            .iter()
+            .position(|l| Arc::ptr_eq(l, &lane))
+            .unwrap_or(0);
+        // Twice the concurrency may be held: the next requests are ready while the recorder writes.
+        let room_max = self.settings.concurrency.max(1) * 2;
+        loop {
             if *stopped.borrow() {
                 return;
             }
-            if delivered_some {
-                continue;
-            }
-            tokio::select! {
-                () = wake.notified() => {}
-                () = tokio::time::sleep(POLL) => {}
-                _ = stopped.changed() => return,
+            let room = room_max.saturating_sub(lane.held.load(Ordering::Acquire));
+            let wait = if room == 0 {
+                Some(Duration::from_secs(3600))
+            } else if let Some(until) = lane.throttled_until() {
+                Some(until.saturating_duration_since(Instant::now()))
+            } else {
+                match lane.destination.schedule().await {
+                    Ok(Some(schedule)) => {
+                        match self
+                            .claim_some(&lane, lane_no, room, &schedule, &finished, &stopped)
+                            .await
+                        {
+                            Ok(n) if n == room.min(CLAIM_BATCH) => None,
+                            Ok(_) => Some(POLL),
+                            Err(error) => {
+                                tracing::warn!(error = %error, target = lane.destination.target(), "claiming events failed");
+                                Some(POLL)
+                            }
+                        }
+                    }
+                    Ok(None) => Some(POLL),
+                    Err(error) => {
+                        tracing::warn!(error = %error, "reading the delivery settings failed");
+                        Some(POLL)
+                    }
+                }
+            };
+            if let Some(wait) = wait {
+                tokio::select! {
+                    () = lane.wake.notified() => {}
+                    () = tokio::time::sleep(wait) => {}
+                    _ = stopped.changed() => return,
+                }
             }
         }
     }
 
-    /// Claims and sends one batch; returns how many events it handled.
-    pub async fn pass(&self, stopped: &watch::Receiver<bool>) -> anyhow::Result<usize> {
-        let settings = delivery_settings::load(&self.db).await?;
-        if settings.paused || !settings.is_configured() {
-            return Ok(0);
-        }
-        // The lease outlives the longest attempt (token request plus event request, each bounded
-        // by the timeout) with a margin; after a crash the event is taken up again once it ends.
-        let lease = Duration::from_secs(settings.timeout_seconds * 2 + 5);
-        let claimed = delivery::claim(&self.db, &self.owner, lease, BATCH).await?;
-        let count = claimed.len();
-        if *stopped.borrow() {
-            for event in claimed {
-                delivery::release(&self.db, &self.owner, &event.id).await?;
-            }
-            return Ok(0);
-        }
-        // Sent side by side, so every attempt of the batch ends within its lease.
-        let sent = futures_util::future::join_all(
-            claimed
-                .into_iter()
-                .map(|event| self.deliver(&settings, event)),
+    async fn claim_some(
+        self: &Arc<Self>,
+        lane: &Arc<Lane>,
+        lane_no: usize,
+        room: usize,
+        schedule: &Schedule,
+        finished: &mpsc::UnboundedSender<(usize, Finished)>,
+        stopped: &watch::Receiver<bool>,
+    ) -> anyhow::Result<usize> {
+        let limit = room.min(CLAIM_BATCH);
+        let started = Instant::now();
+        let claimed = delivery::claim(
+            &self.db,
+            &self.owner,
+            lane.destination.target(),
+            self.settings.lease,
+            u32::try_from(limit).unwrap_or(u32::MAX),
         )
-        .await;
-        for result in sent {
-            result?;
+        .await?;
+        let count = claimed.len();
+        let valid_until = started + self.usable(self.settings.lease);
+        for event in claimed {
+            let (valid, lease) = watch::channel(Some(valid_until));
+            lock(&self.held).insert(
+                event.id.clone(),
+                Held {
+                    valid,
+                    claimed_at: started,
+                },
+            );
+            lane.held.fetch_add(1, Ordering::AcqRel);
+            let engine = self.clone();
+            let lane = lane.clone();
+            let finished = finished.clone();
+            let schedule = schedule.clone();
+            let stopped = stopped.clone();
+            tokio::spawn(async move {
+                let done = engine.attempt(&lane, event, schedule, lease, stopped).await;
+                let _ = finished.send((lane_no, done));
+            });
         }
         Ok(count)
     }
 
-    async fn deliver(&self, settings: &DeliverySettings, event: Claimed) -> anyhow::Result<()> {
-        let url = match event.target.as_str() {
-            "orange_product_order" => settings.product_order_url.clone(),
-            _ => settings.user_service_url.clone(),
-        };
-        let renewed_before = self.token.lock().await.is_some();
-        let mut attempt = self.attempt(settings, &url, &event).await;
-        let mut next = decide(&attempt, &event, settings);
-        if attempt.response_status == Some(401) && renewed_before {
-            // The cached token may have been revoked early: fetch a new one and try once more.
-            *self.token.lock().await = None;
-            attempt = self.attempt(settings, &url, &event).await;
-            next = decide(&attempt, &event, settings);
-        }
-        let recorded = delivery::finish(&self.db, &self.owner, &event.id, &attempt, next).await?;
-        match (recorded, next) {
-            (false, _) => {
-                tracing::warn!(event.id = %event.id, "lease lost while delivering; another instance took the event")
-            }
-            (true, Next::Delivered) => {
-                tracing::info!(event.id = %event.id, duration_ms = attempt.latency_ms, "event delivered")
-            }
-            (true, Next::RetryAt(at)) => {
-                tracing::info!(event.id = %event.id, status = ?attempt.response_status, error = ?attempt.error, retry_at = %clock::format(at), "event delivery will be retried")
-            }
-            (true, Next::Failed) => {
-                tracing::warn!(event.id = %event.id, status = ?attempt.response_status, error = ?attempt.error, "event delivery failed for good")
-            }
-        }
-        Ok(())
+    /// How long after a claim or renewal started this instance may still send: the lease, less
+    /// a margin for the time an abandoned request takes to stop.
+    fn usable(&self, lease: Duration) -> Duration {
+        lease.saturating_sub(Duration::from_millis(500) + lease / 10)
     }
 
-    /// One try: token, then the event. Never fails: every problem is written into the attempt.
-    async fn attempt(&self, settings: &DeliverySettings, url: &str, event: &Claimed) -> Attempt {
-        let started = Instant::now();
-        let mut attempt = Attempt {
-            url: url.to_owned(),
-            request_body: event.payload.clone(),
-            request_headers: vec![
-                ("authorization".to_owned(), "Bearer ***".to_owned()),
-                ("content-type".to_owned(), "application/json".to_owned()),
-            ],
-            ..Attempt::default()
+    /// One event: waits for a slot, checks the lease, sends, and says what happened.
+    async fn attempt(
+        &self,
+        lane: &Lane,
+        event: Claimed,
+        schedule: Schedule,
+        mut lease: watch::Receiver<Option<Instant>>,
+        mut stopped: watch::Receiver<bool>,
+    ) -> Finished {
+        let _slot = tokio::select! {
+            slot = lane.gate.enter() => slot,
+            () = stopping(&mut stopped) => return Finished::NotSent(event.id),
         };
-        if let Some(request_id) = &event.request_id {
-            attempt
-                .request_headers
-                .push(("x-request-id".to_owned(), request_id.clone()));
-        }
-        let token = match self.token(settings).await {
-            Ok(token) => token,
-            Err(error) => {
-                attempt.error = Some(format!("token: {error}"));
-                attempt.latency_ms = elapsed_ms(started);
-                return attempt;
+        while let Some(until) = lane.throttled_until() {
+            tokio::select! {
+                () = tokio::time::sleep_until(until.into()) => {}
+                () = stopping(&mut stopped) => return Finished::NotSent(event.id),
             }
-        };
-        let timeout = Duration::from_secs(settings.timeout_seconds);
-        let mut request = self
-            .client
-            .post(url)
-            .timeout(timeout)
-            .bearer_auth(&token)
-            .header("content-type", "application/json")
-            .body(event.payload.clone());
-        if let Some(request_id) = &event.request_id {
-            request = request.header("x-request-id", request_id);
         }
-        match request.send().await {
-            Err(error) => {
-                attempt.error = Some(describe(&error, timeout));
+        // Paused (or unconfigured) since the claim: given back unsent.
+        if *stopped.borrow() || !matches!(lane.destination.schedule().await, Ok(Some(_))) {
+            return Finished::NotSent(event.id);
+        }
+        let mut outcomes = Vec::new();
+        let mut retried_401 = false;
+        loop {
+            if !lease_held(&lease) {
+                return match outcomes.is_empty() {
+                    true => Finished::Abandoned(event.id),
+                    false => Finished::Sent(outcomes),
+                };
             }
-            Ok(response) => {
-                let status = response.status().as_u16();
-                attempt.response_status = Some(status);
-                attempt.retry_after = response
-                    .headers()
-                    .get("retry-after")
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| delivery::parse_retry_after(v, clock::now()));
-                attempt.response_headers = response
-                    .headers()
-                    .iter()
-                    .map(|(name, value)| {
-                        let value = if name.as_str() == "set-cookie" {
-                            "***".to_owned()
-                        } else {
-                            String::from_utf8_lossy(value.as_bytes()).into_owned()
-                        };
-                        (name.as_str().to_owned(), value)
-                    })
-                    .collect();
-                match response.text().await {
-                    Ok(body) => attempt.response_body = Some(body),
-                    Err(error) => attempt.error = Some(describe(&error, timeout)),
+            let outgoing = match lane.destination.prepare(&event, &schedule).await {
+                Ok(outgoing) => outgoing,
+                Err(error) => {
+                    let attempt = Attempt {
+                        url: String::new(),
+                        request_body: event.payload.clone(),
+                        error: Some(error),
+                        ..Attempt::default()
+                    };
+                    outcomes.push(self.outcome(
+                        lane,
+                        &event,
+                        &schedule,
+                        attempt,
+                        clock::now(),
+                        outcomes.len(),
+                    ));
+                    return Finished::Sent(outcomes);
+                }
+            };
+            // Right before sending: a lease lost while waiting for a slot or a token stops here.
+            if !lease_held(&lease) {
+                return match outcomes.is_empty() {
+                    true => Finished::Abandoned(event.id),
+                    false => Finished::Sent(outcomes),
+                };
+            }
+            let started_at = clock::now();
+            let attempt = send(&self.client, &outgoing, &event, &mut lease, &mut stopped).await;
+            if *stopped.borrow() && attempt.response_status.is_none() {
+                // Cut short by the shutdown: due again at once, for whichever instance is up.
+                outcomes.push(Outcome {
+                    event_id: event.id.clone(),
+                    attempt,
+                    next: Next::RetryAt(clock::now()),
+                    started_at,
+                    log_only: false,
+                });
+                return Finished::Sent(outcomes);
+            }
+            let unauthorized = attempt.response_status == Some(401);
+            if unauthorized && !retried_401 && lane.destination.rejected(&outgoing) {
+                // The credential may have been revoked early: a fresh one, and once more. The
+                // first attempt is logged too.
+                retried_401 = true;
+                outcomes.push(Outcome {
+                    event_id: event.id.clone(),
+                    attempt,
+                    next: Next::RetryAt(clock::now()),
+                    started_at,
+                    log_only: true,
+                });
+                continue;
+            }
+            let outcome =
+                self.outcome(lane, &event, &schedule, attempt, started_at, outcomes.len());
+            outcomes.push(outcome);
+            return Finished::Sent(outcomes);
+        }
+    }
+
+    /// Decides what follows an attempt, and lets the answer steer the lane's pace.
+    fn outcome(
+        &self,
+        lane: &Lane,
+        event: &Claimed,
+        schedule: &Schedule,
+        attempt: Attempt,
+        started_at: time::OffsetDateTime,
+        earlier: usize,
+    ) -> Outcome {
+        match attempt.response_status {
+            Some(429 | 503) => lane.throttle(
+                attempt
+                    .retry_after
+                    .unwrap_or(Duration::from_secs(1))
+                    .min(Duration::from_secs(60)),
+            ),
+            Some(200..=299) => lane.gate.increase(),
+            None if attempt
+                .error
+                .as_deref()
+                .is_some_and(|e| e.contains("timeout")) =>
+            {
+                lane.gate.decrease()
+            }
+            _ => {}
+        }
+        let attempt_no = usize::try_from(event.attempt_count).unwrap_or(0) + earlier + 1;
+        let next = delivery::decide(
+            &attempt,
+            attempt_no,
+            &schedule.retry_delays_seconds,
+            clock::now(),
+            rand::random::<f64>(),
+        );
+        log_outcome(&event.id, &attempt, next);
+        Outcome {
+            event_id: event.id.clone(),
+            attempt,
+            next,
+            started_at,
+            log_only: false,
+        }
+    }
+
+    /// Writes what attempts finished, in batches, then lets the lanes claim again.
+    async fn record_loop(
+        self: Arc<Self>,
+        mut outcomes: mpsc::UnboundedReceiver<(usize, Finished)>,
+    ) {
+        while let Some(first) = outcomes.recv().await {
+            let mut batch = vec![first];
+            while batch.len() < RECORD_BATCH {
+                match outcomes.try_recv() {
+                    Ok(next) => batch.push(next),
+                    Err(_) => break,
+                }
+            }
+            self.record_batch(&batch).await;
+            let mut lanes = HashSet::new();
+            {
+                let mut held = lock(&self.held);
+                for (lane_no, finished) in &batch {
+                    let id = match finished {
+                        Finished::Sent(outcomes) => outcomes.first().map(|o| o.event_id.as_str()),
+                        Finished::NotSent(id) | Finished::Abandoned(id) => Some(id.as_str()),
+                    };
+                    if let Some(id) = id {
+                        held.remove(id);
+                    }
+                    if let Some(lane) = self.lanes.get(*lane_no) {
+                        lane.held.fetch_sub(1, Ordering::AcqRel);
+                        lanes.insert(*lane_no);
+                    }
+                }
+            }
+            for lane_no in lanes {
+                self.lanes[lane_no].wake.notify_one();
+            }
+        }
+    }
+
+    /// Writes one batch; a database that does not answer is tried again until it does (leases
+    /// that ran out meanwhile are recorded as lost, so nothing is written twice).
+    async fn record_batch(&self, batch: &[(usize, Finished)]) {
+        let outcomes: Vec<Outcome> = batch
+            .iter()
+            .flat_map(|(_, f)| match f {
+                Finished::Sent(outcomes) => outcomes.clone(),
+                _ => Vec::new(),
+            })
+            .collect();
+        let not_sent: Vec<String> = batch
+            .iter()
+            .filter_map(|(_, f)| match f {
+                Finished::NotSent(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect();
+        let mut pause = Duration::from_millis(200);
+        loop {
+            let written = async {
+                let recorded = delivery::record(&self.db, &self.owner, &outcomes).await?;
+                delivery::release(&self.db, &self.owner, &not_sent).await?;
+                Ok::<_, fleetdesk_core::db::DbError>(recorded)
+            }
+            .await;
+            match written {
+                Ok(recorded) => {
+                    for (outcome, recorded) in outcomes.iter().zip(recorded) {
+                        if recorded == Recorded::LeaseLost {
+                            tracing::warn!(event.id = %outcome.event_id, "lease lost during an attempt; logged, the event is left to its new holder");
+                        }
+                    }
+                    return;
+                }
+                Err(error) => {
+                    tracing::warn!(error = %error, count = outcomes.len(), "recording delivery attempts failed; trying again");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(Duration::from_secs(5));
                 }
             }
         }
-        attempt.latency_ms = elapsed_ms(started);
-        attempt
     }
 
-    /// The cached token, or a new one from the token endpoint.
-    async fn token(&self, settings: &DeliverySettings) -> anyhow::Result<String> {
-        let client_key = (settings.token_url.clone(), settings.client_id.clone());
-        let mut cached = self.token.lock().await;
-        if let Some(token) = cached.as_ref()
-            && token.for_client == client_key
-            && Instant::now() < token.fresh_until
-        {
-            return Ok(token.value.clone());
+    /// Renews this instance's leases every third of a lease, and gives back expired ones.
+    async fn renew(self: Arc<Self>, mut stopped: watch::Receiver<bool>) {
+        let lease = self.settings.lease;
+        loop {
+            tokio::select! {
+                () = tokio::time::sleep(lease / 3) => {}
+                _ = stopped.changed() => {}
+            }
+            let started = Instant::now();
+            match delivery::renew(&self.db, &self.owner, lease).await {
+                Ok(ids) => {
+                    let still: HashSet<String> = ids.into_iter().collect();
+                    let valid_until = started + self.usable(lease);
+                    for (id, held) in lock(&self.held).iter() {
+                        if still.contains(id) {
+                            held.valid.send_replace(Some(valid_until));
+                        } else if held.claimed_at < started {
+                            held.valid.send_replace(None);
+                        }
+                    }
+                }
+                Err(error) => {
+                    tracing::warn!(error = %error, "renewing delivery leases failed");
+                }
+            }
+            match delivery::reclaim_expired(&self.db).await {
+                Ok(0) => {}
+                Ok(n) => {
+                    tracing::info!(count = n, "events whose lease ran out are due again");
+                    self.lanes.iter().for_each(|l| l.wake.notify_one());
+                }
+                Err(error) => tracing::warn!(error = %error, "giving back expired leases failed"),
+            }
         }
-        let mut form = vec![("grant_type", "client_credentials")];
-        if !settings.scope.is_empty() {
-            form.push(("scope", settings.scope.as_str()));
-        }
-        let response = self
-            .client
-            .post(&settings.token_url)
-            .timeout(Duration::from_secs(settings.timeout_seconds))
-            .basic_auth(&settings.client_id, Some(&settings.client_secret))
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| {
-                anyhow::anyhow!(describe(&e, Duration::from_secs(settings.timeout_seconds)))
-            })?;
-        let status = response.status();
-        if !status.is_success() {
-            anyhow::bail!("the token endpoint answered {}", status.as_u16());
-        }
-        #[derive(serde::Deserialize)]
-        struct Grant {
-            access_token: String,
-            #[serde(default)]
-            expires_in: Option<u64>,
-        }
-        let grant: Grant = response
-            .json()
-            .await
-            .context("the token endpoint's answer is not a token")?;
-        let lifetime = grant.expires_in.unwrap_or(300);
-        // Renewed shortly before it runs out: a tenth of its life, at most a minute, early.
-        let margin = (lifetime / 10).min(60);
-        let token = Token {
-            value: grant.access_token,
-            fresh_until: Instant::now() + Duration::from_secs(lifetime.saturating_sub(margin)),
-            for_client: client_key,
+    }
+}
+
+/// Resolves once the engine is asked to stop.
+async fn stopping(stopped: &mut watch::Receiver<bool>) {
+    let _ = stopped.wait_for(|stop| *stop).await;
+}
+
+fn lease_held(lease: &watch::Receiver<Option<Instant>>) -> bool {
+    lease.borrow().is_some_and(|until| Instant::now() < until)
+}
+
+/// Sends `outgoing`; gives up (dropping the connection) as soon as the lease is gone.
+async fn send(
+    client: &reqwest::Client,
+    outgoing: &Outgoing,
+    event: &Claimed,
+    lease: &mut watch::Receiver<Option<Instant>>,
+    stopped: &mut watch::Receiver<bool>,
+) -> Attempt {
+    let started = Instant::now();
+    let mut attempt = Attempt {
+        url: outgoing.url.clone(),
+        request_headers: outgoing.recorded_headers.clone(),
+        request_body: event.payload.clone(),
+        ..Attempt::default()
+    };
+    let mut request = client
+        .post(&outgoing.url)
+        .timeout(outgoing.timeout)
+        .body(outgoing.body.clone());
+    for (name, value) in &outgoing.headers {
+        request = request.header(name, value);
+    }
+    let exchange = async {
+        let response = request.send().await?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = response.text().await;
+        Ok::<_, reqwest::Error>((status, headers, body))
+    };
+    tokio::pin!(exchange);
+    let answered = loop {
+        let Some(until) = *lease.borrow_and_update() else {
+            break None;
         };
-        let value = token.value.clone();
-        *cached = Some(token);
-        Ok(value)
+        tokio::select! {
+            answered = &mut exchange => break Some(answered),
+            () = stopping(stopped) => break None,
+            () = tokio::time::sleep_until(until.into()) => {
+                if *lease.borrow() == Some(until) {
+                    break None;
+                }
+            }
+            changed = lease.changed() => {
+                if changed.is_err() {
+                    break None;
+                }
+            }
+        }
+    };
+    match answered {
+        None if *stopped.borrow() => {
+            attempt.error = Some("abandoned: the server was stopping".to_owned());
+        }
+        None => {
+            attempt.error = Some("abandoned: the lease ran out before the answer came".to_owned());
+        }
+        Some(Err(error)) => attempt.error = Some(describe(&error, outgoing.timeout)),
+        Some(Ok((status, headers, body))) => {
+            attempt.response_status = Some(status);
+            attempt.retry_after = headers
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| delivery::parse_retry_after(v, clock::now()));
+            attempt.response_headers = headers
+                .iter()
+                .map(|(name, value)| {
+                    let value = if name.as_str() == "set-cookie" {
+                        "***".to_owned()
+                    } else {
+                        String::from_utf8_lossy(value.as_bytes()).into_owned()
+                    };
+                    (name.as_str().to_owned(), value)
+                })
+                .collect();
+            match body {
+                Ok(body) => attempt.response_body = Some(body),
+                Err(error) => attempt.error = Some(describe(&error, outgoing.timeout)),
+            }
+        }
     }
+    attempt.latency_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+    attempt
 }
 
-fn decide(attempt: &Attempt, event: &Claimed, settings: &DeliverySettings) -> Next {
-    let attempt_no = usize::try_from(event.attempt_count).unwrap_or(0) + 1;
-    delivery::decide(
-        attempt,
-        attempt_no,
-        &settings.retry_delays_seconds,
-        clock::now(),
-        rand::random::<f64>(),
-    )
-}
-
-fn elapsed_ms(started: Instant) -> i64 {
-    i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX)
+fn log_outcome(event_id: &str, attempt: &Attempt, next: Next) {
+    match next {
+        Next::Delivered => {
+            tracing::debug!(event.id = %event_id, duration_ms = attempt.latency_ms, "event delivered")
+        }
+        Next::RetryAt(at) => {
+            tracing::info!(event.id = %event_id, status = ?attempt.response_status, error = ?attempt.error, retry_at = %clock::format(at), "event delivery will be retried")
+        }
+        Next::Failed => {
+            tracing::warn!(event.id = %event_id, status = ?attempt.response_status, error = ?attempt.error, "event delivery failed for good")
+        }
+    }
 }
 
 /// A transport error in words, without the URL's query or any header.
-fn describe(error: &reqwest::Error, timeout: Duration) -> String {
+pub(crate) fn describe(error: &reqwest::Error, timeout: Duration) -> String {
     if error.is_timeout() {
-        format!("no answer within {} s (timeout)", timeout.as_secs())
+        format!("no answer within {} s (timeout)", timeout.as_secs_f64())
     } else if error.is_connect() {
         "could not connect".to_owned()
     } else if error.is_body() || error.is_decode() {
         "the answer could not be read".to_owned()
     } else {
         "the request failed".to_owned()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// A lane's limit on requests in flight: halved when the receiver pushes back, grown by one on
+/// each success, never above the configured concurrency.
+struct Gate {
+    state: Mutex<(usize, usize)>,
+    max: usize,
+    freed: Notify,
+}
+
+struct GateSlot<'a>(&'a Gate);
+
+impl Drop for GateSlot<'_> {
+    fn drop(&mut self) {
+        lock(&self.0.state).0 -= 1;
+        self.0.freed.notify_waiters();
+    }
+}
+
+impl Gate {
+    fn new(max: usize) -> Gate {
+        Gate {
+            state: Mutex::new((0, max)),
+            max,
+            freed: Notify::new(),
+        }
+    }
+
+    async fn enter(&self) -> GateSlot<'_> {
+        loop {
+            let freed = self.freed.notified();
+            tokio::pin!(freed);
+            freed.as_mut().enable();
+            {
+                let mut state = lock(&self.state);
+                if state.0 < state.1 {
+                    state.0 += 1;
+                    return GateSlot(self);
+                }
+            }
+            freed.await;
+        }
+    }
+
+    fn decrease(&self) {
+        let mut state = lock(&self.state);
+        state.1 = (state.1 / 2).max(1);
+    }
+
+    fn increase(&self) {
+        let grew = {
+            let mut state = lock(&self.state);
+            let before = state.1;
+            state.1 = (state.1 + 1).min(self.max);
+            state.1 > before
+        };
+        if grew {
+            self.freed.notify_waiters();
+        }
+    }
+
+    #[cfg(test)]
+    fn limit(&self) -> usize {
+        lock(&self.state).1
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_gate_halves_on_push_back_and_grows_back_one_success_at_a_time() {
+        let gate = Gate::new(8);
+        gate.decrease();
+        assert_eq!(gate.limit(), 4);
+        gate.decrease();
+        gate.decrease();
+        gate.decrease();
+        assert_eq!(gate.limit(), 1, "never below one");
+        let first = gate.enter().await;
+        let second = tokio::time::timeout(Duration::from_millis(50), gate.enter()).await;
+        assert!(
+            second.is_err(),
+            "a second request waits while the limit is one"
+        );
+        for _ in 0..20 {
+            gate.increase();
+        }
+        assert_eq!(gate.limit(), 8, "never above the configured concurrency");
+        let second = tokio::time::timeout(Duration::from_millis(50), gate.enter()).await;
+        assert!(second.is_ok(), "room again once the limit grew");
+        drop(first);
     }
 }

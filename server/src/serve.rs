@@ -121,6 +121,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
 
     let mut config = config;
     config.listen = addr;
+    let delivery_settings = config.delivery;
     let wake_completion = Arc::new(tokio::sync::Notify::new());
     let wake_delivery = Arc::new(tokio::sync::Notify::new());
     let wake_bulk = Arc::new(tokio::sync::Notify::new());
@@ -155,8 +156,15 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         wake_delivery.clone(),
         stopped.clone(),
     ));
-    let worker = Arc::new(crate::delivery::Worker::new(db.clone())?);
-    let delivery = tokio::spawn(worker.run(wake_delivery, stopped.clone()));
+    let client = crate::delivery::Engine::http_client()?;
+    let orange = crate::delivery::orange::Orange::new(db.clone(), client.clone());
+    let engine = Arc::new(crate::delivery::Engine::new(
+        db.clone(),
+        client,
+        delivery_settings,
+        orange.destinations(),
+    ));
+    let delivery = tokio::spawn(engine.run(wake_delivery, stopped.clone()));
     let sweeper = tokio::spawn(sweep_expired(
         DbSessionStore::new(db.clone()),
         db.clone(),

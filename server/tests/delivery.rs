@@ -354,6 +354,7 @@ async fn an_event_in_flight_when_the_process_is_killed_is_delivered_after_restar
             .env("FLEETDESK_DATA_DIR", &dir)
             .env("FLEETDESK_LISTEN", "127.0.0.1:0")
             .env("FLEETDESK_LOG", "warn")
+            .env("FLEETDESK_DELIVERY_LEASE_SECONDS", "3")
             .env(
                 "FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD",
                 "a-long-admin-password",
@@ -378,7 +379,7 @@ async fn an_event_in_flight_when_the_process_is_killed_is_delivered_after_restar
     let _ = first.wait();
 
     let mut second = spawn();
-    // The lease (2 x timeout + 5 s) runs out, then the restarted server sends it again.
+    // The lease (3 s) runs out, then the restarted server sends it again.
     wait_for_state(&test_db.db, &id, "delivered", Duration::from_secs(30)).await;
     let arrivals: Vec<u16> = mock
         .received()
@@ -397,39 +398,39 @@ async fn an_event_in_flight_when_the_process_is_killed_is_delivered_after_restar
     test_db.finish().await;
 }
 
-#[tokio::test]
-async fn two_instances_on_one_postgresql_database_deliver_each_event_once() {
-    let Some(test_db) = TestDb::postgres().await else {
-        return;
-    };
-    let mock = MockOrange::start().await;
-    let setup = Setup::new(&test_db);
-    let one = setup.start().await;
-    let two = setup.start().await;
-    let mut ids = Vec::new();
-    {
-        // 1,000 events over 100 licences, written in a few transactions.
-        let mut tx = test_db.db.begin_write().await.expect("transaction");
-        for n in 0..1000 {
-            ids.push(
-                outbox::enqueue_licence_event(
-                    &mut tx,
-                    OrangeEventType::UserServiceAttributeValueChange,
-                    fleetdesk_core::testing::licence_resource(&format!("lic_{}", n % 100)),
-                    None,
-                    None,
-                )
-                .await
-                .expect("event"),
-            );
+/// Writes `count` events spread over `licences` licences, in a few transactions; returns their
+/// ids per licence, in the order they were written.
+async fn enqueue_spread(
+    db: &Db,
+    count: usize,
+    licences: usize,
+) -> std::collections::HashMap<String, Vec<String>> {
+    let mut written: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for chunk in (0..count).collect::<Vec<_>>().chunks(500) {
+        let mut tx = db.begin_write().await.expect("transaction");
+        for n in chunk {
+            let licence = format!("lic_{}", n % licences);
+            let id = outbox::enqueue_licence_event(
+                &mut tx,
+                OrangeEventType::UserServiceAttributeValueChange,
+                fleetdesk_core::testing::licence_resource(&licence),
+                None,
+                None,
+            )
+            .await
+            .expect("event");
+            written.entry(licence).or_default().push(id);
         }
         tx.commit().await.expect("commit");
     }
-    configure(&test_db.db, &mock, vec![1, 1], 5).await;
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    written
+}
+
+async fn wait_until_delivered(db: &Db, count: i64, within: Duration) {
+    let deadline = tokio::time::Instant::now() + within;
     loop {
         let delivered = browse::count(
-            &test_db.db,
+            db,
             &browse::Filter {
                 state: Some("delivered".to_owned()),
                 ..browse::Filter::default()
@@ -437,39 +438,286 @@ async fn two_instances_on_one_postgresql_database_deliver_each_event_once() {
         )
         .await
         .expect("count");
-        if delivered == 1000 {
-            break;
+        if delivered == count {
+            return;
         }
         assert!(
             tokio::time::Instant::now() < deadline,
-            "only {delivered} delivered"
+            "only {delivered} of {count} delivered after {within:?}"
         );
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
+}
+
+/// Each licence's events as the receiver accepted them, in arrival order.
+fn accepted_per_licence(mock: &MockOrange) -> std::collections::HashMap<String, Vec<String>> {
+    let mut arrived: std::collections::HashMap<String, Vec<String>> = Default::default();
+    for r in mock.received() {
+        if (200..300).contains(&r.status) {
+            let licence = r.body["event"]["userService"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            arrived.entry(licence).or_default().push(r.event_id);
+        }
+    }
+    arrived
+}
+
+#[tokio::test]
+async fn two_instances_on_one_postgresql_database_deliver_each_event_once_and_in_order() {
+    let Some(test_db) = TestDb::postgres().await else {
+        return;
+    };
+    let mock = MockOrange::start().await;
+    // A little latency at the receiver, so that both instances have requests in flight at once.
+    mock.set_delay(Duration::from_millis(5));
+    let setup = Setup::new(&test_db).with("FLEETDESK_DELIVERY_CONCURRENCY", "16");
+    let one = setup.start().await;
+    let two = setup.start().await;
+    // 2,000 events over 200 licences: ten for each, one after the other.
+    let written = enqueue_spread(&test_db.db, 2000, 200).await;
+    configure(&test_db.db, &mock, vec![1, 1], 5).await;
+    wait_until_delivered(&test_db.db, 2000, Duration::from_secs(120)).await;
     let accepted = mock.accepted();
     let unique: std::collections::HashSet<&String> = accepted.iter().collect();
-    assert_eq!(accepted.len(), 1000, "none delivered twice");
-    assert_eq!(unique.len(), 1000, "each delivered");
-    assert!(ids.iter().all(|id| unique.contains(id)));
-    let per_licence_order_ok = {
-        let received = mock.received();
-        (0..100).all(|licence| {
-            let key = format!("lic_{licence}");
-            let arrived: Vec<&str> = received
-                .iter()
-                .filter(|r| r.body["event"]["userService"]["id"] == key.as_str())
-                .map(|r| r.event_id.as_str())
-                .collect();
-            let mut sorted = arrived.clone();
-            sorted.sort_unstable();
-            arrived == sorted
-        })
-    };
-    assert!(
-        per_licence_order_ok,
-        "events of one licence arrive in creation order"
+    assert_eq!(accepted.len(), 2000, "none delivered twice");
+    assert_eq!(unique.len(), 2000, "each delivered");
+    assert_eq!(mock.overlaps(), 0, "never one event twice at the same time");
+    assert_eq!(
+        accepted_per_licence(&mock),
+        written,
+        "each licence's events arrive in the order they were written"
     );
     one.stop().await;
     two.stop().await;
     test_db.finish().await;
+}
+
+#[tokio::test]
+async fn a_receiver_slower_than_the_lease_never_gets_one_event_twice_at_once() {
+    for test_db in TestDb::all().await {
+        let mock = MockOrange::start().await;
+        // Each answer takes 3 s; a lease lasts 2 s and is renewed while the attempt runs.
+        mock.set_delay(Duration::from_secs(3));
+        let setup = Setup::new(&test_db)
+            .with("FLEETDESK_DELIVERY_LEASE_SECONDS", "2")
+            .with("FLEETDESK_DELIVERY_CONCURRENCY", "4");
+        let one = setup.start().await;
+        // On PostgreSQL a second instance is ready to take over any lease that lapses.
+        let two = match test_db.db.dialect() {
+            fleetdesk_core::db::Dialect::Postgres => Some(setup.start().await),
+            fleetdesk_core::db::Dialect::Sqlite => None,
+        };
+        let written = enqueue_spread(&test_db.db, 8, 8).await;
+        configure(&test_db.db, &mock, vec![1, 1], 10).await;
+        wait_until_delivered(&test_db.db, 8, Duration::from_secs(60)).await;
+        assert_eq!(mock.overlaps(), 0, "never one event twice at the same time");
+        for id in written.values().flatten() {
+            let detail = browse::detail(&test_db.db, id)
+                .await
+                .expect("detail")
+                .expect("event");
+            assert_eq!(
+                detail.attempts.len(),
+                mock.arrivals(id),
+                "every attempt that went out is in the attempt log ({id})"
+            );
+            assert_eq!(mock.arrivals(id), 1, "sent once: the lease held ({id})");
+        }
+        one.stop().await;
+        if let Some(two) = two {
+            two.stop().await;
+        }
+        test_db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn instances_whose_clocks_disagree_still_deliver_a_licence_s_events_in_written_order() {
+    for test_db in TestDb::all().await {
+        let mock = MockOrange::start().await;
+        // Two writers take turns: one with the right time, one whose clock is 3 s behind. By
+        // their own times, every second event would come before the one written just before it.
+        let mut written: std::collections::HashMap<String, Vec<String>> = Default::default();
+        for n in 0..40 {
+            let skew = if n % 2 == 0 { 0 } else { -3 };
+            fleetdesk_core::clock::set_offset(time::Duration::seconds(skew));
+            let licence = format!("lic_{}", n % 4);
+            written
+                .entry(licence.clone())
+                .or_default()
+                .push(enqueue(&test_db.db, &licence).await);
+        }
+        fleetdesk_core::clock::set_offset(time::Duration::ZERO);
+        let setup = Setup::new(&test_db);
+        let one = setup.start().await;
+        let two = match test_db.db.dialect() {
+            fleetdesk_core::db::Dialect::Postgres => Some(setup.start().await),
+            fleetdesk_core::db::Dialect::Sqlite => None,
+        };
+        configure(&test_db.db, &mock, vec![1, 1], 5).await;
+        wait_until_delivered(&test_db.db, 40, Duration::from_secs(60)).await;
+        assert_eq!(accepted_per_licence(&mock), written);
+        one.stop().await;
+        if let Some(two) = two {
+            two.stop().await;
+        }
+        test_db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_receiver_answering_429_slows_the_sender_and_no_event_fails_early() {
+    for test_db in TestDb::all().await {
+        let mock = MockOrange::start().await;
+        // For 4 s every event gets 429 with Retry-After: 1, then the receiver takes them.
+        let server = Setup::new(&test_db).start().await;
+        let written = enqueue_spread(&test_db.db, 300, 300).await;
+        mock.throttle_for(Duration::from_secs(4));
+        configure(&test_db.db, &mock, vec![1, 1, 1, 1, 1], 5).await;
+        wait_until_delivered(&test_db.db, 300, Duration::from_secs(60)).await;
+        // The first wave (as many as may be in flight) hears 429; after that the sender waits for
+        // Retry-After and sends little until the receiver takes events again.
+        let throttled = mock.throttled_arrivals();
+        assert!(
+            throttled < 150,
+            "{throttled} requests reached a receiver asking to slow down"
+        );
+        assert_eq!(written.values().flatten().count(), 300);
+        server.stop().await;
+        test_db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_slow_receiver_gets_at_most_the_configured_requests_at_once_and_nothing_fails() {
+    for test_db in TestDb::all().await {
+        let mock = MockOrange::start().await;
+        mock.set_delay(Duration::from_millis(300));
+        let server = Setup::new(&test_db)
+            .with("FLEETDESK_DELIVERY_CONCURRENCY", "4")
+            .start()
+            .await;
+        let written = enqueue_spread(&test_db.db, 40, 40).await;
+        configure(&test_db.db, &mock, vec![1], 5).await;
+        wait_until_delivered(&test_db.db, 40, Duration::from_secs(60)).await;
+        let max = mock.max_concurrent();
+        assert!(
+            (2..=4).contains(&max),
+            "{max} requests at once (at most 4, and more than one)"
+        );
+        for id in written.values().flatten() {
+            assert_eq!(mock.arrivals(id), 1, "delivered at the first attempt");
+        }
+        server.stop().await;
+        test_db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_dead_destination_does_not_delay_another() {
+    for test_db in TestDb::all().await {
+        let mock = MockOrange::start().await;
+        let dead = mock_orange::black_hole().await;
+        let server = Setup::new(&test_db).start().await;
+        // Order events go to a receiver that never answers; licence events to a live one.
+        let orders = enqueue_spread(&test_db.db, 100, 100).await;
+        sqlx::query(
+            "UPDATE outbox_events SET target = 'orange_product_order', \
+             ordering_key = 'order:' || resource_id",
+        )
+        .execute(test_db.db.pool())
+        .await
+        .expect("order events");
+        let licences = enqueue_spread(&test_db.db, 100, 100).await;
+        let mut settings = delivery_settings(&mock, vec![60], 30);
+        settings.product_order_url = format!("{dead}/events/productOrder");
+        settings::save(&test_db.db, &settings).await.expect("saved");
+        // Well before the dead receiver's timeout (30 s) every licence event is delivered.
+        wait_until_delivered(&test_db.db, 100, Duration::from_secs(10)).await;
+        for id in licences.values().flatten() {
+            assert_eq!(state_of(&test_db.db, id).await, "delivered");
+        }
+        for id in orders.values().flatten() {
+            assert_ne!(state_of(&test_db.db, id).await, "delivered");
+        }
+        server.stop().await;
+        test_db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_server_killed_in_the_middle_of_a_drain_loses_no_event() {
+    use std::process::{Command, Stdio};
+    for test_db in TestDb::all().await {
+        let mock = MockOrange::start().await;
+        mock.set_delay(Duration::from_millis(20));
+        configure(&test_db.db, &mock, vec![1, 1, 1], 5).await;
+        settings::set_paused(&test_db.db, true)
+            .await
+            .expect("pause");
+        let written = enqueue_spread(&test_db.db, 600, 600).await;
+        let dir =
+            std::env::temp_dir().join(format!("fleetdesk-kill-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let session_key = fleetdesk_server::config::generate_session_key();
+        let spawn = || {
+            Command::new(env!("CARGO_BIN_EXE_fleetdesk"))
+                .arg("serve")
+                .env("FLEETDESK_DATABASE_URL", &test_db.url)
+                .env("FLEETDESK_DATA_DIR", &dir)
+                .env("FLEETDESK_LISTEN", "127.0.0.1:0")
+                .env("FLEETDESK_LOG", "warn")
+                .env("FLEETDESK_SESSION_KEY", &session_key)
+                .env("FLEETDESK_DELIVERY_LEASE_SECONDS", "3")
+                .env("FLEETDESK_DELIVERY_CONCURRENCY", "8")
+                .env(
+                    "FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD",
+                    "a-long-admin-password",
+                )
+                .env("LEPTOS_SITE_ROOT", dir.join("site"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("the binary starts")
+        };
+        let mut first = spawn();
+        settings::set_paused(&test_db.db, false)
+            .await
+            .expect("resume");
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while mock.accepted().len() < 100 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the drain never started"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        first.kill().expect("SIGKILL");
+        let _ = first.wait();
+        let before_restart = mock.accepted().len();
+        assert!(
+            before_restart < 600,
+            "killed in the middle, not after the end"
+        );
+
+        let mut second = spawn();
+        wait_until_delivered(&test_db.db, 600, Duration::from_secs(60)).await;
+        let accepted = mock.accepted();
+        let unique: std::collections::HashSet<&String> = accepted.iter().collect();
+        assert!(
+            written.values().flatten().all(|id| unique.contains(id)),
+            "every event reached the receiver"
+        );
+        assert!(
+            accepted.len() - unique.len() <= 8 * 2,
+            "only events in flight at the kill were sent again, with their own eventId"
+        );
+        assert_eq!(mock.overlaps(), 0);
+        let _ = second.kill();
+        let _ = second.wait();
+        let _ = std::fs::remove_dir_all(&dir);
+        test_db.finish().await;
+    }
 }

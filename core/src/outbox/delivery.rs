@@ -1,20 +1,25 @@
-//! The storage side of delivering events: claiming due events under a lease, recording each
-//! attempt, and deciding what happens next (contract section 6, delivery rules).
+//! The storage side of delivering events: claiming due events under a lease, renewing the lease
+//! while attempts run, recording attempts in batches, and deciding what happens next (contract
+//! section 6, delivery rules). The sending side is the server's delivery engine.
 //!
-//! - An event is claimed with a lease (`lease_owner`, `lease_expires_at`). If the process dies
-//!   mid-attempt, the lease runs out and any instance claims the event again: never lost, never
-//!   stuck in `delivering`.
+//! - An event is claimed with a lease (`lease_owner`, `lease_expires_at`), set and judged by the
+//!   database's clock. The engine renews its leases while attempts run; if the process dies, the
+//!   lease runs out and any instance takes the event up again: never lost, never stuck in
+//!   `delivering`.
 //! - On PostgreSQL the claim locks rows with `FOR UPDATE SKIP LOCKED`, so several instances never
-//!   claim the same event at once. SQLite serialises writers (one instance).
-//! - An event is not claimed while an older event with the same ordering key (the same order or
-//!   licence) is pending or delivering: events about one resource reach Orange in order.
+//!   claim the same event at once. SQLite serialises writers.
+//! - An event is not claimed while an earlier event of the same ordering key (the same order or
+//!   licence) is pending or delivering. "Earlier" is the key's own sequence (`key_seq`), numbered
+//!   by the database when the event is written, never the application's clock.
+//! - Outcomes are written only while the lease is still held. An attempt whose lease was lost is
+//!   still recorded (it went out), without changing the event that another instance now holds.
 
 use std::time::Duration;
 
 use sqlx::Row;
 use time::OffsetDateTime;
 
-use crate::db::{Db, DbError, Dialect};
+use crate::db::{Db, DbError};
 use crate::{clock, ids};
 
 /// The targets the Orange delivery worker sends to.
@@ -22,6 +27,9 @@ pub const ORANGE_TARGETS: [&str; 2] = ["orange_product_order", "orange_user_serv
 
 /// Bodies of requests and answers kept in an attempt are cut past 64 KiB, as for Orange's calls.
 pub const BODY_CAP: usize = crate::orange::exchanges::BODY_CAP;
+
+/// Rows per multi-row statement (well below both databases' limits on bound parameters).
+const ROWS_PER_STATEMENT: usize = 200;
 
 /// A claimed event, ready to send.
 #[derive(Debug, Clone)]
@@ -33,39 +41,39 @@ pub struct Claimed {
     pub request_id: Option<String>,
 }
 
-/// Claims up to `limit` due events for `owner`, leased for `lease`.
+fn millis(duration: Duration) -> i64 {
+    i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)
+}
+
+/// Claims up to `limit` due events of `target` for `owner`, leased for `lease` by the database's
+/// clock; `now` (this instance's clock) decides which retries are due.
 pub async fn claim(
     db: &Db,
     owner: &str,
+    target: &str,
     lease: Duration,
     limit: u32,
 ) -> Result<Vec<Claimed>, DbError> {
-    let now = clock::now();
-    let until = clock::format(now + lease);
-    let now = clock::format(now);
-    // The only place the dialects differ: PostgreSQL skips rows another instance is claiming.
-    let lock = match db.dialect() {
-        Dialect::Postgres => "FOR UPDATE SKIP LOCKED",
-        Dialect::Sqlite => "",
-    };
+    let dialect = db.dialect();
     let sql = format!(
-        "UPDATE outbox_events SET state = 'delivering', lease_owner = $1, lease_expires_at = $2, \
+        "UPDATE outbox_events SET state = 'delivering', lease_owner = $1, lease_expires_at = {until}, \
          updated_at = $3 \
          WHERE id IN (SELECT e.id FROM outbox_events e \
-           WHERE e.target IN ('orange_product_order', 'orange_user_service') \
-           AND ((e.state = 'pending' AND e.next_attempt_at <= $3) \
-                OR (e.state = 'delivering' AND e.lease_expires_at < $3)) \
+           WHERE e.state = 'pending' AND e.target = $4 AND e.next_attempt_at <= $3 \
            AND NOT EXISTS (SELECT 1 FROM outbox_events p WHERE p.ordering_key = e.ordering_key \
-                AND p.state IN ('pending', 'delivering') \
-                AND (p.created_at < e.created_at OR (p.created_at = e.created_at AND p.id < e.id))) \
-           ORDER BY e.created_at, e.id LIMIT $4 {lock}) \
-         RETURNING id, target, payload_json, attempt_count, request_id"
+                AND p.key_seq < e.key_seq AND p.state IN ('pending', 'delivering')) \
+           ORDER BY e.next_attempt_at, e.id LIMIT $5 {lock}) \
+         AND state = 'pending' \
+         RETURNING id, target, payload_json, attempt_count, request_id, key_seq",
+        until = dialect.now_plus_millis_sql(2),
+        lock = dialect.skip_locked(),
     );
     let mut tx = db.begin_write().await?;
     let rows = sqlx::query(&sql)
         .bind(owner)
-        .bind(&until)
-        .bind(&now)
+        .bind(millis(lease))
+        .bind(clock::now_text())
+        .bind(target)
         .bind(i64::from(limit))
         .fetch_all(&mut *tx)
         .await?;
@@ -73,17 +81,49 @@ pub async fn claim(
     let mut claimed = rows
         .iter()
         .map(|row| {
-            Ok(Claimed {
-                id: row.try_get("id")?,
-                target: row.try_get("target")?,
-                payload: row.try_get("payload_json")?,
-                attempt_count: row.try_get("attempt_count")?,
-                request_id: row.try_get("request_id")?,
-            })
+            Ok((
+                row.try_get::<String, _>("id")?,
+                Claimed {
+                    id: row.try_get("id")?,
+                    target: row.try_get("target")?,
+                    payload: row.try_get("payload_json")?,
+                    attempt_count: row.try_get("attempt_count")?,
+                    request_id: row.try_get("request_id")?,
+                },
+            ))
         })
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
-    claimed.sort_by(|a, b| a.id.cmp(&b.id));
-    Ok(claimed)
+    claimed.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(claimed.into_iter().map(|(_, c)| c).collect())
+}
+
+/// Extends every lease `owner` holds by `lease` from now (database clock); returns the ids still
+/// held. An id the caller thinks it holds and that is missing here was taken over: its attempt
+/// must not go out.
+pub async fn renew(db: &Db, owner: &str, lease: Duration) -> Result<Vec<String>, DbError> {
+    let sql = format!(
+        "UPDATE outbox_events SET lease_expires_at = {} \
+         WHERE lease_owner = $1 AND state = 'delivering' RETURNING id",
+        db.dialect().now_plus_millis_sql(2)
+    );
+    let ids = sqlx::query_scalar(&sql)
+        .bind(owner)
+        .bind(millis(lease))
+        .fetch_all(db.pool())
+        .await?;
+    Ok(ids)
+}
+
+/// Gives back every event whose lease ran out (its instance died or lost the database) so that
+/// any instance claims it again; returns how many.
+pub async fn reclaim_expired(db: &Db) -> Result<u64, DbError> {
+    let sql = format!(
+        "UPDATE outbox_events SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL \
+         WHERE state = 'delivering' AND lease_expires_at < {}",
+        db.dialect().now_plus_millis_sql(1)
+    );
+    let done = sqlx::query(&sql).bind(0_i64).execute(db.pool()).await?;
+    Ok(done.rows_affected())
 }
 
 /// What one attempt did, as recorded (headers already masked).
@@ -172,105 +212,240 @@ fn cap(text: &str) -> String {
     crate::orange::exchanges::prefix(text, BODY_CAP).to_owned()
 }
 
-/// Records an attempt and moves the event on, if `owner` still holds its lease; `false` when the
-/// lease was lost (another instance took the event over).
-pub async fn finish(
-    db: &Db,
-    owner: &str,
-    event_id: &str,
-    attempt: &Attempt,
-    next: Next,
-) -> Result<bool, DbError> {
-    let now = clock::now_text();
-    let mut tx = db.begin_write().await?;
-    let count: Option<i64> = sqlx::query_scalar(
-        "UPDATE outbox_events SET attempt_count = attempt_count + 1, updated_at = $3 \
-         WHERE id = $1 AND lease_owner = $2 AND state = 'delivering' RETURNING attempt_count",
-    )
-    .bind(event_id)
-    .bind(owner)
-    .bind(&now)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(attempt_no) = count else {
-        return Ok(false);
-    };
-    let json = |pairs: &Vec<(String, String)>| serde_json::to_string(pairs).unwrap_or_default();
-    let started = clock::format(
-        clock::now() - Duration::from_millis(u64::try_from(attempt.latency_ms).unwrap_or(0)),
-    );
-    sqlx::query(
-        "INSERT INTO outbox_attempts (id, event_id, attempt_no, started_at, url, \
-         request_headers_json, request_body, response_status, response_headers_json, \
-         response_body, response_body_bytes, latency_ms, error, outcome) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-    )
-    .bind(ids::new_id("att"))
-    .bind(event_id)
-    .bind(attempt_no)
-    .bind(started)
-    .bind(&attempt.url)
-    .bind(json(&attempt.request_headers))
-    .bind(cap(&attempt.request_body))
-    .bind(attempt.response_status.map(i64::from))
-    .bind(
-        attempt
-            .response_status
-            .map(|_| json(&attempt.response_headers)),
-    )
-    .bind(attempt.response_body.as_deref().map(cap))
-    .bind(
-        attempt
-            .response_body
-            .as_ref()
-            .map(|b| i64::try_from(b.len()).unwrap_or(i64::MAX)),
-    )
-    .bind(attempt.latency_ms)
-    .bind(&attempt.error)
-    .bind(next.outcome())
-    .execute(&mut *tx)
-    .await?;
-    let last_error = attempt.error.clone().or_else(|| {
-        attempt
-            .response_status
-            .filter(|s| !(200..300).contains(s))
-            .map(|s| format!("Orange answered {s}"))
-    });
-    let (state, next_at, delivered_at, failed_at) = match next {
-        Next::Delivered => ("delivered", None, Some(now.clone()), None),
-        Next::RetryAt(at) => ("pending", Some(clock::format(at)), None, None),
-        Next::Failed => ("failed", None, None, Some(now.clone())),
-    };
-    sqlx::query(
-        "UPDATE outbox_events SET state = $2, next_attempt_at = $3, delivered_at = COALESCE($4, delivered_at), \
-         failed_at = $5, lease_owner = NULL, lease_expires_at = NULL, last_error = $6, \
-         last_response_status = $7, updated_at = $8 WHERE id = $1",
-    )
-    .bind(event_id)
-    .bind(state)
-    .bind(next_at)
-    .bind(delivered_at)
-    .bind(failed_at)
-    .bind(last_error)
-    .bind(attempt.response_status.map(i64::from))
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+/// One finished attempt, to be recorded.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub event_id: String,
+    pub attempt: Attempt,
+    pub next: Next,
+    /// When the request was sent.
+    pub started_at: OffsetDateTime,
+    /// Only logged: an attempt followed at once by another for the same event (after a 401, with
+    /// a fresh token); the later outcome moves the event on.
+    pub log_only: bool,
 }
 
-/// Gives an event back without an attempt (the worker is stopping or delivery was paused).
-pub async fn release(db: &Db, owner: &str, event_id: &str) -> Result<(), DbError> {
-    sqlx::query(
-        "UPDATE outbox_events SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL \
-         WHERE id = $1 AND lease_owner = $2 AND state = 'delivering'",
+/// What recording an outcome did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recorded {
+    /// The attempt is in the log (and, for the final one, the event moved on).
+    Applied,
+    /// The lease had been lost: the attempt is in the log, the event was left to its new holder.
+    LeaseLost,
+}
+
+/// Records a batch of attempts in one transaction with a few statements: the events `owner` still
+/// holds move on (delivered ones in one statement), the others only get their attempt logged.
+/// Returns, for each outcome in order, what was recorded.
+pub async fn record(db: &Db, owner: &str, outcomes: &[Outcome]) -> Result<Vec<Recorded>, DbError> {
+    if outcomes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let now = clock::now_text();
+    let mut tx = db.begin_write().await?;
+    // Each outcome's attempt number, once its event row counted it.
+    let mut numbers: Vec<Option<i64>> = vec![None; outcomes.len()];
+    let mut lost = vec![false; outcomes.len()];
+
+    // Attempts only logged come first: they went out before the final one of their event.
+    for (i, outcome) in outcomes.iter().enumerate().filter(|(_, o)| o.log_only) {
+        numbers[i] = count_attempt(&mut tx, &outcome.event_id).await?;
+    }
+
+    // Delivered events, grouped by the status the receiver answered: one statement per group.
+    let mut delivered: std::collections::BTreeMap<Option<u16>, Vec<usize>> = Default::default();
+    for (i, outcome) in outcomes.iter().enumerate() {
+        if !outcome.log_only && outcome.next == Next::Delivered {
+            delivered
+                .entry(outcome.attempt.response_status)
+                .or_default()
+                .push(i);
+        }
+    }
+    for (status, indexes) in &delivered {
+        for chunk in indexes.chunks(ROWS_PER_STATEMENT) {
+            let list = placeholders(4, chunk.len());
+            let sql = format!(
+                "UPDATE outbox_events SET state = 'delivered', attempt_count = attempt_count + 1, \
+                 next_attempt_at = NULL, delivered_at = $2, failed_at = NULL, lease_owner = NULL, \
+                 lease_expires_at = NULL, last_error = NULL, last_response_status = $3, updated_at = $2 \
+                 WHERE lease_owner = $1 AND state = 'delivering' AND id IN ({list}) \
+                 RETURNING id, attempt_count"
+            );
+            let mut query = sqlx::query(&sql)
+                .bind(owner)
+                .bind(&now)
+                .bind(status.map(i64::from));
+            for i in chunk {
+                query = query.bind(outcomes[*i].event_id.as_str());
+            }
+            let counted: std::collections::HashMap<String, i64> = query
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|row| Ok((row.try_get("id")?, row.try_get("attempt_count")?)))
+                .collect::<Result<_, sqlx::Error>>()?;
+            for i in chunk {
+                numbers[*i] = counted.get(outcomes[*i].event_id.as_str()).copied();
+            }
+        }
+    }
+
+    // Retries and failures: each has its own time and error (rare next to deliveries).
+    for (i, outcome) in outcomes.iter().enumerate() {
+        if outcome.log_only || outcome.next == Next::Delivered {
+            continue;
+        }
+        let last_error = outcome.attempt.error.clone().or_else(|| {
+            outcome
+                .attempt
+                .response_status
+                .filter(|s| !(200..300).contains(s))
+                .map(|s| format!("the receiver answered {s}"))
+        });
+        let (state, next_at, failed_at) = match outcome.next {
+            Next::RetryAt(at) => ("pending", Some(clock::format(at)), None),
+            _ => ("failed", None, Some(now.clone())),
+        };
+        numbers[i] = sqlx::query_scalar(
+            "UPDATE outbox_events SET state = $3, attempt_count = attempt_count + 1, \
+             next_attempt_at = $4, failed_at = $5, lease_owner = NULL, lease_expires_at = NULL, \
+             last_error = $6, last_response_status = $7, updated_at = $8 \
+             WHERE id = $1 AND lease_owner = $2 AND state = 'delivering' RETURNING attempt_count",
+        )
+        .bind(&outcome.event_id)
+        .bind(owner)
+        .bind(state)
+        .bind(next_at)
+        .bind(failed_at)
+        .bind(last_error)
+        .bind(outcome.attempt.response_status.map(i64::from))
+        .bind(&now)
+        .fetch_optional(&mut *tx)
+        .await?;
+    }
+
+    // Attempts whose lease was lost went out all the same: numbered, logged, the event untouched.
+    for (i, outcome) in outcomes.iter().enumerate() {
+        if numbers[i].is_none() {
+            lost[i] = true;
+            numbers[i] = count_attempt(&mut tx, &outcome.event_id).await?;
+        }
+    }
+
+    let logged: Vec<(&Outcome, i64, bool)> = outcomes
+        .iter()
+        .zip(numbers.iter().zip(&lost))
+        .filter_map(|(o, (n, lost))| n.map(|n| (o, n, *lost)))
+        .collect();
+    for chunk in logged.chunks(ROWS_PER_STATEMENT) {
+        let mut sql = String::from(
+            "INSERT INTO outbox_attempts (id, event_id, attempt_no, started_at, url, \
+             request_headers_json, request_body, response_status, response_headers_json, \
+             response_body, response_body_bytes, latency_ms, error, outcome) VALUES ",
+        );
+        for n in 0..chunk.len() {
+            if n > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            sql.push_str(&placeholders(1 + n * 14, 14));
+            sql.push(')');
+        }
+        let mut query = sqlx::query(&sql);
+        for (outcome, no, lost) in chunk {
+            let attempt = &outcome.attempt;
+            let json =
+                |pairs: &Vec<(String, String)>| serde_json::to_string(pairs).unwrap_or_default();
+            let error = if *lost {
+                Some(match &attempt.error {
+                    Some(error) => format!("{error}; {LEASE_LOST}"),
+                    None => LEASE_LOST.to_owned(),
+                })
+            } else {
+                attempt.error.clone()
+            };
+            query = query
+                .bind(ids::new_id("att"))
+                .bind(outcome.event_id.clone())
+                .bind(*no)
+                .bind(clock::format(outcome.started_at))
+                .bind(attempt.url.clone())
+                .bind(json(&attempt.request_headers))
+                .bind(cap(&attempt.request_body))
+                .bind(attempt.response_status.map(i64::from))
+                .bind(
+                    attempt
+                        .response_status
+                        .map(|_| json(&attempt.response_headers)),
+                )
+                .bind(attempt.response_body.as_deref().map(cap))
+                .bind(
+                    attempt
+                        .response_body
+                        .as_ref()
+                        .map(|b| i64::try_from(b.len()).unwrap_or(i64::MAX)),
+                )
+                .bind(attempt.latency_ms)
+                .bind(error)
+                .bind(outcome.next.outcome());
+        }
+        query.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(lost
+        .into_iter()
+        .map(|lost| {
+            if lost {
+                Recorded::LeaseLost
+            } else {
+                Recorded::Applied
+            }
+        })
+        .collect())
+}
+
+/// Counts one more attempt of an event without moving it on; its number (`None`: no such event).
+async fn count_attempt(
+    conn: &mut sqlx::AnyConnection,
+    event_id: &str,
+) -> Result<Option<i64>, DbError> {
+    Ok(sqlx::query_scalar(
+        "UPDATE outbox_events SET attempt_count = attempt_count + 1 WHERE id = $1 \
+         RETURNING attempt_count",
     )
     .bind(event_id)
-    .bind(owner)
-    .execute(db.pool())
-    .await?;
+    .fetch_optional(&mut *conn)
+    .await?)
+}
+
+/// What an attempt recorded after its lease was lost says.
+pub const LEASE_LOST: &str =
+    "the lease was lost during this attempt: the event was left to the instance holding it";
+
+/// Gives events back without an attempt (the engine is stopping, or delivery was paused).
+pub async fn release(db: &Db, owner: &str, event_ids: &[String]) -> Result<(), DbError> {
+    for chunk in event_ids.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "UPDATE outbox_events SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL \
+             WHERE lease_owner = $1 AND state = 'delivering' AND id IN ({})",
+            placeholders(2, chunk.len())
+        );
+        let mut query = sqlx::query(&sql).bind(owner);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        query.execute(db.pool()).await?;
+    }
     Ok(())
+}
+
+/// `$first, $first+1, …` for `count` values.
+fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A name for this process as a lease owner.

@@ -47,6 +47,36 @@ struct Inner {
     script: VecDeque<Answer>,
     per_event: std::collections::HashMap<String, VecDeque<Answer>>,
     received: Vec<Received>,
+    /// Every request that arrived, per event id (also those whose sender hung up).
+    arrivals: std::collections::HashMap<String, usize>,
+    /// Requests being answered, per event id, and in all.
+    in_flight: std::collections::HashMap<String, usize>,
+    current: usize,
+    max_concurrent: usize,
+    /// Times a request arrived while another for the same event id was being answered.
+    overlaps: usize,
+    /// Every event request waits this long before its answer.
+    delay: Option<Duration>,
+    /// Until then, every event request gets 429 with `Retry-After: 1`.
+    throttled_until: Option<Instant>,
+    /// Arrivals while throttled.
+    throttled_arrivals: usize,
+}
+
+/// Counts a request as being answered until it is dropped (answered, or its sender hung up).
+struct Answering {
+    inner: Arc<Mutex<Inner>>,
+    event_id: String,
+}
+
+impl Drop for Answering {
+    fn drop(&mut self) {
+        let mut inner = self.inner.lock().expect("lock");
+        inner.current -= 1;
+        if let Some(n) = inner.in_flight.get_mut(&self.event_id) {
+            *n -= 1;
+        }
+    }
 }
 
 #[derive(Clone)]
@@ -87,6 +117,42 @@ impl MockOrange {
             .entry(event_id.to_owned())
             .or_default()
             .extend(answers);
+    }
+
+    /// Every event request waits `delay` before its answer (a slow receiver).
+    pub fn set_delay(&self, delay: Duration) {
+        self.inner.lock().expect("lock").delay = Some(delay);
+    }
+
+    /// Every event request gets 429 with `Retry-After: 1` for `period` from now.
+    pub fn throttle_for(&self, period: Duration) {
+        self.inner.lock().expect("lock").throttled_until = Some(Instant::now() + period);
+    }
+
+    /// Requests that arrived while throttled.
+    pub fn throttled_arrivals(&self) -> usize {
+        self.inner.lock().expect("lock").throttled_arrivals
+    }
+
+    /// Times one event id arrived while a request with the same id was still being answered.
+    pub fn overlaps(&self) -> usize {
+        self.inner.lock().expect("lock").overlaps
+    }
+
+    /// The most event requests answered at the same time.
+    pub fn max_concurrent(&self) -> usize {
+        self.inner.lock().expect("lock").max_concurrent
+    }
+
+    /// Requests that arrived for `event_id`, answered or not.
+    pub fn arrivals(&self, event_id: &str) -> usize {
+        self.inner
+            .lock()
+            .expect("lock")
+            .arrivals
+            .get(event_id)
+            .copied()
+            .unwrap_or(0)
     }
 
     /// Forgets every token issued: the next event with an old token gets 401.
@@ -165,6 +231,41 @@ async fn event(
         status: 401,
         at: Instant::now(),
     };
+    let (_answering, delay, throttled) = {
+        let mut guard = inner.lock().expect("lock");
+        let inner_ref = &mut *guard;
+        *inner_ref
+            .arrivals
+            .entry(record.event_id.clone())
+            .or_default() += 1;
+        let same = inner_ref
+            .in_flight
+            .entry(record.event_id.clone())
+            .or_default();
+        *same += 1;
+        if *same > 1 {
+            inner_ref.overlaps += 1;
+        }
+        inner_ref.current += 1;
+        inner_ref.max_concurrent = inner_ref.max_concurrent.max(inner_ref.current);
+        let throttled = inner_ref
+            .throttled_until
+            .is_some_and(|until| Instant::now() < until);
+        if throttled {
+            inner_ref.throttled_arrivals += 1;
+        }
+        (
+            Answering {
+                inner: inner.clone(),
+                event_id: record.event_id.clone(),
+            },
+            inner_ref.delay,
+            throttled,
+        )
+    };
+    if let Some(delay) = delay {
+        tokio::time::sleep(delay).await;
+    }
     let answer = {
         let mut inner = inner.lock().expect("lock");
         if !inner.valid_tokens.contains(&token) {
@@ -176,13 +277,17 @@ async fn event(
                 .into_response();
         }
         let event_id = record.event_id.clone();
-        match inner
-            .per_event
-            .get_mut(&event_id)
-            .and_then(VecDeque::pop_front)
-        {
-            Some(answer) => Some(answer),
-            None => inner.script.pop_front(),
+        if throttled {
+            Some(Answer::RetryAfter(429, 1))
+        } else {
+            match inner
+                .per_event
+                .get_mut(&event_id)
+                .and_then(VecDeque::pop_front)
+            {
+                Some(answer) => Some(answer),
+                None => inner.script.pop_front(),
+            }
         }
     };
     let (status, retry_after) = match answer {
@@ -211,4 +316,20 @@ async fn event(
             .insert("retry-after", seconds.to_string().parse().expect("header"));
     }
     response
+}
+
+/// A destination that accepts connections and never answers (a dead receiver behind a live
+/// address); returns its base URL. Connections stay open until the test ends.
+pub async fn black_hole() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("black hole listens");
+    let base = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    base
 }
