@@ -56,10 +56,13 @@ pub fn request_id_of<B>(request: &Request<B>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// The console's session cookie.
+pub const SESSION_COOKIE: &str = "fleetdesk_session";
+
 /// Builds the whole application router.
 pub fn router(state: AppState, session_key: &Key) -> Router {
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
-        .with_name("fleetdesk_session")
+        .with_name(SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(state.config.secure_cookies())

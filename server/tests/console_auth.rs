@@ -453,6 +453,46 @@ async fn cross_site_form_posts_are_refused() {
 }
 
 #[tokio::test]
+async fn a_signed_in_post_with_neither_origin_nor_fetch_metadata_is_refused() {
+    let test_db = TestDb::sqlite().await;
+    let server = Setup::new(&test_db).start().await;
+    let browser = client();
+    let signed_in = login(&browser, &server, "admin", ADMIN_PASSWORD).await;
+    let session = signed_in
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("fleetdesk_session="))
+        .and_then(|c| c.split(';').next())
+        .expect("a session cookie")
+        .to_owned();
+    // An old browser, or a page on plain HTTP, driven by a forged form: the cookie alone.
+    let bare = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let forged = bare
+        .post(server.url("/auth/logout"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forged.status(), 403);
+    // The same request from the console's own page goes through.
+    let own = bare
+        .post(server.url("/auth/logout"))
+        .header("cookie", &session)
+        .header("origin", server.base.clone())
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(own.status(), 303);
+    server.stop().await;
+    test_db.finish().await;
+}
+
+#[tokio::test]
 async fn https_installs_get_secure_cookies() {
     let test_db = TestDb::sqlite().await;
     let server = Setup::new(&test_db)

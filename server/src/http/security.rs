@@ -2,8 +2,9 @@
 //!
 //! Session cookies are `SameSite=Lax`, so other sites' forms do not carry them; on top of that, a
 //! state-changing request that a browser marks as cross-site (`Sec-Fetch-Site`) or whose `Origin`
-//! is not this server is refused. Requests with neither header come from non-browser clients, which
-//! CSRF cannot drive.
+//! is not this server is refused. A request with neither header is refused too when it carries a
+//! session cookie: old browsers and plain-HTTP deployments may send neither, and the cookie is what
+//! a forged request would ride on. Without a session (signing in from a script) it passes.
 
 use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
@@ -30,12 +31,38 @@ pub async fn reject_cross_site(
 
 fn is_same_origin(state: &AppState, request: &Request) -> bool {
     let headers = request.headers();
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        return matches!(site, "same-origin" | "none");
+    let site = headers
+        .get("sec-fetch-site")
+        .map(|v| v.to_str().unwrap_or_default());
+    let origin = headers
+        .get(header::ORIGIN)
+        .map(|v| v.to_str().unwrap_or_default());
+    if site.is_some_and(|site| !matches!(site, "same-origin" | "none")) {
+        return false;
     }
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
-        return true;
-    };
+    match origin {
+        Some(origin) => origin_is_ours(state, request, origin),
+        None => site.is_some() || !carries_session(request),
+    }
+}
+
+/// Whether the request carries the console's session cookie.
+fn carries_session(request: &Request) -> bool {
+    request
+        .headers()
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .any(|pair| {
+            pair.trim_start()
+                .strip_prefix(crate::http::SESSION_COOKIE)
+                .is_some_and(|rest| rest.starts_with('='))
+        })
+}
+
+fn origin_is_ours(state: &AppState, request: &Request, origin: &str) -> bool {
+    let headers = request.headers();
     let public = state.config.public_url.origin().ascii_serialization();
     let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
     origin == public
