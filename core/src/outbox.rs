@@ -105,6 +105,83 @@ pub async fn enqueue_licence_event(
     .await
 }
 
+/// One event about a licence, queued with others by [`enqueue_licence_events`].
+#[derive(Debug, Clone)]
+pub struct LicenceEvent {
+    pub event_type: OrangeEventType,
+    pub licence: wire::UserService,
+    pub correlation_id: Option<String>,
+}
+
+/// Queues several licence events at once (one multi-row insert); returns their ids in order.
+pub async fn enqueue_licence_events(
+    conn: &mut AnyConnection,
+    events: Vec<LicenceEvent>,
+    request_id: Option<&str>,
+) -> Result<Vec<String>, DbError> {
+    // Columns bound per row; `now` and `request_id` are bound once, as $1 and $2.
+    const COLUMNS: usize = 8;
+    // Keeps a call with many events under SQLite's 32,766 bind parameters.
+    const ROWS_PER_INSERT: usize = 1_000;
+    let now = clock::now_text();
+    let mut ids = Vec::with_capacity(events.len());
+    let mut rows = Vec::with_capacity(events.len());
+    for LicenceEvent {
+        event_type,
+        licence,
+        correlation_id,
+    } in events
+    {
+        let id = ids::new_id("evt");
+        let resource_id = licence.id.clone();
+        let event = wire::Event {
+            event_id: id.clone(),
+            event_time: now.clone(),
+            event_type: event_type.as_str().to_owned(),
+            correlation_id: correlation_id.clone(),
+            event: wire::EventResource {
+                product_order: None,
+                user_service: Some(licence),
+            },
+        };
+        let payload =
+            serde_json::to_string(&event).map_err(|e| DbError::Corrupt(format!("event: {e}")))?;
+        ids.push(id.clone());
+        rows.push((id, event_type, correlation_id, resource_id, payload));
+    }
+    for batch in rows.chunks(ROWS_PER_INSERT) {
+        let values = (0..batch.len())
+            .map(|row| {
+                let first = 3 + row * COLUMNS;
+                format!(
+                    "({}, 'pending', 0, $1, $2, $1, $1)",
+                    crate::db::placeholders(first, COLUMNS)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!(
+            "INSERT INTO outbox_events (id, event_type, correlation_id, resource_kind, \
+             resource_id, ordering_key, target, payload_json, state, attempt_count, \
+             next_attempt_at, request_id, created_at, updated_at) VALUES {values}"
+        );
+        let mut query = sqlx::query(&sql).bind(&now).bind(request_id);
+        for (id, event_type, correlation_id, resource_id, payload) in batch {
+            query = query
+                .bind(id)
+                .bind(event_type.as_str())
+                .bind(correlation_id.as_deref())
+                .bind("userService")
+                .bind(resource_id)
+                .bind(format!("licence:{resource_id}"))
+                .bind(Target::OrangeUserService.as_str())
+                .bind(payload);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(ids)
+}
+
 async fn enqueue_orange(
     conn: &mut AnyConnection,
     event_type: OrangeEventType,
