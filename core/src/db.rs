@@ -174,6 +174,10 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// How many rows one set-based statement names at most (`IN (...)` lists, multi-row inserts): far
+/// below SQLite's 32,766 and PostgreSQL's 65,535 bind parameters, even at ten columns a row.
+pub(crate) const BATCH: usize = 500;
+
 /// `$first, $first+1, ...`, `count` placeholders for an `IN (...)` list or a row of a multi-row
 /// `INSERT`, numbered the way the `Any` driver reads them on both dialects.
 pub(crate) fn placeholders(first: usize, count: usize) -> String {

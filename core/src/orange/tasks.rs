@@ -1,6 +1,8 @@
 //! userServiceTask (contract section 5): one operation on many licences, each item standing alone,
 //! answered at once (synchronous) or acknowledged and completed in the background.
 
+use std::collections::{HashMap, HashSet};
+
 use sqlx::{AnyConnection, Row};
 
 use super::error::{ApiError, ErrorCode};
@@ -8,7 +10,7 @@ use super::licences::{self, Change};
 use super::settings::{ApiSettings, Mode};
 use super::wire::{self, ExternalReference};
 use super::{Answer, Caller, Failure, with_retries};
-use crate::db::{Db, DbError};
+use crate::db::{BATCH, Db, DbError, placeholders};
 use crate::{audit, clock, ids};
 
 /// The most licences one task may name.
@@ -79,29 +81,65 @@ pub(crate) async fn insert_item(
     failure: Option<&ApiError>,
     completed_at: Option<&str>,
 ) -> Result<(), Failure> {
-    let (result, code, message) = match (failure, completed_at) {
-        (Some(error), _) => (
-            Some("failed"),
-            Some(error.code.as_str()),
-            Some(error.message.as_str()),
-        ),
-        (None, Some(_)) => (Some("done"), None, None),
-        (None, None) => (None, None, None),
+    let item = NewItem {
+        position,
+        user_service_id,
+        licence_id,
+        failure: failure.cloned(),
+        completed_at,
     };
-    sqlx::query(
+    insert_items(conn, task_id, &[item]).await
+}
+
+/// A task item about to be written: failed, done, or (`completed_at` empty) waiting.
+pub(crate) struct NewItem<'a> {
+    pub position: i64,
+    pub user_service_id: &'a str,
+    pub licence_id: Option<&'a str>,
+    pub failure: Option<ApiError>,
+    pub completed_at: Option<&'a str>,
+}
+
+/// Writes several items of a task (at most [`BATCH`]) in one statement.
+pub(crate) async fn insert_items(
+    conn: &mut AnyConnection,
+    task_id: &str,
+    items: &[NewItem<'_>],
+) -> Result<(), Failure> {
+    // Columns bound per row; the task id is bound once, as $1.
+    const COLUMNS: usize = 7;
+    if items.is_empty() {
+        return Ok(());
+    }
+    let values = (0..items.len())
+        .map(|row| format!("($1, {})", placeholders(2 + row * COLUMNS, COLUMNS)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
         "INSERT INTO user_service_task_items (task_id, position, user_service_id, licence_id, \
-         result, error_code, error_message, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(task_id)
-    .bind(position)
-    .bind(user_service_id)
-    .bind(licence_id)
-    .bind(result)
-    .bind(code)
-    .bind(message)
-    .bind(completed_at)
-    .execute(&mut *conn)
-    .await?;
+         result, error_code, error_message, completed_at) VALUES {values}"
+    );
+    let mut query = sqlx::query(&sql).bind(task_id);
+    for item in items {
+        let (result, code, message) = match (&item.failure, item.completed_at) {
+            (Some(error), _) => (
+                Some("failed"),
+                Some(error.code.as_str()),
+                Some(error.message.as_str()),
+            ),
+            (None, Some(_)) => (Some("done"), None, None),
+            (None, None) => (None, None, None),
+        };
+        query = query
+            .bind(item.position)
+            .bind(item.user_service_id)
+            .bind(item.licence_id)
+            .bind(result)
+            .bind(code)
+            .bind(message)
+            .bind(item.completed_at);
+    }
+    query.execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -282,37 +320,8 @@ pub async fn create(
                 },
             )
             .await?;
-            let (mut done, mut failed) = (0, 0);
-            for (position, id) in planned.ids.iter().enumerate() {
-                let position = i64::try_from(position).unwrap_or(i64::MAX);
-                let licence = licences::current(&mut tx, id).await?;
-                let outcome = match &licence {
-                    None => Err(ApiError::new(
-                        ErrorCode::UnknownUserService,
-                        format!("no userService with id {id}"),
-                    )),
-                    Some(licence) => licences::check_change(licence, &planned.change),
-                };
-                let known = licence.as_ref().map(|l| l.id.as_str());
-                match (outcome, mode) {
-                    (Err(error), _) => {
-                        failed += 1;
-                        insert_item(&mut tx, &task_id, position, id, known, Some(&error), Some(&now))
-                            .await?;
-                    }
-                    (Ok(()), Mode::Sync) => {
-                        done += 1;
-                        licences::apply(&mut tx, id, &planned.change, &now).await?;
-                        insert_item(&mut tx, &task_id, position, id, known, None, Some(&now))
-                            .await?;
-                    }
-                    (Ok(()), Mode::Async) => {
-                        licences::mark_pending(&mut tx, id, planned.change.action(), &task_id, &now)
-                            .await?;
-                        insert_item(&mut tx, &task_id, position, id, known, None, None).await?;
-                    }
-                }
-            }
+            let (done, failed) =
+                apply_items(&mut tx, &task_id, &planned.ids, &planned.change, mode, &now).await?;
             if mode == Mode::Sync {
                 sqlx::query(
                     "UPDATE user_service_tasks SET state = $2, completed_at = $3 WHERE id = $1",
@@ -352,6 +361,81 @@ pub async fn create(
     .await
 }
 
+/// Decides and writes every item of a new task, [`BATCH`] at a time: one read of the batch's
+/// licences, each item decided in memory (a licence named twice sees the first item's effect),
+/// then one write per kind of change. Returns how many items are done and failed.
+async fn apply_items(
+    conn: &mut AnyConnection,
+    task_id: &str,
+    ids: &[String],
+    change: &Change,
+    mode: Mode,
+    now: &str,
+) -> Result<(usize, usize), Failure> {
+    // Every licence read so far, as the items before leave it.
+    let mut known: HashMap<String, licences::Current> = HashMap::new();
+    let (mut done, mut failed) = (0, 0);
+    for (batch_no, batch) in ids.chunks(BATCH).enumerate() {
+        let unread: HashSet<&str> = batch
+            .iter()
+            .map(String::as_str)
+            .filter(|id| !known.contains_key(*id))
+            .collect();
+        let unread: Vec<&str> = unread.into_iter().collect();
+        for licence in licences::current_many(conn, &unread).await? {
+            known.insert(licence.id.clone(), licence);
+        }
+        let mut items = Vec::with_capacity(batch.len());
+        let mut changed = Vec::new();
+        for (offset, id) in batch.iter().enumerate() {
+            let position = i64::try_from(batch_no * BATCH + offset).unwrap_or(i64::MAX);
+            let licence = known.get_mut(id);
+            let outcome = match licence.as_deref() {
+                None => Err(ApiError::new(
+                    ErrorCode::UnknownUserService,
+                    format!("no userService with id {id}"),
+                )),
+                Some(licence) => licences::check_change(licence, change),
+            };
+            let licence_id = licence.is_some().then_some(id.as_str());
+            let (failure, completed_at) = match outcome {
+                Err(error) => {
+                    failed += 1;
+                    (Some(error), Some(now))
+                }
+                Ok(()) => {
+                    if let Some(licence) = licence {
+                        licence.after(change, mode);
+                    }
+                    changed.push(id.as_str());
+                    match mode {
+                        Mode::Sync => {
+                            done += 1;
+                            (None, Some(now))
+                        }
+                        Mode::Async => (None, None),
+                    }
+                }
+            };
+            items.push(NewItem {
+                position,
+                user_service_id: id,
+                licence_id,
+                failure,
+                completed_at,
+            });
+        }
+        match mode {
+            Mode::Sync => licences::apply_many(conn, &changed, change, now).await?,
+            Mode::Async => {
+                licences::mark_pending_many(conn, &changed, change.action(), task_id, now).await?;
+            }
+        }
+        insert_items(conn, task_id, &items).await?;
+    }
+    Ok((done, failed))
+}
+
 /// The first answer again when `reference` was already used with the same body (asynchronous:
 /// the task's current state), `IDEMPOTENCY_MISMATCH` with another body.
 async fn replay(
@@ -378,8 +462,6 @@ async fn replay(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::{HashMap, HashSet};
-
     use super::*;
     use crate::offerings::{self, OfferingInput};
     use crate::on_each_db;
