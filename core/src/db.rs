@@ -200,9 +200,28 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// How many rows one set-based statement names at most (`IN (...)` lists, multi-row inserts): far
+/// below SQLite's 32,766 and PostgreSQL's 65,535 bind parameters, even at ten columns a row.
+pub(crate) const BATCH: usize = 500;
+
+/// `$first, $first+1, ...`, `count` placeholders for an `IN (...)` list or a row of a multi-row
+/// `INSERT`, numbered the way the `Any` driver reads them on both dialects.
+pub(crate) fn placeholders(first: usize, count: usize) -> String {
+    (first..first + count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_are_numbered_from_the_first_asked_for() {
+        assert_eq!(placeholders(3, 3), "$3, $4, $5");
+        assert_eq!(placeholders(1, 1), "$1");
+    }
 
     #[test]
     fn urls_name_their_dialect() {

@@ -105,6 +105,7 @@ pub async fn enqueue_licence_event(
 }
 
 /// One event about a licence, queued with others by [`enqueue_licence_events`].
+#[derive(Debug, Clone)]
 pub struct LicenceEvent {
     pub event_type: OrangeEventType,
     pub licence: wire::UserService,

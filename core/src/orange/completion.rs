@@ -4,14 +4,16 @@
 //! outbox), and claims its order or task first, so that several instances never complete the same
 //! work twice. Work acknowledged before a crash is found again by the next pass.
 
-use sqlx::Row;
+use std::collections::HashMap;
+
+use sqlx::{AnyConnection, Row};
 
 use super::licences::{self, Change, LicenceState};
-use super::{Failure, orders, tasks};
+use super::{Failure, orders, tasks, wire};
 use crate::audit::{self, Actor, Entry};
 use crate::clock;
-use crate::db::{Db, DbError};
-use crate::outbox::{self, OrangeEventType};
+use crate::db::{BATCH, Db, DbError, placeholders};
+use crate::outbox::{self, LicenceEvent, OrangeEventType};
 
 /// Completes everything acknowledged; returns how many orders and tasks it finished.
 pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
@@ -147,41 +149,22 @@ pub async fn complete_task(db: &Db, id: &str) -> Result<bool, DbError> {
     .bind(id)
     .fetch_all(&mut *tx)
     .await?;
+    let mut items = Vec::with_capacity(waiting.len());
     for item in &waiting {
         let position: i64 = item.try_get("position")?;
         let licence_id: Option<String> = item.try_get("licence_id")?;
-        let Some(licence_id) = licence_id else {
-            continue;
-        };
-        licences::apply(&mut tx, &licence_id, &change, &now)
-            .await
-            .map_err(db_error)?;
-        sqlx::query(
-            "UPDATE licences SET pending_operation = NULL, pending_task_id = NULL, \
-             pending_since = NULL WHERE id = $1 AND pending_task_id = $2",
-        )
-        .bind(&licence_id)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE user_service_task_items SET result = 'done', completed_at = $3 \
-             WHERE task_id = $1 AND position = $2",
-        )
-        .bind(id)
-        .bind(position)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        let licence = licences::load(&mut tx, &licence_id)
-            .await?
-            .ok_or_else(|| DbError::Corrupt(format!("licence {licence_id} vanished")))?;
-        outbox::enqueue_licence_event(
+        items.extend(licence_id.map(|licence_id| (position, licence_id)));
+    }
+    for batch in items.chunks(BATCH) {
+        complete_items(
             &mut tx,
+            id,
+            batch,
+            &change,
             event_type,
-            licence,
-            correlation.clone(),
+            correlation.as_deref(),
             request_id.as_deref(),
+            &now,
         )
         .await?;
     }
@@ -217,6 +200,70 @@ pub async fn complete_task(db: &Db, id: &str) -> Result<bool, DbError> {
     tx.commit().await?;
     tracing::info!(task.id = %id, task.state = state, "asynchronous task completed");
     Ok(true)
+}
+
+/// Completes a batch of a task's waiting items (position, licence) in a few statements: the
+/// change applied, the licences' operation markers cleared, the items done, and one event per
+/// item queued with the licence as it now reads.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the task's settings travel together only here"
+)]
+async fn complete_items(
+    conn: &mut AnyConnection,
+    task_id: &str,
+    items: &[(i64, String)],
+    change: &Change,
+    event_type: OrangeEventType,
+    correlation: Option<&str>,
+    request_id: Option<&str>,
+    now: &str,
+) -> Result<(), DbError> {
+    let ids: Vec<&str> = items.iter().map(|(_, id)| id.as_str()).collect();
+    licences::apply_many(conn, &ids, change, now)
+        .await
+        .map_err(db_error)?;
+    let sql = format!(
+        "UPDATE licences SET pending_operation = NULL, pending_task_id = NULL, \
+         pending_since = NULL WHERE pending_task_id = $1 AND id IN ({})",
+        placeholders(2, ids.len())
+    );
+    let mut query = sqlx::query(&sql).bind(task_id);
+    for id in &ids {
+        query = query.bind(*id);
+    }
+    query.execute(&mut *conn).await?;
+    let sql = format!(
+        "UPDATE user_service_task_items SET result = 'done', completed_at = $2 \
+         WHERE task_id = $1 AND position IN ({})",
+        placeholders(3, items.len())
+    );
+    let mut query = sqlx::query(&sql).bind(task_id).bind(now);
+    for (position, _) in items {
+        query = query.bind(*position);
+    }
+    query.execute(&mut *conn).await?;
+    let loaded: HashMap<String, wire::UserService> = licences::load_many(conn, &ids)
+        .await?
+        .into_iter()
+        .map(|licence| (licence.id.clone(), licence))
+        .collect();
+    let events = ids
+        .iter()
+        .map(|id| {
+            let licence = loaded
+                .get(*id)
+                .cloned()
+                .ok_or_else(|| DbError::Corrupt(format!("licence {id} vanished")))?;
+            Ok(LicenceEvent {
+                event_type,
+                licence,
+                correlation_id: correlation.map(str::to_owned),
+            })
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
+    outbox::enqueue_licence_events(conn, events, request_id).await?;
+    Ok(())
 }
 
 #[cfg(test)]

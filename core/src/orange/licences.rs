@@ -9,7 +9,7 @@ use super::error::{ApiError, ErrorCode};
 use super::settings::{ApiSettings, Mode, Operation};
 use super::wire::{self, ExternalReference};
 use super::{Answer, Caller, Failure, with_retries};
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, placeholders};
 use crate::{audit, clock, ids, offerings};
 
 /// A licence's state.
@@ -113,20 +113,53 @@ pub(crate) async fn current(
     conn: &mut AnyConnection,
     id: &str,
 ) -> Result<Option<Current>, Failure> {
-    let row =
-        sqlx::query("SELECT id, state, offering_id, pending_operation FROM licences WHERE id = $1")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
-    let Some(row) = row else { return Ok(None) };
-    let state: String = row.try_get("state")?;
-    Ok(Some(Current {
-        id: row.try_get("id")?,
-        state: LicenceState::parse(&state)
-            .ok_or_else(|| DbError::Corrupt(format!("licence state `{state}`")))?,
-        offering_id: row.try_get("offering_id")?,
-        pending_operation: row.try_get("pending_operation")?,
-    }))
+    Ok(current_many(conn, &[id]).await?.pop())
+}
+
+/// The licences among `ids` that exist (at most [`BATCH`](crate::db::BATCH) ids), in no particular order.
+pub(crate) async fn current_many(
+    conn: &mut AnyConnection,
+    ids: &[&str],
+) -> Result<Vec<Current>, Failure> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, state, offering_id, pending_operation FROM licences WHERE id IN ({})",
+        placeholders(1, ids.len())
+    );
+    let mut query = sqlx::query(&sql);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
+    let mut found = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let state: String = row.try_get("state")?;
+        found.push(Current {
+            id: row.try_get("id")?,
+            state: LicenceState::parse(&state)
+                .ok_or_else(|| DbError::Corrupt(format!("licence state `{state}`")))?,
+            offering_id: row.try_get("offering_id")?,
+            pending_operation: row.try_get("pending_operation")?,
+        });
+    }
+    Ok(found)
+}
+
+impl Current {
+    /// The licence as a checked change leaves it, applied at once (`Mode::Sync`) or only
+    /// acknowledged (`Mode::Async`), so that a later item of the same task sees it so.
+    pub(crate) fn after(&mut self, change: &Change, mode: Mode) {
+        match (mode, change) {
+            (Mode::Async, _) => self.pending_operation = Some(change.action().to_owned()),
+            (Mode::Sync, Change::SetState(to)) => self.state = *to,
+            (Mode::Sync, Change::Terminate) => self.state = LicenceState::Terminated,
+            (Mode::Sync, Change::ChangeOffering { offering_id }) => {
+                self.offering_id.clone_from(offering_id);
+            }
+        }
+    }
 }
 
 /// Checks `change` may start on `licence` now.
@@ -168,34 +201,43 @@ pub(crate) async fn apply(
     change: &Change,
     now: &str,
 ) -> Result<(), Failure> {
-    match change {
-        Change::SetState(to) => {
-            sqlx::query("UPDATE licences SET state = $2, updated_at = $3 WHERE id = $1")
-                .bind(licence_id)
-                .bind(to.as_str())
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-        }
-        Change::Terminate => {
-            sqlx::query(
-                "UPDATE licences SET state = 'terminated', terminated_at = $2, updated_at = $2 \
-                 WHERE id = $1",
-            )
-            .bind(licence_id)
-            .bind(now)
-            .execute(&mut *conn)
-            .await?;
-        }
-        Change::ChangeOffering { offering_id } => {
-            sqlx::query("UPDATE licences SET offering_id = $2, updated_at = $3 WHERE id = $1")
-                .bind(licence_id)
-                .bind(offering_id)
-                .bind(now)
-                .execute(&mut *conn)
-                .await?;
-        }
+    apply_many(conn, &[licence_id], change, now).await
+}
+
+/// Applies a checked change to several licences (at most [`BATCH`](crate::db::BATCH)) in one statement.
+pub(crate) async fn apply_many(
+    conn: &mut AnyConnection,
+    licence_ids: &[&str],
+    change: &Change,
+    now: &str,
+) -> Result<(), Failure> {
+    if licence_ids.is_empty() {
+        return Ok(());
     }
+    let (set, value) = match change {
+        Change::SetState(to) => ("state = $2, updated_at = $1", Some(to.as_str())),
+        Change::Terminate => (
+            "state = 'terminated', terminated_at = $1, updated_at = $1",
+            None,
+        ),
+        Change::ChangeOffering { offering_id } => (
+            "offering_id = $2, updated_at = $1",
+            Some(offering_id.as_str()),
+        ),
+    };
+    let first_id = if value.is_some() { 3 } else { 2 };
+    let sql = format!(
+        "UPDATE licences SET {set} WHERE id IN ({})",
+        placeholders(first_id, licence_ids.len())
+    );
+    let mut query = sqlx::query(&sql).bind(now);
+    if let Some(value) = value {
+        query = query.bind(value);
+    }
+    for id in licence_ids {
+        query = query.bind(*id);
+    }
+    query.execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -326,14 +368,18 @@ impl Folder {
 async fn load_where(
     conn: &mut AnyConnection,
     filter: &str,
-    key: &str,
+    keys: &[&str],
 ) -> Result<Vec<wire::UserService>, DbError> {
     let sql = format!(
         "SELECT {LICENCE_COLUMNS}, {RESOURCE_COLUMNS} FROM licences l \
          JOIN customers c ON c.id = l.customer_id JOIN offerings o ON o.id = l.offering_id \
          {RESOURCE_JOINS} WHERE {filter} ORDER BY l.created_at, l.id, r.type, s.type"
     );
-    let rows = sqlx::query(&sql).bind(key).fetch_all(&mut *conn).await?;
+    let mut query = sqlx::query(&sql);
+    for key in keys {
+        query = query.bind(*key);
+    }
+    let rows = query.fetch_all(&mut *conn).await?;
     let mut folder = Folder { current: None };
     let mut licences = Vec::new();
     for row in &rows {
@@ -348,7 +394,20 @@ pub(crate) async fn load(
     conn: &mut AnyConnection,
     id: &str,
 ) -> Result<Option<wire::UserService>, DbError> {
-    Ok(load_where(conn, "l.id = $1", id).await?.pop())
+    Ok(load_where(conn, "l.id = $1", &[id]).await?.pop())
+}
+
+/// Several licences as Orange sees them (at most [`BATCH`](crate::db::BATCH) ids), in creation order; unknown ids
+/// are left out.
+pub(crate) async fn load_many(
+    conn: &mut AnyConnection,
+    ids: &[&str],
+) -> Result<Vec<wire::UserService>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let filter = format!("l.id IN ({})", placeholders(1, ids.len()));
+    load_where(conn, &filter, ids).await
 }
 
 /// The licences an order item created, in creation order.
@@ -356,7 +415,7 @@ pub(crate) async fn load_for_item(
     conn: &mut AnyConnection,
     item_id: &str,
 ) -> Result<Vec<wire::UserService>, DbError> {
-    load_where(conn, "l.order_item_id = $1", item_id).await
+    load_where(conn, "l.order_item_id = $1", &[item_id]).await
 }
 
 /// The compact form of a licence inside an order item.
@@ -675,17 +734,36 @@ pub(crate) async fn mark_pending(
     task_id: &str,
     now: &str,
 ) -> Result<(), Failure> {
-    let taken = sqlx::query(
-        "UPDATE licences SET pending_operation = $2, pending_task_id = $3, pending_since = $4 \
-         WHERE id = $1 AND pending_operation IS NULL",
-    )
-    .bind(id)
-    .bind(action)
-    .bind(task_id)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    if taken.rows_affected() == 0 {
+    mark_pending_many(conn, &[id], action, task_id, now).await
+}
+
+/// [`mark_pending`] for several licences (at most [`BATCH`](crate::db::BATCH)) in one statement; refuses, naming the
+/// first, when one of them already has an operation in progress.
+pub(crate) async fn mark_pending_many(
+    conn: &mut AnyConnection,
+    ids: &[&str],
+    action: &str,
+    task_id: &str,
+    now: &str,
+) -> Result<(), Failure> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let sql = format!(
+        "UPDATE licences SET pending_operation = $1, pending_task_id = $2, pending_since = $3 \
+         WHERE id IN ({}) AND pending_operation IS NULL RETURNING id",
+        placeholders(4, ids.len())
+    );
+    let mut query = sqlx::query_scalar::<_, String>(&sql)
+        .bind(action)
+        .bind(task_id)
+        .bind(now);
+    for id in ids {
+        query = query.bind(*id);
+    }
+    let taken: std::collections::HashSet<String> =
+        query.fetch_all(&mut *conn).await?.into_iter().collect();
+    if let Some(id) = ids.iter().find(|id| !taken.contains(**id)) {
         return Err(ApiError::new(
             ErrorCode::OperationInProgress,
             format!("licence {id} has an operation in progress; try again later"),

@@ -1,6 +1,8 @@
 //! userServiceTask (contract section 5): one operation on many licences, each item standing alone,
 //! answered at once (synchronous) or acknowledged and completed in the background.
 
+use std::collections::{HashMap, HashSet};
+
 use sqlx::{AnyConnection, Row};
 
 use super::error::{ApiError, ErrorCode};
@@ -8,7 +10,7 @@ use super::licences::{self, Change};
 use super::settings::{ApiSettings, Mode};
 use super::wire::{self, ExternalReference};
 use super::{Answer, Caller, Failure, with_retries};
-use crate::db::{Db, DbError};
+use crate::db::{BATCH, Db, DbError, placeholders};
 use crate::{audit, clock, ids};
 
 /// The most licences one task may name.
@@ -79,29 +81,65 @@ pub(crate) async fn insert_item(
     failure: Option<&ApiError>,
     completed_at: Option<&str>,
 ) -> Result<(), Failure> {
-    let (result, code, message) = match (failure, completed_at) {
-        (Some(error), _) => (
-            Some("failed"),
-            Some(error.code.as_str()),
-            Some(error.message.as_str()),
-        ),
-        (None, Some(_)) => (Some("done"), None, None),
-        (None, None) => (None, None, None),
+    let item = NewItem {
+        position,
+        user_service_id,
+        licence_id,
+        failure: failure.cloned(),
+        completed_at,
     };
-    sqlx::query(
+    insert_items(conn, task_id, &[item]).await
+}
+
+/// A task item about to be written: failed, done, or (`completed_at` empty) waiting.
+pub(crate) struct NewItem<'a> {
+    pub position: i64,
+    pub user_service_id: &'a str,
+    pub licence_id: Option<&'a str>,
+    pub failure: Option<ApiError>,
+    pub completed_at: Option<&'a str>,
+}
+
+/// Writes several items of a task (at most [`BATCH`]) in one statement.
+pub(crate) async fn insert_items(
+    conn: &mut AnyConnection,
+    task_id: &str,
+    items: &[NewItem<'_>],
+) -> Result<(), Failure> {
+    // Columns bound per row; the task id is bound once, as $1.
+    const COLUMNS: usize = 7;
+    if items.is_empty() {
+        return Ok(());
+    }
+    let values = (0..items.len())
+        .map(|row| format!("($1, {})", placeholders(2 + row * COLUMNS, COLUMNS)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
         "INSERT INTO user_service_task_items (task_id, position, user_service_id, licence_id, \
-         result, error_code, error_message, completed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-    )
-    .bind(task_id)
-    .bind(position)
-    .bind(user_service_id)
-    .bind(licence_id)
-    .bind(result)
-    .bind(code)
-    .bind(message)
-    .bind(completed_at)
-    .execute(&mut *conn)
-    .await?;
+         result, error_code, error_message, completed_at) VALUES {values}"
+    );
+    let mut query = sqlx::query(&sql).bind(task_id);
+    for item in items {
+        let (result, code, message) = match (&item.failure, item.completed_at) {
+            (Some(error), _) => (
+                Some("failed"),
+                Some(error.code.as_str()),
+                Some(error.message.as_str()),
+            ),
+            (None, Some(_)) => (Some("done"), None, None),
+            (None, None) => (None, None, None),
+        };
+        query = query
+            .bind(item.position)
+            .bind(item.user_service_id)
+            .bind(item.licence_id)
+            .bind(result)
+            .bind(code)
+            .bind(message)
+            .bind(item.completed_at);
+    }
+    query.execute(&mut *conn).await?;
     Ok(())
 }
 
@@ -282,37 +320,8 @@ pub async fn create(
                 },
             )
             .await?;
-            let (mut done, mut failed) = (0, 0);
-            for (position, id) in planned.ids.iter().enumerate() {
-                let position = i64::try_from(position).unwrap_or(i64::MAX);
-                let licence = licences::current(&mut tx, id).await?;
-                let outcome = match &licence {
-                    None => Err(ApiError::new(
-                        ErrorCode::UnknownUserService,
-                        format!("no userService with id {id}"),
-                    )),
-                    Some(licence) => licences::check_change(licence, &planned.change),
-                };
-                let known = licence.as_ref().map(|l| l.id.as_str());
-                match (outcome, mode) {
-                    (Err(error), _) => {
-                        failed += 1;
-                        insert_item(&mut tx, &task_id, position, id, known, Some(&error), Some(&now))
-                            .await?;
-                    }
-                    (Ok(()), Mode::Sync) => {
-                        done += 1;
-                        licences::apply(&mut tx, id, &planned.change, &now).await?;
-                        insert_item(&mut tx, &task_id, position, id, known, None, Some(&now))
-                            .await?;
-                    }
-                    (Ok(()), Mode::Async) => {
-                        licences::mark_pending(&mut tx, id, planned.change.action(), &task_id, &now)
-                            .await?;
-                        insert_item(&mut tx, &task_id, position, id, known, None, None).await?;
-                    }
-                }
-            }
+            let (done, failed) =
+                apply_items(&mut tx, &task_id, &planned.ids, &planned.change, mode, &now).await?;
             if mode == Mode::Sync {
                 sqlx::query(
                     "UPDATE user_service_tasks SET state = $2, completed_at = $3 WHERE id = $1",
@@ -352,6 +361,81 @@ pub async fn create(
     .await
 }
 
+/// Decides and writes every item of a new task, [`BATCH`] at a time: one read of the batch's
+/// licences, each item decided in memory (a licence named twice sees the first item's effect),
+/// then one write per kind of change. Returns how many items are done and failed.
+async fn apply_items(
+    conn: &mut AnyConnection,
+    task_id: &str,
+    ids: &[String],
+    change: &Change,
+    mode: Mode,
+    now: &str,
+) -> Result<(usize, usize), Failure> {
+    // Every licence read so far, as the items before leave it.
+    let mut known: HashMap<String, licences::Current> = HashMap::new();
+    let (mut done, mut failed) = (0, 0);
+    for (batch_no, batch) in ids.chunks(BATCH).enumerate() {
+        let unread: HashSet<&str> = batch
+            .iter()
+            .map(String::as_str)
+            .filter(|id| !known.contains_key(*id))
+            .collect();
+        let unread: Vec<&str> = unread.into_iter().collect();
+        for licence in licences::current_many(conn, &unread).await? {
+            known.insert(licence.id.clone(), licence);
+        }
+        let mut items = Vec::with_capacity(batch.len());
+        let mut changed = Vec::new();
+        for (offset, id) in batch.iter().enumerate() {
+            let position = i64::try_from(batch_no * BATCH + offset).unwrap_or(i64::MAX);
+            let licence = known.get_mut(id);
+            let outcome = match licence.as_deref() {
+                None => Err(ApiError::new(
+                    ErrorCode::UnknownUserService,
+                    format!("no userService with id {id}"),
+                )),
+                Some(licence) => licences::check_change(licence, change),
+            };
+            let licence_id = licence.is_some().then_some(id.as_str());
+            let (failure, completed_at) = match outcome {
+                Err(error) => {
+                    failed += 1;
+                    (Some(error), Some(now))
+                }
+                Ok(()) => {
+                    if let Some(licence) = licence {
+                        licence.after(change, mode);
+                    }
+                    changed.push(id.as_str());
+                    match mode {
+                        Mode::Sync => {
+                            done += 1;
+                            (None, Some(now))
+                        }
+                        Mode::Async => (None, None),
+                    }
+                }
+            };
+            items.push(NewItem {
+                position,
+                user_service_id: id,
+                licence_id,
+                failure,
+                completed_at,
+            });
+        }
+        match mode {
+            Mode::Sync => licences::apply_many(conn, &changed, change, now).await?,
+            Mode::Async => {
+                licences::mark_pending_many(conn, &changed, change.action(), task_id, now).await?;
+            }
+        }
+        insert_items(conn, task_id, &items).await?;
+    }
+    Ok((done, failed))
+}
+
 /// The first answer again when `reference` was already used with the same body (asynchronous:
 /// the task's current state), `IDEMPOTENCY_MISMATCH` with another body.
 async fn replay(
@@ -379,11 +463,334 @@ async fn replay(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::offerings::{self, OfferingInput};
+    use crate::on_each_db;
+    use crate::orange::completion;
+    use crate::orange::licences::LicenceState;
+    use crate::orange::settings::Operation;
+    use crate::outbox;
 
     #[test]
     fn a_task_s_state_follows_its_items() {
         assert_eq!(final_state(3, 0), "completed");
         assert_eq!(final_state(0, 2), "failed");
         assert_eq!(final_state(1, 1), "partial");
+    }
+
+    fn all(mode: Mode) -> ApiSettings {
+        let mut settings = ApiSettings::default();
+        for op in Operation::ALL {
+            settings.set_mode(op, mode);
+        }
+        settings
+    }
+
+    /// A customer with `count` active licences (one order, applied at once), in creation order.
+    async fn fleet_of(db: &Db, count: usize) -> Vec<String> {
+        offerings::create(
+            db,
+            &OfferingInput {
+                offer_code: "PRO".into(),
+                name: "Pro".into(),
+                resource_type: "msisdn".into(),
+                resource_scope: "per_licence".into(),
+                login_format: String::new(),
+            },
+        )
+        .await
+        .expect("offering");
+        let body = serde_json::json!({
+            "externalReference": {"type": "orange", "id": "O-BULK"},
+            "customer": {"externalReference": {"type": "orange", "id": "C-BULK"}, "name": "Acme"},
+            "orderItem": [{"productOffering": {"externalReference": {"type": "orange", "id": "PRO"}},
+                           "productRef": {"userServiceQuantity": count}}]
+        })
+        .to_string();
+        let request: wire::ProductOrderRequest = wire::read_body(body.as_bytes()).expect("valid");
+        crate::orange::orders::place(
+            db,
+            &all(Mode::Sync),
+            &request,
+            body.as_bytes(),
+            &Caller::default(),
+        )
+        .await
+        .expect("ordered");
+        sqlx::query_scalar("SELECT id FROM licences ORDER BY created_at, id")
+            .fetch_all(db.pool())
+            .await
+            .expect("licences")
+    }
+
+    async fn post_task(
+        db: &Db,
+        mode: Mode,
+        reference: &str,
+        body: serde_json::Value,
+    ) -> Result<Answer, ApiError> {
+        let mut body = body;
+        body["externalReference"] = serde_json::json!({"type": "orange", "id": reference});
+        let text = body.to_string();
+        let request: wire::UserServiceTaskRequest =
+            wire::read_body(text.as_bytes()).expect("valid");
+        create(
+            db,
+            &all(mode),
+            &request,
+            text.as_bytes(),
+            &Caller::default(),
+        )
+        .await
+    }
+
+    fn results(task: &serde_json::Value) -> Vec<(String, Option<String>, Option<String>)> {
+        task["userService"]
+            .as_array()
+            .expect("items")
+            .iter()
+            .map(|item| {
+                let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+                (
+                    text(&item["id"]).unwrap_or_default(),
+                    text(&item["result"]),
+                    text(&item["error"]["code"]),
+                )
+            })
+            .collect()
+    }
+
+    /// A few thousand items, not a multiple of any plausible chunk size, with unknown ids,
+    /// terminated licences and repeated ids (some repeated far apart, across chunks).
+    #[tokio::test]
+    async fn a_large_task_treats_every_item_once_across_chunks() {
+        on_each_db!(|db| async move {
+            let licences = fleet_of(&db, 2_203).await;
+            let terminated: HashSet<&String> = licences.iter().step_by(7).collect();
+            for id in &terminated {
+                sqlx::query(
+                    "UPDATE licences SET state = 'terminated', terminated_at = updated_at WHERE id = $1",
+                )
+                .bind(*id)
+                .execute(db.pool())
+                .await
+                .expect("terminate");
+            }
+            let mut requested: Vec<String> = Vec::new();
+            for (i, id) in licences.iter().enumerate() {
+                requested.push(id.clone());
+                if i % 97 == 5 {
+                    requested.push(format!("lic_unknown_{i}"));
+                }
+                if i % 113 == 40 {
+                    requested.push(id.clone());
+                }
+                if i % 211 == 0 && i >= 600 {
+                    requested.push(licences[i - 600].clone());
+                }
+            }
+            let items: Vec<_> = requested
+                .iter()
+                .map(|id| serde_json::json!({"id": id}))
+                .collect();
+            let body = serde_json::json!({"action": "changeState", "state": "suspended", "userService": items});
+
+            let answer = post_task(&db, Mode::Async, "T-BULK", body.clone())
+                .await
+                .expect("acknowledged");
+            assert_eq!(answer.body["state"], "acknowledged");
+            let mut seen = HashSet::new();
+            let mut expected_ack = Vec::new();
+            let mut expected_done = Vec::new();
+            let mut changed = HashSet::new();
+            for id in &requested {
+                let (ack, done) = if id.starts_with("lic_unknown") {
+                    let failed = Some("UNKNOWN_USER_SERVICE".to_owned());
+                    (
+                        (Some("failed".to_owned()), failed.clone()),
+                        (Some("failed".to_owned()), failed),
+                    )
+                } else if terminated.contains(id) {
+                    let failed = Some("INVALID_STATE_TRANSITION".to_owned());
+                    (
+                        (Some("failed".to_owned()), failed.clone()),
+                        (Some("failed".to_owned()), failed),
+                    )
+                } else if !seen.insert(id.clone()) {
+                    let failed = Some("OPERATION_IN_PROGRESS".to_owned());
+                    (
+                        (Some("failed".to_owned()), failed.clone()),
+                        (Some("failed".to_owned()), failed),
+                    )
+                } else {
+                    changed.insert(id.clone());
+                    ((None, None), (Some("done".to_owned()), None))
+                };
+                expected_ack.push((id.clone(), ack.0, ack.1));
+                expected_done.push((id.clone(), done.0, done.1));
+            }
+            assert_eq!(results(&answer.body), expected_ack);
+
+            let task_id = answer.body["id"].as_str().expect("task id").to_owned();
+            assert!(
+                completion::complete_task(&db, &task_id)
+                    .await
+                    .expect("completed")
+            );
+            let mut conn = db.pool().acquire().await.expect("connection");
+            let task = load(&mut conn, &task_id)
+                .await
+                .expect("task")
+                .expect("exists");
+            let task = serde_json::to_value(task).expect("json");
+            assert_eq!(task["state"], "partial");
+            assert_eq!(results(&task), expected_done);
+
+            let states: HashMap<String, String> =
+                sqlx::query_as::<_, (String, String)>("SELECT id, state FROM licences")
+                    .fetch_all(db.pool())
+                    .await
+                    .expect("states")
+                    .into_iter()
+                    .collect();
+            for id in &licences {
+                let expected = if terminated.contains(id) {
+                    LicenceState::Terminated
+                } else {
+                    LicenceState::Suspended
+                };
+                assert_eq!(states[id], expected.as_str(), "{id}");
+            }
+            let pending: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM licences WHERE pending_operation IS NOT NULL",
+            )
+            .fetch_one(db.pool())
+            .await
+            .expect("count");
+            assert_eq!(pending, 0);
+
+            let events = outbox::list_all(&db).await.expect("outbox");
+            let events: Vec<_> = events
+                .into_iter()
+                .filter(|e| e.event_type == "userServiceStateChangeEvent")
+                .collect();
+            assert_eq!(events.len(), changed.len());
+            let described: HashSet<String> = events.iter().map(|e| e.resource_id.clone()).collect();
+            assert_eq!(described, changed, "exactly one event per changed licence");
+            for event in &events {
+                assert_eq!(event.correlation_id.as_deref(), Some("T-BULK"));
+                assert_eq!(event.payload["correlationId"], "T-BULK");
+                assert_eq!(event.payload["eventId"], event.id.as_str());
+                let licence = licences::load(&mut conn, &event.resource_id)
+                    .await
+                    .expect("licence")
+                    .expect("exists");
+                assert_eq!(
+                    event.payload["event"]["userService"],
+                    serde_json::to_value(licence).expect("json"),
+                    "the event carries the licence as Orange reads it"
+                );
+            }
+            drop(conn);
+            let queued = outbox::list_all(&db).await.expect("outbox").len();
+
+            // Synchronous: the same list back to active, applied at once, no event.
+            let again = post_task(
+                &db,
+                Mode::Sync,
+                "T-BULK-2",
+                body_with_state(&body, "active"),
+            )
+            .await
+            .expect("answered");
+            let mut seen = HashSet::new();
+            let expected: Vec<_> = requested
+                .iter()
+                .map(|id| {
+                    if id.starts_with("lic_unknown") {
+                        (
+                            id.clone(),
+                            Some("failed".to_owned()),
+                            Some("UNKNOWN_USER_SERVICE".to_owned()),
+                        )
+                    } else if terminated.contains(id) || !seen.insert(id.clone()) {
+                        (
+                            id.clone(),
+                            Some("failed".to_owned()),
+                            Some("INVALID_STATE_TRANSITION".to_owned()),
+                        )
+                    } else {
+                        (id.clone(), Some("done".to_owned()), None)
+                    }
+                })
+                .collect();
+            assert_eq!(again.body["state"], "partial");
+            assert_eq!(results(&again.body), expected);
+            let active: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM licences WHERE state = 'active'")
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("count");
+            assert_eq!(usize::try_from(active).expect("count"), changed.len());
+            assert_eq!(
+                outbox::list_all(&db).await.expect("outbox").len(),
+                queued,
+                "a synchronous task queues no event"
+            );
+            let replayed = post_task(
+                &db,
+                Mode::Sync,
+                "T-BULK-2",
+                body_with_state(&body, "active"),
+            )
+            .await
+            .expect("replayed");
+            assert_eq!(replayed.body, again.body);
+        });
+    }
+
+    fn body_with_state(body: &serde_json::Value, state: &str) -> serde_json::Value {
+        let mut body = body.clone();
+        body["state"] = serde_json::json!(state);
+        body
+    }
+
+    /// Times a 10,000-licence asynchronous suspension from request to every event written:
+    /// `cargo test --release -p fleetdesk-core --features testing timing -- --ignored --nocapture`.
+    #[tokio::test]
+    #[ignore = "a measurement, run on demand in release mode"]
+    async fn timing_of_a_ten_thousand_licence_suspension() {
+        on_each_db!(|db| async move {
+            let licences = fleet_of(&db, 10_000).await;
+            let items: Vec<_> = licences
+                .iter()
+                .map(|id| serde_json::json!({"id": id}))
+                .collect();
+            let body = serde_json::json!({"action": "changeState", "state": "suspended", "userService": items});
+            let started = std::time::Instant::now();
+            let answer = post_task(&db, Mode::Async, "T-TIMING", body)
+                .await
+                .expect("acknowledged");
+            let acknowledged = started.elapsed();
+            let task_id = answer.body["id"].as_str().expect("task id").to_owned();
+            assert!(
+                completion::complete_task(&db, &task_id)
+                    .await
+                    .expect("completed")
+            );
+            let total = started.elapsed();
+            let events: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM outbox_events WHERE correlation_id = 'T-TIMING'",
+            )
+            .fetch_one(db.pool())
+            .await
+            .expect("count");
+            assert_eq!(events, 10_000);
+            eprintln!(
+                "TIMING {:?}: acknowledged in {} ms, all 10,000 events written in {} ms",
+                db.dialect(),
+                acknowledged.as_millis(),
+                total.as_millis()
+            );
+        });
     }
 }

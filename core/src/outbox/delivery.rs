@@ -19,7 +19,7 @@ use std::time::Duration;
 use sqlx::Row;
 use time::OffsetDateTime;
 
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, placeholders};
 use crate::{clock, ids};
 
 /// The targets the Orange delivery worker sends to.
@@ -438,14 +438,6 @@ pub async fn release(db: &Db, owner: &str, event_ids: &[String]) -> Result<(), D
         query.execute(db.pool()).await?;
     }
     Ok(())
-}
-
-/// `$first, $first+1, …` for `count` values.
-fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|n| format!("${n}"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// A name for this process as a lease owner.
