@@ -30,7 +30,8 @@ impl Drop for Running {
 }
 
 /// Starts the release server on a free port over `database_url` and waits until it is ready; the
-/// first administrator is `admin` with [`ADMIN_PASSWORD`].
+/// first administrator is `admin` with [`ADMIN_PASSWORD`]. The server inherits the benchmark's
+/// environment, so settings such as `FLEETDESK_DELIVERY_*` reach it (see [`passed_env`]).
 pub async fn start_server(
     bin: &str,
     database_url: &str,
@@ -120,4 +121,83 @@ impl Targets {
                 .await;
         }
     }
+}
+
+/// A field of `/proc/PID/status` in KiB (`VmRSS`, `VmHWM`, ...); 0 when unreadable.
+pub fn proc_status_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| {
+                    l.strip_prefix(field)
+                        .is_some_and(|rest| rest.starts_with(':'))
+                })
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// CPU time (user + system) process `pid` has used so far, in seconds; 0 when unreadable.
+pub fn proc_cpu_seconds(pid: u32) -> f64 {
+    // Fields 14 and 15 of /proc/PID/stat, counted after the command name's closing parenthesis.
+    let ticks = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .ok()
+        .and_then(|stat| {
+            let rest = stat.rsplit_once(')')?.1;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
+        })
+        .unwrap_or(0);
+    // USER_HZ is 100 on every Linux the benchmarks run on.
+    ticks as f64 / 100.0
+}
+
+/// The environment variables starting with `prefix` that servers started here inherit, sorted, for
+/// the report (values included: they are tuning knobs, not secrets).
+pub fn passed_env(prefix: &str) -> Vec<(String, String)> {
+    let mut vars: Vec<_> = std::env::vars()
+        .filter(|(k, _)| k.starts_with(prefix))
+        .collect();
+    vars.sort();
+    vars
+}
+
+/// What the results were measured on, for a report's header: CPUs, memory, the commit (marked
+/// `dirty` when the work tree has changes) and the date.
+pub fn machine_and_commit() -> String {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+            .unwrap_or_default()
+    };
+    let commit = git(&["rev-parse", "HEAD"]);
+    let dirty = if git(&["status", "--porcelain", "--untracked-files=no"]).is_empty() {
+        ""
+    } else {
+        " (with uncommitted changes)"
+    };
+    let memory_gib = proc_meminfo_kib("MemTotal") as f64 / 1024.0 / 1024.0;
+    format!(
+        "- Machine: {} CPU(s) (`nproc`), {memory_gib:.1} GiB memory\n- Date: {}\n- Commit: `{commit}`{dirty}\n",
+        std::thread::available_parallelism().map_or(0, usize::from),
+        fleetdesk_core::clock::now_text(),
+    )
+}
+
+fn proc_meminfo_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/meminfo")
+        .ok()
+        .and_then(|info| {
+            info.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
 }

@@ -1,0 +1,766 @@
+//! Benchmark: delivering events to Orange from the outbox (contract section 6). Run by
+//! `scripts/bench-delivery`, which builds the release binary and passes its path; results go to
+//! `bench/results/delivery.md`.
+//!
+//! A real `fleetdesk serve` process delivers to a do-nothing Orange running inside this process
+//! (`delivery/receiver.rs`: token endpoint and both event resources, on a runtime of its own),
+//! whose own ceiling is measured first with 64 keep-alive connections. On each database:
+//!
+//! 1. Backlog, built the way Orange builds it: delivery configured towards the receiver but
+//!    paused, every operation asynchronous, then over HTTP with an Orange credential: customers
+//!    created with licence orders, then every licence suspended by `userServiceTask`s of up to
+//!    10,000 licences, one event per licence (each licence its own ordering key). The time from a
+//!    task's request to all of its events being written is measured.
+//! 2. Drain: delivery resumed; time until the receiver has every event, events/s, delay from
+//!    `outbox_events.created_at` to the receipt (and to `delivered_at`), duplicates, and the
+//!    server's peak resident memory (VmHWM).
+//! 3. Live: with delivery running, `--clients` clients call the API for `--live-seconds`
+//!    (suspension/reactivation tasks of 100 licences, orders of 10 licences); events created and
+//!    delivered per second in that window and the creation-to-delivery delay of its events.
+//! 4. PostgreSQL only: a new backlog drained by two server processes on the same database; the
+//!    combined rate, its ratio to one instance's, and any `eventId` received twice.
+//!
+//! Every `FLEETDESK_DELIVERY_*` variable in the environment reaches the servers and is listed in
+//! the report.
+
+#[path = "delivery/orange.rs"]
+mod orange;
+#[path = "delivery/receiver.rs"]
+mod receiver;
+mod support;
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use fleetdesk_core::credentials::{self, CredentialKind};
+use fleetdesk_core::db::PoolSettings;
+use fleetdesk_core::offerings::{self, OfferingInput};
+use fleetdesk_core::orange::settings::{self as api_settings, Mode, Operation};
+use fleetdesk_core::outbox::settings::{self as delivery_settings, DeliverySettings};
+use fleetdesk_core::{Db, clock};
+use futures_util::StreamExt;
+use orange::Api;
+use receiver::Receiver;
+use support::{Running, Targets, proc_cpu_seconds, proc_status_kib, start_server};
+use time::OffsetDateTime;
+
+/// Licences per order while building the backlog (one new customer each).
+const ORDER_SIZE: usize = 1_000;
+/// Licences per suspension task while building the backlog (the contract's maximum).
+const TASK_SIZE: usize = 10_000;
+/// Licences per task and per order in the live phase.
+const LIVE_TASK_SIZE: usize = 100;
+const LIVE_ORDER_SIZE: usize = 10;
+/// Connections loading the receiver to find its ceiling.
+const CEILING_CONNECTIONS: usize = 64;
+const ORANGE_EVENTS: &str = "target IN ('orange_product_order', 'orange_user_service')";
+
+struct Args {
+    bin: String,
+    postgres: Option<String>,
+    events: usize,
+    clients: usize,
+    live_seconds: u64,
+    ceiling_seconds: u64,
+    two_instances: bool,
+    out: String,
+    command: String,
+    note: Option<String>,
+}
+
+fn args() -> anyhow::Result<Args> {
+    let (mut events, mut live_seconds, mut quick, mut sqlite_only) = (None, None, false, false);
+    let mut args = Args {
+        bin: String::new(),
+        postgres: None,
+        events: 20_000,
+        clients: 16,
+        live_seconds: 20,
+        ceiling_seconds: 3,
+        two_instances: true,
+        out: "bench/results".to_owned(),
+        command: "scripts/bench-delivery".to_owned(),
+        note: None,
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        let mut value = || it.next().with_context(|| format!("{arg} needs a value"));
+        match arg.as_str() {
+            "--bin" => args.bin = value()?,
+            "--postgres" => args.postgres = Some(value()?),
+            "--events" => events = Some(value()?.parse().context("--events takes a number")?),
+            "--clients" => args.clients = value()?.parse().context("--clients takes a number")?,
+            "--live-seconds" => {
+                live_seconds = Some(value()?.parse().context("--live-seconds takes a number")?)
+            }
+            "--sqlite-only" => sqlite_only = true,
+            "--skip-two-instances" => args.two_instances = false,
+            "--quick" => quick = true,
+            "--out" => args.out = value()?,
+            "--command" => args.command = value()?,
+            "--note" => args.note = Some(value()?),
+            other => bail!("unknown argument {other}; see scripts/bench-delivery"),
+        }
+    }
+    if args.bin.is_empty() {
+        bail!("--bin <path to the fleetdesk binary> is required");
+    }
+    if quick {
+        (args.events, args.live_seconds, args.ceiling_seconds) = (1_000, 3, 1);
+    }
+    args.events = events.unwrap_or(args.events).max(1);
+    args.live_seconds = live_seconds.unwrap_or(args.live_seconds);
+    args.clients = args.clients.max(1);
+    if sqlite_only {
+        args.postgres = None;
+    }
+    Ok(args)
+}
+
+/// One database's server, with delivery pointed at the receiver and an Orange credential.
+struct Fixture {
+    server: Running,
+    db: Db,
+    api: Api,
+    data_dir: std::path::PathBuf,
+}
+
+async fn prepare(args: &Args, url: &str, receiver: &Receiver) -> anyhow::Result<Fixture> {
+    let data_dir =
+        std::env::temp_dir().join(format!("fleetdesk-bench-{}", uuid::Uuid::now_v7().simple()));
+    std::fs::create_dir_all(&data_dir)?;
+    let server = start_server(&args.bin, url, &data_dir).await?;
+    let db = Db::connect(url, PoolSettings::default()).await?;
+    delivery_settings::save(
+        &db,
+        &DeliverySettings {
+            product_order_url: format!("{}/events/productOrder", receiver.base),
+            user_service_url: format!("{}/events/userService", receiver.base),
+            token_url: format!("{}/oauth/token", receiver.base),
+            client_id: receiver::CLIENT_ID.to_owned(),
+            client_secret: receiver::CLIENT_SECRET.to_owned(),
+            paused: true,
+            ..DeliverySettings::default()
+        },
+    )
+    .await?;
+    let mut modes = api_settings::load(&db).await?;
+    for operation in Operation::ALL {
+        modes.set_mode(operation, Mode::Async);
+    }
+    api_settings::save(&db, &modes).await?;
+    offerings::create(
+        &db,
+        &OfferingInput {
+            offer_code: orange::OFFER_CODE.into(),
+            name: "Benchmark".into(),
+            resource_type: "msisdn".into(),
+            resource_scope: "per_licence".into(),
+            login_format: String::new(),
+        },
+    )
+    .await?;
+    let issued = credentials::issue(&db, CredentialKind::Orange, "benchmark", None).await?;
+    let api = Api::new(&server.base, issued.secret.expose())?;
+    Ok(Fixture {
+        server,
+        db,
+        api,
+        data_dir,
+    })
+}
+
+/// Waits until the order or task `id` in `table` is no longer acknowledged or in progress.
+async fn settled(db: &Db, table: &str, id: &str) -> anyhow::Result<String> {
+    let sql = format!("SELECT state FROM {table} WHERE id = $1");
+    let started = Instant::now();
+    loop {
+        let state: String = sqlx::query_scalar(&sql)
+            .bind(id)
+            .fetch_one(db.pool())
+            .await?;
+        if state != "acknowledged" && state != "inProgress" {
+            return Ok(state);
+        }
+        if started.elapsed() > Duration::from_secs(600) {
+            bail!("{id} is still {state} after 10 minutes");
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+}
+
+async fn count(db: &Db, sql: &str) -> anyhow::Result<i64> {
+    Ok(sqlx::query_scalar(sql).fetch_one(db.pool()).await?)
+}
+
+async fn waiting_events(db: &Db) -> anyhow::Result<i64> {
+    count(
+        db,
+        &format!(
+            "SELECT COUNT(*) FROM outbox_events WHERE {ORANGE_EVENTS} \
+             AND state IN ('pending', 'delivering')"
+        ),
+    )
+    .await
+}
+
+struct Seeded {
+    licences: Vec<String>,
+    customers: Vec<String>,
+    orders_seconds: f64,
+    /// `(licences, seconds from the request to all its events written)` per suspension task.
+    tasks: Vec<(usize, f64)>,
+    seconds: f64,
+}
+
+/// Orders `licences` licences (new customers, [`ORDER_SIZE`] each) and suspends them all.
+async fn seed(db: &Db, api: &Api, licences: usize) -> anyhow::Result<Seeded> {
+    let started = Instant::now();
+    let sizes: Vec<usize> = (0..licences)
+        .step_by(ORDER_SIZE)
+        .map(|from| ORDER_SIZE.min(licences - from))
+        .collect();
+    let placed: Vec<_> = futures_util::stream::iter(sizes)
+        .map(|quantity| api.new_customer_with_licences(quantity))
+        .buffer_unordered(4)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<anyhow::Result<_>>()?;
+    let mut ids = Vec::with_capacity(licences);
+    for order in &placed {
+        let state = settled(db, "product_orders", &order.order_id).await?;
+        if state != "completed" {
+            bail!("order {} ended {state}", order.order_id);
+        }
+    }
+    let orders_seconds = started.elapsed().as_secs_f64();
+    for order in &placed {
+        ids.extend(api.order_licence_ids(&order.order_id).await?);
+    }
+    if ids.len() != licences {
+        bail!("ordered {licences} licences, the orders list {}", ids.len());
+    }
+    let mut tasks = Vec::new();
+    for chunk in ids.chunks(TASK_SIZE) {
+        let asked = Instant::now();
+        let (status, task) = api.change_state(chunk, "suspended").await?;
+        let task = task.filter(|_| status == 201).with_context(|| {
+            format!("the suspension task was answered {status} without a task id")
+        })?;
+        let state = settled(db, "user_service_tasks", &task).await?;
+        if state != "completed" {
+            bail!("suspension task {task} ended {state}");
+        }
+        tasks.push((chunk.len(), asked.elapsed().as_secs_f64()));
+    }
+    Ok(Seeded {
+        licences: ids,
+        customers: placed.into_iter().map(|p| p.customer_id).collect(),
+        orders_seconds,
+        tasks,
+        seconds: started.elapsed().as_secs_f64(),
+    })
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let rank = ((sorted.len() - 1) as f64 * p).round();
+    sorted[rank as usize]
+}
+
+fn seconds_between(from: OffsetDateTime, to: OffsetDateTime) -> f64 {
+    (to - from).as_seconds_f64()
+}
+
+/// p50 and p99 of `values`, in seconds.
+fn p50_p99(mut values: Vec<f64>) -> (f64, f64) {
+    values.sort_by(f64::total_cmp);
+    (percentile(&values, 0.5), percentile(&values, 0.99))
+}
+
+fn peak_mib(pids: &[u32]) -> String {
+    pids.iter()
+        .map(|pid| format!("{:.0}", proc_status_kib(*pid, "VmHWM") as f64 / 1024.0))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+struct Drained {
+    backlog: usize,
+    received: usize,
+    seconds: f64,
+    first_after: f64,
+    receipt: (f64, f64),
+    delivered: (f64, f64),
+    duplicates: Vec<(String, u32)>,
+    posts: u64,
+    /// Server CPU seconds used per second of drain (summed over instances).
+    server_cpu: f64,
+    peak_mib: String,
+}
+
+impl Drained {
+    fn rate(&self) -> f64 {
+        self.received as f64 / self.seconds
+    }
+}
+
+/// Resumes delivery and waits until the receiver has every waiting event.
+async fn drain(db: &Db, receiver: &Receiver, pids: &[u32]) -> anyhow::Result<Drained> {
+    let expected: Vec<(String, String)> = sqlx::query_as(&format!(
+        "SELECT id, created_at FROM outbox_events WHERE {ORANGE_EVENTS} \
+         AND state IN ('pending', 'delivering')"
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    let backlog = expected.len();
+    let limit = Duration::from_secs(300.max(backlog as u64 / 20));
+    receiver.reset();
+    let tokens_before = receiver.tokens();
+    let cpu_before: f64 = pids.iter().map(|pid| proc_cpu_seconds(*pid)).sum();
+    let resumed_at = OffsetDateTime::now_utc();
+    let started = Instant::now();
+    delivery_settings::set_paused(db, false).await?;
+    let mut report_at = Duration::from_secs(10);
+    while receiver.distinct() < backlog && started.elapsed() < limit {
+        if started.elapsed() >= report_at {
+            eprintln!(
+                "  {} of {backlog} events received after {} s",
+                receiver.distinct(),
+                report_at.as_secs()
+            );
+            report_at += Duration::from_secs(10);
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let snapshot = receiver.snapshot();
+    let server_cpu = (pids.iter().map(|pid| proc_cpu_seconds(*pid)).sum::<f64>() - cpu_before)
+        / started.elapsed().as_secs_f64();
+    // The last attempts are recorded just after their answers.
+    let recorded_by = Instant::now() + Duration::from_secs(30);
+    while waiting_events(db).await? > 0 && Instant::now() < recorded_by {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let created: HashMap<&str, OffsetDateTime> = expected
+        .iter()
+        .map(|(id, at)| Ok::<_, anyhow::Error>((id.as_str(), clock::parse(at)?)))
+        .collect::<anyhow::Result<_>>()?;
+    let receipts: Vec<(OffsetDateTime, OffsetDateTime)> = snapshot
+        .iter()
+        .filter_map(|(id, seen)| created.get(id.as_str()).map(|at| (*at, seen.first_at)))
+        .collect();
+    let first = receipts.iter().map(|r| r.1).min().unwrap_or(resumed_at);
+    let last = receipts.iter().map(|r| r.1).max().unwrap_or(resumed_at);
+    let delivered: Vec<(String, String)> = sqlx::query_as(&format!(
+        "SELECT id, delivered_at FROM outbox_events WHERE {ORANGE_EVENTS} \
+         AND delivered_at IS NOT NULL AND delivered_at >= $1"
+    ))
+    .bind(clock::format(resumed_at - Duration::from_secs(1)))
+    .fetch_all(db.pool())
+    .await?;
+    let delivered_delays = delivered
+        .iter()
+        .filter_map(|(id, at)| {
+            Some(seconds_between(
+                *created.get(id.as_str())?,
+                clock::parse(at).ok()?,
+            ))
+        })
+        .collect();
+    if receiver.tokens() == tokens_before {
+        eprintln!("  (the token was still cached from an earlier phase)");
+    }
+    let mut duplicates: Vec<(String, u32)> = snapshot
+        .iter()
+        .filter(|(_, seen)| seen.count > 1)
+        .map(|(id, seen)| (id.clone(), seen.count))
+        .collect();
+    duplicates.sort();
+    Ok(Drained {
+        backlog,
+        received: receipts.len(),
+        seconds: seconds_between(resumed_at, last),
+        first_after: seconds_between(resumed_at, first),
+        receipt: p50_p99(
+            receipts
+                .iter()
+                .map(|(c, r)| seconds_between(*c, *r))
+                .collect(),
+        ),
+        delivered: p50_p99(delivered_delays),
+        duplicates,
+        posts: receiver.posts(),
+        server_cpu,
+        peak_mib: peak_mib(pids),
+    })
+}
+
+#[derive(Default)]
+struct Calls {
+    answered: u64,
+    refused: u64,
+    failed: u64,
+}
+
+/// One live client: tasks flipping its own chunks of licences between suspended and active, and
+/// every fourth call an order of a few licences for a customer.
+async fn live_client(
+    api: Api,
+    chunks: Vec<Vec<String>>,
+    customer: String,
+    until: Instant,
+) -> Calls {
+    let mut calls = Calls::default();
+    let mut suspended = vec![true; chunks.len()];
+    let mut next_chunk = 0;
+    let mut turn = 0_u64;
+    while Instant::now() < until {
+        turn += 1;
+        let status = if chunks.is_empty() || turn % 4 == 0 {
+            api.order_licences(&customer, LIVE_ORDER_SIZE).await
+        } else {
+            let k = next_chunk % chunks.len();
+            next_chunk += 1;
+            let state = if suspended[k] { "active" } else { "suspended" };
+            let answer = api.change_state(&chunks[k], state).await;
+            if matches!(answer, Ok((201, _))) {
+                suspended[k] = !suspended[k];
+            }
+            answer.map(|(status, _)| status)
+        };
+        match status {
+            Ok(200..=299) => calls.answered += 1,
+            Ok(_) => calls.refused += 1,
+            Err(_) => calls.failed += 1,
+        }
+    }
+    calls
+}
+
+struct Live {
+    seconds: f64,
+    calls: Calls,
+    created: usize,
+    delivered_in_window: i64,
+    delay: (f64, f64),
+    waiting_at_end: i64,
+    tail_seconds: f64,
+    peak_mib: String,
+}
+
+async fn live(args: &Args, fixture: &Fixture, seeded: &Seeded) -> anyhow::Result<Live> {
+    let mut shares: Vec<Vec<Vec<String>>> = vec![Vec::new(); args.clients];
+    for (i, chunk) in seeded.licences.chunks(LIVE_TASK_SIZE).enumerate() {
+        shares[i % args.clients].push(chunk.to_vec());
+    }
+    let from = clock::now_text();
+    let started = Instant::now();
+    let until = started + Duration::from_secs(args.live_seconds);
+    let clients: Vec<_> = shares
+        .into_iter()
+        .enumerate()
+        .map(|(i, chunks)| {
+            let customer = seeded.customers[i % seeded.customers.len()].clone();
+            tokio::spawn(live_client(fixture.api.clone(), chunks, customer, until))
+        })
+        .collect();
+    let mut calls = Calls::default();
+    for client in clients {
+        let done = client.await?;
+        calls.answered += done.answered;
+        calls.refused += done.refused;
+        calls.failed += done.failed;
+    }
+    let to = clock::now_text();
+    let seconds = started.elapsed().as_secs_f64();
+    let waiting_at_end = waiting_events(&fixture.db).await?;
+    // Events caused in the window are followed until delivered, so their delays count in full.
+    let tail = Instant::now();
+    while waiting_events(&fixture.db).await? > 0 && tail.elapsed() < Duration::from_secs(600) {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let tail_seconds = tail.elapsed().as_secs_f64();
+    let rows: Vec<(String, Option<String>)> = sqlx::query_as(&format!(
+        "SELECT created_at, delivered_at FROM outbox_events WHERE {ORANGE_EVENTS} \
+         AND created_at >= $1 AND created_at <= $2"
+    ))
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(fixture.db.pool())
+    .await?;
+    let delays = rows
+        .iter()
+        .filter_map(|(created, delivered)| {
+            Some(seconds_between(
+                clock::parse(created).ok()?,
+                clock::parse(delivered.as_deref()?).ok()?,
+            ))
+        })
+        .collect();
+    let delivered_in_window: i64 = sqlx::query_scalar(&format!(
+        "SELECT COUNT(*) FROM outbox_events WHERE {ORANGE_EVENTS} \
+         AND delivered_at >= $1 AND delivered_at <= $2"
+    ))
+    .bind(&from)
+    .bind(&to)
+    .fetch_one(fixture.db.pool())
+    .await?;
+    Ok(Live {
+        seconds,
+        calls,
+        created: rows.len(),
+        delivered_in_window,
+        delay: p50_p99(delays),
+        waiting_at_end,
+        tail_seconds,
+        peak_mib: peak_mib(&[fixture.server.child.id()]),
+    })
+}
+
+fn seed_table(seeded: &Seeded, backlog: i64) -> String {
+    let (largest, largest_seconds) = seeded
+        .tasks
+        .iter()
+        .copied()
+        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
+        .unwrap_or((0, f64::NAN));
+    format!(
+        "| licences ordered and suspended | orders (one new customer each) | orders completed after (s) | suspension tasks | largest task (licences) | its request -> all its events written (s) | backlog (events) | seeding (s) |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|\n\
+         | {} | {} | {:.1} | {} | {largest} | {largest_seconds:.2} | {backlog} | {:.1} |\n",
+        seeded.licences.len(),
+        seeded.customers.len(),
+        seeded.orders_seconds,
+        seeded.tasks.len(),
+        seeded.seconds,
+    )
+}
+
+fn drain_table(rows: &[(&str, &Drained)], single_rate: Option<f64>) -> String {
+    let mut table = String::from(
+        "| instances | events | received | drain (s) | events/s | first event after (s) | creation -> receipt p50 / p99 (s) | creation -> delivered_at p50 / p99 (s) | POSTs received | duplicate eventIds | server CPU (cores busy) | server VmHWM (MiB) |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for (label, d) in rows {
+        let ratio = single_rate
+            .map(|single| format!(" ({:.2}x one instance)", d.rate() / single))
+            .unwrap_or_default();
+        table.push_str(&format!(
+            "| {label} | {} | {} | {:.1} | {:.0}{ratio} | {:.2} | {:.1} / {:.1} | {:.1} / {:.1} | {} | {} | {:.2} | {} |\n",
+            d.backlog,
+            d.received,
+            d.seconds,
+            d.rate(),
+            d.first_after,
+            d.receipt.0,
+            d.receipt.1,
+            d.delivered.0,
+            d.delivered.1,
+            d.posts,
+            d.duplicates.len(),
+            d.server_cpu,
+            d.peak_mib,
+        ));
+    }
+    for (label, d) in rows {
+        if !d.duplicates.is_empty() {
+            let shown: Vec<_> = d
+                .duplicates
+                .iter()
+                .take(20)
+                .map(|(id, n)| format!("`{id}` x{n}"))
+                .collect();
+            table.push_str(&format!(
+                "\nReceived more than once ({label}): {}\n",
+                shown.join(", ")
+            ));
+        }
+    }
+    table
+}
+
+fn live_table(args: &Args, live: &Live) -> String {
+    let calls = live.calls.answered + live.calls.refused + live.calls.failed;
+    format!(
+        "| clients | window (s) | API calls/s answered 2xx | refused (non-2xx) / failed | events created/s | events delivered/s | waiting at the window's end | creation -> delivered_at p50 / p99 (s) | tail drained in (s) | server VmHWM (MiB) |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n\
+         | {} | {:.1} | {:.0} ({calls} calls) | {} / {} | {:.0} ({} events) | {:.0} | {} | {:.1} / {:.1} | {:.1} | {} |\n",
+        args.clients,
+        live.seconds,
+        live.calls.answered as f64 / live.seconds,
+        live.calls.refused,
+        live.calls.failed,
+        live.created as f64 / live.seconds,
+        live.created,
+        live.delivered_in_window as f64 / live.seconds,
+        live.waiting_at_end,
+        live.delay.0,
+        live.delay.1,
+        live.tail_seconds,
+        live.peak_mib,
+    )
+}
+
+/// Every phase on one database; the report's section for it.
+async fn run_on(
+    args: &Args,
+    receiver: &Receiver,
+    label: &str,
+    url: &str,
+) -> anyhow::Result<String> {
+    let mut section = format!("\n## {label}\n");
+    let fixture = prepare(args, url, receiver).await?;
+    let pid = fixture.server.child.id();
+
+    eprintln!(
+        "[{label}] building a backlog of {} licence events",
+        args.events
+    );
+    let seeded = seed(&fixture.db, &fixture.api, args.events).await?;
+    let backlog = waiting_events(&fixture.db).await?;
+    section.push_str(&format!(
+        "\n### Backlog, built through the API with delivery paused\n\n{}",
+        seed_table(&seeded, backlog)
+    ));
+
+    let body: String = sqlx::query_scalar(
+        "SELECT payload_json FROM outbox_events WHERE target = 'orange_user_service' LIMIT 1",
+    )
+    .fetch_one(fixture.db.pool())
+    .await?;
+    eprintln!("[{label}] measuring the receiver's ceiling");
+    let ceiling = receiver
+        .ceiling(
+            body.clone(),
+            CEILING_CONNECTIONS,
+            Duration::from_secs(args.ceiling_seconds),
+        )
+        .await?;
+    section.push_str(&format!(
+        "\nReceiver ceiling: **{ceiling:.0} requests/s** ({CEILING_CONNECTIONS} keep-alive connections \
+         from the benchmark for {} s, the same {}-byte userService event body).\n",
+        args.ceiling_seconds,
+        body.len()
+    ));
+
+    eprintln!("[{label}] draining {backlog} events with one instance");
+    let single = drain(&fixture.db, receiver, &[pid]).await?;
+    eprintln!("[{label}] drained: {:.0} events/s", single.rate());
+
+    eprintln!(
+        "[{label}] live for {} s with {} clients",
+        args.live_seconds, args.clients
+    );
+    receiver.reset();
+    let live = live(args, &fixture, &seeded).await?;
+
+    let mut drains = vec![("one", single)];
+    let mut two_seed = None;
+    if args.two_instances && label == "PostgreSQL" {
+        eprintln!("[{label}] building a second backlog for two instances");
+        delivery_settings::set_paused(&fixture.db, true).await?;
+        let again = seed(&fixture.db, &fixture.api, args.events).await?;
+        let backlog = waiting_events(&fixture.db).await?;
+        let data_dir = fixture.data_dir.join("second");
+        std::fs::create_dir_all(&data_dir)?;
+        let second = start_server(&args.bin, url, &data_dir).await?;
+        eprintln!("[{label}] draining {backlog} events with two instances");
+        let both = drain(&fixture.db, receiver, &[pid, second.child.id()]).await?;
+        eprintln!("[{label}] drained: {:.0} events/s", both.rate());
+        drop(second);
+        drains.push(("two", both));
+        two_seed = Some((again, backlog));
+    }
+
+    let single_rate = drains[0].1.rate();
+    section.push_str("\n### Drain: delivery resumed, until the receiver has every event\n\n");
+    section.push_str(&drain_table(
+        &drains.iter().map(|(l, d)| (*l, d)).collect::<Vec<_>>(),
+        (drains.len() > 1).then_some(single_rate),
+    ));
+    section.push_str(&format!(
+        "\nThe delay from creation includes the time the backlog waited while paused (the backlog was \
+         written over {:.1} s before delivery resumed); the worker polls every second, hence \"first \
+         event after\".\n",
+        seeded.seconds
+    ));
+    if let Some((again, backlog)) = two_seed {
+        section.push_str(&format!(
+            "\nThe two-instance backlog was built the same way: \n\n{}",
+            seed_table(&again, backlog)
+        ));
+    }
+    section.push_str(&format!(
+        "\n### Live: API calls while delivery runs\n\n{}\n\
+         Each client flips its own chunks of {LIVE_TASK_SIZE} licences between suspended and active \
+         with userServiceTasks (one event per licence) and every fourth call orders \
+         {LIVE_ORDER_SIZE} licences (one event per order). Delays are for the events created in \
+         the window, followed until delivered.\n",
+        live_table(args, &live)
+    ));
+
+    fixture.db.close().await;
+    drop(fixture.server);
+    let _ = std::fs::remove_dir_all(&fixture.data_dir);
+    Ok(section)
+}
+
+async fn run_all(args: &Args, targets: &Targets) -> anyhow::Result<Vec<String>> {
+    let receiver = Receiver::start()?;
+    let mut sections = Vec::new();
+    for (label, url) in &targets.list {
+        sections.push(run_on(args, &receiver, label, url).await?);
+    }
+    Ok(sections)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = args()?;
+    let targets = Targets::new(args.postgres.as_deref()).await?;
+    let sections = run_all(&args, &targets).await;
+    targets.finish().await;
+    let sections = sections?;
+
+    let mut report = String::from("# Event delivery benchmark\n\n");
+    if let Some(note) = &args.note {
+        report.push_str(&format!("{note}\n\n"));
+    }
+    report.push_str(&format!("- Command: `{}`\n", args.command));
+    report.push_str(&support::machine_and_commit());
+    let env = support::passed_env("FLEETDESK_DELIVERY_");
+    report.push_str(&format!(
+        "- Server environment: {}\n",
+        if env.is_empty() {
+            "no `FLEETDESK_DELIVERY_*` variable set".to_owned()
+        } else {
+            env.iter()
+                .map(|(k, v)| format!("`{k}={v}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    ));
+    report.push_str(&format!(
+        "- Sizes: {} licence events per backlog, {} live clients for {} s\n",
+        args.events, args.clients, args.live_seconds
+    ));
+    report.push_str(
+        "\nOne `fleetdesk serve` release process per database (two for the two-instance drain), \
+         delivering to a do-nothing Orange inside the benchmark process (token endpoint and both \
+         event resources answering 200 at once). The benchmark, the receiver and the server share \
+         the machine's CPUs. Method: `server/examples/delivery.rs`.\n",
+    );
+    for section in &sections {
+        report.push_str(section);
+    }
+    std::fs::create_dir_all(&args.out)?;
+    let path = format!("{}/delivery.md", args.out);
+    std::fs::File::create(&path)?.write_all(report.as_bytes())?;
+    println!("{report}\nWritten to {path}");
+    Ok(())
+}
