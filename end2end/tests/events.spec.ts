@@ -9,7 +9,7 @@
 // which configures it and puts it back, so the events wait as `pending` everywhere else.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type APIRequestContext, type Locator, type Page, request as playwrightRequest } from '@playwright/test';
+import { type APIRequestContext, type APIResponse, type Locator, type Page, request as playwrightRequest } from '@playwright/test';
 import { ADMIN, type Console, expect, expectFormPostsTo, field, saveScreenshot, SUPPORT, test, urlIs } from './fixtures';
 
 const BASE_URL = 'http://127.0.0.1:3210';
@@ -46,9 +46,15 @@ function today(offsetDays = 0): string {
 }
 
 /** Posts a console form as the signed-in context; expects the redirect back. */
-async function postForm(context: APIRequestContext, path: string, form: Record<string, string>): Promise<void> {
+async function postForm(
+  context: APIRequestContext,
+  path: string,
+  form: Record<string, string>,
+  status = 303,
+): Promise<APIResponse> {
   const response = await context.post(path, { form, maxRedirects: 0 });
-  expect(response.status(), `POST ${path}`).toBe(303);
+  expect(response.status(), `POST ${path}`).toBe(status);
+  return response;
 }
 
 /** The answer modes of the Orange settings form: asynchronous where `async` says so. */
@@ -67,10 +73,11 @@ async function setModes(context: APIRequestContext, asynchronous: boolean): Prom
 
 /** Makes four events through the Orange API in asynchronous mode. */
 async function seedEvents(tag: string): Promise<Seeded> {
-  const admin = await playwrightRequest.newContext({ baseURL: BASE_URL });
+  // A form post from the console's own pages carries their origin, as a browser's does.
+  const admin = await playwrightRequest.newContext({ baseURL: BASE_URL, extraHTTPHeaders: { origin: BASE_URL } });
   await postForm(admin, '/auth/login', { login: ADMIN.login, password: ADMIN.password, next: '/' });
-  await postForm(admin, '/console/credentials', { label: `Events ${tag}` });
-  const page = await (await admin.get('/settings/credentials')).text();
+  // The answer to issuing is the page showing the secret, once.
+  const page = await (await postForm(admin, '/settings/credentials', { label: `Events ${tag}` }, 200)).text();
   const secret = /data-testid="issued-secret"[^>]*>([^<]+)</.exec(page)?.[1];
   expect(secret, 'the issued secret').toBeTruthy();
   const offers = [`EVT-A-${tag}`, `EVT-B-${tag}`];
@@ -476,6 +483,7 @@ test.describe('events to Orange', () => {
       // (not asserted here, so that a failure above is the one reported).
       await page.request.post('/console/settings/delivery', {
         form: { timeout_seconds: '10', retry_delays: '', forget_secret: 'yes' },
+        headers: { origin: new URL(page.url()).origin },
         maxRedirects: 0,
       });
       await mock.close();

@@ -34,7 +34,7 @@ test.describe('Orange API administration', () => {
 
     const label = unique('E2E', testInfo);
     const form = formWithButton(page, 'Issue credential');
-    await expectFormPostsTo(form, '/console/credentials');
+    await expectFormPostsTo(form, '/settings/credentials');
     await field(form, 'Label').fill(label);
     await form.getByRole('button', { name: 'Issue credential', exact: true }).click();
     await expect(app.status(`Credential “${label}” issued.`)).toBeVisible();

@@ -56,6 +56,47 @@ pub fn request_id_of<B>(request: &Request<B>) -> Option<String> {
         .map(str::to_owned)
 }
 
+/// Renders the console page at `path` as the answer to a form post, for the operator `current`,
+/// with `extra` in the request's extensions: what the page is to show this once (a new secret,
+/// which then lives in this one answer only). The answer is never cached.
+pub async fn render_page<T: Clone + Send + Sync + 'static>(
+    state: &AppState,
+    headers: axum::http::HeaderMap,
+    path: &str,
+    current: fleetdesk_core::operators::CurrentOperator,
+    flash: fleetdesk_app::model::Flash,
+    extra: T,
+) -> axum::response::Response {
+    let db = state.db.clone();
+    let options = state.leptos_options.clone();
+    let shell_options = options.clone();
+    let render = leptos_axum::render_app_to_stream_with_context(
+        move || {
+            provide_context(db.clone());
+            provide_context(options.clone());
+        },
+        move || shell(shell_options.clone()),
+    );
+    let mut request = Request::new(axum::body::Body::empty());
+    *request.uri_mut() = path.parse().unwrap_or_default();
+    *request.headers_mut() = headers;
+    request
+        .headers_mut()
+        .remove(axum::http::header::CONTENT_TYPE);
+    request
+        .headers_mut()
+        .remove(axum::http::header::CONTENT_LENGTH);
+    request.extensions_mut().insert(current);
+    request.extensions_mut().insert(flash);
+    request.extensions_mut().insert(extra);
+    let mut response = render(request).await;
+    response.headers_mut().insert(
+        axum::http::header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
 /// The console's session cookie.
 pub const SESSION_COOKIE: &str = "fleetdesk_session";
 
@@ -94,7 +135,8 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
             post(operators::reset_password),
         )
         .route("/console/settings/orange", post(orange_settings::save))
-        .route("/console/credentials", post(credentials::issue))
+        // Posted to the page's own address: the answer is the page, showing the new secret once.
+        .route("/settings/credentials", post(credentials::issue))
         .route(
             "/console/credentials/{id}/revoke",
             post(credentials::revoke),

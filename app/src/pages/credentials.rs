@@ -1,6 +1,7 @@
 //! `/settings/credentials` (administrators): the credentials Orange calls the API with. Issuing
 //! one shows its secret once; revoking one asks for a ticked confirmation, so that it works the
-//! same without JavaScript. The forms post to `/console/credentials`.
+//! same without JavaScript. Issuing posts to the page's own address, whose answer shows the new
+//! secret (kept nowhere else); revoking posts to `/console/credentials/{id}/revoke`.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -159,7 +160,7 @@ fn IssueForm() -> impl IntoView {
     view! {
         <section class="panel">
             <h2>{lang.t("Issue a credential", "Émettre un identifiant")}</h2>
-            <form method="post" action="/console/credentials" class="grid-form">
+            <form method="post" action="/settings/credentials" class="grid-form">
                 <div class="field">
                     <label for="credential-label">{lang.t("Label", "Libellé")}</label>
                     <input id="credential-label" name="label" type="text" required maxlength="100" autocomplete="off"/>

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use fleetdesk_app::model::{Flash, FlashKind, IssuedCredential};
+use fleetdesk_app::model::{Flash, FlashKind};
 use fleetdesk_core::audit::{self, Actor, Entry};
 use fleetdesk_core::login::{self, LoginOutcome};
 use fleetdesk_core::operators::{self, CurrentOperator, Operator, Role};
@@ -22,8 +22,6 @@ use crate::state::AppState;
 /// The session key holding the signed-in operator's id.
 pub const OPERATOR_ID_KEY: &str = fleetdesk_core::sessions::OPERATOR_ID_KEY;
 const FLASH_KEY: &str = "flash";
-/// The session key holding a credential just issued, until the next page shows it once.
-const ISSUED_CREDENTIAL_KEY: &str = "issued_credential";
 
 /// Pages anyone may see, signed in or not.
 const PUBLIC_PATHS: [&str; 3] = ["/login", "/auth/login", "/auth/lang"];
@@ -102,18 +100,6 @@ pub async fn authenticate(
             }
             Ok(None) => {}
             Err(error) => tracing::warn!(error = %error, "failed to read the flash message"),
-        }
-        // Taken out of the session by the first page after issuing, whichever it is: a secret is
-        // shown at most once.
-        match session
-            .remove::<IssuedCredential>(ISSUED_CREDENTIAL_KEY)
-            .await
-        {
-            Ok(Some(issued)) => {
-                request.extensions_mut().insert(issued);
-            }
-            Ok(None) => {}
-            Err(error) => tracing::warn!(error = %error, "failed to read the issued credential"),
         }
     }
 
@@ -209,14 +195,6 @@ pub async fn set_flash_with_details(
     if let Err(error) = session.insert(FLASH_KEY, flash).await {
         tracing::warn!(error = %error, "failed to store the flash message");
     }
-}
-
-/// Keeps a credential just issued, secret included, for the next page to show once.
-pub async fn set_issued_credential(
-    session: &Session,
-    issued: &IssuedCredential,
-) -> Result<(), tower_sessions::session::Error> {
-    session.insert(ISSUED_CREDENTIAL_KEY, issued).await
 }
 
 #[derive(Debug, Deserialize)]

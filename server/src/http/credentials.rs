@@ -1,6 +1,6 @@
 //! Console form handlers for the Orange API credentials (administrators): issue and revoke.
-//! Issuing keeps the new secret in the session for the next page to show once; it is never
-//! logged nor written to the audit log.
+//! Issuing answers with the credentials page itself, showing the new secret once, uncached: the
+//! secret is kept nowhere (only its hash), never logged nor written to the audit log.
 
 use axum::Form;
 use axum::extract::{Extension, FromRequest, Path, Request, State};
@@ -10,12 +10,12 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::model::{FlashKind, IssuedCredential};
+use fleetdesk_app::model::{Flash, FlashKind, IssuedCredential};
 use fleetdesk_core::audit::Entry;
 use fleetdesk_core::credentials::{self, CredentialError, CredentialKind, Issued};
 use fleetdesk_core::operators::CurrentOperator;
 
-use super::auth::{set_issued_credential, write_audit};
+use super::auth::write_audit;
 use super::forms::{actor, back, lang_of, not_saved, refuse_non_admin, unreadable};
 use super::request_id_of;
 use crate::state::AppState;
@@ -43,7 +43,8 @@ pub struct IssueForm {
     label: String,
 }
 
-/// `POST /console/credentials`: issues an Orange credential.
+/// `POST /settings/credentials`: issues an Orange credential and answers with the page showing
+/// its secret.
 pub async fn issue(
     State(state): State<AppState>,
     Extension(current): Extension<CurrentOperator>,
@@ -55,6 +56,7 @@ pub async fn issue(
     }
     let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
+    let headers = request.headers().clone();
     let Ok(Form(form)) = Form::<IssueForm>::from_request(request, &state).await else {
         return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
     };
@@ -98,20 +100,16 @@ pub async fn issue(
     .request_id(request_id);
     write_audit(&state, &entry).await;
     tracing::info!(credential.id = %credential.id, client_id = %credential.client_id, "API credential issued");
-    if let Err(error) = set_issued_credential(&session, &issued_view(&issued)).await {
-        // Without the session the secret cannot be shown: revoke it rather than leave a credential
-        // nobody can use.
-        tracing::error!(error = %error, "failed to keep an issued secret for display");
-        if let Err(error) = credentials::revoke(&state.db, &credential.id).await {
-            tracing::error!(error = %error, "failed to revoke an unshown credential");
-        }
-        return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
-    }
     let text = match lang {
         Lang::En => format!("Credential “{}” issued.", credential.label),
         Lang::Fr => format!("Identifiant « {} » émis.", credential.label),
     };
-    back(&session, PAGE, FlashKind::Success, text).await
+    let flash = Flash {
+        kind: FlashKind::Success,
+        text,
+        details: Vec::new(),
+    };
+    crate::http::render_page(&state, headers, PAGE, current, flash, issued_view(&issued)).await
 }
 
 fn no_such_credential(lang: Lang) -> &'static str {
