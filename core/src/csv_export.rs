@@ -1,6 +1,11 @@
 //! CSV downloads read from a database cursor and written as they go, so that memory stays flat
 //! whatever the number of rows: the customer export and the licences still waiting for a real
 //! realizing resource.
+//!
+//! Every cell goes through [`inert`]: names and addresses come from Orange and its customers, and
+//! a spreadsheet must never run one as a formula.
+
+use std::borrow::Cow;
 
 use futures_util::{Stream, StreamExt};
 use sqlx::any::AnyRow;
@@ -48,8 +53,9 @@ pub fn stream(
                 .map_err(DbError::Query)
                 .and_then(|row| record(&row))
                 .and_then(|cells| {
+                    let cells: Vec<Cow<'_, str>> = cells.iter().map(|cell| inert(cell)).collect();
                     writer
-                        .write_record(&cells)
+                        .write_record(cells.iter().map(|cell| cell.as_bytes()))
                         .map_err(|e| DbError::Corrupt(e.to_string()))
                 });
             if let Err(error) = written {
@@ -72,9 +78,44 @@ pub fn stream(
     })
 }
 
+/// A cell as a spreadsheet may safely open it: text that Excel, LibreOffice or Google Sheets
+/// would read as a formula (it starts with `=`, `+`, `-`, `@`, a tab or a carriage return) gets a
+/// leading `'`, as OWASP advises against CSV injection; anything else is left as it is.
+pub fn inert(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
 /// What a writer holds (each chunk has its own writer: CSV quoting needs no state across rows).
 fn bytes_of(writer: csv::Writer<Vec<u8>>) -> Result<Vec<u8>, DbError> {
     writer
         .into_inner()
         .map_err(|e| DbError::Corrupt(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_a_spreadsheet_would_run_are_made_inert_and_others_left_alone() {
+        for (cell, written) in [
+            ("=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"),
+            ("+33639980001", "'+33639980001"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(1+1)", "'@SUM(1+1)"),
+            ("\t=1+1", "'\t=1+1"),
+            ("\r=1+1", "'\r=1+1"),
+            ("Menuiserie Lefebvre SARL", "Menuiserie Lefebvre SARL"),
+            ("Dupont, \"Frères\" & Cie", "Dupont, \"Frères\" & Cie"),
+            ("a=b", "a=b"),
+            ("", ""),
+            ("42", "42"),
+        ] {
+            assert_eq!(inert(cell), written, "{cell:?}");
+        }
+    }
 }

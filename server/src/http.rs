@@ -17,6 +17,7 @@ mod licences;
 mod offerings;
 mod operators;
 mod orange_settings;
+mod redirect;
 mod reference;
 mod security;
 mod stuck;

@@ -533,3 +533,56 @@ async fn probes_report_liveness_and_database_readiness() {
     server.stop().await;
     test_db.finish().await;
 }
+
+#[tokio::test]
+async fn redirects_after_sign_in_and_language_choice_never_leave_the_site() {
+    for test_db in TestDb::all().await {
+        let server = Setup::new(&test_db).start().await;
+        let refused = [
+            "/\t/evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example/",
+            "/%09/evil.example",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+            "///evil.example",
+        ];
+        let kept = "/licences?state=active";
+        for (target, expected) in refused.iter().map(|t| (*t, "/")).chain([(kept, kept)]) {
+            let client = client();
+            let response = client
+                .post(server.url("/auth/login"))
+                .form(&[
+                    ("login", "admin"),
+                    ("password", ADMIN_PASSWORD),
+                    ("next", target),
+                ])
+                .send()
+                .await
+                .expect("login");
+            assert_eq!(response.status(), 303);
+            assert_eq!(
+                location(&response),
+                expected,
+                "sign-in with next={target:?}"
+            );
+
+            let response = post_form(
+                &client,
+                &server,
+                "/auth/lang",
+                &[("lang", "fr"), ("back", target)],
+            )
+            .await;
+            assert_eq!(response.status(), 303);
+            assert_eq!(
+                location(&response),
+                expected,
+                "language with back={target:?}"
+            );
+        }
+        server.stop().await;
+        test_db.finish().await;
+    }
+}

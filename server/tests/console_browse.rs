@@ -550,3 +550,54 @@ async fn support_and_operators_add_audited_notes_to_a_customer() {
         test_db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn formulas_from_orange_are_exported_inert_and_plain_names_unchanged() {
+    for test_db in TestDb::all().await {
+        let api = Api::start(&test_db).await;
+        let server = &api.server;
+        let mut body = create_customer("O-CSV-1", "C-CSV-1");
+        body["customer"]["name"] = json!("=cmd|' /C calc'!A0");
+        body["customer"]["address"] = json!({
+            "street": "@SUM(1+1)",
+            "postcode": "+33",
+            "city": "-2+3",
+            "country": "FR"
+        });
+        let reply = api.post("/productOrder", &body).await;
+        assert_eq!(reply.status, 201, "{:#}", reply.body);
+        let formula = reply.str("/customer/id");
+        let plain = named_customer(&api, "O-CSV-2", "C-CSV-2", "Atelier Dupont").await;
+        let support = signed_in(&test_db, server, "sam", Role::Support).await;
+
+        let text = body_of(get(&support, server, "/console/customers.csv").await).await;
+        let line = |id: &str| {
+            text.lines()
+                .find(|line| line.starts_with(id))
+                .unwrap_or_else(|| panic!("no line for {id} in {text}"))
+                .to_owned()
+        };
+        assert!(
+            line(&formula).starts_with(&format!(
+                "{formula},C-CSV-1,'=cmd|' /C calc'!A0,41234567800019,'@SUM(1+1),'+33,'-2+3,FR,"
+            )),
+            "{}",
+            line(&formula)
+        );
+        assert!(
+            line(&plain).starts_with(&format!(
+                "{plain},C-CSV-2,Atelier Dupont,41234567800019,12 rue des Tanneurs,59000,Lille,FR,"
+            )),
+            "{}",
+            line(&plain)
+        );
+
+        api.stop().await;
+        test_db.finish().await;
+    }
+}
+
+async fn body_of(response: reqwest::Response) -> String {
+    assert_eq!(response.status(), 200);
+    body(response).await
+}

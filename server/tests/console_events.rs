@@ -1007,3 +1007,141 @@ async fn support_reads_events_but_is_refused_every_action_and_nothing_changes() 
         test_db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn delivery_urls_want_https_and_a_token_url_on_another_server_wants_the_secret_again() {
+    const SECRET: &str = "orange-client-s3cret-value";
+    const PAGE: &str = "/settings/delivery";
+    const SAVE: &str = "/console/settings/delivery";
+    for test_db in TestDb::all().await {
+        let server = Setup::new(&test_db).start().await;
+        let admin = admin(&server).await;
+        let form = vec![
+            (
+                "product_order_url",
+                "https://orange.example/events/productOrder",
+            ),
+            (
+                "user_service_url",
+                "https://orange.example/events/userService",
+            ),
+            ("token_url", "https://orange.example/oauth/token"),
+            ("client_id", "fleetdesk-partner"),
+            ("client_secret", SECRET),
+            ("timeout_seconds", "20"),
+            ("paused", "yes"),
+        ];
+        let with = |changes: &[(&'static str, &'static str)]| {
+            let mut changed = form.clone();
+            changed.retain(|(name, _)| !changes.iter().any(|(n, _)| n == name));
+            changed.extend_from_slice(changes);
+            changed
+        };
+        post_back(&admin, &server, SAVE, &form, PAGE).await;
+        let stored = settings::load(&test_db.db).await.expect("load");
+        assert_eq!(stored.client_secret, SECRET);
+
+        // The stored secret is never sent to another server without being typed again.
+        for token_url in [
+            "https://evil.example/oauth/token",
+            "https://orange.example:8443/oauth/token",
+            "https://orange.example.evil.example/oauth/token",
+        ] {
+            let moved = with(&[("token_url", token_url), ("client_secret", "")]);
+            post_back(&admin, &server, SAVE, &moved, PAGE).await;
+            let (_, html) = page(&admin, &server, PAGE).await;
+            assert!(
+                html.contains("The delivery settings were not saved:"),
+                "{token_url}: {html}"
+            );
+            assert!(
+                html.contains("type the client secret again"),
+                "{token_url}: {html}"
+            );
+            assert_eq!(
+                settings::load(&test_db.db).await.expect("load"),
+                stored,
+                "{token_url}"
+            );
+        }
+        // In French too.
+        let moved = with(&[
+            ("token_url", "https://evil.example/oauth/token"),
+            ("client_secret", ""),
+        ]);
+        let response = admin
+            .post(server.url(SAVE))
+            .header("accept-language", "fr-FR,fr;q=0.9")
+            .form(&moved)
+            .send()
+            .await
+            .expect("POST");
+        assert_eq!(response.status(), 303);
+        let (_, html) = page(&admin, &server, PAGE).await;
+        assert!(
+            html.contains("saisissez de nouveau le secret du client"),
+            "{html}"
+        );
+        assert_eq!(settings::load(&test_db.db).await.expect("load"), stored);
+
+        // Another path on the same server keeps the secret; a new server with the secret typed
+        // again is saved.
+        let same_server = with(&[
+            ("token_url", "https://orange.example/oauth2/token"),
+            ("client_secret", ""),
+        ]);
+        post_back(&admin, &server, SAVE, &same_server, PAGE).await;
+        let stored = settings::load(&test_db.db).await.expect("load");
+        assert_eq!(stored.token_url, "https://orange.example/oauth2/token");
+        assert_eq!(stored.client_secret, SECRET);
+        let retyped = with(&[
+            ("token_url", "https://auth.orange.example/oauth/token"),
+            ("client_secret", "another-s3cret"),
+        ]);
+        post_back(&admin, &server, SAVE, &retyped, PAGE).await;
+        let stored = settings::load(&test_db.db).await.expect("load");
+        assert_eq!(stored.token_url, "https://auth.orange.example/oauth/token");
+        assert_eq!(stored.client_secret, "another-s3cret");
+
+        // Plain http:// only for a loopback address, for each of the three URLs.
+        for (name, label) in [
+            ("product_order_url", "The productOrder events URL"),
+            ("user_service_url", "The userService events URL"),
+            ("token_url", "The token URL"),
+        ] {
+            let plain = with(&[
+                (name, "http://orange.example/somewhere"),
+                ("client_secret", ""),
+            ]);
+            post_back(&admin, &server, SAVE, &plain, PAGE).await;
+            let (_, html) = page(&admin, &server, PAGE).await;
+            let expected = format!("{label} must start with https://");
+            assert!(html.contains(&expected), "{expected}: {html}");
+            assert_eq!(
+                settings::load(&test_db.db).await.expect("load"),
+                stored,
+                "{name}"
+            );
+        }
+        for loopback in [
+            "http://127.0.0.1:9/oauth/token",
+            "http://127.8.9.10/oauth/token",
+            "http://localhost:9/oauth/token",
+            "http://[::1]:9/oauth/token",
+        ] {
+            let local = with(&[
+                ("product_order_url", loopback),
+                ("user_service_url", loopback),
+                ("token_url", loopback),
+                ("client_secret", "local-s3cret"),
+            ]);
+            post_back(&admin, &server, SAVE, &local, PAGE).await;
+            let stored = settings::load(&test_db.db).await.expect("load");
+            assert_eq!(stored.token_url, loopback);
+            assert_eq!(stored.user_service_url, loopback);
+        }
+
+        server.stop().await;
+        test_db.finish().await;
+    }
+}

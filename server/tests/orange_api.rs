@@ -1143,3 +1143,80 @@ async fn writes_on_a_licence_with_an_unfinished_operation_are_refused() {
         test_db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_body_of_the_wrong_shape_is_invalid_body_on_every_writing_route_and_changes_nothing() {
+    for test_db in TestDb::all().await {
+        let api = Api::start(&test_db).await;
+        let cus = customer(&api, "OBA-SHAPE-1", "OBA-CUS-SHAPE").await;
+        let (_, ids) = licences(&api, "OBA-SHAPE-2", &cus, PRO, 1).await;
+        let licence = format!("/userService/{}", ids[0]);
+        let before = counts(&test_db).await;
+
+        let order = order_licences("OBA-SHAPE-3", &cus, PRO, 1);
+        let patch = json!({"state": "suspended"});
+        let task = json!({
+            "externalReference": {"type": "orange", "id": "OBA-SHAPE-TSK"},
+            "action": "changeState",
+            "state": "suspended",
+            "userService": [{"id": ids[0]}]
+        });
+        let routes: [(Method, &str, &Value); 3] = [
+            (Method::POST, "/productOrder", &order),
+            (Method::PATCH, &licence, &patch),
+            (Method::POST, "/userServiceTask", &task),
+        ];
+        for (method, path, valid) in routes {
+            // The valid body wrapped in an array reads, field by field, as the object itself
+            // would if arrays were taken for objects: it must not.
+            let in_an_array = json!([valid]);
+            let as_values = json!([valid
+                .as_object()
+                .expect("an object")
+                .values()
+                .cloned()
+                .collect::<Vec<_>>()]);
+            let flattened = Value::Array(
+                valid
+                    .as_object()
+                    .expect("an object")
+                    .values()
+                    .cloned()
+                    .collect(),
+            );
+            let wrong: [Value; 8] = [
+                in_an_array,
+                as_values,
+                flattened,
+                json!([]),
+                json!("text"),
+                json!(42),
+                json!(true),
+                Value::Null,
+            ];
+            for body in wrong {
+                let reply = api
+                    .raw(
+                        method.clone(),
+                        path,
+                        "application/json",
+                        body.to_string().into_bytes(),
+                    )
+                    .await;
+                assert_eq!(
+                    (reply.status, reply.body["code"].as_str()),
+                    (400, Some("INVALID_BODY")),
+                    "{method} {path} with {body}: {:#}",
+                    reply.body
+                );
+                reply.assert_error(400, "INVALID_BODY");
+            }
+        }
+        assert_eq!(counts(&test_db).await, before, "refusals change nothing");
+        let licence_now = api.get(&licence).await;
+        assert_eq!(licence_now.str("/state"), "active");
+
+        api.stop().await;
+        test_db.finish().await;
+    }
+}

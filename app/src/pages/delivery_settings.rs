@@ -80,8 +80,8 @@ fn SettingsForm(settings: DeliverySettingsView) -> impl IntoView {
     };
     let secret_hint = if settings.secret_set {
         lang.t(
-            "A secret is stored. Leave the field empty to keep it; type a new one to replace it.",
-            "Un secret est enregistré. Laissez le champ vide pour le garder ; saisissez-en un nouveau pour le remplacer.",
+            "A secret is stored. Leave the field empty to keep it; type a new one to replace it. If the token URL moves to another server (host, scheme or port), type the secret again.",
+            "Un secret est enregistré. Laissez le champ vide pour le garder ; saisissez-en un nouveau pour le remplacer. Si l’URL du jeton passe à un autre serveur (hôte, schéma ou port), saisissez de nouveau le secret.",
         )
     } else {
         lang.t(
@@ -119,7 +119,8 @@ fn SettingsForm(settings: DeliverySettingsView) -> impl IntoView {
                 <div class="grid-form wide">
                     <div class="field">
                         <label for="token-url">{lang.t("Token URL", "URL du jeton")}</label>
-                        <input id="token-url" name="token_url" type="url" autocomplete="off" spellcheck="false" placeholder="https://…/oauth/token" value=settings.token_url/>
+                        <input id="token-url" name="token_url" type="url" autocomplete="off" spellcheck="false" placeholder="https://…/oauth/token" value=settings.token_url aria-describedby="token-url-hint"/>
+                        <p class="hint" id="token-url-hint">{lang.t("https:// (http:// only for a loopback address: 127.0.0.1, ::1 or localhost), as for the event URLs.", "https:// (http:// seulement pour une adresse de bouclage : 127.0.0.1, ::1 ou localhost), comme pour les URL d’événements.")}</p>
                     </div>
                     <div class="field">
                         <label for="scope">{lang.t("Scope", "Scope")}</label>

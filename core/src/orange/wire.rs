@@ -550,7 +550,14 @@ pub struct EventResource {
 /// Reads a JSON body into `T`, turning every failure into the contract's error: `INVALID_BODY`
 /// for text that is not JSON or has the wrong shape, `MISSING_FIELD` and `INVALID_VALUE` with the
 /// field's path (e.g. `orderItem[0].productRef.userServiceQuantity`).
+///
+/// Every Orange request body is a JSON object. serde's derived structs also read a JSON array, as
+/// the fields in declaration order, so an array is refused here before it could pass for an
+/// object (`[{...}]` answered as a missing field, `["suspended"]` taken for a state change).
 pub fn read_body<T: de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    if let Some(refusal) = not_an_object(body) {
+        return Err(refusal);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let path = error.path().to_string();
@@ -564,6 +571,32 @@ pub fn read_body<T: de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         )
     })?;
     Ok(value)
+}
+
+/// The refusal of a body that does not start as an object: its syntax error when it is not JSON
+/// at all, otherwise what it is instead of an object. `None` for anything that starts with `{`.
+fn not_an_object(body: &[u8]) -> Option<ApiError> {
+    let first = body
+        .iter()
+        .copied()
+        .find(|byte| !byte.is_ascii_whitespace());
+    if first == Some(b'{') {
+        return None;
+    }
+    if let Err(error) = serde_json::from_slice::<de::IgnoredAny>(body) {
+        return Some(classify("", &error));
+    }
+    let shape = match first {
+        Some(b'[') => "an array",
+        Some(b'"') => "a string",
+        Some(b'n') => "null",
+        Some(b't' | b'f') => "a boolean",
+        _ => "a number",
+    };
+    Some(ApiError::new(
+        ErrorCode::InvalidBody,
+        format!("the body must be a JSON object, not {shape}"),
+    ))
 }
 
 fn classify(path: &str, error: &serde_json::Error) -> ApiError {
@@ -726,6 +759,43 @@ mod tests {
         assert_eq!(e.code, ErrorCode::InvalidValue);
         let e = error_of::<ProductOrderRequest>(r#"{"a":1} {"b":2}"#);
         assert_eq!(e.code, ErrorCode::InvalidBody);
+    }
+
+    #[test]
+    fn a_body_that_is_not_an_object_is_invalid_body() {
+        for (body, shape) in [
+            (
+                r#"[{"externalReference":{"type":"orange","id":"O1"}}]"#,
+                "an array",
+            ),
+            ("[]", "an array"),
+            (r#""text""#, "a string"),
+            ("42", "a number"),
+            ("-1.5", "a number"),
+            ("true", "a boolean"),
+            ("null", "null"),
+            (" \n null ", "null"),
+        ] {
+            let e = error_of::<ProductOrderRequest>(body);
+            assert_eq!(e.code, ErrorCode::InvalidBody, "{body}");
+            assert_eq!(
+                e.message,
+                format!("the body must be a JSON object, not {shape}"),
+                "{body}"
+            );
+            let e = error_of::<UserServicePatch>(body);
+            assert_eq!(e.code, ErrorCode::InvalidBody, "{body}");
+        }
+        let e = error_of::<UserServicePatch>(r#"["suspended"]"#);
+        assert_eq!(e.code, ErrorCode::InvalidBody);
+        // Text that is not JSON is answered with its syntax error.
+        let e = error_of::<ProductOrderRequest>("[1,");
+        assert_eq!(e.code, ErrorCode::InvalidBody);
+        assert!(
+            e.message.starts_with("the body is not valid JSON"),
+            "{}",
+            e.message
+        );
     }
 
     #[test]

@@ -82,16 +82,18 @@ impl DeliverySettings {
     /// Checks every value; the message names the field.
     pub fn check(&self) -> Result<(), SettingsError> {
         for (name, value) in [
-            ("productOrder event URL", &self.product_order_url),
-            ("userService event URL", &self.user_service_url),
+            ("productOrder events URL", &self.product_order_url),
+            ("userService events URL", &self.user_service_url),
             ("token URL", &self.token_url),
         ] {
-            if !value.is_empty() {
-                let parsed = url::Url::parse(value)
-                    .map_err(|_| SettingsError::Invalid(format!("the {name} is not a URL")))?;
-                if !matches!(parsed.scheme(), "http" | "https") {
+            match check_url(value) {
+                Ok(()) => {}
+                Err(UrlProblem::NotAUrl) => {
+                    return Err(SettingsError::Invalid(format!("the {name} is not a URL")));
+                }
+                Err(UrlProblem::NotHttps) => {
                     return Err(SettingsError::Invalid(format!(
-                        "the {name} must start with https:// (or http://)"
+                        "the {name} must start with https:// (http:// only for a loopback address: 127.0.0.1, ::1 or localhost)"
                     )));
                 }
             }
@@ -109,6 +111,82 @@ impl DeliverySettings {
             ));
         }
         Ok(())
+    }
+
+    /// The client secret to store with `token_url` once `entry` is applied to these (stored)
+    /// settings. The stored secret is kept only while the token URL stays on the same server
+    /// (scheme, host and port): pointed anywhere else, it would be sent there with the next token
+    /// request, so it must be typed again.
+    pub fn next_secret(&self, token_url: &str, entry: SecretEntry) -> Result<String, SecretNeeded> {
+        match entry {
+            SecretEntry::Replace(secret) => Ok(secret),
+            SecretEntry::Forget => Ok(String::new()),
+            SecretEntry::Keep if self.client_secret.is_empty() => Ok(String::new()),
+            SecretEntry::Keep if same_server(&self.token_url, token_url) => {
+                Ok(self.client_secret.clone())
+            }
+            SecretEntry::Keep => Err(SecretNeeded),
+        }
+    }
+}
+
+/// What an administrator did with the client secret field when saving.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretEntry {
+    /// Left it empty: keep the stored secret.
+    Keep,
+    /// Typed a new one.
+    Replace(String),
+    /// Asked to forget the stored one.
+    Forget,
+}
+
+/// The token URL moved to another server while the stored secret was to be kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("the token URL points to another server: type the client secret again")]
+pub struct SecretNeeded;
+
+/// Why a URL of the settings is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UrlProblem {
+    NotAUrl,
+    /// Not `https://`, and not `http://` to a loopback address either.
+    NotHttps,
+}
+
+/// Checks one URL of the settings (empty means not set yet): `https://`, or `http://` to a loopback
+/// address (`127.0.0.0/8`, `::1`, `localhost`), where nothing crosses a network.
+pub fn check_url(value: &str) -> Result<(), UrlProblem> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    let parsed = url::Url::parse(value).map_err(|_| UrlProblem::NotAUrl)?;
+    match parsed.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(&parsed) => Ok(()),
+        _ => Err(UrlProblem::NotHttps),
+    }
+}
+
+fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// Whether two token URLs name the same server: same scheme, host and port (default ports
+/// included). Two URLs that do not parse count as the same only when they are equal.
+fn same_server(before: &str, after: &str) -> bool {
+    match (url::Url::parse(before), url::Url::parse(after)) {
+        (Ok(before), Ok(after)) => {
+            before.scheme() == after.scheme()
+                && before.host() == after.host()
+                && before.port_or_known_default() == after.port_or_known_default()
+        }
+        _ => before == after,
     }
 }
 
@@ -151,6 +229,110 @@ mod tests {
             ..DeliverySettings::default()
         };
         assert!(!format!("{settings:?}").contains("s3cr3t-value"));
+    }
+
+    #[test]
+    fn every_url_must_be_https_except_on_a_loopback_address() {
+        let with_urls = |url: &str| DeliverySettings {
+            product_order_url: url.into(),
+            user_service_url: url.into(),
+            token_url: url.into(),
+            ..DeliverySettings::default()
+        };
+        for refused in [
+            "http://orange.example/oauth/token",
+            "http://10.0.0.1/oauth/token",
+            "http://localhost.evil.example/oauth/token",
+            "http://127.0.0.1.evil.example/oauth/token",
+            "ftp://orange.example/token",
+            "not a url",
+        ] {
+            assert!(with_urls(refused).check().is_err(), "{refused}");
+            for field in 0..3 {
+                let mut one = with_urls("https://orange.example/x");
+                let target = [
+                    &mut one.product_order_url,
+                    &mut one.user_service_url,
+                    &mut one.token_url,
+                ]
+                .into_iter()
+                .nth(field)
+                .expect("three URLs");
+                *target = refused.into();
+                assert!(one.check().is_err(), "{refused} in URL {field}");
+            }
+        }
+        for accepted in [
+            "https://orange.example/oauth/token",
+            "https://orange.example:8443/oauth/token",
+            "http://127.0.0.1:9/oauth/token",
+            "http://127.8.9.10/oauth/token",
+            "http://localhost:9/oauth/token",
+            "http://[::1]:9/oauth/token",
+            "",
+        ] {
+            assert!(with_urls(accepted).check().is_ok(), "{accepted}");
+        }
+        let message = with_urls("http://orange.example/")
+            .check()
+            .expect_err("refused")
+            .to_string();
+        assert!(message.contains("must start with https://"), "{message}");
+    }
+
+    #[test]
+    fn the_stored_secret_follows_the_token_url_only_on_the_same_server() {
+        let stored = DeliverySettings {
+            token_url: "https://orange.example/oauth/token".into(),
+            client_secret: "kept".into(),
+            ..DeliverySettings::default()
+        };
+        for same in [
+            "https://orange.example/oauth/token",
+            "https://orange.example/oauth2/token?x=1",
+            "https://ORANGE.example:443/other",
+        ] {
+            assert_eq!(
+                stored.next_secret(same, SecretEntry::Keep).as_deref(),
+                Ok("kept"),
+                "{same}"
+            );
+        }
+        for other in [
+            "https://evil.example/oauth/token",
+            "https://orange.example.evil.example/oauth/token",
+            "https://orange.example:8443/oauth/token",
+            "http://orange.example/oauth/token",
+            "https://127.0.0.1/oauth/token",
+            "",
+        ] {
+            assert_eq!(
+                stored.next_secret(other, SecretEntry::Keep),
+                Err(SecretNeeded),
+                "{other}"
+            );
+            assert_eq!(
+                stored
+                    .next_secret(other, SecretEntry::Replace("typed".into()))
+                    .as_deref(),
+                Ok("typed")
+            );
+            assert_eq!(
+                stored.next_secret(other, SecretEntry::Forget).as_deref(),
+                Ok("")
+            );
+        }
+        let without_secret = DeliverySettings {
+            client_secret: String::new(),
+            ..stored.clone()
+        };
+        assert_eq!(
+            without_secret
+                .next_secret("https://evil.example/", SecretEntry::Keep)
+                .as_deref(),
+            Ok(""),
+            "nothing stored, nothing to send anywhere"
+        );
     }
 
     #[tokio::test]

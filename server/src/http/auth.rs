@@ -16,7 +16,7 @@ use fleetdesk_core::operators::{self, CurrentOperator, Operator, Role};
 use fleetdesk_core::password::Secret;
 use fleetdesk_core::{DbError, clock};
 
-use super::request_id_of;
+use super::{redirect, request_id_of};
 use crate::state::AppState;
 
 /// The session key holding the signed-in operator's id.
@@ -151,27 +151,11 @@ fn encode(value: &str) -> String {
     url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
-/// Only local paths are followed after login, never another site.
-/// A page of the console to go back to after a form (local paths only; `/` otherwise).
-pub fn safe_back(path: &str) -> String {
-    if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') {
-        path.to_owned()
-    } else {
-        "/".to_owned()
-    }
-}
-
-fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(path)
-            if path.starts_with('/')
-                && !path.starts_with("//")
-                && !path.contains('\\')
-                && path != "/login" =>
-        {
-            path.to_owned()
-        }
-        _ => "/".to_owned(),
+/// The page to land on after sign-in: a page of this site other than the sign-in page itself.
+fn safe_next(next: Option<&str>, origin: &url::Url) -> String {
+    match next.and_then(|target| redirect::local_target(target, origin)) {
+        Some(path) if path != "/login" => path,
+        _ => redirect::DEFAULT_PAGE.to_owned(),
     }
 }
 
@@ -213,7 +197,7 @@ pub async fn login(State(state): State<AppState>, session: Session, request: Req
     let Ok(Form(form)) = Form::<LoginForm>::from_request(request, &state).await else {
         return Redirect::to("/login?error=invalid").into_response();
     };
-    let next = safe_next(form.next.as_deref());
+    let next = safe_next(form.next.as_deref(), &state.config.public_url);
     let back = |error: &str, extra: &str| {
         Redirect::to(&format!(
             "/login?error={error}{extra}&next={}",
@@ -310,12 +294,15 @@ mod tests {
 
     #[test]
     fn only_local_paths_are_followed_after_login() {
-        assert_eq!(safe_next(Some("/operators?x=1")), "/operators?x=1");
-        assert_eq!(safe_next(Some("//evil.example")), "/");
-        assert_eq!(safe_next(Some("https://evil.example")), "/");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/");
-        assert_eq!(safe_next(Some("/login")), "/");
-        assert_eq!(safe_next(None), "/");
+        let origin = url::Url::parse("http://127.0.0.1:3000/").expect("a URL");
+        let next = |target| safe_next(target, &origin);
+        assert_eq!(next(Some("/operators?x=1")), "/operators?x=1");
+        assert_eq!(next(Some("//evil.example")), "/");
+        assert_eq!(next(Some("https://evil.example")), "/");
+        assert_eq!(next(Some("/\\evil.example")), "/");
+        assert_eq!(next(Some("/\t/evil.example")), "/");
+        assert_eq!(next(Some("/login")), "/");
+        assert_eq!(next(None), "/");
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Console form handlers for event delivery: the settings (administrators) and pausing and
 //! resuming (operators and administrators). The client secret is write-only: an empty field keeps
-//! the stored one, and it never reaches the page, the log or the audit log.
+//! the stored one (unless the token URL moves to another server), and it never reaches the page,
+//! the log or the audit log.
 
 use std::collections::HashMap;
 
@@ -14,7 +15,8 @@ use fleetdesk_app::model::FlashKind;
 use fleetdesk_core::audit::Entry;
 use fleetdesk_core::operators::CurrentOperator;
 use fleetdesk_core::outbox::settings::{
-    self, DEFAULT_RETRY_DELAYS, DeliverySettings, SettingsError,
+    self, DEFAULT_RETRY_DELAYS, DeliverySettings, SecretEntry, SecretNeeded, SettingsError,
+    UrlProblem,
 };
 
 use super::auth::write_audit;
@@ -39,12 +41,55 @@ fn parse(
 ) -> Result<DeliverySettings, Vec<String>> {
     let field = |name: &str| form.get(name).map_or("", |v| v.trim());
     let mut problems = Vec::new();
-    let client_secret = if field("forget_secret") == "yes" {
-        String::new()
+    for (name, en, fr) in [
+        (
+            "product_order_url",
+            "The productOrder events URL",
+            "L’URL des événements productOrder",
+        ),
+        (
+            "user_service_url",
+            "The userService events URL",
+            "L’URL des événements userService",
+        ),
+        ("token_url", "The token URL", "L’URL du jeton"),
+    ] {
+        match settings::check_url(field(name)) {
+            Ok(()) => {}
+            Err(UrlProblem::NotAUrl) => problems.push(format!(
+                "{} {}",
+                lang.t(en, fr),
+                lang.t("is not a URL.", "n’est pas une URL.")
+            )),
+            Err(UrlProblem::NotHttps) => problems.push(format!(
+                "{} {}",
+                lang.t(en, fr),
+                lang.t(
+                    "must start with https:// (http:// only for a loopback address: 127.0.0.1, ::1 or localhost).",
+                    "doit commencer par https:// (http:// seulement pour une adresse de bouclage : 127.0.0.1, ::1 ou localhost).",
+                )
+            )),
+        }
+    }
+    let entry = if field("forget_secret") == "yes" {
+        SecretEntry::Forget
     } else {
         match form.get("client_secret").map(String::as_str) {
-            Some(typed) if !typed.is_empty() => typed.to_owned(),
-            _ => stored.client_secret.clone(),
+            Some(typed) if !typed.is_empty() => SecretEntry::Replace(typed.to_owned()),
+            _ => SecretEntry::Keep,
+        }
+    };
+    let client_secret = match stored.next_secret(field("token_url"), entry) {
+        Ok(secret) => secret,
+        Err(SecretNeeded) => {
+            problems.push(
+                lang.t(
+                    "The token URL now points to another server (host, scheme or port): type the client secret again, so that the stored one is never sent there.",
+                    "L’URL du jeton désigne maintenant un autre serveur (hôte, schéma ou port) : saisissez de nouveau le secret du client, pour que le secret enregistré n’y soit jamais envoyé.",
+                )
+                .to_owned(),
+            );
+            String::new()
         }
     };
     let timeout_seconds = match field("timeout_seconds").parse::<u64>() {

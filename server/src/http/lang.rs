@@ -20,7 +20,7 @@ pub struct LangForm {
 const YEAR_SECONDS: u32 = 365 * 24 * 3600;
 
 pub async fn choose(State(state): State<AppState>, Form(form): Form<LangForm>) -> Response {
-    let back = super::auth::safe_back(&form.back);
+    let back = super::redirect::local_or_default(&form.back, &state.config.public_url);
     let Some(lang) = Lang::parse(&form.lang) else {
         return Redirect::to(&back).into_response();
     };
