@@ -421,7 +421,7 @@ async fn live_client(
     let mut turn = 0_u64;
     while Instant::now() < until {
         turn += 1;
-        let status = if chunks.is_empty() || turn % 4 == 0 {
+        let status = if chunks.is_empty() || turn.is_multiple_of(4) {
             api.order_licences(&customer, LIVE_ORDER_SIZE).await
         } else {
             let k = next_chunk % chunks.len();
