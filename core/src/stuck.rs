@@ -137,6 +137,42 @@ pub async fn list(db: &Db, thresholds: &Thresholds) -> Result<Vec<StuckItem>, Db
     Ok(items)
 }
 
+/// Whether one order (`order`), task (`task`) or event (`event`) is stuck now by the page's own
+/// rule: what support staff may act on. `None` when there is no such object.
+pub async fn is_stuck(
+    db: &Db,
+    thresholds: &Thresholds,
+    kind: &str,
+    id: &str,
+) -> Result<Option<bool>, DbError> {
+    let now = clock::now();
+    let before = |minutes: u32| clock::format(now - Duration::minutes(i64::from(minutes)));
+    let (sql, cutoff) = match kind {
+        "order" => (
+            "SELECT state IN ('acknowledged', 'inProgress') AND created_at < $2 \
+             FROM product_orders WHERE id = $1",
+            before(thresholds.order_minutes),
+        ),
+        "task" => (
+            "SELECT state IN ('acknowledged', 'inProgress') AND created_at < $2 \
+             FROM user_service_tasks WHERE id = $1",
+            before(thresholds.task_minutes),
+        ),
+        "event" => (
+            "SELECT state = 'failed' OR (state = 'pending' AND created_at < $2) \
+             FROM outbox_events WHERE id = $1",
+            before(thresholds.event_minutes),
+        ),
+        _ => return Ok(None),
+    };
+    let stuck: Option<bool> = sqlx::query_scalar(sql)
+        .bind(id)
+        .bind(cutoff)
+        .fetch_optional(db.pool())
+        .await?;
+    Ok(stuck)
+}
+
 /// The contract's error codes an operator may fail work with.
 pub const FAILURE_CODES: [ErrorCode; 5] = [
     ErrorCode::InvalidValue,

@@ -300,6 +300,69 @@ async fn support_unblocks_stuck_orders_tasks_and_events_and_only_admins_set_thre
             ["event.retry_now"]
         );
 
+        // Support acts only on what is stuck now: a delivered event, or an order acknowledged a
+        // moment ago, needs an operator, whatever the form says.
+        let fresh = orange::customer(&api, "OBA-ORD-9", "OBA-CUS-9").await;
+        let (_, fresh_licences) = orange::licences(&api, "OBA-ORD-10", &fresh, PRO, 1).await;
+        let fresh_order = scalar(
+            &test_db,
+            "SELECT id FROM product_orders WHERE external_reference = $1",
+            "OBA-ORD-10",
+        )
+        .await;
+        sqlx::query("UPDATE product_orders SET state = 'inProgress' WHERE id = $1")
+            .bind(&fresh_order)
+            .execute(test_db.db.pool())
+            .await
+            .expect("in progress since a moment ago");
+        sqlx::query(
+            "UPDATE outbox_events SET state = 'delivered', failed_at = NULL WHERE id = 'evt_stuck'",
+        )
+        .execute(test_db.db.pool())
+        .await
+        .expect("delivered after all");
+        for (path, fields) in [
+            (
+                "/console/stuck/events/evt_stuck/resend".to_owned(),
+                vec![("confirm", "yes")],
+            ),
+            ("/console/stuck/events/evt_stuck/retry".to_owned(), vec![]),
+            (
+                format!("/console/stuck/orders/{fresh_order}/complete"),
+                vec![],
+            ),
+            (
+                format!("/console/stuck/orders/{fresh_order}/fail"),
+                vec![
+                    ("code", "INTERNAL"),
+                    ("message", "forged"),
+                    ("confirm", "yes"),
+                ],
+            ),
+        ] {
+            let refused = post_form(&support, &api.server, &path, &fields).await;
+            assert_eq!(refused.status(), 403, "support POST {path}");
+        }
+        assert_eq!(
+            scalar(
+                &test_db,
+                "SELECT state FROM outbox_events WHERE id = $1",
+                "evt_stuck"
+            )
+            .await,
+            "delivered"
+        );
+        assert_eq!(
+            scalar(
+                &test_db,
+                "SELECT state FROM product_orders WHERE id = $1",
+                &fresh_order
+            )
+            .await,
+            "inProgress"
+        );
+        assert!(!fresh_licences.is_empty());
+
         // Thresholds: administrators only, checked.
         let refused = post_form(
             &support,

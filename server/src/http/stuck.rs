@@ -5,7 +5,8 @@
 
 use axum::Form;
 use axum::extract::{Extension, FromRequest, Path, Request, State};
-use axum::response::Response;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -57,6 +58,45 @@ impl Work {
     }
 }
 
+/// Support staff act on the stuck-work page only on what is stuck by its own rule at the moment
+/// of the action; anything else needs an operator. `Some(answer)` refuses.
+async fn refuse_support_unless_stuck(
+    state: &AppState,
+    current: &CurrentOperator,
+    lang: Lang,
+    kind: &str,
+    id: &str,
+) -> Option<Response> {
+    if current.0.role.can_change_data() {
+        return None;
+    }
+    let stuck = async {
+        let thresholds = stuck::load(&state.db).await?;
+        stuck::is_stuck(&state.db, &thresholds, kind, id).await
+    }
+    .await;
+    match stuck {
+        Ok(Some(true)) => None,
+        Ok(_) => {
+            tracing::warn!(operator.id = %current.0.id, object.id = %id, "refused support's action on work that is not stuck");
+            Some(
+                (
+                    StatusCode::FORBIDDEN,
+                    lang.t(
+                        "Support staff may act only on stuck work; this is not stuck now.",
+                        "Le support n’agit que sur le travail bloqué ; celui-ci ne l’est pas.",
+                    ),
+                )
+                    .into_response(),
+            )
+        }
+        Err(error) => {
+            tracing::error!(error = %error, "failed to check whether work is stuck");
+            Some((StatusCode::INTERNAL_SERVER_ERROR, not_saved(lang)).into_response())
+        }
+    }
+}
+
 /// `POST /console/stuck/{orders|tasks}/{id}/complete`: completes acknowledged work now.
 pub async fn complete(
     State(state): State<AppState>,
@@ -70,6 +110,11 @@ pub async fn complete(
     let Some(work) = Work::parse(&kind) else {
         return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
     };
+    if let Some(refused) =
+        refuse_support_unless_stuck(&state, &current, lang, work.object_type(), &id).await
+    {
+        return refused;
+    }
     let done = match work {
         Work::Order => completion::complete_order(&state.db, &id).await,
         Work::Task => completion::complete_task(&state.db, &id).await,
@@ -135,6 +180,11 @@ pub async fn fail(
     let Some(work) = Work::parse(&kind) else {
         return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
     };
+    if let Some(refused) =
+        refuse_support_unless_stuck(&state, &current, lang, work.object_type(), &id).await
+    {
+        return refused;
+    }
     let Ok(Form(form)) = Form::<FailForm>::from_request(request, &state).await else {
         return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
     };
@@ -209,7 +259,7 @@ pub async fn fail(
 }
 
 /// `POST /console/stuck/events/{id}/{resend|retry}`: sends a stuck event again or now, as the
-/// event's own page does; every role may, support staff included.
+/// event's own page does; support staff may too, while the event is stuck.
 pub async fn event(
     State(state): State<AppState>,
     Extension(current): Extension<CurrentOperator>,
@@ -219,6 +269,9 @@ pub async fn event(
 ) -> Response {
     let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
+    if let Some(refused) = refuse_support_unless_stuck(&state, &current, lang, "event", &id).await {
+        return refused;
+    }
     let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
         return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
     };
