@@ -10,14 +10,24 @@ use crate::state::AppState;
 
 pub async fn metrics(State(state): State<AppState>) -> Response {
     match fleetdesk_core::outbox::metrics::render(&state.db).await {
-        Ok(text) => (
-            [(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-            )],
-            text,
-        )
-            .into_response(),
+        Ok(mut text) => {
+            use std::fmt::Write;
+            let _ = writeln!(
+                text,
+                "# HELP fleetdesk_orange_unauthenticated_calls_total Calls to the Orange API without a valid credential, refused unread (this instance).\n\
+                 # TYPE fleetdesk_orange_unauthenticated_calls_total counter\n\
+                 fleetdesk_orange_unauthenticated_calls_total {}",
+                state.refused_calls.count()
+            );
+            (
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+                )],
+                text,
+            )
+                .into_response()
+        }
         Err(error) => {
             tracing::error!(error = %error, "failed to compute the metrics");
             (

@@ -5,7 +5,7 @@
 //! Handlers are thin: they read the request, call one service of `fleetdesk_core::orange` and turn
 //! its [`Answer`] or [`ApiError`] into a response.
 
-mod exchange;
+pub(crate) mod exchange;
 mod handlers;
 pub mod openapi;
 
@@ -156,6 +156,11 @@ async fn require_credential(
     mut request: Request,
     next: Next,
 ) -> Response {
+    // Checked already by the exchange recorder around this layer, before the body was read.
+    let checked = request
+        .extensions()
+        .get::<exchange::Authenticated>()
+        .map(|a| a.0.clone());
     let presented = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -180,15 +185,19 @@ async fn require_credential(
             None,
         );
     };
-    let credential =
-        match credentials::authenticate(&state.db, CredentialKind::Orange, &presented).await {
-            Ok(Some(credential)) => credential,
-            Ok(None) => return refuse("the credential is not valid", claimed),
-            Err(error) => {
-                tracing::error!(error = %error, "failed to check an Orange credential");
-                return handlers::unavailable(request.uri().path());
+    let credential = match checked {
+        Some(credential) => credential,
+        None => {
+            match credentials::authenticate(&state.db, CredentialKind::Orange, &presented).await {
+                Ok(Some(credential)) => credential,
+                Ok(None) => return refuse("the credential is not valid", claimed),
+                Err(error) => {
+                    tracing::error!(error = %error, "failed to check an Orange credential");
+                    return handlers::unavailable(request.uri().path());
+                }
             }
-        };
+        }
+    };
     // The exchange recorder around this layer has read them already.
     let settings = match request.extensions().get::<ApiSettings>() {
         Some(settings) => settings.clone(),

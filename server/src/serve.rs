@@ -132,17 +132,21 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         completion: wake_completion.clone(),
         delivery: wake_delivery.clone(),
         bulk: wake_bulk.clone(),
+        refused_calls: Arc::default(),
     };
     let app = http::router(state, &key);
     let (stop, stopped) = watch::channel(false);
 
     let mut http_stopped = stopped.clone();
     let http = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = http_stopped.changed().await;
-            })
-            .await
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = http_stopped.changed().await;
+        })
+        .await
     });
     let completion = tokio::spawn(complete_acknowledged_work(
         db.clone(),

@@ -19,6 +19,8 @@ pub struct AppState {
     pub delivery: Arc<tokio::sync::Notify>,
     /// Wakes the worker that applies bulk files of licence changes.
     pub bulk: Arc<tokio::sync::Notify>,
+    /// Orange API calls refused for want of a valid credential: counted, a few kept.
+    pub refused_calls: Arc<crate::orange::exchange::RefusedCalls>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

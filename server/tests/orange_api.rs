@@ -945,6 +945,86 @@ async fn identical_orders_racing_in_parallel_create_one_order() {
 }
 
 #[tokio::test]
+async fn an_anonymous_call_is_answered_unread_and_kept_as_its_request_line_only() {
+    for test_db in TestDb::all().await {
+        let api = Api::start(&test_db).await;
+        // A megabyte from nobody: refused without being read, and not stored.
+        let filler = "x".repeat(1_000_000);
+        let big = serde_json::json!({ "filler": filler });
+        let anonymous = reqwest::Client::new();
+        // The server may answer and close before the client has written it all: either way it
+        // is refused.
+        if let Ok(refused) = anonymous
+            .post(api.url("/productOrder"))
+            .header("authorization", "Bearer not-a-secret")
+            .json(&big)
+            .send()
+            .await
+        {
+            assert_eq!(refused.status(), 401);
+        }
+        let kept = fleetdesk_core::orange::exchanges::list(
+            &test_db.db,
+            &fleetdesk_core::orange::exchanges::Filter::default(),
+            10,
+        )
+        .await
+        .expect("exchanges");
+        assert_eq!(kept.len(), 1, "the first refused call is kept");
+        let first = &kept[0];
+        assert_eq!(
+            (
+                first.method.as_str(),
+                first.path.as_str(),
+                first.response_status
+            ),
+            ("POST", "/orange/v2/productOrder", 401)
+        );
+        let stored: (Option<String>, Option<String>, Option<String>) = sqlx::query_as(
+            "SELECT request_body, request_headers_json, response_body FROM orange_exchanges",
+        )
+        .fetch_one(test_db.db.pool())
+        .await
+        .expect("stored");
+        assert_eq!(stored.0, None, "the body was never read nor kept");
+        assert_eq!(stored.2, None);
+        let headers = stored.1.unwrap_or_default();
+        assert!(
+            !headers.contains("content-type") && !headers.contains("Bearer"),
+            "only the peer address: {headers}"
+        );
+
+        // A flood from nobody is counted, and only a sample is kept.
+        for _ in 0..30 {
+            let response = anonymous
+                .post(api.url("/userServiceTask"))
+                .json(&serde_json::json!({"action": "delete"}))
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(response.status(), 401);
+        }
+        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orange_exchanges")
+            .fetch_one(test_db.db.pool())
+            .await
+            .expect("count");
+        assert!(count <= 4, "{count} refused calls kept out of 31");
+        let metrics = reqwest::get(api.server.url("/metrics"))
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        assert!(
+            metrics.contains("fleetdesk_orange_unauthenticated_calls_total 31"),
+            "{metrics}"
+        );
+        api.stop().await;
+        test_db.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn every_call_is_kept_raw_with_its_credential_masked() {
     for test_db in TestDb::all().await {
         let api = Api::start(&test_db).await;

@@ -1,14 +1,22 @@
 //! Records every Orange call with its answer (the raw exchange support reads in the console), and
 //! enforces the request body limit with the contract's `PAYLOAD_TOO_LARGE`.
+//!
+//! The caller's credential is checked first, before anything else is read. A call without a valid
+//! credential is answered without its body ever being read, and is kept only as its request line,
+//! status, claimed client id and peer address, at most one a second per instance; all of them are
+//! counted (`fleetdesk_orange_unauthenticated_calls_total`).
 
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Instant;
 
 use axum::body::{Body, to_bytes};
-use axum::extract::{OriginalUri, Request, State};
+use axum::extract::{ConnectInfo, OriginalUri, Request, State};
 use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use fleetdesk_core::credentials::{self, Credential, CredentialKind, Presented};
 use fleetdesk_core::orange::exchanges::{self, NewExchange};
 use fleetdesk_core::orange::{ApiError, ErrorCode};
 
@@ -48,9 +56,75 @@ fn too_large(limit: usize) -> Response {
     .into_response()
 }
 
+/// The calls this instance refused for want of a valid credential.
+#[derive(Debug, Default)]
+pub struct RefusedCalls {
+    /// How many, since the start.
+    count: AtomicU64,
+    /// When (milliseconds since the epoch) the last one was kept.
+    last_kept_ms: AtomicI64,
+}
+
+impl RefusedCalls {
+    /// How many calls were refused for want of a valid credential (for the metrics).
+    pub fn count(&self) -> u64 {
+        self.count.load(Ordering::Relaxed)
+    }
+
+    /// Counts one; true when it is to be kept (the first in a second).
+    fn count_one(&self) -> bool {
+        self.count.fetch_add(1, Ordering::Relaxed);
+        let now_ms = i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap_or_default()
+                .as_millis(),
+        )
+        .unwrap_or(i64::MAX);
+        let last = self.last_kept_ms.load(Ordering::Relaxed);
+        now_ms - last >= 1000
+            && self
+                .last_kept_ms
+                .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
+                .is_ok()
+    }
+}
+
+/// The credential a call presents, checked before anything else is read.
+#[derive(Debug, Clone)]
+pub(crate) struct Authenticated(pub Credential);
+
 /// The recording layer around every `/orange/v2` request.
-pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn record(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let started = Instant::now();
+    let presented = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Presented::parse);
+    let credential = match &presented {
+        Some(presented) => {
+            credentials::authenticate(&state.db, CredentialKind::Orange, presented).await
+        }
+        None => Ok(None),
+    };
+    match credential {
+        Ok(Some(credential)) => {
+            request.extensions_mut().insert(Authenticated(credential));
+        }
+        Ok(None) => {
+            let claimed = presented
+                .as_ref()
+                .and_then(Presented::claimed_client_id)
+                .map(str::to_owned);
+            return refused_unread(&state, request, next, claimed, started).await;
+        }
+        Err(error) => {
+            tracing::error!(error = %error, "failed to check an Orange credential");
+            return super::handlers::unavailable(request.uri().path());
+        }
+    }
+
     let limit = state.config.orange_body_limit;
     let method = request.method().to_string();
     let path = request
@@ -129,6 +203,57 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
     let retention = settings.map_or(30, |s| s.exchange_retention_days);
     if let Err(error) = exchanges::record(&state.db, exchange, retention).await {
         tracing::warn!(error = %error, "failed to record an Orange exchange");
+    }
+    response
+}
+
+/// Answers a call without a valid credential with its body unread (the credential check inside
+/// refuses it, or the route is unknown), and keeps at most one such call a second, without its
+/// headers or body.
+async fn refused_unread(
+    state: &AppState,
+    request: Request,
+    next: Next,
+    claimed: Option<String>,
+    started: Instant,
+) -> Response {
+    let keep = state.refused_calls.count_one();
+    let method = request.method().to_string();
+    let path = request.extensions().get::<OriginalUri>().map_or_else(
+        || request.uri().path().to_owned(),
+        |o| o.0.path().to_owned(),
+    );
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|info| info.0.ip().to_string());
+    let request_id = crate::http::request_id_of(&request);
+    let (parts, _unread) = request.into_parts();
+    let response = next.run(Request::from_parts(parts, Body::empty())).await;
+    if keep {
+        let exchange = NewExchange {
+            method,
+            path,
+            credential_id: None,
+            client_id: claimed,
+            request_headers: peer
+                .map(|peer| vec![("peer-address".to_owned(), peer)])
+                .unwrap_or_default(),
+            request_body: None,
+            response_status: response.status().as_u16(),
+            response_body: None,
+            duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+            request_id,
+            object_type: None,
+            object_id: None,
+        };
+        let retention = match fleetdesk_core::orange::settings::load(&state.db).await {
+            Ok(settings) => settings.exchange_retention_days,
+            Err(_) => 30,
+        };
+        if let Err(error) = exchanges::record(&state.db, exchange, retention).await {
+            tracing::warn!(error = %error, "failed to record a refused Orange call");
+        }
     }
     response
 }
