@@ -36,6 +36,8 @@ const POLL: Duration = Duration::from_secs(1);
 const CLAIM_BATCH: usize = 256;
 /// The most outcomes one recorder transaction writes.
 const RECORD_BATCH: usize = 512;
+/// How often a batch of outcomes is tried again when the database refuses it (about a minute).
+const RECORD_TRIES: u32 = 15;
 
 /// The engine's own settings (from the configuration, not the console).
 #[derive(Debug, Clone, Copy)]
@@ -509,8 +511,10 @@ impl Engine {
         }
     }
 
-    /// Writes one batch; a database that does not answer is tried again until it does (leases
-    /// that ran out meanwhile are recorded as lost, so nothing is written twice).
+    /// Writes one batch; a database that does not answer is tried again for a while (leases that
+    /// ran out meanwhile are recorded as lost, so nothing is written twice). A batch that still
+    /// cannot be written is dropped with an error: its events' leases run out and they are sent
+    /// again (at least once, same `eventId`), rather than the lane waiting for ever.
     async fn record_batch(&self, batch: &[(usize, Finished)]) {
         let outcomes: Vec<Outcome> = batch
             .iter()
@@ -527,6 +531,7 @@ impl Engine {
             })
             .collect();
         let mut pause = Duration::from_millis(200);
+        let mut tries = 0;
         loop {
             let written = async {
                 let recorded = delivery::record(&self.db, &self.owner, &outcomes).await?;
@@ -543,10 +548,15 @@ impl Engine {
                     }
                     return;
                 }
-                Err(error) => {
+                Err(error) if tries < RECORD_TRIES => {
                     tracing::warn!(error = %error, count = outcomes.len(), "recording delivery attempts failed; trying again");
+                    tries += 1;
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(Duration::from_secs(5));
+                }
+                Err(error) => {
+                    tracing::error!(error = %error, count = outcomes.len(), "recording delivery attempts failed for good; their events will be sent again once their leases run out");
+                    return;
                 }
             }
         }
