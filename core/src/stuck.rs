@@ -149,28 +149,29 @@ pub async fn is_stuck(
     let before = |minutes: u32| clock::format(now - Duration::minutes(i64::from(minutes)));
     let (sql, cutoff) = match kind {
         "order" => (
-            "SELECT state IN ('acknowledged', 'inProgress') AND created_at < $2 \
-             FROM product_orders WHERE id = $1",
+            "SELECT CAST(CASE WHEN state IN ('acknowledged', 'inProgress') AND created_at < $2 \
+             THEN 1 ELSE 0 END AS BIGINT) FROM product_orders WHERE id = $1",
             before(thresholds.order_minutes),
         ),
         "task" => (
-            "SELECT state IN ('acknowledged', 'inProgress') AND created_at < $2 \
-             FROM user_service_tasks WHERE id = $1",
+            "SELECT CAST(CASE WHEN state IN ('acknowledged', 'inProgress') AND created_at < $2 \
+             THEN 1 ELSE 0 END AS BIGINT) FROM user_service_tasks WHERE id = $1",
             before(thresholds.task_minutes),
         ),
         "event" => (
-            "SELECT state = 'failed' OR (state = 'pending' AND created_at < $2) \
-             FROM outbox_events WHERE id = $1",
+            "SELECT CAST(CASE WHEN state = 'failed' OR (state = 'pending' AND created_at < $2) \
+             THEN 1 ELSE 0 END AS BIGINT) FROM outbox_events WHERE id = $1",
             before(thresholds.event_minutes),
         ),
         _ => return Ok(None),
     };
-    let stuck: Option<bool> = sqlx::query_scalar(sql)
+    // A 0/1 number rather than a boolean: both dialects give it the same type.
+    let stuck: Option<i64> = sqlx::query_scalar(sql)
         .bind(id)
         .bind(cutoff)
         .fetch_optional(db.pool())
         .await?;
-    Ok(stuck)
+    Ok(stuck.map(|n| n == 1))
 }
 
 /// The contract's error codes an operator may fail work with.
