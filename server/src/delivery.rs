@@ -97,7 +97,6 @@ pub trait Destination: Send + Sync + 'static {
 /// A lease this instance holds: until when it may still send (`None` once lost).
 struct Held {
     valid: watch::Sender<Option<Instant>>,
-    claimed_at: Instant,
 }
 
 /// What became of a claimed event, for the recorder.
@@ -106,7 +105,7 @@ enum Finished {
     Sent(Vec<Outcome>),
     /// Not sent: to be given back (stopping, or delivery paused meanwhile).
     NotSent(String),
-    /// Not sent: the lease was lost before sending; nothing to write.
+    /// Not sent: the lease looked lost before sending; given back where it is still held.
     Abandoned(String),
 }
 
@@ -309,13 +308,7 @@ impl Engine {
         let valid_until = started + self.usable(self.settings.lease);
         for event in claimed {
             let (valid, lease) = watch::channel(Some(valid_until));
-            lock(&self.held).insert(
-                event.id.clone(),
-                Held {
-                    valid,
-                    claimed_at: started,
-                },
-            );
+            lock(&self.held).insert(event.id.clone(), Held { valid });
             lane.held.fetch_add(1, Ordering::AcqRel);
             let engine = self.clone();
             let lane = lane.clone();
@@ -523,10 +516,12 @@ impl Engine {
                 _ => Vec::new(),
             })
             .collect();
+        // Not sent, or abandoned before sending (the lease looked lost here): given back at once
+        // where this instance still holds them, rather than waiting for the lease to run out.
         let not_sent: Vec<String> = batch
             .iter()
             .filter_map(|(_, f)| match f {
-                Finished::NotSent(id) => Some(id.clone()),
+                Finished::NotSent(id) | Finished::Abandoned(id) => Some(id.clone()),
                 _ => None,
             })
             .collect();
@@ -571,14 +566,17 @@ impl Engine {
                 _ = stopped.changed() => {}
             }
             let started = Instant::now();
-            match delivery::renew(&self.db, &self.owner, lease).await {
+            let asked: Vec<String> = lock(&self.held).keys().cloned().collect();
+            match delivery::renew(&self.db, &self.owner, &asked, lease).await {
                 Ok(ids) => {
                     let still: HashSet<String> = ids.into_iter().collect();
                     let valid_until = started + self.usable(lease);
+                    let asked: HashSet<&String> = asked.iter().collect();
                     for (id, held) in lock(&self.held).iter() {
                         if still.contains(id) {
                             held.valid.send_replace(Some(valid_until));
-                        } else if held.claimed_at < started {
+                        } else if asked.contains(id) {
+                            // Asked about and no longer ours: taken over, or run out.
                             held.valid.send_replace(None);
                         }
                     }

@@ -97,21 +97,34 @@ pub async fn claim(
     Ok(claimed.into_iter().map(|(_, c)| c).collect())
 }
 
-/// Extends every lease `owner` holds by `lease` from now (database clock); returns the ids still
-/// held. An id the caller thinks it holds and that is missing here was taken over: its attempt
-/// must not go out.
-pub async fn renew(db: &Db, owner: &str, lease: Duration) -> Result<Vec<String>, DbError> {
-    let sql = format!(
-        "UPDATE outbox_events SET lease_expires_at = {} \
-         WHERE lease_owner = $1 AND state = 'delivering' RETURNING id",
-        db.dialect().now_plus_millis_sql(2)
-    );
-    let ids = sqlx::query_scalar(&sql)
-        .bind(owner)
-        .bind(millis(lease))
-        .fetch_all(db.pool())
-        .await?;
-    Ok(ids)
+/// Extends the leases `owner` holds on `event_ids` by `lease` from now (database clock); returns
+/// the ids still held. An id the caller thinks it holds and that is missing here was taken over:
+/// its attempt must not go out. Only the events the engine is still working on are named: an
+/// event it gave up on (a recording it could not write, an attempt it abandoned) is never renewed,
+/// so its lease runs out and any instance takes it up again.
+pub async fn renew(
+    db: &Db,
+    owner: &str,
+    event_ids: &[String],
+    lease: Duration,
+) -> Result<Vec<String>, DbError> {
+    let mut held: Vec<String> = Vec::with_capacity(event_ids.len());
+    for chunk in event_ids.chunks(ROWS_PER_STATEMENT) {
+        let sql = format!(
+            "UPDATE outbox_events SET lease_expires_at = {} \
+             WHERE lease_owner = $1 AND state = 'delivering' AND id IN ({}) RETURNING id",
+            db.dialect().now_plus_millis_sql(2),
+            placeholders(3, chunk.len())
+        );
+        let mut query = sqlx::query_scalar::<_, String>(&sql)
+            .bind(owner)
+            .bind(millis(lease));
+        for id in chunk {
+            query = query.bind(id);
+        }
+        held.extend(query.fetch_all(db.pool()).await?);
+    }
+    Ok(held)
 }
 
 /// Gives back every event whose lease ran out (its instance died or lost the database) so that
@@ -449,7 +462,55 @@ pub fn owner_name() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::on_each_db;
+    use crate::outbox::OrangeEventType;
     use time::macros::datetime;
+
+    #[tokio::test]
+    async fn only_the_leases_named_are_renewed_and_a_forgotten_one_runs_out() {
+        on_each_db!(|db| async move {
+            let mut tx = db.begin_write().await.expect("transaction");
+            for licence in ["lic_kept", "lic_forgotten"] {
+                crate::outbox::enqueue_licence_event(
+                    &mut tx,
+                    OrangeEventType::UserServiceStateChange,
+                    crate::testing::licence_resource(licence),
+                    None,
+                    None,
+                )
+                .await
+                .expect("event");
+            }
+            tx.commit().await.expect("commit");
+            let lease = Duration::from_millis(1500);
+            let claimed = claim(&db, "owner-a", "orange_user_service", lease, 10)
+                .await
+                .expect("claim");
+            assert_eq!(claimed.len(), 2);
+            let (kept, forgotten) = (claimed[0].id.clone(), claimed[1].id.clone());
+            // The owner keeps renewing the one event it still works on, well within the lease.
+            for _ in 0..6 {
+                tokio::time::sleep(Duration::from_millis(500)).await;
+                let held = renew(&db, "owner-a", std::slice::from_ref(&kept), lease)
+                    .await
+                    .expect("renew");
+                assert_eq!(held, vec![kept.clone()]);
+            }
+            assert_eq!(reclaim_expired(&db).await.expect("reclaim"), 1);
+            let again = claim(&db, "owner-b", "orange_user_service", lease, 10)
+                .await
+                .expect("claim again");
+            assert_eq!(
+                again.iter().map(|c| c.id.clone()).collect::<Vec<_>>(),
+                vec![forgotten.clone()],
+                "the forgotten event is taken up by another instance; the renewed one is not"
+            );
+            let held = renew(&db, "owner-a", &[kept.clone(), forgotten], lease)
+                .await
+                .expect("renew");
+            assert_eq!(held, vec![kept], "a lease taken over is not renewed");
+        });
+    }
 
     fn answered(status: u16) -> Attempt {
         Attempt {
