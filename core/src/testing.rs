@@ -93,6 +93,18 @@ impl TestDb {
     /// A fresh PostgreSQL database, or `None` (after a loud warning) when the server cannot be
     /// reached and CI did not ask for it.
     pub async fn postgres() -> Option<TestDb> {
+        let test_db = TestDb::postgres_unmigrated().await?;
+        test_db
+            .db
+            .migrate()
+            .await
+            .expect("the PostgreSQL migrations apply");
+        Some(test_db)
+    }
+
+    /// A new PostgreSQL database with no table at all (`None` when PostgreSQL is unreachable and
+    /// not required), for tests of what happens on first start.
+    pub async fn postgres_unmigrated() -> Option<TestDb> {
         let admin_url = postgres_admin_url();
         let mut admin = match sqlx::PgConnection::connect(&admin_url).await {
             Ok(conn) => conn,
@@ -127,7 +139,6 @@ impl TestDb {
         let db = Db::connect(&url, settings())
             .await
             .expect("the new PostgreSQL database accepts connections");
-        db.migrate().await.expect("the PostgreSQL migrations apply");
         Some(TestDb {
             db,
             url,

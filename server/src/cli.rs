@@ -1,5 +1,6 @@
 //! The command line: `fleetdesk [serve]`, `migrate`, `generate-session-key`, `operator …`,
-//! `credential …` (Orange API credentials) and `offering …` (the offering catalogue).
+//! `credential …` (Orange API credentials), `offering …` (the offering catalogue), and `backup`
+//! and `restore` (the embedded SQLite database).
 
 use std::io::BufRead;
 
@@ -48,6 +49,42 @@ pub enum Command {
     /// Manage the offering catalogue (Orange offer codes).
     #[command(subcommand)]
     Offering(OfferingCommand),
+    /// Write a consistent copy of the embedded SQLite database to FILE, while servers keep
+    /// running (PostgreSQL: use pg_dump).
+    Backup {
+        /// Where to write the copy; it must not exist yet.
+        file: std::path::PathBuf,
+    },
+    /// Replace the embedded SQLite database's contents with a backup written by `backup`
+    /// (checked first; stop the servers beforehand).
+    Restore {
+        /// The backup file; it is read, never changed.
+        file: std::path::PathBuf,
+    },
+}
+
+/// `fleetdesk backup FILE`.
+pub async fn backup(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+    let counts = crate::backup::backup(config, file).await?;
+    let rows: i64 = counts.iter().map(|(_, n)| n).sum();
+    println!(
+        "Backed up {} tables ({rows} rows) to {}.",
+        counts.len(),
+        file.display()
+    );
+    Ok(())
+}
+
+/// `fleetdesk restore FILE`.
+pub async fn restore(config: &Config, file: &std::path::Path) -> anyhow::Result<()> {
+    let counts = crate::backup::restore(config, file).await?;
+    let rows: i64 = counts.iter().map(|(_, n)| n).sum();
+    println!(
+        "Restored {} tables ({rows} rows) from {}.",
+        counts.len(),
+        file.display()
+    );
+    Ok(())
 }
 
 #[derive(Debug, Subcommand)]

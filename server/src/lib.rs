@@ -1,6 +1,7 @@
 //! The Fleetdesk server: configuration, telemetry, the HTTP surface (console and probes), the
 //! background tasks and the command line. `main.rs` only dispatches to these.
 
+pub mod backup;
 pub mod bootstrap;
 pub mod cli;
 pub mod config;

@@ -50,6 +50,8 @@ fn main() -> ExitCode {
             Some(Command::Operator(command)) => cli::operator(&config, command).await,
             Some(Command::Credential(command)) => cli::credential(&config, command).await,
             Some(Command::Offering(command)) => cli::offering(&config, command).await,
+            Some(Command::Backup { file }) => cli::backup(&config, &file).await,
+            Some(Command::Restore { file }) => cli::restore(&config, &file).await,
             Some(Command::GenerateSessionKey) => Ok(()),
         }
     });

@@ -551,3 +551,182 @@ async fn the_offering_commands_import_all_or_nothing_and_list() {
         test_db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn three_instances_starting_at_once_on_a_new_postgresql_database_all_come_up() {
+    let Some(test_db) = TestDb::postgres_unmigrated().await else {
+        return;
+    };
+    let setups: Vec<common::Setup> = (0..3).map(|_| common::Setup::new(&test_db)).collect();
+    let servers = futures_util::future::join_all(setups.iter().map(|setup| setup.start())).await;
+    let versions: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT version, COUNT(*) FROM _sqlx_migrations WHERE success GROUP BY version ORDER BY version",
+    )
+    .fetch_all(test_db.db.pool())
+    .await
+    .expect("migrations recorded");
+    assert!(!versions.is_empty());
+    assert!(
+        versions.iter().all(|(_, times)| *times == 1),
+        "each migration applied once: {versions:?}"
+    );
+    let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM operators WHERE role = 'admin'")
+        .fetch_one(test_db.db.pool())
+        .await
+        .expect("operators");
+    assert_eq!(admins, 1, "one first administrator, not one per instance");
+    let client = common::client();
+    for server in &servers {
+        let ready = common::get(&client, server, "/readyz").await;
+        assert_eq!(ready.status(), 200);
+    }
+    for server in servers {
+        server.stop().await;
+    }
+    test_db.finish().await;
+}
+
+#[tokio::test]
+async fn a_backup_taken_while_writes_go_on_restores_to_exactly_its_moment() {
+    let dir = temp_dir();
+    let create = |login: &str| {
+        fleetdesk(
+            &dir,
+            &[],
+            &[
+                "operator", "create", "--login", login, "--name", "Someone", "--role", "operator",
+            ],
+            None,
+        )
+    };
+    assert!(create("before.backup").status.success());
+
+    // A writer keeps adding rows while the backup runs.
+    let db = fleetdesk_core::Db::connect(
+        &format!("sqlite://{}?mode=rw", dir.join("fleetdesk.db").display()),
+        fleetdesk_core::db::PoolSettings::default(),
+    )
+    .await
+    .expect("the database opens");
+    let writing = {
+        let db = db.clone();
+        tokio::spawn(async move {
+            for n in 0..400 {
+                sqlx::query(
+                    "INSERT INTO settings (key, value, updated_at) VALUES ($1, 'x', '2026-12-03T00:00:00.000Z')",
+                )
+                .bind(format!("filler.{n}"))
+                .execute(db.pool())
+                .await
+                .expect("a write during the backup");
+            }
+        })
+    };
+    let file = dir.join("copy.fleetdesk-backup");
+    let backup_dir = dir.clone();
+    let backup_file = file.clone();
+    let out = tokio::task::spawn_blocking(move || {
+        fleetdesk(
+            &backup_dir,
+            &[],
+            &["backup", backup_file.to_str().expect("path")],
+            None,
+        )
+    })
+    .await
+    .expect("joined");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("Backed up"),
+        "{}",
+        text(&out.stdout)
+    );
+    writing
+        .await
+        .expect("the writer was never blocked for good");
+    let in_backup: i64 = {
+        let copy = fleetdesk_core::Db::connect(
+            &format!("sqlite://{}?mode=rw", file.display()),
+            fleetdesk_core::db::PoolSettings::default(),
+        )
+        .await
+        .expect("the backup opens");
+        let n = sqlx::query_scalar("SELECT COUNT(*) FROM settings WHERE key LIKE 'filler.%'")
+            .fetch_one(copy.pool())
+            .await
+            .expect("count");
+        let check: String = sqlx::query_scalar("PRAGMA integrity_check")
+            .fetch_one(copy.pool())
+            .await
+            .expect("check");
+        assert_eq!(check, "ok");
+        copy.close().await;
+        n
+    };
+    assert!((0..=400).contains(&in_backup));
+
+    // A backup never overwrites a file.
+    let again = fleetdesk(&dir, &[], &["backup", file.to_str().expect("path")], None);
+    assert!(!again.status.success());
+    assert!(
+        text(&again.stderr).contains("already exists"),
+        "{}",
+        text(&again.stderr)
+    );
+
+    assert!(create("after.backup").status.success());
+    db.close().await;
+    let out = fleetdesk(&dir, &[], &["restore", file.to_str().expect("path")], None);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listed = text(&fleetdesk(&dir, &[], &["operator", "list"], None).stdout);
+    assert!(listed.contains("before.backup"), "{listed}");
+    assert!(!listed.contains("after.backup"), "{listed}");
+    let db = fleetdesk_core::Db::connect(
+        &format!("sqlite://{}?mode=rw", dir.join("fleetdesk.db").display()),
+        fleetdesk_core::db::PoolSettings::default(),
+    )
+    .await
+    .expect("the database opens");
+    let restored: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM settings WHERE key LIKE 'filler.%'")
+            .fetch_one(db.pool())
+            .await
+            .expect("count");
+    assert_eq!(
+        restored, in_backup,
+        "the rows of the backup's moment, no more, no less"
+    );
+    db.close().await;
+
+    // Something that is not a backup is refused and changes nothing.
+    let junk = dir.join("junk.txt");
+    std::fs::write(&junk, "not a database").expect("junk");
+    let out = fleetdesk(&dir, &[], &["restore", junk.to_str().expect("path")], None);
+    assert!(!out.status.success());
+    let listed = text(&fleetdesk(&dir, &[], &["operator", "list"], None).stdout);
+    assert!(listed.contains("before.backup"), "{listed}");
+
+    // PostgreSQL has its own tools.
+    let out = fleetdesk(
+        &dir,
+        &[
+            (
+                "FLEETDESK_DATABASE_URL",
+                "postgres://postgres@127.0.0.1:5432/test",
+            ),
+            (
+                "FLEETDESK_SESSION_KEY",
+                &fleetdesk_server::config::generate_session_key(),
+            ),
+        ],
+        &["backup", dir.join("pg.backup").to_str().expect("path")],
+        None,
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("pg_dump"),
+        "{}",
+        text(&out.stderr)
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
