@@ -48,6 +48,26 @@ test.describe('sign-in', () => {
     await app.expectOverview(ADMIN);
   });
 
+  test('pages carry a Content-Security-Policy whose fresh nonce is the one on their inline scripts', async ({ app, page }) => {
+    const first = await page.request.get('/login');
+    const second = await page.request.get('/login');
+    const policy = first.headers()['content-security-policy'] ?? '';
+    expect(policy).toContain("script-src 'self' 'nonce-");
+    expect(policy).not.toContain('unsafe-inline');
+    expect(policy).toContain("frame-ancestors 'none'");
+    const nonce = /'nonce-([^']+)'/.exec(policy)?.[1] ?? '';
+    expect(nonce.length).toBeGreaterThanOrEqual(22);
+    expect(second.headers()['content-security-policy']).not.toContain(nonce);
+    const html = await first.text();
+    const inline = [...html.matchAll(/<script\b([^>]*)>/g)].map((m) => m[1]);
+    expect(inline.length).toBeGreaterThan(0);
+    for (const attributes of inline) expect(attributes).toContain(`nonce="${nonce}"`);
+
+    // The console hydrates under that policy (the fixture fails the test on any violation).
+    await app.visit('/login');
+    await app.signIn(ADMIN);
+  });
+
   test('the right credentials land on the Overview with the operator name', async ({ app, page }, testInfo) => {
     await app.signIn(ADMIN);
 

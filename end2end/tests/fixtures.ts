@@ -248,6 +248,13 @@ export class Console {
 
 export const test = base.extend<{ app: Console }>({
   app: async ({ page, javaScriptEnabled }, use) => {
+    // Every page runs under a strict Content-Security-Policy: any violation it reports (an inline
+    // script without the answer's nonce, a style or resource from elsewhere) fails the test.
+    const violations: string[] = [];
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(message.text());
+    });
     await use(new Console(page, javaScriptEnabled));
+    expect(violations, 'Content-Security-Policy violations in the browser console').toEqual([]);
   },
 });

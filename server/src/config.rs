@@ -49,6 +49,15 @@ pub struct Config {
     /// (default 64); `FLEETDESK_DELIVERY_LEASE_SECONDS`: how long a claimed event stays with an
     /// instance that stopped renewing it (default 30).
     pub delivery: crate::delivery::EngineSettings,
+    /// `FLEETDESK_TRUSTED_PROXY_HEADER`: the header in which the reverse proxy in front of
+    /// Fleetdesk puts the client's address (`X-Forwarded-For`, `X-Real-IP`, ...), for sign-in
+    /// limits. Unset (the default), the connection's own address is used and no header is believed.
+    /// With `X-Forwarded-For`, the last address is taken: the one the proxy itself appended.
+    pub trusted_proxy_header: Option<axum::http::HeaderName>,
+    /// `FLEETDESK_ORANGE_RATE_LIMIT`: Orange API calls a second allowed per credential and
+    /// instance (bursts of twice as many); beyond, 429 `TOO_MANY_REQUESTS` with `Retry-After`.
+    /// Default 100; 0 turns the limit off.
+    pub orange_rate_limit: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -262,6 +271,21 @@ impl Config {
             lease: Duration::from_secs(number("FLEETDESK_DELIVERY_LEASE_SECONDS", 30, 2..=3600)?),
         };
 
+        let orange_rate_limit =
+            u32::try_from(number("FLEETDESK_ORANGE_RATE_LIMIT", 100, 0..=1_000_000)?)
+                .unwrap_or(100);
+        let trusted_proxy_header = match get("FLEETDESK_TRUSTED_PROXY_HEADER") {
+            None => None,
+            Some(name) => Some(axum::http::HeaderName::from_bytes(name.as_bytes()).map_err(
+                |_| {
+                    invalid(
+                        "FLEETDESK_TRUSTED_PROXY_HEADER",
+                        format!("`{name}` is not a header name"),
+                    )
+                },
+            )?),
+        };
+
         Ok(Config {
             data_dir,
             database_url,
@@ -277,6 +301,8 @@ impl Config {
             site_root,
             orange_body_limit,
             delivery,
+            trusted_proxy_header,
+            orange_rate_limit,
         })
     }
 }

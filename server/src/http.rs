@@ -6,6 +6,7 @@
 mod auth;
 mod bulk;
 mod credentials;
+mod csp;
 mod customers;
 mod delivery_settings;
 mod download;
@@ -68,6 +69,29 @@ pub async fn render_page<T: Clone + Send + Sync + 'static>(
     flash: fleetdesk_app::model::Flash,
     extra: T,
 ) -> axum::response::Response {
+    render(state, headers, path, move |extensions| {
+        extensions.insert(current);
+        extensions.insert(flash);
+        extensions.insert(extra);
+    })
+    .await
+}
+
+/// Renders a page that needs no operator (the sign-in page) as the answer to a form post.
+pub async fn render_public_page(
+    state: &AppState,
+    headers: axum::http::HeaderMap,
+    path: &str,
+) -> axum::response::Response {
+    render(state, headers, path, |_| {}).await
+}
+
+async fn render(
+    state: &AppState,
+    headers: axum::http::HeaderMap,
+    path: &str,
+    extensions: impl FnOnce(&mut axum::http::Extensions),
+) -> axum::response::Response {
     let db = state.db.clone();
     let options = state.leptos_options.clone();
     let shell_options = options.clone();
@@ -75,9 +99,11 @@ pub async fn render_page<T: Clone + Send + Sync + 'static>(
         move || {
             provide_context(db.clone());
             provide_context(options.clone());
+            csp::provide_request_nonce();
         },
         move || shell(shell_options.clone()),
     );
+    let nonce = csp::CspNonce::new();
     let mut request = Request::new(axum::body::Body::empty());
     *request.uri_mut() = path.parse().unwrap_or_default();
     *request.headers_mut() = headers;
@@ -87,10 +113,14 @@ pub async fn render_page<T: Clone + Send + Sync + 'static>(
     request
         .headers_mut()
         .remove(axum::http::header::CONTENT_LENGTH);
-    request.extensions_mut().insert(current);
-    request.extensions_mut().insert(flash);
-    request.extensions_mut().insert(extra);
+    extensions(request.extensions_mut());
+    request.extensions_mut().insert(nonce.clone());
     let mut response = render(request).await;
+    if let Ok(policy) = HeaderValue::from_str(&nonce.policy()) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CONTENT_SECURITY_POLICY, policy);
+    }
     response.headers_mut().insert(
         axum::http::header::CACHE_CONTROL,
         HeaderValue::from_static("no-store"),
@@ -192,6 +222,7 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
             move || {
                 provide_context(db.clone());
                 provide_context(page_reference.clone());
+                csp::provide_request_nonce();
             },
             move || shell(leptos_options.clone()),
         )
@@ -216,10 +247,17 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .route("/metrics", get(crate::metrics::metrics))
         .nest(crate::orange::BASE, crate::orange::router(state.clone()))
         .merge(console)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(csp::provide_request_nonce, shell))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::reject_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csp::content_security_policy,
         ))
         .layer(
             ServiceBuilder::new()

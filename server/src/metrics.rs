@@ -19,6 +19,16 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
                  fleetdesk_orange_unauthenticated_calls_total {}",
                 state.refused_calls.count()
             );
+            let _ = writeln!(
+                text,
+                "# HELP fleetdesk_orange_rate_limited_calls_total Calls to the Orange API refused with 429 for going over their credential's rate limit (this instance).\n\
+                 # TYPE fleetdesk_orange_rate_limited_calls_total counter\n\
+                 fleetdesk_orange_rate_limited_calls_total {}",
+                state
+                    .orange_rate
+                    .as_ref()
+                    .map_or(0, |limit| limit.refused())
+            );
             (
                 [(
                     header::CONTENT_TYPE,

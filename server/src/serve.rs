@@ -122,6 +122,8 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     let mut config = config;
     config.listen = addr;
     let delivery_settings = config.delivery;
+    let orange_rate =
+        crate::orange::exchange::RateLimit::new(config.orange_rate_limit).map(Arc::new);
     let wake_completion = Arc::new(tokio::sync::Notify::new());
     let wake_delivery = Arc::new(tokio::sync::Notify::new());
     let wake_bulk = Arc::new(tokio::sync::Notify::new());
@@ -133,6 +135,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         delivery: wake_delivery.clone(),
         bulk: wake_bulk.clone(),
         refused_calls: Arc::default(),
+        orange_rate,
     };
     let app = http::router(state, &key);
     let (stop, stopped) = watch::channel(false);

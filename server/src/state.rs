@@ -21,6 +21,8 @@ pub struct AppState {
     pub bulk: Arc<tokio::sync::Notify>,
     /// Orange API calls refused for want of a valid credential: counted, a few kept.
     pub refused_calls: Arc<crate::orange::exchange::RefusedCalls>,
+    /// Orange API calls per credential, limited (`None`: no limit configured).
+    pub orange_rate: Option<Arc<crate::orange::exchange::RateLimit>>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

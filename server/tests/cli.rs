@@ -161,9 +161,14 @@ async fn the_operator_commands_manage_operators_with_audit() {
             .expect("created");
         assert_eq!(zoe.display_name, "Zoé Martin");
         assert!(matches!(
-            login::attempt(&test_db.db, "zoe", &Secret::new("a long cli password"))
-                .await
-                .expect("login"),
+            login::attempt(
+                &test_db.db,
+                "zoe",
+                &Secret::new("a long cli password"),
+                "127.0.0.1"
+            )
+            .await
+            .expect("login"),
             LoginOutcome::Success(_)
         ));
 
@@ -174,7 +179,7 @@ async fn the_operator_commands_manage_operators_with_audit() {
             .find_map(|l| l.strip_prefix("Password (shown once): "))
             .expect("a generated password");
         assert!(matches!(
-            login::attempt(&test_db.db, "zoe", &Secret::new(password))
+            login::attempt(&test_db.db, "zoe", &Secret::new(password), "127.0.0.1")
                 .await
                 .expect("login"),
             LoginOutcome::Success(_)

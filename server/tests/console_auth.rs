@@ -142,6 +142,119 @@ async fn repeated_failures_lock_the_account_with_a_message() {
     test_db.finish().await;
 }
 
+/// A sign-in post from `address`, as a reverse proxy would forward it.
+async fn login_from(
+    client: &reqwest::Client,
+    server: &TestServer,
+    address: &str,
+    login: &str,
+    password: &str,
+) -> reqwest::Response {
+    client
+        .post(server.url("/auth/login"))
+        .header("x-forwarded-for", format!("10.0.0.1, {address}"))
+        .form(&[("login", login), ("password", password), ("next", "/")])
+        .send()
+        .await
+        .expect("login request")
+}
+
+#[tokio::test]
+async fn an_attacker_hammering_admin_in_parallel_gets_five_guesses_and_admin_still_signs_in() {
+    for test_db in TestDb::all().await {
+        let server = Setup::new(&test_db)
+            .with("FLEETDESK_TRUSTED_PROXY_HEADER", "X-Forwarded-For")
+            .start()
+            .await;
+        let attacker = client();
+        let mut statuses = Vec::new();
+        for _wave in 0..3 {
+            let wave: Vec<_> = (0..30)
+                .map(|n| {
+                    let attacker = attacker.clone();
+                    let url = server.url("/auth/login");
+                    tokio::spawn(async move {
+                        attacker
+                            .post(url)
+                            .header("x-forwarded-for", "203.0.113.66")
+                            .form(&[
+                                ("login", "admin"),
+                                ("password", format!("guess {n}").as_str()),
+                                ("next", "/"),
+                            ])
+                            .send()
+                            .await
+                            .expect("login request")
+                    })
+                })
+                .collect();
+            for handle in wave {
+                let response = handle.await.expect("joined");
+                let status = response.status().as_u16();
+                let target = location(&response);
+                if status == 503 {
+                    assert_eq!(
+                        response
+                            .headers()
+                            .get("retry-after")
+                            .and_then(|v| v.to_str().ok()),
+                        Some("1")
+                    );
+                    assert!(body(response).await.contains("Too many sign-ins at once"));
+                }
+                statuses.push((status, target));
+            }
+        }
+        let checked = statuses
+            .iter()
+            .filter(|(status, target)| *status == 303 && target.starts_with("/login?error=invalid"))
+            .count();
+        assert!(
+            checked < usize::try_from(MAX_FAILURES).unwrap_or(0),
+            "{checked} wrong passwords were checked and refused before the lock: {statuses:?}"
+        );
+        assert!(
+            statuses.iter().all(|(status, target)| *status == 503
+                || (*status == 303 && target.starts_with("/login?error="))),
+            "{statuses:?}"
+        );
+        let locked = login_from(&client(), &server, "203.0.113.66", "admin", ADMIN_PASSWORD).await;
+        assert!(
+            location(&locked).starts_with("/login?error=locked"),
+            "the attacker's address stays locked, even with the right password"
+        );
+        let admin = client();
+        let signed_in = login_from(&admin, &server, "198.51.100.4", "admin", ADMIN_PASSWORD).await;
+        assert_eq!(
+            location(&signed_in),
+            "/",
+            "the administrator signs in from elsewhere"
+        );
+        server.stop().await;
+        test_db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_forwarded_address_is_ignored_unless_a_trusted_proxy_header_is_configured() {
+    let test_db = TestDb::sqlite().await;
+    let server = Setup::new(&test_db).start().await;
+    operator(&test_db, "rita", Role::Operator).await;
+    let client = client();
+    let mut last = String::new();
+    for n in 1..=MAX_FAILURES {
+        let response =
+            login_from(&client, &server, &format!("192.0.2.{n}"), "rita", "wrong!").await;
+        last = location(&response);
+    }
+    assert!(
+        last.starts_with("/login?error=locked"),
+        "every attempt came from the one real address: {last}"
+    );
+    server.stop().await;
+    test_db.finish().await;
+}
+
 #[tokio::test]
 async fn signing_out_ends_the_session_for_good() {
     for test_db in TestDb::all().await {
@@ -585,4 +698,64 @@ async fn redirects_after_sign_in_and_language_choice_never_leave_the_site() {
         server.stop().await;
         test_db.finish().await;
     }
+}
+
+#[tokio::test]
+async fn console_pages_carry_a_fresh_nonce_policy_and_hsts_only_behind_https() {
+    let test_db = TestDb::sqlite().await;
+    for (public_url, hsts) in [
+        ("http://127.0.0.1:3000", false),
+        ("https://fleetdesk.example", true),
+    ] {
+        let server = Setup::new(&test_db)
+            .with("FLEETDESK_PUBLIC_URL", public_url)
+            .start()
+            .await;
+        let client = client();
+        let mut nonces = Vec::new();
+        for _ in 0..2 {
+            let page = get(&client, &server, "/login").await;
+            let policy = page
+                .headers()
+                .get("content-security-policy")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_owned();
+            assert!(
+                policy.contains("script-src 'self' 'nonce-") && !policy.contains("unsafe-inline"),
+                "{policy}"
+            );
+            assert_eq!(
+                page.headers().contains_key("strict-transport-security"),
+                hsts,
+                "{public_url}"
+            );
+            let nonce = policy
+                .split("'nonce-")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .unwrap_or_default()
+                .to_owned();
+            let html = body(page).await;
+            let scripts = html.matches("<script").count();
+            assert!(scripts > 0);
+            assert_eq!(
+                html.matches(&format!("nonce=\"{nonce}\"")).count(),
+                scripts,
+                "every inline script carries this answer's nonce"
+            );
+            nonces.push(nonce);
+        }
+        assert_ne!(nonces[0], nonces[1], "a fresh nonce in every answer");
+        // A page that does not exist (the fallback renderer) names its nonce too.
+        let missing = get(&client, &server, "/no-such-page").await;
+        assert!(
+            missing
+                .headers()
+                .get("content-security-policy")
+                .is_some_and(|v| v.to_str().unwrap_or_default().contains("'nonce-"))
+        );
+        server.stop().await;
+    }
+    test_db.finish().await;
 }

@@ -1300,3 +1300,66 @@ async fn a_body_of_the_wrong_shape_is_invalid_body_on_every_writing_route_and_ch
         test_db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_credential_over_its_rate_limit_gets_429_with_retry_after_and_others_are_untouched() {
+    let test_db = TestDb::sqlite().await;
+    let api = Api::start_with(
+        &test_db,
+        Setup::new(&test_db).with("FLEETDESK_ORANGE_RATE_LIMIT", "5"),
+    )
+    .await;
+    let mut answered = Vec::new();
+    let started = std::time::Instant::now();
+    for _ in 0..40 {
+        answered.push(api.get("/ping").await);
+    }
+    let refilled = (started.elapsed().as_secs_f64() * 5.0).ceil() as usize;
+    let passed = answered.iter().filter(|r| r.status == 200).count();
+    assert!(
+        (10..=10 + refilled + 1).contains(&passed) && passed < 40,
+        "a burst of twice the rate, then the rate: {passed} of 40 passed"
+    );
+    let limited = answered
+        .iter()
+        .find(|r| r.status == 429)
+        .expect("some calls were limited");
+    limited.assert_error(429, "TOO_MANY_REQUESTS");
+    assert_eq!(limited.header("retry-after"), Some("1"));
+
+    // Another credential has its own allowance.
+    let other = fleetdesk_core::credentials::issue(
+        &test_db.db,
+        fleetdesk_core::credentials::CredentialKind::Orange,
+        "Orange other",
+        None,
+    )
+    .await
+    .expect("credential issued");
+    let response = reqwest::Client::new()
+        .get(api.url("/ping"))
+        .basic_auth(&other.credential.client_id, Some(other.secret.expose()))
+        .send()
+        .await
+        .expect("ping");
+    assert_eq!(response.status(), 200);
+
+    // After the wait it asked for, the limited credential is answered again.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(api.get("/ping").await.status, 200);
+    let metrics = reqwest::get(api.server.url("/metrics"))
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains(&format!(
+            "fleetdesk_orange_rate_limited_calls_total {}",
+            40 - passed
+        )),
+        "{metrics}"
+    );
+    api.stop().await;
+    test_db.finish().await;
+}

@@ -35,13 +35,20 @@ pub fn LoginPage() -> impl IntoView {
             let plural = if minutes == 1 { "" } else { "s" };
             Some(match lang {
                 crate::i18n::Lang::En => format!(
-                    "Too many failed attempts. This account is locked; try again in {minutes} minute{plural}."
+                    "Too many failed attempts. Sign-in is locked from here; try again in {minutes} minute{plural}."
                 ),
                 crate::i18n::Lang::Fr => format!(
-                    "Trop d’échecs. Ce compte est verrouillé ; réessayez dans {minutes} minute{plural}."
+                    "Trop d’échecs. La connexion est verrouillée depuis ce poste ; réessayez dans {minutes} minute{plural}."
                 ),
             })
         }
+        Some("busy") => Some(
+            lang.t(
+                "Too many sign-ins at once; please try again in a moment.",
+                "Trop de connexions en même temps ; réessayez dans un instant.",
+            )
+            .to_owned(),
+        ),
         Some("unavailable") => Some(
             lang.t(
                 "Sign-in is unavailable right now; please try again shortly.",

@@ -25,12 +25,13 @@ pub enum ErrorCode {
     IdempotencyMismatch,
     PayloadTooLarge,
     UnsupportedMediaType,
+    TooManyRequests,
     ServiceUnavailable,
     Internal,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 21] = [
         ErrorCode::Unauthorized,
         ErrorCode::Forbidden,
         ErrorCode::NotFound,
@@ -49,6 +50,7 @@ impl ErrorCode {
         ErrorCode::IdempotencyMismatch,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
+        ErrorCode::TooManyRequests,
         ErrorCode::ServiceUnavailable,
         ErrorCode::Internal,
     ];
@@ -73,6 +75,7 @@ impl ErrorCode {
             ErrorCode::IdempotencyMismatch => "IDEMPOTENCY_MISMATCH",
             ErrorCode::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             ErrorCode::UnsupportedMediaType => "UNSUPPORTED_MEDIA_TYPE",
+            ErrorCode::TooManyRequests => "TOO_MANY_REQUESTS",
             ErrorCode::ServiceUnavailable => "SERVICE_UNAVAILABLE",
             ErrorCode::Internal => "INTERNAL",
         }
@@ -100,6 +103,7 @@ impl ErrorCode {
             | ErrorCode::IdempotencyMismatch => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::TooManyRequests => 429,
             ErrorCode::ServiceUnavailable => 503,
             ErrorCode::Internal => 500,
         }
@@ -128,6 +132,7 @@ impl ErrorCode {
             }
             ErrorCode::PayloadTooLarge => "The body is too large",
             ErrorCode::UnsupportedMediaType => "The body must be application/json",
+            ErrorCode::TooManyRequests => "Too many calls with this credential",
             ErrorCode::ServiceUnavailable => "The service is temporarily unavailable",
             ErrorCode::Internal => "Internal error",
         }

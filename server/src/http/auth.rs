@@ -194,6 +194,8 @@ pub struct LoginForm {
 /// `POST /auth/login`: checks the credentials and starts a session under a fresh id.
 pub async fn login(State(state): State<AppState>, session: Session, request: Request) -> Response {
     let request_id = request_id_of(&request);
+    let address = client_address(&request, state.config.trusted_proxy_header.as_ref());
+    let headers = request.headers().clone();
     let Ok(Form(form)) = Form::<LoginForm>::from_request(request, &state).await else {
         return Redirect::to("/login?error=invalid").into_response();
     };
@@ -208,7 +210,14 @@ pub async fn login(State(state): State<AppState>, session: Session, request: Req
     if form.login.trim().is_empty() || form.password.is_empty() {
         return back("missing", "");
     }
-    let outcome = match login::attempt(&state.db, &form.login, &Secret::new(form.password)).await {
+    let outcome = match login::attempt(
+        &state.db,
+        &form.login,
+        &Secret::new(form.password),
+        &address,
+    )
+    .await
+    {
         Ok(outcome) => outcome,
         Err(error) => {
             tracing::error!(error = %error, "login failed on a database error");
@@ -237,6 +246,15 @@ pub async fn login(State(state): State<AppState>, session: Session, request: Req
             tokio::time::sleep(delay).await;
             back("invalid", "")
         }
+        LoginOutcome::Busy => {
+            // Answered at once, with the sign-in page saying so: nothing was checked or counted.
+            let path = format!("/login?error=busy&next={}", encode(&next));
+            let mut page = super::render_public_page(&state, headers, &path).await;
+            *page.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+            page.headers_mut()
+                .insert(header::RETRY_AFTER, header::HeaderValue::from_static("1"));
+            page
+        }
         LoginOutcome::Locked { until } => {
             audit_refusal(&state, &form.login, "operator.login_locked", request_id).await;
             let minutes = ((until - clock::now()).whole_seconds().max(0) as f64 / 60.0)
@@ -245,6 +263,32 @@ pub async fn login(State(state): State<AppState>, session: Session, request: Req
             back("locked", &format!("&minutes={minutes}"))
         }
     }
+}
+
+/// The client's address for sign-in limits: the connection's own, or, behind a reverse proxy
+/// named in the configuration, what the proxy put in its header (the last `X-Forwarded-For`
+/// entry, the one the proxy appended). A header nobody configured is never believed.
+pub fn client_address(request: &Request, trusted_header: Option<&header::HeaderName>) -> String {
+    let from_proxy = trusted_header.and_then(|name| {
+        let values: Vec<&str> = request
+            .headers()
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        values
+            .last()
+            .and_then(|v| v.rsplit(',').next())
+            .map(str::trim)
+            .and_then(|v| v.parse::<std::net::IpAddr>().ok())
+    });
+    let address = from_proxy.or_else(|| {
+        request
+            .extensions()
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip())
+    });
+    address.map_or_else(|| "unknown".to_owned(), |a| a.to_string())
 }
 
 /// Audits a refused sign-in under the username that was typed.

@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, OriginalUri, Request, State};
-use axum::http::header;
+use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -90,6 +90,68 @@ impl RefusedCalls {
     }
 }
 
+/// Calls a second allowed per credential on this instance (bursts of twice as many), by the
+/// generic cell rate algorithm; a call beyond is answered 429 `TOO_MANY_REQUESTS` with
+/// `Retry-After`, its body unread, and counted.
+pub struct RateLimit {
+    per_second: u32,
+    limiter: governor::DefaultKeyedRateLimiter<String>,
+    refused: AtomicU64,
+}
+
+impl RateLimit {
+    /// `None` for 0 (no limit).
+    pub fn new(per_second: u32) -> Option<RateLimit> {
+        let rate = std::num::NonZeroU32::new(per_second)?;
+        let burst = rate.saturating_mul(std::num::NonZeroU32::MIN.saturating_add(1));
+        Some(RateLimit {
+            per_second,
+            limiter: governor::RateLimiter::keyed(
+                governor::Quota::per_second(rate).allow_burst(burst),
+            ),
+            refused: AtomicU64::new(0),
+        })
+    }
+
+    /// Counts a call of `credential_id`; the wait before the next one may go, when over.
+    fn check(&self, credential_id: &str) -> Result<(), std::time::Duration> {
+        use governor::clock::Clock;
+        self.limiter
+            .check_key(&credential_id.to_owned())
+            .map_err(|not_until| {
+                not_until.wait_time_from(governor::clock::DefaultClock::default().now())
+            })
+    }
+
+    fn refuse(&self, wait: std::time::Duration) -> Response {
+        if self.refused.fetch_add(1, Ordering::Relaxed) % 1000 == 0 {
+            tracing::warn!(
+                limit = self.per_second,
+                "Orange API calls over the rate limit of their credential were refused with 429"
+            );
+        }
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        let seconds = seconds.max(1);
+        let mut response = OrangeError(ApiError::new(
+            ErrorCode::TooManyRequests,
+            format!(
+                "More than {} calls a second with this credential; try again in {seconds} s.",
+                self.per_second
+            ),
+        ))
+        .into_response();
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        response
+    }
+
+    /// How many calls were refused (for the metrics).
+    pub fn refused(&self) -> u64 {
+        self.refused.load(Ordering::Relaxed)
+    }
+}
+
 /// The credential a call presents, checked before anything else is read.
 #[derive(Debug, Clone)]
 pub(crate) struct Authenticated(pub Credential);
@@ -110,6 +172,11 @@ pub async fn record(State(state): State<AppState>, mut request: Request, next: N
     };
     match credential {
         Ok(Some(credential)) => {
+            if let Some(limit) = &state.orange_rate
+                && let Err(wait) = limit.check(&credential.id)
+            {
+                return limit.refuse(wait);
+            }
             request.extensions_mut().insert(Authenticated(credential));
         }
         Ok(None) => {
