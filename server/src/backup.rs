@@ -9,7 +9,7 @@
 //!   no write waits on the restore.
 //! - PostgreSQL has its own tools (`pg_dump`, `pg_restore`); see the README.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, bail};
 use sqlx::Row;
@@ -80,7 +80,7 @@ pub async fn restore(config: &Config, file: &Path) -> anyhow::Result<Vec<(String
     restored
 }
 
-async fn restore_staged(config: &Config, staged: &PathBuf) -> anyhow::Result<Vec<(String, i64)>> {
+async fn restore_staged(config: &Config, staged: &Path) -> anyhow::Result<Vec<(String, i64)>> {
     let copy = open_file(staged).await?;
     let prepared = async {
         check(&copy).await?;

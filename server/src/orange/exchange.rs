@@ -124,7 +124,11 @@ impl RateLimit {
     }
 
     fn refuse(&self, wait: std::time::Duration) -> Response {
-        if self.refused.fetch_add(1, Ordering::Relaxed) % 1000 == 0 {
+        if self
+            .refused
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(1000)
+        {
             tracing::warn!(
                 limit = self.per_second,
                 "Orange API calls over the rate limit of their credential were refused with 429"
