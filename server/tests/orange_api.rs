@@ -1003,6 +1003,14 @@ async fn an_anonymous_call_is_answered_unread_and_kept_as_its_request_line_only(
                 .await
                 .expect("post");
             assert_eq!(response.status(), 401);
+            assert_eq!(
+                response
+                    .headers()
+                    .get("connection")
+                    .and_then(|v| v.to_str().ok()),
+                Some("close"),
+                "the body was not read: the connection is not offered for another call"
+            );
         }
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM orange_exchanges")
             .fetch_one(test_db.db.pool())

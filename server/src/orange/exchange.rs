@@ -147,6 +147,7 @@ impl RateLimit {
         response
             .headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        closing(&mut response);
         response
     }
 
@@ -154,6 +155,15 @@ impl RateLimit {
     pub fn refused(&self) -> u64 {
         self.refused.load(Ordering::Relaxed)
     }
+}
+
+/// An answer given without reading the request's body: the connection is not kept for another
+/// request (what is left of the body would be read as one), and the client is told so, so that it
+/// does not send its next call on a connection about to close.
+fn closing(response: &mut Response) {
+    response
+        .headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
 }
 
 /// The credential a call presents, checked before anything else is read.
@@ -300,7 +310,8 @@ async fn refused_unread(
         .map(|info| info.0.ip().to_string());
     let request_id = crate::http::request_id_of(&request);
     let (parts, _unread) = request.into_parts();
-    let response = next.run(Request::from_parts(parts, Body::empty())).await;
+    let mut response = next.run(Request::from_parts(parts, Body::empty())).await;
+    closing(&mut response);
     if keep {
         let exchange = NewExchange {
             method,
