@@ -43,7 +43,10 @@ use fleetdesk_core::{Db, clock};
 use futures_util::StreamExt;
 use orange::Api;
 use receiver::Receiver;
-use support::{Running, Targets, proc_cpu_seconds, proc_status_kib, start_server};
+use support::{
+    Running, Targets, machine_busy_seconds, proc_cpu_seconds, proc_status_kib,
+    processes_cpu_seconds, start_server,
+};
 use time::OffsetDateTime;
 
 /// Licences per order while building the backlog (one new customer each).
@@ -301,6 +304,10 @@ struct Drained {
     posts: u64,
     /// Server CPU seconds used per second of drain (summed over instances).
     server_cpu: f64,
+    /// PostgreSQL's CPU seconds per second of drain (every `postgres` process on the machine).
+    database_cpu: f64,
+    /// The whole machine's busy CPU seconds per second of drain (of `nproc` cores).
+    machine_cpu: f64,
     peak_mib: String,
 }
 
@@ -323,6 +330,8 @@ async fn drain(db: &Db, receiver: &Receiver, pids: &[u32]) -> anyhow::Result<Dra
     receiver.reset();
     let tokens_before = receiver.tokens();
     let cpu_before: f64 = pids.iter().map(|pid| proc_cpu_seconds(*pid)).sum();
+    let database_before = processes_cpu_seconds("postgres");
+    let machine_before = machine_busy_seconds();
     let resumed_at = OffsetDateTime::now_utc();
     let started = Instant::now();
     delivery_settings::set_paused(db, false).await?;
@@ -341,6 +350,9 @@ async fn drain(db: &Db, receiver: &Receiver, pids: &[u32]) -> anyhow::Result<Dra
     let snapshot = receiver.snapshot();
     let server_cpu = (pids.iter().map(|pid| proc_cpu_seconds(*pid)).sum::<f64>() - cpu_before)
         / started.elapsed().as_secs_f64();
+    let database_cpu =
+        (processes_cpu_seconds("postgres") - database_before) / started.elapsed().as_secs_f64();
+    let machine_cpu = (machine_busy_seconds() - machine_before) / started.elapsed().as_secs_f64();
     // The last attempts are recorded just after their answers.
     let recorded_by = Instant::now() + Duration::from_secs(30);
     while waiting_events(db).await? > 0 && Instant::now() < recorded_by {
@@ -396,6 +408,8 @@ async fn drain(db: &Db, receiver: &Receiver, pids: &[u32]) -> anyhow::Result<Dra
         duplicates,
         posts: receiver.posts(),
         server_cpu,
+        database_cpu,
+        machine_cpu,
         peak_mib: peak_mib(pids),
     })
 }
@@ -543,15 +557,15 @@ fn seed_table(seeded: &Seeded, backlog: i64) -> String {
 
 fn drain_table(rows: &[(&str, &Drained)], single_rate: Option<f64>) -> String {
     let mut table = String::from(
-        "| instances | events | received | drain (s) | events/s | first event after (s) | creation -> receipt p50 / p99 (s) | creation -> delivered_at p50 / p99 (s) | POSTs received | duplicate eventIds | server CPU (cores busy) | server VmHWM (MiB) |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| instances | events | received | drain (s) | events/s | first event after (s) | creation -> receipt p50 / p99 (s) | creation -> delivered_at p50 / p99 (s) | POSTs received | duplicate eventIds | server CPU (cores busy) | PostgreSQL CPU (cores busy) | machine CPU (cores busy) | server VmHWM (MiB) |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for (label, d) in rows {
         let ratio = single_rate
             .map(|single| format!(" ({:.2}x one instance)", d.rate() / single))
             .unwrap_or_default();
         table.push_str(&format!(
-            "| {label} | {} | {} | {:.1} | {:.0}{ratio} | {:.2} | {:.1} / {:.1} | {:.1} / {:.1} | {} | {} | {:.2} | {} |\n",
+            "| {label} | {} | {} | {:.1} | {:.0}{ratio} | {:.2} | {:.1} / {:.1} | {:.1} / {:.1} | {} | {} | {:.2} | {:.2} | {:.2} | {} |\n",
             d.backlog,
             d.received,
             d.seconds,
@@ -564,6 +578,8 @@ fn drain_table(rows: &[(&str, &Drained)], single_rate: Option<f64>) -> String {
             d.posts,
             d.duplicates.len(),
             d.server_cpu,
+            d.database_cpu,
+            d.machine_cpu,
             d.peak_mib,
         ));
     }

@@ -161,6 +161,40 @@ pub fn proc_cpu_seconds(pid: u32) -> f64 {
     ticks as f64 / 100.0
 }
 
+/// CPU seconds the whole machine has been busy (every core; not idle, not waiting for disk).
+pub fn machine_busy_seconds() -> f64 {
+    let ticks = std::fs::read_to_string("/proc/stat")
+        .ok()
+        .and_then(|stat| {
+            let fields: Vec<u64> = stat
+                .lines()
+                .next()?
+                .split_whitespace()
+                .skip(1)
+                .filter_map(|f| f.parse().ok())
+                .collect();
+            let total: u64 = fields.iter().take(8).sum();
+            Some(total - fields.get(3)? - fields.get(4)?)
+        })
+        .unwrap_or(0);
+    ticks as f64 / 100.0
+}
+
+/// CPU seconds used by every process whose command is `name` (e.g. the database's).
+pub fn processes_cpu_seconds(name: &str) -> f64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0.0;
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm")).is_ok_and(|c| c.trim() == name)
+        })
+        .map(proc_cpu_seconds)
+        .sum()
+}
+
 /// The environment variables starting with `prefix` that servers started here inherit, sorted, for
 /// the report (values included: they are tuning knobs, not secrets).
 pub fn passed_env(prefix: &str) -> Vec<(String, String)> {
