@@ -242,14 +242,19 @@ impl Engine {
             .iter()
             .position(|l| Arc::ptr_eq(l, &lane))
             .unwrap_or(0);
-        // Twice the concurrency may be held: the next requests are ready while the recorder writes.
-        let room_max = self.settings.concurrency.max(1) * 2;
+        // Four times the concurrency may be held: the next requests are ready while the recorder
+        // writes and the next claim runs.
+        let room_max = self.settings.concurrency.max(1) * 4;
+        // A claim waits until it can take a quarter of that (or anything, when the lane holds
+        // nothing): one round trip per batch, not one per event the recorder just freed.
+        let worth_claiming = (room_max / 4).max(1);
         loop {
             if *stopped.borrow() {
                 return;
             }
-            let room = room_max.saturating_sub(lane.held.load(Ordering::Acquire));
-            let wait = if room == 0 {
+            let held = lane.held.load(Ordering::Acquire);
+            let room = room_max.saturating_sub(held);
+            let wait = if room == 0 || (held > 0 && room < worth_claiming) {
                 Some(Duration::from_secs(3600))
             } else if let Some(until) = lane.throttled_until() {
                 Some(until.saturating_duration_since(Instant::now()))
