@@ -583,6 +583,19 @@ async fn fleet_consultation_pages_filters_and_counts() {
         api.get(&format!("/userService?productRefId={fleet}&limit=-1"))
             .await
             .assert_error(400, "INVALID_VALUE");
+        // A page is built in memory: its size has a ceiling (the whole fleet, without limit, is
+        // streamed instead).
+        api.get(&format!("/userService?productRefId={fleet}&limit=10001"))
+            .await
+            .assert_error(400, "INVALID_VALUE");
+        let largest = api
+            .get(&format!("/userService?productRefId={fleet}&limit=10000"))
+            .await;
+        assert_eq!(largest.status, 200, "{:#}", largest.body);
+        assert_eq!(
+            largest.header("X-Result-Count"),
+            largest.header("X-Total-Count")
+        );
         api.stop().await;
         test_db.finish().await;
     }

@@ -443,6 +443,10 @@ fn unknown(id: &str) -> ApiError {
     )
 }
 
+/// The largest page `GET /userService?limit=` may ask for. Without `limit` the whole fleet is
+/// streamed; a page is built in memory, so its size has a ceiling.
+pub const MAX_PAGE_LIMIT: u64 = 10_000;
+
 /// Which part of a fleet Orange asks for.
 #[derive(Debug, Clone)]
 pub struct FleetQuery {
@@ -473,11 +477,15 @@ impl FleetQuery {
                 )
             })?),
         };
-        let number = |name: &str, min: u64| -> Result<Option<u64>, ApiError> {
+        let number = |name: &str, min: u64, max: u64| -> Result<Option<u64>, ApiError> {
             match get(name).map(str::trim).filter(|s| !s.is_empty()) {
                 None => Ok(None),
                 Some(text) => match text.parse::<u64>() {
-                    Ok(n) if n >= min && n <= i64::MAX as u64 => Ok(Some(n)),
+                    Ok(n) if n >= min && n <= max => Ok(Some(n)),
+                    _ if max < i64::MAX as u64 => Err(ApiError::invalid(
+                        name,
+                        &format!("must be a whole number from {min} to {max}"),
+                    )),
                     _ => Err(ApiError::invalid(
                         name,
                         &format!("must be a whole number of at least {min}"),
@@ -488,8 +496,8 @@ impl FleetQuery {
         Ok(FleetQuery {
             product_ref_id,
             state,
-            offset: number("offset", 0)?.unwrap_or(0),
-            limit: number("limit", 1)?,
+            offset: number("offset", 0, i64::MAX as u64)?.unwrap_or(0),
+            limit: number("limit", 1, MAX_PAGE_LIMIT)?,
         })
     }
 
@@ -818,6 +826,8 @@ mod tests {
             ("offset", "-1"),
             ("limit", "0"),
             ("limit", "x"),
+            ("limit", "10001"),
+            ("limit", "99999999999999999999"),
         ] {
             let error =
                 FleetQuery::parse(&params(&[("productRefId", "flt_1"), bad])).expect_err("refused");
@@ -834,5 +844,15 @@ mod tests {
             (query.offset, query.limit, query.state),
             (10, Some(5), Some(LicenceState::Terminated))
         );
+        let too_large =
+            FleetQuery::parse(&params(&[("productRefId", "flt_1"), ("limit", "10001")]))
+                .expect_err("over the ceiling");
+        assert_eq!(
+            too_large.message,
+            "limit must be a whole number from 1 to 10000"
+        );
+        let largest = FleetQuery::parse(&params(&[("productRefId", "flt_1"), ("limit", "10000")]))
+            .expect("the ceiling itself");
+        assert_eq!(largest.limit, Some(MAX_PAGE_LIMIT));
     }
 }

@@ -122,7 +122,7 @@ pub async fn get_order(State(state): State<AppState>, Path(id): Path<String>) ->
         ("productRefId" = String, Query, description = "The fleet"),
         ("state" = Option<String>, Query, description = "pending, active, suspended or terminated (terminated licences are listed only when asked for)"),
         ("offset" = Option<u64>, Query, description = "Licences to skip"),
-        ("limit" = Option<u64>, Query, description = "At most this many; the whole fleet from offset on when absent"),
+        ("limit" = Option<u64>, Query, description = "At most this many, from 1 to 10000 (larger is refused with INVALID_VALUE); the whole fleet from offset on, streamed, when absent"),
     ),
     responses(
         (status = 200, description = "The licences; X-Total-Count and X-Result-Count headers", body = Vec<wire::UserService>),
