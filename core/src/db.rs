@@ -2,11 +2,14 @@
 //! where SQLite and PostgreSQL differ. Everything else uses one SQL code path through sqlx's `Any`
 //! driver with `$1` placeholders, which both dialects accept.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
+
+use crate::sealing::SecretKeys;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
@@ -112,6 +115,8 @@ impl DbError {
 pub struct Db {
     pool: AnyPool,
     dialect: Dialect,
+    /// The keys stored secrets are sealed under (`FLEETDESK_SECRET_KEY`), when configured.
+    secret_keys: Option<Arc<SecretKeys>>,
 }
 
 impl Db {
@@ -144,7 +149,22 @@ impl Db {
                     source,
                 })?;
         }
-        Ok(Db { pool, dialect })
+        Ok(Db {
+            pool,
+            dialect,
+            secret_keys: None,
+        })
+    }
+
+    /// This handle, sealing and opening stored secrets with `keys`.
+    pub fn with_secret_keys(mut self, keys: SecretKeys) -> Db {
+        self.secret_keys = Some(Arc::new(keys));
+        self
+    }
+
+    /// The keys stored secrets are sealed under, if this handle has them.
+    pub fn secret_keys(&self) -> Option<&SecretKeys> {
+        self.secret_keys.as_deref()
     }
 
     /// Applies the migrations of this database's dialect; fails if any cannot be applied.

@@ -22,6 +22,7 @@ pub mod orders;
 pub mod outbox;
 pub mod password;
 pub mod resources;
+pub mod sealing;
 pub mod search;
 pub mod sessions;
 pub mod settings;

@@ -61,6 +61,18 @@ fn settings() -> PoolSettings {
     }
 }
 
+/// The `FLEETDESK_SECRET_KEY` of every test database handle; servers started by tests get it too,
+/// so that what a test stores directly the server opens, and the other way round.
+pub const TEST_SECRET_KEY: &str = "ZmxlZXRkZXNrLXRlc3RzLW9ubHktMzItYnl0ZXMta2U=";
+
+/// The keys of [`TEST_SECRET_KEY`].
+pub fn test_secret_keys() -> crate::sealing::SecretKeys {
+    crate::sealing::SecretKeys::new(
+        crate::sealing::SecretKeys::decode_key(TEST_SECRET_KEY).expect("32 bytes"),
+        None,
+    )
+}
+
 /// The server that holds the test databases.
 pub fn postgres_admin_url() -> String {
     std::env::var("FLEETDESK_TEST_POSTGRES_URL")
@@ -80,7 +92,8 @@ impl TestDb {
         let url = format!("sqlite://{}?mode=rwc", dir.join("fleetdesk.db").display());
         let db = Db::connect(&url, settings())
             .await
-            .expect("a new SQLite file opens");
+            .expect("a new SQLite file opens")
+            .with_secret_keys(test_secret_keys());
         db.migrate().await.expect("the SQLite migrations apply");
         TestDb {
             db,
@@ -138,7 +151,8 @@ impl TestDb {
         let url = url.to_string();
         let db = Db::connect(&url, settings())
             .await
-            .expect("the new PostgreSQL database accepts connections");
+            .expect("the new PostgreSQL database accepts connections")
+            .with_secret_keys(test_secret_keys());
         Some(TestDb {
             db,
             url,

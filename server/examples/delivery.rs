@@ -35,7 +35,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use fleetdesk_core::credentials::{self, CredentialKind};
-use fleetdesk_core::db::PoolSettings;
 use fleetdesk_core::offerings::{self, OfferingInput};
 use fleetdesk_core::orange::settings::{self as api_settings, Mode, Operation};
 use fleetdesk_core::outbox::settings::{self as delivery_settings, DeliverySettings};
@@ -135,7 +134,7 @@ async fn prepare(args: &Args, url: &str, receiver: &Receiver) -> anyhow::Result<
         std::env::temp_dir().join(format!("fleetdesk-bench-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&data_dir)?;
     let server = start_server(&args.bin, url, &data_dir).await?;
-    let db = Db::connect(url, PoolSettings::default()).await?;
+    let db = support::connect(url).await?;
     delivery_settings::save(
         &db,
         &DeliverySettings {

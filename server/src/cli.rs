@@ -1,4 +1,5 @@
-//! The command line: `fleetdesk [serve]`, `migrate`, `generate-session-key`, `operator …`,
+//! The command line: `fleetdesk [serve]`, `migrate`, `generate-session-key`,
+//! `generate-secret-key`, `operator …`,
 //! `credential …` (Orange API credentials), `offering …` (the offering catalogue), and `backup`
 //! and `restore` (the embedded SQLite database).
 
@@ -40,6 +41,8 @@ pub enum Command {
     Migrate,
     /// Print a new random key for FLEETDESK_SESSION_KEY.
     GenerateSessionKey,
+    /// Print a new random key for FLEETDESK_SECRET_KEY (seals the secrets stored in the database).
+    GenerateSecretKey,
     /// Manage the operators who use the console.
     #[command(subcommand)]
     Operator(OperatorCommand),

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use fleetdesk_core::Dialect;
 use fleetdesk_core::password::Secret;
+use fleetdesk_core::sealing::SecretKeys;
 
 /// The whole configuration.
 #[derive(Debug, Clone)]
@@ -29,6 +30,12 @@ pub struct Config {
     /// Optional with SQLite (a key is generated into the data dir), required with PostgreSQL, where
     /// every instance must share it.
     pub session_key: Option<Vec<u8>>,
+    /// `FLEETDESK_SECRET_KEY`: base64 of 32 random bytes, sealing the secrets stored in the
+    /// database (Orange's OAuth client secret). Optional with SQLite (a key is generated into the
+    /// data dir), required with PostgreSQL. `FLEETDESK_SECRET_KEY_PREVIOUS`: the key being rotated
+    /// out; what it sealed still opens and is sealed again under the new key at start.
+    pub secret_key: Option<[u8; fleetdesk_core::sealing::KEY_BYTES]>,
+    pub previous_secret_key: Option<[u8; fleetdesk_core::sealing::KEY_BYTES]>,
     /// `FLEETDESK_SESSION_IDLE_MINUTES`: a console session ends after this long without a request.
     pub session_idle: Duration,
     /// `FLEETDESK_LOG_FORMAT`: `text` or `json`.
@@ -182,6 +189,32 @@ impl Config {
             None => None,
         };
 
+        let secret_key_of = |name: &'static str| match get(name) {
+            Some(text) => SecretKeys::decode_key(&text).map(Some).map_err(|problem| {
+                invalid(
+                    name,
+                    format!("{problem} (generate one with `fleetdesk generate-secret-key`)"),
+                )
+            }),
+            None => Ok(None),
+        };
+        let secret_key = secret_key_of("FLEETDESK_SECRET_KEY")?;
+        let previous_secret_key = secret_key_of("FLEETDESK_SECRET_KEY_PREVIOUS")?;
+        if secret_key.is_none() && Dialect::of_url(&database_url) == Some(Dialect::Postgres) {
+            return Err(invalid(
+                "FLEETDESK_SECRET_KEY",
+                "is required with PostgreSQL, so that every instance opens the stored secrets alike \
+                 and a copy of the database alone does not give them away \
+                 (generate one with `fleetdesk generate-secret-key`)",
+            ));
+        }
+        if previous_secret_key.is_some() && secret_key.is_none() {
+            return Err(invalid(
+                "FLEETDESK_SECRET_KEY_PREVIOUS",
+                "is only for a rotation: set the new key in FLEETDESK_SECRET_KEY as well",
+            ));
+        }
+
         let idle_text = get("FLEETDESK_SESSION_IDLE_MINUTES").unwrap_or_else(|| "60".to_owned());
         let idle_minutes = idle_text
             .parse::<u64>()
@@ -293,6 +326,8 @@ impl Config {
             listen,
             public_url,
             session_key,
+            secret_key,
+            previous_secret_key,
             session_idle: Duration::from_secs(idle_minutes * 60),
             log_format,
             log_filter,
@@ -361,6 +396,7 @@ mod tests {
         assert_eq!(config.log_format, LogFormat::Text);
         assert_eq!(config.bootstrap_admin_login, "admin");
         assert!(config.session_key.is_none());
+        assert!(config.secret_key.is_none());
     }
 
     #[test]
@@ -371,6 +407,8 @@ mod tests {
             ("FLEETDESK_DATABASE_URL", "mysql://root@x/db"),
             ("FLEETDESK_DB_MAX_CONNECTIONS", "0"),
             ("FLEETDESK_SESSION_KEY", "not base64!"),
+            ("FLEETDESK_SECRET_KEY", "not base64!"),
+            ("FLEETDESK_SECRET_KEY", "c2hvcnQ="),
             ("FLEETDESK_SESSION_IDLE_MINUTES", "soon"),
             ("FLEETDESK_LOG_FORMAT", "xml"),
             ("FLEETDESK_LOG", "info,[[["),
@@ -402,9 +440,36 @@ mod tests {
             "FLEETDESK_SESSION_KEY"
         );
         let key = generate_session_key();
-        let config = config(&[url, ("FLEETDESK_SESSION_KEY", &key)]).expect("valid");
+        assert_eq!(
+            config(&[url, ("FLEETDESK_SESSION_KEY", &key)])
+                .expect_err("no secret key")
+                .variable,
+            "FLEETDESK_SECRET_KEY"
+        );
+        let secret = fleetdesk_core::sealing::generate_key();
+        let config = config(&[
+            url,
+            ("FLEETDESK_SESSION_KEY", &key),
+            ("FLEETDESK_SECRET_KEY", &secret),
+        ])
+        .expect("valid");
         assert_eq!(config.session_key.map(|k| k.len()), Some(SESSION_KEY_BYTES));
+        assert!(config.secret_key.is_some());
         assert_eq!(config.db_max_connections, 10);
+    }
+
+    #[test]
+    fn a_previous_secret_key_alone_is_refused() {
+        let old = fleetdesk_core::sealing::generate_key();
+        let error = config(&[("FLEETDESK_SECRET_KEY_PREVIOUS", &old)]).expect_err("alone");
+        assert_eq!(error.variable, "FLEETDESK_SECRET_KEY_PREVIOUS");
+        let new = fleetdesk_core::sealing::generate_key();
+        let both = config(&[
+            ("FLEETDESK_SECRET_KEY_PREVIOUS", &old),
+            ("FLEETDESK_SECRET_KEY", &new),
+        ])
+        .expect("a rotation");
+        assert!(both.previous_secret_key.is_some() && both.secret_key.is_some());
     }
 
     #[test]

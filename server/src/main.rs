@@ -20,6 +20,10 @@ fn main() -> ExitCode {
         println!("{}", generate_session_key());
         return ExitCode::SUCCESS;
     }
+    if let Some(Command::GenerateSecretKey) = cli.command {
+        println!("{}", fleetdesk_core::sealing::generate_key());
+        return ExitCode::SUCCESS;
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(error) => {
@@ -52,7 +56,7 @@ fn main() -> ExitCode {
             Some(Command::Offering(command)) => cli::offering(&config, command).await,
             Some(Command::Backup { file }) => cli::backup(&config, &file).await,
             Some(Command::Restore { file }) => cli::restore(&config, &file).await,
-            Some(Command::GenerateSessionKey) => Ok(()),
+            Some(Command::GenerateSessionKey | Command::GenerateSecretKey) => Ok(()),
         }
     });
     match outcome {

@@ -14,6 +14,7 @@ use tower_sessions::cookie::Key;
 
 use fleetdesk_core::Db;
 use fleetdesk_core::db::PoolSettings;
+use fleetdesk_core::sealing::SecretKeys;
 use fleetdesk_core::sessions::DbSessionStore;
 
 use crate::config::{Config, generate_session_key};
@@ -36,7 +37,30 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     };
     let db = Db::connect(&config.database_url, settings).await?;
     db.migrate().await?;
-    Ok(db)
+    Ok(db.with_secret_keys(secret_keys(config)?))
+}
+
+/// The keys stored secrets are sealed under: configured, or generated once into the data folder
+/// (SQLite only; PostgreSQL requires `FLEETDESK_SECRET_KEY`, see the configuration).
+pub fn secret_keys(config: &Config) -> anyhow::Result<SecretKeys> {
+    let current = match config.secret_key {
+        Some(key) => key,
+        None => {
+            let path = config.data_dir.join("secret.key");
+            if !path.exists() {
+                write_private(&path, &fleetdesk_core::sealing::generate_key())?;
+            }
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("failed to read {}", path.display()))?;
+            SecretKeys::decode_key(&text).map_err(|problem| {
+                anyhow::anyhow!(
+                    "{} {problem}: it must hold the key the stored secrets were sealed under",
+                    path.display()
+                )
+            })?
+        }
+    };
+    Ok(SecretKeys::new(current, config.previous_secret_key))
 }
 
 /// The key that signs session cookies: configured, or generated once into the data folder.
@@ -111,6 +135,11 @@ impl Server {
 pub async fn start(config: Config) -> anyhow::Result<Server> {
     let db = open_database(&config).await?;
     bootstrap::first_admin(&db, &config).await?;
+    if fleetdesk_core::outbox::settings::reseal(&db).await? {
+        tracing::info!(
+            "the stored Orange OAuth client secret was sealed again under FLEETDESK_SECRET_KEY"
+        );
+    }
     let key = session_key(&config)?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

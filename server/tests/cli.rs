@@ -25,6 +25,11 @@ fn fleetdesk(
         .env_remove("FLEETDESK_SESSION_KEY")
         .env("FLEETDESK_DATA_DIR", data_dir)
         .env("FLEETDESK_LOG", "warn")
+        .env(
+            "FLEETDESK_SECRET_KEY",
+            fleetdesk_core::testing::TEST_SECRET_KEY,
+        )
+        .env_remove("FLEETDESK_SECRET_KEY_PREVIOUS")
         .envs(envs.iter().copied())
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

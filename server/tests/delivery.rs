@@ -354,6 +354,10 @@ async fn an_event_in_flight_when_the_process_is_killed_is_delivered_after_restar
             .env("FLEETDESK_DATA_DIR", &dir)
             .env("FLEETDESK_LISTEN", "127.0.0.1:0")
             .env("FLEETDESK_LOG", "warn")
+            .env(
+                "FLEETDESK_SECRET_KEY",
+                fleetdesk_core::testing::TEST_SECRET_KEY,
+            )
             .env("FLEETDESK_DELIVERY_LEASE_SECONDS", "3")
             .env(
                 "FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD",
@@ -669,6 +673,10 @@ async fn a_server_killed_in_the_middle_of_a_drain_loses_no_event() {
                 .env("FLEETDESK_DATA_DIR", &dir)
                 .env("FLEETDESK_LISTEN", "127.0.0.1:0")
                 .env("FLEETDESK_LOG", "warn")
+                .env(
+                    "FLEETDESK_SECRET_KEY",
+                    fleetdesk_core::testing::TEST_SECRET_KEY,
+                )
                 .env("FLEETDESK_SESSION_KEY", &session_key)
                 .env("FLEETDESK_DELIVERY_LEASE_SECONDS", "3")
                 .env("FLEETDESK_DELIVERY_CONCURRENCY", "8")

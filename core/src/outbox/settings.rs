@@ -8,6 +8,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::db::{Db, DbError};
+use crate::sealing;
 use crate::settings;
 
 const KEY: &str = "orange_delivery";
@@ -194,25 +195,79 @@ fn same_server(before: &str, after: &str) -> bool {
 pub enum SettingsError {
     #[error("{0}")]
     Invalid(String),
+    #[error("no FLEETDESK_SECRET_KEY is configured, so the client secret cannot be stored sealed")]
+    NoSecretKey,
     #[error(transparent)]
     Db(#[from] DbError),
 }
 
-pub async fn load(db: &Db) -> Result<DeliverySettings, DbError> {
+/// The settings as stored: the client secret sealed (see [`crate::sealing`]).
+async fn load_stored(db: &Db) -> Result<DeliverySettings, DbError> {
     Ok(settings::get::<DeliverySettings>(db, KEY)
         .await?
         .unwrap_or_default())
 }
 
+/// The settings, with the client secret opened. A secret that does not open (sealed under another
+/// key, or no key given to this handle) reads as not set, with the reason logged: delivery waits
+/// and the settings page asks for the secret again, rather than nothing working at all.
+pub async fn load(db: &Db) -> Result<DeliverySettings, DbError> {
+    let mut stored = load_stored(db).await?;
+    stored.client_secret = match (db.secret_keys(), stored.client_secret.as_str()) {
+        (_, "") => String::new(),
+        (Some(keys), sealed) => match keys.open(sealed) {
+            Ok(opened) => opened.plain,
+            Err(error) => {
+                tracing::error!(%error, "the Orange OAuth client secret cannot be read");
+                String::new()
+            }
+        },
+        (None, clear) if !sealing::is_sealed(clear) => clear.to_owned(),
+        (None, _) => {
+            tracing::error!(
+                "the Orange OAuth client secret is sealed and this process has no FLEETDESK_SECRET_KEY"
+            );
+            String::new()
+        }
+    };
+    Ok(stored)
+}
+
 pub async fn save(db: &Db, new: &DeliverySettings) -> Result<(), SettingsError> {
     new.check()?;
-    settings::set(db, KEY, new).await?;
+    let keys = db.secret_keys().ok_or(SettingsError::NoSecretKey)?;
+    let stored = DeliverySettings {
+        client_secret: keys.seal(&new.client_secret),
+        ..new.clone()
+    };
+    settings::set(db, KEY, &stored).await?;
     Ok(())
+}
+
+/// Seals the stored client secret again under the current key when it was stored in clear (before
+/// sealing existed) or under `FLEETDESK_SECRET_KEY_PREVIOUS`. Run at start; says whether it did.
+pub async fn reseal(db: &Db) -> Result<bool, DbError> {
+    let Some(keys) = db.secret_keys() else {
+        return Ok(false);
+    };
+    let mut stored = load_stored(db).await?;
+    match keys.open(&stored.client_secret) {
+        Ok(opened) if opened.stale => {
+            stored.client_secret = keys.seal(&opened.plain);
+            settings::set(db, KEY, &stored).await?;
+            Ok(true)
+        }
+        Ok(_) => Ok(false),
+        Err(error) => {
+            tracing::error!(%error, "the Orange OAuth client secret cannot be read");
+            Ok(false)
+        }
+    }
 }
 
 /// Pauses or resumes delivery, leaving the other settings as they are.
 pub async fn set_paused(db: &Db, paused: bool) -> Result<(), DbError> {
-    let mut current = load(db).await?;
+    let mut current = load_stored(db).await?;
     current.paused = paused;
     settings::set(db, KEY, &current).await
 }
@@ -357,6 +412,83 @@ mod tests {
             let read = load(&db).await.expect("load");
             assert!(read.is_configured() && read.paused);
             assert_eq!(read.client_secret, "secret");
+        });
+    }
+
+    #[tokio::test]
+    async fn the_client_secret_is_stored_sealed_and_sealed_again_under_a_new_key() {
+        use crate::sealing::{SecretKeys, generate_key, is_sealed};
+        on_each_db!(|db| async move {
+            let raw = |db: Db| async move {
+                sqlx::query_scalar::<_, String>("SELECT value FROM settings WHERE key = $1")
+                    .bind(KEY)
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("stored")
+            };
+            let good = DeliverySettings {
+                token_url: "https://orange.example/oauth/token".into(),
+                client_id: "fleetdesk".into(),
+                client_secret: "the-orange-secret".into(),
+                ..DeliverySettings::default()
+            };
+            save(&db, &good).await.expect("save");
+            let stored = raw(db.clone()).await;
+            assert!(!stored.contains("the-orange-secret"), "{stored}");
+            assert!(stored.contains("sealed:v1:"), "{stored}");
+            set_paused(&db, true)
+                .await
+                .expect("pause keeps the sealed secret");
+            assert_eq!(
+                load(&db).await.expect("load").client_secret,
+                "the-orange-secret"
+            );
+
+            // Another key opens nothing: the secret reads as not set, delivery waits.
+            let key = |text: &str| SecretKeys::decode_key(text).expect("key");
+            let new_key = generate_key();
+            let stranger = db
+                .clone()
+                .with_secret_keys(SecretKeys::new(key(&new_key), None));
+            let read = load(&stranger).await.expect("load");
+            assert_eq!(
+                (read.client_secret.as_str(), read.is_configured()),
+                ("", false)
+            );
+            assert!(
+                !reseal(&stranger).await.expect("reseal"),
+                "what does not open stays"
+            );
+
+            // Rotation: the new key with the old one as previous; sealed again at start.
+            let rotating = db.clone().with_secret_keys(SecretKeys::new(
+                key(&new_key),
+                Some(key(crate::testing::TEST_SECRET_KEY)),
+            ));
+            assert!(reseal(&rotating).await.expect("reseal"));
+            assert!(!reseal(&rotating).await.expect("reseal"), "once is enough");
+            let after = load(&stranger).await.expect("load with the new key alone");
+            assert_eq!(after.client_secret, "the-orange-secret");
+            assert_eq!(
+                load(&db).await.expect("load").client_secret,
+                "",
+                "the old key is done"
+            );
+
+            // A secret stored in clear by an older version is sealed at the next start.
+            settings::set(&db, KEY, &good)
+                .await
+                .expect("written in clear");
+            assert_eq!(
+                load(&db).await.expect("load").client_secret,
+                "the-orange-secret"
+            );
+            assert!(reseal(&db).await.expect("reseal"));
+            let stored = raw(db.clone()).await;
+            assert!(!stored.contains("the-orange-secret") && stored.contains("sealed:v1:"));
+            assert!(is_sealed(
+                &load_stored(&db).await.expect("stored").client_secret
+            ));
         });
     }
 }

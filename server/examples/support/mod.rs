@@ -29,6 +29,21 @@ impl Drop for Running {
     }
 }
 
+/// The `FLEETDESK_SECRET_KEY` of the benchmark's servers: the benchmark stores the delivery
+/// settings itself, sealed under this key, before it starts them.
+pub const BENCH_SECRET_KEY: &str = "YmVuY2htYXJrLW9ubHktc2VjcmV0LWtleS0zMmJ5dGU=";
+
+/// The benchmark's own handle on `url`, sealing secrets as its servers do.
+pub async fn connect(url: &str) -> anyhow::Result<fleetdesk_core::Db> {
+    use fleetdesk_core::sealing::SecretKeys;
+    let key = SecretKeys::decode_key(BENCH_SECRET_KEY).map_err(anyhow::Error::msg)?;
+    Ok(
+        fleetdesk_core::Db::connect(url, fleetdesk_core::db::PoolSettings::default())
+            .await?
+            .with_secret_keys(SecretKeys::new(key, None)),
+    )
+}
+
 /// Starts the release server on a free port over `database_url` and waits until it is ready; the
 /// first administrator is `admin` with [`ADMIN_PASSWORD`]. The server inherits the benchmark's
 /// environment, so settings such as `FLEETDESK_DELIVERY_*` reach it (see [`passed_env`]).
@@ -47,6 +62,7 @@ pub async fn start_server(
             "FLEETDESK_SESSION_KEY",
             fleetdesk_server::config::generate_session_key(),
         )
+        .env("FLEETDESK_SECRET_KEY", BENCH_SECRET_KEY)
         .env("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("FLEETDESK_LOG", "warn")
         .env("LEPTOS_SITE_ROOT", data_dir.join("site"))

@@ -243,6 +243,11 @@ pub async fn save(
             )
             .await
         }
+        Err(error @ SettingsError::NoSecretKey) => {
+            // Only a process started without its key gets here (the server always has one).
+            tracing::error!(error = %error, "failed to save the delivery settings");
+            back(&session, PAGE, FlashKind::Error, not_saved(lang)).await
+        }
         Err(SettingsError::Db(error)) => {
             tracing::error!(error = %error, "failed to save the delivery settings");
             back(&session, PAGE, FlashKind::Error, not_saved(lang)).await

@@ -55,6 +55,10 @@ impl Setup {
             ("FLEETDESK_LISTEN".into(), "127.0.0.1:0".into()),
             ("FLEETDESK_SESSION_KEY".into(), self.session_key.clone()),
             (
+                "FLEETDESK_SECRET_KEY".into(),
+                fleetdesk_core::testing::TEST_SECRET_KEY.into(),
+            ),
+            (
                 "FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD".into(),
                 ADMIN_PASSWORD.into(),
             ),
