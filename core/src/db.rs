@@ -108,6 +108,47 @@ impl DbError {
             _ => DbError::Query(error),
         }
     }
+
+    /// Whether the database could not be reached or cannot take writes right now (connection
+    /// lost or refused, pool exhausted, server shutting down, disk full, read-only, locked): a
+    /// failure to retry later, not a defect. Callers answer 503 rather than 500.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            DbError::Connect { .. } => true,
+            DbError::Query(error) => unavailable(error),
+            DbError::Migrate(sqlx::migrate::MigrateError::Execute(error)) => unavailable(error),
+            _ => false,
+        }
+    }
+}
+
+fn unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => db.code().is_some_and(|code| unavailable_code(&code)),
+        _ => false,
+    }
+}
+
+/// PostgreSQL's SQLSTATE classes and SQLite's result codes that mean "not now" rather than "wrong".
+fn unavailable_code(code: &str) -> bool {
+    // A SQLSTATE is five characters; SQLite's codes are shorter numbers.
+    if code.len() < 5
+        && let Ok(number) = code.parse::<i64>()
+    {
+        // SQLite reports its extended result code; the primary code is the low byte: BUSY,
+        // LOCKED, READONLY, IOERR, FULL, CANTOPEN.
+        return matches!(number & 0xff, 5 | 6 | 8 | 10 | 13 | 14);
+    }
+    // PostgreSQL: connection exceptions, insufficient resources (disk full, out of memory, too many
+    // connections), operator intervention (shutting down, cannot connect now), read-only transaction.
+    code.starts_with("08")
+        || code.starts_with("53")
+        || matches!(code, "57P01" | "57P02" | "57P03" | "25006")
 }
 
 /// A handle on the database: cheap to clone, shared by the HTTP server, the workers and the CLI.
@@ -235,6 +276,24 @@ pub(crate) fn placeholders(first: usize, count: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn lost_connections_full_disks_and_locks_are_unavailable_and_defects_are_not() {
+        use super::{DbError, unavailable_code};
+        for code in [
+            "08006", "08001", "57P01", "57P03", "53100", "53300", "25006", "5", "517", "13", "14",
+            "8", "266",
+        ] {
+            assert!(unavailable_code(code), "{code}");
+        }
+        for code in ["23505", "42P01", "22P02", "40001", "2067", "19", "1"] {
+            assert!(!unavailable_code(code), "{code}");
+        }
+        assert!(DbError::Query(sqlx::Error::PoolTimedOut).is_unavailable());
+        assert!(DbError::Query(sqlx::Error::Io(std::io::Error::other("reset"))).is_unavailable());
+        assert!(!DbError::Query(sqlx::Error::RowNotFound).is_unavailable());
+        assert!(!DbError::Corrupt("x".into()).is_unavailable());
+    }
+
     use super::*;
 
     #[test]

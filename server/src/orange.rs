@@ -71,6 +71,12 @@ impl IntoResponse for OrangeError {
         let status =
             StatusCode::from_u16(self.0.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, axum::Json(ErrorBody::from(&self.0))).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // The database is away: a client that retries is asked to wait a little.
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(
                 header::WWW_AUTHENTICATE,

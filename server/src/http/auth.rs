@@ -11,10 +11,10 @@ use tower_sessions::Session;
 
 use fleetdesk_app::model::{Flash, FlashKind};
 use fleetdesk_core::audit::{self, Actor, Entry};
+use fleetdesk_core::clock;
 use fleetdesk_core::login::{self, LoginOutcome};
 use fleetdesk_core::operators::{self, CurrentOperator, Operator, Role};
 use fleetdesk_core::password::Secret;
-use fleetdesk_core::{DbError, clock};
 
 use super::{redirect, request_id_of};
 use crate::state::AppState;
@@ -62,11 +62,7 @@ pub async fn authenticate(
         Ok(operator) => operator,
         Err(error) => {
             tracing::error!(error = %error, "failed to load the session's operator");
-            return (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "The database is not available; try again shortly.",
-            )
-                .into_response();
+            return database_unavailable(request.headers());
         }
     };
     let path = request.uri().path().to_owned();
@@ -121,12 +117,19 @@ fn has_role(role: Role, needed: Role) -> bool {
     }
 }
 
+/// The signed-in operator, if any. Fails (and the caller answers 503) only when the database
+/// cannot be read: a session that cannot be read for any other reason counts as signed out.
 async fn signed_in_operator(
     state: &AppState,
     session: &Session,
-) -> Result<Option<Operator>, DbError> {
+) -> Result<Option<Operator>, Box<dyn std::error::Error + Send + Sync>> {
     let id = match session.get::<String>(OPERATOR_ID_KEY).await {
         Ok(id) => id,
+        // The store could not be read: not a signed-out visitor, a database away. Treating it as
+        // signed out would answer a sign-in page and then fail to save the session.
+        Err(tower_sessions::session::Error::Store(
+            error @ tower_sessions::session_store::Error::Backend(_),
+        )) => return Err(Box::new(error)),
         Err(error) => {
             tracing::warn!(error = %error, "unreadable session; treating it as signed out");
             None
@@ -369,4 +372,39 @@ mod tests {
         assert_eq!(page_role("/events/resend"), Some(Role::Operator));
         assert_eq!(page_role("/settings/delivery"), Some(Role::Admin));
     }
+}
+
+/// The page a browser gets while the database cannot be reached: in the reader's language, styled,
+/// never cached, with a hint to come back shortly. Nothing was read or changed.
+pub(crate) fn database_unavailable(headers: &axum::http::HeaderMap) -> Response {
+    let lang = super::forms::lang_of(headers);
+    let (code, title, text, again) = (
+        lang.t("en", "fr"),
+        lang.t(
+            "Fleetdesk cannot reach its database",
+            "Fleetdesk ne parvient pas à joindre sa base de données",
+        ),
+        lang.t(
+            "Nothing was read or changed. The service comes back by itself as soon as the database answers again.",
+            "Rien n’a été lu ni modifié. Le service reprend de lui-même dès que la base de données répond à nouveau.",
+        ),
+        lang.t("Try again", "Réessayer"),
+    );
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/fleetdesk.css\"></head>\
+         <body><main class=\"page unavailable\"><h1>{title}</h1><p>{text}</p>\
+         <p><a class=\"button\" href=\"\">{again}</a></p></main></body></html>"
+    );
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::RETRY_AFTER, "5"),
+        ],
+        page,
+    )
+        .into_response()
 }

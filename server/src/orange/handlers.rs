@@ -34,11 +34,7 @@ pub(super) fn unavailable(path: &str) -> Response {
         )
             .into_response()
     } else {
-        OrangeError(ApiError::new(
-            ErrorCode::ServiceUnavailable,
-            "the service cannot reach its database; try again shortly",
-        ))
-        .into_response()
+        OrangeError(ApiError::unavailable()).into_response()
     }
 }
 

@@ -1,0 +1,401 @@
+//! Faults from outside: the database going away while the server runs, and the process killed in
+//! the middle of Orange's orders. A real server (in process, or the real binary killed with
+//! SIGKILL) over real SQLite and PostgreSQL databases.
+
+mod common;
+mod orange;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+use fleetdesk_core::credentials::{self, CredentialKind};
+use fleetdesk_core::testing::TestDb;
+
+use common::{Setup, admin, body, get};
+use orange::{Api, PRO, counts, create_customer, order_licences, reply};
+
+/// A TCP relay between the server and PostgreSQL that can cut every connection and refuse new
+/// ones, as a network partition or a database host going down would.
+struct Relay {
+    addr: SocketAddr,
+    up: Arc<AtomicBool>,
+    links: Arc<Mutex<Vec<JoinHandle<()>>>>,
+    accept: JoinHandle<()>,
+}
+
+impl Relay {
+    async fn start(target: SocketAddr) -> Relay {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let up = Arc::new(AtomicBool::new(true));
+        let links: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
+        let accept = tokio::spawn({
+            let up = up.clone();
+            let links = links.clone();
+            async move {
+                loop {
+                    let Ok((mut inbound, _)) = listener.accept().await else {
+                        return;
+                    };
+                    if !up.load(Ordering::SeqCst) {
+                        // Down: the connection is closed at once, before a byte is answered.
+                        drop(inbound);
+                        continue;
+                    }
+                    let link = tokio::spawn(async move {
+                        if let Ok(mut outbound) = TcpStream::connect(target).await {
+                            let _ =
+                                tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                        }
+                    });
+                    links.lock().expect("links").push(link);
+                }
+            }
+        });
+        Relay {
+            addr,
+            up,
+            links,
+            accept,
+        }
+    }
+
+    /// Every open connection is cut and new ones are refused.
+    fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        for link in self.links.lock().expect("links").drain(..) {
+            link.abort();
+        }
+    }
+
+    fn restore(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.cut();
+        self.accept.abort();
+    }
+}
+
+/// `url` with its host and port replaced by `addr`.
+fn through(url: &str, addr: SocketAddr) -> String {
+    let mut url = reqwest::Url::parse(url).expect("a database URL");
+    url.set_host(Some(&addr.ip().to_string())).expect("host");
+    url.set_port(Some(addr.port())).expect("port");
+    url.to_string()
+}
+
+fn target_of(url: &str) -> SocketAddr {
+    let url = reqwest::Url::parse(url).expect("a database URL");
+    let host = url.host_str().expect("host");
+    let port = url.port().unwrap_or(5432);
+    std::net::ToSocketAddrs::to_socket_addrs(&(host, port))
+        .expect("resolves")
+        .next()
+        .expect("an address")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_database_going_away_gives_503_and_the_service_comes_back_by_itself() {
+    let Some(test_db) = TestDb::postgres().await else {
+        return;
+    };
+    let relay = Relay::start(target_of(&test_db.url)).await;
+    let setup =
+        Setup::new(&test_db).with("FLEETDESK_DATABASE_URL", &through(&test_db.url, relay.addr));
+    let api = Api::start_with(&test_db, setup).await;
+    let console = admin(&api.server).await;
+    assert_eq!(get(&console, &api.server, "/").await.status(), 200);
+    let created = api
+        .post("/productOrder", &create_customer("F-1", "F-CUS-1"))
+        .await;
+    assert_eq!(created.status, 201, "{:#}", created.body);
+    let customer = created.str("/customer/id");
+    let before = counts(&test_db).await;
+
+    relay.cut();
+    // Orange: the contract's envelope, 503, a hint to retry, and nothing written.
+    let order = order_licences("F-2", &customer, PRO, 3);
+    let refused = api.post("/productOrder", &order).await;
+    refused.assert_error(503, "SERVICE_UNAVAILABLE");
+    assert_eq!(refused.header("retry-after"), Some("5"));
+    let ping = api.get("/ping").await;
+    assert_eq!((ping.status, ping.str("/status")), (503, "down".to_owned()));
+    // The console: a page saying what happens, in the reader's language, never cached.
+    let page = get(&console, &api.server, "/").await;
+    assert_eq!(page.status(), 503);
+    assert_eq!(
+        page.headers()
+            .get("cache-control")
+            .and_then(|v| v.to_str().ok()),
+        Some("no-store")
+    );
+    let text = body(page).await;
+    assert!(
+        text.contains("Fleetdesk cannot reach its database"),
+        "{text}"
+    );
+    let french = console
+        .get(api.server.url("/customers"))
+        .header("accept-language", "fr-FR,fr;q=0.9")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(french.status(), 503);
+    assert!(
+        body(french)
+            .await
+            .contains("ne parvient pas à joindre sa base de données")
+    );
+    assert_eq!(get(&console, &api.server, "/readyz").await.status(), 503);
+
+    relay.restore();
+    // Back by itself, with no restart: the same order, sent again, is taken.
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let taken = loop {
+        let answer = api.post("/productOrder", &order).await;
+        if answer.status != 503 || tokio::time::Instant::now() > deadline {
+            break answer;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(taken.status, 201, "{:#}", taken.body);
+    assert_eq!(get(&console, &api.server, "/").await.status(), 200);
+    assert_eq!(get(&console, &api.server, "/readyz").await.status(), 200);
+    let after = counts(&test_db).await;
+    let orders = |counts: &[(&str, i64)]| {
+        counts
+            .iter()
+            .find(|(table, _)| *table == "product_orders")
+            .map(|(_, n)| *n)
+    };
+    assert_eq!(
+        orders(&after),
+        orders(&before).map(|n| n + 1),
+        "the refused order was never half-written, the retried one once"
+    );
+    api.stop().await;
+    drop(relay);
+    test_db.finish().await;
+}
+
+/// A free port on the loopback interface (free when asked; the server binds it right after).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Per licence order of the test (`K-…`) in the database: (quantity ordered, licences created),
+/// and how many of them have no item.
+async fn stored_orders(test_db: &TestDb) -> (BTreeMap<String, (i64, i64)>, i64) {
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT o.external_reference, i.quantity, \
+                (SELECT COUNT(*) FROM licences l WHERE l.order_item_id = i.id) \
+         FROM product_orders o JOIN product_order_items i ON i.order_id = o.id \
+         WHERE o.external_reference LIKE 'K-%'",
+    )
+    .fetch_all(test_db.db.pool())
+    .await
+    .expect("orders");
+    let empty: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM product_orders o \
+         WHERE o.external_reference LIKE 'K-%' \
+           AND NOT EXISTS (SELECT 1 FROM product_order_items i WHERE i.order_id = o.id)",
+    )
+    .fetch_one(test_db.db.pool())
+    .await
+    .expect("orders without items");
+    let orders = rows
+        .into_iter()
+        .map(|(reference, quantity, licences)| (reference, (quantity, licences)))
+        .collect();
+    (orders, empty)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_killed_in_the_middle_of_orders_leaves_no_half_order() {
+    use std::process::{Command, Stdio};
+    const QUANTITY: i64 = 25;
+    for test_db in TestDb::all().await {
+        orange::catalogue(&test_db).await;
+        let issued = credentials::issue(&test_db.db, CredentialKind::Orange, "Orange", None)
+            .await
+            .expect("credential");
+        let authorization = format!("Bearer {}", issued.secret.expose());
+        let dir = std::env::temp_dir().join(format!(
+            "fleetdesk-kill-order-{}",
+            uuid::Uuid::now_v7().simple()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let spawn = || {
+            Command::new(env!("CARGO_BIN_EXE_fleetdesk"))
+                .arg("serve")
+                .env("FLEETDESK_DATABASE_URL", &test_db.url)
+                .env("FLEETDESK_DATA_DIR", &dir)
+                .env("FLEETDESK_LISTEN", format!("127.0.0.1:{port}"))
+                .env("FLEETDESK_LOG", "warn")
+                .env("FLEETDESK_ORANGE_RATE_LIMIT", "0")
+                .env(
+                    "FLEETDESK_SECRET_KEY",
+                    fleetdesk_core::testing::TEST_SECRET_KEY,
+                )
+                .env(
+                    "FLEETDESK_SESSION_KEY",
+                    fleetdesk_server::config::generate_session_key(),
+                )
+                .env(
+                    "FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD",
+                    "a-long-admin-password",
+                )
+                .env("LEPTOS_SITE_ROOT", dir.join("site"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .expect("the binary starts")
+        };
+        let http = reqwest::Client::new();
+        let wait_up = || async {
+            let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+            loop {
+                let up = http.get(format!("{base}/readyz")).send().await;
+                if up.is_ok_and(|r| r.status() == 200) {
+                    return;
+                }
+                assert!(
+                    tokio::time::Instant::now() < deadline,
+                    "the server never came up"
+                );
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+        };
+        let post = {
+            let (http, base, authorization) = (http.clone(), base.clone(), authorization.clone());
+            move |body: Value| {
+                http.post(format!("{base}/orange/v2/productOrder"))
+                    .header("authorization", &authorization)
+                    .json(&body)
+                    .send()
+            }
+        };
+
+        let mut first = spawn();
+        wait_up().await;
+        let mut customers = Vec::new();
+        for n in 0..4 {
+            let answer = reply(
+                post(create_customer(&format!("C-ORD-{n}"), &format!("C-{n}")))
+                    .await
+                    .expect("answered"),
+            )
+            .await;
+            assert_eq!(answer.status, 201, "{:#}", answer.body);
+            customers.push(answer.str("/customer/id"));
+        }
+
+        // Twelve clients order without pause; the server is killed while they do.
+        let answered: Arc<Mutex<BTreeSet<String>>> = Arc::default();
+        let unanswered: Arc<Mutex<BTreeMap<String, Value>>> = Arc::default();
+        let mut clients = Vec::new();
+        for client_no in 0..12 {
+            let customer = customers[client_no % customers.len()].clone();
+            let (answered, unanswered) = (answered.clone(), unanswered.clone());
+            let post = post.clone();
+            clients.push(tokio::spawn(async move {
+                for n in 0.. {
+                    let reference = format!("K-{client_no}-{n}");
+                    let order = order_licences(&reference, &customer, PRO, QUANTITY);
+                    match post(order.clone()).await {
+                        Ok(response) => {
+                            let answer = reply(response).await;
+                            assert_eq!(answer.status, 201, "{:#}", answer.body);
+                            answered.lock().expect("answered").insert(reference);
+                        }
+                        Err(_) => {
+                            // The connection died with the server: Orange would retry this one.
+                            unanswered
+                                .lock()
+                                .expect("unanswered")
+                                .insert(reference, order);
+                            return;
+                        }
+                    }
+                }
+            }));
+        }
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        while answered.lock().expect("answered").len() < 24 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "orders never went through"
+            );
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        first.kill().expect("SIGKILL");
+        let _ = first.wait();
+        for client in clients {
+            client.await.expect("client");
+        }
+
+        // What the database holds after the kill: whole orders only.
+        let (stored, empty) = stored_orders(&test_db).await;
+        assert_eq!(empty, 0, "an order without its items");
+        for (reference, (quantity, licences)) in &stored {
+            assert_eq!(
+                (*quantity, *licences),
+                (QUANTITY, QUANTITY),
+                "order {reference} is whole"
+            );
+        }
+        let answered = answered.lock().expect("answered").clone();
+        assert!(
+            answered.iter().all(|r| stored.contains_key(r)),
+            "every order answered 201 was kept"
+        );
+        let unanswered = unanswered.lock().expect("unanswered").clone();
+        assert_eq!(
+            unanswered.len(),
+            12,
+            "each client lost one call to the kill"
+        );
+
+        // Orange sends the unanswered ones again: each is taken once, whole.
+        let mut second = spawn();
+        wait_up().await;
+        for (reference, order) in &unanswered {
+            let answer = reply(post(order.clone()).await.expect("answered")).await;
+            assert_eq!(answer.status, 201, "{reference}: {:#}", answer.body);
+        }
+        let (stored, empty) = stored_orders(&test_db).await;
+        assert_eq!(empty, 0);
+        for reference in answered.iter().chain(unanswered.keys()) {
+            assert_eq!(
+                stored.get(reference),
+                Some(&(QUANTITY, QUANTITY)),
+                "{reference} stored once, whole"
+            );
+        }
+        assert_eq!(
+            stored.len(),
+            answered.len() + unanswered.len(),
+            "no order beyond those sent"
+        );
+        let _ = second.kill();
+        let _ = second.wait();
+        let _ = std::fs::remove_dir_all(&dir);
+        test_db.finish().await;
+    }
+}
