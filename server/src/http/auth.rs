@@ -335,6 +335,41 @@ pub async fn write_audit(state: &AppState, entry: &Entry) {
     }
 }
 
+/// The page a browser gets while the database cannot be reached: in the reader's language, styled,
+/// never cached, with a hint to come back shortly. Nothing was read or changed.
+pub(crate) fn database_unavailable(headers: &axum::http::HeaderMap) -> Response {
+    let lang = super::forms::lang_of(headers);
+    let (code, title, text, again) = (
+        lang.t("en", "fr"),
+        lang.t(
+            "Fleetdesk cannot reach its database",
+            "Fleetdesk ne parvient pas à joindre sa base de données",
+        ),
+        lang.t(
+            "Nothing was read or changed. The service comes back by itself as soon as the database answers again.",
+            "Rien n’a été lu ni modifié. Le service reprend de lui-même dès que la base de données répond à nouveau.",
+        ),
+        lang.t("Try again", "Réessayer"),
+    );
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/fleetdesk.css\"></head>\
+         <body><main class=\"page unavailable\"><h1>{title}</h1><p>{text}</p>\
+         <p><a class=\"button\" href=\"\">{again}</a></p></main></body></html>"
+    );
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+            (header::RETRY_AFTER, "5"),
+        ],
+        page,
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,39 +407,4 @@ mod tests {
         assert_eq!(page_role("/events/resend"), Some(Role::Operator));
         assert_eq!(page_role("/settings/delivery"), Some(Role::Admin));
     }
-}
-
-/// The page a browser gets while the database cannot be reached: in the reader's language, styled,
-/// never cached, with a hint to come back shortly. Nothing was read or changed.
-pub(crate) fn database_unavailable(headers: &axum::http::HeaderMap) -> Response {
-    let lang = super::forms::lang_of(headers);
-    let (code, title, text, again) = (
-        lang.t("en", "fr"),
-        lang.t(
-            "Fleetdesk cannot reach its database",
-            "Fleetdesk ne parvient pas à joindre sa base de données",
-        ),
-        lang.t(
-            "Nothing was read or changed. The service comes back by itself as soon as the database answers again.",
-            "Rien n’a été lu ni modifié. Le service reprend de lui-même dès que la base de données répond à nouveau.",
-        ),
-        lang.t("Try again", "Réessayer"),
-    );
-    let page = format!(
-        "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title><link rel=\"stylesheet\" href=\"/pkg/fleetdesk.css\"></head>\
-         <body><main class=\"page unavailable\"><h1>{title}</h1><p>{text}</p>\
-         <p><a class=\"button\" href=\"\">{again}</a></p></main></body></html>"
-    );
-    (
-        StatusCode::SERVICE_UNAVAILABLE,
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-store"),
-            (header::RETRY_AFTER, "5"),
-        ],
-        page,
-    )
-        .into_response()
 }
