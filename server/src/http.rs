@@ -95,7 +95,10 @@ async fn render(
     let db = state.db.clone();
     let options = state.leptos_options.clone();
     let shell_options = options.clone();
-    let render = leptos_axum::render_app_to_stream_with_context(
+    // Rendered whole before it is sent (as the routes' `SsrMode::Async` pages are): streamed out of
+    // order, the page would need JavaScript to swap its resolved parts in, and a browser without
+    // it would be left with "Loading…".
+    let render = leptos_axum::render_app_async_with_context(
         move || {
             provide_context(db.clone());
             provide_context(options.clone());

@@ -74,6 +74,12 @@ async fn an_admin_issues_a_credential_sees_its_secret_once_and_revokes_it() {
             "{html}"
         );
         let secret = test_id_text(&html, "issued-secret").expect("the secret is shown");
+        // Rendered whole, for a browser without JavaScript too: no placeholder left waiting for a
+        // script to swap the resolved page in.
+        assert!(
+            !html.contains("Loading…") && !html.contains("<template"),
+            "{html}"
+        );
         assert_eq!(
             cache.as_deref(),
             Some("no-store"),
