@@ -63,6 +63,7 @@ impl Work {
 async fn refuse_support_unless_stuck(
     state: &AppState,
     current: &CurrentOperator,
+    session: &Session,
     lang: Lang,
     kind: &str,
     id: &str,
@@ -78,17 +79,25 @@ async fn refuse_support_unless_stuck(
     match stuck {
         Ok(Some(true)) => None,
         Ok(_) => {
+            // Refused, and nothing changes. The page may have shown it as stuck a moment ago (the
+            // background completion or a delivery got there first): the reader goes back to the
+            // page with words, not to a bare 403.
             tracing::warn!(operator.id = %current.0.id, object.id = %id, "refused support's action on work that is not stuck");
-            Some(
-                (
-                    StatusCode::FORBIDDEN,
-                    lang.t(
-                        "Support staff may act only on stuck work; this is not stuck now.",
-                        "Le support n’agit que sur le travail bloqué ; celui-ci ne l’est pas.",
-                    ),
-                )
-                    .into_response(),
-            )
+            let meanwhile = match (kind, lang) {
+                ("event", Lang::En) => "it may have been delivered meanwhile",
+                (_, Lang::En) => "it may have been completed meanwhile",
+                ("event", Lang::Fr) => "il a pu être envoyé entre-temps",
+                (_, Lang::Fr) => "il a pu être terminé entre-temps",
+            };
+            let text = match lang {
+                Lang::En => format!(
+                    "{id} is not stuck now; {meanwhile}. Nothing was changed: support staff act only on stuck work."
+                ),
+                Lang::Fr => format!(
+                    "{id} n’est pas bloqué à présent ; {meanwhile}. Rien n’a été modifié : le support n’agit que sur le travail bloqué."
+                ),
+            };
+            Some(back(session, PAGE, FlashKind::Error, text).await)
         }
         Err(error) => {
             tracing::error!(error = %error, "failed to check whether work is stuck");
@@ -111,7 +120,7 @@ pub async fn complete(
         return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
     };
     if let Some(refused) =
-        refuse_support_unless_stuck(&state, &current, lang, work.object_type(), &id).await
+        refuse_support_unless_stuck(&state, &current, &session, lang, work.object_type(), &id).await
     {
         return refused;
     }
@@ -181,7 +190,7 @@ pub async fn fail(
         return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
     };
     if let Some(refused) =
-        refuse_support_unless_stuck(&state, &current, lang, work.object_type(), &id).await
+        refuse_support_unless_stuck(&state, &current, &session, lang, work.object_type(), &id).await
     {
         return refused;
     }
@@ -269,7 +278,9 @@ pub async fn event(
 ) -> Response {
     let lang = lang_of(request.headers());
     let request_id = request_id_of(&request);
-    if let Some(refused) = refuse_support_unless_stuck(&state, &current, lang, "event", &id).await {
+    if let Some(refused) =
+        refuse_support_unless_stuck(&state, &current, &session, lang, "event", &id).await
+    {
         return refused;
     }
     let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
