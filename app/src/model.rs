@@ -87,6 +87,21 @@ pub struct ApiSettingsView {
     /// `perCustomer`, `perOrder` or `perOffering`.
     pub fleet_policy: String,
     pub exchange_retention_days: u32,
+    /// Days delivery attempts of finished events are kept.
+    pub attempt_retention_days: u32,
+    /// Days the audit log keeps each entry's before/after.
+    pub audit_detail_retention_days: u32,
+    /// What the background purge last did.
+    pub last_purge: Option<PurgeView>,
+}
+
+/// One run of the background purge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurgeView {
+    pub at: String,
+    pub exchanges: u64,
+    pub attempts: u64,
+    pub audit_details: u64,
 }
 
 /// How one operation is answered.

@@ -18,6 +18,7 @@ mod licences;
 mod offerings;
 mod operators;
 mod orange_settings;
+mod privacy;
 mod redirect;
 mod reference;
 mod security;
@@ -202,6 +203,11 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .route(
             "/console/licences/{id}/login/renew",
             post(licences::renew_login),
+        )
+        .route("/console/licences/{id}/personal-data", get(privacy::export))
+        .route(
+            "/console/licences/{id}/personal-data/erase",
+            post(privacy::erase),
         )
         .route("/console/delivery/pause", post(delivery_settings::pause))
         .route("/console/delivery/resume", post(delivery_settings::resume))

@@ -219,7 +219,8 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     })
 }
 
-/// Removes expired sessions and the raw Orange exchanges past their retention, every 10 minutes.
+/// Removes expired sessions and the records past their retention (raw Orange exchanges, delivery
+/// attempts, audit details), every 10 minutes.
 async fn sweep_expired(store: DbSessionStore, db: Db, mut stopped: watch::Receiver<bool>) {
     let mut every = tokio::time::interval(Duration::from_secs(600));
     loop {
@@ -228,10 +229,15 @@ async fn sweep_expired(store: DbSessionStore, db: Db, mut stopped: watch::Receiv
                 if let Err(error) = store.delete_expired().await {
                     tracing::warn!(error = %error, "failed to delete expired sessions");
                 }
-                match fleetdesk_core::orange::exchanges::purge_expired(&db).await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(count = n, "removed expired Orange exchanges"),
-                    Err(error) => tracing::warn!(error = %error, "failed to remove expired Orange exchanges"),
+                match fleetdesk_core::retention::purge(&db).await {
+                    Ok(done) if done.exchanges + done.attempts + done.audit_details == 0 => {}
+                    Ok(done) => tracing::info!(
+                        exchanges = done.exchanges,
+                        attempts = done.attempts,
+                        audit_details = done.audit_details,
+                        "removed records past their retention"
+                    ),
+                    Err(error) => tracing::warn!(error = %error, "failed to remove records past their retention"),
                 }
             }
             _ = stopped.changed() => return,

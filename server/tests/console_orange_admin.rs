@@ -486,6 +486,92 @@ async fn an_admin_saves_the_api_settings_and_wrong_values_are_refused() {
 }
 
 #[tokio::test]
+async fn the_retention_of_attempts_and_audit_details_is_set_on_the_settings_page_with_the_last_purge()
+ {
+    use fleetdesk_core::retention::{self, Retention};
+    for test_db in TestDb::all().await {
+        let server = Setup::new(&test_db).start().await;
+        let admin = admin(&server).await;
+        // The server's purge runs at start, then every 10 minutes.
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(10);
+        while retention::last_purge(&test_db.db)
+            .await
+            .expect("last purge")
+            .is_none()
+        {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "the first purge ran"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        let (_, html) = page(&admin, &server, "/settings/orange").await;
+        assert!(html.contains("data-testid=\"last-purge\""), "{html}");
+        assert!(html.contains("Last purge"), "{html}");
+        assert!(html.contains("name=\"attempt_retention_days\"") && html.contains("value=\"90\""));
+        assert!(
+            html.contains("name=\"audit_detail_retention_days\"") && html.contains("value=\"365\"")
+        );
+
+        let mut fields = vec![
+            ("customer_creation", "sync"),
+            ("licence_order", "sync"),
+            ("state_change", "sync"),
+            ("deletion", "sync"),
+            ("offering_change", "sync"),
+            ("fleet_policy", "perCustomer"),
+            ("exchange_retention_days", "30"),
+            ("attempt_retention_days", "14"),
+            ("audit_detail_retention_days", "730"),
+        ];
+        post_back(
+            &admin,
+            &server,
+            "/console/settings/orange",
+            &fields,
+            "/settings/orange",
+        )
+        .await;
+        assert_eq!(
+            retention::load(&test_db.db).await.expect("load"),
+            Retention {
+                attempt_days: 14,
+                audit_detail_days: 730
+            }
+        );
+        assert_eq!(
+            audit_actions(&test_db, "retention").await,
+            ["retention.update"]
+        );
+
+        fields[7] = ("attempt_retention_days", "0");
+        post_back(
+            &admin,
+            &server,
+            "/console/settings/orange",
+            &fields,
+            "/settings/orange",
+        )
+        .await;
+        let (_, html) = page(&admin, &server, "/settings/orange").await;
+        assert!(
+            html.contains("The retention is a whole number of days from 1 to 3650."),
+            "{html}"
+        );
+        assert_eq!(
+            retention::load(&test_db.db)
+                .await
+                .expect("load")
+                .attempt_days,
+            14,
+            "nothing saved"
+        );
+        server.stop().await;
+        test_db.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn operators_and_support_are_refused_every_admin_page_and_change() {
     for test_db in TestDb::all().await {
         let server = Setup::new(&test_db).start().await;

@@ -127,6 +127,7 @@ pub async fn fetch_licence(id: String) -> Result<LicenceDetailView, ConsoleError
             })
             .collect(),
         can_act: operator.role.can_change_data(),
+        is_admin: operator.role.is_admin(),
     })
 }
 

@@ -16,6 +16,12 @@ pub async fn fetch_orange_settings() -> Result<ApiSettingsView, ConsoleError> {
     super::ssr::require_admin()?;
     let db = super::ssr::db()?;
     let current = settings::load(&db).await.map_err(super::ssr::internal)?;
+    let retention = fleetdesk_core::retention::load(&db)
+        .await
+        .map_err(super::ssr::internal)?;
+    let last_purge = fleetdesk_core::retention::last_purge(&db)
+        .await
+        .map_err(super::ssr::internal)?;
     Ok(ApiSettingsView {
         modes: Operation::ALL
             .into_iter()
@@ -26,5 +32,13 @@ pub async fn fetch_orange_settings() -> Result<ApiSettingsView, ConsoleError> {
             .collect(),
         fleet_policy: current.fleet_policy.as_str().to_owned(),
         exchange_retention_days: current.exchange_retention_days,
+        attempt_retention_days: retention.attempt_days,
+        audit_detail_retention_days: retention.audit_detail_days,
+        last_purge: last_purge.map(|p| crate::model::PurgeView {
+            at: p.at,
+            exchanges: p.exchanges,
+            attempts: p.attempts,
+            audit_details: p.audit_details,
+        }),
     })
 }

@@ -143,6 +143,8 @@ pub struct LicenceDetailView {
     pub timeline: Vec<TimelineView>,
     /// The signed-in operator may change data (operators and administrators).
     pub can_act: bool,
+    /// The signed-in operator is an administrator (personal data export and erasure).
+    pub is_admin: bool,
 }
 
 impl LicenceDetailView {

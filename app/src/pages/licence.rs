@@ -105,6 +105,8 @@ fn LicenceBody(detail: LicenceDetailView) -> impl IntoView {
         {why_not}
         {view! { <Facts detail=detail.clone()/> }.into_any()}
         {view! { <EndUserPanel id=detail.id.clone() end_user=detail.end_user.clone() may_act/> }.into_any()}
+        {(detail.is_admin && detail.end_user.is_some())
+            .then(|| view! { <PersonalData id=detail.id.clone() terminated=detail.state == "terminated"/> }.into_any())}
         {view! { <ResourcesPanel id=detail.id.clone() resources=detail.resources.clone() may_act/> }.into_any()}
         {may_act.then(|| view! { <RenewLogin id=detail.id.clone()/> }.into_any())}
         {view! { <Timeline entries=detail.timeline/> }.into_any()}
@@ -240,6 +242,47 @@ fn EndUserPanel(id: String, end_user: Option<EndUserView>, may_act: bool) -> imp
             <h2>{t("End user", "Utilisateur final")}</h2>
             {shown}
             {forms}
+        </section>
+    }
+}
+
+/// Administrators only: the end user's personal data on request (GDPR), exported as JSON or
+/// erased from the licence and every stored copy. Shown while the licence has an end user, also
+/// once it is terminated (erasure does not change the licence itself).
+#[component]
+fn PersonalData(id: String, terminated: bool) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |en, fr| lang.t(en, fr);
+    let consequence = if terminated {
+        t(
+            "I understand the end user's details are erased from this licence and every stored copy, for good",
+            "Je comprends que les coordonnées de l’utilisateur final sont effacées de cette licence et de toutes les copies conservées, définitivement",
+        )
+    } else {
+        t(
+            "I understand the end user's details are erased from this licence and every stored copy, for good, and Orange is told the licence has no end user",
+            "Je comprends que les coordonnées de l’utilisateur final sont effacées de cette licence et de toutes les copies conservées, définitivement, et qu’Orange apprend que la licence n’a plus d’utilisateur final",
+        )
+    };
+    view! {
+        <section class="panel" data-testid="personal-data">
+            <h2>{t("Personal data (GDPR)", "Données personnelles (RGPD)")}</h2>
+            <p class="muted">{t(
+                "On the end user's request: everything Fleetdesk holds about them, or its erasure. Both are written to the audit log.",
+                "À la demande de l’utilisateur final : tout ce que Fleetdesk conserve à son sujet, ou son effacement. Les deux sont inscrits au journal d’audit.",
+            )}</p>
+            <p>
+                <a class="button" href=format!("/console/licences/{id}/personal-data") download="" data-testid="export-personal-data">
+                    {t("Export as JSON", "Exporter en JSON")}
+                </a>
+            </p>
+            <form method="post" action=format!("/console/licences/{id}/personal-data/erase") class="action-form" data-testid="erase-personal-data">
+                <div class="choice">
+                    <input id="confirm-erase" type="checkbox" name="confirm" value="yes" required/>
+                    <label for="confirm-erase" class="confirm-label">{consequence}</label>
+                </div>
+                <button type="submit" class="button danger">{t("Erase the personal data", "Effacer les données personnelles")}</button>
+            </form>
         </section>
     }
 }

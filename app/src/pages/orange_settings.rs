@@ -1,12 +1,13 @@
 //! `/settings/orange` (administrators): how each Orange operation is answered, the fleet policy
-//! and how long raw exchanges are kept. One form, posted to `/console/settings/orange`.
+//! and how long raw exchanges, delivery attempts and audit details are kept, with what the
+//! background purge last did. One form, posted to `/console/settings/orange`.
 
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::ErrorPanel;
 use crate::api::fetch_orange_settings;
-use crate::i18n::{Lang, use_lang};
+use crate::i18n::{Lang, When, use_lang};
 use crate::model::ApiSettingsView;
 
 /// The words for an operation code: its name and what it covers.
@@ -99,6 +100,37 @@ pub fn OrangeSettingsPage() -> impl IntoView {
 }
 
 #[component]
+fn LastPurge(purge: Option<crate::model::PurgeView>) -> impl IntoView {
+    let lang = use_lang();
+    match purge {
+        Some(purge) => {
+            let counts = match lang {
+                Lang::En => format!(
+                    ": {} exchanges, {} delivery attempts and {} audit details removed.",
+                    purge.exchanges, purge.attempts, purge.audit_details
+                ),
+                Lang::Fr => format!(
+                    " : {} échanges, {} tentatives d’envoi et {} détails d’audit supprimés.",
+                    purge.exchanges, purge.attempts, purge.audit_details
+                ),
+            };
+            view! {
+                <p class="muted" data-testid="last-purge">
+                    {lang.t("Last purge ", "Dernière purge ")}
+                    <When at=purge.at/>
+                    {counts}
+                </p>
+            }
+            .into_any()
+        }
+        None => view! {
+            <p class="muted" data-testid="last-purge">{lang.t("No purge has run yet.", "Aucune purge n’a encore tourné.")}</p>
+        }
+        .into_any(),
+    }
+}
+
+#[component]
 fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
     let lang = use_lang();
     let policy = settings.fleet_policy.clone();
@@ -163,15 +195,30 @@ fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
                         .collect_view()}
                 </div>
             </fieldset>
-            <fieldset class="panel">
-                <legend>{lang.t("Raw exchanges", "Échanges bruts")}</legend>
+            <fieldset class="panel" data-testid="retention">
+                <legend>{lang.t("Retention", "Conservation")}</legend>
+                <p class="hint">{lang.t(
+                    "How long the records that grow with use are kept, in days (1 to 3650). A purge runs in the background every 10 minutes.",
+                    "Combien de temps sont gardés les enregistrements qui s’accumulent, en jours (de 1 à 3650). Une purge tourne en arrière-plan toutes les 10 minutes.",
+                )}</p>
                 <div class="grid-form">
                     <div class="field">
-                        <label for="retention">{lang.t("Retention in days", "Conservation en jours")}</label>
+                        <label for="retention">{lang.t("Raw Orange exchanges", "Échanges bruts avec Orange")}</label>
                         <input id="retention" name="exchange_retention_days" type="number" inputmode="numeric" min="1" max="3650" required value=settings.exchange_retention_days.to_string()/>
-                        <p class="hint">{lang.t("1 to 3650. Older exchanges are deleted.", "De 1 à 3650. Les échanges plus anciens sont supprimés.")}</p>
+                        <p class="hint">{lang.t("Older exchanges are deleted.", "Les échanges plus anciens sont supprimés.")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="attempt-retention">{lang.t("Delivery attempts", "Tentatives d’envoi")}</label>
+                        <input id="attempt-retention" name="attempt_retention_days" type="number" inputmode="numeric" min="1" max="3650" required value=settings.attempt_retention_days.to_string()/>
+                        <p class="hint">{lang.t("Older attempts of delivered or failed events are deleted; the events stay.", "Les tentatives plus anciennes des événements envoyés ou en échec sont supprimées ; les événements restent.")}</p>
+                    </div>
+                    <div class="field">
+                        <label for="audit-retention">{lang.t("Audit details", "Détails d’audit")}</label>
+                        <input id="audit-retention" name="audit_detail_retention_days" type="number" inputmode="numeric" min="1" max="3650" required value=settings.audit_detail_retention_days.to_string()/>
+                        <p class="hint">{lang.t("Older audit entries lose their before/after; who did what, when, stays.", "Les entrées d’audit plus anciennes perdent leur avant/après ; qui a fait quoi, et quand, reste.")}</p>
                     </div>
                 </div>
+                <LastPurge purge=settings.last_purge.clone()/>
             </fieldset>
             <p>
                 <button type="submit" class="button primary">{lang.t("Save settings", "Enregistrer les réglages")}</button>

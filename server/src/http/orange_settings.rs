@@ -1,5 +1,6 @@
 //! Console form handler for the Orange API settings (administrators): answer mode per
-//! operation, fleet policy and raw-exchange retention, saved together.
+//! operation, fleet policy and retention (raw exchanges, delivery attempts, audit details), saved
+//! together.
 
 use std::collections::HashMap;
 
@@ -15,6 +16,7 @@ use fleetdesk_core::operators::CurrentOperator;
 use fleetdesk_core::orange::settings::{
     self, ApiSettings, FleetPolicy, Mode, Operation, SettingsError,
 };
+use fleetdesk_core::retention::{self, Retention};
 
 use super::auth::write_audit;
 use super::forms::{actor, back_with_details, lang_of, not_saved, refuse_non_admin, unreadable};
@@ -22,6 +24,25 @@ use super::request_id_of;
 use crate::state::AppState;
 
 const PAGE: &str = "/settings/orange";
+
+/// Reads the retention fields of the form; a field left out keeps the stored value.
+fn parse_retention(
+    form: &HashMap<String, String>,
+    stored: Retention,
+    lang: Lang,
+) -> Result<Retention, String> {
+    let days = |name: &str, stored: u32| match form.get(name).map(|v| v.trim()) {
+        None => Ok(stored),
+        Some(text) => match text.parse::<u32>() {
+            Ok(days) if retention::DAYS.contains(&days) => Ok(days),
+            _ => Err(retention_problem(lang).to_owned()),
+        },
+    };
+    Ok(Retention {
+        attempt_days: days("attempt_retention_days", stored.attempt_days)?,
+        audit_detail_days: days("audit_detail_retention_days", stored.audit_detail_days)?,
+    })
+}
 
 /// Reads the settings form; every problem found, in words, when it does not hold valid settings.
 fn parse(form: &HashMap<String, String>, lang: Lang) -> Result<ApiSettings, Vec<String>> {
@@ -130,6 +151,56 @@ pub async fn save(
             .await;
         }
     };
+    let kept_before = match retention::load(&state.db).await {
+        Ok(kept) => kept,
+        Err(error) => {
+            tracing::error!(error = %error, "failed to load the retention settings");
+            return back_with_details(
+                &session,
+                PAGE,
+                FlashKind::Error,
+                not_saved(lang),
+                Vec::new(),
+            )
+            .await;
+        }
+    };
+    let kept = match parse_retention(&form, kept_before, lang) {
+        Ok(kept) => kept,
+        Err(problem) => {
+            return back_with_details(
+                &session,
+                PAGE,
+                FlashKind::Error,
+                not_saved_heading(lang),
+                vec![problem],
+            )
+            .await;
+        }
+    };
+    if kept != kept_before {
+        if let Err(error) = retention::save(&state.db, &kept).await {
+            tracing::error!(error = %error, "failed to save the retention settings");
+            return back_with_details(
+                &session,
+                PAGE,
+                FlashKind::Error,
+                not_saved(lang),
+                Vec::new(),
+            )
+            .await;
+        }
+        let entry = Entry::new(
+            actor(&current),
+            "retention.update",
+            "settings",
+            Some("retention"),
+        )
+        .before(&kept_before)
+        .after(&kept)
+        .request_id(request_id.clone());
+        write_audit(&state, &entry).await;
+    }
     match settings::save(&state.db, &new).await {
         Ok(()) => {
             let entry = Entry::new(
@@ -187,6 +258,36 @@ mod tests {
             .iter()
             .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
             .collect()
+    }
+
+    #[test]
+    fn retention_fields_left_out_keep_the_stored_days_and_bad_ones_are_refused() {
+        let stored = Retention {
+            attempt_days: 20,
+            audit_detail_days: 200,
+        };
+        assert_eq!(parse_retention(&form(&[]), stored, Lang::En), Ok(stored));
+        assert_eq!(
+            parse_retention(
+                &form(&[
+                    ("attempt_retention_days", " 7 "),
+                    ("audit_detail_retention_days", "3650")
+                ]),
+                stored,
+                Lang::En
+            ),
+            Ok(Retention {
+                attempt_days: 7,
+                audit_detail_days: 3650
+            })
+        );
+        for bad in ["0", "3651", "-1", "soon", ""] {
+            assert!(
+                parse_retention(&form(&[("attempt_retention_days", bad)]), stored, Lang::En)
+                    .is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

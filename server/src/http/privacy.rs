@@ -1,0 +1,159 @@
+//! Console: a licence's end user's personal data on request (GDPR), for administrators only:
+//! everything held about the person as a JSON download, and erasure everywhere it was copied.
+//! Both are written to the audit log (who asked, when, how many copies were cleaned), never with
+//! the person's details.
+
+use axum::extract::{Extension, Path, Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use tower_sessions::Session;
+
+use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::audit::{self, Entry};
+use fleetdesk_core::operators::CurrentOperator;
+use fleetdesk_core::privacy::{self, PrivacyError};
+
+use super::forms::{actor, back, lang_of, not_saved, refuse_non_admin, refuse_unconfirmed};
+use super::licences::acting;
+use super::request_id_of;
+use crate::state::AppState;
+
+const ADMIN_ONLY: &str = "Only administrators can export or erase an end user's personal data.";
+
+/// `GET /console/licences/{id}/personal-data`: the JSON document, as a download never cached.
+pub async fn export(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
+        return refused;
+    }
+    let lang = lang_of(request.headers());
+    match privacy::export_end_user(&state.db, &id).await {
+        Ok(document) => {
+            let entry = Entry::new(
+                actor(&current),
+                "licence.end_user.export",
+                "licence",
+                Some(&id),
+            )
+            .request_id(request_id_of(&request));
+            if let Err(error) = audit::record(state.db.pool(), &entry).await {
+                tracing::error!(%error, "failed to audit a personal data export");
+                return (StatusCode::SERVICE_UNAVAILABLE, not_saved(lang)).into_response();
+            }
+            let body = serde_json::to_string_pretty(&document).unwrap_or_default();
+            (
+                [
+                    (header::CONTENT_TYPE, "application/json; charset=utf-8".to_owned()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"personal-data-{id}.json\""),
+                    ),
+                    (header::CACHE_CONTROL, "no-store".to_owned()),
+                ],
+                body,
+            )
+                .into_response()
+        }
+        Err(PrivacyError::NotFound) => (
+            StatusCode::NOT_FOUND,
+            lang.t("No such licence.", "Licence introuvable."),
+        )
+            .into_response(),
+        Err(PrivacyError::NoEndUser) => (
+            StatusCode::NOT_FOUND,
+            lang.t(
+                "This licence has no end user: nothing personal is held about it.",
+                "Cette licence n’a pas d’utilisateur final : aucune donnée personnelle n’est conservée à son sujet.",
+            ),
+        )
+            .into_response(),
+        Err(PrivacyError::Db(error)) => {
+            tracing::error!(%error, "failed to export personal data");
+            (StatusCode::SERVICE_UNAVAILABLE, not_saved(lang)).into_response()
+        }
+    }
+}
+
+/// `POST /console/licences/{id}/personal-data/erase`: erases the end user everywhere, once
+/// confirmed, and tells Orange the licence has no end user.
+pub async fn erase(
+    State(state): State<AppState>,
+    Extension(current): Extension<CurrentOperator>,
+    session: Session,
+    Path(id): Path<String>,
+    request: Request,
+) -> Response {
+    if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
+        return refused;
+    }
+    let lang = lang_of(request.headers());
+    let acting = acting(&current, &request);
+    let page = format!("/licences/{id}");
+    let untick = lang.t(
+        "Tick “I understand” to erase the end user's personal data.",
+        "Cochez « Je comprends » pour effacer les données personnelles de l’utilisateur final.",
+    );
+    if let Some(sent_back) = refuse_unconfirmed(request, &session, &page, lang, untick).await {
+        return sent_back;
+    }
+    match privacy::erase_end_user(&state.db, &id, &acting).await {
+        Ok(erasure) => {
+            if erasure.event.is_some() {
+                state.delivery.notify_one();
+            }
+            let copies = erasure.audit_entries
+                + erasure.events
+                + erasure.attempts
+                + erasure.exchanges
+                + erasure.bulk_lines;
+            let text = match lang {
+                fleetdesk_app::i18n::Lang::En => format!(
+                    "Personal data erased: the end user is gone from the licence and from {copies} stored copies (audit entries, events, delivery attempts, Orange exchanges, bulk file lines).{}",
+                    if erasure.event.is_some() {
+                        " Orange will be told."
+                    } else {
+                        ""
+                    }
+                ),
+                fleetdesk_app::i18n::Lang::Fr => format!(
+                    "Données personnelles effacées : l’utilisateur final n’apparaît plus sur la licence ni dans {copies} copies conservées (journal d’audit, événements, tentatives d’envoi, échanges avec Orange, lignes de fichiers groupés).{}",
+                    if erasure.event.is_some() {
+                        " Orange en sera informé."
+                    } else {
+                        ""
+                    }
+                ),
+            };
+            back(&session, &page, FlashKind::Success, text).await
+        }
+        Err(PrivacyError::NotFound) => {
+            back(
+                &session,
+                "/licences",
+                FlashKind::Error,
+                lang.t("No such licence.", "Licence introuvable."),
+            )
+            .await
+        }
+        Err(PrivacyError::NoEndUser) => {
+            back(
+                &session,
+                &page,
+                FlashKind::Error,
+                lang.t(
+                    "The licence has no end user: there is nothing to erase.",
+                    "La licence n’a pas d’utilisateur final : il n’y a rien à effacer.",
+                ),
+            )
+            .await
+        }
+        Err(PrivacyError::Db(error)) => {
+            tracing::error!(%error, "failed to erase personal data");
+            back(&session, &page, FlashKind::Error, not_saved(lang)).await
+        }
+    }
+}
