@@ -1,6 +1,6 @@
 // Licences: the filtered list, one licence, and the partner's own changes (assign the end user,
-// replace the placeholder MSISDN, renew the login, remove the end user), what support may not do,
-// and the pages in French. Every spec runs hydrated and with JavaScript off.
+// replace the placeholder MSISDN, renew the login, remove the end user), an end user's personal
+// data exported then erased by an administrator, what support may not do, and the pages in French. Every spec runs hydrated and with JavaScript off.
 //
 // Licences are made the way Orange makes them: a customer, then an order of OFFER-PRO-M licences
 // (an MSISDN placeholder each), through the Orange API in synchronous mode.
@@ -138,6 +138,54 @@ test.describe('licences', () => {
     }
     await expect(timeline.getByText('userServiceAttributeValueChangeEvent')).toHaveCount(4);
     await saveScreenshot(page, testInfo, 'licence');
+  });
+
+  test('an administrator exports, then erases, an end user’s personal data', async ({ app, page }, testInfo) => {
+    test.slow();
+    const seeded = await seed(testInfo);
+    const id = seeded.licences[2];
+    await app.signIn(ADMIN);
+    await app.visit(`/licences/${id}`);
+    await expect(page.getByTestId('personal-data'), 'nothing personal without an end user').toHaveCount(0);
+
+    const endUser = page.getByTestId('end-user-form');
+    await field(endUser, 'Given name').fill('Zéphyrine');
+    await field(endUser, 'Family name').fill('Quatremare');
+    await field(endUser, 'E-mail address').fill('zephyrine.quatremare@example.invalid');
+    await field(endUser, 'Mobile country code').fill('33');
+    await field(endUser, 'Mobile number').fill('639981234');
+    await endUser.getByRole('button', { name: 'Assign the end user', exact: true }).click();
+    await expect(app.status('End user saved.')).toBeVisible();
+    await app.settle();
+
+    // Export: everything held about the person, as a JSON download.
+    const panel = page.getByTestId('personal-data');
+    await expect(panel).toBeVisible();
+    await expect(panel.getByRole('link', { name: 'Export as JSON', exact: true })).toHaveAttribute(
+      'href',
+      `/console/licences/${id}/personal-data`,
+    );
+    const exported = await page.request.get(`/console/licences/${id}/personal-data`);
+    expect(exported.status()).toBe(200);
+    expect(exported.headers()['content-disposition']).toContain('attachment');
+    expect(exported.headers()['cache-control']).toBe('no-store');
+    const document = await exported.json();
+    expect(document.endUser.email).toBe('zephyrine.quatremare@example.invalid');
+    expect(document.licence.id).toBe(id);
+    await saveScreenshot(page, testInfo, 'personal-data');
+
+    // Erase, once confirmed.
+    const erase = formWithButton(page, 'Erase the personal data');
+    await expectFormPostsTo(erase, `/console/licences/${id}/personal-data/erase`);
+    await erase.getByLabel(/I understand the end user's details are erased/).check();
+    await erase.getByRole('button', { name: 'Erase the personal data', exact: true }).click();
+    await expect(app.status(/Personal data erased/)).toBeVisible();
+    await app.settle();
+    await expect(page.getByTestId('end-user')).toHaveText('No end user yet.');
+    await expect(page.getByTestId('personal-data')).toHaveCount(0);
+    await expect(page.getByRole('main')).not.toContainText('Quatremare');
+    await expect(page.getByRole('main')).not.toContainText('zephyrine.quatremare');
+    expect((await page.request.get(`/console/licences/${id}/personal-data`)).status()).toBe(404);
   });
 
   test('support sees licences but no action form', async ({ app, page }, testInfo) => {
