@@ -163,7 +163,9 @@ test.describe('Orange API administration', () => {
     await field(form, 'Licence order').selectOption('async');
     await field(form, 'Deletion').selectOption('async');
     await form.getByRole('radio', { name: /^Per order/ }).check();
-    await field(form, 'Retention in days').fill('45');
+    await field(form, 'Raw Orange exchanges').fill('45');
+    await field(form, 'Delivery attempts').fill('60');
+    await field(form, 'Audit details').fill('400');
     await form.getByRole('button', { name: 'Save settings', exact: true }).click();
     await expect(app.status('Orange API settings saved.')).toBeVisible();
     await app.settle();
@@ -173,14 +175,20 @@ test.describe('Orange API administration', () => {
     await expect(field(form, 'Deletion')).toHaveValue('async');
     await expect(field(form, 'Customer creation')).toHaveValue('sync');
     await expect(form.getByRole('radio', { name: /^Per order/ })).toBeChecked();
-    await expect(field(form, 'Retention in days')).toHaveValue('45');
+    await expect(field(form, 'Raw Orange exchanges')).toHaveValue('45');
+    await expect(field(form, 'Delivery attempts')).toHaveValue('60');
+    await expect(field(form, 'Audit details')).toHaveValue('400');
+    // The background purge runs at start: the page says what it last removed.
+    await expect(page.getByTestId('last-purge')).toContainText('Last purge');
     await saveScreenshot(page, testInfo, 'orange-settings');
 
     // Back to the defaults, so that the next project starts from them too.
     await field(form, 'Licence order').selectOption('sync');
     await field(form, 'Deletion').selectOption('sync');
     await form.getByRole('radio', { name: /^Per customer/ }).check();
-    await field(form, 'Retention in days').fill('30');
+    await field(form, 'Raw Orange exchanges').fill('30');
+    await field(form, 'Delivery attempts').fill('90');
+    await field(form, 'Audit details').fill('365');
     await form.getByRole('button', { name: 'Save settings', exact: true }).click();
     await expect(app.status('Orange API settings saved.')).toBeVisible();
     await app.settle();
