@@ -146,9 +146,14 @@ impl Person {
                 }
                 None => false,
             },
-            Value::Array(items) => items
-                .iter_mut()
-                .fold(false, |changed, v| self.scrub_json(v) || changed),
+            Value::Array(items) => {
+                // Every item is scrubbed: no short cut once one has changed.
+                let mut changed = false;
+                for item in items {
+                    changed |= self.scrub_json(item);
+                }
+                changed
+            }
             Value::Object(map) => self.scrub_object(map),
             _ => false,
         }
@@ -359,7 +364,7 @@ pub async fn erase_end_user(
     acting: &Acting,
 ) -> Result<Erasure, PrivacyError> {
     let mut tx = db.begin_write().await?;
-    let (row, person) = person_of(&mut *tx, licence_id).await?;
+    let (row, person) = person_of(&mut tx, licence_id).await?;
     let person = person.ok_or(PrivacyError::NoEndUser)?;
     let state: String = row.try_get("state")?;
     sqlx::query(
@@ -374,7 +379,7 @@ pub async fn erase_end_user(
 
     let mut erasure = Erasure::default();
     for copies in &COPIES {
-        let rows = rows_of(&mut *tx, copies, licence_id, &person).await?;
+        let rows = rows_of(&mut tx, copies, licence_id, &person).await?;
         for (id, values) in rows {
             let scrubbed: Vec<Option<String>> = values
                 .iter()
@@ -411,12 +416,12 @@ pub async fn erase_end_user(
     }
 
     if state != "terminated" {
-        let licence = orange_licences::load(&mut *tx, licence_id)
+        let licence = orange_licences::load(&mut tx, licence_id)
             .await?
             .ok_or_else(|| DbError::Corrupt(format!("licence {licence_id} vanished")))?;
         erasure.event = Some(
             outbox::enqueue_licence_event(
-                &mut *tx,
+                &mut tx,
                 OrangeEventType::UserServiceAttributeValueChange,
                 licence,
                 None,
