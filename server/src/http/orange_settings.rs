@@ -99,6 +99,18 @@ fn not_saved_heading(lang: Lang) -> &'static str {
     )
 }
 
+/// Logs what failed on the server's side and sends the reader back to the page saying the change
+/// was not saved.
+async fn failed(
+    session: &Session,
+    lang: Lang,
+    what: &str,
+    error: impl std::fmt::Display,
+) -> Response {
+    tracing::error!(error = %error, "{what}");
+    back_with_details(session, PAGE, FlashKind::Error, not_saved(lang), Vec::new()).await
+}
+
 /// `POST /console/settings/orange`.
 pub async fn save(
     State(state): State<AppState>,
@@ -140,27 +152,17 @@ pub async fn save(
     let before = match settings::load(&state.db).await {
         Ok(before) => before,
         Err(error) => {
-            tracing::error!(error = %error, "failed to load the API settings");
-            return back_with_details(
-                &session,
-                PAGE,
-                FlashKind::Error,
-                not_saved(lang),
-                Vec::new(),
-            )
-            .await;
+            return failed(&session, lang, "failed to load the API settings", &error).await;
         }
     };
     let kept_before = match retention::load(&state.db).await {
         Ok(kept) => kept,
         Err(error) => {
-            tracing::error!(error = %error, "failed to load the retention settings");
-            return back_with_details(
+            return failed(
                 &session,
-                PAGE,
-                FlashKind::Error,
-                not_saved(lang),
-                Vec::new(),
+                lang,
+                "failed to load the retention settings",
+                &error,
             )
             .await;
         }
@@ -180,13 +182,11 @@ pub async fn save(
     };
     if kept != kept_before {
         if let Err(error) = retention::save(&state.db, &kept).await {
-            tracing::error!(error = %error, "failed to save the retention settings");
-            return back_with_details(
+            return failed(
                 &session,
-                PAGE,
-                FlashKind::Error,
-                not_saved(lang),
-                Vec::new(),
+                lang,
+                "failed to save the retention settings",
+                &error,
             )
             .await;
         }
@@ -196,8 +196,8 @@ pub async fn save(
             "settings",
             Some("retention"),
         )
-        .before(&kept_before)
-        .after(&kept)
+        .before(kept_before)
+        .after(kept)
         .request_id(request_id.clone());
         write_audit(&state, &entry).await;
     }
@@ -236,15 +236,7 @@ pub async fn save(
             .await
         }
         Err(SettingsError::Db(error)) => {
-            tracing::error!(error = %error, "failed to save the API settings");
-            back_with_details(
-                &session,
-                PAGE,
-                FlashKind::Error,
-                not_saved(lang),
-                Vec::new(),
-            )
-            .await
+            failed(&session, lang, "failed to save the API settings", &error).await
         }
     }
 }
