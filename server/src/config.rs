@@ -65,6 +65,9 @@ pub struct Config {
     /// instance (bursts of twice as many); beyond, 429 `TOO_MANY_REQUESTS` with `Retry-After`.
     /// Default 100; 0 turns the limit off.
     pub orange_rate_limit: u32,
+    /// `FLEETDESK_CONSOLE_TIMEOUT_SECONDS`: the longest a console request may take, its body
+    /// included (a form or file sent too slowly is cut off); default 60, 1 to 600.
+    pub console_timeout: Duration,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -307,6 +310,8 @@ impl Config {
         let orange_rate_limit =
             u32::try_from(number("FLEETDESK_ORANGE_RATE_LIMIT", 100, 0..=1_000_000)?)
                 .unwrap_or(100);
+        let console_timeout =
+            Duration::from_secs(number("FLEETDESK_CONSOLE_TIMEOUT_SECONDS", 60, 1..=600)?);
         let trusted_proxy_header = match get("FLEETDESK_TRUSTED_PROXY_HEADER") {
             None => None,
             Some(name) => Some(axum::http::HeaderName::from_bytes(name.as_bytes()).map_err(
@@ -338,6 +343,7 @@ impl Config {
             delivery,
             trusted_proxy_header,
             orange_rate_limit,
+            console_timeout,
         })
     }
 }
@@ -397,6 +403,7 @@ mod tests {
         assert_eq!(config.bootstrap_admin_login, "admin");
         assert!(config.session_key.is_none());
         assert!(config.secret_key.is_none());
+        assert_eq!(config.console_timeout, Duration::from_secs(60));
     }
 
     #[test]
@@ -414,6 +421,7 @@ mod tests {
             ("FLEETDESK_LOG", "info,[[["),
             ("FLEETDESK_BOOTSTRAP_ADMIN_LOGIN", "the boss"),
             ("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD", "short"),
+            ("FLEETDESK_CONSOLE_TIMEOUT_SECONDS", "0"),
         ];
         for (variable, value) in cases {
             let error = config(&[(variable, value)]).expect_err(variable);

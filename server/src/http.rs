@@ -132,6 +132,9 @@ async fn render(
     response
 }
 
+/// The largest console form body, in bytes (file uploads have their own, larger limit).
+pub const CONSOLE_FORM_LIMIT: usize = 64 * 1024;
+
 /// The console's session cookie.
 pub const SESSION_COOKIE: &str = "fleetdesk_session";
 
@@ -239,7 +242,15 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
             state.clone(),
             auth::authenticate,
         ))
-        .layer(sessions);
+        .layer(sessions)
+        // Forms are small: a larger body is refused before it is read (file uploads set their own
+        // limit on their route). A request, body included, that takes longer than the configured
+        // time is cut off, so that a slow sender cannot hold a connection and a worker for ever.
+        .layer(axum::extract::DefaultBodyLimit::max(CONSOLE_FORM_LIMIT))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            state.config.console_timeout,
+        ));
 
     let request_span = |request: &Request<_>| {
         tracing::info_span!(

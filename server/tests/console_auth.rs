@@ -759,3 +759,67 @@ async fn console_pages_carry_a_fresh_nonce_policy_and_hsts_only_behind_https() {
     }
     test_db.finish().await;
 }
+
+#[tokio::test]
+async fn console_forms_have_a_size_limit_and_a_slow_sender_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let test_db = TestDb::sqlite().await;
+    let server = Setup::new(&test_db)
+        .with("FLEETDESK_CONSOLE_TIMEOUT_SECONDS", "1")
+        .start()
+        .await;
+    let admin = admin(&server).await;
+
+    // A form larger than the console's limit is not read: nothing is saved, the reader is told.
+    let padding = "x".repeat(fleetdesk_server::http::CONSOLE_FORM_LIMIT);
+    let fields = [
+        ("customer_creation", "async"),
+        ("licence_order", "sync"),
+        ("state_change", "sync"),
+        ("deletion", "sync"),
+        ("offering_change", "sync"),
+        ("fleet_policy", "perCustomer"),
+        ("exchange_retention_days", "30"),
+        ("padding", padding.as_str()),
+    ];
+    let refused = post_form(&admin, &server, "/console/settings/orange", &fields).await;
+    assert_eq!(location(&refused), "/settings/orange");
+    let html = follow(&admin, &server, refused).await;
+    assert!(html.contains("The form could not be read"), "{html}");
+    let stored = fleetdesk_core::orange::settings::load(&test_db.db)
+        .await
+        .expect("settings");
+    assert_eq!(
+        stored.mode(fleetdesk_core::orange::settings::Operation::CustomerCreation),
+        fleetdesk_core::orange::settings::Mode::Sync,
+        "nothing saved"
+    );
+    // The same form at a normal size is saved.
+    let saved = post_form(&admin, &server, "/console/settings/orange", &fields[..7]).await;
+    let html = follow(&admin, &server, saved).await;
+    assert!(html.contains("Orange API settings saved."), "{html}");
+
+    // A sender that announces a body and then trickles it is answered 408 once the console's
+    // time is up, instead of holding the connection.
+    let address = server.base.trim_start_matches("http://").to_owned();
+    let mut stream = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST /auth/login HTTP/1.1\r\nHost: {address}\r\nOrigin: {}\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nlogin=adm",
+        server.base
+    );
+    stream.write_all(head.as_bytes()).await.expect("send");
+    let started = tokio::time::Instant::now();
+    let mut answer = vec![0u8; 1024];
+    let read = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut answer))
+        .await
+        .expect("answered before 10 s")
+        .expect("read");
+    let answer = String::from_utf8_lossy(&answer[..read]);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    server.stop().await;
+    test_db.finish().await;
+}
