@@ -345,6 +345,16 @@ async fn the_event_list_pages_older_events_by_keyset() {
 #[tokio::test]
 async fn an_event_page_shows_its_payload_and_every_attempt_in_order() {
     for test_db in TestDb::all().await {
+        // The attempts below are dated months back: kept, rather than purged by the retention.
+        fleetdesk_core::retention::save(
+            &test_db.db,
+            &fleetdesk_core::retention::Retention {
+                attempt_days: 3650,
+                audit_detail_days: 3650,
+            },
+        )
+        .await
+        .expect("retention");
         let server = Setup::new(&test_db).start().await;
         Seed {
             correlation_id: Some("OBA-TSK-7"),
