@@ -318,11 +318,13 @@ async fn a_later_event_about_the_same_licence_waits_for_the_earlier_one() {
 async fn nothing_is_sent_while_delivery_is_paused() {
     let test_db = TestDb::sqlite().await;
     let mock = MockOrange::start().await;
-    let server = Setup::new(&test_db).start().await;
+    // Paused before the server starts: an instance reads the settings at most every half second,
+    // so a pause saved just after it read them could let one claim through.
     configure(&test_db.db, &mock, vec![1], 5).await;
     settings::set_paused(&test_db.db, true)
         .await
         .expect("pause");
+    let server = Setup::new(&test_db).start().await;
     let id = enqueue(&test_db.db, "lic_a").await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(mock.received().is_empty(), "paused: nothing sent");
