@@ -339,7 +339,6 @@ async fn nothing_is_sent_while_delivery_is_paused() {
 
 #[tokio::test]
 async fn an_event_in_flight_when_the_process_is_killed_is_delivered_after_restart() {
-    use std::process::{Command, Stdio};
     let test_db = TestDb::sqlite().await;
     let mock = MockOrange::start().await;
     configure(&test_db.db, &mock, vec![1, 1], 1).await;
@@ -350,26 +349,12 @@ async fn an_event_in_flight_when_the_process_is_killed_is_delivered_after_restar
         std::env::temp_dir().join(format!("fleetdesk-kill-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let spawn = || {
-        Command::new(env!("CARGO_BIN_EXE_fleetdesk"))
-            .arg("serve")
-            .env("FLEETDESK_DATABASE_URL", &test_db.url)
-            .env("FLEETDESK_DATA_DIR", &dir)
-            .env("FLEETDESK_LISTEN", "127.0.0.1:0")
-            .env("FLEETDESK_LOG", "warn")
-            .env(
-                "FLEETDESK_SECRET_KEY",
-                fleetdesk_core::testing::TEST_SECRET_KEY,
-            )
-            .env("FLEETDESK_DELIVERY_LEASE_SECONDS", "3")
-            .env(
-                "FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD",
-                "a-long-admin-password",
-            )
-            .env("LEPTOS_SITE_ROOT", dir.join("site"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the binary starts")
+        common::spawn_serve(
+            &test_db.url,
+            &dir,
+            "127.0.0.1:0",
+            &[("FLEETDESK_DELIVERY_LEASE_SECONDS", "3")],
+        )
     };
     let mut first = spawn();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
@@ -655,7 +640,6 @@ async fn a_dead_destination_does_not_delay_another() {
 
 #[tokio::test]
 async fn a_server_killed_in_the_middle_of_a_drain_loses_no_event() {
-    use std::process::{Command, Stdio};
     for test_db in TestDb::all().await {
         let mock = MockOrange::start().await;
         mock.set_delay(Duration::from_millis(20));
@@ -667,30 +651,16 @@ async fn a_server_killed_in_the_middle_of_a_drain_loses_no_event() {
         let dir =
             std::env::temp_dir().join(format!("fleetdesk-kill-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        let session_key = fleetdesk_server::config::generate_session_key();
         let spawn = || {
-            Command::new(env!("CARGO_BIN_EXE_fleetdesk"))
-                .arg("serve")
-                .env("FLEETDESK_DATABASE_URL", &test_db.url)
-                .env("FLEETDESK_DATA_DIR", &dir)
-                .env("FLEETDESK_LISTEN", "127.0.0.1:0")
-                .env("FLEETDESK_LOG", "warn")
-                .env(
-                    "FLEETDESK_SECRET_KEY",
-                    fleetdesk_core::testing::TEST_SECRET_KEY,
-                )
-                .env("FLEETDESK_SESSION_KEY", &session_key)
-                .env("FLEETDESK_DELIVERY_LEASE_SECONDS", "3")
-                .env("FLEETDESK_DELIVERY_CONCURRENCY", "8")
-                .env(
-                    "FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD",
-                    "a-long-admin-password",
-                )
-                .env("LEPTOS_SITE_ROOT", dir.join("site"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("the binary starts")
+            common::spawn_serve(
+                &test_db.url,
+                &dir,
+                "127.0.0.1:0",
+                &[
+                    ("FLEETDESK_DELIVERY_LEASE_SECONDS", "3"),
+                    ("FLEETDESK_DELIVERY_CONCURRENCY", "8"),
+                ],
+            )
         };
         let mut first = spawn();
         settings::set_paused(&test_db.db, false)

@@ -226,7 +226,6 @@ async fn stored_orders(test_db: &TestDb) -> (BTreeMap<String, (i64, i64)>, i64) 
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_server_killed_in_the_middle_of_orders_leaves_no_half_order() {
-    use std::process::{Command, Stdio};
     const QUANTITY: i64 = 25;
     for test_db in TestDb::all().await {
         orange::catalogue(&test_db).await;
@@ -241,31 +240,14 @@ async fn a_server_killed_in_the_middle_of_orders_leaves_no_half_order() {
         std::fs::create_dir_all(&dir).expect("temp dir");
         let port = free_port();
         let base = format!("http://127.0.0.1:{port}");
+        let listen = format!("127.0.0.1:{port}");
         let spawn = || {
-            Command::new(env!("CARGO_BIN_EXE_fleetdesk"))
-                .arg("serve")
-                .env("FLEETDESK_DATABASE_URL", &test_db.url)
-                .env("FLEETDESK_DATA_DIR", &dir)
-                .env("FLEETDESK_LISTEN", format!("127.0.0.1:{port}"))
-                .env("FLEETDESK_LOG", "warn")
-                .env("FLEETDESK_ORANGE_RATE_LIMIT", "0")
-                .env(
-                    "FLEETDESK_SECRET_KEY",
-                    fleetdesk_core::testing::TEST_SECRET_KEY,
-                )
-                .env(
-                    "FLEETDESK_SESSION_KEY",
-                    fleetdesk_server::config::generate_session_key(),
-                )
-                .env(
-                    "FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD",
-                    "a-long-admin-password",
-                )
-                .env("LEPTOS_SITE_ROOT", dir.join("site"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::null())
-                .spawn()
-                .expect("the binary starts")
+            common::spawn_serve(
+                &test_db.url,
+                &dir,
+                &listen,
+                &[("FLEETDESK_ORANGE_RATE_LIMIT", "0")],
+            )
         };
         let http = reqwest::Client::new();
         let wait_up = || async {

@@ -371,3 +371,36 @@ pub async fn admin(server: &TestServer) -> reqwest::Client {
     assert_eq!(location(&response), "/", "the administrator signs in");
     client
 }
+
+/// The real `fleetdesk serve` binary over `database_url`, in a process of its own (so that a test
+/// can kill it with SIGKILL): listening on `listen`, with the test databases' secret key, a fresh
+/// session key, a first administrator, and the `extra` variables.
+pub fn spawn_serve(
+    database_url: &str,
+    data_dir: &std::path::Path,
+    listen: &str,
+    extra: &[(&str, &str)],
+) -> std::process::Child {
+    use std::process::{Command, Stdio};
+    Command::new(env!("CARGO_BIN_EXE_fleetdesk"))
+        .arg("serve")
+        .env("FLEETDESK_DATABASE_URL", database_url)
+        .env("FLEETDESK_DATA_DIR", data_dir)
+        .env("FLEETDESK_LISTEN", listen)
+        .env("FLEETDESK_LOG", "warn")
+        .env(
+            "FLEETDESK_SECRET_KEY",
+            fleetdesk_core::testing::TEST_SECRET_KEY,
+        )
+        .env(
+            "FLEETDESK_SESSION_KEY",
+            fleetdesk_server::config::generate_session_key(),
+        )
+        .env("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("LEPTOS_SITE_ROOT", data_dir.join("site"))
+        .envs(extra.iter().copied())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the binary starts")
+}
