@@ -400,7 +400,7 @@ impl LicenceDetail {
 /// How many timeline entries of each kind a licence page shows.
 const TIMELINE_LIMIT: i64 = 100;
 
-fn end_user_of(row: &AnyRow) -> Result<Option<EndUser>, sqlx::Error> {
+pub(crate) fn end_user_of(row: &AnyRow) -> Result<Option<EndUser>, sqlx::Error> {
     let given: Option<String> = row.try_get("end_user_given_name")?;
     let family: Option<String> = row.try_get("end_user_family_name")?;
     let email: Option<String> = row.try_get("end_user_email")?;
@@ -643,11 +643,11 @@ async fn take(conn: &mut AnyConnection, id: &str, now: &str) -> Result<Taken, Ch
 }
 
 /// Queues the attribute change event of each licence, as Orange reads it now.
-async fn tell_orange(
+pub(crate) async fn tell_orange(
     conn: &mut AnyConnection,
     licences: &[String],
     request_id: Option<&str>,
-) -> Result<Vec<String>, ChangeError> {
+) -> Result<Vec<String>, DbError> {
     let mut events = Vec::with_capacity(licences.len());
     for id in licences {
         let licence = orange_licences::load(conn, id)

@@ -17,9 +17,7 @@ use sqlx::any::AnyRow;
 use crate::audit::{self, Entry};
 use crate::clock;
 use crate::db::{Db, DbError};
-use crate::licences::Acting;
-use crate::orange::licences as orange_licences;
-use crate::outbox::{self, OrangeEventType};
+use crate::licences::{Acting, EndUser, end_user_of, tell_orange};
 
 /// What stands in for an erased value.
 pub const ERASED: &str = "[erased]";
@@ -49,21 +47,16 @@ struct Person {
 }
 
 impl Person {
-    fn of(row: &AnyRow) -> Result<Option<Person>, sqlx::Error> {
-        let field = |name: &str| -> Result<Option<String>, sqlx::Error> {
-            Ok(row
-                .try_get::<Option<String>, _>(name)?
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty()))
-        };
-        let given = field("end_user_given_name")?;
-        let family = field("end_user_family_name")?;
-        let email = field("end_user_email")?;
-        let cc = field("end_user_mobile_cc")?;
-        let sn = field("end_user_mobile_sn")?;
-        if given.is_none() && family.is_none() && email.is_none() && sn.is_none() {
-            return Ok(None);
-        }
+    fn of(end_user: &EndUser) -> Person {
+        let field = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+        let given = field(&end_user.given_name);
+        let family = field(&end_user.family_name);
+        let email = field(&end_user.email);
+        let (cc, sn) = end_user
+            .mobile
+            .as_ref()
+            .map(|phone| (field(&phone.cc), field(&phone.sn)))
+            .unwrap_or_default();
         let mut whole: Vec<String> = [given.clone(), family.clone(), email.clone(), sn.clone()]
             .into_iter()
             .flatten()
@@ -88,7 +81,7 @@ impl Person {
         // Longest first, so that "Jeanne Martin" goes before "Jeanne".
         whole.sort_by_key(|v| std::cmp::Reverse(v.len()));
         distinctive.sort_by_key(|v| std::cmp::Reverse(v.len()));
-        Ok(Some(Person { whole, distinctive }))
+        Person { whole, distinctive }
     }
 
     fn is_whole(&self, text: &str) -> bool {
@@ -227,6 +220,8 @@ struct Copies {
     key: &'static str,
     columns: &'static [&'static str],
     of_licence: &'static str,
+    /// Where an erasure counts the rows of this kind it changed.
+    counted: fn(&mut Erasure) -> &mut u64,
 }
 
 const COPIES: [Copies; 5] = [
@@ -235,12 +230,14 @@ const COPIES: [Copies; 5] = [
         key: "id",
         columns: &["before_json", "after_json"],
         of_licence: "object_type = 'licence' AND object_id = $1",
+        counted: |e| &mut e.audit_entries,
     },
     Copies {
         table: "outbox_events",
         key: "id",
         columns: &["payload_json", "last_error"],
         of_licence: "resource_kind = 'userService' AND resource_id = $1",
+        counted: |e| &mut e.events,
     },
     Copies {
         table: "outbox_attempts",
@@ -248,12 +245,14 @@ const COPIES: [Copies; 5] = [
         columns: &["request_body", "response_body", "error"],
         of_licence: "event_id IN (SELECT id FROM outbox_events \
                      WHERE resource_kind = 'userService' AND resource_id = $1)",
+        counted: |e| &mut e.attempts,
     },
     Copies {
         table: "orange_exchanges",
         key: "id",
         columns: &["path", "request_body", "response_body"],
         of_licence: "object_id = $1",
+        counted: |e| &mut e.exchanges,
     },
     // The lines of bulk end-user files, kept to show what each line did.
     Copies {
@@ -261,6 +260,7 @@ const COPIES: [Copies; 5] = [
         key: "bulk_id || ':' || CAST(line AS TEXT)",
         columns: &["licence_ref", "change", "problem"],
         of_licence: "licence_id = $1",
+        counted: |e| &mut e.bulk_lines,
     },
 ];
 
@@ -339,10 +339,11 @@ pub struct Erasure {
     pub event: Option<String>,
 }
 
+/// The licence's row and its end user, if any.
 async fn person_of(
     conn: &mut sqlx::AnyConnection,
     licence_id: &str,
-) -> Result<(AnyRow, Option<Person>), PrivacyError> {
+) -> Result<(AnyRow, Option<EndUser>), PrivacyError> {
     let row = sqlx::query(
         "SELECT id, state, login, fleet_id, customer_id, created_at, end_user_given_name, \
          end_user_family_name, end_user_email, end_user_mobile_cc, end_user_mobile_sn \
@@ -352,8 +353,8 @@ async fn person_of(
     .fetch_optional(&mut *conn)
     .await?
     .ok_or(PrivacyError::NotFound)?;
-    let person = Person::of(&row)?;
-    Ok((row, person))
+    let end_user = end_user_of(&row)?;
+    Ok((row, end_user))
 }
 
 /// Erases the end user of a licence everywhere, in one transaction. The licence keeps its state,
@@ -364,8 +365,8 @@ pub async fn erase_end_user(
     acting: &Acting,
 ) -> Result<Erasure, PrivacyError> {
     let mut tx = db.begin_write().await?;
-    let (row, person) = person_of(&mut tx, licence_id).await?;
-    let person = person.ok_or(PrivacyError::NoEndUser)?;
+    let (row, end_user) = person_of(&mut tx, licence_id).await?;
+    let person = Person::of(&end_user.ok_or(PrivacyError::NoEndUser)?);
     let state: String = row.try_get("state")?;
     sqlx::query(
         "UPDATE licences SET end_user_given_name = NULL, end_user_family_name = NULL, \
@@ -379,6 +380,18 @@ pub async fn erase_end_user(
 
     let mut erasure = Erasure::default();
     for copies in &COPIES {
+        let sets: Vec<String> = copies
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, column)| format!("{column} = COALESCE(${}, {column})", i + 2))
+            .collect();
+        let update = format!(
+            "UPDATE {} SET {} WHERE {} = $1",
+            copies.table,
+            sets.join(", "),
+            copies.key
+        );
         let rows = rows_of(&mut tx, copies, licence_id, &person).await?;
         for (id, values) in rows {
             let scrubbed: Vec<Option<String>> = values
@@ -388,47 +401,23 @@ pub async fn erase_end_user(
             if scrubbed.iter().all(Option::is_none) {
                 continue;
             }
-            let sets: Vec<String> = copies
-                .columns
-                .iter()
-                .enumerate()
-                .map(|(i, column)| format!("{column} = COALESCE(${}, {column})", i + 2))
-                .collect();
-            let sql = format!(
-                "UPDATE {} SET {} WHERE {} = $1",
-                copies.table,
-                sets.join(", "),
-                copies.key
-            );
-            let mut query = sqlx::query(&sql).bind(&id);
+            let mut query = sqlx::query(&update).bind(&id);
             for value in scrubbed {
                 query = query.bind(value);
             }
             query.execute(&mut *tx).await?;
-            match copies.table {
-                "audit_log" => erasure.audit_entries += 1,
-                "outbox_events" => erasure.events += 1,
-                "outbox_attempts" => erasure.attempts += 1,
-                "orange_exchanges" => erasure.exchanges += 1,
-                _ => erasure.bulk_lines += 1,
-            }
+            *(copies.counted)(&mut erasure) += 1;
         }
     }
 
     if state != "terminated" {
-        let licence = orange_licences::load(&mut tx, licence_id)
-            .await?
-            .ok_or_else(|| DbError::Corrupt(format!("licence {licence_id} vanished")))?;
-        erasure.event = Some(
-            outbox::enqueue_licence_event(
-                &mut tx,
-                OrangeEventType::UserServiceAttributeValueChange,
-                licence,
-                None,
-                acting.request_id.as_deref(),
-            )
-            .await?,
-        );
+        let events = tell_orange(
+            &mut tx,
+            &[licence_id.to_owned()],
+            acting.request_id.as_deref(),
+        )
+        .await?;
+        erasure.event = events.into_iter().next();
     }
     audit::record(
         &mut *tx,
@@ -452,19 +441,17 @@ pub async fn erase_end_user(
 /// delivery attempts, raw Orange exchanges), as stored. `None` when there is no such licence.
 pub async fn export_end_user(db: &Db, licence_id: &str) -> Result<Value, PrivacyError> {
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
-    let (row, person) = person_of(&mut conn, licence_id).await?;
-    let person = person.ok_or(PrivacyError::NoEndUser)?;
+    let (row, end_user) = person_of(&mut conn, licence_id).await?;
+    let end_user = end_user.ok_or(PrivacyError::NoEndUser)?;
+    let person = Person::of(&end_user);
     let text = |name: &str| row.try_get::<Option<String>, _>(name).ok().flatten();
     let mut document = json!({
         "exportedAt": clock::now_text(),
         "endUser": {
-            "givenName": text("end_user_given_name"),
-            "familyName": text("end_user_family_name"),
-            "email": text("end_user_email"),
-            "mobileTelephoneNumber": text("end_user_mobile_sn").map(|sn| json!({
-                "cc": text("end_user_mobile_cc"),
-                "sn": sn,
-            })),
+            "givenName": end_user.given_name,
+            "familyName": end_user.family_name,
+            "email": end_user.email,
+            "mobileTelephoneNumber": end_user.mobile,
         },
         "licence": {
             "id": text("id"),

@@ -23,7 +23,7 @@ use crate::state::AppState;
 const LIST: &str = "/licences";
 const READ_ONLY: &str = "Your role does not allow changing licences.";
 
-fn licence_page(id: &str) -> String {
+pub(super) fn licence_page(id: &str) -> String {
     format!("{LIST}/{id}")
 }
 

@@ -14,7 +14,7 @@ use fleetdesk_core::operators::CurrentOperator;
 use fleetdesk_core::privacy::{self, PrivacyError};
 
 use super::forms::{actor, back, lang_of, not_saved, refuse_non_admin, refuse_unconfirmed};
-use super::licences::acting;
+use super::licences::{acting, licence_page};
 use super::request_id_of;
 use crate::state::AppState;
 
@@ -92,7 +92,7 @@ pub async fn erase(
     }
     let lang = lang_of(request.headers());
     let acting = acting(&current, &request);
-    let page = format!("/licences/{id}");
+    let page = licence_page(&id);
     let untick = lang.t(
         "Tick “I understand” to erase the end user's personal data.",
         "Cochez « Je comprends » pour effacer les données personnelles de l’utilisateur final.",
