@@ -2,7 +2,7 @@
 //! HTTP listener, background tasks, and a graceful shutdown on Ctrl-C or SIGTERM.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -40,18 +40,29 @@ pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
     Ok(db.with_secret_keys(secret_keys(config)?))
 }
 
+/// The text of a key file in the data folder, written with a new key (`generate`) the first time.
+fn key_file(
+    config: &Config,
+    name: &str,
+    generate: fn() -> String,
+) -> anyhow::Result<(PathBuf, String)> {
+    let path = config.data_dir.join(name);
+    if !path.exists() {
+        write_private(&path, &generate())?;
+    }
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("failed to read {}", path.display()))?;
+    Ok((path, text))
+}
+
 /// The keys stored secrets are sealed under: configured, or generated once into the data folder
 /// (SQLite only; PostgreSQL requires `FLEETDESK_SECRET_KEY`, see the configuration).
 pub fn secret_keys(config: &Config) -> anyhow::Result<SecretKeys> {
     let current = match config.secret_key {
         Some(key) => key,
         None => {
-            let path = config.data_dir.join("secret.key");
-            if !path.exists() {
-                write_private(&path, &fleetdesk_core::sealing::generate_key())?;
-            }
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("failed to read {}", path.display()))?;
+            let (path, text) =
+                key_file(config, "secret.key", fleetdesk_core::sealing::generate_key)?;
             SecretKeys::decode_key(&text).map_err(|problem| {
                 anyhow::anyhow!(
                     "{} {problem}: it must hold the key the stored secrets were sealed under",
@@ -69,12 +80,7 @@ pub fn session_key(config: &Config) -> anyhow::Result<Key> {
     let bytes = match &config.session_key {
         Some(bytes) => bytes.clone(),
         None => {
-            let path = config.data_dir.join("session.key");
-            if !path.exists() {
-                write_private(&path, &generate_session_key())?;
-            }
-            let text = std::fs::read_to_string(&path)
-                .with_context(|| format!("failed to read {}", path.display()))?;
+            let (path, text) = key_file(config, "session.key", generate_session_key)?;
             base64::engine::general_purpose::STANDARD
                 .decode(text.trim())
                 .with_context(|| {

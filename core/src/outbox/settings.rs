@@ -214,7 +214,6 @@ async fn load_stored(db: &Db) -> Result<DeliverySettings, DbError> {
 pub async fn load(db: &Db) -> Result<DeliverySettings, DbError> {
     let mut stored = load_stored(db).await?;
     stored.client_secret = match (db.secret_keys(), stored.client_secret.as_str()) {
-        (_, "") => String::new(),
         (Some(keys), sealed) => match keys.open(sealed) {
             Ok(opened) => opened.plain,
             Err(error) => {
