@@ -251,8 +251,9 @@ async fn sweep_expired(store: DbSessionStore, db: Db, mut stopped: watch::Receiv
     }
 }
 
-/// Completes acknowledged (asynchronous) Orange work: at once when a handler wakes it, and every
-/// few seconds anyway, so work acknowledged before a crash or by another instance is finished too.
+/// Completes acknowledged (asynchronous) Orange work: at once when a handler wakes it, a pass
+/// after another while passes find work, and every few seconds anyway, so work acknowledged
+/// before a crash or by another instance is finished too.
 async fn complete_acknowledged_work(
     db: Db,
     wake: Arc<tokio::sync::Notify>,
@@ -265,6 +266,11 @@ async fn complete_acknowledged_work(
             Ok(n) => {
                 tracing::debug!(count = n, "completed acknowledged Orange work");
                 events_written.notify_one();
+                // A pass takes a bounded number: more may be waiting.
+                if *stopped.borrow() {
+                    return;
+                }
+                continue;
             }
             Err(error) => {
                 tracing::warn!(error = %error, "failed to complete acknowledged Orange work")
