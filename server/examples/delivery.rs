@@ -418,31 +418,53 @@ struct Calls {
     answered: u64,
     refused: u64,
     failed: u64,
+    /// Times a client found every one of its chunks with a task in progress, and waited.
+    waits: u64,
 }
 
 /// One live client: tasks flipping its own chunks of licences between suspended and active, and
-/// every fourth call an order of a few licences for a customer.
+/// every fourth call an order of a few licences for a customer. A chunk is asked again only once
+/// its last task has completed (as Orange would not change licences with an operation in flight),
+/// so every task's licences all change and every answered task is work done.
 async fn live_client(
     api: Api,
+    db: Db,
     chunks: Vec<Vec<String>>,
     customer: String,
     until: Instant,
 ) -> Calls {
     let mut calls = Calls::default();
     let mut suspended = vec![true; chunks.len()];
+    let mut open: Vec<Option<String>> = vec![None; chunks.len()];
     let mut next_chunk = 0;
+    let mut busy_in_a_row = 0;
     let mut turn = 0_u64;
     while Instant::now() < until {
-        turn += 1;
-        let status = if chunks.is_empty() || turn.is_multiple_of(4) {
+        let status = if chunks.is_empty() || (turn + 1).is_multiple_of(4) {
+            turn += 1;
             api.order_licences(&customer, LIVE_ORDER_SIZE).await
         } else {
             let k = next_chunk % chunks.len();
             next_chunk += 1;
+            if let Some(task) = &open[k] {
+                if !matches!(task_settled(&db, task).await, Ok(true)) {
+                    busy_in_a_row += 1;
+                    if busy_in_a_row >= chunks.len() {
+                        // Every chunk still has its task in progress.
+                        calls.waits += 1;
+                        busy_in_a_row = 0;
+                        tokio::time::sleep(Duration::from_millis(10)).await;
+                    }
+                    continue;
+                }
+            }
+            busy_in_a_row = 0;
+            turn += 1;
             let state = if suspended[k] { "active" } else { "suspended" };
             let answer = api.change_state(&chunks[k], state).await;
-            if matches!(answer, Ok((201, _))) {
+            if let Ok((201, task)) = &answer {
                 suspended[k] = !suspended[k];
+                open[k] = task.clone();
             }
             answer.map(|(status, _)| status)
         };
@@ -455,6 +477,25 @@ async fn live_client(
     calls
 }
 
+/// Whether the task is no longer acknowledged or in progress.
+async fn task_settled(db: &Db, task: &str) -> anyhow::Result<bool> {
+    let state: String = sqlx::query_scalar("SELECT state FROM user_service_tasks WHERE id = $1")
+        .bind(task)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(state != "acknowledged" && state != "inProgress")
+}
+
+/// Orders and tasks acknowledged and not yet completed.
+async fn open_work(db: &Db) -> anyhow::Result<i64> {
+    Ok(count(
+        db,
+        "SELECT (SELECT COUNT(*) FROM product_orders WHERE state IN ('acknowledged', 'inProgress')) \
+         + (SELECT COUNT(*) FROM user_service_tasks WHERE state IN ('acknowledged', 'inProgress'))",
+    )
+    .await?)
+}
+
 struct Live {
     seconds: f64,
     calls: Calls,
@@ -462,6 +503,7 @@ struct Live {
     delivered_in_window: i64,
     delay: (f64, f64),
     waiting_at_end: i64,
+    open_at_end: i64,
     tail_seconds: f64,
     peak_mib: String,
 }
@@ -479,7 +521,13 @@ async fn live(args: &Args, fixture: &Fixture, seeded: &Seeded) -> anyhow::Result
         .enumerate()
         .map(|(i, chunks)| {
             let customer = seeded.customers[i % seeded.customers.len()].clone();
-            tokio::spawn(live_client(fixture.api.clone(), chunks, customer, until))
+            tokio::spawn(live_client(
+                fixture.api.clone(),
+                fixture.db.clone(),
+                chunks,
+                customer,
+                until,
+            ))
         })
         .collect();
     let mut calls = Calls::default();
@@ -488,13 +536,18 @@ async fn live(args: &Args, fixture: &Fixture, seeded: &Seeded) -> anyhow::Result
         calls.answered += done.answered;
         calls.refused += done.refused;
         calls.failed += done.failed;
+        calls.waits += done.waits;
     }
     let to = clock::now_text();
     let seconds = started.elapsed().as_secs_f64();
     let waiting_at_end = waiting_events(&fixture.db).await?;
-    // Events caused in the window are followed until delivered, so their delays count in full.
+    let open_at_end = open_work(&fixture.db).await?;
+    // Work acknowledged in the window is followed until completed and its events delivered, so
+    // that their delays count in full and nothing is left for the next phase.
     let tail = Instant::now();
-    while waiting_events(&fixture.db).await? > 0 && tail.elapsed() < Duration::from_secs(600) {
+    while (open_work(&fixture.db).await? > 0 || waiting_events(&fixture.db).await? > 0)
+        && tail.elapsed() < Duration::from_secs(600)
+    {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let tail_seconds = tail.elapsed().as_secs_f64();
@@ -530,6 +583,7 @@ async fn live(args: &Args, fixture: &Fixture, seeded: &Seeded) -> anyhow::Result
         delivered_in_window,
         delay: p50_p99(delays),
         waiting_at_end,
+        open_at_end,
         tail_seconds,
         peak_mib: peak_mib(&[fixture.server.child.id()]),
     })
@@ -602,17 +656,19 @@ fn drain_table(rows: &[(&str, &Drained)], single_rate: Option<f64>) -> String {
 fn live_table(args: &Args, live: &Live) -> String {
     let calls = live.calls.answered + live.calls.refused + live.calls.failed;
     format!(
-        "| clients | window (s) | API calls/s answered 2xx | refused (non-2xx) / failed | events created/s | events delivered/s | waiting at the window's end | creation -> delivered_at p50 / p99 (s) | tail drained in (s) | server VmHWM (MiB) |\n\
-         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n\
-         | {} | {:.1} | {:.0} ({calls} calls) | {} / {} | {:.0} ({} events) | {:.0} | {} | {:.1} / {:.1} | {:.1} | {} |\n",
+        "| clients | window (s) | API calls/s answered 2xx | refused (non-2xx) / failed | client waits | events created/s | events delivered/s | orders and tasks open / events waiting at the window's end | creation -> delivered_at p50 / p99 (s) | tail done in (s) | server VmHWM (MiB) |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n\
+         | {} | {:.1} | {:.0} ({calls} calls) | {} / {} | {} | {:.0} ({} events) | {:.0} | {} / {} | {:.1} / {:.1} | {:.1} | {} |\n",
         args.clients,
         live.seconds,
         live.calls.answered as f64 / live.seconds,
         live.calls.refused,
         live.calls.failed,
+        live.calls.waits,
         live.created as f64 / live.seconds,
         live.created,
         live.delivered_in_window as f64 / live.seconds,
+        live.open_at_end,
         live.waiting_at_end,
         live.delay.0,
         live.delay.1,
@@ -713,9 +769,11 @@ async fn run_on(
     section.push_str(&format!(
         "\n### Live: API calls while delivery runs\n\n{}\n\
          Each client flips its own chunks of {LIVE_TASK_SIZE} licences between suspended and active \
-         with userServiceTasks (one event per licence) and every fourth call orders \
-         {LIVE_ORDER_SIZE} licences (one event per order). Delays are for the events created in \
-         the window, followed until delivered.\n",
+         with userServiceTasks (one event per licence), asking a chunk again only once its last \
+         task has completed (\"client waits\": every chunk of a client was still in progress), and \
+         every fourth call orders {LIVE_ORDER_SIZE} licences (one event per order). Delays are for \
+         the events created in the window, followed until delivered; the tail is the time after \
+         the window until every order and task is completed and every event delivered.\n",
         live_table(args, &live)
     ));
 
