@@ -12,33 +12,59 @@ use super::licences::{self, Change, LicenceState};
 use super::{Failure, orders, tasks, wire};
 use crate::audit::{self, Actor, Entry};
 use crate::clock;
-use crate::db::{BATCH, Db, DbError, placeholders};
+use crate::db::{BATCH, Db, DbError, Dialect, placeholders};
 use crate::outbox::{self, LicenceEvent, OrangeEventType};
 
-/// Completes everything acknowledged; returns how many orders and tasks it finished.
+/// Completes what is acknowledged, oldest first (a bounded number per call: the caller calls
+/// again while it finds work); returns how many orders and tasks it finished.
 pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
-    let mut finished = 0;
     let orders: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM product_orders WHERE state = 'acknowledged' ORDER BY created_at, id LIMIT 100",
     )
     .fetch_all(db.pool())
     .await?;
-    for id in orders {
-        if complete_order(db, &id).await? {
-            finished += 1;
-        }
-    }
+    let mut finished = side_by_side(
+        db,
+        orders,
+        |db, id| async move { complete_order(db, &id).await },
+    )
+    .await?;
     let tasks: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM user_service_tasks WHERE state = 'acknowledged' ORDER BY created_at, id LIMIT 100",
     )
     .fetch_all(db.pool())
     .await?;
-    for id in tasks {
-        if complete_task(db, &id).await? {
-            finished += 1;
-        }
-    }
+    finished += side_by_side(
+        db,
+        tasks,
+        |db, id| async move { complete_task(db, &id).await },
+    )
+    .await?;
     Ok(finished)
+}
+
+/// Completes `ids` with `complete`, several transactions at a time on PostgreSQL (each order or
+/// task touches its own licences, so they do not wait on each other), one after the other on
+/// SQLite (one writer at a time); returns how many it finished.
+async fn side_by_side<'a, F, Fut>(
+    db: &'a Db,
+    ids: Vec<String>,
+    complete: F,
+) -> Result<usize, DbError>
+where
+    F: Fn(&'a Db, String) -> Fut,
+    Fut: Future<Output = Result<bool, DbError>> + 'a,
+{
+    use futures_util::{StreamExt, TryStreamExt};
+    let at_once = match db.dialect() {
+        Dialect::Postgres => 4,
+        Dialect::Sqlite => 1,
+    };
+    futures_util::stream::iter(ids)
+        .map(|id| complete(db, id))
+        .buffer_unordered(at_once)
+        .try_fold(0, |n, done| async move { Ok(n + usize::from(done)) })
+        .await
 }
 
 fn db_error(failure: Failure) -> DbError {
@@ -357,6 +383,99 @@ mod tests {
                     "productOrderStateChangeEvent",
                     "userServiceStateChangeEvent"
                 ]
+            );
+        });
+    }
+
+    #[tokio::test]
+    async fn passes_running_at_once_complete_each_order_and_task_exactly_once() {
+        on_each_db!(|db| async move {
+            offerings::create(
+                &db,
+                &OfferingInput {
+                    offer_code: "PRO".into(),
+                    name: "Pro".into(),
+                    resource_type: "msisdn".into(),
+                    resource_scope: "per_licence".into(),
+                    login_format: String::new(),
+                },
+            )
+            .await
+            .expect("offering");
+            let caller = Caller::default();
+            let async_mode = all(Mode::Async);
+            // Orders of one customer: their completions touch the same customer and run side by
+            // side (PostgreSQL) or queue (SQLite), in two passes at once as two instances would.
+            for n in 0..24 {
+                let body = serde_json::json!({
+                    "externalReference": {"type": "orange", "id": format!("O-{n}")},
+                    "customer": {"externalReference": {"type": "orange", "id": "C-1"}, "name": "Acme"},
+                    "orderItem": [{"productOffering": {"externalReference": {"type": "orange", "id": "PRO"}},
+                                   "productRef": {"userServiceQuantity": 3}}]
+                })
+                .to_string();
+                let request: wire::ProductOrderRequest =
+                    wire::read_body(body.as_bytes()).expect("valid");
+                orders::place(&db, &async_mode, &request, body.as_bytes(), &caller)
+                    .await
+                    .expect("acknowledged");
+            }
+            let (a, b) = tokio::join!(run_pending(&db), run_pending(&db));
+            assert_eq!(a.expect("pass") + b.expect("pass"), 24, "every order once");
+            let open: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM licences WHERE state <> 'active' OR pending_operation IS NOT NULL",
+            )
+            .fetch_one(db.pool())
+            .await
+            .expect("count");
+            assert_eq!(open, 0, "every ordered licence is active");
+
+            let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM licences ORDER BY id")
+                .fetch_all(db.pool())
+                .await
+                .expect("licences");
+            for (n, chunk) in ids.chunks(3).enumerate() {
+                let body = serde_json::json!({
+                    "externalReference": {"type": "orange", "id": format!("T-{n}")},
+                    "action": "changeState",
+                    "state": "suspended",
+                    "userService": chunk.iter().map(|id| serde_json::json!({"id": id})).collect::<Vec<_>>(),
+                })
+                .to_string();
+                let request: wire::UserServiceTaskRequest =
+                    wire::read_body(body.as_bytes()).expect("valid");
+                let answer = tasks::create(&db, &async_mode, &request, body.as_bytes(), &caller)
+                    .await
+                    .expect("acknowledged");
+                assert_eq!(answer.body["state"], "acknowledged");
+            }
+            let (a, b) = tokio::join!(run_pending(&db), run_pending(&db));
+            assert_eq!(a.expect("pass") + b.expect("pass"), 24, "every task once");
+            assert_eq!(run_pending(&db).await.expect("pass"), 0, "nothing left");
+
+            let states: Vec<(String, i64)> =
+                sqlx::query_as("SELECT state, COUNT(*) FROM user_service_tasks GROUP BY state")
+                    .fetch_all(db.pool())
+                    .await
+                    .expect("tasks");
+            assert_eq!(states, [("completed".to_owned(), 24)]);
+            let suspended: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM licences WHERE state = 'suspended'")
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("count");
+            assert_eq!(suspended, 72);
+            let events = crate::outbox::list_all(&db).await.expect("outbox");
+            let count = |kind: &str| events.iter().filter(|e| e.event_type == kind).count();
+            assert_eq!(
+                count("productOrderStateChangeEvent"),
+                24,
+                "one event per order"
+            );
+            assert_eq!(
+                count("userServiceStateChangeEvent"),
+                72,
+                "one event per licence"
             );
         });
     }
