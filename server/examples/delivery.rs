@@ -67,6 +67,8 @@ struct Args {
     live_seconds: u64,
     ceiling_seconds: u64,
     two_instances: bool,
+    /// Only PostgreSQL (profiling the multi-instance case without the SQLite phases first).
+    postgres_only: bool,
     out: String,
     command: String,
     note: Option<String>,
@@ -82,6 +84,7 @@ fn args() -> anyhow::Result<Args> {
         live_seconds: 20,
         ceiling_seconds: 3,
         two_instances: true,
+        postgres_only: false,
         out: "bench/results".to_owned(),
         command: "scripts/bench-delivery".to_owned(),
         note: None,
@@ -98,6 +101,7 @@ fn args() -> anyhow::Result<Args> {
                 live_seconds = Some(value()?.parse().context("--live-seconds takes a number")?)
             }
             "--sqlite-only" => sqlite_only = true,
+            "--postgres-only" => args.postgres_only = true,
             "--skip-two-instances" => args.two_instances = false,
             "--quick" => quick = true,
             "--out" => args.out = value()?,
@@ -117,6 +121,9 @@ fn args() -> anyhow::Result<Args> {
     args.clients = args.clients.max(1);
     if sqlite_only {
         args.postgres = None;
+    }
+    if args.postgres_only && args.postgres.is_none() {
+        bail!("--postgres-only needs PostgreSQL (--postgres <admin URL>)");
     }
     Ok(args)
 }
@@ -787,6 +794,9 @@ async fn run_all(args: &Args, targets: &Targets) -> anyhow::Result<Vec<String>> 
     let receiver = Receiver::start()?;
     let mut sections = Vec::new();
     for (label, url) in &targets.list {
+        if args.postgres_only && label != "PostgreSQL" {
+            continue;
+        }
         sections.push(run_on(args, &receiver, label, url).await?);
     }
     Ok(sections)
