@@ -86,8 +86,12 @@ fn postgres_required() -> bool {
 impl TestDb {
     /// A fresh SQLite database in its own temporary folder.
     pub async fn sqlite() -> TestDb {
-        let dir =
-            std::env::temp_dir().join(format!("fleetdesk-test-{}", uuid::Uuid::now_v7().simple()));
+        TestDb::sqlite_in(&std::env::temp_dir()).await
+    }
+
+    /// A fresh SQLite database in a new folder under `parent` (a small filesystem, say).
+    pub async fn sqlite_in(parent: &std::path::Path) -> TestDb {
+        let dir = parent.join(format!("fleetdesk-test-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&dir).expect("the temporary folder is writable");
         let url = format!("sqlite://{}?mode=rwc", dir.join("fleetdesk.db").display());
         let db = Db::connect(&url, settings())

@@ -381,3 +381,148 @@ async fn a_server_killed_in_the_middle_of_orders_leaves_no_half_order() {
         test_db.finish().await;
     }
 }
+
+/// A small filesystem (tmpfs) mounted on a new temporary folder, unmounted when dropped.
+struct SmallDisk {
+    dir: std::path::PathBuf,
+}
+
+impl SmallDisk {
+    /// `None`, said loudly, where this process may not mount one (it needs root).
+    fn mount(size: &str) -> Option<SmallDisk> {
+        let dir = std::env::temp_dir().join(format!(
+            "fleetdesk-small-disk-{}",
+            uuid::Uuid::now_v7().simple()
+        ));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(&dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if !mounted {
+            eprintln!(
+                "!! SKIPPED: a full disk is simulated with a small tmpfs, and this process may not \
+                 mount one (run the tests as root to include it)"
+            );
+            let _ = std::fs::remove_dir(&dir);
+            return None;
+        }
+        Some(SmallDisk { dir })
+    }
+
+    /// Writes a file until the filesystem has no room left.
+    fn fill(&self) -> std::path::PathBuf {
+        use std::io::Write;
+        let path = self.dir.join("filler");
+        let mut file = std::fs::File::create(&path).expect("filler file");
+        let chunk = vec![0_u8; 64 * 1024];
+        while file.write_all(&chunk).is_ok() {}
+        // What is left is smaller than a chunk.
+        while file.write_all(&[0]).is_ok() {}
+        let _ = file.sync_all();
+        path
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.dir)
+            .status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_disk_refuses_writes_with_503_writes_nothing_half_and_passes_once_space_is_freed() {
+    let Some(disk) = SmallDisk::mount("24m") else {
+        return;
+    };
+    let test_db = TestDb::sqlite_in(&disk.dir).await;
+    orange::catalogue(&test_db).await;
+    let issued = credentials::issue(&test_db.db, CredentialKind::Orange, "Orange", None)
+        .await
+        .expect("credential");
+    let data_dir = disk.dir.join("data");
+    std::fs::create_dir_all(&data_dir).expect("data dir");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut server = common::spawn_serve(
+        &test_db.url,
+        &data_dir,
+        &format!("127.0.0.1:{port}"),
+        &[("FLEETDESK_ORANGE_RATE_LIMIT", "0")],
+    );
+    let http = reqwest::Client::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !http
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status() == 200)
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the server never came up"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let authorization = format!("Bearer {}", issued.secret.expose());
+    let post = |body: Value| {
+        let request = http
+            .post(format!("{base}/orange/v2/productOrder"))
+            .header("authorization", &authorization)
+            .json(&body);
+        async move { reply(request.send().await.expect("answered")).await }
+    };
+    let created = post(create_customer("D-1", "D-CUS-1")).await;
+    assert_eq!(created.status, 201, "{:#}", created.body);
+    let customer = created.str("/customer/id");
+    let first_order = created.str("/id");
+    let before = counts(&test_db).await;
+
+    let filler = disk.fill();
+    // An order of thousands of licences needs more room than the database file and its journal
+    // already have: the write fails on the full disk.
+    let order = order_licences("D-2", &customer, PRO, 5_000);
+    let refused = post(order.clone()).await;
+    refused.assert_error(503, "SERVICE_UNAVAILABLE");
+    assert_eq!(refused.header("retry-after"), Some("5"));
+    // Reads still work, and the refused order left nothing behind.
+    let read = http
+        .get(format!("{base}/orange/v2/productOrder/{first_order}"))
+        .header("authorization", &authorization)
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(read.status(), 200);
+
+    std::fs::remove_file(&filler).expect("space freed");
+    // No restart: the same order, sent again, is taken whole.
+    let taken = post(order).await;
+    assert_eq!(taken.status, 201, "{:#}", taken.body);
+    let after = counts(&test_db).await;
+    let count = |counts: &[(&str, i64)], table: &str| {
+        counts
+            .iter()
+            .find(|(t, _)| *t == table)
+            .map(|(_, n)| *n)
+            .unwrap_or(0)
+    };
+    assert_eq!(
+        count(&after, "product_orders"),
+        count(&before, "product_orders") + 1
+    );
+    assert_eq!(
+        count(&after, "licences"),
+        count(&before, "licences") + 5_000
+    );
+
+    let _ = server.kill();
+    let _ = server.wait();
+    test_db.finish().await;
+    drop(disk);
+}
