@@ -15,8 +15,10 @@
 //!    `outbox_events.created_at` to the receipt (and to `delivered_at`), duplicates, and the
 //!    server's peak resident memory (VmHWM).
 //! 3. Live: with delivery running, `--clients` clients call the API for `--live-seconds`
-//!    (suspension/reactivation tasks of 100 licences, orders of 10 licences); events created and
-//!    delivered per second in that window and the creation-to-delivery delay of its events.
+//!    (suspension/reactivation tasks of 100 licences, a chunk asked again only once its last task
+//!    completed, and orders of 10 licences); events created and delivered per second in that
+//!    window, the creation-to-delivery delay of its events, the CPU the server, PostgreSQL and the
+//!    machine used, and how long after the window the last work completed and was delivered.
 //! 4. PostgreSQL only: a new backlog drained by two server processes on the same database; the
 //!    combined rate, its ratio to one instance's, and any `eventId` received twice.
 //!
@@ -511,6 +513,8 @@ struct Live {
     delay: (f64, f64),
     waiting_at_end: i64,
     open_at_end: i64,
+    /// Cores busy during the window: the server, PostgreSQL, the whole machine.
+    cpu: (f64, f64, f64),
     tail_seconds: f64,
     peak_mib: String,
 }
@@ -520,6 +524,12 @@ async fn live(args: &Args, fixture: &Fixture, seeded: &Seeded) -> anyhow::Result
     for (i, chunk) in seeded.licences.chunks(LIVE_TASK_SIZE).enumerate() {
         shares[i % args.clients].push(chunk.to_vec());
     }
+    let pid = fixture.server.child.id();
+    let cpu_before = (
+        proc_cpu_seconds(pid),
+        processes_cpu_seconds("postgres"),
+        machine_busy_seconds(),
+    );
     let from = clock::now_text();
     let started = Instant::now();
     let until = started + Duration::from_secs(args.live_seconds);
@@ -547,6 +557,11 @@ async fn live(args: &Args, fixture: &Fixture, seeded: &Seeded) -> anyhow::Result
     }
     let to = clock::now_text();
     let seconds = started.elapsed().as_secs_f64();
+    let cpu = (
+        (proc_cpu_seconds(pid) - cpu_before.0) / seconds,
+        (processes_cpu_seconds("postgres") - cpu_before.1) / seconds,
+        (machine_busy_seconds() - cpu_before.2) / seconds,
+    );
     let waiting_at_end = waiting_events(&fixture.db).await?;
     let open_at_end = open_work(&fixture.db).await?;
     // Work acknowledged in the window is followed until completed and its events delivered, so
@@ -591,8 +606,9 @@ async fn live(args: &Args, fixture: &Fixture, seeded: &Seeded) -> anyhow::Result
         delay: p50_p99(delays),
         waiting_at_end,
         open_at_end,
+        cpu,
         tail_seconds,
-        peak_mib: peak_mib(&[fixture.server.child.id()]),
+        peak_mib: peak_mib(&[pid]),
     })
 }
 
@@ -663,9 +679,9 @@ fn drain_table(rows: &[(&str, &Drained)], single_rate: Option<f64>) -> String {
 fn live_table(args: &Args, live: &Live) -> String {
     let calls = live.calls.answered + live.calls.refused + live.calls.failed;
     format!(
-        "| clients | window (s) | API calls/s answered 2xx | refused (non-2xx) / failed | client waits | events created/s | events delivered/s | orders and tasks open / events waiting at the window's end | creation -> delivered_at p50 / p99 (s) | tail done in (s) | server VmHWM (MiB) |\n\
-         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n\
-         | {} | {:.1} | {:.0} ({calls} calls) | {} / {} | {} | {:.0} ({} events) | {:.0} | {} / {} | {:.1} / {:.1} | {:.1} | {} |\n",
+        "| clients | window (s) | API calls/s answered 2xx | refused (non-2xx) / failed | client waits | events created/s | events delivered/s | orders and tasks open / events waiting at the window's end | creation -> delivered_at p50 / p99 (s) | tail done in (s) | server / PostgreSQL / machine CPU (cores busy) | server VmHWM (MiB) |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n\
+         | {} | {:.1} | {:.0} ({calls} calls) | {} / {} | {} | {:.0} ({} events) | {:.0} | {} / {} | {:.1} / {:.1} | {:.1} | {:.2} / {:.2} / {:.2} | {} |\n",
         args.clients,
         live.seconds,
         live.calls.answered as f64 / live.seconds,
@@ -680,6 +696,9 @@ fn live_table(args: &Args, live: &Live) -> String {
         live.delay.0,
         live.delay.1,
         live.tail_seconds,
+        live.cpu.0,
+        live.cpu.1,
+        live.cpu.2,
         live.peak_mib,
     )
 }
