@@ -602,8 +602,13 @@ fn not_an_object(body: &[u8]) -> Option<ApiError> {
 fn classify(path: &str, error: &serde_json::Error) -> ApiError {
     use serde_json::error::Category;
     let text = error.to_string();
-    // serde_json appends " at line L column C"; the path says more to a client.
-    let detail = text.split(" at line ").next().unwrap_or(&text).to_owned();
+    // serde_json appends " at line L column C"; the path says more to a client. A nested object
+    // is named by its Rust type ("expected struct CustomerInput"): a client is told the shape.
+    let detail = text.split(" at line ").next().unwrap_or(&text);
+    let detail = match detail.find("expected struct ") {
+        Some(at) => format!("{}expected an object", &detail[..at]),
+        None => detail.to_owned(),
+    };
     match error.classify() {
         Category::Syntax | Category::Eof | Category::Io => ApiError::new(
             ErrorCode::InvalidBody,
@@ -759,6 +764,39 @@ mod tests {
         assert_eq!(e.code, ErrorCode::InvalidValue);
         let e = error_of::<ProductOrderRequest>(r#"{"a":1} {"b":2}"#);
         assert_eq!(e.code, ErrorCode::InvalidBody);
+    }
+
+    #[test]
+    fn nested_parts_of_the_wrong_shape_name_their_path_and_the_shape_expected() {
+        for (body, message) in [
+            (
+                r#"{"customer":"acme"}"#,
+                r#"customer: invalid type: string "acme", expected an object"#,
+            ),
+            (
+                r#"{"orderItem":{"a":1}}"#,
+                "orderItem: invalid type: map, expected a sequence",
+            ),
+            (
+                r#"{"orderItem":[{"productRef":7}]}"#,
+                "orderItem[0].productRef: invalid type: integer `7`, expected an object",
+            ),
+            (
+                r#"{"customer":{"name":["A"]}}"#,
+                "customer.name: invalid type: sequence, expected a string",
+            ),
+        ] {
+            let e = error_of::<ProductOrderRequest>(body);
+            assert_eq!(
+                (e.code, e.message.as_str()),
+                (ErrorCode::InvalidBody, message)
+            );
+        }
+        let e = error_of::<UserServiceTaskRequest>(r#"{"userService":[{"id":{"x":1}}]}"#);
+        assert_eq!(
+            e.message,
+            "userService[0].id: invalid type: map, expected a string"
+        );
     }
 
     #[test]
