@@ -170,7 +170,8 @@ impl Db {
         let options = AnyPoolOptions::new()
             .max_connections(settings.max_connections)
             .min_connections(0)
-            .acquire_timeout(settings.acquire_timeout);
+            .acquire_timeout(settings.acquire_timeout)
+            .after_release(|conn, _| Box::pin(async move { still_usable(conn).await }));
         let pool = options
             .connect(url)
             .await
@@ -246,6 +247,21 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// Whether a connection given back to the pool may be given out again. A transaction the
+/// database ended by itself (SQLite rolls a transaction back when the disk is full or an I/O error
+/// occurs) stays counted as open by the driver: the ROLLBACK sent when it was dropped fails, and
+/// every later transaction on that connection would be refused. Such a connection is closed.
+async fn still_usable(conn: &mut sqlx::AnyConnection) -> Result<bool, sqlx::Error> {
+    use sqlx::Connection;
+    if !conn.is_in_transaction() {
+        return Ok(true);
+    }
+    // The rollback of a dropped transaction is queued before this query: once it is answered, a
+    // connection still in a transaction is one whose rollback failed.
+    sqlx::query("SELECT 1").execute(&mut *conn).await?;
+    Ok(!conn.is_in_transaction())
 }
 
 /// A database URL fit for messages and logs: the password is masked.
@@ -368,5 +384,72 @@ mod sqlite_tests {
             .expect("pragma");
         assert_eq!((mode.as_str(), foreign_keys), ("wal", 1));
         test_db.finish().await;
+    }
+
+    /// SQLite on a full disk: a COMMIT that cannot be written ends the transaction on SQLite's
+    /// side; the connection then goes back to the pool (here, its only one) and must still be
+    /// able to start transactions once there is room again.
+    #[tokio::test]
+    async fn a_transaction_sqlite_ended_by_itself_does_not_spoil_its_connection() {
+        use super::{Db, PoolSettings};
+        let dir =
+            std::env::temp_dir().join(format!("fleetdesk-full-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let mounted = std::process::Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
+            .arg(&dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if !mounted {
+            eprintln!("!! SKIPPED: a full disk needs a small tmpfs, which only root may mount");
+            return;
+        }
+        let url = format!("sqlite://{}?mode=rwc", dir.join("full.db").display());
+        let db = Db::connect(
+            &url,
+            PoolSettings {
+                max_connections: 1,
+                ..PoolSettings::default()
+            },
+        )
+        .await
+        .expect("opens");
+        sqlx::query("CREATE TABLE blobs (b BLOB)")
+            .execute(db.pool())
+            .await
+            .expect("table");
+        let filler = dir.join("filler");
+        {
+            use std::io::Write;
+            let mut file = std::fs::File::create(&filler).expect("filler");
+            while file.write_all(&[0_u8; 4096]).is_ok() {}
+            while file.write_all(&[0]).is_ok() {}
+        }
+        let mut failed = false;
+        for _ in 0..3 {
+            let mut tx = db.begin_write().await.expect("a transaction starts");
+            let inserted = sqlx::query("INSERT INTO blobs VALUES (zeroblob(500000))")
+                .execute(&mut *tx)
+                .await;
+            failed |= inserted.is_err() || tx.commit().await.is_err();
+        }
+        assert!(failed, "the disk was full");
+        std::fs::remove_file(&filler).expect("room again");
+        let mut tx = db
+            .begin_write()
+            .await
+            .expect("the connection starts transactions again");
+        sqlx::query("INSERT INTO blobs VALUES (zeroblob(10))")
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        tx.commit().await.expect("commit");
+        db.close().await;
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&dir)
+            .status();
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
