@@ -168,7 +168,8 @@ impl ApiError {
     pub fn unavailable() -> ApiError {
         ApiError::new(
             ErrorCode::ServiceUnavailable,
-            "the service cannot reach its database; the request changed nothing; try again shortly",
+            "the service cannot use its database right now (unreachable, or its disk full or \
+             read-only); the request changed nothing; try again shortly",
         )
     }
 

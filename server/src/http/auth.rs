@@ -335,19 +335,19 @@ pub async fn write_audit(state: &AppState, entry: &Entry) {
     }
 }
 
-/// The page a browser gets while the database cannot be reached: in the reader's language, styled,
-/// never cached, with a hint to come back shortly. Nothing was read or changed.
+/// The page a browser gets while the database cannot be used (unreachable, disk full or
+/// read-only): in the reader's language, styled, never cached, with a hint to come back shortly.
 pub(crate) fn database_unavailable(headers: &axum::http::HeaderMap) -> Response {
     let lang = super::forms::lang_of(headers);
     let (code, title, text, again) = (
         lang.t("en", "fr"),
         lang.t(
-            "Fleetdesk cannot reach its database",
-            "Fleetdesk ne parvient pas à joindre sa base de données",
+            "Fleetdesk cannot use its database right now",
+            "Fleetdesk ne peut pas utiliser sa base de données pour le moment",
         ),
         lang.t(
-            "Nothing was read or changed. The service comes back by itself as soon as the database answers again.",
-            "Rien n’a été lu ni modifié. Le service reprend de lui-même dès que la base de données répond à nouveau.",
+            "The database does not answer, or its disk is full or read-only. Nothing was changed. The service comes back by itself as soon as the database can be used again.",
+            "La base de données ne répond pas, ou son disque est plein ou en lecture seule. Rien n’a été modifié. Le service reprend de lui-même dès que la base de données est à nouveau utilisable.",
         ),
         lang.t("Try again", "Réessayer"),
     );
