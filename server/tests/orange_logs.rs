@@ -1,6 +1,8 @@
 //! The application log of a real `fleetdesk` process, at debug level, while Orange creates a
 //! customer with contacts and orders licences: no secret and no personal data appear in it.
 
+mod common;
+
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -40,21 +42,8 @@ async fn the_log_never_holds_credentials_or_personal_data() {
         .spawn()
         .expect("the binary starts");
     let base = format!("http://127.0.0.1:{port}");
+    common::wait_ready(&base).await;
     let client = reqwest::Client::new();
-    let mut ready = false;
-    for _ in 0..200 {
-        if client
-            .get(format!("{base}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    assert!(ready, "the server became ready");
 
     let url = format!("sqlite://{}", dir.join("fleetdesk.db").display());
     let db = Db::connect(&url, PoolSettings::default())

@@ -301,6 +301,33 @@ mod tests {
     use crate::orange::wire;
     use crate::orange::{Caller, ErrorCode};
 
+    async fn pro_offering(db: &Db) {
+        offerings::create(
+            db,
+            &OfferingInput {
+                offer_code: "PRO".into(),
+                name: "Pro".into(),
+                resource_type: "msisdn".into(),
+                resource_scope: "per_licence".into(),
+                login_format: String::new(),
+            },
+        )
+        .await
+        .expect("offering");
+    }
+
+    /// Orange's order `reference` of `quantity` PRO licences for the customer C-1.
+    fn order(reference: &str, quantity: u32) -> (wire::ProductOrderRequest, String) {
+        let body = serde_json::json!({
+            "externalReference": {"type": "orange", "id": reference},
+            "customer": {"externalReference": {"type": "orange", "id": "C-1"}, "name": "Acme"},
+            "orderItem": [{"productOffering": {"externalReference": {"type": "orange", "id": "PRO"}},
+                           "productRef": {"userServiceQuantity": quantity}}]
+        })
+        .to_string();
+        (wire::read_body(body.as_bytes()).expect("valid"), body)
+    }
+
     fn all(mode: Mode) -> ApiSettings {
         let mut settings = ApiSettings::default();
         for op in Operation::ALL {
@@ -312,28 +339,9 @@ mod tests {
     #[tokio::test]
     async fn a_licence_with_an_unfinished_operation_refuses_other_writes_until_completion() {
         on_each_db!(|db| async move {
-            offerings::create(
-                &db,
-                &OfferingInput {
-                    offer_code: "PRO".into(),
-                    name: "Pro".into(),
-                    resource_type: "msisdn".into(),
-                    resource_scope: "per_licence".into(),
-                    login_format: String::new(),
-                },
-            )
-            .await
-            .expect("offering");
+            pro_offering(&db).await;
             let caller = Caller::default();
-            let body = serde_json::json!({
-                "externalReference": {"type": "orange", "id": "O-1"},
-                "customer": {"externalReference": {"type": "orange", "id": "C-1"}, "name": "Acme"},
-                "orderItem": [{"productOffering": {"externalReference": {"type": "orange", "id": "PRO"}},
-                               "productRef": {"userServiceQuantity": 2}}]
-            })
-            .to_string();
-            let request: wire::ProductOrderRequest =
-                wire::read_body(body.as_bytes()).expect("valid");
+            let (request, body) = order("O-1", 2);
             let order = orders::place(&db, &all(Mode::Async), &request, body.as_bytes(), &caller)
                 .await
                 .expect("acknowledged");
@@ -390,32 +398,13 @@ mod tests {
     #[tokio::test]
     async fn passes_running_at_once_complete_each_order_and_task_exactly_once() {
         on_each_db!(|db| async move {
-            offerings::create(
-                &db,
-                &OfferingInput {
-                    offer_code: "PRO".into(),
-                    name: "Pro".into(),
-                    resource_type: "msisdn".into(),
-                    resource_scope: "per_licence".into(),
-                    login_format: String::new(),
-                },
-            )
-            .await
-            .expect("offering");
+            pro_offering(&db).await;
             let caller = Caller::default();
             let async_mode = all(Mode::Async);
             // Orders of one customer: their completions touch the same customer and run side by
             // side (PostgreSQL) or queue (SQLite), in two passes at once as two instances would.
             for n in 0..24 {
-                let body = serde_json::json!({
-                    "externalReference": {"type": "orange", "id": format!("O-{n}")},
-                    "customer": {"externalReference": {"type": "orange", "id": "C-1"}, "name": "Acme"},
-                    "orderItem": [{"productOffering": {"externalReference": {"type": "orange", "id": "PRO"}},
-                                   "productRef": {"userServiceQuantity": 3}}]
-                })
-                .to_string();
-                let request: wire::ProductOrderRequest =
-                    wire::read_body(body.as_bytes()).expect("valid");
+                let (request, body) = order(&format!("O-{n}"), 3);
                 orders::place(&db, &async_mode, &request, body.as_bytes(), &caller)
                     .await
                     .expect("acknowledged");

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use fleetdesk_core::operators::{self, NewOperator, Operator, Role};
 use fleetdesk_core::password::Secret;
@@ -370,6 +371,24 @@ pub async fn admin(server: &TestServer) -> reqwest::Client {
     let response = login(&client, server, "admin", ADMIN_PASSWORD).await;
     assert_eq!(location(&response), "/", "the administrator signs in");
     client
+}
+
+/// Waits until the server at `base` answers `/readyz` with 200 (30 s at most).
+pub async fn wait_ready(base: &str) {
+    let http = reqwest::Client::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    while !http
+        .get(format!("{base}/readyz"))
+        .send()
+        .await
+        .is_ok_and(|r| r.status() == 200)
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the server never came up"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// The real `fleetdesk serve` binary over `database_url`, in a process of its own (so that a test

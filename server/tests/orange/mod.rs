@@ -260,6 +260,15 @@ pub async fn counts(test_db: &TestDb) -> Vec<(&'static str, i64)> {
     counts
 }
 
+/// The rows of `table` in what [`counts`] returned.
+pub fn count_of(counts: &[(&str, i64)], table: &str) -> i64 {
+    counts
+        .iter()
+        .find(|(t, _)| *t == table)
+        .map(|(_, n)| *n)
+        .unwrap_or_else(|| panic!("{table} is not counted"))
+}
+
 /// The customer creation of the contract's example.
 pub fn create_customer(order_ref: &str, customer_ref: &str) -> Value {
     json!({
