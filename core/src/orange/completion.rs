@@ -12,59 +12,41 @@ use super::licences::{self, Change, LicenceState};
 use super::{Failure, orders, tasks, wire};
 use crate::audit::{self, Actor, Entry};
 use crate::clock;
-use crate::db::{BATCH, Db, DbError, Dialect, placeholders};
+use crate::db::{BATCH, Db, DbError, placeholders};
 use crate::outbox::{self, LicenceEvent, OrangeEventType};
 
-/// Completes what is acknowledged, oldest first (a bounded number per call: the caller calls
-/// again while it finds work); returns how many orders and tasks it finished.
+/// Completes what is acknowledged, oldest first, one order or task after another (a bounded
+/// number per call: the caller calls again while it finds work); returns how many orders and
+/// tasks it finished.
+///
+/// One after another also on PostgreSQL: completing four at once there wrote events faster than
+/// the same machine delivered them (the delivery benchmark's live phase: 2,744 events created/s
+/// against 1,775 delivered, 19,365 waiting at the end and p50 5.5 s from creation to delivery,
+/// against 2,067 / 2,066, 27 waiting and 0.7 s one after another), and Orange learns that its
+/// work is done from the events.
 pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
+    let mut finished = 0;
     let orders: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM product_orders WHERE state = 'acknowledged' ORDER BY created_at, id LIMIT 100",
     )
     .fetch_all(db.pool())
     .await?;
-    let mut finished = side_by_side(
-        db,
-        orders,
-        |db, id| async move { complete_order(db, &id).await },
-    )
-    .await?;
+    for id in orders {
+        if complete_order(db, &id).await? {
+            finished += 1;
+        }
+    }
     let tasks: Vec<String> = sqlx::query_scalar(
         "SELECT id FROM user_service_tasks WHERE state = 'acknowledged' ORDER BY created_at, id LIMIT 100",
     )
     .fetch_all(db.pool())
     .await?;
-    finished += side_by_side(
-        db,
-        tasks,
-        |db, id| async move { complete_task(db, &id).await },
-    )
-    .await?;
+    for id in tasks {
+        if complete_task(db, &id).await? {
+            finished += 1;
+        }
+    }
     Ok(finished)
-}
-
-/// Completes `ids` with `complete`, several transactions at a time on PostgreSQL (each order or
-/// task touches its own licences, so they do not wait on each other), one after the other on
-/// SQLite (one writer at a time); returns how many it finished.
-async fn side_by_side<'a, F, Fut>(
-    db: &'a Db,
-    ids: Vec<String>,
-    complete: F,
-) -> Result<usize, DbError>
-where
-    F: Fn(&'a Db, String) -> Fut,
-    Fut: Future<Output = Result<bool, DbError>> + 'a,
-{
-    use futures_util::{StreamExt, TryStreamExt};
-    let at_once = match db.dialect() {
-        Dialect::Postgres => 4,
-        Dialect::Sqlite => 1,
-    };
-    futures_util::stream::iter(ids)
-        .map(|id| complete(db, id))
-        .buffer_unordered(at_once)
-        .try_fold(0, |n, done| async move { Ok(n + usize::from(done)) })
-        .await
 }
 
 fn db_error(failure: Failure) -> DbError {
@@ -401,8 +383,7 @@ mod tests {
             pro_offering(&db).await;
             let caller = Caller::default();
             let async_mode = all(Mode::Async);
-            // Orders of one customer: their completions touch the same customer and run side by
-            // side (PostgreSQL) or queue (SQLite), in two passes at once as two instances would.
+            // Orders of one customer, completed by two passes at once as two instances would.
             for n in 0..24 {
                 let (request, body) = order(&format!("O-{n}"), 3);
                 orders::place(&db, &async_mode, &request, body.as_bytes(), &caller)
