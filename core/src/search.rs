@@ -189,7 +189,6 @@ fn dedup(names: [String; 3]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::{like_prefix, search};
-    use crate::offerings::{self, OfferingInput};
     use crate::on_each_db;
     use crate::orange::settings::ApiSettings;
     use crate::orange::{Caller, orders, wire};
@@ -202,18 +201,7 @@ mod tests {
     #[tokio::test]
     async fn ids_references_names_logins_end_users_and_resources_are_found() {
         on_each_db!(|db| async move {
-            offerings::create(
-                &db,
-                &OfferingInput {
-                    offer_code: "PRO".into(),
-                    name: "Pro".into(),
-                    resource_type: "msisdn".into(),
-                    resource_scope: "per_licence".into(),
-                    login_format: String::new(),
-                },
-            )
-            .await
-            .expect("offering");
+            crate::testing::pro_offering(&db).await;
             let body = serde_json::json!({
                 "externalReference": {"type": "orange", "id": "OBA-ORD-77"},
                 "customer": {"externalReference": {"type": "orange", "id": "OBA-CUS-77"},

@@ -209,6 +209,22 @@ macro_rules! on_each_db {
 }
 
 /// A licence as Orange sees it, with only what an event needs: for outbox and delivery tests.
+/// The offering `PRO` (one MSISDN per licence), as most tests' Orange orders name it.
+pub async fn pro_offering(db: &Db) {
+    crate::offerings::create(
+        db,
+        &crate::offerings::OfferingInput {
+            offer_code: "PRO".into(),
+            name: "Pro".into(),
+            resource_type: "msisdn".into(),
+            resource_scope: "per_licence".into(),
+            login_format: String::new(),
+        },
+    )
+    .await
+    .expect("offering");
+}
+
 pub fn licence_resource(id: &str) -> crate::orange::wire::UserService {
     use crate::orange::wire;
     wire::UserService {

@@ -277,26 +277,10 @@ async fn complete_items(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::offerings::{self, OfferingInput};
     use crate::on_each_db;
     use crate::orange::settings::{ApiSettings, Mode, Operation};
     use crate::orange::wire;
     use crate::orange::{Caller, ErrorCode};
-
-    async fn pro_offering(db: &Db) {
-        offerings::create(
-            db,
-            &OfferingInput {
-                offer_code: "PRO".into(),
-                name: "Pro".into(),
-                resource_type: "msisdn".into(),
-                resource_scope: "per_licence".into(),
-                login_format: String::new(),
-            },
-        )
-        .await
-        .expect("offering");
-    }
 
     /// Orange's order `reference` of `quantity` PRO licences for the customer C-1.
     fn order(reference: &str, quantity: u32) -> (wire::ProductOrderRequest, String) {
@@ -321,7 +305,7 @@ mod tests {
     #[tokio::test]
     async fn a_licence_with_an_unfinished_operation_refuses_other_writes_until_completion() {
         on_each_db!(|db| async move {
-            pro_offering(&db).await;
+            crate::testing::pro_offering(&db).await;
             let caller = Caller::default();
             let (request, body) = order("O-1", 2);
             let order = orders::place(&db, &all(Mode::Async), &request, body.as_bytes(), &caller)
@@ -380,7 +364,7 @@ mod tests {
     #[tokio::test]
     async fn passes_running_at_once_complete_each_order_and_task_exactly_once() {
         on_each_db!(|db| async move {
-            pro_offering(&db).await;
+            crate::testing::pro_offering(&db).await;
             let caller = Caller::default();
             let async_mode = all(Mode::Async);
             // Orders of one customer, completed by two passes at once as two instances would.

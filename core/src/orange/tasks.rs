@@ -463,7 +463,6 @@ async fn replay(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::offerings::{self, OfferingInput};
     use crate::on_each_db;
     use crate::orange::completion;
     use crate::orange::licences::LicenceState;
@@ -487,18 +486,7 @@ mod tests {
 
     /// A customer with `count` active licences (one order, applied at once), in creation order.
     async fn fleet_of(db: &Db, count: usize) -> Vec<String> {
-        offerings::create(
-            db,
-            &OfferingInput {
-                offer_code: "PRO".into(),
-                name: "Pro".into(),
-                resource_type: "msisdn".into(),
-                resource_scope: "per_licence".into(),
-                login_format: String::new(),
-            },
-        )
-        .await
-        .expect("offering");
+        crate::testing::pro_offering(db).await;
         let body = serde_json::json!({
             "externalReference": {"type": "orange", "id": "O-BULK"},
             "customer": {"externalReference": {"type": "orange", "id": "C-BULK"}, "name": "Acme"},
