@@ -392,20 +392,10 @@ mod sqlite_tests {
     #[tokio::test]
     async fn a_transaction_sqlite_ended_by_itself_does_not_spoil_its_connection() {
         use super::{Db, PoolSettings};
-        let dir =
-            std::env::temp_dir().join(format!("fleetdesk-full-{}", uuid::Uuid::now_v7().simple()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let mounted = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=4m", "tmpfs"])
-            .arg(&dir)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success());
-        if !mounted {
-            eprintln!("!! SKIPPED: a full disk needs a small tmpfs, which only root may mount");
+        let Some(disk) = crate::testing::SmallDisk::mount("4m") else {
             return;
-        }
-        let url = format!("sqlite://{}?mode=rwc", dir.join("full.db").display());
+        };
+        let url = format!("sqlite://{}?mode=rwc", disk.dir.join("full.db").display());
         let db = Db::connect(
             &url,
             PoolSettings {
@@ -419,13 +409,7 @@ mod sqlite_tests {
             .execute(db.pool())
             .await
             .expect("table");
-        let filler = dir.join("filler");
-        {
-            use std::io::Write;
-            let mut file = std::fs::File::create(&filler).expect("filler");
-            while file.write_all(&[0_u8; 4096]).is_ok() {}
-            while file.write_all(&[0]).is_ok() {}
-        }
+        let filler = disk.fill();
         let mut failed = false;
         for _ in 0..3 {
             let mut tx = db.begin_write().await.expect("a transaction starts");
@@ -446,10 +430,5 @@ mod sqlite_tests {
             .expect("insert");
         tx.commit().await.expect("commit");
         db.close().await;
-        let _ = std::process::Command::new("umount")
-            .arg("-l")
-            .arg(&dir)
-            .status();
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -16,7 +16,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
 use fleetdesk_core::credentials::{self, CredentialKind};
-use fleetdesk_core::testing::TestDb;
+use fleetdesk_core::testing::{SmallDisk, TestDb};
 
 use common::{Setup, admin, body, get};
 use orange::{Api, PRO, count_of, counts, create_customer, order_licences, reply};
@@ -360,60 +360,6 @@ async fn a_server_killed_in_the_middle_of_orders_leaves_no_half_order() {
         let _ = second.wait();
         let _ = std::fs::remove_dir_all(&dir);
         test_db.finish().await;
-    }
-}
-
-/// A small filesystem (tmpfs) mounted on a new temporary folder, unmounted when dropped.
-struct SmallDisk {
-    dir: std::path::PathBuf,
-}
-
-impl SmallDisk {
-    /// `None`, said loudly, where this process may not mount one (it needs root).
-    fn mount(size: &str) -> Option<SmallDisk> {
-        let dir = std::env::temp_dir().join(format!(
-            "fleetdesk-small-disk-{}",
-            uuid::Uuid::now_v7().simple()
-        ));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let mounted = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(&dir)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success());
-        if !mounted {
-            eprintln!(
-                "!! SKIPPED: a full disk is simulated with a small tmpfs, and this process may not \
-                 mount one (run the tests as root to include it)"
-            );
-            let _ = std::fs::remove_dir(&dir);
-            return None;
-        }
-        Some(SmallDisk { dir })
-    }
-
-    /// Writes a file until the filesystem has no room left.
-    fn fill(&self) -> std::path::PathBuf {
-        use std::io::Write;
-        let path = self.dir.join("filler");
-        let mut file = std::fs::File::create(&path).expect("filler file");
-        let chunk = vec![0_u8; 64 * 1024];
-        while file.write_all(&chunk).is_ok() {}
-        // What is left is smaller than a chunk.
-        while file.write_all(&[0]).is_ok() {}
-        let _ = file.sync_all();
-        path
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("umount")
-            .arg("-l")
-            .arg(&self.dir)
-            .status();
-        let _ = std::fs::remove_dir_all(&self.dir);
     }
 }
 
