@@ -55,15 +55,19 @@ pub async fn claim(
     limit: u32,
 ) -> Result<Vec<Claimed>, DbError> {
     let dialect = db.dialect();
+    // The events are picked once, in a materialized step: as `UPDATE ... WHERE id IN (SELECT ...
+    // LIMIT n FOR UPDATE SKIP LOCKED)`, PostgreSQL may run the subquery again for each row it
+    // updates, and each run skips the rows the statement already changed and picks others, so a
+    // claim of n took more than n events.
     let sql = format!(
-        "UPDATE outbox_events SET state = 'delivering', lease_owner = $1, lease_expires_at = {until}, \
-         updated_at = $3 \
-         WHERE id IN (SELECT e.id FROM outbox_events e \
+        "WITH picked AS MATERIALIZED (SELECT e.id FROM outbox_events e \
            WHERE e.state = 'pending' AND e.target = $4 AND e.next_attempt_at <= $3 \
            AND NOT EXISTS (SELECT 1 FROM outbox_events p WHERE p.ordering_key = e.ordering_key \
                 AND p.key_seq < e.key_seq AND p.state IN ('pending', 'delivering')) \
            ORDER BY e.next_attempt_at, e.id LIMIT $5 {lock}) \
-         AND state = 'pending' \
+         UPDATE outbox_events SET state = 'delivering', lease_owner = $1, lease_expires_at = {until}, \
+         updated_at = $3 \
+         WHERE id IN (SELECT id FROM picked) AND state = 'pending' \
          RETURNING id, target, payload_json, attempt_count, request_id, key_seq",
         until = dialect.now_plus_millis_sql(2),
         lock = dialect.skip_locked(),
@@ -95,6 +99,24 @@ pub async fn claim(
         .collect::<Result<Vec<_>, sqlx::Error>>()?;
     claimed.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(claimed.into_iter().map(|(_, c)| c).collect())
+}
+
+/// How many events of `targets` are due now and not yet delivered, counted up to `cap`: how far
+/// delivery is behind. Events waiting for a later retry are not counted, so a destination that is
+/// down does not look like a queue to wait for.
+pub async fn due_backlog(db: &Db, targets: &[&str], cap: u32) -> Result<u32, DbError> {
+    let sql = format!(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM outbox_events \
+           WHERE state = 'pending' AND next_attempt_at <= $1 AND target IN ({}) LIMIT ${}) due",
+        placeholders(2, targets.len()),
+        targets.len() + 2
+    );
+    let mut query = sqlx::query_scalar::<_, i64>(&sql).bind(clock::now_text());
+    for target in targets {
+        query = query.bind(*target);
+    }
+    let due = query.bind(i64::from(cap)).fetch_one(db.pool()).await?;
+    Ok(u32::try_from(due).unwrap_or(cap))
 }
 
 /// Extends the leases `owner` holds on `event_ids` by `lease` from now (database clock); returns
@@ -509,6 +531,59 @@ mod tests {
                 .await
                 .expect("renew");
             assert_eq!(held, vec![kept], "a lease taken over is not renewed");
+        });
+    }
+
+    #[tokio::test]
+    async fn the_due_backlog_counts_due_undelivered_events_up_to_its_cap() {
+        on_each_db!(|db| async move {
+            let mut tx = db.begin_write().await.expect("transaction");
+            // Four events: a second one for lic_a waits behind its first, and is due all the same.
+            for licence in ["lic_a", "lic_b", "lic_c", "lic_a"] {
+                crate::outbox::enqueue_licence_event(
+                    &mut tx,
+                    OrangeEventType::UserServiceStateChange,
+                    crate::testing::licence_resource(licence),
+                    None,
+                    None,
+                )
+                .await
+                .expect("event");
+            }
+            tx.commit().await.expect("commit");
+            let due = |targets: &'static [&'static str], cap| {
+                let db = db.clone();
+                async move { due_backlog(&db, targets, cap).await.expect("counted") }
+            };
+            assert_eq!(due(&ORANGE_TARGETS, 100).await, 4);
+            assert_eq!(due(&ORANGE_TARGETS, 3).await, 3, "counted up to the cap");
+            assert_eq!(
+                due(&["orange_product_order"], 100).await,
+                0,
+                "other targets"
+            );
+            // An event waiting for a later retry is not behind; one being delivered is not waiting.
+            let retry_later = format!(
+                "UPDATE outbox_events SET next_attempt_at = '{}' WHERE id = \
+                 (SELECT id FROM outbox_events WHERE ordering_key = 'licence:lic_b')",
+                clock::format(OffsetDateTime::now_utc() + Duration::from_secs(600))
+            );
+            sqlx::query(&retry_later)
+                .execute(db.pool())
+                .await
+                .expect("retry later");
+            assert_eq!(due(&ORANGE_TARGETS, 100).await, 3);
+            let claimed = claim(
+                &db,
+                "owner",
+                "orange_user_service",
+                Duration::from_secs(30),
+                1,
+            )
+            .await
+            .expect("claim");
+            assert_eq!(claimed.len(), 1);
+            assert_eq!(due(&ORANGE_TARGETS, 100).await, 2);
         });
     }
 
