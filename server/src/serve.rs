@@ -267,6 +267,7 @@ async fn complete_acknowledged_work(
                 tracing::debug!(count = n, "completed acknowledged Orange work");
                 events_written.notify_one();
                 // A pass takes a bounded number: more may be waiting.
+                let_delivery_catch_up(&db).await;
                 if *stopped.borrow() {
                     return;
                 }
@@ -281,6 +282,42 @@ async fn complete_acknowledged_work(
             () = tokio::time::sleep(Duration::from_secs(5)) => {}
             _ = stopped.changed() => return,
         }
+    }
+}
+
+/// Events due and not yet delivered above which completing more acknowledged work waits for
+/// delivery (about half a second of delivery on a small machine).
+const DELIVERY_BACKLOG_LIMIT: u32 = 2_000;
+
+/// The longest one pass of completion waits for delivery: completion slows down, never stops.
+const DELIVERY_WAIT_LIMIT: Duration = Duration::from_secs(1);
+
+/// Backpressure from delivery to completion. Completing work writes events, and Orange learns that
+/// its work is done only from those events: completing faster than they are delivered gains
+/// nothing and takes the database's writes from delivery (on SQLite, one writer for both). When
+/// delivery is behind by more than [`DELIVERY_BACKLOG_LIMIT`] events, this waits until it is not,
+/// or [`DELIVERY_WAIT_LIMIT`] at most. Events waiting for a later retry (a destination that is
+/// down) are not counted, and nothing is waited for while delivery is paused or not configured.
+async fn let_delivery_catch_up(db: &Db) {
+    use fleetdesk_core::outbox::{delivery, settings};
+    let deadline = tokio::time::Instant::now() + DELIVERY_WAIT_LIMIT;
+    let mut checked_settings = false;
+    loop {
+        match delivery::due_backlog(db, &delivery::ORANGE_TARGETS, DELIVERY_BACKLOG_LIMIT).await {
+            Ok(due) if due >= DELIVERY_BACKLOG_LIMIT => {}
+            _ => return,
+        }
+        if !checked_settings {
+            match settings::load(db).await {
+                Ok(settings) if settings.is_configured() && !settings.paused => {}
+                _ => return,
+            }
+            checked_settings = true;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
 
