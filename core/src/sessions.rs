@@ -55,8 +55,31 @@ impl DbSessionStore {
     }
 }
 
-fn backend(error: impl std::fmt::Display) -> session_store::Error {
+fn backend(error: sqlx::Error) -> session_store::Error {
+    let error = DbError::Query(error);
+    if error.is_unavailable() {
+        // Outside a request watched by `noting_unavailable` (the expired-session sweep), nobody
+        // asks.
+        let _ = UNAVAILABLE.try_with(|flag| flag.set(true));
+    }
     session_store::Error::Backend(error.to_string())
+}
+
+tokio::task_local! {
+    static UNAVAILABLE: std::cell::Cell<bool>;
+}
+
+/// Runs `request` (a console request going through the session layer) and tells whether the
+/// session store found the database unavailable on the way (unreachable, disk full or read-only).
+/// The session layer answers a bare 500 when it cannot save the session, which every console
+/// request does; this lets the router answer the page that says what is wrong instead.
+pub async fn noting_unavailable<F: Future>(request: F) -> (F::Output, bool) {
+    UNAVAILABLE
+        .scope(std::cell::Cell::new(false), async move {
+            let output = request.await;
+            (output, UNAVAILABLE.with(std::cell::Cell::get))
+        })
+        .await
 }
 
 #[async_trait]

@@ -177,6 +177,14 @@ impl TestDb {
     }
 
     /// Closes the pool and removes the database.
+    /// Connects again after `db.close()` (to a disk that was unmounted in between, say).
+    pub async fn reopen(&mut self) {
+        self.db = Db::connect(&self.url, settings())
+            .await
+            .expect("the database opens again")
+            .with_secret_keys(test_secret_keys());
+    }
+
     pub async fn finish(self) {
         self.db.close().await;
         match self.cleanup {
@@ -291,6 +299,119 @@ impl SmallDisk {
         while file.write_all(&[0]).is_ok() {}
         let _ = file.sync_all();
         path
+    }
+}
+
+/// A small ext4 filesystem on a loop device, mounted on a new temporary folder with
+/// `errors=remount-ro`, so that a test can have the kernel turn it read-only under a running
+/// process (files open for writing and all), as it does when a disk fails. Unmounted and released
+/// when dropped.
+pub struct FailingDisk {
+    pub dir: std::path::PathBuf,
+    image: std::path::PathBuf,
+    device: String,
+}
+
+impl FailingDisk {
+    /// `None`, said loudly, where this process may not set one up (it needs root and loop devices).
+    pub fn mount(size: &str) -> Option<FailingDisk> {
+        let name = format!("fleetdesk-failing-disk-{}", uuid::Uuid::now_v7().simple());
+        let dir = std::env::temp_dir().join(&name);
+        let image = std::env::temp_dir().join(format!("{name}.img"));
+        let skip = |why: &str| {
+            eprintln!(
+                "!! SKIPPED: a disk that turns read-only is simulated with ext4 on a loop device, \
+                 and {why} (run the tests as root on a machine with loop devices to include it)"
+            );
+            let _ = std::fs::remove_dir(&dir);
+            let _ = std::fs::remove_file(&image);
+            None
+        };
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let run = |program: &str, args: &[&str]| {
+            std::process::Command::new(program)
+                .args(args)
+                .stderr(std::process::Stdio::null())
+                .output()
+                .ok()
+                .filter(|output| output.status.success())
+                .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        };
+        let image_arg = image.to_str().expect("utf-8 temp path");
+        if run("truncate", &["-s", size, image_arg]).is_none()
+            || run("mkfs.ext4", &["-q", image_arg]).is_none()
+        {
+            return skip("no ext4 image could be made");
+        }
+        let Some(device) = run("losetup", &["-f", "--show", image_arg]) else {
+            return skip("this process may not attach a loop device");
+        };
+        let disk = FailingDisk { dir, image, device };
+        if !disk.attach() {
+            drop(disk);
+            return None;
+        }
+        Some(disk)
+    }
+
+    fn attach(&self) -> bool {
+        let mounted = std::process::Command::new("mount")
+            .args(["-o", "errors=remount-ro", &self.device])
+            .arg(&self.dir)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success());
+        if !mounted {
+            eprintln!("!! SKIPPED: this process may not mount {}", self.device);
+        }
+        mounted
+    }
+
+    /// Has the kernel record a filesystem error: with `errors=remount-ro` it turns the
+    /// filesystem read-only at once; every write after that fails with `EROFS`.
+    pub fn turn_read_only(&self) {
+        let device = self.device.trim_start_matches("/dev/");
+        std::fs::write(
+            format!("/sys/fs/ext4/{device}/trigger_fs_error"),
+            "fleetdesk test: disk turned read-only",
+        )
+        .expect("ext4 error triggered");
+    }
+
+    /// What an administrator does once the disk is repaired: unmounts it, checks it and mounts it
+    /// again, writable. Every process with files on it must have ended.
+    pub fn repair(&self) {
+        let unmounted = std::process::Command::new("umount")
+            .arg(&self.dir)
+            .status()
+            .is_ok_and(|status| status.success());
+        assert!(unmounted, "the disk is unmounted");
+        // e2fsck exits 1 when it corrected something (the error flag the kernel recorded).
+        let checked = std::process::Command::new("e2fsck")
+            .args(["-f", "-y", &self.device])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .expect("e2fsck runs");
+        assert!(
+            matches!(checked.code(), Some(0 | 1)),
+            "the disk checks clean: {checked}"
+        );
+        assert!(self.attach(), "the disk mounts again");
+    }
+}
+
+impl Drop for FailingDisk {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("umount")
+            .arg("-l")
+            .arg(&self.dir)
+            .status();
+        let _ = std::process::Command::new("losetup")
+            .args(["-d", &self.device])
+            .status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = std::fs::remove_file(&self.image);
     }
 }
 

@@ -138,6 +138,23 @@ pub const CONSOLE_FORM_LIMIT: usize = 64 * 1024;
 /// The console's session cookie.
 pub const SESSION_COOKIE: &str = "fleetdesk_session";
 
+/// The page saying that the database cannot be used, instead of the session layer's bare 500,
+/// when the session could not be saved because the database is unreachable, or its disk full or
+/// read-only (every console request saves its session).
+async fn session_store_unavailable(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let headers = request.headers().clone();
+    let (response, unavailable) =
+        fleetdesk_core::sessions::noting_unavailable(next.run(request)).await;
+    if unavailable && response.status() == axum::http::StatusCode::INTERNAL_SERVER_ERROR {
+        tracing::error!("the console session could not be saved: the database cannot be used");
+        return auth::database_unavailable(&headers);
+    }
+    response
+}
+
 /// Builds the whole application router.
 pub fn router(state: AppState, session_key: &Key) -> Router {
     let sessions = SessionManagerLayer::new(DbSessionStore::new(state.db.clone()))
@@ -243,6 +260,7 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
             auth::authenticate,
         ))
         .layer(sessions)
+        .layer(axum::middleware::from_fn(session_store_unavailable))
         // Forms are small: a larger body is refused before it is read (file uploads set their own
         // limit on their route). A request, body included, that takes longer than the configured
         // time is cut off, so that a slow sender cannot hold a connection and a worker for ever.

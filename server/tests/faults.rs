@@ -16,7 +16,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
 use fleetdesk_core::credentials::{self, CredentialKind};
-use fleetdesk_core::testing::{SmallDisk, TestDb};
+use fleetdesk_core::testing::{FailingDisk, SmallDisk, TestDb};
 
 use common::{Setup, admin, body, get};
 use orange::{Api, PRO, count_of, counts, create_customer, order_licences, reply};
@@ -447,6 +447,132 @@ async fn a_full_disk_refuses_writes_with_503_loses_nothing_and_passes_once_space
         count_of(&after, "licences"),
         count_of(&before, "licences") + 5_008
     );
+
+    let _ = server.kill();
+    let _ = server.wait();
+    test_db.finish().await;
+    drop(disk);
+}
+
+/// A disk the kernel turns read-only under a running server, as it does when a disk fails: writes
+/// are refused with a clear 503 (Orange) or page (console) and change nothing, reads still answer,
+/// and once the disk is repaired and the server started again everything acknowledged before is
+/// there and the refused order passes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_disk_turned_read_only_refuses_writes_clearly_and_loses_nothing_acknowledged() {
+    let Some(disk) = FailingDisk::mount("64M") else {
+        return;
+    };
+    let mut test_db = TestDb::sqlite_in(&disk.dir).await;
+    orange::catalogue(&test_db).await;
+    let issued = credentials::issue(&test_db.db, CredentialKind::Orange, "Orange", None)
+        .await
+        .expect("credential");
+    let data_dir = disk.dir.join("data");
+    std::fs::create_dir_all(&data_dir).expect("data dir");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let url = test_db.url.clone();
+    let serve = || {
+        common::spawn_serve(
+            &url,
+            &data_dir,
+            &format!("127.0.0.1:{port}"),
+            &[("FLEETDESK_ORANGE_RATE_LIMIT", "0")],
+        )
+    };
+    let mut server = serve();
+    common::wait_ready(&base).await;
+    let http = reqwest::Client::new();
+    let authorization = format!("Bearer {}", issued.secret.expose());
+    let post = |body: Value| {
+        let request = http
+            .post(format!("{base}/orange/v2/productOrder"))
+            .header("authorization", &authorization)
+            .json(&body);
+        async move { reply(request.send().await.expect("answered")).await }
+    };
+    let read = |id: String| {
+        let request = http
+            .get(format!("{base}/orange/v2/productOrder/{id}"))
+            .header("authorization", &authorization);
+        async move { request.send().await.expect("answered").status() }
+    };
+    let console = common::client();
+    let signed_in = console
+        .post(format!("{base}/auth/login"))
+        .form(&[
+            ("login", "admin"),
+            ("password", common::ADMIN_PASSWORD),
+            ("next", "/"),
+        ])
+        .send()
+        .await
+        .expect("signed in");
+    assert_eq!(common::location(&signed_in), "/");
+    let created = post(create_customer("R-1", "R-CUS-1")).await;
+    assert_eq!(created.status, 201, "{:#}", created.body);
+    let customer = created.str("/customer/id");
+    let ordered = post(order_licences("R-2", &customer, PRO, 3)).await;
+    assert_eq!(ordered.status, 201, "{:#}", ordered.body);
+    let acknowledged = ordered.str("/id");
+    let before = counts(&test_db).await;
+
+    disk.turn_read_only();
+    // Orange: the contract's envelope, a hint to retry, and what went wrong.
+    let order = order_licences("R-3", &customer, PRO, 2);
+    let refused = post(order.clone()).await;
+    refused.assert_error(503, "SERVICE_UNAVAILABLE");
+    assert_eq!(refused.header("retry-after"), Some("5"));
+    assert!(
+        refused.str("/message").contains("disk full or read-only"),
+        "{:#}",
+        refused.body
+    );
+    assert_eq!(read(acknowledged.clone()).await, 200, "reads still answer");
+    // The console: every page saves its session, so pages and changes alike get the page that
+    // says why (in the reader's language) instead of a bare error.
+    let page = console
+        .get(format!("{base}/"))
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(page.status(), 503);
+    assert!(
+        body(page)
+            .await
+            .contains("Fleetdesk cannot use its database right now")
+    );
+    let note = console
+        .post(format!("{base}/console/customers/{customer}/notes"))
+        .header("accept-language", "fr-FR,fr;q=0.9")
+        .form(&[("body", "Rappeler le client")])
+        .send()
+        .await
+        .expect("answered");
+    assert_eq!(note.status(), 503);
+    let text = body(note).await;
+    assert!(
+        text.contains("ne peut pas utiliser sa base de données pour le moment"),
+        "{text}"
+    );
+
+    // The administrator stops the server, repairs the disk and starts the server again.
+    let _ = server.kill();
+    let _ = server.wait();
+    test_db.db.close().await;
+    disk.repair();
+    test_db.reopen().await;
+    assert_eq!(
+        counts(&test_db).await,
+        before,
+        "everything acknowledged before the disk turned read-only is there, and only that"
+    );
+    let mut server = serve();
+    common::wait_ready(&base).await;
+    assert_eq!(read(acknowledged).await, 200);
+    let taken = post(order).await;
+    assert_eq!(taken.status, 201, "{:#}", taken.body);
 
     let _ = server.kill();
     let _ = server.wait();
