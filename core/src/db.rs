@@ -367,6 +367,9 @@ mod tests {
 }
 
 #[cfg(test)]
+mod schema_tests;
+
+#[cfg(test)]
 mod sqlite_tests {
     use crate::testing::TestDb;
 
