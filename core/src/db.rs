@@ -172,6 +172,20 @@ impl Db {
             .min_connections(0)
             .acquire_timeout(settings.acquire_timeout)
             .after_release(|conn, _| Box::pin(async move { still_usable(conn).await }));
+        // SQLite keeps a page cache per connection (2 MiB by default); the operating system
+        // caches the file as well, so 512 KiB each is enough and keeps the server's memory down.
+        let options = if dialect == Dialect::Sqlite {
+            options.after_connect(|conn, _| {
+                Box::pin(async move {
+                    sqlx::query("PRAGMA cache_size = -512")
+                        .execute(conn)
+                        .await
+                        .map(|_| ())
+                })
+            })
+        } else {
+            options
+        };
         let pool = options
             .connect(url)
             .await
