@@ -363,36 +363,80 @@ async fn a_server_killed_in_the_middle_of_orders_leaves_no_half_order() {
     }
 }
 
+/// A `fleetdesk serve` process over a SQLite database on a test disk, and an Orange client of it.
+struct OnDisk {
+    base: String,
+    url: String,
+    data_dir: std::path::PathBuf,
+    port: u16,
+    http: reqwest::Client,
+    authorization: String,
+}
+
+impl OnDisk {
+    /// The catalogue and an Orange credential in `test_db`, and the server's data folder on the
+    /// disk at `disk_dir`.
+    async fn new(test_db: &TestDb, disk_dir: &std::path::Path) -> OnDisk {
+        orange::catalogue(test_db).await;
+        let issued = credentials::issue(&test_db.db, CredentialKind::Orange, "Orange", None)
+            .await
+            .expect("credential");
+        let data_dir = disk_dir.join("data");
+        std::fs::create_dir_all(&data_dir).expect("data dir");
+        let port = free_port();
+        OnDisk {
+            base: format!("http://127.0.0.1:{port}"),
+            url: test_db.url.clone(),
+            data_dir,
+            port,
+            http: reqwest::Client::new(),
+            authorization: format!("Bearer {}", issued.secret.expose()),
+        }
+    }
+
+    /// Starts the server (again) and waits until it is ready.
+    async fn serve(&self) -> std::process::Child {
+        let server = common::spawn_serve(
+            &self.url,
+            &self.data_dir,
+            &format!("127.0.0.1:{}", self.port),
+            &[("FLEETDESK_ORANGE_RATE_LIMIT", "0")],
+        );
+        common::wait_ready(&self.base).await;
+        server
+    }
+
+    async fn order(&self, body: Value) -> orange::Reply {
+        let request = self
+            .http
+            .post(format!("{}/orange/v2/productOrder", self.base))
+            .header("authorization", &self.authorization)
+            .json(&body);
+        reply(request.send().await.expect("answered")).await
+    }
+
+    /// The status of `GET /orange/v2/productOrder/{id}`.
+    async fn read_order(&self, id: &str) -> u16 {
+        self.http
+            .get(format!("{}/orange/v2/productOrder/{id}", self.base))
+            .header("authorization", &self.authorization)
+            .send()
+            .await
+            .expect("answered")
+            .status()
+            .as_u16()
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_disk_refuses_writes_with_503_loses_nothing_and_passes_once_space_is_freed() {
     let Some(disk) = SmallDisk::mount("24m") else {
         return;
     };
     let test_db = TestDb::sqlite_in(&disk.dir).await;
-    orange::catalogue(&test_db).await;
-    let issued = credentials::issue(&test_db.db, CredentialKind::Orange, "Orange", None)
-        .await
-        .expect("credential");
-    let data_dir = disk.dir.join("data");
-    std::fs::create_dir_all(&data_dir).expect("data dir");
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut server = common::spawn_serve(
-        &test_db.url,
-        &data_dir,
-        &format!("127.0.0.1:{port}"),
-        &[("FLEETDESK_ORANGE_RATE_LIMIT", "0")],
-    );
-    common::wait_ready(&base).await;
-    let http = reqwest::Client::new();
-    let authorization = format!("Bearer {}", issued.secret.expose());
-    let post = |body: Value| {
-        let request = http
-            .post(format!("{base}/orange/v2/productOrder"))
-            .header("authorization", &authorization)
-            .json(&body);
-        async move { reply(request.send().await.expect("answered")).await }
-    };
+    let on_disk = OnDisk::new(&test_db, &disk.dir).await;
+    let mut server = on_disk.serve().await;
+    let post = |body| on_disk.order(body);
     let created = post(create_customer("D-1", "D-CUS-1")).await;
     assert_eq!(created.status, 201, "{:#}", created.body);
     let customer = created.str("/customer/id");
@@ -412,13 +456,7 @@ async fn a_full_disk_refuses_writes_with_503_loses_nothing_and_passes_once_space
         refused.body
     );
     // Reads still work, and the refused order left nothing behind.
-    let read = http
-        .get(format!("{base}/orange/v2/productOrder/{first_order}"))
-        .header("authorization", &authorization)
-        .send()
-        .await
-        .expect("answered");
-    assert_eq!(read.status(), 200);
+    assert_eq!(on_disk.read_order(&first_order).await, 200);
 
     std::fs::remove_file(&filler).expect("space freed");
     // No restart: the same order, sent again, is taken whole.
@@ -464,40 +502,10 @@ async fn a_disk_turned_read_only_refuses_writes_clearly_and_loses_nothing_acknow
         return;
     };
     let mut test_db = TestDb::sqlite_in(&disk.dir).await;
-    orange::catalogue(&test_db).await;
-    let issued = credentials::issue(&test_db.db, CredentialKind::Orange, "Orange", None)
-        .await
-        .expect("credential");
-    let data_dir = disk.dir.join("data");
-    std::fs::create_dir_all(&data_dir).expect("data dir");
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let url = test_db.url.clone();
-    let serve = || {
-        common::spawn_serve(
-            &url,
-            &data_dir,
-            &format!("127.0.0.1:{port}"),
-            &[("FLEETDESK_ORANGE_RATE_LIMIT", "0")],
-        )
-    };
-    let mut server = serve();
-    common::wait_ready(&base).await;
-    let http = reqwest::Client::new();
-    let authorization = format!("Bearer {}", issued.secret.expose());
-    let post = |body: Value| {
-        let request = http
-            .post(format!("{base}/orange/v2/productOrder"))
-            .header("authorization", &authorization)
-            .json(&body);
-        async move { reply(request.send().await.expect("answered")).await }
-    };
-    let read = |id: String| {
-        let request = http
-            .get(format!("{base}/orange/v2/productOrder/{id}"))
-            .header("authorization", &authorization);
-        async move { request.send().await.expect("answered").status() }
-    };
+    let on_disk = OnDisk::new(&test_db, &disk.dir).await;
+    let mut server = on_disk.serve().await;
+    let base = &on_disk.base;
+    let post = |body| on_disk.order(body);
     let console = common::client();
     let signed_in = console
         .post(format!("{base}/auth/login"))
@@ -529,7 +537,11 @@ async fn a_disk_turned_read_only_refuses_writes_clearly_and_loses_nothing_acknow
         "{:#}",
         refused.body
     );
-    assert_eq!(read(acknowledged.clone()).await, 200, "reads still answer");
+    assert_eq!(
+        on_disk.read_order(&acknowledged).await,
+        200,
+        "reads still answer"
+    );
     // The console: every page saves its session, so pages and changes alike get the page that
     // says why (in the reader's language) instead of a bare error.
     let page = console
@@ -568,9 +580,8 @@ async fn a_disk_turned_read_only_refuses_writes_clearly_and_loses_nothing_acknow
         before,
         "everything acknowledged before the disk turned read-only is there, and only that"
     );
-    let mut server = serve();
-    common::wait_ready(&base).await;
-    assert_eq!(read(acknowledged).await, 200);
+    let mut server = on_disk.serve().await;
+    assert_eq!(on_disk.read_order(&acknowledged).await, 200);
     let taken = post(order).await;
     assert_eq!(taken.status, 201, "{:#}", taken.body);
 

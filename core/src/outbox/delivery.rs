@@ -488,22 +488,27 @@ mod tests {
     use crate::outbox::OrangeEventType;
     use time::macros::datetime;
 
+    /// One state change event per licence named, in one transaction.
+    async fn state_changes(db: &Db, licences: &[&str]) {
+        let mut tx = db.begin_write().await.expect("transaction");
+        for licence in licences {
+            crate::outbox::enqueue_licence_event(
+                &mut tx,
+                OrangeEventType::UserServiceStateChange,
+                crate::testing::licence_resource(licence),
+                None,
+                None,
+            )
+            .await
+            .expect("event");
+        }
+        tx.commit().await.expect("commit");
+    }
+
     #[tokio::test]
     async fn only_the_leases_named_are_renewed_and_a_forgotten_one_runs_out() {
         on_each_db!(|db| async move {
-            let mut tx = db.begin_write().await.expect("transaction");
-            for licence in ["lic_kept", "lic_forgotten"] {
-                crate::outbox::enqueue_licence_event(
-                    &mut tx,
-                    OrangeEventType::UserServiceStateChange,
-                    crate::testing::licence_resource(licence),
-                    None,
-                    None,
-                )
-                .await
-                .expect("event");
-            }
-            tx.commit().await.expect("commit");
+            state_changes(&db, &["lic_kept", "lic_forgotten"]).await;
             let lease = Duration::from_millis(1500);
             let claimed = claim(&db, "owner-a", "orange_user_service", lease, 10)
                 .await
@@ -537,20 +542,8 @@ mod tests {
     #[tokio::test]
     async fn the_due_backlog_counts_due_undelivered_events_up_to_its_cap() {
         on_each_db!(|db| async move {
-            let mut tx = db.begin_write().await.expect("transaction");
             // Four events: a second one for lic_a waits behind its first, and is due all the same.
-            for licence in ["lic_a", "lic_b", "lic_c", "lic_a"] {
-                crate::outbox::enqueue_licence_event(
-                    &mut tx,
-                    OrangeEventType::UserServiceStateChange,
-                    crate::testing::licence_resource(licence),
-                    None,
-                    None,
-                )
-                .await
-                .expect("event");
-            }
-            tx.commit().await.expect("commit");
+            state_changes(&db, &["lic_a", "lic_b", "lic_c", "lic_a"]).await;
             let due = |targets: &'static [&'static str], cap| {
                 let db = db.clone();
                 async move { due_backlog(&db, targets, cap).await.expect("counted") }
