@@ -363,6 +363,18 @@ async fn a_server_killed_in_the_middle_of_orders_leaves_no_half_order() {
     }
 }
 
+/// A write refused because the disk cannot take it: the contract's 503 envelope, a hint to retry,
+/// and a message that says what is wrong.
+fn refused_for_the_disk(refused: &orange::Reply) {
+    refused.assert_error(503, "SERVICE_UNAVAILABLE");
+    assert_eq!(refused.header("retry-after"), Some("5"));
+    assert!(
+        refused.str("/message").contains("disk full or read-only"),
+        "{:#}",
+        refused.body
+    );
+}
+
 /// A `fleetdesk serve` process over a SQLite database on a test disk, and an Orange client of it.
 struct OnDisk {
     base: String,
@@ -447,14 +459,7 @@ async fn a_full_disk_refuses_writes_with_503_loses_nothing_and_passes_once_space
     // An order of thousands of licences needs more room than the database file and its journal
     // already have: the write fails on the full disk.
     let order = order_licences("D-2", &customer, PRO, 5_000);
-    let refused = post(order.clone()).await;
-    refused.assert_error(503, "SERVICE_UNAVAILABLE");
-    assert_eq!(refused.header("retry-after"), Some("5"));
-    assert!(
-        refused.str("/message").contains("disk full or read-only"),
-        "{:#}",
-        refused.body
-    );
+    refused_for_the_disk(&post(order.clone()).await);
     // Reads still work, and the refused order left nothing behind.
     assert_eq!(on_disk.read_order(&first_order).await, 200);
 
@@ -527,16 +532,8 @@ async fn a_disk_turned_read_only_refuses_writes_clearly_and_loses_nothing_acknow
     let before = counts(&test_db).await;
 
     disk.turn_read_only();
-    // Orange: the contract's envelope, a hint to retry, and what went wrong.
     let order = order_licences("R-3", &customer, PRO, 2);
-    let refused = post(order.clone()).await;
-    refused.assert_error(503, "SERVICE_UNAVAILABLE");
-    assert_eq!(refused.header("retry-after"), Some("5"));
-    assert!(
-        refused.str("/message").contains("disk full or read-only"),
-        "{:#}",
-        refused.body
-    );
+    refused_for_the_disk(&post(order.clone()).await);
     assert_eq!(
         on_disk.read_order(&acknowledged).await,
         200,
