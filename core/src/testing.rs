@@ -257,6 +257,21 @@ pub fn licence_resource(id: &str) -> crate::orange::wire::UserService {
     }
 }
 
+/// Runs a system command for the test disks, its errors unprinted: its output when it succeeded.
+fn run(program: &str, args: &[&str]) -> Option<String> {
+    std::process::Command::new(program)
+        .args(args)
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()
+        .filter(|output| output.status.success())
+        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+fn path(dir: &std::path::Path) -> &str {
+    dir.to_str().expect("a UTF-8 temporary path")
+}
+
 /// A small filesystem (tmpfs) mounted on a new temporary folder, unmounted when dropped: a disk
 /// that tests can fill.
 pub struct SmallDisk {
@@ -271,12 +286,8 @@ impl SmallDisk {
             uuid::Uuid::now_v7().simple()
         ));
         std::fs::create_dir_all(&dir).expect("temp dir");
-        let mounted = std::process::Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(&dir)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success());
+        let size = format!("size={size}");
+        let mounted = run("mount", &["-t", "tmpfs", "-o", &size, "tmpfs", path(&dir)]).is_some();
         if !mounted {
             eprintln!(
                 "!! SKIPPED: a full disk is simulated with a small tmpfs, and this process may not \
@@ -328,15 +339,6 @@ impl FailingDisk {
             None
         };
         std::fs::create_dir_all(&dir).expect("temp dir");
-        let run = |program: &str, args: &[&str]| {
-            std::process::Command::new(program)
-                .args(args)
-                .stderr(std::process::Stdio::null())
-                .output()
-                .ok()
-                .filter(|output| output.status.success())
-                .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
-        };
         let image_arg = image.to_str().expect("utf-8 temp path");
         if run("truncate", &["-s", size, image_arg]).is_none()
             || run("mkfs.ext4", &["-q", image_arg]).is_none()
@@ -355,12 +357,11 @@ impl FailingDisk {
     }
 
     fn attach(&self) -> bool {
-        let mounted = std::process::Command::new("mount")
-            .args(["-o", "errors=remount-ro", &self.device])
-            .arg(&self.dir)
-            .stderr(std::process::Stdio::null())
-            .status()
-            .is_ok_and(|status| status.success());
+        let mounted = run(
+            "mount",
+            &["-o", "errors=remount-ro", &self.device, path(&self.dir)],
+        )
+        .is_some();
         if !mounted {
             eprintln!("!! SKIPPED: this process may not mount {}", self.device);
         }
@@ -381,11 +382,10 @@ impl FailingDisk {
     /// What an administrator does once the disk is repaired: unmounts it, checks it and mounts it
     /// again, writable. Every process with files on it must have ended.
     pub fn repair(&self) {
-        let unmounted = std::process::Command::new("umount")
-            .arg(&self.dir)
-            .status()
-            .is_ok_and(|status| status.success());
-        assert!(unmounted, "the disk is unmounted");
+        assert!(
+            run("umount", &[path(&self.dir)]).is_some(),
+            "the disk is unmounted"
+        );
         // e2fsck exits 1 when it corrected something (the error flag the kernel recorded).
         let checked = std::process::Command::new("e2fsck")
             .args(["-f", "-y", &self.device])
@@ -403,13 +403,8 @@ impl FailingDisk {
 
 impl Drop for FailingDisk {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("umount")
-            .arg("-l")
-            .arg(&self.dir)
-            .status();
-        let _ = std::process::Command::new("losetup")
-            .args(["-d", &self.device])
-            .status();
+        run("umount", &["-l", path(&self.dir)]);
+        run("losetup", &["-d", &self.device]);
         let _ = std::fs::remove_dir_all(&self.dir);
         let _ = std::fs::remove_file(&self.image);
     }
@@ -417,10 +412,7 @@ impl Drop for FailingDisk {
 
 impl Drop for SmallDisk {
     fn drop(&mut self) {
-        let _ = std::process::Command::new("umount")
-            .arg("-l")
-            .arg(&self.dir)
-            .status();
+        run("umount", &["-l", path(&self.dir)]);
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -145,12 +145,12 @@ async fn session_store_unavailable(
     request: axum::extract::Request,
     next: axum::middleware::Next,
 ) -> axum::response::Response {
-    let headers = request.headers().clone();
+    let lang = forms::lang_of(request.headers());
     let (response, unavailable) =
         fleetdesk_core::sessions::noting_unavailable(next.run(request)).await;
     if unavailable && response.status() == axum::http::StatusCode::INTERNAL_SERVER_ERROR {
         tracing::error!("the console session could not be saved: the database cannot be used");
-        return auth::database_unavailable(&headers);
+        return auth::database_unavailable(lang);
     }
     response
 }

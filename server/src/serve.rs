@@ -300,23 +300,19 @@ const DELIVERY_WAIT_LIMIT: Duration = Duration::from_secs(1);
 /// down) are not counted, and nothing is waited for while delivery is paused or not configured.
 async fn let_delivery_catch_up(db: &Db) {
     use fleetdesk_core::outbox::{delivery, settings};
+    let behind = || async {
+        matches!(
+            delivery::due_backlog(db, &delivery::ORANGE_TARGETS, DELIVERY_BACKLOG_LIMIT).await,
+            Ok(due) if due >= DELIVERY_BACKLOG_LIMIT
+        )
+    };
+    if !behind().await
+        || !matches!(settings::load(db).await, Ok(s) if s.is_configured() && !s.paused)
+    {
+        return;
+    }
     let deadline = tokio::time::Instant::now() + DELIVERY_WAIT_LIMIT;
-    let mut checked_settings = false;
-    loop {
-        match delivery::due_backlog(db, &delivery::ORANGE_TARGETS, DELIVERY_BACKLOG_LIMIT).await {
-            Ok(due) if due >= DELIVERY_BACKLOG_LIMIT => {}
-            _ => return,
-        }
-        if !checked_settings {
-            match settings::load(db).await {
-                Ok(settings) if settings.is_configured() && !settings.paused => {}
-                _ => return,
-            }
-            checked_settings = true;
-        }
-        if tokio::time::Instant::now() >= deadline {
-            return;
-        }
+    while tokio::time::Instant::now() < deadline && behind().await {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }

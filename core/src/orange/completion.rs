@@ -19,7 +19,7 @@ use crate::outbox::{self, LicenceEvent, OrangeEventType};
 /// delivery between calls comes often: a pass of 20 tasks of 100 licences writes 2,000 events
 /// (at 100, a pass wrote up to 10,000 before delivery had a say; see the server's
 /// `let_delivery_catch_up`).
-pub const PER_PASS: i64 = 20;
+const PER_PASS: i64 = 20;
 
 /// Completes what is acknowledged, oldest first, one order or task after another (at most
 /// [`PER_PASS`] orders and as many tasks per call: the caller calls again while it finds work, and

@@ -62,7 +62,7 @@ pub async fn authenticate(
         Ok(operator) => operator,
         Err(error) => {
             tracing::error!(error = %error, "failed to load the session's operator");
-            return database_unavailable(request.headers());
+            return database_unavailable(super::forms::lang_of(request.headers()));
         }
     };
     let path = request.uri().path().to_owned();
@@ -337,8 +337,7 @@ pub async fn write_audit(state: &AppState, entry: &Entry) {
 
 /// The page a browser gets while the database cannot be used (unreachable, disk full or
 /// read-only): in the reader's language, styled, never cached, with a hint to come back shortly.
-pub(crate) fn database_unavailable(headers: &axum::http::HeaderMap) -> Response {
-    let lang = super::forms::lang_of(headers);
+pub(crate) fn database_unavailable(lang: fleetdesk_app::i18n::Lang) -> Response {
     let (code, title, text, again) = (
         lang.t("en", "fr"),
         lang.t(
