@@ -208,7 +208,7 @@ mod ssr {
             id: operator.id.clone(),
             login: operator.login.clone(),
             display_name: operator.display_name.clone(),
-            role: operator.role.as_str().to_owned(),
+            role: operator.role,
             active: operator.is_active(),
             last_login_at: operator.last_login_at.clone(),
             created_at: operator.created_at.clone(),

@@ -68,7 +68,7 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
                 <Shortcuts/>
                 <div class="who" data-testid="current-operator">
                     <span class="who-name">{operator.display_name}</span>
-                    <span class=format!("badge role-{}", operator.role)>{operator.role.clone()}</span>
+                    <span class=format!("badge role-{}", operator.role)>{operator.role.as_str()}</span>
                 </div>
                 <form method="post" action="/auth/logout" class="signout">
                     <button type="submit" class="button secondary">{t("Sign out", "Se déconnecter")}</button>

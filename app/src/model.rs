@@ -6,6 +6,9 @@ mod bulk;
 mod licences;
 mod work;
 
+use fleetdesk_vocab::{
+    EventState, FleetPolicy, Mode, Operation, ResourceScope, ResourceType, Role,
+};
 use serde::{Deserialize, Serialize};
 
 pub use browse::*;
@@ -35,8 +38,7 @@ pub struct OperatorView {
     pub id: String,
     pub login: String,
     pub display_name: String,
-    /// `admin`, `operator` or `support`.
-    pub role: String,
+    pub role: Role,
     pub active: bool,
     pub last_login_at: Option<String>,
     pub created_at: String,
@@ -44,11 +46,11 @@ pub struct OperatorView {
 
 impl OperatorView {
     pub fn is_admin(&self) -> bool {
-        self.role == "admin"
+        self.role.is_admin()
     }
 
     pub fn can_change_data(&self) -> bool {
-        matches!(self.role.as_str(), "admin" | "operator")
+        self.role.can_change_data()
     }
 }
 
@@ -84,8 +86,7 @@ pub struct Overview {
 pub struct ApiSettingsView {
     /// One entry per operation, in the contract's order.
     pub modes: Vec<OperationMode>,
-    /// `perCustomer`, `perOrder` or `perOffering`.
-    pub fleet_policy: String,
+    pub fleet_policy: FleetPolicy,
     pub exchange_retention_days: u32,
     /// Days delivery attempts of finished events are kept.
     pub attempt_retention_days: u32,
@@ -107,10 +108,8 @@ pub struct PurgeView {
 /// How one operation is answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperationMode {
-    /// `customer_creation`, `licence_order`, `state_change`, `deletion` or `offering_change`.
-    pub operation: String,
-    /// `sync` or `async`.
-    pub mode: String,
+    pub operation: Operation,
+    pub mode: Mode,
 }
 
 /// An Orange API credential as listed: never its secret.
@@ -166,10 +165,8 @@ pub struct OfferingView {
     pub id: String,
     pub offer_code: String,
     pub name: String,
-    /// `none`, `msisdn`, `imei`, `email` or `url`.
-    pub resource_type: String,
-    /// `per_licence` or `per_customer`.
-    pub resource_scope: String,
+    pub resource_type: ResourceType,
+    pub resource_scope: ResourceScope,
     pub login_format: String,
     pub active: bool,
     pub updated_at: String,
@@ -278,16 +275,6 @@ pub struct ApiResponse {
     pub schema: Option<String>,
 }
 
-/// The Orange event types (contract section 6), in the contract's order.
-pub const EVENT_TYPES: [&str; 3] = [
-    "productOrderStateChangeEvent",
-    "userServiceStateChangeEvent",
-    "userServiceAttributeValueChangeEvent",
-];
-
-/// The states of an outbox event, in the order an event goes through them.
-pub const EVENT_STATES: [&str; 4] = ["pending", "delivering", "delivered", "failed"];
-
 /// Which events a list or a bulk resend is about, as the filter form sends it: every field as
 /// typed, empty when not set. Dates are `YYYY-MM-DD` (UTC), both ends included.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -354,7 +341,7 @@ pub struct EventRowView {
     /// `productOrder` or `userService`.
     pub resource_kind: String,
     pub resource_id: String,
-    pub state: String,
+    pub state: EventState,
     pub attempt_count: i64,
     pub next_attempt_at: Option<String>,
     pub last_error: Option<String>,
@@ -365,14 +352,12 @@ pub struct EventRowView {
 }
 
 impl EventRowView {
-    /// Resend is offered in every state but `delivering` (the worker holds the event).
     pub fn can_resend(&self) -> bool {
-        self.state != "delivering"
+        self.state.can_resend()
     }
 
-    /// Retry now is for events waiting for their next try, or given up.
     pub fn can_retry_now(&self) -> bool {
-        matches!(self.state.as_str(), "pending" | "failed")
+        self.state.can_retry_now()
     }
 }
 
@@ -382,8 +367,8 @@ pub struct EventsPage {
     pub rows: Vec<EventRowView>,
     /// `(created_at, id)` of the last row when older events exist.
     pub older: Option<(String, String)>,
-    /// Every state with its number of events (zero included), in [`EVENT_STATES`] order.
-    pub counts: Vec<(String, i64)>,
+    /// Every state with its number of events (zero included), in [`EventState::ALL`] order.
+    pub counts: Vec<(EventState, i64)>,
     pub delivery: DeliveryStatus,
     /// Operators and administrators act on events and pause delivery; support only reads.
     pub can_act: bool,

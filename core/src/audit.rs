@@ -10,28 +10,7 @@ use crate::{clock, ids};
 
 pub mod diff;
 
-/// Who acted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ActorKind {
-    Operator,
-    Orange,
-    System,
-    Cli,
-    Anonymous,
-}
-
-impl ActorKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ActorKind::Operator => "operator",
-            ActorKind::Orange => "orange",
-            ActorKind::System => "system",
-            ActorKind::Cli => "cli",
-            ActorKind::Anonymous => "anonymous",
-        }
-    }
-}
+pub use fleetdesk_vocab::ActorKind;
 
 /// The actor of an entry: its kind, its id where it has one, and a label for people.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -123,7 +102,7 @@ impl Entry {
 pub struct Record {
     pub id: String,
     pub at: String,
-    pub actor_kind: String,
+    pub actor_kind: ActorKind,
     pub actor_id: Option<String>,
     pub actor_label: String,
     pub action: String,
@@ -163,8 +142,7 @@ where
 /// Which entries to list; every field narrows the list.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    /// `operator`, `orange`, `system`, `cli` or `anonymous`.
-    pub actor_kind: Option<String>,
+    pub actor_kind: Option<ActorKind>,
     pub actor_id: Option<String>,
     pub action: Option<String>,
     pub object_type: Option<String>,
@@ -184,7 +162,7 @@ fn from_row(row: &AnyRow) -> Result<Record, sqlx::Error> {
     Ok(Record {
         id: row.try_get("id")?,
         at: row.try_get("at")?,
-        actor_kind: row.try_get("actor_kind")?,
+        actor_kind: crate::db::word(row, "actor_kind")?,
         actor_id: row.try_get("actor_id")?,
         actor_label: row.try_get("actor_label")?,
         action: row.try_get("action")?,
@@ -208,7 +186,7 @@ pub async fn list(db: &Db, filter: &Filter, limit: i64) -> Result<Vec<Record>, D
            AND ($8 IS NULL OR at < $8 OR (at = $8 AND id < $9)) \
          ORDER BY at DESC, id DESC LIMIT $10"
     ))
-    .bind(filter.actor_kind.as_deref())
+    .bind(filter.actor_kind.map(ActorKind::as_str))
     .bind(filter.actor_id.as_deref())
     .bind(filter.action.as_deref())
     .bind(filter.object_type.as_deref())
@@ -286,7 +264,7 @@ mod tests {
             assert_eq!(list(&db, &disables, 10).await.expect("list")[0].id, second);
 
             let from_cli = Filter {
-                actor_kind: Some("cli".into()),
+                actor_kind: Some(ActorKind::Cli),
                 ..Filter::default()
             };
             assert_eq!(list(&db, &from_cli, 10).await.expect("list")[0].id, second);

@@ -9,7 +9,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -18,32 +18,7 @@ use crate::db::{Db, DbError};
 use crate::password::Secret;
 use crate::{clock, ids};
 
-/// Who a credential is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum CredentialKind {
-    /// Orange's systems, on `/orange/v2`.
-    Orange,
-    /// The partner's product, on `/provisioning/v1`.
-    Provisioning,
-}
-
-impl CredentialKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CredentialKind::Orange => "orange",
-            CredentialKind::Provisioning => "provisioning",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<CredentialKind> {
-        match text {
-            "orange" => Some(CredentialKind::Orange),
-            "provisioning" => Some(CredentialKind::Provisioning),
-            _ => None,
-        }
-    }
-}
+pub use fleetdesk_vocab::CredentialKind;
 
 /// A credential as listed: never its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -341,7 +341,7 @@ pub struct FleetSummary {
     pub offering_name: Option<String>,
     pub created_at: String,
     /// `(state, count)`, states with no licence left out.
-    pub by_state: Vec<(String, i64)>,
+    pub by_state: Vec<(fleetdesk_vocab::LicenceState, i64)>,
 }
 
 /// An operator's note.
@@ -424,7 +424,7 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<CustomerDetail>, DbError
         if let Some(summary) = fleets.iter_mut().find(|f| f.id == fleet) {
             summary
                 .by_state
-                .push((row.try_get("state")?, row.try_get("n")?));
+                .push((crate::db::word(row, "state")?, row.try_get("n")?));
         }
     }
 

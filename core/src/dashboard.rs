@@ -6,8 +6,9 @@ use sqlx::Row;
 use time::Duration;
 
 use crate::clock;
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, word};
 use crate::stuck::Thresholds;
+use fleetdesk_vocab::{EventState, LicenceState, Word, WorkState};
 
 /// Everything the dashboard shows, read at one moment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -15,12 +16,12 @@ pub struct Counts {
     pub customers: i64,
     pub fleets: i64,
     /// `(state, n)` for every licence state that has licences.
-    pub licences: Vec<(String, i64)>,
+    pub licences: Vec<(LicenceState, i64)>,
     /// Realizing resources whose value is still a placeholder.
     pub placeholders: i64,
-    pub orders: Vec<(String, i64)>,
-    pub tasks: Vec<(String, i64)>,
-    pub events: Vec<(String, i64)>,
+    pub orders: Vec<(WorkState, i64)>,
+    pub tasks: Vec<(WorkState, i64)>,
+    pub events: Vec<(EventState, i64)>,
     /// Orders and tasks acknowledged or in progress for longer than the thresholds allow.
     pub stuck_orders: i64,
     pub stuck_tasks: i64,
@@ -38,7 +39,7 @@ impl Counts {
     }
 }
 
-async fn grouped(db: &Db, table: &str) -> Result<Vec<(String, i64)>, DbError> {
+async fn grouped<W: Word>(db: &Db, table: &str) -> Result<Vec<(W, i64)>, DbError> {
     let rows = sqlx::query(&format!(
         "SELECT state, COUNT(*) AS n FROM {table} GROUP BY state ORDER BY state"
     ))
@@ -46,7 +47,7 @@ async fn grouped(db: &Db, table: &str) -> Result<Vec<(String, i64)>, DbError> {
     .await?;
     Ok(rows
         .iter()
-        .map(|r| Ok((r.try_get("state")?, r.try_get("n")?)))
+        .map(|r| Ok((word(r, "state")?, r.try_get("n")?)))
         .collect::<Result<_, sqlx::Error>>()?)
 }
 
@@ -158,7 +159,10 @@ mod tests {
             let numbers = counts(&db, &thresholds).await.expect("counts");
             assert_eq!(
                 numbers.events,
-                vec![("failed".to_owned(), 1), ("pending".to_owned(), 2)]
+                vec![
+                    (fleetdesk_vocab::EventState::Failed, 1),
+                    (fleetdesk_vocab::EventState::Pending, 2)
+                ]
             );
             assert_eq!(
                 numbers.stuck_events, 2,

@@ -278,6 +278,35 @@ async fn still_usable(conn: &mut sqlx::AnyConnection) -> Result<bool, sqlx::Erro
     Ok(!conn.is_in_transaction())
 }
 
+/// A column holding one of the vocabulary's words (a state, a role, a kind), read as its type; a
+/// word the type does not know is a decoding error, as a wrong column type would be.
+pub fn word<W: fleetdesk_vocab::Word>(
+    row: &sqlx::any::AnyRow,
+    column: &str,
+) -> Result<W, sqlx::Error> {
+    use sqlx::Row as _;
+    let text: String = row.try_get(column)?;
+    W::from_word(&text).ok_or_else(|| unknown_word(column, &text))
+}
+
+/// Like [`word`], for a column that may be NULL.
+pub fn word_or_null<W: fleetdesk_vocab::Word>(
+    row: &sqlx::any::AnyRow,
+    column: &str,
+) -> Result<Option<W>, sqlx::Error> {
+    use sqlx::Row as _;
+    let text: Option<String> = row.try_get(column)?;
+    text.map(|text| W::from_word(&text).ok_or_else(|| unknown_word(column, &text)))
+        .transpose()
+}
+
+fn unknown_word(column: &str, text: &str) -> sqlx::Error {
+    sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: format!("`{text}` is not a known value").into(),
+    }
+}
+
 /// A database URL fit for messages and logs: the password is masked.
 pub fn redact(url: &str) -> String {
     match url::Url::parse(url) {

@@ -5,13 +5,14 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, word};
+use fleetdesk_vocab::LicenceState;
 
 /// A fleet's licence as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FleetLicence {
     pub id: String,
-    pub state: String,
+    pub state: LicenceState,
     pub login: Option<String>,
     pub offer_code: String,
     pub created_at: String,
@@ -29,7 +30,7 @@ pub struct FleetDetail {
     pub created_by_order_id: Option<String>,
     pub created_at: String,
     /// `(state, count)`, states with no licence left out.
-    pub by_state: Vec<(String, i64)>,
+    pub by_state: Vec<(LicenceState, i64)>,
     /// `(offer code, offering name, count)`.
     pub by_offering: Vec<(String, String, i64)>,
 }
@@ -53,7 +54,7 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<FleetDetail>, DbError> {
     .fetch_all(db.pool())
     .await?
     .iter()
-    .map(|r| Ok((r.try_get("state")?, r.try_get("n")?)))
+    .map(|r| Ok((word(r, "state")?, r.try_get("n")?)))
     .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let by_offering = sqlx::query(
         "SELECT o.offer_code, o.name, l.n FROM \
@@ -107,7 +108,7 @@ pub async fn licences(
         .map(|l| {
             Ok(FleetLicence {
                 id: l.try_get("id")?,
-                state: l.try_get("state")?,
+                state: word(l, "state")?,
                 login: l.try_get("login")?,
                 offer_code: l.try_get("offer_code")?,
                 created_at: l.try_get("created_at")?,

@@ -14,13 +14,14 @@ use sqlx::{AnyConnection, Row};
 
 use crate::audit::{self, Actor, Entry};
 use crate::clock;
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, word};
 use crate::offerings::LoginFormat;
 use crate::orange::licences::{self as orange_licences, LicenceState};
 use crate::orange::orders;
 use crate::orange::wire::Telephone;
 use crate::outbox::{self, OrangeEventType};
-use crate::resources::{ResourceError, ResourceType, ResourceValue};
+use crate::resources::{ResourceError, ResourceScope, ResourceType, ResourceValue};
+use fleetdesk_vocab::EventState;
 
 // ---------------------------------------------------------------------------------------------
 // The list
@@ -48,7 +49,7 @@ pub struct LicenceFilter {
 pub struct LicenceRow {
     pub id: String,
     pub login: Option<String>,
-    pub state: String,
+    pub state: LicenceState,
     pub customer_id: String,
     pub customer_name: String,
     pub fleet_id: String,
@@ -169,7 +170,7 @@ fn row_of(row: &AnyRow) -> Result<LicenceRow, sqlx::Error> {
     Ok(LicenceRow {
         id: row.try_get("id")?,
         login: row.try_get("login")?,
-        state: row.try_get("state")?,
+        state: word(row, "state")?,
         customer_id: row.try_get("customer_id")?,
         customer_name: row.try_get("customer_name")?,
         fleet_id: row.try_get("fleet_id")?,
@@ -329,8 +330,8 @@ impl EndUser {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceDetail {
     pub id: String,
-    /// `per_licence` or `per_customer` (shared by the customer's licences).
-    pub scope: String,
+    /// Its own, or shared by the customer's licences.
+    pub scope: ResourceScope,
     pub kind: ResourceType,
     pub value: String,
     pub placeholder_since: Option<String>,
@@ -352,7 +353,7 @@ pub struct TimelineEntry {
     /// Who acted (audit entries).
     pub actor: Option<String>,
     /// The event's delivery state (events).
-    pub state: Option<String>,
+    pub state: Option<EventState>,
 }
 
 /// Everything about one licence.
@@ -434,7 +435,6 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<LicenceDetail>, DbError>
     .fetch_optional(db.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let state: String = row.try_get("state")?;
     let resource_type: String = row.try_get("resource_type")?;
     let resources = sqlx::query(
         "SELECT r.id, r.scope, r.type, r.value, r.placeholder_since, r.updated_at, 1 AS licences \
@@ -456,7 +456,7 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<LicenceDetail>, DbError>
             let kind: String = r.try_get("type")?;
             Ok(ResourceDetail {
                 id: r.try_get("id")?,
-                scope: r.try_get("scope")?,
+                scope: word(r, "scope")?,
                 kind: ResourceType::parse(&kind)
                     .ok_or_else(|| DbError::Corrupt(format!("resource type `{kind}`")))?,
                 value: r.try_get("value")?,
@@ -468,8 +468,7 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<LicenceDetail>, DbError>
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Some(LicenceDetail {
         id: row.try_get("id")?,
-        state: LicenceState::parse(&state)
-            .ok_or_else(|| DbError::Corrupt(format!("licence state `{state}`")))?,
+        state: word(&row, "state")?,
         login: row.try_get("login")?,
         login_created_at: row.try_get("login_created_at")?,
         customer_id: row.try_get("customer_id")?,
@@ -532,7 +531,7 @@ async fn timeline(db: &Db, id: &str) -> Result<Vec<TimelineEntry>, DbError> {
             id: row.try_get("id")?,
             what: row.try_get("event_type")?,
             actor: None,
-            state: Some(row.try_get("state")?),
+            state: Some(word(row, "state")?),
         });
     }
     // An audit entry and the event of the same change share their time; the change reads first.

@@ -1,6 +1,6 @@
 //! Operators: the partner's staff who use the console, with their role and password.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
@@ -8,45 +8,7 @@ use crate::db::{Db, DbError};
 use crate::password::{self, PasswordError, Secret};
 use crate::{clock, ids};
 
-/// What an operator may do. Checked on the server for every console route.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Everything, including settings, credentials and other operators.
-    Admin,
-    /// Day-to-day work on customers, licences, orders and events.
-    Operator,
-    /// Read-only, plus notes.
-    Support,
-}
-
-impl Role {
-    pub const ALL: [Role; 3] = [Role::Admin, Role::Operator, Role::Support];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Admin => "admin",
-            Role::Operator => "operator",
-            Role::Support => "support",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Role> {
-        Role::ALL
-            .into_iter()
-            .find(|role| role.as_str() == text.trim().to_ascii_lowercase())
-    }
-
-    /// May change customers, licences, orders and events.
-    pub fn can_change_data(self) -> bool {
-        matches!(self, Role::Admin | Role::Operator)
-    }
-
-    /// May manage settings, credentials and operators.
-    pub fn is_admin(self) -> bool {
-        self == Role::Admin
-    }
-}
+pub use fleetdesk_vocab::Role;
 
 /// An operator as the rest of the code sees it: the password hash stays in this module.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -142,13 +104,11 @@ const COLUMNS: &str =
     "id, login, display_name, role, disabled_at, last_login_at, created_at, updated_at";
 
 fn from_row(row: &AnyRow) -> Result<Operator, DbError> {
-    let role: String = row.try_get("role")?;
     Ok(Operator {
         id: row.try_get("id")?,
         login: row.try_get("login")?,
         display_name: row.try_get("display_name")?,
-        role: Role::parse(&role)
-            .ok_or_else(|| DbError::Corrupt(format!("unknown operator role `{role}`")))?,
+        role: crate::db::word(row, "role")?,
         disabled_at: row.try_get("disabled_at")?,
         last_login_at: row.try_get("last_login_at")?,
         created_at: row.try_get("created_at")?,

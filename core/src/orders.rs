@@ -10,17 +10,9 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::audit;
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, word};
 use crate::outbox::browse::EventRow;
-
-/// The states an order or a task goes through (the contract's values).
-pub const STATES: [&str; 5] = [
-    "acknowledged",
-    "inProgress",
-    "completed",
-    "failed",
-    "partial",
-];
+use fleetdesk_vocab::{LicenceState, Mode, WorkState};
 
 /// An order as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -29,8 +21,8 @@ pub struct OrderRow {
     pub external_reference: String,
     pub customer_id: String,
     pub customer_name: String,
-    pub mode: String,
-    pub state: String,
+    pub mode: Mode,
+    pub state: WorkState,
     pub created_at: String,
     pub completed_at: Option<String>,
 }
@@ -44,8 +36,8 @@ fn order_row(row: &AnyRow) -> Result<OrderRow, sqlx::Error> {
         external_reference: row.try_get("external_reference")?,
         customer_id: row.try_get("customer_id")?,
         customer_name: row.try_get("customer_name")?,
-        mode: row.try_get("mode")?,
-        state: row.try_get("state")?,
+        mode: word(row, "mode")?,
+        state: word(row, "state")?,
         created_at: row.try_get("created_at")?,
         completed_at: row.try_get("completed_at")?,
     })
@@ -59,7 +51,7 @@ fn before_or_start(before: Option<(String, String)>) -> (String, String) {
 /// Orders in `state` (any when `None`), newest first, older than the `(created_at, id)` cursor.
 pub async fn list(
     db: &Db,
-    state: Option<&str>,
+    state: Option<WorkState>,
     before: Option<(String, String)>,
     limit: u32,
 ) -> Result<Vec<OrderRow>, DbError> {
@@ -75,7 +67,7 @@ pub async fn list(
          WHERE {condition} AND (o.created_at < $2 OR (o.created_at = $2 AND o.id < $3)) \
          ORDER BY o.created_at DESC, o.id DESC LIMIT $4"
     ))
-    .bind(state)
+    .bind(state.map(WorkState::as_str))
     .bind(at)
     .bind(id)
     .bind(i64::from(limit))
@@ -117,7 +109,7 @@ pub struct RawExchange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LicenceLink {
     pub id: String,
-    pub state: String,
+    pub state: LicenceState,
     pub login: Option<String>,
     pub offer_code: String,
     pub fleet_id: String,
@@ -132,7 +124,7 @@ pub struct OrderItem {
     pub offering_name: String,
     pub quantity: i64,
     pub fleet_id: Option<String>,
-    pub state: String,
+    pub state: WorkState,
     pub failure_code: Option<String>,
     pub failure_message: Option<String>,
 }
@@ -193,7 +185,7 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<OrderDetail>, DbError> {
             offering_name: i.try_get("offering_name")?,
             quantity: i.try_get("quantity")?,
             fleet_id: i.try_get("fleet_id")?,
-            state: i.try_get("state")?,
+            state: word(i, "state")?,
             failure_code: i.try_get("failure_code")?,
             failure_message: i.try_get("failure_message")?,
         })
@@ -247,7 +239,7 @@ async fn licence_links(db: &Db, condition: &str, value: &str) -> Result<Vec<Lice
         .map(|l| {
             Ok(LicenceLink {
                 id: l.try_get("id")?,
-                state: l.try_get("state")?,
+                state: word(l, "state")?,
                 login: l.try_get("login")?,
                 offer_code: l.try_get("offer_code")?,
                 fleet_id: l.try_get("fleet_id")?,
@@ -331,8 +323,8 @@ pub struct TaskRow {
     pub action: String,
     pub target_state: Option<String>,
     pub target_offer_code: Option<String>,
-    pub mode: String,
-    pub state: String,
+    pub mode: Mode,
+    pub state: WorkState,
     pub created_at: String,
     pub completed_at: Option<String>,
 }
@@ -348,8 +340,8 @@ fn task_row(row: &AnyRow) -> Result<TaskRow, sqlx::Error> {
         action: row.try_get("action")?,
         target_state: row.try_get("target_state")?,
         target_offer_code: row.try_get("target_offer_code")?,
-        mode: row.try_get("mode")?,
-        state: row.try_get("state")?,
+        mode: word(row, "mode")?,
+        state: word(row, "state")?,
         created_at: row.try_get("created_at")?,
         completed_at: row.try_get("completed_at")?,
     })
@@ -358,7 +350,7 @@ fn task_row(row: &AnyRow) -> Result<TaskRow, sqlx::Error> {
 /// Tasks in `state` (any when `None`), newest first, older than the `(created_at, id)` cursor.
 pub async fn list_tasks(
     db: &Db,
-    state: Option<&str>,
+    state: Option<WorkState>,
     before: Option<(String, String)>,
     limit: u32,
 ) -> Result<Vec<TaskRow>, DbError> {
@@ -373,7 +365,7 @@ pub async fn list_tasks(
          AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
          ORDER BY created_at DESC, id DESC LIMIT $4"
     ))
-    .bind(state)
+    .bind(state.map(WorkState::as_str))
     .bind(at)
     .bind(id)
     .bind(i64::from(limit))

@@ -13,43 +13,9 @@ use crate::db::DbError;
 use crate::orange::wire;
 use crate::{clock, ids};
 
-/// Where a message goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Target {
-    OrangeProductOrder,
-    OrangeUserService,
-    ProvisioningWebhook,
-}
+pub use fleetdesk_vocab::Target;
 
-impl Target {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Target::OrangeProductOrder => "orange_product_order",
-            Target::OrangeUserService => "orange_user_service",
-            Target::ProvisioningWebhook => "provisioning_webhook",
-        }
-    }
-}
-
-/// The Orange event types (contract section 6).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OrangeEventType {
-    ProductOrderStateChange,
-    UserServiceStateChange,
-    UserServiceAttributeValueChange,
-}
-
-impl OrangeEventType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            OrangeEventType::ProductOrderStateChange => "productOrderStateChangeEvent",
-            OrangeEventType::UserServiceStateChange => "userServiceStateChangeEvent",
-            OrangeEventType::UserServiceAttributeValueChange => {
-                "userServiceAttributeValueChangeEvent"
-            }
-        }
-    }
-}
+pub use fleetdesk_vocab::OrangeEventType;
 
 /// Queues the event about an order (`productOrderStateChangeEvent`); returns its `eventId`.
 pub async fn enqueue_order_event(

@@ -6,68 +6,9 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
+pub use fleetdesk_vocab::ResourceType;
 
-/// Which realizing resource an offering's licences carry.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ResourceType {
-    None,
-    Msisdn,
-    Imei,
-    Email,
-    Url,
-}
-
-impl ResourceType {
-    pub const ALL: [ResourceType; 5] = [
-        ResourceType::None,
-        ResourceType::Msisdn,
-        ResourceType::Imei,
-        ResourceType::Email,
-        ResourceType::Url,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResourceType::None => "none",
-            ResourceType::Msisdn => "msisdn",
-            ResourceType::Imei => "imei",
-            ResourceType::Email => "email",
-            ResourceType::Url => "url",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ResourceType> {
-        let text = text.trim().to_ascii_lowercase();
-        ResourceType::ALL.into_iter().find(|t| t.as_str() == text)
-    }
-}
-
-/// Whether each licence has its own resource or a customer's licences share one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResourceScope {
-    PerLicence,
-    PerCustomer,
-}
-
-impl ResourceScope {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ResourceScope::PerLicence => "per_licence",
-            ResourceScope::PerCustomer => "per_customer",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<ResourceScope> {
-        match text.trim().to_ascii_lowercase().replace('-', "_").as_str() {
-            "per_licence" | "per_license" | "licence" => Some(ResourceScope::PerLicence),
-            "per_customer" | "customer" => Some(ResourceScope::PerCustomer),
-            _ => None,
-        }
-    }
-}
+pub use fleetdesk_vocab::ResourceScope;
 
 /// Why a value is not a valid resource of its type.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

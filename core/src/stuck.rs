@@ -15,6 +15,7 @@ use crate::db::{Db, DbError};
 use crate::orange::ErrorCode;
 use crate::outbox;
 use crate::settings;
+use fleetdesk_vocab::{Stuck, WorkState};
 
 const KEY: &str = "stuck_thresholds";
 
@@ -67,12 +68,11 @@ pub async fn save(db: &Db, thresholds: &Thresholds) -> Result<(), DbError> {
 /// One stuck order, task or event.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StuckItem {
-    /// `order`, `task` or `event`.
-    pub kind: &'static str,
+    /// An order, task or event, with its state.
+    pub what: Stuck,
     pub id: String,
     /// Orange's reference (orders and tasks) or the event type.
     pub label: Option<String>,
-    pub state: String,
     pub since: String,
     /// For events: the last error or answer.
     pub reason: Option<String>,
@@ -86,9 +86,11 @@ pub async fn list(db: &Db, thresholds: &Thresholds) -> Result<Vec<StuckItem>, Db
     let now = clock::now();
     let before = |minutes: u32| clock::format(now - Duration::minutes(i64::from(minutes)));
     let mut items = Vec::new();
-    for (kind, table, minutes) in [
-        ("order", "product_orders", thresholds.order_minutes),
-        ("task", "user_service_tasks", thresholds.task_minutes),
+    let order: fn(WorkState) -> Stuck = Stuck::Order;
+    let task: fn(WorkState) -> Stuck = Stuck::Task;
+    for (what, table, minutes) in [
+        (order, "product_orders", thresholds.order_minutes),
+        (task, "user_service_tasks", thresholds.task_minutes),
     ] {
         let rows = sqlx::query(&format!(
             "SELECT id, external_reference, state, created_at FROM {table} \
@@ -100,10 +102,9 @@ pub async fn list(db: &Db, thresholds: &Thresholds) -> Result<Vec<StuckItem>, Db
         .await?;
         for row in rows {
             items.push(StuckItem {
-                kind,
+                what: what(crate::db::word(&row, "state")?),
                 id: row.try_get("id")?,
                 label: row.try_get("external_reference")?,
-                state: row.try_get("state")?,
                 since: row.try_get("created_at")?,
                 reason: None,
             });
@@ -126,10 +127,9 @@ pub async fn list(db: &Db, thresholds: &Thresholds) -> Result<Vec<StuckItem>, Db
             (None, error) => error,
         };
         items.push(StuckItem {
-            kind: "event",
+            what: Stuck::Event(crate::db::word(&row, "state")?),
             id: row.try_get("id")?,
             label: Some(row.try_get("event_type")?),
-            state: row.try_get("state")?,
             since: row.try_get("created_at")?,
             reason,
         });
@@ -422,8 +422,8 @@ mod tests {
             let stuck = list(&db, &Thresholds::default()).await.expect("list");
             assert_eq!(stuck.len(), 1, "{stuck:?}");
             assert_eq!(
-                (stuck[0].kind, stuck[0].id.as_str()),
-                ("order", id.as_str())
+                (stuck[0].what, stuck[0].id.as_str()),
+                (Stuck::Order(WorkState::Acknowledged), id.as_str())
             );
             assert_eq!(stuck[0].label.as_deref(), Some("O-STUCK"));
 

@@ -126,7 +126,7 @@ async fn the_placeholder_download_filled_in_is_checked_then_applied_by_the_worke
                 licences::bulk::get(&db, &file)
                     .await
                     .expect("get")
-                    .is_some_and(|f| f.state == "applied")
+                    .is_some_and(|f| f.state == fleetdesk_vocab::BulkFileState::Applied)
             }
         })
         .await;

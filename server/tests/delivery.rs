@@ -4,6 +4,7 @@
 mod common;
 mod mock_orange;
 
+use fleetdesk_vocab::EventState;
 use std::time::Duration;
 
 use fleetdesk_core::Db;
@@ -50,7 +51,7 @@ async fn enqueue(db: &Db, licence_id: &str) -> String {
     id
 }
 
-async fn state_of(db: &Db, id: &str) -> String {
+async fn state_of(db: &Db, id: &str) -> EventState {
     browse::detail(db, id)
         .await
         .expect("detail")
@@ -59,7 +60,7 @@ async fn state_of(db: &Db, id: &str) -> String {
         .state
 }
 
-async fn wait_for_state(db: &Db, id: &str, state: &str, within: Duration) {
+async fn wait_for_state(db: &Db, id: &str, state: EventState, within: Duration) {
     let deadline = tokio::time::Instant::now() + within;
     loop {
         let now = state_of(db, id).await;
@@ -85,7 +86,13 @@ async fn events_reach_orange_with_one_cached_token_and_masked_records() {
         }
         configure(&test_db.db, &mock, vec![1, 1], 5).await;
         for id in &ids {
-            wait_for_state(&test_db.db, id, "delivered", Duration::from_secs(15)).await;
+            wait_for_state(
+                &test_db.db,
+                id,
+                EventState::Delivered,
+                Duration::from_secs(15),
+            )
+            .await;
         }
         assert_eq!(mock.tokens_issued(), 1, "one token serves every event");
         let received = mock.received();
@@ -152,7 +159,13 @@ async fn failures_are_retried_with_the_same_event_id_and_a_400_is_not() {
         ]);
         let retried = enqueue(&test_db.db, "lic_a").await;
         configure(&test_db.db, &mock, vec![1, 1, 1, 1], 1).await;
-        wait_for_state(&test_db.db, &retried, "delivered", Duration::from_secs(30)).await;
+        wait_for_state(
+            &test_db.db,
+            &retried,
+            EventState::Delivered,
+            Duration::from_secs(30),
+        )
+        .await;
         let received: Vec<(String, u16)> = mock
             .received()
             .into_iter()
@@ -200,7 +213,13 @@ async fn failures_are_retried_with_the_same_event_id_and_a_400_is_not() {
 
         mock.script([Answer::Status(400)]);
         let refused = enqueue(&test_db.db, "lic_b").await;
-        wait_for_state(&test_db.db, &refused, "failed", Duration::from_secs(10)).await;
+        wait_for_state(
+            &test_db.db,
+            &refused,
+            EventState::Failed,
+            Duration::from_secs(10),
+        )
+        .await;
         tokio::time::sleep(Duration::from_millis(1500)).await;
         let arrivals = mock
             .received()
@@ -229,7 +248,13 @@ async fn failures_are_retried_with_the_same_event_id_and_a_400_is_not() {
             Answer::Status(503),
         ]);
         let exhausted = enqueue(&test_db.db, "lic_c").await;
-        wait_for_state(&test_db.db, &exhausted, "failed", Duration::from_secs(20)).await;
+        wait_for_state(
+            &test_db.db,
+            &exhausted,
+            EventState::Failed,
+            Duration::from_secs(20),
+        )
+        .await;
         assert_eq!(
             browse::detail(&test_db.db, &exhausted)
                 .await
@@ -256,10 +281,22 @@ async fn a_401_renews_the_token_and_sends_again() {
     let server = Setup::new(&test_db).start().await;
     configure(&test_db.db, &mock, vec![30], 5).await;
     let first = enqueue(&test_db.db, "lic_a").await;
-    wait_for_state(&test_db.db, &first, "delivered", Duration::from_secs(10)).await;
+    wait_for_state(
+        &test_db.db,
+        &first,
+        EventState::Delivered,
+        Duration::from_secs(10),
+    )
+    .await;
     mock.revoke_tokens();
     let second = enqueue(&test_db.db, "lic_b").await;
-    wait_for_state(&test_db.db, &second, "delivered", Duration::from_secs(10)).await;
+    wait_for_state(
+        &test_db.db,
+        &second,
+        EventState::Delivered,
+        Duration::from_secs(10),
+    )
+    .await;
     assert_eq!(mock.tokens_issued(), 2);
     let statuses: Vec<u16> = mock
         .received()
@@ -282,8 +319,20 @@ async fn a_later_event_about_the_same_licence_waits_for_the_earlier_one() {
         let other = enqueue(&test_db.db, "lic_other").await;
         mock.script_for(&first, [Answer::Status(500), Answer::Status(500)]);
         configure(&test_db.db, &mock, vec![1, 1, 1], 5).await;
-        wait_for_state(&test_db.db, &second, "delivered", Duration::from_secs(20)).await;
-        wait_for_state(&test_db.db, &other, "delivered", Duration::from_secs(20)).await;
+        wait_for_state(
+            &test_db.db,
+            &second,
+            EventState::Delivered,
+            Duration::from_secs(20),
+        )
+        .await;
+        wait_for_state(
+            &test_db.db,
+            &other,
+            EventState::Delivered,
+            Duration::from_secs(20),
+        )
+        .await;
         let received: Vec<(String, u16)> = mock
             .received()
             .into_iter()
@@ -328,11 +377,17 @@ async fn nothing_is_sent_while_delivery_is_paused() {
     let id = enqueue(&test_db.db, "lic_a").await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(mock.received().is_empty(), "paused: nothing sent");
-    assert_eq!(state_of(&test_db.db, &id).await, "pending");
+    assert_eq!(state_of(&test_db.db, &id).await, EventState::Pending);
     settings::set_paused(&test_db.db, false)
         .await
         .expect("resume");
-    wait_for_state(&test_db.db, &id, "delivered", Duration::from_secs(10)).await;
+    wait_for_state(
+        &test_db.db,
+        &id,
+        EventState::Delivered,
+        Duration::from_secs(10),
+    )
+    .await;
     server.stop().await;
     test_db.finish().await;
 }
@@ -365,13 +420,19 @@ async fn an_event_in_flight_when_the_process_is_killed_is_delivered_after_restar
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(state_of(&test_db.db, &id).await, "delivering");
+    assert_eq!(state_of(&test_db.db, &id).await, EventState::Delivering);
     first.kill().expect("SIGKILL");
     let _ = first.wait();
 
     let mut second = spawn();
     // The lease (3 s) runs out, then the restarted server sends it again.
-    wait_for_state(&test_db.db, &id, "delivered", Duration::from_secs(30)).await;
+    wait_for_state(
+        &test_db.db,
+        &id,
+        EventState::Delivered,
+        Duration::from_secs(30),
+    )
+    .await;
     let arrivals: Vec<u16> = mock
         .received()
         .iter()
@@ -423,7 +484,7 @@ async fn wait_until_delivered(db: &Db, count: i64, within: Duration) {
         let delivered = browse::count(
             db,
             &browse::Filter {
-                state: Some("delivered".to_owned()),
+                state: Some(EventState::Delivered),
                 ..browse::Filter::default()
             },
         )
@@ -628,10 +689,10 @@ async fn a_dead_destination_does_not_delay_another() {
         // Well before the dead receiver's timeout (30 s) every licence event is delivered.
         wait_until_delivered(&test_db.db, 100, Duration::from_secs(10)).await;
         for id in licences.values().flatten() {
-            assert_eq!(state_of(&test_db.db, id).await, "delivered");
+            assert_eq!(state_of(&test_db.db, id).await, EventState::Delivered);
         }
         for id in orders.values().flatten() {
-            assert_ne!(state_of(&test_db.db, id).await, "delivered");
+            assert_ne!(state_of(&test_db.db, id).await, EventState::Delivered);
         }
         server.stop().await;
         test_db.finish().await;

@@ -151,7 +151,7 @@ async fn an_administrator_exports_then_erases_an_end_user_and_no_table_keeps_a_t
                 fleetdesk_core::licences::bulk::get(&db, &file)
                     .await
                     .expect("bulk file")
-                    .is_some_and(|f| f.state == "applied")
+                    .is_some_and(|f| f.state == fleetdesk_vocab::BulkFileState::Applied)
             }
         })
         .await;

@@ -74,12 +74,11 @@ pub(super) mod ssr {
     use fleetdesk_core::audit::{self, Record};
 
     use super::super::events::ssr::{date_text, day};
+    use fleetdesk_vocab::ActorKind;
+
     use crate::api::ConsoleError;
     use crate::i18n::Lang;
     use crate::model::audit::{AuditChangeView, AuditEntryView, AuditFilter};
-
-    /// The kinds of actor that can be asked for by name.
-    const ACTOR_KINDS: [&str; 5] = ["operator", "orange", "system", "cli", "anonymous"];
 
     /// The storage filter for the form's filter, or why it cannot be one (in words). The actor is
     /// resolved afterwards, since it may need the database.
@@ -134,9 +133,8 @@ pub(super) mod ssr {
         if actor.is_empty() {
             return Ok(());
         }
-        let lowered = actor.to_ascii_lowercase();
-        if ACTOR_KINDS.contains(&lowered.as_str()) {
-            filter.actor_kind = Some(lowered);
+        if let Some(kind) = ActorKind::parse(&actor.to_ascii_lowercase()) {
+            filter.actor_kind = Some(kind);
             return Ok(());
         }
         let operator = match fleetdesk_core::operators::find_by_login(db, actor)
@@ -150,7 +148,7 @@ pub(super) mod ssr {
         };
         match operator {
             Some(operator) => {
-                filter.actor_kind = Some("operator".to_owned());
+                filter.actor_kind = Some(ActorKind::Operator);
                 filter.actor_id = Some(operator.id);
             }
             None => filter.actor_id = Some(actor.to_owned()),

@@ -43,9 +43,9 @@ pub async fn fetch_bulk_file(
     let Some(file) = bulk::get(&db, &id).await.map_err(super::ssr::internal)? else {
         return Err(ConsoleError::NotFound);
     };
-    let statuses: &[&str] = match show.as_str() {
-        "problems" => &["invalid", "refused"],
-        "ready" => &["ready"],
+    let statuses: &[bulk::BulkLineStatus] = match show.as_str() {
+        "problems" => &[bulk::BulkLineStatus::Invalid, bulk::BulkLineStatus::Refused],
+        "ready" => &[bulk::BulkLineStatus::Ready],
         _ => &[],
     };
     let mut lines = bulk::rows(&db, &id, statuses, after.unwrap_or(0), LINES_PER_PAGE + 1)
@@ -62,19 +62,19 @@ pub async fn fetch_bulk_file(
 
 #[cfg(feature = "ssr")]
 mod ssr {
-    use fleetdesk_core::licences::bulk::{Change, Problem, Row, Summary};
+    use fleetdesk_core::licences::bulk::{BulkLineStatus, Change, KeptLine, Summary};
 
-    use crate::model::{BulkFileView, BulkLineView, BulkProblemView};
+    use crate::model::{BulkFileView, BulkLineView};
 
     pub fn file_view(file: Summary) -> BulkFileView {
         BulkFileView {
-            ready: file.count("ready"),
-            unchanged: file.count("unchanged"),
-            invalid: file.count("invalid"),
-            applied: file.count("applied"),
-            refused: file.count("refused"),
+            ready: file.count(BulkLineStatus::Ready),
+            unchanged: file.count(BulkLineStatus::Unchanged),
+            invalid: file.count(BulkLineStatus::Invalid),
+            applied: file.count(BulkLineStatus::Applied),
+            refused: file.count(BulkLineStatus::Refused),
             id: file.id,
-            kind: file.kind.as_str().to_owned(),
+            kind: file.kind,
             file_name: file.file_name,
             state: file.state,
             rows_total: file.rows_total,
@@ -87,17 +87,7 @@ mod ssr {
         }
     }
 
-    fn problem_view(problem: &Problem) -> BulkProblemView {
-        // The problem's own serialised form: `{"code": …, "line": …, "kind": …}`.
-        let value = serde_json::to_value(problem).unwrap_or_default();
-        BulkProblemView {
-            code: value["code"].as_str().unwrap_or("unknown").to_owned(),
-            line: value["line"].as_i64(),
-            kind: value["kind"].as_str().map(str::to_owned),
-        }
-    }
-
-    pub fn line_view(row: Row) -> BulkLineView {
+    pub fn line_view(row: KeptLine) -> BulkLineView {
         let (resource_type, current, placeholder, wanted) = match row.change {
             Change::Resource {
                 resource_type,
@@ -130,7 +120,7 @@ mod ssr {
             placeholder,
             wanted,
             status: row.status,
-            problem: row.problem.as_ref().map(problem_view),
+            problem: row.problem,
             events: row.events,
         }
     }

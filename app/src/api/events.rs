@@ -27,7 +27,7 @@ pub async fn fetch_events(
 ) -> Result<EventsPage, ConsoleError> {
     use fleetdesk_core::outbox::browse;
 
-    use crate::model::{EVENT_STATES, EventFilter};
+    use crate::model::EventFilter;
 
     let operator = super::ssr::current_operator()?;
     let db = super::ssr::db()?;
@@ -41,14 +41,14 @@ pub async fn fetch_events(
     let counted = browse::counts_by_state(&db)
         .await
         .map_err(super::ssr::internal)?;
-    let counts = EVENT_STATES
-        .iter()
+    let counts = fleetdesk_vocab::EventState::ALL
+        .into_iter()
         .map(|state| {
             let n = counted
                 .iter()
-                .find(|(s, _)| s == state)
+                .find(|(s, _)| *s == state)
                 .map_or(0, |(_, n)| *n);
-            ((*state).to_owned(), n)
+            (state, n)
         })
         .collect();
     let delivery = ssr::delivery_status(&db).await?;
@@ -126,6 +126,7 @@ pub async fn fetch_bulk_resend(
     to: String,
 ) -> Result<BulkResendView, ConsoleError> {
     use fleetdesk_core::outbox::browse;
+    use fleetdesk_vocab::EventState;
 
     use crate::model::EventFilter;
 
@@ -156,9 +157,12 @@ pub async fn fetch_bulk_resend(
     let count = browse::count(&db, &core)
         .await
         .map_err(super::ssr::internal)?;
-    let delivering = if core.state.is_none() || core.state.as_deref() == Some("delivering") {
+    let delivering = if core
+        .state
+        .is_none_or(|state| state == EventState::Delivering)
+    {
         let only_delivering = browse::Filter {
-            state: Some("delivering".to_owned()),
+            state: Some(EventState::Delivering),
             ..core
         };
         browse::count(&db, &only_delivering)
@@ -183,18 +187,20 @@ pub fn core_filter(
     filter: &crate::model::EventFilter,
     lang: crate::i18n::Lang,
 ) -> Result<fleetdesk_core::outbox::browse::Filter, String> {
+    use fleetdesk_vocab::{EventState, OrangeEventType};
+
     use crate::i18n::Lang;
-    use crate::model::{EVENT_STATES, EVENT_TYPES};
 
     let filter = filter.trimmed();
     let set = |value: &str| (!value.is_empty()).then(|| value.to_owned());
-    if !filter.state.is_empty() && !EVENT_STATES.contains(&filter.state.as_str()) {
-        return Err(match lang {
-            Lang::En => format!("“{}” is not an event state.", filter.state),
-            Lang::Fr => format!("« {} » n’est pas un état d’événement.", filter.state),
-        });
-    }
-    if !filter.event_type.is_empty() && !EVENT_TYPES.contains(&filter.event_type.as_str()) {
+    let state = match set(&filter.state) {
+        None => None,
+        Some(text) => Some(EventState::parse(&text).ok_or_else(|| match lang {
+            Lang::En => format!("“{text}” is not an event state."),
+            Lang::Fr => format!("« {text} » n’est pas un état d’événement."),
+        })?),
+    };
+    if !filter.event_type.is_empty() && OrangeEventType::parse(&filter.event_type).is_none() {
         return Err(match lang {
             Lang::En => format!("“{}” is not an Orange event type.", filter.event_type),
             Lang::Fr => format!(
@@ -228,7 +234,7 @@ pub fn core_filter(
             .to_owned());
     }
     Ok(fleetdesk_core::outbox::browse::Filter {
-        state: set(&filter.state),
+        state,
         event_type: set(&filter.event_type),
         resource: set(&filter.resource),
         // Stored times are fixed-width RFC 3339 text, so a bare date compares as its midnight.
@@ -317,7 +323,7 @@ mod tests {
             Lang::En,
         )
         .expect("valid");
-        assert_eq!(core.state.as_deref(), Some("failed"));
+        assert_eq!(core.state, Some(fleetdesk_vocab::EventState::Failed));
         assert_eq!(core.resource.as_deref(), Some("lic_1"));
         assert_eq!(core.from.as_deref(), Some("2026-02-28"));
         assert_eq!(core.to.as_deref(), Some("2026-03-01"));

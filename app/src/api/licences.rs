@@ -76,7 +76,7 @@ pub async fn fetch_licence(id: String) -> Result<LicenceDetailView, ConsoleError
     };
     Ok(LicenceDetailView {
         id: detail.id,
-        state: detail.state.as_str().to_owned(),
+        state: detail.state,
         login: detail.login,
         login_created_at: detail.login_created_at,
         customer_id: detail.customer_id,
@@ -101,7 +101,7 @@ pub async fn fetch_licence(id: String) -> Result<LicenceDetailView, ConsoleError
             .map(|r| ResourceView {
                 id: r.id,
                 scope: r.scope,
-                kind: r.kind.as_str().to_owned(),
+                kind: r.kind,
                 value: r.value,
                 placeholder_since: r.placeholder_since,
                 licences: r.licences,

@@ -26,11 +26,11 @@ pub async fn fetch_orange_settings() -> Result<ApiSettingsView, ConsoleError> {
         modes: Operation::ALL
             .into_iter()
             .map(|operation| OperationMode {
-                operation: operation.as_str().to_owned(),
-                mode: current.mode(operation).as_str().to_owned(),
+                operation,
+                mode: current.mode(operation),
             })
             .collect(),
-        fleet_policy: current.fleet_policy.as_str().to_owned(),
+        fleet_policy: current.fleet_policy,
         exchange_retention_days: current.exchange_retention_days,
         attempt_retention_days: retention.attempt_days,
         audit_detail_retention_days: retention.audit_detail_days,

@@ -14,15 +14,14 @@ const PAGE_SIZE: u32 = 50;
 
 /// The state to filter on (`None` for any), or why the value is not a state.
 #[cfg(feature = "ssr")]
-fn state_of(state: &str) -> Result<Option<&str>, String> {
+fn state_of(state: &str) -> Result<Option<fleetdesk_vocab::WorkState>, String> {
     let state = state.trim();
     if state.is_empty() {
-        Ok(None)
-    } else if crate::model::ORDER_STATES.contains(&state) {
-        Ok(Some(state))
-    } else {
-        Err(format!("“{state}” is not an order or task state."))
+        return Ok(None);
     }
+    fleetdesk_vocab::WorkState::parse(state)
+        .map(Some)
+        .ok_or_else(|| format!("“{state}” is not an order or task state."))
 }
 
 #[server(prefix = "/console/api", endpoint = "orders", input = GetUrl)]

@@ -7,19 +7,17 @@ use leptos::server_fn::codec::GetUrl;
 use super::ConsoleError;
 use crate::model::{SearchHitView, StuckPage};
 
-/// Every licence, order, task and event state, in the order the dashboard lists them.
+/// Licence, order and task states in the order the dashboard lists them (events: as they go).
 #[cfg(feature = "ssr")]
-pub const LICENCE_STATES: [&str; 4] = ["active", "suspended", "pending", "terminated"];
+const LICENCE_STATES: [fleetdesk_vocab::LicenceState; 4] = {
+    use fleetdesk_vocab::LicenceState::*;
+    [Active, Suspended, Pending, Terminated]
+};
 #[cfg(feature = "ssr")]
-pub const WORK_STATES: [&str; 5] = [
-    "acknowledged",
-    "inProgress",
-    "completed",
-    "partial",
-    "failed",
-];
-#[cfg(feature = "ssr")]
-pub const EVENT_STATES: [&str; 4] = ["pending", "delivering", "delivered", "failed"];
+const WORK_STATES: [fleetdesk_vocab::WorkState; 5] = {
+    use fleetdesk_vocab::WorkState::*;
+    [Acknowledged, InProgress, Completed, Partial, Failed]
+};
 
 /// Where a search hit's page is.
 #[cfg(feature = "ssr")]
@@ -44,18 +42,18 @@ pub async fn dashboard(
     let counts = dashboard::counts(db, &thresholds)
         .await
         .map_err(super::ssr::internal)?;
-    let every = |states: &[&str], found: &[(String, i64)]| {
+    fn every<W: Copy + PartialEq>(states: &[W], found: &[(W, i64)]) -> Vec<(W, i64)> {
         states
             .iter()
-            .map(|state| {
+            .map(|&state| {
                 let n = found
                     .iter()
-                    .find(|(s, _)| s == state)
+                    .find(|(s, _)| *s == state)
                     .map_or(0, |(_, n)| *n);
-                ((*state).to_owned(), n)
+                (state, n)
             })
-            .collect::<Vec<_>>()
-    };
+            .collect()
+    }
     Ok(crate::model::DashboardView {
         customers: counts.customers,
         fleets: counts.fleets,
@@ -63,7 +61,7 @@ pub async fn dashboard(
         placeholders: counts.placeholders,
         orders: every(&WORK_STATES, &counts.orders),
         tasks: every(&WORK_STATES, &counts.tasks),
-        events: every(&EVENT_STATES, &counts.events),
+        events: every(&fleetdesk_vocab::EventState::ALL, &counts.events),
         stuck: counts.stuck_orders + counts.stuck_tasks + counts.stuck_events,
         success_rate: counts.success_rate(),
         attempts_last_day: counts.attempts_last_day.1,
@@ -107,10 +105,9 @@ pub async fn fetch_stuck() -> Result<StuckPage, ConsoleError> {
         items: items
             .into_iter()
             .map(|item| StuckItemView {
-                kind: item.kind.to_owned(),
+                what: item.what,
                 id: item.id,
                 label: item.label,
-                state: item.state,
                 since: item.since,
                 reason: item.reason,
             })
@@ -121,9 +118,6 @@ pub async fn fetch_stuck() -> Result<StuckPage, ConsoleError> {
             event_minutes: thresholds.event_minutes,
         },
         can_configure: operator.role.is_admin(),
-        failure_codes: stuck::FAILURE_CODES
-            .iter()
-            .map(|code| code.as_str().to_owned())
-            .collect(),
+        failure_codes: stuck::FAILURE_CODES.to_vec(),
     })
 }

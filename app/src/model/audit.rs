@@ -1,6 +1,7 @@
 //! The audit log as the `/audit` page shows it: the filter as typed, and each entry with what it
 //! changed.
 
+use fleetdesk_vocab::ActorKind;
 use serde::{Deserialize, Serialize};
 
 /// Which entries, as the filter form sends them: every field as typed, empty when not set. Dates are
@@ -56,8 +57,7 @@ pub struct AuditChangeView {
 pub struct AuditEntryView {
     pub id: String,
     pub at: String,
-    /// `operator`, `orange`, `system`, `cli` or `anonymous`.
-    pub actor_kind: String,
+    pub actor_kind: ActorKind,
     pub actor_id: Option<String>,
     pub actor_label: String,
     pub action: String,

@@ -1,6 +1,7 @@
 //! What the browsing pages receive: customers, fleets, orders and tasks. Codes (states, policies)
 //! come as stored; the pages word them. JSON bodies come pretty-printed.
 
+use fleetdesk_vocab::{LicenceState, Mode, WorkState};
 use serde::{Deserialize, Serialize};
 
 use super::{ActivityItem, EventRowView};
@@ -65,7 +66,7 @@ pub struct FleetSummaryView {
     pub policy: String,
     pub offering_name: Option<String>,
     pub created_at: String,
-    pub by_state: Vec<(String, i64)>,
+    pub by_state: Vec<(LicenceState, i64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -96,7 +97,7 @@ pub struct CustomerDetailView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FleetLicenceView {
     pub id: String,
-    pub state: String,
+    pub state: LicenceState,
     pub login: Option<String>,
     pub offer_code: String,
     pub created_at: String,
@@ -112,7 +113,7 @@ pub struct FleetDetailView {
     pub offering: Option<(String, String)>,
     pub created_by_order_id: Option<String>,
     pub created_at: String,
-    pub by_state: Vec<(String, i64)>,
+    pub by_state: Vec<(LicenceState, i64)>,
     pub by_offering: Vec<(String, String, i64)>,
     pub total: i64,
     pub licences: Vec<FleetLicenceView>,
@@ -126,8 +127,8 @@ pub struct OrderRowView {
     pub external_reference: String,
     pub customer_id: String,
     pub customer_name: String,
-    pub mode: String,
-    pub state: String,
+    pub mode: Mode,
+    pub state: WorkState,
     pub created_at: String,
     pub completed_at: Option<String>,
 }
@@ -148,8 +149,8 @@ pub struct TaskRowView {
     pub action: String,
     /// The target state or offer code, when the action has one.
     pub target: Option<String>,
-    pub mode: String,
-    pub state: String,
+    pub mode: Mode,
+    pub state: WorkState,
     pub created_at: String,
     pub completed_at: Option<String>,
 }
@@ -174,7 +175,7 @@ pub struct RawExchangeView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LicenceLinkView {
     pub id: String,
-    pub state: String,
+    pub state: LicenceState,
     pub login: Option<String>,
     pub offer_code: String,
     pub fleet_id: String,
@@ -189,7 +190,7 @@ pub struct OrderItemView {
     pub offering_name: String,
     pub quantity: i64,
     pub fleet_id: Option<String>,
-    pub state: String,
+    pub state: WorkState,
     pub failure: Option<String>,
 }
 
@@ -228,12 +229,3 @@ pub struct TaskDetailView {
     pub timeline: Vec<ActivityItem>,
     pub events: Vec<EventRowView>,
 }
-
-/// Order and task states, in the contract's order.
-pub const ORDER_STATES: [&str; 5] = [
-    "acknowledged",
-    "inProgress",
-    "completed",
-    "failed",
-    "partial",
-];

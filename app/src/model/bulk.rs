@@ -1,17 +1,16 @@
 //! What the bulk change pages show: the files operators uploaded, and one file's lines with how
 //! each stands.
 
+use fleetdesk_vocab::{BulkFileState, BulkKind, BulkLineStatus, BulkProblem};
 use serde::{Deserialize, Serialize};
 
 /// A file of licence changes, and how its lines stand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkFileView {
     pub id: String,
-    /// `resources` or `end_users`.
-    pub kind: String,
+    pub kind: BulkKind,
     pub file_name: String,
-    /// `previewed`, `applying`, `applied` or `discarded`.
-    pub state: String,
+    pub state: BulkFileState,
     pub rows_total: i64,
     /// Lines ready when the file was checked.
     pub rows_ready: i64,
@@ -28,31 +27,21 @@ pub struct BulkFileView {
     pub refused: i64,
 }
 
-/// Why a line is not applied, or needs nothing: a code with, for some, the line it refers to or
-/// the resource type.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BulkProblemView {
-    pub code: String,
-    pub line: Option<i64>,
-    pub kind: Option<String>,
-}
-
 /// A line of a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkLineView {
     pub line: i64,
     pub licence_ref: String,
     pub licence_id: Option<String>,
-    /// The resource type a resource line replaces.
+    /// The resource type a resource line replaces (as typed in the file until checked).
     pub resource_type: Option<String>,
     /// The value or end user before ("Given Family <email>" for an end user).
     pub current: Option<String>,
     pub placeholder: bool,
     /// The value or end user the line asks for.
     pub wanted: String,
-    /// `ready`, `unchanged`, `invalid`, `applied` or `refused`.
-    pub status: String,
-    pub problem: Option<BulkProblemView>,
+    pub status: BulkLineStatus,
+    pub problem: Option<BulkProblem>,
     pub events: i64,
 }
 

@@ -1,10 +1,8 @@
 //! What the licence pages receive: the list's filter as typed, its rows, and one licence with its
 //! realizing resources and timeline.
 
+use fleetdesk_vocab::{EventState, LicenceState, ResourceScope, ResourceType};
 use serde::{Deserialize, Serialize};
-
-/// The states a licence goes through, in order.
-pub const LICENCE_STATES: [&str; 4] = ["pending", "active", "suspended", "terminated"];
 
 /// The list's filter as the GET form sends it: every field as typed, empty when not set.
 /// `end_user` is `with` or `without`; `resource` is `placeholder` or `real`.
@@ -54,7 +52,7 @@ impl LicenceFilterForm {
 pub struct LicenceRowView {
     pub id: String,
     pub login: Option<String>,
-    pub state: String,
+    pub state: LicenceState,
     pub customer_id: String,
     pub customer_name: String,
     pub fleet_id: String,
@@ -96,10 +94,8 @@ pub struct EndUserView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceView {
     pub id: String,
-    /// `per_licence` or `per_customer`.
-    pub scope: String,
-    /// `msisdn`, `imei`, `email` or `url`.
-    pub kind: String,
+    pub scope: ResourceScope,
+    pub kind: ResourceType,
     pub value: String,
     pub placeholder_since: Option<String>,
     /// How many licences it realizes.
@@ -116,14 +112,14 @@ pub struct TimelineView {
     pub id: String,
     pub what: String,
     pub actor: Option<String>,
-    pub state: Option<String>,
+    pub state: Option<EventState>,
 }
 
 /// Everything about one licence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LicenceDetailView {
     pub id: String,
-    pub state: String,
+    pub state: LicenceState,
     pub login: Option<String>,
     pub login_created_at: Option<String>,
     pub customer_id: String,
@@ -150,6 +146,6 @@ pub struct LicenceDetailView {
 impl LicenceDetailView {
     /// The partner may change the licence now: not terminated, no operation in progress.
     pub fn changeable(&self) -> bool {
-        self.state != "terminated" && self.pending_operation.is_none()
+        self.state != LicenceState::Terminated && self.pending_operation.is_none()
     }
 }

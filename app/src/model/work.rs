@@ -1,5 +1,6 @@
 //! What the dashboard, the global search and the stuck-work page show.
 
+use fleetdesk_vocab::{ErrorCode, EventState, LicenceState, Stuck, WorkState};
 use serde::{Deserialize, Serialize};
 
 /// The dashboard's numbers (the overview page).
@@ -8,11 +9,11 @@ pub struct DashboardView {
     pub customers: i64,
     pub fleets: i64,
     /// `(state, n)` for each licence state, every state listed.
-    pub licences: Vec<(String, i64)>,
+    pub licences: Vec<(LicenceState, i64)>,
     pub placeholders: i64,
-    pub orders: Vec<(String, i64)>,
-    pub tasks: Vec<(String, i64)>,
-    pub events: Vec<(String, i64)>,
+    pub orders: Vec<(WorkState, i64)>,
+    pub tasks: Vec<(WorkState, i64)>,
+    pub events: Vec<(EventState, i64)>,
     pub stuck: i64,
     /// Share of the last day's delivery attempts Orange accepted, in percent, and how many.
     pub success_rate: Option<u32>,
@@ -36,15 +37,14 @@ pub struct StuckPage {
     pub thresholds: ThresholdsView,
     pub can_configure: bool,
     /// The contract's error codes an order or task may be failed with.
-    pub failure_codes: Vec<String>,
+    pub failure_codes: Vec<ErrorCode>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct StuckItemView {
-    pub kind: String,
+    pub what: Stuck,
     pub id: String,
     pub label: Option<String>,
-    pub state: String,
     pub since: String,
     pub reason: Option<String>,
 }

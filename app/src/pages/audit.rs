@@ -195,7 +195,7 @@ fn EntryLine(entry: AuditEntryView) -> impl IntoView {
         actor: entry
             .actor_id
             .clone()
-            .unwrap_or_else(|| entry.actor_kind.clone()),
+            .unwrap_or_else(|| entry.actor_kind.as_str().to_owned()),
         ..AuditFilter::default()
     });
     let action_href = list_href(&AuditFilter {
@@ -215,7 +215,7 @@ fn EntryLine(entry: AuditEntryView) -> impl IntoView {
             <td class="nowrap"><When at=entry.at.clone()/></td>
             <td>
                 <a href=actor_href>{entry.actor_label.clone()}</a>
-                <span class="cell-sub">{entry.actor_kind.clone()}</span>
+                <span class="cell-sub">{entry.actor_kind.as_str()}</span>
             </td>
             <td><a href=action_href class="mono">{entry.action.clone()}</a></td>
             <td>

@@ -13,123 +13,139 @@ use super::licence::expected_format;
 use super::{ErrorPanel, query_string};
 use crate::api::{fetch_bulk_file, fetch_bulk_files};
 use crate::i18n::{Lang, When, use_lang};
-use crate::model::{BulkFilePage, BulkFileView, BulkLineView, BulkProblemView};
+use crate::model::{BulkFilePage, BulkFileView, BulkLineView};
+use fleetdesk_vocab::{BulkFileState, BulkKind, BulkLineStatus, BulkProblem};
 
 /// What a file changes, in words.
-fn kind_text(kind: &str, lang: Lang) -> &'static str {
+fn kind_text(kind: BulkKind, lang: Lang) -> &'static str {
     match kind {
-        "resources" => lang.t("Realizing resources", "Ressources"),
-        "end_users" => lang.t("End users", "Utilisateurs finaux"),
-        _ => lang.t("Unknown", "Inconnu"),
+        BulkKind::Resources => lang.t("Realizing resources", "Ressources"),
+        BulkKind::EndUsers => lang.t("End users", "Utilisateurs finaux"),
     }
 }
 
 /// A file's state, in words.
-fn file_state_text(state: &str, lang: Lang) -> &'static str {
+fn file_state_text(state: BulkFileState, lang: Lang) -> &'static str {
     match state {
-        "previewed" => lang.t("Preview", "Aperçu"),
-        "applying" => lang.t("Applying", "En cours"),
-        "applied" => lang.t("Applied", "Appliqué"),
-        "discarded" => lang.t("Discarded", "Abandonné"),
-        _ => lang.t("Unknown", "Inconnu"),
+        BulkFileState::Previewed => lang.t("Preview", "Aperçu"),
+        BulkFileState::Applying => lang.t("Applying", "En cours"),
+        BulkFileState::Applied => lang.t("Applied", "Appliqué"),
+        BulkFileState::Discarded => lang.t("Discarded", "Abandonné"),
     }
 }
 
 /// A line's status, in words.
-fn line_status_text(status: &str, lang: Lang) -> &'static str {
+fn line_status_text(status: BulkLineStatus, lang: Lang) -> &'static str {
     match status {
-        "ready" => lang.t("Ready", "Prête"),
-        "unchanged" => lang.t("Nothing to do", "Rien à faire"),
-        "invalid" => lang.t("Problem", "Problème"),
-        "applied" => lang.t("Applied", "Appliquée"),
-        "refused" => lang.t("Refused", "Refusée"),
-        _ => lang.t("Unknown", "Inconnu"),
+        BulkLineStatus::Ready => lang.t("Ready", "Prête"),
+        BulkLineStatus::Unchanged => lang.t("Nothing to do", "Rien à faire"),
+        BulkLineStatus::Invalid => lang.t("Problem", "Problème"),
+        BulkLineStatus::Applied => lang.t("Applied", "Appliquée"),
+        BulkLineStatus::Refused => lang.t("Refused", "Refusée"),
     }
 }
 
 /// Why a line is not applied, or needs nothing, in words.
-pub fn problem_text(problem: &BulkProblemView, lang: Lang) -> String {
-    let line = problem.line.unwrap_or_default();
-    match (problem.code.as_str(), lang) {
-        ("duplicate_licence", Lang::En) => {
+pub fn problem_text(problem: &BulkProblem, lang: Lang) -> String {
+    match (problem, lang) {
+        (BulkProblem::DuplicateLicence { line }, Lang::En) => {
             format!("This licence is already on line {line}; only that line counts.")
         }
-        ("duplicate_licence", Lang::Fr) => {
+        (BulkProblem::DuplicateLicence { line }, Lang::Fr) => {
             format!("Cette licence figure déjà ligne {line} ; seule cette ligne compte.")
         }
-        ("shared_conflict", Lang::En) => format!(
+        (BulkProblem::SharedConflict { line }, Lang::En) => format!(
             "This resource is shared by the customer's licences, and line {line} already gives it another value."
         ),
-        ("shared_conflict", Lang::Fr) => format!(
+        (BulkProblem::SharedConflict { line }, Lang::Fr) => format!(
             "Cette ressource est partagée par les licences du client, et la ligne {line} lui donne déjà une autre valeur."
         ),
-        ("shared_same", Lang::En) => format!(
+        (BulkProblem::SharedSame { line }, Lang::En) => format!(
             "Shared resource: line {line} sets this value for every licence of the customer."
         ),
-        ("shared_same", Lang::Fr) => format!(
+        (BulkProblem::SharedSame { line }, Lang::Fr) => format!(
             "Ressource partagée : la ligne {line} donne cette valeur à toutes les licences du client."
         ),
-        ("invalid_value", _) => {
-            let kind = problem.kind.as_deref().unwrap_or_default();
-            format!(
-                "{} {}",
-                lang.t("Not a valid value.", "Valeur non valide."),
-                expected_format(kind, lang)
-            )
-        }
-        (code, _) => match code {
-            "missing_licence" => lang.t(
+        (BulkProblem::InvalidValue { kind }, _) => format!(
+            "{} {}",
+            lang.t("Not a valid value.", "Valeur non valide."),
+            expected_format(*kind, lang)
+        ),
+        (BulkProblem::MissingLicence, _) => lang
+            .t(
                 "No licence given: the licence column is empty.",
                 "Aucune licence : la colonne licence est vide.",
-            ),
-            "unknown_licence" => lang.t(
+            )
+            .to_owned(),
+        (BulkProblem::UnknownLicence, _) => lang
+            .t(
                 "No licence has this id or login.",
                 "Aucune licence n’a cet identifiant technique ni cet identifiant de connexion.",
-            ),
-            "terminated" => lang.t(
+            )
+            .to_owned(),
+        (BulkProblem::Terminated, _) => lang
+            .t(
                 "The licence is terminated and can no longer change.",
                 "La licence est résiliée et ne peut plus changer.",
-            ),
-            "operation_in_progress" => lang.t(
+            )
+            .to_owned(),
+        (BulkProblem::OperationInProgress, _) => lang
+            .t(
                 "An operation from Orange is in progress on this licence; send this line again once it is done.",
                 "Une opération d’Orange est en cours sur cette licence ; renvoyez cette ligne une fois terminée.",
-            ),
-            "unknown_type" => lang.t(
+            )
+            .to_owned(),
+        (BulkProblem::UnknownType, _) => lang
+            .t(
                 "Unknown resource type: use msisdn, imei, email or url.",
                 "Type de ressource inconnu : utilisez msisdn, imei, email ou url.",
-            ),
-            "no_resource" => lang.t(
+            )
+            .to_owned(),
+        (BulkProblem::NoResource, _) => lang
+            .t(
                 "The licence has no realizing resource of this type.",
                 "La licence n’a pas de ressource de ce type.",
-            ),
-            "type_needed" => lang.t(
+            )
+            .to_owned(),
+        (BulkProblem::TypeNeeded, _) => lang
+            .t(
                 "The licence has several realizing resources: say which in the type column.",
                 "La licence a plusieurs ressources : indiquez laquelle dans la colonne type.",
-            ),
-            "given_name" => lang.t("The given name is required.", "Le prénom est obligatoire."),
-            "family_name" => lang.t(
+            )
+            .to_owned(),
+        (BulkProblem::GivenName, _) => lang
+            .t("The given name is required.", "Le prénom est obligatoire.")
+            .to_owned(),
+        (BulkProblem::FamilyName, _) => lang
+            .t(
                 "The family name is required.",
                 "Le nom de famille est obligatoire.",
-            ),
-            "email" => lang.t(
+            )
+            .to_owned(),
+        (BulkProblem::Email, _) => lang
+            .t(
                 "The e-mail address is not valid.",
                 "L’adresse e-mail n’est pas valide.",
-            ),
-            "mobile" => lang.t(
+            )
+            .to_owned(),
+        (BulkProblem::Mobile, _) => lang
+            .t(
                 "The mobile number needs both a country code (1 to 3 digits) and a number (up to 14 digits), or neither.",
                 "Le mobile demande un indicatif (1 à 3 chiffres) et un numéro (14 chiffres au plus), ou aucun des deux.",
-            ),
-            "unchanged" => lang.t(
+            )
+            .to_owned(),
+        (BulkProblem::Unchanged, _) => lang
+            .t(
                 "Nothing to change: that is already the current value.",
                 "Rien à changer : c’est déjà la valeur actuelle.",
-            ),
-            "no_value" => lang.t(
+            )
+            .to_owned(),
+        (BulkProblem::NoValue, _) => lang
+            .t(
                 "No value given: the line is skipped.",
                 "Aucune valeur : la ligne est ignorée.",
-            ),
-            _ => lang.t("Unknown problem.", "Problème inconnu."),
-        }
-        .to_owned(),
+            )
+            .to_owned(),
     }
 }
 
@@ -233,10 +249,10 @@ fn UploadForm(kind: &'static str) -> impl IntoView {
 }
 
 #[component]
-fn FileStateBadge(state: String) -> impl IntoView {
+fn FileStateBadge(state: BulkFileState) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <span class=format!("badge bulk-{state}") data-testid="bulk-state">{file_state_text(&state, lang)}</span>
+        <span class=format!("badge bulk-{state}") data-testid="bulk-state">{file_state_text(state, lang)}</span>
     }
 }
 
@@ -267,8 +283,8 @@ fn FileList(files: Vec<BulkFileView>) -> impl IntoView {
                                 view! {
                                     <tr>
                                         <td><a href=format!("/licences/bulk/{}", file.id)>{file.file_name.clone()}</a></td>
-                                        <td>{kind_text(&file.kind, lang)}</td>
-                                        <td><FileStateBadge state=file.state.clone()/></td>
+                                        <td>{kind_text(file.kind, lang)}</td>
+                                        <td><FileStateBadge state=file.state/></td>
                                         <td>{counts}</td>
                                         <td class="nowrap">
                                             <When at=file.created_at.clone()/>
@@ -370,25 +386,25 @@ fn FileBody(page: BulkFilePage, show: String) -> impl IntoView {
     let subtitle = match lang {
         Lang::En => format!(
             "{} · uploaded by {}",
-            kind_text(&file.kind, lang),
+            kind_text(file.kind, lang),
             file.uploaded_by
         ),
         Lang::Fr => format!(
             "{} · envoyé par {}",
-            kind_text(&file.kind, lang),
+            kind_text(file.kind, lang),
             file.uploaded_by
         ),
     };
     view! {
         <h1 data-testid="bulk-file-name">{file.file_name.clone()}</h1>
         <p class="event-subtitle">
-            <FileStateBadge state=file.state.clone()/> " " {subtitle} " · " <When at=file.created_at.clone()/>
+            <FileStateBadge state=file.state/> " " {subtitle} " · " <When at=file.created_at.clone()/>
         </p>
         {view! { <StateBanner file=file.clone()/> }.into_any()}
         {view! {
             <section class="panel">
                 <p data-testid="bulk-counts">{counts_text(&file, lang)}</p>
-                {(page.can_act && file.state == "previewed").then(|| view! { <FileActions file=file.clone()/> }.into_any())}
+                {(page.can_act && file.state == BulkFileState::Previewed).then(|| view! { <FileActions file=file.clone()/> }.into_any())}
             </section>
         }
         .into_any()}
@@ -406,8 +422,8 @@ fn FileBody(page: BulkFilePage, show: String) -> impl IntoView {
 #[component]
 fn StateBanner(file: BulkFileView) -> impl IntoView {
     let lang = use_lang();
-    match file.state.as_str() {
-        "previewed" => view! {
+    match file.state {
+        BulkFileState::Previewed => view! {
             <p class="banner notice" role="note" data-testid="bulk-banner">
                 {lang.t(
                     "Preview: nothing has changed yet. Check the lines below, then apply the ready ones or discard the file.",
@@ -416,7 +432,7 @@ fn StateBanner(file: BulkFileView) -> impl IntoView {
             </p>
         }
         .into_any(),
-        "applying" => {
+        BulkFileState::Applying => {
             let done = (file.rows_ready - file.ready).max(0);
             let text = match lang {
                 Lang::En => format!("Applying: {done} of {} lines done. This page refreshes by itself.", file.rows_ready),
@@ -431,7 +447,7 @@ fn StateBanner(file: BulkFileView) -> impl IntoView {
             }
             .into_any()
         }
-        "applied" => {
+        BulkFileState::Applied => {
             let by = file.applied_by.clone().unwrap_or_default();
             let text = match lang {
                 Lang::En => format!("Applied by {by}: {} changed, {} refused, {} with nothing to do. Orange is told of each change.", file.applied, file.refused, file.unchanged),
@@ -444,7 +460,7 @@ fn StateBanner(file: BulkFileView) -> impl IntoView {
             }
             .into_any()
         }
-        _ => {
+        BulkFileState::Discarded => {
             let by = file.applied_by.clone().unwrap_or_default();
             let text = match lang {
                 Lang::En => format!("Discarded by {by}: none of its lines was applied."),
@@ -540,7 +556,7 @@ fn LineTable(file: BulkFileView, page: BulkFilePage, show: String) -> impl IntoV
         pairs.push(("after", after.to_string()));
         format!("/licences/bulk/{}{}", file.id, query_string(&pairs))
     });
-    let resources = file.kind == "resources";
+    let resources = file.kind == BulkKind::Resources;
     view! {
         {if page.lines.is_empty() {
             view! { <p class="muted" role="status">{t("No line to show here.", "Aucune ligne à afficher ici.")}</p> }.into_any()
@@ -583,10 +599,10 @@ fn LineRow(line: BulkLineView) -> impl IntoView {
         let placeholder = line.placeholder.then(|| view! { " " <span class="badge placeholder">{lang.t("placeholder", "provisoire")}</span> });
         view! { <span class="cell-sub"><s class="mono">{current}</s>{placeholder}</span> }
     });
-    let status_class = match line.status.as_str() {
-        "ready" | "applied" => "status-ok",
-        "invalid" | "refused" => "status-error",
-        _ => "state-retired",
+    let status_class = match line.status {
+        BulkLineStatus::Ready | BulkLineStatus::Applied => "status-ok",
+        BulkLineStatus::Invalid | BulkLineStatus::Refused => "status-error",
+        BulkLineStatus::Unchanged => "state-retired",
     };
     let problem = line.problem.as_ref().map(|p| problem_text(p, lang));
     let events = (line.events > 0).then(|| match lang {
@@ -611,7 +627,7 @@ fn LineRow(line: BulkLineView) -> impl IntoView {
                 {before}
             </td>
             <td>
-                <span class=format!("badge {status_class}")>{line_status_text(&line.status, lang)}</span>
+                <span class=format!("badge {status_class}")>{line_status_text(line.status, lang)}</span>
                 {problem.map(|text| view! { <span class="cell-sub" data-testid="bulk-problem">{text}</span> })}
                 {events.map(|text| view! { <span class="cell-sub">{text}</span> })}
             </td>

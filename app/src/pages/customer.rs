@@ -197,7 +197,7 @@ fn Orders(orders: Vec<OrderRowView>) -> impl IntoView {
                                     <td class="nowrap"><When at=o.created_at.clone()/></td>
                                     <td><a class="mono" href=format!("/orders/{}", o.id)>{o.id.clone()}</a></td>
                                     <td class="mono">{o.external_reference.clone()}</td>
-                                    <td><StateBadge state=o.state.clone()/></td>
+                                    <td><StateBadge state=o.state/></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -72,7 +72,7 @@ fn EventBody(detail: EventDetailView) -> impl IntoView {
     view! {
         <h1 class="mono-heading">{event.id.clone()}</h1>
         <p class="event-subtitle">
-            <EventStateBadge state=event.state.clone()/>
+            <EventStateBadge state=event.state/>
             " "
             <span>{event_type_text(&event.event_type, lang)}</span>
             " "
@@ -115,8 +115,8 @@ fn EventFacts(event: EventRowView, request_id: Option<String>) -> impl IntoView 
         }
         .into_any(),
     };
-    let next = match event.state.as_str() {
-        "pending" => time_or_dash(event.next_attempt_at.as_deref()),
+    let next = match event.state {
+        fleetdesk_vocab::EventState::Pending => time_or_dash(event.next_attempt_at.as_deref()),
         _ => "—".into_any(),
     };
     view! {

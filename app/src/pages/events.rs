@@ -11,9 +11,8 @@ use super::exchanges::StatusBadge;
 use super::{ErrorPanel, query_string};
 use crate::api::fetch_events;
 use crate::i18n::{Lang, When, use_lang};
-use crate::model::{
-    DeliveryStatus, EVENT_STATES, EVENT_TYPES, EventFilter, EventRowView, EventsPage,
-};
+use crate::model::{DeliveryStatus, EventFilter, EventRowView, EventsPage};
+use fleetdesk_vocab::{EventState, OrangeEventType};
 
 /// What the address asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,13 +57,12 @@ pub fn event_type_text(event_type: &str, lang: Lang) -> &'static str {
 }
 
 /// A state in words, for the counts and the filter.
-fn state_text(state: &str, lang: Lang) -> &'static str {
+fn state_text(state: EventState, lang: Lang) -> &'static str {
     match state {
-        "pending" => lang.t("Pending", "En attente"),
-        "delivering" => lang.t("Delivering", "En cours d’envoi"),
-        "delivered" => lang.t("Delivered", "Envoyés"),
-        "failed" => lang.t("Failed", "En échec"),
-        _ => lang.t("Other", "Autre"),
+        EventState::Pending => lang.t("Pending", "En attente"),
+        EventState::Delivering => lang.t("Delivering", "En cours d’envoi"),
+        EventState::Delivered => lang.t("Delivered", "Envoyés"),
+        EventState::Failed => lang.t("Failed", "En échec"),
     }
 }
 
@@ -201,18 +199,18 @@ pub fn DeliveryBanner(
 }
 
 #[component]
-fn StateCounts(counts: Vec<(String, i64)>, active: String) -> impl IntoView {
+fn StateCounts(counts: Vec<(EventState, i64)>, active: String) -> impl IntoView {
     let lang = use_lang();
     view! {
         <nav class="cards state-cards" aria-label=lang.t("Events by state", "Événements par état")>
             {counts
                 .into_iter()
                 .map(|(state, n)| {
-                    let href = list_href(&EventFilter { state: state.clone(), ..EventFilter::default() });
-                    let current = (state == active).then_some("page");
+                    let href = list_href(&EventFilter { state: state.as_str().to_owned(), ..EventFilter::default() });
+                    let current = (state.as_str() == active).then_some("page");
                     view! {
                         <a class=format!("card state-card state-{state}") href=href aria-current=current data-testid=format!("count-{state}")>
-                            <span class="card-label">{state_text(&state, lang)}</span>
+                            <span class="card-label">{state_text(state, lang)}</span>
                             <span class="card-value">{n}</span>
                         </a>
                     }
@@ -233,10 +231,10 @@ fn FilterForm(filter: EventFilter, can_act: bool) -> impl IntoView {
                 <label for="filter-state">{lang.t("State", "État")}</label>
                 <select id="filter-state" name="state">
                     <option value="" selected=filter.state.is_empty()>{lang.t("Any state", "Tous les états")}</option>
-                    {EVENT_STATES
+                    {EventState::ALL
                         .into_iter()
                         .map(|state| view! {
-                            <option value=state selected=filter.state == state>{state_text(state, lang)}</option>
+                            <option value=state.as_str() selected=filter.state == state.as_str()>{state_text(state, lang)}</option>
                         })
                         .collect_view()}
                 </select>
@@ -245,10 +243,10 @@ fn FilterForm(filter: EventFilter, can_act: bool) -> impl IntoView {
                 <label for="filter-type">{lang.t("Event type", "Type d’événement")}</label>
                 <select id="filter-type" name="event_type">
                     <option value="" selected=filter.event_type.is_empty()>{lang.t("Any type", "Tous les types")}</option>
-                    {EVENT_TYPES
+                    {OrangeEventType::ALL
                         .into_iter()
                         .map(|kind| view! {
-                            <option value=kind selected=filter.event_type == kind>{kind}</option>
+                            <option value=kind.as_str() selected=filter.event_type == kind.as_str()>{kind.as_str()}</option>
                         })
                         .collect_view()}
                 </select>
@@ -351,17 +349,17 @@ fn EventLine(row: EventRowView) -> impl IntoView {
         resource: row.resource_id.clone(),
         ..EventFilter::default()
     });
-    let when = match row.state.as_str() {
-        "pending" => row
+    let when = match row.state {
+        EventState::Pending => row
             .next_attempt_at
             .as_deref()
             .map(|at| (lang.t("Next try", "Prochain essai"), at)),
-        "delivering" => Some((lang.t("Being sent now", "En cours d’envoi"), "")),
-        "delivered" => row
+        EventState::Delivering => Some((lang.t("Being sent now", "En cours d’envoi"), "")),
+        EventState::Delivered => row
             .delivered_at
             .as_deref()
             .map(|at| (lang.t("Delivered", "Envoyé"), at)),
-        _ => row
+        EventState::Failed => row
             .failed_at
             .as_deref()
             .map(|at| (lang.t("Gave up", "Abandonné"), at)),
@@ -376,7 +374,7 @@ fn EventLine(row: EventRowView) -> impl IntoView {
     let error = row
         .last_error
         .clone()
-        .filter(|_| row.state != "delivered")
+        .filter(|_| row.state != EventState::Delivered)
         .map(|error| view! { <span class="cell-sub error-text">{error}</span> });
     let status = row
         .last_response_status
@@ -396,7 +394,7 @@ fn EventLine(row: EventRowView) -> impl IntoView {
                 </span>
             </td>
             <td>
-                <EventStateBadge state=row.state.clone()/>
+                <EventStateBadge state=row.state/>
                 <span class="cell-sub nowrap">{attempts(row.attempt_count, lang)}</span>
             </td>
             <td>
@@ -419,15 +417,15 @@ fn attempts(n: i64, lang: Lang) -> String {
 
 /// An event's state, coloured.
 #[component]
-pub fn EventStateBadge(state: String) -> impl IntoView {
+pub fn EventStateBadge(state: EventState) -> impl IntoView {
     let lang = use_lang();
     // English shows the stored code, as the API and the logs name it.
-    let word = match (lang, state.as_str()) {
-        (Lang::Fr, "pending") => "en attente".to_owned(),
-        (Lang::Fr, "delivering") => "en cours d’envoi".to_owned(),
-        (Lang::Fr, "delivered") => "envoyé".to_owned(),
-        (Lang::Fr, "failed") => "en échec".to_owned(),
-        _ => state.clone(),
+    let word = match (lang, state) {
+        (Lang::En, state) => state.as_str(),
+        (Lang::Fr, EventState::Pending) => "en attente",
+        (Lang::Fr, EventState::Delivering) => "en cours d’envoi",
+        (Lang::Fr, EventState::Delivered) => "envoyé",
+        (Lang::Fr, EventState::Failed) => "en échec",
     };
     view! { <span class=format!("badge event-state event-{state}")>{word}</span> }
 }

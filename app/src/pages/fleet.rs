@@ -78,7 +78,7 @@ fn FleetBody(fleet: FleetDetailView, paged: bool) -> impl IntoView {
         <section class="cards" aria-label=t("Licences by state", "Licences par état")>
             {by_state.into_iter().map(|(state, n)| view! {
                 <div class=format!("card state-card state-{state}") data-testid=format!("count-{state}")>
-                    <span class="card-label">{state.clone()}</span>
+                    <span class="card-label">{state.as_str()}</span>
                     <span class="card-value">{n}</span>
                 </div>
             }).collect_view()}
@@ -117,7 +117,7 @@ fn FleetBody(fleet: FleetDetailView, paged: bool) -> impl IntoView {
                                     <td><a class="mono" href=format!("/licences/{}", l.id)>{l.id.clone()}</a></td>
                                     <td class="mono">{or_dash(l.login.clone())}</td>
                                     <td class="mono">{l.offer_code.clone()}</td>
-                                    <td><span class=format!("badge licence-state state-{}", l.state)>{l.state.clone()}</span></td>
+                                    <td><span class=format!("badge licence-state state-{}", l.state)>{l.state.as_str()}</span></td>
                                     <td class="nowrap"><When at=l.created_at.clone()/></td>
                                 </tr>
                             }).collect_view()}

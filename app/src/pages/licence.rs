@@ -13,6 +13,7 @@ use super::licences::{LicenceStateBadge, PlaceholderBadge};
 use crate::api::fetch_licence;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{EndUserView, LicenceDetailView, ResourceView, TimelineView};
+use fleetdesk_vocab::{EventState, LicenceState, ResourceType};
 
 #[component]
 pub fn LicencePage() -> impl IntoView {
@@ -41,35 +42,35 @@ pub fn LicencePage() -> impl IntoView {
 }
 
 /// What a value of this type looks like, for the replace form.
-pub fn expected_format(kind: &str, lang: Lang) -> &'static str {
+pub fn expected_format(kind: ResourceType, lang: Lang) -> &'static str {
     match kind {
-        "msisdn" => lang.t(
+        ResourceType::Msisdn => lang.t(
             "International format: + then 8 to 15 digits, e.g. +33612345678.",
             "Format international : + puis 8 à 15 chiffres, par ex. +33612345678.",
         ),
-        "imei" => lang.t(
+        ResourceType::Imei => lang.t(
             "15 digits ending with a valid Luhn check digit, e.g. 490154203237518.",
             "15 chiffres terminés par une clé de Luhn valide, par ex. 490154203237518.",
         ),
-        "email" => lang.t(
+        ResourceType::Email => lang.t(
             "An e-mail address, e.g. jeanne.martin@example.fr.",
             "Une adresse e-mail, par ex. jeanne.martin@example.fr.",
         ),
-        "url" => lang.t(
+        ResourceType::Url => lang.t(
             "An http:// or https:// address, e.g. https://docs.example.fr/.",
             "Une adresse http:// ou https://, par ex. https://docs.example.fr/.",
         ),
-        _ => "",
+        ResourceType::None => "",
     }
 }
 
-fn kind_text(kind: &str, lang: Lang) -> &'static str {
+fn kind_text(kind: ResourceType, lang: Lang) -> &'static str {
     match kind {
-        "msisdn" => lang.t("MSISDN (mobile number)", "MSISDN (numéro mobile)"),
-        "imei" => lang.t("IMEI (device)", "IMEI (appareil)"),
-        "email" => lang.t("E-mail address", "Adresse e-mail"),
-        "url" => lang.t("URL", "URL"),
-        _ => lang.t("Resource", "Ressource"),
+        ResourceType::Msisdn => lang.t("MSISDN (mobile number)", "MSISDN (numéro mobile)"),
+        ResourceType::Imei => lang.t("IMEI (device)", "IMEI (appareil)"),
+        ResourceType::Email => lang.t("E-mail address", "Adresse e-mail"),
+        ResourceType::Url => lang.t("URL", "URL"),
+        ResourceType::None => lang.t("Resource", "Ressource"),
     }
 }
 
@@ -79,7 +80,7 @@ fn LicenceBody(detail: LicenceDetailView) -> impl IntoView {
     let t = move |en, fr| lang.t(en, fr);
     let may_act = detail.can_act && detail.changeable();
     let why_not = (detail.can_act && !detail.changeable()).then(|| {
-        let text = if detail.state == "terminated" {
+        let text = if detail.state == LicenceState::Terminated {
             t(
                 "This licence is terminated: it is kept for history and can no longer change.",
                 "Cette licence est résiliée : elle est conservée pour l’historique et ne peut plus changer.",
@@ -99,14 +100,14 @@ fn LicenceBody(detail: LicenceDetailView) -> impl IntoView {
     view! {
         <h1 class="mono-heading" data-testid="licence-login">{heading}</h1>
         <p class="event-subtitle">
-            <LicenceStateBadge state=detail.state.clone()/>
+            <LicenceStateBadge state=detail.state/>
             <span class="mono muted">{detail.id.clone()}</span>
         </p>
         {why_not}
         {view! { <Facts detail=detail.clone()/> }.into_any()}
         {view! { <EndUserPanel id=detail.id.clone() end_user=detail.end_user.clone() may_act/> }.into_any()}
         {(detail.is_admin && detail.end_user.is_some())
-            .then(|| view! { <PersonalData id=detail.id.clone() terminated=detail.state == "terminated"/> }.into_any())}
+            .then(|| view! { <PersonalData id=detail.id.clone() terminated=detail.state == LicenceState::Terminated/> }.into_any())}
         {view! { <ResourcesPanel id=detail.id.clone() resources=detail.resources.clone() may_act/> }.into_any()}
         {may_act.then(|| view! { <RenewLogin id=detail.id.clone()/> }.into_any())}
         {view! { <Timeline entries=detail.timeline/> }.into_any()}
@@ -316,7 +317,7 @@ fn ResourcesPanel(id: String, resources: Vec<ResourceView>, may_act: bool) -> im
 fn ResourceItem(licence: String, resource: ResourceView, may_act: bool) -> impl IntoView {
     let lang = use_lang();
     let t = move |en, fr| lang.t(en, fr);
-    let shared = (resource.scope == "per_customer").then(|| {
+    let shared = (resource.scope == fleetdesk_vocab::ResourceScope::PerCustomer).then(|| {
         let text = match lang {
             Lang::En => format!("shared by the customer's {} licences", resource.licences),
             Lang::Fr => format!("partagée par les {} licences du client", resource.licences),
@@ -331,7 +332,7 @@ fn ResourceItem(licence: String, resource: ResourceView, may_act: bool) -> impl 
                 <div class="field">
                     <label for=input_id.clone()>{t("New value", "Nouvelle valeur")}</label>
                     <input id=input_id.clone() name="value" required autocomplete="off" spellcheck="false" aria-describedby=hint_id.clone()/>
-                    <p class="hint" id=hint_id.clone()>{expected_format(&resource.kind, lang)}</p>
+                    <p class="hint" id=hint_id.clone()>{expected_format(resource.kind, lang)}</p>
                 </div>
                 <button type="submit" class="button secondary">{t("Replace", "Remplacer")}</button>
             </form>
@@ -340,7 +341,7 @@ fn ResourceItem(licence: String, resource: ResourceView, may_act: bool) -> impl 
     view! {
         <li class="resource" data-testid=format!("resource-{}", resource.kind)>
             <div>
-                <strong>{kind_text(&resource.kind, lang)}</strong>
+                <strong>{kind_text(resource.kind, lang)}</strong>
                 " "
                 <span class="mono" data-testid="resource-value">{resource.value.clone()}</span>
                 {resource.placeholder_since.is_some().then(|| view! { " " <PlaceholderBadge/> })}
@@ -397,13 +398,12 @@ fn action_text(action: &str, lang: Lang) -> &'static str {
     }
 }
 
-fn event_state_text(state: &str, lang: Lang) -> &'static str {
+fn event_state_text(state: EventState, lang: Lang) -> &'static str {
     match state {
-        "pending" => lang.t("pending", "en attente"),
-        "delivering" => lang.t("being sent", "en cours d’envoi"),
-        "delivered" => lang.t("delivered", "remis"),
-        "failed" => lang.t("failed", "en échec"),
-        _ => lang.t("unknown", "inconnu"),
+        EventState::Pending => lang.t("pending", "en attente"),
+        EventState::Delivering => lang.t("being sent", "en cours d’envoi"),
+        EventState::Delivered => lang.t("delivered", "remis"),
+        EventState::Failed => lang.t("failed", "en échec"),
     }
 }
 
@@ -433,9 +433,11 @@ fn Timeline(entries: Vec<TimelineView>) -> impl IntoView {
 fn TimelineItem(entry: TimelineView) -> impl IntoView {
     let lang = use_lang();
     let detail = if entry.source == "event" {
-        let state = entry.state.clone().unwrap_or_default();
+        let state = entry.state.map(|state| {
+            view! { <span class=format!("badge event-{state}")>{event_state_text(state, lang)}</span> }
+        });
         view! {
-            <span class=format!("badge event-{state}")>{event_state_text(&state, lang)}</span>
+            {state}
             " "
             <a href=format!("/events/{}", entry.id) class="mono">{entry.id.clone()}</a>
         }

@@ -12,7 +12,8 @@ use leptos_router::hooks::use_query_map;
 use super::{ErrorPanel, query_string};
 use crate::api::fetch_licences;
 use crate::i18n::{Lang, When, use_lang};
-use crate::model::{LICENCE_STATES, LicenceFilterForm, LicenceRowView, LicencesPage};
+use crate::model::{LicenceFilterForm, LicenceRowView, LicencesPage};
+use fleetdesk_vocab::LicenceState;
 
 /// What the address asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,23 +42,22 @@ pub fn list_href(filter: &LicenceFilterForm) -> String {
 }
 
 /// A licence state in words.
-pub fn state_text(state: &str, lang: Lang) -> &'static str {
+pub fn state_text(state: LicenceState, lang: Lang) -> &'static str {
     match state {
-        "pending" => lang.t("Pending", "En attente"),
-        "active" => lang.t("Active", "Active"),
-        "suspended" => lang.t("Suspended", "Suspendue"),
-        "terminated" => lang.t("Terminated", "Résiliée"),
-        _ => lang.t("Unknown", "Inconnu"),
+        LicenceState::Pending => lang.t("Pending", "En attente"),
+        LicenceState::Active => lang.t("Active", "Active"),
+        LicenceState::Suspended => lang.t("Suspended", "Suspendue"),
+        LicenceState::Terminated => lang.t("Terminated", "Résiliée"),
     }
 }
 
 /// A licence's state, coloured.
 #[component]
-pub fn LicenceStateBadge(state: String) -> impl IntoView {
+pub fn LicenceStateBadge(state: LicenceState) -> impl IntoView {
     let lang = use_lang();
     view! {
         <span class=format!("badge licence-state state-{state}") data-testid="licence-state">
-            {state_text(&state, lang)}
+            {state_text(state, lang)}
         </span>
     }
 }
@@ -141,10 +141,10 @@ fn FilterForm(filter: LicenceFilterForm, offerings: Vec<(String, String)>) -> im
                 <label for="filter-state">{t("State", "État")}</label>
                 <select id="filter-state" name="state">
                     <option value="" selected=filter.state.is_empty()>{t("Any state", "Tous les états")}</option>
-                    {LICENCE_STATES
+                    {LicenceState::ALL
                         .into_iter()
                         .map(|state| view! {
-                            <option value=state selected=filter.state == state>{state_text(state, lang)}</option>
+                            <option value=state.as_str() selected=filter.state == state.as_str()>{state_text(state, lang)}</option>
                         })
                         .collect_view()}
                 </select>
@@ -284,7 +284,7 @@ fn LicenceLine(row: LicenceRowView) -> impl IntoView {
                 <span class="cell-sub mono">{row.id.clone()}</span>
             </td>
             <td>
-                <LicenceStateBadge state=row.state.clone()/>
+                <LicenceStateBadge state=row.state/>
                 {row.has_placeholder.then(|| view! { " " <PlaceholderBadge/> })}
             </td>
             <td>

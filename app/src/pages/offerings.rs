@@ -9,38 +9,36 @@ use super::ErrorPanel;
 use crate::api::fetch_offerings;
 use crate::i18n::{Lang, use_lang};
 use crate::model::{OfferingView, OfferingsPage};
+use fleetdesk_vocab::{ResourceScope, ResourceType};
 
-/// The realizing resource types: code, English and French words.
-pub const RESOURCE_TYPES: [(&str, &str, &str); 5] = [
-    ("none", "None", "Aucune"),
-    (
-        "msisdn",
-        "Mobile number (MSISDN)",
-        "Numéro de mobile (MSISDN)",
-    ),
-    ("imei", "Device (IMEI)", "Appareil (IMEI)"),
-    ("email", "E-mail address", "Adresse e-mail"),
-    ("url", "URL", "URL"),
-];
+/// A realizing resource type in words.
+pub fn resource_type_text(kind: ResourceType, lang: Lang) -> &'static str {
+    match kind {
+        ResourceType::None => lang.t("None", "Aucune"),
+        ResourceType::Msisdn => lang.t("Mobile number (MSISDN)", "Numéro de mobile (MSISDN)"),
+        ResourceType::Imei => lang.t("Device (IMEI)", "Appareil (IMEI)"),
+        ResourceType::Email => lang.t("E-mail address", "Adresse e-mail"),
+        ResourceType::Url => lang.t("URL", "URL"),
+    }
+}
 
-/// The resource scopes: code, English and French words.
-pub const RESOURCE_SCOPES: [(&str, &str, &str); 2] = [
-    ("per_licence", "One per licence", "Une par licence"),
-    (
-        "per_customer",
-        "One per customer (shared)",
-        "Une par client (partagée)",
-    ),
-];
+/// A resource scope in words, as offered in the form.
+fn scope_choice_text(scope: ResourceScope, lang: Lang) -> &'static str {
+    match scope {
+        ResourceScope::PerLicence => lang.t("One per licence", "Une par licence"),
+        ResourceScope::PerCustomer => {
+            lang.t("One per customer (shared)", "Une par client (partagée)")
+        }
+    }
+}
 
 /// The login format used when the field is left empty (mirrors the catalogue's default).
 pub const DEFAULT_LOGIN_FORMAT: &str = "{customer}-{seq:4}";
 
-fn scope_text(code: &str, lang: Lang) -> &str {
-    match code {
-        "per_licence" => lang.t("per licence", "par licence"),
-        "per_customer" => lang.t("per customer", "par client"),
-        other => other,
+fn scope_text(scope: ResourceScope, lang: Lang) -> &'static str {
+    match scope {
+        ResourceScope::PerLicence => lang.t("per licence", "par licence"),
+        ResourceScope::PerCustomer => lang.t("per customer", "par client"),
     }
 }
 
@@ -151,8 +149,8 @@ fn OfferingRow(offering: OfferingView, can_change: bool) -> impl IntoView {
         <tr class:retired=!offering.active>
             <td class="mono">{offering.offer_code.clone()}</td>
             <td>{offering.name}</td>
-            <td><code>{offering.resource_type}</code></td>
-            <td class="nowrap">{scope_text(&offering.resource_scope, lang).to_owned()}</td>
+            <td><code>{offering.resource_type.as_str()}</code></td>
+            <td class="nowrap">{scope_text(offering.resource_scope, lang)}</td>
             <td class="mono">{offering.login_format}</td>
             <td>{state}</td>
             {actions}
@@ -170,10 +168,10 @@ pub fn OfferingFields(offering: Option<OfferingView>) -> impl IntoView {
     let format = value(|o| o.login_format.clone());
     let kind = offering
         .as_ref()
-        .map_or_else(|| "none".to_owned(), |o| o.resource_type.clone());
+        .map_or(ResourceType::None, |o| o.resource_type);
     let scope = offering
         .as_ref()
-        .map_or_else(|| "per_licence".to_owned(), |o| o.resource_scope.clone());
+        .map_or(ResourceScope::PerLicence, |o| o.resource_scope);
     view! {
         <div class="field">
             <label for="offer-code">{lang.t("Offer code", "Code d’offre")}</label>
@@ -187,18 +185,18 @@ pub fn OfferingFields(offering: Option<OfferingView>) -> impl IntoView {
         <div class="field">
             <label for="offer-resource">{lang.t("Realizing resource", "Ressource de réalisation")}</label>
             <select id="offer-resource" name="resource_type">
-                {RESOURCE_TYPES
+                {ResourceType::ALL
                     .into_iter()
-                    .map(|(code, en, fr)| view! { <option value=code selected=kind == code>{lang.t(en, fr)}</option> })
+                    .map(|code| view! { <option value=code.as_str() selected=kind == code>{resource_type_text(code, lang)}</option> })
                     .collect_view()}
             </select>
         </div>
         <div class="field">
             <label for="offer-scope">{lang.t("Resource scope", "Portée de la ressource")}</label>
             <select id="offer-scope" name="resource_scope">
-                {RESOURCE_SCOPES
+                {ResourceScope::ALL
                     .into_iter()
-                    .map(|(code, en, fr)| view! { <option value=code selected=scope == code>{lang.t(en, fr)}</option> })
+                    .map(|code| view! { <option value=code.as_str() selected=scope == code>{scope_choice_text(code, lang)}</option> })
                     .collect_view()}
             </select>
         </div>

@@ -9,18 +9,16 @@ use super::ErrorPanel;
 use crate::api::fetch_operators;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::OperatorView;
+use fleetdesk_vocab::Role;
 
 /// A role's name in the reader's language.
-fn role_text(role: &str, lang: Lang) -> &'static str {
+fn role_text(role: Role, lang: Lang) -> &'static str {
     match role {
-        "admin" => lang.t("admin", "administrateur"),
-        "operator" => lang.t("operator", "opérateur"),
-        "support" => lang.t("support", "support"),
-        _ => lang.t("unknown", "inconnu"),
+        Role::Admin => lang.t("admin", "administrateur"),
+        Role::Operator => lang.t("operator", "opérateur"),
+        Role::Support => lang.t("support", "support"),
     }
 }
-
-const ROLES: [&str; 3] = ["operator", "support", "admin"];
 
 #[component]
 pub fn OperatorsPage() -> impl IntoView {
@@ -96,7 +94,7 @@ fn OperatorRow(operator: OperatorView) -> impl IntoView {
         <tr data-testid=test_id>
             <td class="mono">{operator.login.clone()}</td>
             <td>{operator.display_name.clone()}</td>
-            <td><span class=format!("badge role-{}", operator.role)>{role_text(&operator.role, lang)}</span></td>
+            <td><span class=format!("badge role-{}", operator.role)>{role_text(operator.role, lang)}</span></td>
             <td>{if operator.active { lang.t("active", "actif") } else { lang.t("disabled", "désactivé") }}</td>
             <td class="nowrap">{last_login}</td>
             <td class="actions">
@@ -115,16 +113,16 @@ fn OperatorMore(operator: OperatorView) -> impl IntoView {
     let lang = use_lang();
     let id = operator.id.clone();
     let login = operator.login.clone();
-    let current_role = operator.role.clone();
+    let current_role = operator.role;
     view! {
         <details class="operator-more">
             <summary>{lang.t("Role, password…", "Rôle, mot de passe…")}</summary>
             <form method="post" action=format!("/console/operators/{id}/role") class="action-form" data-testid=format!("role-form-{login}")>
                 <label for=format!("role-{id}")>{lang.t("New role", "Nouveau rôle")}</label>
                 <select id=format!("role-{id}") name="role">
-                    {ROLES
+                    {Role::ALL
                         .into_iter()
-                        .map(|role| view! { <option value=role selected=current_role == role>{role_text(role, lang)}</option> })
+                        .map(|role| view! { <option value=role.as_str() selected=current_role == role>{role_text(role, lang)}</option> })
                         .collect_view()}
                 </select>
                 <label class="confirm-label">
@@ -167,9 +165,9 @@ fn AddOperatorForm() -> impl IntoView {
                 <div class="field">
                     <label for="new-role">{lang.t("Role", "Rôle")}</label>
                     <select id="new-role" name="role">
-                        {ROLES
+                        {Role::ALL
                             .into_iter()
-                            .map(|role| view! { <option value=role>{role_text(role, lang)}</option> })
+                            .map(|role| view! { <option value=role.as_str()>{role_text(role, lang)}</option> })
                             .collect_view()}
                     </select>
                 </div>

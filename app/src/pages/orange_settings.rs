@@ -9,77 +9,74 @@ use super::ErrorPanel;
 use crate::api::fetch_orange_settings;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::ApiSettingsView;
+use fleetdesk_vocab::{FleetPolicy, Mode, Operation};
 
-/// The words for an operation code: its name and what it covers.
-fn operation_text(operation: &str, lang: Lang) -> (&'static str, &'static str) {
+/// An operation's name and what it covers.
+fn operation_text(operation: Operation, lang: Lang) -> (&'static str, &'static str) {
     let t = |en, fr| lang.t(en, fr);
     match operation {
-        "customer_creation" => (
+        Operation::CustomerCreation => (
             t("Customer creation", "Création de client"),
             t(
                 "A productOrder without order items.",
                 "Un productOrder sans lignes de commande.",
             ),
         ),
-        "licence_order" => (
+        Operation::LicenceOrder => (
             t("Licence order", "Commande de licences"),
             t(
                 "A productOrder with order items.",
                 "Un productOrder avec des lignes de commande.",
             ),
         ),
-        "state_change" => (
+        Operation::StateChange => (
             t("State change", "Changement d’état"),
             t(
                 "Suspending or reactivating a licence.",
                 "Suspendre ou réactiver une licence.",
             ),
         ),
-        "deletion" => (
+        Operation::Deletion => (
             t("Deletion", "Suppression"),
             t("Terminating a licence.", "Résilier une licence."),
         ),
-        "offering_change" => (
+        Operation::OfferingChange => (
             t("Offering change", "Changement d’offre"),
             t(
                 "Moving a licence to another offering.",
                 "Passer une licence sur une autre offre.",
             ),
         ),
-        _ => (t("Other operation", "Autre opération"), ""),
     }
 }
 
-/// A text in English and in French.
-type Words = (&'static str, &'static str);
-
-/// The fleet policies: code, then name and one-line explanation in English and in French.
-const FLEET_POLICIES: [(&str, Words, Words); 3] = [
-    (
-        "perCustomer",
-        ("Per customer", "Par client"),
-        (
-            "Every order of a customer goes into the customer's one fleet.",
-            "Toutes les commandes d’un client vont dans l’unique flotte du client.",
+/// A fleet policy's name and one-line explanation.
+fn policy_text(policy: FleetPolicy, lang: Lang) -> (&'static str, &'static str) {
+    let t = |en, fr| lang.t(en, fr);
+    match policy {
+        FleetPolicy::PerCustomer => (
+            t("Per customer", "Par client"),
+            t(
+                "Every order of a customer goes into the customer's one fleet.",
+                "Toutes les commandes d’un client vont dans l’unique flotte du client.",
+            ),
         ),
-    ),
-    (
-        "perOrder",
-        ("Per order", "Par commande"),
-        (
-            "Each order opens a new fleet, unless it names an existing fleet of the customer.",
-            "Chaque commande ouvre une nouvelle flotte, sauf si elle désigne une flotte existante du client.",
+        FleetPolicy::PerOrder => (
+            t("Per order", "Par commande"),
+            t(
+                "Each order opens a new fleet, unless it names an existing fleet of the customer.",
+                "Chaque commande ouvre une nouvelle flotte, sauf si elle désigne une flotte existante du client.",
+            ),
         ),
-    ),
-    (
-        "perOffering",
-        ("Per offering", "Par offre"),
-        (
-            "One fleet per customer and offer code.",
-            "Une flotte par client et par code d’offre.",
+        FleetPolicy::PerOffering => (
+            t("Per offering", "Par offre"),
+            t(
+                "One fleet per customer and offer code.",
+                "Une flotte par client et par code d’offre.",
+            ),
         ),
-    ),
-];
+    }
+}
 
 #[component]
 pub fn OrangeSettingsPage() -> impl IntoView {
@@ -133,7 +130,7 @@ fn LastPurge(purge: Option<crate::model::PurgeView>) -> impl IntoView {
 #[component]
 fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
     let lang = use_lang();
-    let policy = settings.fleet_policy.clone();
+    let policy = settings.fleet_policy;
     view! {
         <form method="post" action="/console/settings/orange" class="settings-form">
             <fieldset class="panel">
@@ -154,13 +151,13 @@ fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
                         .modes
                         .into_iter()
                         .map(|entry| {
-                            let (name, help) = operation_text(&entry.operation, lang);
+                            let (name, help) = operation_text(entry.operation, lang);
                             let id = format!("mode-{}", entry.operation);
-                            let is_async = entry.mode == "async";
+                            let is_async = entry.mode == Mode::Async;
                             view! {
                                 <div class="field">
                                     <label for=id.clone()>{name}</label>
-                                    <select id=id name=entry.operation.clone()>
+                                    <select id=id name=entry.operation.as_str()>
                                         <option value="sync" selected=!is_async>{lang.t("Synchronous", "Synchrone")}</option>
                                         <option value="async" selected=is_async>{lang.t("Asynchronous", "Asynchrone")}</option>
                                     </select>
@@ -175,18 +172,18 @@ fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
                 <legend>{lang.t("Fleet policy", "Politique de flotte")}</legend>
                 <p class="hint">{lang.t("How ordered licences are grouped into fleets (productRefIds).", "Comment les licences commandées sont regroupées en flottes (productRefIds).")}</p>
                 <div class="choices">
-                    {FLEET_POLICIES
+                    {FleetPolicy::ALL
                         .into_iter()
-                        .map(|(code, (name_en, name_fr), (help_en, help_fr))| {
-                            let (name, help) = (lang.t(name_en, name_fr), lang.t(help_en, help_fr));
+                        .map(|code| {
+                            let (name, help) = policy_text(code, lang);
                             let id = format!("policy-{code}");
                             view! {
                                 <div class="choice">
-                                    <input id=id.clone() type="radio" name="fleet_policy" value=code checked=policy == code/>
+                                    <input id=id.clone() type="radio" name="fleet_policy" value=code.as_str() checked=policy == code/>
                                     <label for=id>
                                         {name}
                                         " "
-                                        <code class="muted">{code}</code>
+                                        <code class="muted">{code.as_str()}</code>
                                         <span class="hint">{help}</span>
                                     </label>
                                 </div>

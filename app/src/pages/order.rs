@@ -11,6 +11,7 @@ use super::events::EventStateBadge;
 use crate::api::fetch_order;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{ActivityItem, EventRowView, LicenceLinkView, OrderDetailView, RawExchangeView};
+use fleetdesk_vocab::{Mode, WorkState};
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
@@ -40,8 +41,8 @@ pub fn OrderPage() -> impl IntoView {
 
 /// An order's, item's or task's state, coloured.
 #[component]
-pub fn StateBadge(state: String) -> impl IntoView {
-    view! { <span class=format!("badge order-state state-{state}")>{state.clone()}</span> }
+pub fn StateBadge(state: WorkState) -> impl IntoView {
+    view! { <span class=format!("badge order-state state-{state}")>{state.as_str()}</span> }
 }
 
 /// A value, or a dash.
@@ -66,7 +67,7 @@ fn OrderBody(detail: OrderDetailView) -> impl IntoView {
     view! {
         <h1 class="mono-heading">{order.id.clone()}</h1>
         <p class="event-subtitle">
-            <StateBadge state=order.state.clone()/>
+            <StateBadge state=order.state/>
             " " {t("Orange reference", "Référence Orange")} " "
             <span class="mono" data-testid="order-reference">{order.external_reference.clone()}</span>
         </p>
@@ -75,7 +76,7 @@ fn OrderBody(detail: OrderDetailView) -> impl IntoView {
                 <dt>{t("Customer", "Client")}</dt>
                 <dd><a href=customer_href>{order.customer_name.clone()}</a> " " <span class="muted mono">{order.customer_id.clone()}</span></dd>
                 <dt>{t("Answered", "Réponse")}</dt>
-                <dd>{if order.mode == "sync" { t("at once (synchronous)", "immédiate (synchrone)") } else { t("later, by an event (asynchronous)", "plus tard, par un événement (asynchrone)") }}</dd>
+                <dd>{if order.mode == Mode::Sync { t("at once (synchronous)", "immédiate (synchrone)") } else { t("later, by an event (asynchronous)", "plus tard, par un événement (asynchrone)") }}</dd>
                 <dt>{t("Category", "Catégorie")}</dt>
                 <dd>{or_dash(detail.category.clone())}</dd>
                 <dt>{t("Order date", "Date de commande")}</dt>
@@ -126,7 +127,7 @@ fn OrderItems(detail: OrderDetailView) -> impl IntoView {
                                     <td>{item.offering_name.clone()} <span class="cell-sub mono">{item.offer_code.clone()}</span></td>
                                     <td>{item.quantity}</td>
                                     <td>{item.fleet_id.clone().map_or_else(|| view! { "—" }.into_any(), |fleet| view! { <a class="mono" href=format!("/fleets/{fleet}")>{fleet.clone()}</a> }.into_any())}</td>
-                                    <td><StateBadge state=item.state.clone()/>{item.failure.clone().map(|f| view! { <span class="cell-sub error-text">{f}</span> })}</td>
+                                    <td><StateBadge state=item.state/>{item.failure.clone().map(|f| view! { <span class="cell-sub error-text">{f}</span> })}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -164,7 +165,7 @@ pub fn LicenceLinks(licences: Vec<LicenceLinkView>, heading: &'static str) -> im
                                     <td class="mono">{or_dash(l.login.clone())}</td>
                                     <td class="mono">{l.offer_code.clone()}</td>
                                     <td><a class="mono" href=format!("/fleets/{}", l.fleet_id)>{l.fleet_id.clone()}</a></td>
-                                    <td><span class=format!("badge licence-state state-{}", l.state)>{l.state.clone()}</span></td>
+                                    <td><span class=format!("badge licence-state state-{}", l.state)>{l.state.as_str()}</span></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -238,7 +239,7 @@ pub fn RelatedEvents(events: Vec<EventRowView>) -> impl IntoView {
                                     <td class="nowrap"><When at=e.created_at.clone()/></td>
                                     <td><a class="mono" href=format!("/events/{}", e.id)>{e.id.clone()}</a><span class="cell-sub"><code>{e.event_type.clone()}</code></span></td>
                                     <td class="mono">{e.resource_id.clone()}</td>
-                                    <td><EventStateBadge state=e.state.clone()/></td>
+                                    <td><EventStateBadge state=e.state/></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -284,13 +285,12 @@ pub fn Timeline(items: Vec<ActivityItem>) -> impl IntoView {
 }
 
 /// A state's name in the reader's language, for filters and tabs.
-pub fn state_text(state: &str, lang: Lang) -> &'static str {
+pub fn state_text(state: WorkState, lang: Lang) -> &'static str {
     match state {
-        "acknowledged" => lang.t("Acknowledged", "Accusée"),
-        "inProgress" => lang.t("In progress", "En cours"),
-        "completed" => lang.t("Completed", "Terminée"),
-        "failed" => lang.t("Failed", "Échouée"),
-        "partial" => lang.t("Partial", "Partielle"),
-        _ => lang.t("Other", "Autre"),
+        WorkState::Acknowledged => lang.t("Acknowledged", "Accusée"),
+        WorkState::InProgress => lang.t("In progress", "En cours"),
+        WorkState::Completed => lang.t("Completed", "Terminée"),
+        WorkState::Failed => lang.t("Failed", "Échouée"),
+        WorkState::Partial => lang.t("Partial", "Partielle"),
     }
 }

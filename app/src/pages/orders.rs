@@ -9,7 +9,8 @@ use super::order::{StateBadge, state_text};
 use super::{ErrorPanel, query_string};
 use crate::api::fetch_orders;
 use crate::i18n::{When, use_lang};
-use crate::model::{ORDER_STATES, OrdersPage};
+use crate::model::OrdersPage;
+use fleetdesk_vocab::WorkState;
 
 /// The state and cursor of a list's address.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,12 +50,12 @@ pub fn StateTabs(base: &'static str, active: String) -> impl IntoView {
             <a class="card state-card" href=base aria-current=all_current>
                 <span class="card-label">{t("All", "Toutes")}</span>
             </a>
-            {ORDER_STATES
+            {WorkState::ALL
                 .into_iter()
                 .map(|state| {
-                    let current = (state == active).then_some("page");
+                    let current = (state.as_str() == active).then_some("page");
                     view! {
-                        <a class=format!("card state-card state-{state}") href=list_href(base, state) aria-current=current data-testid=format!("tab-{state}")>
+                        <a class=format!("card state-card state-{state}") href=list_href(base, state.as_str()) aria-current=current data-testid=format!("tab-{state}")>
                             <span class="card-label">{state_text(state, lang)}</span>
                         </a>
                     }
@@ -159,7 +160,7 @@ fn OrdersBody(page: OrdersPage, query: ListQuery) -> impl IntoView {
                                         <span class="cell-sub">{t("ref", "réf.")} " " <span class="mono">{row.external_reference.clone()}</span></span>
                                     </td>
                                     <td><a href=format!("/customers/{}", row.customer_id)>{row.customer_name.clone()}</a></td>
-                                    <td><StateBadge state=row.state.clone()/></td>
+                                    <td><StateBadge state=row.state/></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

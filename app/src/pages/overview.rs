@@ -10,23 +10,50 @@ use super::ErrorPanel;
 use crate::api::fetch_overview;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{DashboardView, Overview};
+use fleetdesk_vocab::{EventState, LicenceState, WorkState};
 
-/// A licence, order, task or event state in words.
-pub fn state_text(lang: Lang, state: &str) -> &'static str {
+/// Licences in a state, as the heading of their count.
+pub fn licences_in(state: LicenceState, lang: Lang) -> &'static str {
     match state {
-        "active" => lang.t("Active", "Actives"),
-        "suspended" => lang.t("Suspended", "Suspendues"),
-        "pending" => lang.t("Pending", "En attente"),
-        "terminated" => lang.t("Terminated", "Résiliées"),
-        "acknowledged" => lang.t("Acknowledged", "Accusées"),
-        "inProgress" => lang.t("In progress", "En cours"),
-        "completed" => lang.t("Completed", "Terminées"),
-        "partial" => lang.t("Partial", "Partielles"),
-        "failed" => lang.t("Failed", "En échec"),
-        "delivering" => lang.t("Delivering", "En envoi"),
-        "delivered" => lang.t("Delivered", "Remis"),
-        _ => lang.t("Other", "Autre"),
+        LicenceState::Active => lang.t("Active", "Actives"),
+        LicenceState::Suspended => lang.t("Suspended", "Suspendues"),
+        LicenceState::Pending => lang.t("Pending", "En attente"),
+        LicenceState::Terminated => lang.t("Terminated", "Résiliées"),
     }
+}
+
+/// Orders or tasks in a state, as the heading of their count.
+pub fn work_in(state: WorkState, lang: Lang) -> &'static str {
+    match state {
+        WorkState::Acknowledged => lang.t("Acknowledged", "Accusées"),
+        WorkState::InProgress => lang.t("In progress", "En cours"),
+        WorkState::Completed => lang.t("Completed", "Terminées"),
+        WorkState::Partial => lang.t("Partial", "Partielles"),
+        WorkState::Failed => lang.t("Failed", "En échec"),
+    }
+}
+
+/// Events in a state, as the heading of their count.
+pub fn events_in(state: EventState, lang: Lang) -> &'static str {
+    match state {
+        EventState::Pending => lang.t("Pending", "En attente"),
+        EventState::Delivering => lang.t("Delivering", "En envoi"),
+        EventState::Delivered => lang.t("Delivered", "Remis"),
+        EventState::Failed => lang.t("Failed", "En échec"),
+    }
+}
+
+/// One count card per state: `(state's code, heading, count)`.
+fn cards<S: Copy>(
+    counts: &[(S, i64)],
+    code: fn(S) -> &'static str,
+    heading: fn(S, Lang) -> &'static str,
+    lang: Lang,
+) -> Vec<(&'static str, &'static str, i64)> {
+    counts
+        .iter()
+        .map(|&(state, n)| (code(state), heading(state, lang), n))
+        .collect()
 }
 
 #[component]
@@ -73,21 +100,21 @@ fn Card(
 fn StateCards(
     title: &'static str,
     test_id: &'static str,
-    counts: Vec<(String, i64)>,
+    /// `(state's code, heading, count)`.
+    counts: Vec<(&'static str, &'static str, i64)>,
     list: &'static str,
 ) -> impl IntoView {
-    let lang = use_lang();
     view! {
         <section class="panel" aria-label=title data-testid=test_id>
             <h2>{title}</h2>
             <div class="cards">
                 {counts
                     .into_iter()
-                    .map(|(state, n)| {
+                    .map(|(state, label, n)| {
                         let alert = state == "failed" && n > 0;
                         view! {
                             <Card
-                                label=state_text(lang, &state)
+                                label=label
                                 value=n.to_string()
                                 href=format!("{list}?state={state}")
                                 test_id=format!("{test_id}-{state}")
@@ -145,10 +172,10 @@ fn Dashboard(dashboard: DashboardView) -> impl IntoView {
                 <span class="card-note muted">{attempts}</span>
             </a>
         </section>
-        {view! { <StateCards title=t("Licences", "Licences") test_id="dashboard-licences" counts=dashboard.licences list="/licences"/> }.into_any()}
-        {view! { <StateCards title=t("Orders from Orange", "Commandes d’Orange") test_id="dashboard-orders" counts=dashboard.orders list="/orders"/> }.into_any()}
-        {view! { <StateCards title=t("Tasks from Orange", "Tâches d’Orange") test_id="dashboard-tasks" counts=dashboard.tasks list="/tasks"/> }.into_any()}
-        {view! { <StateCards title=t("Events to Orange", "Événements vers Orange") test_id="dashboard-events" counts=dashboard.events list="/events"/> }.into_any()}
+        {view! { <StateCards title=t("Licences", "Licences") test_id="dashboard-licences" counts=cards(&dashboard.licences, LicenceState::as_str, licences_in, lang) list="/licences"/> }.into_any()}
+        {view! { <StateCards title=t("Orders from Orange", "Commandes d’Orange") test_id="dashboard-orders" counts=cards(&dashboard.orders, WorkState::as_str, work_in, lang) list="/orders"/> }.into_any()}
+        {view! { <StateCards title=t("Tasks from Orange", "Tâches d’Orange") test_id="dashboard-tasks" counts=cards(&dashboard.tasks, WorkState::as_str, work_in, lang) list="/tasks"/> }.into_any()}
+        {view! { <StateCards title=t("Events to Orange", "Événements vers Orange") test_id="dashboard-events" counts=cards(&dashboard.events, EventState::as_str, events_in, lang) list="/events"/> }.into_any()}
     }
 }
 

@@ -8,10 +8,11 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::ErrorPanel;
-use super::overview::state_text;
+use super::overview::{events_in, work_in};
 use crate::api::fetch_stuck;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{StuckItemView, StuckPage, ThresholdsView};
+use fleetdesk_vocab::{ErrorCode, Stuck, WorkState};
 
 #[component]
 pub fn StuckWorkPage() -> impl IntoView {
@@ -104,29 +105,38 @@ fn StuckBody(page: StuckPage) -> impl IntoView {
 }
 
 #[component]
-fn StuckRow(item: StuckItemView, codes: Vec<String>) -> impl IntoView {
+fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
     let lang = use_lang();
     let t = move |en, fr| lang.t(en, fr);
-    let (kind, href) = match item.kind.as_str() {
-        "order" => (t("Order", "Commande"), format!("/orders/{}", item.id)),
-        "task" => (t("Task", "Tâche"), format!("/tasks/{}", item.id)),
-        _ => (t("Event", "Événement"), format!("/events/{}", item.id)),
+    let (kind, href, state) = match item.what {
+        Stuck::Order(state) => (
+            t("Order", "Commande"),
+            format!("/orders/{}", item.id),
+            work_in(state, lang),
+        ),
+        Stuck::Task(state) => (
+            t("Task", "Tâche"),
+            format!("/tasks/{}", item.id),
+            work_in(state, lang),
+        ),
+        Stuck::Event(state) => (
+            t("Event", "Événement"),
+            format!("/events/{}", item.id),
+            events_in(state, lang),
+        ),
     };
-    let reason = item
-        .reason
-        .clone()
-        .unwrap_or_else(|| match item.kind.as_str() {
-            "event" => t("Waiting to be sent", "En attente d’envoi").to_owned(),
-            _ => t(
-                "Acknowledged to Orange but not completed",
-                "Accusée auprès d’Orange mais pas terminée",
-            )
-            .to_owned(),
-        });
+    let reason = item.reason.clone().unwrap_or_else(|| match item.what {
+        Stuck::Event(_) => t("Waiting to be sent", "En attente d’envoi").to_owned(),
+        Stuck::Order(_) | Stuck::Task(_) => t(
+            "Acknowledged to Orange but not completed",
+            "Accusée auprès d’Orange mais pas terminée",
+        )
+        .to_owned(),
+    });
     // Every role may unblock stuck work, support staff included.
-    let actions = match item.kind.as_str() {
-        "event" => {
-            let retry = item.state == "pending" || item.state == "failed";
+    let actions = match item.what {
+        Stuck::Event(state) => {
+            let retry = state.can_retry_now();
             view! {
                 <div class="row-actions">
                     {retry.then(|| view! {
@@ -145,15 +155,15 @@ fn StuckRow(item: StuckItemView, codes: Vec<String>) -> impl IntoView {
             }
             .into_any()
         }
-        kind => {
-            let base = format!("/console/stuck/{kind}s/{}", item.id);
+        Stuck::Order(state) | Stuck::Task(state) => {
+            let base = format!("/console/stuck/{}s/{}", item.what.kind(), item.id);
             let code_id = format!("code-{}", item.id);
             let message_id = format!("message-{}", item.id);
             view! {
                 <div class="row-actions">
                     // Only acknowledged work can be completed at once; work in progress belongs to
                     // whoever started it, and can only be failed from here.
-                    {(item.state == "acknowledged").then(|| view! {
+                    {(state == WorkState::Acknowledged).then(|| view! {
                         <form method="post" action=format!("{base}/complete")>
                             <button type="submit" class="button primary">{t("Complete now", "Terminer maintenant")}</button>
                         </form>
@@ -161,7 +171,7 @@ fn StuckRow(item: StuckItemView, codes: Vec<String>) -> impl IntoView {
                     <form method="post" action=format!("{base}/fail") class="inline-form fail-form">
                         <label for=code_id.clone()>{t("Error code", "Code d’erreur")}</label>
                         <select id=code_id name="code">
-                            {codes.iter().map(|code| view! { <option value=code.clone()>{code.clone()}</option> }).collect_view()}
+                            {codes.iter().map(|code| view! { <option value=code.as_str()>{code.as_str()}</option> }).collect_view()}
                         </select>
                         <label for=message_id.clone()>{t("Message for Orange", "Message pour Orange")}</label>
                         <input id=message_id name="message" type="text" required maxlength="500"/>
@@ -184,7 +194,7 @@ fn StuckRow(item: StuckItemView, codes: Vec<String>) -> impl IntoView {
                 <a class="mono" href=href>{item.id.clone()}</a>
                 {item.label.map(|label| view! { <div class="muted mono">{label}</div> })}
             </td>
-            <td>{state_text(lang, &item.state)}</td>
+            <td>{state}</td>
             <td class="nowrap"><When at=item.since/></td>
             <td>{reason}</td>
             <td>{actions}</td>

@@ -57,7 +57,7 @@ fn TaskBody(detail: TaskDetailView) -> impl IntoView {
     view! {
         <h1 class="mono-heading">{task.id.clone()}</h1>
         <p class="event-subtitle">
-            <StateBadge state=task.state.clone()/>
+            <StateBadge state=task.state/>
             " " <code>{task.action.clone()}</code>
             {task.target.clone().map(|target| view! { " → " <code>{target}</code> })}
         </p>
@@ -68,7 +68,7 @@ fn TaskBody(detail: TaskDetailView) -> impl IntoView {
                 <dt>{t("Origin", "Origine")}</dt>
                 <dd>{origin}</dd>
                 <dt>{t("Answered", "Réponse")}</dt>
-                <dd>{if task.mode == "sync" { t("at once (synchronous)", "immédiate (synchrone)") } else { t("later, by events (asynchronous)", "plus tard, par des événements (asynchrone)") }}</dd>
+                <dd>{if task.mode == fleetdesk_vocab::Mode::Sync { t("at once (synchronous)", "immédiate (synchrone)") } else { t("later, by events (asynchronous)", "plus tard, par des événements (asynchrone)") }}</dd>
                 <dt>{t("Received", "Reçue")}</dt>
                 <dd><When at=task.created_at.clone()/></dd>
                 <dt>{t("Completed", "Terminée")}</dt>

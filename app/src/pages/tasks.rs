@@ -66,7 +66,7 @@ fn TasksBody(page: TasksPage, query: ListQuery) -> impl IntoView {
                                         <span class="cell-sub">{t("ref", "réf.")} " " <span class="mono">{or_dash(row.external_reference.clone())}</span></span>
                                     </td>
                                     <td><code>{row.action.clone()}</code>{row.target.clone().map(|target| view! { " → " <code>{target}</code> })}</td>
-                                    <td><StateBadge state=row.state.clone()/></td>
+                                    <td><StateBadge state=row.state/></td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -39,48 +39,7 @@ const ROWS_PER_RUN: i64 = 100;
 /// How long a worker keeps a file to itself without renewing its lease.
 const LEASE: Duration = Duration::seconds(60);
 
-/// What a file changes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Kind {
-    /// Columns `licence`, `value` and, when the licence has several resources, `type`.
-    Resources,
-    /// Columns `licence`, `given_name`, `family_name`, `email`, and optionally `mobile_cc` and
-    /// `mobile_sn`.
-    EndUsers,
-}
-
-impl Kind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::Resources => "resources",
-            Kind::EndUsers => "end_users",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Kind> {
-        match text {
-            "resources" => Some(Kind::Resources),
-            "end_users" => Some(Kind::EndUsers),
-            _ => None,
-        }
-    }
-
-    /// The columns a file of this kind must have.
-    pub fn required_columns(self) -> &'static [&'static str] {
-        match self {
-            Kind::Resources => &["licence", "value"],
-            Kind::EndUsers => &["licence", "given_name", "family_name", "email"],
-        }
-    }
-
-    fn optional_columns(self) -> &'static [&'static str] {
-        match self {
-            Kind::Resources => &["type"],
-            Kind::EndUsers => &["mobile_cc", "mobile_sn"],
-        }
-    }
-}
+pub use fleetdesk_vocab::{BulkFileState, BulkKind, BulkLineStatus};
 
 /// Why a whole file is refused (nothing is kept).
 #[derive(Debug, thiserror::Error)]
@@ -103,67 +62,30 @@ impl From<sqlx::Error> for FileError {
     }
 }
 
-/// Why a line is not applied (or, for `Unchanged` and `SharedSame`, why it needs nothing).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "code", rename_all = "snake_case")]
-pub enum Problem {
-    MissingLicence,
-    UnknownLicence,
-    DuplicateLicence {
-        line: i64,
-    },
-    Terminated,
-    OperationInProgress,
-    UnknownType,
-    NoResource,
-    TypeNeeded,
-    InvalidValue {
-        kind: String,
-    },
-    /// The same shared resource gets another value on an earlier line.
-    SharedConflict {
-        line: i64,
-    },
-    /// The same shared resource gets this very value on an earlier line.
-    SharedSame {
-        line: i64,
-    },
-    GivenName,
-    FamilyName,
-    Email,
-    Mobile,
-    Unchanged,
-    /// A resource line with no value: skipped, so that a downloaded list can be sent back with
-    /// only some values filled in.
-    NoValue,
+pub use fleetdesk_vocab::BulkProblem;
+
+fn problem_of_end_user(error: EndUserError) -> BulkProblem {
+    match error {
+        EndUserError::GivenName => BulkProblem::GivenName,
+        EndUserError::FamilyName => BulkProblem::FamilyName,
+        EndUserError::Email => BulkProblem::Email,
+        EndUserError::Mobile => BulkProblem::Mobile,
+    }
 }
 
-impl Problem {
-    fn of_end_user(error: EndUserError) -> Problem {
-        match error {
-            EndUserError::GivenName => Problem::GivenName,
-            EndUserError::FamilyName => Problem::FamilyName,
-            EndUserError::Email => Problem::Email,
-            EndUserError::Mobile => Problem::Mobile,
-        }
-    }
-
-    /// The problem a refused change stands for; a database failure stays an error (the line is
-    /// tried again later).
-    fn of_change(error: ChangeError) -> Result<Problem, DbError> {
-        Ok(match error {
-            ChangeError::NotFound => Problem::UnknownLicence,
-            ChangeError::Terminated => Problem::Terminated,
-            ChangeError::OperationInProgress => Problem::OperationInProgress,
-            ChangeError::EndUser(error) => Problem::of_end_user(error),
-            ChangeError::NoEndUser | ChangeError::Unchanged => Problem::Unchanged,
-            ChangeError::UnknownResource => Problem::NoResource,
-            ChangeError::InvalidResource(kind, _) => Problem::InvalidValue {
-                kind: kind.as_str().to_owned(),
-            },
-            ChangeError::Db(error) => return Err(error),
-        })
-    }
+/// The problem a refused change stands for; a database failure stays an error (the line is
+/// tried again later).
+fn problem_of_change(error: ChangeError) -> Result<BulkProblem, DbError> {
+    Ok(match error {
+        ChangeError::NotFound => BulkProblem::UnknownLicence,
+        ChangeError::Terminated => BulkProblem::Terminated,
+        ChangeError::OperationInProgress => BulkProblem::OperationInProgress,
+        ChangeError::EndUser(error) => problem_of_end_user(error),
+        ChangeError::NoEndUser | ChangeError::Unchanged => BulkProblem::Unchanged,
+        ChangeError::UnknownResource => BulkProblem::NoResource,
+        ChangeError::InvalidResource(kind, _) => BulkProblem::InvalidValue { kind },
+        ChangeError::Db(error) => return Err(error),
+    })
 }
 
 /// What a line asks for, as kept with it.
@@ -206,7 +128,7 @@ impl Line {
 
 /// The column a header cell names, for this kind (spaces, dashes and case ignored; `license`,
 /// `licence_id` and `login` stand for `licence`).
-fn column_of(kind: Kind, header: &str) -> Option<&'static str> {
+fn column_of(kind: BulkKind, header: &str) -> Option<&'static str> {
     let name: String = header
         .trim()
         .trim_start_matches('\u{feff}')
@@ -228,7 +150,7 @@ fn column_of(kind: Kind, header: &str) -> Option<&'static str> {
 /// Reads the file: a header line naming the columns (comma- or semicolon-separated, as
 /// spreadsheets save CSV in French), then one line per licence. Blank lines are skipped and
 /// unknown columns ignored, so an exported file can be filled in and sent back as it is.
-pub fn read_file(kind: Kind, text: &str) -> Result<Vec<Line>, FileError> {
+pub fn read_file(kind: BulkKind, text: &str) -> Result<Vec<Line>, FileError> {
     let text = text.trim_start_matches('\u{feff}');
     let first = text.lines().next().unwrap_or_default();
     let delimiter = if first.matches(';').count() > first.matches(',').count() {
@@ -306,8 +228,8 @@ struct Checked {
     licence_ref: String,
     licence_id: Option<String>,
     change: Change,
-    status: &'static str,
-    problem: Option<Problem>,
+    status: BulkLineStatus,
+    problem: Option<BulkProblem>,
 }
 
 /// The licence a line names, by id or by login.
@@ -385,7 +307,7 @@ fn describe(end_user: &EndUser) -> String {
 /// Checks a line against the database and against the lines before it.
 struct Checker<'a> {
     db: &'a Db,
-    kind: Kind,
+    kind: BulkKind,
     licences: HashMap<String, i64>,
     shared: HashMap<String, (i64, String)>,
 }
@@ -394,14 +316,14 @@ impl Checker<'_> {
     async fn check(&mut self, line: &Line) -> Result<Checked, DbError> {
         let licence_ref = line.cell("licence").to_owned();
         let mut change = match self.kind {
-            Kind::Resources => Change::Resource {
+            BulkKind::Resources => Change::Resource {
                 resource_id: None,
                 resource_type: Some(line.cell("type").to_lowercase()).filter(|t| !t.is_empty()),
                 current: None,
                 placeholder: false,
                 value: line.cell("value").to_owned(),
             },
-            Kind::EndUsers => Change::EndUser {
+            BulkKind::EndUsers => Change::EndUser {
                 current: None,
                 given_name: line.cell("given_name").to_owned(),
                 family_name: line.cell("family_name").to_owned(),
@@ -415,31 +337,31 @@ impl Checker<'_> {
             licence_ref: licence_ref.clone(),
             licence_id: None,
             change: change.clone(),
-            status: "invalid",
+            status: BulkLineStatus::Invalid,
             problem: None,
         };
-        let refuse = |mut checked: Checked, change: Change, problem: Problem| {
+        let refuse = |mut checked: Checked, change: Change, problem: BulkProblem| {
             checked.change = change;
             checked.problem = Some(problem);
             Ok(checked)
         };
         if licence_ref.is_empty() {
-            return refuse(checked, change, Problem::MissingLicence);
+            return refuse(checked, change, BulkProblem::MissingLicence);
         }
         let Some(found) = find_licence(self.db, &licence_ref).await? else {
-            return refuse(checked, change, Problem::UnknownLicence);
+            return refuse(checked, change, BulkProblem::UnknownLicence);
         };
         checked.licence_id = Some(found.id.clone());
         if let Some(earlier) = self.licences.get(&found.id) {
-            let problem = Problem::DuplicateLicence { line: *earlier };
+            let problem = BulkProblem::DuplicateLicence { line: *earlier };
             return refuse(checked, change, problem);
         }
         self.licences.insert(found.id.clone(), line.line);
         if found.state == "terminated" {
-            return refuse(checked, change, Problem::Terminated);
+            return refuse(checked, change, BulkProblem::Terminated);
         }
         if found.pending {
-            return refuse(checked, change, Problem::OperationInProgress);
+            return refuse(checked, change, BulkProblem::OperationInProgress);
         }
         let outcome = match &mut change {
             Change::Resource {
@@ -451,25 +373,25 @@ impl Checker<'_> {
             } => {
                 if value.is_empty() {
                     checked.change = change.clone();
-                    checked.status = "unchanged";
-                    checked.problem = Some(Problem::NoValue);
+                    checked.status = BulkLineStatus::Unchanged;
+                    checked.problem = Some(BulkProblem::NoValue);
                     return Ok(checked);
                 }
                 let resources = resources_of(self.db, &found.id).await?;
                 let chosen = match resource_type.as_deref() {
                     Some(kind) => {
                         if ResourceType::parse(kind).is_none() {
-                            return refuse(checked, change, Problem::UnknownType);
+                            return refuse(checked, change, BulkProblem::UnknownType);
                         }
                         resources.iter().find(|r| r.kind == kind)
                     }
                     None if resources.len() > 1 => {
-                        return refuse(checked, change, Problem::TypeNeeded);
+                        return refuse(checked, change, BulkProblem::TypeNeeded);
                     }
                     None => resources.first(),
                 };
                 let Some(resource) = chosen else {
-                    return refuse(checked, change, Problem::NoResource);
+                    return refuse(checked, change, BulkProblem::NoResource);
                 };
                 *resource_id = Some(resource.id.clone());
                 *resource_type = Some(resource.kind.clone());
@@ -478,9 +400,7 @@ impl Checker<'_> {
                 let kind = ResourceType::parse(&resource.kind)
                     .ok_or_else(|| DbError::Corrupt(format!("resource type {}", resource.kind)))?;
                 match ResourceValue::parse(kind, value) {
-                    Err(_) => Err(Problem::InvalidValue {
-                        kind: resource.kind.clone(),
-                    }),
+                    Err(_) => Err(BulkProblem::InvalidValue { kind }),
                     Ok(parsed) => {
                         *value = parsed.as_str().to_owned();
                         let earlier = (resource.scope == "per_customer")
@@ -488,11 +408,11 @@ impl Checker<'_> {
                             .flatten();
                         match earlier {
                             Some((line, earlier)) if earlier == *value => {
-                                Ok(Some(Problem::SharedSame { line }))
+                                Ok(Some(BulkProblem::SharedSame { line }))
                             }
-                            Some((line, _)) => Err(Problem::SharedConflict { line }),
+                            Some((line, _)) => Err(BulkProblem::SharedConflict { line }),
                             None if *value == resource.value && !resource.placeholder => {
-                                Ok(Some(Problem::Unchanged))
+                                Ok(Some(BulkProblem::Unchanged))
                             }
                             None => {
                                 if resource.scope == "per_customer" {
@@ -515,9 +435,9 @@ impl Checker<'_> {
             } => {
                 *current = found.end_user.as_ref().map(describe);
                 match EndUser::parse(given_name, family_name, email, mobile_cc, mobile_sn) {
-                    Err(error) => Err(Problem::of_end_user(error)),
+                    Err(error) => Err(problem_of_end_user(error)),
                     Ok(end_user) if Some(&end_user) == found.end_user.as_ref() => {
-                        Ok(Some(Problem::Unchanged))
+                        Ok(Some(BulkProblem::Unchanged))
                     }
                     Ok(_) => Ok(None),
                 }
@@ -526,9 +446,9 @@ impl Checker<'_> {
         checked.change = change;
         match outcome {
             Err(problem) => checked.problem = Some(problem),
-            Ok(None) => checked.status = "ready",
+            Ok(None) => checked.status = BulkLineStatus::Ready,
             Ok(Some(problem)) => {
-                checked.status = "unchanged";
+                checked.status = BulkLineStatus::Unchanged;
                 checked.problem = Some(problem);
             }
         }
@@ -544,7 +464,7 @@ fn json_text<T: Serialize>(value: &T) -> Result<String, DbError> {
 /// licences.
 pub async fn preview(
     db: &Db,
-    kind: Kind,
+    kind: BulkKind,
     file_name: &str,
     text: &str,
     uploaded_by: &Actor,
@@ -562,7 +482,10 @@ pub async fn preview(
     }
     let id = new_id("blk");
     let now = clock::now_text();
-    let ready = checked.iter().filter(|c| c.status == "ready").count();
+    let ready = checked
+        .iter()
+        .filter(|c| c.status == BulkLineStatus::Ready)
+        .count();
     let file_name: String = file_name.trim().chars().take(200).collect();
     let mut tx = db.begin_write().await?;
     sqlx::query(
@@ -594,7 +517,7 @@ pub async fn preview(
         .bind(&row.licence_ref)
         .bind(&row.licence_id)
         .bind(json_text(&row.change)?)
-        .bind(row.status)
+        .bind(row.status.as_str())
         .bind(row.problem.as_ref().map(json_text).transpose()?)
         .execute(&mut *tx)
         .await?;
@@ -612,10 +535,9 @@ pub async fn preview(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
     pub id: String,
-    pub kind: Kind,
+    pub kind: BulkKind,
     pub file_name: String,
-    /// `previewed`, `applying`, `applied` or `discarded`.
-    pub state: String,
+    pub state: BulkFileState,
     pub rows_total: i64,
     /// Lines ready when the file was checked.
     pub rows_ready: i64,
@@ -624,15 +546,15 @@ pub struct Summary {
     pub applied_by: Option<String>,
     pub apply_started_at: Option<String>,
     pub finished_at: Option<String>,
-    /// Lines by status: ready, unchanged, invalid, applied, refused.
-    pub counts: Vec<(String, i64)>,
+    /// Lines by status.
+    pub counts: Vec<(BulkLineStatus, i64)>,
 }
 
 impl Summary {
-    pub fn count(&self, status: &str) -> i64 {
+    pub fn count(&self, status: BulkLineStatus) -> i64 {
         self.counts
             .iter()
-            .find(|(s, _)| s == status)
+            .find(|(s, _)| *s == status)
             .map_or(0, |(_, n)| *n)
     }
 }
@@ -641,7 +563,7 @@ const SUMMARY_COLUMNS: &str = "id, kind, file_name, state, rows_total, rows_read
      created_at, applied_by, apply_started_at, finished_at";
 
 /// How many lines of each file stand in each status, for the files `ids`, in one query.
-async fn counts_of(db: &Db, ids: &[String]) -> Result<Vec<(String, String, i64)>, DbError> {
+async fn counts_of(db: &Db, ids: &[String]) -> Result<Vec<(String, BulkLineStatus, i64)>, DbError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -661,7 +583,7 @@ async fn counts_of(db: &Db, ids: &[String]) -> Result<Vec<(String, String, i64)>
         .map(|row| {
             Ok((
                 row.try_get("bulk_id")?,
-                row.try_get("status")?,
+                crate::db::word(row, "status")?,
                 row.try_get("n")?,
             ))
         })
@@ -669,19 +591,18 @@ async fn counts_of(db: &Db, ids: &[String]) -> Result<Vec<(String, String, i64)>
 }
 
 /// A file's row of `bulk_changes` with its counts (among `counts`, those of every file read).
-fn summary_of(row: &AnyRow, counts: &[(String, String, i64)]) -> Result<Summary, DbError> {
+fn summary_of(row: &AnyRow, counts: &[(String, BulkLineStatus, i64)]) -> Result<Summary, DbError> {
     let id: String = row.try_get("id")?;
-    let kind: String = row.try_get("kind")?;
     let counts = counts
         .iter()
         .filter(|(file, _, _)| *file == id)
-        .map(|(_, status, n)| (status.clone(), *n))
+        .map(|(_, status, n)| (*status, *n))
         .collect();
     Ok(Summary {
-        kind: Kind::parse(&kind).ok_or_else(|| DbError::Corrupt(format!("bulk kind {kind}")))?,
+        kind: crate::db::word(row, "kind")?,
         id,
         file_name: row.try_get("file_name")?,
-        state: row.try_get("state")?,
+        state: crate::db::word(row, "state")?,
         rows_total: row.try_get("rows_total")?,
         rows_ready: row.try_get("rows_ready")?,
         uploaded_by: row.try_get("uploaded_by")?,
@@ -727,13 +648,13 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Summary>, DbError> {
 
 /// A line of a kept file.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Row {
+pub struct KeptLine {
     pub line: i64,
     pub licence_ref: String,
     pub licence_id: Option<String>,
     pub change: Change,
-    pub status: String,
-    pub problem: Option<Problem>,
+    pub status: BulkLineStatus,
+    pub problem: Option<BulkProblem>,
     pub events: i64,
     pub done_at: Option<String>,
 }
@@ -742,10 +663,10 @@ pub struct Row {
 pub async fn rows(
     db: &Db,
     id: &str,
-    statuses: &[&str],
+    statuses: &[BulkLineStatus],
     after_line: i64,
     limit: u32,
-) -> Result<Vec<Row>, DbError> {
+) -> Result<Vec<KeptLine>, DbError> {
     let filter = if statuses.is_empty() {
         String::new()
     } else {
@@ -761,7 +682,7 @@ pub async fn rows(
         .bind(after_line)
         .bind(i64::from(limit));
     for status in statuses {
-        query = query.bind(*status);
+        query = query.bind(status.as_str());
     }
     let found = query.fetch_all(db.pool()).await?;
     found
@@ -770,12 +691,12 @@ pub async fn rows(
             let change: String = row.try_get("change")?;
             let problem: Option<String> = row.try_get("problem")?;
             let corrupt = |e: serde_json::Error| DbError::Corrupt(e.to_string());
-            Ok(Row {
+            Ok(KeptLine {
                 line: row.try_get("line")?,
                 licence_ref: row.try_get("licence_ref")?,
                 licence_id: row.try_get("licence_id")?,
                 change: serde_json::from_str(&change).map_err(corrupt)?,
-                status: row.try_get("status")?,
+                status: crate::db::word(row, "status")?,
                 problem: problem
                     .map(|text| serde_json::from_str(&text))
                     .transpose()
@@ -796,8 +717,9 @@ pub async fn rows(
 pub enum ApplyError {
     #[error("no such file")]
     NotFound,
-    #[error("the file is {0}, no longer a preview")]
-    NotPreview(String),
+    /// With the file's state when it was read (`None`: another request moved it on meanwhile).
+    #[error("the file is no longer a preview ({0:?})")]
+    NotPreview(Option<BulkFileState>),
     #[error("no line of the file is ready")]
     NothingReady,
     #[error(transparent)]
@@ -819,8 +741,8 @@ async fn leave_preview(
     acting: &Acting,
 ) -> Result<Summary, ApplyError> {
     let summary = get(db, id).await?.ok_or(ApplyError::NotFound)?;
-    if summary.state != "previewed" {
-        return Err(ApplyError::NotPreview(summary.state));
+    if summary.state != BulkFileState::Previewed {
+        return Err(ApplyError::NotPreview(Some(summary.state)));
     }
     if to == "applying" && summary.rows_ready == 0 {
         return Err(ApplyError::NothingReady);
@@ -842,7 +764,7 @@ async fn leave_preview(
     .execute(&mut *tx)
     .await?;
     if moved.rows_affected() == 0 {
-        return Err(ApplyError::NotPreview("taken by someone else".to_owned()));
+        return Err(ApplyError::NotPreview(None));
     }
     let action = if to == "applying" {
         "licence.bulk.apply"
@@ -920,11 +842,15 @@ async fn take_file(db: &Db) -> Result<Option<(String, Acting)>, DbError> {
 /// Makes one line's change; `Err` only for a database failure (the line stays ready).
 async fn apply_row(
     db: &Db,
-    row: &Row,
+    row: &KeptLine,
     acting: &Acting,
-) -> Result<(&'static str, Option<Problem>, i64), DbError> {
+) -> Result<(BulkLineStatus, Option<BulkProblem>, i64), DbError> {
     let Some(licence) = row.licence_id.as_deref() else {
-        return Ok(("refused", Some(Problem::UnknownLicence), 0));
+        return Ok((
+            BulkLineStatus::Refused,
+            Some(BulkProblem::UnknownLicence),
+            0,
+        ));
     };
     let changed = match &row.change {
         Change::Resource {
@@ -934,7 +860,7 @@ async fn apply_row(
         } => super::replace_resource(db, licence, resource_id, value, acting).await,
         Change::Resource {
             resource_id: None, ..
-        } => return Ok(("refused", Some(Problem::NoResource), 0)),
+        } => return Ok((BulkLineStatus::Refused, Some(BulkProblem::NoResource), 0)),
         Change::EndUser {
             given_name,
             family_name,
@@ -949,13 +875,15 @@ async fn apply_row(
     };
     match changed {
         Ok(changed) => Ok((
-            "applied",
+            BulkLineStatus::Applied,
             None,
             i64::try_from(changed.events.len()).unwrap_or(i64::MAX),
         )),
-        Err(error) => match Problem::of_change(error)? {
-            Problem::Unchanged => Ok(("unchanged", Some(Problem::Unchanged), 0)),
-            problem => Ok(("refused", Some(problem), 0)),
+        Err(error) => match problem_of_change(error)? {
+            BulkProblem::Unchanged => {
+                Ok((BulkLineStatus::Unchanged, Some(BulkProblem::Unchanged), 0))
+            }
+            problem => Ok((BulkLineStatus::Refused, Some(problem), 0)),
         },
     }
 }
@@ -967,7 +895,7 @@ pub async fn run_pending(db: &Db) -> Result<bool, DbError> {
     let Some((id, acting)) = take_file(db).await? else {
         return Ok(false);
     };
-    let ready = rows(db, &id, &["ready"], 0, ROWS_PER_RUN as u32).await?;
+    let ready = rows(db, &id, &[BulkLineStatus::Ready], 0, ROWS_PER_RUN as u32).await?;
     for row in &ready {
         let (status, problem, events) = apply_row(db, row, &acting).await?;
         sqlx::query(
@@ -976,7 +904,7 @@ pub async fn run_pending(db: &Db) -> Result<bool, DbError> {
         )
         .bind(&id)
         .bind(row.line)
-        .bind(status)
+        .bind(status.as_str())
         .bind(problem.as_ref().map(json_text).transpose()?)
         .bind(events)
         .bind(clock::now_text())

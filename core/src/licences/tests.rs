@@ -198,7 +198,10 @@ async fn the_list_filters_and_pages_newest_first() {
             .await
             .expect("list");
         assert_eq!(all.len(), 5);
-        assert!(all.iter().all(|r| r.has_placeholder && r.state == "active"));
+        assert!(
+            all.iter()
+                .all(|r| r.has_placeholder && r.state == LicenceState::Active)
+        );
         assert!(
             all.windows(2)
                 .all(|w| (&w[0].created_at, &w[0].id) > (&w[1].created_at, &w[1].id)),

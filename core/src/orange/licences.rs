@@ -12,36 +12,7 @@ use super::{Answer, Caller, Failure, with_retries};
 use crate::db::{Db, DbError, placeholders};
 use crate::{audit, clock, ids, offerings};
 
-/// A licence's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LicenceState {
-    Pending,
-    Active,
-    Suspended,
-    Terminated,
-}
-
-impl LicenceState {
-    pub const ALL: [LicenceState; 4] = [
-        LicenceState::Pending,
-        LicenceState::Active,
-        LicenceState::Suspended,
-        LicenceState::Terminated,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            LicenceState::Pending => "pending",
-            LicenceState::Active => "active",
-            LicenceState::Suspended => "suspended",
-            LicenceState::Terminated => "terminated",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<LicenceState> {
-        LicenceState::ALL.into_iter().find(|s| s.as_str() == text)
-    }
-}
+pub use fleetdesk_vocab::LicenceState;
 
 /// A change Orange asks for on one licence.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -9,103 +9,11 @@ use crate::settings;
 
 const KEY: &str = "orange_api";
 
-/// How an operation is answered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Mode {
-    /// The business result is in the response; no event is sent.
-    #[default]
-    Sync,
-    /// The response says `acknowledged`; the result follows as an event.
-    Async,
-}
+pub use fleetdesk_vocab::Mode;
 
-impl Mode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Mode::Sync => "sync",
-            Mode::Async => "async",
-        }
-    }
+pub use fleetdesk_vocab::Operation;
 
-    pub fn parse(text: &str) -> Option<Mode> {
-        match text {
-            "sync" => Some(Mode::Sync),
-            "async" => Some(Mode::Async),
-            _ => None,
-        }
-    }
-}
-
-/// The operations whose mode is a setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Operation {
-    CustomerCreation,
-    LicenceOrder,
-    StateChange,
-    Deletion,
-    OfferingChange,
-}
-
-impl Operation {
-    pub const ALL: [Operation; 5] = [
-        Operation::CustomerCreation,
-        Operation::LicenceOrder,
-        Operation::StateChange,
-        Operation::Deletion,
-        Operation::OfferingChange,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Operation::CustomerCreation => "customer_creation",
-            Operation::LicenceOrder => "licence_order",
-            Operation::StateChange => "state_change",
-            Operation::Deletion => "deletion",
-            Operation::OfferingChange => "offering_change",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Operation> {
-        Operation::ALL.into_iter().find(|op| op.as_str() == text)
-    }
-}
-
-/// How orders are put into fleets (productRefIds).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub enum FleetPolicy {
-    /// One fleet per customer.
-    #[default]
-    #[serde(rename = "perCustomer")]
-    PerCustomer,
-    /// Each order opens a new fleet unless it names an existing fleet of the customer.
-    #[serde(rename = "perOrder")]
-    PerOrder,
-    /// One fleet per customer and offer code.
-    #[serde(rename = "perOffering")]
-    PerOffering,
-}
-
-impl FleetPolicy {
-    pub const ALL: [FleetPolicy; 3] = [
-        FleetPolicy::PerCustomer,
-        FleetPolicy::PerOrder,
-        FleetPolicy::PerOffering,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FleetPolicy::PerCustomer => "perCustomer",
-            FleetPolicy::PerOrder => "perOrder",
-            FleetPolicy::PerOffering => "perOffering",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<FleetPolicy> {
-        FleetPolicy::ALL.into_iter().find(|p| p.as_str() == text)
-    }
-}
+pub use fleetdesk_vocab::FleetPolicy;
 
 /// Every setting of the Orange API, with its default when never set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,8 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::clock;
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, word};
+use fleetdesk_vocab::EventState;
 
 /// An event as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -17,7 +18,7 @@ pub struct EventRow {
     pub resource_kind: String,
     pub resource_id: String,
     pub target: String,
-    pub state: String,
+    pub state: EventState,
     pub attempt_count: i64,
     pub next_attempt_at: Option<String>,
     pub last_error: Option<String>,
@@ -55,7 +56,7 @@ pub struct AttemptRow {
 /// Which events: every field optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Filter {
-    pub state: Option<String>,
+    pub state: Option<EventState>,
     pub event_type: Option<String>,
     /// An order, licence or customer id, or Orange's correlation id.
     pub resource: Option<String>,
@@ -81,7 +82,7 @@ fn row(row: &AnyRow) -> Result<EventRow, sqlx::Error> {
         resource_kind: row.try_get("resource_kind")?,
         resource_id: row.try_get("resource_id")?,
         target: row.try_get("target")?,
-        state: row.try_get("state")?,
+        state: word(row, "state")?,
         attempt_count: row.try_get("attempt_count")?,
         next_attempt_at: row.try_get("next_attempt_at")?,
         last_error: row.try_get("last_error")?,
@@ -100,7 +101,7 @@ fn bound(filter: &Filter) -> [Option<String>; 5] {
             .map(str::to_owned)
     };
     [
-        clean(&filter.state),
+        filter.state.map(|state| state.as_str().to_owned()),
         clean(&filter.event_type),
         clean(&filter.resource),
         clean(&filter.from),
@@ -152,14 +153,14 @@ pub async fn count(db: &Db, filter: &Filter) -> Result<i64, DbError> {
 }
 
 /// Counts by state, for the console's header and the dashboard.
-pub async fn counts_by_state(db: &Db) -> Result<Vec<(String, i64)>, DbError> {
+pub async fn counts_by_state(db: &Db) -> Result<Vec<(EventState, i64)>, DbError> {
     let rows =
         sqlx::query("SELECT state, COUNT(*) AS n FROM outbox_events GROUP BY state ORDER BY state")
             .fetch_all(db.pool())
             .await?;
     Ok(rows
         .iter()
-        .map(|r| Ok((r.try_get("state")?, r.try_get("n")?)))
+        .map(|r| Ok((word(r, "state")?, r.try_get("n")?)))
         .collect::<Result<_, sqlx::Error>>()?)
 }
 
@@ -266,7 +267,7 @@ async fn after_action(db: &Db, id: &str, changed: u64) -> Result<EventRow, Actio
     let found = found.ok_or(ActionError::NotFound)?;
     let event = row(&found)?;
     if changed == 0 {
-        return Err(if event.state == "delivering" {
+        return Err(if event.state == EventState::Delivering {
             ActionError::Delivering
         } else {
             ActionError::NotFound

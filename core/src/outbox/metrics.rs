@@ -35,10 +35,10 @@ pub async fn render(db: &Db) -> Result<String, DbError> {
         "# HELP fleetdesk_outbox_events Events in the outbox by state."
     );
     let _ = writeln!(out, "# TYPE fleetdesk_outbox_events gauge");
-    for state in ["pending", "delivering", "delivered", "failed"] {
+    for state in fleetdesk_vocab::EventState::ALL {
         let n = states
             .iter()
-            .find(|(s, _)| s == state)
+            .find(|(s, _)| *s == state)
             .map_or(0, |(_, n)| *n);
         let _ = writeln!(out, "fleetdesk_outbox_events{{state=\"{state}\"}} {n}");
     }

@@ -11,7 +11,7 @@ use tower_sessions::Session;
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
-use fleetdesk_core::licences::bulk::{self, ApplyError, FileError, Kind};
+use fleetdesk_core::licences::bulk::{self, ApplyError, BulkKind, FileError};
 use fleetdesk_core::operators::CurrentOperator;
 
 use super::forms::{
@@ -90,7 +90,7 @@ pub async fn upload(
         Ok(upload) => upload,
         Err(message) => return back(&session, PAGE, FlashKind::Error, message).await,
     };
-    let Some(kind) = upload.fields.get("kind").and_then(|k| Kind::parse(k)) else {
+    let Some(kind) = upload.fields.get("kind").and_then(|k| BulkKind::parse(k)) else {
         let text = lang.t(
             "Choose what the file changes.",
             "Choisissez ce que le fichier modifie.",

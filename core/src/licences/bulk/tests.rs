@@ -21,11 +21,11 @@ async fn login_of(db: &Db, licence: &str) -> String {
         .expect("login")
 }
 
-async fn all_rows(db: &Db, id: &str) -> Vec<Row> {
+async fn all_rows(db: &Db, id: &str) -> Vec<KeptLine> {
     rows(db, id, &[], 0, 1000).await.expect("rows")
 }
 
-fn by_line(rows: &[Row], line: i64) -> &Row {
+fn by_line(rows: &[KeptLine], line: i64) -> &KeptLine {
     rows.iter().find(|r| r.line == line).expect("line")
 }
 
@@ -40,7 +40,7 @@ async fn apply_all(db: &Db) {
 #[test]
 fn a_file_is_read_by_its_header_whatever_the_separator() {
     let text = "\u{feff}Licence;Type;Value;Comment\nlic_1;msisdn;+33612345678;x\n;;;\n\"lic_2\";;\"+33 6\";\n";
-    let lines = read_file(Kind::Resources, text).expect("read");
+    let lines = read_file(BulkKind::Resources, text).expect("read");
     assert_eq!(lines.len(), 2, "the blank line is skipped");
     assert_eq!(lines[0].line, 2);
     assert_eq!(lines[0].cell("licence"), "lic_1");
@@ -50,7 +50,7 @@ fn a_file_is_read_by_its_header_whatever_the_separator() {
 
     // `login` names the licence when there is no `licence` column.
     let lines = read_file(
-        Kind::EndUsers,
+        BulkKind::EndUsers,
         "login,given name,family-name,EMAIL\nacme-0001,A,B,a@b.fr\n",
     )
     .expect("read");
@@ -58,22 +58,22 @@ fn a_file_is_read_by_its_header_whatever_the_separator() {
     assert_eq!(lines[0].cell("given_name"), "A");
     assert_eq!(lines[0].cell("family_name"), "B");
 
-    match read_file(Kind::EndUsers, "licence,email\nlic_1,a@b.fr\n") {
+    match read_file(BulkKind::EndUsers, "licence,email\nlic_1,a@b.fr\n") {
         Err(FileError::MissingColumns(missing)) => {
             assert_eq!(missing, vec!["given_name", "family_name"]);
         }
         other => panic!("expected missing columns, got {other:?}"),
     }
     assert!(matches!(
-        read_file(Kind::Resources, ""),
+        read_file(BulkKind::Resources, ""),
         Err(FileError::Empty)
     ));
     assert!(matches!(
-        read_file(Kind::Resources, "licence,value\n\n"),
+        read_file(BulkKind::Resources, "licence,value\n\n"),
         Err(FileError::Empty)
     ));
     assert!(matches!(
-        read_file(Kind::Resources, "licence,value\nlic_1,\"unclosed\n"),
+        read_file(BulkKind::Resources, "licence,value\nlic_1,\"unclosed\n"),
         Err(FileError::Unreadable(_)) | Ok(_)
     ));
     let many = format!(
@@ -81,7 +81,7 @@ fn a_file_is_read_by_its_header_whatever_the_separator() {
         "lic_1,+33612345678\n".repeat(MAX_ROWS + 1)
     );
     assert!(matches!(
-        read_file(Kind::Resources, &many),
+        read_file(BulkKind::Resources, &many),
         Err(FileError::TooManyRows)
     ));
 }
@@ -107,16 +107,16 @@ async fn a_resource_file_is_checked_line_by_line_then_applied_with_an_event_per_
             d0 = docs[0],
             d1 = docs[1],
         );
-        let id = preview(&db, Kind::Resources, "march.csv", &text, &olga())
+        let id = preview(&db, BulkKind::Resources, "march.csv", &text, &olga())
             .await
             .expect("previewed");
         let summary = get(&db, &id).await.expect("get").expect("kept");
-        assert_eq!(summary.state, "previewed");
+        assert_eq!(summary.state, BulkFileState::Previewed);
         assert_eq!((summary.rows_total, summary.rows_ready), (9, 3));
         let lines = all_rows(&db, &id).await;
-        let status = |line: i64| by_line(&lines, line).status.clone();
+        let status = |line: i64| by_line(&lines, line).status;
         let problem = |line: i64| by_line(&lines, line).problem.clone();
-        assert_eq!(status(2), "ready");
+        assert_eq!(status(2), BulkLineStatus::Ready);
         match &by_line(&lines, 2).change {
             Change::Resource {
                 value,
@@ -132,18 +132,22 @@ async fn a_resource_file_is_checked_line_by_line_then_applied_with_an_event_per_
         }
         assert_eq!(
             problem(3),
-            Some(Problem::InvalidValue {
-                kind: "msisdn".into()
+            Some(BulkProblem::InvalidValue {
+                kind: fleetdesk_vocab::ResourceType::Msisdn
             })
         );
-        assert_eq!(problem(4), Some(Problem::DuplicateLicence { line: 2 }));
-        assert_eq!(problem(5), Some(Problem::UnknownLicence));
-        assert_eq!(status(6), "ready");
-        assert_eq!(status(7), "unchanged");
-        assert_eq!(problem(7), Some(Problem::SharedSame { line: 6 }));
-        assert_eq!(status(8), "ready", "a login names its licence");
-        assert_eq!(problem(9), Some(Problem::DuplicateLicence { line: 3 }));
-        assert_eq!(problem(10), Some(Problem::DuplicateLicence { line: 3 }));
+        assert_eq!(problem(4), Some(BulkProblem::DuplicateLicence { line: 2 }));
+        assert_eq!(problem(5), Some(BulkProblem::UnknownLicence));
+        assert_eq!(status(6), BulkLineStatus::Ready);
+        assert_eq!(status(7), BulkLineStatus::Unchanged);
+        assert_eq!(problem(7), Some(BulkProblem::SharedSame { line: 6 }));
+        assert_eq!(
+            status(8),
+            BulkLineStatus::Ready,
+            "a login names its licence"
+        );
+        assert_eq!(problem(9), Some(BulkProblem::DuplicateLicence { line: 3 }));
+        assert_eq!(problem(10), Some(BulkProblem::DuplicateLicence { line: 3 }));
         // Nothing changed yet.
         assert!(events_of(&db, &pro[0]).await.is_empty());
 
@@ -155,10 +159,10 @@ async fn a_resource_file_is_checked_line_by_line_then_applied_with_an_event_per_
         ));
         apply_all(&db).await;
         let summary = get(&db, &id).await.expect("get").expect("kept");
-        assert_eq!(summary.state, "applied");
+        assert_eq!(summary.state, BulkFileState::Applied);
         assert!(summary.finished_at.is_some());
-        assert_eq!(summary.count("applied"), 3);
-        assert_eq!(summary.count("ready"), 0);
+        assert_eq!(summary.count(BulkLineStatus::Applied), 3);
+        assert_eq!(summary.count(BulkLineStatus::Ready), 0);
         let lines = all_rows(&db, &id).await;
         assert_eq!(by_line(&lines, 2).events, 1);
         assert_eq!(
@@ -202,13 +206,13 @@ async fn an_end_user_file_assigns_and_refuses_what_changed_since_the_preview() {
              {};Inès;Durand;ines.durand@example.fr;;\n",
             pro[0], pro[1], pro[2]
         );
-        let id = preview(&db, Kind::EndUsers, "users.csv", &text, &olga())
+        let id = preview(&db, BulkKind::EndUsers, "users.csv", &text, &olga())
             .await
             .expect("previewed");
         let lines = all_rows(&db, &id).await;
-        assert_eq!(by_line(&lines, 2).status, "ready");
-        assert_eq!(by_line(&lines, 3).problem, Some(Problem::FamilyName));
-        assert_eq!(by_line(&lines, 4).status, "ready");
+        assert_eq!(by_line(&lines, 2).status, BulkLineStatus::Ready);
+        assert_eq!(by_line(&lines, 3).problem, Some(BulkProblem::FamilyName));
+        assert_eq!(by_line(&lines, 4).status, BulkLineStatus::Ready);
 
         // Between the preview and the apply, Orange starts an operation on the third licence.
         sqlx::query(
@@ -222,11 +226,11 @@ async fn an_end_user_file_assigns_and_refuses_what_changed_since_the_preview() {
         start_apply(&db, &id, &acting()).await.expect("started");
         apply_all(&db).await;
         let lines = all_rows(&db, &id).await;
-        assert_eq!(by_line(&lines, 2).status, "applied");
-        assert_eq!(by_line(&lines, 4).status, "refused");
+        assert_eq!(by_line(&lines, 2).status, BulkLineStatus::Applied);
+        assert_eq!(by_line(&lines, 4).status, BulkLineStatus::Refused);
         assert_eq!(
             by_line(&lines, 4).problem,
-            Some(Problem::OperationInProgress)
+            Some(BulkProblem::OperationInProgress)
         );
         let detail = crate::licences::detail(&db, &pro[0])
             .await
@@ -238,23 +242,23 @@ async fn an_end_user_file_assigns_and_refuses_what_changed_since_the_preview() {
         );
 
         // The same file again: the first line needs nothing now.
-        let again = preview(&db, Kind::EndUsers, "users.csv", &text, &olga())
+        let again = preview(&db, BulkKind::EndUsers, "users.csv", &text, &olga())
             .await
             .expect("previewed");
         let lines = all_rows(&db, &again).await;
-        assert_eq!(by_line(&lines, 2).status, "unchanged");
+        assert_eq!(by_line(&lines, 2).status, BulkLineStatus::Unchanged);
         assert_eq!(
             by_line(&lines, 4).problem,
-            Some(Problem::OperationInProgress)
+            Some(BulkProblem::OperationInProgress)
         );
         discard(&db, &again, &acting()).await.expect("discarded");
         assert_eq!(
             get(&db, &again).await.expect("get").expect("kept").state,
-            "discarded"
+            BulkFileState::Discarded
         );
         assert!(matches!(
             start_apply(&db, &again, &acting()).await,
-            Err(ApplyError::NotPreview(state)) if state == "discarded"
+            Err(ApplyError::NotPreview(Some(BulkFileState::Discarded)))
         ));
         assert!(matches!(
             start_apply(&db, "blk_nothing", &acting()).await,
@@ -274,13 +278,16 @@ async fn a_file_with_nothing_ready_cannot_be_applied() {
             "licence,type,value\nlic_x,,+33612345678\n{},imei,490154203237518\n{},fax,1\n,,\n",
             pro[0], pro[1]
         );
-        let id = preview(&db, Kind::Resources, "x.csv", &text, &olga())
+        let id = preview(&db, BulkKind::Resources, "x.csv", &text, &olga())
             .await
             .expect("previewed");
         let lines = all_rows(&db, &id).await;
-        assert_eq!(by_line(&lines, 2).problem, Some(Problem::UnknownLicence));
-        assert_eq!(by_line(&lines, 3).problem, Some(Problem::NoResource));
-        assert_eq!(by_line(&lines, 4).problem, Some(Problem::UnknownType));
+        assert_eq!(
+            by_line(&lines, 2).problem,
+            Some(BulkProblem::UnknownLicence)
+        );
+        assert_eq!(by_line(&lines, 3).problem, Some(BulkProblem::NoResource));
+        assert_eq!(by_line(&lines, 4).problem, Some(BulkProblem::UnknownType));
         assert!(matches!(
             start_apply(&db, &id, &acting()).await,
             Err(ApplyError::NothingReady)
@@ -310,20 +317,23 @@ async fn the_placeholder_download_lists_each_licence_to_fill_in() {
             assert!(text.contains(id.as_str()), "{id} is listed");
         }
         // Filled in and sent back as it is, it reads as a resource file.
-        let read = read_file(Kind::Resources, &text).expect("read");
+        let read = read_file(BulkKind::Resources, &text).expect("read");
         assert_eq!(read.len(), pro.len() + docs.len());
         assert_eq!(read[0].cell("value"), "");
         // Sent back untouched, every line is skipped: nothing to apply.
-        let id = preview(&db, Kind::Resources, "p.csv", &text, &olga())
+        let id = preview(&db, BulkKind::Resources, "p.csv", &text, &olga())
             .await
             .expect("previewed");
         let summary = get(&db, &id).await.expect("get").expect("kept");
-        assert_eq!(summary.count("unchanged") as usize, pro.len() + docs.len());
+        assert_eq!(
+            summary.count(BulkLineStatus::Unchanged) as usize,
+            pro.len() + docs.len()
+        );
         assert!(
             all_rows(&db, &id)
                 .await
                 .iter()
-                .all(|row| row.problem == Some(Problem::NoValue))
+                .all(|row| row.problem == Some(BulkProblem::NoValue))
         );
 
         let mut stream = Box::pin(placeholders_csv(db.clone(), Some("cus_other".into())));

@@ -1,0 +1,217 @@
+//! Fleetdesk's vocabulary: every closed set of words the server, the console and the database
+//! share (states, roles, resource types, error codes, settings, bulk problems), as real types.
+//!
+//! This crate builds for the server and for the browser (wasm) alike, so that the console's pages
+//! and server functions carry these types instead of strings. Each enum's text form is the one
+//! stored in the database and sent on the wire; it is derived once (`strum` for text, `serde` with
+//! the same case rule for JSON) and a test checks that both agree for every variant.
+
+mod bulk;
+mod error;
+mod orange;
+mod people;
+mod resource;
+mod state;
+
+pub use bulk::{BulkFileState, BulkKind, BulkLineStatus, BulkProblem};
+pub use error::ErrorCode;
+pub use orange::{FleetPolicy, Mode, Operation, OrangeEventType, Target};
+pub use people::{ActorKind, CredentialKind, Role};
+pub use resource::{ResourceScope, ResourceType};
+pub use state::{EventState, LicenceState, Stuck, WorkState};
+
+/// A closed set of words with a text form: every enum of this crate.
+pub trait Word: Copy + Sized + 'static {
+    /// Every variant, in declaration order.
+    const WORDS: &'static [Self];
+    /// The text form, as stored and sent.
+    fn word(self) -> &'static str;
+    /// The variant a text form names.
+    fn from_word(text: &str) -> Option<Self>;
+}
+
+/// Gives each listed enum its text form and parsing (both derived by `strum`) as inherent
+/// methods, and `ALL`, every variant in declaration order.
+///
+/// `parse` is exact; a `lenient` enum also accepts surrounding spaces and any letter case (forms
+/// and CSV files typed by people).
+macro_rules! words {
+    (@one $kind:ident, $($trim:ident)?) => {
+        impl $kind {
+            /// Every variant, in declaration order.
+            pub const ALL: [$kind; <$kind as strum::EnumCount>::COUNT] = {
+                let variants = <$kind as strum::VariantArray>::VARIANTS;
+                let mut all = [variants[0]; <$kind as strum::EnumCount>::COUNT];
+                let mut index = 0;
+                while index < all.len() {
+                    all[index] = variants[index];
+                    index += 1;
+                }
+                all
+            };
+
+            /// The text form, as stored and sent.
+            pub fn as_str(self) -> &'static str {
+                self.into()
+            }
+
+            /// The variant a text form names.
+            pub fn parse(text: &str) -> Option<$kind> {
+                text$(.$trim())?.parse().ok()
+            }
+        }
+
+        impl $crate::Word for $kind {
+            const WORDS: &'static [$kind] = &$kind::ALL;
+
+            fn word(self) -> &'static str {
+                self.as_str()
+            }
+
+            fn from_word(text: &str) -> Option<$kind> {
+                $kind::parse(text)
+            }
+        }
+
+        impl std::fmt::Display for $kind {
+            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str(self.as_str())
+            }
+        }
+    };
+    (lenient $($kind:ident),+ $(,)?) => {$( $crate::words!(@one $kind, trim); )+};
+    ($($kind:ident),+ $(,)?) => {$( $crate::words!(@one $kind,); )+};
+}
+pub(crate) use words;
+
+#[cfg(test)]
+mod tests {
+    use serde::Serialize;
+    use serde::de::DeserializeOwned;
+
+    use super::*;
+
+    /// The JSON form of every variant is its text form, and both read back to the variant.
+    fn agrees<T>(all: &[T], as_str: fn(T) -> &'static str, parse: fn(&str) -> Option<T>)
+    where
+        T: Copy + PartialEq + std::fmt::Debug + Serialize + DeserializeOwned,
+    {
+        assert!(!all.is_empty());
+        for &word in all {
+            let text = as_str(word);
+            assert_eq!(
+                serde_json::to_value(word).expect("serialises"),
+                text,
+                "{word:?}"
+            );
+            assert_eq!(
+                serde_json::from_value::<T>(serde_json::Value::from(text)).expect("reads back"),
+                word
+            );
+            assert_eq!(parse(text), Some(word), "{text}");
+        }
+    }
+
+    #[test]
+    fn every_words_json_form_is_its_text_form_and_both_read_back() {
+        agrees(&Role::ALL, Role::as_str, Role::parse);
+        agrees(&ActorKind::ALL, ActorKind::as_str, ActorKind::parse);
+        agrees(
+            &CredentialKind::ALL,
+            CredentialKind::as_str,
+            CredentialKind::parse,
+        );
+        agrees(
+            &LicenceState::ALL,
+            LicenceState::as_str,
+            LicenceState::parse,
+        );
+        agrees(&WorkState::ALL, WorkState::as_str, WorkState::parse);
+        agrees(&EventState::ALL, EventState::as_str, EventState::parse);
+        agrees(
+            &ResourceType::ALL,
+            ResourceType::as_str,
+            ResourceType::parse,
+        );
+        agrees(
+            &ResourceScope::ALL,
+            ResourceScope::as_str,
+            ResourceScope::parse,
+        );
+        agrees(&ErrorCode::ALL, ErrorCode::as_str, ErrorCode::parse);
+        agrees(&Mode::ALL, Mode::as_str, Mode::parse);
+        agrees(&Operation::ALL, Operation::as_str, Operation::parse);
+        agrees(&FleetPolicy::ALL, FleetPolicy::as_str, FleetPolicy::parse);
+        agrees(
+            &OrangeEventType::ALL,
+            OrangeEventType::as_str,
+            OrangeEventType::parse,
+        );
+        agrees(&Target::ALL, Target::as_str, Target::parse);
+        agrees(&BulkKind::ALL, BulkKind::as_str, BulkKind::parse);
+        agrees(
+            &BulkFileState::ALL,
+            BulkFileState::as_str,
+            BulkFileState::parse,
+        );
+        agrees(
+            &BulkLineStatus::ALL,
+            BulkLineStatus::as_str,
+            BulkLineStatus::parse,
+        );
+    }
+
+    #[test]
+    fn text_forms_are_the_stored_ones() {
+        assert_eq!(Role::Admin.as_str(), "admin");
+        assert_eq!(LicenceState::Terminated.as_str(), "terminated");
+        assert_eq!(WorkState::InProgress.as_str(), "inProgress");
+        assert_eq!(EventState::Delivering.as_str(), "delivering");
+        assert_eq!(ResourceScope::PerLicence.as_str(), "per_licence");
+        assert_eq!(ErrorCode::UnknownProductRef.as_str(), "UNKNOWN_PRODUCT_REF");
+        assert_eq!(Operation::OfferingChange.as_str(), "offering_change");
+        assert_eq!(FleetPolicy::PerOffering.as_str(), "perOffering");
+        assert_eq!(
+            OrangeEventType::UserServiceAttributeValueChange.as_str(),
+            "userServiceAttributeValueChangeEvent"
+        );
+        assert_eq!(Target::ProvisioningWebhook.as_str(), "provisioning_webhook");
+        assert_eq!(BulkKind::EndUsers.as_str(), "end_users");
+        assert_eq!(format!("{}", WorkState::Partial), "partial");
+    }
+
+    #[test]
+    fn exact_words_refuse_other_cases_and_spaces_lenient_ones_accept_them() {
+        assert_eq!(LicenceState::parse("Active"), None);
+        assert_eq!(LicenceState::parse(" active"), None);
+        assert_eq!(ErrorCode::parse("internal"), None);
+        assert_eq!(Role::parse("  Admin "), Some(Role::Admin));
+        assert_eq!(ResourceType::parse("MSISDN"), Some(ResourceType::Msisdn));
+        assert_eq!(
+            ResourceScope::parse(" per-license"),
+            Some(ResourceScope::PerLicence)
+        );
+        assert_eq!(
+            ResourceScope::parse("Customer"),
+            Some(ResourceScope::PerCustomer)
+        );
+        assert_eq!(Role::parse("root"), None);
+    }
+
+    #[test]
+    fn all_lists_every_variant_once_in_declaration_order() {
+        assert_eq!(
+            LicenceState::ALL,
+            [
+                LicenceState::Pending,
+                LicenceState::Active,
+                LicenceState::Suspended,
+                LicenceState::Terminated
+            ]
+        );
+        assert_eq!(ErrorCode::ALL.len(), 21);
+        let mut texts: Vec<_> = ErrorCode::ALL.iter().map(|code| code.as_str()).collect();
+        texts.dedup();
+        assert_eq!(texts.len(), 21);
+    }
+}

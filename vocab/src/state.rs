@@ -1,0 +1,82 @@
+//! The states of licences, of Orange's orders and tasks, and of outgoing events.
+
+use serde::{Deserialize, Serialize};
+use strum::{EnumCount, EnumString, IntoStaticStr, VariantArray};
+
+/// Derives shared by every state.
+macro_rules! state {
+    ($(#[$meta:meta])* $case:literal $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(EnumString, IntoStaticStr, EnumCount, VariantArray)]
+        #[serde(rename_all = $case)]
+        #[strum(serialize_all = $case)]
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+    };
+}
+
+state! {
+    /// A licence's state (contract section 5).
+    "lowercase" LicenceState { Pending, Active, Suspended, Terminated }
+}
+
+state! {
+    /// The state of one of Orange's product orders or tasks (contract sections 4 and 5);
+    /// `partial` is for tasks only.
+    "camelCase" WorkState { Acknowledged, InProgress, Completed, Failed, Partial }
+}
+
+state! {
+    /// An outgoing event's state, in the order an event goes through them.
+    "lowercase" EventState {
+        /// Waiting for its first or next attempt.
+        Pending,
+        /// Held by a delivery worker.
+        Delivering,
+        Delivered,
+        /// Given up after the last retry, or refused for good.
+        Failed,
+    }
+}
+
+crate::words!(LicenceState, WorkState, EventState);
+
+impl WorkState {
+    /// Still waiting for its result.
+    pub fn is_open(self) -> bool {
+        matches!(self, WorkState::Acknowledged | WorkState::InProgress)
+    }
+}
+
+impl EventState {
+    /// An operator may resend it: every state but `delivering` (a worker holds the event).
+    pub fn can_resend(self) -> bool {
+        self != EventState::Delivering
+    }
+
+    /// An operator may ask for its next attempt now: waiting for a retry, or given up.
+    pub fn can_retry_now(self) -> bool {
+        matches!(self, EventState::Pending | EventState::Failed)
+    }
+}
+
+/// Work waiting too long, with its state: an order or task acknowledged or in progress, or an
+/// event not delivered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "state", rename_all = "lowercase")]
+pub enum Stuck {
+    Order(WorkState),
+    Task(WorkState),
+    Event(EventState),
+}
+
+impl Stuck {
+    /// `order`, `task` or `event`.
+    pub fn kind(self) -> &'static str {
+        match self {
+            Stuck::Order(_) => "order",
+            Stuck::Task(_) => "task",
+            Stuck::Event(_) => "event",
+        }
+    }
+}
