@@ -1,0 +1,95 @@
+//! The order as answered to Orange, and reading one back.
+
+use super::*;
+
+/// An order as Orange sees it: its current state, items and the licences they created.
+pub(crate) async fn render(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<Option<wire::ProductOrder>, DbError> {
+    let row = sqlx::query(
+        "SELECT o.id, o.external_reference, o.category, o.state, o.order_date, \
+         o.requested_start_date, o.completed_at, o.notes_json, o.related_contacts_json, \
+         c.id AS customer_id, c.external_reference AS customer_ref, c.name AS customer_name \
+         FROM product_orders o JOIN customers c ON c.id = o.customer_id WHERE o.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let json_list = |text: Option<String>| -> Result<serde_json::Value, DbError> {
+        text.map(|t| serde_json::from_str(&t))
+            .transpose()
+            .map_err(|e| DbError::Corrupt(format!("order JSON: {e}")))
+            .map(|v| v.unwrap_or(serde_json::Value::Array(Vec::new())))
+    };
+    let notes: Vec<wire::Note> = serde_json::from_value(json_list(row.try_get("notes_json")?)?)
+        .map_err(|e| DbError::Corrupt(format!("order notes: {e}")))?;
+    let contacts: Vec<wire::RelatedContact> =
+        serde_json::from_value(json_list(row.try_get("related_contacts_json")?)?)
+            .map_err(|e| DbError::Corrupt(format!("order contacts: {e}")))?;
+    let items = sqlx::query(
+        "SELECT i.id, i.orange_item_id, i.action, i.state, i.offer_code, i.quantity, i.fleet_id, \
+         i.characteristics_json, f.name AS offering_name \
+         FROM product_order_items i JOIN offerings f ON f.id = i.offering_id \
+         WHERE i.order_id = $1 ORDER BY i.position",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut order_items = Vec::with_capacity(items.len());
+    for item in &items {
+        let item_id: String = item.try_get("id")?;
+        let offer_code: String = item.try_get("offer_code")?;
+        let characteristics: Vec<wire::Characteristic> =
+            serde_json::from_value(json_list(item.try_get("characteristics_json")?)?)
+                .map_err(|e| DbError::Corrupt(format!("item characteristics: {e}")))?;
+        let licences = licences::load_for_item(conn, &item_id).await?;
+        order_items.push(wire::OrderItem {
+            id: item.try_get("orange_item_id")?,
+            action: item.try_get("action")?,
+            state: item.try_get("state")?,
+            product_offering: wire::ProductOffering {
+                name: Some(item.try_get("offering_name")?),
+                external_reference: ExternalReference::orange(&offer_code),
+            },
+            product_ref: wire::ProductRef {
+                id: item.try_get("fleet_id")?,
+                user_service_quantity: item.try_get("quantity")?,
+                characteristic: characteristics,
+                user_service: licences.into_iter().map(licences::summary).collect(),
+            },
+        });
+    }
+    let customer_ref: String = row.try_get("customer_ref")?;
+    let external_reference: String = row.try_get("external_reference")?;
+    Ok(Some(wire::ProductOrder {
+        id: row.try_get("id")?,
+        external_reference: ExternalReference::orange(&external_reference),
+        category: row.try_get("category")?,
+        state: row.try_get("state")?,
+        order_date: row.try_get("order_date")?,
+        requested_start_date: row.try_get("requested_start_date")?,
+        completion_date: row.try_get("completed_at")?,
+        customer: wire::CustomerRef {
+            id: row.try_get("customer_id")?,
+            external_reference: Some(ExternalReference::orange(&customer_ref)),
+            name: Some(row.try_get("customer_name")?),
+        },
+        related_contact: contacts,
+        order_item: order_items,
+        note: notes,
+    }))
+}
+
+/// `GET /productOrder/{id}`.
+pub async fn get(db: &Db, id: &str) -> Result<Answer, ApiError> {
+    let mut conn = db.pool().acquire().await?;
+    let order = render(&mut conn, id).await?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::UnknownOrder,
+            format!("no productOrder with id {id}"),
+        )
+    })?;
+    Ok(Answer::new(200, &order, ("order", id)))
+}

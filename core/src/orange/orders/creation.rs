@@ -1,0 +1,180 @@
+//! Creating an item's licences in batches: login numbers, logins and placeholder realizing
+//! resources.
+
+use super::*;
+
+/// Creates an item's licences with their logins and placeholder realizing resources, in batches.
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site, every value is needed"
+)]
+pub(super) async fn create_licences(
+    conn: &mut AnyConnection,
+    customer_id: &str,
+    stem: &str,
+    fleet_id: &str,
+    item_id: &str,
+    item: &PlannedItem,
+    mode: Mode,
+    now: &str,
+) -> Result<(), Failure> {
+    let last = reserve_login_numbers(conn, customer_id, item.quantity, now).await?;
+    let first = last - item.quantity + 1;
+    let offering = &item.offering;
+    let characteristics = json_list(&item.characteristics);
+    let (state, pending_op, pending_since) = match mode {
+        Mode::Sync => ("active", None, None),
+        Mode::Async => ("pending", Some("add"), Some(now)),
+    };
+    let shared = match (
+        offering.resource_scope,
+        ResourceValue::placeholder(offering.resource_type, stem, 0),
+    ) {
+        (ResourceScope::PerCustomer, Some(placeholder)) => {
+            Some(shared_resource(conn, customer_id, &placeholder, now).await?)
+        }
+        _ => None,
+    };
+    let seqs: Vec<i64> = (first..=last).collect();
+    for chunk in seqs.chunks(BATCH) {
+        let licence_ids: Vec<String> = chunk.iter().map(|_| ids::new_id("lic")).collect();
+        let sql = format!(
+            "INSERT INTO licences (id, fleet_id, customer_id, offering_id, state, login, \
+             login_created_at, characteristics_json, order_item_id, pending_operation, \
+             pending_since, created_at, updated_at) VALUES {}",
+            values(chunk.len(), 13)
+        );
+        let mut query = sqlx::query(&sql);
+        for (licence_id, seq) in licence_ids.iter().zip(chunk) {
+            let seq_u = u64::try_from(*seq).unwrap_or_default();
+            query = query
+                .bind(licence_id.clone())
+                .bind(fleet_id.to_owned())
+                .bind(customer_id.to_owned())
+                .bind(offering.id.clone())
+                .bind(state)
+                .bind(
+                    offering
+                        .login_format
+                        .render(stem, &offering.offer_code, seq_u),
+                )
+                .bind(now.to_owned())
+                .bind(characteristics.clone())
+                .bind(item_id.to_owned())
+                .bind(pending_op)
+                .bind(pending_since.map(str::to_owned))
+                .bind(now.to_owned())
+                .bind(now.to_owned());
+        }
+        query.execute(&mut *conn).await?;
+
+        match &shared {
+            Some(resource_id) => {
+                let sql = format!(
+                    "INSERT INTO licence_realizing_resources (licence_id, realizing_resource_id, \
+                     created_at) VALUES {}",
+                    values(chunk.len(), 3)
+                );
+                let mut query = sqlx::query(&sql);
+                for licence_id in &licence_ids {
+                    query = query
+                        .bind(licence_id.clone())
+                        .bind(resource_id.clone())
+                        .bind(now.to_owned());
+                }
+                query.execute(&mut *conn).await?;
+            }
+            None if offering.resource_type != crate::resources::ResourceType::None => {
+                let sql = format!(
+                    "INSERT INTO realizing_resources (id, customer_id, scope, licence_id, type, \
+                     value, placeholder_since, created_at, updated_at) VALUES {}",
+                    values(chunk.len(), 9)
+                );
+                let mut query = sqlx::query(&sql);
+                for (licence_id, seq) in licence_ids.iter().zip(chunk) {
+                    let seq_u = u64::try_from(*seq).unwrap_or_default();
+                    let value = ResourceValue::placeholder(offering.resource_type, stem, seq_u)
+                        .map(|v| v.as_str().to_owned())
+                        .unwrap_or_default();
+                    query = query
+                        .bind(ids::new_id("rr"))
+                        .bind(customer_id.to_owned())
+                        .bind("per_licence")
+                        .bind(licence_id.clone())
+                        .bind(offering.resource_type.as_str())
+                        .bind(value)
+                        .bind(now.to_owned())
+                        .bind(now.to_owned())
+                        .bind(now.to_owned());
+                }
+                query.execute(&mut *conn).await?;
+            }
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+/// Takes the next `count` numbers of the customer's login counter and returns the last one (the
+/// first is `last - count + 1`). The UPDATE also serialises concurrent orders of one customer.
+pub(crate) async fn reserve_login_numbers(
+    conn: &mut AnyConnection,
+    customer_id: &str,
+    count: i64,
+    now: &str,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "UPDATE customers SET login_seq = login_seq + $2, updated_at = $3 WHERE id = $1 \
+         RETURNING login_seq",
+    )
+    .bind(customer_id)
+    .bind(count)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// `($1, …, $cols), ($cols+1, …)`: the placeholders of a multi-row INSERT.
+pub(super) fn values(rows: usize, cols: usize) -> String {
+    (0..rows)
+        .map(|row| {
+            let cells: Vec<String> = (1..=cols).map(|c| format!("${}", row * cols + c)).collect();
+            format!("({})", cells.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The customer's shared resource of this type, created with a placeholder when missing.
+pub(super) async fn shared_resource(
+    conn: &mut AnyConnection,
+    customer_id: &str,
+    placeholder: &ResourceValue,
+    now: &str,
+) -> Result<String, Failure> {
+    let existing: Option<String> = sqlx::query_scalar(
+        "SELECT id FROM realizing_resources WHERE customer_id = $1 AND type = $2 \
+         AND scope = 'per_customer'",
+    )
+    .bind(customer_id)
+    .bind(placeholder.kind().as_str())
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(id) = existing {
+        return Ok(id);
+    }
+    let id = ids::new_id("rr");
+    sqlx::query(
+        "INSERT INTO realizing_resources (id, customer_id, scope, licence_id, type, value, \
+         placeholder_since, created_at, updated_at) \
+         VALUES ($1, $2, 'per_customer', NULL, $3, $4, $5, $5, $5)",
+    )
+    .bind(&id)
+    .bind(customer_id)
+    .bind(placeholder.kind().as_str())
+    .bind(placeholder.as_str())
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
