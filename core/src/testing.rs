@@ -13,12 +13,14 @@ use sqlx::Connection;
 
 use crate::db::{Db, Dialect, PoolSettings};
 
-/// A migrated database that belongs to one test. Call [`TestDb::finish`] at the end to drop it.
+/// A migrated database that belongs to one test. [`TestDb::finish`] closes and removes it; a test
+/// that fails (panics) before, or forgets, has it removed when the handle is dropped.
 #[derive(Debug)]
 pub struct TestDb {
     pub db: Db,
     pub url: String,
-    cleanup: Cleanup,
+    /// `None` once removed.
+    cleanup: Option<Cleanup>,
     /// Alive while the test holds its database; see [`watch`].
     _watch: Arc<()>,
 }
@@ -102,7 +104,7 @@ impl TestDb {
         TestDb {
             db,
             url,
-            cleanup: Cleanup::Sqlite(dir),
+            cleanup: Some(Cleanup::Sqlite(dir)),
             _watch: watch(),
         }
     }
@@ -160,7 +162,7 @@ impl TestDb {
         Some(TestDb {
             db,
             url,
-            cleanup: Cleanup::Postgres { admin_url, name },
+            cleanup: Some(Cleanup::Postgres { admin_url, name }),
             _watch: watch(),
         })
     }
@@ -185,14 +187,31 @@ impl TestDb {
             .with_secret_keys(test_secret_keys());
     }
 
-    pub async fn finish(self) {
+    pub async fn finish(mut self) {
         self.db.close().await;
-        match self.cleanup {
+        if let Some(cleanup) = self.cleanup.take() {
+            cleanup.run().await;
+        }
+    }
+
+    /// The PostgreSQL database's name (`None` on SQLite).
+    pub fn postgres_name(&self) -> Option<&str> {
+        match &self.cleanup {
+            Some(Cleanup::Postgres { name, .. }) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+impl Cleanup {
+    async fn run(self) {
+        match self {
             Cleanup::Sqlite(dir) => {
                 let _ = std::fs::remove_dir_all(dir);
             }
             Cleanup::Postgres { admin_url, name } => {
                 if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
+                    // FORCE: the failed test's pool may still hold connections.
                     let _ = sqlx::raw_sql(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                         .execute(&mut admin)
                         .await;
@@ -200,6 +219,28 @@ impl TestDb {
                 }
             }
         }
+    }
+}
+
+impl Drop for TestDb {
+    /// A test that did not reach [`TestDb::finish`] (it failed) still leaves no database behind.
+    /// Drop cannot wait on the test's runtime, so the removal runs on a thread of its own with its
+    /// own small runtime, and the drop waits for it.
+    fn drop(&mut self) {
+        let Some(cleanup) = self.cleanup.take() else {
+            return;
+        };
+        let removal =
+            std::thread::spawn(move || {
+                match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime.block_on(cleanup.run()),
+                    Err(error) => eprintln!("cannot remove a test database: {error}"),
+                }
+            });
+        let _ = removal.join();
     }
 }
 
@@ -414,5 +455,60 @@ impl Drop for SmallDisk {
     fn drop(&mut self) {
         run("umount", &["-l", path(&self.dir)]);
         let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn postgres_has(name: &str) -> bool {
+        let mut admin = sqlx::PgConnection::connect(&postgres_admin_url())
+            .await
+            .expect("PostgreSQL answered a moment ago");
+        let found: Option<i32> = sqlx::query_scalar("SELECT 1 FROM pg_database WHERE datname = $1")
+            .bind(name)
+            .fetch_optional(&mut admin)
+            .await
+            .expect("pg_database reads");
+        let _ = admin.close().await;
+        found.is_some()
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_test_that_fails_still_removes_its_databases() {
+        let sqlite = TestDb::sqlite().await;
+        let Some(Cleanup::Sqlite(folder)) = &sqlite.cleanup else {
+            panic!("a SQLite test database has a folder");
+        };
+        let folder = folder.clone();
+        let postgres = TestDb::postgres().await;
+        let name = postgres
+            .as_ref()
+            .and_then(|db| db.postgres_name())
+            .map(str::to_owned);
+        if let Some(name) = &name {
+            assert!(postgres_has(name).await);
+        }
+
+        // A test that panics while it holds both, with connections open.
+        let failed = tokio::spawn(async move {
+            let held = (sqlite, postgres);
+            sqlx::query("SELECT 1")
+                .execute(held.0.db.pool())
+                .await
+                .expect("query");
+            panic!("the test fails");
+        })
+        .await;
+
+        assert!(failed.is_err(), "the test panicked");
+        assert!(!folder.exists(), "the SQLite folder is removed");
+        if let Some(name) = &name {
+            assert!(
+                !postgres_has(name).await,
+                "the PostgreSQL database is dropped"
+            );
+        }
     }
 }
