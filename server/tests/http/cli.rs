@@ -1,7 +1,7 @@
 //! The `fleetdesk` binary as an installer uses it: bad configuration, an unreachable database,
 //! the first administrator, and the operator, credential and offering commands.
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::process::{Command, Output, Stdio};

@@ -1,11 +1,6 @@
 //! A real Fleetdesk server on a real socket, over a fresh SQLite or PostgreSQL database, and an
 //! HTTP client with a cookie jar that does not follow redirects (tests look at them).
 
-#![allow(
-    dead_code,
-    reason = "each test binary uses its own part of these helpers"
-)]
-
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::Duration;

@@ -1,7 +1,7 @@
 //! The audit log page, operator administration (role changes, password resets, the last
 //! administrator) and the console's two languages, over real HTTP on SQLite and PostgreSQL.
 
-mod common;
+use crate::common;
 
 use common::*;
 use fleetdesk_core::audit::{self, Actor, Entry};

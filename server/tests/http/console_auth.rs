@@ -1,7 +1,7 @@
 //! Operators signing in and out of the console over real HTTP, on SQLite and PostgreSQL: login,
 //! failures, lock-out, logout, roles, sessions across restarts and instances, CSRF, cookies.
 
-mod common;
+use crate::common;
 
 use common::*;
 use fleetdesk_core::audit;

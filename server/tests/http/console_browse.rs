@@ -1,8 +1,8 @@
 //! The console's customers, fleets, orders and tasks pages and the customers' CSV export, over
 //! real HTTP on SQLite and PostgreSQL, with data seeded through the Orange API as Orange does.
 
-mod common;
-mod orange;
+use crate::common;
+use crate::orange;
 
 use serde_json::{Value, json};
 

@@ -5,8 +5,8 @@
 //!
 //! Licences are made through the Orange API, as Orange makes them.
 
-mod common;
-mod orange;
+use crate::common;
+use crate::orange;
 
 use common::*;
 use fleetdesk_core::licences;

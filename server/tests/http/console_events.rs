@@ -6,7 +6,7 @@
 //! The server's delivery worker runs in these tests; with delivery not configured (or paused) it
 //! sends nothing, so the states seeded here stay as they are.
 
-mod common;
+use crate::common;
 
 use common::*;
 use fleetdesk_core::audit;

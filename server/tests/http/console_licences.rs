@@ -6,8 +6,8 @@
 //! Licences are made through the Orange API, as Orange makes them. The server's delivery worker is
 //! not configured in these tests, so queued events stay pending where the tests read them.
 
-mod common;
-mod orange;
+use crate::common;
+use crate::orange;
 
 use serde_json::Value;
 

@@ -2,7 +2,7 @@
 //! PostgreSQL: credentials (the secret shown once), the offering catalogue and its CSV import,
 //! the API settings, the raw exchanges and the API reference, and who may do what.
 
-mod common;
+use crate::common;
 
 use common::*;
 use fleetdesk_core::audit;

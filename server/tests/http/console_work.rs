@@ -3,8 +3,8 @@
 //! login or number, support staff unblock stuck orders, tasks and events, and only administrators
 //! set the thresholds. The interface answers in French when asked.
 
-mod common;
-mod orange;
+use crate::common;
+use crate::orange;
 
 use common::*;
 use fleetdesk_core::operators::Role;

@@ -1,8 +1,8 @@
 //! Event delivery to Orange end to end: a real Fleetdesk server (or two, or a process killed with
 //! SIGKILL) and a real local mock of Orange's token and event endpoints.
 
-mod common;
-mod mock_orange;
+use crate::common;
+use crate::mock_orange;
 
 use fleetdesk_vocab::EventState;
 use std::time::Duration;

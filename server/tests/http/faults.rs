@@ -2,8 +2,8 @@
 //! the middle of Orange's orders. A real server (in process, or the real binary killed with
 //! SIGKILL) over real SQLite and PostgreSQL databases.
 
-mod common;
-mod orange;
+use crate::common;
+use crate::orange;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;

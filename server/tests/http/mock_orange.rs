@@ -1,11 +1,6 @@
 //! A mock of Orange's side of event delivery, as a real local HTTP server: the OAuth 2.0 token
 //! endpoint and the two event resources. Tests script its answers and read what it received.
 
-#![allow(
-    dead_code,
-    reason = "each test binary uses its own part of these helpers"
-)]
-
 use std::collections::{HashSet, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -2,11 +2,6 @@
 //! checks every JSON answer holds no `null` and no empty string, and counts of every domain table
 //! to prove a refused request changed nothing.
 
-#![allow(
-    dead_code,
-    reason = "each test binary uses its own part of these helpers"
-)]
-
 use base64::Engine;
 use serde_json::{Value, json};
 

@@ -1,8 +1,8 @@
 //! The Orange API end to end: a real server on a real socket over SQLite and PostgreSQL, called
 //! the way Orange's systems call it. Every JSON answer is checked for `null` and empty strings.
 
-mod common;
-mod orange;
+use crate::common;
+use crate::orange;
 
 use reqwest::Method;
 use serde_json::{Value, json};

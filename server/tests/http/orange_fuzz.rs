@@ -3,8 +3,8 @@
 //! and keeps answering. Bodies are generated from Orange's own field names, so many of them get
 //! deep into the validation (right shapes with wrong values, missing parts, wrong types).
 
-mod common;
-mod orange;
+use crate::common;
+use crate::orange;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};

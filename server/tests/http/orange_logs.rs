@@ -1,7 +1,7 @@
 //! The application log of a real `fleetdesk` process, at debug level, while Orange creates a
 //! customer with contacts and orders licences: no secret and no personal data appear in it.
 
-mod common;
+use crate::common;
 
 use std::process::{Command, Stdio};
 use std::time::Duration;

@@ -4,9 +4,9 @@
 //! afterwards a scan of every text column of every table finds no trace of them, while the
 //! licence, the other end users and the history stay.
 
-mod common;
-mod mock_orange;
-mod orange;
+use crate::common;
+use crate::mock_orange;
+use crate::orange;
 
 use std::time::Duration;
 
