@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 use super::ConsoleError;
-use crate::model::{BulkFilePage, BulkFilesPage};
+use crate::model::{BulkFileDetail, BulkFilesPage};
 
 /// How many lines of a file one page shows.
 #[cfg(feature = "ssr")]
@@ -35,7 +35,7 @@ pub async fn fetch_bulk_file(
     id: String,
     show: String,
     after: Option<i64>,
-) -> Result<BulkFilePage, ConsoleError> {
+) -> Result<BulkFileDetail, ConsoleError> {
     use fleetdesk_core::licences::bulk;
 
     let operator = super::ssr::current_operator()?;
@@ -52,7 +52,7 @@ pub async fn fetch_bulk_file(
         .await
         .map_err(super::ssr::internal)?;
     let more_after = super::ssr::keyset_page(&mut lines, LINES_PER_PAGE, |last| last.line);
-    Ok(BulkFilePage {
+    Ok(BulkFileDetail {
         file: ssr::file_view(file),
         lines: lines.into_iter().map(ssr::line_view).collect(),
         more_after,

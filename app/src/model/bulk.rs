@@ -54,7 +54,7 @@ pub struct BulkFilesPage {
 
 /// One file's page: the file, a page of its lines, and where the next page starts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct BulkFilePage {
+pub struct BulkFileDetail {
     pub file: BulkFileView,
     pub lines: Vec<BulkLineView>,
     /// The last line shown, when more lines follow.

@@ -13,7 +13,7 @@ use super::licence::expected_format;
 use super::{ErrorPanel, query_string};
 use crate::api::{fetch_bulk_file, fetch_bulk_files};
 use crate::i18n::{Lang, When, use_lang};
-use crate::model::{BulkFilePage, BulkFileView, BulkLineView};
+use crate::model::{BulkFileDetail, BulkFileView, BulkLineView};
 use fleetdesk_vocab::{BulkFileState, BulkKind, BulkLineStatus, BulkProblem};
 
 /// What a file changes, in words.
@@ -379,7 +379,7 @@ pub fn BulkFilePage() -> impl IntoView {
 }
 
 #[component]
-fn FileBody(page: BulkFilePage, show: String) -> impl IntoView {
+fn FileBody(page: BulkFileDetail, show: String) -> impl IntoView {
     let lang = use_lang();
     let t = move |en, fr| lang.t(en, fr);
     let file = page.file.clone();
@@ -545,7 +545,7 @@ fn LineFilter(id: String, show: String) -> impl IntoView {
 }
 
 #[component]
-fn LineTable(file: BulkFileView, page: BulkFilePage, show: String) -> impl IntoView {
+fn LineTable(file: BulkFileView, page: BulkFileDetail, show: String) -> impl IntoView {
     let lang = use_lang();
     let t = move |en, fr| lang.t(en, fr);
     let more = page.more_after.map(|after| {
