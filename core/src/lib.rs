@@ -4,6 +4,7 @@
 //! through one SQL code path: [`db`] owns the pool, the migrations and the few places where the
 //! dialects differ.
 
+pub mod access;
 pub mod audit;
 pub mod clock;
 pub mod credentials;

@@ -1,5 +1,6 @@
 //! Operator authentication for the console: the login and logout form handlers, and the layer
-//! that loads the operator behind every console request and enforces roles on the server.
+//! that loads the operator behind every console request, and the least role of each console page
+//! (what each form may do is checked by its handler, through `forms::Console`).
 
 use axum::Form;
 use axum::extract::{FromRequest, Request, State};
@@ -25,19 +26,6 @@ const FLASH_KEY: &str = "flash";
 
 /// Pages anyone may see, signed in or not.
 const PUBLIC_PATHS: [&str; 3] = ["/login", "/auth/login", "/auth/lang"];
-/// State-changing routes a support user may call (support is read-only, plus notes).
-const SUPPORT_MAY_POST: [&str; 1] = ["/auth/logout"];
-/// Whether a support user may post to `path`: signing out, unblocking stuck work (every action of
-/// the stuck-work page) and notes on customers.
-fn support_may_post(path: &str) -> bool {
-    SUPPORT_MAY_POST.contains(&path)
-        || path.starts_with("/console/stuck/")
-        || path
-            .strip_prefix("/console/customers/")
-            .and_then(|rest| rest.strip_suffix("/notes"))
-            .is_some_and(|id| !id.is_empty() && !id.contains('/'))
-}
-
 /// The least role each console page needs (pages not listed need a signed-in operator).
 fn page_role(path: &str) -> Option<Role> {
     match path {
@@ -83,11 +71,8 @@ pub async fn authenticate(
         return (StatusCode::UNAUTHORIZED, "Sign in first.").into_response();
     };
 
-    let changes_state = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
-    if changes_state && !operator.role.can_change_data() && !support_may_post(&path) {
-        tracing::warn!(operator.id = %operator.id, path = %path, "refused a change by a read-only operator");
-        return (StatusCode::FORBIDDEN, "Your role does not allow changes.").into_response();
-    }
+    // What each form may do is checked by the form's own handler: its `Console<permission>`
+    // extractor applies the rule of `fleetdesk_core::access` before the form is read.
 
     if method == Method::GET && wants_html(&request) {
         match session.remove::<Flash>(FLASH_KEY).await {

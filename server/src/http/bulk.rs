@@ -4,24 +4,19 @@
 //! progress. Also `GET /console/licences/placeholders.csv`, the licences still waiting for a real
 //! realizing resource, in the resource file's own format, for every signed-in operator.
 
-use axum::extract::{DefaultBodyLimit, Extension, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::response::Response;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::access::ChangeData;
 use fleetdesk_core::licences::bulk::{self, ApplyError, BulkKind, FileError};
-use fleetdesk_core::operators::CurrentOperator;
 
-use super::forms::{
-    actor, back, lang_of, not_saved, read_upload, refuse_read_only, refuse_unconfirmed,
-};
-use super::licences::acting;
+use super::forms::{Console, not_saved, read_upload, refuse_unconfirmed};
 use crate::state::AppState;
 
 const PAGE: &str = "/licences/bulk";
-const READ_ONLY: &str = "Your role does not allow changing licences.";
 
 /// The request body limit of the upload: the largest file, and room for the form around it.
 pub fn upload_limit() -> DefaultBodyLimit {
@@ -78,31 +73,27 @@ fn file_refusal(error: &FileError, lang: Lang) -> String {
 /// preview; nothing changes yet.
 pub async fn upload(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<ChangeData>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
+    let lang = console.lang;
     let upload = match read_upload(request, lang).await {
         Ok(upload) => upload,
-        Err(message) => return back(&session, PAGE, FlashKind::Error, message).await,
+        Err(message) => return console.back(PAGE, FlashKind::Error, message).await,
     };
     let Some(kind) = upload.fields.get("kind").and_then(|k| BulkKind::parse(k)) else {
         let text = lang.t(
             "Choose what the file changes.",
             "Choisissez ce que le fichier modifie.",
         );
-        return back(&session, PAGE, FlashKind::Error, text).await;
+        return console.back(PAGE, FlashKind::Error, text).await;
     };
     match bulk::preview(
         &state.db,
         kind,
         &upload.file_name,
         &upload.text,
-        &actor(&current),
+        &console.actor(),
     )
     .await
     {
@@ -111,9 +102,15 @@ pub async fn upload(
                 "File checked. Nothing has changed yet: look at each line, then apply or discard it.",
                 "Fichier vérifié. Rien n’a encore changé : regardez chaque ligne, puis appliquez ou abandonnez.",
             );
-            back(&session, &file_page(&id), FlashKind::Success, text).await
+            console
+                .back(&file_page(&id), FlashKind::Success, text)
+                .await
         }
-        Err(error) => back(&session, PAGE, FlashKind::Error, file_refusal(&error, lang)).await,
+        Err(error) => {
+            console
+                .back(PAGE, FlashKind::Error, file_refusal(&error, lang))
+                .await
+        }
     }
 }
 
@@ -139,22 +136,20 @@ fn apply_refusal(error: &ApplyError, lang: Lang) -> &'static str {
 /// `POST /console/licences/bulk/{id}/apply`: starts applying the ready lines, once confirmed.
 pub async fn apply(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<ChangeData>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let acting = acting(&current, &request);
+    let lang = console.lang;
+    let acting = console.acting();
     let page = file_page(&id);
     let untick = lang.t(
         "Tick “I understand” to apply the file.",
         "Cochez « Je comprends » pour appliquer le fichier.",
     );
-    if let Some(sent_back) = refuse_unconfirmed(request, &session, &page, lang, untick).await {
+    if let Some(sent_back) =
+        refuse_unconfirmed(request, &console.session, &page, lang, untick).await
+    {
         return sent_back;
     }
     match bulk::start_apply(&state.db, &id, &acting).await {
@@ -171,16 +166,12 @@ pub async fn apply(
                     if n == 1 { "" } else { "s" }
                 ),
             };
-            back(&session, &page, FlashKind::Success, text).await
+            console.back(&page, FlashKind::Success, text).await
         }
         Err(error) => {
-            back(
-                &session,
-                &page,
-                FlashKind::Error,
-                apply_refusal(&error, lang),
-            )
-            .await
+            console
+                .back(&page, FlashKind::Error, apply_refusal(&error, lang))
+                .await
         }
     }
 }
@@ -188,22 +179,20 @@ pub async fn apply(
 /// `POST /console/licences/bulk/{id}/discard`: drops a preview, once confirmed.
 pub async fn discard(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<ChangeData>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let acting = acting(&current, &request);
+    let lang = console.lang;
+    let acting = console.acting();
     let page = file_page(&id);
     let untick = lang.t(
         "Tick “I understand” to discard the file.",
         "Cochez « Je comprends » pour abandonner le fichier.",
     );
-    if let Some(sent_back) = refuse_unconfirmed(request, &session, &page, lang, untick).await {
+    if let Some(sent_back) =
+        refuse_unconfirmed(request, &console.session, &page, lang, untick).await
+    {
         return sent_back;
     }
     match bulk::discard(&state.db, &id, &acting).await {
@@ -212,16 +201,12 @@ pub async fn discard(
                 "File discarded: none of its lines will be applied.",
                 "Fichier abandonné : aucune de ses lignes ne sera appliquée.",
             );
-            back(&session, PAGE, FlashKind::Success, text).await
+            console.back(PAGE, FlashKind::Success, text).await
         }
         Err(error) => {
-            back(
-                &session,
-                &page,
-                FlashKind::Error,
-                apply_refusal(&error, lang),
-            )
-            .await
+            console
+                .back(&page, FlashKind::Error, apply_refusal(&error, lang))
+                .await
         }
     }
 }

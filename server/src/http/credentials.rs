@@ -3,25 +3,22 @@
 //! secret is kept nowhere (only its hash), never logged nor written to the audit log.
 
 use axum::Form;
-use axum::extract::{Extension, FromRequest, Path, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::response::Response;
 use base64::Engine;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::{Flash, FlashKind, IssuedCredential};
+use fleetdesk_core::access::Administer;
 use fleetdesk_core::audit::Entry;
 use fleetdesk_core::credentials::{self, CredentialError, CredentialKind, Issued};
-use fleetdesk_core::operators::CurrentOperator;
 
 use super::auth::write_audit;
-use super::forms::{actor, back, lang_of, not_saved, refuse_non_admin, unreadable};
-use super::request_id_of;
+use super::forms::{Console, not_saved, unreadable};
 use crate::state::AppState;
 
 const PAGE: &str = "/settings/credentials";
-const ADMIN_ONLY: &str = "Only administrators manage API credentials.";
 
 /// What the console shows once: the client id, the secret and both header forms.
 pub fn issued_view(issued: &Issued) -> IssuedCredential {
@@ -47,51 +44,49 @@ pub struct IssueForm {
 /// its secret.
 pub async fn issue(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Administer>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let headers = request.headers().clone();
     let Ok(Form(form)) = Form::<IssueForm>::from_request(request, &state).await else {
-        return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
+        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     let issued = match credentials::issue(
         &state.db,
         CredentialKind::Orange,
         &form.label,
-        Some(&current.0.id),
+        Some(&console.operator.id),
     )
     .await
     {
         Ok(issued) => issued,
         Err(CredentialError::Db(error)) => {
             tracing::error!(error = %error, "failed to issue a credential");
-            return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
+            return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
         }
         Err(CredentialError::InvalidLabel) => {
-            return back(
-                &session,
-                PAGE,
-                FlashKind::Error,
-                lang.t(
-                    "The label must be 1 to 100 characters.",
-                    "Le libellé doit compter 1 à 100 caractères.",
-                ),
-            )
-            .await;
+            return console
+                .back(
+                    PAGE,
+                    FlashKind::Error,
+                    lang.t(
+                        "The label must be 1 to 100 characters.",
+                        "Le libellé doit compter 1 à 100 caractères.",
+                    ),
+                )
+                .await;
         }
         Err(CredentialError::NotFound) => {
-            return back(&session, PAGE, FlashKind::Error, no_such_credential(lang)).await;
+            return console
+                .back(PAGE, FlashKind::Error, no_such_credential(lang))
+                .await;
         }
     };
     let credential = &issued.credential;
     let entry = Entry::new(
-        actor(&current),
+        console.actor(),
         "credential.issue",
         "credential",
         Some(&credential.id),
@@ -109,6 +104,7 @@ pub async fn issue(
         text,
         details: Vec::new(),
     };
+    let current = fleetdesk_core::operators::CurrentOperator(console.operator);
     crate::http::render_page(&state, headers, PAGE, current, flash, issued_view(&issued)).await
 }
 
@@ -125,25 +121,25 @@ pub struct RevokeForm {
 /// `POST /console/credentials/{id}/revoke`: revokes a credential, once confirmed.
 pub async fn revoke(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Administer>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<RevokeForm>::from_request(request, &state).await else {
-        return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
+        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     let before = match credentials::find_by_id(&state.db, &id).await {
         Ok(Some(found)) if found.kind == CredentialKind::Orange => found,
-        Ok(_) => return back(&session, PAGE, FlashKind::Error, no_such_credential(lang)).await,
+        Ok(_) => {
+            return console
+                .back(PAGE, FlashKind::Error, no_such_credential(lang))
+                .await;
+        }
         Err(error) => {
             tracing::error!(error = %error, "failed to load a credential");
-            return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
+            return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
         }
     };
     if form.confirm != "yes" {
@@ -157,19 +153,19 @@ pub async fn revoke(
                 before.label
             ),
         };
-        return back(&session, PAGE, FlashKind::Error, text).await;
+        return console.back(PAGE, FlashKind::Error, text).await;
     }
     if !before.is_active() {
         let text = match lang {
             Lang::En => format!("Credential “{}” was already revoked.", before.label),
             Lang::Fr => format!("L’identifiant « {} » était déjà révoqué.", before.label),
         };
-        return back(&session, PAGE, FlashKind::Success, text).await;
+        return console.back(PAGE, FlashKind::Success, text).await;
     }
     match credentials::revoke(&state.db, &id).await {
         Ok(after) => {
             let entry = Entry::new(
-                actor(&current),
+                console.actor(),
                 "credential.revoke",
                 "credential",
                 Some(&id),
@@ -183,11 +179,11 @@ pub async fn revoke(
                 Lang::En => format!("Credential “{}” revoked.", after.label),
                 Lang::Fr => format!("Identifiant « {} » révoqué.", after.label),
             };
-            back(&session, PAGE, FlashKind::Success, text).await
+            console.back(PAGE, FlashKind::Success, text).await
         }
         Err(error) => {
             tracing::error!(error = %error, "failed to revoke a credential");
-            back(&session, PAGE, FlashKind::Error, not_saved(lang)).await
+            console.back(PAGE, FlashKind::Error, not_saved(lang)).await
         }
     }
 }

@@ -4,20 +4,18 @@
 //! by any signed-in operator (support included: notes are how support hands over), audited.
 
 use axum::Form;
-use axum::extract::{Extension, FromRequest, Path, Query, Request, State};
+use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use fleetdesk_app::api::customer_filter;
 use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::access::Support;
 use fleetdesk_core::audit::Entry;
 use fleetdesk_core::customers;
-use fleetdesk_core::operators::CurrentOperator;
 
-use super::forms::{actor, back, lang_of};
-use super::request_id_of;
+use super::forms::Console;
 use crate::state::AppState;
 
 /// The list's filter, as its address carries it.
@@ -46,20 +44,19 @@ pub struct NoteForm {
 /// `POST /console/customers/{id}/notes`: adds a note and goes back to the customer.
 pub async fn add_note(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Support>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let page = format!("/customers/{id}");
     let Ok(Form(form)) = Form::<NoteForm>::from_request(request, &state).await else {
         let text = lang.t(
             "The form could not be read; please try again.",
             "Le formulaire n’a pas pu être lu ; veuillez réessayer.",
         );
-        return back(&session, &page, FlashKind::Error, text).await;
+        return console.back(&page, FlashKind::Error, text).await;
     };
     let body = form.body.trim();
     if body.is_empty() || body.chars().count() > customers::NOTE_MAX_CHARS {
@@ -67,19 +64,19 @@ pub async fn add_note(
             "Write a note of 1 to 4,000 characters.",
             "Écrivez une note de 1 à 4 000 caractères.",
         );
-        return back(&session, &page, FlashKind::Error, text).await;
+        return console.back(&page, FlashKind::Error, text).await;
     }
-    let entry = Entry::new(actor(&current), "customer.note.add", "customer", Some(&id))
+    let entry = Entry::new(console.actor(), "customer.note.add", "customer", Some(&id))
         .request_id(request_id);
-    match customers::add_note(&state.db, &id, &current.0.id, body, entry).await {
+    match customers::add_note(&state.db, &id, &console.operator.id, body, entry).await {
         Ok(true) => {
             tracing::info!(customer.id = %id, "note added to a customer");
             let text = lang.t("Note added.", "Note ajoutée.");
-            back(&session, &page, FlashKind::Success, text).await
+            console.back(&page, FlashKind::Success, text).await
         }
         Ok(false) => {
             let text = lang.t("No such customer.", "Ce client n’existe pas.");
-            back(&session, "/customers", FlashKind::Error, text).await
+            console.back("/customers", FlashKind::Error, text).await
         }
         Err(error) => {
             tracing::error!(error = %error, customer.id = %id, "failed to add a note");
@@ -87,7 +84,7 @@ pub async fn add_note(
                 "The note could not be saved; please try again.",
                 "La note n’a pas pu être enregistrée ; veuillez réessayer.",
             );
-            back(&session, &page, FlashKind::Error, text).await
+            console.back(&page, FlashKind::Error, text).await
         }
     }
 }

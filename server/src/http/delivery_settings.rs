@@ -6,25 +6,20 @@
 use std::collections::HashMap;
 
 use axum::Form;
-use axum::extract::{Extension, FromRequest, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::response::Response;
-use tower_sessions::Session;
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::access::{Administer, ChangeData};
 use fleetdesk_core::audit::Entry;
-use fleetdesk_core::operators::CurrentOperator;
 use fleetdesk_core::outbox::settings::{
     self, DEFAULT_RETRY_DELAYS, DeliverySettings, SecretEntry, SecretNeeded, SettingsError,
     UrlProblem,
 };
 
 use super::auth::write_audit;
-use super::forms::{
-    actor, back, back_with_details, lang_of, not_saved, refuse_non_admin, refuse_read_only,
-    sentence, unreadable,
-};
-use super::request_id_of;
+use super::forms::{Console, back_with_details, not_saved, sentence, unreadable};
 use crate::state::AppState;
 
 const PAGE: &str = "/settings/delivery";
@@ -166,34 +161,27 @@ fn audited(settings: &DeliverySettings) -> serde_json::Value {
 /// `POST /console/settings/delivery`.
 pub async fn save(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Administer>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_non_admin(
-        &current,
-        "Only administrators change the delivery settings.",
-    ) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<HashMap<String, String>>::from_request(request, &state).await
     else {
-        return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
+        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     let before = match settings::load(&state.db).await {
         Ok(before) => before,
         Err(error) => {
             tracing::error!(error = %error, "failed to load the delivery settings");
-            return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
+            return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
         }
     };
     let new = match parse(&form, &before, lang) {
         Ok(new) => new,
         Err(problems) => {
             return back_with_details(
-                &session,
+                &console.session,
                 PAGE,
                 FlashKind::Error,
                 not_saved_heading(lang),
@@ -212,7 +200,7 @@ pub async fn save(
                 );
             }
             let entry = Entry::new(
-                actor(&current),
+                console.actor(),
                 "delivery_settings.update",
                 "settings",
                 Some(OBJECT_ID),
@@ -230,11 +218,11 @@ pub async fn save(
                     "Réglages d’envoi enregistrés. L’envoi n’est pas encore configuré : les deux URL d’événements, l’URL du jeton, le client id et le secret sont nécessaires.",
                 )
             };
-            back(&session, PAGE, FlashKind::Success, text).await
+            console.back(PAGE, FlashKind::Success, text).await
         }
         Err(SettingsError::Invalid(problem)) => {
             back_with_details(
-                &session,
+                &console.session,
                 PAGE,
                 FlashKind::Error,
                 not_saved_heading(lang),
@@ -246,11 +234,11 @@ pub async fn save(
         Err(error @ SettingsError::NoSecretKey) => {
             // Only a process started without its key gets here (the server always has one).
             tracing::error!(error = %error, "failed to save the delivery settings");
-            back(&session, PAGE, FlashKind::Error, not_saved(lang)).await
+            console.back(PAGE, FlashKind::Error, not_saved(lang)).await
         }
         Err(SettingsError::Db(error)) => {
             tracing::error!(error = %error, "failed to save the delivery settings");
-            back(&session, PAGE, FlashKind::Error, not_saved(lang)).await
+            console.back(PAGE, FlashKind::Error, not_saved(lang)).await
         }
     }
 }
@@ -263,57 +251,39 @@ fn not_saved_heading(lang: Lang) -> &'static str {
 }
 
 /// `POST /console/delivery/pause`.
-pub async fn pause(
-    State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
-    request: Request,
-) -> Response {
-    set_paused(state, current, session, request, true).await
+pub async fn pause(State(state): State<AppState>, console: Console<ChangeData>) -> Response {
+    set_paused(state, console, true).await
 }
 
 /// `POST /console/delivery/resume`.
-pub async fn resume(
-    State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
-    request: Request,
-) -> Response {
-    set_paused(state, current, session, request, false).await
+pub async fn resume(State(state): State<AppState>, console: Console<ChangeData>) -> Response {
+    set_paused(state, console, false).await
 }
 
-async fn set_paused(
-    state: AppState,
-    current: CurrentOperator,
-    session: Session,
-    request: Request,
-    paused: bool,
-) -> Response {
-    if let Some(refused) = refuse_read_only(
-        &current,
-        "Your role does not allow pausing or resuming delivery.",
-    ) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+async fn set_paused(state: AppState, console: Console<ChangeData>, paused: bool) -> Response {
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let before = match settings::load(&state.db).await {
         Ok(before) => before,
         Err(error) => {
             tracing::error!(error = %error, "failed to load the delivery settings");
-            return back(&session, EVENTS, FlashKind::Error, not_saved(lang)).await;
+            return console
+                .back(EVENTS, FlashKind::Error, not_saved(lang))
+                .await;
         }
     };
     if let Err(error) = settings::set_paused(&state.db, paused).await {
         tracing::error!(error = %error, "failed to pause or resume delivery");
-        return back(&session, EVENTS, FlashKind::Error, not_saved(lang)).await;
+        return console
+            .back(EVENTS, FlashKind::Error, not_saved(lang))
+            .await;
     }
     let action = if paused {
         "delivery.pause"
     } else {
         "delivery.resume"
     };
-    let entry = Entry::new(actor(&current), action, "settings", Some(OBJECT_ID))
+    let entry = Entry::new(console.actor(), action, "settings", Some(OBJECT_ID))
         .before(serde_json::json!({ "paused": before.paused }))
         .after(serde_json::json!({ "paused": paused }))
         .request_id(request_id);
@@ -339,7 +309,7 @@ async fn set_paused(
             )
         }
     };
-    back(&session, EVENTS, FlashKind::Success, text).await
+    console.back(EVENTS, FlashKind::Success, text).await
 }
 
 #[cfg(test)]

@@ -3,25 +3,22 @@
 //! delivery worker and redirects back with a flash message.
 
 use axum::Form;
-use axum::extract::{Extension, FromRequest, Path, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::response::Response;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use fleetdesk_app::api::core_filter;
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::{EventFilter, FlashKind};
+use fleetdesk_core::access::ChangeData;
 use fleetdesk_core::audit::Entry;
-use fleetdesk_core::operators::CurrentOperator;
 use fleetdesk_core::outbox::browse::{self, ActionError};
 
 use super::auth::write_audit;
-use super::forms::{ConfirmForm, actor, back, lang_of, not_saved, refuse_read_only, unreadable};
-use super::request_id_of;
+use super::forms::{ConfirmForm, Console, back, not_saved, unreadable};
 use crate::state::AppState;
 
 const LIST: &str = "/events";
-const READ_ONLY: &str = "Your role does not allow acting on events.";
 
 fn event_page(id: &str) -> String {
     format!("{LIST}/{id}")
@@ -84,12 +81,8 @@ pub struct Asked<'a> {
 /// Resends an event or retries it now, audited, and goes back with a message: from the event's
 /// page and from the stuck-work page alike. The role check is the caller's: support staff may
 /// act on stuck events, not from the events pages.
-pub async fn act(
-    state: &AppState,
-    current: &CurrentOperator,
-    session: &Session,
-    asked: Asked<'_>,
-) -> Response {
+pub async fn act<P>(state: &AppState, console: &Console<P>, asked: Asked<'_>) -> Response {
+    let session = &console.session;
     let Asked {
         id,
         action,
@@ -137,7 +130,7 @@ pub async fn act(
     };
     match done {
         Ok(after) => {
-            let entry = Entry::new(actor(current), audit_action, "event", Some(id))
+            let entry = Entry::new(console.actor(), audit_action, "event", Some(id))
                 .before(&before)
                 .after(&after)
                 .request_id(request_id);
@@ -185,19 +178,17 @@ pub async fn act(
 /// `POST /console/events/{id}/resend`: sends an event again (same `eventId`), once confirmed.
 pub async fn resend(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<ChangeData>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let page = event_page(&id);
     let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
-        return back(&session, &page, FlashKind::Error, unreadable(lang)).await;
+        return console
+            .back(&page, FlashKind::Error, unreadable(lang))
+            .await;
     };
     let asked = Asked {
         id: &id,
@@ -208,22 +199,18 @@ pub async fn resend(
         page: &page,
         missing: LIST,
     };
-    act(&state, &current, &session, asked).await
+    act(&state, &console, asked).await
 }
 
 /// `POST /console/events/{id}/retry`: tries a pending or failed event now.
 pub async fn retry_now(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<ChangeData>,
     Path(id): Path<String>,
-    request: Request,
+    _request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let page = event_page(&id);
     let asked = Asked {
         id: &id,
@@ -234,7 +221,7 @@ pub async fn retry_now(
         page: &page,
         missing: LIST,
     };
-    act(&state, &current, &session, asked).await
+    act(&state, &console, asked).await
 }
 
 /// The bulk resend form: the filter it was confirmed with, and the confirmation.
@@ -258,17 +245,13 @@ pub struct BulkForm {
 /// right now excepted), once confirmed on the page that showed how many.
 pub async fn resend_matching(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<ChangeData>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<BulkForm>::from_request(request, &state).await else {
-        return back(&session, LIST, FlashKind::Error, unreadable(lang)).await;
+        return console.back(LIST, FlashKind::Error, unreadable(lang)).await;
     };
     let filter = EventFilter {
         state: form.state,
@@ -282,12 +265,10 @@ pub async fn resend_matching(
     let core = match core_filter(&filter, lang) {
         Ok(core) => core,
         // Never widened: a filter that does not read resends nothing.
-        Err(problem) => return back(&session, &list, FlashKind::Error, problem).await,
+        Err(problem) => return console.back(&list, FlashKind::Error, problem).await,
     };
     if form.confirm != "yes" {
-        return back(
-            &session,
-            &with_filter("/events/resend", &filter),
+        return console.back(&with_filter("/events/resend", &filter),
             FlashKind::Error,
             lang.t(
                 "Tick “I understand” to resend these events: Orange receives them again.",
@@ -298,7 +279,7 @@ pub async fn resend_matching(
     }
     match browse::resend_matching(&state.db, &core).await {
         Ok(count) => {
-            let entry = Entry::new(actor(&current), "event.resend_matching", "event", None)
+            let entry = Entry::new(console.actor(), "event.resend_matching", "event", None)
                 .after(serde_json::json!({ "filter": core, "count": count }))
                 .request_id(request_id);
             write_audit(&state, &entry).await;
@@ -317,11 +298,11 @@ pub async fn resend_matching(
                 (n, Lang::En) => format!("{n} events will be sent again.{note}"),
                 (n, Lang::Fr) => format!("{n} événements seront renvoyés.{note}"),
             };
-            back(&session, &list, FlashKind::Success, text).await
+            console.back(&list, FlashKind::Success, text).await
         }
         Err(error) => {
             tracing::error!(error = %error, "failed to resend events in bulk");
-            back(&session, &list, FlashKind::Error, not_saved(lang)).await
+            console.back(&list, FlashKind::Error, not_saved(lang)).await
         }
     }
 }

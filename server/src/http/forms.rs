@@ -2,18 +2,98 @@
 //! the audit actor, and the redirect back to a page with a flash message (post/redirect/get), so
 //! that every form works the same with and without JavaScript.
 
+use std::marker::PhantomData;
+
 use axum::Form;
 use axum::extract::multipart::MultipartError;
-use axum::extract::{FromRequest, Multipart, Request};
+use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use tower_http::request_id::RequestId;
 use tower_sessions::Session;
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::access::Needs;
 use fleetdesk_core::audit::Actor;
-use fleetdesk_core::operators::CurrentOperator;
+use fleetdesk_core::licences::Acting;
+use fleetdesk_core::operators::{CurrentOperator, Operator};
+
+/// The operator behind a console form, allowed what the action needs (`P`, see
+/// `fleetdesk_core::access`), with what every form handler uses: the session (for the message on
+/// the next page), the reader's language and the request id. A role without the permission is
+/// refused with 403 in the reader's language before the form is read.
+pub struct Console<P> {
+    pub operator: Operator,
+    pub session: Session,
+    pub lang: Lang,
+    pub request_id: Option<String>,
+    needs: PhantomData<P>,
+}
+
+impl<P> Console<P> {
+    /// The operator as the audit log names them.
+    pub fn actor(&self) -> Actor {
+        Actor::operator(&self.operator.id, &self.operator.login)
+    }
+
+    /// Who acts and the request that carried it, for the domain services.
+    pub fn acting(&self) -> Acting {
+        Acting {
+            actor: self.actor(),
+            request_id: self.request_id.clone(),
+        }
+    }
+
+    /// Back to `page`, with a message for it.
+    pub async fn back(&self, page: &str, kind: FlashKind, text: impl Into<String>) -> Response {
+        back(&self.session, page, kind, text).await
+    }
+}
+
+impl<P: Needs, S: Send + Sync> FromRequestParts<S> for Console<P> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Response> {
+        let lang = lang_of(&parts.headers);
+        // The authentication layer puts the operator there for every signed-in request.
+        let Some(CurrentOperator(operator)) = parts.extensions.get::<CurrentOperator>().cloned()
+        else {
+            return Err((
+                StatusCode::UNAUTHORIZED,
+                lang.t("Sign in first.", "Connectez-vous d’abord."),
+            )
+                .into_response());
+        };
+        if !P::PERMISSION.allows(operator.role) {
+            tracing::warn!(
+                operator.id = %operator.id,
+                path = %parts.uri.path(),
+                needs = ?P::PERMISSION,
+                "refused a console action the operator's role does not allow"
+            );
+            let (en, fr) = P::PERMISSION.refusal();
+            return Err((StatusCode::FORBIDDEN, lang.t(en, fr)).into_response());
+        }
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let request_id = parts
+            .extensions
+            .get::<RequestId>()
+            .and_then(|id| id.header_value().to_str().ok())
+            .map(str::to_owned);
+        Ok(Console {
+            operator,
+            session,
+            lang,
+            request_id,
+            needs: PhantomData,
+        })
+    }
+}
 
 use super::set_flash;
 
@@ -39,19 +119,6 @@ pub fn unreadable(lang: Lang) -> &'static str {
     )
 }
 
-/// The refusal for a non-administrator (`why` says what is reserved), or `None` for an
-/// administrator.
-pub fn refuse_non_admin(current: &CurrentOperator, why: &'static str) -> Option<Response> {
-    (!current.0.role.is_admin()).then(|| (StatusCode::FORBIDDEN, why).into_response())
-}
-
-/// The refusal for a read-only operator (support; `why` says what is refused), or `None` for
-/// operators and administrators. The authentication layer refuses them first; this keeps each
-/// handler safe on its own.
-pub fn refuse_read_only(current: &CurrentOperator, why: &'static str) -> Option<Response> {
-    (!current.0.role.can_change_data()).then(|| (StatusCode::FORBIDDEN, why).into_response())
-}
-
 /// Back to `page`, with a message for it.
 pub async fn back(
     session: &Session,
@@ -73,11 +140,6 @@ pub async fn back_with_details(
 ) -> Response {
     super::auth::set_flash_with_details(session, kind, text, details).await;
     Redirect::to(page).into_response()
-}
-
-/// The signed-in operator, as the audit log names them.
-pub fn actor(current: &CurrentOperator) -> Actor {
-    Actor::operator(&current.0.id, &current.0.login)
 }
 
 /// An error message as a sentence: capital first letter, final full stop.

@@ -5,23 +5,21 @@
 //! licence with a message in their language.
 
 use axum::Form;
-use axum::extract::{Extension, FromRequest, Path, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::response::Response;
 use serde::Deserialize;
 use tower_sessions::Session;
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
-use fleetdesk_core::licences::{self, Acting, ChangeError, EndUser, EndUserError};
-use fleetdesk_core::operators::CurrentOperator;
+use fleetdesk_core::access::ChangeData;
+use fleetdesk_core::licences::{self, ChangeError, EndUser, EndUserError};
 use fleetdesk_core::resources::ResourceType;
 
-use super::forms::{actor, back, lang_of, refuse_read_only, refuse_unconfirmed, unreadable};
-use super::request_id_of;
+use super::forms::{Console, back, refuse_unconfirmed, unreadable};
 use crate::state::AppState;
 
 const LIST: &str = "/licences";
-const READ_ONLY: &str = "Your role does not allow changing licences.";
 
 pub(super) fn licence_page(id: &str) -> String {
     format!("{LIST}/{id}")
@@ -112,14 +110,6 @@ fn invalid_resource(kind: ResourceType, lang: Lang) -> &'static str {
     }
 }
 
-/// Who acts, for the audit log, and the request that carried it.
-pub(super) fn acting(current: &CurrentOperator, request: &Request) -> Acting {
-    Acting {
-        actor: actor(current),
-        request_id: request_id_of(request),
-    }
-}
-
 #[derive(Debug, Deserialize)]
 pub struct EndUserForm {
     #[serde(default)]
@@ -137,19 +127,17 @@ pub struct EndUserForm {
 /// `POST /console/licences/{id}/end-user`: assigns the end user, or changes it.
 pub async fn set_end_user(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<ChangeData>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let acting = acting(&current, &request);
+    let lang = console.lang;
+    let acting = console.acting();
     let page = licence_page(&id);
     let Ok(Form(form)) = Form::<EndUserForm>::from_request(request, &state).await else {
-        return back(&session, &page, FlashKind::Error, unreadable(lang)).await;
+        return console
+            .back(&page, FlashKind::Error, unreadable(lang))
+            .await;
     };
     let end_user = match EndUser::parse(
         &form.given_name,
@@ -159,7 +147,7 @@ pub async fn set_end_user(
         &form.mobile_sn,
     ) {
         Ok(end_user) => end_user,
-        Err(error) => return refused(&session, lang, &id, error.into()).await,
+        Err(error) => return refused(&console.session, lang, &id, error.into()).await,
     };
     match licences::set_end_user(&state.db, &id, &end_user, &acting).await {
         Ok(_) => {
@@ -168,31 +156,29 @@ pub async fn set_end_user(
                 "End user saved. Orange will be told.",
                 "Utilisateur final enregistré. Orange en sera informé.",
             );
-            back(&session, &page, FlashKind::Success, text).await
+            console.back(&page, FlashKind::Success, text).await
         }
-        Err(error) => refused(&session, lang, &id, error).await,
+        Err(error) => refused(&console.session, lang, &id, error).await,
     }
 }
 
 /// `POST /console/licences/{id}/end-user/remove`: removes the end user, once confirmed.
 pub async fn remove_end_user(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<ChangeData>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let acting = acting(&current, &request);
+    let lang = console.lang;
+    let acting = console.acting();
     let page = licence_page(&id);
     let untick = lang.t(
         "Tick “I understand” to remove the end user.",
         "Cochez « Je comprends » pour retirer l’utilisateur final.",
     );
-    if let Some(sent_back) = refuse_unconfirmed(request, &session, &page, lang, untick).await {
+    if let Some(sent_back) =
+        refuse_unconfirmed(request, &console.session, &page, lang, untick).await
+    {
         return sent_back;
     }
     match licences::remove_end_user(&state.db, &id, &acting).await {
@@ -202,9 +188,9 @@ pub async fn remove_end_user(
                 "End user removed. Orange will be told.",
                 "Utilisateur final retiré. Orange en sera informé.",
             );
-            back(&session, &page, FlashKind::Success, text).await
+            console.back(&page, FlashKind::Success, text).await
         }
-        Err(error) => refused(&session, lang, &id, error).await,
+        Err(error) => refused(&console.session, lang, &id, error).await,
     }
 }
 
@@ -218,19 +204,17 @@ pub struct ResourceForm {
 /// (a shared one changes for every licence it realizes).
 pub async fn replace_resource(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<ChangeData>,
     Path((id, resource_id)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let acting = acting(&current, &request);
+    let lang = console.lang;
+    let acting = console.acting();
     let page = licence_page(&id);
     let Ok(Form(form)) = Form::<ResourceForm>::from_request(request, &state).await else {
-        return back(&session, &page, FlashKind::Error, unreadable(lang)).await;
+        return console
+            .back(&page, FlashKind::Error, unreadable(lang))
+            .await;
     };
     match licences::replace_resource(&state.db, &id, &resource_id, &form.value, &acting).await {
         Ok(changed) => {
@@ -245,31 +229,29 @@ pub async fn replace_resource(
                     "Ressource partagée remplacée sur {n} licences. Orange sera informé pour chacune."
                 ),
             };
-            back(&session, &page, FlashKind::Success, text).await
+            console.back(&page, FlashKind::Success, text).await
         }
-        Err(error) => refused(&session, lang, &id, error).await,
+        Err(error) => refused(&console.session, lang, &id, error).await,
     }
 }
 
 /// `POST /console/licences/{id}/login/renew`: gives the licence a new login, once confirmed.
 pub async fn renew_login(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<ChangeData>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_read_only(&current, READ_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let acting = acting(&current, &request);
+    let lang = console.lang;
+    let acting = console.acting();
     let page = licence_page(&id);
     let untick = lang.t(
         "Tick “I understand” to renew the login.",
         "Cochez « Je comprends » pour renouveler l’identifiant.",
     );
-    if let Some(sent_back) = refuse_unconfirmed(request, &session, &page, lang, untick).await {
+    if let Some(sent_back) =
+        refuse_unconfirmed(request, &console.session, &page, lang, untick).await
+    {
         return sent_back;
     }
     match licences::renew_login(&state.db, &id, &acting).await {
@@ -280,8 +262,8 @@ pub async fn renew_login(
                 Lang::En => format!("New login: {login}. Orange will be told."),
                 Lang::Fr => format!("Nouvel identifiant : {login}. Orange en sera informé."),
             };
-            back(&session, &page, FlashKind::Success, text).await
+            console.back(&page, FlashKind::Success, text).await
         }
-        Err(error) => refused(&session, lang, &id, error).await,
+        Err(error) => refused(&console.session, lang, &id, error).await,
     }
 }

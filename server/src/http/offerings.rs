@@ -2,28 +2,22 @@
 //! back, and import a CSV file (multipart upload). Each redirects with a flash message.
 
 use axum::Form;
-use axum::extract::{Extension, FromRequest, Path, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::response::Response;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::access::Administer;
 use fleetdesk_core::audit::Entry;
 use fleetdesk_core::offerings::{self, OfferingError, OfferingInput};
-use fleetdesk_core::operators::CurrentOperator;
 
 use super::auth::write_audit;
-use super::forms::{
-    actor, back, back_with_details, lang_of, not_saved, read_upload, refuse_non_admin, sentence,
-    unreadable,
-};
-use super::request_id_of;
+use super::forms::{Console, back_with_details, not_saved, read_upload, sentence, unreadable};
 use crate::offering_import;
 use crate::state::AppState;
 
 const PAGE: &str = "/offerings";
-const ADMIN_ONLY: &str = "Only administrators change the offering catalogue.";
 
 fn edit_page(id: &str) -> String {
     format!("{PAGE}/{id}")
@@ -83,22 +77,18 @@ fn no_such_offering(lang: Lang) -> &'static str {
 /// `POST /console/offerings`: adds an offering.
 pub async fn create(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Administer>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<OfferingForm>::from_request(request, &state).await else {
-        return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
+        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     match offerings::create(&state.db, &form.into()).await {
         Ok(created) => {
             let entry = Entry::new(
-                actor(&current),
+                console.actor(),
                 "offering.create",
                 "offering",
                 Some(&created.id),
@@ -110,45 +100,45 @@ pub async fn create(
                 Lang::En => format!("Offering {} added.", created.offer_code),
                 Lang::Fr => format!("Offre {} ajoutée.", created.offer_code),
             };
-            back(&session, PAGE, FlashKind::Success, text).await
+            console.back(PAGE, FlashKind::Success, text).await
         }
-        Err(error) => back(&session, PAGE, FlashKind::Error, refusal(&error, lang)).await,
+        Err(error) => {
+            console
+                .back(PAGE, FlashKind::Error, refusal(&error, lang))
+                .await
+        }
     }
 }
 
 /// `POST /console/offerings/{id}`: changes an offering.
 pub async fn update(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Administer>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<OfferingForm>::from_request(request, &state).await else {
-        return back(
-            &session,
-            &edit_page(&id),
-            FlashKind::Error,
-            unreadable(lang),
-        )
-        .await;
+        return console
+            .back(&edit_page(&id), FlashKind::Error, unreadable(lang))
+            .await;
     };
     let before = match offerings::find_by_id(&state.db, &id).await {
         Ok(Some(before)) => before,
-        Ok(None) => return back(&session, PAGE, FlashKind::Error, no_such_offering(lang)).await,
+        Ok(None) => {
+            return console
+                .back(PAGE, FlashKind::Error, no_such_offering(lang))
+                .await;
+        }
         Err(error) => {
             tracing::error!(error = %error, "failed to load an offering");
-            return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
+            return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
         }
     };
     match offerings::update(&state.db, &id, &form.into()).await {
         Ok(after) => {
-            let entry = Entry::new(actor(&current), "offering.update", "offering", Some(&id))
+            let entry = Entry::new(console.actor(), "offering.update", "offering", Some(&id))
                 .before(&before)
                 .after(&after)
                 .request_id(request_id);
@@ -157,60 +147,54 @@ pub async fn update(
                 Lang::En => format!("Offering {} saved.", after.offer_code),
                 Lang::Fr => format!("Offre {} enregistrée.", after.offer_code),
             };
-            back(&session, PAGE, FlashKind::Success, text).await
+            console.back(PAGE, FlashKind::Success, text).await
         }
         Err(error) => {
-            back(
-                &session,
-                &edit_page(&id),
-                FlashKind::Error,
-                refusal(&error, lang),
-            )
-            .await
+            console
+                .back(&edit_page(&id), FlashKind::Error, refusal(&error, lang))
+                .await
         }
     }
 }
 
 /// `POST /console/offerings/{id}/retire`.
 pub async fn retire(
-    state: State<AppState>,
-    current: Extension<CurrentOperator>,
-    session: Session,
-    id: Path<String>,
+    State(state): State<AppState>,
+    console: Console<Administer>,
+    Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    set_retired(state, current, session, id, request, true).await
+    set_retired(state, console, id, request, true).await
 }
 
 /// `POST /console/offerings/{id}/restore`.
 pub async fn restore(
-    state: State<AppState>,
-    current: Extension<CurrentOperator>,
-    session: Session,
-    id: Path<String>,
+    State(state): State<AppState>,
+    console: Console<Administer>,
+    Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    set_retired(state, current, session, id, request, false).await
+    set_retired(state, console, id, request, false).await
 }
 
 async fn set_retired(
-    State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
-    Path(id): Path<String>,
-    request: Request,
+    state: AppState,
+    console: Console<Administer>,
+    id: String,
+    _request: Request,
     retired: bool,
 ) -> Response {
-    if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
+    let lang = console.lang;
     let before = match offerings::find_by_id(&state.db, &id).await {
         Ok(Some(before)) => before,
-        Ok(None) => return back(&session, PAGE, FlashKind::Error, no_such_offering(lang)).await,
+        Ok(None) => {
+            return console
+                .back(PAGE, FlashKind::Error, no_such_offering(lang))
+                .await;
+        }
         Err(error) => {
             tracing::error!(error = %error, "failed to load an offering");
-            return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
+            return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
         }
     };
     match offerings::set_retired(&state.db, &id, retired).await {
@@ -220,18 +204,22 @@ async fn set_retired(
             } else {
                 ("offering.restore", lang.t("brought back", "rétablie"))
             };
-            let entry = Entry::new(actor(&current), action, "offering", Some(&id))
+            let entry = Entry::new(console.actor(), action, "offering", Some(&id))
                 .before(&before)
                 .after(&after)
-                .request_id(request_id_of(&request));
+                .request_id(console.request_id.clone());
             write_audit(&state, &entry).await;
             let text = match lang {
                 Lang::En => format!("Offering {} {verb}.", after.offer_code),
                 Lang::Fr => format!("Offre {} {verb}.", after.offer_code),
             };
-            back(&session, PAGE, FlashKind::Success, text).await
+            console.back(PAGE, FlashKind::Success, text).await
         }
-        Err(error) => back(&session, PAGE, FlashKind::Error, refusal(&error, lang)).await,
+        Err(error) => {
+            console
+                .back(PAGE, FlashKind::Error, refusal(&error, lang))
+                .await
+        }
     }
 }
 
@@ -239,28 +227,28 @@ async fn set_retired(
 /// nothing.
 pub async fn import(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Administer>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let text = match read_upload(request, lang).await {
         Ok(upload) => upload.text,
-        Err(message) => return back(&session, PAGE, FlashKind::Error, message).await,
+        Err(message) => return console.back(PAGE, FlashKind::Error, message).await,
     };
-    let imported = match offering_import::import(&state.db, &text, &actor(&current)).await {
+    let imported = match offering_import::import(&state.db, &text, &console.actor()).await {
         Ok(imported) => imported,
-        Err(error) => return back(&session, PAGE, FlashKind::Error, refusal(&error, lang)).await,
+        Err(error) => {
+            return console
+                .back(PAGE, FlashKind::Error, refusal(&error, lang))
+                .await;
+        }
     };
     let report = imported.report;
     if !report.errors.is_empty() {
         let count = report.errors.len();
         return back_with_details(
-            &session,
+            &console.session,
             PAGE,
             FlashKind::Error,
             match lang {
@@ -303,5 +291,5 @@ pub async fn import(
             report.updated.len()
         ),
     };
-    back_with_details(&session, PAGE, FlashKind::Success, summary, details).await
+    back_with_details(&console.session, PAGE, FlashKind::Success, summary, details).await
 }

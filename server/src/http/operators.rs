@@ -4,35 +4,22 @@
 //! The last active administrator can be neither demoted nor disabled (the core checks it).
 
 use axum::Form;
-use axum::extract::{Extension, FromRequest, Path, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::response::Response;
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::access::Administer;
 use fleetdesk_core::audit::Entry;
-use fleetdesk_core::operators::{
-    self, CurrentOperator, NewOperator, Operator, OperatorError, Role,
-};
+use fleetdesk_core::operators::{self, NewOperator, Operator, OperatorError, Role};
 use fleetdesk_core::password::{PasswordError, Secret};
 
 use super::auth::write_audit;
-use super::forms::{actor, lang_of, not_saved, unreadable};
-use super::request_id_of;
+use super::forms::{Console, not_saved, unreadable};
 use crate::state::AppState;
 
 const PAGE: &str = "/operators";
-
-/// The refusal for a non-administrator, or `None` for an administrator.
-fn refuse_non_admin(current: &CurrentOperator) -> Option<Response> {
-    super::forms::refuse_non_admin(current, "Only administrators manage operators.")
-}
-
-/// Back to the operators page, with a message for it.
-async fn back(session: &Session, kind: FlashKind, text: impl Into<String>) -> Response {
-    super::forms::back(session, PAGE, kind, text).await
-}
 
 /// An operator error in words for the administrator; storage failures are logged, not shown.
 fn error_text(error: &OperatorError, lang: Lang) -> &'static str {
@@ -93,28 +80,25 @@ pub struct NewOperatorForm {
 /// `POST /console/operators`.
 pub async fn create(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Administer>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_non_admin(&current) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<NewOperatorForm>::from_request(request, &state).await else {
-        return back(&session, FlashKind::Error, unreadable(lang)).await;
+        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     let Some(role) = Role::parse(&form.role) else {
-        return back(
-            &session,
-            FlashKind::Error,
-            lang.t(
-                "Choose a role: admin, operator or support.",
-                "Choisissez un rôle : admin, operator ou support.",
-            ),
-        )
-        .await;
+        return console
+            .back(
+                PAGE,
+                FlashKind::Error,
+                lang.t(
+                    "Choose a role: admin, operator or support.",
+                    "Choisissez un rôle : admin, operator ou support.",
+                ),
+            )
+            .await;
     };
     let new = NewOperator {
         login: form.login,
@@ -125,7 +109,7 @@ pub async fn create(
     match operators::create(&state.db, new).await {
         Ok(created) => {
             let entry = Entry::new(
-                actor(&current),
+                console.actor(),
                 "operator.create",
                 "operator",
                 Some(&created.id),
@@ -137,32 +121,34 @@ pub async fn create(
                 Lang::En => format!("Operator {} created.", created.login),
                 Lang::Fr => format!("Opérateur {} créé.", created.login),
             };
-            back(&session, FlashKind::Success, text).await
+            console.back(PAGE, FlashKind::Success, text).await
         }
-        Err(error) => back(&session, FlashKind::Error, error_text(&error, lang)).await,
+        Err(error) => {
+            console
+                .back(PAGE, FlashKind::Error, error_text(&error, lang))
+                .await
+        }
     }
 }
 
 /// `POST /console/operators/{id}/disable`.
 pub async fn disable(
-    state: State<AppState>,
-    current: Extension<CurrentOperator>,
-    session: Session,
-    id: Path<String>,
+    State(state): State<AppState>,
+    console: Console<Administer>,
+    Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    set_disabled(state, current, session, id, request, true).await
+    set_disabled(state, console, id, request, true).await
 }
 
 /// `POST /console/operators/{id}/enable`.
 pub async fn enable(
-    state: State<AppState>,
-    current: Extension<CurrentOperator>,
-    session: Session,
-    id: Path<String>,
+    State(state): State<AppState>,
+    console: Console<Administer>,
+    Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    set_disabled(state, current, session, id, request, false).await
+    set_disabled(state, console, id, request, false).await
 }
 
 /// The operator before a change, or why it could not be read.
@@ -175,31 +161,32 @@ async fn load(state: &AppState, id: &str) -> Result<Operator, OperatorError> {
 }
 
 async fn set_disabled(
-    State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
-    Path(id): Path<String>,
-    request: Request,
+    state: AppState,
+    console: Console<Administer>,
+    id: String,
+    _request: Request,
     disabled: bool,
 ) -> Response {
-    if let Some(refused) = refuse_non_admin(&current) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    if disabled && id == current.0.id {
-        return back(
-            &session,
-            FlashKind::Error,
-            lang.t(
-                "You cannot disable your own account.",
-                "Vous ne pouvez pas désactiver votre propre compte.",
-            ),
-        )
-        .await;
+    let lang = console.lang;
+    if disabled && id == console.operator.id {
+        return console
+            .back(
+                PAGE,
+                FlashKind::Error,
+                lang.t(
+                    "You cannot disable your own account.",
+                    "Vous ne pouvez pas désactiver votre propre compte.",
+                ),
+            )
+            .await;
     }
     let before = match load(&state, &id).await {
         Ok(before) => before,
-        Err(error) => return back(&session, FlashKind::Error, error_text(&error, lang)).await,
+        Err(error) => {
+            return console
+                .back(PAGE, FlashKind::Error, error_text(&error, lang))
+                .await;
+        }
     };
     match operators::set_disabled(&state.db, &id, disabled).await {
         Ok(after) => {
@@ -208,10 +195,10 @@ async fn set_disabled(
             } else {
                 "operator.enable"
             };
-            let entry = Entry::new(actor(&current), action, "operator", Some(&id))
+            let entry = Entry::new(console.actor(), action, "operator", Some(&id))
                 .before(&before)
                 .after(&after)
-                .request_id(request_id_of(&request));
+                .request_id(console.request_id.clone());
             write_audit(&state, &entry).await;
             let text = match (lang, disabled) {
                 (Lang::En, true) => format!("Operator {} disabled.", after.login),
@@ -219,9 +206,13 @@ async fn set_disabled(
                 (Lang::Fr, true) => format!("Opérateur {} désactivé.", after.login),
                 (Lang::Fr, false) => format!("Opérateur {} réactivé.", after.login),
             };
-            back(&session, FlashKind::Success, text).await
+            console.back(PAGE, FlashKind::Success, text).await
         }
-        Err(error) => back(&session, FlashKind::Error, error_text(&error, lang)).await,
+        Err(error) => {
+            console
+                .back(PAGE, FlashKind::Error, error_text(&error, lang))
+                .await
+        }
     }
 }
 
@@ -236,56 +227,58 @@ pub struct RoleForm {
 /// `POST /console/operators/{id}/role`: gives an operator another role, once confirmed.
 pub async fn change_role(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Administer>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_non_admin(&current) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<RoleForm>::from_request(request, &state).await else {
-        return back(&session, FlashKind::Error, unreadable(lang)).await;
+        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     let Some(role) = Role::parse(&form.role) else {
-        return back(
-            &session,
-            FlashKind::Error,
-            lang.t(
-                "Choose a role: admin, operator or support.",
-                "Choisissez un rôle : admin, operator ou support.",
-            ),
-        )
-        .await;
+        return console
+            .back(
+                PAGE,
+                FlashKind::Error,
+                lang.t(
+                    "Choose a role: admin, operator or support.",
+                    "Choisissez un rôle : admin, operator ou support.",
+                ),
+            )
+            .await;
     };
     if form.confirm != "yes" {
-        return back(
-            &session,
-            FlashKind::Error,
-            lang.t(
-                "Tick “I understand” to change the role: it applies at once.",
-                "Cochez « Je comprends » pour changer le rôle : le changement est immédiat.",
-            ),
-        )
-        .await;
+        return console
+            .back(
+                PAGE,
+                FlashKind::Error,
+                lang.t(
+                    "Tick “I understand” to change the role: it applies at once.",
+                    "Cochez « Je comprends » pour changer le rôle : le changement est immédiat.",
+                ),
+            )
+            .await;
     }
     let before = match load(&state, &id).await {
         Ok(before) => before,
-        Err(error) => return back(&session, FlashKind::Error, error_text(&error, lang)).await,
+        Err(error) => {
+            return console
+                .back(PAGE, FlashKind::Error, error_text(&error, lang))
+                .await;
+        }
     };
     if before.role == role {
         let text = match lang {
             Lang::En => format!("{} is already {}.", before.login, role_text(role, lang)),
             Lang::Fr => format!("{} est déjà {}.", before.login, role_text(role, lang)),
         };
-        return back(&session, FlashKind::Success, text).await;
+        return console.back(PAGE, FlashKind::Success, text).await;
     }
     match operators::set_role(&state.db, &id, role).await {
         Ok(after) => {
             let entry = Entry::new(
-                actor(&current),
+                console.actor(),
                 "operator.role_change",
                 "operator",
                 Some(&id),
@@ -298,9 +291,13 @@ pub async fn change_role(
                 Lang::En => format!("{} is now {}.", after.login, role_text(role, lang)),
                 Lang::Fr => format!("{} est désormais {}.", after.login, role_text(role, lang)),
             };
-            back(&session, FlashKind::Success, text).await
+            console.back(PAGE, FlashKind::Success, text).await
         }
-        Err(error) => back(&session, FlashKind::Error, error_text(&error, lang)).await,
+        Err(error) => {
+            console
+                .back(PAGE, FlashKind::Error, error_text(&error, lang))
+                .await
+        }
     }
 }
 
@@ -316,24 +313,18 @@ pub struct PasswordForm {
 /// confirmed, and ends the operator's sessions (all but the asking one, for one's own account).
 pub async fn reset_password(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Administer>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_non_admin(&current) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<PasswordForm>::from_request(request, &state).await else {
-        return back(&session, FlashKind::Error, unreadable(lang)).await;
+        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     let password = Secret::new(form.password);
     if form.confirm != "yes" {
-        return back(
-            &session,
-            FlashKind::Error,
+        return console.back(PAGE, FlashKind::Error,
             lang.t(
                 "Tick “I understand” to reset the password: the operator is signed out everywhere.",
                 "Cochez « Je comprends » pour réinitialiser le mot de passe : l’opérateur est déconnecté partout.",
@@ -343,14 +334,22 @@ pub async fn reset_password(
     }
     let before = match load(&state, &id).await {
         Ok(before) => before,
-        Err(error) => return back(&session, FlashKind::Error, error_text(&error, lang)).await,
+        Err(error) => {
+            return console
+                .back(PAGE, FlashKind::Error, error_text(&error, lang))
+                .await;
+        }
     };
     let after = match operators::set_password(&state.db, &id, &password).await {
         Ok(after) => after,
-        Err(error) => return back(&session, FlashKind::Error, error_text(&error, lang)).await,
+        Err(error) => {
+            return console
+                .back(PAGE, FlashKind::Error, error_text(&error, lang))
+                .await;
+        }
     };
-    let keep = session.id().map(|own| own.to_string());
-    let keep = keep.as_deref().filter(|_| id == current.0.id);
+    let keep = console.session.id().map(|own| own.to_string());
+    let keep = keep.as_deref().filter(|_| id == console.operator.id);
     let ended = match fleetdesk_core::sessions::end_for_operator(&state.db, &id, keep).await {
         Ok(ended) => ended,
         Err(error) => {
@@ -361,7 +360,7 @@ pub async fn reset_password(
     };
     // The hash is never audited: only that it changed and how many sessions ended.
     let entry = Entry::new(
-        actor(&current),
+        console.actor(),
         "operator.password_reset",
         "operator",
         Some(&id),
@@ -384,5 +383,5 @@ pub async fn reset_password(
             after.login
         ),
     };
-    back(&session, FlashKind::Success, text).await
+    console.back(PAGE, FlashKind::Success, text).await
 }

@@ -5,22 +5,21 @@
 use std::collections::HashMap;
 
 use axum::Form;
-use axum::extract::{Extension, FromRequest, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::response::Response;
 use tower_sessions::Session;
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::access::Administer;
 use fleetdesk_core::audit::Entry;
-use fleetdesk_core::operators::CurrentOperator;
 use fleetdesk_core::orange::settings::{
     self, ApiSettings, FleetPolicy, Mode, Operation, SettingsError,
 };
 use fleetdesk_core::retention::{self, Retention};
 
 use super::auth::write_audit;
-use super::forms::{actor, back_with_details, lang_of, not_saved, refuse_non_admin, unreadable};
-use super::request_id_of;
+use super::forms::{Console, back_with_details, not_saved, unreadable};
 use crate::state::AppState;
 
 const PAGE: &str = "/settings/orange";
@@ -114,21 +113,15 @@ async fn failed(
 /// `POST /console/settings/orange`.
 pub async fn save(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Administer>,
     request: Request,
 ) -> Response {
-    if let Some(refused) =
-        refuse_non_admin(&current, "Only administrators change the API settings.")
-    {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<HashMap<String, String>>::from_request(request, &state).await
     else {
         return back_with_details(
-            &session,
+            &console.session,
             PAGE,
             FlashKind::Error,
             unreadable(lang),
@@ -140,7 +133,7 @@ pub async fn save(
         Ok(new) => new,
         Err(problems) => {
             return back_with_details(
-                &session,
+                &console.session,
                 PAGE,
                 FlashKind::Error,
                 not_saved_heading(lang),
@@ -152,14 +145,20 @@ pub async fn save(
     let before = match settings::load(&state.db).await {
         Ok(before) => before,
         Err(error) => {
-            return failed(&session, lang, "failed to load the API settings", &error).await;
+            return failed(
+                &console.session,
+                lang,
+                "failed to load the API settings",
+                &error,
+            )
+            .await;
         }
     };
     let kept_before = match retention::load(&state.db).await {
         Ok(kept) => kept,
         Err(error) => {
             return failed(
-                &session,
+                &console.session,
                 lang,
                 "failed to load the retention settings",
                 &error,
@@ -171,7 +170,7 @@ pub async fn save(
         Ok(kept) => kept,
         Err(problem) => {
             return back_with_details(
-                &session,
+                &console.session,
                 PAGE,
                 FlashKind::Error,
                 not_saved_heading(lang),
@@ -183,7 +182,7 @@ pub async fn save(
     if kept != kept_before {
         if let Err(error) = retention::save(&state.db, &kept).await {
             return failed(
-                &session,
+                &console.session,
                 lang,
                 "failed to save the retention settings",
                 &error,
@@ -191,7 +190,7 @@ pub async fn save(
             .await;
         }
         let entry = Entry::new(
-            actor(&current),
+            console.actor(),
             "retention.update",
             "settings",
             Some("retention"),
@@ -204,7 +203,7 @@ pub async fn save(
     match settings::save(&state.db, &new).await {
         Ok(()) => {
             let entry = Entry::new(
-                actor(&current),
+                console.actor(),
                 "orange_settings.update",
                 "settings",
                 Some("orange_api"),
@@ -214,7 +213,7 @@ pub async fn save(
             .request_id(request_id);
             write_audit(&state, &entry).await;
             back_with_details(
-                &session,
+                &console.session,
                 PAGE,
                 FlashKind::Success,
                 lang.t(
@@ -227,7 +226,7 @@ pub async fn save(
         }
         Err(SettingsError::Retention) => {
             back_with_details(
-                &session,
+                &console.session,
                 PAGE,
                 FlashKind::Error,
                 not_saved_heading(lang),
@@ -236,7 +235,13 @@ pub async fn save(
             .await
         }
         Err(SettingsError::Db(error)) => {
-            failed(&session, lang, "failed to save the API settings", &error).await
+            failed(
+                &console.session,
+                lang,
+                "failed to save the API settings",
+                &error,
+            )
+            .await
         }
     }
 }

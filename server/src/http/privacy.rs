@@ -3,43 +3,36 @@
 //! Both are written to the audit log (who asked, when, how many copies were cleaned), never with
 //! the person's details.
 
-use axum::extract::{Extension, Path, Request, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use tower_sessions::Session;
 
 use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::access::Administer;
 use fleetdesk_core::audit::{self, Entry};
-use fleetdesk_core::operators::CurrentOperator;
 use fleetdesk_core::privacy::{self, PrivacyError};
 
-use super::forms::{actor, back, lang_of, not_saved, refuse_non_admin, refuse_unconfirmed};
-use super::licences::{acting, licence_page};
-use super::request_id_of;
+use super::forms::{Console, not_saved, refuse_unconfirmed};
+use super::licences::licence_page;
 use crate::state::AppState;
-
-const ADMIN_ONLY: &str = "Only administrators can export or erase an end user's personal data.";
 
 /// `GET /console/licences/{id}/personal-data`: the JSON document, as a download never cached.
 pub async fn export(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
+    console: Console<Administer>,
     Path(id): Path<String>,
-    request: Request,
+    _request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
+    let lang = console.lang;
     match privacy::export_end_user(&state.db, &id).await {
         Ok(document) => {
             let entry = Entry::new(
-                actor(&current),
+                console.actor(),
                 "licence.end_user.export",
                 "licence",
                 Some(&id),
             )
-            .request_id(request_id_of(&request));
+            .request_id(console.request_id.clone());
             if let Err(error) = audit::record(state.db.pool(), &entry).await {
                 tracing::error!(%error, "failed to audit a personal data export");
                 return (StatusCode::SERVICE_UNAVAILABLE, not_saved(lang)).into_response();
@@ -82,22 +75,20 @@ pub async fn export(
 /// confirmed, and tells Orange the licence has no end user.
 pub async fn erase(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Administer>,
     Path(id): Path<String>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_non_admin(&current, ADMIN_ONLY) {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let acting = acting(&current, &request);
+    let lang = console.lang;
+    let acting = console.acting();
     let page = licence_page(&id);
     let untick = lang.t(
         "Tick “I understand” to erase the end user's personal data.",
         "Cochez « Je comprends » pour effacer les données personnelles de l’utilisateur final.",
     );
-    if let Some(sent_back) = refuse_unconfirmed(request, &session, &page, lang, untick).await {
+    if let Some(sent_back) =
+        refuse_unconfirmed(request, &console.session, &page, lang, untick).await
+    {
         return sent_back;
     }
     match privacy::erase_end_user(&state.db, &id, &acting).await {
@@ -128,32 +119,32 @@ pub async fn erase(
                     }
                 ),
             };
-            back(&session, &page, FlashKind::Success, text).await
+            console.back(&page, FlashKind::Success, text).await
         }
         Err(PrivacyError::NotFound) => {
-            back(
-                &session,
-                "/licences",
-                FlashKind::Error,
-                lang.t("No such licence.", "Licence introuvable."),
-            )
-            .await
+            console
+                .back(
+                    "/licences",
+                    FlashKind::Error,
+                    lang.t("No such licence.", "Licence introuvable."),
+                )
+                .await
         }
         Err(PrivacyError::NoEndUser) => {
-            back(
-                &session,
-                &page,
-                FlashKind::Error,
-                lang.t(
-                    "The licence has no end user: there is nothing to erase.",
-                    "La licence n’a pas d’utilisateur final : il n’y a rien à effacer.",
-                ),
-            )
-            .await
+            console
+                .back(
+                    &page,
+                    FlashKind::Error,
+                    lang.t(
+                        "The licence has no end user: there is nothing to erase.",
+                        "La licence n’a pas d’utilisateur final : il n’y a rien à effacer.",
+                    ),
+                )
+                .await
         }
         Err(PrivacyError::Db(error)) => {
             tracing::error!(%error, "failed to erase personal data");
-            back(&session, &page, FlashKind::Error, not_saved(lang)).await
+            console.back(&page, FlashKind::Error, not_saved(lang)).await
         }
     }
 }

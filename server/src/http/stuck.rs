@@ -4,23 +4,21 @@
 //! audited and redirects back to `/stuck` with a message in the reader's language.
 
 use axum::Form;
-use axum::extract::{Extension, FromRequest, Path, Request, State};
+use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
+use fleetdesk_core::access::{Administer, Support};
 use fleetdesk_core::audit::Entry;
-use fleetdesk_core::operators::CurrentOperator;
 use fleetdesk_core::orange::completion;
 use fleetdesk_core::stuck::{self, FailError, Thresholds};
 
 use super::auth::write_audit;
 use super::events::{self, Asked, EventAction};
-use super::forms::{ConfirmForm, actor, back, lang_of, not_saved, refuse_non_admin, unreadable};
-use super::request_id_of;
+use super::forms::{ConfirmForm, Console, back, not_saved, unreadable};
 use crate::state::AppState;
 
 const PAGE: &str = "/stuck";
@@ -62,13 +60,12 @@ impl Work {
 /// of the action; anything else needs an operator. `Some(answer)` refuses.
 async fn refuse_support_unless_stuck(
     state: &AppState,
-    current: &CurrentOperator,
-    session: &Session,
-    lang: Lang,
+    console: &Console<Support>,
     kind: &str,
     id: &str,
 ) -> Option<Response> {
-    if current.0.role.can_change_data() {
+    let (session, lang) = (&console.session, console.lang);
+    if console.operator.role.can_change_data() {
         return None;
     }
     let stuck = async {
@@ -82,7 +79,7 @@ async fn refuse_support_unless_stuck(
             // Refused, and nothing changes. The page may have shown it as stuck a moment ago (the
             // background completion or a delivery got there first): the reader goes back to the
             // page with words, not to a bare 403.
-            tracing::warn!(operator.id = %current.0.id, object.id = %id, "refused support's action on work that is not stuck");
+            tracing::warn!(operator.id = %console.operator.id, object.id = %id, "refused support's action on work that is not stuck");
             let meanwhile = match (kind, lang) {
                 ("event", Lang::En) => "it may have been delivered meanwhile",
                 (_, Lang::En) => "it may have been completed meanwhile",
@@ -109,18 +106,17 @@ async fn refuse_support_unless_stuck(
 /// `POST /console/stuck/{orders|tasks}/{id}/complete`: completes acknowledged work now.
 pub async fn complete(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Support>,
     Path((kind, id)): Path<(String, String)>,
-    request: Request,
+    _request: Request,
 ) -> Response {
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let Some(work) = Work::parse(&kind) else {
-        return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
+        return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
     };
     if let Some(refused) =
-        refuse_support_unless_stuck(&state, &current, &session, lang, work.object_type(), &id).await
+        refuse_support_unless_stuck(&state, &console, work.object_type(), &id).await
     {
         return refused;
     }
@@ -131,7 +127,7 @@ pub async fn complete(
     match done {
         Ok(true) => {
             let entry = Entry::new(
-                actor(&current),
+                console.actor(),
                 &format!("{}.complete_now", work.object_type()),
                 work.object_type(),
                 Some(&id),
@@ -151,18 +147,18 @@ pub async fn complete(
                     work.noun(lang)
                 ),
             };
-            back(&session, PAGE, FlashKind::Success, text).await
+            console.back(PAGE, FlashKind::Success, text).await
         }
         Ok(false) => {
             let text = lang.t(
                 "Only acknowledged work can be completed now; it may have been completed meanwhile.",
                 "Seul un travail accusé peut être terminé maintenant ; il a peut-être été terminé entre-temps.",
             );
-            back(&session, PAGE, FlashKind::Error, text).await
+            console.back(PAGE, FlashKind::Error, text).await
         }
         Err(error) => {
             tracing::error!(error = %error, work.id = %id, "failed to complete stuck work");
-            back(&session, PAGE, FlashKind::Error, not_saved(lang)).await
+            console.back(PAGE, FlashKind::Error, not_saved(lang)).await
         }
     }
 }
@@ -180,29 +176,28 @@ pub struct FailForm {
 /// `POST /console/stuck/{orders|tasks}/{id}/fail`: fails waiting work with a contract error code.
 pub async fn fail(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Support>,
     Path((kind, id)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    let lang = lang_of(request.headers());
+    let lang = console.lang;
     let Some(work) = Work::parse(&kind) else {
-        return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
+        return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
     };
     if let Some(refused) =
-        refuse_support_unless_stuck(&state, &current, &session, lang, work.object_type(), &id).await
+        refuse_support_unless_stuck(&state, &console, work.object_type(), &id).await
     {
         return refused;
     }
     let Ok(Form(form)) = Form::<FailForm>::from_request(request, &state).await else {
-        return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
+        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     if form.confirm != "yes" {
         let text = lang.t(
             "Tick “I understand” to fail the work: Orange is told it failed.",
             "Cochez « Je comprends » pour mettre le travail en échec : Orange en est informé.",
         );
-        return back(&session, PAGE, FlashKind::Error, text).await;
+        return console.back(PAGE, FlashKind::Error, text).await;
     }
     let Some(code) = stuck::FAILURE_CODES
         .iter()
@@ -213,13 +208,13 @@ pub async fn fail(
             "Choose one of the contract’s error codes.",
             "Choisissez l’un des codes d’erreur du contrat.",
         );
-        return back(&session, PAGE, FlashKind::Error, text).await;
+        return console.back(PAGE, FlashKind::Error, text).await;
     };
     let failed = match work {
-        Work::Order => stuck::fail_order(&state.db, actor(&current), &id, code, &form.message)
+        Work::Order => stuck::fail_order(&state.db, console.actor(), &id, code, &form.message)
             .await
             .map(|_| "failed"),
-        Work::Task => stuck::fail_task(&state.db, actor(&current), &id, code, &form.message).await,
+        Work::Task => stuck::fail_task(&state.db, console.actor(), &id, code, &form.message).await,
     };
     match failed {
         Ok(outcome) => {
@@ -242,7 +237,7 @@ pub async fn fail(
                     code.as_str()
                 ),
             };
-            back(&session, PAGE, FlashKind::Success, text).await
+            console.back(PAGE, FlashKind::Success, text).await
         }
         Err(error) => {
             let text = match error {
@@ -262,7 +257,7 @@ pub async fn fail(
                     not_saved(lang)
                 }
             };
-            back(&session, PAGE, FlashKind::Error, text).await
+            console.back(PAGE, FlashKind::Error, text).await
         }
     }
 }
@@ -271,25 +266,22 @@ pub async fn fail(
 /// event's own page does; support staff may too, while the event is stuck.
 pub async fn event(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Support>,
     Path((id, action)): Path<(String, String)>,
     request: Request,
 ) -> Response {
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
-    if let Some(refused) =
-        refuse_support_unless_stuck(&state, &current, &session, lang, "event", &id).await
-    {
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
+    if let Some(refused) = refuse_support_unless_stuck(&state, &console, "event", &id).await {
         return refused;
     }
     let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
-        return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
+        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     let action = match action.as_str() {
         "resend" => EventAction::Resend,
         "retry" => EventAction::RetryNow,
-        _ => return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await,
+        _ => return console.back(PAGE, FlashKind::Error, not_saved(lang)).await,
     };
     let asked = Asked {
         id: &id,
@@ -300,7 +292,7 @@ pub async fn event(
         page: PAGE,
         missing: PAGE,
     };
-    events::act(&state, &current, &session, asked).await
+    events::act(&state, &console, asked).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -316,18 +308,13 @@ pub struct ThresholdsForm {
 /// `POST /console/settings/stuck` (administrators): after how long work counts as stuck.
 pub async fn save_thresholds(
     State(state): State<AppState>,
-    Extension(current): Extension<CurrentOperator>,
-    session: Session,
+    console: Console<Administer>,
     request: Request,
 ) -> Response {
-    if let Some(refused) = refuse_non_admin(&current, "Only administrators change the thresholds.")
-    {
-        return refused;
-    }
-    let lang = lang_of(request.headers());
-    let request_id = request_id_of(&request);
+    let lang = console.lang;
+    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<ThresholdsForm>::from_request(request, &state).await else {
-        return back(&session, PAGE, FlashKind::Error, unreadable(lang)).await;
+        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     let minutes = |text: &str| text.trim().parse::<u32>().unwrap_or(0);
     let new = Thresholds {
@@ -340,15 +327,15 @@ pub async fn save_thresholds(
             "Each threshold is a whole number of minutes, from 1 to 10080 (a week).",
             "Chaque seuil est un nombre entier de minutes, de 1 à 10080 (une semaine).",
         );
-        return back(&session, PAGE, FlashKind::Error, text).await;
+        return console.back(PAGE, FlashKind::Error, text).await;
     }
     let before = stuck::load(&state.db).await.ok();
     if let Err(error) = stuck::save(&state.db, &new).await {
         tracing::error!(error = %error, "failed to save the stuck thresholds");
-        return back(&session, PAGE, FlashKind::Error, not_saved(lang)).await;
+        return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
     }
     let mut entry = Entry::new(
-        actor(&current),
+        console.actor(),
         "settings.stuck",
         "settings",
         Some("stuck_thresholds"),
@@ -360,7 +347,7 @@ pub async fn save_thresholds(
     }
     write_audit(&state, &entry).await;
     let text = lang.t("Thresholds saved.", "Seuils enregistrés.");
-    back(&session, PAGE, FlashKind::Success, text).await
+    console.back(PAGE, FlashKind::Success, text).await
 }
 
 #[cfg(test)]

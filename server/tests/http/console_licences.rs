@@ -412,7 +412,27 @@ async fn support_sees_no_forms_and_is_refused_with_nothing_changed() {
         ] {
             let response = post_form(&client, server, &path, &fields).await;
             assert_eq!(response.status(), 403, "{path}");
+            assert!(
+                body(response)
+                    .await
+                    .contains("Your role does not allow changes"),
+                "{path}: the refusal says why"
+            );
         }
+        let in_french = client
+            .post(server.url(&format!("/console/licences/{id}/login/renew")))
+            .header("accept-language", "fr-FR,fr;q=0.9")
+            .form(&[("confirm", "yes")])
+            .send()
+            .await
+            .expect("POST request");
+        assert_eq!(in_french.status(), 403);
+        assert!(
+            body(in_french)
+                .await
+                .contains("Votre rôle ne permet pas de modifications"),
+            "the refusal is in the reader's language"
+        );
         let after = detail(&test_db, id).await;
         assert_eq!(
             (
