@@ -134,7 +134,7 @@ pub async fn fetch_overview() -> Result<Overview, ConsoleError> {
 /// Every operator (administrators only).
 #[server(prefix = "/console/api", endpoint = "operators", input = GetUrl)]
 pub async fn fetch_operators() -> Result<Vec<OperatorView>, ConsoleError> {
-    ssr::require_admin()?;
+    ssr::require(fleetdesk_core::access::Permission::Administer)?;
     let db = ssr::db()?;
     let all = fleetdesk_core::operators::list(&db)
         .await
@@ -147,6 +147,7 @@ mod ssr {
     use leptos::prelude::use_context;
 
     use fleetdesk_core::Db;
+    use fleetdesk_core::access::Permission;
     use fleetdesk_core::audit::Record;
     use fleetdesk_core::operators::{CurrentOperator, Operator};
 
@@ -166,14 +167,20 @@ mod ssr {
             .ok_or(ConsoleError::NotSignedIn)
     }
 
-    /// The signed-in operator, refused unless an administrator.
-    pub fn require_admin() -> Result<Operator, ConsoleError> {
+    /// The signed-in operator, refused unless their role has `permission` (the rules of
+    /// `fleetdesk_core::access`, the same the form handlers apply).
+    pub fn require(permission: Permission) -> Result<Operator, ConsoleError> {
         let operator = current_operator()?;
-        if operator.role.is_admin() {
+        if permission.allows(operator.role) {
             Ok(operator)
         } else {
             Err(ConsoleError::Forbidden)
         }
+    }
+
+    /// What the signed-in operator may do, for the pages to show or hide their forms.
+    pub fn may(operator: &Operator, permission: Permission) -> bool {
+        permission.allows(operator.role)
     }
 
     pub fn flash() -> Option<Flash> {

@@ -14,7 +14,7 @@ pub async fn fetch_credentials() -> Result<CredentialsPage, ConsoleError> {
 
     use crate::model::CredentialView;
 
-    super::ssr::require_admin()?;
+    super::ssr::require(fleetdesk_core::access::Permission::Administer)?;
     let db = super::ssr::db()?;
     let all = credentials::list(&db, CredentialKind::Orange)
         .await

@@ -12,7 +12,7 @@ use crate::model::DeliverySettingsView;
 pub async fn fetch_delivery_settings() -> Result<DeliverySettingsView, ConsoleError> {
     use fleetdesk_core::outbox::settings::{self, DEFAULT_RETRY_DELAYS};
 
-    super::ssr::require_admin()?;
+    super::ssr::require(fleetdesk_core::access::Permission::Administer)?;
     let db = super::ssr::db()?;
     let current = settings::load(&db).await.map_err(super::ssr::internal)?;
     let list = |delays: &[u64]| {

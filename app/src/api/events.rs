@@ -69,8 +69,8 @@ pub async fn fetch_events(
         older,
         counts,
         delivery,
-        can_act: operator.role.can_change_data(),
-        can_configure: operator.role.is_admin(),
+        can_act: super::ssr::may(&operator, fleetdesk_core::access::Permission::ChangeData),
+        can_configure: super::ssr::may(&operator, fleetdesk_core::access::Permission::Administer),
         filter_error,
     })
 }
@@ -111,7 +111,7 @@ pub async fn fetch_event(id: String) -> Result<EventDetailView, ConsoleError> {
             })
             .collect(),
         delivery: ssr::delivery_status(&db).await?,
-        can_act: operator.role.can_change_data(),
+        can_act: super::ssr::may(&operator, fleetdesk_core::access::Permission::ChangeData),
     })
 }
 
@@ -131,7 +131,7 @@ pub async fn fetch_bulk_resend(
     use crate::model::EventFilter;
 
     let operator = super::ssr::current_operator()?;
-    if !operator.role.can_change_data() {
+    if !super::ssr::may(&operator, fleetdesk_core::access::Permission::ChangeData) {
         return Err(ConsoleError::Forbidden);
     }
     let db = super::ssr::db()?;

@@ -17,14 +17,14 @@ pub async fn fetch_offerings() -> Result<OfferingsPage, ConsoleError> {
         .map_err(super::ssr::internal)?;
     Ok(OfferingsPage {
         offerings: all.iter().map(ssr::view_of).collect(),
-        can_change: operator.role.is_admin(),
+        can_change: super::ssr::may(&operator, fleetdesk_core::access::Permission::Administer),
     })
 }
 
 /// One offering, for its edit form.
 #[server(prefix = "/console/api", endpoint = "offering", input = GetUrl)]
 pub async fn fetch_offering(id: String) -> Result<OfferingView, ConsoleError> {
-    super::ssr::require_admin()?;
+    super::ssr::require(fleetdesk_core::access::Permission::Administer)?;
     let db = super::ssr::db()?;
     match fleetdesk_core::offerings::find_by_id(&db, &id).await {
         Ok(Some(offering)) => Ok(ssr::view_of(&offering)),

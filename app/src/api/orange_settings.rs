@@ -13,7 +13,7 @@ pub async fn fetch_orange_settings() -> Result<ApiSettingsView, ConsoleError> {
 
     use crate::model::OperationMode;
 
-    super::ssr::require_admin()?;
+    super::ssr::require(fleetdesk_core::access::Permission::Administer)?;
     let db = super::ssr::db()?;
     let current = settings::load(&db).await.map_err(super::ssr::internal)?;
     let retention = fleetdesk_core::retention::load(&db)

@@ -12,7 +12,7 @@ use crate::model::ApiReferenceView;
 pub async fn fetch_api_reference() -> Result<ApiReferenceView, ConsoleError> {
     use crate::model::ApiReference;
 
-    super::ssr::require_admin()?;
+    super::ssr::require(fleetdesk_core::access::Permission::Administer)?;
     let document = use_context::<ApiReference>().ok_or(ConsoleError::Internal)?;
     ssr::simplify(&document.0).map_err(super::ssr::internal)
 }

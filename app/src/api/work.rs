@@ -117,7 +117,7 @@ pub async fn fetch_stuck() -> Result<StuckPage, ConsoleError> {
             task_minutes: thresholds.task_minutes,
             event_minutes: thresholds.event_minutes,
         },
-        can_configure: operator.role.is_admin(),
+        can_configure: super::ssr::may(&operator, fleetdesk_core::access::Permission::Administer),
         failure_codes: stuck::FAILURE_CODES.to_vec(),
     })
 }
