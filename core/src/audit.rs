@@ -177,14 +177,15 @@ fn from_row(row: &AnyRow) -> Result<Record, sqlx::Error> {
 /// The newest entries matching `filter`, at most `limit` of them.
 pub async fn list(db: &Db, filter: &Filter, limit: i64) -> Result<Vec<Record>, DbError> {
     // Unused conditions compare a NULL parameter, so one statement serves every filter.
+    let (before_at, before_id) = crate::db::keyset_start(filter.before.clone());
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM audit_log \
          WHERE ($1 IS NULL OR actor_kind = $1) AND ($2 IS NULL OR actor_id = $2) \
            AND ($3 IS NULL OR action = $3) \
            AND ($4 IS NULL OR object_type = $4) AND ($5 IS NULL OR object_id = $5) \
            AND ($6 IS NULL OR at >= $6) AND ($7 IS NULL OR at < $7) \
-           AND ($8 IS NULL OR at < $8 OR (at = $8 AND id < $9)) \
-         ORDER BY at DESC, id DESC LIMIT $10"
+           AND {older} ORDER BY at DESC, id DESC LIMIT $10",
+        older = crate::db::keyset_older("at", "id", "$8", "$9"),
     ))
     .bind(filter.actor_kind.map(ActorKind::as_str))
     .bind(filter.actor_id.as_deref())
@@ -193,8 +194,8 @@ pub async fn list(db: &Db, filter: &Filter, limit: i64) -> Result<Vec<Record>, D
     .bind(filter.object_id.as_deref())
     .bind(filter.from.as_deref())
     .bind(filter.to.as_deref())
-    .bind(filter.before.as_ref().map(|(at, _)| at.as_str()))
-    .bind(filter.before.as_ref().map(|(_, id)| id.as_str()))
+    .bind(before_at)
+    .bind(before_id)
     .bind(limit)
     .fetch_all(db.pool())
     .await?;

@@ -278,6 +278,19 @@ async fn still_usable(conn: &mut sqlx::AnyConnection) -> Result<bool, sqlx::Erro
     Ok(!conn.is_in_transaction())
 }
 
+/// Newest-first lists page by keyset on `(time, id)`: a page is the rows strictly older than the
+/// last row of the page before. This is that row's `(time, id)`, or, for the first page, a time
+/// after every stored one (stored times are fixed-width RFC 3339 text).
+pub fn keyset_start(before: Option<(String, String)>) -> (String, String) {
+    before.unwrap_or_else(|| ("9999".to_owned(), String::new()))
+}
+
+/// The condition "older than the cursor" on columns `at` and `id`, the cursor being bound at the
+/// placeholders `at_param` and `id_param` (an index on `(at, id)` serves it).
+pub fn keyset_older(at: &str, id: &str, at_param: &str, id_param: &str) -> String {
+    format!("({at} < {at_param} OR ({at} = {at_param} AND {id} < {id_param}))")
+}
+
 /// A column holding one of the vocabulary's words (a state, a role, a kind), read as its type; a
 /// word the type does not know is a decoding error, as a wrong column type would be.
 pub fn word<W: fleetdesk_vocab::Word>(

@@ -89,14 +89,14 @@ pub async fn licences(
     before: Option<(String, String)>,
     limit: u32,
 ) -> Result<Vec<FleetLicence>, DbError> {
-    let (at, id) = before.unwrap_or_else(|| ("9999".to_owned(), String::new()));
-    let rows = sqlx::query(
+    let (at, id) = crate::db::keyset_start(before);
+    let older = crate::db::keyset_older("created_at", "id", "$2", "$3");
+    let rows = sqlx::query(&format!(
         "SELECT l.id, l.state, l.login, o.offer_code, l.created_at FROM \
          (SELECT id, state, login, offering_id, created_at FROM licences WHERE fleet_id = $1 \
-          AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
-          ORDER BY created_at DESC, id DESC LIMIT $4) l \
+          AND {older} ORDER BY created_at DESC, id DESC LIMIT $4) l \
          JOIN offerings o ON o.id = l.offering_id ORDER BY l.created_at DESC, l.id DESC",
-    )
+    ))
     .bind(fleet_id)
     .bind(at)
     .bind(id)

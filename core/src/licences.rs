@@ -195,9 +195,9 @@ pub async fn list(
     if let Some((at, id)) = before {
         let at = built.param(at);
         let id = built.param(id);
-        built.conditions.push(format!(
-            "(l.created_at < {at} OR (l.created_at = {at} AND l.id < {id}))"
-        ));
+        built
+            .conditions
+            .push(crate::db::keyset_older("l.created_at", "l.id", &at, &id));
     }
     let filter_sql = if built.conditions.is_empty() {
         String::new()

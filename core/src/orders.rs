@@ -10,7 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::audit;
-use crate::db::{Db, DbError, word};
+use crate::db::{Db, DbError, keyset_older, keyset_start, word};
 use crate::outbox::browse::EventRow;
 use fleetdesk_vocab::{LicenceState, Mode, WorkState};
 
@@ -43,11 +43,6 @@ fn order_row(row: &AnyRow) -> Result<OrderRow, sqlx::Error> {
     })
 }
 
-/// The keyset's start when none is given: after every stored time.
-fn before_or_start(before: Option<(String, String)>) -> (String, String) {
-    before.unwrap_or_else(|| ("9999".to_owned(), String::new()))
-}
-
 /// Orders in `state` (any when `None`), newest first, older than the `(created_at, id)` cursor.
 pub async fn list(
     db: &Db,
@@ -55,7 +50,7 @@ pub async fn list(
     before: Option<(String, String)>,
     limit: u32,
 ) -> Result<Vec<OrderRow>, DbError> {
-    let (at, id) = before_or_start(before);
+    let (at, id) = keyset_start(before);
     // Two statements, so each walks its own index.
     let condition = if state.is_some() {
         "o.state = $1"
@@ -64,8 +59,8 @@ pub async fn list(
     };
     let rows = sqlx::query(&format!(
         "SELECT {ORDER_COLUMNS} FROM product_orders o JOIN customers c ON c.id = o.customer_id \
-         WHERE {condition} AND (o.created_at < $2 OR (o.created_at = $2 AND o.id < $3)) \
-         ORDER BY o.created_at DESC, o.id DESC LIMIT $4"
+         WHERE {condition} AND {older} ORDER BY o.created_at DESC, o.id DESC LIMIT $4",
+        older = keyset_older("o.created_at", "o.id", "$2", "$3"),
     ))
     .bind(state.map(WorkState::as_str))
     .bind(at)
@@ -354,16 +349,16 @@ pub async fn list_tasks(
     before: Option<(String, String)>,
     limit: u32,
 ) -> Result<Vec<TaskRow>, DbError> {
-    let (at, id) = before_or_start(before);
+    let (at, id) = keyset_start(before);
     let condition = if state.is_some() {
         "state = $1"
     } else {
         "$1 IS NULL"
     };
     let rows = sqlx::query(&format!(
-        "SELECT {TASK_COLUMNS} FROM user_service_tasks WHERE {condition} \
-         AND (created_at < $2 OR (created_at = $2 AND id < $3)) \
-         ORDER BY created_at DESC, id DESC LIMIT $4"
+        "SELECT {TASK_COLUMNS} FROM user_service_tasks WHERE {condition} AND {older} \
+         ORDER BY created_at DESC, id DESC LIMIT $4",
+        older = keyset_older("created_at", "id", "$2", "$3"),
     ))
     .bind(state.map(WorkState::as_str))
     .bind(at)

@@ -154,15 +154,12 @@ pub struct Filter {
 
 /// Exchanges, newest first.
 pub async fn list(db: &Db, filter: &Filter, limit: u32) -> Result<Vec<Exchange>, DbError> {
-    let (before_at, before_id) = filter
-        .before
-        .clone()
-        .unwrap_or_else(|| ("9999".to_owned(), String::new()));
+    let (before_at, before_id) = crate::db::keyset_start(filter.before.clone());
+    let older = crate::db::keyset_older("at", "id", "$3", "$4");
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM orange_exchanges \
          WHERE ($1 IS NULL OR object_id = $1) AND ($2 = 0 OR response_status >= 400) \
-         AND (at < $3 OR (at = $3 AND id < $4)) \
-         ORDER BY at DESC, id DESC LIMIT $5"
+         AND {older} ORDER BY at DESC, id DESC LIMIT $5"
     ))
     .bind(&filter.object_id)
     .bind(i64::from(filter.errors_only))

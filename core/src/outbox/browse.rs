@@ -118,10 +118,10 @@ pub async fn list(
     limit: u32,
 ) -> Result<Vec<EventRow>, DbError> {
     let [state, kind, resource, from, to] = bound(filter);
-    let (before_at, before_id) = before.unwrap_or_else(|| ("9999".to_owned(), String::new()));
+    let (before_at, before_id) = crate::db::keyset_start(before);
+    let older = crate::db::keyset_older("created_at", "id", "$6", "$7");
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM outbox_events WHERE {FILTER} \
-         AND (created_at < $6 OR (created_at = $6 AND id < $7)) \
+        "SELECT {COLUMNS} FROM outbox_events WHERE {FILTER} AND {older} \
          ORDER BY created_at DESC, id DESC LIMIT $8"
     ))
     .bind(state)
