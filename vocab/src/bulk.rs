@@ -1,88 +1,43 @@
 //! Bulk changes from a CSV file: what a file changes, its state, each line's status and problem.
 
 use serde::{Deserialize, Serialize};
-use strum::{EnumCount, EnumString, IntoStaticStr, VariantArray};
 
 use crate::ResourceType;
 
-/// What a file changes.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    EnumString,
-    IntoStaticStr,
-    EnumCount,
-    VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum BulkKind {
-    /// Columns `licence`, `value` and, when the licence has several resources, `type`.
-    Resources,
-    /// Columns `licence`, `given_name`, `family_name`, `email`, and optionally `mobile_cc` and
-    /// `mobile_sn`.
-    EndUsers,
+crate::vocabulary! {
+    /// What a file changes.
+    "snake_case" BulkKind {
+        /// Columns `licence`, `value` and, when the licence has several resources, `type`.
+        Resources,
+        /// Columns `licence`, `given_name`, `family_name`, `email`, and optionally `mobile_cc` and
+        /// `mobile_sn`.
+        EndUsers,
+    }
 }
 
-/// Where an uploaded file stands.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    EnumString,
-    IntoStaticStr,
-    EnumCount,
-    VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum BulkFileState {
-    /// Checked and shown; nothing changed yet.
-    Previewed,
-    Applying,
-    Applied,
-    Discarded,
+crate::vocabulary! {
+    /// Where an uploaded file stands.
+    "snake_case" BulkFileState {
+        /// Checked and shown; nothing changed yet.
+        Previewed,
+        Applying,
+        Applied,
+        Discarded,
+    }
 }
 
-/// One line's status in a file.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    EnumString,
-    IntoStaticStr,
-    EnumCount,
-    VariantArray,
-)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum BulkLineStatus {
-    Ready,
-    /// Asks for what is already there.
-    Unchanged,
-    Invalid,
-    Applied,
-    /// Valid when checked, refused when applied (the licence changed in between).
-    Refused,
+crate::vocabulary! {
+    /// One line's status in a file.
+    "snake_case" BulkLineStatus {
+        Ready,
+        /// Asks for what is already there.
+        Unchanged,
+        Invalid,
+        Applied,
+        /// Valid when checked, refused when applied (the licence changed in between).
+        Refused,
+    }
 }
-
-crate::words!(BulkKind, BulkFileState, BulkLineStatus);
 
 impl BulkKind {
     /// The columns a file of this kind must have.

@@ -1,51 +1,32 @@
 //! The TMF630 error codes of the Orange API (contract section 2), with their HTTP status and short
 //! reason.
 
-use serde::{Deserialize, Serialize};
-use strum::{EnumCount, EnumString, IntoStaticStr, VariantArray};
-
-/// Every error code the contract lists.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    EnumString,
-    IntoStaticStr,
-    EnumCount,
-    VariantArray,
-)]
-#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-#[strum(serialize_all = "SCREAMING_SNAKE_CASE")]
-pub enum ErrorCode {
-    Unauthorized,
-    Forbidden,
-    NotFound,
-    InvalidBody,
-    MissingField,
-    InvalidValue,
-    UnknownCustomer,
-    UnknownProductRef,
-    UnknownUserService,
-    UnknownOrder,
-    UnknownTask,
-    UnknownOffer,
-    ProductRefMismatch,
-    InvalidStateTransition,
-    OperationInProgress,
-    IdempotencyMismatch,
-    PayloadTooLarge,
-    UnsupportedMediaType,
-    TooManyRequests,
-    ServiceUnavailable,
-    Internal,
+crate::vocabulary! {
+    /// Every error code the contract lists.
+    "SCREAMING_SNAKE_CASE" ErrorCode {
+        Unauthorized,
+        Forbidden,
+        NotFound,
+        InvalidBody,
+        MissingField,
+        InvalidValue,
+        UnknownCustomer,
+        UnknownProductRef,
+        UnknownUserService,
+        UnknownOrder,
+        UnknownTask,
+        UnknownOffer,
+        ProductRefMismatch,
+        InvalidStateTransition,
+        OperationInProgress,
+        IdempotencyMismatch,
+        PayloadTooLarge,
+        UnsupportedMediaType,
+        TooManyRequests,
+        ServiceUnavailable,
+        Internal,
+    }
 }
-
-crate::words!(ErrorCode);
 
 impl ErrorCode {
     /// The HTTP status the contract gives this code.

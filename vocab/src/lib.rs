@@ -30,6 +30,32 @@ pub trait Word: Copy + Sized + 'static {
     fn from_word(text: &str) -> Option<Self>;
 }
 
+/// Defines a vocabulary enum: its derives, one case rule for its JSON and text forms (serde and
+/// strum), and what `words!` adds. `lenient` before the name makes `parse` forgive spaces around
+/// the word (the enum's own strum attributes may add case-insensitivity and other spellings).
+macro_rules! vocabulary {
+    (@define $(#[$meta:meta])* $case:literal $name:ident {
+        $($(#[$vmeta:meta])* $variant:ident),+ $(,)?
+    }) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[derive(::serde::Serialize, ::serde::Deserialize)]
+        #[derive(::strum::EnumString, ::strum::IntoStaticStr, ::strum::EnumCount, ::strum::VariantArray)]
+        #[serde(rename_all = $case)]
+        #[strum(serialize_all = $case)]
+        $(#[$meta])*
+        pub enum $name { $($(#[$vmeta])* $variant),+ }
+    };
+    ($(#[$meta:meta])* $case:literal lenient $name:ident { $($body:tt)* }) => {
+        $crate::vocabulary!(@define $(#[$meta])* $case $name { $($body)* });
+        $crate::words!(lenient $name);
+    };
+    ($(#[$meta:meta])* $case:literal $name:ident { $($body:tt)* }) => {
+        $crate::vocabulary!(@define $(#[$meta])* $case $name { $($body)* });
+        $crate::words!($name);
+    };
+}
+pub(crate) use vocabulary;
+
 /// Gives each listed enum its text form and parsing (both derived by `strum`) as inherent
 /// methods, and `ALL`, every variant in declaration order.
 ///

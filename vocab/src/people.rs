@@ -1,32 +1,16 @@
 //! Who acts: operators' roles, the kinds of actor in the audit log, the kinds of API credential.
 
-use serde::{Deserialize, Serialize};
-use strum::{EnumCount, EnumString, IntoStaticStr, VariantArray};
-
-/// What an operator may do. Checked on the server for every console action.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    EnumString,
-    IntoStaticStr,
-    EnumCount,
-    VariantArray,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase", ascii_case_insensitive)]
-pub enum Role {
-    /// Day-to-day work on customers, licences, orders and events.
-    Operator,
-    /// Read-only, plus notes.
-    Support,
-    /// Everything, including settings, credentials and other operators.
-    Admin,
+crate::vocabulary! {
+    /// What an operator may do (the rules per action: `fleetdesk_core::access`).
+    #[strum(ascii_case_insensitive)]
+    "lowercase" lenient Role {
+        /// Day-to-day work on customers, licences, orders and events.
+        Operator,
+        /// Read-only, plus notes and unblocking stuck work.
+        Support,
+        /// Everything, including settings, credentials and other operators.
+        Admin,
+    }
 }
 
 impl Role {
@@ -41,54 +25,17 @@ impl Role {
     }
 }
 
-/// Who acted, in the audit log.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    EnumString,
-    IntoStaticStr,
-    EnumCount,
-    VariantArray,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum ActorKind {
-    Operator,
-    Orange,
-    System,
-    Cli,
-    Anonymous,
+crate::vocabulary! {
+    /// Who acted, in the audit log.
+    "lowercase" ActorKind { Operator, Orange, System, Cli, Anonymous }
 }
 
-/// Who an API credential is for.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    Serialize,
-    Deserialize,
-    EnumString,
-    IntoStaticStr,
-    EnumCount,
-    VariantArray,
-)]
-#[serde(rename_all = "lowercase")]
-#[strum(serialize_all = "lowercase")]
-pub enum CredentialKind {
-    /// Orange's systems, on `/orange/v2`.
-    Orange,
-    /// The partner's product, on `/provisioning/v1`.
-    Provisioning,
+crate::vocabulary! {
+    /// Who an API credential is for.
+    "lowercase" CredentialKind {
+        /// Orange's systems, on `/orange/v2`.
+        Orange,
+        /// The partner's product, on `/provisioning/v1`.
+        Provisioning,
+    }
 }
-
-crate::words!(lenient Role);
-crate::words!(ActorKind, CredentialKind);

@@ -1,32 +1,19 @@
 //! The states of licences, of Orange's orders and tasks, and of outgoing events.
 
 use serde::{Deserialize, Serialize};
-use strum::{EnumCount, EnumString, IntoStaticStr, VariantArray};
 
-/// Derives shared by every state.
-macro_rules! state {
-    ($(#[$meta:meta])* $case:literal $name:ident { $($(#[$vmeta:meta])* $variant:ident),+ $(,)? }) => {
-        $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[derive(EnumString, IntoStaticStr, EnumCount, VariantArray)]
-        #[serde(rename_all = $case)]
-        #[strum(serialize_all = $case)]
-        pub enum $name { $($(#[$vmeta])* $variant),+ }
-    };
-}
-
-state! {
+crate::vocabulary! {
     /// A licence's state (contract section 5).
     "lowercase" LicenceState { Pending, Active, Suspended, Terminated }
 }
 
-state! {
+crate::vocabulary! {
     /// The state of one of Orange's product orders or tasks (contract sections 4 and 5);
     /// `partial` is for tasks only.
     "camelCase" WorkState { Acknowledged, InProgress, Completed, Failed, Partial }
 }
 
-state! {
+crate::vocabulary! {
     /// An outgoing event's state, in the order an event goes through them.
     "lowercase" EventState {
         /// Waiting for its first or next attempt.
@@ -38,8 +25,6 @@ state! {
         Failed,
     }
 }
-
-crate::words!(LicenceState, WorkState, EventState);
 
 impl WorkState {
     /// Still waiting for its result.
