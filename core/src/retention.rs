@@ -65,11 +65,16 @@ pub async fn load(db: &Db) -> Result<Retention, DbError> {
         .unwrap_or_default())
 }
 
-pub async fn save(db: &Db, new: &Retention) -> Result<(), RetentionError> {
+/// Stores new retention periods with the audit entry of the change.
+pub async fn save(
+    db: &Db,
+    new: &Retention,
+    entry: &crate::audit::Entry,
+) -> Result<(), RetentionError> {
     if !DAYS.contains(&new.attempt_days) || !DAYS.contains(&new.audit_detail_days) {
         return Err(RetentionError::Days);
     }
-    settings::set(db, KEY, new).await?;
+    settings::set_audited(db, KEY, new, entry).await?;
     Ok(())
 }
 
@@ -177,7 +182,8 @@ mod tests {
                     &Retention {
                         attempt_days: 0,
                         audit_detail_days: 10
-                    }
+                    },
+                    &crate::testing::settings_entry(),
                 )
                 .await,
                 Err(RetentionError::Days)
@@ -188,6 +194,7 @@ mod tests {
                     attempt_days: 30,
                     audit_detail_days: 60,
                 },
+                &crate::testing::settings_entry(),
             )
             .await
             .expect("save");

@@ -4,6 +4,9 @@
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+use sqlx::{Any, Executor};
+
+use crate::audit::{self, Entry};
 use crate::clock;
 use crate::db::{Db, DbError};
 
@@ -21,8 +24,32 @@ pub async fn get<T: DeserializeOwned>(db: &Db, key: &str) -> Result<Option<T>, D
         .transpose()
 }
 
-/// Writes a setting, replacing any earlier value.
+/// Writes a setting, replacing any earlier value (for the server's own bookkeeping; a person's
+/// change goes through [`set_audited`]).
 pub async fn set<T: Serialize>(db: &Db, key: &str, value: &T) -> Result<(), DbError> {
+    write(db.pool(), key, value).await
+}
+
+/// Writes a setting and the audit entry that describes the change in one transaction: the change
+/// is never kept without its entry, nor the entry without the change.
+pub async fn set_audited<T: Serialize>(
+    db: &Db,
+    key: &str,
+    value: &T,
+    entry: &Entry,
+) -> Result<(), DbError> {
+    let mut tx = db.begin_write().await?;
+    write(&mut *tx, key, value).await?;
+    audit::record(&mut *tx, entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+async fn write<'e, T: Serialize>(
+    executor: impl Executor<'e, Database = Any>,
+    key: &str,
+    value: &T,
+) -> Result<(), DbError> {
     let text = serde_json::to_string(value)
         .map_err(|e| DbError::Corrupt(format!("setting `{key}`: {e}")))?;
     sqlx::query(
@@ -32,7 +59,7 @@ pub async fn set<T: Serialize>(db: &Db, key: &str, value: &T) -> Result<(), DbEr
     .bind(key)
     .bind(text)
     .bind(clock::now_text())
-    .execute(db.pool())
+    .execute(executor)
     .await?;
     Ok(())
 }
@@ -62,6 +89,35 @@ mod tests {
                 get::<u32>(&db, "stuck_minutes").await.expect("get"),
                 Some(30)
             );
+        });
+    }
+
+    #[tokio::test]
+    async fn a_setting_and_its_audit_entry_are_kept_together_or_not_at_all() {
+        on_each_db!(|db| async move {
+            let entry = Entry::new(
+                audit::Actor::system(),
+                "test.settings",
+                "settings",
+                Some("limit"),
+            );
+            set_audited(&db, "limit", &1_u32, &entry)
+                .await
+                .expect("set");
+            let entries: i64 =
+                sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'test.settings'")
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("count");
+            assert_eq!(entries, 1);
+
+            // The entry cannot be written (its table is gone): the change is refused, not kept.
+            sqlx::query("DROP TABLE audit_log")
+                .execute(db.pool())
+                .await
+                .expect("drop");
+            assert!(set_audited(&db, "limit", &2_u32, &entry).await.is_err());
+            assert_eq!(get::<u32>(&db, "limit").await.expect("get"), Some(1));
         });
     }
 }

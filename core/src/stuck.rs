@@ -61,8 +61,9 @@ pub async fn load(db: &Db) -> Result<Thresholds, DbError> {
     Ok(settings::get(db, KEY).await?.unwrap_or_default())
 }
 
-pub async fn save(db: &Db, thresholds: &Thresholds) -> Result<(), DbError> {
-    settings::set(db, KEY, thresholds).await
+/// Stores new thresholds with the audit entry of the change.
+pub async fn save(db: &Db, thresholds: &Thresholds, entry: &Entry) -> Result<(), DbError> {
+    settings::set_audited(db, KEY, thresholds, entry).await
 }
 
 /// One stuck order, task or event.

@@ -81,12 +81,17 @@ pub async fn load(db: &Db) -> Result<ApiSettings, DbError> {
         .unwrap_or_default())
 }
 
-/// Stores new settings; every instance reads them on its next request.
-pub async fn save(db: &Db, new: &ApiSettings) -> Result<(), SettingsError> {
+/// Stores new settings with the audit entry of the change; every instance reads them on its next
+/// request.
+pub async fn save(
+    db: &Db,
+    new: &ApiSettings,
+    entry: &crate::audit::Entry,
+) -> Result<(), SettingsError> {
     if !(1..=3650).contains(&new.exchange_retention_days) {
         return Err(SettingsError::Retention);
     }
-    settings::set(db, KEY, new).await?;
+    settings::set_audited(db, KEY, new, entry).await?;
     Ok(())
 }
 
@@ -102,14 +107,16 @@ mod tests {
             let mut changed = ApiSettings::default();
             changed.set_mode(Operation::Deletion, Mode::Async);
             changed.fleet_policy = FleetPolicy::PerOffering;
-            save(&db, &changed).await.expect("save");
+            save(&db, &changed, &crate::testing::settings_entry())
+                .await
+                .expect("save");
             let read = load(&db).await.expect("load");
             assert_eq!(read.mode(Operation::Deletion), Mode::Async);
             assert_eq!(read.mode(Operation::LicenceOrder), Mode::Sync);
             assert_eq!(read.fleet_policy, FleetPolicy::PerOffering);
             changed.exchange_retention_days = 0;
             assert!(matches!(
-                save(&db, &changed).await,
+                save(&db, &changed, &crate::testing::settings_entry()).await,
                 Err(SettingsError::Retention)
             ));
         });

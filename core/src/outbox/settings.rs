@@ -232,14 +232,19 @@ pub async fn load(db: &Db) -> Result<DeliverySettings, DbError> {
     Ok(stored)
 }
 
-pub async fn save(db: &Db, new: &DeliverySettings) -> Result<(), SettingsError> {
+/// Stores new settings (the client secret sealed) with the audit entry of the change.
+pub async fn save(
+    db: &Db,
+    new: &DeliverySettings,
+    entry: &crate::audit::Entry,
+) -> Result<(), SettingsError> {
     new.check()?;
     let keys = db.secret_keys().ok_or(SettingsError::NoSecretKey)?;
     let stored = DeliverySettings {
         client_secret: keys.seal(&new.client_secret),
         ..new.clone()
     };
-    settings::set(db, KEY, &stored).await?;
+    settings::set_audited(db, KEY, &stored, entry).await?;
     Ok(())
 }
 
@@ -264,11 +269,12 @@ pub async fn reseal(db: &Db) -> Result<bool, DbError> {
     }
 }
 
-/// Pauses or resumes delivery, leaving the other settings as they are.
-pub async fn set_paused(db: &Db, paused: bool) -> Result<(), DbError> {
+/// Pauses or resumes delivery, leaving the other settings as they are, with the audit entry of
+/// the change.
+pub async fn set_paused(db: &Db, paused: bool, entry: &crate::audit::Entry) -> Result<(), DbError> {
     let mut current = load_stored(db).await?;
     current.paused = paused;
-    settings::set(db, KEY, &current).await
+    settings::set_audited(db, KEY, &current, entry).await
 }
 
 #[cfg(test)]
@@ -397,7 +403,11 @@ mod tests {
                 token_url: "ftp://x".into(),
                 ..DeliverySettings::default()
             };
-            assert!(save(&db, &bad).await.is_err());
+            assert!(
+                save(&db, &bad, &crate::testing::settings_entry())
+                    .await
+                    .is_err()
+            );
             let good = DeliverySettings {
                 product_order_url: "https://orange.example/events/productOrder".into(),
                 user_service_url: "https://orange.example/events/userService".into(),
@@ -406,8 +416,12 @@ mod tests {
                 client_secret: "secret".into(),
                 ..DeliverySettings::default()
             };
-            save(&db, &good).await.expect("save");
-            set_paused(&db, true).await.expect("pause");
+            save(&db, &good, &crate::testing::settings_entry())
+                .await
+                .expect("save");
+            set_paused(&db, true, &crate::testing::settings_entry())
+                .await
+                .expect("pause");
             let read = load(&db).await.expect("load");
             assert!(read.is_configured() && read.paused);
             assert_eq!(read.client_secret, "secret");
@@ -431,11 +445,13 @@ mod tests {
                 client_secret: "the-orange-secret".into(),
                 ..DeliverySettings::default()
             };
-            save(&db, &good).await.expect("save");
+            save(&db, &good, &crate::testing::settings_entry())
+                .await
+                .expect("save");
             let stored = raw(db.clone()).await;
             assert!(!stored.contains("the-orange-secret"), "{stored}");
             assert!(stored.contains("sealed:v1:"), "{stored}");
-            set_paused(&db, true)
+            set_paused(&db, true, &crate::testing::settings_entry())
                 .await
                 .expect("pause keeps the sealed secret");
             assert_eq!(

@@ -18,7 +18,6 @@ use fleetdesk_core::outbox::settings::{
     UrlProblem,
 };
 
-use super::auth::write_audit;
 use super::forms::{Console, back_with_details, not_saved, sentence, unreadable};
 use crate::state::AppState;
 
@@ -190,25 +189,24 @@ pub async fn save(
             .await;
         }
     };
-    match settings::save(&state.db, &new).await {
+    let mut after = audited(&new);
+    if let Some(map) = after.as_object_mut() {
+        map.insert(
+            "client_secret_changed".to_owned(),
+            (new.client_secret != before.client_secret).into(),
+        );
+    }
+    let entry = Entry::new(
+        console.actor(),
+        "delivery_settings.update",
+        "settings",
+        Some(OBJECT_ID),
+    )
+    .before(audited(&before))
+    .after(after)
+    .request_id(request_id);
+    match settings::save(&state.db, &new, &entry).await {
         Ok(()) => {
-            let mut after = audited(&new);
-            if let Some(map) = after.as_object_mut() {
-                map.insert(
-                    "client_secret_changed".to_owned(),
-                    (new.client_secret != before.client_secret).into(),
-                );
-            }
-            let entry = Entry::new(
-                console.actor(),
-                "delivery_settings.update",
-                "settings",
-                Some(OBJECT_ID),
-            )
-            .before(audited(&before))
-            .after(after)
-            .request_id(request_id);
-            write_audit(&state, &entry).await;
             state.delivery.notify_one();
             let text = if new.is_configured() {
                 lang.t("Delivery settings saved.", "Réglages d’envoi enregistrés.")
@@ -272,12 +270,6 @@ async fn set_paused(state: AppState, console: Console<ChangeData>, paused: bool)
                 .await;
         }
     };
-    if let Err(error) = settings::set_paused(&state.db, paused).await {
-        tracing::error!(error = %error, "failed to pause or resume delivery");
-        return console
-            .back(EVENTS, FlashKind::Error, not_saved(lang))
-            .await;
-    }
     let action = if paused {
         "delivery.pause"
     } else {
@@ -287,7 +279,12 @@ async fn set_paused(state: AppState, console: Console<ChangeData>, paused: bool)
         .before(serde_json::json!({ "paused": before.paused }))
         .after(serde_json::json!({ "paused": paused }))
         .request_id(request_id);
-    write_audit(&state, &entry).await;
+    if let Err(error) = settings::set_paused(&state.db, paused, &entry).await {
+        tracing::error!(error = %error, "failed to pause or resume delivery");
+        return console
+            .back(EVENTS, FlashKind::Error, not_saved(lang))
+            .await;
+    }
     let text = if paused {
         tracing::info!("event delivery paused by an operator");
         lang.t(

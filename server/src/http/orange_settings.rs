@@ -18,7 +18,6 @@ use fleetdesk_core::orange::settings::{
 };
 use fleetdesk_core::retention::{self, Retention};
 
-use super::auth::write_audit;
 use super::forms::{Console, back_with_details, not_saved, unreadable};
 use crate::state::AppState;
 
@@ -180,15 +179,6 @@ pub async fn save(
         }
     };
     if kept != kept_before {
-        if let Err(error) = retention::save(&state.db, &kept).await {
-            return failed(
-                &console.session,
-                lang,
-                "failed to save the retention settings",
-                &error,
-            )
-            .await;
-        }
         let entry = Entry::new(
             console.actor(),
             "retention.update",
@@ -198,20 +188,27 @@ pub async fn save(
         .before(kept_before)
         .after(kept)
         .request_id(request_id.clone());
-        write_audit(&state, &entry).await;
-    }
-    match settings::save(&state.db, &new).await {
-        Ok(()) => {
-            let entry = Entry::new(
-                console.actor(),
-                "orange_settings.update",
-                "settings",
-                Some("orange_api"),
+        if let Err(error) = retention::save(&state.db, &kept, &entry).await {
+            return failed(
+                &console.session,
+                lang,
+                "failed to save the retention settings",
+                &error,
             )
-            .before(&before)
-            .after(&new)
-            .request_id(request_id);
-            write_audit(&state, &entry).await;
+            .await;
+        }
+    }
+    let entry = Entry::new(
+        console.actor(),
+        "orange_settings.update",
+        "settings",
+        Some("orange_api"),
+    )
+    .before(&before)
+    .after(&new)
+    .request_id(request_id);
+    match settings::save(&state.db, &new, &entry).await {
+        Ok(()) => {
             back_with_details(
                 &console.session,
                 PAGE,

@@ -330,10 +330,6 @@ pub async fn save_thresholds(
         return console.back(PAGE, FlashKind::Error, text).await;
     }
     let before = stuck::load(&state.db).await.ok();
-    if let Err(error) = stuck::save(&state.db, &new).await {
-        tracing::error!(error = %error, "failed to save the stuck thresholds");
-        return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
-    }
     let mut entry = Entry::new(
         console.actor(),
         "settings.stuck",
@@ -345,7 +341,10 @@ pub async fn save_thresholds(
     if let Some(before) = before {
         entry = entry.before(before);
     }
-    write_audit(&state, &entry).await;
+    if let Err(error) = stuck::save(&state.db, &new, &entry).await {
+        tracing::error!(error = %error, "failed to save the stuck thresholds");
+        return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
+    }
     let text = lang.t("Thresholds saved.", "Seuils enregistrés.");
     console.back(PAGE, FlashKind::Success, text).await
 }

@@ -30,9 +30,13 @@ fn delivery_settings(mock: &MockOrange, delays: Vec<u64>, timeout: u64) -> Deliv
 }
 
 async fn configure(db: &Db, mock: &MockOrange, delays: Vec<u64>, timeout: u64) {
-    settings::save(db, &delivery_settings(mock, delays, timeout))
-        .await
-        .expect("delivery settings saved");
+    settings::save(
+        db,
+        &delivery_settings(mock, delays, timeout),
+        &fleetdesk_core::testing::settings_entry(),
+    )
+    .await
+    .expect("delivery settings saved");
 }
 
 /// Writes an event about licence `licence_id`; returns its id.
@@ -370,17 +374,25 @@ async fn nothing_is_sent_while_delivery_is_paused() {
     // Paused before the server starts: an instance reads the settings at most every half second,
     // so a pause saved just after it read them could let one claim through.
     configure(&test_db.db, &mock, vec![1], 5).await;
-    settings::set_paused(&test_db.db, true)
-        .await
-        .expect("pause");
+    settings::set_paused(
+        &test_db.db,
+        true,
+        &fleetdesk_core::testing::settings_entry(),
+    )
+    .await
+    .expect("pause");
     let server = Setup::new(&test_db).start().await;
     let id = enqueue(&test_db.db, "lic_a").await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(mock.received().is_empty(), "paused: nothing sent");
     assert_eq!(state_of(&test_db.db, &id).await, EventState::Pending);
-    settings::set_paused(&test_db.db, false)
-        .await
-        .expect("resume");
+    settings::set_paused(
+        &test_db.db,
+        false,
+        &fleetdesk_core::testing::settings_entry(),
+    )
+    .await
+    .expect("resume");
     wait_for_state(
         &test_db.db,
         &id,
@@ -685,7 +697,13 @@ async fn a_dead_destination_does_not_delay_another() {
         let licences = enqueue_spread(&test_db.db, 100, 100).await;
         let mut settings = delivery_settings(&mock, vec![60], 30);
         settings.product_order_url = format!("{dead}/events/productOrder");
-        settings::save(&test_db.db, &settings).await.expect("saved");
+        settings::save(
+            &test_db.db,
+            &settings,
+            &fleetdesk_core::testing::settings_entry(),
+        )
+        .await
+        .expect("saved");
         // Well before the dead receiver's timeout (30 s) every licence event is delivered.
         wait_until_delivered(&test_db.db, 100, Duration::from_secs(10)).await;
         for id in licences.values().flatten() {
@@ -705,9 +723,13 @@ async fn a_server_killed_in_the_middle_of_a_drain_loses_no_event() {
         let mock = MockOrange::start().await;
         mock.set_delay(Duration::from_millis(20));
         configure(&test_db.db, &mock, vec![1, 1, 1], 5).await;
-        settings::set_paused(&test_db.db, true)
-            .await
-            .expect("pause");
+        settings::set_paused(
+            &test_db.db,
+            true,
+            &fleetdesk_core::testing::settings_entry(),
+        )
+        .await
+        .expect("pause");
         let written = enqueue_spread(&test_db.db, 600, 600).await;
         let dir =
             std::env::temp_dir().join(format!("fleetdesk-kill-{}", uuid::Uuid::now_v7().simple()));
@@ -724,9 +746,13 @@ async fn a_server_killed_in_the_middle_of_a_drain_loses_no_event() {
             )
         };
         let mut first = spawn();
-        settings::set_paused(&test_db.db, false)
-            .await
-            .expect("resume");
+        settings::set_paused(
+            &test_db.db,
+            false,
+            &fleetdesk_core::testing::settings_entry(),
+        )
+        .await
+        .expect("resume");
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         while mock.accepted().len() < 100 {
             assert!(

@@ -218,9 +218,13 @@ pub async fn reply(response: reqwest::Response) -> Reply {
 pub async fn set(test_db: &TestDb, change: impl FnOnce(&mut ApiSettings)) {
     let mut current = settings::load(&test_db.db).await.expect("settings");
     change(&mut current);
-    settings::save(&test_db.db, &current)
-        .await
-        .expect("settings saved");
+    settings::save(
+        &test_db.db,
+        &current,
+        &fleetdesk_core::testing::settings_entry(),
+    )
+    .await
+    .expect("settings saved");
 }
 
 /// Rows in every table an Orange call may write to (not the exchanges, which record refusals too).
