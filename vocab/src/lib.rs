@@ -31,9 +31,20 @@ pub trait Word: Copy + Sized + 'static {
 }
 
 /// Defines a vocabulary enum: its derives, one case rule for its JSON and text forms (serde and
-/// strum), and what `words!` adds. `lenient` before the name makes `parse` forgive spaces around
-/// the word (the enum's own strum attributes may add case-insensitivity and other spellings).
+/// strum), `ALL` (every variant in declaration order), `as_str`, `parse`, Display and [`Word`].
+///
+/// `parse` is exact; `lenient` before the name makes it forgive spaces around the word (for words
+/// people type: forms, CSV files). Other spellings and case-insensitivity come from the enum's own
+/// strum attributes.
 macro_rules! vocabulary {
+    ($(#[$meta:meta])* $case:literal lenient $name:ident { $($body:tt)* }) => {
+        $crate::vocabulary!(@define $(#[$meta])* $case $name { $($body)* });
+        $crate::vocabulary!(@words $name, trim);
+    };
+    ($(#[$meta:meta])* $case:literal $name:ident { $($body:tt)* }) => {
+        $crate::vocabulary!(@define $(#[$meta])* $case $name { $($body)* });
+        $crate::vocabulary!(@words $name,);
+    };
     (@define $(#[$meta:meta])* $case:literal $name:ident {
         $($(#[$vmeta:meta])* $variant:ident),+ $(,)?
     }) => {
@@ -45,29 +56,12 @@ macro_rules! vocabulary {
         $(#[$meta])*
         pub enum $name { $($(#[$vmeta])* $variant),+ }
     };
-    ($(#[$meta:meta])* $case:literal lenient $name:ident { $($body:tt)* }) => {
-        $crate::vocabulary!(@define $(#[$meta])* $case $name { $($body)* });
-        $crate::words!(lenient $name);
-    };
-    ($(#[$meta:meta])* $case:literal $name:ident { $($body:tt)* }) => {
-        $crate::vocabulary!(@define $(#[$meta])* $case $name { $($body)* });
-        $crate::words!($name);
-    };
-}
-pub(crate) use vocabulary;
-
-/// Gives each listed enum its text form and parsing (both derived by `strum`) as inherent
-/// methods, and `ALL`, every variant in declaration order.
-///
-/// `parse` is exact; a `lenient` enum also accepts surrounding spaces and any letter case (forms
-/// and CSV files typed by people).
-macro_rules! words {
-    (@one $kind:ident, $($trim:ident)?) => {
-        impl $kind {
+    (@words $name:ident, $($trim:ident)?) => {
+        impl $name {
             /// Every variant, in declaration order.
-            pub const ALL: [$kind; <$kind as strum::EnumCount>::COUNT] = {
-                let variants = <$kind as strum::VariantArray>::VARIANTS;
-                let mut all = [variants[0]; <$kind as strum::EnumCount>::COUNT];
+            pub const ALL: [$name; <$name as ::strum::EnumCount>::COUNT] = {
+                let variants = <$name as ::strum::VariantArray>::VARIANTS;
+                let mut all = [variants[0]; <$name as ::strum::EnumCount>::COUNT];
                 let mut index = 0;
                 while index < all.len() {
                     all[index] = variants[index];
@@ -82,33 +76,31 @@ macro_rules! words {
             }
 
             /// The variant a text form names.
-            pub fn parse(text: &str) -> Option<$kind> {
+            pub fn parse(text: &str) -> Option<$name> {
                 text$(.$trim())?.parse().ok()
             }
         }
 
-        impl $crate::Word for $kind {
-            const WORDS: &'static [$kind] = &$kind::ALL;
+        impl $crate::Word for $name {
+            const WORDS: &'static [$name] = &$name::ALL;
 
             fn word(self) -> &'static str {
                 self.as_str()
             }
 
-            fn from_word(text: &str) -> Option<$kind> {
-                $kind::parse(text)
+            fn from_word(text: &str) -> Option<$name> {
+                $name::parse(text)
             }
         }
 
-        impl std::fmt::Display for $kind {
-            fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, formatter: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 formatter.write_str(self.as_str())
             }
         }
     };
-    (lenient $($kind:ident),+ $(,)?) => {$( $crate::words!(@one $kind, trim); )+};
-    ($($kind:ident),+ $(,)?) => {$( $crate::words!(@one $kind,); )+};
 }
-pub(crate) use words;
+pub(crate) use vocabulary;
 
 #[cfg(test)]
 mod tests {
@@ -118,13 +110,13 @@ mod tests {
     use super::*;
 
     /// The JSON form of every variant is its text form, and both read back to the variant.
-    fn agrees<T>(all: &[T], as_str: fn(T) -> &'static str, parse: fn(&str) -> Option<T>)
+    fn agrees<T>()
     where
-        T: Copy + PartialEq + std::fmt::Debug + Serialize + DeserializeOwned,
+        T: Word + PartialEq + std::fmt::Debug + Serialize + DeserializeOwned,
     {
-        assert!(!all.is_empty());
-        for &word in all {
-            let text = as_str(word);
+        assert!(!T::WORDS.is_empty());
+        for &word in T::WORDS {
+            let text = word.word();
             assert_eq!(
                 serde_json::to_value(word).expect("serialises"),
                 text,
@@ -134,57 +126,29 @@ mod tests {
                 serde_json::from_value::<T>(serde_json::Value::from(text)).expect("reads back"),
                 word
             );
-            assert_eq!(parse(text), Some(word), "{text}");
+            assert_eq!(T::from_word(text), Some(word), "{text}");
         }
     }
 
     #[test]
     fn every_words_json_form_is_its_text_form_and_both_read_back() {
-        agrees(&Role::ALL, Role::as_str, Role::parse);
-        agrees(&ActorKind::ALL, ActorKind::as_str, ActorKind::parse);
-        agrees(
-            &CredentialKind::ALL,
-            CredentialKind::as_str,
-            CredentialKind::parse,
-        );
-        agrees(
-            &LicenceState::ALL,
-            LicenceState::as_str,
-            LicenceState::parse,
-        );
-        agrees(&WorkState::ALL, WorkState::as_str, WorkState::parse);
-        agrees(&EventState::ALL, EventState::as_str, EventState::parse);
-        agrees(
-            &ResourceType::ALL,
-            ResourceType::as_str,
-            ResourceType::parse,
-        );
-        agrees(
-            &ResourceScope::ALL,
-            ResourceScope::as_str,
-            ResourceScope::parse,
-        );
-        agrees(&ErrorCode::ALL, ErrorCode::as_str, ErrorCode::parse);
-        agrees(&Mode::ALL, Mode::as_str, Mode::parse);
-        agrees(&Operation::ALL, Operation::as_str, Operation::parse);
-        agrees(&FleetPolicy::ALL, FleetPolicy::as_str, FleetPolicy::parse);
-        agrees(
-            &OrangeEventType::ALL,
-            OrangeEventType::as_str,
-            OrangeEventType::parse,
-        );
-        agrees(&Target::ALL, Target::as_str, Target::parse);
-        agrees(&BulkKind::ALL, BulkKind::as_str, BulkKind::parse);
-        agrees(
-            &BulkFileState::ALL,
-            BulkFileState::as_str,
-            BulkFileState::parse,
-        );
-        agrees(
-            &BulkLineStatus::ALL,
-            BulkLineStatus::as_str,
-            BulkLineStatus::parse,
-        );
+        agrees::<Role>();
+        agrees::<ActorKind>();
+        agrees::<CredentialKind>();
+        agrees::<LicenceState>();
+        agrees::<WorkState>();
+        agrees::<EventState>();
+        agrees::<ResourceType>();
+        agrees::<ResourceScope>();
+        agrees::<ErrorCode>();
+        agrees::<Mode>();
+        agrees::<Operation>();
+        agrees::<FleetPolicy>();
+        agrees::<OrangeEventType>();
+        agrees::<Target>();
+        agrees::<BulkKind>();
+        agrees::<BulkFileState>();
+        agrees::<BulkLineStatus>();
     }
 
     #[test]
@@ -236,8 +200,8 @@ mod tests {
             ]
         );
         assert_eq!(ErrorCode::ALL.len(), 21);
-        let mut texts: Vec<_> = ErrorCode::ALL.iter().map(|code| code.as_str()).collect();
-        texts.dedup();
+        let texts: std::collections::HashSet<_> =
+            ErrorCode::ALL.iter().map(|code| code.as_str()).collect();
         assert_eq!(texts.len(), 21);
     }
 }
