@@ -178,11 +178,6 @@ mod ssr {
         }
     }
 
-    /// What the signed-in operator may do, for the pages to show or hide their forms.
-    pub fn may(operator: &Operator, permission: Permission) -> bool {
-        permission.allows(operator.role)
-    }
-
     pub fn flash() -> Option<Flash> {
         parts().ok()?.extensions.get::<Flash>().cloned()
     }

@@ -2,13 +2,13 @@
 //! replace, orders and tasks by state, stuck work, events waiting or failed, and how well delivery
 //! to Orange went over the last day. Each number is one grouped query on an indexed column.
 
+use fleetdesk_vocab::{EventState, LicenceState, Word, WorkState};
 use sqlx::Row;
 use time::Duration;
 
 use crate::clock;
 use crate::db::{Db, DbError, word};
 use crate::stuck::Thresholds;
-use fleetdesk_vocab::{EventState, LicenceState, Word, WorkState};
 
 /// Everything the dashboard shows, read at one moment.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -302,17 +302,6 @@ pub fn word<W: fleetdesk_vocab::Word>(
     W::from_word(&text).ok_or_else(|| unknown_word(column, &text))
 }
 
-/// Like [`word`], for a column that may be NULL.
-pub fn word_or_null<W: fleetdesk_vocab::Word>(
-    row: &sqlx::any::AnyRow,
-    column: &str,
-) -> Result<Option<W>, sqlx::Error> {
-    use sqlx::Row as _;
-    let text: Option<String> = row.try_get(column)?;
-    text.map(|text| W::from_word(&text).ok_or_else(|| unknown_word(column, &text)))
-        .transpose()
-}
-
 fn unknown_word(column: &str, text: &str) -> sqlx::Error {
     sqlx::Error::ColumnDecode {
         index: column.to_owned(),

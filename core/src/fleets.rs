@@ -2,11 +2,11 @@
 //! licences counted by state and by offering, and its licences newest first, paged by keyset on
 //! `(fleet_id, created_at, id)`.
 
+use fleetdesk_vocab::LicenceState;
 use serde::Serialize;
 use sqlx::Row;
 
 use crate::db::{Db, DbError, word};
-use fleetdesk_vocab::LicenceState;
 
 /// A fleet's licence as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -8,6 +8,7 @@
 //! sync/async setting: Orange has no other way to learn of them. Terminated licences and licences
 //! with an asynchronous operation in progress are refused.
 
+use fleetdesk_vocab::EventState;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -21,7 +22,6 @@ use crate::orange::orders;
 use crate::orange::wire::Telephone;
 use crate::outbox::{self, OrangeEventType};
 use crate::resources::{ResourceError, ResourceScope, ResourceType, ResourceValue};
-use fleetdesk_vocab::EventState;
 
 // ---------------------------------------------------------------------------------------------
 // The list

@@ -5,6 +5,7 @@
 //!
 //! The service side of orders and tasks (placing them, answering Orange) is `crate::orange`.
 
+use fleetdesk_vocab::{LicenceState, Mode, WorkState};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -12,7 +13,6 @@ use sqlx::any::AnyRow;
 use crate::audit;
 use crate::db::{Db, DbError, keyset_older, keyset_start, word};
 use crate::outbox::browse::EventRow;
-use fleetdesk_vocab::{LicenceState, Mode, WorkState};
 
 /// An order as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -5,6 +5,7 @@
 //!
 //! How long is too long is a setting (`stuck_thresholds`), in minutes.
 
+use fleetdesk_vocab::{Stuck, WorkState};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use time::Duration;
@@ -15,7 +16,6 @@ use crate::db::{Db, DbError};
 use crate::orange::ErrorCode;
 use crate::outbox;
 use crate::settings;
-use fleetdesk_vocab::{Stuck, WorkState};
 
 const KEY: &str = "stuck_thresholds";
 

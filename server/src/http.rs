@@ -52,8 +52,12 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The request id of a request, as set by the request-id layer.
 pub fn request_id_of<B>(request: &Request<B>) -> Option<String> {
-    request
-        .extensions()
+    request_id_in(request.extensions())
+}
+
+/// The request id among a request's extensions (for extractors, which see the parts only).
+pub fn request_id_in(extensions: &http::Extensions) -> Option<String> {
+    extensions
         .get::<RequestId>()
         .and_then(|id| id.header_value().to_str().ok())
         .map(str::to_owned)

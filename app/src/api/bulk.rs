@@ -24,7 +24,7 @@ pub async fn fetch_bulk_files() -> Result<BulkFilesPage, ConsoleError> {
         .map_err(super::ssr::internal)?;
     Ok(BulkFilesPage {
         files: files.into_iter().map(ssr::file_view).collect(),
-        can_act: super::ssr::may(&operator, fleetdesk_core::access::Permission::ChangeData),
+        can_act: fleetdesk_core::access::Permission::ChangeData.allows(operator.role),
     })
 }
 
@@ -56,7 +56,7 @@ pub async fn fetch_bulk_file(
         file: ssr::file_view(file),
         lines: lines.into_iter().map(ssr::line_view).collect(),
         more_after,
-        can_act: super::ssr::may(&operator, fleetdesk_core::access::Permission::ChangeData),
+        can_act: fleetdesk_core::access::Permission::ChangeData.allows(operator.role),
     })
 }
 

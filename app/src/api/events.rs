@@ -69,8 +69,8 @@ pub async fn fetch_events(
         older,
         counts,
         delivery,
-        can_act: super::ssr::may(&operator, fleetdesk_core::access::Permission::ChangeData),
-        can_configure: super::ssr::may(&operator, fleetdesk_core::access::Permission::Administer),
+        can_act: fleetdesk_core::access::Permission::ChangeData.allows(operator.role),
+        can_configure: fleetdesk_core::access::Permission::Administer.allows(operator.role),
         filter_error,
     })
 }
@@ -111,7 +111,7 @@ pub async fn fetch_event(id: String) -> Result<EventDetailView, ConsoleError> {
             })
             .collect(),
         delivery: ssr::delivery_status(&db).await?,
-        can_act: super::ssr::may(&operator, fleetdesk_core::access::Permission::ChangeData),
+        can_act: fleetdesk_core::access::Permission::ChangeData.allows(operator.role),
     })
 }
 
@@ -131,7 +131,7 @@ pub async fn fetch_bulk_resend(
     use crate::model::EventFilter;
 
     let operator = super::ssr::current_operator()?;
-    if !super::ssr::may(&operator, fleetdesk_core::access::Permission::ChangeData) {
+    if !fleetdesk_core::access::Permission::ChangeData.allows(operator.role) {
         return Err(ConsoleError::Forbidden);
     }
     let db = super::ssr::db()?;

@@ -126,8 +126,8 @@ pub async fn fetch_licence(id: String) -> Result<LicenceDetailView, ConsoleError
                 state: t.state,
             })
             .collect(),
-        can_act: super::ssr::may(&operator, fleetdesk_core::access::Permission::ChangeData),
-        is_admin: super::ssr::may(&operator, fleetdesk_core::access::Permission::Administer),
+        can_act: fleetdesk_core::access::Permission::ChangeData.allows(operator.role),
+        is_admin: fleetdesk_core::access::Permission::Administer.allows(operator.role),
     })
 }
 

@@ -17,7 +17,7 @@ pub async fn fetch_offerings() -> Result<OfferingsPage, ConsoleError> {
         .map_err(super::ssr::internal)?;
     Ok(OfferingsPage {
         offerings: all.iter().map(ssr::view_of).collect(),
-        can_change: super::ssr::may(&operator, fleetdesk_core::access::Permission::Administer),
+        can_change: fleetdesk_core::access::Permission::Administer.allows(operator.role),
     })
 }
 

@@ -117,7 +117,7 @@ pub async fn fetch_stuck() -> Result<StuckPage, ConsoleError> {
             task_minutes: thresholds.task_minutes,
             event_minutes: thresholds.event_minutes,
         },
-        can_configure: super::ssr::may(&operator, fleetdesk_core::access::Permission::Administer),
+        can_configure: fleetdesk_core::access::Permission::Administer.allows(operator.role),
         failure_codes: stuck::FAILURE_CODES.to_vec(),
     })
 }

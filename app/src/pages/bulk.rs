@@ -5,6 +5,7 @@
 //! progress (it reloads itself until the work is done, with or without JavaScript) and each
 //! line's outcome. Support staff see the files but no forms.
 
+use fleetdesk_vocab::{BulkFileState, BulkKind, BulkLineStatus, BulkProblem};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -14,7 +15,6 @@ use super::{ErrorPanel, query_string};
 use crate::api::{fetch_bulk_file, fetch_bulk_files};
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{BulkFileDetail, BulkFileView, BulkLineView};
-use fleetdesk_vocab::{BulkFileState, BulkKind, BulkLineStatus, BulkProblem};
 
 /// What a file changes, in words.
 fn kind_text(kind: BulkKind, lang: Lang) -> &'static str {

@@ -3,6 +3,7 @@
 //! filtering by state, type, resource and dates, an "Older" link paging by keyset, and the way to a
 //! bulk resend of what the filter matches. Actions post to `/console/…` and redirect back.
 
+use fleetdesk_vocab::{EventState, OrangeEventType};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -12,7 +13,6 @@ use super::{ErrorPanel, query_string};
 use crate::api::fetch_events;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{DeliveryStatus, EventFilter, EventRowView, EventsPage};
-use fleetdesk_vocab::{EventState, OrangeEventType};
 
 /// What the address asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -4,6 +4,7 @@
 //! replace a realizing resource and renew the login, while the licence's state allows; each form
 //! posts to `/console/licences/…` and comes back here.
 
+use fleetdesk_vocab::{EventState, LicenceState, ResourceType};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -13,7 +14,6 @@ use super::licences::{LicenceStateBadge, PlaceholderBadge};
 use crate::api::fetch_licence;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{EndUserView, LicenceDetailView, ResourceView, TimelineView};
-use fleetdesk_vocab::{EventState, LicenceState, ResourceType};
 
 #[component]
 pub fn LicencePage() -> impl IntoView {

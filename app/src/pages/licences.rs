@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 /// Lists count exactly up to this many licences (`fleetdesk_core::licences::COUNT_CAP`).
 const COUNT_CAP: i64 = 10_000;
+use fleetdesk_vocab::LicenceState;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
@@ -13,7 +14,6 @@ use super::{ErrorPanel, query_string};
 use crate::api::fetch_licences;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{LicenceFilterForm, LicenceRowView, LicencesPage};
-use fleetdesk_vocab::LicenceState;
 
 /// What the address asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]

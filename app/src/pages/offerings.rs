@@ -2,6 +2,7 @@
 //! offerings. Every operator sees it; administrators add, edit, retire and import offerings through
 //! plain forms posting to `/console/offerings`, which redirect back here.
 
+use fleetdesk_vocab::{ResourceScope, ResourceType};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -9,7 +10,6 @@ use super::ErrorPanel;
 use crate::api::fetch_offerings;
 use crate::i18n::{Lang, use_lang};
 use crate::model::{OfferingView, OfferingsPage};
-use fleetdesk_vocab::{ResourceScope, ResourceType};
 
 /// A realizing resource type in words.
 pub fn resource_type_text(kind: ResourceType, lang: Lang) -> &'static str {

@@ -2,6 +2,7 @@
 //! changing a role and resetting a password (both confirmed). The forms post to plain handlers
 //! under `/console/operators`, which redirect back here.
 
+use fleetdesk_vocab::Role;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -9,7 +10,6 @@ use super::ErrorPanel;
 use crate::api::fetch_operators;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::OperatorView;
-use fleetdesk_vocab::Role;
 
 /// A role's name in the reader's language.
 fn role_text(role: Role, lang: Lang) -> &'static str {

@@ -2,6 +2,7 @@
 //! and how long raw exchanges, delivery attempts and audit details are kept, with what the
 //! background purge last did. One form, posted to `/console/settings/orange`.
 
+use fleetdesk_vocab::{FleetPolicy, Mode, Operation};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -9,7 +10,6 @@ use super::ErrorPanel;
 use crate::api::fetch_orange_settings;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::ApiSettingsView;
-use fleetdesk_vocab::{FleetPolicy, Mode, Operation};
 
 /// An operation's name and what it covers.
 fn operation_text(operation: Operation, lang: Lang) -> (&'static str, &'static str) {

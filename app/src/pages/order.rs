@@ -2,6 +2,7 @@
 //! raw request and Fleetdesk's answer, its audit timeline and the events it caused. Also the
 //! pieces the other browsing pages share (state badge, raw request, timeline, events).
 
+use fleetdesk_vocab::{Mode, WorkState};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -11,7 +12,6 @@ use super::events::EventStateBadge;
 use crate::api::fetch_order;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{ActivityItem, EventRowView, LicenceLinkView, OrderDetailView, RawExchangeView};
-use fleetdesk_vocab::{Mode, WorkState};
 
 #[component]
 pub fn OrderPage() -> impl IntoView {

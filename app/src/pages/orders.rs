@@ -1,6 +1,7 @@
 //! `/orders`: Orange's product orders, newest first, for everyone signed in: tabs by state, an
 //! "Older" link paging by keyset, and the way to the tasks (`/tasks`).
 
+use fleetdesk_vocab::WorkState;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -10,7 +11,6 @@ use super::{ErrorPanel, query_string};
 use crate::api::fetch_orders;
 use crate::i18n::{When, use_lang};
 use crate::model::OrdersPage;
-use fleetdesk_vocab::WorkState;
 
 /// The state and cursor of a list's address.
 #[derive(Debug, Clone, PartialEq, Eq)]

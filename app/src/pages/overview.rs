@@ -3,6 +3,7 @@
 //! delivery success rate, each number a link to the list behind it; then the team and what
 //! happened lately.
 
+use fleetdesk_vocab::{EventState, LicenceState, WorkState};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -10,7 +11,6 @@ use super::ErrorPanel;
 use crate::api::fetch_overview;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{DashboardView, Overview};
-use fleetdesk_vocab::{EventState, LicenceState, WorkState};
 
 /// Licences in a state, as the heading of their count.
 pub fn licences_in(state: LicenceState, lang: Lang) -> &'static str {

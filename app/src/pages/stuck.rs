@@ -4,6 +4,7 @@
 //! resend or retry (events). Every role may act here, support staff included: unblocking is their
 //! job. Administrators set the thresholds here too.
 
+use fleetdesk_vocab::{ErrorCode, Stuck, WorkState};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -12,7 +13,6 @@ use super::overview::{events_in, work_in};
 use crate::api::fetch_stuck;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{StuckItemView, StuckPage, ThresholdsView};
-use fleetdesk_vocab::{ErrorCode, Stuck, WorkState};
 
 #[component]
 pub fn StuckWorkPage() -> impl IntoView {

@@ -1,13 +1,13 @@
 //! Reading the outbox for people, and the operators' actions on it: list with filters, one event
 //! with every attempt, resend one, retry one now, resend a filtered set.
 
+use fleetdesk_vocab::EventState;
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::clock;
 use crate::db::{Db, DbError, word};
-use fleetdesk_vocab::EventState;
 
 /// An event as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -72,8 +72,6 @@ pub struct Asked<'a> {
     pub id: &'a str,
     pub action: EventAction,
     pub confirmed: bool,
-    pub request_id: Option<String>,
-    pub lang: Lang,
     pub page: &'a str,
     pub missing: &'a str,
 }
@@ -82,13 +80,11 @@ pub struct Asked<'a> {
 /// page and from the stuck-work page alike. The role check is the caller's: support staff may
 /// act on stuck events, not from the events pages.
 pub async fn act<P>(state: &AppState, console: &Console<P>, asked: Asked<'_>) -> Response {
-    let session = &console.session;
+    let (session, lang, request_id) = (&console.session, console.lang, console.request_id.clone());
     let Asked {
         id,
         action,
         confirmed,
-        request_id,
-        lang,
         page,
         missing,
     } = asked;
@@ -183,7 +179,7 @@ pub async fn resend(
     request: Request,
 ) -> Response {
     let lang = console.lang;
-    let request_id = console.request_id.clone();
+    let _request_id = console.request_id.clone();
     let page = event_page(&id);
     let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
         return console
@@ -194,8 +190,6 @@ pub async fn resend(
         id: &id,
         action: EventAction::Resend,
         confirmed: form.confirmed(),
-        request_id,
-        lang,
         page: &page,
         missing: LIST,
     };
@@ -207,17 +201,14 @@ pub async fn retry_now(
     State(state): State<AppState>,
     console: Console<ChangeData>,
     Path(id): Path<String>,
-    _request: Request,
 ) -> Response {
-    let lang = console.lang;
-    let request_id = console.request_id.clone();
+    let _lang = console.lang;
+    let _request_id = console.request_id.clone();
     let page = event_page(&id);
     let asked = Asked {
         id: &id,
         action: EventAction::RetryNow,
         confirmed: true,
-        request_id,
-        lang,
         page: &page,
         missing: LIST,
     };

@@ -11,7 +11,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use tower_http::request_id::RequestId;
 use tower_sessions::Session;
 
 use fleetdesk_app::i18n::Lang;
@@ -80,11 +79,7 @@ impl<P: Needs, S: Send + Sync> FromRequestParts<S> for Console<P> {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(IntoResponse::into_response)?;
-        let request_id = parts
-            .extensions
-            .get::<RequestId>()
-            .and_then(|id| id.header_value().to_str().ok())
-            .map(str::to_owned);
+        let request_id = super::request_id_in(&parts.extensions);
         Ok(Console {
             operator,
             session,

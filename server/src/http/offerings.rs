@@ -162,9 +162,8 @@ pub async fn retire(
     State(state): State<AppState>,
     console: Console<Administer>,
     Path(id): Path<String>,
-    request: Request,
 ) -> Response {
-    set_retired(state, console, id, request, true).await
+    set_retired(state, console, id, true).await
 }
 
 /// `POST /console/offerings/{id}/restore`.
@@ -172,16 +171,14 @@ pub async fn restore(
     State(state): State<AppState>,
     console: Console<Administer>,
     Path(id): Path<String>,
-    request: Request,
 ) -> Response {
-    set_retired(state, console, id, request, false).await
+    set_retired(state, console, id, false).await
 }
 
 async fn set_retired(
     state: AppState,
     console: Console<Administer>,
     id: String,
-    _request: Request,
     retired: bool,
 ) -> Response {
     let lang = console.lang;

@@ -136,9 +136,8 @@ pub async fn disable(
     State(state): State<AppState>,
     console: Console<Administer>,
     Path(id): Path<String>,
-    request: Request,
 ) -> Response {
-    set_disabled(state, console, id, request, true).await
+    set_disabled(state, console, id, true).await
 }
 
 /// `POST /console/operators/{id}/enable`.
@@ -146,9 +145,8 @@ pub async fn enable(
     State(state): State<AppState>,
     console: Console<Administer>,
     Path(id): Path<String>,
-    request: Request,
 ) -> Response {
-    set_disabled(state, console, id, request, false).await
+    set_disabled(state, console, id, false).await
 }
 
 /// The operator before a change, or why it could not be read.
@@ -164,7 +162,6 @@ async fn set_disabled(
     state: AppState,
     console: Console<Administer>,
     id: String,
-    _request: Request,
     disabled: bool,
 ) -> Response {
     let lang = console.lang;

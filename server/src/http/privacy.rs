@@ -21,7 +21,6 @@ pub async fn export(
     State(state): State<AppState>,
     console: Console<Administer>,
     Path(id): Path<String>,
-    _request: Request,
 ) -> Response {
     let lang = console.lang;
     match privacy::export_end_user(&state.db, &id).await {

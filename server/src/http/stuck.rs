@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
-use fleetdesk_core::access::{Administer, Support};
+use fleetdesk_core::access::{Administer, Permission, Support};
 use fleetdesk_core::audit::Entry;
 use fleetdesk_core::orange::completion;
 use fleetdesk_core::stuck::{self, FailError, Thresholds};
@@ -65,7 +65,7 @@ async fn refuse_support_unless_stuck(
     id: &str,
 ) -> Option<Response> {
     let (session, lang) = (&console.session, console.lang);
-    if console.operator.role.can_change_data() {
+    if Permission::ChangeData.allows(console.operator.role) {
         return None;
     }
     let stuck = async {
@@ -108,7 +108,6 @@ pub async fn complete(
     State(state): State<AppState>,
     console: Console<Support>,
     Path((kind, id)): Path<(String, String)>,
-    _request: Request,
 ) -> Response {
     let lang = console.lang;
     let request_id = console.request_id.clone();
@@ -271,7 +270,7 @@ pub async fn event(
     request: Request,
 ) -> Response {
     let lang = console.lang;
-    let request_id = console.request_id.clone();
+    let _request_id = console.request_id.clone();
     if let Some(refused) = refuse_support_unless_stuck(&state, &console, "event", &id).await {
         return refused;
     }
@@ -287,8 +286,6 @@ pub async fn event(
         id: &id,
         action,
         confirmed: form.confirmed(),
-        request_id,
-        lang,
         page: PAGE,
         missing: PAGE,
     };
