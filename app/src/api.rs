@@ -20,6 +20,7 @@ mod orders;
 mod reference;
 mod work;
 
+use fleetdesk_vocab::{Text, say};
 use leptos::prelude::*;
 use leptos::server_fn::codec::{GetUrl, JsonEncoding};
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
@@ -65,27 +66,12 @@ impl ConsoleError {
     /// The explanation in the reader's language (the `Display` text is the English one, for logs).
     pub fn text(&self, lang: crate::i18n::Lang) -> String {
         match self {
-            ConsoleError::NotSignedIn => lang.t(
-                "Your session has ended: please sign in again.",
-                "Votre session a pris fin : veuillez vous reconnecter.",
-            ),
-            ConsoleError::Forbidden => lang.t(
-                "You do not have permission to see this page.",
-                "Vous n’avez pas l’autorisation de voir cette page.",
-            ),
-            ConsoleError::NotFound => lang.t(
-                "There is nothing at this address.",
-                "Il n’y a rien à cette adresse.",
-            ),
-            ConsoleError::Internal => lang.t(
-                "Something went wrong on the server; please try again.",
-                "Une erreur s’est produite sur le serveur ; veuillez réessayer.",
-            ),
+            ConsoleError::NotSignedIn => lang.t(Text::YourSessionHasEndedPleaseSign),
+            ConsoleError::Forbidden => lang.t(Text::YouDoNotHavePermissionTo),
+            ConsoleError::NotFound => lang.t(Text::ThereIsNothingAtThisAddress),
+            ConsoleError::Internal => lang.t(Text::SomethingWentWrongOnTheServer),
             ConsoleError::Transport(detail) => {
-                return match lang {
-                    crate::i18n::Lang::En => format!("The server could not be reached ({detail})."),
-                    crate::i18n::Lang::Fr => format!("Le serveur est injoignable ({detail})."),
-                };
+                return say::server_unreachable(lang, detail);
             }
         }
         .to_owned()

@@ -1,6 +1,7 @@
 //! The frame of every signed-in page: top bar with navigation, the operator and sign-out, the
 //! flash message, then the page.
 
+use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
@@ -16,7 +17,7 @@ pub fn ConsoleLayout() -> impl IntoView {
     // The page (the Outlet) renders beside this Suspense, not inside it: a page's own Suspense
     // nested in the layout's has been seen to stall a server-side render now and then.
     view! {
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match context.await {
                     Ok(context) => view! {
@@ -29,7 +30,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                     Err(error) => view! {
                         <div class="page flash-area">
                             <ErrorPanel error/>
-                            <p><a href="/login">{lang.t("Sign in", "Se connecter")}</a></p>
+                            <p><a href="/login">{lang.t(Text::SignIn)}</a></p>
                         </div>
                     }
                     .into_any(),
@@ -46,9 +47,9 @@ pub fn ConsoleLayout() -> impl IntoView {
 fn TopBar(operator: OperatorView) -> impl IntoView {
     let is_admin = operator.is_admin();
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     view! {
-        <a class="skip-link" href="#main">{t("Skip to content", "Aller au contenu")}</a>
+        <a class="skip-link" href="#main">{t(Text::SkipToContent)}</a>
         <header class="topbar">
             {view! { <div class="topbar-main">
                 <a class="brand" href="/">
@@ -56,12 +57,12 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
                     "Fleetdesk"
                 </a>
                 <form method="get" action="/search" role="search" class="global-search">
-                    <label for="global-search" class="visually-hidden">{t("Search", "Rechercher")}</label>
+                    <label for="global-search" class="visually-hidden">{t(Text::Search)}</label>
                     <input
                         id="global-search"
                         name="q"
                         type="search"
-                        placeholder=t("Search… ( / )", "Rechercher… ( / )")
+                        placeholder=t(Text::SearchPlaceholder)
                         aria-keyshortcuts="/"
                     />
                 </form>
@@ -71,27 +72,27 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
                     <span class=format!("badge role-{}", operator.role)>{operator.role.as_str()}</span>
                 </div>
                 <form method="post" action="/auth/logout" class="signout">
-                    <button type="submit" class="button secondary">{t("Sign out", "Se déconnecter")}</button>
+                    <button type="submit" class="button secondary">{t(Text::SignOut)}</button>
                 </form>
                 <LangSwitch/>
             </div> }.into_any()}
-            {view! { <nav class="nav" aria-label=t("Main", "Principale")>
-                <a href="/">{t("Overview", "Vue d’ensemble")}</a>
-                <a href="/customers">{t("Customers", "Clients")}</a>
-                <a href="/licences">{t("Licences", "Licences")}</a>
-                <a href="/orders">{t("Orders", "Commandes")}</a>
-                <a href="/events">{t("Events", "Événements")}</a>
-                <a href="/stuck">{t("Stuck work", "Travaux bloqués")}</a>
-                <a href="/offerings">{t("Offerings", "Offres")}</a>
-                <a href="/exchanges">{t("Exchanges", "Échanges")}</a>
-                <a href="/audit">{t("Audit log", "Journal d’audit")}</a>
+            {view! { <nav class="nav" aria-label=t(Text::Main)>
+                <a href="/">{t(Text::Overview)}</a>
+                <a href="/customers">{t(Text::Customers)}</a>
+                <a href="/licences">{t(Text::Licences)}</a>
+                <a href="/orders">{t(Text::Orders)}</a>
+                <a href="/events">{t(Text::Events)}</a>
+                <a href="/stuck">{t(Text::StuckWork)}</a>
+                <a href="/offerings">{t(Text::Offerings)}</a>
+                <a href="/exchanges">{t(Text::Exchanges)}</a>
+                <a href="/audit">{t(Text::AuditLog)}</a>
                 {is_admin.then(|| view! {
-                    <span class="nav-group" role="group" aria-label=t("Administration", "Administration")>
-                        <a href="/settings/credentials">{t("Credentials", "Identifiants API")}</a>
-                        <a href="/settings/orange">{t("Orange settings", "Réglages Orange")}</a>
-                        <a href="/settings/delivery">{t("Delivery settings", "Réglages d’envoi")}</a>
-                        <a href="/reference">{t("API reference", "Référence de l’API")}</a>
-                        <a href="/operators">{t("Operators", "Opérateurs")}</a>
+                    <span class="nav-group" role="group" aria-label=t(Text::Administration)>
+                        <a href="/settings/credentials">{t(Text::Credentials)}</a>
+                        <a href="/settings/orange">{t(Text::OrangeSettings)}</a>
+                        <a href="/settings/delivery">{t(Text::DeliverySettings)}</a>
+                        <a href="/reference">{t(Text::ApiReference)}</a>
+                        <a href="/operators">{t(Text::Operators)}</a>
                     </span>
                 })}
             </nav> }.into_any()}
@@ -125,37 +126,33 @@ fn FlashMessage(flash: Flash) -> impl IntoView {
 #[component]
 fn Shortcuts() -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     #[cfg(feature = "hydrate")]
     install_shortcuts();
-    let keys: [(&str, &str, &str); 10] = [
-        ("/", "Search", "Rechercher"),
-        (
-            "?",
-            "Show or hide this list",
-            "Afficher ou masquer cette liste",
-        ),
-        ("g d", "Overview", "Vue d’ensemble"),
-        ("g c", "Customers", "Clients"),
-        ("g l", "Licences", "Licences"),
-        ("g o", "Orders", "Commandes"),
-        ("g e", "Events", "Événements"),
-        ("g s", "Stuck work", "Travaux bloqués"),
-        ("g a", "Audit log", "Journal d’audit"),
-        ("Esc", "Close this list", "Fermer cette liste"),
+    let keys: [(&str, Text); 10] = [
+        ("/", Text::Search),
+        ("?", Text::ShowOrHideThisList),
+        ("g d", Text::Overview),
+        ("g c", Text::Customers),
+        ("g l", Text::Licences),
+        ("g o", Text::Orders),
+        ("g e", Text::Events),
+        ("g s", Text::StuckWork),
+        ("g a", Text::AuditLog),
+        ("Esc", Text::CloseThisList),
     ];
     view! {
         <details class="shortcuts" id="shortcuts-help">
-            <summary aria-keyshortcuts="?" title=t("Keyboard shortcuts", "Raccourcis clavier")>
+            <summary aria-keyshortcuts="?" title=t(Text::KeyboardShortcuts)>
                 <span aria-hidden="true">"?"</span>
-                <span class="visually-hidden">{t("Keyboard shortcuts", "Raccourcis clavier")}</span>
+                <span class="visually-hidden">{t(Text::KeyboardShortcuts)}</span>
             </summary>
-            <div class="shortcuts-panel" role="region" aria-label=t("Keyboard shortcuts", "Raccourcis clavier")>
-                <h2>{t("Keyboard shortcuts", "Raccourcis clavier")}</h2>
+            <div class="shortcuts-panel" role="region" aria-label=t(Text::KeyboardShortcuts)>
+                <h2>{t(Text::KeyboardShortcuts)}</h2>
                 <dl>
                     {keys
                         .into_iter()
-                        .map(|(key, en, fr)| view! { <dt><kbd>{key}</kbd></dt><dd>{lang.t(en, fr)}</dd> })
+                        .map(|(key, text)| view! { <dt><kbd>{key}</kbd></dt><dd>{lang.t(text)}</dd> })
                         .collect_view()}
                 </dl>
             </div>

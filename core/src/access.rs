@@ -2,6 +2,8 @@
 //! permission it needs (a marker type below); the server's extractor checks it against the acting
 //! operator's role before the action runs, and refuses in the reader's language.
 
+use fleetdesk_vocab::Text;
+
 use crate::operators::Role;
 
 /// What an action needs of the acting operator's role.
@@ -25,18 +27,13 @@ impl Permission {
         }
     }
 
-    /// Why a role without this permission is refused: `(English, French)`.
-    pub fn refusal(self) -> (&'static str, &'static str) {
+    /// Why a role without this permission is refused, from the catalogue.
+    pub fn refusal(self) -> Text {
         match self {
-            Permission::ChangeData => (
-                "Your role does not allow changes: ask an operator or an administrator.",
-                "Votre rôle ne permet pas de modifications : demandez à un opérateur ou à un administrateur.",
-            ),
-            Permission::Support => ("", ""),
-            Permission::Administer => (
-                "Only administrators may do this.",
-                "Seuls les administrateurs peuvent faire cela.",
-            ),
+            Permission::ChangeData => Text::RefusalChangeData,
+            // Every role has it; the words are there should that ever change.
+            Permission::Support => Text::RefusalNotAllowed,
+            Permission::Administer => Text::RefusalAdminOnly,
         }
     }
 }

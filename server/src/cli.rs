@@ -469,6 +469,9 @@ async fn offering_on(db: &Db, import: Option<&str>) -> anyhow::Result<()> {
     for code in &report.updated {
         println!("updated {code}");
     }
-    println!("{}", offering_import::summary(&report));
+    println!(
+        "{}",
+        offering_import::summary(&report, fleetdesk_vocab::Lang::En)
+    );
     Ok(())
 }

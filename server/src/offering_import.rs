@@ -9,6 +9,7 @@ use fleetdesk_core::audit::{Actor, Entry};
 use fleetdesk_core::offerings::{
     self, ImportProblem, ImportReport, InvalidOffering, LoginFormatError, Offering, OfferingError,
 };
+use fleetdesk_vocab::{Text, say};
 
 /// An import's outcome and the audit entries to write for it (none when nothing was written).
 #[derive(Debug)]
@@ -70,51 +71,32 @@ pub async fn import(db: &Db, text: &str, actor: &Actor) -> Result<Imported, Offe
 
 /// Why an offering as typed is refused, in the reader's language (no final full stop).
 pub fn invalid_text(problem: &InvalidOffering, lang: Lang) -> String {
-    if lang == Lang::En {
-        return problem.to_string();
-    }
-    match problem {
-        InvalidOffering::OfferCode => {
-            "le code d’offre doit faire de 1 à 64 caractères, sans espace".to_owned()
-        }
-        InvalidOffering::Name => "le nom doit faire de 1 à 100 caractères".to_owned(),
-        InvalidOffering::ResourceType => {
-            "le type de ressource doit être none, msisdn, imei, email ou url".to_owned()
-        }
-        InvalidOffering::ResourceScope => {
-            "la portée de la ressource doit être per_licence ou per_customer".to_owned()
-        }
-        InvalidOffering::SharedWithoutType => {
-            "une ressource partagée (per_customer) doit avoir un type, pas none".to_owned()
-        }
+    let text = match problem {
+        InvalidOffering::OfferCode => Text::OfferingCodeInvalid,
+        InvalidOffering::Name => Text::OfferingNameInvalid,
+        InvalidOffering::ResourceType => Text::OfferingResourceTypeInvalid,
+        InvalidOffering::ResourceScope => Text::OfferingResourceScopeInvalid,
+        InvalidOffering::SharedWithoutType => Text::OfferingSharedWithoutType,
         InvalidOffering::LoginFormat(format) => match format {
-            LoginFormatError::NoSequence => {
-                "le format d’identifiant doit contenir {seq} ou {seq:N}".to_owned()
+            LoginFormatError::NoSequence => Text::LoginFormatNoSequence,
+            LoginFormatError::NoCustomer => Text::LoginFormatNoCustomer,
+            LoginFormatError::UnknownPlaceholder(name) => {
+                return say::login_format_unknown_placeholder(lang, name);
             }
-            LoginFormatError::NoCustomer => "le format d’identifiant doit contenir {customer}, pour que les identifiants de deux clients ne se croisent jamais".to_owned(),
-            LoginFormatError::UnknownPlaceholder(name) => format!(
-                "paramètre {{{name}}} inconnu dans le format d’identifiant (utilisez {{customer}}, {{offer}}, {{seq}}, {{seq:N}})"
-            ),
-            LoginFormatError::InvalidCharacter => "le format d’identifiant ne peut contenir que a-z, 0-9, « . », « _ » et « - » hors paramètres".to_owned(),
-            LoginFormatError::Length => {
-                "le format d’identifiant est vide ou dépasse 64 caractères".to_owned()
-            }
+            LoginFormatError::InvalidCharacter => Text::LoginFormatInvalidCharacter,
+            LoginFormatError::Length => Text::LoginFormatLength,
         },
-    }
+    };
+    lang.t(text).to_owned()
 }
 
 /// Why a line of an imported catalogue is refused, in the reader's language.
 fn problem_text(problem: &ImportProblem, lang: Lang) -> String {
-    match (problem, lang) {
-        (ImportProblem::Invalid(invalid), _) => invalid_text(invalid, lang),
-        (_, Lang::En) => problem.to_string(),
-        (ImportProblem::Unreadable(detail), Lang::Fr) => {
-            format!("la ligne ne peut pas être lue ({detail})")
-        }
-        (ImportProblem::Duplicate(code), Lang::Fr) => {
-            format!("le code d’offre {code} apparaît deux fois")
-        }
-        (ImportProblem::Empty, Lang::Fr) => "le fichier ne contient aucune offre".to_owned(),
+    match problem {
+        ImportProblem::Invalid(invalid) => invalid_text(invalid, lang),
+        ImportProblem::Unreadable(detail) => say::import_line_unreadable(lang, detail),
+        ImportProblem::Duplicate(code) => say::import_duplicate_code(lang, code),
+        ImportProblem::Empty => lang.t(Text::ImportEmpty).to_owned(),
     }
 }
 
@@ -126,22 +108,18 @@ pub fn error_lines(report: &ImportReport, lang: Lang) -> Vec<String> {
         .map(|(line, problem)| {
             let message = problem_text(problem, lang);
             let message = message.trim_end_matches('.');
-            match (lang, *line > 0) {
-                (Lang::En, true) => format!("Line {line}: {message}."),
-                (Lang::Fr, true) => format!("Ligne {line} : {message}."),
-                (_, false) => format!("{message}."),
+            if *line > 0 {
+                say::import_error_line(lang, line, message)
+            } else {
+                format!("{message}.")
             }
         })
         .collect()
 }
 
 /// A successful import in one sentence.
-pub fn summary(report: &ImportReport) -> String {
-    format!(
-        "Catalogue imported: {} created, {} updated.",
-        report.created.len(),
-        report.updated.len()
-    )
+pub fn summary(report: &ImportReport, lang: Lang) -> String {
+    say::catalogue_imported(lang, report.created.len(), report.updated.len())
 }
 
 #[cfg(test)]
@@ -160,7 +138,7 @@ mod tests {
             ],
         };
         assert_eq!(
-            summary(&report),
+            summary(&report, Lang::En),
             "Catalogue imported: 1 created, 2 updated."
         );
         assert_eq!(

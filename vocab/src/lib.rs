@@ -8,17 +8,21 @@
 
 mod bulk;
 mod error;
+mod labels;
 mod orange;
 mod people;
 mod resource;
 mod state;
+mod text;
 
 pub use bulk::{BulkFileState, BulkKind, BulkLineStatus, BulkProblem};
 pub use error::ErrorCode;
+pub use labels::{Counted, Label};
 pub use orange::{FleetPolicy, Mode, Operation, OrangeEventType, Target};
 pub use people::{ActorKind, CredentialKind, Role};
 pub use resource::{ResourceScope, ResourceType};
 pub use state::{EventState, LicenceState, Stuck, WorkState};
+pub use text::{Lang, Number, Text, plural, say};
 
 /// A closed set of words with a text form: every enum of this crate.
 pub trait Word: Copy + Sized + 'static {

@@ -72,6 +72,7 @@ pub async fn fetch_audit(
 pub(super) mod ssr {
     use fleetdesk_core::Db;
     use fleetdesk_core::audit::{self, Record};
+    use fleetdesk_vocab::Text;
 
     use super::super::events::ssr::{date_text, day};
     use fleetdesk_vocab::ActorKind;
@@ -88,28 +89,17 @@ pub(super) mod ssr {
             (!value.is_empty()).then(|| value.to_owned())
         };
         let from = match set(&filter.from) {
-            Some(text) => Some(day(&text).ok_or(lang.t(
-                "The start date is not a date (YYYY-MM-DD).",
-                "La date de début n’est pas une date (AAAA-MM-JJ).",
-            ))?),
+            Some(text) => Some(day(&text).ok_or(lang.t(Text::TheStartDateIsNotA))?),
             None => None,
         };
         let to = match set(&filter.to) {
-            Some(text) => Some(day(&text).ok_or(lang.t(
-                "The end date is not a date (YYYY-MM-DD).",
-                "La date de fin n’est pas une date (AAAA-MM-JJ).",
-            ))?),
+            Some(text) => Some(day(&text).ok_or(lang.t(Text::TheEndDateIsNotA))?),
             None => None,
         };
         if let (Some(from), Some(to)) = (from, to)
             && from > to
         {
-            return Err(lang
-                .t(
-                    "The start date is after the end date.",
-                    "La date de début est postérieure à la date de fin.",
-                )
-                .to_owned());
+            return Err(lang.t(Text::TheStartDateIsAfterThe).to_owned());
         }
         Ok(audit::Filter {
             action: set(&filter.action),

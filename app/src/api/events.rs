@@ -187,51 +187,31 @@ pub fn core_filter(
     filter: &crate::model::EventFilter,
     lang: crate::i18n::Lang,
 ) -> Result<fleetdesk_core::outbox::browse::Filter, String> {
-    use fleetdesk_vocab::{EventState, OrangeEventType};
-
-    use crate::i18n::Lang;
+    use fleetdesk_vocab::{EventState, OrangeEventType, Text, say};
 
     let filter = filter.trimmed();
     let set = |value: &str| (!value.is_empty()).then(|| value.to_owned());
     let state = match set(&filter.state) {
         None => None,
-        Some(text) => Some(EventState::parse(&text).ok_or_else(|| match lang {
-            Lang::En => format!("“{text}” is not an event state."),
-            Lang::Fr => format!("« {text} » n’est pas un état d’événement."),
-        })?),
+        Some(text) => {
+            Some(EventState::parse(&text).ok_or_else(|| say::not_an_event_state(lang, &text))?)
+        }
     };
     if !filter.event_type.is_empty() && OrangeEventType::parse(&filter.event_type).is_none() {
-        return Err(match lang {
-            Lang::En => format!("“{}” is not an Orange event type.", filter.event_type),
-            Lang::Fr => format!(
-                "« {} » n’est pas un type d’événement Orange.",
-                filter.event_type
-            ),
-        });
+        return Err(say::not_an_orange_event_type(lang, &filter.event_type));
     }
     let from = match set(&filter.from) {
-        Some(text) => Some(ssr::day(&text).ok_or(lang.t(
-            "The start date is not a date (YYYY-MM-DD).",
-            "La date de début n’est pas une date (AAAA-MM-JJ).",
-        ))?),
+        Some(text) => Some(ssr::day(&text).ok_or(lang.t(Text::TheStartDateIsNotA))?),
         None => None,
     };
     let to = match set(&filter.to) {
-        Some(text) => Some(ssr::day(&text).ok_or(lang.t(
-            "The end date is not a date (YYYY-MM-DD).",
-            "La date de fin n’est pas une date (AAAA-MM-JJ).",
-        ))?),
+        Some(text) => Some(ssr::day(&text).ok_or(lang.t(Text::TheEndDateIsNotA))?),
         None => None,
     };
     if let (Some(from), Some(to)) = (from, to)
         && from > to
     {
-        return Err(lang
-            .t(
-                "The start date is after the end date.",
-                "La date de début est postérieure à la date de fin.",
-            )
-            .to_owned());
+        return Err(lang.t(Text::TheStartDateIsAfterThe).to_owned());
     }
     Ok(fleetdesk_core::outbox::browse::Filter {
         state,

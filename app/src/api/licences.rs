@@ -40,7 +40,7 @@ pub async fn fetch_licences(
                 older: None,
                 total: 0,
                 offerings,
-                filter_error: Some(lang.t(problem.0, problem.1).to_owned()),
+                filter_error: Some(lang.t(problem.0).to_owned()),
             });
         }
     };
@@ -135,11 +135,12 @@ pub async fn fetch_licence(id: String) -> Result<LicenceDetailView, ConsoleError
 mod ssr {
     use fleetdesk_core::licences::{LicenceFilter, LicenceRow};
     use fleetdesk_core::orange::licences::LicenceState;
+    use fleetdesk_vocab::Text;
 
     use crate::model::{LicenceFilterForm, LicenceRowView};
 
-    /// Why a filter cannot be read, in English and French.
-    pub struct Problem(pub &'static str, pub &'static str);
+    /// Why a filter cannot be read, from the catalogue.
+    pub struct Problem(pub Text);
 
     /// The storage filter for the form's fields; unknown choices are refused rather than ignored,
     /// so a typo never widens the list silently.
@@ -150,20 +151,16 @@ mod ssr {
         };
         let state = match set(&form.state) {
             None => None,
-            Some(text) => Some(LicenceState::parse(&text).ok_or(Problem(
-                "Unknown licence state.",
-                "État de licence inconnu.",
-            ))?),
+            Some(text) => {
+                Some(LicenceState::parse(&text).ok_or(Problem(Text::UnknownLicenceState))?)
+            }
         };
         let end_user = match form.end_user.trim() {
             "" => None,
             "with" => Some(true),
             "without" => Some(false),
             _ => {
-                return Err(Problem(
-                    "Unknown end user choice.",
-                    "Choix d’utilisateur final inconnu.",
-                ));
+                return Err(Problem(Text::UnknownEndUserChoice));
             }
         };
         let placeholder = match form.resource.trim() {
@@ -171,10 +168,7 @@ mod ssr {
             "placeholder" => Some(true),
             "real" => Some(false),
             _ => {
-                return Err(Problem(
-                    "Unknown resource choice.",
-                    "Choix de ressource inconnu.",
-                ));
+                return Err(Problem(Text::UnknownResourceChoice));
             }
         };
         Ok(LicenceFilter {

@@ -2,6 +2,7 @@
 //! and dates, the entries newest first with what each changed (old values struck through, new ones
 //! underlined), and an "Older" link paging by keyset.
 
+use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -60,15 +61,12 @@ pub fn AuditPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=lang.t("Audit log", "Journal d’audit")/>
-        <h1>{lang.t("Audit log", "Journal d’audit")}</h1>
+        <Title text=lang.t(Text::AuditLog)/>
+        <h1>{lang.t(Text::AuditLog)}</h1>
         <p class="lead muted">
-            {lang.t(
-                "Who did what to which object, and when: every console, command-line and Orange action, with what it changed.",
-                "Qui a fait quoi, sur quel objet et quand : chaque action de la console, de la ligne de commande et d’Orange, avec ce qu’elle a modifié.",
-            )}
+            {lang.t(Text::WhoDidWhatToWhichObject)}
         </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let query = query.get_untracked();
                 match data.await {
@@ -96,38 +94,35 @@ fn FilterForm(filter: AuditFilter) -> impl IntoView {
     view! {
         <form method="get" action="/audit" class="panel filter-form event-filter" role="search">
             <div class="field">
-                <label for="audit-actor">{lang.t("Actor", "Auteur")}</label>
-                <input id="audit-actor" name="actor" type="search" autocomplete="off" spellcheck="false" placeholder=lang.t("username, id, orange, cli…", "identifiant, id, orange, cli…") value=filter.actor.clone()/>
+                <label for="audit-actor">{lang.t(Text::Actor)}</label>
+                <input id="audit-actor" name="actor" type="search" autocomplete="off" spellcheck="false" placeholder=lang.t(Text::UsernameIdOrangeCli) value=filter.actor.clone()/>
             </div>
             <div class="field">
-                <label for="audit-action">{lang.t("Action", "Action")}</label>
+                <label for="audit-action">{lang.t(Text::Action)}</label>
                 <input id="audit-action" name="action" type="search" autocomplete="off" spellcheck="false" placeholder="operator.create" value=filter.action.clone()/>
             </div>
             <div class="field">
-                <label for="audit-object-type">{lang.t("Object type", "Type d’objet")}</label>
+                <label for="audit-object-type">{lang.t(Text::ObjectType)}</label>
                 <input id="audit-object-type" name="object_type" type="search" autocomplete="off" spellcheck="false" placeholder="operator, offering…" value=filter.object_type.clone()/>
             </div>
             <div class="field">
-                <label for="audit-object-id">{lang.t("Object id", "Id de l’objet")}</label>
+                <label for="audit-object-id">{lang.t(Text::ObjectId)}</label>
                 <input id="audit-object-id" name="object_id" type="search" autocomplete="off" spellcheck="false" value=filter.object_id.clone()/>
             </div>
             <div class="field date">
-                <label for="audit-from">{lang.t("From", "Du")}</label>
+                <label for="audit-from">{lang.t(Text::From)}</label>
                 <input id="audit-from" name="from" type="date" value=filter.from.clone()/>
             </div>
             <div class="field date">
-                <label for="audit-to">{lang.t("To", "Au")}</label>
+                <label for="audit-to">{lang.t(Text::To)}</label>
                 <input id="audit-to" name="to" type="date" value=filter.to.clone()/>
             </div>
             <div class="filter-actions">
-                <button type="submit" class="button primary">{lang.t("Filter", "Filtrer")}</button>
-                {filtered.then(|| view! { <a class="button secondary" href="/audit">{lang.t("Clear", "Effacer")}</a> })}
+                <button type="submit" class="button primary">{lang.t(Text::Filter)}</button>
+                {filtered.then(|| view! { <a class="button secondary" href="/audit">{lang.t(Text::Clear)}</a> })}
             </div>
             <p class="hint filter-hint">
-                {lang.t(
-                    "Dates are UTC days, both included. The actor is an operator’s username or id, an API credential’s id, or a kind: orange, cli, system.",
-                    "Les dates sont des jours UTC, bornes incluses. L’auteur est l’identifiant ou l’id d’un opérateur, l’id d’un identifiant API, ou un type : orange, cli, system.",
-                )}
+                {lang.t(Text::AuditFilterHelp)}
             </p>
         </form>
     }
@@ -154,11 +149,11 @@ fn EntryTable(
         <section class="panel">
             {if empty {
                 let text = if paged {
-                    lang.t("No older entries.", "Aucune entrée plus ancienne.")
+                    lang.t(Text::NoOlderEntries)
                 } else if filters.is_empty() {
-                    lang.t("The audit log is empty.", "Le journal d’audit est vide.")
+                    lang.t(Text::TheAuditLogIsEmpty)
                 } else {
-                    lang.t("No entry matches these filters.", "Aucune entrée ne correspond à ces filtres.")
+                    lang.t(Text::NoEntryMatchesTheseFilters)
                 };
                 view! { <p class="muted">{text}</p> }.into_any()
             } else {
@@ -166,11 +161,11 @@ fn EntryTable(
                     <table class="table audit-log">
                         <thead>
                             <tr>
-                                <th scope="col">{lang.t("When", "Date")}</th>
-                                <th scope="col">{lang.t("Actor", "Auteur")}</th>
-                                <th scope="col">{lang.t("Action", "Action")}</th>
-                                <th scope="col">{lang.t("Object", "Objet")}</th>
-                                <th scope="col">{lang.t("Changes", "Modifications")}</th>
+                                <th scope="col">{lang.t(Text::Date)}</th>
+                                <th scope="col">{lang.t(Text::Actor)}</th>
+                                <th scope="col">{lang.t(Text::Action)}</th>
+                                <th scope="col">{lang.t(Text::Object)}</th>
+                                <th scope="col">{lang.t(Text::Changes)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -180,9 +175,9 @@ fn EntryTable(
                 }
                 .into_any()
             }}
-            <nav class="pager" aria-label=lang.t("Pages", "Pages")>
-                {paged.then(|| view! { <a class="button secondary small" href=newest>{lang.t("Newest", "Les plus récentes")}</a> })}
-                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{lang.t("Older entries", "Entrées plus anciennes")}</a> })}
+            <nav class="pager" aria-label=lang.t(Text::Pages)>
+                {paged.then(|| view! { <a class="button secondary small" href=newest>{lang.t(Text::NewestF)}</a> })}
+                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{lang.t(Text::OlderEntries)}</a> })}
             </nav>
         </section>
     }
@@ -224,12 +219,12 @@ fn EntryLine(entry: AuditEntryView) -> impl IntoView {
             </td>
             <td>
                 {if entry.changes.is_empty() {
-                    view! { <span class="muted">{lang.t("No recorded change", "Aucune modification enregistrée")}</span> }.into_any()
+                    view! { <span class="muted">{lang.t(Text::NoRecordedChange)}</span> }.into_any()
                 } else {
                     view! { <ChangeTable changes=entry.changes.clone()/> }.into_any()
                 }}
                 {entry.request_id.clone().map(|id| view! {
-                    <span class="cell-sub">{lang.t("Request", "Requête")} " " <span class="mono">{id}</span></span>
+                    <span class="cell-sub">{lang.t(Text::RequestTechnical)} " " <span class="mono">{id}</span></span>
                 })}
             </td>
         </tr>
@@ -244,9 +239,9 @@ fn ChangeTable(changes: Vec<AuditChangeView>) -> impl IntoView {
         <table class="table compact audit-diff">
             <thead>
                 <tr>
-                    <th scope="col">{lang.t("Field", "Champ")}</th>
-                    <th scope="col">{lang.t("Before", "Avant")}</th>
-                    <th scope="col">{lang.t("After", "Après")}</th>
+                    <th scope="col">{lang.t(Text::Field)}</th>
+                    <th scope="col">{lang.t(Text::Before)}</th>
+                    <th scope="col">{lang.t(Text::After)}</th>
                 </tr>
             </thead>
             <tbody>
@@ -254,7 +249,7 @@ fn ChangeTable(changes: Vec<AuditChangeView>) -> impl IntoView {
                     .into_iter()
                     .map(|change| {
                         let path = if change.path.is_empty() {
-                            lang.t("(value)", "(valeur)").to_owned()
+                            lang.t(Text::Value).to_owned()
                         } else {
                             change.path
                         };

@@ -6,6 +6,7 @@
 //! line's outcome. Support staff see the files but no forms.
 
 use fleetdesk_vocab::{BulkFileState, BulkKind, BulkLineStatus, BulkProblem};
+use fleetdesk_vocab::{Label, Text, say};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -16,136 +17,32 @@ use crate::api::{fetch_bulk_file, fetch_bulk_files};
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{BulkFileDetail, BulkFileView, BulkLineView};
 
-/// What a file changes, in words.
-fn kind_text(kind: BulkKind, lang: Lang) -> &'static str {
-    match kind {
-        BulkKind::Resources => lang.t("Realizing resources", "Ressources"),
-        BulkKind::EndUsers => lang.t("End users", "Utilisateurs finaux"),
-    }
-}
-
-/// A file's state, in words.
-fn file_state_text(state: BulkFileState, lang: Lang) -> &'static str {
-    match state {
-        BulkFileState::Previewed => lang.t("Preview", "Aperçu"),
-        BulkFileState::Applying => lang.t("Applying", "En cours"),
-        BulkFileState::Applied => lang.t("Applied", "Appliqué"),
-        BulkFileState::Discarded => lang.t("Discarded", "Abandonné"),
-    }
-}
-
-/// A line's status, in words.
-fn line_status_text(status: BulkLineStatus, lang: Lang) -> &'static str {
-    match status {
-        BulkLineStatus::Ready => lang.t("Ready", "Prête"),
-        BulkLineStatus::Unchanged => lang.t("Nothing to do", "Rien à faire"),
-        BulkLineStatus::Invalid => lang.t("Problem", "Problème"),
-        BulkLineStatus::Applied => lang.t("Applied", "Appliquée"),
-        BulkLineStatus::Refused => lang.t("Refused", "Refusée"),
-    }
-}
-
 /// Why a line is not applied, or needs nothing, in words.
 pub fn problem_text(problem: &BulkProblem, lang: Lang) -> String {
     match (problem, lang) {
-        (BulkProblem::DuplicateLicence { line }, Lang::En) => {
-            format!("This licence is already on line {line}; only that line counts.")
-        }
-        (BulkProblem::DuplicateLicence { line }, Lang::Fr) => {
-            format!("Cette licence figure déjà ligne {line} ; seule cette ligne compte.")
-        }
-        (BulkProblem::SharedConflict { line }, Lang::En) => format!(
-            "This resource is shared by the customer's licences, and line {line} already gives it another value."
-        ),
-        (BulkProblem::SharedConflict { line }, Lang::Fr) => format!(
-            "Cette ressource est partagée par les licences du client, et la ligne {line} lui donne déjà une autre valeur."
-        ),
-        (BulkProblem::SharedSame { line }, Lang::En) => format!(
-            "Shared resource: line {line} sets this value for every licence of the customer."
-        ),
-        (BulkProblem::SharedSame { line }, Lang::Fr) => format!(
-            "Ressource partagée : la ligne {line} donne cette valeur à toutes les licences du client."
-        ),
+        (BulkProblem::DuplicateLicence { line }, _) => say::bulk_duplicate_licence(lang, line),
+        (BulkProblem::SharedConflict { line }, _) => say::bulk_shared_conflict(lang, line),
+        (BulkProblem::SharedSame { line }, _) => say::bulk_shared_same(lang, line),
         (BulkProblem::InvalidValue { kind }, _) => format!(
             "{} {}",
-            lang.t("Not a valid value.", "Valeur non valide."),
+            lang.t(Text::NotAValidValue),
             expected_format(*kind, lang)
         ),
-        (BulkProblem::MissingLicence, _) => lang
-            .t(
-                "No licence given: the licence column is empty.",
-                "Aucune licence : la colonne licence est vide.",
-            )
-            .to_owned(),
-        (BulkProblem::UnknownLicence, _) => lang
-            .t(
-                "No licence has this id or login.",
-                "Aucune licence n’a cet identifiant technique ni cet identifiant de connexion.",
-            )
-            .to_owned(),
-        (BulkProblem::Terminated, _) => lang
-            .t(
-                "The licence is terminated and can no longer change.",
-                "La licence est résiliée et ne peut plus changer.",
-            )
-            .to_owned(),
-        (BulkProblem::OperationInProgress, _) => lang
-            .t(
-                "An operation from Orange is in progress on this licence; send this line again once it is done.",
-                "Une opération d’Orange est en cours sur cette licence ; renvoyez cette ligne une fois terminée.",
-            )
-            .to_owned(),
-        (BulkProblem::UnknownType, _) => lang
-            .t(
-                "Unknown resource type: use msisdn, imei, email or url.",
-                "Type de ressource inconnu : utilisez msisdn, imei, email ou url.",
-            )
-            .to_owned(),
-        (BulkProblem::NoResource, _) => lang
-            .t(
-                "The licence has no realizing resource of this type.",
-                "La licence n’a pas de ressource de ce type.",
-            )
-            .to_owned(),
+        (BulkProblem::MissingLicence, _) => lang.t(Text::NoLicenceGivenTheLicenceColumn).to_owned(),
+        (BulkProblem::UnknownLicence, _) => lang.t(Text::NoLicenceHasThisIdOr).to_owned(),
+        (BulkProblem::Terminated, _) => lang.t(Text::TheLicenceIsTerminatedAndCan).to_owned(),
+        (BulkProblem::OperationInProgress, _) => lang.t(Text::OrangeOperationInProgress).to_owned(),
+        (BulkProblem::UnknownType, _) => lang.t(Text::UnknownResourceTypeUseMsisdnImei).to_owned(),
+        (BulkProblem::NoResource, _) => lang.t(Text::TheLicenceHasNoRealizingResource).to_owned(),
         (BulkProblem::TypeNeeded, _) => lang
-            .t(
-                "The licence has several realizing resources: say which in the type column.",
-                "La licence a plusieurs ressources : indiquez laquelle dans la colonne type.",
-            )
+            .t(Text::TheLicenceHasSeveralRealizingResources)
             .to_owned(),
-        (BulkProblem::GivenName, _) => lang
-            .t("The given name is required.", "Le prénom est obligatoire.")
-            .to_owned(),
-        (BulkProblem::FamilyName, _) => lang
-            .t(
-                "The family name is required.",
-                "Le nom de famille est obligatoire.",
-            )
-            .to_owned(),
-        (BulkProblem::Email, _) => lang
-            .t(
-                "The e-mail address is not valid.",
-                "L’adresse e-mail n’est pas valide.",
-            )
-            .to_owned(),
-        (BulkProblem::Mobile, _) => lang
-            .t(
-                "The mobile number needs both a country code (1 to 3 digits) and a number (up to 14 digits), or neither.",
-                "Le mobile demande un indicatif (1 à 3 chiffres) et un numéro (14 chiffres au plus), ou aucun des deux.",
-            )
-            .to_owned(),
-        (BulkProblem::Unchanged, _) => lang
-            .t(
-                "Nothing to change: that is already the current value.",
-                "Rien à changer : c’est déjà la valeur actuelle.",
-            )
-            .to_owned(),
-        (BulkProblem::NoValue, _) => lang
-            .t(
-                "No value given: the line is skipped.",
-                "Aucune valeur : la ligne est ignorée.",
-            )
-            .to_owned(),
+        (BulkProblem::GivenName, _) => lang.t(Text::TheGivenNameIsRequired).to_owned(),
+        (BulkProblem::FamilyName, _) => lang.t(Text::TheFamilyNameIsRequired).to_owned(),
+        (BulkProblem::Email, _) => lang.t(Text::TheEMailAddressIsNot).to_owned(),
+        (BulkProblem::Mobile, _) => lang.t(Text::TheMobileNumberNeedsBothA).to_owned(),
+        (BulkProblem::Unchanged, _) => lang.t(Text::NothingToChangeThatIsAlready).to_owned(),
+        (BulkProblem::NoValue, _) => lang.t(Text::NoValueGivenTheLineIs).to_owned(),
     }
 }
 
@@ -154,26 +51,20 @@ pub fn BulkChangesPage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_bulk_files());
     view! {
-        <Title text=lang.t("Bulk changes", "Modifications en masse")/>
-        <p class="breadcrumb"><a href="/licences">{lang.t("← Licences", "← Licences")}</a></p>
-        <h1>{lang.t("Bulk changes", "Modifications en masse")}</h1>
+        <Title text=lang.t(Text::BulkChanges)/>
+        <p class="breadcrumb"><a href="/licences">{lang.t(Text::BackToLicences)}</a></p>
+        <h1>{lang.t(Text::BulkChanges)}</h1>
         <p class="lead muted">
-            {lang.t(
-                "Replace realizing resources or assign end users for many licences at once, from a CSV file. The file is checked first and nothing changes until you apply it; each change then reaches Orange as its own event.",
-                "Remplacez des ressources ou affectez des utilisateurs finaux à de nombreuses licences d’un coup, depuis un fichier CSV. Le fichier est d’abord vérifié et rien ne change avant que vous ne l’appliquiez ; chaque modification part ensuite vers Orange dans son propre événement.",
-            )}
+            {lang.t(Text::ReplaceRealizingResourcesOrAssignEnd)}
         </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(page) => view! {
                         {page.can_act.then(|| view! { <UploadForms/> })}
                         {(!page.can_act).then(|| view! {
                             <p class="banner notice" role="note">
-                                {lang.t(
-                                    "Your role lets you look at the files, not upload or apply them.",
-                                    "Votre rôle permet de consulter les fichiers, pas de les envoyer ni de les appliquer.",
-                                )}
+                                {lang.t(Text::YourRoleLetsYouLookAt)}
                             </p>
                         })}
                         <FileList files=page.files/>
@@ -189,38 +80,32 @@ pub fn BulkChangesPage() -> impl IntoView {
 #[component]
 fn UploadForms() -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     view! {
         <div class="bulk-uploads">
             <section class="panel" aria-labelledby="bulk-resources-title">
-                <h2 id="bulk-resources-title">{t("Replace realizing resources", "Remplacer des ressources")}</h2>
+                <h2 id="bulk-resources-title">{t(Text::ReplaceRealizingResources)}</h2>
                 <p>
-                    {t("Columns: ", "Colonnes : ")}
+                    {t(Text::Columns)}
                     <code>"licence"</code> ", " <code>"type"</code> ", " <code>"value"</code> ". "
-                    {t(
-                        "The licence is its id (lic_…) or its login; the type (msisdn, imei, email, url) may stay empty when the licence has one resource. Commas or semicolons; other columns are ignored.",
-                        "La licence est son identifiant technique (lic_…) ou son identifiant de connexion ; le type (msisdn, imei, email, url) peut rester vide si la licence n’a qu’une ressource. Virgules ou points-virgules ; les autres colonnes sont ignorées.",
-                    )}
+                    {t(Text::TheLicenceIsItsIdLic)}
                 </p>
                 <p>
                     <a href="/console/licences/placeholders.csv" download data-testid="placeholders-download">
-                        {t("Download the licences still waiting for a real value", "Télécharger les licences qui attendent encore une vraie valeur")}
+                        {t(Text::DownloadTheLicencesStillWaitingFor)}
                     </a>
-                    {t(" (fill in the value column and upload it here).", " (remplissez la colonne value et envoyez-le ici).")}
+                    {t(Text::FillInTheValueColumnAnd)}
                 </p>
                 <UploadForm kind="resources"/>
             </section>
             <section class="panel" aria-labelledby="bulk-end-users-title">
-                <h2 id="bulk-end-users-title">{t("Assign end users", "Affecter des utilisateurs finaux")}</h2>
+                <h2 id="bulk-end-users-title">{t(Text::AssignEndUsers)}</h2>
                 <p>
-                    {t("Columns: ", "Colonnes : ")}
+                    {t(Text::Columns)}
                     <code>"licence"</code> ", " <code>"given_name"</code> ", " <code>"family_name"</code> ", " <code>"email"</code>
-                    {t(", and optionally ", ", et en option ")}
+                    {t(Text::AndOptionally)}
                     <code>"mobile_cc"</code> ", " <code>"mobile_sn"</code> ". "
-                    {t(
-                        "A licence that already has an end user gets the new one.",
-                        "Une licence qui a déjà un utilisateur final reçoit le nouveau.",
-                    )}
+                    {t(Text::ALicenceThatAlreadyHasAn)}
                 </p>
                 <UploadForm kind="end_users"/>
             </section>
@@ -238,11 +123,11 @@ fn UploadForm(kind: &'static str) -> impl IntoView {
         <form method="post" action="/console/licences/bulk" enctype="multipart/form-data" class="grid-form" data-testid=format!("upload-{slug}")>
             <input type="hidden" name="kind" value=kind/>
             <div class="field">
-                <label for=input_id.clone()>{lang.t("CSV file", "Fichier CSV")}</label>
+                <label for=input_id.clone()>{lang.t(Text::CsvFile)}</label>
                 <input id=input_id name="file" type="file" accept=".csv,text/csv" required/>
             </div>
             <div class="field actions">
-                <button type="submit" class="button primary">{lang.t("Check the file", "Vérifier le fichier")}</button>
+                <button type="submit" class="button primary">{lang.t(Text::CheckTheFile)}</button>
             </div>
         </form>
     }
@@ -252,29 +137,29 @@ fn UploadForm(kind: &'static str) -> impl IntoView {
 fn FileStateBadge(state: BulkFileState) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <span class=format!("badge bulk-{state}") data-testid="bulk-state">{file_state_text(state, lang)}</span>
+        <span class=format!("badge bulk-{state}") data-testid="bulk-state">{state.label(lang)}</span>
     }
 }
 
 #[component]
 fn FileList(files: Vec<BulkFileView>) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     view! {
         <section class="panel" aria-labelledby="bulk-files-title">
-            <h2 id="bulk-files-title">{t("Recent files", "Fichiers récents")}</h2>
+            <h2 id="bulk-files-title">{t(Text::RecentFiles)}</h2>
             {if files.is_empty() {
-                view! { <p class="muted" role="status">{t("No file uploaded yet.", "Aucun fichier envoyé pour l’instant.")}</p> }.into_any()
+                view! { <p class="muted" role="status">{t(Text::NoFileUploadedYet)}</p> }.into_any()
             } else {
                 view! {
                     <table class="table" data-testid="bulk-files">
                         <thead>
                             <tr>
-                                <th scope="col">{t("File", "Fichier")}</th>
-                                <th scope="col">{t("Changes", "Modifie")}</th>
-                                <th scope="col">{t("State", "État")}</th>
-                                <th scope="col">{t("Lines", "Lignes")}</th>
-                                <th scope="col">{t("Uploaded", "Envoyé")}</th>
+                                <th scope="col">{t(Text::File)}</th>
+                                <th scope="col">{t(Text::BulkLineChanges)}</th>
+                                <th scope="col">{t(Text::State)}</th>
+                                <th scope="col">{t(Text::Lines)}</th>
+                                <th scope="col">{t(Text::Uploaded)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -283,7 +168,7 @@ fn FileList(files: Vec<BulkFileView>) -> impl IntoView {
                                 view! {
                                     <tr>
                                         <td><a href=format!("/licences/bulk/{}", file.id)>{file.file_name.clone()}</a></td>
-                                        <td>{kind_text(file.kind, lang)}</td>
+                                        <td>{file.kind.label(lang)}</td>
                                         <td><FileStateBadge state=file.state/></td>
                                         <td>{counts}</td>
                                         <td class="nowrap">
@@ -304,29 +189,21 @@ fn FileList(files: Vec<BulkFileView>) -> impl IntoView {
 
 /// "12 lines: 10 ready, 2 with a problem", or after the apply, what became of them.
 fn counts_text(file: &BulkFileView, lang: Lang) -> String {
-    let mut parts = Vec::new();
-    let mut part = |n: i64, en: &'static str, fr: &'static str| {
-        if n > 0 {
-            parts.push(format!("{n} {}", lang.t(en, fr)));
-        }
-    };
-    part(file.applied, "applied", "appliquée(s)");
-    part(file.ready, "ready", "prête(s)");
-    part(file.unchanged, "with nothing to do", "sans rien à faire");
-    part(file.invalid, "with a problem", "avec un problème");
-    part(file.refused, "refused", "refusée(s)");
-    let total = match lang {
-        Lang::En => format!(
-            "{} line{}",
-            file.rows_total,
-            if file.rows_total == 1 { "" } else { "s" }
+    let parts: Vec<String> = [
+        (
+            file.applied,
+            say::bulk_count_applied as fn(Lang, i64) -> String,
         ),
-        Lang::Fr => format!(
-            "{} ligne{}",
-            file.rows_total,
-            if file.rows_total == 1 { "" } else { "s" }
-        ),
-    };
+        (file.ready, say::bulk_count_ready),
+        (file.unchanged, say::bulk_count_unchanged),
+        (file.invalid, say::bulk_count_invalid),
+        (file.refused, say::bulk_count_refused),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(n, text)| text(lang, n))
+    .collect();
+    let total = say::bulk_lines_count(lang, file.rows_total);
     if parts.is_empty() {
         total
     } else {
@@ -360,15 +237,15 @@ pub fn BulkFilePage() -> impl IntoView {
         |query| fetch_bulk_file(query.id, query.show, query.after),
     );
     view! {
-        <Title text=lang.t("Bulk file", "Fichier de modifications")/>
-        <p class="breadcrumb"><a href="/licences/bulk">{lang.t("← Bulk changes", "← Modifications en masse")}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Title text=lang.t(Text::BulkFile)/>
+        <p class="breadcrumb"><a href="/licences/bulk">{lang.t(Text::BackToBulkChanges)}</a></p>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let query = query.get_untracked();
                 match data.await {
                     Ok(page) => view! { <FileBody page show=query.show/> }.into_any(),
                     Err(error) => view! {
-                        <h1>{lang.t("Bulk file", "Fichier de modifications")}</h1>
+                        <h1>{lang.t(Text::BulkFile)}</h1>
                         <ErrorPanel error/>
                     }
                     .into_any(),
@@ -381,20 +258,9 @@ pub fn BulkFilePage() -> impl IntoView {
 #[component]
 fn FileBody(page: BulkFileDetail, show: String) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let file = page.file.clone();
-    let subtitle = match lang {
-        Lang::En => format!(
-            "{} · uploaded by {}",
-            kind_text(file.kind, lang),
-            file.uploaded_by
-        ),
-        Lang::Fr => format!(
-            "{} · envoyé par {}",
-            kind_text(file.kind, lang),
-            file.uploaded_by
-        ),
-    };
+    let subtitle = say::bulk_file_subtitle(lang, file.kind.label(lang), &file.uploaded_by);
     view! {
         <h1 data-testid="bulk-file-name">{file.file_name.clone()}</h1>
         <p class="event-subtitle">
@@ -410,7 +276,7 @@ fn FileBody(page: BulkFileDetail, show: String) -> impl IntoView {
         .into_any()}
         {view! {
             <section class="panel" aria-labelledby="bulk-lines-title">
-                <h2 id="bulk-lines-title">{t("Lines", "Lignes")}</h2>
+                <h2 id="bulk-lines-title">{t(Text::Lines)}</h2>
                 {view! { <LineFilter id=file.id.clone() show=show.clone()/> }.into_any()}
                 {view! { <LineTable file page show/> }.into_any()}
             </section>
@@ -425,34 +291,25 @@ fn StateBanner(file: BulkFileView) -> impl IntoView {
     match file.state {
         BulkFileState::Previewed => view! {
             <p class="banner notice" role="note" data-testid="bulk-banner">
-                {lang.t(
-                    "Preview: nothing has changed yet. Check the lines below, then apply the ready ones or discard the file.",
-                    "Aperçu : rien n’a encore changé. Vérifiez les lignes ci-dessous, puis appliquez celles qui sont prêtes ou abandonnez le fichier.",
-                )}
+                {lang.t(Text::PreviewNothingHasChangedYetCheck)}
             </p>
         }
         .into_any(),
         BulkFileState::Applying => {
             let done = (file.rows_ready - file.ready).max(0);
-            let text = match lang {
-                Lang::En => format!("Applying: {done} of {} lines done. This page refreshes by itself.", file.rows_ready),
-                Lang::Fr => format!("Application en cours : {done} lignes sur {} traitées. Cette page se met à jour seule.", file.rows_ready),
-            };
+            let text = say::bulk_applying_progress(lang, done, file.rows_ready);
             view! {
                 <Meta http_equiv="refresh" content="2"/>
                 <div class="banner running" role="status" data-testid="bulk-banner">
                     <p>{text}</p>
-                    <progress max=file.rows_ready.to_string() value=done.to_string() aria-label=lang.t("Progress", "Avancement")></progress>
+                    <progress max=file.rows_ready.to_string() value=done.to_string() aria-label=lang.t(Text::Progress)></progress>
                 </div>
             }
             .into_any()
         }
         BulkFileState::Applied => {
             let by = file.applied_by.clone().unwrap_or_default();
-            let text = match lang {
-                Lang::En => format!("Applied by {by}: {} changed, {} refused, {} with nothing to do. Orange is told of each change.", file.applied, file.refused, file.unchanged),
-                Lang::Fr => format!("Appliqué par {by} : {} modifiée(s), {} refusée(s), {} sans rien à faire. Orange est informé de chaque modification.", file.applied, file.refused, file.unchanged),
-            };
+            let text = say::bulk_applied_by(lang, &by, file.applied, file.refused, file.unchanged);
             view! {
                 <p class="banner running" role="status" data-testid="bulk-banner">
                     {text} " " {file.finished_at.clone().map(|at| view! { <When at/> })}
@@ -462,11 +319,9 @@ fn StateBanner(file: BulkFileView) -> impl IntoView {
         }
         BulkFileState::Discarded => {
             let by = file.applied_by.clone().unwrap_or_default();
-            let text = match lang {
-                Lang::En => format!("Discarded by {by}: none of its lines was applied."),
-                Lang::Fr => format!("Abandonné par {by} : aucune de ses lignes n’a été appliquée."),
-            };
-            view! { <p class="banner paused" role="status" data-testid="bulk-banner">{text}</p> }.into_any()
+            let text = say::bulk_discarded_by(lang, &by);
+            view! { <p class="banner paused" role="status" data-testid="bulk-banner">{text}</p> }
+                .into_any()
         }
     }
 }
@@ -474,26 +329,10 @@ fn StateBanner(file: BulkFileView) -> impl IntoView {
 #[component]
 fn FileActions(file: BulkFileView) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let n = file.rows_ready;
-    let understand = match lang {
-        Lang::En => format!(
-            "I understand {n} licence{} will change and Orange is told of each",
-            if n == 1 { "" } else { "s" }
-        ),
-        Lang::Fr => format!(
-            "Je comprends que {n} licence{} vont changer et qu’Orange sera informé de chacune",
-            if n == 1 { "" } else { "s" }
-        ),
-    };
-    let apply_label = match lang {
-        Lang::En => format!("Apply {n} ready line{}", if n == 1 { "" } else { "s" }),
-        Lang::Fr => format!(
-            "Appliquer {n} ligne{} prête{}",
-            if n == 1 { "" } else { "s" },
-            if n == 1 { "" } else { "s" }
-        ),
-    };
+    let understand = say::bulk_apply_consent(lang, n);
+    let apply_label = say::bulk_apply_ready(lang, n);
     view! {
         <div class="row-actions bulk-actions">
             {(n > 0).then(|| view! {
@@ -508,13 +347,13 @@ fn FileActions(file: BulkFileView) -> impl IntoView {
             <form method="post" action=format!("/console/licences/bulk/{}/discard", file.id) class="action-form" data-testid="bulk-discard">
                 <div class="choice">
                     <input id="confirm-discard" type="checkbox" name="confirm" value="yes" required/>
-                    <label for="confirm-discard" class="confirm-label">{t("I understand nothing of this file will be applied", "Je comprends que rien de ce fichier ne sera appliqué")}</label>
+                    <label for="confirm-discard" class="confirm-label">{t(Text::IUnderstandNothingOfThisFile)}</label>
                 </div>
-                <button type="submit" class="button danger">{t("Discard the file", "Abandonner le fichier")}</button>
+                <button type="submit" class="button danger">{t(Text::DiscardTheFile)}</button>
             </form>
         </div>
         {(n == 0).then(|| view! {
-            <p class="muted">{t("No line is ready: correct the file and upload it again.", "Aucune ligne n’est prête : corrigez le fichier et envoyez-le à nouveau.")}</p>
+            <p class="muted">{t(Text::NoLineIsReadyCorrectThe)}</p>
         })}
     }
 }
@@ -522,7 +361,7 @@ fn FileActions(file: BulkFileView) -> impl IntoView {
 #[component]
 fn LineFilter(id: String, show: String) -> impl IntoView {
     let lang = use_lang();
-    let link = |value: &'static str, en: &'static str, fr: &'static str| {
+    let link = |value: &'static str, text: Text| {
         let href = if value.is_empty() {
             format!("/licences/bulk/{id}")
         } else {
@@ -531,15 +370,15 @@ fn LineFilter(id: String, show: String) -> impl IntoView {
         let current = show == value;
         view! {
             <a href=href class=if current { "button secondary small current" } else { "button secondary small" } aria-current=current.then_some("page")>
-                {lang.t(en, fr)}
+                {lang.t(text)}
             </a>
         }
     };
     view! {
-        <nav class="row-actions line-filter" aria-label=lang.t("Which lines", "Quelles lignes")>
-            {link("", "All lines", "Toutes les lignes")}
-            {link("problems", "Problems only", "Problèmes seulement")}
-            {link("ready", "Ready", "Prêtes")}
+        <nav class="row-actions line-filter" aria-label=lang.t(Text::WhichLines)>
+            {link("", Text::AllLines)}
+            {link("problems", Text::ProblemsOnly)}
+            {link("ready", Text::ReadyLines)}
         </nav>
     }
 }
@@ -547,7 +386,7 @@ fn LineFilter(id: String, show: String) -> impl IntoView {
 #[component]
 fn LineTable(file: BulkFileView, page: BulkFileDetail, show: String) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let more = page.more_after.map(|after| {
         let mut pairs = Vec::new();
         if !show.is_empty() {
@@ -559,16 +398,16 @@ fn LineTable(file: BulkFileView, page: BulkFileDetail, show: String) -> impl Int
     let resources = file.kind == BulkKind::Resources;
     view! {
         {if page.lines.is_empty() {
-            view! { <p class="muted" role="status">{t("No line to show here.", "Aucune ligne à afficher ici.")}</p> }.into_any()
+            view! { <p class="muted" role="status">{t(Text::NoLineToShowHere)}</p> }.into_any()
         } else {
             view! {
                 <table class="table bulk-lines" data-testid="bulk-lines">
                     <thead>
                         <tr>
-                            <th scope="col">{t("Line", "Ligne")}</th>
-                            <th scope="col">{t("Licence", "Licence")}</th>
-                            <th scope="col">{if resources { t("Resource", "Ressource") } else { t("End user", "Utilisateur final") }}</th>
-                            <th scope="col">{t("Status", "Statut")}</th>
+                            <th scope="col">{t(Text::Line)}</th>
+                            <th scope="col">{t(Text::Licence)}</th>
+                            <th scope="col">{if resources { t(Text::Resource) } else { t(Text::EndUser) }}</th>
+                            <th scope="col">{t(Text::Status)}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -578,8 +417,8 @@ fn LineTable(file: BulkFileView, page: BulkFileDetail, show: String) -> impl Int
             }
             .into_any()
         }}
-        <nav class="pager" aria-label=t("Pages", "Pages")>
-            {more.map(|href| view! { <a class="button secondary small" rel="next" href=href>{t("Next lines", "Lignes suivantes")}</a> })}
+        <nav class="pager" aria-label=t(Text::Pages)>
+            {more.map(|href| view! { <a class="button secondary small" rel="next" href=href>{t(Text::NextLines)}</a> })}
         </nav>
     }
 }
@@ -596,7 +435,9 @@ fn LineRow(line: BulkLineView) -> impl IntoView {
         None => view! { <span class="mono">{line.licence_ref.clone()}</span> }.into_any(),
     };
     let before = line.current.clone().map(|current| {
-        let placeholder = line.placeholder.then(|| view! { " " <span class="badge placeholder">{lang.t("placeholder", "provisoire")}</span> });
+        let placeholder = line.placeholder.then(
+            || view! { " " <span class="badge placeholder">{lang.t(Text::Placeholder)}</span> },
+        );
         view! { <span class="cell-sub"><s class="mono">{current}</s>{placeholder}</span> }
     });
     let status_class = match line.status {
@@ -605,18 +446,7 @@ fn LineRow(line: BulkLineView) -> impl IntoView {
         BulkLineStatus::Unchanged => "state-retired",
     };
     let problem = line.problem.as_ref().map(|p| problem_text(p, lang));
-    let events = (line.events > 0).then(|| match lang {
-        Lang::En => format!(
-            "{} event{} to Orange",
-            line.events,
-            if line.events == 1 { "" } else { "s" }
-        ),
-        Lang::Fr => format!(
-            "{} événement{} vers Orange",
-            line.events,
-            if line.events == 1 { "" } else { "s" }
-        ),
-    });
+    let events = (line.events > 0).then(|| say::events_to_orange_count(lang, line.events));
     view! {
         <tr data-testid=format!("bulk-line-{}", line.line) class=format!("line-{}", line.status)>
             <td class="mono">{line.line}</td>
@@ -627,7 +457,7 @@ fn LineRow(line: BulkLineView) -> impl IntoView {
                 {before}
             </td>
             <td>
-                <span class=format!("badge {status_class}")>{line_status_text(line.status, lang)}</span>
+                <span class=format!("badge {status_class}")>{line.status.label(lang)}</span>
                 {problem.map(|text| view! { <span class="cell-sub" data-testid="bulk-problem">{text}</span> })}
                 {events.map(|text| view! { <span class="cell-sub">{text}</span> })}
             </td>

@@ -3,6 +3,7 @@
 //! same without JavaScript. Issuing posts to the page's own address, whose answer shows the new
 //! secret (kept nowhere else); revoking posts to `/console/credentials/{id}/revoke`.
 
+use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -16,16 +17,16 @@ pub fn CredentialsPage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_credentials());
     view! {
-        <Title text=lang.t("API credentials", "Identifiants API")/>
-        <h1>{lang.t("Orange API credentials", "Identifiants de l’API Orange")}</h1>
+        <Title text=lang.t(Text::ApiCredentials)/>
+        <h1>{lang.t(Text::OrangeApiCredentials)}</h1>
         <p class="lead muted">
-            {lang.t("Orange authenticates every call with one of these, as ", "Orange authentifie chaque appel avec l’un d’eux, en ")}
+            {lang.t(Text::OrangeAuthenticatesEveryCallWithOne)}
             <code>"Authorization: Basic"</code>
-            {lang.t(" (client id and secret) or ", " (client id et secret) ou en ")}
+            {lang.t(Text::ClientIdAndSecretOr)}
             <code>"Authorization: Bearer"</code>
-            {lang.t(" (secret). Several may be active at once, for rotation.", " (secret). Plusieurs peuvent être actifs en même temps, pour la rotation.")}
+            {lang.t(Text::SecretSeveralMayBeActiveAt)}
         </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(page) => view! {
@@ -55,20 +56,17 @@ fn IssuedPanel(issued: IssuedCredential) -> impl IntoView {
     let lang = use_lang();
     view! {
         <section class="panel issued" aria-labelledby="issued-title" data-testid="issued-credential">
-            <h2 id="issued-title">{lang.t("New credential: ", "Nouvel identifiant : ")} {issued.label}</h2>
+            <h2 id="issued-title">{lang.t(Text::NewCredential)} {issued.label}</h2>
             <p class="flash warning" role="note">
-                {lang.t(
-                    "Copy the secret now: it is shown only this once. Fleetdesk keeps only a hash of it.",
-                    "Copiez le secret maintenant : il n’est affiché qu’une seule fois. Fleetdesk n’en garde qu’une empreinte.",
-                )}
+                {lang.t(Text::CopyTheSecretNowItIs)}
             </p>
             <dl class="facts">
-                <dt>{lang.t("Client id", "Client id")}</dt>
+                <dt>{lang.t(Text::ClientId)}</dt>
                 <dd><code data-testid="issued-client-id">{issued.client_id}</code></dd>
-                <dt>{lang.t("Secret", "Secret")}</dt>
+                <dt>{lang.t(Text::Secret)}</dt>
                 <dd><code class="secret" data-testid="issued-secret">{issued.secret}</code></dd>
             </dl>
-            <p>{lang.t("Orange sends either header:", "Orange envoie l’un ou l’autre de ces en-têtes :")}</p>
+            <p>{lang.t(Text::OrangeSendsEitherHeader)}</p>
             <pre class="code" tabindex="0" data-testid="issued-basic">{format!("Authorization: {}", issued.basic_authorization)}</pre>
             <pre class="code" tabindex="0" data-testid="issued-bearer">{format!("Authorization: {}", issued.bearer_authorization)}</pre>
         </section>
@@ -82,10 +80,7 @@ fn CredentialTable(credentials: Vec<CredentialView>) -> impl IntoView {
         return view! {
             <section class="panel">
                 <p class="muted">
-                    {lang.t(
-                        "No credential yet: Orange cannot call the API until you issue one.",
-                        "Aucun identifiant pour l’instant : Orange ne peut pas appeler l’API tant que vous n’en avez pas émis.",
-                    )}
+                    {lang.t(Text::NoCredentialYetOrangeCannotCall)}
                 </p>
             </section>
         }
@@ -96,13 +91,13 @@ fn CredentialTable(credentials: Vec<CredentialView>) -> impl IntoView {
             <table class="table">
                 <thead>
                     <tr>
-                        <th scope="col">{lang.t("Label", "Libellé")}</th>
-                        <th scope="col">{lang.t("Client id", "Client id")}</th>
-                        <th scope="col">{lang.t("Created", "Créé le")}</th>
-                        <th scope="col">{lang.t("Created by", "Créé par")}</th>
-                        <th scope="col">{lang.t("Last used", "Dernière utilisation")}</th>
-                        <th scope="col">{lang.t("State", "État")}</th>
-                        <th scope="col"><span class="visually-hidden">{lang.t("Actions", "Actions")}</span></th>
+                        <th scope="col">{lang.t(Text::Label)}</th>
+                        <th scope="col">{lang.t(Text::ClientId)}</th>
+                        <th scope="col">{lang.t(Text::CredentialCreated)}</th>
+                        <th scope="col">{lang.t(Text::CreatedBy)}</th>
+                        <th scope="col">{lang.t(Text::LastUsed)}</th>
+                        <th scope="col">{lang.t(Text::State)}</th>
+                        <th scope="col"><span class="visually-hidden">{lang.t(Text::Actions)}</span></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -120,10 +115,10 @@ fn CredentialRow(credential: CredentialView) -> impl IntoView {
     let active = credential.is_active();
     let state = match credential.revoked_at.clone() {
         None => {
-            view! { <span class="badge state-active">{lang.t("active", "actif")}</span> }.into_any()
+            view! { <span class="badge state-active">{lang.t(Text::ActiveM)}</span> }.into_any()
         }
         Some(at) => view! {
-            <span class="badge state-retired">{lang.t("revoked", "révoqué")}</span>
+            <span class="badge state-retired">{lang.t(Text::Revoked)}</span>
             " "
             <span class="muted nowrap"><When at/></span>
         }
@@ -132,12 +127,12 @@ fn CredentialRow(credential: CredentialView) -> impl IntoView {
     let action = active.then(|| {
         let target = format!("/console/credentials/{}/revoke", credential.id);
         let confirm_id = format!("confirm-{}", credential.id);
-        let aria = format!("{} {}", lang.t("Revoke", "Révoquer"), credential.label);
+        let aria = format!("{} {}", lang.t(Text::Revoke), credential.label);
         view! {
             <form method="post" action=target class="confirm-form">
                 <input id=confirm_id.clone() type="checkbox" name="confirm" value="yes" required/>
-                <label for=confirm_id class="confirm-label">{lang.t("I understand Orange can no longer use it", "Je comprends qu’Orange ne pourra plus l’utiliser")}</label>
-                <button type="submit" class="button danger small" aria-label=aria>{lang.t("Revoke", "Révoquer")}</button>
+                <label for=confirm_id class="confirm-label">{lang.t(Text::IUnderstandOrangeCanNoLonger)}</label>
+                <button type="submit" class="button danger small" aria-label=aria>{lang.t(Text::Revoke)}</button>
             </form>
         }
     });
@@ -146,8 +141,8 @@ fn CredentialRow(credential: CredentialView) -> impl IntoView {
             <td>{credential.label.clone()}</td>
             <td class="mono">{credential.client_id}</td>
             <td class="nowrap"><When at=credential.created_at.clone()/></td>
-            <td>{credential.created_by.unwrap_or_else(|| lang.t("command line", "ligne de commande").to_owned())}</td>
-            <td class="nowrap">{credential.last_used_at.clone().map_or_else(|| lang.t("never", "jamais").into_any(), |at| view! { <When at/> }.into_any())}</td>
+            <td>{credential.created_by.unwrap_or_else(|| lang.t(Text::CommandLine).to_owned())}</td>
+            <td class="nowrap">{credential.last_used_at.clone().map_or_else(|| lang.t(Text::Never).into_any(), |at| view! { <When at/> }.into_any())}</td>
             <td>{state}</td>
             <td class="actions">{action}</td>
         </tr>
@@ -159,15 +154,15 @@ fn IssueForm() -> impl IntoView {
     let lang = use_lang();
     view! {
         <section class="panel">
-            <h2>{lang.t("Issue a credential", "Émettre un identifiant")}</h2>
+            <h2>{lang.t(Text::IssueACredential)}</h2>
             <form method="post" action="/settings/credentials" class="grid-form">
                 <div class="field">
-                    <label for="credential-label">{lang.t("Label", "Libellé")}</label>
+                    <label for="credential-label">{lang.t(Text::Label)}</label>
                     <input id="credential-label" name="label" type="text" required maxlength="100" autocomplete="off"/>
-                    <p class="hint">{lang.t("Where it is used, e.g. “Orange production 2026”.", "Où il sert, par exemple « Orange production 2026 ».")}</p>
+                    <p class="hint">{lang.t(Text::WhereItIsUsedEG)}</p>
                 </div>
                 <div class="field actions">
-                    <button type="submit" class="button primary">{lang.t("Issue credential", "Émettre l’identifiant")}</button>
+                    <button type="submit" class="button primary">{lang.t(Text::IssueCredential)}</button>
                 </div>
             </form>
         </section>

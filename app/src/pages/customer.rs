@@ -1,6 +1,7 @@
 //! `/customers/{id}`: one customer: its facts, contacts, fleets with their licences by state, its
 //! newest orders, operators' notes and its audit timeline.
 
+use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -20,14 +21,14 @@ pub fn CustomerPage() -> impl IntoView {
         fetch_customer,
     );
     view! {
-        <Title text=lang.t("Customer", "Client")/>
-        <p class="breadcrumb"><a href="/customers">{lang.t("← Customers", "← Clients")}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Title text=lang.t(Text::Customer)/>
+        <p class="breadcrumb"><a href="/customers">{lang.t(Text::BackToCustomers)}</a></p>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(customer) => view! { <CustomerBody customer/> }.into_any(),
                     Err(error) => view! {
-                        <h1>{lang.t("Customer", "Client")}</h1>
+                        <h1>{lang.t(Text::Customer)}</h1>
                         <ErrorPanel error/>
                     }
                     .into_any(),
@@ -40,7 +41,7 @@ pub fn CustomerPage() -> impl IntoView {
 #[component]
 fn CustomerBody(customer: CustomerDetailView) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let address = if customer.address.is_empty() {
         "—".to_owned()
     } else {
@@ -50,19 +51,19 @@ fn CustomerBody(customer: CustomerDetailView) -> impl IntoView {
         <h1 data-testid="customer-name">{customer.name.clone()}</h1>
         <section class="panel">
             <dl class="facts">
-                <dt>{t("Customer id", "Identifiant client")}</dt>
+                <dt>{t(Text::CustomerId)}</dt>
                 <dd class="mono">{customer.id.clone()}</dd>
-                <dt>{t("Orange reference", "Référence Orange")}</dt>
+                <dt>{t(Text::OrangeReference)}</dt>
                 <dd class="mono">{customer.external_reference.clone()}</dd>
-                <dt>{t("Legal id", "SIREN/SIRET")}</dt>
+                <dt>{t(Text::LegalId)}</dt>
                 <dd class="mono">{or_dash(customer.legal_id.clone())}</dd>
-                <dt>{t("Address", "Adresse")}</dt>
+                <dt>{t(Text::Address)}</dt>
                 <dd>{address}</dd>
-                <dt>{t("Login prefix", "Préfixe des identifiants")}</dt>
+                <dt>{t(Text::LoginPrefix)}</dt>
                 <dd class="mono">{or_dash(customer.login_stem.clone())}</dd>
-                <dt>{t("Created", "Créé")}</dt>
+                <dt>{t(Text::Created)}</dt>
                 <dd><When at=customer.created_at.clone()/></dd>
-                <dt>{t("Updated", "Modifié")}</dt>
+                <dt>{t(Text::Updated)}</dt>
                 <dd><When at=customer.updated_at.clone()/></dd>
             </dl>
         </section>
@@ -70,9 +71,9 @@ fn CustomerBody(customer: CustomerDetailView) -> impl IntoView {
         {view! { <Fleets fleets=customer.fleets.clone()/> }.into_any()}
         {view! { <Orders orders=customer.orders.clone()/> }.into_any()}
         <section class="panel" data-testid="notes">
-            <h2>{t("Notes", "Notes")}</h2>
+            <h2>{t(Text::Notes)}</h2>
             {if customer.notes.is_empty() {
-                view! { <p class="muted">{t("No note.", "Aucune note.")}</p> }.into_any()
+                view! { <p class="muted">{t(Text::NoNote)}</p> }.into_any()
             } else {
                 view! {
                     <ul class="stack">
@@ -84,10 +85,10 @@ fn CustomerBody(customer: CustomerDetailView) -> impl IntoView {
             }}
             <form method="post" action=format!("/console/customers/{}/notes", customer.id) class="stack">
                 <div class="field">
-                    <label for="note-body">{t("Add a note", "Ajouter une note")}</label>
+                    <label for="note-body">{t(Text::AddANote)}</label>
                     <textarea id="note-body" name="body" rows="3" maxlength="4000" required></textarea>
                 </div>
-                <button type="submit" class="button secondary">{t("Add note", "Ajouter la note")}</button>
+                <button type="submit" class="button secondary">{t(Text::AddNote)}</button>
             </form>
         </section>
         {view! { <Timeline items=customer.timeline.clone()/> }.into_any()}
@@ -97,21 +98,21 @@ fn CustomerBody(customer: CustomerDetailView) -> impl IntoView {
 #[component]
 fn Contacts(contacts: Vec<ContactView>) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     view! {
         <section class="panel" data-testid="contacts">
-            <h2>{t("Contacts", "Contacts")}</h2>
+            <h2>{t(Text::Contacts)}</h2>
             {if contacts.is_empty() {
-                view! { <p class="muted">{t("No contact.", "Aucun contact.")}</p> }.into_any()
+                view! { <p class="muted">{t(Text::NoContact)}</p> }.into_any()
             } else {
                 view! {
                     <table class="table">
                         <thead><tr>
-                            <th scope="col">{t("Name", "Nom")}</th>
-                            <th scope="col">{t("Role", "Rôle")}</th>
-                            <th scope="col">{t("E-mail", "Courriel")}</th>
-                            <th scope="col">{t("Mobile", "Mobile")}</th>
-                            <th scope="col">{t("Phone", "Téléphone")}</th>
+                            <th scope="col">{t(Text::Name)}</th>
+                            <th scope="col">{t(Text::Role)}</th>
+                            <th scope="col">{t(Text::EMail)}</th>
+                            <th scope="col">{t(Text::Mobile)}</th>
+                            <th scope="col">{t(Text::Phone)}</th>
                         </tr></thead>
                         <tbody>
                             {contacts.into_iter().map(|c| view! {
@@ -134,20 +135,20 @@ fn Contacts(contacts: Vec<ContactView>) -> impl IntoView {
 #[component]
 fn Fleets(fleets: Vec<FleetSummaryView>) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     view! {
         <section class="panel" data-testid="fleets">
-            <h2>{t("Fleets", "Parcs")}</h2>
+            <h2>{t(Text::Fleets)}</h2>
             {if fleets.is_empty() {
-                view! { <p class="muted">{t("No fleet yet: no licence was ordered.", "Aucun parc : aucune licence n’a été commandée.")}</p> }.into_any()
+                view! { <p class="muted">{t(Text::NoFleetYetNoLicenceWas)}</p> }.into_any()
             } else {
                 view! {
                     <table class="table">
                         <thead><tr>
-                            <th scope="col">{t("Fleet (productRefId)", "Parc (productRefId)")}</th>
-                            <th scope="col">{t("Policy", "Règle")}</th>
-                            <th scope="col">{t("Licences by state", "Licences par état")}</th>
-                            <th scope="col">{t("Created", "Créé")}</th>
+                            <th scope="col">{t(Text::FleetProductrefid)}</th>
+                            <th scope="col">{t(Text::Policy)}</th>
+                            <th scope="col">{t(Text::LicencesByState)}</th>
+                            <th scope="col">{t(Text::Created)}</th>
                         </tr></thead>
                         <tbody>
                             {fleets.into_iter().map(|f| {
@@ -176,20 +177,20 @@ fn Fleets(fleets: Vec<FleetSummaryView>) -> impl IntoView {
 #[component]
 fn Orders(orders: Vec<OrderRowView>) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     view! {
         <section class="panel" data-testid="orders">
-            <h2>{t("Latest orders", "Dernières commandes")}</h2>
+            <h2>{t(Text::LatestOrders)}</h2>
             {if orders.is_empty() {
-                view! { <p class="muted">{t("No order.", "Aucune commande.")}</p> }.into_any()
+                view! { <p class="muted">{t(Text::NoOrder)}</p> }.into_any()
             } else {
                 view! {
                     <table class="table">
                         <thead><tr>
-                            <th scope="col">{t("Received", "Reçue")}</th>
-                            <th scope="col">{t("Order", "Commande")}</th>
-                            <th scope="col">{t("Orange reference", "Référence Orange")}</th>
-                            <th scope="col">{t("State", "État")}</th>
+                            <th scope="col">{t(Text::Received)}</th>
+                            <th scope="col">{t(Text::Order)}</th>
+                            <th scope="col">{t(Text::OrangeReference)}</th>
+                            <th scope="col">{t(Text::State)}</th>
                         </tr></thead>
                         <tbody>
                             {orders.into_iter().map(|o| view! {

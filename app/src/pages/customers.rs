@@ -2,6 +2,7 @@
 //! id, Orange reference or legal id) with the sort (name or newest), "Previous"/"Next" links paging
 //! by keyset both ways, and "Export CSV" of the whole filtered set.
 
+use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -54,15 +55,12 @@ pub fn CustomersPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=lang.t("Customers", "Clients")/>
-        <h1>{lang.t("Customers", "Clients")}</h1>
+        <Title text=lang.t(Text::Customers)/>
+        <h1>{lang.t(Text::Customers)}</h1>
         <p class="lead muted">
-            {lang.t(
-                "Every customer Orange has created through the API, with its fleets and licences.",
-                "Tous les clients créés par Orange au travers de l’API, avec leurs parcs et leurs licences.",
-            )}
+            {lang.t(Text::EveryCustomerOrangeHasCreatedThrough)}
         </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let query = query.get_untracked();
                 match data.await {
@@ -77,7 +75,7 @@ pub fn CustomersPage() -> impl IntoView {
 #[component]
 fn CustomersBody(page: CustomersPage, query: Query) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let filter = query.filter.clone();
     let export = format!("/console/customers.csv{}", query_string(&filter.pairs()));
     let link = |cursor: Option<(String, String)>, key: &'static str, id: &'static str| {
@@ -96,47 +94,44 @@ fn CustomersBody(page: CustomersPage, query: Query) -> impl IntoView {
     view! {
         <form method="get" action="/customers" class="panel filter-form" role="search">
             <div class="field">
-                <label for="customer-q">{t("Search", "Rechercher")}</label>
+                <label for="customer-q">{t(Text::Search)}</label>
                 <input id="customer-q" name="q" type="search" autocomplete="off" spellcheck="false"
-                    placeholder=t("Name, cus_…, Orange reference or SIREN/SIRET", "Nom, cus_…, référence Orange ou SIREN/SIRET")
+                    placeholder=t(Text::NameCusOrangeReferenceOrSiren)
                     value=filter.q.clone()/>
             </div>
             <div class="field">
-                <label for="customer-sort">{t("Sort", "Tri")}</label>
+                <label for="customer-sort">{t(Text::Sort)}</label>
                 <select id="customer-sort" name="sort">
-                    <option value="name" selected=!newest>{t("Name", "Nom")}</option>
-                    <option value="newest" selected=newest>{t("Newest first", "Plus récents d’abord")}</option>
+                    <option value="name" selected=!newest>{t(Text::Name)}</option>
+                    <option value="newest" selected=newest>{t(Text::NewestFirst)}</option>
                 </select>
             </div>
             <div class="filter-actions">
-                <button type="submit" class="button primary">{t("Search", "Rechercher")}</button>
-                {searched.then(|| view! { <a class="button secondary" href="/customers">{t("Clear", "Effacer")}</a> })}
-                <a class="button secondary" href=export data-testid="export-csv" download>{t("Export CSV", "Exporter en CSV")}</a>
+                <button type="submit" class="button primary">{t(Text::Search)}</button>
+                {searched.then(|| view! { <a class="button secondary" href="/customers">{t(Text::Clear)}</a> })}
+                <a class="button secondary" href=export data-testid="export-csv" download>{t(Text::ExportCsv)}</a>
             </div>
-            <p class="hint filter-hint">{t(
-                "The name matches from its start, ignoring case; ids, Orange references and legal ids match exactly. The export holds every customer the search matches.",
-                "Le nom est cherché par son début, sans tenir compte des majuscules ; les identifiants, références Orange et SIREN/SIRET doivent être exacts. L’export contient tous les clients trouvés.",
-            )}</p>
+            <p class="hint filter-hint">{t(Text::TheNameMatchesFromItsStart)}</p>
         </form>
         {page.filter_error.map(|problem| view! { <p class="flash error" role="alert">{problem}</p> })}
         <section class="panel">
             {if empty {
                 let text = if searched {
-                    t("No customer matches this search.", "Aucun client ne correspond à cette recherche.")
+                    t(Text::NoCustomerMatchesThisSearch)
                 } else {
-                    t("No customer yet.", "Aucun client pour l’instant.")
+                    t(Text::NoCustomerYet)
                 };
                 view! { <p class="muted">{text}</p> }.into_any()
             } else {
                 view! {
                     <table class="table customers">
                         <thead><tr>
-                            <th scope="col">{t("Customer", "Client")}</th>
-                            <th scope="col">{t("Orange reference", "Référence Orange")}</th>
-                            <th scope="col">{t("Legal id", "SIREN/SIRET")}</th>
-                            <th scope="col">{t("Fleets", "Parcs")}</th>
-                            <th scope="col">{t("Licences", "Licences")}</th>
-                            <th scope="col">{t("Created", "Créé")}</th>
+                            <th scope="col">{t(Text::Customer)}</th>
+                            <th scope="col">{t(Text::OrangeReference)}</th>
+                            <th scope="col">{t(Text::LegalId)}</th>
+                            <th scope="col">{t(Text::Fleets)}</th>
+                            <th scope="col">{t(Text::Licences)}</th>
+                            <th scope="col">{t(Text::Created)}</th>
                         </tr></thead>
                         <tbody>
                             {page.rows.into_iter().map(|row| view! {
@@ -157,9 +152,9 @@ fn CustomersBody(page: CustomersPage, query: Query) -> impl IntoView {
                     </table>
                 }.into_any()
             }}
-            <nav class="pager" aria-label=t("Pages", "Pages")>
-                {previous.map(|href| view! { <a class="button secondary small" rel="prev" href=href>{if newest { t("Newer", "Plus récents") } else { t("Previous", "Précédents") }}</a> })}
-                {next.map(|href| view! { <a class="button secondary small" rel="next" href=href>{if newest { t("Older", "Plus anciens") } else { t("Next", "Suivants") }}</a> })}
+            <nav class="pager" aria-label=t(Text::Pages)>
+                {previous.map(|href| view! { <a class="button secondary small" rel="prev" href=href>{if newest { t(Text::Newer) } else { t(Text::Previous) }}</a> })}
+                {next.map(|href| view! { <a class="button secondary small" rel="next" href=href>{if newest { t(Text::OlderM) } else { t(Text::Next) }}</a> })}
             </nav>
         </section>
     }

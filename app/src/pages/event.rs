@@ -2,6 +2,7 @@
 //! and every delivery attempt as a timeline (request and answer as exchanged, secrets masked).
 //! Operators and administrators resend it (confirmed) or retry it now.
 
+use fleetdesk_vocab::{Text, say};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -22,14 +23,14 @@ pub fn EventPage() -> impl IntoView {
         fetch_event,
     );
     view! {
-        <Title text=lang.t("Event", "Événement")/>
-        <p class="breadcrumb"><a href="/events">{lang.t("← Events to Orange", "← Événements envoyés à Orange")}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Title text=lang.t(Text::Event)/>
+        <p class="breadcrumb"><a href="/events">{lang.t(Text::BackToEvents)}</a></p>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(detail) => view! { <EventBody detail/> }.into_any(),
                     Err(error) => view! {
-                        <h1>{lang.t("Event", "Événement")}</h1>
+                        <h1>{lang.t(Text::Event)}</h1>
                         <ErrorPanel error/>
                     }
                     .into_any(),
@@ -52,7 +53,7 @@ fn time_or_dash(value: Option<&str>) -> AnyView {
 
 fn headers_text(headers: &[(String, String)], lang: Lang) -> String {
     if headers.is_empty() {
-        return lang.t("(none)", "(aucun)").to_owned();
+        return lang.t(Text::NoneMParen).to_owned();
     }
     headers
         .iter()
@@ -82,8 +83,8 @@ fn EventBody(detail: EventDetailView) -> impl IntoView {
         {view! { <EventFacts event=event.clone() request_id=detail.request_id.clone()/> }.into_any()}
         {detail.can_act.then(|| view! { <EventActions event=event.clone()/> }.into_any())}
         <section class="panel">
-            <h2>{lang.t("Payload", "Contenu")}</h2>
-            <p class="hint">{lang.t("The body POSTed to Orange, the same on every attempt.", "Le corps envoyé à Orange en POST, identique à chaque tentative.")}</p>
+            <h2>{lang.t(Text::Payload)}</h2>
+            <p class="hint">{lang.t(Text::TheBodyPostedToOrangeThe)}</p>
             <pre class="code" tabindex="0" data-testid="payload">{detail.payload}</pre>
         </section>
         {view! { <Timeline attempts=detail.attempts/> }.into_any()}
@@ -107,11 +108,11 @@ fn EventFacts(event: EventRowView, request_id: Option<String>) -> impl IntoView 
                 resource: reference.clone(),
                 ..EventFilter::default()
             });
-            view! { <a href=href class="mono" title=lang.t("Every event with this reference", "Tous les événements avec cette référence")>{reference}</a> }
+            view! { <a href=href class="mono" title=lang.t(Text::EveryEventWithThisReference)>{reference}</a> }
                 .into_any()
         }
         None => view! {
-            <span class="muted">{lang.t("none (no Orange reference caused it)", "aucun (aucune référence Orange n’en est à l’origine)")}</span>
+            <span class="muted">{lang.t(Text::NoneNoOrangeReferenceCausedIt)}</span>
         }
         .into_any(),
     };
@@ -122,30 +123,30 @@ fn EventFacts(event: EventRowView, request_id: Option<String>) -> impl IntoView 
     view! {
         <section class="panel">
             <dl class="facts">
-                <dt>{lang.t("Resource", "Ressource")}</dt>
+                <dt>{lang.t(Text::Resource)}</dt>
                 <dd>
                     {event.resource_kind.clone()} " "
-                    <a href=same_resource class="mono" title=lang.t("Every event about this resource", "Tous les événements de cette ressource")>{event.resource_id.clone()}</a>
+                    <a href=same_resource class="mono" title=lang.t(Text::EveryEventAboutThisResource)>{event.resource_id.clone()}</a>
                     " · "
-                    <a href=exchanges>{lang.t("Orange's calls about it", "Les appels d’Orange la concernant")}</a>
+                    <a href=exchanges>{lang.t(Text::OrangesCallsAboutIt)}</a>
                 </dd>
-                <dt>{lang.t("Correlation id", "Correlation id")}</dt>
+                <dt>{lang.t(Text::CorrelationId)}</dt>
                 <dd>{correlation}</dd>
-                <dt>{lang.t("Created", "Créé")}</dt>
+                <dt>{lang.t(Text::Created)}</dt>
                 <dd><When at=event.created_at.clone()/> " " <span class="muted mono">{event.created_at.clone()}</span></dd>
-                <dt>{lang.t("Delivered", "Envoyé")}</dt>
+                <dt>{lang.t(Text::EventDelivered)}</dt>
                 <dd>{time_or_dash(event.delivered_at.as_deref())}</dd>
-                <dt>{lang.t("Failed", "En échec")}</dt>
+                <dt>{lang.t(Text::Failed)}</dt>
                 <dd>{time_or_dash(event.failed_at.as_deref())}</dd>
-                <dt>{lang.t("Next attempt", "Prochaine tentative")}</dt>
+                <dt>{lang.t(Text::NextAttempt)}</dt>
                 <dd data-testid="next-attempt">{next}</dd>
-                <dt>{lang.t("Attempts", "Tentatives")}</dt>
+                <dt>{lang.t(Text::Attempts)}</dt>
                 <dd>{event.attempt_count}</dd>
-                <dt>{lang.t("Last answer", "Dernière réponse")}</dt>
+                <dt>{lang.t(Text::LastAnswer)}</dt>
                 <dd>{event.last_response_status.map_or_else(|| view! { "—" }.into_any(), |status| view! { <StatusBadge status/> }.into_any())}</dd>
-                <dt>{lang.t("Last error", "Dernière erreur")}</dt>
+                <dt>{lang.t(Text::LastError)}</dt>
                 <dd class=if event.last_error.is_some() { "error-text" } else { "" } data-testid="last-error">{or_dash(event.last_error.as_deref())}</dd>
-                <dt>{lang.t("Request id", "Id de requête")}</dt>
+                <dt>{lang.t(Text::RequestId)}</dt>
                 <dd class="mono">{or_dash(request_id.as_deref())}</dd>
             </dl>
         </section>
@@ -163,13 +164,10 @@ fn EventActions(event: EventRowView) -> impl IntoView {
                 <div class="choice">
                     <input id="confirm-resend" type="checkbox" name="confirm" value="yes" required/>
                     <label for="confirm-resend" class="confirm-label">
-                        {lang.t(
-                            "I understand Orange receives this event again (same eventId)",
-                            "Je comprends qu’Orange recevra de nouveau cet événement (même eventId)",
-                        )}
+                        {lang.t(Text::IUnderstandOrangeReceivesThisEvent)}
                     </label>
                 </div>
-                <button type="submit" class="button primary">{lang.t("Resend", "Renvoyer")}</button>
+                <button type="submit" class="button primary">{lang.t(Text::Resend)}</button>
             </form>
         }
     });
@@ -177,24 +175,21 @@ fn EventActions(event: EventRowView) -> impl IntoView {
         let action = format!("/console/events/{}/retry", event.id);
         view! {
             <form method="post" action=action class="action-form">
-                <p class="hint">{lang.t("Tries now instead of at the scheduled time.", "Tente l’envoi maintenant plutôt qu’à l’heure prévue.")}</p>
-                <button type="submit" class="button secondary">{lang.t("Retry now", "Réessayer maintenant")}</button>
+                <p class="hint">{lang.t(Text::TriesNowInsteadOfAtThe)}</p>
+                <button type="submit" class="button secondary">{lang.t(Text::RetryNow)}</button>
             </form>
         }
     });
     let busy = (!event.can_resend()).then(|| {
         view! {
             <p class="muted">
-                {lang.t(
-                    "This event is being sent right now; its outcome shows here in a moment.",
-                    "Cet événement est en cours d’envoi ; le résultat s’affichera ici dans un instant.",
-                )}
+                {lang.t(Text::ThisEventIsBeingSentRight)}
             </p>
         }
     });
     view! {
-        <section class="panel event-actions" aria-label=lang.t("Actions", "Actions")>
-            <h2>{lang.t("Actions", "Actions")}</h2>
+        <section class="panel event-actions" aria-label=lang.t(Text::Actions)>
+            <h2>{lang.t(Text::Actions)}</h2>
             <div class="action-row">{resend}{retry}{busy}</div>
         </section>
     }
@@ -205,7 +200,7 @@ fn Timeline(attempts: Vec<AttemptView>) -> impl IntoView {
     let lang = use_lang();
     let last = attempts.last().map(|a| a.attempt_no);
     let body = if attempts.is_empty() {
-        view! { <p class="muted">{lang.t("No attempt yet.", "Aucune tentative pour l’instant.")}</p> }.into_any()
+        view! { <p class="muted">{lang.t(Text::NoAttemptYet)}</p> }.into_any()
     } else {
         view! {
             <ol class="timeline">
@@ -222,7 +217,7 @@ fn Timeline(attempts: Vec<AttemptView>) -> impl IntoView {
     };
     view! {
         <section class="panel">
-            <h2>{lang.t("Delivery timeline", "Historique des envois")}</h2>
+            <h2>{lang.t(Text::DeliveryTimeline)}</h2>
             {body}
         </section>
     }
@@ -230,10 +225,10 @@ fn Timeline(attempts: Vec<AttemptView>) -> impl IntoView {
 
 fn outcome_text(outcome: &str, lang: Lang) -> &'static str {
     match outcome {
-        "delivered" => lang.t("delivered", "envoyé"),
-        "retry" => lang.t("will retry", "nouvel essai prévu"),
-        "failed" => lang.t("failed", "en échec"),
-        _ => lang.t("unknown", "inconnu"),
+        "delivered" => lang.t(Text::EventDeliveredLower),
+        "retry" => lang.t(Text::WillRetry),
+        "failed" => lang.t(Text::FailedLower),
+        _ => lang.t(Text::Unknown),
     }
 }
 
@@ -242,12 +237,7 @@ fn AttemptItem(attempt: AttemptView, open: bool) -> impl IntoView {
     let lang = use_lang();
     let truncated = match (&attempt.response_body, attempt.response_body_bytes) {
         (Some(body), Some(bytes)) if usize::try_from(bytes).is_ok_and(|n| n > body.len()) => {
-            Some(match lang {
-                Lang::En => format!("Only the start of the answer is kept: it was {bytes} bytes."),
-                Lang::Fr => format!(
-                    "Seul le début de la réponse est conservé : elle faisait {bytes} octets."
-                ),
-            })
+            Some(say::answer_truncated(lang, bytes))
         }
         _ => None,
     };
@@ -255,13 +245,13 @@ fn AttemptItem(attempt: AttemptView, open: bool) -> impl IntoView {
         .latency_ms
         .map(|ms| view! { <span class="muted">{format!("{ms} ms")}</span> });
     let status = attempt.response_status.map_or_else(
-        || view! { <span class="badge status-error">{lang.t("no answer", "pas de réponse")}</span> }.into_any(),
+        || view! { <span class="badge status-error">{lang.t(Text::NoAnswer)}</span> }.into_any(),
         |status| view! { <StatusBadge status/> }.into_any(),
     );
     view! {
         <li class=format!("attempt outcome-{}", attempt.outcome) data-testid=format!("attempt-{}", attempt.attempt_no)>
             <div class="attempt-head">
-                <strong>{lang.t("Attempt ", "Tentative ")} {attempt.attempt_no}</strong>
+                <strong>{lang.t(Text::Attempt)} {attempt.attempt_no}</strong>
                 <span class="nowrap"><When at=attempt.started_at.clone()/></span>
                 <span class=format!("badge outcome outcome-{}", attempt.outcome)>{outcome_text(&attempt.outcome, lang)}</span>
                 {status}
@@ -270,19 +260,19 @@ fn AttemptItem(attempt: AttemptView, open: bool) -> impl IntoView {
             <p class="attempt-url"><span class="method">"POST"</span> " " <span class="mono">{attempt.url.clone()}</span></p>
             {attempt.error.clone().map(|error| view! { <p class="error-text attempt-error">{error}</p> })}
             <details class="exchange" open=open>
-                <summary>{lang.t("Request", "Requête")}</summary>
-                <h3>{lang.t("Headers", "En-têtes")}</h3>
+                <summary>{lang.t(Text::RequestTechnical)}</summary>
+                <h3>{lang.t(Text::Headers)}</h3>
                 <pre class="code" tabindex="0">{headers_text(&attempt.request_headers, lang)}</pre>
-                <h3>{lang.t("Body", "Corps")}</h3>
+                <h3>{lang.t(Text::Body)}</h3>
                 <pre class="code" tabindex="0">{attempt.request_body.clone()}</pre>
             </details>
             <details class="exchange" open=open>
-                <summary>{lang.t("Response", "Réponse")}</summary>
-                <h3>{lang.t("Headers", "En-têtes")}</h3>
+                <summary>{lang.t(Text::Response)}</summary>
+                <h3>{lang.t(Text::Headers)}</h3>
                 <pre class="code" tabindex="0">{headers_text(&attempt.response_headers, lang)}</pre>
-                <h3>{lang.t("Body", "Corps")}</h3>
+                <h3>{lang.t(Text::Body)}</h3>
                 {truncated.map(|text| view! { <p class="hint">{text}</p> })}
-                <pre class="code" tabindex="0">{attempt.response_body.clone().unwrap_or_else(|| lang.t("(none)", "(aucun)").to_owned())}</pre>
+                <pre class="code" tabindex="0">{attempt.response_body.clone().unwrap_or_else(|| lang.t(Text::NoneMParen).to_owned())}</pre>
             </details>
         </li>
     }

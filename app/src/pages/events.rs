@@ -3,6 +3,7 @@
 //! filtering by state, type, resource and dates, an "Older" link paging by keyset, and the way to a
 //! bulk resend of what the filter matches. Actions post to `/console/…` and redirect back.
 
+use fleetdesk_vocab::{Counted, Text, say};
 use fleetdesk_vocab::{EventState, OrangeEventType};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -42,27 +43,10 @@ pub fn list_href(filter: &EventFilter) -> String {
 /// An event type in words.
 pub fn event_type_text(event_type: &str, lang: Lang) -> &'static str {
     match event_type {
-        "productOrderStateChangeEvent" => {
-            lang.t("Order state change", "Changement d’état de commande")
-        }
-        "userServiceStateChangeEvent" => {
-            lang.t("Licence state change", "Changement d’état de licence")
-        }
-        "userServiceAttributeValueChangeEvent" => lang.t(
-            "Licence attribute change",
-            "Changement d’attribut de licence",
-        ),
-        _ => lang.t("Other event", "Autre événement"),
-    }
-}
-
-/// A state in words, for the counts and the filter.
-fn state_text(state: EventState, lang: Lang) -> &'static str {
-    match state {
-        EventState::Pending => lang.t("Pending", "En attente"),
-        EventState::Delivering => lang.t("Delivering", "En cours d’envoi"),
-        EventState::Delivered => lang.t("Delivered", "Envoyés"),
-        EventState::Failed => lang.t("Failed", "En échec"),
+        "productOrderStateChangeEvent" => lang.t(Text::OrderStateChange),
+        "userServiceStateChangeEvent" => lang.t(Text::LicenceStateChange),
+        "userServiceAttributeValueChangeEvent" => lang.t(Text::LicenceAttributeChange),
+        _ => lang.t(Text::OtherEvent),
     }
 }
 
@@ -94,15 +78,12 @@ pub fn EventsPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=lang.t("Events to Orange", "Événements envoyés à Orange")/>
-        <h1>{lang.t("Events to Orange", "Événements envoyés à Orange")}</h1>
+        <Title text=lang.t(Text::EventsToOrange)/>
+        <h1>{lang.t(Text::EventsToOrange)}</h1>
         <p class="lead muted">
-            {lang.t(
-                "Every event Fleetdesk owes Orange, written with the change it describes and sent until Orange has it. The same eventId is kept across retries and resends.",
-                "Chaque événement que Fleetdesk doit à Orange, écrit avec la modification qu’il décrit et envoyé jusqu’à ce qu’Orange l’ait reçu. Le même eventId est conservé d’une tentative et d’un renvoi à l’autre.",
-            )}
+            {lang.t(Text::EveryEventFleetdeskOwesOrangeWritten)}
         </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let query = query.get_untracked();
                 match data.await {
@@ -141,14 +122,11 @@ pub fn DeliveryBanner(
         view! {
             <div class="banner notice" role="note" data-testid="delivery-not-configured">
                 <p>
-                    <strong>{lang.t("Delivery is not configured.", "L’envoi n’est pas configuré.")}</strong>
-                    {lang.t(
-                        " Events wait here until Orange's event URLs, token URL and client are set.",
-                        " Les événements attendent ici que les URL d’événements d’Orange, l’URL du jeton et le client soient renseignés.",
-                    )}
+                    <strong>{lang.t(Text::DeliveryIsNotConfigured)}</strong>
+                    {lang.t(Text::EventsWaitHereUntilOrangesEvent)}
                 </p>
                 {can_configure.then(|| view! {
-                    <a class="button secondary small" href="/settings/delivery">{lang.t("Configure delivery", "Configurer l’envoi")}</a>
+                    <a class="button secondary small" href="/settings/delivery">{lang.t(Text::ConfigureDelivery)}</a>
                 })}
             </div>
         }
@@ -157,15 +135,12 @@ pub fn DeliveryBanner(
         view! {
             <div class="banner paused" role="note" data-testid="delivery-paused">
                 <p>
-                    <strong>{lang.t("Delivery is paused.", "L’envoi est en pause.")}</strong>
-                    {lang.t(
-                        " Nothing is sent to Orange until it is resumed; events keep queueing.",
-                        " Rien n’est envoyé à Orange jusqu’à la reprise ; les événements continuent de s’accumuler.",
-                    )}
+                    <strong>{lang.t(Text::DeliveryIsPaused)}</strong>
+                    {lang.t(Text::NothingIsSentToOrangeUntil)}
                 </p>
                 {can_act.then(|| view! {
                     <form method="post" action="/console/delivery/resume" class="inline-form">
-                        <button type="submit" class="button primary small">{lang.t("Resume delivery", "Reprendre l’envoi")}</button>
+                        <button type="submit" class="button primary small">{lang.t(Text::ResumeDelivery)}</button>
                     </form>
                 })}
             </div>
@@ -173,21 +148,15 @@ pub fn DeliveryBanner(
         .into_any()
     } else if can_act {
         let text = if delivery.configured {
-            lang.t(
-                "Delivery is running: due events go out as soon as they are written.",
-                "L’envoi est actif : les événements dus partent dès qu’ils sont écrits.",
-            )
+            lang.t(Text::DeliveryIsRunningDueEventsGo)
         } else {
-            lang.t(
-                "Delivery is not paused: it starts once it is configured.",
-                "L’envoi n’est pas en pause : il démarrera une fois configuré.",
-            )
+            lang.t(Text::DeliveryIsNotPausedItStarts)
         };
         view! {
             <div class="banner running" data-testid="delivery-running">
                 <p>{text}</p>
                 <form method="post" action="/console/delivery/pause" class="inline-form">
-                    <button type="submit" class="button secondary small">{lang.t("Pause delivery", "Mettre l’envoi en pause")}</button>
+                    <button type="submit" class="button secondary small">{lang.t(Text::PauseDelivery)}</button>
                 </form>
             </div>
         }
@@ -202,7 +171,7 @@ pub fn DeliveryBanner(
 fn StateCounts(counts: Vec<(EventState, i64)>, active: String) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <nav class="cards state-cards" aria-label=lang.t("Events by state", "Événements par état")>
+        <nav class="cards state-cards" aria-label=lang.t(Text::EventsByState)>
             {counts
                 .into_iter()
                 .map(|(state, n)| {
@@ -210,7 +179,7 @@ fn StateCounts(counts: Vec<(EventState, i64)>, active: String) -> impl IntoView 
                     let current = (state.as_str() == active).then_some("page");
                     view! {
                         <a class=format!("card state-card state-{state}") href=href aria-current=current data-testid=format!("count-{state}")>
-                            <span class="card-label">{state_text(state, lang)}</span>
+                            <span class="card-label">{state.label(lang)}</span>
                             <span class="card-value">{n}</span>
                         </a>
                     }
@@ -228,21 +197,21 @@ fn FilterForm(filter: EventFilter, can_act: bool) -> impl IntoView {
     view! {
         <form method="get" action="/events" class="panel filter-form event-filter" role="search">
             <div class="field">
-                <label for="filter-state">{lang.t("State", "État")}</label>
+                <label for="filter-state">{lang.t(Text::State)}</label>
                 <select id="filter-state" name="state">
-                    <option value="" selected=filter.state.is_empty()>{lang.t("Any state", "Tous les états")}</option>
+                    <option value="" selected=filter.state.is_empty()>{lang.t(Text::AnyState)}</option>
                     {EventState::ALL
                         .into_iter()
                         .map(|state| view! {
-                            <option value=state.as_str() selected=filter.state == state.as_str()>{state_text(state, lang)}</option>
+                            <option value=state.as_str() selected=filter.state == state.as_str()>{state.label(lang)}</option>
                         })
                         .collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label for="filter-type">{lang.t("Event type", "Type d’événement")}</label>
+                <label for="filter-type">{lang.t(Text::EventType)}</label>
                 <select id="filter-type" name="event_type">
-                    <option value="" selected=filter.event_type.is_empty()>{lang.t("Any type", "Tous les types")}</option>
+                    <option value="" selected=filter.event_type.is_empty()>{lang.t(Text::AnyType)}</option>
                     {OrangeEventType::ALL
                         .into_iter()
                         .map(|kind| view! {
@@ -252,29 +221,26 @@ fn FilterForm(filter: EventFilter, can_act: bool) -> impl IntoView {
                 </select>
             </div>
             <div class="field">
-                <label for="filter-resource">{lang.t("Resource", "Ressource")}</label>
-                <input id="filter-resource" name="resource" type="search" autocomplete="off" spellcheck="false" placeholder=lang.t("ord_…, lic_… or Orange reference", "ord_…, lic_… ou référence Orange") value=filter.resource.clone()/>
+                <label for="filter-resource">{lang.t(Text::Resource)}</label>
+                <input id="filter-resource" name="resource" type="search" autocomplete="off" spellcheck="false" placeholder=lang.t(Text::OrdLicOrOrangeReference) value=filter.resource.clone()/>
             </div>
             <div class="field date">
-                <label for="filter-from">{lang.t("From", "Du")}</label>
+                <label for="filter-from">{lang.t(Text::From)}</label>
                 <input id="filter-from" name="from" type="date" value=filter.from.clone()/>
             </div>
             <div class="field date">
-                <label for="filter-to">{lang.t("To", "Au")}</label>
+                <label for="filter-to">{lang.t(Text::To)}</label>
                 <input id="filter-to" name="to" type="date" value=filter.to.clone()/>
             </div>
             <div class="filter-actions">
-                <button type="submit" class="button primary">{lang.t("Filter", "Filtrer")}</button>
-                {filtered.then(|| view! { <a class="button secondary" href="/events">{lang.t("Clear", "Effacer")}</a> })}
+                <button type="submit" class="button primary">{lang.t(Text::Filter)}</button>
+                {filtered.then(|| view! { <a class="button secondary" href="/events">{lang.t(Text::Clear)}</a> })}
                 {can_act.then(|| view! {
-                    <a class="button secondary" href=resend>{lang.t("Resend matching…", "Renvoyer la sélection…")}</a>
+                    <a class="button secondary" href=resend>{lang.t(Text::ResendMatching)}</a>
                 })}
             </div>
             <p class="hint filter-hint">
-                {lang.t(
-                    "Dates are UTC days, both included. Resource matches an order or licence id, or Orange's reference of the order or task (correlation id).",
-                    "Les dates sont des jours UTC, bornes incluses. La ressource est un id de commande ou de licence, ou la référence Orange de la commande ou de la tâche (correlation id).",
-                )}
+                {lang.t(Text::EventsFilterHelp)}
             </p>
         </form>
     }
@@ -301,17 +267,11 @@ fn EventTable(
         <section class="panel">
             {if empty {
                 let text = if paged {
-                    lang.t("No older events.", "Aucun événement plus ancien.")
+                    lang.t(Text::NoOlderEvents)
                 } else if filters.is_empty() {
-                    lang.t(
-                        "No event yet: Orange is owed nothing.",
-                        "Aucun événement pour l’instant : rien n’est dû à Orange.",
-                    )
+                    lang.t(Text::NoEventYetOrangeIsOwed)
                 } else {
-                    lang.t(
-                        "No event matches these filters.",
-                        "Aucun événement ne correspond à ces filtres.",
-                    )
+                    lang.t(Text::NoEventMatchesTheseFilters)
                 };
                 view! { <p class="muted">{text}</p> }.into_any()
             } else {
@@ -319,11 +279,11 @@ fn EventTable(
                     <table class="table events">
                         <thead>
                             <tr>
-                                <th scope="col">{lang.t("Created", "Créé")}</th>
-                                <th scope="col">{lang.t("Event", "Événement")}</th>
-                                <th scope="col">{lang.t("Resource", "Ressource")}</th>
-                                <th scope="col">{lang.t("State", "État")}</th>
-                                <th scope="col">{lang.t("Next attempt or last answer", "Prochaine tentative ou dernière réponse")}</th>
+                                <th scope="col">{lang.t(Text::Created)}</th>
+                                <th scope="col">{lang.t(Text::Event)}</th>
+                                <th scope="col">{lang.t(Text::Resource)}</th>
+                                <th scope="col">{lang.t(Text::State)}</th>
+                                <th scope="col">{lang.t(Text::NextAttemptOrLastAnswer)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -333,9 +293,9 @@ fn EventTable(
                 }
                 .into_any()
             }}
-            <nav class="pager" aria-label=lang.t("Pages", "Pages")>
-                {paged.then(|| view! { <a class="button secondary small" href=newest>{lang.t("Newest", "Les plus récents")}</a> })}
-                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{lang.t("Older events", "Événements plus anciens")}</a> })}
+            <nav class="pager" aria-label=lang.t(Text::Pages)>
+                {paged.then(|| view! { <a class="button secondary small" href=newest>{lang.t(Text::NewestM)}</a> })}
+                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{lang.t(Text::OlderEvents)}</a> })}
             </nav>
         </section>
     }
@@ -353,16 +313,16 @@ fn EventLine(row: EventRowView) -> impl IntoView {
         EventState::Pending => row
             .next_attempt_at
             .as_deref()
-            .map(|at| (lang.t("Next try", "Prochain essai"), at)),
-        EventState::Delivering => Some((lang.t("Being sent now", "En cours d’envoi"), "")),
+            .map(|at| (lang.t(Text::NextTry), at)),
+        EventState::Delivering => Some((lang.t(Text::BeingSentNow), "")),
         EventState::Delivered => row
             .delivered_at
             .as_deref()
-            .map(|at| (lang.t("Delivered", "Envoyé"), at)),
+            .map(|at| (lang.t(Text::EventDelivered), at)),
         EventState::Failed => row
             .failed_at
             .as_deref()
-            .map(|at| (lang.t("Gave up", "Abandonné"), at)),
+            .map(|at| (lang.t(Text::GaveUp), at)),
     }
     .map_or_else(
         || view! { <span class="muted">"—"</span> }.into_any(),
@@ -390,7 +350,7 @@ fn EventLine(row: EventRowView) -> impl IntoView {
                 <a href=resource_href class="mono">{row.resource_id.clone()}</a>
                 <span class="cell-sub">
                     {row.resource_kind.clone()}
-                    {row.correlation_id.clone().map(|c| view! { " · " {lang.t("ref", "réf.")} " " <span class="mono">{c}</span> })}
+                    {row.correlation_id.clone().map(|c| view! { " · " {lang.t(Text::Ref)} " " <span class="mono">{c}</span> })}
                 </span>
             </td>
             <td>
@@ -407,12 +367,7 @@ fn EventLine(row: EventRowView) -> impl IntoView {
 }
 
 fn attempts(n: i64, lang: Lang) -> String {
-    match (n, lang) {
-        (0, _) => lang.t("no attempt yet", "aucune tentative").to_owned(),
-        (1, _) => lang.t("1 attempt", "1 tentative").to_owned(),
-        (n, Lang::En) => format!("{n} attempts"),
-        (n, Lang::Fr) => format!("{n} tentatives"),
-    }
+    say::attempts_count(lang, n)
 }
 
 /// An event's state, coloured.
@@ -420,12 +375,11 @@ fn attempts(n: i64, lang: Lang) -> String {
 pub fn EventStateBadge(state: EventState) -> impl IntoView {
     let lang = use_lang();
     // English shows the stored code, as the API and the logs name it.
-    let word = match (lang, state) {
-        (Lang::En, state) => state.as_str(),
-        (Lang::Fr, EventState::Pending) => "en attente",
-        (Lang::Fr, EventState::Delivering) => "en cours d’envoi",
-        (Lang::Fr, EventState::Delivered) => "envoyé",
-        (Lang::Fr, EventState::Failed) => "en échec",
-    };
+    let word = lang.t(match state {
+        EventState::Pending => Text::EventBadgePending,
+        EventState::Delivering => Text::EventBadgeDelivering,
+        EventState::Delivered => Text::EventBadgeDelivered,
+        EventState::Failed => Text::EventBadgeFailed,
+    });
     view! { <span class=format!("badge event-state event-{state}")>{word}</span> }
 }

@@ -2,6 +2,7 @@
 //! says how many events the filter of the address matches now, then posts that same filter, with a
 //! ticked confirmation, to `/console/events/resend`. Works the same without JavaScript.
 
+use fleetdesk_vocab::{Text, say};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -30,10 +31,10 @@ pub fn EventsResendPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=lang.t("Resend events", "Renvoyer des événements")/>
-        <p class="breadcrumb"><a href=move || list_href(&filter.get())>{lang.t("← Events to Orange", "← Événements envoyés à Orange")}</a></p>
-        <h1>{lang.t("Resend events", "Renvoyer des événements")}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Title text=lang.t(Text::ResendEvents)/>
+        <p class="breadcrumb"><a href=move || list_href(&filter.get())>{lang.t(Text::BackToEvents)}</a></p>
+        <h1>{lang.t(Text::ResendEvents)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(preview) => view! { <Confirmation preview/> }.into_any(),
@@ -51,19 +52,19 @@ fn FilterSummary(filter: EventFilter) -> impl IntoView {
     if filter.is_empty() {
         return view! {
             <p data-testid="bulk-filter">
-                <strong>{lang.t("All events", "Tous les événements")}</strong>
-                {lang.t(" (no filter).", " (aucun filtre).")}
+                <strong>{lang.t(Text::AllEvents)}</strong>
+                {lang.t(Text::NoFilter)}
             </p>
         }
         .into_any();
     }
     let mut lines = Vec::new();
     if !filter.state.is_empty() {
-        lines.push((lang.t("State", "État"), filter.state.clone()));
+        lines.push((lang.t(Text::State), filter.state.clone()));
     }
     if !filter.event_type.is_empty() {
         lines.push((
-            lang.t("Event type", "Type d’événement"),
+            lang.t(Text::EventType),
             format!(
                 "{} ({})",
                 event_type_text(&filter.event_type, lang),
@@ -72,18 +73,15 @@ fn FilterSummary(filter: EventFilter) -> impl IntoView {
         ));
     }
     if !filter.resource.is_empty() {
-        lines.push((lang.t("Resource", "Ressource"), filter.resource.clone()));
+        lines.push((lang.t(Text::Resource), filter.resource.clone()));
     }
     if !filter.from.is_empty() {
-        lines.push((
-            lang.t("Created from", "Créés à partir du"),
-            filter.from.clone(),
-        ));
+        lines.push((lang.t(Text::CreatedFrom), filter.from.clone()));
     }
     if !filter.to.is_empty() {
         lines.push((
-            lang.t("Created up to", "Créés jusqu’au"),
-            format!("{} {}", filter.to, lang.t("(included)", "(inclus)")),
+            lang.t(Text::CreatedUpTo),
+            format!("{} {}", filter.to, lang.t(Text::Included)),
         ));
     }
     view! {
@@ -98,12 +96,7 @@ fn FilterSummary(filter: EventFilter) -> impl IntoView {
 }
 
 fn events(n: i64, lang: Lang) -> String {
-    match (n, lang) {
-        (1, Lang::En) => "1 event".to_owned(),
-        (1, Lang::Fr) => "1 événement".to_owned(),
-        (n, Lang::En) => format!("{n} events"),
-        (n, Lang::Fr) => format!("{n} événements"),
-    }
+    say::events_count(lang, n)
 }
 
 #[component]
@@ -113,7 +106,7 @@ fn Confirmation(preview: BulkResendView) -> impl IntoView {
     if let Some(problem) = preview.filter_error {
         return view! {
             <p class="flash error" role="alert">{problem}</p>
-            <p><a class="button secondary" href=back>{lang.t("Back to the events", "Retour aux événements")}</a></p>
+            <p><a class="button secondary" href=back>{lang.t(Text::BackToTheEvents)}</a></p>
         }
         .into_any();
     }
@@ -124,11 +117,11 @@ fn Confirmation(preview: BulkResendView) -> impl IntoView {
             <section class="panel">
                 {summary}
                 <p data-testid="bulk-count">{if preview.count == 0 {
-                    lang.t("No event matches this filter: nothing to resend.", "Aucun événement ne correspond à ce filtre : rien à renvoyer.")
+                    lang.t(Text::NoEventMatchesThisFilterNothing)
                 } else {
-                    lang.t("Every matching event is being sent right now: nothing to resend.", "Tous les événements concernés sont en cours d’envoi : rien à renvoyer.")
+                    lang.t(Text::EveryMatchingEventIsBeingSent)
                 }}</p>
-                <p><a class="button secondary" href=back>{lang.t("Back to the events", "Retour aux événements")}</a></p>
+                <p><a class="button secondary" href=back>{lang.t(Text::BackToTheEvents)}</a></p>
             </section>
         }
         .into_any();
@@ -141,33 +134,27 @@ fn Confirmation(preview: BulkResendView) -> impl IntoView {
         .collect_view();
     view! {
         <section class="panel bulk-resend">
-            <h2>{lang.t("Filter", "Filtre")}</h2>
+            <h2>{lang.t(Text::FilterNoun)}</h2>
             {summary}
             <p class="bulk-count" data-testid="bulk-count">
-                {lang.t("This will resend ", "Seront renvoyés : ")} <strong>{events(resendable, lang)}</strong> "."
+                {lang.t(Text::ThisWillResend)} <strong>{events(resendable, lang)}</strong> "."
             </p>
             {(preview.delivering > 0).then(|| view! {
-                <p class="hint">{match lang {
-                    Lang::En => format!("{} matching the filter are being sent right now and are left alone.", events(preview.delivering, lang)),
-                    Lang::Fr => format!("{} correspondant au filtre sont en cours d’envoi et ne sont pas touchés.", events(preview.delivering, lang)),
-                }}</p>
+                <p class="hint">{say::resend_being_sent(lang, preview.delivering)}</p>
             })}
             <p class="hint">
-                {lang.t(
-                    "Each goes back to pending, due now, with the same eventId, so Orange can recognise a duplicate. Earlier attempts stay in each event's timeline.",
-                    "Chacun repasse en attente, dû immédiatement, avec le même eventId, pour qu’Orange puisse reconnaître un doublon. Les tentatives précédentes restent dans l’historique de chaque événement.",
-                )}
+                {lang.t(Text::EachGoesBackToPendingDue)}
             </p>
             <form method="post" action="/console/events/resend" class="action-form">
                 {hidden}
                 <input type="hidden" name="expected" value=resendable.to_string()/>
                 <div class="choice">
                     <input id="confirm-bulk" type="checkbox" name="confirm" value="yes" required/>
-                    <label for="confirm-bulk" class="confirm-label">{lang.t("I understand Orange receives these events again", "Je comprends qu’Orange recevra de nouveau ces événements")}</label>
+                    <label for="confirm-bulk" class="confirm-label">{lang.t(Text::IUnderstandOrangeReceivesTheseEvents)}</label>
                 </div>
                 <div class="filter-actions">
-                    <button type="submit" class="button primary">{format!("{} {}", lang.t("Resend", "Renvoyer"), events(resendable, lang))}</button>
-                    <a class="button secondary" href=back>{lang.t("Cancel", "Annuler")}</a>
+                    <button type="submit" class="button primary">{format!("{} {}", lang.t(Text::Resend), events(resendable, lang))}</button>
+                    <a class="button secondary" href=back>{lang.t(Text::Cancel)}</a>
                 </div>
             </form>
         </section>

@@ -1,6 +1,7 @@
 //! `/exchanges/{id}`: one raw Orange exchange in full: the request line, who sent it, the
 //! (masked) request headers and both bodies, JSON pretty-printed.
 
+use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -20,14 +21,14 @@ pub fn ExchangePage() -> impl IntoView {
         fetch_exchange,
     );
     view! {
-        <Title text=lang.t("Orange exchange", "Échange avec Orange")/>
-        <p class="breadcrumb"><a href="/exchanges">{lang.t("← Orange exchanges", "← Échanges avec Orange")}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Title text=lang.t(Text::OrangeExchange)/>
+        <p class="breadcrumb"><a href="/exchanges">{lang.t(Text::BackToExchanges)}</a></p>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(exchange) => view! { <ExchangeBody exchange/> }.into_any(),
                     Err(error) => view! {
-                        <h1>{lang.t("Orange exchange", "Échange avec Orange")}</h1>
+                        <h1>{lang.t(Text::OrangeExchange)}</h1>
                         <ErrorPanel error/>
                     }
                     .into_any(),
@@ -63,33 +64,33 @@ fn ExchangeBody(exchange: ExchangeDetail) -> impl IntoView {
         <h1 class="mono-heading">{heading}</h1>
         <section class="panel">
             <dl class="facts">
-                <dt>{lang.t("When", "Date")}</dt>
+                <dt>{lang.t(Text::Date)}</dt>
                 <dd><When at=exchange.at.clone()/> " " <span class="muted mono">{exchange.at.clone()}</span></dd>
-                <dt>{lang.t("Status", "Statut")}</dt>
+                <dt>{lang.t(Text::Status)}</dt>
                 <dd><StatusBadge status=exchange.status/></dd>
-                <dt>{lang.t("Client id", "Client id")}</dt>
+                <dt>{lang.t(Text::ClientId)}</dt>
                 <dd class="mono">{or_dash(exchange.client_id)}</dd>
-                <dt>{lang.t("Credential", "Identifiant API")}</dt>
+                <dt>{lang.t(Text::Credential)}</dt>
                 <dd class="mono">{or_dash(exchange.credential_id)}</dd>
-                <dt>{lang.t("Duration", "Durée")}</dt>
+                <dt>{lang.t(Text::Duration)}</dt>
                 <dd>{exchange.duration_ms.map_or_else(|| "—".to_owned(), |ms| format!("{ms} ms"))}</dd>
-                <dt>{lang.t("Request id", "Id de requête")}</dt>
+                <dt>{lang.t(Text::RequestId)}</dt>
                 <dd class="mono">{or_dash(exchange.request_id)}</dd>
-                <dt>{lang.t("Object", "Objet")}</dt>
+                <dt>{lang.t(Text::Object)}</dt>
                 <dd>{object.map_or_else(|| view! { "—" }.into_any(), IntoAny::into_any)}</dd>
             </dl>
         </section>
         <section class="panel">
-            <h2>{lang.t("Request headers", "En-têtes de la requête")}</h2>
-            <pre class="code" tabindex="0" data-testid="request-headers">{if headers.is_empty() { lang.t("(none)", "(aucun)").to_owned() } else { headers }}</pre>
+            <h2>{lang.t(Text::RequestHeaders)}</h2>
+            <pre class="code" tabindex="0" data-testid="request-headers">{if headers.is_empty() { lang.t(Text::NoneMParen).to_owned() } else { headers }}</pre>
         </section>
         <section class="panel">
-            <h2>{lang.t("Request body", "Corps de la requête")}</h2>
-            <pre class="code" tabindex="0" data-testid="request-body">{exchange.request_body.unwrap_or_else(|| lang.t("(empty)", "(vide)").to_owned())}</pre>
+            <h2>{lang.t(Text::RequestBody)}</h2>
+            <pre class="code" tabindex="0" data-testid="request-body">{exchange.request_body.unwrap_or_else(|| lang.t(Text::Empty).to_owned())}</pre>
         </section>
         <section class="panel">
-            <h2>{lang.t("Response body", "Corps de la réponse")}</h2>
-            <pre class="code" tabindex="0" data-testid="response-body">{exchange.response_body.unwrap_or_else(|| lang.t("(empty)", "(vide)").to_owned())}</pre>
+            <h2>{lang.t(Text::ResponseBody)}</h2>
+            <pre class="code" tabindex="0" data-testid="response-body">{exchange.response_body.unwrap_or_else(|| lang.t(Text::Empty).to_owned())}</pre>
         </section>
     }
 }

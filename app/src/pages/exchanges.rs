@@ -1,6 +1,7 @@
 //! `/exchanges`: the raw Orange exchanges, newest first, for everyone signed in (support
 //! included). A GET form filters by object id and failures; an "Older" link pages by keyset.
 
+use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -44,15 +45,12 @@ pub fn ExchangesPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=lang.t("Orange exchanges", "Échanges avec Orange")/>
-        <h1>{lang.t("Orange exchanges", "Échanges avec Orange")}</h1>
+        <Title text=lang.t(Text::OrangeExchanges)/>
+        <h1>{lang.t(Text::OrangeExchanges)}</h1>
         <p class="lead muted">
-            {lang.t(
-                "Every call Orange made on the API, with Fleetdesk's answer, exactly as exchanged (credentials masked).",
-                "Chaque appel d’Orange sur l’API, avec la réponse de Fleetdesk, tels qu’échangés (identifiants masqués).",
-            )}
+            {lang.t(Text::EveryCallOrangeMadeOnThe)}
         </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let query = query.get_untracked();
                 match data.await {
@@ -75,16 +73,16 @@ fn FilterForm(query: Query) -> impl IntoView {
     view! {
         <form method="get" action="/exchanges" class="panel filter-form" role="search">
             <div class="field">
-                <label for="filter-object">{lang.t("Object id", "Id de l’objet")}</label>
+                <label for="filter-object">{lang.t(Text::ObjectId)}</label>
                 <input id="filter-object" name="object_id" type="search" autocomplete="off" spellcheck="false" placeholder="ord_…, lic_…, tsk_…" value=query.object_id/>
             </div>
             <div class="choice inline">
                 <input id="filter-errors" name="errors" type="checkbox" value="1" checked=query.errors_only/>
-                <label for="filter-errors">{lang.t("Errors only", "Erreurs uniquement")}</label>
+                <label for="filter-errors">{lang.t(Text::ErrorsOnly)}</label>
             </div>
             <div class="filter-actions">
-                <button type="submit" class="button primary">{lang.t("Filter", "Filtrer")}</button>
-                {filtered.then(|| view! { <a class="button secondary" href="/exchanges">{lang.t("Clear", "Effacer")}</a> })}
+                <button type="submit" class="button primary">{lang.t(Text::Filter)}</button>
+                {filtered.then(|| view! { <a class="button secondary" href="/exchanges">{lang.t(Text::Clear)}</a> })}
             </div>
         </form>
     }
@@ -116,17 +114,11 @@ fn ExchangeTable(page: ExchangesPage, query: Query) -> impl IntoView {
         <section class="panel">
             {if empty {
                 let text = if paged {
-                    lang.t("No older exchanges.", "Aucun échange plus ancien.")
+                    lang.t(Text::NoOlderExchanges)
                 } else if filters.is_empty() {
-                    lang.t(
-                        "No exchange recorded yet: Orange has not called the API.",
-                        "Aucun échange enregistré : Orange n’a pas encore appelé l’API.",
-                    )
+                    lang.t(Text::NoExchangeRecordedYetOrangeHas)
                 } else {
-                    lang.t(
-                        "No exchange matches these filters.",
-                        "Aucun échange ne correspond à ces filtres.",
-                    )
+                    lang.t(Text::NoExchangeMatchesTheseFilters)
                 };
                 view! { <p class="muted">{text}</p> }.into_any()
             } else {
@@ -134,12 +126,12 @@ fn ExchangeTable(page: ExchangesPage, query: Query) -> impl IntoView {
                     <table class="table">
                         <thead>
                             <tr>
-                                <th scope="col">{lang.t("When", "Date")}</th>
-                                <th scope="col">{lang.t("Request", "Requête")}</th>
-                                <th scope="col">{lang.t("Status", "Statut")}</th>
-                                <th scope="col">{lang.t("Client id", "Client id")}</th>
-                                <th scope="col">{lang.t("Duration", "Durée")}</th>
-                                <th scope="col">{lang.t("Object", "Objet")}</th>
+                                <th scope="col">{lang.t(Text::Date)}</th>
+                                <th scope="col">{lang.t(Text::RequestTechnical)}</th>
+                                <th scope="col">{lang.t(Text::Status)}</th>
+                                <th scope="col">{lang.t(Text::ClientId)}</th>
+                                <th scope="col">{lang.t(Text::Duration)}</th>
+                                <th scope="col">{lang.t(Text::Object)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -149,9 +141,9 @@ fn ExchangeTable(page: ExchangesPage, query: Query) -> impl IntoView {
                 }
                 .into_any()
             }}
-            <nav class="pager" aria-label=lang.t("Pages", "Pages")>
-                {paged.then(|| view! { <a class="button secondary small" href=newest>{lang.t("Newest", "Les plus récents")}</a> })}
-                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{lang.t("Older exchanges", "Échanges plus anciens")}</a> })}
+            <nav class="pager" aria-label=lang.t(Text::Pages)>
+                {paged.then(|| view! { <a class="button secondary small" href=newest>{lang.t(Text::NewestM)}</a> })}
+                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{lang.t(Text::OlderExchanges)}</a> })}
             </nav>
         </section>
     }

@@ -1,6 +1,7 @@
 //! `/fleets/{id}`: one licence fleet (a productRefId): its customer and policy, its licences
 //! counted by state and by offering, and its licences newest first with an "Older" link.
 
+use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -28,15 +29,15 @@ pub fn FleetPage() -> impl IntoView {
         |(id, before_at, before_id)| fetch_fleet(id, before_at, before_id),
     );
     view! {
-        <Title text=lang.t("Fleet", "Parc")/>
-        <p class="breadcrumb"><a href="/customers">{lang.t("← Customers", "← Clients")}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Title text=lang.t(Text::Fleet)/>
+        <p class="breadcrumb"><a href="/customers">{lang.t(Text::BackToCustomers)}</a></p>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let paged = query_map.get_untracked().get("before_at").is_some();
                 match data.await {
                     Ok(fleet) => view! { <FleetBody fleet paged/> }.into_any(),
                     Err(error) => view! {
-                        <h1>{lang.t("Fleet", "Parc")}</h1>
+                        <h1>{lang.t(Text::Fleet)}</h1>
                         <ErrorPanel error/>
                     }
                     .into_any(),
@@ -49,7 +50,7 @@ pub fn FleetPage() -> impl IntoView {
 #[component]
 fn FleetBody(fleet: FleetDetailView, paged: bool) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let base = format!("/fleets/{}", fleet.id);
     let older = fleet.older.clone().map(|(at, id)| {
         format!(
@@ -63,19 +64,19 @@ fn FleetBody(fleet: FleetDetailView, paged: bool) -> impl IntoView {
         <h1 class="mono-heading">{fleet.id.clone()}</h1>
         <section class="panel">
             <dl class="facts">
-                <dt>{t("Customer", "Client")}</dt>
+                <dt>{t(Text::Customer)}</dt>
                 <dd><a href=format!("/customers/{}", fleet.customer_id) data-testid="fleet-customer">{fleet.customer_name.clone()}</a></dd>
-                <dt>{t("Policy", "Règle")}</dt>
+                <dt>{t(Text::Policy)}</dt>
                 <dd><code>{fleet.policy.clone()}</code>{fleet.offering.clone().map(|(code, name)| view! { " · " {name} " " <span class="mono muted">{code}</span> })}</dd>
-                <dt>{t("Opened by order", "Ouvert par la commande")}</dt>
+                <dt>{t(Text::OpenedByOrder)}</dt>
                 <dd>{fleet.created_by_order_id.clone().map_or_else(|| view! { "—" }.into_any(), |id| view! { <a class="mono" href=format!("/orders/{id}")>{id.clone()}</a> }.into_any())}</dd>
-                <dt>{t("Created", "Créé")}</dt>
+                <dt>{t(Text::Created)}</dt>
                 <dd><When at=fleet.created_at.clone()/></dd>
-                <dt>{t("Licences", "Licences")}</dt>
+                <dt>{t(Text::Licences)}</dt>
                 <dd data-testid="fleet-total">{fleet.total}</dd>
             </dl>
         </section>
-        <section class="cards" aria-label=t("Licences by state", "Licences par état")>
+        <section class="cards" aria-label=t(Text::LicencesByState)>
             {by_state.into_iter().map(|(state, n)| view! {
                 <div class=format!("card state-card state-{state}") data-testid=format!("count-{state}")>
                     <span class="card-label">{state.as_str()}</span>
@@ -84,11 +85,11 @@ fn FleetBody(fleet: FleetDetailView, paged: bool) -> impl IntoView {
             }).collect_view()}
         </section>
         <section class="panel" data-testid="by-offering">
-            <h2>{t("By offering", "Par offre")}</h2>
+            <h2>{t(Text::ByOffering)}</h2>
             <table class="table">
                 <thead><tr>
-                    <th scope="col">{t("Offering", "Offre")}</th>
-                    <th scope="col">{t("Licences", "Licences")}</th>
+                    <th scope="col">{t(Text::Offering)}</th>
+                    <th scope="col">{t(Text::Licences)}</th>
                 </tr></thead>
                 <tbody>
                     {by_offering.into_iter().map(|(code, name, n)| view! {
@@ -98,18 +99,18 @@ fn FleetBody(fleet: FleetDetailView, paged: bool) -> impl IntoView {
             </table>
         </section>
         <section class="panel" data-testid="fleet-licences">
-            <h2>{t("Licences, newest first", "Licences, les plus récentes d’abord")}</h2>
+            <h2>{t(Text::LicencesNewestFirst)}</h2>
             {if fleet.licences.is_empty() {
-                view! { <p class="muted">{t("No licence here.", "Aucune licence ici.")}</p> }.into_any()
+                view! { <p class="muted">{t(Text::NoLicenceHere)}</p> }.into_any()
             } else {
                 view! {
                     <table class="table">
                         <thead><tr>
-                            <th scope="col">{t("Licence", "Licence")}</th>
-                            <th scope="col">{t("Login", "Identifiant")}</th>
-                            <th scope="col">{t("Offering", "Offre")}</th>
-                            <th scope="col">{t("State", "État")}</th>
-                            <th scope="col">{t("Created", "Créée")}</th>
+                            <th scope="col">{t(Text::Licence)}</th>
+                            <th scope="col">{t(Text::Login)}</th>
+                            <th scope="col">{t(Text::Offering)}</th>
+                            <th scope="col">{t(Text::State)}</th>
+                            <th scope="col">{t(Text::LicenceCreated)}</th>
                         </tr></thead>
                         <tbody>
                             {fleet.licences.clone().into_iter().map(|l| view! {
@@ -125,9 +126,9 @@ fn FleetBody(fleet: FleetDetailView, paged: bool) -> impl IntoView {
                     </table>
                 }.into_any()
             }}
-            <nav class="pager" aria-label=t("Pages", "Pages")>
-                {paged.then(|| view! { <a class="button secondary small" href=base.clone()>{t("Newest", "Plus récentes")}</a> })}
-                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{t("Older", "Plus anciennes")}</a> })}
+            <nav class="pager" aria-label=t(Text::Pages)>
+                {paged.then(|| view! { <a class="button secondary small" href=base.clone()>{t(Text::NewestFShort)}</a> })}
+                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{t(Text::OlderF)}</a> })}
             </nav>
         </section>
     }

@@ -2,6 +2,7 @@
 //! offering, customer, fleet, end user, placeholder resources and a login or e-mail address; an
 //! "Older" link pages by keyset.
 
+use fleetdesk_vocab::{Counted, Text, say};
 use leptos::prelude::*;
 
 /// Lists count exactly up to this many licences (`fleetdesk_core::licences::COUNT_CAP`).
@@ -12,7 +13,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::{ErrorPanel, query_string};
 use crate::api::fetch_licences;
-use crate::i18n::{Lang, When, use_lang};
+use crate::i18n::{When, use_lang};
 use crate::model::{LicenceFilterForm, LicenceRowView, LicencesPage};
 
 /// What the address asks for.
@@ -41,23 +42,13 @@ pub fn list_href(filter: &LicenceFilterForm) -> String {
     format!("/licences{}", query_string(&filter.pairs()))
 }
 
-/// A licence state in words.
-pub fn state_text(state: LicenceState, lang: Lang) -> &'static str {
-    match state {
-        LicenceState::Pending => lang.t("Pending", "En attente"),
-        LicenceState::Active => lang.t("Active", "Active"),
-        LicenceState::Suspended => lang.t("Suspended", "Suspendue"),
-        LicenceState::Terminated => lang.t("Terminated", "Résiliée"),
-    }
-}
-
 /// A licence's state, coloured.
 #[component]
 pub fn LicenceStateBadge(state: LicenceState) -> impl IntoView {
     let lang = use_lang();
     view! {
         <span class=format!("badge licence-state state-{state}") data-testid="licence-state">
-            {state_text(state, lang)}
+            {state.label(lang)}
         </span>
     }
 }
@@ -67,8 +58,8 @@ pub fn LicenceStateBadge(state: LicenceState) -> impl IntoView {
 pub fn PlaceholderBadge() -> impl IntoView {
     let lang = use_lang();
     view! {
-        <span class="badge placeholder" title=lang.t("A well-formed fake value, until the real one is known", "Une valeur fictive bien formée, en attendant la vraie")>
-            {lang.t("placeholder", "provisoire")}
+        <span class="badge placeholder" title=lang.t(Text::AWellFormedFakeValueUntil)>
+            {lang.t(Text::Placeholder)}
         </span>
     }
 }
@@ -90,18 +81,15 @@ pub fn LicencesPage() -> impl IntoView {
         |query| fetch_licences(query.filter, query.before_at, query.before_id),
     );
     view! {
-        <Title text=lang.t("Licences", "Licences")/>
+        <Title text=lang.t(Text::Licences)/>
         <div class="page-head">
-            <h1>{lang.t("Licences", "Licences")}</h1>
-            <a href="/licences/bulk" class="button secondary">{lang.t("Bulk changes from a CSV file", "Modifications en masse par fichier CSV")}</a>
+            <h1>{lang.t(Text::Licences)}</h1>
+            <a href="/licences/bulk" class="button secondary">{lang.t(Text::BulkChangesFromACsvFile)}</a>
         </div>
         <p class="lead muted">
-            {lang.t(
-                "Every licence Orange ordered, newest first. Open one to see its realizing resources and history, and to set its end user, replace a placeholder or renew its login.",
-                "Toutes les licences commandées par Orange, des plus récentes aux plus anciennes. Ouvrez-en une pour voir ses ressources et son historique, définir son utilisateur final, remplacer une valeur provisoire ou renouveler son identifiant.",
-            )}
+            {lang.t(Text::EveryLicenceOrangeOrderedNewestFirst)}
         </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let query = query.get_untracked();
                 match data.await {
@@ -126,7 +114,7 @@ fn LicencesBody(page: LicencesPage, query: Query) -> impl IntoView {
 #[component]
 fn FilterForm(filter: LicenceFilterForm, offerings: Vec<(String, String)>) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let filtered = !filter.is_empty();
     let choice = |value: &'static str, text: &'static str, current: &str| {
         view! { <option value=value selected=current == value>{text}</option> }
@@ -134,25 +122,25 @@ fn FilterForm(filter: LicenceFilterForm, offerings: Vec<(String, String)>) -> im
     view! {
         <form method="get" action="/licences" class="panel filter-form licence-filter" role="search">
             <div class="field">
-                <label for="filter-q">{t("Login or e-mail", "Identifiant ou e-mail")}</label>
-                <input id="filter-q" name="q" type="search" autocomplete="off" spellcheck="false" placeholder=t("start or whole, or lic_…", "début ou entier, ou lic_…") value=filter.q.clone()/>
+                <label for="filter-q">{t(Text::LoginOrEMail)}</label>
+                <input id="filter-q" name="q" type="search" autocomplete="off" spellcheck="false" placeholder=t(Text::StartOrWholeOrLic) value=filter.q.clone()/>
             </div>
             <div class="field">
-                <label for="filter-state">{t("State", "État")}</label>
+                <label for="filter-state">{t(Text::State)}</label>
                 <select id="filter-state" name="state">
-                    <option value="" selected=filter.state.is_empty()>{t("Any state", "Tous les états")}</option>
+                    <option value="" selected=filter.state.is_empty()>{t(Text::AnyState)}</option>
                     {LicenceState::ALL
                         .into_iter()
                         .map(|state| view! {
-                            <option value=state.as_str() selected=filter.state == state.as_str()>{state_text(state, lang)}</option>
+                            <option value=state.as_str() selected=filter.state == state.as_str()>{state.label(lang)}</option>
                         })
                         .collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label for="filter-offering">{t("Offering", "Offre")}</label>
+                <label for="filter-offering">{t(Text::Offering)}</label>
                 <select id="filter-offering" name="offering">
-                    <option value="" selected=filter.offering.is_empty()>{t("Any offering", "Toutes les offres")}</option>
+                    <option value="" selected=filter.offering.is_empty()>{t(Text::AnyOffering)}</option>
                     {offerings
                         .into_iter()
                         .map(|(code, name)| {
@@ -163,32 +151,32 @@ fn FilterForm(filter: LicenceFilterForm, offerings: Vec<(String, String)>) -> im
                 </select>
             </div>
             <div class="field">
-                <label for="filter-customer">{t("Customer id", "Id du client")}</label>
+                <label for="filter-customer">{t(Text::CustomerId)}</label>
                 <input id="filter-customer" name="customer" type="search" autocomplete="off" spellcheck="false" placeholder="cus_…" value=filter.customer.clone()/>
             </div>
             <div class="field">
-                <label for="filter-fleet">{t("Fleet id", "Id de la flotte")}</label>
+                <label for="filter-fleet">{t(Text::FleetId)}</label>
                 <input id="filter-fleet" name="fleet" type="search" autocomplete="off" spellcheck="false" placeholder="flt_…" value=filter.fleet.clone()/>
             </div>
             <div class="field">
-                <label for="filter-end-user">{t("End user", "Utilisateur final")}</label>
+                <label for="filter-end-user">{t(Text::EndUser)}</label>
                 <select id="filter-end-user" name="end_user">
-                    {choice("", t("With or without", "Avec ou sans"), &filter.end_user)}
-                    {choice("with", t("With an end user", "Avec utilisateur final"), &filter.end_user)}
-                    {choice("without", t("Without an end user", "Sans utilisateur final"), &filter.end_user)}
+                    {choice("", t(Text::WithOrWithout), &filter.end_user)}
+                    {choice("with", t(Text::WithAnEndUser), &filter.end_user)}
+                    {choice("without", t(Text::WithoutAnEndUser), &filter.end_user)}
                 </select>
             </div>
             <div class="field">
-                <label for="filter-resource">{t("Resources", "Ressources")}</label>
+                <label for="filter-resource">{t(Text::Resources)}</label>
                 <select id="filter-resource" name="resource">
-                    {choice("", t("Placeholder or real", "Provisoires ou réelles"), &filter.resource)}
-                    {choice("placeholder", t("A placeholder left", "Reste une valeur provisoire"), &filter.resource)}
-                    {choice("real", t("All real", "Toutes réelles"), &filter.resource)}
+                    {choice("", t(Text::PlaceholderOrReal), &filter.resource)}
+                    {choice("placeholder", t(Text::APlaceholderLeft), &filter.resource)}
+                    {choice("real", t(Text::AllReal), &filter.resource)}
                 </select>
             </div>
             <div class="filter-actions">
-                <button type="submit" class="button primary">{t("Filter", "Filtrer")}</button>
-                {filtered.then(|| view! { <a class="button secondary" href="/licences">{t("Clear", "Effacer")}</a> })}
+                <button type="submit" class="button primary">{t(Text::Filter)}</button>
+                {filtered.then(|| view! { <a class="button secondary" href="/licences">{t(Text::Clear)}</a> })}
             </div>
         </form>
     }
@@ -202,7 +190,7 @@ fn LicenceTable(
     query: Query,
 ) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let paged = query.before_at.is_some();
     let filters = query.filter.pairs();
     let older = older.map(|(at, id)| {
@@ -213,24 +201,21 @@ fn LicenceTable(
     });
     let newest = list_href(&query.filter);
     let empty = rows.is_empty();
-    let count = match (lang, total) {
-        (Lang::En, n) if n > COUNT_CAP => format!("More than {COUNT_CAP} licences"),
-        (Lang::Fr, n) if n > COUNT_CAP => format!("Plus de {COUNT_CAP} licences"),
-        (Lang::En, 1) => "1 licence".to_owned(),
-        (Lang::En, n) => format!("{n} licences"),
-        (Lang::Fr, n) if n <= 1 => format!("{n} licence"),
-        (Lang::Fr, n) => format!("{n} licences"),
+    let count = if total > COUNT_CAP {
+        say::licences_more_than(lang, COUNT_CAP)
+    } else {
+        say::licences_count(lang, total)
     };
     view! {
         <section class="panel">
             <p class="muted" data-testid="licence-count">{count}</p>
             {if empty {
                 let text = if paged {
-                    t("No older licences.", "Aucune licence plus ancienne.")
+                    t(Text::NoOlderLicences)
                 } else if filters.is_empty() {
-                    t("No licence yet: Orange has ordered none.", "Aucune licence pour l’instant : Orange n’en a commandé aucune.")
+                    t(Text::NoLicenceYetOrangeHasOrdered)
                 } else {
-                    t("No licence matches these filters.", "Aucune licence ne correspond à ces filtres.")
+                    t(Text::NoLicenceMatchesTheseFilters)
                 };
                 view! { <p class="muted">{text}</p> }.into_any()
             } else {
@@ -238,12 +223,12 @@ fn LicenceTable(
                     <table class="table licences">
                         <thead>
                             <tr>
-                                <th scope="col">{t("Login", "Identifiant")}</th>
-                                <th scope="col">{t("State", "État")}</th>
-                                <th scope="col">{t("Customer and fleet", "Client et flotte")}</th>
-                                <th scope="col">{t("Offering", "Offre")}</th>
-                                <th scope="col">{t("End user", "Utilisateur final")}</th>
-                                <th scope="col">{t("Created", "Créée")}</th>
+                                <th scope="col">{t(Text::Login)}</th>
+                                <th scope="col">{t(Text::State)}</th>
+                                <th scope="col">{t(Text::CustomerAndFleet)}</th>
+                                <th scope="col">{t(Text::Offering)}</th>
+                                <th scope="col">{t(Text::EndUser)}</th>
+                                <th scope="col">{t(Text::LicenceCreated)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -253,9 +238,9 @@ fn LicenceTable(
                 }
                 .into_any()
             }}
-            <nav class="pager" aria-label=t("Pages", "Pages")>
-                {paged.then(|| view! { <a class="button secondary small" href=newest>{t("Newest", "Les plus récentes")}</a> })}
-                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{t("Older licences", "Licences plus anciennes")}</a> })}
+            <nav class="pager" aria-label=t(Text::Pages)>
+                {paged.then(|| view! { <a class="button secondary small" href=newest>{t(Text::NewestF)}</a> })}
+                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{t(Text::OlderLicences)}</a> })}
             </nav>
         </section>
     }
@@ -265,10 +250,10 @@ fn LicenceTable(
 fn LicenceLine(row: LicenceRowView) -> impl IntoView {
     let lang = use_lang();
     let href = format!("/licences/{}", row.id);
-    let login = row.login.clone().unwrap_or_else(|| {
-        lang.t("(no login yet)", "(pas encore d’identifiant)")
-            .to_owned()
-    });
+    let login = row
+        .login
+        .clone()
+        .unwrap_or_else(|| lang.t(Text::NoLoginYet).to_owned());
     let end_user = match (row.end_user_name.clone(), row.end_user_email.clone()) {
         (None, None) => view! { <span class="muted">"—"</span> }.into_any(),
         (name, email) => view! {

@@ -1,5 +1,6 @@
 //! Any path the console does not know.
 
+use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,12 +14,12 @@ pub fn NotFound() -> impl IntoView {
     }
     let lang = use_lang();
     view! {
-        <Title text=lang.t("Page not found", "Page introuvable")/>
+        <Title text=lang.t(Text::PageNotFound)/>
         <main id="main" class="login">
             <div class="login-card">
-                <h1>{lang.t("Page not found", "Page introuvable")}</h1>
-                <p class="muted">{lang.t("There is nothing at this address.", "Il n’y a rien à cette adresse.")}</p>
-                <p><a class="button primary" href="/">{lang.t("Back to the overview", "Retour à la vue d’ensemble")}</a></p>
+                <h1>{lang.t(Text::PageNotFound)}</h1>
+                <p class="muted">{lang.t(Text::ThereIsNothingAtThisAddress)}</p>
+                <p><a class="button primary" href="/">{lang.t(Text::BackToTheOverview)}</a></p>
             </div>
         </main>
     }

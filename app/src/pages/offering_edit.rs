@@ -1,6 +1,7 @@
 //! `/offerings/{id}` (administrators): one offering's edit form, posting to
 //! `/console/offerings/{id}`, and its retire or bring-back button.
 
+use fleetdesk_vocab::{Text, say};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -8,7 +9,7 @@ use leptos_router::hooks::use_params_map;
 use super::ErrorPanel;
 use super::offerings::OfferingFields;
 use crate::api::fetch_offering;
-use crate::i18n::{Lang, use_lang};
+use crate::i18n::use_lang;
 use crate::model::OfferingView;
 
 #[component]
@@ -20,14 +21,14 @@ pub fn OfferingEditPage() -> impl IntoView {
         fetch_offering,
     );
     view! {
-        <Title text=lang.t("Edit offering", "Modifier l’offre")/>
-        <p class="breadcrumb"><a href="/offerings">{lang.t("← Offerings", "← Offres")}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Title text=lang.t(Text::EditOffering)/>
+        <p class="breadcrumb"><a href="/offerings">{lang.t(Text::BackToOfferings)}</a></p>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(offering) => view! { <EditForm offering/> }.into_any(),
                     Err(error) => view! {
-                        <h1>{lang.t("Edit offering", "Modifier l’offre")}</h1>
+                        <h1>{lang.t(Text::EditOffering)}</h1>
                         <ErrorPanel error/>
                     }
                     .into_any(),
@@ -44,41 +45,32 @@ fn EditForm(offering: OfferingView) -> impl IntoView {
     let (action, label, class, note) = if offering.active {
         (
             "retire",
-            lang.t("Retire", "Retirer"),
+            lang.t(Text::Retire),
             "button danger",
-            lang.t(
-                "A retired offering cannot be ordered any more; its licences stay as they are.",
-                "Une offre retirée ne peut plus être commandée ; ses licences restent telles quelles.",
-            ),
+            lang.t(Text::ARetiredOfferingCannotBeOrdered),
         )
     } else {
         (
             "restore",
-            lang.t("Bring back", "Rétablir"),
+            lang.t(Text::BringBack),
             "button secondary",
-            lang.t(
-                "This offering is retired: Orange cannot order it until it is brought back.",
-                "Cette offre est retirée : Orange ne peut pas la commander tant qu’elle n’est pas rétablie.",
-            ),
+            lang.t(Text::ThisOfferingIsRetiredOrangeCannot),
         )
     };
     let state_target = format!("/console/offerings/{}/{action}", offering.id);
-    let heading = match lang {
-        Lang::En => format!("Edit offering {}", offering.offer_code),
-        Lang::Fr => format!("Modifier l’offre {}", offering.offer_code),
-    };
+    let heading = say::edit_offering_title(lang, &offering.offer_code);
     view! {
         <h1>{heading}</h1>
         <section class="panel">
             <form method="post" action=target class="grid-form">
                 <OfferingFields offering=Some(offering)/>
                 <div class="field actions">
-                    <button type="submit" class="button primary">{lang.t("Save changes", "Enregistrer")}</button>
+                    <button type="submit" class="button primary">{lang.t(Text::SaveChanges)}</button>
                 </div>
             </form>
         </section>
         <section class="panel">
-            <h2>{lang.t("Availability", "Disponibilité")}</h2>
+            <h2>{lang.t(Text::Availability)}</h2>
             <p class="muted">{note}</p>
             <form method="post" action=state_target>
                 <button type="submit" class=class>{label}</button>

@@ -3,31 +3,23 @@
 //! under `/console/operators`, which redirect back here.
 
 use fleetdesk_vocab::Role;
+use fleetdesk_vocab::{Label, Text};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::ErrorPanel;
 use crate::api::fetch_operators;
-use crate::i18n::{Lang, When, use_lang};
+use crate::i18n::{When, use_lang};
 use crate::model::OperatorView;
-
-/// A role's name in the reader's language.
-fn role_text(role: Role, lang: Lang) -> &'static str {
-    match role {
-        Role::Admin => lang.t("admin", "administrateur"),
-        Role::Operator => lang.t("operator", "opérateur"),
-        Role::Support => lang.t("support", "support"),
-    }
-}
 
 #[component]
 pub fn OperatorsPage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_operators());
     view! {
-        <Title text=lang.t("Operators", "Opérateurs")/>
-        <h1>{lang.t("Operators", "Opérateurs")}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Title text=lang.t(Text::Operators)/>
+        <h1>{lang.t(Text::Operators)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     // Type-erased pieces keep the page's view type shallow enough for the compiler.
@@ -51,12 +43,12 @@ fn OperatorTable(operators: Vec<OperatorView>) -> impl IntoView {
             <table class="table operators">
                 <thead>
                     <tr>
-                        <th scope="col">{lang.t("Username", "Identifiant")}</th>
-                        <th scope="col">{lang.t("Name", "Nom")}</th>
-                        <th scope="col">{lang.t("Role", "Rôle")}</th>
-                        <th scope="col">{lang.t("State", "État")}</th>
-                        <th scope="col">{lang.t("Last sign-in", "Dernière connexion")}</th>
-                        <th scope="col"><span class="visually-hidden">{lang.t("Actions", "Actions")}</span></th>
+                        <th scope="col">{lang.t(Text::Username)}</th>
+                        <th scope="col">{lang.t(Text::Name)}</th>
+                        <th scope="col">{lang.t(Text::Role)}</th>
+                        <th scope="col">{lang.t(Text::State)}</th>
+                        <th scope="col">{lang.t(Text::LastSignIn)}</th>
+                        <th scope="col"><span class="visually-hidden">{lang.t(Text::Actions)}</span></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -71,22 +63,14 @@ fn OperatorTable(operators: Vec<OperatorView>) -> impl IntoView {
 fn OperatorRow(operator: OperatorView) -> impl IntoView {
     let lang = use_lang();
     let (action, label, class) = if operator.active {
-        (
-            "disable",
-            lang.t("Disable", "Désactiver"),
-            "button danger small",
-        )
+        ("disable", lang.t(Text::Disable), "button danger small")
     } else {
-        (
-            "enable",
-            lang.t("Enable", "Réactiver"),
-            "button secondary small",
-        )
+        ("enable", lang.t(Text::Enable), "button secondary small")
     };
     let target = format!("/console/operators/{}/{action}", operator.id);
     let aria = format!("{label} {}", operator.login);
     let last_login = operator.last_login_at.clone().map_or_else(
-        || lang.t("never", "jamais").into_any(),
+        || lang.t(Text::Never).into_any(),
         |at| view! { <When at/> }.into_any(),
     );
     let test_id = format!("operator-{}", operator.login);
@@ -94,8 +78,8 @@ fn OperatorRow(operator: OperatorView) -> impl IntoView {
         <tr data-testid=test_id>
             <td class="mono">{operator.login.clone()}</td>
             <td>{operator.display_name.clone()}</td>
-            <td><span class=format!("badge role-{}", operator.role)>{role_text(operator.role, lang)}</span></td>
-            <td>{if operator.active { lang.t("active", "actif") } else { lang.t("disabled", "désactivé") }}</td>
+            <td><span class=format!("badge role-{}", operator.role)>{operator.role.label(lang)}</span></td>
+            <td>{if operator.active { lang.t(Text::ActiveM) } else { lang.t(Text::Disabled) }}</td>
             <td class="nowrap">{last_login}</td>
             <td class="actions">
                 <form method="post" action=target>
@@ -116,32 +100,32 @@ fn OperatorMore(operator: OperatorView) -> impl IntoView {
     let current_role = operator.role;
     view! {
         <details class="operator-more">
-            <summary>{lang.t("Role, password…", "Rôle, mot de passe…")}</summary>
+            <summary>{lang.t(Text::RolePassword)}</summary>
             <form method="post" action=format!("/console/operators/{id}/role") class="action-form" data-testid=format!("role-form-{login}")>
-                <label for=format!("role-{id}")>{lang.t("New role", "Nouveau rôle")}</label>
+                <label for=format!("role-{id}")>{lang.t(Text::NewRole)}</label>
                 <select id=format!("role-{id}") name="role">
                     {Role::ALL
                         .into_iter()
-                        .map(|role| view! { <option value=role.as_str() selected=current_role == role>{role_text(role, lang)}</option> })
+                        .map(|role| view! { <option value=role.as_str() selected=current_role == role>{role.label(lang)}</option> })
                         .collect_view()}
                 </select>
                 <label class="confirm-label">
                     <input type="checkbox" name="confirm" value="yes" required/>
                     " "
-                    {lang.t("I understand: the new role applies at once.", "Je comprends : le nouveau rôle s’applique immédiatement.")}
+                    {lang.t(Text::IUnderstandTheNewRoleApplies)}
                 </label>
-                <button type="submit" class="button secondary small">{lang.t("Change role", "Changer le rôle")}</button>
+                <button type="submit" class="button secondary small">{lang.t(Text::ChangeRole)}</button>
             </form>
             <form method="post" action=format!("/console/operators/{id}/password") class="action-form" data-testid=format!("password-form-{login}")>
-                <label for=format!("password-{id}")>{lang.t("New password", "Nouveau mot de passe")}</label>
+                <label for=format!("password-{id}")>{lang.t(Text::NewPassword)}</label>
                 <input id=format!("password-{id}") name="password" type="password" autocomplete="new-password" required minlength="12"/>
-                <p class="hint">{lang.t("At least 12 characters. Tell the operator through a safe channel.", "Au moins 12 caractères. Transmettez-le à l’opérateur par un canal sûr.")}</p>
+                <p class="hint">{lang.t(Text::AtLeast12CharactersTellThe)}</p>
                 <label class="confirm-label">
                     <input type="checkbox" name="confirm" value="yes" required/>
                     " "
-                    {lang.t("I understand: the operator is signed out everywhere.", "Je comprends : l’opérateur est déconnecté partout.")}
+                    {lang.t(Text::IUnderstandTheOperatorIsSigned)}
                 </label>
-                <button type="submit" class="button danger small">{lang.t("Reset password", "Réinitialiser le mot de passe")}</button>
+                <button type="submit" class="button danger small">{lang.t(Text::ResetPassword)}</button>
             </form>
         </details>
     }
@@ -152,32 +136,32 @@ fn AddOperatorForm() -> impl IntoView {
     let lang = use_lang();
     view! {
         <section class="panel">
-            <h2>{lang.t("Add operator", "Ajouter un opérateur")}</h2>
+            <h2>{lang.t(Text::AddOperator)}</h2>
             <form method="post" action="/console/operators" class="grid-form">
                 <div class="field">
-                    <label for="new-login">{lang.t("Username", "Identifiant")}</label>
+                    <label for="new-login">{lang.t(Text::Username)}</label>
                     <input id="new-login" name="login" type="text" autocomplete="off" autocapitalize="none" spellcheck="false" required maxlength="64" pattern="[A-Za-z0-9._@\\-]+"/>
                 </div>
                 <div class="field">
-                    <label for="new-name">{lang.t("Display name", "Nom affiché")}</label>
+                    <label for="new-name">{lang.t(Text::DisplayName)}</label>
                     <input id="new-name" name="display_name" type="text" required maxlength="100"/>
                 </div>
                 <div class="field">
-                    <label for="new-role">{lang.t("Role", "Rôle")}</label>
+                    <label for="new-role">{lang.t(Text::Role)}</label>
                     <select id="new-role" name="role">
                         {Role::ALL
                             .into_iter()
-                            .map(|role| view! { <option value=role.as_str()>{role_text(role, lang)}</option> })
+                            .map(|role| view! { <option value=role.as_str()>{role.label(lang)}</option> })
                             .collect_view()}
                     </select>
                 </div>
                 <div class="field">
-                    <label for="new-password">{lang.t("Password", "Mot de passe")}</label>
+                    <label for="new-password">{lang.t(Text::Password)}</label>
                     <input id="new-password" name="password" type="password" autocomplete="new-password" required minlength="12"/>
-                    <p class="hint">{lang.t("At least 12 characters.", "Au moins 12 caractères.")}</p>
+                    <p class="hint">{lang.t(Text::AtLeast12Characters)}</p>
                 </div>
                 <div class="field actions">
-                    <button type="submit" class="button primary">{lang.t("Add operator", "Ajouter un opérateur")}</button>
+                    <button type="submit" class="button primary">{lang.t(Text::AddOperator)}</button>
                 </div>
             </form>
         </section>

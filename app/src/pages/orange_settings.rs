@@ -3,6 +3,7 @@
 //! background purge last did. One form, posted to `/console/settings/orange`.
 
 use fleetdesk_vocab::{FleetPolicy, Mode, Operation};
+use fleetdesk_vocab::{Text, say};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -13,68 +14,35 @@ use crate::model::ApiSettingsView;
 
 /// An operation's name and what it covers.
 fn operation_text(operation: Operation, lang: Lang) -> (&'static str, &'static str) {
-    let t = |en, fr| lang.t(en, fr);
+    let t = |text| lang.t(text);
     match operation {
         Operation::CustomerCreation => (
-            t("Customer creation", "Création de client"),
-            t(
-                "A productOrder without order items.",
-                "Un productOrder sans lignes de commande.",
-            ),
+            t(Text::CustomerCreation),
+            t(Text::AProductorderWithoutOrderItems),
         ),
-        Operation::LicenceOrder => (
-            t("Licence order", "Commande de licences"),
-            t(
-                "A productOrder with order items.",
-                "Un productOrder avec des lignes de commande.",
-            ),
-        ),
+        Operation::LicenceOrder => (t(Text::LicenceOrder), t(Text::AProductorderWithOrderItems)),
         Operation::StateChange => (
-            t("State change", "Changement d’état"),
-            t(
-                "Suspending or reactivating a licence.",
-                "Suspendre ou réactiver une licence.",
-            ),
+            t(Text::StateChange),
+            t(Text::SuspendingOrReactivatingALicence),
         ),
-        Operation::Deletion => (
-            t("Deletion", "Suppression"),
-            t("Terminating a licence.", "Résilier une licence."),
-        ),
+        Operation::Deletion => (t(Text::Deletion), t(Text::TerminatingALicence)),
         Operation::OfferingChange => (
-            t("Offering change", "Changement d’offre"),
-            t(
-                "Moving a licence to another offering.",
-                "Passer une licence sur une autre offre.",
-            ),
+            t(Text::OfferingChange),
+            t(Text::MovingALicenceToAnotherOffering),
         ),
     }
 }
 
 /// A fleet policy's name and one-line explanation.
 fn policy_text(policy: FleetPolicy, lang: Lang) -> (&'static str, &'static str) {
-    let t = |en, fr| lang.t(en, fr);
+    let t = |text| lang.t(text);
     match policy {
         FleetPolicy::PerCustomer => (
-            t("Per customer", "Par client"),
-            t(
-                "Every order of a customer goes into the customer's one fleet.",
-                "Toutes les commandes d’un client vont dans l’unique flotte du client.",
-            ),
+            t(Text::PerCustomerTitle),
+            t(Text::EveryOrderOfACustomerGoes),
         ),
-        FleetPolicy::PerOrder => (
-            t("Per order", "Par commande"),
-            t(
-                "Each order opens a new fleet, unless it names an existing fleet of the customer.",
-                "Chaque commande ouvre une nouvelle flotte, sauf si elle désigne une flotte existante du client.",
-            ),
-        ),
-        FleetPolicy::PerOffering => (
-            t("Per offering", "Par offre"),
-            t(
-                "One fleet per customer and offer code.",
-                "Une flotte par client et par code d’offre.",
-            ),
-        ),
+        FleetPolicy::PerOrder => (t(Text::PerOrder), t(Text::EachOrderOpensANewFleet)),
+        FleetPolicy::PerOffering => (t(Text::PerOffering), t(Text::OneFleetPerCustomerAndOffer)),
     }
 }
 
@@ -83,9 +51,9 @@ pub fn OrangeSettingsPage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_orange_settings());
     view! {
-        <Title text=lang.t("Orange API settings", "Réglages de l’API Orange")/>
-        <h1>{lang.t("Orange API settings", "Réglages de l’API Orange")}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Title text=lang.t(Text::OrangeApiSettings)/>
+        <h1>{lang.t(Text::OrangeApiSettings)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(settings) => view! { <SettingsForm settings/> }.into_any(),
@@ -101,19 +69,11 @@ fn LastPurge(purge: Option<crate::model::PurgeView>) -> impl IntoView {
     let lang = use_lang();
     match purge {
         Some(purge) => {
-            let counts = match lang {
-                Lang::En => format!(
-                    ": {} exchanges, {} delivery attempts and {} audit details removed.",
-                    purge.exchanges, purge.attempts, purge.audit_details
-                ),
-                Lang::Fr => format!(
-                    " : {} échanges, {} tentatives d’envoi et {} détails d’audit supprimés.",
-                    purge.exchanges, purge.attempts, purge.audit_details
-                ),
-            };
+            let counts =
+                say::purge_counts(lang, purge.exchanges, purge.attempts, purge.audit_details);
             view! {
                 <p class="muted" data-testid="last-purge">
-                    {lang.t("Last purge ", "Dernière purge ")}
+                    {lang.t(Text::LastPurge)}
                     <When at=purge.at/>
                     {counts}
                 </p>
@@ -121,7 +81,7 @@ fn LastPurge(purge: Option<crate::model::PurgeView>) -> impl IntoView {
             .into_any()
         }
         None => view! {
-            <p class="muted" data-testid="last-purge">{lang.t("No purge has run yet.", "Aucune purge n’a encore tourné.")}</p>
+            <p class="muted" data-testid="last-purge">{lang.t(Text::NoPurgeHasRunYet)}</p>
         }
         .into_any(),
     }
@@ -134,17 +94,11 @@ fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
     view! {
         <form method="post" action="/console/settings/orange" class="settings-form">
             <fieldset class="panel">
-                <legend>{lang.t("Answer mode", "Mode de réponse")}</legend>
+                <legend>{lang.t(Text::AnswerMode)}</legend>
                 <p class="hint">
-                    {lang.t(
-                        "Synchronous: the answer carries the result. Asynchronous: the answer says ",
-                        "Synchrone : la réponse porte le résultat. Asynchrone : la réponse indique ",
-                    )}
+                    {lang.t(Text::SynchronousTheAnswerCarriesTheResult)}
                     <code>"acknowledged"</code>
-                    {lang.t(
-                        " and the result follows as an event. Validation errors are always answered at once.",
-                        " et le résultat suit sous forme d’événement. Les erreurs de validation sont toujours signalées immédiatement.",
-                    )}
+                    {lang.t(Text::AndTheResultFollowsAsAn)}
                 </p>
                 <div class="grid-form">
                     {settings
@@ -158,8 +112,8 @@ fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
                                 <div class="field">
                                     <label for=id.clone()>{name}</label>
                                     <select id=id name=entry.operation.as_str()>
-                                        <option value="sync" selected=!is_async>{lang.t("Synchronous", "Synchrone")}</option>
-                                        <option value="async" selected=is_async>{lang.t("Asynchronous", "Asynchrone")}</option>
+                                        <option value="sync" selected=!is_async>{lang.t(Text::Synchronous)}</option>
+                                        <option value="async" selected=is_async>{lang.t(Text::Asynchronous)}</option>
                                     </select>
                                     <p class="hint">{help}</p>
                                 </div>
@@ -169,8 +123,8 @@ fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
                 </div>
             </fieldset>
             <fieldset class="panel">
-                <legend>{lang.t("Fleet policy", "Politique de flotte")}</legend>
-                <p class="hint">{lang.t("How ordered licences are grouped into fleets (productRefIds).", "Comment les licences commandées sont regroupées en flottes (productRefIds).")}</p>
+                <legend>{lang.t(Text::FleetPolicy)}</legend>
+                <p class="hint">{lang.t(Text::HowOrderedLicencesAreGroupedInto)}</p>
                 <div class="choices">
                     {FleetPolicy::ALL
                         .into_iter()
@@ -193,32 +147,29 @@ fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
                 </div>
             </fieldset>
             <fieldset class="panel" data-testid="retention">
-                <legend>{lang.t("Retention", "Conservation")}</legend>
-                <p class="hint">{lang.t(
-                    "How long the records that grow with use are kept, in days (1 to 3650). A purge runs in the background every 10 minutes.",
-                    "Combien de temps sont gardés les enregistrements qui s’accumulent, en jours (de 1 à 3650). Une purge tourne en arrière-plan toutes les 10 minutes.",
-                )}</p>
+                <legend>{lang.t(Text::Retention)}</legend>
+                <p class="hint">{lang.t(Text::HowLongTheRecordsThatGrow)}</p>
                 <div class="grid-form">
                     <div class="field">
-                        <label for="retention">{lang.t("Raw Orange exchanges", "Échanges bruts avec Orange")}</label>
+                        <label for="retention">{lang.t(Text::RawOrangeExchanges)}</label>
                         <input id="retention" name="exchange_retention_days" type="number" inputmode="numeric" min="1" max="3650" required value=settings.exchange_retention_days.to_string()/>
-                        <p class="hint">{lang.t("Older exchanges are deleted.", "Les échanges plus anciens sont supprimés.")}</p>
+                        <p class="hint">{lang.t(Text::OlderExchangesAreDeleted)}</p>
                     </div>
                     <div class="field">
-                        <label for="attempt-retention">{lang.t("Delivery attempts", "Tentatives d’envoi")}</label>
+                        <label for="attempt-retention">{lang.t(Text::DeliveryAttempts)}</label>
                         <input id="attempt-retention" name="attempt_retention_days" type="number" inputmode="numeric" min="1" max="3650" required value=settings.attempt_retention_days.to_string()/>
-                        <p class="hint">{lang.t("Older attempts of delivered or failed events are deleted; the events stay.", "Les tentatives plus anciennes des événements envoyés ou en échec sont supprimées ; les événements restent.")}</p>
+                        <p class="hint">{lang.t(Text::OlderAttemptsOfDeliveredOrFailed)}</p>
                     </div>
                     <div class="field">
-                        <label for="audit-retention">{lang.t("Audit details", "Détails d’audit")}</label>
+                        <label for="audit-retention">{lang.t(Text::AuditDetails)}</label>
                         <input id="audit-retention" name="audit_detail_retention_days" type="number" inputmode="numeric" min="1" max="3650" required value=settings.audit_detail_retention_days.to_string()/>
-                        <p class="hint">{lang.t("Older audit entries lose their before/after; who did what, when, stays.", "Les entrées d’audit plus anciennes perdent leur avant/après ; qui a fait quoi, et quand, reste.")}</p>
+                        <p class="hint">{lang.t(Text::OlderAuditEntriesLoseTheirBefore)}</p>
                     </div>
                 </div>
                 <LastPurge purge=settings.last_purge.clone()/>
             </fieldset>
             <p>
-                <button type="submit" class="button primary">{lang.t("Save settings", "Enregistrer les réglages")}</button>
+                <button type="submit" class="button primary">{lang.t(Text::SaveSettings)}</button>
             </p>
         </form>
     }

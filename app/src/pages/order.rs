@@ -2,6 +2,7 @@
 //! raw request and Fleetdesk's answer, its audit timeline and the events it caused. Also the
 //! pieces the other browsing pages share (state badge, raw request, timeline, events).
 
+use fleetdesk_vocab::Text;
 use fleetdesk_vocab::{Mode, WorkState};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,7 +11,7 @@ use leptos_router::hooks::use_params_map;
 use super::ErrorPanel;
 use super::events::EventStateBadge;
 use crate::api::fetch_order;
-use crate::i18n::{Lang, When, use_lang};
+use crate::i18n::{When, use_lang};
 use crate::model::{ActivityItem, EventRowView, LicenceLinkView, OrderDetailView, RawExchangeView};
 
 #[component]
@@ -22,14 +23,14 @@ pub fn OrderPage() -> impl IntoView {
         fetch_order,
     );
     view! {
-        <Title text=lang.t("Order", "Commande")/>
-        <p class="breadcrumb"><a href="/orders">{lang.t("← Orders", "← Commandes")}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Title text=lang.t(Text::Order)/>
+        <p class="breadcrumb"><a href="/orders">{lang.t(Text::BackToOrders)}</a></p>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(detail) => view! { <OrderBody detail/> }.into_any(),
                     Err(error) => view! {
-                        <h1>{lang.t("Order", "Commande")}</h1>
+                        <h1>{lang.t(Text::Order)}</h1>
                         <ErrorPanel error/>
                     }
                     .into_any(),
@@ -61,40 +62,40 @@ pub fn when_or_dash(value: Option<String>) -> AnyView {
 #[component]
 fn OrderBody(detail: OrderDetailView) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let order = detail.order.clone();
     let customer_href = format!("/customers/{}", order.customer_id);
     view! {
         <h1 class="mono-heading">{order.id.clone()}</h1>
         <p class="event-subtitle">
             <StateBadge state=order.state/>
-            " " {t("Orange reference", "Référence Orange")} " "
+            " " {t(Text::OrangeReference)} " "
             <span class="mono" data-testid="order-reference">{order.external_reference.clone()}</span>
         </p>
         <section class="panel">
             <dl class="facts">
-                <dt>{t("Customer", "Client")}</dt>
+                <dt>{t(Text::Customer)}</dt>
                 <dd><a href=customer_href>{order.customer_name.clone()}</a> " " <span class="muted mono">{order.customer_id.clone()}</span></dd>
-                <dt>{t("Answered", "Réponse")}</dt>
-                <dd>{if order.mode == Mode::Sync { t("at once (synchronous)", "immédiate (synchrone)") } else { t("later, by an event (asynchronous)", "plus tard, par un événement (asynchrone)") }}</dd>
-                <dt>{t("Category", "Catégorie")}</dt>
+                <dt>{t(Text::Answered)}</dt>
+                <dd>{if order.mode == Mode::Sync { t(Text::AtOnceSynchronous) } else { t(Text::LaterByAnEventAsynchronous) }}</dd>
+                <dt>{t(Text::Category)}</dt>
                 <dd>{or_dash(detail.category.clone())}</dd>
-                <dt>{t("Order date", "Date de commande")}</dt>
+                <dt>{t(Text::OrderDate)}</dt>
                 <dd>{or_dash(detail.order_date.clone())}</dd>
-                <dt>{t("Requested start", "Début souhaité")}</dt>
+                <dt>{t(Text::RequestedStart)}</dt>
                 <dd>{or_dash(detail.requested_start_date.clone())}</dd>
-                <dt>{t("Received", "Reçue")}</dt>
+                <dt>{t(Text::Received)}</dt>
                 <dd><When at=order.created_at.clone()/></dd>
-                <dt>{t("Completed", "Terminée")}</dt>
+                <dt>{t(Text::Completed)}</dt>
                 <dd>{when_or_dash(order.completed_at.clone())}</dd>
-                <dt>{t("Failure", "Échec")}</dt>
+                <dt>{t(Text::Failure)}</dt>
                 <dd class=if detail.failure.is_some() { "error-text" } else { "" }>{or_dash(detail.failure.clone())}</dd>
-                <dt>{t("Request id", "Identifiant de requête")}</dt>
+                <dt>{t(Text::RequestId)}</dt>
                 <dd class="mono">{or_dash(detail.request_id.clone())}</dd>
             </dl>
         </section>
         {view! { <OrderItems detail=detail.clone()/> }.into_any()}
-        {view! { <LicenceLinks licences=detail.licences.clone() heading=t("Licences created", "Licences créées")/> }.into_any()}
+        {view! { <LicenceLinks licences=detail.licences.clone() heading=t(Text::LicencesCreated)/> }.into_any()}
         {view! { <RawExchange raw=detail.raw.clone()/> }.into_any()}
         {view! { <RelatedEvents events=detail.events.clone()/> }.into_any()}
         {view! { <Timeline items=detail.timeline.clone()/> }.into_any()}
@@ -104,21 +105,21 @@ fn OrderBody(detail: OrderDetailView) -> impl IntoView {
 #[component]
 fn OrderItems(detail: OrderDetailView) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     view! {
         <section class="panel">
-            <h2>{t("Items", "Lignes")}</h2>
+            <h2>{t(Text::Items)}</h2>
             {if detail.items.is_empty() {
-                view! { <p class="muted">{t("None: this order created the customer only.", "Aucune : cette commande a seulement créé le client.")}</p> }.into_any()
+                view! { <p class="muted">{t(Text::NoneThisOrderCreatedTheCustomer)}</p> }.into_any()
             } else {
                 view! {
                     <table class="table">
                         <thead><tr>
                             <th scope="col">"#"</th>
-                            <th scope="col">{t("Offering", "Offre")}</th>
-                            <th scope="col">{t("Quantity", "Quantité")}</th>
-                            <th scope="col">{t("Fleet", "Parc")}</th>
-                            <th scope="col">{t("State", "État")}</th>
+                            <th scope="col">{t(Text::Offering)}</th>
+                            <th scope="col">{t(Text::Quantity)}</th>
+                            <th scope="col">{t(Text::Fleet)}</th>
+                            <th scope="col">{t(Text::State)}</th>
                         </tr></thead>
                         <tbody>
                             {detail.items.into_iter().map(|item| view! {
@@ -142,21 +143,21 @@ fn OrderItems(detail: OrderDetailView) -> impl IntoView {
 #[component]
 pub fn LicenceLinks(licences: Vec<LicenceLinkView>, heading: &'static str) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     view! {
         <section class="panel" data-testid="licences">
             <h2>{heading}</h2>
             {if licences.is_empty() {
-                view! { <p class="muted">{t("None.", "Aucune.")}</p> }.into_any()
+                view! { <p class="muted">{t(Text::NoneFDot)}</p> }.into_any()
             } else {
                 view! {
                     <table class="table">
                         <thead><tr>
-                            <th scope="col">{t("Licence", "Licence")}</th>
-                            <th scope="col">{t("Login", "Identifiant")}</th>
-                            <th scope="col">{t("Offering", "Offre")}</th>
-                            <th scope="col">{t("Fleet", "Parc")}</th>
-                            <th scope="col">{t("State", "État")}</th>
+                            <th scope="col">{t(Text::Licence)}</th>
+                            <th scope="col">{t(Text::Login)}</th>
+                            <th scope="col">{t(Text::Offering)}</th>
+                            <th scope="col">{t(Text::Fleet)}</th>
+                            <th scope="col">{t(Text::State)}</th>
                         </tr></thead>
                         <tbody>
                             {licences.into_iter().map(|l| view! {
@@ -180,21 +181,18 @@ pub fn LicenceLinks(licences: Vec<LicenceLinkView>, heading: &'static str) -> im
 #[component]
 pub fn RawExchange(raw: RawExchangeView) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let source = match raw.exchange.clone() {
         Some((id, at)) => view! {
             <p class="hint">
-                {t("As recorded on", "Tel qu’enregistré le")} " " <When at/> " · "
-                <a href=format!("/exchanges/{id}") data-testid="exchange-link">{t("the full exchange", "l’échange complet")}</a>
+                {t(Text::AsRecordedOn)} " " <When at/> " · "
+                <a href=format!("/exchanges/{id}") data-testid="exchange-link">{t(Text::TheFullExchange)}</a>
             </p>
         }
         .into_any(),
         None => view! {
             <p class="hint" data-testid="exchange-gone">
-                {t(
-                    "The raw exchange is no longer kept (its retention has passed); below is the copy Fleetdesk keeps with the request.",
-                    "L’échange brut n’est plus conservé (sa durée de conservation est passée) ; voici la copie que Fleetdesk garde avec la demande.",
-                )}
+                {t(Text::TheRawExchangeIsNoLonger)}
             </p>
         }
         .into_any(),
@@ -204,12 +202,12 @@ pub fn RawExchange(raw: RawExchangeView) -> impl IntoView {
         .map(|status| view! { " " <super::exchanges::StatusBadge status/> });
     view! {
         <section class="panel">
-            <h2>{t("Orange’s request and Fleetdesk’s answer", "Demande d’Orange et réponse de Fleetdesk")}</h2>
+            <h2>{t(Text::OrangesRequestAndFleetdesksAnswer)}</h2>
             {source}
-            <h3>{t("Request", "Demande")}</h3>
+            <h3>{t(Text::Request)}</h3>
             <pre class="code" tabindex="0" data-testid="raw-request">{raw.request.clone()}</pre>
-            <h3>{t("Answer", "Réponse")} {status}</h3>
-            <pre class="code" tabindex="0" data-testid="raw-response">{raw.response.clone().unwrap_or_else(|| t("(none)", "(aucune)").to_owned())}</pre>
+            <h3>{t(Text::Answer)} {status}</h3>
+            <pre class="code" tabindex="0" data-testid="raw-response">{raw.response.clone().unwrap_or_else(|| t(Text::NoneFParen).to_owned())}</pre>
         </section>
     }
 }
@@ -218,20 +216,20 @@ pub fn RawExchange(raw: RawExchangeView) -> impl IntoView {
 #[component]
 pub fn RelatedEvents(events: Vec<EventRowView>) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     view! {
         <section class="panel" data-testid="related-events">
-            <h2>{t("Events to Orange", "Événements vers Orange")}</h2>
+            <h2>{t(Text::EventsToOrangeHeading)}</h2>
             {if events.is_empty() {
-                view! { <p class="muted">{t("None.", "Aucun.")}</p> }.into_any()
+                view! { <p class="muted">{t(Text::NoneMDot)}</p> }.into_any()
             } else {
                 view! {
                     <table class="table">
                         <thead><tr>
-                            <th scope="col">{t("Created", "Créé")}</th>
-                            <th scope="col">{t("Event", "Événement")}</th>
-                            <th scope="col">{t("About", "Objet")}</th>
-                            <th scope="col">{t("State", "État")}</th>
+                            <th scope="col">{t(Text::Created)}</th>
+                            <th scope="col">{t(Text::Event)}</th>
+                            <th scope="col">{t(Text::About)}</th>
+                            <th scope="col">{t(Text::State)}</th>
                         </tr></thead>
                         <tbody>
                             {events.into_iter().map(|e| view! {
@@ -254,19 +252,19 @@ pub fn RelatedEvents(events: Vec<EventRowView>) -> impl IntoView {
 #[component]
 pub fn Timeline(items: Vec<ActivityItem>) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     view! {
         <section class="panel" data-testid="timeline">
-            <h2>{t("Timeline", "Historique")}</h2>
+            <h2>{t(Text::Timeline)}</h2>
             {if items.is_empty() {
-                view! { <p class="muted">{t("Nothing recorded.", "Rien d’enregistré.")}</p> }.into_any()
+                view! { <p class="muted">{t(Text::NothingRecorded)}</p> }.into_any()
             } else {
                 view! {
                     <table class="table">
                         <thead><tr>
-                            <th scope="col">{t("When", "Quand")}</th>
-                            <th scope="col">{t("Who", "Qui")}</th>
-                            <th scope="col">{t("What", "Quoi")}</th>
+                            <th scope="col">{t(Text::When)}</th>
+                            <th scope="col">{t(Text::Who)}</th>
+                            <th scope="col">{t(Text::What)}</th>
                         </tr></thead>
                         <tbody>
                             {items.into_iter().map(|item| view! {
@@ -281,16 +279,5 @@ pub fn Timeline(items: Vec<ActivityItem>) -> impl IntoView {
                 }.into_any()
             }}
         </section>
-    }
-}
-
-/// A state's name in the reader's language, for filters and tabs.
-pub fn state_text(state: WorkState, lang: Lang) -> &'static str {
-    match state {
-        WorkState::Acknowledged => lang.t("Acknowledged", "Accusée"),
-        WorkState::InProgress => lang.t("In progress", "En cours"),
-        WorkState::Completed => lang.t("Completed", "Terminée"),
-        WorkState::Failed => lang.t("Failed", "Échouée"),
-        WorkState::Partial => lang.t("Partial", "Partielle"),
     }
 }

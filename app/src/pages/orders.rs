@@ -2,11 +2,12 @@
 //! "Older" link paging by keyset, and the way to the tasks (`/tasks`).
 
 use fleetdesk_vocab::WorkState;
+use fleetdesk_vocab::{Counted, Text};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::order::{StateBadge, state_text};
+use super::order::StateBadge;
 use super::{ErrorPanel, query_string};
 use crate::api::fetch_orders;
 use crate::i18n::{When, use_lang};
@@ -43,12 +44,12 @@ pub fn list_href(base: &str, state: &str) -> String {
 #[component]
 pub fn StateTabs(base: &'static str, active: String) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let all_current = active.is_empty().then_some("page");
     view! {
-        <nav class="cards state-cards" aria-label=t("By state", "Par état")>
+        <nav class="cards state-cards" aria-label=t(Text::ByState)>
             <a class="card state-card" href=base aria-current=all_current>
-                <span class="card-label">{t("All", "Toutes")}</span>
+                <span class="card-label">{t(Text::All)}</span>
             </a>
             {WorkState::ALL
                 .into_iter()
@@ -56,7 +57,7 @@ pub fn StateTabs(base: &'static str, active: String) -> impl IntoView {
                     let current = (state.as_str() == active).then_some("page");
                     view! {
                         <a class=format!("card state-card state-{state}") href=list_href(base, state.as_str()) aria-current=current data-testid=format!("tab-{state}")>
-                            <span class="card-label">{state_text(state, lang)}</span>
+                            <span class="card-label">{state.label(lang)}</span>
                         </a>
                     }
                 })
@@ -69,13 +70,13 @@ pub fn StateTabs(base: &'static str, active: String) -> impl IntoView {
 #[component]
 pub fn ListSwitch(orders: bool) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     view! {
         <p class="lead">
             {if orders {
-                view! { <strong>{t("Orders", "Commandes")}</strong> " · " <a href="/tasks">{t("Tasks", "Tâches")}</a> }.into_any()
+                view! { <strong>{t(Text::Orders)}</strong> " · " <a href="/tasks">{t(Text::Tasks)}</a> }.into_any()
             } else {
-                view! { <a href="/orders">{t("Orders", "Commandes")}</a> " · " <strong>{t("Tasks", "Tâches")}</strong> }.into_any()
+                view! { <a href="/orders">{t(Text::Orders)}</a> " · " <strong>{t(Text::Tasks)}</strong> }.into_any()
             }}
         </p>
     }
@@ -99,9 +100,9 @@ pub fn pager(
         format!("{base}{}", query_string(&pairs))
     });
     view! {
-        <nav class="pager" aria-label=lang.t("Pages", "Pages")>
-            {newest.map(|href| view! { <a class="button secondary small" href=href>{lang.t("Newest", "Plus récentes")}</a> })}
-            {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{lang.t("Older", "Plus anciennes")}</a> })}
+        <nav class="pager" aria-label=lang.t(Text::Pages)>
+            {newest.map(|href| view! { <a class="button secondary small" href=href>{lang.t(Text::NewestFShort)}</a> })}
+            {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{lang.t(Text::OlderF)}</a> })}
         </nav>
     }
 }
@@ -116,10 +117,10 @@ pub fn OrdersPage() -> impl IntoView {
         |q| fetch_orders(q.state, q.before_at, q.before_id),
     );
     view! {
-        <Title text=lang.t("Orders", "Commandes")/>
-        <h1>{lang.t("Orders", "Commandes")}</h1>
+        <Title text=lang.t(Text::Orders)/>
+        <h1>{lang.t(Text::Orders)}</h1>
         <ListSwitch orders=true/>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let query = query.get_untracked();
                 match data.await {
@@ -134,22 +135,22 @@ pub fn OrdersPage() -> impl IntoView {
 #[component]
 fn OrdersBody(page: OrdersPage, query: ListQuery) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let empty = page.rows.is_empty();
     view! {
         <StateTabs base="/orders" active=query.state.clone()/>
         {page.filter_error.map(|problem| view! { <p class="flash error" role="alert">{problem}</p> })}
         <section class="panel">
             {if empty {
-                view! { <p class="muted">{t("No order here.", "Aucune commande ici.")}</p> }.into_any()
+                view! { <p class="muted">{t(Text::NoOrderHere)}</p> }.into_any()
             } else {
                 view! {
                     <table class="table orders">
                         <thead><tr>
-                            <th scope="col">{t("Received", "Reçue")}</th>
-                            <th scope="col">{t("Order", "Commande")}</th>
-                            <th scope="col">{t("Customer", "Client")}</th>
-                            <th scope="col">{t("State", "État")}</th>
+                            <th scope="col">{t(Text::Received)}</th>
+                            <th scope="col">{t(Text::Order)}</th>
+                            <th scope="col">{t(Text::Customer)}</th>
+                            <th scope="col">{t(Text::State)}</th>
                         </tr></thead>
                         <tbody>
                             {page.rows.into_iter().map(|row| view! {
@@ -157,7 +158,7 @@ fn OrdersBody(page: OrdersPage, query: ListQuery) -> impl IntoView {
                                     <td class="nowrap"><When at=row.created_at.clone()/></td>
                                     <td>
                                         <a class="mono" href=format!("/orders/{}", row.id)>{row.id.clone()}</a>
-                                        <span class="cell-sub">{t("ref", "réf.")} " " <span class="mono">{row.external_reference.clone()}</span></span>
+                                        <span class="cell-sub">{t(Text::Ref)} " " <span class="mono">{row.external_reference.clone()}</span></span>
                                     </td>
                                     <td><a href=format!("/customers/{}", row.customer_id)>{row.customer_name.clone()}</a></td>
                                     <td><StateBadge state=row.state/></td>

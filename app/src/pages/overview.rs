@@ -3,6 +3,7 @@
 //! delivery success rate, each number a link to the list behind it; then the team and what
 //! happened lately.
 
+use fleetdesk_vocab::{Counted, Text, say};
 use fleetdesk_vocab::{EventState, LicenceState, WorkState};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -12,47 +13,16 @@ use crate::api::fetch_overview;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{DashboardView, Overview};
 
-/// Licences in a state, as the heading of their count.
-pub fn licences_in(state: LicenceState, lang: Lang) -> &'static str {
-    match state {
-        LicenceState::Active => lang.t("Active", "Actives"),
-        LicenceState::Suspended => lang.t("Suspended", "Suspendues"),
-        LicenceState::Pending => lang.t("Pending", "En attente"),
-        LicenceState::Terminated => lang.t("Terminated", "Résiliées"),
-    }
-}
-
-/// Orders or tasks in a state, as the heading of their count.
-pub fn work_in(state: WorkState, lang: Lang) -> &'static str {
-    match state {
-        WorkState::Acknowledged => lang.t("Acknowledged", "Accusées"),
-        WorkState::InProgress => lang.t("In progress", "En cours"),
-        WorkState::Completed => lang.t("Completed", "Terminées"),
-        WorkState::Partial => lang.t("Partial", "Partielles"),
-        WorkState::Failed => lang.t("Failed", "En échec"),
-    }
-}
-
-/// Events in a state, as the heading of their count.
-pub fn events_in(state: EventState, lang: Lang) -> &'static str {
-    match state {
-        EventState::Pending => lang.t("Pending", "En attente"),
-        EventState::Delivering => lang.t("Delivering", "En envoi"),
-        EventState::Delivered => lang.t("Delivered", "Remis"),
-        EventState::Failed => lang.t("Failed", "En échec"),
-    }
-}
-
 /// One count card per state: `(state's code, heading, count)`.
 fn cards<S: Copy>(
     counts: &[(S, i64)],
     code: fn(S) -> &'static str,
-    heading: fn(S, Lang) -> &'static str,
+    heading: fn(S, Lang, i64) -> String,
     lang: Lang,
-) -> Vec<(&'static str, &'static str, i64)> {
+) -> Vec<(&'static str, String, i64)> {
     counts
         .iter()
-        .map(|&(state, n)| (code(state), heading(state, lang), n))
+        .map(|&(state, n)| (code(state), heading(state, lang, n), n))
         .collect()
 }
 
@@ -61,9 +31,9 @@ pub fn OverviewPage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_overview());
     view! {
-        <Title text=lang.t("Overview", "Vue d’ensemble")/>
-        <h1>{lang.t("Overview", "Vue d’ensemble")}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Title text=lang.t(Text::Overview)/>
+        <h1>{lang.t(Text::Overview)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(overview) => view! { <OverviewBody overview/> }.into_any(),
@@ -77,7 +47,7 @@ pub fn OverviewPage() -> impl IntoView {
 /// One number with its label, linking to the list it counts.
 #[component]
 fn Card(
-    label: &'static str,
+    #[prop(into)] label: String,
     value: String,
     href: String,
     test_id: String,
@@ -101,7 +71,7 @@ fn StateCards(
     title: &'static str,
     test_id: &'static str,
     /// `(state's code, heading, count)`.
-    counts: Vec<(&'static str, &'static str, i64)>,
+    counts: Vec<(&'static str, String, i64)>,
     list: &'static str,
 ) -> impl IntoView {
     view! {
@@ -131,85 +101,76 @@ fn StateCards(
 #[component]
 fn Dashboard(dashboard: DashboardView) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let rate = match dashboard.success_rate {
         Some(rate) => format!("{rate} %"),
         None => "—".to_owned(),
     };
     let placeholders_left = dashboard.placeholders > 0;
     let stuck_now = dashboard.stuck > 0;
-    let attempts = match lang {
-        Lang::En => format!(
-            "{} attempts in the last 24 hours",
-            dashboard.attempts_last_day
-        ),
-        Lang::Fr => format!(
-            "{} tentatives ces dernières 24 heures",
-            dashboard.attempts_last_day
-        ),
-    };
+    let attempts = say::attempts_last_day(lang, dashboard.attempts_last_day);
     view! {
-        <section class="cards" aria-label=t("Totals", "Totaux") data-testid="dashboard-totals">
-            <Card label=t("Customers", "Clients") value=dashboard.customers.to_string() href="/customers".to_owned() test_id="count-customers".to_owned()/>
-            <Card label=t("Fleets", "Parcs") value=dashboard.fleets.to_string() href="/customers".to_owned() test_id="count-fleets".to_owned()/>
+        <section class="cards" aria-label=t(Text::Totals) data-testid="dashboard-totals">
+            <Card label=t(Text::Customers) value=dashboard.customers.to_string() href="/customers".to_owned() test_id="count-customers".to_owned()/>
+            <Card label=t(Text::Fleets) value=dashboard.fleets.to_string() href="/customers".to_owned() test_id="count-fleets".to_owned()/>
             <Card
-                label=t("Placeholders to replace", "Ressources provisoires à remplacer")
+                label=t(Text::PlaceholdersToReplace)
                 value=dashboard.placeholders.to_string()
                 href="/licences?resource=placeholder".to_owned()
                 test_id="count-placeholders".to_owned()
                 alert=placeholders_left
             />
             <Card
-                label=t("Stuck work", "Travaux bloqués")
+                label=t(Text::StuckWork)
                 value=dashboard.stuck.to_string()
                 href="/stuck".to_owned()
                 test_id="count-stuck".to_owned()
                 alert=stuck_now
             />
             <a class="card card-link" href="/events" data-testid="delivery-rate">
-                <span class="card-label">{t("Delivered to Orange (24 h)", "Remis à Orange (24 h)")}</span>
+                <span class="card-label">{t(Text::DeliveredToOrange24H)}</span>
                 <span class="card-value" data-testid="count-delivery-rate">{rate}</span>
                 <span class="card-note muted">{attempts}</span>
             </a>
         </section>
-        {view! { <StateCards title=t("Licences", "Licences") test_id="dashboard-licences" counts=cards(&dashboard.licences, LicenceState::as_str, licences_in, lang) list="/licences"/> }.into_any()}
-        {view! { <StateCards title=t("Orders from Orange", "Commandes d’Orange") test_id="dashboard-orders" counts=cards(&dashboard.orders, WorkState::as_str, work_in, lang) list="/orders"/> }.into_any()}
-        {view! { <StateCards title=t("Tasks from Orange", "Tâches d’Orange") test_id="dashboard-tasks" counts=cards(&dashboard.tasks, WorkState::as_str, work_in, lang) list="/tasks"/> }.into_any()}
-        {view! { <StateCards title=t("Events to Orange", "Événements vers Orange") test_id="dashboard-events" counts=cards(&dashboard.events, EventState::as_str, events_in, lang) list="/events"/> }.into_any()}
+        {view! { <StateCards title=t(Text::Licences) test_id="dashboard-licences" counts=cards(&dashboard.licences, LicenceState::as_str, LicenceState::counted, lang) list="/licences"/> }.into_any()}
+        {view! { <StateCards title=t(Text::OrdersFromOrange) test_id="dashboard-orders" counts=cards(&dashboard.orders, WorkState::as_str, WorkState::counted, lang) list="/orders"/> }.into_any()}
+        {view! { <StateCards title=t(Text::TasksFromOrange) test_id="dashboard-tasks" counts=cards(&dashboard.tasks, WorkState::as_str, WorkState::counted, lang) list="/tasks"/> }.into_any()}
+        {view! { <StateCards title=t(Text::EventsToOrangeHeading) test_id="dashboard-events" counts=cards(&dashboard.events, EventState::as_str, EventState::counted, lang) list="/events"/> }.into_any()}
     }
 }
 
 #[component]
 fn OverviewBody(overview: Overview) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let empty = overview.recent_activity.is_empty();
     view! {
         {view! { <Dashboard dashboard=overview.dashboard/> }.into_any()}
-        <section class="cards" aria-label=t("Team", "Équipe")>
+        <section class="cards" aria-label=t(Text::Team)>
             <div class="card">
-                <p class="card-label">{t("Active operators", "Opérateurs actifs")}</p>
+                <p class="card-label">{t(Text::ActiveOperators)}</p>
                 <p class="card-value">{overview.operators_active}</p>
             </div>
             <div class="card">
-                <p class="card-label">{t("Disabled operators", "Opérateurs désactivés")}</p>
+                <p class="card-label">{t(Text::DisabledOperators)}</p>
                 <p class="card-value">{overview.operators_disabled}</p>
             </div>
         </section>
         <section class="panel">
-            <h2>{t("Recent activity", "Activité récente")}</h2>
+            <h2>{t(Text::RecentActivity)}</h2>
             {if empty {
-                view! { <p class="muted">{t("Nothing has happened yet.", "Rien ne s’est encore passé.")}</p> }.into_any()
+                view! { <p class="muted">{t(Text::NothingHasHappenedYet)}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-scroll">
                     <table class="table">
                         <thead>
                             <tr>
-                                <th scope="col">{t("When", "Quand")}</th>
-                                <th scope="col">{t("Who", "Qui")}</th>
-                                <th scope="col">{t("What", "Quoi")}</th>
-                                <th scope="col">{t("Object", "Objet")}</th>
+                                <th scope="col">{t(Text::When)}</th>
+                                <th scope="col">{t(Text::Who)}</th>
+                                <th scope="col">{t(Text::What)}</th>
+                                <th scope="col">{t(Text::Object)}</th>
                             </tr>
                         </thead>
                         <tbody>

@@ -2,12 +2,13 @@
 //! path and method with its summary, parameters, request body and responses, and a link to the raw
 //! document.
 
+use fleetdesk_vocab::{Text, say};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::ErrorPanel;
 use crate::api::fetch_api_reference;
-use crate::i18n::{Lang, use_lang};
+use crate::i18n::use_lang;
 use crate::model::{ApiOperation, ApiReferenceView};
 
 /// Where the console serves the raw document for download.
@@ -18,9 +19,9 @@ pub fn ReferencePage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_api_reference());
     view! {
-        <Title text=lang.t("API reference", "Référence de l’API")/>
-        <h1>{lang.t("API reference", "Référence de l’API")}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Title text=lang.t(Text::ApiReference)/>
+        <h1>{lang.t(Text::ApiReference)}</h1>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(reference) => view! { <ReferenceBody reference/> }.into_any(),
@@ -38,20 +39,17 @@ fn ReferenceBody(reference: ApiReferenceView) -> impl IntoView {
     let count = reference.operations.len();
     view! {
         <section class="panel">
-            <h2>{reference.title} " " <span class="badge">{format!("{} {}", lang.t("version", "version"), reference.version)}</span></h2>
+            <h2>{reference.title} " " <span class="badge">{format!("{} {}", lang.t(Text::Version), reference.version)}</span></h2>
             {reference.description.map(|text| view! { <p>{text}</p> })}
             <p>
-                <a class="button secondary" href=RAW_DOCUMENT download="fleetdesk-orange-openapi.json" rel="external">{lang.t("Download the OpenAPI document (JSON)", "Télécharger le document OpenAPI (JSON)")}</a>
+                <a class="button secondary" href=RAW_DOCUMENT download="fleetdesk-orange-openapi.json" rel="external">{lang.t(Text::DownloadTheOpenapiDocumentJson)}</a>
             </p>
             {(!empty).then(|| view! {
-                <p class="muted">{match lang {
-                    Lang::En => format!("{count} operation{} documented.", if count == 1 { "" } else { "s" }),
-                    Lang::Fr => format!("{count} opération{plural} documentée{plural}.", plural = if count == 1 { "" } else { "s" }),
-                }}</p>
+                <p class="muted">{say::operations_documented(lang, count)}</p>
             })}
         </section>
         {if empty {
-            view! { <section class="panel"><p class="muted">{lang.t("No operations documented.", "Aucune opération documentée.")}</p></section> }.into_any()
+            view! { <section class="panel"><p class="muted">{lang.t(Text::NoOperationsDocumented)}</p></section> }.into_any()
         } else {
             reference
                 .operations
@@ -69,15 +67,15 @@ fn OperationDoc(operation: ApiOperation) -> impl IntoView {
     let method_class = format!("method method-{}", operation.method.to_ascii_lowercase());
     let parameters = (!operation.parameters.is_empty()).then(|| {
         view! {
-            <h3>{lang.t("Parameters", "Paramètres")}</h3>
+            <h3>{lang.t(Text::Parameters)}</h3>
             <table class="table compact">
                 <thead>
                     <tr>
-                        <th scope="col">{lang.t("Name", "Nom")}</th>
-                        <th scope="col">{lang.t("In", "Emplacement")}</th>
-                        <th scope="col">{lang.t("Type", "Type")}</th>
-                        <th scope="col">{lang.t("Required", "Obligatoire")}</th>
-                        <th scope="col">{lang.t("Description", "Description")}</th>
+                        <th scope="col">{lang.t(Text::Name)}</th>
+                        <th scope="col">{lang.t(Text::In)}</th>
+                        <th scope="col">{lang.t(Text::Type)}</th>
+                        <th scope="col">{lang.t(Text::Required)}</th>
+                        <th scope="col">{lang.t(Text::Description)}</th>
                     </tr>
                 </thead>
                 <tbody>
@@ -89,7 +87,7 @@ fn OperationDoc(operation: ApiOperation) -> impl IntoView {
                                 <td class="mono">{parameter.name}</td>
                                 <td>{parameter.location}</td>
                                 <td class="mono">{parameter.schema}</td>
-                                <td>{if parameter.required { lang.t("yes", "oui") } else { lang.t("no", "non") }}</td>
+                                <td>{if parameter.required { lang.t(Text::Yes) } else { lang.t(Text::No) }}</td>
                                 <td>{parameter.description.unwrap_or_default()}</td>
                             </tr>
                         })
@@ -100,11 +98,11 @@ fn OperationDoc(operation: ApiOperation) -> impl IntoView {
     });
     let body = operation.request_body.map(|body| {
         view! {
-            <h3>{lang.t("Request body", "Corps de la requête")}</h3>
+            <h3>{lang.t(Text::RequestBody)}</h3>
             <p>
                 <code>{body.schema}</code>
                 " "
-                <span class="muted">{format!("({}{})", body.content_type, if body.required { lang.t(", required", ", obligatoire") } else { "" })}</span>
+                <span class="muted">{format!("({}{})", body.content_type, if body.required { lang.t(Text::RequiredSuffix) } else { "" })}</span>
             </p>
         }
     });
@@ -119,13 +117,13 @@ fn OperationDoc(operation: ApiOperation) -> impl IntoView {
             {operation.description.map(|text| view! { <p class="muted">{text}</p> })}
             {parameters}
             {body}
-            <h3>{lang.t("Responses", "Réponses")}</h3>
+            <h3>{lang.t(Text::Responses)}</h3>
             <table class="table compact">
                 <thead>
                     <tr>
-                        <th scope="col">{lang.t("Status", "Statut")}</th>
-                        <th scope="col">{lang.t("Description", "Description")}</th>
-                        <th scope="col">{lang.t("Body", "Corps")}</th>
+                        <th scope="col">{lang.t(Text::Status)}</th>
+                        <th scope="col">{lang.t(Text::Description)}</th>
+                        <th scope="col">{lang.t(Text::Body)}</th>
                     </tr>
                 </thead>
                 <tbody>

@@ -4,12 +4,12 @@
 //! resend or retry (events). Every role may act here, support staff included: unblocking is their
 //! job. Administrators set the thresholds here too.
 
+use fleetdesk_vocab::{Counted, Text, say};
 use fleetdesk_vocab::{ErrorCode, Stuck, WorkState};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 use super::ErrorPanel;
-use super::overview::{events_in, work_in};
 use crate::api::fetch_stuck;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{StuckItemView, StuckPage, ThresholdsView};
@@ -19,15 +19,12 @@ pub fn StuckWorkPage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_stuck());
     view! {
-        <Title text=lang.t("Stuck work", "Travaux bloqués")/>
-        <h1>{lang.t("Stuck work", "Travaux bloqués")}</h1>
+        <Title text=lang.t(Text::StuckWork)/>
+        <h1>{lang.t(Text::StuckWork)}</h1>
         <p class="lead muted">
-            {lang.t(
-                "Orders and tasks from Orange that have waited too long, and events Orange has not received. Complete or fail the work, or send the event again.",
-                "Les commandes et tâches d’Orange qui attendent depuis trop longtemps, et les événements qu’Orange n’a pas reçus. Terminez ou mettez en échec le travail, ou renvoyez l’événement.",
-            )}
+            {lang.t(Text::OrdersAndTasksFromOrangeThat)}
         </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(page) => view! { <StuckBody page/> }.into_any(),
@@ -39,31 +36,20 @@ pub fn StuckWorkPage() -> impl IntoView {
 }
 
 fn minutes_text(lang: Lang, minutes: u32) -> String {
-    match lang {
-        Lang::En => format!("{minutes} min"),
-        Lang::Fr => format!("{minutes} min"),
-    }
+    say::minutes_short(lang, minutes)
 }
 
 #[component]
 fn StuckBody(page: StuckPage) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let thresholds = page.thresholds.clone();
-    let summary = match lang {
-        Lang::En => format!(
-            "Stuck after: orders {}, tasks {}, events waiting {} (failed events at once).",
-            minutes_text(lang, thresholds.order_minutes),
-            minutes_text(lang, thresholds.task_minutes),
-            minutes_text(lang, thresholds.event_minutes)
-        ),
-        Lang::Fr => format!(
-            "Bloqué après : commandes {}, tâches {}, événements en attente {} (événements en échec aussitôt).",
-            minutes_text(lang, thresholds.order_minutes),
-            minutes_text(lang, thresholds.task_minutes),
-            minutes_text(lang, thresholds.event_minutes)
-        ),
-    };
+    let summary = say::stuck_after(
+        lang,
+        minutes_text(lang, thresholds.order_minutes),
+        minutes_text(lang, thresholds.task_minutes),
+        minutes_text(lang, thresholds.event_minutes),
+    );
     let empty = page.items.is_empty();
     let codes = page.failure_codes.clone();
     view! {
@@ -71,7 +57,7 @@ fn StuckBody(page: StuckPage) -> impl IntoView {
         {if empty {
             view! {
                 <p class="flash success" role="status" data-testid="stuck-none">
-                    {t("Nothing is stuck.", "Rien n’est bloqué.")}
+                    {t(Text::NothingIsStuck)}
                 </p>
             }
             .into_any()
@@ -81,11 +67,11 @@ fn StuckBody(page: StuckPage) -> impl IntoView {
                     <table class="table" data-testid="stuck-table">
                         <thead>
                             <tr>
-                                <th scope="col">{t("What", "Quoi")}</th>
-                                <th scope="col">{t("State", "État")}</th>
-                                <th scope="col">{t("Since", "Depuis")}</th>
-                                <th scope="col">{t("Why", "Pourquoi")}</th>
-                                <th scope="col">{t("Actions", "Actions")}</th>
+                                <th scope="col">{t(Text::What)}</th>
+                                <th scope="col">{t(Text::State)}</th>
+                                <th scope="col">{t(Text::Since)}</th>
+                                <th scope="col">{t(Text::Why)}</th>
+                                <th scope="col">{t(Text::Actions)}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -107,31 +93,27 @@ fn StuckBody(page: StuckPage) -> impl IntoView {
 #[component]
 fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let (kind, href, state) = match item.what {
         Stuck::Order(state) => (
-            t("Order", "Commande"),
+            t(Text::Order),
             format!("/orders/{}", item.id),
-            work_in(state, lang),
+            state.label(lang),
         ),
         Stuck::Task(state) => (
-            t("Task", "Tâche"),
+            t(Text::Task),
             format!("/tasks/{}", item.id),
-            work_in(state, lang),
+            state.label(lang),
         ),
         Stuck::Event(state) => (
-            t("Event", "Événement"),
+            t(Text::Event),
             format!("/events/{}", item.id),
-            events_in(state, lang),
+            state.label(lang),
         ),
     };
     let reason = item.reason.clone().unwrap_or_else(|| match item.what {
-        Stuck::Event(_) => t("Waiting to be sent", "En attente d’envoi").to_owned(),
-        Stuck::Order(_) | Stuck::Task(_) => t(
-            "Acknowledged to Orange but not completed",
-            "Accusée auprès d’Orange mais pas terminée",
-        )
-        .to_owned(),
+        Stuck::Event(_) => t(Text::WaitingToBeSent).to_owned(),
+        Stuck::Order(_) | Stuck::Task(_) => t(Text::AcknowledgedToOrangeButNotCompleted).to_owned(),
     });
     // Every role may unblock stuck work, support staff included.
     let actions = match item.what {
@@ -141,15 +123,15 @@ fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
                 <div class="row-actions">
                     {retry.then(|| view! {
                         <form method="post" action=format!("/console/stuck/events/{}/retry", item.id)>
-                            <button type="submit" class="button secondary">{t("Retry now", "Réessayer maintenant")}</button>
+                            <button type="submit" class="button secondary">{t(Text::RetryNow)}</button>
                         </form>
                     })}
                     <form method="post" action=format!("/console/stuck/events/{}/resend", item.id)>
                         <label class="choice">
                             <input type="checkbox" name="confirm" value="yes" required/>
-                            {t("I understand", "Je comprends")}
+                            {t(Text::IUnderstand)}
                         </label>
-                        <button type="submit" class="button secondary">{t("Resend", "Renvoyer")}</button>
+                        <button type="submit" class="button secondary">{t(Text::Resend)}</button>
                     </form>
                 </div>
             }
@@ -165,21 +147,21 @@ fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
                     // whoever started it, and can only be failed from here.
                     {(state == WorkState::Acknowledged).then(|| view! {
                         <form method="post" action=format!("{base}/complete")>
-                            <button type="submit" class="button primary">{t("Complete now", "Terminer maintenant")}</button>
+                            <button type="submit" class="button primary">{t(Text::CompleteNow)}</button>
                         </form>
                     })}
                     <form method="post" action=format!("{base}/fail") class="inline-form fail-form">
-                        <label for=code_id.clone()>{t("Error code", "Code d’erreur")}</label>
+                        <label for=code_id.clone()>{t(Text::ErrorCode)}</label>
                         <select id=code_id name="code">
                             {codes.iter().map(|code| view! { <option value=code.as_str()>{code.as_str()}</option> }).collect_view()}
                         </select>
-                        <label for=message_id.clone()>{t("Message for Orange", "Message pour Orange")}</label>
+                        <label for=message_id.clone()>{t(Text::MessageForOrange)}</label>
                         <input id=message_id name="message" type="text" required maxlength="500"/>
                         <label class="choice">
                             <input type="checkbox" name="confirm" value="yes" required/>
-                            {t("I understand", "Je comprends")}
+                            {t(Text::IUnderstand)}
                         </label>
-                        <button type="submit" class="button danger">{t("Fail", "Mettre en échec")}</button>
+                        <button type="submit" class="button danger">{t(Text::Fail)}</button>
                     </form>
                 </div>
             }
@@ -205,18 +187,18 @@ fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
 #[component]
 fn ThresholdsForm(thresholds: ThresholdsView) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     view! {
         <section class="panel">
-            <h2>{t("When is work stuck?", "Quand un travail est-il bloqué ?")}</h2>
+            <h2>{t(Text::WhenIsWorkStuck)}</h2>
             <form method="post" action="/console/settings/stuck" class="stack">
-                <label for="order_minutes">{t("Orders, after (minutes)", "Commandes, après (minutes)")}</label>
+                <label for="order_minutes">{t(Text::OrdersAfterMinutes)}</label>
                 <input id="order_minutes" name="order_minutes" type="number" min="1" max="10080" required value=thresholds.order_minutes.to_string()/>
-                <label for="task_minutes">{t("Tasks, after (minutes)", "Tâches, après (minutes)")}</label>
+                <label for="task_minutes">{t(Text::TasksAfterMinutes)}</label>
                 <input id="task_minutes" name="task_minutes" type="number" min="1" max="10080" required value=thresholds.task_minutes.to_string()/>
-                <label for="event_minutes">{t("Waiting events, after (minutes)", "Événements en attente, après (minutes)")}</label>
+                <label for="event_minutes">{t(Text::WaitingEventsAfterMinutes)}</label>
                 <input id="event_minutes" name="event_minutes" type="number" min="1" max="10080" required value=thresholds.event_minutes.to_string()/>
-                <button type="submit" class="button primary">{t("Save thresholds", "Enregistrer les seuils")}</button>
+                <button type="submit" class="button primary">{t(Text::SaveThresholds)}</button>
             </form>
         </section>
     }

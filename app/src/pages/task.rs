@@ -1,6 +1,7 @@
 //! `/tasks/{id}`: one userServiceTask: what it asked, each item with its result or error (and
 //! its licence), Orange's raw request and Fleetdesk's answer, the audit timeline and the events.
 
+use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -20,14 +21,14 @@ pub fn TaskPage() -> impl IntoView {
         fetch_task,
     );
     view! {
-        <Title text=lang.t("Task", "Tâche")/>
-        <p class="breadcrumb"><a href="/tasks">{lang.t("← Tasks", "← Tâches")}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Title text=lang.t(Text::Task)/>
+        <p class="breadcrumb"><a href="/tasks">{lang.t(Text::BackToTasks)}</a></p>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(detail) => view! { <TaskBody detail/> }.into_any(),
                     Err(error) => view! {
-                        <h1>{lang.t("Task", "Tâche")}</h1>
+                        <h1>{lang.t(Text::Task)}</h1>
                         <ErrorPanel error/>
                     }
                     .into_any(),
@@ -40,19 +41,16 @@ pub fn TaskPage() -> impl IntoView {
 #[component]
 fn TaskBody(detail: TaskDetailView) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let task = detail.task.clone();
     let origin = if task.origin == "single" {
-        t(
-            "a single licence change answered later",
-            "une modification d’une licence, répondue plus tard",
-        )
+        t(Text::ASingleLicenceChangeAnsweredLater)
     } else {
-        t("a bulk task", "une tâche groupée")
+        t(Text::ABulkTask)
     };
     let shown = i64::try_from(detail.items.len()).unwrap_or(i64::MAX);
     let cut = (shown < detail.item_count).then(|| {
-        view! { <p class="hint">{t("Only the first items are shown:", "Seules les premières lignes sont affichées :")} " " {shown} " / " {detail.item_count}</p> }
+        view! { <p class="hint">{t(Text::OnlyTheFirstItemsAreShown)} " " {shown} " / " {detail.item_count}</p> }
     });
     view! {
         <h1 class="mono-heading">{task.id.clone()}</h1>
@@ -63,31 +61,31 @@ fn TaskBody(detail: TaskDetailView) -> impl IntoView {
         </p>
         <section class="panel">
             <dl class="facts">
-                <dt>{t("Orange reference", "Référence Orange")}</dt>
+                <dt>{t(Text::OrangeReference)}</dt>
                 <dd class="mono">{or_dash(task.external_reference.clone())}</dd>
-                <dt>{t("Origin", "Origine")}</dt>
+                <dt>{t(Text::Origin)}</dt>
                 <dd>{origin}</dd>
-                <dt>{t("Answered", "Réponse")}</dt>
-                <dd>{if task.mode == fleetdesk_vocab::Mode::Sync { t("at once (synchronous)", "immédiate (synchrone)") } else { t("later, by events (asynchronous)", "plus tard, par des événements (asynchrone)") }}</dd>
-                <dt>{t("Received", "Reçue")}</dt>
+                <dt>{t(Text::Answered)}</dt>
+                <dd>{if task.mode == fleetdesk_vocab::Mode::Sync { t(Text::AtOnceSynchronous) } else { t(Text::LaterByEventsAsynchronous) }}</dd>
+                <dt>{t(Text::Received)}</dt>
                 <dd><When at=task.created_at.clone()/></dd>
-                <dt>{t("Completed", "Terminée")}</dt>
+                <dt>{t(Text::Completed)}</dt>
                 <dd>{when_or_dash(task.completed_at.clone())}</dd>
-                <dt>{t("Items", "Lignes")}</dt>
+                <dt>{t(Text::Items)}</dt>
                 <dd>{detail.item_count}</dd>
-                <dt>{t("Request id", "Identifiant de requête")}</dt>
+                <dt>{t(Text::RequestId)}</dt>
                 <dd class="mono">{or_dash(detail.request_id.clone())}</dd>
             </dl>
         </section>
         <section class="panel" data-testid="task-items">
-            <h2>{t("Items", "Lignes")}</h2>
+            <h2>{t(Text::Items)}</h2>
             {cut}
             <table class="table">
                 <thead><tr>
                     <th scope="col">"#"</th>
-                    <th scope="col">{t("Licence", "Licence")}</th>
-                    <th scope="col">{t("Result", "Résultat")}</th>
-                    <th scope="col">{t("Done", "Traitée")}</th>
+                    <th scope="col">{t(Text::Licence)}</th>
+                    <th scope="col">{t(Text::Result)}</th>
+                    <th scope="col">{t(Text::TaskDone)}</th>
                 </tr></thead>
                 <tbody>
                     {detail.items.clone().into_iter().map(|item| view! { <TaskItemLine item/> }).collect_view()}
@@ -109,23 +107,22 @@ fn TaskItemLine(item: TaskItemView) -> impl IntoView {
         }
         None => view! {
             <span class="mono">{item.user_service_id.clone()}</span>
-            <span class="cell-sub muted">{lang.t("unknown licence", "licence inconnue")}</span>
+            <span class="cell-sub muted">{lang.t(Text::UnknownLicence)}</span>
         }
         .into_any(),
     };
     let result = match item.result.as_deref() {
         Some("done") => {
-            view! { <span class="badge state-completed">{lang.t("done", "faite")}</span> }
+            view! { <span class="badge state-completed">{lang.t(Text::DoneLower)}</span> }
                 .into_any()
         }
         Some(_) => view! {
-            <span class="badge state-failed">{lang.t("failed", "échouée")}</span>
+            <span class="badge state-failed">{lang.t(Text::TaskFailed)}</span>
             <span class="cell-sub error-text">{or_dash(item.error.clone())}</span>
         }
         .into_any(),
         None => {
-            view! { <span class="badge state-inProgress">{lang.t("waiting", "en attente")}</span> }
-                .into_any()
+            view! { <span class="badge state-inProgress">{lang.t(Text::Waiting)}</span> }.into_any()
         }
     };
     view! {

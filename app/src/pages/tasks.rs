@@ -1,6 +1,7 @@
 //! `/tasks`: Orange's userServiceTasks (bulk operations, and single changes answered later),
 //! newest first, for everyone signed in: tabs by state and an "Older" link paging by keyset.
 
+use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -22,10 +23,10 @@ pub fn TasksPage() -> impl IntoView {
         |q| fetch_tasks(q.state, q.before_at, q.before_id),
     );
     view! {
-        <Title text=lang.t("Tasks", "Tâches")/>
-        <h1>{lang.t("Tasks", "Tâches")}</h1>
+        <Title text=lang.t(Text::Tasks)/>
+        <h1>{lang.t(Text::Tasks)}</h1>
         <ListSwitch orders=false/>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t("Loading…", "Chargement…")}</p> }>
+        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
             {move || Suspend::new(async move {
                 let query = query.get_untracked();
                 match data.await {
@@ -40,22 +41,22 @@ pub fn TasksPage() -> impl IntoView {
 #[component]
 fn TasksBody(page: TasksPage, query: ListQuery) -> impl IntoView {
     let lang = use_lang();
-    let t = move |en, fr| lang.t(en, fr);
+    let t = move |text| lang.t(text);
     let empty = page.rows.is_empty();
     view! {
         <StateTabs base="/tasks" active=query.state.clone()/>
         {page.filter_error.map(|problem| view! { <p class="flash error" role="alert">{problem}</p> })}
         <section class="panel">
             {if empty {
-                view! { <p class="muted">{t("No task here.", "Aucune tâche ici.")}</p> }.into_any()
+                view! { <p class="muted">{t(Text::NoTaskHere)}</p> }.into_any()
             } else {
                 view! {
                     <table class="table tasks">
                         <thead><tr>
-                            <th scope="col">{t("Received", "Reçue")}</th>
-                            <th scope="col">{t("Task", "Tâche")}</th>
-                            <th scope="col">{t("Action", "Action")}</th>
-                            <th scope="col">{t("State", "État")}</th>
+                            <th scope="col">{t(Text::Received)}</th>
+                            <th scope="col">{t(Text::Task)}</th>
+                            <th scope="col">{t(Text::Action)}</th>
+                            <th scope="col">{t(Text::State)}</th>
                         </tr></thead>
                         <tbody>
                             {page.rows.into_iter().map(|row| view! {
@@ -63,7 +64,7 @@ fn TasksBody(page: TasksPage, query: ListQuery) -> impl IntoView {
                                     <td class="nowrap"><When at=row.created_at.clone()/></td>
                                     <td>
                                         <a class="mono" href=format!("/tasks/{}", row.id)>{row.id.clone()}</a>
-                                        <span class="cell-sub">{t("ref", "réf.")} " " <span class="mono">{or_dash(row.external_reference.clone())}</span></span>
+                                        <span class="cell-sub">{t(Text::Ref)} " " <span class="mono">{or_dash(row.external_reference.clone())}</span></span>
                                     </td>
                                     <td><code>{row.action.clone()}</code>{row.target.clone().map(|target| view! { " → " <code>{target}</code> })}</td>
                                     <td><StateBadge state=row.state/></td>

@@ -7,6 +7,7 @@ use axum::extract::{FromRequest, Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use fleetdesk_vocab::Text;
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -68,7 +69,8 @@ pub async fn authenticate(
             let target = request.uri().path_and_query().map_or("/", |pq| pq.as_str());
             return Redirect::to(&format!("/login?next={}", encode(target))).into_response();
         }
-        return (StatusCode::UNAUTHORIZED, "Sign in first.").into_response();
+        let lang = super::forms::lang_of(request.headers());
+        return (StatusCode::UNAUTHORIZED, lang.t(Text::SignInFirst)).into_response();
     };
 
     // What each form may do is checked by the form's own handler: its `Console<permission>`
@@ -324,16 +326,10 @@ pub async fn write_audit(state: &AppState, entry: &Entry) {
 /// read-only): in the reader's language, styled, never cached, with a hint to come back shortly.
 pub(crate) fn database_unavailable(lang: fleetdesk_app::i18n::Lang) -> Response {
     let (code, title, text, again) = (
-        lang.t("en", "fr"),
-        lang.t(
-            "Fleetdesk cannot use its database right now",
-            "Fleetdesk ne peut pas utiliser sa base de données pour le moment",
-        ),
-        lang.t(
-            "The database does not answer, or its disk is full or read-only. Nothing was changed. The service comes back by itself as soon as the database can be used again.",
-            "La base de données ne répond pas, ou son disque est plein ou en lecture seule. Rien n’a été modifié. Le service reprend de lui-même dès que la base de données est à nouveau utilisable.",
-        ),
-        lang.t("Try again", "Réessayer"),
+        lang.t(Text::En),
+        lang.t(Text::FleetdeskCannotUseItsDatabaseRight),
+        lang.t(Text::TheDatabaseDoesNotAnswerOr),
+        lang.t(Text::TryAgain),
     );
     let page = format!(
         "<!DOCTYPE html><html lang=\"{code}\"><head><meta charset=\"utf-8\">\

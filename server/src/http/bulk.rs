@@ -6,6 +6,7 @@
 
 use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
 use axum::response::Response;
+use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
@@ -30,41 +31,15 @@ fn file_page(id: &str) -> String {
 /// What a refused file says.
 fn file_refusal(error: &FileError, lang: Lang) -> String {
     match (error, lang) {
-        (FileError::Empty, _) => lang
-            .t(
-                "The file has no lines of changes under its header.",
-                "Le fichier n’a aucune ligne de modification sous son en-tête.",
-            )
-            .to_owned(),
-        (FileError::MissingColumns(missing), Lang::En) => format!(
-            "The first line must name the columns; missing: {}. Nothing was kept.",
-            missing.join(", ")
-        ),
-        (FileError::MissingColumns(missing), Lang::Fr) => format!(
-            "La première ligne doit nommer les colonnes ; il manque : {}. Rien n’a été gardé.",
-            missing.join(", ")
-        ),
-        (FileError::TooManyRows, Lang::En) => format!(
-            "The file has more than {} lines of changes; split it into smaller files.",
-            bulk::MAX_ROWS
-        ),
-        (FileError::TooManyRows, Lang::Fr) => format!(
-            "Le fichier a plus de {} lignes de modification ; découpez-le en plusieurs fichiers.",
-            bulk::MAX_ROWS
-        ),
-        (FileError::Unreadable(line), Lang::En) => {
-            format!("Line {line} is not valid CSV (check its quotes). Nothing was kept.")
+        (FileError::Empty, _) => lang.t(Text::TheFileHasNoLinesOf).to_owned(),
+        (FileError::MissingColumns(missing), _) => {
+            say::bulk_missing_columns(lang, missing.join(", "))
         }
-        (FileError::Unreadable(line), Lang::Fr) => format!(
-            "La ligne {line} n’est pas du CSV valide (vérifiez ses guillemets). Rien n’a été gardé."
-        ),
+        (FileError::TooManyRows, _) => say::bulk_too_many_rows(lang, bulk::MAX_ROWS),
+        (FileError::Unreadable(line), _) => say::bulk_unreadable_line(lang, line),
         (FileError::Db(error), _) => {
             tracing::error!(error = %error, "failed to check a bulk file");
-            lang.t(
-                "The file could not be checked; please try again.",
-                "Le fichier n’a pas pu être vérifié ; veuillez réessayer.",
-            )
-            .to_owned()
+            lang.t(Text::TheFileCouldNotBeChecked).to_owned()
         }
     }
 }
@@ -82,10 +57,7 @@ pub async fn upload(
         Err(message) => return console.back(PAGE, FlashKind::Error, message).await,
     };
     let Some(kind) = upload.fields.get("kind").and_then(|k| BulkKind::parse(k)) else {
-        let text = lang.t(
-            "Choose what the file changes.",
-            "Choisissez ce que le fichier modifie.",
-        );
+        let text = lang.t(Text::ChooseWhatTheFileChanges);
         return console.back(PAGE, FlashKind::Error, text).await;
     };
     match bulk::preview(
@@ -98,10 +70,7 @@ pub async fn upload(
     .await
     {
         Ok(id) => {
-            let text = lang.t(
-                "File checked. Nothing has changed yet: look at each line, then apply or discard it.",
-                "Fichier vérifié. Rien n’a encore changé : regardez chaque ligne, puis appliquez ou abandonnez.",
-            );
+            let text = lang.t(Text::FileCheckedNothingHasChangedYet);
             console
                 .back(&file_page(&id), FlashKind::Success, text)
                 .await
@@ -117,15 +86,9 @@ pub async fn upload(
 /// What a refused apply or discard says.
 fn apply_refusal(error: &ApplyError, lang: Lang) -> &'static str {
     match error {
-        ApplyError::NotFound => lang.t("No such file.", "Fichier introuvable."),
-        ApplyError::NotPreview(_) => lang.t(
-            "This file is no longer a preview: it was already applied or discarded.",
-            "Ce fichier n’est plus un aperçu : il a déjà été appliqué ou abandonné.",
-        ),
-        ApplyError::NothingReady => lang.t(
-            "No line of this file is ready; correct the file and upload it again.",
-            "Aucune ligne de ce fichier n’est prête ; corrigez le fichier et envoyez-le à nouveau.",
-        ),
+        ApplyError::NotFound => lang.t(Text::NoSuchFile),
+        ApplyError::NotPreview(_) => lang.t(Text::ThisFileIsNoLongerA),
+        ApplyError::NothingReady => lang.t(Text::NoLineOfThisFileIs),
         ApplyError::Db(error) => {
             tracing::error!(error = %error, "failed to move a bulk file on");
             not_saved(lang)
@@ -143,10 +106,7 @@ pub async fn apply(
     let lang = console.lang;
     let acting = console.acting();
     let page = file_page(&id);
-    let untick = lang.t(
-        "Tick “I understand” to apply the file.",
-        "Cochez « Je comprends » pour appliquer le fichier.",
-    );
+    let untick = lang.t(Text::TickIUnderstandToApplyThe);
     if let Some(sent_back) =
         refuse_unconfirmed(request, &console.session, &page, lang, untick).await
     {
@@ -156,16 +116,7 @@ pub async fn apply(
         Ok(summary) => {
             state.bulk.notify_one();
             let n = summary.rows_ready;
-            let text = match lang {
-                Lang::En => format!(
-                    "Applying {n} change{}: this page shows the progress.",
-                    if n == 1 { "" } else { "s" }
-                ),
-                Lang::Fr => format!(
-                    "Application de {n} modification{} en cours : cette page montre l’avancement.",
-                    if n == 1 { "" } else { "s" }
-                ),
-            };
+            let text = say::bulk_applying_started(lang, n);
             console.back(&page, FlashKind::Success, text).await
         }
         Err(error) => {
@@ -186,10 +137,7 @@ pub async fn discard(
     let lang = console.lang;
     let acting = console.acting();
     let page = file_page(&id);
-    let untick = lang.t(
-        "Tick “I understand” to discard the file.",
-        "Cochez « Je comprends » pour abandonner le fichier.",
-    );
+    let untick = lang.t(Text::TickIUnderstandToDiscardThe);
     if let Some(sent_back) =
         refuse_unconfirmed(request, &console.session, &page, lang, untick).await
     {
@@ -197,10 +145,7 @@ pub async fn discard(
     }
     match bulk::discard(&state.db, &id, &acting).await {
         Ok(_) => {
-            let text = lang.t(
-                "File discarded: none of its lines will be applied.",
-                "Fichier abandonné : aucune de ses lignes ne sera appliquée.",
-            );
+            let text = lang.t(Text::FileDiscardedNoneOfItsLines);
             console.back(PAGE, FlashKind::Success, text).await
         }
         Err(error) => {

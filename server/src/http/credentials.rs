@@ -6,6 +6,7 @@ use axum::Form;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::response::Response;
 use base64::Engine;
+use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
@@ -68,14 +69,7 @@ pub async fn issue(
         }
         Err(CredentialError::InvalidLabel) => {
             return console
-                .back(
-                    PAGE,
-                    FlashKind::Error,
-                    lang.t(
-                        "The label must be 1 to 100 characters.",
-                        "Le libellé doit compter 1 à 100 caractères.",
-                    ),
-                )
+                .back(PAGE, FlashKind::Error, lang.t(Text::TheLabelMustBe1To))
                 .await;
         }
         Err(CredentialError::NotFound) => {
@@ -95,10 +89,7 @@ pub async fn issue(
     .request_id(request_id);
     write_audit(&state, &entry).await;
     tracing::info!(credential.id = %credential.id, client_id = %credential.client_id, "API credential issued");
-    let text = match lang {
-        Lang::En => format!("Credential “{}” issued.", credential.label),
-        Lang::Fr => format!("Identifiant « {} » émis.", credential.label),
-    };
+    let text = say::credential_issued(lang, &credential.label);
     let flash = Flash {
         kind: FlashKind::Success,
         text,
@@ -109,7 +100,7 @@ pub async fn issue(
 }
 
 fn no_such_credential(lang: Lang) -> &'static str {
-    lang.t("No such credential.", "Identifiant introuvable.")
+    lang.t(Text::NoSuchCredential)
 }
 
 #[derive(Debug, Deserialize)]
@@ -143,23 +134,11 @@ pub async fn revoke(
         }
     };
     if form.confirm != "yes" {
-        let text = match lang {
-            Lang::En => format!(
-                "Tick “I understand” to revoke “{}”: Orange can no longer call with it.",
-                before.label
-            ),
-            Lang::Fr => format!(
-                "Cochez « Je comprends » pour révoquer « {} » : Orange ne pourra plus appeler avec.",
-                before.label
-            ),
-        };
+        let text = say::credential_tick_to_revoke(lang, &before.label);
         return console.back(PAGE, FlashKind::Error, text).await;
     }
     if !before.is_active() {
-        let text = match lang {
-            Lang::En => format!("Credential “{}” was already revoked.", before.label),
-            Lang::Fr => format!("L’identifiant « {} » était déjà révoqué.", before.label),
-        };
+        let text = say::credential_already_revoked(lang, &before.label);
         return console.back(PAGE, FlashKind::Success, text).await;
     }
     match credentials::revoke(&state.db, &id).await {
@@ -175,10 +154,7 @@ pub async fn revoke(
             .request_id(request_id);
             write_audit(&state, &entry).await;
             tracing::info!(credential.id = %id, "API credential revoked");
-            let text = match lang {
-                Lang::En => format!("Credential “{}” revoked.", after.label),
-                Lang::Fr => format!("Identifiant « {} » révoqué.", after.label),
-            };
+            let text = say::credential_revoked(lang, &after.label);
             console.back(PAGE, FlashKind::Success, text).await
         }
         Err(error) => {

@@ -7,6 +7,7 @@ use axum::Form;
 use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use fleetdesk_vocab::Text;
 use serde::Deserialize;
 
 use fleetdesk_app::api::customer_filter;
@@ -52,18 +53,12 @@ pub async fn add_note(
     let request_id = console.request_id.clone();
     let page = format!("/customers/{id}");
     let Ok(Form(form)) = Form::<NoteForm>::from_request(request, &state).await else {
-        let text = lang.t(
-            "The form could not be read; please try again.",
-            "Le formulaire n’a pas pu être lu ; veuillez réessayer.",
-        );
+        let text = lang.t(Text::TheFormCouldNotBeRead);
         return console.back(&page, FlashKind::Error, text).await;
     };
     let body = form.body.trim();
     if body.is_empty() || body.chars().count() > customers::NOTE_MAX_CHARS {
-        let text = lang.t(
-            "Write a note of 1 to 4,000 characters.",
-            "Écrivez une note de 1 à 4 000 caractères.",
-        );
+        let text = lang.t(Text::WriteANoteOf1To);
         return console.back(&page, FlashKind::Error, text).await;
     }
     let entry = Entry::new(console.actor(), "customer.note.add", "customer", Some(&id))
@@ -71,19 +66,16 @@ pub async fn add_note(
     match customers::add_note(&state.db, &id, &console.operator.id, body, entry).await {
         Ok(true) => {
             tracing::info!(customer.id = %id, "note added to a customer");
-            let text = lang.t("Note added.", "Note ajoutée.");
+            let text = lang.t(Text::NoteAdded);
             console.back(&page, FlashKind::Success, text).await
         }
         Ok(false) => {
-            let text = lang.t("No such customer.", "Ce client n’existe pas.");
+            let text = lang.t(Text::NoSuchCustomer);
             console.back("/customers", FlashKind::Error, text).await
         }
         Err(error) => {
             tracing::error!(error = %error, customer.id = %id, "failed to add a note");
-            let text = lang.t(
-                "The note could not be saved; please try again.",
-                "La note n’a pas pu être enregistrée ; veuillez réessayer.",
-            );
+            let text = lang.t(Text::TheNoteCouldNotBeSaved);
             console.back(&page, FlashKind::Error, text).await
         }
     }

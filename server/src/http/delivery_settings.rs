@@ -3,6 +3,7 @@
 //! the stored one (unless the token URL moves to another server), and it never reaches the page,
 //! the log or the audit log.
 
+use fleetdesk_vocab::Text;
 use std::collections::HashMap;
 
 use axum::Form;
@@ -35,33 +36,22 @@ fn parse(
 ) -> Result<DeliverySettings, Vec<String>> {
     let field = |name: &str| form.get(name).map_or("", |v| v.trim());
     let mut problems = Vec::new();
-    for (name, en, fr) in [
-        (
-            "product_order_url",
-            "The productOrder events URL",
-            "L’URL des événements productOrder",
-        ),
-        (
-            "user_service_url",
-            "The userService events URL",
-            "L’URL des événements userService",
-        ),
-        ("token_url", "The token URL", "L’URL du jeton"),
+    for (name, field_name) in [
+        ("product_order_url", Text::TheProductorderEventsUrl),
+        ("user_service_url", Text::TheUserserviceEventsUrl),
+        ("token_url", Text::TheTokenUrl),
     ] {
         match settings::check_url(field(name)) {
             Ok(()) => {}
             Err(UrlProblem::NotAUrl) => problems.push(format!(
                 "{} {}",
-                lang.t(en, fr),
-                lang.t("is not a URL.", "n’est pas une URL.")
+                lang.t(field_name),
+                lang.t(Text::IsNotAUrl)
             )),
             Err(UrlProblem::NotHttps) => problems.push(format!(
                 "{} {}",
-                lang.t(en, fr),
-                lang.t(
-                    "must start with https:// (http:// only for a loopback address: 127.0.0.1, ::1 or localhost).",
-                    "doit commencer par https:// (http:// seulement pour une adresse de bouclage : 127.0.0.1, ::1 ou localhost).",
-                )
+                lang.t(field_name),
+                lang.t(Text::MustStartWithHttpsHttpOnly)
             )),
         }
     }
@@ -76,39 +66,21 @@ fn parse(
     let client_secret = match stored.next_secret(field("token_url"), entry) {
         Ok(secret) => secret,
         Err(SecretNeeded) => {
-            problems.push(
-                lang.t(
-                    "The token URL now points to another server (host, scheme or port): type the client secret again, so that the stored one is never sent there.",
-                    "L’URL du jeton désigne maintenant un autre serveur (hôte, schéma ou port) : saisissez de nouveau le secret du client, pour que le secret enregistré n’y soit jamais envoyé.",
-                )
-                .to_owned(),
-            );
+            problems.push(lang.t(Text::TheTokenUrlNowPointsTo).to_owned());
             String::new()
         }
     };
     let timeout_seconds = match field("timeout_seconds").parse::<u64>() {
         Ok(seconds) => seconds,
         Err(_) => {
-            problems.push(
-                lang.t(
-                    "The timeout is a whole number of seconds, from 1 to 120.",
-                    "Le délai d’attente est un nombre entier de secondes, de 1 à 120.",
-                )
-                .to_owned(),
-            );
+            problems.push(lang.t(Text::TheTimeoutIsAWholeNumber).to_owned());
             stored.timeout_seconds
         }
     };
     let retry_delays_seconds = match retry_delays(field("retry_delays")) {
         Some(delays) => delays,
         None => {
-            problems.push(
-                lang.t(
-                    "The retry schedule is a comma-separated list of whole seconds, e.g. 30, 120, 600.",
-                    "Le calendrier des nouvelles tentatives est une liste de secondes entières séparées par des virgules, par exemple 30, 120, 600.",
-                )
-                .to_owned(),
-            );
+            problems.push(lang.t(Text::TheRetryScheduleIsAComma).to_owned());
             stored.retry_delays_seconds.clone()
         }
     };
@@ -209,12 +181,9 @@ pub async fn save(
         Ok(()) => {
             state.delivery.notify_one();
             let text = if new.is_configured() {
-                lang.t("Delivery settings saved.", "Réglages d’envoi enregistrés.")
+                lang.t(Text::DeliverySettingsSaved)
             } else {
-                lang.t(
-                    "Delivery settings saved. Delivery is not configured yet: both event URLs, the token URL, the client id and the secret are needed.",
-                    "Réglages d’envoi enregistrés. L’envoi n’est pas encore configuré : les deux URL d’événements, l’URL du jeton, le client id et le secret sont nécessaires.",
-                )
+                lang.t(Text::DeliverySettingsSavedDeliveryIsNot)
             };
             console.back(PAGE, FlashKind::Success, text).await
         }
@@ -242,10 +211,7 @@ pub async fn save(
 }
 
 fn not_saved_heading(lang: Lang) -> &'static str {
-    lang.t(
-        "The delivery settings were not saved:",
-        "Les réglages d’envoi n’ont pas été enregistrés :",
-    )
+    lang.t(Text::TheDeliverySettingsWereNotSaved)
 }
 
 /// `POST /console/delivery/pause`.
@@ -287,23 +253,14 @@ async fn set_paused(state: AppState, console: Console<ChangeData>, paused: bool)
     }
     let text = if paused {
         tracing::info!("event delivery paused by an operator");
-        lang.t(
-            "Delivery paused: nothing is sent to Orange until it is resumed.",
-            "Envoi en pause : rien n’est envoyé à Orange jusqu’à la reprise.",
-        )
+        lang.t(Text::DeliveryPausedNothingIsSentTo)
     } else {
         state.delivery.notify_one();
         tracing::info!("event delivery resumed by an operator");
         if before.is_configured() {
-            lang.t(
-                "Delivery resumed: due events go out now.",
-                "Envoi repris : les événements dus partent maintenant.",
-            )
+            lang.t(Text::DeliveryResumedDueEventsGoOut)
         } else {
-            lang.t(
-                "Delivery resumed. It is not configured yet, so events keep waiting.",
-                "Envoi repris. Il n’est pas encore configuré : les événements continuent d’attendre.",
-            )
+            lang.t(Text::DeliveryResumedItIsNotConfigured)
         }
     };
     console.back(EVENTS, FlashKind::Success, text).await

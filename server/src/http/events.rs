@@ -5,6 +5,7 @@
 use axum::Form;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::response::Response;
+use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
 use fleetdesk_app::api::core_filter;
@@ -40,20 +41,14 @@ fn with_filter(path: &str, filter: &EventFilter) -> String {
 /// paused or not configured.
 async fn delivery_note(state: &AppState, lang: Lang) -> &'static str {
     match fleetdesk_core::outbox::settings::load(&state.db).await {
-        Ok(settings) if settings.paused => lang.t(
-            " Delivery is paused: it goes out once resumed.",
-            " L’envoi est en pause : il partira à la reprise.",
-        ),
-        Ok(settings) if !settings.is_configured() => lang.t(
-            " Delivery is not configured yet: it waits until it is.",
-            " L’envoi n’est pas encore configuré : il attendra qu’il le soit.",
-        ),
+        Ok(settings) if settings.paused => lang.t(Text::DeliveryIsPausedItGoesOut),
+        Ok(settings) if !settings.is_configured() => lang.t(Text::DeliveryIsNotConfiguredYetIt),
         _ => "",
     }
 }
 
 fn no_such_event(lang: Lang) -> &'static str {
-    lang.t("No such event.", "Événement introuvable.")
+    lang.t(Text::NoSuchEvent)
 }
 
 /// An action on one event.
@@ -98,24 +93,12 @@ pub async fn act<P>(state: &AppState, console: &Console<P>, asked: Asked<'_>) ->
     };
     let done = match action {
         EventAction::Resend if !confirmed => {
-            let text = lang.t(
-                "Tick “I understand” to resend the event: Orange receives it again.",
-                "Cochez « Je comprends » pour renvoyer l’événement : Orange le recevra de nouveau.",
-            );
+            let text = lang.t(Text::TickIUnderstandToResendThe);
             return back(session, page, FlashKind::Error, text).await;
         }
         EventAction::Resend => browse::resend(&state.db, id).await,
         EventAction::RetryNow if !matches!(before.state.as_str(), "pending" | "failed") => {
-            let text = match lang {
-                Lang::En => format!(
-                    "Only a pending or failed event can be retried now; this one is {}.",
-                    before.state
-                ),
-                Lang::Fr => format!(
-                    "Seul un événement en attente ou en échec peut être réessayé maintenant ; celui-ci est « {} ».",
-                    before.state
-                ),
-            };
+            let text = say::retry_only_pending_or_failed(lang, before.state);
             return back(session, page, FlashKind::Error, text).await;
         }
         EventAction::RetryNow => browse::retry_now(&state.db, id).await,
@@ -134,34 +117,23 @@ pub async fn act<P>(state: &AppState, console: &Console<P>, asked: Asked<'_>) ->
             state.delivery.notify_one();
             tracing::info!(event.id = %id, "event {verb} by an operator");
             let note = delivery_note(state, lang).await;
-            let text = match (lang, action) {
-                (Lang::En, EventAction::Resend) => format!("Event {id} will be sent again.{note}"),
-                (Lang::Fr, EventAction::Resend) => format!("L’événement {id} sera renvoyé.{note}"),
-                (Lang::En, EventAction::RetryNow) => {
-                    format!("Event {id} will be tried now.{note}")
-                }
-                (Lang::Fr, EventAction::RetryNow) => {
-                    format!("L’événement {id} va être tenté maintenant.{note}")
-                }
+            let said = match action {
+                EventAction::Resend => say::event_will_be_resent(lang, id),
+                EventAction::RetryNow => say::event_will_be_tried_now(lang, id),
             };
+            let text = format!("{said}{note}");
             back(session, page, FlashKind::Success, text).await
         }
         // Between the check and the change it was claimed or delivered.
         Err(ActionError::NotFound) if action == EventAction::RetryNow => {
-            let text = lang.t(
-                "Only a pending or failed event can be retried now.",
-                "Seul un événement en attente ou en échec peut être réessayé maintenant.",
-            );
+            let text = lang.t(Text::OnlyAPendingOrFailedEvent);
             back(session, page, FlashKind::Error, text).await
         }
         Err(ActionError::NotFound) => {
             back(session, missing, FlashKind::Error, no_such_event(lang)).await
         }
         Err(ActionError::Delivering) => {
-            let text = lang.t(
-                "The event is being sent right now; try again in a moment.",
-                "L’événement est en cours d’envoi ; réessayez dans un instant.",
-            );
+            let text = lang.t(Text::TheEventIsBeingSentRight);
             back(session, page, FlashKind::Error, text).await
         }
         Err(ActionError::Db(error)) => {
@@ -259,14 +231,13 @@ pub async fn resend_matching(
         Err(problem) => return console.back(&list, FlashKind::Error, problem).await,
     };
     if form.confirm != "yes" {
-        return console.back(&with_filter("/events/resend", &filter),
-            FlashKind::Error,
-            lang.t(
-                "Tick “I understand” to resend these events: Orange receives them again.",
-                "Cochez « Je comprends » pour renvoyer ces événements : Orange les recevra de nouveau.",
-            ),
-        )
-        .await;
+        return console
+            .back(
+                &with_filter("/events/resend", &filter),
+                FlashKind::Error,
+                lang.t(Text::TickIUnderstandToResendThese),
+            )
+            .await;
     }
     match browse::resend_matching(&state.db, &core).await {
         Ok(count) => {
@@ -277,17 +248,9 @@ pub async fn resend_matching(
             state.delivery.notify_one();
             tracing::info!(count, "events resent in bulk by an operator");
             let note = delivery_note(&state, lang).await;
-            let text = match (count, lang) {
-                (0, _) => lang
-                    .t(
-                        "No event matched: nothing was resent.",
-                        "Aucun événement ne correspondait : rien n’a été renvoyé.",
-                    )
-                    .to_owned(),
-                (1, Lang::En) => format!("1 event will be sent again.{note}"),
-                (1, Lang::Fr) => format!("1 événement sera renvoyé.{note}"),
-                (n, Lang::En) => format!("{n} events will be sent again.{note}"),
-                (n, Lang::Fr) => format!("{n} événements seront renvoyés.{note}"),
+            let text = match count {
+                0 => lang.t(Text::NoEventMatchedNothingWasResent).to_owned(),
+                n => format!("{}{note}", say::events_will_be_resent(lang, n)),
             };
             console.back(&list, FlashKind::Success, text).await
         }

@@ -2,6 +2,7 @@
 //! the audit actor, and the redirect back to a page with a flash message (post/redirect/get), so
 //! that every form works the same with and without JavaScript.
 
+use fleetdesk_vocab::Text;
 use std::marker::PhantomData;
 
 use axum::Form;
@@ -60,11 +61,7 @@ impl<P: Needs, S: Send + Sync> FromRequestParts<S> for Console<P> {
         // The authentication layer puts the operator there for every signed-in request.
         let Some(CurrentOperator(operator)) = parts.extensions.get::<CurrentOperator>().cloned()
         else {
-            return Err((
-                StatusCode::UNAUTHORIZED,
-                lang.t("Sign in first.", "Connectez-vous d’abord."),
-            )
-                .into_response());
+            return Err((StatusCode::UNAUTHORIZED, lang.t(Text::SignInFirst)).into_response());
         };
         if !P::PERMISSION.allows(operator.role) {
             tracing::warn!(
@@ -73,8 +70,8 @@ impl<P: Needs, S: Send + Sync> FromRequestParts<S> for Console<P> {
                 needs = ?P::PERMISSION,
                 "refused a console action the operator's role does not allow"
             );
-            let (en, fr) = P::PERMISSION.refusal();
-            return Err((StatusCode::FORBIDDEN, lang.t(en, fr)).into_response());
+            let refusal = lang.t(P::PERMISSION.refusal());
+            return Err((StatusCode::FORBIDDEN, refusal).into_response());
         }
         let session = Session::from_request_parts(parts, state)
             .await
@@ -100,18 +97,12 @@ pub fn lang_of(headers: &HeaderMap) -> Lang {
 
 /// The message for a change that failed on the server's side.
 pub fn not_saved(lang: Lang) -> &'static str {
-    lang.t(
-        "The change could not be saved; please try again.",
-        "La modification n’a pas pu être enregistrée ; veuillez réessayer.",
-    )
+    lang.t(Text::TheChangeCouldNotBeSaved)
 }
 
 /// The message for a form body that could not be read.
 pub fn unreadable(lang: Lang) -> &'static str {
-    lang.t(
-        "The form could not be read; please try again.",
-        "Le formulaire n’a pas pu être lu ; veuillez réessayer.",
-    )
+    lang.t(Text::TheFormCouldNotBeRead)
 }
 
 /// Back to `page`, with a message for it.
@@ -188,15 +179,9 @@ pub struct Upload {
 /// Reads a multipart form whose file field is `file`, or says why it cannot be used: no file, a
 /// file that is not UTF-8 text, one larger than the route allows, or an upload cut short.
 pub async fn read_upload(request: Request, lang: Lang) -> Result<Upload, &'static str> {
-    let unreadable_file = lang.t(
-        "The file could not be read; please try again.",
-        "Le fichier n’a pas pu être lu ; veuillez réessayer.",
-    );
-    let too_large = lang.t(
-        "The file is too large; split it into smaller files.",
-        "Le fichier est trop volumineux ; découpez-le en plusieurs fichiers.",
-    );
-    let choose = lang.t("Choose a CSV file.", "Choisissez un fichier CSV.");
+    let unreadable_file = lang.t(Text::TheFileCouldNotBeRead);
+    let too_large = lang.t(Text::TheFileIsTooLargeSplit);
+    let choose = lang.t(Text::ChooseACsvFile);
     let read_error = |error: MultipartError| {
         if error.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_large
@@ -217,12 +202,8 @@ pub async fn read_upload(request: Request, lang: Lang) -> Result<Upload, &'stati
             if bytes.is_empty() {
                 return Err(choose);
             }
-            upload.text = String::from_utf8(bytes.to_vec()).map_err(|_| {
-                lang.t(
-                    "The file is not UTF-8 text; save it as CSV UTF-8 and try again.",
-                    "Le fichier n’est pas du texte UTF-8 ; enregistrez-le en CSV UTF-8 et réessayez.",
-                )
-            })?;
+            upload.text =
+                String::from_utf8(bytes.to_vec()).map_err(|_| lang.t(Text::FileNotUtf8))?;
             found = true;
         } else {
             let value = field.text().await.map_err(read_error)?;

@@ -7,6 +7,7 @@
 use axum::Form;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::response::Response;
+use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 use tower_sessions::Session;
 
@@ -30,56 +31,21 @@ async fn refused(session: &Session, lang: Lang, id: &str, error: ChangeError) ->
     let page = licence_page(id);
     let text = match &error {
         ChangeError::NotFound => {
-            return back(
-                session,
-                LIST,
-                FlashKind::Error,
-                lang.t("No such licence.", "Licence introuvable."),
-            )
-            .await;
+            return back(session, LIST, FlashKind::Error, lang.t(Text::NoSuchLicence)).await;
         }
-        ChangeError::Terminated => lang.t(
-            "This licence is terminated: it is kept for history and can no longer change.",
-            "Cette licence est résiliée : elle est conservée pour l’historique et ne peut plus changer.",
-        ),
-        ChangeError::OperationInProgress => lang.t(
-            "An operation from Orange is in progress on this licence; try again once it is done.",
-            "Une opération d’Orange est en cours sur cette licence ; réessayez une fois terminée.",
-        ),
-        ChangeError::EndUser(EndUserError::GivenName) => {
-            lang.t("The given name is required.", "Le prénom est obligatoire.")
-        }
-        ChangeError::EndUser(EndUserError::FamilyName) => lang.t(
-            "The family name is required.",
-            "Le nom de famille est obligatoire.",
-        ),
-        ChangeError::EndUser(EndUserError::Email) => lang.t(
-            "The e-mail address is not valid.",
-            "L’adresse e-mail n’est pas valide.",
-        ),
-        ChangeError::EndUser(EndUserError::Mobile) => lang.t(
-            "The mobile number needs both a country code (1 to 3 digits) and a number (up to 14 digits), or neither.",
-            "Le mobile demande un indicatif (1 à 3 chiffres) et un numéro (14 chiffres au plus), ou aucun des deux.",
-        ),
-        ChangeError::NoEndUser => lang.t(
-            "The licence has no end user to remove.",
-            "La licence n’a pas d’utilisateur final à retirer.",
-        ),
-        ChangeError::UnknownResource => lang.t(
-            "This realizing resource does not belong to the licence.",
-            "Cette ressource n’appartient pas à la licence.",
-        ),
+        ChangeError::Terminated => lang.t(Text::ThisLicenceIsTerminatedItIs),
+        ChangeError::OperationInProgress => lang.t(Text::LicenceRetryAfterOrange),
+        ChangeError::EndUser(EndUserError::GivenName) => lang.t(Text::TheGivenNameIsRequired),
+        ChangeError::EndUser(EndUserError::FamilyName) => lang.t(Text::TheFamilyNameIsRequired),
+        ChangeError::EndUser(EndUserError::Email) => lang.t(Text::TheEMailAddressIsNot),
+        ChangeError::EndUser(EndUserError::Mobile) => lang.t(Text::TheMobileNumberNeedsBothA),
+        ChangeError::NoEndUser => lang.t(Text::TheLicenceHasNoEndUser),
+        ChangeError::UnknownResource => lang.t(Text::ThisRealizingResourceDoesNotBelong),
         ChangeError::InvalidResource(kind, _) => invalid_resource(*kind, lang),
-        ChangeError::Unchanged => lang.t(
-            "Nothing changed: that is already the current value.",
-            "Rien n’a changé : c’est déjà la valeur actuelle.",
-        ),
+        ChangeError::Unchanged => lang.t(Text::NothingChangedThatIsAlreadyThe),
         ChangeError::Db(_) => {
             tracing::error!(error = %error, licence.id = %id, "failed to change a licence");
-            lang.t(
-                "The change could not be saved; please try again.",
-                "La modification n’a pas pu être enregistrée ; veuillez réessayer.",
-            )
+            lang.t(Text::TheChangeCouldNotBeSaved)
         }
     };
     back(session, &page, FlashKind::Error, text).await
@@ -87,26 +53,11 @@ async fn refused(session: &Session, lang: Lang, id: &str, error: ChangeError) ->
 
 fn invalid_resource(kind: ResourceType, lang: Lang) -> &'static str {
     match kind {
-        ResourceType::Msisdn => lang.t(
-            "Not a valid MSISDN: use the international format, + then 8 to 15 digits (e.g. +33612345678). Nothing was changed.",
-            "MSISDN non valide : utilisez le format international, + puis 8 à 15 chiffres (par ex. +33612345678). Rien n’a été modifié.",
-        ),
-        ResourceType::Imei => lang.t(
-            "Not a valid IMEI: 15 digits ending with a valid Luhn check digit. Nothing was changed.",
-            "IMEI non valide : 15 chiffres terminés par une clé de Luhn valide. Rien n’a été modifié.",
-        ),
-        ResourceType::Email => lang.t(
-            "Not a valid e-mail address. Nothing was changed.",
-            "Adresse e-mail non valide. Rien n’a été modifié.",
-        ),
-        ResourceType::Url => lang.t(
-            "Not a valid URL: it starts with http:// or https:// and names a host. Nothing was changed.",
-            "URL non valide : elle commence par http:// ou https:// et nomme un hôte. Rien n’a été modifié.",
-        ),
-        ResourceType::None => lang.t(
-            "This offering's licences carry no realizing resource.",
-            "Les licences de cette offre n’ont pas de ressource.",
-        ),
+        ResourceType::Msisdn => lang.t(Text::NotAValidMsisdnUseThe),
+        ResourceType::Imei => lang.t(Text::NotAValidImei15Digits),
+        ResourceType::Email => lang.t(Text::NotAValidEMailAddress),
+        ResourceType::Url => lang.t(Text::NotAValidUrlItStarts),
+        ResourceType::None => lang.t(Text::ThisOfferingsLicencesCarryNoRealizing),
     }
 }
 
@@ -152,10 +103,7 @@ pub async fn set_end_user(
     match licences::set_end_user(&state.db, &id, &end_user, &acting).await {
         Ok(_) => {
             state.delivery.notify_one();
-            let text = lang.t(
-                "End user saved. Orange will be told.",
-                "Utilisateur final enregistré. Orange en sera informé.",
-            );
+            let text = lang.t(Text::EndUserSavedOrangeWillBe);
             console.back(&page, FlashKind::Success, text).await
         }
         Err(error) => refused(&console.session, lang, &id, error).await,
@@ -172,10 +120,7 @@ pub async fn remove_end_user(
     let lang = console.lang;
     let acting = console.acting();
     let page = licence_page(&id);
-    let untick = lang.t(
-        "Tick “I understand” to remove the end user.",
-        "Cochez « Je comprends » pour retirer l’utilisateur final.",
-    );
+    let untick = lang.t(Text::TickIUnderstandToRemoveThe);
     if let Some(sent_back) =
         refuse_unconfirmed(request, &console.session, &page, lang, untick).await
     {
@@ -184,10 +129,7 @@ pub async fn remove_end_user(
     match licences::remove_end_user(&state.db, &id, &acting).await {
         Ok(_) => {
             state.delivery.notify_one();
-            let text = lang.t(
-                "End user removed. Orange will be told.",
-                "Utilisateur final retiré. Orange en sera informé.",
-            );
+            let text = lang.t(Text::EndUserRemovedOrangeWillBe);
             console.back(&page, FlashKind::Success, text).await
         }
         Err(error) => refused(&console.session, lang, &id, error).await,
@@ -219,16 +161,7 @@ pub async fn replace_resource(
     match licences::replace_resource(&state.db, &id, &resource_id, &form.value, &acting).await {
         Ok(changed) => {
             state.delivery.notify_one();
-            let text = match (lang, changed.licences.len()) {
-                (Lang::En, 1) => "Realizing resource replaced. Orange will be told.".to_owned(),
-                (Lang::Fr, 1) => "Ressource remplacée. Orange en sera informé.".to_owned(),
-                (Lang::En, n) => format!(
-                    "Shared realizing resource replaced on {n} licences. Orange will be told of each."
-                ),
-                (Lang::Fr, n) => format!(
-                    "Ressource partagée remplacée sur {n} licences. Orange sera informé pour chacune."
-                ),
-            };
+            let text = say::resource_replaced(lang, changed.licences.len());
             console.back(&page, FlashKind::Success, text).await
         }
         Err(error) => refused(&console.session, lang, &id, error).await,
@@ -245,10 +178,7 @@ pub async fn renew_login(
     let lang = console.lang;
     let acting = console.acting();
     let page = licence_page(&id);
-    let untick = lang.t(
-        "Tick “I understand” to renew the login.",
-        "Cochez « Je comprends » pour renouveler l’identifiant.",
-    );
+    let untick = lang.t(Text::TickIUnderstandToRenewThe);
     if let Some(sent_back) =
         refuse_unconfirmed(request, &console.session, &page, lang, untick).await
     {
@@ -258,10 +188,7 @@ pub async fn renew_login(
         Ok(changed) => {
             state.delivery.notify_one();
             let login = changed.login.unwrap_or_default();
-            let text = match lang {
-                Lang::En => format!("New login: {login}. Orange will be told."),
-                Lang::Fr => format!("Nouvel identifiant : {login}. Orange en sera informé."),
-            };
+            let text = say::new_login_orange_told(lang, &login);
             console.back(&page, FlashKind::Success, text).await
         }
         Err(error) => refused(&console.session, lang, &id, error).await,

@@ -4,6 +4,7 @@
 use axum::Form;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::response::Response;
+use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
@@ -60,18 +61,13 @@ fn refusal(error: &OfferingError, lang: Lang) -> String {
             not_saved(lang).to_owned()
         }
         OfferingError::Invalid(invalid) => sentence(&offering_import::invalid_text(invalid, lang)),
-        OfferingError::CodeTaken => lang
-            .t(
-                "An offering with this offer code already exists.",
-                "Une offre avec ce code existe déjà.",
-            )
-            .to_owned(),
+        OfferingError::CodeTaken => lang.t(Text::AnOfferingWithThisOfferCode).to_owned(),
         OfferingError::NotFound => no_such_offering(lang).to_owned(),
     }
 }
 
 fn no_such_offering(lang: Lang) -> &'static str {
-    lang.t("No such offering.", "Offre introuvable.")
+    lang.t(Text::NoSuchOffering)
 }
 
 /// `POST /console/offerings`: adds an offering.
@@ -96,10 +92,7 @@ pub async fn create(
             .after(&created)
             .request_id(request_id);
             write_audit(&state, &entry).await;
-            let text = match lang {
-                Lang::En => format!("Offering {} added.", created.offer_code),
-                Lang::Fr => format!("Offre {} ajoutée.", created.offer_code),
-            };
+            let text = say::offering_added(lang, &created.offer_code);
             console.back(PAGE, FlashKind::Success, text).await
         }
         Err(error) => {
@@ -143,10 +136,7 @@ pub async fn update(
                 .after(&after)
                 .request_id(request_id);
             write_audit(&state, &entry).await;
-            let text = match lang {
-                Lang::En => format!("Offering {} saved.", after.offer_code),
-                Lang::Fr => format!("Offre {} enregistrée.", after.offer_code),
-            };
+            let text = say::offering_saved(lang, &after.offer_code);
             console.back(PAGE, FlashKind::Success, text).await
         }
         Err(error) => {
@@ -196,19 +186,20 @@ async fn set_retired(
     };
     match offerings::set_retired(&state.db, &id, retired).await {
         Ok(after) => {
-            let (action, verb) = if retired {
-                ("offering.retire", lang.t("retired", "retirée"))
+            let action = if retired {
+                "offering.retire"
             } else {
-                ("offering.restore", lang.t("brought back", "rétablie"))
+                "offering.restore"
             };
             let entry = Entry::new(console.actor(), action, "offering", Some(&id))
                 .before(&before)
                 .after(&after)
                 .request_id(console.request_id.clone());
             write_audit(&state, &entry).await;
-            let text = match lang {
-                Lang::En => format!("Offering {} {verb}.", after.offer_code),
-                Lang::Fr => format!("Offre {} {verb}.", after.offer_code),
+            let text = if retired {
+                say::offering_retired(lang, &after.offer_code)
+            } else {
+                say::offering_brought_back(lang, &after.offer_code)
             };
             console.back(PAGE, FlashKind::Success, text).await
         }
@@ -248,22 +239,7 @@ pub async fn import(
             &console.session,
             PAGE,
             FlashKind::Error,
-            match lang {
-                Lang::En => format!(
-                    "Nothing was imported: {count} line{} of the file {} wrong.",
-                    if count == 1 { "" } else { "s" },
-                    if count == 1 { "is" } else { "are" }
-                ),
-                Lang::Fr => format!(
-                    "Rien n’a été importé : {count} ligne{plural} du fichier {}.",
-                    if count == 1 {
-                        "est erronée"
-                    } else {
-                        "sont erronées"
-                    },
-                    plural = if count == 1 { "" } else { "s" },
-                ),
-            },
+            say::import_nothing_imported(lang, count),
             offering_import::error_lines(&report, lang),
         )
         .await;
@@ -273,20 +249,13 @@ pub async fn import(
     }
     let mut details = Vec::new();
     if !report.created.is_empty() {
-        let label = lang.t("Created:", "Créées :");
+        let label = lang.t(Text::OfferingsCreated);
         details.push(format!("{label} {}", report.created.join(", ")));
     }
     if !report.updated.is_empty() {
-        let label = lang.t("Updated:", "Mises à jour :");
+        let label = lang.t(Text::OfferingsUpdated);
         details.push(format!("{label} {}", report.updated.join(", ")));
     }
-    let summary = match lang {
-        Lang::En => offering_import::summary(&report),
-        Lang::Fr => format!(
-            "Catalogue importé : {} créée(s), {} mise(s) à jour.",
-            report.created.len(),
-            report.updated.len()
-        ),
-    };
+    let summary = offering_import::summary(&report, lang);
     back_with_details(&console.session, PAGE, FlashKind::Success, summary, details).await
 }

@@ -6,6 +6,8 @@
 use axum::Form;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::response::Response;
+use fleetdesk_vocab::say;
+use fleetdesk_vocab::{Label, Text};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
@@ -24,44 +26,19 @@ const PAGE: &str = "/operators";
 /// An operator error in words for the administrator; storage failures are logged, not shown.
 fn error_text(error: &OperatorError, lang: Lang) -> &'static str {
     match error {
-        OperatorError::InvalidLogin => lang.t(
-            "The username must be 1 to 64 characters among a-z, 0-9, '.', '_', '-' and '@'.",
-            "L’identifiant doit compter 1 à 64 caractères parmi a-z, 0-9, « . », « _ », « - » et « @ ».",
-        ),
-        OperatorError::InvalidDisplayName => lang.t(
-            "The display name must be 1 to 100 characters.",
-            "Le nom affiché doit compter 1 à 100 caractères.",
-        ),
-        OperatorError::Password(PasswordError::TooShort) => lang.t(
-            "The password must have at least 12 characters.",
-            "Le mot de passe doit compter au moins 12 caractères.",
-        ),
-        OperatorError::Password(PasswordError::TooLong) => lang.t(
-            "The password must have at most 256 characters.",
-            "Le mot de passe doit compter au plus 256 caractères.",
-        ),
-        OperatorError::LoginTaken => lang.t(
-            "An operator with this username already exists.",
-            "Un opérateur avec cet identifiant existe déjà.",
-        ),
-        OperatorError::NotFound => lang.t("No such operator.", "Opérateur introuvable."),
-        OperatorError::LastAdmin => lang.t(
-            "This is the last active administrator: make another operator an administrator first.",
-            "C’est le dernier administrateur actif : nommez d’abord un autre administrateur.",
-        ),
+        OperatorError::InvalidLogin => lang.t(Text::TheUsernameMustBe1To),
+        OperatorError::InvalidDisplayName => lang.t(Text::DisplayNameLength),
+        OperatorError::Password(PasswordError::TooShort) => {
+            lang.t(Text::ThePasswordMustHaveAtLeast)
+        }
+        OperatorError::Password(PasswordError::TooLong) => lang.t(Text::ThePasswordMustHaveAtMost),
+        OperatorError::LoginTaken => lang.t(Text::AnOperatorWithThisUsernameAlready),
+        OperatorError::NotFound => lang.t(Text::NoSuchOperator),
+        OperatorError::LastAdmin => lang.t(Text::ThisIsTheLastActiveAdministrator),
         OperatorError::Password(PasswordError::Hashing) | OperatorError::Db(_) => {
             tracing::error!(error = %error, "failed to change an operator");
             not_saved(lang)
         }
-    }
-}
-
-/// A role's name in the reader's language.
-fn role_text(role: Role, lang: Lang) -> &'static str {
-    match role {
-        Role::Admin => lang.t("admin", "administrateur"),
-        Role::Operator => lang.t("operator", "opérateur"),
-        Role::Support => lang.t("support", "support"),
     }
 }
 
@@ -93,10 +70,7 @@ pub async fn create(
             .back(
                 PAGE,
                 FlashKind::Error,
-                lang.t(
-                    "Choose a role: admin, operator or support.",
-                    "Choisissez un rôle : admin, operator ou support.",
-                ),
+                lang.t(Text::ChooseARoleAdminOperatorOr),
             )
             .await;
     };
@@ -117,10 +91,7 @@ pub async fn create(
             .after(&created)
             .request_id(request_id);
             write_audit(&state, &entry).await;
-            let text = match lang {
-                Lang::En => format!("Operator {} created.", created.login),
-                Lang::Fr => format!("Opérateur {} créé.", created.login),
-            };
+            let text = say::operator_created(lang, &created.login);
             console.back(PAGE, FlashKind::Success, text).await
         }
         Err(error) => {
@@ -170,10 +141,7 @@ async fn set_disabled(
             .back(
                 PAGE,
                 FlashKind::Error,
-                lang.t(
-                    "You cannot disable your own account.",
-                    "Vous ne pouvez pas désactiver votre propre compte.",
-                ),
+                lang.t(Text::YouCannotDisableYourOwnAccount),
             )
             .await;
     }
@@ -197,11 +165,10 @@ async fn set_disabled(
                 .after(&after)
                 .request_id(console.request_id.clone());
             write_audit(&state, &entry).await;
-            let text = match (lang, disabled) {
-                (Lang::En, true) => format!("Operator {} disabled.", after.login),
-                (Lang::En, false) => format!("Operator {} enabled.", after.login),
-                (Lang::Fr, true) => format!("Opérateur {} désactivé.", after.login),
-                (Lang::Fr, false) => format!("Opérateur {} réactivé.", after.login),
+            let text = if disabled {
+                say::operator_disabled(lang, &after.login)
+            } else {
+                say::operator_enabled(lang, &after.login)
             };
             console.back(PAGE, FlashKind::Success, text).await
         }
@@ -238,10 +205,7 @@ pub async fn change_role(
             .back(
                 PAGE,
                 FlashKind::Error,
-                lang.t(
-                    "Choose a role: admin, operator or support.",
-                    "Choisissez un rôle : admin, operator ou support.",
-                ),
+                lang.t(Text::ChooseARoleAdminOperatorOr),
             )
             .await;
     };
@@ -250,10 +214,7 @@ pub async fn change_role(
             .back(
                 PAGE,
                 FlashKind::Error,
-                lang.t(
-                    "Tick “I understand” to change the role: it applies at once.",
-                    "Cochez « Je comprends » pour changer le rôle : le changement est immédiat.",
-                ),
+                lang.t(Text::TickIUnderstandToChangeThe),
             )
             .await;
     }
@@ -266,10 +227,7 @@ pub async fn change_role(
         }
     };
     if before.role == role {
-        let text = match lang {
-            Lang::En => format!("{} is already {}.", before.login, role_text(role, lang)),
-            Lang::Fr => format!("{} est déjà {}.", before.login, role_text(role, lang)),
-        };
+        let text = say::operator_already_role(lang, &before.login, role.label(lang));
         return console.back(PAGE, FlashKind::Success, text).await;
     }
     match operators::set_role(&state.db, &id, role).await {
@@ -284,10 +242,7 @@ pub async fn change_role(
             .after(&after)
             .request_id(request_id);
             write_audit(&state, &entry).await;
-            let text = match lang {
-                Lang::En => format!("{} is now {}.", after.login, role_text(role, lang)),
-                Lang::Fr => format!("{} est désormais {}.", after.login, role_text(role, lang)),
-            };
+            let text = say::operator_now_role(lang, &after.login, role.label(lang));
             console.back(PAGE, FlashKind::Success, text).await
         }
         Err(error) => {
@@ -321,13 +276,13 @@ pub async fn reset_password(
     };
     let password = Secret::new(form.password);
     if form.confirm != "yes" {
-        return console.back(PAGE, FlashKind::Error,
-            lang.t(
-                "Tick “I understand” to reset the password: the operator is signed out everywhere.",
-                "Cochez « Je comprends » pour réinitialiser le mot de passe : l’opérateur est déconnecté partout.",
-            ),
-        )
-        .await;
+        return console
+            .back(
+                PAGE,
+                FlashKind::Error,
+                lang.t(Text::TickIUnderstandToResetThe),
+            )
+            .await;
     }
     let before = match load(&state, &id).await {
         Ok(before) => before,
@@ -370,15 +325,6 @@ pub async fn reset_password(
     }))
     .request_id(request_id);
     write_audit(&state, &entry).await;
-    let text = match lang {
-        Lang::En => format!(
-            "Password of {} reset; their sessions have ended.",
-            after.login
-        ),
-        Lang::Fr => format!(
-            "Mot de passe de {} réinitialisé ; ses sessions ont été fermées.",
-            after.login
-        ),
-    };
+    let text = say::operator_password_reset(lang, &after.login);
     console.back(PAGE, FlashKind::Success, text).await
 }

@@ -2,6 +2,7 @@
 //! operation, fleet policy and retention (raw exchanges, delivery attempts, audit details), saved
 //! together.
 
+use fleetdesk_vocab::{Text, say};
 use std::collections::HashMap;
 
 use axum::Form;
@@ -50,27 +51,18 @@ fn parse(form: &HashMap<String, String>, lang: Lang) -> Result<ApiSettings, Vec<
     for operation in Operation::ALL {
         match Mode::parse(field(operation.as_str())) {
             Some(mode) => settings.set_mode(operation, mode),
-            None => problems.push(match lang {
-                Lang::En => format!(
-                    "Choose synchronous or asynchronous for {}.",
-                    operation.as_str().replace('_', " ")
-                ),
-                Lang::Fr => format!(
-                    "Choisissez synchrone ou asynchrone pour {}.",
-                    operation.as_str()
-                ),
-            }),
+            None => problems.push(say::choose_mode_for(
+                lang,
+                match lang {
+                    Lang::En => operation.as_str().replace('_', " "),
+                    Lang::Fr => operation.as_str().to_owned(),
+                },
+            )),
         }
     }
     match FleetPolicy::parse(field("fleet_policy")) {
         Some(policy) => settings.fleet_policy = policy,
-        None => problems.push(
-            lang.t(
-                "Choose a fleet policy.",
-                "Choisissez une politique de flotte.",
-            )
-            .to_owned(),
-        ),
+        None => problems.push(lang.t(Text::ChooseAFleetPolicy).to_owned()),
     }
     match field("exchange_retention_days").parse::<u32>() {
         Ok(days) if (1..=3650).contains(&days) => settings.exchange_retention_days = days,
@@ -84,17 +76,11 @@ fn parse(form: &HashMap<String, String>, lang: Lang) -> Result<ApiSettings, Vec<
 }
 
 fn retention_problem(lang: Lang) -> &'static str {
-    lang.t(
-        "The retention is a whole number of days from 1 to 3650.",
-        "La conservation est un nombre entier de jours, de 1 à 3650.",
-    )
+    lang.t(Text::TheRetentionIsAWholeNumber)
 }
 
 fn not_saved_heading(lang: Lang) -> &'static str {
-    lang.t(
-        "The settings were not saved:",
-        "Les réglages n’ont pas été enregistrés :",
-    )
+    lang.t(Text::TheSettingsWereNotSaved)
 }
 
 /// Logs what failed on the server's side and sends the reader back to the page saying the change
@@ -213,10 +199,7 @@ pub async fn save(
                 &console.session,
                 PAGE,
                 FlashKind::Success,
-                lang.t(
-                    "Orange API settings saved.",
-                    "Réglages de l’API Orange enregistrés.",
-                ),
+                lang.t(Text::OrangeApiSettingsSaved),
                 Vec::new(),
             )
             .await

@@ -6,6 +6,7 @@
 use axum::extract::{Path, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use fleetdesk_vocab::{Text, say};
 
 use fleetdesk_app::model::FlashKind;
 use fleetdesk_core::access::Administer;
@@ -39,7 +40,10 @@ pub async fn export(
             let body = serde_json::to_string_pretty(&document).unwrap_or_default();
             (
                 [
-                    (header::CONTENT_TYPE, "application/json; charset=utf-8".to_owned()),
+                    (
+                        header::CONTENT_TYPE,
+                        "application/json; charset=utf-8".to_owned(),
+                    ),
                     (
                         header::CONTENT_DISPOSITION,
                         format!("attachment; filename=\"personal-data-{id}.json\""),
@@ -50,19 +54,12 @@ pub async fn export(
             )
                 .into_response()
         }
-        Err(PrivacyError::NotFound) => (
-            StatusCode::NOT_FOUND,
-            lang.t("No such licence.", "Licence introuvable."),
-        )
-            .into_response(),
-        Err(PrivacyError::NoEndUser) => (
-            StatusCode::NOT_FOUND,
-            lang.t(
-                "This licence has no end user: nothing personal is held about it.",
-                "Cette licence n’a pas d’utilisateur final : aucune donnée personnelle n’est conservée à son sujet.",
-            ),
-        )
-            .into_response(),
+        Err(PrivacyError::NotFound) => {
+            (StatusCode::NOT_FOUND, lang.t(Text::NoSuchLicence)).into_response()
+        }
+        Err(PrivacyError::NoEndUser) => {
+            (StatusCode::NOT_FOUND, lang.t(Text::ThisLicenceHasNoEndUser)).into_response()
+        }
         Err(PrivacyError::Db(error)) => {
             tracing::error!(%error, "failed to export personal data");
             (StatusCode::SERVICE_UNAVAILABLE, not_saved(lang)).into_response()
@@ -81,10 +78,7 @@ pub async fn erase(
     let lang = console.lang;
     let acting = console.acting();
     let page = licence_page(&id);
-    let untick = lang.t(
-        "Tick “I understand” to erase the end user's personal data.",
-        "Cochez « Je comprends » pour effacer les données personnelles de l’utilisateur final.",
-    );
+    let untick = lang.t(Text::TickIUnderstandToEraseThe);
     if let Some(sent_back) =
         refuse_unconfirmed(request, &console.session, &page, lang, untick).await
     {
@@ -100,45 +94,21 @@ pub async fn erase(
                 + erasure.attempts
                 + erasure.exchanges
                 + erasure.bulk_lines;
-            let text = match lang {
-                fleetdesk_app::i18n::Lang::En => format!(
-                    "Personal data erased: the end user is gone from the licence and from {copies} stored copies (audit entries, events, delivery attempts, Orange exchanges, bulk file lines).{}",
-                    if erasure.event.is_some() {
-                        " Orange will be told."
-                    } else {
-                        ""
-                    }
-                ),
-                fleetdesk_app::i18n::Lang::Fr => format!(
-                    "Données personnelles effacées : l’utilisateur final n’apparaît plus sur la licence ni dans {copies} copies conservées (journal d’audit, événements, tentatives d’envoi, échanges avec Orange, lignes de fichiers groupés).{}",
-                    if erasure.event.is_some() {
-                        " Orange en sera informé."
-                    } else {
-                        ""
-                    }
-                ),
+            let text = if erasure.event.is_some() {
+                say::personal_data_erased_orange_told(lang, copies)
+            } else {
+                say::personal_data_erased(lang, copies)
             };
             console.back(&page, FlashKind::Success, text).await
         }
         Err(PrivacyError::NotFound) => {
             console
-                .back(
-                    "/licences",
-                    FlashKind::Error,
-                    lang.t("No such licence.", "Licence introuvable."),
-                )
+                .back("/licences", FlashKind::Error, lang.t(Text::NoSuchLicence))
                 .await
         }
         Err(PrivacyError::NoEndUser) => {
             console
-                .back(
-                    &page,
-                    FlashKind::Error,
-                    lang.t(
-                        "The licence has no end user: there is nothing to erase.",
-                        "La licence n’a pas d’utilisateur final : il n’y a rien à effacer.",
-                    ),
-                )
+                .back(&page, FlashKind::Error, lang.t(Text::NothingToErase))
                 .await
         }
         Err(PrivacyError::Db(error)) => {

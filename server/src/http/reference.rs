@@ -2,17 +2,23 @@
 //! for the console's reference page to offer for download.
 
 use axum::Extension;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use fleetdesk_app::model::ApiReference;
+use fleetdesk_core::access::Permission;
 use fleetdesk_core::operators::CurrentOperator;
+use fleetdesk_vocab::Lang;
 
-pub async fn openapi_json(current: &CurrentOperator, reference: &ApiReference) -> Response {
-    if !current.0.role.is_admin() {
+pub async fn openapi_json(
+    current: &CurrentOperator,
+    reference: &ApiReference,
+    lang: Lang,
+) -> Response {
+    if !Permission::Administer.allows(current.0.role) {
         return (
             StatusCode::FORBIDDEN,
-            "Only administrators see the API reference.",
+            lang.t(Permission::Administer.refusal()),
         )
             .into_response();
     }
@@ -34,8 +40,10 @@ pub async fn openapi_json(current: &CurrentOperator, reference: &ApiReference) -
 
 /// The handler as a route, holding the document built once at start.
 pub fn route(reference: ApiReference) -> axum::routing::MethodRouter<crate::state::AppState> {
-    axum::routing::get(move |Extension(current): Extension<CurrentOperator>| {
-        let reference = reference.clone();
-        async move { openapi_json(&current, &reference).await }
-    })
+    axum::routing::get(
+        move |Extension(current): Extension<CurrentOperator>, headers: HeaderMap| {
+            let reference = reference.clone();
+            async move { openapi_json(&current, &reference, super::forms::lang_of(&headers)).await }
+        },
+    )
 }

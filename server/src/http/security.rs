@@ -10,6 +10,7 @@ use axum::extract::{Request, State};
 use axum::http::{Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use fleetdesk_vocab::Text;
 
 use crate::state::AppState;
 
@@ -26,7 +27,8 @@ pub async fn reject_cross_site(
         return next.run(request).await;
     }
     tracing::warn!(path = %request.uri().path(), "refused a cross-site request");
-    (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response()
+    let lang = super::forms::lang_of(request.headers());
+    (StatusCode::FORBIDDEN, lang.t(Text::CrossSiteRequestRefused)).into_response()
 }
 
 fn is_same_origin(state: &AppState, request: &Request) -> bool {

@@ -7,9 +7,9 @@ use axum::Form;
 use axum::extract::{FromRequest, Path, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
-use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
 use fleetdesk_core::access::{Administer, Permission, Support};
 use fleetdesk_core::audit::Entry;
@@ -36,15 +36,6 @@ impl Work {
             "orders" => Some(Work::Order),
             "tasks" => Some(Work::Task),
             _ => None,
-        }
-    }
-
-    fn noun(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Work::Order, Lang::En) => "Order",
-            (Work::Order, Lang::Fr) => "La commande",
-            (Work::Task, Lang::En) => "Task",
-            (Work::Task, Lang::Fr) => "La tâche",
         }
     }
 
@@ -80,20 +71,12 @@ async fn refuse_support_unless_stuck(
             // background completion or a delivery got there first): the reader goes back to the
             // page with words, not to a bare 403.
             tracing::warn!(operator.id = %console.operator.id, object.id = %id, "refused support's action on work that is not stuck");
-            let meanwhile = match (kind, lang) {
-                ("event", Lang::En) => "it may have been delivered meanwhile",
-                (_, Lang::En) => "it may have been completed meanwhile",
-                ("event", Lang::Fr) => "il a pu être envoyé entre-temps",
-                (_, Lang::Fr) => "il a pu être terminé entre-temps",
-            };
-            let text = match lang {
-                Lang::En => format!(
-                    "{id} is not stuck now; {meanwhile}. Nothing was changed: support staff act only on stuck work."
-                ),
-                Lang::Fr => format!(
-                    "{id} n’est pas bloqué à présent ; {meanwhile}. Rien n’a été modifié : le support n’agit que sur le travail bloqué."
-                ),
-            };
+            let meanwhile = lang.t(if kind == "event" {
+                Text::MaybeDeliveredMeanwhile
+            } else {
+                Text::MaybeCompletedMeanwhile
+            });
+            let text = say::not_stuck_now(lang, id, meanwhile);
             Some(back(session, PAGE, FlashKind::Error, text).await)
         }
         Err(error) => {
@@ -136,23 +119,14 @@ pub async fn complete(
             write_audit(&state, &entry).await;
             state.delivery.notify_one();
             tracing::info!(work.id = %id, "stuck work completed by an operator");
-            let text = match lang {
-                Lang::En => format!(
-                    "{} {id} is completed; Orange gets its event.",
-                    work.noun(lang)
-                ),
-                Lang::Fr => format!(
-                    "{} {id} est terminée ; Orange en reçoit l’événement.",
-                    work.noun(lang)
-                ),
+            let text = match work {
+                Work::Order => say::order_completed_by_support(lang, &id),
+                Work::Task => say::task_completed_by_support(lang, &id),
             };
             console.back(PAGE, FlashKind::Success, text).await
         }
         Ok(false) => {
-            let text = lang.t(
-                "Only acknowledged work can be completed now; it may have been completed meanwhile.",
-                "Seul un travail accusé peut être terminé maintenant ; il a peut-être été terminé entre-temps.",
-            );
+            let text = lang.t(Text::OnlyAcknowledgedWorkCanBeCompleted);
             console.back(PAGE, FlashKind::Error, text).await
         }
         Err(error) => {
@@ -192,10 +166,7 @@ pub async fn fail(
         return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     if form.confirm != "yes" {
-        let text = lang.t(
-            "Tick “I understand” to fail the work: Orange is told it failed.",
-            "Cochez « Je comprends » pour mettre le travail en échec : Orange en est informé.",
-        );
+        let text = lang.t(Text::TickIUnderstandToFailThe);
         return console.back(PAGE, FlashKind::Error, text).await;
     }
     let Some(code) = stuck::FAILURE_CODES
@@ -203,10 +174,7 @@ pub async fn fail(
         .copied()
         .find(|code| code.as_str() == form.code)
     else {
-        let text = lang.t(
-            "Choose one of the contract’s error codes.",
-            "Choisissez l’un des codes d’erreur du contrat.",
-        );
+        let text = lang.t(Text::ChooseOneOfTheContractsError);
         return console.back(PAGE, FlashKind::Error, text).await;
     };
     let failed = match work {
@@ -219,38 +187,20 @@ pub async fn fail(
         Ok(outcome) => {
             state.delivery.notify_one();
             tracing::info!(work.id = %id, code = code.as_str(), "stuck work failed by an operator");
-            let text = match lang {
-                Lang::En => format!(
-                    "{} {id} is now {outcome} ({}).",
-                    work.noun(lang),
-                    code.as_str()
-                ),
-                Lang::Fr => format!(
-                    "{} {id} est désormais {} ({}).",
-                    work.noun(lang),
-                    if outcome == "partial" {
-                        "partielle"
-                    } else {
-                        "en échec"
-                    },
-                    code.as_str()
-                ),
+            let code = code.as_str();
+            let text = match (work, outcome == "partial") {
+                (Work::Order, false) => say::order_now_failed(lang, &id, code),
+                (Work::Order, true) => say::order_now_partial(lang, &id, code),
+                (Work::Task, false) => say::task_now_failed(lang, &id, code),
+                (Work::Task, true) => say::task_now_partial(lang, &id, code),
             };
             console.back(PAGE, FlashKind::Success, text).await
         }
         Err(error) => {
             let text = match error {
-                FailError::NotFound => {
-                    lang.t("No such order or task.", "Commande ou tâche introuvable.")
-                }
-                FailError::NotWaiting => lang.t(
-                    "Only acknowledged or in-progress work can be failed.",
-                    "Seul un travail accusé ou en cours peut être mis en échec.",
-                ),
-                FailError::NoMessage => lang.t(
-                    "Write a message for Orange.",
-                    "Rédigez un message pour Orange.",
-                ),
+                FailError::NotFound => lang.t(Text::NoSuchOrderOrTask),
+                FailError::NotWaiting => lang.t(Text::OnlyAcknowledgedOrInProgressWork),
+                FailError::NoMessage => lang.t(Text::WriteAMessageForOrange),
                 FailError::Db(error) => {
                     tracing::error!(error = %error, work.id = %id, "failed to fail stuck work");
                     not_saved(lang)
@@ -320,10 +270,7 @@ pub async fn save_thresholds(
         event_minutes: minutes(&form.event_minutes),
     };
     if new.check().is_err() {
-        let text = lang.t(
-            "Each threshold is a whole number of minutes, from 1 to 10080 (a week).",
-            "Chaque seuil est un nombre entier de minutes, de 1 à 10080 (une semaine).",
-        );
+        let text = lang.t(Text::EachThresholdIsAWholeNumber);
         return console.back(PAGE, FlashKind::Error, text).await;
     }
     let before = stuck::load(&state.db).await.ok();
@@ -342,7 +289,7 @@ pub async fn save_thresholds(
         tracing::error!(error = %error, "failed to save the stuck thresholds");
         return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
     }
-    let text = lang.t("Thresholds saved.", "Seuils enregistrés.");
+    let text = lang.t(Text::ThresholdsSaved);
     console.back(PAGE, FlashKind::Success, text).await
 }
 

@@ -1,0 +1,108 @@
+//! Each word's label for people, in the reader's language, from the message catalogue.
+//!
+//! One label per variant, matched exhaustively: a new state does not build until it has words in
+//! both languages.
+
+use crate::{
+    BulkFileState, BulkKind, BulkLineStatus, EventState, Lang, LicenceState, Role, Text, WorkState,
+    say,
+};
+
+/// A state's name for a number of things in it: `LicenceState::Terminated.counted(Lang::Fr, 3)`
+/// is "Résiliées", its [`label`](Counted::label) (for one) "Résiliée".
+pub trait Counted: Copy {
+    /// Its name for `count` things in it.
+    fn counted(self, lang: Lang, count: i64) -> String;
+
+    /// Its name for one thing in it.
+    fn label(self, lang: Lang) -> String {
+        self.counted(lang, 1)
+    }
+}
+
+/// A word's label in a language.
+pub trait Label: Copy {
+    /// The catalogue text that names it.
+    fn text(self) -> Text;
+
+    /// Its label in a language.
+    fn label(self, lang: Lang) -> &'static str {
+        lang.t(self.text())
+    }
+}
+
+impl Label for Role {
+    fn text(self) -> Text {
+        match self {
+            Role::Admin => Text::Admin,
+            Role::Operator => Text::Operator,
+            Role::Support => Text::Support,
+        }
+    }
+}
+
+impl Counted for LicenceState {
+    fn counted(self, lang: Lang, count: i64) -> String {
+        match self {
+            LicenceState::Pending => say::licence_state_pending(lang, count),
+            LicenceState::Active => say::licence_state_active(lang, count),
+            LicenceState::Suspended => say::licence_state_suspended(lang, count),
+            LicenceState::Terminated => say::licence_state_terminated(lang, count),
+        }
+    }
+}
+
+impl Counted for WorkState {
+    fn counted(self, lang: Lang, count: i64) -> String {
+        match self {
+            WorkState::Acknowledged => say::work_state_acknowledged(lang, count),
+            WorkState::InProgress => say::work_state_in_progress(lang, count),
+            WorkState::Completed => say::work_state_completed(lang, count),
+            WorkState::Failed => say::work_state_failed(lang, count),
+            WorkState::Partial => say::work_state_partial(lang, count),
+        }
+    }
+}
+
+impl Counted for EventState {
+    fn counted(self, lang: Lang, count: i64) -> String {
+        match self {
+            EventState::Pending => say::event_state_pending(lang, count),
+            EventState::Delivering => say::event_state_delivering(lang, count),
+            EventState::Delivered => say::event_state_delivered(lang, count),
+            EventState::Failed => say::event_state_failed(lang, count),
+        }
+    }
+}
+
+impl Label for BulkKind {
+    fn text(self) -> Text {
+        match self {
+            BulkKind::Resources => Text::RealizingResources,
+            BulkKind::EndUsers => Text::EndUsers,
+        }
+    }
+}
+
+impl Label for BulkFileState {
+    fn text(self) -> Text {
+        match self {
+            BulkFileState::Previewed => Text::Preview,
+            BulkFileState::Applying => Text::Applying,
+            BulkFileState::Applied => Text::BulkFileApplied,
+            BulkFileState::Discarded => Text::Discarded,
+        }
+    }
+}
+
+impl Label for BulkLineStatus {
+    fn text(self) -> Text {
+        match self {
+            BulkLineStatus::Ready => Text::Ready,
+            BulkLineStatus::Unchanged => Text::NothingToDo,
+            BulkLineStatus::Invalid => Text::Problem,
+            BulkLineStatus::Applied => Text::BulkLineApplied,
+            BulkLineStatus::Refused => Text::Refused,
+        }
+    }
+}
