@@ -590,7 +590,6 @@ later-by-events-asynchronous = later, by events (asynchronous)
 result = Result
 task-done = Done
 no-task-here = No task here.
-en = en
 fleetdesk-cannot-use-its-database-right = Fleetdesk cannot use its database right now
 the-database-does-not-answer-or = The database does not answer, or its disk is full or read-only. Nothing was changed. The service comes back by itself as soon as the database can be used again.
 try-again = Try again
@@ -735,7 +734,7 @@ bulk-applied-by = Applied by { $by }: { $changed } changed, { $refused } refused
 bulk-discarded-by = Discarded by { $by }: none of its lines was applied.
 bulk-apply-consent =
     { $count ->
-        [one] I understand { $count } licence will change and Orange is told of it
+        [one] I understand { $count } licence will change and Orange is told of each
        *[other] I understand { $count } licences will change and Orange is told of each
     }
 bulk-apply-ready =

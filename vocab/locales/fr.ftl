@@ -590,7 +590,6 @@ later-by-events-asynchronous = plus tard, par des événements (asynchrone)
 result = Résultat
 task-done = Traitée
 no-task-here = Aucune tâche ici.
-en = fr
 fleetdesk-cannot-use-its-database-right = Fleetdesk ne peut pas utiliser sa base de données pour le moment
 the-database-does-not-answer-or = La base de données ne répond pas, ou son disque est plein ou en lecture seule. Rien n’a été modifié. Le service reprend de lui-même dès que la base de données est à nouveau utilisable.
 try-again = Réessayer

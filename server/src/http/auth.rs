@@ -326,7 +326,7 @@ pub async fn write_audit(state: &AppState, entry: &Entry) {
 /// read-only): in the reader's language, styled, never cached, with a hint to come back shortly.
 pub(crate) fn database_unavailable(lang: fleetdesk_app::i18n::Lang) -> Response {
     let (code, title, text, again) = (
-        lang.t(Text::En),
+        lang.code(),
         lang.t(Text::FleetdeskCannotUseItsDatabaseRight),
         lang.t(Text::TheDatabaseDoesNotAnswerOr),
         lang.t(Text::TryAgain),
