@@ -57,6 +57,31 @@ impl Actor {
 }
 
 /// One entry to write.
+/// Who asks for a change, and the request that carried it: the one acting party every command of
+/// core takes, whether the change comes from the console, the CLI, Orange or Fleetdesk itself.
+/// The command writes its audit entry in the transaction of the change, from this.
+#[derive(Debug, Clone)]
+pub struct Acting {
+    pub actor: Actor,
+    pub request_id: Option<String>,
+}
+
+impl Acting {
+    /// A party acting outside any HTTP request (the CLI, Fleetdesk itself).
+    pub fn alone(actor: Actor) -> Acting {
+        Acting {
+            actor,
+            request_id: None,
+        }
+    }
+
+    /// The audit entry of a change this party makes.
+    pub fn entry(&self, action: &str, object_type: &str, object_id: Option<&str>) -> Entry {
+        Entry::new(self.actor.clone(), action, object_type, object_id)
+            .request_id(self.request_id.clone())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Entry {
     pub actor: Actor,
@@ -313,6 +338,154 @@ mod tests {
                     .expect("list")
                     .is_empty()
             );
+        });
+    }
+}
+
+/// The commands of the console's administration (operators, credentials, offerings) write their
+/// audit entry in the transaction of their change: both are kept, or neither.
+#[cfg(test)]
+mod together {
+    use super::{Acting, Actor};
+    use crate::credentials::{self, CredentialKind};
+    use crate::offerings::{self, OfferingInput};
+    use crate::on_each_db;
+    use crate::operators::{self, NewOperator, Role};
+    use crate::password::Secret;
+
+    fn offering(code: &str) -> OfferingInput {
+        OfferingInput {
+            offer_code: code.into(),
+            name: "Office".into(),
+            resource_type: "none".into(),
+            resource_scope: "per_licence".into(),
+            login_format: String::new(),
+        }
+    }
+
+    fn operator(login: &str) -> NewOperator {
+        NewOperator {
+            login: login.into(),
+            display_name: "Someone".into(),
+            role: Role::Operator,
+            password: Secret::new("a long enough password"),
+        }
+    }
+
+    #[tokio::test]
+    async fn a_change_and_its_audit_entry_are_kept_together_or_not_at_all() {
+        on_each_db!(|db| async move {
+            let acting = Acting {
+                actor: Actor::operator("opr_admin", "admin"),
+                request_id: Some("req-1".into()),
+            };
+            let kept = operators::create(&db, &acting, operator("alice"))
+                .await
+                .expect("created");
+            operators::set_role(&db, &acting, &kept.id, Role::Support)
+                .await
+                .expect("role");
+            let credential = credentials::issue(&db, &acting, CredentialKind::Orange, "prod", None)
+                .await
+                .expect("issued");
+            credentials::revoke(&db, &acting, &credential.credential.id)
+                .await
+                .expect("revoked");
+            // Revoking again changes nothing and is not audited twice.
+            credentials::revoke(&db, &acting, &credential.credential.id)
+                .await
+                .expect("revoked again");
+            let office = offerings::create(&db, &acting, &offering("OFFICE"))
+                .await
+                .expect("offering");
+            offerings::set_retired(&db, &acting, &office.id, true)
+                .await
+                .expect("retired");
+            let actions: Vec<(String, Option<String>)> =
+                sqlx::query_as("SELECT action, request_id FROM audit_log ORDER BY at, id")
+                    .fetch_all(db.pool())
+                    .await
+                    .expect("entries");
+            let expected = [
+                "operator.create",
+                "operator.role_change",
+                "credential.issue",
+                "credential.revoke",
+                "offering.create",
+                "offering.retire",
+            ];
+            assert_eq!(
+                actions
+                    .iter()
+                    .map(|(action, _)| action.as_str())
+                    .collect::<Vec<_>>(),
+                expected
+            );
+            assert!(
+                actions
+                    .iter()
+                    .all(|(_, request)| request.as_deref() == Some("req-1"))
+            );
+
+            // The entries cannot be written (their table is gone): every change is refused and
+            // none is kept.
+            sqlx::query("DROP TABLE audit_log")
+                .execute(db.pool())
+                .await
+                .expect("drop");
+            assert!(
+                operators::create(&db, &acting, operator("bob"))
+                    .await
+                    .is_err()
+            );
+            assert!(
+                operators::find_by_login(&db, "bob")
+                    .await
+                    .expect("read")
+                    .is_none()
+            );
+            assert!(
+                operators::set_role(&db, &acting, &kept.id, Role::Admin)
+                    .await
+                    .is_err()
+            );
+            let still = operators::find_by_id(&db, &kept.id).await.expect("read");
+            assert_eq!(still.map(|o| o.role), Some(Role::Support));
+            assert!(
+                credentials::issue(&db, &acting, CredentialKind::Orange, "other", None)
+                    .await
+                    .is_err()
+            );
+            assert_eq!(
+                credentials::list(&db, CredentialKind::Orange)
+                    .await
+                    .expect("list")
+                    .len(),
+                1
+            );
+            assert!(
+                offerings::create(&db, &acting, &offering("OTHER"))
+                    .await
+                    .is_err()
+            );
+            assert!(
+                offerings::set_retired(&db, &acting, &office.id, false)
+                    .await
+                    .is_err()
+            );
+            let listed = offerings::list(&db).await.expect("list");
+            assert_eq!(listed.len(), 1);
+            assert!(listed[0].retired_at.is_some());
+            assert!(
+                offerings::import_csv(
+                    &db,
+                    &acting,
+                    "offer_code,name,resource_type,resource_scope\nNEW,New,none,per_licence\n"
+                )
+                .await
+                .is_err()
+            );
+            assert_eq!(offerings::list(&db).await.expect("list").len(), 1);
         });
     }
 }

@@ -11,9 +11,10 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
+use crate::audit::{self, Acting};
 use crate::db::{Db, DbError};
 use crate::password::Secret;
 use crate::{clock, ids};
@@ -96,9 +97,11 @@ fn random_text(bytes: usize) -> String {
     URL_SAFE_NO_PAD.encode(buffer)
 }
 
-/// Issues a new credential; the returned secret is not kept anywhere.
+/// Issues a new credential; audited as `credential.issue` in the same transaction. The returned
+/// secret is not kept anywhere (only its digest).
 pub async fn issue(
     db: &Db,
+    acting: &Acting,
     kind: CredentialKind,
     label: &str,
     created_by: Option<&str>,
@@ -119,6 +122,7 @@ pub async fn issue(
         last_used_at: None,
         revoked_at: None,
     };
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO api_credentials (id, kind, client_id, secret_hash, label, created_at, created_by) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -130,9 +134,14 @@ pub async fn issue(
     .bind(&credential.label)
     .bind(&credential.created_at)
     .bind(&credential.created_by)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await
     .map_err(|e| DbError::on_conflict(e, "credential"))?;
+    let entry = acting
+        .entry("credential.issue", "credential", Some(&credential.id))
+        .after(&credential);
+    audit::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
     Ok(Issued {
         credential,
         secret: Secret::new(secret),
@@ -151,23 +160,46 @@ pub async fn list(db: &Db, kind: CredentialKind) -> Result<Vec<Credential>, DbEr
 }
 
 pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<Credential>, DbError> {
+    let mut conn = db.pool().acquire().await?;
+    find_in(&mut conn, id).await
+}
+
+async fn find_in(conn: &mut AnyConnection, id: &str) -> Result<Option<Credential>, DbError> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM api_credentials WHERE id = $1"
     ))
     .bind(id)
-    .fetch_optional(db.pool())
+    .fetch_optional(&mut *conn)
     .await?;
     row.as_ref().map(from_row).transpose()
 }
 
-/// Revokes a credential (idempotent: revoking a revoked one keeps the first time).
-pub async fn revoke(db: &Db, id: &str) -> Result<Credential, CredentialError> {
-    sqlx::query("UPDATE api_credentials SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1")
+/// Revokes a credential; audited as `credential.revoke` with the credential before and after, in
+/// the same transaction. Revoking a revoked one changes nothing and is not audited again (the
+/// first time stays).
+pub async fn revoke(db: &Db, acting: &Acting, id: &str) -> Result<Credential, CredentialError> {
+    let mut tx = db.begin_write().await?;
+    let before = find_in(&mut tx, id)
+        .await?
+        .ok_or(CredentialError::NotFound)?;
+    if !before.is_active() {
+        return Ok(before);
+    }
+    sqlx::query("UPDATE api_credentials SET revoked_at = $2 WHERE id = $1")
         .bind(id)
         .bind(clock::now_text())
-        .execute(db.pool())
+        .execute(&mut *tx)
         .await?;
-    find_by_id(db, id).await?.ok_or(CredentialError::NotFound)
+    let after = find_in(&mut tx, id)
+        .await?
+        .ok_or(CredentialError::NotFound)?;
+    let entry = acting
+        .entry("credential.revoke", "credential", Some(id))
+        .before(&before)
+        .after(&after);
+    audit::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 /// What a client presented in its `Authorization` header.
@@ -297,12 +329,24 @@ mod tests {
     #[tokio::test]
     async fn issued_secrets_authenticate_until_revoked_and_only_with_their_own_client_id() {
         on_each_db!(|db| async move {
-            let first = issue(&db, CredentialKind::Orange, "Orange production", None)
-                .await
-                .expect("issue");
-            let second = issue(&db, CredentialKind::Orange, "rotation", None)
-                .await
-                .expect("issue");
+            let first = issue(
+                &db,
+                &Acting::alone(crate::audit::Actor::cli()),
+                CredentialKind::Orange,
+                "Orange production",
+                None,
+            )
+            .await
+            .expect("issue");
+            let second = issue(
+                &db,
+                &Acting::alone(crate::audit::Actor::cli()),
+                CredentialKind::Orange,
+                "rotation",
+                None,
+            )
+            .await
+            .expect("issue");
             assert!(first.secret.expose().len() >= 43, "32 bytes, base64");
 
             let bearer =
@@ -340,7 +384,13 @@ mod tests {
                 "an Orange credential does not open the provisioning API"
             );
 
-            revoke(&db, &first.credential.id).await.expect("revoke");
+            revoke(
+                &db,
+                &Acting::alone(crate::audit::Actor::cli()),
+                &first.credential.id,
+            )
+            .await
+            .expect("revoke");
             assert!(
                 authenticate(&db, CredentialKind::Orange, &bearer)
                     .await

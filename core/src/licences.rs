@@ -13,7 +13,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::audit::{self, Actor, Entry};
+use crate::audit::{self, Entry};
 use crate::clock;
 use crate::db::{Db, DbError, word};
 use crate::offerings::LoginFormat;
@@ -581,12 +581,7 @@ pub struct Changed {
     pub login: Option<String>,
 }
 
-/// Who asks for a change, and the request that carried it.
-#[derive(Debug, Clone)]
-pub struct Acting {
-    pub actor: Actor,
-    pub request_id: Option<String>,
-}
+pub use crate::audit::Acting;
 
 /// What a change needs to know about the licence, read once it is taken.
 struct Taken {

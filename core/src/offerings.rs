@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
+use crate::audit::{self, Acting};
 use crate::db::{Db, DbError};
 use crate::resources::{ResourceScope, ResourceType};
 use crate::{clock, ids};
@@ -166,11 +167,16 @@ fn from_row(row: &AnyRow) -> Result<Offering, DbError> {
     })
 }
 
-/// Adds an offering to the catalogue.
-pub async fn create(db: &Db, input: &OfferingInput) -> Result<Offering, OfferingError> {
+/// Adds an offering to the catalogue; audited as `offering.create` in the same transaction.
+pub async fn create(
+    db: &Db,
+    acting: &Acting,
+    input: &OfferingInput,
+) -> Result<Offering, OfferingError> {
     let checked = input.check()?;
     let now = clock::now_text();
     let id = ids::new_id("off");
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO offerings (id, offer_code, name, resource_type, resource_scope, login_format, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
@@ -182,16 +188,34 @@ pub async fn create(db: &Db, input: &OfferingInput) -> Result<Offering, Offering
     .bind(checked.resource_scope.as_str())
     .bind(checked.login_format.as_str())
     .bind(&now)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await
     .map_err(|e| DbError::on_conflict(e, "offering"))?;
-    find_by_id(db, &id).await?.ok_or(OfferingError::NotFound)
+    let created = find_in(&mut *tx, &id)
+        .await?
+        .ok_or(OfferingError::NotFound)?;
+    let entry = acting
+        .entry("offering.create", "offering", Some(&id))
+        .after(&created);
+    audit::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok(created)
 }
 
-/// Changes an offering. Its offer code may change too (licences keep pointing at the offering).
-pub async fn update(db: &Db, id: &str, input: &OfferingInput) -> Result<Offering, OfferingError> {
+/// Changes an offering; audited as `offering.update` with the offering before and after, in the
+/// same transaction. Its offer code may change too (licences keep pointing at the offering).
+pub async fn update(
+    db: &Db,
+    acting: &Acting,
+    id: &str,
+    input: &OfferingInput,
+) -> Result<Offering, OfferingError> {
     let checked = input.check()?;
-    let changed = sqlx::query(
+    let mut tx = db.begin_write().await?;
+    let before = find_in(&mut *tx, id)
+        .await?
+        .ok_or(OfferingError::NotFound)?;
+    sqlx::query(
         "UPDATE offerings SET offer_code = $2, name = $3, resource_type = $4, resource_scope = $5, \
          login_format = $6, updated_at = $7 WHERE id = $1",
     )
@@ -202,37 +226,72 @@ pub async fn update(db: &Db, id: &str, input: &OfferingInput) -> Result<Offering
     .bind(checked.resource_scope.as_str())
     .bind(checked.login_format.as_str())
     .bind(clock::now_text())
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await
     .map_err(|e| DbError::on_conflict(e, "offering"))?;
-    if changed.rows_affected() == 0 {
-        return Err(OfferingError::NotFound);
-    }
-    find_by_id(db, id).await?.ok_or(OfferingError::NotFound)
+    audited(tx, acting, "offering.update", before).await
 }
 
-/// Retires (`retired = true`) or brings back an offering. A retired offering cannot be ordered.
-pub async fn set_retired(db: &Db, id: &str, retired: bool) -> Result<Offering, OfferingError> {
+/// Retires (`retired = true`) or brings back an offering; audited as `offering.retire` or
+/// `offering.restore` in the same transaction. A retired offering cannot be ordered.
+pub async fn set_retired(
+    db: &Db,
+    acting: &Acting,
+    id: &str,
+    retired: bool,
+) -> Result<Offering, OfferingError> {
     let now = clock::now_text();
-    let changed = sqlx::query(
+    let mut tx = db.begin_write().await?;
+    let before = find_in(&mut *tx, id)
+        .await?
+        .ok_or(OfferingError::NotFound)?;
+    sqlx::query(
         "UPDATE offerings SET retired_at = CASE WHEN $2 = 1 THEN COALESCE(retired_at, $3) END, \
          updated_at = $3 WHERE id = $1",
     )
     .bind(id)
     .bind(i64::from(retired))
     .bind(&now)
-    .execute(db.pool())
+    .execute(&mut *tx)
     .await?;
-    if changed.rows_affected() == 0 {
-        return Err(OfferingError::NotFound);
-    }
-    find_by_id(db, id).await?.ok_or(OfferingError::NotFound)
+    let action = if retired {
+        "offering.retire"
+    } else {
+        "offering.restore"
+    };
+    audited(tx, acting, action, before).await
+}
+
+/// Reads the offering after a change, audits the change with before and after, and commits.
+async fn audited(
+    mut tx: sqlx::Transaction<'static, Any>,
+    acting: &Acting,
+    action: &str,
+    before: Offering,
+) -> Result<Offering, OfferingError> {
+    let after = find_in(&mut *tx, &before.id)
+        .await?
+        .ok_or(OfferingError::NotFound)?;
+    let entry = acting
+        .entry(action, "offering", Some(&before.id))
+        .before(&before)
+        .after(&after);
+    audit::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<Offering>, DbError> {
+    find_in(db.pool(), id).await
+}
+
+async fn find_in<'e, E>(executor: E, id: &str) -> Result<Option<Offering>, DbError>
+where
+    E: Executor<'e, Database = Any>,
+{
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM offerings WHERE id = $1"))
         .bind(id)
-        .fetch_optional(db.pool())
+        .fetch_optional(executor)
         .await?;
     row.as_ref().map(from_row).transpose()
 }
@@ -296,8 +355,14 @@ impl Serialize for ImportProblem {
 
 /// Imports a catalogue from CSV with a header line naming the columns `offer_code`, `name`,
 /// `resource_type`, `resource_scope` and optionally `login_format`. Existing offer codes are
-/// updated, new ones created. All or nothing: any bad line and nothing is written.
-pub async fn import_csv(db: &Db, text: &str) -> Result<ImportReport, OfferingError> {
+/// updated, new ones created. All or nothing: any bad line and nothing is written. Audited in the
+/// same transaction: one entry per offering created (`offering.create`) or changed
+/// (`offering.update`, with before and after), and one for the import (`offering.import`).
+pub async fn import_csv(
+    db: &Db,
+    acting: &Acting,
+    text: &str,
+) -> Result<ImportReport, OfferingError> {
     let mut report = ImportReport::default();
     let mut rows: Vec<(u64, Checked)> = Vec::new();
     let mut reader = csv::ReaderBuilder::new()
@@ -345,7 +410,7 @@ pub async fn import_csv(db: &Db, text: &str) -> Result<ImportReport, OfferingErr
         return Ok(report);
     }
     let now = clock::now_text();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     for (_, row) in rows {
         let existing: Option<String> =
             sqlx::query_scalar("SELECT id FROM offerings WHERE offer_code = $1")
@@ -354,6 +419,7 @@ pub async fn import_csv(db: &Db, text: &str) -> Result<ImportReport, OfferingErr
                 .await?;
         match existing {
             Some(id) => {
+                let before = find_in(&mut *tx, &id).await?;
                 sqlx::query(
                     "UPDATE offerings SET name = $2, resource_type = $3, resource_scope = $4, \
                      login_format = $5, updated_at = $6 WHERE id = $1",
@@ -366,14 +432,21 @@ pub async fn import_csv(db: &Db, text: &str) -> Result<ImportReport, OfferingErr
                 .bind(&now)
                 .execute(&mut *tx)
                 .await?;
+                let after = find_in(&mut *tx, &id).await?;
+                let mut entry = acting.entry("offering.update", "offering", Some(&id));
+                if let Some(before) = before {
+                    entry = entry.before(&before);
+                }
+                audit::record(&mut *tx, &entry.after(&after)).await?;
                 report.updated.push(row.offer_code);
             }
             None => {
+                let id = ids::new_id("off");
                 sqlx::query(
                     "INSERT INTO offerings (id, offer_code, name, resource_type, resource_scope, \
                      login_format, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
                 )
-                .bind(ids::new_id("off"))
+                .bind(&id)
                 .bind(&row.offer_code)
                 .bind(&row.name)
                 .bind(row.resource_type.as_str())
@@ -383,10 +456,20 @@ pub async fn import_csv(db: &Db, text: &str) -> Result<ImportReport, OfferingErr
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| DbError::on_conflict(e, "offering"))?;
+                let created = find_in(&mut *tx, &id).await?;
+                let entry = acting.entry("offering.create", "offering", Some(&id));
+                audit::record(&mut *tx, &entry.after(&created)).await?;
                 report.created.push(row.offer_code);
             }
         }
     }
+    let entry = acting
+        .entry("offering.import", "offering", None)
+        .after(serde_json::json!({
+            "created": report.created,
+            "updated": report.updated,
+        }));
+    audit::record(&mut *tx, &entry).await?;
     tx.commit().await?;
     Ok(report)
 }
@@ -586,15 +669,29 @@ mod tests {
     #[tokio::test]
     async fn the_catalogue_creates_updates_retires_and_imports() {
         on_each_db!(|db| async move {
-            let pro = create(&db, &input("OFFER-PRO-M", "msisdn", "per_licence"))
-                .await
-                .expect("create");
+            let pro = create(
+                &db,
+                &Acting::alone(crate::audit::Actor::cli()),
+                &input("OFFER-PRO-M", "msisdn", "per_licence"),
+            )
+            .await
+            .expect("create");
             assert!(matches!(
-                create(&db, &input("OFFER-PRO-M", "none", "")).await,
+                create(
+                    &db,
+                    &Acting::alone(crate::audit::Actor::cli()),
+                    &input("OFFER-PRO-M", "none", "")
+                )
+                .await,
                 Err(OfferingError::CodeTaken)
             ));
             assert!(matches!(
-                create(&db, &input("OFFER-X", "none", "per_customer")).await,
+                create(
+                    &db,
+                    &Acting::alone(crate::audit::Actor::cli()),
+                    &input("OFFER-X", "none", "per_customer")
+                )
+                .await,
                 Err(OfferingError::Invalid(InvalidOffering::SharedWithoutType))
             ));
             assert_eq!(
@@ -604,7 +701,14 @@ mod tests {
                     .map(|o| o.id),
                 Some(pro.id.clone())
             );
-            set_retired(&db, &pro.id, true).await.expect("retire");
+            set_retired(
+                &db,
+                &Acting::alone(crate::audit::Actor::cli()),
+                &pro.id,
+                true,
+            )
+            .await
+            .expect("retire");
             assert!(
                 find_active_by_code(db.pool(), "OFFER-PRO-M")
                     .await
@@ -613,14 +717,18 @@ mod tests {
             );
 
             let bad = "offer_code,name,resource_type,resource_scope\nA,Alpha,fax,per_licence\n";
-            let report = import_csv(&db, bad).await.expect("import");
+            let report = import_csv(&db, &Acting::alone(crate::audit::Actor::cli()), bad)
+                .await
+                .expect("import");
             assert_eq!(report.errors.len(), 1, "{report:?}");
             assert_eq!(list(&db).await.expect("list").len(), 1, "nothing written");
 
             let good = "offer_code,name,resource_type,resource_scope,login_format\n\
                         OFFER-PRO-M,Pro monthly,msisdn,per_licence,{customer}-{seq:4}\n\
                         OFFER-DOCS,Docs,url,per_customer,\n";
-            let report = import_csv(&db, good).await.expect("import");
+            let report = import_csv(&db, &Acting::alone(crate::audit::Actor::cli()), good)
+                .await
+                .expect("import");
             assert_eq!(report.errors, vec![]);
             assert_eq!(report.updated, vec!["OFFER-PRO-M".to_owned()]);
             assert_eq!(report.created, vec!["OFFER-DOCS".to_owned()]);

@@ -1,9 +1,10 @@
 //! Operators: the partner's staff who use the console, with their role and password.
 
 use serde::Serialize;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
+use crate::audit::{self, Acting, Actor};
 use crate::db::{Db, DbError};
 use crate::password::{self, PasswordError, Secret};
 use crate::{clock, ids};
@@ -116,29 +117,37 @@ fn from_row(row: &AnyRow) -> Result<Operator, DbError> {
     })
 }
 
-/// Creates an operator after checking the username, name and password policy.
-pub async fn create(db: &Db, new: NewOperator) -> Result<Operator, OperatorError> {
+/// Creates an operator after checking the username, name and password policy; audited as
+/// `operator.create` in the same transaction.
+pub async fn create(db: &Db, acting: &Acting, new: NewOperator) -> Result<Operator, OperatorError> {
+    create_as(db, acting, "operator.create", new).await
+}
+
+/// The first administrator, created by Fleetdesk itself on an empty database; audited as
+/// `operator.bootstrap`.
+pub async fn bootstrap(db: &Db, new: NewOperator) -> Result<Operator, OperatorError> {
+    create_as(
+        db,
+        &Acting::alone(Actor::system()),
+        "operator.bootstrap",
+        new,
+    )
+    .await
+}
+
+async fn create_as(
+    db: &Db,
+    acting: &Acting,
+    action: &str,
+    new: NewOperator,
+) -> Result<Operator, OperatorError> {
     let login = normalize_login(&new.login)?;
     let display_name = normalize_display_name(&new.display_name)?;
     password::check_policy(&new.password)?;
     let hash = password::hash(&new.password).await?;
     let now = clock::now_text();
-    let id = ids::new_id("opr");
-    sqlx::query(
-        "INSERT INTO operators (id, login, display_name, role, password_hash, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $6)",
-    )
-    .bind(&id)
-    .bind(&login)
-    .bind(&display_name)
-    .bind(new.role.as_str())
-    .bind(&hash)
-    .bind(&now)
-    .execute(db.pool())
-    .await
-    .map_err(|e| DbError::on_conflict(e, "operator"))?;
-    Ok(Operator {
-        id,
+    let created = Operator {
+        id: ids::new_id("opr"),
         login,
         display_name,
         role: new.role,
@@ -146,13 +155,38 @@ pub async fn create(db: &Db, new: NewOperator) -> Result<Operator, OperatorError
         last_login_at: None,
         created_at: now.clone(),
         updated_at: now,
-    })
+    };
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "INSERT INTO operators (id, login, display_name, role, password_hash, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6)",
+    )
+    .bind(&created.id)
+    .bind(&created.login)
+    .bind(&created.display_name)
+    .bind(created.role.as_str())
+    .bind(&hash)
+    .bind(&created.created_at)
+    .execute(&mut *tx)
+    .await
+    .map_err(|e| DbError::on_conflict(e, "operator"))?;
+    let entry = acting
+        .entry(action, "operator", Some(&created.id))
+        .after(&created);
+    audit::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok(created)
 }
 
 pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<Operator>, DbError> {
+    let mut conn = db.pool().acquire().await?;
+    find_in(&mut conn, id).await
+}
+
+async fn find_in(conn: &mut AnyConnection, id: &str) -> Result<Option<Operator>, DbError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM operators WHERE id = $1"))
         .bind(id)
-        .fetch_optional(db.pool())
+        .fetch_optional(&mut *conn)
         .await?;
     row.as_ref().map(from_row).transpose()
 }
@@ -193,32 +227,72 @@ pub(crate) async fn password_hash(db: &Db, id: &str) -> Result<Option<String>, D
     )
 }
 
-async fn updated(
-    db: &Db,
-    id: &str,
-    result: sqlx::any::AnyQueryResult,
-) -> Result<Operator, OperatorError> {
-    if result.rows_affected() == 0 {
-        return Err(OperatorError::NotFound);
-    }
-    find_by_id(db, id).await?.ok_or(OperatorError::NotFound)
-}
-
+/// Sets an operator's password from the CLI; audited as `operator.set_password` (the hash never is).
 pub async fn set_password(
     db: &Db,
+    acting: &Acting,
     id: &str,
     new_password: &Secret,
 ) -> Result<Operator, OperatorError> {
     password::check_policy(new_password)?;
     let hash = password::hash(new_password).await?;
+    let mut tx = db.begin_write().await?;
+    let after = write_password(&mut tx, id, &hash).await?;
+    audit::record(
+        &mut *tx,
+        &acting.entry("operator.set_password", "operator", Some(id)),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Resets an operator's password from the console and ends their sessions but `keep` (the one
+/// asking, when administrators reset their own), all in one transaction; audited as
+/// `operator.password_reset` with how many sessions ended. Returns the operator and that number.
+pub async fn reset_password(
+    db: &Db,
+    acting: &Acting,
+    id: &str,
+    new_password: &Secret,
+    keep: Option<&str>,
+) -> Result<(Operator, u64), OperatorError> {
+    password::check_policy(new_password)?;
+    let hash = password::hash(new_password).await?;
+    let mut tx = db.begin_write().await?;
+    let before = find_in(&mut tx, id).await?.ok_or(OperatorError::NotFound)?;
+    let after = write_password(&mut tx, id, &hash).await?;
+    let ended = crate::sessions::end_for_operator_in(&mut tx, id, keep).await?;
+    // The hash is never audited: only that it changed and how many sessions ended.
+    let entry = acting
+        .entry("operator.password_reset", "operator", Some(id))
+        .before(serde_json::json!({ "updated_at": before.updated_at }))
+        .after(serde_json::json!({
+            "updated_at": after.updated_at,
+            "password": "changed",
+            "sessions_ended": ended,
+        }));
+    audit::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok((after, ended))
+}
+
+async fn write_password(
+    conn: &mut AnyConnection,
+    id: &str,
+    hash: &str,
+) -> Result<Operator, OperatorError> {
     let result =
         sqlx::query("UPDATE operators SET password_hash = $1, updated_at = $2 WHERE id = $3")
             .bind(hash)
             .bind(clock::now_text())
             .bind(id)
-            .execute(db.pool())
+            .execute(&mut *conn)
             .await?;
-    updated(db, id, result).await
+    if result.rows_affected() == 0 {
+        return Err(OperatorError::NotFound);
+    }
+    find_in(conn, id).await?.ok_or(OperatorError::NotFound)
 }
 
 /// Keeps at least one active administrator: the change applies only when the operator is not an
@@ -227,52 +301,76 @@ const KEEPS_AN_ADMIN: &str = "(role <> 'admin' OR disabled_at IS NOT NULL OR EXI
      SELECT 1 FROM operators AS other WHERE other.role = 'admin' AND other.disabled_at IS NULL \
      AND other.id <> operators.id))";
 
-/// Disables (`true`) or re-enables an operator. A disabled operator's sessions stop working at once,
-/// since every request loads the operator afresh. The last active administrator cannot be disabled.
-pub async fn set_disabled(db: &Db, id: &str, disabled: bool) -> Result<Operator, OperatorError> {
+/// Disables (`true`) or re-enables an operator; audited as `operator.disable` or
+/// `operator.enable`. A disabled operator's sessions stop working at once, since every request
+/// loads the operator afresh. The last active administrator cannot be disabled.
+pub async fn set_disabled(
+    db: &Db,
+    acting: &Acting,
+    id: &str,
+    disabled: bool,
+) -> Result<Operator, OperatorError> {
     let now = clock::now_text();
     let disabled_at = disabled.then(|| now.clone());
     let guard = if disabled { KEEPS_AN_ADMIN } else { "1 = 1" };
-    let result = sqlx::query(&format!(
-        "UPDATE operators SET disabled_at = $1, updated_at = $2 WHERE id = $3 AND {guard}"
-    ))
-    .bind(disabled_at)
-    .bind(&now)
-    .bind(id)
-    .execute(db.pool())
-    .await?;
-    guarded(db, id, result).await
+    let action = if disabled {
+        "operator.disable"
+    } else {
+        "operator.enable"
+    };
+    let statement =
+        format!("UPDATE operators SET disabled_at = $1, updated_at = $2 WHERE id = $3 AND {guard}");
+    let update = sqlx::query(&statement)
+        .bind(disabled_at)
+        .bind(&now)
+        .bind(id);
+    guarded(db, acting, action, id, update).await
 }
 
-/// Gives an operator another role. The last active administrator keeps theirs.
-pub async fn set_role(db: &Db, id: &str, role: Role) -> Result<Operator, OperatorError> {
+/// Gives an operator another role; audited as `operator.role_change`. The last active
+/// administrator keeps theirs.
+pub async fn set_role(
+    db: &Db,
+    acting: &Acting,
+    id: &str,
+    role: Role,
+) -> Result<Operator, OperatorError> {
     let guard = if role.is_admin() {
         "1 = 1"
     } else {
         KEEPS_AN_ADMIN
     };
-    let result = sqlx::query(&format!(
-        "UPDATE operators SET role = $1, updated_at = $2 WHERE id = $3 AND {guard}"
-    ))
-    .bind(role.as_str())
-    .bind(clock::now_text())
-    .bind(id)
-    .execute(db.pool())
-    .await?;
-    guarded(db, id, result).await
+    let statement =
+        format!("UPDATE operators SET role = $1, updated_at = $2 WHERE id = $3 AND {guard}");
+    let update = sqlx::query(&statement)
+        .bind(role.as_str())
+        .bind(clock::now_text())
+        .bind(id);
+    guarded(db, acting, "operator.role_change", id, update).await
 }
 
-/// The operator after a guarded update, or why nothing changed.
-async fn guarded(
+/// Runs a guarded update of an operator and audits it with the operator before and after, in one
+/// transaction; or says why nothing changed.
+async fn guarded<'q>(
     db: &Db,
+    acting: &Acting,
+    action: &str,
     id: &str,
-    result: sqlx::any::AnyQueryResult,
+    update: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
 ) -> Result<Operator, OperatorError> {
-    let found = find_by_id(db, id).await?.ok_or(OperatorError::NotFound)?;
-    if result.rows_affected() == 0 {
+    let mut tx = db.begin_write().await?;
+    let before = find_in(&mut tx, id).await?.ok_or(OperatorError::NotFound)?;
+    if update.execute(&mut *tx).await?.rows_affected() == 0 {
         return Err(OperatorError::LastAdmin);
     }
-    Ok(found)
+    let after = find_in(&mut tx, id).await?.ok_or(OperatorError::NotFound)?;
+    let entry = acting
+        .entry(action, "operator", Some(id))
+        .before(&before)
+        .after(&after);
+    audit::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
 /// Stamps a successful sign-in and returns the time written.
@@ -291,6 +389,10 @@ mod tests {
     use super::*;
     use crate::on_each_db;
 
+    fn tester() -> Acting {
+        Acting::alone(Actor::cli())
+    }
+
     fn new(login: &str, role: Role) -> NewOperator {
         NewOperator {
             login: login.to_owned(),
@@ -303,7 +405,7 @@ mod tests {
     #[tokio::test]
     async fn created_operators_are_found_by_id_and_by_case_insensitive_login() {
         on_each_db!(|db| async move {
-            let created = create(&db, new(" Alice@Example.com ", Role::Operator))
+            let created = create(&db, &tester(), new(" Alice@Example.com ", Role::Operator))
                 .await
                 .expect("created");
             assert_eq!(created.login, "alice@example.com");
@@ -334,8 +436,10 @@ mod tests {
     #[tokio::test]
     async fn a_taken_login_is_refused() {
         on_each_db!(|db| async move {
-            create(&db, new("carol", Role::Admin)).await.expect("first");
-            let error = create(&db, new("CAROL", Role::Support))
+            create(&db, &tester(), new("carol", Role::Admin))
+                .await
+                .expect("first");
+            let error = create(&db, &tester(), new("CAROL", Role::Support))
                 .await
                 .expect_err("duplicate");
             assert!(matches!(error, OperatorError::LoginTaken), "{error:?}");
@@ -349,17 +453,17 @@ mod tests {
             let mut short = new("dave", Role::Admin);
             short.password = Secret::new("short");
             assert!(matches!(
-                create(&db, short).await,
+                create(&db, &tester(), short).await,
                 Err(OperatorError::Password(PasswordError::TooShort))
             ));
             assert!(matches!(
-                create(&db, new("has space", Role::Admin)).await,
+                create(&db, &tester(), new("has space", Role::Admin)).await,
                 Err(OperatorError::InvalidLogin)
             ));
             let mut unnamed = new("erin", Role::Admin);
             unnamed.display_name = "  ".to_owned();
             assert!(matches!(
-                create(&db, unnamed).await,
+                create(&db, &tester(), unnamed).await,
                 Err(OperatorError::InvalidDisplayName)
             ));
             assert_eq!(count(&db).await.expect("count"), 0);
@@ -370,7 +474,7 @@ mod tests {
     async fn operators_are_listed_by_login() {
         on_each_db!(|db| async move {
             for login in ["mallory", "bob", "trent"] {
-                create(&db, new(login, Role::Support))
+                create(&db, &tester(), new(login, Role::Support))
                     .await
                     .expect("created");
             }
@@ -387,31 +491,41 @@ mod tests {
     #[tokio::test]
     async fn password_role_and_disabled_state_can_change() {
         on_each_db!(|db| async move {
-            let op = create(&db, new("frank", Role::Support))
+            let op = create(&db, &tester(), new("frank", Role::Support))
                 .await
                 .expect("created");
             let before = password_hash(&db, &op.id).await.expect("query");
-            set_password(&db, &op.id, &Secret::new("another long password"))
-                .await
-                .expect("set");
+            set_password(
+                &db,
+                &tester(),
+                &op.id,
+                &Secret::new("another long password"),
+            )
+            .await
+            .expect("set");
             assert_ne!(password_hash(&db, &op.id).await.expect("query"), before);
             assert!(matches!(
-                set_password(&db, &op.id, &Secret::new("short")).await,
+                set_password(&db, &tester(), &op.id, &Secret::new("short")).await,
                 Err(OperatorError::Password(PasswordError::TooShort))
             ));
 
             assert_eq!(
-                set_role(&db, &op.id, Role::Admin).await.expect("role").role,
+                set_role(&db, &tester(), &op.id, Role::Admin)
+                    .await
+                    .expect("role")
+                    .role,
                 Role::Admin
             );
             // Another administrator, so that frank is not the last one.
-            create(&db, new("grace", Role::Admin))
+            create(&db, &tester(), new("grace", Role::Admin))
                 .await
                 .expect("created");
-            let disabled = set_disabled(&db, &op.id, true).await.expect("disable");
+            let disabled = set_disabled(&db, &tester(), &op.id, true)
+                .await
+                .expect("disable");
             assert!(!disabled.is_active());
             assert!(
-                set_disabled(&db, &op.id, false)
+                set_disabled(&db, &tester(), &op.id, false)
                     .await
                     .expect("enable")
                     .is_active()
@@ -428,11 +542,11 @@ mod tests {
             );
 
             assert!(matches!(
-                set_role(&db, "opr_missing", Role::Admin).await,
+                set_role(&db, &tester(), "opr_missing", Role::Admin).await,
                 Err(OperatorError::NotFound)
             ));
             assert!(matches!(
-                set_disabled(&db, "opr_missing", true).await,
+                set_disabled(&db, &tester(), "opr_missing", true).await,
                 Err(OperatorError::NotFound)
             ));
         });
@@ -453,49 +567,53 @@ mod tests {
     #[tokio::test]
     async fn the_last_active_administrator_keeps_the_role_and_stays_enabled() {
         on_each_db!(|db| async move {
-            let first = create(&db, new("first", Role::Admin))
+            let first = create(&db, &tester(), new("first", Role::Admin))
                 .await
                 .expect("created");
-            let helper = create(&db, new("helper", Role::Operator))
+            let helper = create(&db, &tester(), new("helper", Role::Operator))
                 .await
                 .expect("created");
             assert!(matches!(
-                set_role(&db, &first.id, Role::Operator).await,
+                set_role(&db, &tester(), &first.id, Role::Operator).await,
                 Err(OperatorError::LastAdmin)
             ));
             assert!(matches!(
-                set_disabled(&db, &first.id, true).await,
+                set_disabled(&db, &tester(), &first.id, true).await,
                 Err(OperatorError::LastAdmin)
             ));
             assert!(matches!(
-                set_role(&db, "opr_missing", Role::Support).await,
+                set_role(&db, &tester(), "opr_missing", Role::Support).await,
                 Err(OperatorError::NotFound)
             ));
 
-            let promoted = set_role(&db, &helper.id, Role::Admin)
+            let promoted = set_role(&db, &tester(), &helper.id, Role::Admin)
                 .await
                 .expect("promoted");
             assert_eq!(promoted.role, Role::Admin);
-            let demoted = set_role(&db, &first.id, Role::Support)
+            let demoted = set_role(&db, &tester(), &first.id, Role::Support)
                 .await
                 .expect("demoted");
             assert_eq!(demoted.role, Role::Support);
             // `helper` is now the only active administrator.
             assert!(matches!(
-                set_disabled(&db, &helper.id, true).await,
+                set_disabled(&db, &tester(), &helper.id, true).await,
                 Err(OperatorError::LastAdmin)
             ));
             // A disabled administrator does not count as one.
-            set_role(&db, &first.id, Role::Admin)
+            set_role(&db, &tester(), &first.id, Role::Admin)
                 .await
                 .expect("promoted");
-            set_disabled(&db, &first.id, true).await.expect("disabled");
+            set_disabled(&db, &tester(), &first.id, true)
+                .await
+                .expect("disabled");
             assert!(matches!(
-                set_role(&db, &helper.id, Role::Operator).await,
+                set_role(&db, &tester(), &helper.id, Role::Operator).await,
                 Err(OperatorError::LastAdmin)
             ));
-            set_disabled(&db, &first.id, false).await.expect("enabled");
-            set_role(&db, &helper.id, Role::Operator)
+            set_disabled(&db, &tester(), &first.id, false)
+                .await
+                .expect("enabled");
+            set_role(&db, &tester(), &helper.id, Role::Operator)
                 .await
                 .expect("demoted");
         });

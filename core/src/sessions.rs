@@ -21,10 +21,20 @@ pub async fn end_for_operator(
     operator_id: &str,
     keep: Option<&str>,
 ) -> Result<u64, DbError> {
+    let mut conn = db.pool().acquire().await?;
+    end_for_operator_in(&mut conn, operator_id, keep).await
+}
+
+/// [`end_for_operator`] on a connection, for a command that ends sessions in its transaction.
+pub(crate) async fn end_for_operator_in(
+    conn: &mut sqlx::AnyConnection,
+    operator_id: &str,
+    keep: Option<&str>,
+) -> Result<u64, DbError> {
     let live: Vec<(String, String)> =
         sqlx::query_as("SELECT id, data FROM sessions WHERE expiry_date > $1")
             .bind(clock::now_text())
-            .fetch_all(db.pool())
+            .fetch_all(&mut *conn)
             .await?;
     let mut ended = 0;
     for (id, data) in live {
@@ -35,7 +45,7 @@ pub async fn end_for_operator(
         if belongs && keep != Some(id.as_str()) {
             ended += sqlx::query("DELETE FROM sessions WHERE id = $1")
                 .bind(&id)
-                .execute(db.pool())
+                .execute(&mut *conn)
                 .await?
                 .rows_affected();
         }

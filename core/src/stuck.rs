@@ -387,6 +387,7 @@ mod tests {
         on_each_db!(|db| async move {
             offerings::create(
                 &db,
+                &crate::audit::Acting::alone(crate::audit::Actor::system()),
                 &OfferingInput {
                     offer_code: "PRO".into(),
                     name: "Pro".into(),

@@ -171,6 +171,7 @@ async fn prepare(args: &Args, url: &str, receiver: &Receiver) -> anyhow::Result<
     api_settings::save(&db, &modes, &bench_entry()).await?;
     offerings::create(
         &db,
+        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
         &OfferingInput {
             offer_code: orange::OFFER_CODE.into(),
             name: "Benchmark".into(),
@@ -180,7 +181,14 @@ async fn prepare(args: &Args, url: &str, receiver: &Receiver) -> anyhow::Result<
         },
     )
     .await?;
-    let issued = credentials::issue(&db, CredentialKind::Orange, "benchmark", None).await?;
+    let issued = credentials::issue(
+        &db,
+        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+        CredentialKind::Orange,
+        "benchmark",
+        None,
+    )
+    .await?;
     let api = Api::new(&server.base, issued.secret.expose())?;
     Ok(Fixture {
         server,

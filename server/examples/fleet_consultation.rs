@@ -190,9 +190,17 @@ async fn run_on(args: &Args, label: &str, database_url: &str) -> anyhow::Result<
     std::fs::create_dir_all(&data_dir)?;
     let server = start_server(&args.bin, database_url, &data_dir).await?;
     let db = Db::connect(database_url, PoolSettings::default()).await?;
-    let issued = credentials::issue(&db, CredentialKind::Orange, "benchmark", None).await?;
+    let issued = credentials::issue(
+        &db,
+        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+        CredentialKind::Orange,
+        "benchmark",
+        None,
+    )
+    .await?;
     let offering = offerings::create(
         &db,
+        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
         &OfferingInput {
             offer_code: "BENCH".into(),
             name: "Benchmark".into(),

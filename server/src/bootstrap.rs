@@ -3,7 +3,6 @@
 use anyhow::Context;
 
 use fleetdesk_core::Db;
-use fleetdesk_core::audit::{self, Actor, Entry};
 use fleetdesk_core::operators::{self, NewOperator, OperatorError, Role};
 use fleetdesk_core::password;
 
@@ -37,7 +36,7 @@ pub async fn first_admin(db: &Db, config: &Config) -> anyhow::Result<()> {
         role: Role::Admin,
         password: password.clone(),
     };
-    let admin = match operators::create(db, new).await {
+    let admin = match operators::bootstrap(db, new).await {
         Ok(admin) => admin,
         // Another instance starting at the same time won the race, or the name is already used.
         Err(OperatorError::LoginTaken) => {
@@ -46,17 +45,6 @@ pub async fn first_admin(db: &Db, config: &Config) -> anyhow::Result<()> {
         }
         Err(error) => return Err(error).context("failed to create the first administrator"),
     };
-    audit::record(
-        db.pool(),
-        &Entry::new(
-            Actor::system(),
-            "operator.bootstrap",
-            "operator",
-            Some(&admin.id),
-        )
-        .after(&admin),
-    )
-    .await?;
     if generated {
         std::fs::create_dir_all(&config.data_dir).with_context(|| {
             format!(

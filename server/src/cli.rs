@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
 use fleetdesk_core::Db;
-use fleetdesk_core::audit::{self, Actor, Entry};
+use fleetdesk_core::audit::{Acting, Actor};
 use fleetdesk_core::credentials::{self, Credential, CredentialKind};
 use fleetdesk_core::login;
 use fleetdesk_core::offerings;
@@ -203,23 +203,13 @@ async fn operator_on(db: &Db, command: OperatorCommand) -> anyhow::Result<()> {
             let (password, generated) = read_password(password_stdin)?;
             let created = operators::create(
                 db,
+                &Acting::alone(Actor::cli()),
                 NewOperator {
                     login,
                     display_name: name,
                     role,
                     password: password.clone(),
                 },
-            )
-            .await?;
-            audit::record(
-                db.pool(),
-                &Entry::new(
-                    Actor::cli(),
-                    "operator.create",
-                    "operator",
-                    Some(&created.id),
-                )
-                .after(&created),
             )
             .await?;
             println!(
@@ -237,18 +227,9 @@ async fn operator_on(db: &Db, command: OperatorCommand) -> anyhow::Result<()> {
         } => {
             let operator = find(db, &login).await?;
             let (password, generated) = read_password(password_stdin)?;
-            operators::set_password(db, &operator.id, &password).await?;
+            operators::set_password(db, &Acting::alone(Actor::cli()), &operator.id, &password)
+                .await?;
             login::unlock(db, &operator.login).await?;
-            audit::record(
-                db.pool(),
-                &Entry::new(
-                    Actor::cli(),
-                    "operator.set_password",
-                    "operator",
-                    Some(&operator.id),
-                ),
-            )
-            .await?;
             println!("Password of `{}` changed.", operator.login);
             if generated {
                 println!("Password (shown once): {}", password.expose());
@@ -279,22 +260,11 @@ async fn operator_on(db: &Db, command: OperatorCommand) -> anyhow::Result<()> {
 
 async fn set_disabled(db: &Db, login: &str, disabled: bool) -> anyhow::Result<()> {
     let before = find(db, login).await?;
-    let after = operators::set_disabled(db, &before.id, disabled).await?;
+    let after =
+        operators::set_disabled(db, &Acting::alone(Actor::cli()), &before.id, disabled).await?;
     if !disabled {
         login::unlock(db, &after.login).await?;
     }
-    let action = if disabled {
-        "operator.disable"
-    } else {
-        "operator.enable"
-    };
-    audit::record(
-        db.pool(),
-        &Entry::new(Actor::cli(), action, "operator", Some(&after.id))
-            .before(&before)
-            .after(&after),
-    )
-    .await?;
     println!(
         "Operator `{}` {}.",
         after.login,
@@ -332,19 +302,10 @@ async fn credential_on(db: &Db, command: CredentialCommand) -> anyhow::Result<()
     match command {
         CredentialCommand::Issue { label } => {
             // No operator behind the command line: `created_by` stays empty, the audit names it.
-            let issued = credentials::issue(db, CredentialKind::Orange, &label, None).await?;
+            let acting = Acting::alone(Actor::cli());
+            let issued =
+                credentials::issue(db, &acting, CredentialKind::Orange, &label, None).await?;
             let credential = &issued.credential;
-            audit::record(
-                db.pool(),
-                &Entry::new(
-                    Actor::cli(),
-                    "credential.issue",
-                    "credential",
-                    Some(&credential.id),
-                )
-                .after(credential),
-            )
-            .await?;
             let secret = issued.secret.expose();
             let basic = base64::engine::general_purpose::STANDARD
                 .encode(format!("{}:{secret}", credential.client_id));
@@ -386,19 +347,7 @@ async fn credential_on(db: &Db, command: CredentialCommand) -> anyhow::Result<()
                 println!("Credential {} was already revoked.", before.id);
                 return Ok(());
             }
-            let after = credentials::revoke(db, &before.id).await?;
-            audit::record(
-                db.pool(),
-                &Entry::new(
-                    Actor::cli(),
-                    "credential.revoke",
-                    "credential",
-                    Some(&after.id),
-                )
-                .before(&before)
-                .after(&after),
-            )
-            .await?;
+            let after = credentials::revoke(db, &Acting::alone(Actor::cli()), &before.id).await?;
             println!("Credential {} (`{}`) revoked.", after.id, after.label);
         }
     }
@@ -449,8 +398,7 @@ async fn offering_on(db: &Db, import: Option<&str>) -> anyhow::Result<()> {
         }
         return Ok(());
     };
-    let imported = offering_import::import(db, text, &Actor::cli()).await?;
-    let report = imported.report;
+    let report = offering_import::import(db, text, &Acting::alone(Actor::cli())).await?;
     if !report.errors.is_empty() {
         for line in offering_import::error_lines(&report, fleetdesk_app::i18n::Lang::En) {
             eprintln!("{line}");
@@ -459,9 +407,6 @@ async fn offering_on(db: &Db, import: Option<&str>) -> anyhow::Result<()> {
             "nothing was imported: {} wrong line(s)",
             report.errors.len()
         );
-    }
-    for entry in &imported.audit {
-        audit::record(db.pool(), entry).await?;
     }
     for code in &report.created {
         println!("created {code}");

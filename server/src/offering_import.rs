@@ -1,72 +1,21 @@
 //! Importing the offering catalogue from a CSV file, for the console and the command line alike:
-//! the import itself is [`fleetdesk_core::offerings::import_csv`] (all or nothing); this adds
-//! the audit entries it owes (one per offering created or changed, one for the import) and the
-//! report in words.
+//! the import itself, with its audit entries, is [`fleetdesk_core::offerings::import_csv`] (all or
+//! nothing); this reads the file as spreadsheets write it and words the report.
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_core::Db;
-use fleetdesk_core::audit::{Actor, Entry};
+use fleetdesk_core::audit::Acting;
 use fleetdesk_core::offerings::{
-    self, ImportProblem, ImportReport, InvalidOffering, LoginFormatError, Offering, OfferingError,
+    self, ImportProblem, ImportReport, InvalidOffering, LoginFormatError, OfferingError,
 };
 use fleetdesk_vocab::{Text, say};
 
-/// An import's outcome and the audit entries to write for it (none when nothing was written).
-#[derive(Debug)]
-pub struct Imported {
-    pub report: ImportReport,
-    pub audit: Vec<Entry>,
-}
-
-/// Imports `text` (CSV) into the catalogue as `actor`.
-pub async fn import(db: &Db, text: &str, actor: &Actor) -> Result<Imported, OfferingError> {
+/// Imports `text` (CSV) into the catalogue as `acting`; the import and its audit entries are one
+/// transaction.
+pub async fn import(db: &Db, text: &str, acting: &Acting) -> Result<ImportReport, OfferingError> {
     // A byte-order mark, as some spreadsheets write, is not part of the first column's name.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let before = offerings::list(db).await?;
-    let report = offerings::import_csv(db, text).await?;
-    if !report.errors.is_empty() {
-        return Ok(Imported {
-            report,
-            audit: Vec::new(),
-        });
-    }
-    let after = offerings::list(db).await?;
-    let find = |list: &[Offering], code: &str| list.iter().find(|o| o.offer_code == code).cloned();
-    let mut audit = Vec::new();
-    for code in &report.created {
-        if let Some(created) = find(&after, code) {
-            audit.push(
-                Entry::new(
-                    actor.clone(),
-                    "offering.create",
-                    "offering",
-                    Some(&created.id),
-                )
-                .after(&created),
-            );
-        }
-    }
-    for code in &report.updated {
-        if let Some(changed) = find(&after, code) {
-            let mut entry = Entry::new(
-                actor.clone(),
-                "offering.update",
-                "offering",
-                Some(&changed.id),
-            );
-            if let Some(previous) = find(&before, code) {
-                entry = entry.before(&previous);
-            }
-            audit.push(entry.after(&changed));
-        }
-    }
-    audit.push(
-        Entry::new(actor.clone(), "offering.import", "offering", None).after(serde_json::json!({
-            "created": report.created,
-            "updated": report.updated,
-        })),
-    );
-    Ok(Imported { report, audit })
+    offerings::import_csv(db, acting, text).await
 }
 
 /// Why an offering as typed is refused, in the reader's language (no final full stop).

@@ -1,6 +1,7 @@
 //! The console's licence list, detail and partner-initiated changes, on both databases.
 
 use super::*;
+use crate::audit::Actor;
 use crate::offerings::{self, OfferingInput};
 use crate::on_each_db;
 use crate::orange::settings::ApiSettings;
@@ -23,6 +24,7 @@ pub(super) async fn seed(db: &Db) -> Seeded {
     ] {
         offerings::create(
             db,
+            &crate::audit::Acting::alone(crate::audit::Actor::system()),
             &OfferingInput {
                 offer_code: code.into(),
                 name: name.into(),

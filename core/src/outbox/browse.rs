@@ -3,9 +3,10 @@
 
 use fleetdesk_vocab::EventState;
 use serde::Serialize;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
+use crate::audit::{self, Acting};
 use crate::clock;
 use crate::db::{Db, DbError, word};
 
@@ -228,58 +229,85 @@ impl From<sqlx::Error> for ActionError {
     }
 }
 
-/// Sends an event again (same `eventId`), whatever its state but `delivering`: it becomes
-/// `pending`, due now, and keeps its earlier attempts.
-pub async fn resend(db: &Db, id: &str) -> Result<EventRow, ActionError> {
-    let now = clock::now_text();
-    let changed = sqlx::query(
+/// Sends an event again, whatever its state but `delivering`; audited as `event.resend` with the
+/// event before and after, in the same transaction.
+pub async fn resend(db: &Db, acting: &Acting, id: &str) -> Result<EventRow, ActionError> {
+    act(
+        db,
+        acting,
+        id,
+        "event.resend",
         "UPDATE outbox_events SET state = 'pending', next_attempt_at = $2, failed_at = NULL, \
          updated_at = $2 WHERE id = $1 AND state <> 'delivering'",
     )
-    .bind(id)
-    .bind(&now)
-    .execute(db.pool())
-    .await?;
-    after_action(db, id, changed.rows_affected()).await
+    .await
 }
 
-/// Tries a waiting or failed event now instead of at its scheduled time.
-pub async fn retry_now(db: &Db, id: &str) -> Result<EventRow, ActionError> {
-    let now = clock::now_text();
-    let changed = sqlx::query(
+/// Tries a waiting or failed event now instead of at its scheduled time; audited as
+/// `event.retry_now` in the same transaction.
+pub async fn retry_now(db: &Db, acting: &Acting, id: &str) -> Result<EventRow, ActionError> {
+    act(
+        db,
+        acting,
+        id,
+        "event.retry_now",
         "UPDATE outbox_events SET state = 'pending', next_attempt_at = $2, failed_at = NULL, \
          updated_at = $2 WHERE id = $1 AND state IN ('pending', 'failed')",
     )
-    .bind(id)
-    .bind(&now)
-    .execute(db.pool())
-    .await?;
-    after_action(db, id, changed.rows_affected()).await
+    .await
 }
 
-async fn after_action(db: &Db, id: &str, changed: u64) -> Result<EventRow, ActionError> {
-    let found = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM outbox_events WHERE id = $1"
-    ))
-    .bind(id)
-    .fetch_optional(db.pool())
-    .await?;
-    let found = found.ok_or(ActionError::NotFound)?;
-    let event = row(&found)?;
+/// Runs an action's update on one event and audits it, in one transaction; or says why nothing
+/// changed (no such event, or it is being sent).
+async fn act(
+    db: &Db,
+    acting: &Acting,
+    id: &str,
+    action: &str,
+    statement: &'static str,
+) -> Result<EventRow, ActionError> {
+    let mut tx = db.begin_write().await?;
+    let before = event_in(&mut tx, id).await?.ok_or(ActionError::NotFound)?;
+    let changed = sqlx::query(statement)
+        .bind(id)
+        .bind(clock::now_text())
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    let after = event_in(&mut tx, id).await?.ok_or(ActionError::NotFound)?;
     if changed == 0 {
-        return Err(if event.state == EventState::Delivering {
+        return Err(if after.state == EventState::Delivering {
             ActionError::Delivering
         } else {
             ActionError::NotFound
         });
     }
-    Ok(event)
+    let entry = acting
+        .entry(action, "event", Some(id))
+        .before(&before)
+        .after(&after);
+    audit::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok(after)
 }
 
-/// Resends every event matching `filter` (those being sent right now excepted); returns how many.
-pub async fn resend_matching(db: &Db, filter: &Filter) -> Result<u64, DbError> {
+async fn event_in(conn: &mut AnyConnection, id: &str) -> Result<Option<EventRow>, DbError> {
+    let found = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM outbox_events WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(found.as_ref().map(row).transpose()?)
+}
+
+/// Resends every event matching `filter` (those being sent right now excepted); audited as
+/// `event.resend_matching` with the filter and the count, in the same transaction. Returns how
+/// many.
+pub async fn resend_matching(db: &Db, acting: &Acting, filter: &Filter) -> Result<u64, DbError> {
     let [state, kind, resource, from, to] = bound(filter);
     let now = clock::now_text();
+    let mut tx = db.begin_write().await?;
     let changed = sqlx::query(&format!(
         "UPDATE outbox_events SET state = 'pending', next_attempt_at = $6, failed_at = NULL, \
          updated_at = $6 WHERE {FILTER} AND state <> 'delivering'"
@@ -290,7 +318,13 @@ pub async fn resend_matching(db: &Db, filter: &Filter) -> Result<u64, DbError> {
     .bind(from)
     .bind(to)
     .bind(now)
-    .execute(db.pool())
-    .await?;
-    Ok(changed.rows_affected())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    let entry = acting
+        .entry("event.resend_matching", "event", None)
+        .after(serde_json::json!({ "filter": filter, "count": changed }));
+    audit::record(&mut *tx, &entry).await?;
+    tx.commit().await?;
+    Ok(changed)
 }

@@ -12,10 +12,8 @@ use serde::Deserialize;
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::{Flash, FlashKind, IssuedCredential};
 use fleetdesk_core::access::Administer;
-use fleetdesk_core::audit::Entry;
 use fleetdesk_core::credentials::{self, CredentialError, CredentialKind, Issued};
 
-use super::auth::write_audit;
 use super::forms::{Console, not_saved, unreadable};
 use crate::state::AppState;
 
@@ -49,13 +47,13 @@ pub async fn issue(
     request: Request,
 ) -> Response {
     let lang = console.lang;
-    let request_id = console.request_id.clone();
     let headers = request.headers().clone();
     let Ok(Form(form)) = Form::<IssueForm>::from_request(request, &state).await else {
         return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
     let issued = match credentials::issue(
         &state.db,
+        &console.acting(),
         CredentialKind::Orange,
         &form.label,
         Some(&console.operator.id),
@@ -79,15 +77,6 @@ pub async fn issue(
         }
     };
     let credential = &issued.credential;
-    let entry = Entry::new(
-        console.actor(),
-        "credential.issue",
-        "credential",
-        Some(&credential.id),
-    )
-    .after(credential)
-    .request_id(request_id);
-    write_audit(&state, &entry).await;
     tracing::info!(credential.id = %credential.id, client_id = %credential.client_id, "API credential issued");
     let text = say::credential_issued(lang, &credential.label);
     let flash = Flash {
@@ -117,7 +106,6 @@ pub async fn revoke(
     request: Request,
 ) -> Response {
     let lang = console.lang;
-    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<RevokeForm>::from_request(request, &state).await else {
         return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
@@ -141,18 +129,8 @@ pub async fn revoke(
         let text = say::credential_already_revoked(lang, &before.label);
         return console.back(PAGE, FlashKind::Success, text).await;
     }
-    match credentials::revoke(&state.db, &id).await {
+    match credentials::revoke(&state.db, &console.acting(), &id).await {
         Ok(after) => {
-            let entry = Entry::new(
-                console.actor(),
-                "credential.revoke",
-                "credential",
-                Some(&id),
-            )
-            .before(&before)
-            .after(&after)
-            .request_id(request_id);
-            write_audit(&state, &entry).await;
             tracing::info!(credential.id = %id, "API credential revoked");
             let text = say::credential_revoked(lang, &after.label);
             console.back(PAGE, FlashKind::Success, text).await

@@ -12,10 +12,8 @@ use fleetdesk_app::api::core_filter;
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::{EventFilter, FlashKind};
 use fleetdesk_core::access::ChangeData;
-use fleetdesk_core::audit::Entry;
 use fleetdesk_core::outbox::browse::{self, ActionError};
 
-use super::auth::write_audit;
 use super::forms::{ConfirmForm, Console, back, not_saved, unreadable};
 use crate::state::AppState;
 
@@ -75,7 +73,7 @@ pub struct Asked<'a> {
 /// page and from the stuck-work page alike. The role check is the caller's: support staff may
 /// act on stuck events, not from the events pages.
 pub async fn act<P>(state: &AppState, console: &Console<P>, asked: Asked<'_>) -> Response {
-    let (session, lang, request_id) = (&console.session, console.lang, console.request_id.clone());
+    let (session, lang) = (&console.session, console.lang);
     let Asked {
         id,
         action,
@@ -96,24 +94,19 @@ pub async fn act<P>(state: &AppState, console: &Console<P>, asked: Asked<'_>) ->
             let text = lang.t(Text::TickIUnderstandToResendThe);
             return back(session, page, FlashKind::Error, text).await;
         }
-        EventAction::Resend => browse::resend(&state.db, id).await,
+        EventAction::Resend => browse::resend(&state.db, &console.acting(), id).await,
         EventAction::RetryNow if !matches!(before.state.as_str(), "pending" | "failed") => {
             let text = say::retry_only_pending_or_failed(lang, before.state);
             return back(session, page, FlashKind::Error, text).await;
         }
-        EventAction::RetryNow => browse::retry_now(&state.db, id).await,
+        EventAction::RetryNow => browse::retry_now(&state.db, &console.acting(), id).await,
     };
-    let (audit_action, verb) = match action {
-        EventAction::Resend => ("event.resend", "resent"),
-        EventAction::RetryNow => ("event.retry_now", "retried now"),
+    let verb = match action {
+        EventAction::Resend => "resent",
+        EventAction::RetryNow => "retried now",
     };
     match done {
-        Ok(after) => {
-            let entry = Entry::new(console.actor(), audit_action, "event", Some(id))
-                .before(&before)
-                .after(&after)
-                .request_id(request_id);
-            write_audit(state, &entry).await;
+        Ok(_) => {
             state.delivery.notify_one();
             tracing::info!(event.id = %id, "event {verb} by an operator");
             let note = delivery_note(state, lang).await;
@@ -151,7 +144,6 @@ pub async fn resend(
     request: Request,
 ) -> Response {
     let lang = console.lang;
-    let _request_id = console.request_id.clone();
     let page = event_page(&id);
     let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
         return console
@@ -174,8 +166,6 @@ pub async fn retry_now(
     console: Console<ChangeData>,
     Path(id): Path<String>,
 ) -> Response {
-    let _lang = console.lang;
-    let _request_id = console.request_id.clone();
     let page = event_page(&id);
     let asked = Asked {
         id: &id,
@@ -212,7 +202,6 @@ pub async fn resend_matching(
     request: Request,
 ) -> Response {
     let lang = console.lang;
-    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<BulkForm>::from_request(request, &state).await else {
         return console.back(LIST, FlashKind::Error, unreadable(lang)).await;
     };
@@ -239,12 +228,8 @@ pub async fn resend_matching(
             )
             .await;
     }
-    match browse::resend_matching(&state.db, &core).await {
+    match browse::resend_matching(&state.db, &console.acting(), &core).await {
         Ok(count) => {
-            let entry = Entry::new(console.actor(), "event.resend_matching", "event", None)
-                .after(serde_json::json!({ "filter": core, "count": count }))
-                .request_id(request_id);
-            write_audit(&state, &entry).await;
             state.delivery.notify_one();
             tracing::info!(count, "events resent in bulk by an operator");
             let note = delivery_note(&state, lang).await;

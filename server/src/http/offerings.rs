@@ -10,10 +10,8 @@ use serde::Deserialize;
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
 use fleetdesk_core::access::Administer;
-use fleetdesk_core::audit::Entry;
 use fleetdesk_core::offerings::{self, OfferingError, OfferingInput};
 
-use super::auth::write_audit;
 use super::forms::{Console, back_with_details, not_saved, read_upload, sentence, unreadable};
 use crate::offering_import;
 use crate::state::AppState;
@@ -77,21 +75,11 @@ pub async fn create(
     request: Request,
 ) -> Response {
     let lang = console.lang;
-    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<OfferingForm>::from_request(request, &state).await else {
         return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
-    match offerings::create(&state.db, &form.into()).await {
+    match offerings::create(&state.db, &console.acting(), &form.into()).await {
         Ok(created) => {
-            let entry = Entry::new(
-                console.actor(),
-                "offering.create",
-                "offering",
-                Some(&created.id),
-            )
-            .after(&created)
-            .request_id(request_id);
-            write_audit(&state, &entry).await;
             let text = say::offering_added(lang, &created.offer_code);
             console.back(PAGE, FlashKind::Success, text).await
         }
@@ -111,14 +99,14 @@ pub async fn update(
     request: Request,
 ) -> Response {
     let lang = console.lang;
-    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<OfferingForm>::from_request(request, &state).await else {
         return console
             .back(&edit_page(&id), FlashKind::Error, unreadable(lang))
             .await;
     };
-    let before = match offerings::find_by_id(&state.db, &id).await {
-        Ok(Some(before)) => before,
+    // Gone meanwhile: back to the list, which no longer shows it.
+    match offerings::find_by_id(&state.db, &id).await {
+        Ok(Some(_)) => {}
         Ok(None) => {
             return console
                 .back(PAGE, FlashKind::Error, no_such_offering(lang))
@@ -128,14 +116,9 @@ pub async fn update(
             tracing::error!(error = %error, "failed to load an offering");
             return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
         }
-    };
-    match offerings::update(&state.db, &id, &form.into()).await {
+    }
+    match offerings::update(&state.db, &console.acting(), &id, &form.into()).await {
         Ok(after) => {
-            let entry = Entry::new(console.actor(), "offering.update", "offering", Some(&id))
-                .before(&before)
-                .after(&after)
-                .request_id(request_id);
-            write_audit(&state, &entry).await;
             let text = say::offering_saved(lang, &after.offer_code);
             console.back(PAGE, FlashKind::Success, text).await
         }
@@ -172,8 +155,9 @@ async fn set_retired(
     retired: bool,
 ) -> Response {
     let lang = console.lang;
-    let before = match offerings::find_by_id(&state.db, &id).await {
-        Ok(Some(before)) => before,
+    // Gone meanwhile: back to the list, which no longer shows it.
+    match offerings::find_by_id(&state.db, &id).await {
+        Ok(Some(_)) => {}
         Ok(None) => {
             return console
                 .back(PAGE, FlashKind::Error, no_such_offering(lang))
@@ -183,19 +167,9 @@ async fn set_retired(
             tracing::error!(error = %error, "failed to load an offering");
             return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
         }
-    };
-    match offerings::set_retired(&state.db, &id, retired).await {
+    }
+    match offerings::set_retired(&state.db, &console.acting(), &id, retired).await {
         Ok(after) => {
-            let action = if retired {
-                "offering.retire"
-            } else {
-                "offering.restore"
-            };
-            let entry = Entry::new(console.actor(), action, "offering", Some(&id))
-                .before(&before)
-                .after(&after)
-                .request_id(console.request_id.clone());
-            write_audit(&state, &entry).await;
             let text = if retired {
                 say::offering_retired(lang, &after.offer_code)
             } else {
@@ -219,20 +193,18 @@ pub async fn import(
     request: Request,
 ) -> Response {
     let lang = console.lang;
-    let request_id = console.request_id.clone();
     let text = match read_upload(request, lang).await {
         Ok(upload) => upload.text,
         Err(message) => return console.back(PAGE, FlashKind::Error, message).await,
     };
-    let imported = match offering_import::import(&state.db, &text, &console.actor()).await {
-        Ok(imported) => imported,
+    let report = match offering_import::import(&state.db, &text, &console.acting()).await {
+        Ok(report) => report,
         Err(error) => {
             return console
                 .back(PAGE, FlashKind::Error, refusal(&error, lang))
                 .await;
         }
     };
-    let report = imported.report;
     if !report.errors.is_empty() {
         let count = report.errors.len();
         return back_with_details(
@@ -243,9 +215,6 @@ pub async fn import(
             offering_import::error_lines(&report, lang),
         )
         .await;
-    }
-    for entry in imported.audit {
-        write_audit(&state, &entry.request_id(request_id.clone())).await;
     }
     let mut details = Vec::new();
     if !report.created.is_empty() {

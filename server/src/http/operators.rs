@@ -13,11 +13,9 @@ use serde::Deserialize;
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::FlashKind;
 use fleetdesk_core::access::Administer;
-use fleetdesk_core::audit::Entry;
 use fleetdesk_core::operators::{self, NewOperator, Operator, OperatorError, Role};
 use fleetdesk_core::password::{PasswordError, Secret};
 
-use super::auth::write_audit;
 use super::forms::{Console, not_saved, unreadable};
 use crate::state::AppState;
 
@@ -61,7 +59,6 @@ pub async fn create(
     request: Request,
 ) -> Response {
     let lang = console.lang;
-    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<NewOperatorForm>::from_request(request, &state).await else {
         return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
@@ -80,17 +77,8 @@ pub async fn create(
         role,
         password: Secret::new(form.password),
     };
-    match operators::create(&state.db, new).await {
+    match operators::create(&state.db, &console.acting(), new).await {
         Ok(created) => {
-            let entry = Entry::new(
-                console.actor(),
-                "operator.create",
-                "operator",
-                Some(&created.id),
-            )
-            .after(&created)
-            .request_id(request_id);
-            write_audit(&state, &entry).await;
             let text = say::operator_created(lang, &created.login);
             console.back(PAGE, FlashKind::Success, text).await
         }
@@ -145,26 +133,8 @@ async fn set_disabled(
             )
             .await;
     }
-    let before = match load(&state, &id).await {
-        Ok(before) => before,
-        Err(error) => {
-            return console
-                .back(PAGE, FlashKind::Error, error_text(&error, lang))
-                .await;
-        }
-    };
-    match operators::set_disabled(&state.db, &id, disabled).await {
+    match operators::set_disabled(&state.db, &console.acting(), &id, disabled).await {
         Ok(after) => {
-            let action = if disabled {
-                "operator.disable"
-            } else {
-                "operator.enable"
-            };
-            let entry = Entry::new(console.actor(), action, "operator", Some(&id))
-                .before(&before)
-                .after(&after)
-                .request_id(console.request_id.clone());
-            write_audit(&state, &entry).await;
             let text = if disabled {
                 say::operator_disabled(lang, &after.login)
             } else {
@@ -196,7 +166,6 @@ pub async fn change_role(
     request: Request,
 ) -> Response {
     let lang = console.lang;
-    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<RoleForm>::from_request(request, &state).await else {
         return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
@@ -230,18 +199,8 @@ pub async fn change_role(
         let text = say::operator_already_role(lang, &before.login, role.label(lang));
         return console.back(PAGE, FlashKind::Success, text).await;
     }
-    match operators::set_role(&state.db, &id, role).await {
+    match operators::set_role(&state.db, &console.acting(), &id, role).await {
         Ok(after) => {
-            let entry = Entry::new(
-                console.actor(),
-                "operator.role_change",
-                "operator",
-                Some(&id),
-            )
-            .before(&before)
-            .after(&after)
-            .request_id(request_id);
-            write_audit(&state, &entry).await;
             let text = say::operator_now_role(lang, &after.login, role.label(lang));
             console.back(PAGE, FlashKind::Success, text).await
         }
@@ -270,7 +229,6 @@ pub async fn reset_password(
     request: Request,
 ) -> Response {
     let lang = console.lang;
-    let request_id = console.request_id.clone();
     let Ok(Form(form)) = Form::<PasswordForm>::from_request(request, &state).await else {
         return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
@@ -284,47 +242,19 @@ pub async fn reset_password(
             )
             .await;
     }
-    let before = match load(&state, &id).await {
-        Ok(before) => before,
-        Err(error) => {
-            return console
-                .back(PAGE, FlashKind::Error, error_text(&error, lang))
-                .await;
-        }
-    };
-    let after = match operators::set_password(&state.db, &id, &password).await {
-        Ok(after) => after,
-        Err(error) => {
-            return console
-                .back(PAGE, FlashKind::Error, error_text(&error, lang))
-                .await;
-        }
-    };
+    // Administrators resetting their own password keep the session they are using.
     let keep = console.session.id().map(|own| own.to_string());
     let keep = keep.as_deref().filter(|_| id == console.operator.id);
-    let ended = match fleetdesk_core::sessions::end_for_operator(&state.db, &id, keep).await {
-        Ok(ended) => ended,
+    let acting = console.acting();
+    let reset = operators::reset_password(&state.db, &acting, &id, &password, keep);
+    let after = match reset.await {
+        Ok((after, _ended)) => after,
         Err(error) => {
-            // The password changed; a session left open still needs the old one nowhere.
-            tracing::error!(error = %error, operator.id = %id, "failed to end an operator's sessions");
-            0
+            return console
+                .back(PAGE, FlashKind::Error, error_text(&error, lang))
+                .await;
         }
     };
-    // The hash is never audited: only that it changed and how many sessions ended.
-    let entry = Entry::new(
-        console.actor(),
-        "operator.password_reset",
-        "operator",
-        Some(&id),
-    )
-    .before(serde_json::json!({ "updated_at": before.updated_at }))
-    .after(serde_json::json!({
-        "updated_at": after.updated_at,
-        "password": "changed",
-        "sessions_ended": ended,
-    }))
-    .request_id(request_id);
-    write_audit(&state, &entry).await;
     let text = say::operator_password_reset(lang, &after.login);
     console.back(PAGE, FlashKind::Success, text).await
 }

@@ -282,9 +282,10 @@ async fn an_administrator_changes_a_role_once_confirmed_with_audit() {
         let (_, html) = page(&boss, &server, "/operators").await;
         assert!(html.contains("olga is now support."), "{html}");
         assert_eq!(role_of(&test_db, &olga.id).await, Role::Support);
+        // Newest first; the creation is the test's own set-up, audited like any other.
         assert_eq!(
             changes_on(&test_db, &olga.id).await,
-            ["operator.role_change"]
+            ["operator.role_change", "operator.create"]
         );
 
         // The new role applies to the operator's next request.
@@ -470,7 +471,7 @@ async fn the_last_active_administrator_keeps_the_role() {
         assert_eq!(page(&boss, &server, "/operators").await.0, 403);
         assert_eq!(
             changes_on(&test_db, &boss_id).await,
-            ["operator.role_change"],
+            ["operator.role_change", "operator.create"],
             "the refused changes wrote nothing"
         );
 

@@ -575,12 +575,22 @@ async fn the_retention_of_attempts_and_audit_details_is_set_on_the_settings_page
 async fn operators_and_support_are_refused_every_admin_page_and_change() {
     for test_db in TestDb::all().await {
         let server = Setup::new(&test_db).start().await;
-        let issued = credentials::issue(&test_db.db, CredentialKind::Orange, "prod", None)
-            .await
-            .expect("issue");
-        let offering = offerings::create(&test_db.db, &offering_input("OFFER-A", "Alpha"))
-            .await
-            .expect("offering");
+        let issued = credentials::issue(
+            &test_db.db,
+            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            CredentialKind::Orange,
+            "prod",
+            None,
+        )
+        .await
+        .expect("issue");
+        let offering = offerings::create(
+            &test_db.db,
+            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            &offering_input("OFFER-A", "Alpha"),
+        )
+        .await
+        .expect("offering");
         let credential_id = issued.credential.id.clone();
 
         for (login_name, role) in [("olivia", Role::Operator), ("sam", Role::Support)] {
@@ -667,8 +677,15 @@ async fn operators_and_support_are_refused_every_admin_page_and_change() {
             offerings::list(&test_db.db).await.expect("list"),
             vec![offering.clone()]
         );
-        assert!(audit_actions(&test_db, &offering.id).await.is_empty());
-        assert!(audit_actions(&test_db, &credential_id).await.is_empty());
+        // Only the set-up's own entries: the refused changes wrote nothing.
+        assert_eq!(
+            audit_actions(&test_db, &offering.id).await,
+            ["offering.create"]
+        );
+        assert_eq!(
+            audit_actions(&test_db, &credential_id).await,
+            ["credential.issue"]
+        );
 
         server.stop().await;
         test_db.finish().await;
@@ -679,13 +696,23 @@ async fn operators_and_support_are_refused_every_admin_page_and_change() {
 async fn support_reads_the_exchanges_and_the_catalogue() {
     for test_db in TestDb::all().await {
         let server = Setup::new(&test_db).start().await;
-        offerings::create(&test_db.db, &offering_input("OFFER-A", "Alpha"))
-            .await
-            .expect("offering");
-        let caller = credentials::issue(&test_db.db, CredentialKind::Orange, "prod", None)
-            .await
-            .expect("issue")
-            .credential;
+        offerings::create(
+            &test_db.db,
+            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            &offering_input("OFFER-A", "Alpha"),
+        )
+        .await
+        .expect("offering");
+        let caller = credentials::issue(
+            &test_db.db,
+            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            CredentialKind::Orange,
+            "prod",
+            None,
+        )
+        .await
+        .expect("issue")
+        .credential;
         let failed = exchanges::record(
             &test_db.db,
             NewExchange {

@@ -224,9 +224,15 @@ async fn a_server_killed_in_the_middle_of_orders_leaves_no_half_order() {
     const QUANTITY: i64 = 25;
     for test_db in TestDb::all().await {
         orange::catalogue(&test_db).await;
-        let issued = credentials::issue(&test_db.db, CredentialKind::Orange, "Orange", None)
-            .await
-            .expect("credential");
+        let issued = credentials::issue(
+            &test_db.db,
+            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            CredentialKind::Orange,
+            "Orange",
+            None,
+        )
+        .await
+        .expect("credential");
         let authorization = format!("Bearer {}", issued.secret.expose());
         let dir = std::env::temp_dir().join(format!(
             "fleetdesk-kill-order-{}",
@@ -390,9 +396,15 @@ impl OnDisk {
     /// disk at `disk_dir`.
     async fn new(test_db: &TestDb, disk_dir: &std::path::Path) -> OnDisk {
         orange::catalogue(test_db).await;
-        let issued = credentials::issue(&test_db.db, CredentialKind::Orange, "Orange", None)
-            .await
-            .expect("credential");
+        let issued = credentials::issue(
+            &test_db.db,
+            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            CredentialKind::Orange,
+            "Orange",
+            None,
+        )
+        .await
+        .expect("credential");
         let data_dir = disk_dir.join("data");
         std::fs::create_dir_all(&data_dir).expect("data dir");
         let port = free_port();

@@ -93,6 +93,7 @@ pub async fn catalogue(test_db: &TestDb) {
     ] {
         offerings::create(
             &test_db.db,
+            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
             &OfferingInput {
                 offer_code: code.into(),
                 name: name.into(),
@@ -115,9 +116,15 @@ impl Api {
     pub async fn start_with(test_db: &TestDb, setup: Setup) -> Api {
         let server = setup.start().await;
         catalogue(test_db).await;
-        let issued = credentials::issue(&test_db.db, CredentialKind::Orange, "Orange test", None)
-            .await
-            .expect("credential issued");
+        let issued = credentials::issue(
+            &test_db.db,
+            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            CredentialKind::Orange,
+            "Orange test",
+            None,
+        )
+        .await
+        .expect("credential issued");
         Api {
             server,
             client: reqwest::Client::new(),

@@ -65,6 +65,7 @@ async fn every_route_wants_a_valid_credential_before_anything_else() {
 
         let other = fleetdesk_core::credentials::issue(
             &test_db.db,
+            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
             fleetdesk_core::credentials::CredentialKind::Orange,
             "second",
             None,
@@ -100,9 +101,13 @@ async fn every_route_wants_a_valid_credential_before_anything_else() {
             200,
             "several credentials are active at once"
         );
-        fleetdesk_core::credentials::revoke(&test_db.db, &other.credential.id)
-            .await
-            .expect("revoke");
+        fleetdesk_core::credentials::revoke(
+            &test_db.db,
+            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            &other.credential.id,
+        )
+        .await
+        .expect("revoke");
         let revoked = plain
             .get(api.url("/ping"))
             .bearer_auth(other.secret.expose())
@@ -1351,6 +1356,7 @@ async fn a_credential_over_its_rate_limit_gets_429_with_retry_after_and_others_a
     // Another credential has its own allowance.
     let other = fleetdesk_core::credentials::issue(
         &test_db.db,
+        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
         fleetdesk_core::credentials::CredentialKind::Orange,
         "Orange other",
         None,

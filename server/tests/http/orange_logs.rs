@@ -49,11 +49,18 @@ async fn the_log_never_holds_credentials_or_personal_data() {
     let db = Db::connect(&url, PoolSettings::default())
         .await
         .expect("db");
-    let issued = credentials::issue(&db, CredentialKind::Orange, "logs", None)
-        .await
-        .expect("credential");
+    let issued = credentials::issue(
+        &db,
+        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+        CredentialKind::Orange,
+        "logs",
+        None,
+    )
+    .await
+    .expect("credential");
     offerings::create(
         &db,
+        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
         &OfferingInput {
             offer_code: "PRO".into(),
             name: "Pro".into(),
