@@ -62,14 +62,18 @@ pub use stuck::StuckWorkPage;
 pub use task::TaskPage;
 pub use tasks::TasksPage;
 
-/// A failed page load, explained.
+/// A failed page load, explained; the answer's status says the same (404 for nothing there, 403
+/// when the reader's role may not see the page: the server function's own permission check
+/// decides, there is no rule by path).
 #[component]
 pub fn ErrorPanel(error: ConsoleError) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    if error == ConsoleError::NotFound
-        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
-    {
-        response.set_status(http::StatusCode::NOT_FOUND);
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        match error {
+            ConsoleError::NotFound => response.set_status(http::StatusCode::NOT_FOUND),
+            ConsoleError::Forbidden => response.set_status(http::StatusCode::FORBIDDEN),
+            _ => {}
+        }
     }
     let text = error.text(crate::i18n::use_lang());
     view! { <p class="flash error" role="alert">{text}</p> }

@@ -10,7 +10,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::licences::{self, Change, LicenceState};
 use super::{Failure, orders, tasks, wire};
-use crate::audit::{self, Actor, Entry};
+use crate::audit::{self, Acting, Actor, Entry};
 use crate::clock;
 use crate::db::{BATCH, Db, DbError, placeholders};
 use crate::outbox::{self, LicenceEvent, OrangeEventType};
@@ -39,7 +39,7 @@ pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
     .fetch_all(db.pool())
     .await?;
     for id in orders {
-        if complete_order(db, &id).await? {
+        if complete_order(db, None, &id).await? {
             finished += 1;
         }
     }
@@ -50,11 +50,31 @@ pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
     .fetch_all(db.pool())
     .await?;
     for id in tasks {
-        if complete_task(db, &id).await? {
+        if complete_task(db, None, &id).await? {
             finished += 1;
         }
     }
     Ok(finished)
+}
+
+/// The entry of whoever asked for a completion now, if anyone did.
+async fn record_asked(
+    conn: &mut AnyConnection,
+    asked_by: Option<&Acting>,
+    object_type: &str,
+    id: &str,
+) -> Result<(), DbError> {
+    if let Some(acting) = asked_by {
+        let entry = acting
+            .entry(
+                &format!("{object_type}.complete_now"),
+                object_type,
+                Some(id),
+            )
+            .after(serde_json::json!({"completed": true}));
+        audit::record(&mut *conn, &entry).await?;
+    }
+    Ok(())
 }
 
 fn db_error(failure: Failure) -> DbError {
@@ -66,7 +86,9 @@ fn db_error(failure: Failure) -> DbError {
 
 /// Completes one acknowledged order: its licences become active, the order and its items
 /// `completed`, and the `productOrderStateChangeEvent` is queued. `false` if another worker did it.
-pub async fn complete_order(db: &Db, id: &str) -> Result<bool, DbError> {
+/// `asked_by` is whoever asked for it now (support, from the stuck-work page): their
+/// `order.complete_now` entry is written in the same transaction.
+pub async fn complete_order(db: &Db, asked_by: Option<&Acting>, id: &str) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
     let now = clock::now_text();
     let claimed: Option<Option<String>> = sqlx::query_scalar(
@@ -108,6 +130,7 @@ pub async fn complete_order(db: &Db, id: &str) -> Result<bool, DbError> {
             .request_id(request_id),
     )
     .await?;
+    record_asked(&mut tx, asked_by, "order", id).await?;
     tx.commit().await?;
     tracing::info!(order.id = %id, event.id = %event, "asynchronous order completed");
     Ok(true)
@@ -115,7 +138,8 @@ pub async fn complete_order(db: &Db, id: &str) -> Result<bool, DbError> {
 
 /// Completes one acknowledged task: each waiting item is applied and its licence's event queued
 /// (with the task's Orange reference as correlationId). `false` if another worker did it.
-pub async fn complete_task(db: &Db, id: &str) -> Result<bool, DbError> {
+/// `asked_by` as for [`complete_order`] (`task.complete_now`).
+pub async fn complete_task(db: &Db, asked_by: Option<&Acting>, id: &str) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
     let now = clock::now_text();
     let claimed = sqlx::query(
@@ -213,6 +237,7 @@ pub async fn complete_task(db: &Db, id: &str) -> Result<bool, DbError> {
             .request_id(request_id),
     )
     .await?;
+    record_asked(&mut tx, asked_by, "task", id).await?;
     tx.commit().await?;
     tracing::info!(task.id = %id, task.state = state, "asynchronous task completed");
     Ok(true)

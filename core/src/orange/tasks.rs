@@ -620,7 +620,7 @@ mod tests {
 
             let task_id = answer.body["id"].as_str().expect("task id").to_owned();
             assert!(
-                completion::complete_task(&db, &task_id)
+                completion::complete_task(&db, None, &task_id)
                     .await
                     .expect("completed")
             );
@@ -761,7 +761,7 @@ mod tests {
             let acknowledged = started.elapsed();
             let task_id = answer.body["id"].as_str().expect("task id").to_owned();
             assert!(
-                completion::complete_task(&db, &task_id)
+                completion::complete_task(&db, None, &task_id)
                     .await
                     .expect("completed")
             );

@@ -15,7 +15,7 @@ use fleetdesk_app::model::{Flash, FlashKind};
 use fleetdesk_core::audit::{self, Actor, Entry};
 use fleetdesk_core::clock;
 use fleetdesk_core::login::{self, LoginOutcome};
-use fleetdesk_core::operators::{self, CurrentOperator, Operator, Role};
+use fleetdesk_core::operators::{self, CurrentOperator, Operator};
 use fleetdesk_core::password::Secret;
 
 use super::{redirect, request_id_of};
@@ -27,18 +27,6 @@ const FLASH_KEY: &str = "flash";
 
 /// Pages anyone may see, signed in or not.
 const PUBLIC_PATHS: [&str; 3] = ["/login", "/auth/login", "/auth/lang"];
-/// The least role each console page needs (pages not listed need a signed-in operator).
-fn page_role(path: &str) -> Option<Role> {
-    match path {
-        "/operators" | "/reference" | "/reference/openapi.json" => Some(Role::Admin),
-        // The confirmation step of a bulk resend (the list and each event are for everyone).
-        "/events/resend" => Some(Role::Operator),
-        // Every settings page, and an offering's edit form (the list is for everyone).
-        _ if path.starts_with("/settings/") || path.starts_with("/offerings/") => Some(Role::Admin),
-        _ => None,
-    }
-}
-
 /// Loads the operator behind the session, refuses anonymous and under-privileged requests, and
 /// hands the operator and any flash message to the pages and handlers.
 pub async fn authenticate(
@@ -86,22 +74,10 @@ pub async fn authenticate(
         }
     }
 
-    let forbidden_page = page_role(&path).is_some_and(|needed| !has_role(operator.role, needed));
+    // What each page may show is checked by its server function (`access::Permission`), which
+    // refuses with a page saying so and a 403.
     request.extensions_mut().insert(CurrentOperator(operator));
-    let mut response = next.run(request).await;
-    if forbidden_page {
-        // The page itself explains; the status tells clients and tests the same.
-        *response.status_mut() = StatusCode::FORBIDDEN;
-    }
-    response
-}
-
-fn has_role(role: Role, needed: Role) -> bool {
-    match needed {
-        Role::Admin => role.is_admin(),
-        Role::Operator => role.can_change_data(),
-        Role::Support => true,
-    }
+    next.run(request).await
 }
 
 /// The signed-in operator, if any. Fails (and the caller answers 503) only when the database
@@ -316,7 +292,7 @@ pub async fn logout(State(state): State<AppState>, session: Session, request: Re
 }
 
 /// Writes an audit entry for an action already done; a failure is logged, not shown to the user.
-pub async fn write_audit(state: &AppState, entry: &Entry) {
+async fn write_audit(state: &AppState, entry: &Entry) {
     if let Err(error) = audit::record(state.db.pool(), entry).await {
         tracing::error!(error = %error, action = %entry.action, "failed to write an audit entry");
     }
@@ -365,26 +341,5 @@ mod tests {
         assert_eq!(next(Some("/\t/evil.example")), "/");
         assert_eq!(next(Some("/login")), "/");
         assert_eq!(next(None), "/");
-    }
-
-    #[test]
-    fn roles_meet_page_requirements() {
-        assert!(has_role(Role::Admin, Role::Admin));
-        assert!(!has_role(Role::Operator, Role::Admin));
-        assert!(!has_role(Role::Support, Role::Operator));
-        assert!(has_role(Role::Support, Role::Support));
-        assert_eq!(page_role("/operators"), Some(Role::Admin));
-        assert_eq!(page_role("/settings/orange"), Some(Role::Admin));
-        assert_eq!(page_role("/settings/credentials"), Some(Role::Admin));
-        assert_eq!(page_role("/reference"), Some(Role::Admin));
-        assert_eq!(page_role("/offerings/off_1"), Some(Role::Admin));
-        assert_eq!(page_role("/offerings"), None);
-        assert_eq!(page_role("/exchanges"), None);
-        assert_eq!(page_role("/exchanges/xch_1"), None);
-        assert_eq!(page_role("/"), None);
-        assert_eq!(page_role("/events"), None);
-        assert_eq!(page_role("/events/evt_1"), None);
-        assert_eq!(page_role("/events/resend"), Some(Role::Operator));
-        assert_eq!(page_role("/settings/delivery"), Some(Role::Admin));
     }
 }

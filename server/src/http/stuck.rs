@@ -16,7 +16,6 @@ use fleetdesk_core::audit::Entry;
 use fleetdesk_core::orange::completion;
 use fleetdesk_core::stuck::{self, FailError, Thresholds};
 
-use super::auth::write_audit;
 use super::events::{self, Asked, EventAction};
 use super::forms::{ConfirmForm, Console, back, not_saved, unreadable};
 use crate::state::AppState;
@@ -93,7 +92,6 @@ pub async fn complete(
     Path((kind, id)): Path<(String, String)>,
 ) -> Response {
     let lang = console.lang;
-    let request_id = console.request_id.clone();
     let Some(work) = Work::parse(&kind) else {
         return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
     };
@@ -102,21 +100,13 @@ pub async fn complete(
     {
         return refused;
     }
+    let acting = console.acting();
     let done = match work {
-        Work::Order => completion::complete_order(&state.db, &id).await,
-        Work::Task => completion::complete_task(&state.db, &id).await,
+        Work::Order => completion::complete_order(&state.db, Some(&acting), &id).await,
+        Work::Task => completion::complete_task(&state.db, Some(&acting), &id).await,
     };
     match done {
         Ok(true) => {
-            let entry = Entry::new(
-                console.actor(),
-                &format!("{}.complete_now", work.object_type()),
-                work.object_type(),
-                Some(&id),
-            )
-            .after(serde_json::json!({"completed": true}))
-            .request_id(request_id);
-            write_audit(&state, &entry).await;
             state.delivery.notify_one();
             tracing::info!(work.id = %id, "stuck work completed by an operator");
             let text = match work {
@@ -220,7 +210,6 @@ pub async fn event(
     request: Request,
 ) -> Response {
     let lang = console.lang;
-    let _request_id = console.request_id.clone();
     if let Some(refused) = refuse_support_unless_stuck(&state, &console, "event", &id).await {
         return refused;
     }

@@ -595,9 +595,13 @@ async fn operators_and_support_are_refused_every_admin_page_and_change() {
 
         for (login_name, role) in [("olivia", Role::Operator), ("sam", Role::Support)] {
             let client = signed_in(&test_db, &server, login_name, role).await;
+            // Each page's server function checks the permission (no rule by path): the page
+            // explains and the status says 403.
             for path in [
                 "/settings/orange",
                 "/settings/credentials",
+                "/settings/delivery",
+                "/operators",
                 "/reference",
                 "/reference/openapi.json",
                 &format!("/offerings/{}", offering.id),
