@@ -4,7 +4,7 @@
 //! sign-in page, kept a year), else from the browser's `Accept-Language`, else English. The server
 //! finds it for each request and writes it into `<html lang>`; the browser reads it back from there
 //! when it hydrates, so both render the same words. Texts come from the message catalogue:
-//! `lang.t(Text::Customers)`, from the catalogue in `vocab/locales/` (see `fleetdesk_vocab::text`).
+//! `lang.t(Text::Customers)`, from the catalogue in `vocab/locales/` (see `fleetdesk_vocab::Text`).
 //!
 //! Dates are stored in UTC. The server renders them in UTC, said so; once the page has hydrated,
 //! the browser rewrites each `<time>` in the reader's own time zone and locale.

@@ -911,3 +911,4 @@ event-state-failed =
     { $count ->
        *[other] Failed
     }
+unknown-sort-order = Unknown sort order.

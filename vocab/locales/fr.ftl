@@ -930,3 +930,4 @@ event-state-failed =
     { $count ->
        *[other] En échec
     }
+unknown-sort-order = Ordre de tri inconnu.

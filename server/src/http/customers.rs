@@ -5,7 +5,7 @@
 
 use axum::Form;
 use axum::extract::{FromRequest, Path, Query, Request, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fleetdesk_vocab::Text;
 use serde::Deserialize;
@@ -28,9 +28,14 @@ pub struct ExportQuery {
     sort: String,
 }
 
-pub async fn export(State(state): State<AppState>, Query(query): Query<ExportQuery>) -> Response {
+pub async fn export(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<ExportQuery>,
+) -> Response {
     let Some(filter) = customer_filter(&query.q, &query.sort) else {
-        return (StatusCode::BAD_REQUEST, "Unknown sort order.").into_response();
+        let lang = super::forms::lang_of(&headers);
+        return (StatusCode::BAD_REQUEST, lang.t(Text::UnknownSortOrder)).into_response();
     };
     let rows = customers::export_csv(state.db.clone(), filter);
     super::download::csv(rows, "customers", "customers")
