@@ -47,12 +47,13 @@ struct Message {
 
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
-    println!("cargo::rerun-if-changed={}", dir.display());
+    // Relative to the package: the same build folder may serve several checkouts.
+    println!("cargo::rerun-if-changed=locales");
     let mut catalogues = Vec::new();
     let mut problems = Vec::new();
     for (_, code) in LANGS {
         let path = dir.join(format!("{code}.ftl"));
-        println!("cargo::rerun-if-changed={}", path.display());
+        println!("cargo::rerun-if-changed=locales/{code}.ftl");
         let source = std::fs::read_to_string(&path)
             .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
         catalogues.push(read_catalogue(&path, &source, &mut problems));
