@@ -487,7 +487,7 @@ pub async fn add_note(
     customer_id: &str,
     author_id: &str,
     body: &str,
-    entry: audit::Entry,
+    acting: &audit::Acting,
 ) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
     let exists: Option<String> = sqlx::query_scalar("SELECT id FROM customers WHERE id = $1")
@@ -509,7 +509,10 @@ pub async fn add_note(
     .bind(crate::clock::now_text())
     .execute(&mut *tx)
     .await?;
-    audit::record(&mut *tx, &entry.after(serde_json::json!({ "note": id }))).await?;
+    let entry = acting
+        .entry("customer.note.add", "customer", Some(customer_id))
+        .after(serde_json::json!({ "note": id }));
+    audit::record(&mut *tx, &entry).await?;
     tx.commit().await?;
     Ok(true)
 }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use time::Duration;
 
-use crate::audit::{self, Actor, Entry};
+use crate::audit::{self, Acting, Entry};
 use crate::clock;
 use crate::db::{Db, DbError};
 use crate::orange::ErrorCode;
@@ -207,7 +207,7 @@ impl From<sqlx::Error> for FailError {
 /// licences it had created (still `pending`) are terminated, and Orange gets the order's event.
 pub async fn fail_order(
     db: &Db,
-    actor: Actor,
+    acting: &Acting,
     id: &str,
     code: ErrorCode,
     message: &str,
@@ -264,7 +264,8 @@ pub async fn fail_order(
     let event = outbox::enqueue_order_event(&mut tx, order, request_id.as_deref()).await?;
     audit::record(
         &mut *tx,
-        &Entry::new(actor, "order.fail", "order", Some(id))
+        &acting
+            .entry("order.fail", "order", Some(id))
             .before(serde_json::json!({"state": "acknowledged"}))
             .after(serde_json::json!({
                 "state": "failed", "code": code.as_str(), "message": message, "event": event
@@ -279,7 +280,7 @@ pub async fn fail_order(
 /// pending operation is lifted (they stay as they were). Items already done stay done.
 pub async fn fail_task(
     db: &Db,
-    actor: Actor,
+    acting: &Acting,
     id: &str,
     code: ErrorCode,
     message: &str,
@@ -350,7 +351,8 @@ pub async fn fail_task(
     .await?;
     audit::record(
         &mut *tx,
-        &Entry::new(actor, "task.fail", "task", Some(id))
+        &acting
+            .entry("task.fail", "task", Some(id))
             .before(serde_json::json!({"state": "acknowledged"}))
             .after(serde_json::json!({"state": state, "code": code.as_str(), "message": message})),
     )
@@ -362,6 +364,7 @@ pub async fn fail_task(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::Actor;
     use crate::offerings::{self, OfferingInput};
     use crate::on_each_db;
     use crate::orange::settings::{ApiSettings, Mode, Operation};
@@ -429,13 +432,19 @@ mod tests {
             );
             assert_eq!(stuck[0].label.as_deref(), Some("O-STUCK"));
 
-            let refused = fail_order(&db, Actor::system(), &id, ErrorCode::Internal, "  ")
-                .await
-                .expect_err("a message is needed");
+            let refused = fail_order(
+                &db,
+                &Acting::alone(Actor::system()),
+                &id,
+                ErrorCode::Internal,
+                "  ",
+            )
+            .await
+            .expect_err("a message is needed");
             assert!(matches!(refused, FailError::NoMessage));
             fail_order(
                 &db,
-                Actor::system(),
+                &Acting::alone(Actor::system()),
                 &id,
                 ErrorCode::UnknownOffer,
                 "Offer withdrawn",
@@ -472,13 +481,25 @@ mod tests {
                     .expect("list")
                     .is_empty()
             );
-            let again = fail_order(&db, Actor::system(), &id, ErrorCode::Internal, "again")
-                .await
-                .expect_err("already failed");
+            let again = fail_order(
+                &db,
+                &Acting::alone(Actor::system()),
+                &id,
+                ErrorCode::Internal,
+                "again",
+            )
+            .await
+            .expect_err("already failed");
             assert!(matches!(again, FailError::NotWaiting));
-            let unknown = fail_task(&db, Actor::system(), "tsk_none", ErrorCode::Internal, "x")
-                .await
-                .expect_err("unknown");
+            let unknown = fail_task(
+                &db,
+                &Acting::alone(Actor::system()),
+                "tsk_none",
+                ErrorCode::Internal,
+                "x",
+            )
+            .await
+            .expect_err("unknown");
             assert!(matches!(unknown, FailError::NotFound));
         });
     }

@@ -13,7 +13,6 @@ use serde::Deserialize;
 use fleetdesk_app::api::customer_filter;
 use fleetdesk_app::model::FlashKind;
 use fleetdesk_core::access::Support;
-use fleetdesk_core::audit::Entry;
 use fleetdesk_core::customers;
 
 use super::forms::Console;
@@ -55,7 +54,6 @@ pub async fn add_note(
     request: Request,
 ) -> Response {
     let lang = console.lang;
-    let request_id = console.request_id.clone();
     let page = format!("/customers/{id}");
     let Ok(Form(form)) = Form::<NoteForm>::from_request(request, &state).await else {
         let text = lang.t(Text::TheFormCouldNotBeRead);
@@ -66,9 +64,8 @@ pub async fn add_note(
         let text = lang.t(Text::WriteANoteOf1To);
         return console.back(&page, FlashKind::Error, text).await;
     }
-    let entry = Entry::new(console.actor(), "customer.note.add", "customer", Some(&id))
-        .request_id(request_id);
-    match customers::add_note(&state.db, &id, &console.operator.id, body, entry).await {
+    let acting = console.acting();
+    match customers::add_note(&state.db, &id, &console.operator.id, body, &acting).await {
         Ok(true) => {
             tracing::info!(customer.id = %id, "note added to a customer");
             let text = lang.t(Text::NoteAdded);

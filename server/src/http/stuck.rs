@@ -168,10 +168,12 @@ pub async fn fail(
         return console.back(PAGE, FlashKind::Error, text).await;
     };
     let failed = match work {
-        Work::Order => stuck::fail_order(&state.db, console.actor(), &id, code, &form.message)
+        Work::Order => stuck::fail_order(&state.db, &console.acting(), &id, code, &form.message)
             .await
             .map(|_| "failed"),
-        Work::Task => stuck::fail_task(&state.db, console.actor(), &id, code, &form.message).await,
+        Work::Task => {
+            stuck::fail_task(&state.db, &console.acting(), &id, code, &form.message).await
+        }
     };
     match failed {
         Ok(outcome) => {
