@@ -823,3 +823,66 @@ async fn console_forms_have_a_size_limit_and_a_slow_sender_is_cut_off() {
     server.stop().await;
     test_db.finish().await;
 }
+
+/// The refusals that are not pages (a forged form post, a request before signing in, the API
+/// reference's download, an export asked wrongly) answer in the reader's language too.
+#[tokio::test]
+async fn refusals_answer_in_the_readers_language() {
+    let test_db = TestDb::sqlite().await;
+    let server = Setup::new(&test_db).start().await;
+    let french =
+        |request: reqwest::RequestBuilder| request.header("accept-language", "fr-FR,fr;q=0.9");
+
+    let forged = french(client().post(server.url("/auth/login")))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("login", "admin"), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(forged.status(), 403);
+    assert!(
+        body(forged)
+            .await
+            .starts_with("Requête d’un autre site refusée")
+    );
+    let english = client()
+        .post(server.url("/auth/login"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&[("login", "admin"), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .expect("post");
+    assert!(
+        body(english)
+            .await
+            .starts_with("Cross-site request refused")
+    );
+
+    let anonymous = french(client().post(server.url("/console/operators")))
+        .form(&[("login", "x")])
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(anonymous.status(), 401);
+    assert_eq!(body(anonymous).await, "Connectez-vous d’abord.");
+
+    let support = signed_in(&test_db, &server, "sophie", Role::Support).await;
+    let reference = french(support.get(server.url("/reference/openapi.json")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(reference.status(), 403);
+    assert_eq!(
+        body(reference).await,
+        "Seuls les administrateurs peuvent faire cela."
+    );
+    let export = french(support.get(server.url("/console/customers.csv?sort=sideways")))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(export.status(), 400);
+    assert_eq!(body(export).await, "Ordre de tri inconnu.");
+
+    server.stop().await;
+    test_db.finish().await;
+}
