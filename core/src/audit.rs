@@ -75,6 +75,16 @@ impl Acting {
         }
     }
 
+    /// Fleetdesk itself (start-up, background work, test and benchmark set-ups).
+    pub fn system() -> Acting {
+        Acting::alone(Actor::system())
+    }
+
+    /// The command line.
+    pub fn cli() -> Acting {
+        Acting::alone(Actor::cli())
+    }
+
     /// The audit entry of a change this party makes.
     pub fn entry(&self, action: &str, object_type: &str, object_id: Option<&str>) -> Entry {
         Entry::new(self.actor.clone(), action, object_type, object_id)

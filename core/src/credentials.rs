@@ -331,7 +331,7 @@ mod tests {
         on_each_db!(|db| async move {
             let first = issue(
                 &db,
-                &Acting::alone(crate::audit::Actor::cli()),
+                &Acting::cli(),
                 CredentialKind::Orange,
                 "Orange production",
                 None,
@@ -340,7 +340,7 @@ mod tests {
             .expect("issue");
             let second = issue(
                 &db,
-                &Acting::alone(crate::audit::Actor::cli()),
+                &Acting::cli(),
                 CredentialKind::Orange,
                 "rotation",
                 None,
@@ -384,13 +384,9 @@ mod tests {
                 "an Orange credential does not open the provisioning API"
             );
 
-            revoke(
-                &db,
-                &Acting::alone(crate::audit::Actor::cli()),
-                &first.credential.id,
-            )
-            .await
-            .expect("revoke");
+            revoke(&db, &Acting::cli(), &first.credential.id)
+                .await
+                .expect("revoke");
             assert!(
                 authenticate(&db, CredentialKind::Orange, &bearer)
                     .await

@@ -256,7 +256,7 @@ mod tests {
     async fn operator(db: &Db, login: &str) -> Operator {
         operators::create(
             db,
-            &crate::audit::Acting::alone(crate::audit::Actor::system()),
+            &crate::audit::Acting::system(),
             NewOperator {
                 login: login.to_owned(),
                 display_name: "Someone".to_owned(),
@@ -309,14 +309,9 @@ mod tests {
     async fn a_disabled_operator_cannot_log_in() {
         on_each_db!(|db| async move {
             let op = operator(&db, "heidi").await;
-            operators::set_disabled(
-                &db,
-                &crate::audit::Acting::alone(crate::audit::Actor::system()),
-                &op.id,
-                true,
-            )
-            .await
-            .expect("disabled");
+            operators::set_disabled(&db, &crate::audit::Acting::system(), &op.id, true)
+                .await
+                .expect("disabled");
             assert!(matches!(
                 attempt(&db, "heidi", &Secret::new("the right password"), HERE)
                     .await

@@ -671,24 +671,19 @@ mod tests {
         on_each_db!(|db| async move {
             let pro = create(
                 &db,
-                &Acting::alone(crate::audit::Actor::cli()),
+                &Acting::cli(),
                 &input("OFFER-PRO-M", "msisdn", "per_licence"),
             )
             .await
             .expect("create");
             assert!(matches!(
-                create(
-                    &db,
-                    &Acting::alone(crate::audit::Actor::cli()),
-                    &input("OFFER-PRO-M", "none", "")
-                )
-                .await,
+                create(&db, &Acting::cli(), &input("OFFER-PRO-M", "none", "")).await,
                 Err(OfferingError::CodeTaken)
             ));
             assert!(matches!(
                 create(
                     &db,
-                    &Acting::alone(crate::audit::Actor::cli()),
+                    &Acting::cli(),
                     &input("OFFER-X", "none", "per_customer")
                 )
                 .await,
@@ -701,14 +696,9 @@ mod tests {
                     .map(|o| o.id),
                 Some(pro.id.clone())
             );
-            set_retired(
-                &db,
-                &Acting::alone(crate::audit::Actor::cli()),
-                &pro.id,
-                true,
-            )
-            .await
-            .expect("retire");
+            set_retired(&db, &Acting::cli(), &pro.id, true)
+                .await
+                .expect("retire");
             assert!(
                 find_active_by_code(db.pool(), "OFFER-PRO-M")
                     .await
@@ -717,18 +707,14 @@ mod tests {
             );
 
             let bad = "offer_code,name,resource_type,resource_scope\nA,Alpha,fax,per_licence\n";
-            let report = import_csv(&db, &Acting::alone(crate::audit::Actor::cli()), bad)
-                .await
-                .expect("import");
+            let report = import_csv(&db, &Acting::cli(), bad).await.expect("import");
             assert_eq!(report.errors.len(), 1, "{report:?}");
             assert_eq!(list(&db).await.expect("list").len(), 1, "nothing written");
 
             let good = "offer_code,name,resource_type,resource_scope,login_format\n\
                         OFFER-PRO-M,Pro monthly,msisdn,per_licence,{customer}-{seq:4}\n\
                         OFFER-DOCS,Docs,url,per_customer,\n";
-            let report = import_csv(&db, &Acting::alone(crate::audit::Actor::cli()), good)
-                .await
-                .expect("import");
+            let report = import_csv(&db, &Acting::cli(), good).await.expect("import");
             assert_eq!(report.errors, vec![]);
             assert_eq!(report.updated, vec!["OFFER-PRO-M".to_owned()]);
             assert_eq!(report.created, vec!["OFFER-DOCS".to_owned()]);

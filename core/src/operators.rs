@@ -4,7 +4,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::audit::{self, Acting, Actor};
+use crate::audit::{self, Acting};
 use crate::db::{Db, DbError};
 use crate::password::{self, PasswordError, Secret};
 use crate::{clock, ids};
@@ -126,13 +126,7 @@ pub async fn create(db: &Db, acting: &Acting, new: NewOperator) -> Result<Operat
 /// The first administrator, created by Fleetdesk itself on an empty database; audited as
 /// `operator.bootstrap`.
 pub async fn bootstrap(db: &Db, new: NewOperator) -> Result<Operator, OperatorError> {
-    create_as(
-        db,
-        &Acting::alone(Actor::system()),
-        "operator.bootstrap",
-        new,
-    )
-    .await
+    create_as(db, &Acting::system(), "operator.bootstrap", new).await
 }
 
 async fn create_as(
@@ -390,7 +384,7 @@ mod tests {
     use crate::on_each_db;
 
     fn tester() -> Acting {
-        Acting::alone(Actor::cli())
+        Acting::cli()
     }
 
     fn new(login: &str, role: Role) -> NewOperator {

@@ -364,7 +364,6 @@ pub async fn fail_task(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::audit::Actor;
     use crate::offerings::{self, OfferingInput};
     use crate::on_each_db;
     use crate::orange::settings::{ApiSettings, Mode, Operation};
@@ -390,7 +389,7 @@ mod tests {
         on_each_db!(|db| async move {
             offerings::create(
                 &db,
-                &crate::audit::Acting::alone(crate::audit::Actor::system()),
+                &crate::audit::Acting::system(),
                 &OfferingInput {
                     offer_code: "PRO".into(),
                     name: "Pro".into(),
@@ -432,19 +431,13 @@ mod tests {
             );
             assert_eq!(stuck[0].label.as_deref(), Some("O-STUCK"));
 
-            let refused = fail_order(
-                &db,
-                &Acting::alone(Actor::system()),
-                &id,
-                ErrorCode::Internal,
-                "  ",
-            )
-            .await
-            .expect_err("a message is needed");
+            let refused = fail_order(&db, &Acting::system(), &id, ErrorCode::Internal, "  ")
+                .await
+                .expect_err("a message is needed");
             assert!(matches!(refused, FailError::NoMessage));
             fail_order(
                 &db,
-                &Acting::alone(Actor::system()),
+                &Acting::system(),
                 &id,
                 ErrorCode::UnknownOffer,
                 "Offer withdrawn",
@@ -481,25 +474,13 @@ mod tests {
                     .expect("list")
                     .is_empty()
             );
-            let again = fail_order(
-                &db,
-                &Acting::alone(Actor::system()),
-                &id,
-                ErrorCode::Internal,
-                "again",
-            )
-            .await
-            .expect_err("already failed");
+            let again = fail_order(&db, &Acting::system(), &id, ErrorCode::Internal, "again")
+                .await
+                .expect_err("already failed");
             assert!(matches!(again, FailError::NotWaiting));
-            let unknown = fail_task(
-                &db,
-                &Acting::alone(Actor::system()),
-                "tsk_none",
-                ErrorCode::Internal,
-                "x",
-            )
-            .await
-            .expect_err("unknown");
+            let unknown = fail_task(&db, &Acting::system(), "tsk_none", ErrorCode::Internal, "x")
+                .await
+                .expect_err("unknown");
             assert!(matches!(unknown, FailError::NotFound));
         });
     }

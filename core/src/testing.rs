@@ -272,7 +272,7 @@ pub fn settings_entry() -> crate::audit::Entry {
 pub async fn pro_offering(db: &Db) {
     crate::offerings::create(
         db,
-        &crate::audit::Acting::alone(crate::audit::Actor::system()),
+        &crate::audit::Acting::system(),
         &crate::offerings::OfferingInput {
             offer_code: "PRO".into(),
             name: "Pro".into(),

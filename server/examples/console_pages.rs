@@ -63,7 +63,7 @@ fn args() -> anyhow::Result<Args> {
 async fn seed(db: &Db, args: &Args) -> anyhow::Result<(String, String, String)> {
     let offering = offerings::create(
         db,
-        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+        &fleetdesk_core::audit::Acting::system(),
         &OfferingInput {
             offer_code: "BENCH".into(),
             name: "Benchmark".into(),

@@ -171,7 +171,7 @@ async fn prepare(args: &Args, url: &str, receiver: &Receiver) -> anyhow::Result<
     api_settings::save(&db, &modes, &bench_entry()).await?;
     offerings::create(
         &db,
-        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+        &fleetdesk_core::audit::Acting::system(),
         &OfferingInput {
             offer_code: orange::OFFER_CODE.into(),
             name: "Benchmark".into(),
@@ -183,7 +183,7 @@ async fn prepare(args: &Args, url: &str, receiver: &Receiver) -> anyhow::Result<
     .await?;
     let issued = credentials::issue(
         &db,
-        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+        &fleetdesk_core::audit::Acting::system(),
         CredentialKind::Orange,
         "benchmark",
         None,

@@ -192,7 +192,7 @@ async fn run_on(args: &Args, label: &str, database_url: &str) -> anyhow::Result<
     let db = Db::connect(database_url, PoolSettings::default()).await?;
     let issued = credentials::issue(
         &db,
-        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+        &fleetdesk_core::audit::Acting::system(),
         CredentialKind::Orange,
         "benchmark",
         None,
@@ -200,7 +200,7 @@ async fn run_on(args: &Args, label: &str, database_url: &str) -> anyhow::Result<
     .await?;
     let offering = offerings::create(
         &db,
-        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+        &fleetdesk_core::audit::Acting::system(),
         &OfferingInput {
             offer_code: "BENCH".into(),
             name: "Benchmark".into(),

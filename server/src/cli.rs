@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
 use fleetdesk_core::Db;
-use fleetdesk_core::audit::{Acting, Actor};
+use fleetdesk_core::audit::Acting;
 use fleetdesk_core::credentials::{self, Credential, CredentialKind};
 use fleetdesk_core::login;
 use fleetdesk_core::offerings;
@@ -203,7 +203,7 @@ async fn operator_on(db: &Db, command: OperatorCommand) -> anyhow::Result<()> {
             let (password, generated) = read_password(password_stdin)?;
             let created = operators::create(
                 db,
-                &Acting::alone(Actor::cli()),
+                &Acting::cli(),
                 NewOperator {
                     login,
                     display_name: name,
@@ -227,8 +227,7 @@ async fn operator_on(db: &Db, command: OperatorCommand) -> anyhow::Result<()> {
         } => {
             let operator = find(db, &login).await?;
             let (password, generated) = read_password(password_stdin)?;
-            operators::set_password(db, &Acting::alone(Actor::cli()), &operator.id, &password)
-                .await?;
+            operators::set_password(db, &Acting::cli(), &operator.id, &password).await?;
             login::unlock(db, &operator.login).await?;
             println!("Password of `{}` changed.", operator.login);
             if generated {
@@ -260,8 +259,7 @@ async fn operator_on(db: &Db, command: OperatorCommand) -> anyhow::Result<()> {
 
 async fn set_disabled(db: &Db, login: &str, disabled: bool) -> anyhow::Result<()> {
     let before = find(db, login).await?;
-    let after =
-        operators::set_disabled(db, &Acting::alone(Actor::cli()), &before.id, disabled).await?;
+    let after = operators::set_disabled(db, &Acting::cli(), &before.id, disabled).await?;
     if !disabled {
         login::unlock(db, &after.login).await?;
     }
@@ -302,7 +300,7 @@ async fn credential_on(db: &Db, command: CredentialCommand) -> anyhow::Result<()
     match command {
         CredentialCommand::Issue { label } => {
             // No operator behind the command line: `created_by` stays empty, the audit names it.
-            let acting = Acting::alone(Actor::cli());
+            let acting = Acting::cli();
             let issued =
                 credentials::issue(db, &acting, CredentialKind::Orange, &label, None).await?;
             let credential = &issued.credential;
@@ -347,7 +345,7 @@ async fn credential_on(db: &Db, command: CredentialCommand) -> anyhow::Result<()
                 println!("Credential {} was already revoked.", before.id);
                 return Ok(());
             }
-            let after = credentials::revoke(db, &Acting::alone(Actor::cli()), &before.id).await?;
+            let after = credentials::revoke(db, &Acting::cli(), &before.id).await?;
             println!("Credential {} (`{}`) revoked.", after.id, after.label);
         }
     }
@@ -398,7 +396,7 @@ async fn offering_on(db: &Db, import: Option<&str>) -> anyhow::Result<()> {
         }
         return Ok(());
     };
-    let report = offering_import::import(db, text, &Acting::alone(Actor::cli())).await?;
+    let report = offering_import::import(db, text, &Acting::cli()).await?;
     if !report.errors.is_empty() {
         for line in offering_import::error_lines(&report, fleetdesk_app::i18n::Lang::En) {
             eprintln!("{line}");

@@ -24,7 +24,7 @@ pub(super) async fn seed(db: &Db) -> Seeded {
     ] {
         offerings::create(
             db,
-            &crate::audit::Acting::alone(crate::audit::Actor::system()),
+            &crate::audit::Acting::system(),
             &OfferingInput {
                 offer_code: code.into(),
                 name: name.into(),

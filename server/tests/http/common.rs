@@ -203,7 +203,7 @@ pub async fn login(
 pub async fn operator(test_db: &TestDb, login: &str, role: Role) -> Operator {
     operators::create(
         &test_db.db,
-        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+        &fleetdesk_core::audit::Acting::system(),
         NewOperator {
             login: login.to_owned(),
             display_name: format!("{login} name"),

@@ -577,7 +577,7 @@ async fn operators_and_support_are_refused_every_admin_page_and_change() {
         let server = Setup::new(&test_db).start().await;
         let issued = credentials::issue(
             &test_db.db,
-            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            &fleetdesk_core::audit::Acting::system(),
             CredentialKind::Orange,
             "prod",
             None,
@@ -586,7 +586,7 @@ async fn operators_and_support_are_refused_every_admin_page_and_change() {
         .expect("issue");
         let offering = offerings::create(
             &test_db.db,
-            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            &fleetdesk_core::audit::Acting::system(),
             &offering_input("OFFER-A", "Alpha"),
         )
         .await
@@ -702,14 +702,14 @@ async fn support_reads_the_exchanges_and_the_catalogue() {
         let server = Setup::new(&test_db).start().await;
         offerings::create(
             &test_db.db,
-            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            &fleetdesk_core::audit::Acting::system(),
             &offering_input("OFFER-A", "Alpha"),
         )
         .await
         .expect("offering");
         let caller = credentials::issue(
             &test_db.db,
-            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            &fleetdesk_core::audit::Acting::system(),
             CredentialKind::Orange,
             "prod",
             None,

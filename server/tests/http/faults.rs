@@ -226,7 +226,7 @@ async fn a_server_killed_in_the_middle_of_orders_leaves_no_half_order() {
         orange::catalogue(&test_db).await;
         let issued = credentials::issue(
             &test_db.db,
-            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            &fleetdesk_core::audit::Acting::system(),
             CredentialKind::Orange,
             "Orange",
             None,
@@ -398,7 +398,7 @@ impl OnDisk {
         orange::catalogue(test_db).await;
         let issued = credentials::issue(
             &test_db.db,
-            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            &fleetdesk_core::audit::Acting::system(),
             CredentialKind::Orange,
             "Orange",
             None,

@@ -93,7 +93,7 @@ pub async fn catalogue(test_db: &TestDb) {
     ] {
         offerings::create(
             &test_db.db,
-            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            &fleetdesk_core::audit::Acting::system(),
             &OfferingInput {
                 offer_code: code.into(),
                 name: name.into(),
@@ -118,7 +118,7 @@ impl Api {
         catalogue(test_db).await;
         let issued = credentials::issue(
             &test_db.db,
-            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            &fleetdesk_core::audit::Acting::system(),
             CredentialKind::Orange,
             "Orange test",
             None,

@@ -65,7 +65,7 @@ async fn every_route_wants_a_valid_credential_before_anything_else() {
 
         let other = fleetdesk_core::credentials::issue(
             &test_db.db,
-            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            &fleetdesk_core::audit::Acting::system(),
             fleetdesk_core::credentials::CredentialKind::Orange,
             "second",
             None,
@@ -103,7 +103,7 @@ async fn every_route_wants_a_valid_credential_before_anything_else() {
         );
         fleetdesk_core::credentials::revoke(
             &test_db.db,
-            &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+            &fleetdesk_core::audit::Acting::system(),
             &other.credential.id,
         )
         .await
@@ -1356,7 +1356,7 @@ async fn a_credential_over_its_rate_limit_gets_429_with_retry_after_and_others_a
     // Another credential has its own allowance.
     let other = fleetdesk_core::credentials::issue(
         &test_db.db,
-        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+        &fleetdesk_core::audit::Acting::system(),
         fleetdesk_core::credentials::CredentialKind::Orange,
         "Orange other",
         None,

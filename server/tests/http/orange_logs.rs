@@ -51,7 +51,7 @@ async fn the_log_never_holds_credentials_or_personal_data() {
         .expect("db");
     let issued = credentials::issue(
         &db,
-        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+        &fleetdesk_core::audit::Acting::system(),
         CredentialKind::Orange,
         "logs",
         None,
@@ -60,7 +60,7 @@ async fn the_log_never_holds_credentials_or_personal_data() {
     .expect("credential");
     offerings::create(
         &db,
-        &fleetdesk_core::audit::Acting::alone(fleetdesk_core::audit::Actor::system()),
+        &fleetdesk_core::audit::Acting::system(),
         &OfferingInput {
             offer_code: "PRO".into(),
             name: "Pro".into(),
