@@ -334,7 +334,10 @@ async fn credential_on(db: &Db, command: CredentialCommand) -> anyhow::Result<()
                     credential.client_id,
                     state,
                     minutes(&credential.created_at),
-                    credential.last_used_at.as_deref().map_or("never", minutes),
+                    credential
+                        .last_used_at
+                        .as_deref()
+                        .map_or_else(|| "never".to_owned(), minutes),
                     credential.label
                 );
             }
@@ -352,9 +355,17 @@ async fn credential_on(db: &Db, command: CredentialCommand) -> anyhow::Result<()
     Ok(())
 }
 
-/// A stored time to the minute: `2026-11-27T12:04`.
-fn minutes(stored: &str) -> &str {
-    stored.get(..16).unwrap_or(stored)
+/// A stored time to the minute: `2026-11-27T12:04` (a text that is not a time, as it is).
+fn minutes(stored: &str) -> String {
+    fleetdesk_core::clock::parse(stored)
+        .ok()
+        .and_then(|at| {
+            at.format(time::macros::format_description!(
+                "[year]-[month]-[day]T[hour]:[minute]"
+            ))
+            .ok()
+        })
+        .unwrap_or_else(|| stored.to_owned())
 }
 
 /// Runs an offering command against the configured database.

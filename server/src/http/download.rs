@@ -27,8 +27,7 @@ pub fn csv(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/csv; charset=utf-8"),
     );
-    let today = fleetdesk_core::clock::now_text();
-    let date = today.get(..10).unwrap_or("export");
+    let date = fleetdesk_core::clock::now().date();
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{stem}-{date}.csv\""))
     {
         headers.insert(header::CONTENT_DISPOSITION, value);
