@@ -429,3 +429,14 @@ async fn offering_on(db: &Db, import: Option<&str>) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::minutes;
+
+    #[test]
+    fn stored_times_are_shown_to_the_minute() {
+        assert_eq!(minutes("2026-11-27T12:04:05.123Z"), "2026-11-27T12:04");
+        assert_eq!(minutes("garbled"), "garbled");
+    }
+}
