@@ -469,6 +469,19 @@ impl Drop for SmallDisk {
     }
 }
 
+/// An Orange credential issued by Fleetdesk itself, for tests that call the Orange API.
+pub async fn orange_credential(db: &Db, label: &str) -> crate::credentials::Issued {
+    crate::credentials::issue(
+        db,
+        &crate::audit::Acting::system(),
+        crate::credentials::CredentialKind::Orange,
+        label,
+        None,
+    )
+    .await
+    .expect("an Orange credential is issued")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -575,15 +575,7 @@ async fn the_retention_of_attempts_and_audit_details_is_set_on_the_settings_page
 async fn operators_and_support_are_refused_every_admin_page_and_change() {
     for test_db in TestDb::all().await {
         let server = Setup::new(&test_db).start().await;
-        let issued = credentials::issue(
-            &test_db.db,
-            &fleetdesk_core::audit::Acting::system(),
-            CredentialKind::Orange,
-            "prod",
-            None,
-        )
-        .await
-        .expect("issue");
+        let issued = fleetdesk_core::testing::orange_credential(&test_db.db, "prod").await;
         let offering = offerings::create(
             &test_db.db,
             &fleetdesk_core::audit::Acting::system(),
@@ -707,16 +699,9 @@ async fn support_reads_the_exchanges_and_the_catalogue() {
         )
         .await
         .expect("offering");
-        let caller = credentials::issue(
-            &test_db.db,
-            &fleetdesk_core::audit::Acting::system(),
-            CredentialKind::Orange,
-            "prod",
-            None,
-        )
-        .await
-        .expect("issue")
-        .credential;
+        let caller = fleetdesk_core::testing::orange_credential(&test_db.db, "prod")
+            .await
+            .credential;
         let failed = exchanges::record(
             &test_db.db,
             NewExchange {

@@ -15,7 +15,6 @@ use serde_json::Value;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinHandle;
 
-use fleetdesk_core::credentials::{self, CredentialKind};
 use fleetdesk_core::testing::{FailingDisk, SmallDisk, TestDb};
 
 use common::{Setup, admin, body, get};
@@ -224,15 +223,7 @@ async fn a_server_killed_in_the_middle_of_orders_leaves_no_half_order() {
     const QUANTITY: i64 = 25;
     for test_db in TestDb::all().await {
         orange::catalogue(&test_db).await;
-        let issued = credentials::issue(
-            &test_db.db,
-            &fleetdesk_core::audit::Acting::system(),
-            CredentialKind::Orange,
-            "Orange",
-            None,
-        )
-        .await
-        .expect("credential");
+        let issued = fleetdesk_core::testing::orange_credential(&test_db.db, "Orange").await;
         let authorization = format!("Bearer {}", issued.secret.expose());
         let dir = std::env::temp_dir().join(format!(
             "fleetdesk-kill-order-{}",
@@ -396,15 +387,7 @@ impl OnDisk {
     /// disk at `disk_dir`.
     async fn new(test_db: &TestDb, disk_dir: &std::path::Path) -> OnDisk {
         orange::catalogue(test_db).await;
-        let issued = credentials::issue(
-            &test_db.db,
-            &fleetdesk_core::audit::Acting::system(),
-            CredentialKind::Orange,
-            "Orange",
-            None,
-        )
-        .await
-        .expect("credential");
+        let issued = fleetdesk_core::testing::orange_credential(&test_db.db, "Orange").await;
         let data_dir = disk_dir.join("data");
         std::fs::create_dir_all(&data_dir).expect("data dir");
         let port = free_port();

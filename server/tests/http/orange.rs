@@ -5,7 +5,6 @@
 use base64::Engine;
 use serde_json::{Value, json};
 
-use fleetdesk_core::credentials::{self, CredentialKind};
 use fleetdesk_core::offerings::{self, OfferingInput};
 use fleetdesk_core::orange::settings::{self, ApiSettings};
 use fleetdesk_core::testing::TestDb;
@@ -116,15 +115,7 @@ impl Api {
     pub async fn start_with(test_db: &TestDb, setup: Setup) -> Api {
         let server = setup.start().await;
         catalogue(test_db).await;
-        let issued = credentials::issue(
-            &test_db.db,
-            &fleetdesk_core::audit::Acting::system(),
-            CredentialKind::Orange,
-            "Orange test",
-            None,
-        )
-        .await
-        .expect("credential issued");
+        let issued = fleetdesk_core::testing::orange_credential(&test_db.db, "Orange test").await;
         Api {
             server,
             client: reqwest::Client::new(),

@@ -63,15 +63,7 @@ async fn every_route_wants_a_valid_credential_before_anything_else() {
             );
         }
 
-        let other = fleetdesk_core::credentials::issue(
-            &test_db.db,
-            &fleetdesk_core::audit::Acting::system(),
-            fleetdesk_core::credentials::CredentialKind::Orange,
-            "second",
-            None,
-        )
-        .await
-        .expect("second credential");
+        let other = fleetdesk_core::testing::orange_credential(&test_db.db, "second").await;
         use base64::Engine;
         let crossed = format!(
             "Basic {}",
@@ -1354,15 +1346,7 @@ async fn a_credential_over_its_rate_limit_gets_429_with_retry_after_and_others_a
     assert_eq!(limited.header("retry-after"), Some("1"));
 
     // Another credential has its own allowance.
-    let other = fleetdesk_core::credentials::issue(
-        &test_db.db,
-        &fleetdesk_core::audit::Acting::system(),
-        fleetdesk_core::credentials::CredentialKind::Orange,
-        "Orange other",
-        None,
-    )
-    .await
-    .expect("credential issued");
+    let other = fleetdesk_core::testing::orange_credential(&test_db.db, "Orange other").await;
     let response = reqwest::Client::new()
         .get(api.url("/ping"))
         .basic_auth(&other.credential.client_id, Some(other.secret.expose()))

@@ -9,7 +9,6 @@ use std::time::Duration;
 use serde_json::json;
 
 use fleetdesk_core::Db;
-use fleetdesk_core::credentials::{self, CredentialKind};
 use fleetdesk_core::db::PoolSettings;
 use fleetdesk_core::offerings::{self, OfferingInput};
 
@@ -49,15 +48,7 @@ async fn the_log_never_holds_credentials_or_personal_data() {
     let db = Db::connect(&url, PoolSettings::default())
         .await
         .expect("db");
-    let issued = credentials::issue(
-        &db,
-        &fleetdesk_core::audit::Acting::system(),
-        CredentialKind::Orange,
-        "logs",
-        None,
-    )
-    .await
-    .expect("credential");
+    let issued = fleetdesk_core::testing::orange_credential(&db, "logs").await;
     offerings::create(
         &db,
         &fleetdesk_core::audit::Acting::system(),
