@@ -104,27 +104,19 @@ pub async fn update(
             .back(&edit_page(&id), FlashKind::Error, unreadable(lang))
             .await;
     };
-    // Gone meanwhile: back to the list, which no longer shows it.
-    match offerings::find_by_id(&state.db, &id).await {
-        Ok(Some(_)) => {}
-        Ok(None) => {
-            return console
-                .back(PAGE, FlashKind::Error, no_such_offering(lang))
-                .await;
-        }
-        Err(error) => {
-            tracing::error!(error = %error, "failed to load an offering");
-            return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
-        }
-    }
     match offerings::update(&state.db, &console.acting(), &id, &form.into()).await {
         Ok(after) => {
             let text = say::offering_saved(lang, &after.offer_code);
             console.back(PAGE, FlashKind::Success, text).await
         }
         Err(error) => {
+            // Gone meanwhile: back to the list, which no longer shows it.
+            let page = match error {
+                OfferingError::NotFound => PAGE.to_owned(),
+                _ => edit_page(&id),
+            };
             console
-                .back(&edit_page(&id), FlashKind::Error, refusal(&error, lang))
+                .back(&page, FlashKind::Error, refusal(&error, lang))
                 .await
         }
     }
@@ -155,19 +147,6 @@ async fn set_retired(
     retired: bool,
 ) -> Response {
     let lang = console.lang;
-    // Gone meanwhile: back to the list, which no longer shows it.
-    match offerings::find_by_id(&state.db, &id).await {
-        Ok(Some(_)) => {}
-        Ok(None) => {
-            return console
-                .back(PAGE, FlashKind::Error, no_such_offering(lang))
-                .await;
-        }
-        Err(error) => {
-            tracing::error!(error = %error, "failed to load an offering");
-            return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
-        }
-    }
     match offerings::set_retired(&state.db, &console.acting(), &id, retired).await {
         Ok(after) => {
             let text = if retired {
