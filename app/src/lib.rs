@@ -6,6 +6,7 @@ pub mod i18n;
 mod layout;
 pub mod model;
 mod pages;
+pub mod posts;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};

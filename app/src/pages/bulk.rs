@@ -16,6 +16,7 @@ use super::{ErrorPanel, query_string};
 use crate::api::{fetch_bulk_file, fetch_bulk_files};
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{BulkFileDetail, BulkFileView, BulkLineView};
+use crate::posts;
 
 /// Why a line is not applied, or needs nothing, in words.
 pub fn problem_text(problem: &BulkProblem, lang: Lang) -> String {
@@ -120,7 +121,7 @@ fn UploadForm(kind: &'static str) -> impl IntoView {
     let slug = kind.replace('_', "-");
     let input_id = format!("bulk-{slug}-file");
     view! {
-        <form method="post" action="/console/licences/bulk" enctype="multipart/form-data" class="grid-form" data-testid=format!("upload-{slug}")>
+        <form method="post" action=posts::CHECK_BULK_FILE.path() enctype="multipart/form-data" class="grid-form" data-testid=format!("upload-{slug}")>
             <input type="hidden" name="kind" value=kind/>
             <div class="field">
                 <label for=input_id.clone()>{lang.t(Text::CsvFile)}</label>
@@ -336,7 +337,7 @@ fn FileActions(file: BulkFileView) -> impl IntoView {
     view! {
         <div class="row-actions bulk-actions">
             {(n > 0).then(|| view! {
-                <form method="post" action=format!("/console/licences/bulk/{}/apply", file.id) class="action-form" data-testid="bulk-apply">
+                <form method="post" action=posts::APPLY_BULK_FILE.to([&file.id]) class="action-form" data-testid="bulk-apply">
                     <div class="choice">
                         <input id="confirm-apply" type="checkbox" name="confirm" value="yes" required/>
                         <label for="confirm-apply" class="confirm-label">{understand}</label>
@@ -344,7 +345,7 @@ fn FileActions(file: BulkFileView) -> impl IntoView {
                     <button type="submit" class="button primary">{apply_label}</button>
                 </form>
             })}
-            <form method="post" action=format!("/console/licences/bulk/{}/discard", file.id) class="action-form" data-testid="bulk-discard">
+            <form method="post" action=posts::DISCARD_BULK_FILE.to([&file.id]) class="action-form" data-testid="bulk-discard">
                 <div class="choice">
                     <input id="confirm-discard" type="checkbox" name="confirm" value="yes" required/>
                     <label for="confirm-discard" class="confirm-label">{t(Text::IUnderstandNothingOfThisFile)}</label>

@@ -11,6 +11,7 @@ use super::ErrorPanel;
 use crate::api::fetch_credentials;
 use crate::i18n::{When, use_lang};
 use crate::model::{CredentialView, IssuedCredential};
+use crate::posts;
 
 #[component]
 pub fn CredentialsPage() -> impl IntoView {
@@ -125,7 +126,7 @@ fn CredentialRow(credential: CredentialView) -> impl IntoView {
         .into_any(),
     };
     let action = active.then(|| {
-        let target = format!("/console/credentials/{}/revoke", credential.id);
+        let target = posts::REVOKE_CREDENTIAL.to([&credential.id]);
         let confirm_id = format!("confirm-{}", credential.id);
         let aria = format!("{} {}", lang.t(Text::Revoke), credential.label);
         view! {
@@ -155,7 +156,7 @@ fn IssueForm() -> impl IntoView {
     view! {
         <section class="panel">
             <h2>{lang.t(Text::IssueACredential)}</h2>
-            <form method="post" action="/settings/credentials" class="grid-form">
+            <form method="post" action=posts::ISSUE_CREDENTIAL.path() class="grid-form">
                 <div class="field">
                     <label for="credential-label">{lang.t(Text::Label)}</label>
                     <input id="credential-label" name="label" type="text" required maxlength="100" autocomplete="off"/>

@@ -11,6 +11,7 @@ use super::order::{StateBadge, Timeline, or_dash};
 use crate::api::fetch_customer;
 use crate::i18n::{When, use_lang};
 use crate::model::{ContactView, CustomerDetailView, FleetSummaryView, OrderRowView};
+use crate::posts;
 
 #[component]
 pub fn CustomerPage() -> impl IntoView {
@@ -83,7 +84,7 @@ fn CustomerBody(customer: CustomerDetailView) -> impl IntoView {
                     </ul>
                 }.into_any()
             }}
-            <form method="post" action=format!("/console/customers/{}/notes", customer.id) class="stack">
+            <form method="post" action=posts::ADD_NOTE.to([&customer.id]) class="stack">
                 <div class="field">
                     <label for="note-body">{t(Text::AddANote)}</label>
                     <textarea id="note-body" name="body" rows="3" maxlength="4000" required></textarea>

@@ -11,6 +11,7 @@ use super::ErrorPanel;
 use crate::api::fetch_delivery_settings;
 use crate::i18n::use_lang;
 use crate::model::DeliverySettingsView;
+use crate::posts;
 
 #[component]
 pub fn DeliverySettingsPage() -> impl IntoView {
@@ -77,7 +78,7 @@ fn SettingsForm(settings: DeliverySettingsView) -> impl IntoView {
     };
     view! {
         {status}
-        <form method="post" action="/console/settings/delivery" class="settings-form">
+        <form method="post" action=posts::DELIVERY_SETTINGS.path() class="settings-form">
             <fieldset class="panel">
                 <legend>{lang.t(Text::OrangesEventResources)}</legend>
                 <p class="hint">{lang.t(Text::EachEventIsPostedToThe)}</p>

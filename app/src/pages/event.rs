@@ -13,6 +13,7 @@ use super::{ErrorPanel, query_string};
 use crate::api::fetch_event;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{AttemptView, EventDetailView, EventFilter, EventRowView};
+use crate::posts;
 
 #[component]
 pub fn EventPage() -> impl IntoView {
@@ -158,7 +159,7 @@ fn EventFacts(event: EventRowView, request_id: Option<String>) -> impl IntoView 
 fn EventActions(event: EventRowView) -> impl IntoView {
     let lang = use_lang();
     let resend = event.can_resend().then(|| {
-        let action = format!("/console/events/{}/resend", event.id);
+        let action = posts::RESEND_EVENT.to([&event.id]);
         view! {
             <form method="post" action=action class="action-form">
                 <div class="choice">
@@ -172,7 +173,7 @@ fn EventActions(event: EventRowView) -> impl IntoView {
         }
     });
     let retry = event.can_retry_now().then(|| {
-        let action = format!("/console/events/{}/retry", event.id);
+        let action = posts::RETRY_EVENT.to([&event.id]);
         view! {
             <form method="post" action=action class="action-form">
                 <p class="hint">{lang.t(Text::TriesNowInsteadOfAtThe)}</p>

@@ -14,6 +14,7 @@ use super::{ErrorPanel, query_string};
 use crate::api::fetch_events;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{DeliveryStatus, EventFilter, EventRowView, EventsPage};
+use crate::posts;
 
 /// What the address asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,7 +140,7 @@ pub fn DeliveryBanner(
                     {lang.t(Text::NothingIsSentToOrangeUntil)}
                 </p>
                 {can_act.then(|| view! {
-                    <form method="post" action="/console/delivery/resume" class="inline-form">
+                    <form method="post" action=posts::RESUME_DELIVERY.path() class="inline-form">
                         <button type="submit" class="button primary small">{lang.t(Text::ResumeDelivery)}</button>
                     </form>
                 })}
@@ -155,7 +156,7 @@ pub fn DeliveryBanner(
         view! {
             <div class="banner running" data-testid="delivery-running">
                 <p>{text}</p>
-                <form method="post" action="/console/delivery/pause" class="inline-form">
+                <form method="post" action=posts::PAUSE_DELIVERY.path() class="inline-form">
                     <button type="submit" class="button secondary small">{lang.t(Text::PauseDelivery)}</button>
                 </form>
             </div>

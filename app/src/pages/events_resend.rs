@@ -12,6 +12,7 @@ use super::events::{event_type_text, filter_of, list_href};
 use crate::api::fetch_bulk_resend;
 use crate::i18n::{Lang, use_lang};
 use crate::model::{BulkResendView, EventFilter};
+use crate::posts;
 
 #[component]
 pub fn EventsResendPage() -> impl IntoView {
@@ -145,7 +146,7 @@ fn Confirmation(preview: BulkResendView) -> impl IntoView {
             <p class="hint">
                 {lang.t(Text::EachGoesBackToPendingDue)}
             </p>
-            <form method="post" action="/console/events/resend" class="action-form">
+            <form method="post" action=posts::RESEND_MATCHING.path() class="action-form">
                 {hidden}
                 <input type="hidden" name="expected" value=resendable.to_string()/>
                 <div class="choice">

@@ -15,6 +15,7 @@ use super::licences::{LicenceStateBadge, PlaceholderBadge};
 use crate::api::fetch_licence;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{EndUserView, LicenceDetailView, ResourceView, TimelineView};
+use crate::posts;
 
 #[component]
 pub fn LicencePage() -> impl IntoView {
@@ -183,7 +184,7 @@ fn EndUserPanel(id: String, end_user: Option<EndUserView>, may_act: bool) -> imp
         };
         let remove = end_user.is_some().then(|| {
             view! {
-                <form method="post" action=format!("/console/licences/{id}/end-user/remove") class="action-form" data-testid="remove-end-user">
+                <form method="post" action=posts::REMOVE_END_USER.to([&id]) class="action-form" data-testid="remove-end-user">
                     <div class="choice">
                         <input id="confirm-remove" type="checkbox" name="confirm" value="yes" required/>
                         <label for="confirm-remove" class="confirm-label">{t(Text::IUnderstandTheLicenceWillHave)}</label>
@@ -193,7 +194,7 @@ fn EndUserPanel(id: String, end_user: Option<EndUserView>, may_act: bool) -> imp
             }
         });
         view! {
-            <form method="post" action=format!("/console/licences/{id}/end-user") class="grid-form" data-testid="end-user-form">
+            <form method="post" action=posts::SET_END_USER.to([&id]) class="grid-form" data-testid="end-user-form">
                 <div class="field">
                     <label for="given-name">{t(Text::GivenName)}</label>
                     <input id="given-name" name="given_name" required autocomplete="off" value=value(|u| Some(u.given_name.clone()))/>
@@ -251,7 +252,7 @@ fn PersonalData(id: String, terminated: bool) -> impl IntoView {
                     {t(Text::ExportAsJson)}
                 </a>
             </p>
-            <form method="post" action=format!("/console/licences/{id}/personal-data/erase") class="action-form" data-testid="erase-personal-data">
+            <form method="post" action=posts::ERASE_PERSONAL_DATA.to([&id]) class="action-form" data-testid="erase-personal-data">
                 <div class="choice">
                     <input id="confirm-erase" type="checkbox" name="confirm" value="yes" required/>
                     <label for="confirm-erase" class="confirm-label">{consequence}</label>
@@ -299,7 +300,7 @@ fn ResourceItem(licence: String, resource: ResourceView, may_act: bool) -> impl 
     let hint_id = format!("hint-{}", resource.id);
     let form = may_act.then(|| {
         view! {
-            <form method="post" action=format!("/console/licences/{licence}/resources/{}", resource.id) class="inline-form replace-form" data-testid=format!("replace-{}", resource.kind)>
+            <form method="post" action=posts::REPLACE_RESOURCE.to([&licence, &resource.id]) class="inline-form replace-form" data-testid=format!("replace-{}", resource.kind)>
                 <div class="field">
                     <label for=input_id.clone()>{t(Text::NewValue)}</label>
                     <input id=input_id.clone() name="value" required autocomplete="off" spellcheck="false" aria-describedby=hint_id.clone()/>
@@ -330,7 +331,7 @@ fn RenewLogin(id: String) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>{t(Text::Login)}</h2>
-            <form method="post" action=format!("/console/licences/{id}/login/renew") class="action-form" data-testid="renew-login">
+            <form method="post" action=posts::RENEW_LOGIN.to([&id]) class="action-form" data-testid="renew-login">
                 <p class="hint">{t(Text::ANewLoginIsMadeFrom)}</p>
                 <div class="choice">
                     <input id="confirm-renew" type="checkbox" name="confirm" value="yes" required/>

@@ -11,6 +11,7 @@ use super::offerings::OfferingFields;
 use crate::api::fetch_offering;
 use crate::i18n::use_lang;
 use crate::model::OfferingView;
+use crate::posts;
 
 #[component]
 pub fn OfferingEditPage() -> impl IntoView {
@@ -41,23 +42,23 @@ pub fn OfferingEditPage() -> impl IntoView {
 #[component]
 fn EditForm(offering: OfferingView) -> impl IntoView {
     let lang = use_lang();
-    let target = format!("/console/offerings/{}", offering.id);
+    let target = posts::UPDATE_OFFERING.to([&offering.id]);
     let (action, label, class, note) = if offering.active {
         (
-            "retire",
+            posts::RETIRE_OFFERING,
             lang.t(Text::Retire),
             "button danger",
             lang.t(Text::ARetiredOfferingCannotBeOrdered),
         )
     } else {
         (
-            "restore",
+            posts::RESTORE_OFFERING,
             lang.t(Text::BringBack),
             "button secondary",
             lang.t(Text::ThisOfferingIsRetiredOrangeCannot),
         )
     };
-    let state_target = format!("/console/offerings/{}/{action}", offering.id);
+    let state_target = action.to([&offering.id]);
     let heading = say::edit_offering_title(lang, &offering.offer_code);
     view! {
         <h1>{heading}</h1>

@@ -11,6 +11,7 @@ use super::ErrorPanel;
 use crate::api::fetch_offerings;
 use crate::i18n::{Lang, use_lang};
 use crate::model::{OfferingView, OfferingsPage};
+use crate::posts;
 
 /// A realizing resource type in words.
 pub fn resource_type_text(kind: ResourceType, lang: Lang) -> &'static str {
@@ -120,11 +121,11 @@ fn OfferingRow(offering: OfferingView, can_change: bool) -> impl IntoView {
     let actions = can_change.then(|| {
         let edit = format!("/offerings/{}", offering.id);
         let (action, label, class) = if offering.active {
-            ("retire", lang.t(Text::Retire), "button danger small")
+            (posts::RETIRE_OFFERING, lang.t(Text::Retire), "button danger small")
         } else {
-            ("restore", lang.t(Text::BringBack), "button secondary small")
+            (posts::RESTORE_OFFERING, lang.t(Text::BringBack), "button secondary small")
         };
-        let target = format!("/console/offerings/{}/{action}", offering.id);
+        let target = action.to([&offering.id]);
         let edit_aria = format!("{} {}", lang.t(Text::Edit), offering.offer_code);
         let aria = format!("{label} {}", offering.offer_code);
         view! {
@@ -210,7 +211,7 @@ fn AddOfferingForm() -> impl IntoView {
     view! {
         <section class="panel">
             <h2>{lang.t(Text::AddOffering)}</h2>
-            <form method="post" action="/console/offerings" class="grid-form">
+            <form method="post" action=posts::CREATE_OFFERING.path() class="grid-form">
                 <OfferingFields offering=None/>
                 <div class="field actions">
                     <button type="submit" class="button primary">{lang.t(Text::AddOffering)}</button>
@@ -250,7 +251,7 @@ fn ImportForm() -> impl IntoView {
                 "OFFER-PRO-M,Pro monthly,msisdn,per_licence,{customer}-{seq:4}\n"
                 "OFFER-DOCS,Shared documents,url,per_customer,\n"
             </pre>
-            <form method="post" action="/console/offerings/import" enctype="multipart/form-data" class="grid-form">
+            <form method="post" action=posts::IMPORT_OFFERINGS.path() enctype="multipart/form-data" class="grid-form">
                 <div class="field">
                     <label for="import-file">{lang.t(Text::CsvFile)}</label>
                     <input id="import-file" name="file" type="file" accept=".csv,text/csv,text/plain" required/>

@@ -11,6 +11,7 @@ use super::ErrorPanel;
 use crate::api::fetch_operators;
 use crate::i18n::{When, use_lang};
 use crate::model::OperatorView;
+use crate::posts;
 
 #[component]
 pub fn OperatorsPage() -> impl IntoView {
@@ -63,11 +64,19 @@ fn OperatorTable(operators: Vec<OperatorView>) -> impl IntoView {
 fn OperatorRow(operator: OperatorView) -> impl IntoView {
     let lang = use_lang();
     let (action, label, class) = if operator.active {
-        ("disable", lang.t(Text::Disable), "button danger small")
+        (
+            posts::DISABLE_OPERATOR,
+            lang.t(Text::Disable),
+            "button danger small",
+        )
     } else {
-        ("enable", lang.t(Text::Enable), "button secondary small")
+        (
+            posts::ENABLE_OPERATOR,
+            lang.t(Text::Enable),
+            "button secondary small",
+        )
     };
-    let target = format!("/console/operators/{}/{action}", operator.id);
+    let target = action.to([&operator.id]);
     let aria = format!("{label} {}", operator.login);
     let last_login = operator.last_login_at.clone().map_or_else(
         || lang.t(Text::Never).into_any(),
@@ -101,7 +110,7 @@ fn OperatorMore(operator: OperatorView) -> impl IntoView {
     view! {
         <details class="operator-more">
             <summary>{lang.t(Text::RolePassword)}</summary>
-            <form method="post" action=format!("/console/operators/{id}/role") class="action-form" data-testid=format!("role-form-{login}")>
+            <form method="post" action=posts::CHANGE_ROLE.to([&id]) class="action-form" data-testid=format!("role-form-{login}")>
                 <label for=format!("role-{id}")>{lang.t(Text::NewRole)}</label>
                 <select id=format!("role-{id}") name="role">
                     {Role::ALL
@@ -116,7 +125,7 @@ fn OperatorMore(operator: OperatorView) -> impl IntoView {
                 </label>
                 <button type="submit" class="button secondary small">{lang.t(Text::ChangeRole)}</button>
             </form>
-            <form method="post" action=format!("/console/operators/{id}/password") class="action-form" data-testid=format!("password-form-{login}")>
+            <form method="post" action=posts::RESET_PASSWORD.to([&id]) class="action-form" data-testid=format!("password-form-{login}")>
                 <label for=format!("password-{id}")>{lang.t(Text::NewPassword)}</label>
                 <input id=format!("password-{id}") name="password" type="password" autocomplete="new-password" required minlength="12"/>
                 <p class="hint">{lang.t(Text::AtLeast12CharactersTellThe)}</p>
@@ -137,7 +146,7 @@ fn AddOperatorForm() -> impl IntoView {
     view! {
         <section class="panel">
             <h2>{lang.t(Text::AddOperator)}</h2>
-            <form method="post" action="/console/operators" class="grid-form">
+            <form method="post" action=posts::CREATE_OPERATOR.path() class="grid-form">
                 <div class="field">
                     <label for="new-login">{lang.t(Text::Username)}</label>
                     <input id="new-login" name="login" type="text" autocomplete="off" autocapitalize="none" spellcheck="false" required maxlength="64" pattern="[A-Za-z0-9._@\\-]+"/>

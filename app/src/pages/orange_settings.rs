@@ -11,6 +11,7 @@ use super::ErrorPanel;
 use crate::api::fetch_orange_settings;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::ApiSettingsView;
+use crate::posts;
 
 /// An operation's name and what it covers.
 fn operation_text(operation: Operation, lang: Lang) -> (&'static str, &'static str) {
@@ -92,7 +93,7 @@ fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
     let lang = use_lang();
     let policy = settings.fleet_policy;
     view! {
-        <form method="post" action="/console/settings/orange" class="settings-form">
+        <form method="post" action=posts::ORANGE_SETTINGS.path() class="settings-form">
             <fieldset class="panel">
                 <legend>{lang.t(Text::AnswerMode)}</legend>
                 <p class="hint">

@@ -13,6 +13,7 @@ use super::ErrorPanel;
 use crate::api::fetch_stuck;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{StuckItemView, StuckPage, ThresholdsView};
+use crate::posts;
 
 #[component]
 pub fn StuckWorkPage() -> impl IntoView {
@@ -122,11 +123,11 @@ fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
             view! {
                 <div class="row-actions">
                     {retry.then(|| view! {
-                        <form method="post" action=format!("/console/stuck/events/{}/retry", item.id)>
+                        <form method="post" action=posts::STUCK_EVENT.to([&item.id, "retry"])>
                             <button type="submit" class="button secondary">{t(Text::RetryNow)}</button>
                         </form>
                     })}
-                    <form method="post" action=format!("/console/stuck/events/{}/resend", item.id)>
+                    <form method="post" action=posts::STUCK_EVENT.to([&item.id, "resend"])>
                         <label class="choice">
                             <input type="checkbox" name="confirm" value="yes" required/>
                             {t(Text::IUnderstand)}
@@ -138,7 +139,7 @@ fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
             .into_any()
         }
         Stuck::Order(state) | Stuck::Task(state) => {
-            let base = format!("/console/stuck/{}s/{}", item.what.kind(), item.id);
+            let kind = format!("{}s", item.what.kind());
             let code_id = format!("code-{}", item.id);
             let message_id = format!("message-{}", item.id);
             view! {
@@ -146,11 +147,11 @@ fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
                     // Only acknowledged work can be completed at once; work in progress belongs to
                     // whoever started it, and can only be failed from here.
                     {(state == WorkState::Acknowledged).then(|| view! {
-                        <form method="post" action=format!("{base}/complete")>
+                        <form method="post" action=posts::COMPLETE_STUCK.to([&kind, &item.id])>
                             <button type="submit" class="button primary">{t(Text::CompleteNow)}</button>
                         </form>
                     })}
-                    <form method="post" action=format!("{base}/fail") class="inline-form fail-form">
+                    <form method="post" action=posts::FAIL_STUCK.to([&kind, &item.id]) class="inline-form fail-form">
                         <label for=code_id.clone()>{t(Text::ErrorCode)}</label>
                         <select id=code_id name="code">
                             {codes.iter().map(|code| view! { <option value=code.as_str()>{code.as_str()}</option> }).collect_view()}
@@ -191,7 +192,7 @@ fn ThresholdsForm(thresholds: ThresholdsView) -> impl IntoView {
     view! {
         <section class="panel">
             <h2>{t(Text::WhenIsWorkStuck)}</h2>
-            <form method="post" action="/console/settings/stuck" class="stack">
+            <form method="post" action=posts::STUCK_THRESHOLDS.path() class="stack">
                 <label for="order_minutes">{t(Text::OrdersAfterMinutes)}</label>
                 <input id="order_minutes" name="order_minutes" type="number" min="1" max="10080" required value=thresholds.order_minutes.to_string()/>
                 <label for="task_minutes">{t(Text::TasksAfterMinutes)}</label>
