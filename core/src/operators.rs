@@ -58,6 +58,9 @@ pub enum OperatorError {
     NotFound,
     #[error("this is the last active administrator: make another operator an administrator first")]
     LastAdmin,
+    /// A role change to the role the operator already has: nothing is written.
+    #[error("{login} already has this role")]
+    Unchanged { login: String },
     #[error(transparent)]
     Db(DbError),
 }
@@ -318,7 +321,7 @@ pub async fn set_disabled(
         .bind(disabled_at)
         .bind(&now)
         .bind(id);
-    guarded(db, acting, action, id, update).await
+    guarded(db, acting, action, id, |_| false, update).await
 }
 
 /// Gives an operator another role; audited as `operator.role_change`. The last active
@@ -340,20 +343,27 @@ pub async fn set_role(
         .bind(role.as_str())
         .bind(clock::now_text())
         .bind(id);
-    guarded(db, acting, "operator.role_change", id, update).await
+    let unchanged = |before: &Operator| before.role == role;
+    guarded(db, acting, "operator.role_change", id, unchanged, update).await
 }
 
 /// Runs a guarded update of an operator and audits it with the operator before and after, in one
-/// transaction; or says why nothing changed.
+/// transaction; or says why nothing changed (`unchanged` tells a change to what already is).
 async fn guarded<'q>(
     db: &Db,
     acting: &Acting,
     action: &str,
     id: &str,
+    unchanged: impl Fn(&Operator) -> bool,
     update: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
 ) -> Result<Operator, OperatorError> {
     let mut tx = db.begin_write().await?;
     let before = find_in(&mut tx, id).await?.ok_or(OperatorError::NotFound)?;
+    if unchanged(&before) {
+        return Err(OperatorError::Unchanged {
+            login: before.login,
+        });
+    }
     if update.execute(&mut *tx).await?.rows_affected() == 0 {
         return Err(OperatorError::LastAdmin);
     }
@@ -584,6 +594,19 @@ mod tests {
                 .await
                 .expect("promoted");
             assert_eq!(promoted.role, Role::Admin);
+            // The role it already has: refused, and nothing is audited.
+            let count = || async {
+                sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM audit_log")
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("count")
+            };
+            let entries = count().await;
+            assert!(matches!(
+                set_role(&db, &tester(), &helper.id, Role::Admin).await,
+                Err(OperatorError::Unchanged { login }) if login == helper.login
+            ));
+            assert_eq!(count().await, entries);
             let demoted = set_role(&db, &tester(), &first.id, Role::Support)
                 .await
                 .expect("demoted");

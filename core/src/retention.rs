@@ -65,16 +65,20 @@ pub async fn load(db: &Db) -> Result<Retention, DbError> {
         .unwrap_or_default())
 }
 
-/// Stores new retention periods with the audit entry of the change.
+/// Stores new retention periods, audited in the same transaction.
 pub async fn save(
     db: &Db,
     new: &Retention,
-    entry: &crate::audit::Entry,
+    acting: &crate::audit::Acting,
 ) -> Result<(), RetentionError> {
     if !DAYS.contains(&new.attempt_days) || !DAYS.contains(&new.audit_detail_days) {
         return Err(RetentionError::Days);
     }
-    settings::set_audited(db, KEY, new, entry).await?;
+    let named = settings::Named {
+        action: "retention.update",
+        object_id: "retention",
+    };
+    settings::set_audited(db, acting, KEY, named, new).await?;
     Ok(())
 }
 
@@ -183,7 +187,7 @@ mod tests {
                         attempt_days: 0,
                         audit_detail_days: 10
                     },
-                    &crate::testing::settings_entry(),
+                    &crate::audit::Acting::system(),
                 )
                 .await,
                 Err(RetentionError::Days)
@@ -194,7 +198,7 @@ mod tests {
                     attempt_days: 30,
                     audit_detail_days: 60,
                 },
-                &crate::testing::settings_entry(),
+                &crate::audit::Acting::system(),
             )
             .await
             .expect("save");

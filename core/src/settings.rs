@@ -6,22 +6,13 @@ use serde::de::DeserializeOwned;
 
 use sqlx::{Any, Executor};
 
-use crate::audit::{self, Entry};
+use crate::audit::{self, Acting};
 use crate::clock;
 use crate::db::{Db, DbError};
 
 /// Reads a setting; `None` when it was never set (the caller applies its default).
 pub async fn get<T: DeserializeOwned>(db: &Db, key: &str) -> Result<Option<T>, DbError> {
-    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
-        .bind(key)
-        .fetch_optional(db.pool())
-        .await?;
-    value
-        .map(|text| {
-            serde_json::from_str(&text)
-                .map_err(|e| DbError::Corrupt(format!("setting `{key}`: {e}")))
-        })
-        .transpose()
+    read(db.pool(), key).await
 }
 
 /// Writes a setting, replacing any earlier value (for the server's own bookkeeping; a person's
@@ -30,19 +21,82 @@ pub async fn set<T: Serialize>(db: &Db, key: &str, value: &T) -> Result<(), DbEr
     write(db.pool(), key, value).await
 }
 
-/// Writes a setting and the audit entry that describes the change in one transaction: the change
-/// is never kept without its entry, nor the entry without the change.
-pub async fn set_audited<T: Serialize>(
+/// How the audit log names a person's change of a setting: its action and the setting's name.
+#[derive(Debug, Clone, Copy)]
+pub struct Named<'a> {
+    pub action: &'a str,
+    pub object_id: &'a str,
+}
+
+/// Changes a setting as a person asked, in one transaction with its audit entry: the change is
+/// never kept without its entry, nor the entry without the change. `change` gets the stored value
+/// (the default when it was never set) and returns the new one; `shown` gives what the audit log
+/// keeps of the value before and after (never a secret). Returns both values.
+pub async fn change<T, C, S>(
     db: &Db,
+    acting: &Acting,
     key: &str,
-    value: &T,
-    entry: &Entry,
-) -> Result<(), DbError> {
+    named: Named<'_>,
+    change: C,
+    shown: S,
+) -> Result<(T, T), DbError>
+where
+    T: Serialize + DeserializeOwned + Default,
+    C: FnOnce(&T) -> T,
+    S: FnOnce(&T, &T) -> (serde_json::Value, serde_json::Value),
+{
     let mut tx = db.begin_write().await?;
-    write(&mut *tx, key, value).await?;
-    audit::record(&mut *tx, entry).await?;
+    let before: T = read(&mut *tx, key).await?.unwrap_or_default();
+    let after = change(&before);
+    write(&mut *tx, key, &after).await?;
+    let (was, is) = shown(&before, &after);
+    let entry = acting
+        .entry(named.action, "settings", Some(named.object_id))
+        .before(was)
+        .after(is);
+    audit::record(&mut *tx, &entry).await?;
     tx.commit().await?;
+    Ok((before, after))
+}
+
+/// [`change`] to `value`, the audit log showing the value itself before and after.
+pub async fn set_audited<T>(
+    db: &Db,
+    acting: &Acting,
+    key: &str,
+    named: Named<'_>,
+    value: &T,
+) -> Result<(), DbError>
+where
+    T: Serialize + DeserializeOwned + Default + Clone,
+{
+    let json = |value: &T| serde_json::to_value(value).unwrap_or_default();
+    change(
+        db,
+        acting,
+        key,
+        named,
+        |_| value.clone(),
+        |before, after| (json(before), json(after)),
+    )
+    .await?;
     Ok(())
+}
+
+async fn read<'e, T: DeserializeOwned>(
+    executor: impl Executor<'e, Database = Any>,
+    key: &str,
+) -> Result<Option<T>, DbError> {
+    let value: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(executor)
+        .await?;
+    value
+        .map(|text| {
+            serde_json::from_str(&text)
+                .map_err(|e| DbError::Corrupt(format!("setting `{key}`: {e}")))
+        })
+        .transpose()
 }
 
 async fn write<'e, T: Serialize>(
@@ -95,13 +149,12 @@ mod tests {
     #[tokio::test]
     async fn a_setting_and_its_audit_entry_are_kept_together_or_not_at_all() {
         on_each_db!(|db| async move {
-            let entry = Entry::new(
-                audit::Actor::system(),
-                "test.settings",
-                "settings",
-                Some("limit"),
-            );
-            set_audited(&db, "limit", &1_u32, &entry)
+            let named = Named {
+                action: "test.settings",
+                object_id: "limit",
+            };
+            let acting = Acting::system();
+            set_audited(&db, &acting, "limit", named, &1_u32)
                 .await
                 .expect("set");
             let entries: i64 =
@@ -116,7 +169,11 @@ mod tests {
                 .execute(db.pool())
                 .await
                 .expect("drop");
-            assert!(set_audited(&db, "limit", &2_u32, &entry).await.is_err());
+            assert!(
+                set_audited(&db, &acting, "limit", named, &2_u32)
+                    .await
+                    .is_err()
+            );
             assert_eq!(get::<u32>(&db, "limit").await.expect("get"), Some(1));
         });
     }

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use time::Duration;
 
-use crate::audit::{self, Acting, Entry};
+use crate::audit::{self, Acting};
 use crate::clock;
 use crate::db::{Db, DbError};
 use crate::orange::ErrorCode;
@@ -61,9 +61,13 @@ pub async fn load(db: &Db) -> Result<Thresholds, DbError> {
     Ok(settings::get(db, KEY).await?.unwrap_or_default())
 }
 
-/// Stores new thresholds with the audit entry of the change.
-pub async fn save(db: &Db, thresholds: &Thresholds, entry: &Entry) -> Result<(), DbError> {
-    settings::set_audited(db, KEY, thresholds, entry).await
+/// Stores new thresholds, audited in the same transaction.
+pub async fn save(db: &Db, thresholds: &Thresholds, acting: &Acting) -> Result<(), DbError> {
+    let named = settings::Named {
+        action: "settings.stuck",
+        object_id: "stuck_thresholds",
+    };
+    settings::set_audited(db, acting, KEY, named, thresholds).await
 }
 
 /// One stuck order, task or event.

@@ -257,16 +257,6 @@ macro_rules! on_each_db {
     }};
 }
 
-/// The audit entry of a setting changed by a test (the console writes its own).
-pub fn settings_entry() -> crate::audit::Entry {
-    crate::audit::Entry::new(
-        crate::audit::Actor::system(),
-        "test.settings",
-        "settings",
-        None,
-    )
-}
-
 /// A licence as Orange sees it, with only what an event needs: for outbox and delivery tests.
 /// The offering `PRO` (one MSISDN per licence), as most tests' Orange orders name it.
 pub async fn pro_offering(db: &Db) {

@@ -36,7 +36,7 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
-use fleetdesk_core::audit::{Actor, Entry};
+use fleetdesk_core::audit::Acting;
 use fleetdesk_core::credentials::{self, CredentialKind};
 use fleetdesk_core::offerings::{self, OfferingInput};
 use fleetdesk_core::orange::settings::{self as api_settings, Mode, Operation};
@@ -140,10 +140,6 @@ struct Fixture {
 }
 
 /// The audit entry of a setting the benchmark changes.
-fn bench_entry() -> Entry {
-    Entry::new(Actor::cli(), "bench.settings", "settings", None)
-}
-
 async fn prepare(args: &Args, url: &str, receiver: &Receiver) -> anyhow::Result<Fixture> {
     let data_dir =
         std::env::temp_dir().join(format!("fleetdesk-bench-{}", uuid::Uuid::now_v7().simple()));
@@ -161,17 +157,17 @@ async fn prepare(args: &Args, url: &str, receiver: &Receiver) -> anyhow::Result<
             paused: true,
             ..DeliverySettings::default()
         },
-        &bench_entry(),
+        &Acting::cli(),
     )
     .await?;
     let mut modes = api_settings::load(&db).await?;
     for operation in Operation::ALL {
         modes.set_mode(operation, Mode::Async);
     }
-    api_settings::save(&db, &modes, &bench_entry()).await?;
+    api_settings::save(&db, &modes, &Acting::cli()).await?;
     offerings::create(
         &db,
-        &fleetdesk_core::audit::Acting::system(),
+        &Acting::system(),
         &OfferingInput {
             offer_code: orange::OFFER_CODE.into(),
             name: "Benchmark".into(),
@@ -183,7 +179,7 @@ async fn prepare(args: &Args, url: &str, receiver: &Receiver) -> anyhow::Result<
     .await?;
     let issued = credentials::issue(
         &db,
-        &fleetdesk_core::audit::Acting::system(),
+        &Acting::system(),
         CredentialKind::Orange,
         "benchmark",
         None,
@@ -357,7 +353,7 @@ async fn drain(db: &Db, receiver: &Receiver, pids: &[u32]) -> anyhow::Result<Dra
     let machine_before = machine_busy_seconds();
     let resumed_at = OffsetDateTime::now_utc();
     let started = Instant::now();
-    delivery_settings::set_paused(db, false, &bench_entry()).await?;
+    delivery_settings::set_paused(db, false, &Acting::cli()).await?;
     let mut report_at = Duration::from_secs(10);
     while receiver.distinct() < backlog && started.elapsed() < limit {
         if started.elapsed() >= report_at {
@@ -773,7 +769,7 @@ async fn run_on(
     let mut two_seed = None;
     if args.two_instances && label == "PostgreSQL" {
         eprintln!("[{label}] building a second backlog for two instances");
-        delivery_settings::set_paused(&fixture.db, true, &bench_entry()).await?;
+        delivery_settings::set_paused(&fixture.db, true, &Acting::cli()).await?;
         let again = seed(&fixture.db, &fixture.api, args.events).await?;
         let backlog = waiting_events(&fixture.db).await?;
         let data_dir = fixture.data_dir.join("second");

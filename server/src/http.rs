@@ -3,6 +3,7 @@
 //!
 //! The Orange-facing API lives under `/orange/v2` with its own authentication (see `crate::orange`).
 
+mod action;
 mod auth;
 mod bulk;
 mod credentials;
@@ -45,6 +46,7 @@ use fleetdesk_app::{App, shell};
 use fleetdesk_core::sessions::DbSessionStore;
 
 use crate::state::AppState;
+use action::Actions;
 
 pub use auth::{OPERATOR_ID_KEY, set_flash};
 
@@ -185,70 +187,49 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/lang", post(lang::choose))
-        .route("/console/operators", post(operators::create))
-        .route("/console/operators/{id}/disable", post(operators::disable))
-        .route("/console/operators/{id}/enable", post(operators::enable))
-        .route("/console/operators/{id}/role", post(operators::change_role))
-        .route(
-            "/console/operators/{id}/password",
-            post(operators::reset_password),
-        )
-        .route("/console/settings/orange", post(orange_settings::save))
+        .action::<operators::Create>()
+        .action::<operators::Disable>()
+        .action::<operators::Enable>()
+        .action::<operators::ChangeRole>()
+        .action::<operators::ResetPassword>()
+        .action::<orange_settings::Save>()
         // Posted to the page's own address: the answer is the page, showing the new secret once.
-        .route("/settings/credentials", post(credentials::issue))
         .route(
-            "/console/credentials/{id}/revoke",
-            post(credentials::revoke),
+            fleetdesk_app::posts::ISSUE_CREDENTIAL.path(),
+            post(credentials::issue),
         )
-        .route("/console/offerings", post(offerings::create))
-        .route("/console/offerings/import", post(offerings::import))
-        .route("/console/offerings/{id}", post(offerings::update))
-        .route("/console/offerings/{id}/retire", post(offerings::retire))
-        .route("/console/offerings/{id}/restore", post(offerings::restore))
-        .route("/console/events/resend", post(events::resend_matching))
-        .route("/console/events/{id}/resend", post(events::resend))
-        .route("/console/events/{id}/retry", post(events::retry_now))
-        .route("/console/stuck/{kind}/{id}/complete", post(stuck::complete))
-        .route("/console/stuck/{kind}/{id}/fail", post(stuck::fail))
-        .route("/console/stuck/events/{id}/{action}", post(stuck::event))
-        .route("/console/settings/stuck", post(stuck::save_thresholds))
-        .route(
-            "/console/licences/{id}/end-user",
-            post(licences::set_end_user),
-        )
-        .route(
-            "/console/licences/{id}/end-user/remove",
-            post(licences::remove_end_user),
-        )
-        .route(
-            "/console/licences/{id}/resources/{resource_id}",
-            post(licences::replace_resource),
-        )
-        .route(
-            "/console/licences/{id}/login/renew",
-            post(licences::renew_login),
-        )
+        .action::<credentials::Revoke>()
+        .action::<offerings::Create>()
+        .action::<offerings::Import>()
+        .action::<offerings::Update>()
+        .action::<offerings::Retire>()
+        .action::<offerings::Restore>()
+        .action::<events::ResendMatching>()
+        .action::<events::Resend>()
+        .action::<events::RetryNow>()
+        .action::<stuck::Complete>()
+        .action::<stuck::Fail>()
+        .action::<stuck::Event>()
+        .action::<stuck::SaveThresholds>()
+        .action::<licences::SetEndUser>()
+        .action::<licences::RemoveEndUser>()
+        .action::<licences::ReplaceResource>()
+        .action::<licences::RenewLogin>()
         .route("/console/licences/{id}/personal-data", get(privacy::export))
-        .route(
-            "/console/licences/{id}/personal-data/erase",
-            post(privacy::erase),
-        )
-        .route("/console/delivery/pause", post(delivery_settings::pause))
-        .route("/console/delivery/resume", post(delivery_settings::resume))
-        .route("/console/settings/delivery", post(delivery_settings::save))
+        .action::<privacy::Erase>()
+        .action::<delivery_settings::Pause>()
+        .action::<delivery_settings::Resume>()
+        .action::<delivery_settings::Save>()
         .route("/reference/openapi.json", reference::route(reference))
         .route("/console/customers.csv", get(customers::export))
         .route(
             "/console/licences/placeholders.csv",
             get(bulk::placeholders),
         )
-        .route(
-            "/console/licences/bulk",
-            post(bulk::upload).layer(bulk::upload_limit()),
-        )
-        .route("/console/licences/bulk/{id}/apply", post(bulk::apply))
-        .route("/console/licences/bulk/{id}/discard", post(bulk::discard))
-        .route("/console/customers/{id}/notes", post(customers::add_note))
+        .action::<bulk::Check>()
+        .action::<bulk::Apply>()
+        .action::<bulk::Discard>()
+        .action::<customers::AddNote>()
         .leptos_routes_with_context(
             &state,
             routes,

@@ -81,17 +81,21 @@ pub async fn load(db: &Db) -> Result<ApiSettings, DbError> {
         .unwrap_or_default())
 }
 
-/// Stores new settings with the audit entry of the change; every instance reads them on its next
+/// Stores new settings, audited in the same transaction; every instance reads them on its next
 /// request.
 pub async fn save(
     db: &Db,
     new: &ApiSettings,
-    entry: &crate::audit::Entry,
+    acting: &crate::audit::Acting,
 ) -> Result<(), SettingsError> {
     if !(1..=3650).contains(&new.exchange_retention_days) {
         return Err(SettingsError::Retention);
     }
-    settings::set_audited(db, KEY, new, entry).await?;
+    let named = settings::Named {
+        action: "orange_settings.update",
+        object_id: "orange_api",
+    };
+    settings::set_audited(db, acting, KEY, named, new).await?;
     Ok(())
 }
 
@@ -107,7 +111,7 @@ mod tests {
             let mut changed = ApiSettings::default();
             changed.set_mode(Operation::Deletion, Mode::Async);
             changed.fleet_policy = FleetPolicy::PerOffering;
-            save(&db, &changed, &crate::testing::settings_entry())
+            save(&db, &changed, &crate::audit::Acting::system())
                 .await
                 .expect("save");
             let read = load(&db).await.expect("load");
@@ -116,7 +120,7 @@ mod tests {
             assert_eq!(read.fleet_policy, FleetPolicy::PerOffering);
             changed.exchange_retention_days = 0;
             assert!(matches!(
-                save(&db, &changed, &crate::testing::settings_entry()).await,
+                save(&db, &changed, &crate::audit::Acting::system()).await,
                 Err(SettingsError::Retention)
             ));
         });

@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::audit::Acting;
 use crate::db::{Db, DbError};
 use crate::sealing;
 use crate::settings;
@@ -232,19 +233,52 @@ pub async fn load(db: &Db) -> Result<DeliverySettings, DbError> {
     Ok(stored)
 }
 
-/// Stores new settings (the client secret sealed) with the audit entry of the change.
-pub async fn save(
-    db: &Db,
-    new: &DeliverySettings,
-    entry: &crate::audit::Entry,
-) -> Result<(), SettingsError> {
+/// The audit log's name for the delivery settings.
+const OBJECT_ID: &str = "orange_delivery";
+
+/// The settings as the audit log keeps them: whether a secret is stored, never the secret.
+pub fn audited(settings: &DeliverySettings) -> serde_json::Value {
+    let mut value = serde_json::to_value(settings).unwrap_or_default();
+    if let Some(map) = value.as_object_mut() {
+        map.remove("client_secret");
+        map.insert(
+            "client_secret_set".to_owned(),
+            (!settings.client_secret.is_empty()).into(),
+        );
+    }
+    value
+}
+
+/// Stores new settings (the client secret sealed), audited in the same transaction: the audit
+/// log learns whether a secret is set and whether it changed, never the secret.
+pub async fn save(db: &Db, new: &DeliverySettings, acting: &Acting) -> Result<(), SettingsError> {
     new.check()?;
     let keys = db.secret_keys().ok_or(SettingsError::NoSecretKey)?;
     let stored = DeliverySettings {
         client_secret: keys.seal(&new.client_secret),
         ..new.clone()
     };
-    settings::set_audited(db, KEY, &stored, entry).await?;
+    let opened = |sealed: &DeliverySettings| DeliverySettings {
+        client_secret: keys
+            .open(&sealed.client_secret)
+            .map(|opened| opened.plain)
+            .unwrap_or_default(),
+        ..sealed.clone()
+    };
+    let named = settings::Named {
+        action: "delivery_settings.update",
+        object_id: OBJECT_ID,
+    };
+    let shown = |before: &DeliverySettings, _: &DeliverySettings| {
+        let before = opened(before);
+        let mut after = audited(new);
+        if let Some(map) = after.as_object_mut() {
+            let changed = new.client_secret != before.client_secret;
+            map.insert("client_secret_changed".to_owned(), changed.into());
+        }
+        (audited(&before), after)
+    };
+    settings::change(db, acting, KEY, named, |_| stored.clone(), shown).await?;
     Ok(())
 }
 
@@ -269,12 +303,33 @@ pub async fn reseal(db: &Db) -> Result<bool, DbError> {
     }
 }
 
-/// Pauses or resumes delivery, leaving the other settings as they are, with the audit entry of
-/// the change.
-pub async fn set_paused(db: &Db, paused: bool, entry: &crate::audit::Entry) -> Result<(), DbError> {
-    let mut current = load_stored(db).await?;
-    current.paused = paused;
-    settings::set_audited(db, KEY, &current, entry).await
+/// Pauses or resumes delivery, leaving the other settings as they are, audited in the same
+/// transaction. Returns the settings as they were (the client secret still sealed).
+pub async fn set_paused(
+    db: &Db,
+    paused: bool,
+    acting: &Acting,
+) -> Result<DeliverySettings, DbError> {
+    let named = settings::Named {
+        action: if paused {
+            "delivery.pause"
+        } else {
+            "delivery.resume"
+        },
+        object_id: OBJECT_ID,
+    };
+    let change = |current: &DeliverySettings| DeliverySettings {
+        paused,
+        ..current.clone()
+    };
+    let shown = |before: &DeliverySettings, after: &DeliverySettings| {
+        (
+            serde_json::json!({ "paused": before.paused }),
+            serde_json::json!({ "paused": after.paused }),
+        )
+    };
+    let (before, _) = settings::change(db, acting, KEY, named, change, shown).await?;
+    Ok(before)
 }
 
 #[cfg(test)]
@@ -289,6 +344,17 @@ mod tests {
             ..DeliverySettings::default()
         };
         assert!(!format!("{settings:?}").contains("s3cr3t-value"));
+    }
+
+    #[test]
+    fn the_audit_log_learns_whether_a_secret_is_set_never_the_secret() {
+        let settings = DeliverySettings {
+            client_secret: "kept-secret".into(),
+            ..DeliverySettings::default()
+        };
+        let value = audited(&settings);
+        assert!(!value.to_string().contains("kept-secret"));
+        assert_eq!(value["client_secret_set"], true);
     }
 
     #[test]
@@ -403,11 +469,7 @@ mod tests {
                 token_url: "ftp://x".into(),
                 ..DeliverySettings::default()
             };
-            assert!(
-                save(&db, &bad, &crate::testing::settings_entry())
-                    .await
-                    .is_err()
-            );
+            assert!(save(&db, &bad, &Acting::system()).await.is_err());
             let good = DeliverySettings {
                 product_order_url: "https://orange.example/events/productOrder".into(),
                 user_service_url: "https://orange.example/events/userService".into(),
@@ -416,10 +478,8 @@ mod tests {
                 client_secret: "secret".into(),
                 ..DeliverySettings::default()
             };
-            save(&db, &good, &crate::testing::settings_entry())
-                .await
-                .expect("save");
-            set_paused(&db, true, &crate::testing::settings_entry())
+            save(&db, &good, &Acting::system()).await.expect("save");
+            set_paused(&db, true, &Acting::system())
                 .await
                 .expect("pause");
             let read = load(&db).await.expect("load");
@@ -445,13 +505,11 @@ mod tests {
                 client_secret: "the-orange-secret".into(),
                 ..DeliverySettings::default()
             };
-            save(&db, &good, &crate::testing::settings_entry())
-                .await
-                .expect("save");
+            save(&db, &good, &Acting::system()).await.expect("save");
             let stored = raw(db.clone()).await;
             assert!(!stored.contains("the-orange-secret"), "{stored}");
             assert!(stored.contains("sealed:v1:"), "{stored}");
-            set_paused(&db, true, &crate::testing::settings_entry())
+            set_paused(&db, true, &Acting::system())
                 .await
                 .expect("pause keeps the sealed secret");
             assert_eq!(

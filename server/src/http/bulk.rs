@@ -4,17 +4,19 @@
 //! progress. Also `GET /console/licences/placeholders.csv`, the licences still waiting for a real
 //! realizing resource, in the resource file's own format, for every signed-in operator.
 
-use axum::extract::{DefaultBodyLimit, Path, Query, Request, State};
+use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::response::Response;
+use axum::routing::MethodRouter;
 use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::model::FlashKind;
+use fleetdesk_app::posts;
 use fleetdesk_core::access::ChangeData;
 use fleetdesk_core::licences::bulk::{self, ApplyError, BulkKind, FileError};
 
-use super::forms::{Console, not_saved, read_upload, refuse_unconfirmed};
+use super::action::{Action, Confirmation, Cx, Fields, Note, Reply};
+use super::forms::{Upload, not_saved};
 use crate::state::AppState;
 
 const PAGE: &str = "/licences/bulk";
@@ -46,45 +48,43 @@ fn file_refusal(error: &FileError, lang: Lang) -> String {
 
 /// `POST /console/licences/bulk` (multipart: `kind`, `file`): checks the file and keeps it as a
 /// preview; nothing changes yet.
-pub async fn upload(
-    State(state): State<AppState>,
-    console: Console<ChangeData>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let upload = match read_upload(request, lang).await {
-        Ok(upload) => upload,
-        Err(message) => return console.back(PAGE, FlashKind::Error, message).await,
-    };
-    let Some(kind) = upload.fields.get("kind").and_then(|k| BulkKind::parse(k)) else {
-        let text = lang.t(Text::ChooseWhatTheFileChanges);
-        return console.back(PAGE, FlashKind::Error, text).await;
-    };
-    match bulk::preview(
-        &state.db,
-        kind,
-        &upload.file_name,
-        &upload.text,
-        &console.actor(),
-    )
-    .await
-    {
-        Ok(id) => {
-            let text = lang.t(Text::FileCheckedNothingHasChangedYet);
-            console
-                .back(&file_page(&id), FlashKind::Success, text)
-                .await
-        }
-        Err(error) => {
-            console
-                .back(PAGE, FlashKind::Error, file_refusal(&error, lang))
-                .await
-        }
+pub enum Check {}
+
+impl Action for Check {
+    const PATH: &'static str = posts::CHECK_BULK_FILE.path();
+    type Needs = ChangeData;
+    type Target = ();
+    type Form = Upload;
+
+    fn page(_: &()) -> String {
+        PAGE.to_owned()
+    }
+
+    fn layer(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
+        route.layer(upload_limit())
+    }
+
+    async fn run(cx: Cx, _: (), upload: Upload) -> Reply {
+        let lang = cx.lang;
+        let Some(kind) = upload.fields.get("kind").and_then(|k| BulkKind::parse(k)) else {
+            return Err(cx.t(Text::ChooseWhatTheFileChanges).into());
+        };
+        let checked = bulk::preview(
+            &cx.state.db,
+            kind,
+            &upload.file_name,
+            &upload.text,
+            &cx.acting.actor,
+        );
+        let id = checked
+            .await
+            .map_err(|error| Note::from(file_refusal(&error, lang)))?;
+        Ok(Note::from(cx.t(Text::FileCheckedNothingHasChangedYet)).at(file_page(&id)))
     }
 }
 
 /// What a refused apply or discard says.
-fn apply_refusal(error: &ApplyError, lang: Lang) -> &'static str {
+fn apply_refusal(error: &ApplyError, lang: Lang) -> Note {
     match error {
         ApplyError::NotFound => lang.t(Text::NoSuchFile),
         ApplyError::NotPreview(_) => lang.t(Text::ThisFileIsNoLongerA),
@@ -94,65 +94,51 @@ fn apply_refusal(error: &ApplyError, lang: Lang) -> &'static str {
             not_saved(lang)
         }
     }
+    .into()
 }
 
 /// `POST /console/licences/bulk/{id}/apply`: starts applying the ready lines, once confirmed.
-pub async fn apply(
-    State(state): State<AppState>,
-    console: Console<ChangeData>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let acting = console.acting();
-    let page = file_page(&id);
-    let untick = lang.t(Text::TickIUnderstandToApplyThe);
-    if let Some(sent_back) =
-        refuse_unconfirmed(request, &console.session, &page, lang, untick).await
-    {
-        return sent_back;
+pub enum Apply {}
+
+impl Action for Apply {
+    const PATH: &'static str = posts::APPLY_BULK_FILE.path();
+    type Needs = ChangeData;
+    type Target = String;
+    type Form = Fields<Confirmation>;
+
+    fn page(id: &String) -> String {
+        file_page(id)
     }
-    match bulk::start_apply(&state.db, &id, &acting).await {
-        Ok(summary) => {
-            state.bulk.notify_one();
-            let n = summary.rows_ready;
-            let text = say::bulk_applying_started(lang, n);
-            console.back(&page, FlashKind::Success, text).await
-        }
-        Err(error) => {
-            console
-                .back(&page, FlashKind::Error, apply_refusal(&error, lang))
-                .await
-        }
+
+    async fn run(cx: Cx, id: String, Fields(form): Fields<Confirmation>) -> Reply {
+        form.confirm.or(cx.t(Text::TickIUnderstandToApplyThe))?;
+        let summary = bulk::start_apply(&cx.state.db, &id, &cx.acting)
+            .await
+            .map_err(|error| apply_refusal(&error, cx.lang))?;
+        cx.state.bulk.notify_one();
+        Ok(say::bulk_applying_started(cx.lang, summary.rows_ready).into())
     }
 }
 
 /// `POST /console/licences/bulk/{id}/discard`: drops a preview, once confirmed.
-pub async fn discard(
-    State(state): State<AppState>,
-    console: Console<ChangeData>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let acting = console.acting();
-    let page = file_page(&id);
-    let untick = lang.t(Text::TickIUnderstandToDiscardThe);
-    if let Some(sent_back) =
-        refuse_unconfirmed(request, &console.session, &page, lang, untick).await
-    {
-        return sent_back;
+pub enum Discard {}
+
+impl Action for Discard {
+    const PATH: &'static str = posts::DISCARD_BULK_FILE.path();
+    type Needs = ChangeData;
+    type Target = String;
+    type Form = Fields<Confirmation>;
+
+    fn page(id: &String) -> String {
+        file_page(id)
     }
-    match bulk::discard(&state.db, &id, &acting).await {
-        Ok(_) => {
-            let text = lang.t(Text::FileDiscardedNoneOfItsLines);
-            console.back(PAGE, FlashKind::Success, text).await
-        }
-        Err(error) => {
-            console
-                .back(&page, FlashKind::Error, apply_refusal(&error, lang))
-                .await
-        }
+
+    async fn run(cx: Cx, id: String, Fields(form): Fields<Confirmation>) -> Reply {
+        form.confirm.or(cx.t(Text::TickIUnderstandToDiscardThe))?;
+        bulk::discard(&cx.state.db, &id, &cx.acting)
+            .await
+            .map_err(|error| apply_refusal(&error, cx.lang))?;
+        Ok(Note::from(cx.t(Text::FileDiscardedNoneOfItsLines)).at(PAGE))
     }
 }
 

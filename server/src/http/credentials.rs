@@ -1,9 +1,9 @@
-//! Console form handlers for the Orange API credentials (administrators): issue and revoke.
+//! The Orange API credentials (administrators): issue and revoke.
 //! Issuing answers with the credentials page itself, showing the new secret once, uncached: the
 //! secret is kept nowhere (only its hash), never logged nor written to the audit log.
 
 use axum::Form;
-use axum::extract::{FromRequest, Path, Request, State};
+use axum::extract::{FromRequest, Request, State};
 use axum::response::Response;
 use base64::Engine;
 use fleetdesk_vocab::{Text, say};
@@ -11,9 +11,11 @@ use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::{Flash, FlashKind, IssuedCredential};
+use fleetdesk_app::posts;
 use fleetdesk_core::access::Administer;
 use fleetdesk_core::credentials::{self, CredentialError, CredentialKind, Issued};
 
+use super::action::{Action, Confirmation, Cx, Fields, Reply};
 use super::forms::{Console, not_saved, unreadable};
 use crate::state::AppState;
 
@@ -92,52 +94,44 @@ fn no_such_credential(lang: Lang) -> &'static str {
     lang.t(Text::NoSuchCredential)
 }
 
-#[derive(Debug, Deserialize)]
-pub struct RevokeForm {
-    #[serde(default)]
-    confirm: String,
-}
-
 /// `POST /console/credentials/{id}/revoke`: revokes a credential, once confirmed.
-pub async fn revoke(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let Ok(Form(form)) = Form::<RevokeForm>::from_request(request, &state).await else {
-        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
-    };
-    let before = match credentials::find_by_id(&state.db, &id).await {
-        Ok(Some(found)) if found.kind == CredentialKind::Orange => found,
-        Ok(_) => {
-            return console
-                .back(PAGE, FlashKind::Error, no_such_credential(lang))
-                .await;
-        }
-        Err(error) => {
-            tracing::error!(error = %error, "failed to load a credential");
-            return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
-        }
-    };
-    if form.confirm != "yes" {
-        let text = say::credential_tick_to_revoke(lang, &before.label);
-        return console.back(PAGE, FlashKind::Error, text).await;
+pub enum Revoke {}
+
+impl Action for Revoke {
+    const PATH: &'static str = posts::REVOKE_CREDENTIAL.path();
+    type Needs = Administer;
+    type Target = String;
+    type Form = Fields<Confirmation>;
+
+    fn page(_: &String) -> String {
+        PAGE.to_owned()
     }
-    if !before.is_active() {
-        let text = say::credential_already_revoked(lang, &before.label);
-        return console.back(PAGE, FlashKind::Success, text).await;
-    }
-    match credentials::revoke(&state.db, &console.acting(), &id).await {
-        Ok(after) => {
-            tracing::info!(credential.id = %id, "API credential revoked");
-            let text = say::credential_revoked(lang, &after.label);
-            console.back(PAGE, FlashKind::Success, text).await
+
+    async fn run(cx: Cx, id: String, Fields(form): Fields<Confirmation>) -> Reply {
+        let lang = cx.lang;
+        let before = match credentials::find_by_id(&cx.state.db, &id).await {
+            Ok(Some(found)) if found.kind == CredentialKind::Orange => found,
+            Ok(_) => return Err(no_such_credential(lang).into()),
+            Err(error) => {
+                tracing::error!(error = %error, "failed to load a credential");
+                return Err(not_saved(lang).into());
+            }
+        };
+        if !form.confirm.0 {
+            return Err(say::credential_tick_to_revoke(lang, &before.label).into());
         }
-        Err(error) => {
-            tracing::error!(error = %error, "failed to revoke a credential");
-            console.back(PAGE, FlashKind::Error, not_saved(lang)).await
+        if !before.is_active() {
+            return Ok(say::credential_already_revoked(lang, &before.label).into());
+        }
+        match credentials::revoke(&cx.state.db, &cx.acting, &id).await {
+            Ok(after) => {
+                tracing::info!(credential.id = %id, "API credential revoked");
+                Ok(say::credential_revoked(lang, &after.label).into())
+            }
+            Err(error) => {
+                tracing::error!(error = %error, "failed to revoke a credential");
+                Err(not_saved(lang).into())
+            }
         }
     }
 }

@@ -3,19 +3,18 @@
 //! weighs on the server's memory. And `POST /console/customers/{id}/notes`: a note on a customer,
 //! by any signed-in operator (support included: notes are how support hands over), audited.
 
-use axum::Form;
-use axum::extract::{FromRequest, Path, Query, Request, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fleetdesk_vocab::Text;
 use serde::Deserialize;
 
 use fleetdesk_app::api::customer_filter;
-use fleetdesk_app::model::FlashKind;
+use fleetdesk_app::posts;
 use fleetdesk_core::access::Support;
 use fleetdesk_core::customers;
 
-use super::forms::Console;
+use super::action::{Action, Cx, Fields, Note, Reply};
 use crate::state::AppState;
 
 /// The list's filter, as its address carries it.
@@ -46,39 +45,34 @@ pub struct NoteForm {
     body: String,
 }
 
-/// `POST /console/customers/{id}/notes`: adds a note and goes back to the customer.
-pub async fn add_note(
-    State(state): State<AppState>,
-    console: Console<Support>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let page = format!("/customers/{id}");
-    let Ok(Form(form)) = Form::<NoteForm>::from_request(request, &state).await else {
-        let text = lang.t(Text::TheFormCouldNotBeRead);
-        return console.back(&page, FlashKind::Error, text).await;
-    };
-    let body = form.body.trim();
-    if body.is_empty() || body.chars().count() > customers::NOTE_MAX_CHARS {
-        let text = lang.t(Text::WriteANoteOf1To);
-        return console.back(&page, FlashKind::Error, text).await;
+/// `POST /console/customers/{id}/notes`: adds a note to the customer.
+pub enum AddNote {}
+
+impl Action for AddNote {
+    const PATH: &'static str = posts::ADD_NOTE.path();
+    type Needs = Support;
+    type Target = String;
+    type Form = Fields<NoteForm>;
+
+    fn page(id: &String) -> String {
+        format!("/customers/{id}")
     }
-    let acting = console.acting();
-    match customers::add_note(&state.db, &id, &console.operator.id, body, &acting).await {
-        Ok(true) => {
-            tracing::info!(customer.id = %id, "note added to a customer");
-            let text = lang.t(Text::NoteAdded);
-            console.back(&page, FlashKind::Success, text).await
+
+    async fn run(cx: Cx, id: String, Fields(form): Fields<NoteForm>) -> Reply {
+        let body = form.body.trim();
+        if body.is_empty() || body.chars().count() > customers::NOTE_MAX_CHARS {
+            return Err(cx.t(Text::WriteANoteOf1To).into());
         }
-        Ok(false) => {
-            let text = lang.t(Text::NoSuchCustomer);
-            console.back("/customers", FlashKind::Error, text).await
-        }
-        Err(error) => {
-            tracing::error!(error = %error, customer.id = %id, "failed to add a note");
-            let text = lang.t(Text::TheNoteCouldNotBeSaved);
-            console.back(&page, FlashKind::Error, text).await
+        match customers::add_note(&cx.state.db, &id, &cx.operator.id, body, &cx.acting).await {
+            Ok(true) => {
+                tracing::info!(customer.id = %id, "note added to a customer");
+                Ok(cx.t(Text::NoteAdded).into())
+            }
+            Ok(false) => Err(Note::from(cx.t(Text::NoSuchCustomer)).at("/customers")),
+            Err(error) => {
+                tracing::error!(error = %error, customer.id = %id, "failed to add a note");
+                Err(cx.t(Text::TheNoteCouldNotBeSaved).into())
+            }
         }
     }
 }

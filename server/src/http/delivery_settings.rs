@@ -1,4 +1,4 @@
-//! Console form handlers for event delivery: the settings (administrators) and pausing and
+//! Event delivery from the console: the settings (administrators) and pausing and
 //! resuming (operators and administrators). The client secret is write-only: an empty field keeps
 //! the stored one (unless the token URL moves to another server), and it never reaches the page,
 //! the log or the audit log.
@@ -6,26 +6,19 @@
 use fleetdesk_vocab::Text;
 use std::collections::HashMap;
 
-use axum::Form;
-use axum::extract::{FromRequest, Request, State};
-use axum::response::Response;
-
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::model::FlashKind;
+use fleetdesk_app::posts;
 use fleetdesk_core::access::{Administer, ChangeData};
-use fleetdesk_core::audit::Entry;
 use fleetdesk_core::outbox::settings::{
     self, DEFAULT_RETRY_DELAYS, DeliverySettings, SecretEntry, SecretNeeded, SettingsError,
     UrlProblem,
 };
 
-use super::forms::{Console, back_with_details, not_saved, sentence, unreadable};
-use crate::state::AppState;
+use super::action::{Action, Cx, Fields, NoFields, Note, Reply};
+use super::forms::{not_saved, sentence};
 
 const PAGE: &str = "/settings/delivery";
 const EVENTS: &str = "/events";
-/// The audit log's name for the delivery settings.
-const OBJECT_ID: &str = "orange_delivery";
 
 /// Reads the settings form over the stored settings (for the secret); every problem found, in
 /// words, when it does not hold valid values.
@@ -116,154 +109,106 @@ fn retry_delays(text: &str) -> Option<Vec<u64>> {
         .collect()
 }
 
-/// The settings as the audit log keeps them: whether a secret is stored, never the secret.
-fn audited(settings: &DeliverySettings) -> serde_json::Value {
-    let mut value = serde_json::to_value(settings).unwrap_or_default();
-    if let Some(map) = value.as_object_mut() {
-        map.remove("client_secret");
-        map.insert(
-            "client_secret_set".to_owned(),
-            (!settings.client_secret.is_empty()).into(),
-        );
-    }
-    value
-}
-
 /// `POST /console/settings/delivery`.
-pub async fn save(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let request_id = console.request_id.clone();
-    let Ok(Form(form)) = Form::<HashMap<String, String>>::from_request(request, &state).await
-    else {
-        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
-    };
-    let before = match settings::load(&state.db).await {
-        Ok(before) => before,
-        Err(error) => {
+pub enum Save {}
+
+impl Action for Save {
+    const PATH: &'static str = posts::DELIVERY_SETTINGS.path();
+    type Needs = Administer;
+    type Target = ();
+    type Form = Fields<HashMap<String, String>>;
+
+    fn page(_: &()) -> String {
+        PAGE.to_owned()
+    }
+
+    async fn run(cx: Cx, _: (), Fields(form): Fields<HashMap<String, String>>) -> Reply {
+        let lang = cx.lang;
+        let heading = || Note::from(lang.t(Text::TheDeliverySettingsWereNotSaved));
+        let before = settings::load(&cx.state.db).await.map_err(|error| {
             tracing::error!(error = %error, "failed to load the delivery settings");
-            return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
-        }
-    };
-    let new = match parse(&form, &before, lang) {
-        Ok(new) => new,
-        Err(problems) => {
-            return back_with_details(
-                &console.session,
-                PAGE,
-                FlashKind::Error,
-                not_saved_heading(lang),
-                problems,
-            )
-            .await;
-        }
-    };
-    let mut after = audited(&new);
-    if let Some(map) = after.as_object_mut() {
-        map.insert(
-            "client_secret_changed".to_owned(),
-            (new.client_secret != before.client_secret).into(),
-        );
-    }
-    let entry = Entry::new(
-        console.actor(),
-        "delivery_settings.update",
-        "settings",
-        Some(OBJECT_ID),
-    )
-    .before(audited(&before))
-    .after(after)
-    .request_id(request_id);
-    match settings::save(&state.db, &new, &entry).await {
-        Ok(()) => {
-            state.delivery.notify_one();
-            let text = if new.is_configured() {
-                lang.t(Text::DeliverySettingsSaved)
-            } else {
-                lang.t(Text::DeliverySettingsSavedDeliveryIsNot)
-            };
-            console.back(PAGE, FlashKind::Success, text).await
-        }
-        Err(SettingsError::Invalid(problem)) => {
-            back_with_details(
-                &console.session,
-                PAGE,
-                FlashKind::Error,
-                not_saved_heading(lang),
-                // The storage's own check, in English: the form's checks above come first.
-                vec![sentence(&problem)],
-            )
-            .await
-        }
-        Err(error @ SettingsError::NoSecretKey) => {
-            // Only a process started without its key gets here (the server always has one).
-            tracing::error!(error = %error, "failed to save the delivery settings");
-            console.back(PAGE, FlashKind::Error, not_saved(lang)).await
-        }
-        Err(SettingsError::Db(error)) => {
-            tracing::error!(error = %error, "failed to save the delivery settings");
-            console.back(PAGE, FlashKind::Error, not_saved(lang)).await
+            Note::from(not_saved(lang))
+        })?;
+        let new =
+            parse(&form, &before, lang).map_err(|problems| heading().with_details(problems))?;
+        match settings::save(&cx.state.db, &new, &cx.acting).await {
+            Ok(()) => {
+                cx.state.delivery.notify_one();
+                Ok(if new.is_configured() {
+                    cx.t(Text::DeliverySettingsSaved)
+                } else {
+                    cx.t(Text::DeliverySettingsSavedDeliveryIsNot)
+                }
+                .into())
+            }
+            // The storage's own check, in English: the form's checks above come first.
+            Err(SettingsError::Invalid(problem)) => {
+                Err(heading().with_details(vec![sentence(&problem)]))
+            }
+            // `NoSecretKey`: only a process started without its key gets here (the server always
+            // has one).
+            Err(error @ (SettingsError::NoSecretKey | SettingsError::Db(_))) => {
+                tracing::error!(error = %error, "failed to save the delivery settings");
+                Err(not_saved(lang).into())
+            }
         }
     }
 }
 
-fn not_saved_heading(lang: Lang) -> &'static str {
-    lang.t(Text::TheDeliverySettingsWereNotSaved)
-}
+/// `POST /console/delivery/pause`: nothing goes out until resumed.
+pub enum Pause {}
 
-/// `POST /console/delivery/pause`.
-pub async fn pause(State(state): State<AppState>, console: Console<ChangeData>) -> Response {
-    set_paused(state, console, true).await
-}
+impl Action for Pause {
+    const PATH: &'static str = posts::PAUSE_DELIVERY.path();
+    type Needs = ChangeData;
+    type Target = ();
+    type Form = Fields<NoFields>;
 
-/// `POST /console/delivery/resume`.
-pub async fn resume(State(state): State<AppState>, console: Console<ChangeData>) -> Response {
-    set_paused(state, console, false).await
-}
-
-async fn set_paused(state: AppState, console: Console<ChangeData>, paused: bool) -> Response {
-    let lang = console.lang;
-    let request_id = console.request_id.clone();
-    let before = match settings::load(&state.db).await {
-        Ok(before) => before,
-        Err(error) => {
-            tracing::error!(error = %error, "failed to load the delivery settings");
-            return console
-                .back(EVENTS, FlashKind::Error, not_saved(lang))
-                .await;
-        }
-    };
-    let action = if paused {
-        "delivery.pause"
-    } else {
-        "delivery.resume"
-    };
-    let entry = Entry::new(console.actor(), action, "settings", Some(OBJECT_ID))
-        .before(serde_json::json!({ "paused": before.paused }))
-        .after(serde_json::json!({ "paused": paused }))
-        .request_id(request_id);
-    if let Err(error) = settings::set_paused(&state.db, paused, &entry).await {
-        tracing::error!(error = %error, "failed to pause or resume delivery");
-        return console
-            .back(EVENTS, FlashKind::Error, not_saved(lang))
-            .await;
+    fn page(_: &()) -> String {
+        EVENTS.to_owned()
     }
-    let text = if paused {
+
+    async fn run(cx: Cx, _: (), _: Fields<NoFields>) -> Reply {
+        set_paused(&cx, true).await?;
         tracing::info!("event delivery paused by an operator");
-        lang.t(Text::DeliveryPausedNothingIsSentTo)
-    } else {
-        state.delivery.notify_one();
+        Ok(cx.t(Text::DeliveryPausedNothingIsSentTo).into())
+    }
+}
+
+/// `POST /console/delivery/resume`: due events go out again.
+pub enum Resume {}
+
+impl Action for Resume {
+    const PATH: &'static str = posts::RESUME_DELIVERY.path();
+    type Needs = ChangeData;
+    type Target = ();
+    type Form = Fields<NoFields>;
+
+    fn page(_: &()) -> String {
+        EVENTS.to_owned()
+    }
+
+    async fn run(cx: Cx, _: (), _: Fields<NoFields>) -> Reply {
+        let before = set_paused(&cx, false).await?;
+        cx.state.delivery.notify_one();
         tracing::info!("event delivery resumed by an operator");
-        if before.is_configured() {
-            lang.t(Text::DeliveryResumedDueEventsGoOut)
+        Ok(if before.is_configured() {
+            cx.t(Text::DeliveryResumedDueEventsGoOut)
         } else {
-            lang.t(Text::DeliveryResumedItIsNotConfigured)
+            cx.t(Text::DeliveryResumedItIsNotConfigured)
         }
-    };
-    console.back(EVENTS, FlashKind::Success, text).await
+        .into())
+    }
+}
+
+/// Pauses or resumes delivery; the settings as they were.
+async fn set_paused(cx: &Cx, paused: bool) -> Result<DeliverySettings, Note> {
+    settings::set_paused(&cx.state.db, paused, &cx.acting)
+        .await
+        .map_err(|error| {
+            tracing::error!(error = %error, "failed to pause or resume delivery");
+            Note::from(not_saved(cx.lang))
+        })
 }
 
 #[cfg(test)]
@@ -351,12 +296,5 @@ mod tests {
         assert_eq!(problems.len(), 2, "{problems:?}");
         assert!(problems[0].contains("timeout"));
         assert!(problems[1].contains("retry schedule"));
-    }
-
-    #[test]
-    fn the_audit_log_learns_whether_a_secret_is_set_never_the_secret() {
-        let value = audited(&stored());
-        assert!(!value.to_string().contains("kept-secret"));
-        assert_eq!(value["client_secret_set"], true);
     }
 }

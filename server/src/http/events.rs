@@ -1,20 +1,18 @@
-//! Console form handlers for the events owed to Orange (operators and administrators): resend
-//! one, retry one now, and resend every event a filter matches. Each is audited, wakes the
-//! delivery worker and redirects back with a flash message.
+//! The events owed to Orange (operators and administrators): resend one, retry one now, and
+//! resend every event a filter matches. Each is audited and wakes the delivery worker.
 
-use axum::Form;
-use axum::extract::{FromRequest, Path, Request, State};
-use axum::response::Response;
 use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
 use fleetdesk_app::api::core_filter;
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::model::{EventFilter, FlashKind};
+use fleetdesk_app::model::EventFilter;
+use fleetdesk_app::posts;
 use fleetdesk_core::access::ChangeData;
 use fleetdesk_core::outbox::browse::{self, ActionError};
 
-use super::forms::{ConfirmForm, Console, back, not_saved, unreadable};
+use super::action::{Action, Confirmation, Cx, Fields, NoFields, Note, Reply, Ticked};
+use super::forms::not_saved;
 use crate::state::AppState;
 
 const LIST: &str = "/events";
@@ -58,123 +56,120 @@ pub enum EventAction {
     RetryNow,
 }
 
-/// An action asked from a form: on which event, confirmed or not, by which request, in which
-/// language, and where the reader goes after it: `page` on the whole, `missing` when there is no
-/// such event.
+/// An action asked from a form: on which event, confirmed or not, and where the reader goes when
+/// there is no such event (`missing`).
 pub struct Asked<'a> {
     pub id: &'a str,
     pub action: EventAction,
     pub confirmed: bool,
-    pub page: &'a str,
     pub missing: &'a str,
 }
 
-/// Resends an event or retries it now, audited, and goes back with a message: from the event's
-/// page and from the stuck-work page alike. The role check is the caller's: support staff may
-/// act on stuck events, not from the events pages.
-pub async fn act<P>(state: &AppState, console: &Console<P>, asked: Asked<'_>) -> Response {
-    let (session, lang) = (&console.session, console.lang);
+/// Resends an event or retries it now, audited: from the event's page and from the stuck-work
+/// page alike. The role check is the caller's: support staff may act on stuck events, not from
+/// the events pages.
+pub async fn act(cx: &Cx, asked: Asked<'_>) -> Reply {
+    let (state, lang) = (&cx.state, cx.lang);
     let Asked {
         id,
         action,
         confirmed,
-        page,
         missing,
     } = asked;
+    let gone = || Note::from(no_such_event(lang)).at(missing);
     let before = match browse::detail(&state.db, id).await {
         Ok(Some(detail)) => detail.event,
-        Ok(None) => return back(session, missing, FlashKind::Error, no_such_event(lang)).await,
+        Ok(None) => return Err(gone()),
         Err(error) => {
             tracing::error!(error = %error, event.id = %id, "failed to load an event");
-            return back(session, page, FlashKind::Error, not_saved(lang)).await;
+            return Err(not_saved(lang).into());
         }
     };
     let done = match action {
         EventAction::Resend if !confirmed => {
-            let text = lang.t(Text::TickIUnderstandToResendThe);
-            return back(session, page, FlashKind::Error, text).await;
+            return Err(lang.t(Text::TickIUnderstandToResendThe).into());
         }
-        EventAction::Resend => browse::resend(&state.db, &console.acting(), id).await,
+        EventAction::Resend => browse::resend(&state.db, &cx.acting, id).await,
         EventAction::RetryNow if !matches!(before.state.as_str(), "pending" | "failed") => {
-            let text = say::retry_only_pending_or_failed(lang, before.state);
-            return back(session, page, FlashKind::Error, text).await;
+            return Err(say::retry_only_pending_or_failed(lang, before.state).into());
         }
-        EventAction::RetryNow => browse::retry_now(&state.db, &console.acting(), id).await,
-    };
-    let verb = match action {
-        EventAction::Resend => "resent",
-        EventAction::RetryNow => "retried now",
+        EventAction::RetryNow => browse::retry_now(&state.db, &cx.acting, id).await,
     };
     match done {
         Ok(_) => {
             state.delivery.notify_one();
-            tracing::info!(event.id = %id, "event {verb} by an operator");
             let note = delivery_note(state, lang).await;
             let said = match action {
-                EventAction::Resend => say::event_will_be_resent(lang, id),
-                EventAction::RetryNow => say::event_will_be_tried_now(lang, id),
+                EventAction::Resend => {
+                    tracing::info!(event.id = %id, "event resent by an operator");
+                    say::event_will_be_resent(lang, id)
+                }
+                EventAction::RetryNow => {
+                    tracing::info!(event.id = %id, "event retried now by an operator");
+                    say::event_will_be_tried_now(lang, id)
+                }
             };
-            let text = format!("{said}{note}");
-            back(session, page, FlashKind::Success, text).await
+            Ok(format!("{said}{note}").into())
         }
         // Between the check and the change it was claimed or delivered.
         Err(ActionError::NotFound) if action == EventAction::RetryNow => {
-            let text = lang.t(Text::OnlyAPendingOrFailedEvent);
-            back(session, page, FlashKind::Error, text).await
+            Err(lang.t(Text::OnlyAPendingOrFailedEvent).into())
         }
-        Err(ActionError::NotFound) => {
-            back(session, missing, FlashKind::Error, no_such_event(lang)).await
-        }
-        Err(ActionError::Delivering) => {
-            let text = lang.t(Text::TheEventIsBeingSentRight);
-            back(session, page, FlashKind::Error, text).await
-        }
+        Err(ActionError::NotFound) => Err(gone()),
+        Err(ActionError::Delivering) => Err(lang.t(Text::TheEventIsBeingSentRight).into()),
         Err(ActionError::Db(error)) => {
             tracing::error!(error = %error, event.id = %id, "failed to change an event");
-            back(session, page, FlashKind::Error, not_saved(lang)).await
+            Err(not_saved(lang).into())
         }
     }
 }
 
 /// `POST /console/events/{id}/resend`: sends an event again (same `eventId`), once confirmed.
-pub async fn resend(
-    State(state): State<AppState>,
-    console: Console<ChangeData>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let page = event_page(&id);
-    let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
-        return console
-            .back(&page, FlashKind::Error, unreadable(lang))
-            .await;
-    };
-    let asked = Asked {
-        id: &id,
-        action: EventAction::Resend,
-        confirmed: form.confirmed(),
-        page: &page,
-        missing: LIST,
-    };
-    act(&state, &console, asked).await
+pub enum Resend {}
+
+impl Action for Resend {
+    const PATH: &'static str = posts::RESEND_EVENT.path();
+    type Needs = ChangeData;
+    type Target = String;
+    type Form = Fields<Confirmation>;
+
+    fn page(id: &String) -> String {
+        event_page(id)
+    }
+
+    async fn run(cx: Cx, id: String, Fields(form): Fields<Confirmation>) -> Reply {
+        let asked = Asked {
+            id: &id,
+            action: EventAction::Resend,
+            confirmed: form.confirm.0,
+            missing: LIST,
+        };
+        act(&cx, asked).await
+    }
 }
 
 /// `POST /console/events/{id}/retry`: tries a pending or failed event now.
-pub async fn retry_now(
-    State(state): State<AppState>,
-    console: Console<ChangeData>,
-    Path(id): Path<String>,
-) -> Response {
-    let page = event_page(&id);
-    let asked = Asked {
-        id: &id,
-        action: EventAction::RetryNow,
-        confirmed: true,
-        page: &page,
-        missing: LIST,
-    };
-    act(&state, &console, asked).await
+pub enum RetryNow {}
+
+impl Action for RetryNow {
+    const PATH: &'static str = posts::RETRY_EVENT.path();
+    type Needs = ChangeData;
+    type Target = String;
+    type Form = Fields<NoFields>;
+
+    fn page(id: &String) -> String {
+        event_page(id)
+    }
+
+    async fn run(cx: Cx, id: String, _: Fields<NoFields>) -> Reply {
+        let asked = Asked {
+            id: &id,
+            action: EventAction::RetryNow,
+            confirmed: true,
+            missing: LIST,
+        };
+        act(&cx, asked).await
+    }
 }
 
 /// The bulk resend form: the filter it was confirmed with, and the confirmation.
@@ -191,57 +186,56 @@ pub struct BulkForm {
     #[serde(default)]
     to: String,
     #[serde(default)]
-    confirm: String,
+    confirm: Ticked,
 }
 
 /// `POST /console/events/resend`: resends every event the filter matches (those being sent
-/// right now excepted), once confirmed on the page that showed how many.
-pub async fn resend_matching(
-    State(state): State<AppState>,
-    console: Console<ChangeData>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let Ok(Form(form)) = Form::<BulkForm>::from_request(request, &state).await else {
-        return console.back(LIST, FlashKind::Error, unreadable(lang)).await;
-    };
-    let filter = EventFilter {
-        state: form.state,
-        event_type: form.event_type,
-        resource: form.resource,
-        from: form.from,
-        to: form.to,
+/// right now excepted), once confirmed on the page that showed how many. The reader goes back to
+/// the list with the same filter.
+pub enum ResendMatching {}
+
+impl Action for ResendMatching {
+    const PATH: &'static str = posts::RESEND_MATCHING.path();
+    type Needs = ChangeData;
+    type Target = ();
+    type Form = Fields<BulkForm>;
+
+    fn page(_: &()) -> String {
+        LIST.to_owned()
     }
-    .trimmed();
-    let list = with_filter(LIST, &filter);
-    let core = match core_filter(&filter, lang) {
-        Ok(core) => core,
-        // Never widened: a filter that does not read resends nothing.
-        Err(problem) => return console.back(&list, FlashKind::Error, problem).await,
-    };
-    if form.confirm != "yes" {
-        return console
-            .back(
-                &with_filter("/events/resend", &filter),
-                FlashKind::Error,
-                lang.t(Text::TickIUnderstandToResendThese),
-            )
-            .await;
-    }
-    match browse::resend_matching(&state.db, &console.acting(), &core).await {
-        Ok(count) => {
-            state.delivery.notify_one();
-            tracing::info!(count, "events resent in bulk by an operator");
-            let note = delivery_note(&state, lang).await;
-            let text = match count {
-                0 => lang.t(Text::NoEventMatchedNothingWasResent).to_owned(),
-                n => format!("{}{note}", say::events_will_be_resent(lang, n)),
-            };
-            console.back(&list, FlashKind::Success, text).await
+
+    async fn run(cx: Cx, _: (), Fields(form): Fields<BulkForm>) -> Reply {
+        let lang = cx.lang;
+        let filter = EventFilter {
+            state: form.state,
+            event_type: form.event_type,
+            resource: form.resource,
+            from: form.from,
+            to: form.to,
         }
-        Err(error) => {
-            tracing::error!(error = %error, "failed to resend events in bulk");
-            console.back(&list, FlashKind::Error, not_saved(lang)).await
+        .trimmed();
+        let list = with_filter(LIST, &filter);
+        // Never widened: a filter that does not read resends nothing.
+        let core = core_filter(&filter, lang).map_err(|problem| Note::from(problem).at(&list))?;
+        if !form.confirm.0 {
+            let text = lang.t(Text::TickIUnderstandToResendThese);
+            return Err(Note::from(text).at(with_filter("/events/resend", &filter)));
+        }
+        match browse::resend_matching(&cx.state.db, &cx.acting, &core).await {
+            Ok(count) => {
+                cx.state.delivery.notify_one();
+                tracing::info!(count, "events resent in bulk by an operator");
+                let note = delivery_note(&cx.state, lang).await;
+                let text = match count {
+                    0 => lang.t(Text::NoEventMatchedNothingWasResent).to_owned(),
+                    n => format!("{}{note}", say::events_will_be_resent(lang, n)),
+                };
+                Ok(Note::from(text).at(list))
+            }
+            Err(error) => {
+                tracing::error!(error = %error, "failed to resend events in bulk");
+                Err(Note::from(not_saved(lang)).at(list))
+            }
         }
     }
 }

@@ -1,17 +1,16 @@
-//! What the console's form handlers share: refusing non-administrators and read-only operators,
-//! the audit actor, and the redirect back to a page with a flash message (post/redirect/get), so
-//! that every form works the same with and without JavaScript.
+//! What the console's handlers share: the operator allowed what the action needs, with their
+//! language and request id ([`Console`]), the way back to a page with a flash message
+//! (post/redirect/get), and reading an uploaded file. The actions themselves go through
+//! [`super::action`].
 
 use fleetdesk_vocab::Text;
 use std::marker::PhantomData;
 
-use axum::Form;
 use axum::extract::multipart::MultipartError;
 use axum::extract::{FromRequest, FromRequestParts, Multipart, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use serde::Deserialize;
 use tower_sessions::Session;
 
 use fleetdesk_app::i18n::Lang;
@@ -134,37 +133,6 @@ pub fn sentence(text: &str) -> String {
     match chars.next() {
         Some(first) => format!("{}{}.", first.to_uppercase(), chars.as_str()),
         None => String::new(),
-    }
-}
-
-/// A form whose only field is the "I understand" box of a destructive action.
-#[derive(Debug, Deserialize)]
-pub struct ConfirmForm {
-    #[serde(default)]
-    confirm: String,
-}
-
-impl ConfirmForm {
-    pub fn confirmed(&self) -> bool {
-        self.confirm == "yes"
-    }
-}
-
-/// Reads a form whose only field is the "I understand" box: `None` when it is ticked, else the
-/// way back to `page` with a message (`untick` asks to tick it; an unreadable form says so).
-pub async fn refuse_unconfirmed(
-    request: Request,
-    session: &Session,
-    page: &str,
-    lang: Lang,
-    untick: &'static str,
-) -> Option<Response> {
-    match Form::<ConfirmForm>::from_request(request, &()).await {
-        Err(_) => Some(back(session, page, FlashKind::Error, unreadable(lang)).await),
-        Ok(Form(form)) if !form.confirmed() => {
-            Some(back(session, page, FlashKind::Error, untick).await)
-        }
-        Ok(_) => None,
     }
 }
 

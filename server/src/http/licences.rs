@@ -1,24 +1,18 @@
-//! Console form handlers for the partner's own changes to a licence (operators and
-//! administrators): assign or change the end user, remove it, replace a realizing resource, renew
-//! the login. The domain service writes the change, its audit entry and Orange's event in one
-//! transaction; here the form is read, the delivery worker woken, and the reader sent back to the
-//! licence with a message in their language.
+//! The partner's own changes to a licence (operators and administrators): assign or change the
+//! end user, remove it, replace a realizing resource, renew the login. The domain service writes
+//! the change, its audit entry and Orange's event in one transaction; here the form is read, the
+//! delivery worker woken, and what happened said in the reader's language.
 
-use axum::Form;
-use axum::extract::{FromRequest, Path, Request, State};
-use axum::response::Response;
 use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
-use tower_sessions::Session;
 
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::model::FlashKind;
+use fleetdesk_app::posts;
 use fleetdesk_core::access::ChangeData;
 use fleetdesk_core::licences::{self, ChangeError, EndUser, EndUserError};
 use fleetdesk_core::resources::ResourceType;
 
-use super::forms::{Console, back, refuse_unconfirmed, unreadable};
-use crate::state::AppState;
+use super::action::{Action, Confirmation, Cx, Fields, Note, Reply};
 
 const LIST: &str = "/licences";
 
@@ -26,13 +20,10 @@ pub(super) fn licence_page(id: &str) -> String {
     format!("{LIST}/{id}")
 }
 
-/// What a refused or failed change says, and where the reader goes.
-async fn refused(session: &Session, lang: Lang, id: &str, error: ChangeError) -> Response {
-    let page = licence_page(id);
+/// What a refused or failed change says (a licence gone meanwhile sends the reader to the list).
+fn refused(lang: Lang, id: &str, error: ChangeError) -> Note {
     let text = match &error {
-        ChangeError::NotFound => {
-            return back(session, LIST, FlashKind::Error, lang.t(Text::NoSuchLicence)).await;
-        }
+        ChangeError::NotFound => return Note::from(lang.t(Text::NoSuchLicence)).at(LIST),
         ChangeError::Terminated => lang.t(Text::ThisLicenceIsTerminatedItIs),
         ChangeError::OperationInProgress => lang.t(Text::LicenceRetryAfterOrange),
         ChangeError::EndUser(EndUserError::GivenName) => lang.t(Text::TheGivenNameIsRequired),
@@ -48,7 +39,7 @@ async fn refused(session: &Session, lang: Lang, id: &str, error: ChangeError) ->
             lang.t(Text::TheChangeCouldNotBeSaved)
         }
     };
-    back(session, &page, FlashKind::Error, text).await
+    text.into()
 }
 
 fn invalid_resource(kind: ResourceType, lang: Lang) -> &'static str {
@@ -76,63 +67,56 @@ pub struct EndUserForm {
 }
 
 /// `POST /console/licences/{id}/end-user`: assigns the end user, or changes it.
-pub async fn set_end_user(
-    State(state): State<AppState>,
-    console: Console<ChangeData>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let acting = console.acting();
-    let page = licence_page(&id);
-    let Ok(Form(form)) = Form::<EndUserForm>::from_request(request, &state).await else {
-        return console
-            .back(&page, FlashKind::Error, unreadable(lang))
-            .await;
-    };
-    let end_user = match EndUser::parse(
-        &form.given_name,
-        &form.family_name,
-        &form.email,
-        &form.mobile_cc,
-        &form.mobile_sn,
-    ) {
-        Ok(end_user) => end_user,
-        Err(error) => return refused(&console.session, lang, &id, error.into()).await,
-    };
-    match licences::set_end_user(&state.db, &id, &end_user, &acting).await {
-        Ok(_) => {
-            state.delivery.notify_one();
-            let text = lang.t(Text::EndUserSavedOrangeWillBe);
-            console.back(&page, FlashKind::Success, text).await
-        }
-        Err(error) => refused(&console.session, lang, &id, error).await,
+pub enum SetEndUser {}
+
+impl Action for SetEndUser {
+    const PATH: &'static str = posts::SET_END_USER.path();
+    type Needs = ChangeData;
+    type Target = String;
+    type Form = Fields<EndUserForm>;
+
+    fn page(id: &String) -> String {
+        licence_page(id)
+    }
+
+    async fn run(cx: Cx, id: String, Fields(form): Fields<EndUserForm>) -> Reply {
+        let lang = cx.lang;
+        let end_user = EndUser::parse(
+            &form.given_name,
+            &form.family_name,
+            &form.email,
+            &form.mobile_cc,
+            &form.mobile_sn,
+        )
+        .map_err(|error| refused(lang, &id, error.into()))?;
+        licences::set_end_user(&cx.state.db, &id, &end_user, &cx.acting)
+            .await
+            .map_err(|error| refused(lang, &id, error))?;
+        cx.state.delivery.notify_one();
+        Ok(cx.t(Text::EndUserSavedOrangeWillBe).into())
     }
 }
 
 /// `POST /console/licences/{id}/end-user/remove`: removes the end user, once confirmed.
-pub async fn remove_end_user(
-    State(state): State<AppState>,
-    console: Console<ChangeData>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let acting = console.acting();
-    let page = licence_page(&id);
-    let untick = lang.t(Text::TickIUnderstandToRemoveThe);
-    if let Some(sent_back) =
-        refuse_unconfirmed(request, &console.session, &page, lang, untick).await
-    {
-        return sent_back;
+pub enum RemoveEndUser {}
+
+impl Action for RemoveEndUser {
+    const PATH: &'static str = posts::REMOVE_END_USER.path();
+    type Needs = ChangeData;
+    type Target = String;
+    type Form = Fields<Confirmation>;
+
+    fn page(id: &String) -> String {
+        licence_page(id)
     }
-    match licences::remove_end_user(&state.db, &id, &acting).await {
-        Ok(_) => {
-            state.delivery.notify_one();
-            let text = lang.t(Text::EndUserRemovedOrangeWillBe);
-            console.back(&page, FlashKind::Success, text).await
-        }
-        Err(error) => refused(&console.session, lang, &id, error).await,
+
+    async fn run(cx: Cx, id: String, Fields(form): Fields<Confirmation>) -> Reply {
+        form.confirm.or(cx.t(Text::TickIUnderstandToRemoveThe))?;
+        licences::remove_end_user(&cx.state.db, &id, &cx.acting)
+            .await
+            .map_err(|error| refused(cx.lang, &id, error))?;
+        cx.state.delivery.notify_one();
+        Ok(cx.t(Text::EndUserRemovedOrangeWillBe).into())
     }
 }
 
@@ -144,53 +128,52 @@ pub struct ResourceForm {
 
 /// `POST /console/licences/{id}/resources/{resource_id}`: replaces a realizing resource's value
 /// (a shared one changes for every licence it realizes).
-pub async fn replace_resource(
-    State(state): State<AppState>,
-    console: Console<ChangeData>,
-    Path((id, resource_id)): Path<(String, String)>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let acting = console.acting();
-    let page = licence_page(&id);
-    let Ok(Form(form)) = Form::<ResourceForm>::from_request(request, &state).await else {
-        return console
-            .back(&page, FlashKind::Error, unreadable(lang))
-            .await;
-    };
-    match licences::replace_resource(&state.db, &id, &resource_id, &form.value, &acting).await {
-        Ok(changed) => {
-            state.delivery.notify_one();
-            let text = say::resource_replaced(lang, changed.licences.len());
-            console.back(&page, FlashKind::Success, text).await
-        }
-        Err(error) => refused(&console.session, lang, &id, error).await,
+pub enum ReplaceResource {}
+
+impl Action for ReplaceResource {
+    const PATH: &'static str = posts::REPLACE_RESOURCE.path();
+    type Needs = ChangeData;
+    type Target = (String, String);
+    type Form = Fields<ResourceForm>;
+
+    fn page((id, _): &(String, String)) -> String {
+        licence_page(id)
+    }
+
+    async fn run(
+        cx: Cx,
+        (id, resource_id): (String, String),
+        Fields(form): Fields<ResourceForm>,
+    ) -> Reply {
+        let changed =
+            licences::replace_resource(&cx.state.db, &id, &resource_id, &form.value, &cx.acting)
+                .await
+                .map_err(|error| refused(cx.lang, &id, error))?;
+        cx.state.delivery.notify_one();
+        Ok(say::resource_replaced(cx.lang, changed.licences.len()).into())
     }
 }
 
 /// `POST /console/licences/{id}/login/renew`: gives the licence a new login, once confirmed.
-pub async fn renew_login(
-    State(state): State<AppState>,
-    console: Console<ChangeData>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let acting = console.acting();
-    let page = licence_page(&id);
-    let untick = lang.t(Text::TickIUnderstandToRenewThe);
-    if let Some(sent_back) =
-        refuse_unconfirmed(request, &console.session, &page, lang, untick).await
-    {
-        return sent_back;
+pub enum RenewLogin {}
+
+impl Action for RenewLogin {
+    const PATH: &'static str = posts::RENEW_LOGIN.path();
+    type Needs = ChangeData;
+    type Target = String;
+    type Form = Fields<Confirmation>;
+
+    fn page(id: &String) -> String {
+        licence_page(id)
     }
-    match licences::renew_login(&state.db, &id, &acting).await {
-        Ok(changed) => {
-            state.delivery.notify_one();
-            let login = changed.login.unwrap_or_default();
-            let text = say::new_login_orange_told(lang, &login);
-            console.back(&page, FlashKind::Success, text).await
-        }
-        Err(error) => refused(&console.session, lang, &id, error).await,
+
+    async fn run(cx: Cx, id: String, Fields(form): Fields<Confirmation>) -> Reply {
+        form.confirm.or(cx.t(Text::TickIUnderstandToRenewThe))?;
+        let changed = licences::renew_login(&cx.state.db, &id, &cx.acting)
+            .await
+            .map_err(|error| refused(cx.lang, &id, error))?;
+        cx.state.delivery.notify_one();
+        let login = changed.login.unwrap_or_default();
+        Ok(say::new_login_orange_told(cx.lang, &login).into())
     }
 }

@@ -1,20 +1,17 @@
 //! Console form handlers for the offering catalogue (administrators): add, edit, retire, bring
 //! back, and import a CSV file (multipart upload). Each redirects with a flash message.
 
-use axum::Form;
-use axum::extract::{FromRequest, Path, Request, State};
-use axum::response::Response;
 use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::model::FlashKind;
+use fleetdesk_app::posts;
 use fleetdesk_core::access::Administer;
 use fleetdesk_core::offerings::{self, OfferingError, OfferingInput};
 
-use super::forms::{Console, back_with_details, not_saved, read_upload, sentence, unreadable};
+use super::action::{Action, Cx, Fields, NoFields, Note, Reply};
+use super::forms::{Upload, not_saved, sentence};
 use crate::offering_import;
-use crate::state::AppState;
 
 const PAGE: &str = "/offerings";
 
@@ -52,158 +49,140 @@ impl From<OfferingForm> for OfferingInput {
 
 /// The message for a refused change; server-side failures are logged, not shown. The catalogue's
 /// own checks speak English (they also serve the command line and the import report).
-fn refusal(error: &OfferingError, lang: Lang) -> String {
+fn refusal(error: &OfferingError, lang: Lang) -> Note {
     match error {
         OfferingError::Db(error) => {
             tracing::error!(error = %error, "failed to change the offering catalogue");
-            not_saved(lang).to_owned()
+            not_saved(lang).into()
         }
-        OfferingError::Invalid(invalid) => sentence(&offering_import::invalid_text(invalid, lang)),
-        OfferingError::CodeTaken => lang.t(Text::AnOfferingWithThisOfferCode).to_owned(),
-        OfferingError::NotFound => no_such_offering(lang).to_owned(),
+        OfferingError::Invalid(invalid) => {
+            sentence(&offering_import::invalid_text(invalid, lang)).into()
+        }
+        OfferingError::CodeTaken => lang.t(Text::AnOfferingWithThisOfferCode).into(),
+        OfferingError::NotFound => lang.t(Text::NoSuchOffering).into(),
     }
 }
 
-fn no_such_offering(lang: Lang) -> &'static str {
-    lang.t(Text::NoSuchOffering)
-}
-
 /// `POST /console/offerings`: adds an offering.
-pub async fn create(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let Ok(Form(form)) = Form::<OfferingForm>::from_request(request, &state).await else {
-        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
-    };
-    match offerings::create(&state.db, &console.acting(), &form.into()).await {
-        Ok(created) => {
-            let text = say::offering_added(lang, &created.offer_code);
-            console.back(PAGE, FlashKind::Success, text).await
-        }
-        Err(error) => {
-            console
-                .back(PAGE, FlashKind::Error, refusal(&error, lang))
-                .await
-        }
+pub enum Create {}
+
+impl Action for Create {
+    const PATH: &'static str = posts::CREATE_OFFERING.path();
+    type Needs = Administer;
+    type Target = ();
+    type Form = Fields<OfferingForm>;
+
+    fn page(_: &()) -> String {
+        PAGE.to_owned()
+    }
+
+    async fn run(cx: Cx, _: (), Fields(form): Fields<OfferingForm>) -> Reply {
+        let created = offerings::create(&cx.state.db, &cx.acting, &form.into())
+            .await
+            .map_err(|error| refusal(&error, cx.lang))?;
+        Ok(say::offering_added(cx.lang, &created.offer_code).into())
     }
 }
 
 /// `POST /console/offerings/{id}`: changes an offering.
-pub async fn update(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let Ok(Form(form)) = Form::<OfferingForm>::from_request(request, &state).await else {
-        return console
-            .back(&edit_page(&id), FlashKind::Error, unreadable(lang))
-            .await;
-    };
-    match offerings::update(&state.db, &console.acting(), &id, &form.into()).await {
-        Ok(after) => {
-            let text = say::offering_saved(lang, &after.offer_code);
-            console.back(PAGE, FlashKind::Success, text).await
-        }
-        Err(error) => {
+pub enum Update {}
+
+impl Action for Update {
+    const PATH: &'static str = posts::UPDATE_OFFERING.path();
+    type Needs = Administer;
+    type Target = String;
+    type Form = Fields<OfferingForm>;
+
+    fn page(id: &String) -> String {
+        edit_page(id)
+    }
+
+    async fn run(cx: Cx, id: String, Fields(form): Fields<OfferingForm>) -> Reply {
+        match offerings::update(&cx.state.db, &cx.acting, &id, &form.into()).await {
+            Ok(after) => Ok(Note::from(say::offering_saved(cx.lang, &after.offer_code)).at(PAGE)),
             // Gone meanwhile: back to the list, which no longer shows it.
-            let page = match error {
-                OfferingError::NotFound => PAGE.to_owned(),
-                _ => edit_page(&id),
-            };
-            console
-                .back(&page, FlashKind::Error, refusal(&error, lang))
-                .await
+            Err(error @ OfferingError::NotFound) => Err(refusal(&error, cx.lang).at(PAGE)),
+            Err(error) => Err(refusal(&error, cx.lang)),
         }
     }
 }
 
-/// `POST /console/offerings/{id}/retire`.
-pub async fn retire(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    Path(id): Path<String>,
-) -> Response {
-    set_retired(state, console, id, true).await
+/// `POST /console/offerings/{id}/retire`: no new licence of it can be ordered.
+pub enum Retire {}
+
+impl Action for Retire {
+    const PATH: &'static str = posts::RETIRE_OFFERING.path();
+    type Needs = Administer;
+    type Target = String;
+    type Form = Fields<NoFields>;
+
+    fn page(_: &String) -> String {
+        PAGE.to_owned()
+    }
+
+    async fn run(cx: Cx, id: String, _: Fields<NoFields>) -> Reply {
+        let after = offerings::set_retired(&cx.state.db, &cx.acting, &id, true)
+            .await
+            .map_err(|error| refusal(&error, cx.lang))?;
+        Ok(say::offering_retired(cx.lang, &after.offer_code).into())
+    }
 }
 
-/// `POST /console/offerings/{id}/restore`.
-pub async fn restore(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    Path(id): Path<String>,
-) -> Response {
-    set_retired(state, console, id, false).await
-}
+/// `POST /console/offerings/{id}/restore`: a retired offering can be ordered again.
+pub enum Restore {}
 
-async fn set_retired(
-    state: AppState,
-    console: Console<Administer>,
-    id: String,
-    retired: bool,
-) -> Response {
-    let lang = console.lang;
-    match offerings::set_retired(&state.db, &console.acting(), &id, retired).await {
-        Ok(after) => {
-            let text = if retired {
-                say::offering_retired(lang, &after.offer_code)
-            } else {
-                say::offering_brought_back(lang, &after.offer_code)
-            };
-            console.back(PAGE, FlashKind::Success, text).await
-        }
-        Err(error) => {
-            console
-                .back(PAGE, FlashKind::Error, refusal(&error, lang))
-                .await
-        }
+impl Action for Restore {
+    const PATH: &'static str = posts::RESTORE_OFFERING.path();
+    type Needs = Administer;
+    type Target = String;
+    type Form = Fields<NoFields>;
+
+    fn page(_: &String) -> String {
+        PAGE.to_owned()
+    }
+
+    async fn run(cx: Cx, id: String, _: Fields<NoFields>) -> Reply {
+        let after = offerings::set_retired(&cx.state.db, &cx.acting, &id, false)
+            .await
+            .map_err(|error| refusal(&error, cx.lang))?;
+        Ok(say::offering_brought_back(cx.lang, &after.offer_code).into())
     }
 }
 
 /// `POST /console/offerings/import` (multipart, field `file`): imports a CSV catalogue, all or
 /// nothing.
-pub async fn import(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let text = match read_upload(request, lang).await {
-        Ok(upload) => upload.text,
-        Err(message) => return console.back(PAGE, FlashKind::Error, message).await,
-    };
-    let report = match offering_import::import(&state.db, &text, &console.acting()).await {
-        Ok(report) => report,
-        Err(error) => {
-            return console
-                .back(PAGE, FlashKind::Error, refusal(&error, lang))
-                .await;
+pub enum Import {}
+
+impl Action for Import {
+    const PATH: &'static str = posts::IMPORT_OFFERINGS.path();
+    type Needs = Administer;
+    type Target = ();
+    type Form = Upload;
+
+    fn page(_: &()) -> String {
+        PAGE.to_owned()
+    }
+
+    async fn run(cx: Cx, _: (), upload: Upload) -> Reply {
+        let lang = cx.lang;
+        let report = offering_import::import(&cx.state.db, &upload.text, &cx.acting)
+            .await
+            .map_err(|error| refusal(&error, lang))?;
+        if !report.errors.is_empty() {
+            let count = report.errors.len();
+            let note = Note::from(say::import_nothing_imported(lang, count));
+            return Err(note.with_details(offering_import::error_lines(&report, lang)));
         }
-    };
-    if !report.errors.is_empty() {
-        let count = report.errors.len();
-        return back_with_details(
-            &console.session,
-            PAGE,
-            FlashKind::Error,
-            say::import_nothing_imported(lang, count),
-            offering_import::error_lines(&report, lang),
-        )
-        .await;
+        let mut details = Vec::new();
+        if !report.created.is_empty() {
+            let label = lang.t(Text::OfferingsCreated);
+            details.push(format!("{label} {}", report.created.join(", ")));
+        }
+        if !report.updated.is_empty() {
+            let label = lang.t(Text::OfferingsUpdated);
+            details.push(format!("{label} {}", report.updated.join(", ")));
+        }
+        let summary = offering_import::summary(&report, lang);
+        Ok(Note::from(summary).with_details(details))
     }
-    let mut details = Vec::new();
-    if !report.created.is_empty() {
-        let label = lang.t(Text::OfferingsCreated);
-        details.push(format!("{label} {}", report.created.join(", ")));
-    }
-    if !report.updated.is_empty() {
-        let label = lang.t(Text::OfferingsUpdated);
-        details.push(format!("{label} {}", report.updated.join(", ")));
-    }
-    let summary = offering_import::summary(&report, lang);
-    back_with_details(&console.session, PAGE, FlashKind::Success, summary, details).await
 }

@@ -1,29 +1,25 @@
-//! Console form handlers for operator management (admin only): add, disable, enable, change the
-//! role and reset the password. Each is audited and answers with a redirect back to the operators
-//! page and a flash message (post/redirect/get), so they work the same with and without JavaScript.
-//! The last active administrator can be neither demoted nor disabled (the core checks it).
+//! Operator management (admin only): add, disable, enable, change the role and reset the
+//! password. Each core command audits its change in its own transaction. The last active
+//! administrator can be neither demoted nor disabled (the core checks it).
 
-use axum::Form;
-use axum::extract::{FromRequest, Path, Request, State};
-use axum::response::Response;
 use fleetdesk_vocab::say;
 use fleetdesk_vocab::{Label, Text};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::model::FlashKind;
+use fleetdesk_app::posts;
 use fleetdesk_core::access::Administer;
-use fleetdesk_core::operators::{self, NewOperator, Operator, OperatorError, Role};
+use fleetdesk_core::operators::{self, NewOperator, OperatorError, Role};
 use fleetdesk_core::password::{PasswordError, Secret};
 
-use super::forms::{Console, not_saved, unreadable};
-use crate::state::AppState;
+use super::action::{Action, Cx, Fields, NoFields, Note, Reply, Ticked};
+use super::forms::not_saved;
 
 const PAGE: &str = "/operators";
 
 /// An operator error in words for the administrator; storage failures are logged, not shown.
-fn error_text(error: &OperatorError, lang: Lang) -> &'static str {
-    match error {
+fn refusal(error: OperatorError, lang: Lang) -> Note {
+    let text = match &error {
         OperatorError::InvalidLogin => lang.t(Text::TheUsernameMustBe1To),
         OperatorError::InvalidDisplayName => lang.t(Text::DisplayNameLength),
         OperatorError::Password(PasswordError::TooShort) => {
@@ -33,11 +29,18 @@ fn error_text(error: &OperatorError, lang: Lang) -> &'static str {
         OperatorError::LoginTaken => lang.t(Text::AnOperatorWithThisUsernameAlready),
         OperatorError::NotFound => lang.t(Text::NoSuchOperator),
         OperatorError::LastAdmin => lang.t(Text::ThisIsTheLastActiveAdministrator),
+        OperatorError::Unchanged { .. } => lang.t(Text::NothingChangedThatIsAlreadyThe),
         OperatorError::Password(PasswordError::Hashing) | OperatorError::Db(_) => {
             tracing::error!(error = %error, "failed to change an operator");
             not_saved(lang)
         }
-    }
+    };
+    text.into()
+}
+
+/// A role as the form names it.
+fn role(text: &str, lang: Lang) -> Result<Role, Note> {
+    Role::parse(text).ok_or_else(|| lang.t(Text::ChooseARoleAdminOperatorOr).into())
 }
 
 #[derive(Debug, Deserialize)]
@@ -52,101 +55,75 @@ pub struct NewOperatorForm {
     password: String,
 }
 
-/// `POST /console/operators`.
-pub async fn create(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let Ok(Form(form)) = Form::<NewOperatorForm>::from_request(request, &state).await else {
-        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
-    };
-    let Some(role) = Role::parse(&form.role) else {
-        return console
-            .back(
-                PAGE,
-                FlashKind::Error,
-                lang.t(Text::ChooseARoleAdminOperatorOr),
-            )
-            .await;
-    };
-    let new = NewOperator {
-        login: form.login,
-        display_name: form.display_name,
-        role,
-        password: Secret::new(form.password),
-    };
-    match operators::create(&state.db, &console.acting(), new).await {
-        Ok(created) => {
-            let text = say::operator_created(lang, &created.login);
-            console.back(PAGE, FlashKind::Success, text).await
-        }
-        Err(error) => {
-            console
-                .back(PAGE, FlashKind::Error, error_text(&error, lang))
-                .await
-        }
+/// `POST /console/operators`: adds an operator.
+pub enum Create {}
+
+impl Action for Create {
+    const PATH: &'static str = posts::CREATE_OPERATOR.path();
+    type Needs = Administer;
+    type Target = ();
+    type Form = Fields<NewOperatorForm>;
+
+    fn page(_: &()) -> String {
+        PAGE.to_owned()
+    }
+
+    async fn run(cx: Cx, _: (), Fields(form): Fields<NewOperatorForm>) -> Reply {
+        let new = NewOperator {
+            login: form.login,
+            display_name: form.display_name,
+            role: role(&form.role, cx.lang)?,
+            password: Secret::new(form.password),
+        };
+        let created = operators::create(&cx.state.db, &cx.acting, new)
+            .await
+            .map_err(|error| refusal(error, cx.lang))?;
+        Ok(say::operator_created(cx.lang, &created.login).into())
     }
 }
 
-/// `POST /console/operators/{id}/disable`.
-pub async fn disable(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    Path(id): Path<String>,
-) -> Response {
-    set_disabled(state, console, id, true).await
-}
+/// `POST /console/operators/{id}/disable`: the operator can no longer sign in.
+pub enum Disable {}
 
-/// `POST /console/operators/{id}/enable`.
-pub async fn enable(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    Path(id): Path<String>,
-) -> Response {
-    set_disabled(state, console, id, false).await
-}
+impl Action for Disable {
+    const PATH: &'static str = posts::DISABLE_OPERATOR.path();
+    type Needs = Administer;
+    type Target = String;
+    type Form = Fields<NoFields>;
 
-/// The operator before a change, or why it could not be read.
-async fn load(state: &AppState, id: &str) -> Result<Operator, OperatorError> {
-    match operators::find_by_id(&state.db, id).await {
-        Ok(Some(before)) => Ok(before),
-        Ok(None) => Err(OperatorError::NotFound),
-        Err(error) => Err(OperatorError::Db(error)),
+    fn page(_: &String) -> String {
+        PAGE.to_owned()
+    }
+
+    async fn run(cx: Cx, id: String, _: Fields<NoFields>) -> Reply {
+        if id == cx.operator.id {
+            return Err(cx.t(Text::YouCannotDisableYourOwnAccount).into());
+        }
+        let after = operators::set_disabled(&cx.state.db, &cx.acting, &id, true)
+            .await
+            .map_err(|error| refusal(error, cx.lang))?;
+        Ok(say::operator_disabled(cx.lang, &after.login).into())
     }
 }
 
-async fn set_disabled(
-    state: AppState,
-    console: Console<Administer>,
-    id: String,
-    disabled: bool,
-) -> Response {
-    let lang = console.lang;
-    if disabled && id == console.operator.id {
-        return console
-            .back(
-                PAGE,
-                FlashKind::Error,
-                lang.t(Text::YouCannotDisableYourOwnAccount),
-            )
-            .await;
+/// `POST /console/operators/{id}/enable`: the operator can sign in again.
+pub enum Enable {}
+
+impl Action for Enable {
+    const PATH: &'static str = posts::ENABLE_OPERATOR.path();
+    type Needs = Administer;
+    type Target = String;
+    type Form = Fields<NoFields>;
+
+    fn page(_: &String) -> String {
+        PAGE.to_owned()
     }
-    match operators::set_disabled(&state.db, &console.acting(), &id, disabled).await {
-        Ok(after) => {
-            let text = if disabled {
-                say::operator_disabled(lang, &after.login)
-            } else {
-                say::operator_enabled(lang, &after.login)
-            };
-            console.back(PAGE, FlashKind::Success, text).await
-        }
-        Err(error) => {
-            console
-                .back(PAGE, FlashKind::Error, error_text(&error, lang))
-                .await
-        }
+
+    async fn run(cx: Cx, id: String, _: Fields<NoFields>) -> Reply {
+        let after = operators::set_disabled(&cx.state.db, &cx.acting, &id, false)
+            .await
+            .map_err(|error| refusal(error, cx.lang))?;
+        Ok(say::operator_enabled(cx.lang, &after.login).into())
     }
 }
 
@@ -155,59 +132,33 @@ pub struct RoleForm {
     #[serde(default)]
     role: String,
     #[serde(default)]
-    confirm: String,
+    confirm: Ticked,
 }
 
 /// `POST /console/operators/{id}/role`: gives an operator another role, once confirmed.
-pub async fn change_role(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let Ok(Form(form)) = Form::<RoleForm>::from_request(request, &state).await else {
-        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
-    };
-    let Some(role) = Role::parse(&form.role) else {
-        return console
-            .back(
-                PAGE,
-                FlashKind::Error,
-                lang.t(Text::ChooseARoleAdminOperatorOr),
-            )
-            .await;
-    };
-    if form.confirm != "yes" {
-        return console
-            .back(
-                PAGE,
-                FlashKind::Error,
-                lang.t(Text::TickIUnderstandToChangeThe),
-            )
-            .await;
+pub enum ChangeRole {}
+
+impl Action for ChangeRole {
+    const PATH: &'static str = posts::CHANGE_ROLE.path();
+    type Needs = Administer;
+    type Target = String;
+    type Form = Fields<RoleForm>;
+
+    fn page(_: &String) -> String {
+        PAGE.to_owned()
     }
-    let before = match load(&state, &id).await {
-        Ok(before) => before,
-        Err(error) => {
-            return console
-                .back(PAGE, FlashKind::Error, error_text(&error, lang))
-                .await;
-        }
-    };
-    if before.role == role {
-        let text = say::operator_already_role(lang, &before.login, role.label(lang));
-        return console.back(PAGE, FlashKind::Success, text).await;
-    }
-    match operators::set_role(&state.db, &console.acting(), &id, role).await {
-        Ok(after) => {
-            let text = say::operator_now_role(lang, &after.login, role.label(lang));
-            console.back(PAGE, FlashKind::Success, text).await
-        }
-        Err(error) => {
-            console
-                .back(PAGE, FlashKind::Error, error_text(&error, lang))
-                .await
+
+    async fn run(cx: Cx, id: String, Fields(form): Fields<RoleForm>) -> Reply {
+        let lang = cx.lang;
+        let role = role(&form.role, lang)?;
+        form.confirm.or(cx.t(Text::TickIUnderstandToChangeThe))?;
+        match operators::set_role(&cx.state.db, &cx.acting, &id, role).await {
+            Ok(after) => Ok(say::operator_now_role(lang, &after.login, role.label(lang)).into()),
+            // Nothing to do is no failure: the operator has the role asked for.
+            Err(OperatorError::Unchanged { login }) => {
+                Ok(say::operator_already_role(lang, &login, role.label(lang)).into())
+            }
+            Err(error) => Err(refusal(error, lang)),
         }
     }
 }
@@ -217,44 +168,32 @@ pub struct PasswordForm {
     #[serde(default)]
     password: String,
     #[serde(default)]
-    confirm: String,
+    confirm: Ticked,
 }
 
 /// `POST /console/operators/{id}/password`: sets a new password chosen by the administrator, once
 /// confirmed, and ends the operator's sessions (all but the asking one, for one's own account).
-pub async fn reset_password(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let Ok(Form(form)) = Form::<PasswordForm>::from_request(request, &state).await else {
-        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
-    };
-    let password = Secret::new(form.password);
-    if form.confirm != "yes" {
-        return console
-            .back(
-                PAGE,
-                FlashKind::Error,
-                lang.t(Text::TickIUnderstandToResetThe),
-            )
-            .await;
+pub enum ResetPassword {}
+
+impl Action for ResetPassword {
+    const PATH: &'static str = posts::RESET_PASSWORD.path();
+    type Needs = Administer;
+    type Target = String;
+    type Form = Fields<PasswordForm>;
+
+    fn page(_: &String) -> String {
+        PAGE.to_owned()
     }
-    // Administrators resetting their own password keep the session they are using.
-    let keep = console.session.id().map(|own| own.to_string());
-    let keep = keep.as_deref().filter(|_| id == console.operator.id);
-    let acting = console.acting();
-    let reset = operators::reset_password(&state.db, &acting, &id, &password, keep);
-    let after = match reset.await {
-        Ok((after, _ended)) => after,
-        Err(error) => {
-            return console
-                .back(PAGE, FlashKind::Error, error_text(&error, lang))
-                .await;
-        }
-    };
-    let text = say::operator_password_reset(lang, &after.login);
-    console.back(PAGE, FlashKind::Success, text).await
+
+    async fn run(cx: Cx, id: String, Fields(form): Fields<PasswordForm>) -> Reply {
+        let password = Secret::new(form.password);
+        form.confirm.or(cx.t(Text::TickIUnderstandToResetThe))?;
+        // Administrators resetting their own password keep the session they are using.
+        let keep = cx.session_id.as_deref().filter(|_| id == cx.operator.id);
+        let (after, _ended) =
+            operators::reset_password(&cx.state.db, &cx.acting, &id, &password, keep)
+                .await
+                .map_err(|error| refusal(error, cx.lang))?;
+        Ok(say::operator_password_reset(cx.lang, &after.login).into())
+    }
 }

@@ -1,26 +1,20 @@
-//! Console form handler for the Orange API settings (administrators): answer mode per
+//! The Orange API settings (administrators): answer mode per
 //! operation, fleet policy and retention (raw exchanges, delivery attempts, audit details), saved
 //! together.
 
 use fleetdesk_vocab::{Text, say};
 use std::collections::HashMap;
 
-use axum::Form;
-use axum::extract::{FromRequest, Request, State};
-use axum::response::Response;
-use tower_sessions::Session;
-
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::model::FlashKind;
+use fleetdesk_app::posts;
 use fleetdesk_core::access::Administer;
-use fleetdesk_core::audit::Entry;
 use fleetdesk_core::orange::settings::{
     self, ApiSettings, FleetPolicy, Mode, Operation, SettingsError,
 };
 use fleetdesk_core::retention::{self, Retention};
 
-use super::forms::{Console, back_with_details, not_saved, unreadable};
-use crate::state::AppState;
+use super::action::{Action, Cx, Fields, Note, Reply};
+use super::forms::not_saved;
 
 const PAGE: &str = "/settings/orange";
 
@@ -83,145 +77,49 @@ fn not_saved_heading(lang: Lang) -> &'static str {
     lang.t(Text::TheSettingsWereNotSaved)
 }
 
-/// Logs what failed on the server's side and sends the reader back to the page saying the change
-/// was not saved.
-async fn failed(
-    session: &Session,
-    lang: Lang,
-    what: &str,
-    error: impl std::fmt::Display,
-) -> Response {
+/// Logs what failed on the server's side; the reader is told the change was not saved.
+fn failed(lang: Lang, what: &str, error: impl std::fmt::Display) -> Note {
     tracing::error!(error = %error, "{what}");
-    back_with_details(session, PAGE, FlashKind::Error, not_saved(lang), Vec::new()).await
+    not_saved(lang).into()
 }
 
-/// `POST /console/settings/orange`.
-pub async fn save(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let request_id = console.request_id.clone();
-    let Ok(Form(form)) = Form::<HashMap<String, String>>::from_request(request, &state).await
-    else {
-        return back_with_details(
-            &console.session,
-            PAGE,
-            FlashKind::Error,
-            unreadable(lang),
-            Vec::new(),
-        )
-        .await;
-    };
-    let new = match parse(&form, lang) {
-        Ok(new) => new,
-        Err(problems) => {
-            return back_with_details(
-                &console.session,
-                PAGE,
-                FlashKind::Error,
-                not_saved_heading(lang),
-                problems,
-            )
-            .await;
-        }
-    };
-    let before = match settings::load(&state.db).await {
-        Ok(before) => before,
-        Err(error) => {
-            return failed(
-                &console.session,
-                lang,
-                "failed to load the API settings",
-                &error,
-            )
-            .await;
-        }
-    };
-    let kept_before = match retention::load(&state.db).await {
-        Ok(kept) => kept,
-        Err(error) => {
-            return failed(
-                &console.session,
-                lang,
-                "failed to load the retention settings",
-                &error,
-            )
-            .await;
-        }
-    };
-    let kept = match parse_retention(&form, kept_before, lang) {
-        Ok(kept) => kept,
-        Err(problem) => {
-            return back_with_details(
-                &console.session,
-                PAGE,
-                FlashKind::Error,
-                not_saved_heading(lang),
-                vec![problem],
-            )
-            .await;
-        }
-    };
-    if kept != kept_before {
-        let entry = Entry::new(
-            console.actor(),
-            "retention.update",
-            "settings",
-            Some("retention"),
-        )
-        .before(kept_before)
-        .after(kept)
-        .request_id(request_id.clone());
-        if let Err(error) = retention::save(&state.db, &kept, &entry).await {
-            return failed(
-                &console.session,
-                lang,
-                "failed to save the retention settings",
-                &error,
-            )
-            .await;
-        }
+/// `POST /console/settings/orange`: the API settings, and the retention periods when they
+/// changed, each audited in the transaction that saves it.
+pub enum Save {}
+
+impl Action for Save {
+    const PATH: &'static str = posts::ORANGE_SETTINGS.path();
+    type Needs = Administer;
+    type Target = ();
+    type Form = Fields<HashMap<String, String>>;
+
+    fn page(_: &()) -> String {
+        PAGE.to_owned()
     }
-    let entry = Entry::new(
-        console.actor(),
-        "orange_settings.update",
-        "settings",
-        Some("orange_api"),
-    )
-    .before(&before)
-    .after(&new)
-    .request_id(request_id);
-    match settings::save(&state.db, &new, &entry).await {
-        Ok(()) => {
-            back_with_details(
-                &console.session,
-                PAGE,
-                FlashKind::Success,
-                lang.t(Text::OrangeApiSettingsSaved),
-                Vec::new(),
-            )
+
+    async fn run(cx: Cx, _: (), Fields(form): Fields<HashMap<String, String>>) -> Reply {
+        let lang = cx.lang;
+        let (db, acting) = (&cx.state.db, &cx.acting);
+        let heading = || Note::from(not_saved_heading(lang));
+        let new = parse(&form, lang).map_err(|problems| heading().with_details(problems))?;
+        let kept_before = retention::load(db)
             .await
+            .map_err(|error| failed(lang, "failed to load the retention settings", error))?;
+        let kept = parse_retention(&form, kept_before, lang)
+            .map_err(|problem| heading().with_details(vec![problem]))?;
+        if kept != kept_before {
+            retention::save(db, &kept, acting)
+                .await
+                .map_err(|error| failed(lang, "failed to save the retention settings", error))?;
         }
-        Err(SettingsError::Retention) => {
-            back_with_details(
-                &console.session,
-                PAGE,
-                FlashKind::Error,
-                not_saved_heading(lang),
-                vec![retention_problem(lang).to_owned()],
-            )
-            .await
-        }
-        Err(SettingsError::Db(error)) => {
-            failed(
-                &console.session,
-                lang,
-                "failed to save the API settings",
-                &error,
-            )
-            .await
+        match settings::save(db, &new, acting).await {
+            Ok(()) => Ok(cx.t(Text::OrangeApiSettingsSaved).into()),
+            Err(SettingsError::Retention) => {
+                Err(heading().with_details(vec![retention_problem(lang).to_owned()]))
+            }
+            Err(SettingsError::Db(error)) => {
+                Err(failed(lang, "failed to save the API settings", error))
+            }
         }
     }
 }

@@ -3,17 +3,18 @@
 //! Both are written to the audit log (who asked, when, how many copies were cleaned), never with
 //! the person's details.
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use fleetdesk_vocab::{Text, say};
 
-use fleetdesk_app::model::FlashKind;
+use fleetdesk_app::posts;
 use fleetdesk_core::access::Administer;
 use fleetdesk_core::audit::{self, Entry};
 use fleetdesk_core::privacy::{self, PrivacyError};
 
-use super::forms::{Console, not_saved, refuse_unconfirmed};
+use super::action::{Action, Confirmation, Cx, Fields, Note, Reply};
+use super::forms::{Console, not_saved};
 use super::licences::licence_page;
 use crate::state::AppState;
 
@@ -69,51 +70,45 @@ pub async fn export(
 
 /// `POST /console/licences/{id}/personal-data/erase`: erases the end user everywhere, once
 /// confirmed, and tells Orange the licence has no end user.
-pub async fn erase(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    Path(id): Path<String>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let acting = console.acting();
-    let page = licence_page(&id);
-    let untick = lang.t(Text::TickIUnderstandToEraseThe);
-    if let Some(sent_back) =
-        refuse_unconfirmed(request, &console.session, &page, lang, untick).await
-    {
-        return sent_back;
+pub enum Erase {}
+
+impl Action for Erase {
+    const PATH: &'static str = posts::ERASE_PERSONAL_DATA.path();
+    type Needs = Administer;
+    type Target = String;
+    type Form = Fields<Confirmation>;
+
+    fn page(id: &String) -> String {
+        licence_page(id)
     }
-    match privacy::erase_end_user(&state.db, &id, &acting).await {
-        Ok(erasure) => {
-            if erasure.event.is_some() {
-                state.delivery.notify_one();
+
+    async fn run(cx: Cx, id: String, Fields(form): Fields<Confirmation>) -> Reply {
+        let lang = cx.lang;
+        form.confirm.or(cx.t(Text::TickIUnderstandToEraseThe))?;
+        let erasure = match privacy::erase_end_user(&cx.state.db, &id, &cx.acting).await {
+            Ok(erasure) => erasure,
+            Err(PrivacyError::NotFound) => {
+                return Err(Note::from(cx.t(Text::NoSuchLicence)).at("/licences"));
             }
-            let copies = erasure.audit_entries
-                + erasure.events
-                + erasure.attempts
-                + erasure.exchanges
-                + erasure.bulk_lines;
-            let text = if erasure.event.is_some() {
-                say::personal_data_erased_orange_told(lang, copies)
-            } else {
-                say::personal_data_erased(lang, copies)
-            };
-            console.back(&page, FlashKind::Success, text).await
+            Err(PrivacyError::NoEndUser) => return Err(cx.t(Text::NothingToErase).into()),
+            Err(PrivacyError::Db(error)) => {
+                tracing::error!(%error, "failed to erase personal data");
+                return Err(not_saved(lang).into());
+            }
+        };
+        if erasure.event.is_some() {
+            cx.state.delivery.notify_one();
         }
-        Err(PrivacyError::NotFound) => {
-            console
-                .back("/licences", FlashKind::Error, lang.t(Text::NoSuchLicence))
-                .await
+        let copies = erasure.audit_entries
+            + erasure.events
+            + erasure.attempts
+            + erasure.exchanges
+            + erasure.bulk_lines;
+        Ok(if erasure.event.is_some() {
+            say::personal_data_erased_orange_told(lang, copies)
+        } else {
+            say::personal_data_erased(lang, copies)
         }
-        Err(PrivacyError::NoEndUser) => {
-            console
-                .back(&page, FlashKind::Error, lang.t(Text::NothingToErase))
-                .await
-        }
-        Err(PrivacyError::Db(error)) => {
-            tracing::error!(%error, "failed to erase personal data");
-            console.back(&page, FlashKind::Error, not_saved(lang)).await
-        }
+        .into())
     }
 }

@@ -1,24 +1,19 @@
-//! Console form handlers of the stuck-work page: complete an acknowledged order or task now, fail
+//! The stuck-work page's actions: complete an acknowledged order or task now, fail
 //! it with a contract error code and a message, retry or resend a stuck event; and the thresholds
 //! (administrators). Unblocking is open to every role, support staff included; each action is
 //! audited and redirects back to `/stuck` with a message in the reader's language.
 
-use axum::Form;
-use axum::extract::{FromRequest, Path, Request, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
 use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
-use fleetdesk_app::model::FlashKind;
+use fleetdesk_app::posts;
 use fleetdesk_core::access::{Administer, Permission, Support};
-use fleetdesk_core::audit::Entry;
 use fleetdesk_core::orange::completion;
 use fleetdesk_core::stuck::{self, FailError, Thresholds};
 
+use super::action::{Action, Confirmation, Cx, Fields, NoFields, Note, Reply, Ticked};
 use super::events::{self, Asked, EventAction};
-use super::forms::{ConfirmForm, Console, back, not_saved, unreadable};
-use crate::state::AppState;
+use super::forms::not_saved;
 
 const PAGE: &str = "/stuck";
 
@@ -47,81 +42,77 @@ impl Work {
 }
 
 /// Support staff act on the stuck-work page only on what is stuck by its own rule at the moment
-/// of the action; anything else needs an operator. `Some(answer)` refuses.
-async fn refuse_support_unless_stuck(
-    state: &AppState,
-    console: &Console<Support>,
-    kind: &str,
-    id: &str,
-) -> Option<Response> {
-    let (session, lang) = (&console.session, console.lang);
-    if Permission::ChangeData.allows(console.operator.role) {
-        return None;
+/// of the action; anything else needs an operator.
+async fn refuse_support_unless_stuck(cx: &Cx, kind: &str, id: &str) -> Result<(), Note> {
+    if Permission::ChangeData.allows(cx.operator.role) {
+        return Ok(());
     }
     let stuck = async {
-        let thresholds = stuck::load(&state.db).await?;
-        stuck::is_stuck(&state.db, &thresholds, kind, id).await
+        let thresholds = stuck::load(&cx.state.db).await?;
+        stuck::is_stuck(&cx.state.db, &thresholds, kind, id).await
     }
     .await;
     match stuck {
-        Ok(Some(true)) => None,
+        Ok(Some(true)) => Ok(()),
         Ok(_) => {
             // Refused, and nothing changes. The page may have shown it as stuck a moment ago (the
             // background completion or a delivery got there first): the reader goes back to the
             // page with words, not to a bare 403.
-            tracing::warn!(operator.id = %console.operator.id, object.id = %id, "refused support's action on work that is not stuck");
-            let meanwhile = lang.t(if kind == "event" {
+            tracing::warn!(operator.id = %cx.operator.id, object.id = %id, "refused support's action on work that is not stuck");
+            let meanwhile = cx.t(if kind == "event" {
                 Text::MaybeDeliveredMeanwhile
             } else {
                 Text::MaybeCompletedMeanwhile
             });
-            let text = say::not_stuck_now(lang, id, meanwhile);
-            Some(back(session, PAGE, FlashKind::Error, text).await)
+            Err(say::not_stuck_now(cx.lang, id, meanwhile).into())
         }
         Err(error) => {
             tracing::error!(error = %error, "failed to check whether work is stuck");
-            Some((StatusCode::INTERNAL_SERVER_ERROR, not_saved(lang)).into_response())
+            Err(not_saved(cx.lang).into())
         }
     }
 }
 
+/// The work a path names, or the refusal of a path that names none.
+fn work(kind: &str, cx: &Cx) -> Result<Work, Note> {
+    Work::parse(kind).ok_or_else(|| not_saved(cx.lang).into())
+}
+
 /// `POST /console/stuck/{orders|tasks}/{id}/complete`: completes acknowledged work now.
-pub async fn complete(
-    State(state): State<AppState>,
-    console: Console<Support>,
-    Path((kind, id)): Path<(String, String)>,
-) -> Response {
-    let lang = console.lang;
-    let Some(work) = Work::parse(&kind) else {
-        return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
-    };
-    if let Some(refused) =
-        refuse_support_unless_stuck(&state, &console, work.object_type(), &id).await
-    {
-        return refused;
+pub enum Complete {}
+
+impl Action for Complete {
+    const PATH: &'static str = posts::COMPLETE_STUCK.path();
+    type Needs = Support;
+    type Target = (String, String);
+    type Form = Fields<NoFields>;
+
+    fn page(_: &(String, String)) -> String {
+        PAGE.to_owned()
     }
-    let acting = console.acting();
-    let done = match work {
-        Work::Order => completion::complete_order(&state.db, Some(&acting), &id).await,
-        Work::Task => completion::complete_task(&state.db, Some(&acting), &id).await,
-    };
-    match done {
-        Ok(true) => {
-            state.delivery.notify_one();
-            tracing::info!(work.id = %id, "stuck work completed by an operator");
-            let text = match work {
-                Work::Order => say::order_completed_by_support(lang, &id),
-                Work::Task => say::task_completed_by_support(lang, &id),
-            };
-            console.back(PAGE, FlashKind::Success, text).await
-        }
-        Ok(false) => {
-            let text = lang.t(Text::OnlyAcknowledgedWorkCanBeCompleted);
-            console.back(PAGE, FlashKind::Error, text).await
-        }
-        Err(error) => {
-            tracing::error!(error = %error, work.id = %id, "failed to complete stuck work");
-            console.back(PAGE, FlashKind::Error, not_saved(lang)).await
+
+    async fn run(cx: Cx, (kind, id): (String, String), _: Fields<NoFields>) -> Reply {
+        let work = work(&kind, &cx)?;
+        refuse_support_unless_stuck(&cx, work.object_type(), &id).await?;
+        let done = match work {
+            Work::Order => completion::complete_order(&cx.state.db, Some(&cx.acting), &id).await,
+            Work::Task => completion::complete_task(&cx.state.db, Some(&cx.acting), &id).await,
+        };
+        match done {
+            Ok(true) => {
+                cx.state.delivery.notify_one();
+                tracing::info!(work.id = %id, "stuck work completed by an operator");
+                let text = match work {
+                    Work::Order => say::order_completed_by_support(cx.lang, &id),
+                    Work::Task => say::task_completed_by_support(cx.lang, &id),
+                };
+                Ok(text.into())
+            }
+            Ok(false) => Err(cx.t(Text::OnlyAcknowledgedWorkCanBeCompleted).into()),
+            Err(error) => {
+                tracing::error!(error = %error, work.id = %id, "failed to complete stuck work");
+                Err(not_saved(cx.lang).into())
+            }
         }
     }
 }
@@ -133,62 +124,40 @@ pub struct FailForm {
     #[serde(default)]
     message: String,
     #[serde(default)]
-    confirm: String,
+    confirm: Ticked,
 }
 
 /// `POST /console/stuck/{orders|tasks}/{id}/fail`: fails waiting work with a contract error code.
-pub async fn fail(
-    State(state): State<AppState>,
-    console: Console<Support>,
-    Path((kind, id)): Path<(String, String)>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let Some(work) = Work::parse(&kind) else {
-        return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
-    };
-    if let Some(refused) =
-        refuse_support_unless_stuck(&state, &console, work.object_type(), &id).await
-    {
-        return refused;
+pub enum Fail {}
+
+impl Action for Fail {
+    const PATH: &'static str = posts::FAIL_STUCK.path();
+    type Needs = Support;
+    type Target = (String, String);
+    type Form = Fields<FailForm>;
+
+    fn page(_: &(String, String)) -> String {
+        PAGE.to_owned()
     }
-    let Ok(Form(form)) = Form::<FailForm>::from_request(request, &state).await else {
-        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
-    };
-    if form.confirm != "yes" {
-        let text = lang.t(Text::TickIUnderstandToFailThe);
-        return console.back(PAGE, FlashKind::Error, text).await;
-    }
-    let Some(code) = stuck::FAILURE_CODES
-        .iter()
-        .copied()
-        .find(|code| code.as_str() == form.code)
-    else {
-        let text = lang.t(Text::ChooseOneOfTheContractsError);
-        return console.back(PAGE, FlashKind::Error, text).await;
-    };
-    let failed = match work {
-        Work::Order => stuck::fail_order(&state.db, &console.acting(), &id, code, &form.message)
-            .await
-            .map(|_| "failed"),
-        Work::Task => {
-            stuck::fail_task(&state.db, &console.acting(), &id, code, &form.message).await
-        }
-    };
-    match failed {
-        Ok(outcome) => {
-            state.delivery.notify_one();
-            tracing::info!(work.id = %id, code = code.as_str(), "stuck work failed by an operator");
-            let code = code.as_str();
-            let text = match (work, outcome == "partial") {
-                (Work::Order, false) => say::order_now_failed(lang, &id, code),
-                (Work::Order, true) => say::order_now_partial(lang, &id, code),
-                (Work::Task, false) => say::task_now_failed(lang, &id, code),
-                (Work::Task, true) => say::task_now_partial(lang, &id, code),
-            };
-            console.back(PAGE, FlashKind::Success, text).await
-        }
-        Err(error) => {
+
+    async fn run(cx: Cx, (kind, id): (String, String), Fields(form): Fields<FailForm>) -> Reply {
+        let lang = cx.lang;
+        let work = work(&kind, &cx)?;
+        refuse_support_unless_stuck(&cx, work.object_type(), &id).await?;
+        form.confirm.or(cx.t(Text::TickIUnderstandToFailThe))?;
+        let code = stuck::FAILURE_CODES
+            .iter()
+            .copied()
+            .find(|code| code.as_str() == form.code)
+            .ok_or_else(|| Note::from(cx.t(Text::ChooseOneOfTheContractsError)))?;
+        let (db, acting) = (&cx.state.db, &cx.acting);
+        let failed = match work {
+            Work::Order => stuck::fail_order(db, acting, &id, code, &form.message)
+                .await
+                .map(|_| "failed"),
+            Work::Task => stuck::fail_task(db, acting, &id, code, &form.message).await,
+        };
+        let outcome = failed.map_err(|error| {
             let text = match error {
                 FailError::NotFound => lang.t(Text::NoSuchOrderOrTask),
                 FailError::NotWaiting => lang.t(Text::OnlyAcknowledgedOrInProgressWork),
@@ -198,39 +167,54 @@ pub async fn fail(
                     not_saved(lang)
                 }
             };
-            console.back(PAGE, FlashKind::Error, text).await
-        }
+            Note::from(text)
+        })?;
+        cx.state.delivery.notify_one();
+        tracing::info!(work.id = %id, code = code.as_str(), "stuck work failed by an operator");
+        let code = code.as_str();
+        let text = match (work, outcome == "partial") {
+            (Work::Order, false) => say::order_now_failed(lang, &id, code),
+            (Work::Order, true) => say::order_now_partial(lang, &id, code),
+            (Work::Task, false) => say::task_now_failed(lang, &id, code),
+            (Work::Task, true) => say::task_now_partial(lang, &id, code),
+        };
+        Ok(text.into())
     }
 }
 
 /// `POST /console/stuck/events/{id}/{resend|retry}`: sends a stuck event again or now, as the
 /// event's own page does; support staff may too, while the event is stuck.
-pub async fn event(
-    State(state): State<AppState>,
-    console: Console<Support>,
-    Path((id, action)): Path<(String, String)>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    if let Some(refused) = refuse_support_unless_stuck(&state, &console, "event", &id).await {
-        return refused;
+pub enum Event {}
+
+impl Action for Event {
+    const PATH: &'static str = posts::STUCK_EVENT.path();
+    type Needs = Support;
+    type Target = (String, String);
+    type Form = Fields<Confirmation>;
+
+    fn page(_: &(String, String)) -> String {
+        PAGE.to_owned()
     }
-    let Ok(Form(form)) = Form::<ConfirmForm>::from_request(request, &state).await else {
-        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
-    };
-    let action = match action.as_str() {
-        "resend" => EventAction::Resend,
-        "retry" => EventAction::RetryNow,
-        _ => return console.back(PAGE, FlashKind::Error, not_saved(lang)).await,
-    };
-    let asked = Asked {
-        id: &id,
-        action,
-        confirmed: form.confirmed(),
-        page: PAGE,
-        missing: PAGE,
-    };
-    events::act(&state, &console, asked).await
+
+    async fn run(
+        cx: Cx,
+        (id, action): (String, String),
+        Fields(form): Fields<Confirmation>,
+    ) -> Reply {
+        refuse_support_unless_stuck(&cx, "event", &id).await?;
+        let action = match action.as_str() {
+            "resend" => EventAction::Resend,
+            "retry" => EventAction::RetryNow,
+            _ => return Err(not_saved(cx.lang).into()),
+        };
+        let asked = Asked {
+            id: &id,
+            action,
+            confirmed: form.confirm.0,
+            missing: PAGE,
+        };
+        events::act(&cx, asked).await
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -244,44 +228,34 @@ pub struct ThresholdsForm {
 }
 
 /// `POST /console/settings/stuck` (administrators): after how long work counts as stuck.
-pub async fn save_thresholds(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let request_id = console.request_id.clone();
-    let Ok(Form(form)) = Form::<ThresholdsForm>::from_request(request, &state).await else {
-        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
-    };
-    let minutes = |text: &str| text.trim().parse::<u32>().unwrap_or(0);
-    let new = Thresholds {
-        order_minutes: minutes(&form.order_minutes),
-        task_minutes: minutes(&form.task_minutes),
-        event_minutes: minutes(&form.event_minutes),
-    };
-    if new.check().is_err() {
-        let text = lang.t(Text::EachThresholdIsAWholeNumber);
-        return console.back(PAGE, FlashKind::Error, text).await;
+pub enum SaveThresholds {}
+
+impl Action for SaveThresholds {
+    const PATH: &'static str = posts::STUCK_THRESHOLDS.path();
+    type Needs = Administer;
+    type Target = ();
+    type Form = Fields<ThresholdsForm>;
+
+    fn page(_: &()) -> String {
+        PAGE.to_owned()
     }
-    let before = stuck::load(&state.db).await.ok();
-    let mut entry = Entry::new(
-        console.actor(),
-        "settings.stuck",
-        "settings",
-        Some("stuck_thresholds"),
-    )
-    .after(new)
-    .request_id(request_id);
-    if let Some(before) = before {
-        entry = entry.before(before);
+
+    async fn run(cx: Cx, _: (), Fields(form): Fields<ThresholdsForm>) -> Reply {
+        let minutes = |text: &str| text.trim().parse::<u32>().unwrap_or(0);
+        let new = Thresholds {
+            order_minutes: minutes(&form.order_minutes),
+            task_minutes: minutes(&form.task_minutes),
+            event_minutes: minutes(&form.event_minutes),
+        };
+        if new.check().is_err() {
+            return Err(cx.t(Text::EachThresholdIsAWholeNumber).into());
+        }
+        if let Err(error) = stuck::save(&cx.state.db, &new, &cx.acting).await {
+            tracing::error!(error = %error, "failed to save the stuck thresholds");
+            return Err(not_saved(cx.lang).into());
+        }
+        Ok(cx.t(Text::ThresholdsSaved).into())
     }
-    if let Err(error) = stuck::save(&state.db, &new, &entry).await {
-        tracing::error!(error = %error, "failed to save the stuck thresholds");
-        return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
-    }
-    let text = lang.t(Text::ThresholdsSaved);
-    console.back(PAGE, FlashKind::Success, text).await
 }
 
 #[cfg(test)]

@@ -352,7 +352,7 @@ async fn an_event_page_shows_its_payload_and_every_attempt_in_order() {
                 attempt_days: 3650,
                 audit_detail_days: 3650,
             },
-            &fleetdesk_core::testing::settings_entry(),
+            &fleetdesk_core::audit::Acting::system(),
         )
         .await
         .expect("retention");

@@ -33,7 +33,7 @@ async fn configure(db: &Db, mock: &MockOrange, delays: Vec<u64>, timeout: u64) {
     settings::save(
         db,
         &delivery_settings(mock, delays, timeout),
-        &fleetdesk_core::testing::settings_entry(),
+        &fleetdesk_core::audit::Acting::system(),
     )
     .await
     .expect("delivery settings saved");
@@ -374,25 +374,17 @@ async fn nothing_is_sent_while_delivery_is_paused() {
     // Paused before the server starts: an instance reads the settings at most every half second,
     // so a pause saved just after it read them could let one claim through.
     configure(&test_db.db, &mock, vec![1], 5).await;
-    settings::set_paused(
-        &test_db.db,
-        true,
-        &fleetdesk_core::testing::settings_entry(),
-    )
-    .await
-    .expect("pause");
+    settings::set_paused(&test_db.db, true, &fleetdesk_core::audit::Acting::system())
+        .await
+        .expect("pause");
     let server = Setup::new(&test_db).start().await;
     let id = enqueue(&test_db.db, "lic_a").await;
     tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(mock.received().is_empty(), "paused: nothing sent");
     assert_eq!(state_of(&test_db.db, &id).await, EventState::Pending);
-    settings::set_paused(
-        &test_db.db,
-        false,
-        &fleetdesk_core::testing::settings_entry(),
-    )
-    .await
-    .expect("resume");
+    settings::set_paused(&test_db.db, false, &fleetdesk_core::audit::Acting::system())
+        .await
+        .expect("resume");
     wait_for_state(
         &test_db.db,
         &id,
@@ -700,7 +692,7 @@ async fn a_dead_destination_does_not_delay_another() {
         settings::save(
             &test_db.db,
             &settings,
-            &fleetdesk_core::testing::settings_entry(),
+            &fleetdesk_core::audit::Acting::system(),
         )
         .await
         .expect("saved");
@@ -723,13 +715,9 @@ async fn a_server_killed_in_the_middle_of_a_drain_loses_no_event() {
         let mock = MockOrange::start().await;
         mock.set_delay(Duration::from_millis(20));
         configure(&test_db.db, &mock, vec![1, 1, 1], 5).await;
-        settings::set_paused(
-            &test_db.db,
-            true,
-            &fleetdesk_core::testing::settings_entry(),
-        )
-        .await
-        .expect("pause");
+        settings::set_paused(&test_db.db, true, &fleetdesk_core::audit::Acting::system())
+            .await
+            .expect("pause");
         let written = enqueue_spread(&test_db.db, 600, 600).await;
         let dir =
             std::env::temp_dir().join(format!("fleetdesk-kill-{}", uuid::Uuid::now_v7().simple()));
@@ -746,13 +734,9 @@ async fn a_server_killed_in_the_middle_of_a_drain_loses_no_event() {
             )
         };
         let mut first = spawn();
-        settings::set_paused(
-            &test_db.db,
-            false,
-            &fleetdesk_core::testing::settings_entry(),
-        )
-        .await
-        .expect("resume");
+        settings::set_paused(&test_db.db, false, &fleetdesk_core::audit::Acting::system())
+            .await
+            .expect("resume");
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         while mock.accepted().len() < 100 {
             assert!(

@@ -219,7 +219,7 @@ pub async fn set(test_db: &TestDb, change: impl FnOnce(&mut ApiSettings)) {
     settings::save(
         &test_db.db,
         &current,
-        &fleetdesk_core::testing::settings_entry(),
+        &fleetdesk_core::audit::Acting::system(),
     )
     .await
     .expect("settings saved");

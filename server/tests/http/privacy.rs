@@ -106,7 +106,7 @@ async fn an_administrator_exports_then_erases_an_end_user_and_no_table_keeps_a_t
                 retry_delays_seconds: vec![1],
                 ..DeliverySettings::default()
             },
-            &fleetdesk_core::testing::settings_entry(),
+            &fleetdesk_core::audit::Acting::system(),
         )
         .await
         .expect("delivery settings");
