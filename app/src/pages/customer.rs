@@ -3,11 +3,9 @@
 
 use fleetdesk_vocab::Text;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use super::ErrorPanel;
 use super::order::{StateBadge, Timeline, or_dash};
+use super::{DetailPage, TablePanel};
 use crate::api::fetch_customer;
 use crate::i18n::{When, use_lang};
 use crate::model::{ContactView, CustomerDetailView, FleetSummaryView, OrderRowView};
@@ -15,27 +13,13 @@ use crate::posts;
 
 #[component]
 pub fn CustomerPage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || params.get().get("id").unwrap_or_default(),
-        fetch_customer,
-    );
     view! {
-        <Title text=lang.t(Text::Customer)/>
-        <p class="breadcrumb"><a href="/customers">{lang.t(Text::BackToCustomers)}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(customer) => view! { <CustomerBody customer/> }.into_any(),
-                    Err(error) => view! {
-                        <h1>{lang.t(Text::Customer)}</h1>
-                        <ErrorPanel error/>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        <DetailPage
+            title=Text::Customer
+            back=("/customers", Text::BackToCustomers)
+            fetch=fetch_customer
+            body=|customer| view! { <CustomerBody customer/> }
+        />
     }
 }
 
@@ -101,35 +85,22 @@ fn Contacts(contacts: Vec<ContactView>) -> impl IntoView {
     let lang = use_lang();
     let t = move |text| lang.t(text);
     view! {
-        <section class="panel" data-testid="contacts">
-            <h2>{t(Text::Contacts)}</h2>
-            {if contacts.is_empty() {
-                view! { <p class="muted">{t(Text::NoContact)}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table">
-                        <thead><tr>
-                            <th scope="col">{t(Text::Name)}</th>
-                            <th scope="col">{t(Text::Role)}</th>
-                            <th scope="col">{t(Text::EMail)}</th>
-                            <th scope="col">{t(Text::Mobile)}</th>
-                            <th scope="col">{t(Text::Phone)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {contacts.into_iter().map(|c| view! {
-                                <tr>
-                                    <td>{if c.name.is_empty() { "—".to_owned() } else { c.name.clone() }}</td>
-                                    <td>{or_dash(c.role.clone())}</td>
-                                    <td>{or_dash(c.email.clone())}</td>
-                                    <td class="nowrap">{or_dash(c.mobile.clone())}</td>
-                                    <td class="nowrap">{or_dash(c.fixed.clone())}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        </section>
+        <TablePanel
+            heading=t(Text::Contacts)
+            testid="contacts"
+            empty=Text::NoContact
+            columns=vec![Text::Name, Text::Role, Text::EMail, Text::Mobile, Text::Phone]
+            rows=contacts
+            row=|c| view! {
+                    <tr>
+                        <td>{if c.name.is_empty() { "—".to_owned() } else { c.name.clone() }}</td>
+                        <td>{or_dash(c.role.clone())}</td>
+                        <td>{or_dash(c.email.clone())}</td>
+                        <td class="nowrap">{or_dash(c.mobile.clone())}</td>
+                        <td class="nowrap">{or_dash(c.fixed.clone())}</td>
+                    </tr>
+                }
+        />
     }
 }
 
@@ -138,40 +109,28 @@ fn Fleets(fleets: Vec<FleetSummaryView>) -> impl IntoView {
     let lang = use_lang();
     let t = move |text| lang.t(text);
     view! {
-        <section class="panel" data-testid="fleets">
-            <h2>{t(Text::Fleets)}</h2>
-            {if fleets.is_empty() {
-                view! { <p class="muted">{t(Text::NoFleetYetNoLicenceWas)}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table">
-                        <thead><tr>
-                            <th scope="col">{t(Text::FleetProductrefid)}</th>
-                            <th scope="col">{t(Text::Policy)}</th>
-                            <th scope="col">{t(Text::LicencesByState)}</th>
-                            <th scope="col">{t(Text::Created)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {fleets.into_iter().map(|f| {
-                                let counts = if f.by_state.is_empty() {
-                                    "—".to_owned()
-                                } else {
-                                    f.by_state.iter().map(|(state, n)| format!("{state} {n}")).collect::<Vec<_>>().join(" · ")
-                                };
-                                view! {
-                                    <tr data-testid=format!("fleet-{}", f.id)>
-                                        <td><a class="mono" href=format!("/fleets/{}", f.id)>{f.id.clone()}</a></td>
-                                        <td><code>{f.policy.clone()}</code>{f.offering_name.clone().map(|name| view! { <span class="cell-sub">{name}</span> })}</td>
-                                        <td>{counts}</td>
-                                        <td class="nowrap"><When at=f.created_at.clone()/></td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        </section>
+        <TablePanel
+            heading=t(Text::Fleets)
+            testid="fleets"
+            empty=Text::NoFleetYetNoLicenceWas
+            columns=vec![Text::FleetProductrefid, Text::Policy, Text::LicencesByState, Text::Created]
+            rows=fleets
+            row=|f| {
+                    let counts = if f.by_state.is_empty() {
+                        "—".to_owned()
+                    } else {
+                        f.by_state.iter().map(|(state, n)| format!("{state} {n}")).collect::<Vec<_>>().join(" · ")
+                    };
+                    view! {
+                        <tr data-testid=format!("fleet-{}", f.id)>
+                            <td><a class="mono" href=format!("/fleets/{}", f.id)>{f.id.clone()}</a></td>
+                            <td><code>{f.policy.clone()}</code>{f.offering_name.clone().map(|name| view! { <span class="cell-sub">{name}</span> })}</td>
+                            <td>{counts}</td>
+                            <td class="nowrap"><When at=f.created_at.clone()/></td>
+                        </tr>
+                    }
+                }
+        />
     }
 }
 
@@ -180,32 +139,20 @@ fn Orders(orders: Vec<OrderRowView>) -> impl IntoView {
     let lang = use_lang();
     let t = move |text| lang.t(text);
     view! {
-        <section class="panel" data-testid="orders">
-            <h2>{t(Text::LatestOrders)}</h2>
-            {if orders.is_empty() {
-                view! { <p class="muted">{t(Text::NoOrder)}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table">
-                        <thead><tr>
-                            <th scope="col">{t(Text::Received)}</th>
-                            <th scope="col">{t(Text::Order)}</th>
-                            <th scope="col">{t(Text::OrangeReference)}</th>
-                            <th scope="col">{t(Text::State)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {orders.into_iter().map(|o| view! {
-                                <tr>
-                                    <td class="nowrap"><When at=o.created_at.clone()/></td>
-                                    <td><a class="mono" href=format!("/orders/{}", o.id)>{o.id.clone()}</a></td>
-                                    <td class="mono">{o.external_reference.clone()}</td>
-                                    <td><StateBadge state=o.state/></td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        </section>
+        <TablePanel
+            heading=t(Text::LatestOrders)
+            testid="orders"
+            empty=Text::NoOrder
+            columns=vec![Text::Received, Text::Order, Text::OrangeReference, Text::State]
+            rows=orders
+            row=|o| view! {
+                    <tr>
+                        <td class="nowrap"><When at=o.created_at.clone()/></td>
+                        <td><a class="mono" href=format!("/orders/{}", o.id)>{o.id.clone()}</a></td>
+                        <td class="mono">{o.external_reference.clone()}</td>
+                        <td><StateBadge state=o.state/></td>
+                    </tr>
+                }
+        />
     }
 }

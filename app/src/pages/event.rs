@@ -4,12 +4,10 @@
 
 use fleetdesk_vocab::{Text, say};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::events::{DeliveryBanner, EventStateBadge, event_type_text, list_href};
 use super::exchanges::StatusBadge;
-use super::{ErrorPanel, query_string};
+use super::{DetailPage, query_string};
 use crate::api::fetch_event;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{AttemptView, EventDetailView, EventFilter, EventRowView};
@@ -17,27 +15,13 @@ use crate::posts;
 
 #[component]
 pub fn EventPage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || params.get().get("id").unwrap_or_default(),
-        fetch_event,
-    );
     view! {
-        <Title text=lang.t(Text::Event)/>
-        <p class="breadcrumb"><a href="/events">{lang.t(Text::BackToEvents)}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(detail) => view! { <EventBody detail/> }.into_any(),
-                    Err(error) => view! {
-                        <h1>{lang.t(Text::Event)}</h1>
-                        <ErrorPanel error/>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        <DetailPage
+            title=Text::Event
+            back=("/events", Text::BackToEvents)
+            fetch=fetch_event
+            body=|detail| view! { <EventBody detail/> }
+        />
     }
 }
 

@@ -3,38 +3,22 @@
 
 use fleetdesk_vocab::Text;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 use super::exchanges::StatusBadge;
-use super::{ErrorPanel, query_string};
+use super::{DetailPage, query_string};
 use crate::api::fetch_exchange;
 use crate::i18n::{When, use_lang};
 use crate::model::ExchangeDetail;
 
 #[component]
 pub fn ExchangePage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || params.get().get("id").unwrap_or_default(),
-        fetch_exchange,
-    );
     view! {
-        <Title text=lang.t(Text::OrangeExchange)/>
-        <p class="breadcrumb"><a href="/exchanges">{lang.t(Text::BackToExchanges)}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(exchange) => view! { <ExchangeBody exchange/> }.into_any(),
-                    Err(error) => view! {
-                        <h1>{lang.t(Text::OrangeExchange)}</h1>
-                        <ErrorPanel error/>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        <DetailPage
+            title=Text::OrangeExchange
+            back=("/exchanges", Text::BackToExchanges)
+            fetch=fetch_exchange
+            body=|exchange| view! { <ExchangeBody exchange/> }
+        />
     }
 }
 

@@ -7,10 +7,8 @@
 use fleetdesk_vocab::{Counted, Text, say};
 use fleetdesk_vocab::{LicenceState, ResourceType};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use super::ErrorPanel;
+use super::DetailPage;
 use super::licences::{LicenceStateBadge, PlaceholderBadge};
 use crate::api::fetch_licence;
 use crate::i18n::{Lang, When, use_lang};
@@ -19,27 +17,13 @@ use crate::posts;
 
 #[component]
 pub fn LicencePage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || params.get().get("id").unwrap_or_default(),
-        fetch_licence,
-    );
     view! {
-        <Title text=lang.t(Text::Licence)/>
-        <p class="breadcrumb"><a href="/licences">{lang.t(Text::BackToLicences)}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(detail) => view! { <LicenceBody detail/> }.into_any(),
-                    Err(error) => view! {
-                        <h1>{lang.t(Text::Licence)}</h1>
-                        <ErrorPanel error/>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        <DetailPage
+            title=Text::Licence
+            back=("/licences", Text::BackToLicences)
+            fetch=fetch_licence
+            body=|detail| view! { <LicenceBody detail/> }
+        />
     }
 }
 

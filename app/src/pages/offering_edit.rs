@@ -3,10 +3,8 @@
 
 use fleetdesk_vocab::{Text, say};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use super::ErrorPanel;
+use super::DetailPage;
 use super::offerings::OfferingFields;
 use crate::api::fetch_offering;
 use crate::i18n::use_lang;
@@ -15,27 +13,13 @@ use crate::posts;
 
 #[component]
 pub fn OfferingEditPage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || params.get().get("id").unwrap_or_default(),
-        fetch_offering,
-    );
     view! {
-        <Title text=lang.t(Text::EditOffering)/>
-        <p class="breadcrumb"><a href="/offerings">{lang.t(Text::BackToOfferings)}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(offering) => view! { <EditForm offering/> }.into_any(),
-                    Err(error) => view! {
-                        <h1>{lang.t(Text::EditOffering)}</h1>
-                        <ErrorPanel error/>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        <DetailPage
+            title=Text::EditOffering
+            back=("/offerings", Text::BackToOfferings)
+            fetch=fetch_offering
+            body=|offering| view! { <EditForm offering/> }
+        />
     }
 }
 

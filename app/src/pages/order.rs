@@ -5,38 +5,22 @@
 use fleetdesk_vocab::Text;
 use fleetdesk_vocab::{Mode, WorkState};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use super::ErrorPanel;
 use super::events::EventStateBadge;
+use super::{DetailPage, TablePanel};
 use crate::api::fetch_order;
 use crate::i18n::{When, use_lang};
 use crate::model::{ActivityItem, EventRowView, LicenceLinkView, OrderDetailView, RawExchangeView};
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || params.get().get("id").unwrap_or_default(),
-        fetch_order,
-    );
     view! {
-        <Title text=lang.t(Text::Order)/>
-        <p class="breadcrumb"><a href="/orders">{lang.t(Text::BackToOrders)}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(detail) => view! { <OrderBody detail/> }.into_any(),
-                    Err(error) => view! {
-                        <h1>{lang.t(Text::Order)}</h1>
-                        <ErrorPanel error/>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        <DetailPage
+            title=Text::Order
+            back=("/orders", Text::BackToOrders)
+            fetch=fetch_order
+            body=|detail| view! { <OrderBody detail/> }
+        />
     }
 }
 
@@ -142,38 +126,23 @@ fn OrderItems(detail: OrderDetailView) -> impl IntoView {
 /// Licences, each linking to its page.
 #[component]
 pub fn LicenceLinks(licences: Vec<LicenceLinkView>, heading: &'static str) -> impl IntoView {
-    let lang = use_lang();
-    let t = move |text| lang.t(text);
     view! {
-        <section class="panel" data-testid="licences">
-            <h2>{heading}</h2>
-            {if licences.is_empty() {
-                view! { <p class="muted">{t(Text::NoneFDot)}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table">
-                        <thead><tr>
-                            <th scope="col">{t(Text::Licence)}</th>
-                            <th scope="col">{t(Text::Login)}</th>
-                            <th scope="col">{t(Text::Offering)}</th>
-                            <th scope="col">{t(Text::Fleet)}</th>
-                            <th scope="col">{t(Text::State)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {licences.into_iter().map(|l| view! {
-                                <tr>
-                                    <td><a class="mono" href=format!("/licences/{}", l.id)>{l.id.clone()}</a></td>
-                                    <td class="mono">{or_dash(l.login.clone())}</td>
-                                    <td class="mono">{l.offer_code.clone()}</td>
-                                    <td><a class="mono" href=format!("/fleets/{}", l.fleet_id)>{l.fleet_id.clone()}</a></td>
-                                    <td><span class=format!("badge licence-state state-{}", l.state)>{l.state.as_str()}</span></td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        </section>
+        <TablePanel
+            heading=heading
+            testid="licences"
+            empty=Text::NoneFDot
+            columns=vec![Text::Licence, Text::Login, Text::Offering, Text::Fleet, Text::State]
+            rows=licences
+            row=|l| view! {
+                    <tr>
+                        <td><a class="mono" href=format!("/licences/{}", l.id)>{l.id.clone()}</a></td>
+                        <td class="mono">{or_dash(l.login.clone())}</td>
+                        <td class="mono">{l.offer_code.clone()}</td>
+                        <td><a class="mono" href=format!("/fleets/{}", l.fleet_id)>{l.fleet_id.clone()}</a></td>
+                        <td><span class=format!("badge licence-state state-{}", l.state)>{l.state.as_str()}</span></td>
+                    </tr>
+                }
+        />
     }
 }
 
@@ -218,33 +187,21 @@ pub fn RelatedEvents(events: Vec<EventRowView>) -> impl IntoView {
     let lang = use_lang();
     let t = move |text| lang.t(text);
     view! {
-        <section class="panel" data-testid="related-events">
-            <h2>{t(Text::EventsToOrangeHeading)}</h2>
-            {if events.is_empty() {
-                view! { <p class="muted">{t(Text::NoneMDot)}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table">
-                        <thead><tr>
-                            <th scope="col">{t(Text::Created)}</th>
-                            <th scope="col">{t(Text::Event)}</th>
-                            <th scope="col">{t(Text::About)}</th>
-                            <th scope="col">{t(Text::State)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {events.into_iter().map(|e| view! {
-                                <tr>
-                                    <td class="nowrap"><When at=e.created_at.clone()/></td>
-                                    <td><a class="mono" href=format!("/events/{}", e.id)>{e.id.clone()}</a><span class="cell-sub"><code>{e.event_type.clone()}</code></span></td>
-                                    <td class="mono">{e.resource_id.clone()}</td>
-                                    <td><EventStateBadge state=e.state/></td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        </section>
+        <TablePanel
+            heading=t(Text::EventsToOrangeHeading)
+            testid="related-events"
+            empty=Text::NoneMDot
+            columns=vec![Text::Created, Text::Event, Text::About, Text::State]
+            rows=events
+            row=|e| view! {
+                    <tr>
+                        <td class="nowrap"><When at=e.created_at.clone()/></td>
+                        <td><a class="mono" href=format!("/events/{}", e.id)>{e.id.clone()}</a><span class="cell-sub"><code>{e.event_type.clone()}</code></span></td>
+                        <td class="mono">{e.resource_id.clone()}</td>
+                        <td><EventStateBadge state=e.state/></td>
+                    </tr>
+                }
+        />
     }
 }
 
@@ -254,30 +211,19 @@ pub fn Timeline(items: Vec<ActivityItem>) -> impl IntoView {
     let lang = use_lang();
     let t = move |text| lang.t(text);
     view! {
-        <section class="panel" data-testid="timeline">
-            <h2>{t(Text::Timeline)}</h2>
-            {if items.is_empty() {
-                view! { <p class="muted">{t(Text::NothingRecorded)}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table">
-                        <thead><tr>
-                            <th scope="col">{t(Text::When)}</th>
-                            <th scope="col">{t(Text::Who)}</th>
-                            <th scope="col">{t(Text::What)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {items.into_iter().map(|item| view! {
-                                <tr>
-                                    <td class="nowrap"><When at=item.at.clone()/></td>
-                                    <td>{item.actor.clone()}</td>
-                                    <td><code>{item.action.clone()}</code></td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        </section>
+        <TablePanel
+            heading=t(Text::Timeline)
+            testid="timeline"
+            empty=Text::NothingRecorded
+            columns=vec![Text::When, Text::Who, Text::What]
+            rows=items
+            row=|item| view! {
+                    <tr>
+                        <td class="nowrap"><When at=item.at.clone()/></td>
+                        <td>{item.actor.clone()}</td>
+                        <td><code>{item.action.clone()}</code></td>
+                    </tr>
+                }
+        />
     }
 }

@@ -3,10 +3,8 @@
 
 use fleetdesk_vocab::Text;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
-use super::ErrorPanel;
+use super::DetailPage;
 use super::order::{RawExchange, RelatedEvents, StateBadge, Timeline, or_dash, when_or_dash};
 use crate::api::fetch_task;
 use crate::i18n::{When, use_lang};
@@ -14,27 +12,13 @@ use crate::model::{TaskDetailView, TaskItemView};
 
 #[component]
 pub fn TaskPage() -> impl IntoView {
-    let lang = use_lang();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || params.get().get("id").unwrap_or_default(),
-        fetch_task,
-    );
     view! {
-        <Title text=lang.t(Text::Task)/>
-        <p class="breadcrumb"><a href="/tasks">{lang.t(Text::BackToTasks)}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(detail) => view! { <TaskBody detail/> }.into_any(),
-                    Err(error) => view! {
-                        <h1>{lang.t(Text::Task)}</h1>
-                        <ErrorPanel error/>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        <DetailPage
+            title=Text::Task
+            back=("/tasks", Text::BackToTasks)
+            fetch=fetch_task
+            body=|detail| view! { <TaskBody detail/> }
+        />
     }
 }
 
