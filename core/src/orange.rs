@@ -4,17 +4,18 @@
 //! - [`wire`] holds every serde type of the wire format and its mapping to domain values, in one
 //!   place, so that a partner holding Orange's real field list adapts one module.
 //! - [`error`] is the TMF630 error vocabulary.
-//! - [`orders`], [`licences`] and [`tasks`] are the services the HTTP handlers call.
+//! - [`product_order`], [`user_service`] and [`user_service_task`] are the services the HTTP
+//!   handlers call, one per resource of the contract.
 //! - [`completion`] finishes acknowledged (asynchronous) work in the background.
 //! - [`settings`] and [`exchanges`] are the API's settings and the raw exchanges kept for support.
 
 pub mod completion;
 pub mod error;
 pub mod exchanges;
-pub mod licences;
-pub mod orders;
+pub mod product_order;
 pub mod settings;
-pub mod tasks;
+pub mod user_service;
+pub mod user_service_task;
 pub mod wire;
 
 pub use error::{ApiError, ErrorCode};

@@ -191,7 +191,7 @@ mod tests {
     use super::{like_prefix, search};
     use crate::on_each_db;
     use crate::orange::settings::ApiSettings;
-    use crate::orange::{Caller, orders, wire};
+    use crate::orange::{Caller, product_order as orders, wire};
 
     #[test]
     fn like_wildcards_are_taken_literally() {

@@ -262,7 +262,7 @@ pub async fn fail_order(
     .bind(&now)
     .execute(&mut *tx)
     .await?;
-    let order = crate::orange::orders::render(&mut tx, id)
+    let order = crate::orange::product_order::render(&mut tx, id)
         .await?
         .ok_or_else(|| DbError::Corrupt(format!("order {id} vanished")))?;
     let event = outbox::enqueue_order_event(&mut tx, order, request_id.as_deref()).await?;
@@ -341,7 +341,7 @@ pub async fn fail_task(
     };
     let done = count("done").fetch_one(&mut *tx).await?;
     let failed = count("failed").fetch_one(&mut *tx).await?;
-    let state = crate::orange::tasks::final_state(
+    let state = crate::orange::user_service_task::final_state(
         usize::try_from(done).unwrap_or_default(),
         usize::try_from(failed).unwrap_or_default(),
     );
@@ -371,7 +371,7 @@ mod tests {
     use crate::offerings::{self, OfferingInput};
     use crate::on_each_db;
     use crate::orange::settings::{ApiSettings, Mode, Operation};
-    use crate::orange::{Caller, orders, wire};
+    use crate::orange::{Caller, product_order as orders, wire};
 
     #[test]
     fn thresholds_must_be_between_a_minute_and_a_week() {

@@ -134,7 +134,7 @@ pub async fn fetch_licence(id: String) -> Result<LicenceDetailView, ConsoleError
 #[cfg(feature = "ssr")]
 mod ssr {
     use fleetdesk_core::licences::{LicenceFilter, LicenceRow};
-    use fleetdesk_core::orange::licences::LicenceState;
+    use fleetdesk_core::orange::user_service::LicenceState;
     use fleetdesk_vocab::Text;
 
     use crate::model::{LicenceFilterForm, LicenceRowView};

@@ -5,7 +5,7 @@ use crate::audit::Actor;
 use crate::offerings::{self, OfferingInput};
 use crate::on_each_db;
 use crate::orange::settings::ApiSettings;
-use crate::orange::{Caller, orders, wire as orange_wire};
+use crate::orange::{Caller, product_order as orders, wire as orange_wire};
 
 const ATTR: &str = "userServiceAttributeValueChangeEvent";
 

@@ -8,8 +8,9 @@ use std::collections::HashMap;
 
 use sqlx::{AnyConnection, Row};
 
-use super::licences::{self, Change, LicenceState};
-use super::{Failure, orders, tasks, wire};
+use super::user_service::{self as licences, Change, LicenceState};
+use super::{Failure, wire};
+use super::{product_order as orders, user_service_task as tasks};
 use crate::audit::{self, Acting, Actor, Entry};
 use crate::clock;
 use crate::db::{BATCH, Db, DbError, placeholders};

@@ -7,9 +7,10 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 
 use fleetdesk_core::clock;
-use fleetdesk_core::orange::licences::{self, FleetQuery};
+use fleetdesk_core::orange::user_service::{self as licences, FleetQuery};
 use fleetdesk_core::orange::wire::{self, Ping};
-use fleetdesk_core::orange::{ApiError, ErrorCode, orders, tasks};
+use fleetdesk_core::orange::{ApiError, ErrorCode};
+use fleetdesk_core::orange::{product_order as orders, user_service_task as tasks};
 
 use super::{CallContext, OrangeError, Streamed, read_json, respond};
 use crate::state::AppState;

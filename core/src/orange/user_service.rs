@@ -666,9 +666,9 @@ pub async fn change_one(
                 Mode::Async => {
                     let task_id = ids::new_id("tsk");
                     let request = serde_json::json!({"id": id, "action": change.action()});
-                    super::tasks::insert_task(
+                    super::user_service_task::insert_task(
                         &mut tx,
-                        &super::tasks::NewTask {
+                        &super::user_service_task::NewTask {
                             id: &task_id,
                             external_reference: None,
                             request_hash: &wire::fingerprint(request.to_string().as_bytes()),
@@ -682,10 +682,10 @@ pub async fn change_one(
                         },
                     )
                     .await?;
-                    super::tasks::insert_item(&mut tx, &task_id, 0, id, Some(id), None, None)
+                    super::user_service_task::insert_item(&mut tx, &task_id, 0, id, Some(id), None, None)
                         .await?;
                     mark_pending(&mut tx, id, change.action(), &task_id, &now).await?;
-                    let task = super::tasks::load(&mut tx, &task_id)
+                    let task = super::user_service_task::load(&mut tx, &task_id)
                         .await?
                         .ok_or_else(ApiError::internal)?;
                     audit::record(

@@ -6,7 +6,7 @@ use std::collections::{HashMap, HashSet};
 use sqlx::{AnyConnection, Row};
 
 use super::error::{ApiError, ErrorCode};
-use super::licences::{self, Change};
+use super::user_service::{self as licences, Change};
 use super::settings::{ApiSettings, Mode};
 use super::wire::{self, ExternalReference};
 use super::{Answer, Caller, Failure, with_retries};
@@ -465,7 +465,7 @@ mod tests {
     use super::*;
     use crate::on_each_db;
     use crate::orange::completion;
-    use crate::orange::licences::LicenceState;
+    use crate::orange::user_service::LicenceState;
     use crate::orange::settings::Operation;
     use crate::outbox;
 
@@ -495,7 +495,7 @@ mod tests {
         })
         .to_string();
         let request: wire::ProductOrderRequest = wire::read_body(body.as_bytes()).expect("valid");
-        crate::orange::orders::place(
+        crate::orange::product_order::place(
             db,
             &all(Mode::Sync),
             &request,
