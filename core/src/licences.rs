@@ -17,9 +17,9 @@ use crate::audit::{self, Entry};
 use crate::clock;
 use crate::db::{Db, DbError, word};
 use crate::offerings::LoginFormat;
-use crate::orange::product_order as orders;
 use crate::orange::user_service::{self as orange_licences, LicenceState};
 use crate::orange::wire::Telephone;
+use crate::orders;
 use crate::outbox::{self, OrangeEventType};
 use crate::resources::{ResourceError, ResourceScope, ResourceType, ResourceValue};
 

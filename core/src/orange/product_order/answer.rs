@@ -1,6 +1,10 @@
 //! The order as answered to Orange, and reading one back.
 
-use super::*;
+use sqlx::{AnyConnection, Row};
+
+use crate::db::{Db, DbError};
+use crate::orange::wire::{self, ExternalReference};
+use crate::orange::{Answer, ApiError, ErrorCode, user_service};
 
 /// An order as Orange sees it: its current state, items and the licences they created.
 pub(crate) async fn render(
@@ -44,7 +48,7 @@ pub(crate) async fn render(
         let characteristics: Vec<wire::Characteristic> =
             serde_json::from_value(json_list(item.try_get("characteristics_json")?)?)
                 .map_err(|e| DbError::Corrupt(format!("item characteristics: {e}")))?;
-        let licences = licences::load_for_item(conn, &item_id).await?;
+        let licences = user_service::load_for_item(conn, &item_id).await?;
         order_items.push(wire::OrderItem {
             id: item.try_get("orange_item_id")?,
             action: item.try_get("action")?,
@@ -57,7 +61,7 @@ pub(crate) async fn render(
                 id: item.try_get("fleet_id")?,
                 user_service_quantity: item.try_get("quantity")?,
                 characteristic: characteristics,
-                user_service: licences.into_iter().map(licences::summary).collect(),
+                user_service: licences.into_iter().map(user_service::summary).collect(),
             },
         });
     }

@@ -1,54 +1,13 @@
 //! Reading a productOrder into a plan: the customer, and each item's offering and quantity,
 //! checked before anything is written.
 
-use super::*;
-
-#[derive(Debug, Clone)]
-pub(super) enum CustomerPlan {
-    /// `customer.id`: the partner's id of a known customer.
-    ById(String),
-    /// `customer.externalReference`: known, or created from the other fields.
-    ByReference {
-        reference: String,
-        name: Option<String>,
-        legal_id: Option<String>,
-        address: Option<wire::Address>,
-        characteristics: Vec<wire::Characteristic>,
-    },
-}
-
-#[derive(Debug, Clone)]
-pub(super) struct PlannedItem {
-    pub(super) position: usize,
-    pub(super) orange_item_id: Option<String>,
-    pub(super) offering: Offering,
-    pub(super) offer_code: String,
-    pub(super) quantity: i64,
-    pub(super) requested_ref: Option<String>,
-    pub(super) characteristics: Vec<wire::Characteristic>,
-}
-
-#[derive(Debug, Clone)]
-pub(super) struct Planned {
-    pub(super) external_reference: String,
-    pub(super) category: Option<String>,
-    pub(super) order_date: Option<String>,
-    pub(super) requested_start_date: Option<String>,
-    pub(super) customer: CustomerPlan,
-    pub(super) contacts: Vec<wire::RelatedContact>,
-    pub(super) items: Vec<PlannedItem>,
-    pub(super) notes: Vec<wire::Note>,
-}
-
-impl Planned {
-    pub(super) fn operation(&self) -> Operation {
-        if self.items.is_empty() {
-            Operation::CustomerCreation
-        } else {
-            Operation::LicenceOrder
-        }
-    }
-}
+use super::MAX_QUANTITY;
+use crate::db::Db;
+use crate::offerings;
+use crate::orange::wire;
+use crate::orange::{ApiError, ErrorCode};
+use crate::orders::{CustomerPlan, Planned, PlannedItem};
+use crate::resources::{ResourceType, ResourceValue};
 
 /// Everything that can be checked without the database's current state.
 pub(super) async fn plan(
@@ -98,7 +57,7 @@ pub(super) async fn plan(
             phone.check(&format!("relatedContact[{i}].mobileTelephoneNumber"))?;
         }
         if let Some(email) = wire::optional_text(contact.email.as_deref())
-            && ResourceValue::parse(crate::resources::ResourceType::Email, &email).is_err()
+            && ResourceValue::parse(ResourceType::Email, &email).is_err()
         {
             return Err(ApiError::invalid(
                 &format!("relatedContact[{i}].email"),

@@ -1,7 +1,16 @@
 //! Creating an item's licences in batches: login numbers, logins and placeholder realizing
 //! resources.
 
-use super::*;
+use sqlx::AnyConnection;
+
+use super::{PlannedItem, json_list};
+use crate::ids;
+use crate::orange::Failure;
+use crate::orange::settings::Mode;
+use crate::resources::{ResourceScope, ResourceType, ResourceValue};
+
+/// Rows per multi-row INSERT when creating licences.
+const BATCH: usize = 200;
 
 /// Creates an item's licences with their logins and placeholder realizing resources, in batches.
 #[expect(
@@ -84,7 +93,7 @@ pub(super) async fn create_licences(
                 }
                 query.execute(&mut *conn).await?;
             }
-            None if offering.resource_type != crate::resources::ResourceType::None => {
+            None if offering.resource_type != ResourceType::None => {
                 let sql = format!(
                     "INSERT INTO realizing_resources (id, customer_id, scope, licence_id, type, \
                      value, placeholder_since, created_at, updated_at) VALUES {}",

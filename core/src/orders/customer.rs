@@ -1,6 +1,12 @@
 //! The order's customer: found by id or reference, or created with its contact and login stem.
 
-use super::*;
+use sqlx::{AnyConnection, Row};
+
+use super::{CustomerPlan, json_list};
+use crate::ids;
+use crate::offerings::slug;
+use crate::orange::error::{ApiError, ErrorCode};
+use crate::orange::{Failure, wire};
 
 /// Finds or creates the order's customer: `(id, login stem, created)`.
 pub(super) async fn resolve_customer(
