@@ -30,6 +30,8 @@ pub mod search;
 pub mod sessions;
 pub mod settings;
 pub mod stuck;
+pub mod tasks;
+pub mod work;
 
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

@@ -23,8 +23,7 @@ pub(crate) use customer::stem_of;
 use customer::{insert_contact, resolve_customer};
 use fleet::choose_fleet;
 pub use read::{
-    DETAIL_ITEMS, DETAIL_LICENCES, LicenceLink, OrderDetail, OrderItem, OrderRow, RawExchange,
-    TaskDetail, TaskItem, TaskRow, detail, list, list_for_customer, list_tasks, task_detail,
+    DETAIL_LICENCES, LicenceLink, OrderDetail, OrderItem, OrderRow, detail, list, list_for_customer,
 };
 
 /// Whose order it is: a known customer, or one found or created by Orange's reference.

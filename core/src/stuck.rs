@@ -341,7 +341,7 @@ pub async fn fail_task(
     };
     let done = count("done").fetch_one(&mut *tx).await?;
     let failed = count("failed").fetch_one(&mut *tx).await?;
-    let state = crate::orange::user_service_task::final_state(
+    let state = crate::tasks::final_state(
         usize::try_from(done).unwrap_or_default(),
         usize::try_from(failed).unwrap_or_default(),
     );

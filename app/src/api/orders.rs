@@ -74,10 +74,9 @@ pub async fn fetch_tasks(
             });
         }
     };
-    let mut rows =
-        fleetdesk_core::orders::list_tasks(&db, state, before_at.zip(before_id), PAGE_SIZE + 1)
-            .await
-            .map_err(super::ssr::internal)?;
+    let mut rows = fleetdesk_core::tasks::list(&db, state, before_at.zip(before_id), PAGE_SIZE + 1)
+        .await
+        .map_err(super::ssr::internal)?;
     let older = super::ssr::keyset_page(&mut rows, PAGE_SIZE, |r| {
         (r.created_at.clone(), r.id.clone())
     });
@@ -148,7 +147,7 @@ pub async fn fetch_task(id: String) -> Result<TaskDetailView, ConsoleError> {
 
     super::ssr::current_operator()?;
     let db = super::ssr::db()?;
-    let detail = match fleetdesk_core::orders::task_detail(&db, &id).await {
+    let detail = match fleetdesk_core::tasks::detail(&db, &id).await {
         Ok(Some(detail)) => detail,
         Ok(None) => return Err(ConsoleError::NotFound),
         Err(error) => return Err(super::ssr::internal(error)),
@@ -181,8 +180,10 @@ pub async fn fetch_task(id: String) -> Result<TaskDetailView, ConsoleError> {
 
 #[cfg(feature = "ssr")]
 pub(super) mod ssr {
-    use fleetdesk_core::orders::{OrderRow, RawExchange, TaskRow};
+    use fleetdesk_core::orders::OrderRow;
     use fleetdesk_core::outbox::browse::EventRow;
+    use fleetdesk_core::tasks::TaskRow;
+    use fleetdesk_core::work::RawExchange;
 
     use crate::api::exchanges::ssr::pretty;
     use crate::model::{EventRowView, OrderRowView, RawExchangeView, TaskRowView};

@@ -8,13 +8,14 @@ use std::collections::HashMap;
 
 use sqlx::{AnyConnection, Row};
 
+use super::product_order as orders;
 use super::user_service::{self as licences, Change, LicenceState};
 use super::{Failure, wire};
-use super::{product_order as orders, user_service_task as tasks};
 use crate::audit::{self, Acting, Actor, Entry};
 use crate::clock;
 use crate::db::{BATCH, Db, DbError, placeholders};
 use crate::outbox::{self, LicenceEvent, OrangeEventType};
+use crate::tasks;
 
 /// Orders (and tasks) one call completes at the most. Small, so that the caller's check of
 /// delivery between calls comes often: a pass of 20 tasks of 100 licences writes 2,000 events
@@ -314,7 +315,7 @@ mod tests {
     use crate::on_each_db;
     use crate::orange::settings::{ApiSettings, Mode, Operation};
     use crate::orange::wire;
-    use crate::orange::{Caller, ErrorCode};
+    use crate::orange::{Caller, ErrorCode, user_service_task};
 
     /// Orange's order `reference` of `quantity` PRO licences for the customer C-1.
     fn order(reference: &str, quantity: u32) -> (wire::ProductOrderRequest, String) {
@@ -445,7 +446,7 @@ mod tests {
                 .to_string();
                 let request: wire::UserServiceTaskRequest =
                     wire::read_body(body.as_bytes()).expect("valid");
-                let answer = tasks::create(&db, &async_mode, &request, body.as_bytes(), &caller)
+                let answer = user_service_task::create(&db, &async_mode, &request, body.as_bytes(), &caller)
                     .await
                     .expect("acknowledged");
                 assert_eq!(answer.body["state"], "acknowledged");

@@ -10,7 +10,7 @@ use super::settings::{ApiSettings, Mode, Operation};
 use super::wire::{self, ExternalReference};
 use super::{Answer, Caller, Failure, with_retries};
 use crate::db::{Db, DbError, placeholders};
-use crate::{audit, clock, ids, offerings};
+use crate::{audit, clock, ids, offerings, tasks};
 
 pub use fleetdesk_vocab::LicenceState;
 
@@ -666,9 +666,9 @@ pub async fn change_one(
                 Mode::Async => {
                     let task_id = ids::new_id("tsk");
                     let request = serde_json::json!({"id": id, "action": change.action()});
-                    super::user_service_task::insert_task(
+                    tasks::insert_task(
                         &mut tx,
-                        &super::user_service_task::NewTask {
+                        &tasks::NewTask {
                             id: &task_id,
                             external_reference: None,
                             request_hash: &wire::fingerprint(request.to_string().as_bytes()),
@@ -682,7 +682,7 @@ pub async fn change_one(
                         },
                     )
                     .await?;
-                    super::user_service_task::insert_item(&mut tx, &task_id, 0, id, Some(id), None, None)
+                    tasks::insert_item(&mut tx, &task_id, 0, id, Some(id), None, None)
                         .await?;
                     mark_pending(&mut tx, id, change.action(), &task_id, &now).await?;
                     let task = super::user_service_task::load(&mut tx, &task_id)
