@@ -191,7 +191,7 @@ mod tests {
     use super::{like_prefix, search};
     use crate::on_each_db;
     use crate::orange::settings::ApiSettings;
-    use crate::orange::{Caller, product_order as orders, wire};
+    use crate::orange::{Caller, product_order, wire};
 
     #[test]
     fn like_wildcards_are_taken_literally() {
@@ -212,7 +212,7 @@ mod tests {
             .to_string();
             let request: wire::ProductOrderRequest =
                 wire::read_body(body.as_bytes()).expect("valid");
-            let placed = orders::place(
+            let placed = product_order::place(
                 &db,
                 &ApiSettings::default(),
                 &request,

@@ -1,6 +1,6 @@
 //! Tasks: one change (a state, a termination, an offering) Orange asks for on many licences at
 //! once, each item standing alone; a single PATCH or DELETE acknowledged for later is a task of one
-//! item too. Here a task is written and its items decided against the licences; [`read`] is what
+//! item too. Here a task is written and its items decided against the licences; `read` is what
 //! the console shows of them.
 //!
 //! Reading Orange's userServiceTask and answering in Orange's shape is
@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 use sqlx::AnyConnection;
 
 use crate::db::{BATCH, placeholders};
+use crate::licences::{self, Change};
 use crate::orange::settings::Mode;
-use crate::orange::user_service::{self as licences, Change};
 use crate::orange::{ApiError, Caller, ErrorCode, Failure};
 
 mod read;

@@ -133,8 +133,8 @@ pub async fn fetch_licence(id: String) -> Result<LicenceDetailView, ConsoleError
 
 #[cfg(feature = "ssr")]
 mod ssr {
+    use fleetdesk_core::licences::LicenceState;
     use fleetdesk_core::licences::{LicenceFilter, LicenceRow};
-    use fleetdesk_core::orange::user_service::LicenceState;
     use fleetdesk_vocab::Text;
 
     use crate::model::{LicenceFilterForm, LicenceRowView};

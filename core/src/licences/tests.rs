@@ -1,11 +1,18 @@
 //! The console's licence list, detail and partner-initiated changes, on both databases.
 
+use sqlx::Row;
+
 use super::*;
-use crate::audit::Actor;
+use crate::audit::{self, Actor};
+use crate::clock;
+use crate::db::Db;
 use crate::offerings::{self, OfferingInput};
 use crate::on_each_db;
 use crate::orange::settings::ApiSettings;
-use crate::orange::{Caller, product_order as orders, wire as orange_wire};
+use crate::orange::wire::{self as orange_wire, Telephone};
+use crate::orange::{Caller, product_order};
+use crate::outbox;
+use crate::resources::ResourceType;
 
 const ATTR: &str = "userServiceAttributeValueChangeEvent";
 
@@ -49,7 +56,7 @@ pub(super) async fn seed(db: &Db) -> Seeded {
     .to_string();
     let request: orange_wire::ProductOrderRequest =
         orange_wire::read_body(body.as_bytes()).expect("valid");
-    orders::place(
+    product_order::place(
         db,
         &ApiSettings::default(),
         &request,

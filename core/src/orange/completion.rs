@@ -8,12 +8,11 @@ use std::collections::HashMap;
 
 use sqlx::{AnyConnection, Row};
 
-use super::product_order as orders;
-use super::user_service::{self as licences, Change, LicenceState};
-use super::{Failure, wire};
+use super::{Failure, product_order, user_service, wire};
 use crate::audit::{self, Acting, Actor, Entry};
 use crate::clock;
 use crate::db::{BATCH, Db, DbError, placeholders};
+use crate::licences::{self, Change, LicenceState};
 use crate::outbox::{self, LicenceEvent, OrangeEventType};
 use crate::tasks;
 
@@ -121,7 +120,7 @@ pub async fn complete_order(db: &Db, asked_by: Option<&Acting>, id: &str) -> Res
     .bind(&now)
     .execute(&mut *tx)
     .await?;
-    let order = orders::render(&mut tx, id)
+    let order = product_order::render(&mut tx, id)
         .await?
         .ok_or_else(|| DbError::Corrupt(format!("order {id} vanished")))?;
     let event = outbox::enqueue_order_event(&mut tx, order, request_id.as_deref()).await?;
@@ -286,7 +285,7 @@ async fn complete_items(
         query = query.bind(*position);
     }
     query.execute(&mut *conn).await?;
-    let loaded: HashMap<String, wire::UserService> = licences::load_many(conn, &ids)
+    let loaded: HashMap<String, wire::UserService> = user_service::load_many(conn, &ids)
         .await?
         .into_iter()
         .map(|licence| (licence.id.clone(), licence))
@@ -343,9 +342,10 @@ mod tests {
             crate::testing::pro_offering(&db).await;
             let caller = Caller::default();
             let (request, body) = order("O-1", 2);
-            let order = orders::place(&db, &all(Mode::Async), &request, body.as_bytes(), &caller)
-                .await
-                .expect("acknowledged");
+            let order =
+                product_order::place(&db, &all(Mode::Async), &request, body.as_bytes(), &caller)
+                    .await
+                    .expect("acknowledged");
             assert_eq!(order.body["state"], "acknowledged");
             let ids: Vec<String> =
                 sqlx::query_scalar("SELECT id FROM licences ORDER BY created_at, id")
@@ -354,7 +354,7 @@ mod tests {
                     .expect("licences");
             let suspend = Change::SetState(LicenceState::Suspended);
             let refused =
-                licences::change_one(&db, &all(Mode::Sync), &ids[0], suspend.clone(), &caller)
+                user_service::change_one(&db, &all(Mode::Sync), &ids[0], suspend.clone(), &caller)
                     .await
                     .expect_err("the order is not complete");
             assert_eq!(refused.code, ErrorCode::OperationInProgress);
@@ -368,20 +368,30 @@ mod tests {
             );
 
             let ack =
-                licences::change_one(&db, &all(Mode::Async), &ids[0], suspend.clone(), &caller)
+                user_service::change_one(&db, &all(Mode::Async), &ids[0], suspend.clone(), &caller)
                     .await
                     .expect("acknowledged");
             assert_eq!(ack.status, 202);
-            let again =
-                licences::change_one(&db, &all(Mode::Async), &ids[0], Change::Terminate, &caller)
-                    .await
-                    .expect_err("in progress");
+            let again = user_service::change_one(
+                &db,
+                &all(Mode::Async),
+                &ids[0],
+                Change::Terminate,
+                &caller,
+            )
+            .await
+            .expect_err("in progress");
             assert_eq!(again.code, ErrorCode::OperationInProgress);
             assert_eq!(run_pending(&db).await.expect("pass"), 1);
-            let done =
-                licences::change_one(&db, &all(Mode::Sync), &ids[0], Change::Terminate, &caller)
-                    .await
-                    .expect("terminated");
+            let done = user_service::change_one(
+                &db,
+                &all(Mode::Sync),
+                &ids[0],
+                Change::Terminate,
+                &caller,
+            )
+            .await
+            .expect("terminated");
             assert_eq!(done.body["state"], "terminated");
 
             let events = crate::outbox::list_all(&db).await.expect("outbox");
@@ -419,7 +429,7 @@ mod tests {
             // Orders of one customer, completed by two passes at once as two instances would.
             for n in 0..24 {
                 let (request, body) = order(&format!("O-{n}"), 3);
-                orders::place(&db, &async_mode, &request, body.as_bytes(), &caller)
+                product_order::place(&db, &async_mode, &request, body.as_bytes(), &caller)
                     .await
                     .expect("acknowledged");
             }
@@ -446,9 +456,10 @@ mod tests {
                 .to_string();
                 let request: wire::UserServiceTaskRequest =
                     wire::read_body(body.as_bytes()).expect("valid");
-                let answer = user_service_task::create(&db, &async_mode, &request, body.as_bytes(), &caller)
-                    .await
-                    .expect("acknowledged");
+                let answer =
+                    user_service_task::create(&db, &async_mode, &request, body.as_bytes(), &caller)
+                        .await
+                        .expect("acknowledged");
                 assert_eq!(answer.body["state"], "acknowledged");
             }
             assert_eq!(passes_two_at_once(&db).await, 24, "every task once");

@@ -6,10 +6,11 @@ use sqlx::{AnyConnection, Row};
 
 use super::error::{ApiError, ErrorCode};
 use super::settings::{ApiSettings, Mode};
-use super::user_service::{self as licences, Change};
+use super::user_service;
 use super::wire::{self, ExternalReference};
 use super::{Answer, Caller, Failure, with_retries};
 use crate::db::{Db, DbError};
+use crate::licences::Change;
 use crate::tasks::{NewTask, apply_items, final_state, insert_task};
 use crate::{audit, clock, ids};
 
@@ -98,7 +99,7 @@ async fn plan(db: &Db, request: &wire::UserServiceTaskRequest) -> Result<Planned
     let change = match action.as_str() {
         "changeState" => {
             let state = wire::required_text(request.state.as_deref(), "state")?;
-            Change::SetState(licences::target_state(&state, "state")?)
+            Change::SetState(user_service::target_state(&state, "state")?)
         }
         "delete" => Change::Terminate,
         "changeOffering" => {
@@ -106,7 +107,7 @@ async fn plan(db: &Db, request: &wire::UserServiceTaskRequest) -> Result<Planned
                 .product_offering
                 .as_ref()
                 .ok_or_else(|| ApiError::missing("productOffering"))?;
-            licences::change_offering(db, offering, "productOffering").await?
+            user_service::change_offering(db, offering, "productOffering").await?
         }
         _ => {
             return Err(ApiError::invalid(
@@ -254,10 +255,10 @@ mod tests {
     use std::collections::{HashMap, HashSet};
 
     use super::*;
+    use crate::licences::LicenceState;
     use crate::on_each_db;
     use crate::orange::completion;
     use crate::orange::settings::Operation;
-    use crate::orange::user_service::LicenceState;
     use crate::outbox;
 
     fn all(mode: Mode) -> ApiSettings {
@@ -452,7 +453,7 @@ mod tests {
                 assert_eq!(event.correlation_id.as_deref(), Some("T-BULK"));
                 assert_eq!(event.payload["correlationId"], "T-BULK");
                 assert_eq!(event.payload["eventId"], event.id.as_str());
-                let licence = licences::load(&mut conn, &event.resource_id)
+                let licence = user_service::load(&mut conn, &event.resource_id)
                     .await
                     .expect("licence")
                     .expect("exists");

@@ -7,10 +7,11 @@ use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt;
 
 use fleetdesk_core::clock;
-use fleetdesk_core::orange::user_service::{self as licences, FleetQuery};
+use fleetdesk_core::licences::Change;
+use fleetdesk_core::orange::user_service::{self, FleetQuery};
 use fleetdesk_core::orange::wire::{self, Ping};
 use fleetdesk_core::orange::{ApiError, ErrorCode};
-use fleetdesk_core::orange::{product_order as orders, user_service_task as tasks};
+use fleetdesk_core::orange::{product_order, user_service_task};
 
 use super::{CallContext, OrangeError, Streamed, read_json, respond};
 use crate::state::AppState;
@@ -90,7 +91,7 @@ pub async fn place_order(
     body: Bytes,
 ) -> Answered {
     let request: wire::ProductOrderRequest = read_json(&headers, &body)?;
-    let answer = orders::place(
+    let answer = product_order::place(
         &state.db,
         &context.settings,
         &request,
@@ -110,7 +111,7 @@ pub async fn place_order(
         (status = 404, description = "UNKNOWN_ORDER", body = wire::ErrorBody),
     ))]
 pub async fn get_order(State(state): State<AppState>, Path(id): Path<String>) -> Answered {
-    Ok(respond(&state, orders::get(&state.db, &id).await?))
+    Ok(respond(&state, product_order::get(&state.db, &id).await?))
 }
 
 /// Consults a fleet: its licences in creation order, streamed.
@@ -133,9 +134,9 @@ pub async fn list_fleet(State(state): State<AppState>, RawQuery(query): RawQuery
             .into_owned()
             .collect();
     let query = FleetQuery::parse(&params)?;
-    let (customer, counts) = licences::count_fleet(&state.db, &query).await?;
+    let (customer, counts) = user_service::count_fleet(&state.db, &query).await?;
     let product_ref = query.product_ref_id.clone();
-    let licences = licences::stream_fleet(state.db.clone(), query, customer);
+    let licences = user_service::stream_fleet(state.db.clone(), query, customer);
     let mut first = true;
     let items = licences.map(move |item| {
         let licence = item.map_err(|error| {
@@ -188,7 +189,7 @@ pub async fn list_fleet(State(state): State<AppState>, RawQuery(query): RawQuery
         (status = 404, description = "UNKNOWN_USER_SERVICE", body = wire::ErrorBody),
     ))]
 pub async fn get_licence(State(state): State<AppState>, Path(id): Path<String>) -> Answered {
-    Ok(respond(&state, licences::get(&state.db, &id).await?))
+    Ok(respond(&state, user_service::get(&state.db, &id).await?))
 }
 
 /// Suspends, reactivates or changes the offering of one licence.
@@ -213,9 +214,10 @@ pub async fn patch_licence(
     body: Bytes,
 ) -> Answered {
     let patch: wire::UserServicePatch = read_json(&headers, &body)?;
-    let change = licences::read_patch(&state.db, &patch).await?;
+    let change = user_service::read_patch(&state.db, &patch).await?;
     let answer =
-        licences::change_one(&state.db, &context.settings, &id, change, &context.caller).await?;
+        user_service::change_one(&state.db, &context.settings, &id, change, &context.caller)
+            .await?;
     Ok(respond(&state, answer))
 }
 
@@ -234,11 +236,11 @@ pub async fn delete_licence(
     Extension(context): Extension<CallContext>,
     Path(id): Path<String>,
 ) -> Answered {
-    let answer = licences::change_one(
+    let answer = user_service::change_one(
         &state.db,
         &context.settings,
         &id,
-        licences::Change::Terminate,
+        Change::Terminate,
         &context.caller,
     )
     .await?;
@@ -263,7 +265,7 @@ pub async fn create_task(
     body: Bytes,
 ) -> Answered {
     let request: wire::UserServiceTaskRequest = read_json(&headers, &body)?;
-    let answer = tasks::create(
+    let answer = user_service_task::create(
         &state.db,
         &context.settings,
         &request,
@@ -283,7 +285,10 @@ pub async fn create_task(
         (status = 404, description = "UNKNOWN_TASK", body = wire::ErrorBody),
     ))]
 pub async fn get_task(State(state): State<AppState>, Path(id): Path<String>) -> Answered {
-    Ok(respond(&state, tasks::get(&state.db, &id).await?))
+    Ok(respond(
+        &state,
+        user_service_task::get(&state.db, &id).await?,
+    ))
 }
 
 /// A path under `/orange/v2` that names no resource.

@@ -1,0 +1,302 @@
+//! One licence as the console shows it: its customer, offering and end user, its realizing
+//! resources (its own and the customer's shared ones) and its timeline (audit entries and events,
+//! newest first).
+
+use fleetdesk_vocab::EventState;
+use serde::Serialize;
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{ChangeError, LicenceState};
+use crate::db::{Db, DbError, word};
+use crate::orange::wire::Telephone;
+use crate::resources::{ResourceScope, ResourceType, ResourceValue};
+
+/// A licence's end user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EndUser {
+    pub given_name: String,
+    pub family_name: String,
+    pub email: String,
+    pub mobile: Option<Telephone>,
+}
+
+/// Why an end user's details were refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EndUserError {
+    #[error("the given name is required")]
+    GivenName,
+    #[error("the family name is required")]
+    FamilyName,
+    #[error("the e-mail address is not valid")]
+    Email,
+    #[error(
+        "the mobile number needs a country code of 1 to 3 digits and a number of up to 14 digits"
+    )]
+    Mobile,
+}
+
+impl EndUser {
+    /// Reads an end user as typed: names non-empty, a well-formed e-mail address, and an optional
+    /// mobile number (country code and number, both or neither; spaces, dots and a leading `+`
+    /// are ignored).
+    pub fn parse(
+        given_name: &str,
+        family_name: &str,
+        email: &str,
+        mobile_cc: &str,
+        mobile_sn: &str,
+    ) -> Result<EndUser, EndUserError> {
+        let given_name = given_name.trim();
+        let family_name = family_name.trim();
+        if given_name.is_empty() || given_name.chars().count() > 100 {
+            return Err(EndUserError::GivenName);
+        }
+        if family_name.is_empty() || family_name.chars().count() > 100 {
+            return Err(EndUserError::FamilyName);
+        }
+        let email = ResourceValue::parse(ResourceType::Email, email)
+            .map_err(|_| EndUserError::Email)?
+            .as_str()
+            .to_owned();
+        let digits = |text: &str| -> String {
+            text.trim()
+                .trim_start_matches('+')
+                .chars()
+                .filter(|c| !matches!(c, ' ' | '.' | '-'))
+                .collect()
+        };
+        let (cc, sn) = (digits(mobile_cc), digits(mobile_sn));
+        let mobile = match (cc.is_empty(), sn.is_empty()) {
+            (true, true) => None,
+            (false, false) => {
+                let phone = Telephone {
+                    cc: cc.trim_start_matches('0').to_owned(),
+                    sn: sn.trim_start_matches('0').to_owned(),
+                };
+                phone.check("mobile").map_err(|_| EndUserError::Mobile)?;
+                Some(phone)
+            }
+            _ => return Err(EndUserError::Mobile),
+        };
+        Ok(EndUser {
+            given_name: given_name.to_owned(),
+            family_name: family_name.to_owned(),
+            email,
+            mobile,
+        })
+    }
+}
+
+/// A realizing resource of a licence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceDetail {
+    pub id: String,
+    /// Its own, or shared by the customer's licences.
+    pub scope: ResourceScope,
+    pub kind: ResourceType,
+    pub value: String,
+    pub placeholder_since: Option<String>,
+    /// How many licences it realizes (1 for a licence's own).
+    pub licences: i64,
+    pub updated_at: String,
+}
+
+/// One line of a licence's timeline: an audit entry or an event owed to Orange.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimelineEntry {
+    pub at: String,
+    /// `audit` or `event`.
+    pub source: &'static str,
+    /// The audit entry's or the event's id.
+    pub id: String,
+    /// The audit action or the event type.
+    pub what: String,
+    /// Who acted (audit entries).
+    pub actor: Option<String>,
+    /// The event's delivery state (events).
+    pub state: Option<EventState>,
+}
+
+/// Everything about one licence.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LicenceDetail {
+    pub id: String,
+    pub state: LicenceState,
+    pub login: Option<String>,
+    pub login_created_at: Option<String>,
+    pub customer_id: String,
+    pub customer_name: String,
+    pub customer_ref: String,
+    pub fleet_id: String,
+    pub offering_id: String,
+    pub offer_code: String,
+    pub offering_name: String,
+    pub resource_type: ResourceType,
+    pub end_user: Option<EndUser>,
+    pub resources: Vec<ResourceDetail>,
+    pub pending_operation: Option<String>,
+    pub pending_task_id: Option<String>,
+    pub pending_since: Option<String>,
+    pub order_item_id: Option<String>,
+    pub order_id: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub terminated_at: Option<String>,
+    /// Newest first.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+impl LicenceDetail {
+    /// Why the partner may not change this licence now, if it may not.
+    pub fn refusal(&self) -> Option<ChangeError> {
+        if self.state == LicenceState::Terminated {
+            Some(ChangeError::Terminated)
+        } else if self.pending_operation.is_some() {
+            Some(ChangeError::OperationInProgress)
+        } else {
+            None
+        }
+    }
+}
+
+/// How many timeline entries of each kind a licence page shows.
+const TIMELINE_LIMIT: i64 = 100;
+
+pub(crate) fn end_user_of(row: &AnyRow) -> Result<Option<EndUser>, sqlx::Error> {
+    let given: Option<String> = row.try_get("end_user_given_name")?;
+    let family: Option<String> = row.try_get("end_user_family_name")?;
+    let email: Option<String> = row.try_get("end_user_email")?;
+    let cc: Option<String> = row.try_get("end_user_mobile_cc")?;
+    let sn: Option<String> = row.try_get("end_user_mobile_sn")?;
+    if given.is_none() && family.is_none() && email.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(EndUser {
+        given_name: given.unwrap_or_default(),
+        family_name: family.unwrap_or_default(),
+        email: email.unwrap_or_default(),
+        mobile: cc.zip(sn).map(|(cc, sn)| Telephone { cc, sn }),
+    }))
+}
+
+/// One licence with its resources and timeline; `None` when there is no such licence.
+pub async fn detail(db: &Db, id: &str) -> Result<Option<LicenceDetail>, DbError> {
+    let row = sqlx::query(
+        "SELECT l.id, l.state, l.login, l.login_created_at, l.customer_id, c.name AS customer_name, \
+         c.external_reference AS customer_ref, l.fleet_id, l.offering_id, o.offer_code, \
+         o.name AS offering_name, o.resource_type, l.end_user_given_name, l.end_user_family_name, \
+         l.end_user_email, l.end_user_mobile_cc, l.end_user_mobile_sn, l.order_item_id, \
+         i.order_id, l.pending_operation, l.pending_task_id, l.pending_since, l.created_at, \
+         l.updated_at, l.terminated_at \
+         FROM licences l JOIN customers c ON c.id = l.customer_id \
+         JOIN offerings o ON o.id = l.offering_id \
+         LEFT JOIN product_order_items i ON i.id = l.order_item_id WHERE l.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let resource_type: String = row.try_get("resource_type")?;
+    let resources = sqlx::query(
+        "SELECT r.id, r.scope, r.type, r.value, r.placeholder_since, r.updated_at, 1 AS licences \
+         FROM realizing_resources r WHERE r.licence_id = $1 \
+         UNION ALL \
+         SELECT r.id, r.scope, r.type, r.value, r.placeholder_since, r.updated_at, \
+         (SELECT COUNT(*) FROM licence_realizing_resources n WHERE n.realizing_resource_id = r.id) \
+         AS licences \
+         FROM licence_realizing_resources lrr JOIN realizing_resources r \
+         ON r.id = lrr.realizing_resource_id WHERE lrr.licence_id = $1 \
+         ORDER BY 3, 1",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    let resources = resources
+        .iter()
+        .map(|r| -> Result<ResourceDetail, DbError> {
+            let kind: String = r.try_get("type")?;
+            Ok(ResourceDetail {
+                id: r.try_get("id")?,
+                scope: word(r, "scope")?,
+                kind: ResourceType::parse(&kind)
+                    .ok_or_else(|| DbError::Corrupt(format!("resource type `{kind}`")))?,
+                value: r.try_get("value")?,
+                placeholder_since: r.try_get("placeholder_since")?,
+                licences: r.try_get("licences")?,
+                updated_at: r.try_get("updated_at")?,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Some(LicenceDetail {
+        id: row.try_get("id")?,
+        state: word(&row, "state")?,
+        login: row.try_get("login")?,
+        login_created_at: row.try_get("login_created_at")?,
+        customer_id: row.try_get("customer_id")?,
+        customer_name: row.try_get("customer_name")?,
+        customer_ref: row.try_get("customer_ref")?,
+        fleet_id: row.try_get("fleet_id")?,
+        offering_id: row.try_get("offering_id")?,
+        offer_code: row.try_get("offer_code")?,
+        offering_name: row.try_get("offering_name")?,
+        resource_type: ResourceType::parse(&resource_type)
+            .ok_or_else(|| DbError::Corrupt(format!("resource type `{resource_type}`")))?,
+        end_user: end_user_of(&row)?,
+        resources,
+        pending_operation: row.try_get("pending_operation")?,
+        pending_task_id: row.try_get("pending_task_id")?,
+        pending_since: row.try_get("pending_since")?,
+        order_item_id: row.try_get("order_item_id")?,
+        order_id: row.try_get("order_id")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+        terminated_at: row.try_get("terminated_at")?,
+        timeline: timeline(db, id).await?,
+    }))
+}
+
+/// The licence's audit entries and events, newest first.
+async fn timeline(db: &Db, id: &str) -> Result<Vec<TimelineEntry>, DbError> {
+    let audits = sqlx::query(
+        "SELECT id, at, actor_label, action FROM audit_log \
+         WHERE object_type = 'licence' AND object_id = $1 ORDER BY at DESC LIMIT $2",
+    )
+    .bind(id)
+    .bind(TIMELINE_LIMIT)
+    .fetch_all(db.pool())
+    .await?;
+    let events = sqlx::query(
+        "SELECT id, event_type, state, created_at FROM outbox_events \
+         WHERE resource_kind = 'userService' AND resource_id = $1 \
+         ORDER BY created_at DESC, id DESC LIMIT $2",
+    )
+    .bind(id)
+    .bind(TIMELINE_LIMIT)
+    .fetch_all(db.pool())
+    .await?;
+    let mut entries = Vec::with_capacity(audits.len() + events.len());
+    for row in &audits {
+        entries.push(TimelineEntry {
+            at: row.try_get("at")?,
+            source: "audit",
+            id: row.try_get("id")?,
+            what: row.try_get("action")?,
+            actor: Some(row.try_get("actor_label")?),
+            state: None,
+        });
+    }
+    for row in &events {
+        entries.push(TimelineEntry {
+            at: row.try_get("created_at")?,
+            source: "event",
+            id: row.try_get("id")?,
+            what: row.try_get("event_type")?,
+            actor: None,
+            state: Some(word(row, "state")?),
+        });
+    }
+    // An audit entry and the event of the same change share their time; the change reads first.
+    entries.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.source.cmp(b.source)));
+    Ok(entries)
+}
