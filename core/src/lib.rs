@@ -3,6 +3,12 @@
 //! Everything here runs on SQLite (the embedded default) and on PostgreSQL (several instances)
 //! through one SQL code path: [`db`] owns the pool, the migrations and the few places where the
 //! dialects differ.
+//!
+//! Each entity has its module: [`licences`] (state machine, console reads, partner changes, bulk
+//! files), [`orders`] (writing an order with its customer, fleets and licences; console reads),
+//! [`tasks`] (writing a task and deciding its items; console reads), [`customers`], [`fleets`],
+//! [`offerings`]. [`orange`] is Orange's contract: its wire format, its error vocabulary, and the
+//! services that map its requests to those modules and answer in its shape.
 
 pub mod access;
 pub mod audit;

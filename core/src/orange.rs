@@ -1,12 +1,15 @@
-//! The Orange contract (orange-api.md, sections 2 to 6) as domain services: customer creation and
-//! licence orders, licence consultation and changes, bulk tasks, and the events they owe Orange.
+//! The Orange contract (orange-api.md, sections 2 to 6): Orange's wire format and its mapping to
+//! the domain services of [`crate::orders`], [`crate::licences`] and [`crate::tasks`], which write
+//! what Orange asks for.
 //!
 //! - [`wire`] holds every serde type of the wire format and its mapping to domain values, in one
 //!   place, so that a partner holding Orange's real field list adapts one module.
 //! - [`error`] is the TMF630 error vocabulary.
 //! - [`product_order`], [`user_service`] and [`user_service_task`] are the services the HTTP
-//!   handlers call, one per resource of the contract.
-//! - [`completion`] finishes acknowledged (asynchronous) work in the background.
+//!   handlers call, one per resource of the contract: each reads Orange's request, calls the
+//!   domain, and answers in Orange's shape (with idempotency on Orange's `externalReference`).
+//! - [`completion`] finishes acknowledged (asynchronous) work in the background and queues the
+//!   events it owes Orange.
 //! - [`settings`] and [`exchanges`] are the API's settings and the raw exchanges kept for support.
 
 pub mod completion;

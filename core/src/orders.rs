@@ -2,7 +2,7 @@
 //! customer found or created, each item's fleet chosen by the fleet policy, its licences created
 //! with their logins and placeholder realizing resources. The console reads them back in `read`.
 //!
-//! Reading Orange's productOrder into a [`Planned`] order and answering in Orange's shape is
+//! Reading Orange's productOrder into a `Planned` order and answering in Orange's shape is
 //! `crate::orange::product_order`.
 
 use sqlx::AnyConnection;

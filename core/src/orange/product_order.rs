@@ -1,6 +1,6 @@
 //! productOrder (contract section 4): customer creation and licence orders as Orange sends them.
-//! The request is read and checked into a [`Planned`] order ([`plan`]), written by
-//! [`crate::orders`], and answered in Orange's shape ([`answer`]); a retry with the same
+//! The request is read and checked into a planned order (`plan`), written by
+//! [`crate::orders`], and answered in Orange's shape (`answer`); a retry with the same
 //! `externalReference` gets the first answer again.
 
 use sqlx::AnyConnection;
