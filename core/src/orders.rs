@@ -5,10 +5,10 @@
 //! Reading Orange's productOrder into a `Planned` order and answering in Orange's shape is
 //! `crate::orange::product_order`.
 
+use fleetdesk_vocab::{FleetPolicy, Mode, Operation};
 use sqlx::AnyConnection;
 
 use crate::offerings::Offering;
-use crate::orange::settings::{FleetPolicy, Mode, Operation};
 use crate::orange::{Caller, Failure, wire};
 use crate::{clock, ids};
 

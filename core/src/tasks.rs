@@ -8,11 +8,11 @@
 
 use std::collections::{HashMap, HashSet};
 
+use fleetdesk_vocab::Mode;
 use sqlx::AnyConnection;
 
 use crate::db::{BATCH, placeholders};
 use crate::licences::{self, Change};
-use crate::orange::settings::Mode;
 use crate::orange::{ApiError, Caller, ErrorCode, Failure};
 
 mod read;

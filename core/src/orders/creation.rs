@@ -1,12 +1,12 @@
 //! Creating an item's licences in batches: login numbers, logins and placeholder realizing
 //! resources.
 
+use fleetdesk_vocab::Mode;
 use sqlx::AnyConnection;
 
 use super::{PlannedItem, json_list};
 use crate::ids;
 use crate::orange::Failure;
-use crate::orange::settings::Mode;
 use crate::resources::{ResourceScope, ResourceType, ResourceValue};
 
 /// Rows per multi-row INSERT when creating licences.

@@ -1,12 +1,12 @@
 //! Choosing (or opening) the fleet each item's licences go into, by the fleet policy.
 
+use fleetdesk_vocab::FleetPolicy;
 use sqlx::{AnyConnection, Row};
 
 use super::PlannedItem;
 use crate::ids;
 use crate::orange::Failure;
 use crate::orange::error::{ApiError, ErrorCode};
-use crate::orange::settings::FleetPolicy;
 
 /// The fleet (productRefId) an item's licences go into, by the fleet policy.
 pub(super) async fn choose_fleet(
