@@ -29,7 +29,6 @@ pub mod orders;
 pub mod outbox;
 pub mod password;
 pub mod privacy;
-pub mod resources;
 pub mod retention;
 pub mod sealing;
 pub mod search;

@@ -23,7 +23,7 @@ pub use changes::{
     ChangeError, Changed, remove_end_user, renew_login, replace_resource, set_end_user,
 };
 pub(crate) use detail::end_user_of;
-pub use detail::{EndUser, EndUserError, LicenceDetail, ResourceDetail, TimelineEntry, detail};
+pub use detail::{LicenceDetail, ResourceDetail, TimelineEntry, detail};
 pub use list::{COUNT_CAP, LicenceFilter, LicenceRow, count, list};
 pub use state::{Change, LicenceState, check_transition};
 pub(crate) use state::{

@@ -9,8 +9,8 @@ use sqlx::{Any, Executor, Row};
 
 use crate::audit::{self, Acting};
 use crate::db::{Db, DbError};
-use crate::resources::{ResourceScope, ResourceType};
 use crate::{clock, ids};
+use fleetdesk_vocab::{ResourceScope, ResourceType};
 
 /// The login format used when an offering does not set one.
 pub const DEFAULT_LOGIN_FORMAT: &str = "{customer}-{seq:4}";

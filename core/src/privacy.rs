@@ -10,6 +10,7 @@
 //! text that names the person becomes `[erased]`. The erasure's own audit entry says what was
 //! done and how many rows it touched, never whom it was about.
 
+use fleetdesk_vocab::EndUser;
 use serde_json::{Map, Value, json};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -17,7 +18,7 @@ use sqlx::any::AnyRow;
 use crate::audit::{self, Entry};
 use crate::clock;
 use crate::db::{Db, DbError};
-use crate::licences::{Acting, EndUser, end_user_of, tell_orange};
+use crate::licences::{Acting, end_user_of, tell_orange};
 
 /// What stands in for an erased value.
 pub const ERASED: &str = "[erased]";
@@ -49,13 +50,12 @@ struct Person {
 impl Person {
     fn of(end_user: &EndUser) -> Person {
         let field = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
-        let given = field(&end_user.given_name);
-        let family = field(&end_user.family_name);
-        let email = field(&end_user.email);
+        let given = field(end_user.given_name());
+        let family = field(end_user.family_name());
+        let email = field(end_user.email());
         let (cc, sn) = end_user
-            .mobile
-            .as_ref()
-            .map(|phone| (field(&phone.cc), field(&phone.sn)))
+            .mobile()
+            .map(|phone| (field(phone.cc()), field(phone.sn())))
             .unwrap_or_default();
         let mut whole: Vec<String> = [given.clone(), family.clone(), email.clone(), sn.clone()]
             .into_iter()
@@ -448,10 +448,10 @@ pub async fn export_end_user(db: &Db, licence_id: &str) -> Result<Value, Privacy
     let mut document = json!({
         "exportedAt": clock::now_text(),
         "endUser": {
-            "givenName": end_user.given_name,
-            "familyName": end_user.family_name,
-            "email": end_user.email,
-            "mobileTelephoneNumber": end_user.mobile,
+            "givenName": end_user.given_name(),
+            "familyName": end_user.family_name(),
+            "email": end_user.email(),
+            "mobileTelephoneNumber": end_user.mobile(),
         },
         "licence": {
             "id": text("id"),

@@ -1,5 +1,8 @@
 //! Fleetdesk's vocabulary: every closed set of words the server, the console and the database
-//! share (states, roles, resource types, error codes, settings, bulk problems), as real types.
+//! share (states, roles, resource types, error codes, settings, bulk problems), as real types, and
+//! the checked values people type (a realizing resource's value, an end user, a telephone number):
+//! each parses once (`ResourceValue::parse`, `EndUser::parse`, `Telephone::parse`), so that a page
+//! can check a value before sending it and the server trusts the parsed type.
 //!
 //! This crate builds for the server and for the browser (wasm) alike, so that the console's pages
 //! and server functions carry these types instead of strings. Each enum's text form is the one
@@ -7,6 +10,7 @@
 //! the same case rule for JSON) and a test checks that both agree for every variant.
 
 mod bulk;
+mod end_user;
 mod error;
 mod labels;
 mod orange;
@@ -16,11 +20,12 @@ mod state;
 mod text;
 
 pub use bulk::{BulkFileState, BulkKind, BulkLineStatus, BulkProblem};
+pub use end_user::{EndUser, EndUserError, Telephone, TelephoneError};
 pub use error::ErrorCode;
 pub use labels::{Counted, Label};
 pub use orange::{FleetPolicy, Mode, Operation, OrangeEventType, Target};
 pub use people::{ActorKind, CredentialKind, Role};
-pub use resource::{ResourceScope, ResourceType};
+pub use resource::{ResourceError, ResourceScope, ResourceType, ResourceValue};
 pub use state::{EventState, LicenceState, Stuck, WorkState};
 pub use text::{Lang, Number, Text, plural, say};
 

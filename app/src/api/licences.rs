@@ -86,11 +86,14 @@ pub async fn fetch_licence(id: String) -> Result<LicenceDetailView, ConsoleError
         offer_code: detail.offer_code,
         offering_name: detail.offering_name,
         end_user: detail.end_user.map(|user| {
-            let (cc, sn) = user.mobile.map(|phone| (phone.cc, phone.sn)).unzip();
+            let (cc, sn) = user
+                .mobile()
+                .map(|phone| (phone.cc().to_owned(), phone.sn().to_owned()))
+                .unzip();
             EndUserView {
-                given_name: user.given_name,
-                family_name: user.family_name,
-                email: user.email,
+                given_name: user.given_name().to_owned(),
+                family_name: user.family_name().to_owned(),
+                email: user.email().to_owned(),
                 mobile_cc: cc,
                 mobile_sn: sn,
             }

@@ -16,21 +16,19 @@
 
 use std::collections::HashMap;
 
+use fleetdesk_vocab::{EndUser, EndUserError, ResourceType, ResourceValue};
 use futures_util::Stream;
 use serde::{Deserialize, Serialize};
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 use time::Duration;
 
-use super::{
-    Acting, ChangeError, EndUser, EndUserError, end_user_of, replace_resource, set_end_user,
-};
+use super::{Acting, ChangeError, end_user_of, replace_resource, set_end_user};
 use crate::audit::{self, Actor, Entry};
 use crate::clock;
 use crate::csv_export::{self, Bind};
 use crate::db::{Db, DbError};
 use crate::ids::new_id;
-use crate::resources::{ResourceType, ResourceValue};
 
 /// Lines of changes one file may hold.
 pub const MAX_ROWS: usize = 10_000;

@@ -6,9 +6,10 @@
 //! sync/async setting: Orange has no other way to learn of them. Terminated licences and licences
 //! with an asynchronous operation in progress are refused.
 
+use fleetdesk_vocab::{EndUser, EndUserError, ResourceError, ResourceType, ResourceValue};
 use sqlx::{AnyConnection, Row};
 
-use super::{Acting, EndUser, EndUserError, end_user_of};
+use super::{Acting, end_user_of};
 use crate::audit::{self, Entry};
 use crate::clock;
 use crate::db::{Db, DbError};
@@ -16,7 +17,6 @@ use crate::offerings::LoginFormat;
 use crate::orange::user_service;
 use crate::orders;
 use crate::outbox::{self, OrangeEventType};
-use crate::resources::{ResourceError, ResourceType, ResourceValue};
 
 /// Why a change was refused or failed.
 #[derive(Debug, thiserror::Error)]
@@ -152,18 +152,17 @@ pub async fn set_end_user(
         return Err(ChangeError::Unchanged);
     }
     let (cc, sn) = end_user
-        .mobile
-        .clone()
-        .map(|phone| (phone.cc, phone.sn))
+        .mobile()
+        .map(|phone| (phone.cc(), phone.sn()))
         .unzip();
     sqlx::query(
         "UPDATE licences SET end_user_given_name = $2, end_user_family_name = $3, \
          end_user_email = $4, end_user_mobile_cc = $5, end_user_mobile_sn = $6 WHERE id = $1",
     )
     .bind(id)
-    .bind(&end_user.given_name)
-    .bind(&end_user.family_name)
-    .bind(&end_user.email)
+    .bind(end_user.given_name())
+    .bind(end_user.family_name())
+    .bind(end_user.email())
     .bind(cc)
     .bind(sn)
     .execute(&mut *tx)

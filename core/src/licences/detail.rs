@@ -2,91 +2,12 @@
 //! resources (its own and the customer's shared ones) and its timeline (audit entries and events,
 //! newest first).
 
-use fleetdesk_vocab::EventState;
-use serde::Serialize;
+use fleetdesk_vocab::{EndUser, EventState, ResourceScope, ResourceType};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{ChangeError, LicenceState};
 use crate::db::{Db, DbError, word};
-use crate::orange::wire::Telephone;
-use crate::resources::{ResourceScope, ResourceType, ResourceValue};
-
-/// A licence's end user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct EndUser {
-    pub given_name: String,
-    pub family_name: String,
-    pub email: String,
-    pub mobile: Option<Telephone>,
-}
-
-/// Why an end user's details were refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum EndUserError {
-    #[error("the given name is required")]
-    GivenName,
-    #[error("the family name is required")]
-    FamilyName,
-    #[error("the e-mail address is not valid")]
-    Email,
-    #[error(
-        "the mobile number needs a country code of 1 to 3 digits and a number of up to 14 digits"
-    )]
-    Mobile,
-}
-
-impl EndUser {
-    /// Reads an end user as typed: names non-empty, a well-formed e-mail address, and an optional
-    /// mobile number (country code and number, both or neither; spaces, dots and a leading `+`
-    /// are ignored).
-    pub fn parse(
-        given_name: &str,
-        family_name: &str,
-        email: &str,
-        mobile_cc: &str,
-        mobile_sn: &str,
-    ) -> Result<EndUser, EndUserError> {
-        let given_name = given_name.trim();
-        let family_name = family_name.trim();
-        if given_name.is_empty() || given_name.chars().count() > 100 {
-            return Err(EndUserError::GivenName);
-        }
-        if family_name.is_empty() || family_name.chars().count() > 100 {
-            return Err(EndUserError::FamilyName);
-        }
-        let email = ResourceValue::parse(ResourceType::Email, email)
-            .map_err(|_| EndUserError::Email)?
-            .as_str()
-            .to_owned();
-        let digits = |text: &str| -> String {
-            text.trim()
-                .trim_start_matches('+')
-                .chars()
-                .filter(|c| !matches!(c, ' ' | '.' | '-'))
-                .collect()
-        };
-        let (cc, sn) = (digits(mobile_cc), digits(mobile_sn));
-        let mobile = match (cc.is_empty(), sn.is_empty()) {
-            (true, true) => None,
-            (false, false) => {
-                let phone = Telephone {
-                    cc: cc.trim_start_matches('0').to_owned(),
-                    sn: sn.trim_start_matches('0').to_owned(),
-                };
-                phone.check("mobile").map_err(|_| EndUserError::Mobile)?;
-                Some(phone)
-            }
-            _ => return Err(EndUserError::Mobile),
-        };
-        Ok(EndUser {
-            given_name: given_name.to_owned(),
-            family_name: family_name.to_owned(),
-            email,
-            mobile,
-        })
-    }
-}
 
 /// A realizing resource of a licence.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -163,6 +84,8 @@ impl LicenceDetail {
 /// How many timeline entries of each kind a licence page shows.
 const TIMELINE_LIMIT: i64 = 100;
 
+/// The end user in a row with the licence's `end_user_*` columns, checked again as it was when
+/// written; `None` when the licence has none.
 pub(crate) fn end_user_of(row: &AnyRow) -> Result<Option<EndUser>, sqlx::Error> {
     let given: Option<String> = row.try_get("end_user_given_name")?;
     let family: Option<String> = row.try_get("end_user_family_name")?;
@@ -172,12 +95,19 @@ pub(crate) fn end_user_of(row: &AnyRow) -> Result<Option<EndUser>, sqlx::Error> 
     if given.is_none() && family.is_none() && email.is_none() {
         return Ok(None);
     }
-    Ok(Some(EndUser {
-        given_name: given.unwrap_or_default(),
-        family_name: family.unwrap_or_default(),
-        email: email.unwrap_or_default(),
-        mobile: cc.zip(sn).map(|(cc, sn)| Telephone { cc, sn }),
-    }))
+    let text = |value: &Option<String>| value.clone().unwrap_or_default();
+    EndUser::parse(
+        &text(&given),
+        &text(&family),
+        &text(&email),
+        &text(&cc),
+        &text(&sn),
+    )
+    .map(Some)
+    .map_err(|error| sqlx::Error::ColumnDecode {
+        index: "end_user".to_owned(),
+        source: Box::new(error),
+    })
 }
 
 /// One licence with its resources and timeline; `None` when there is no such licence.

@@ -1,5 +1,6 @@
 //! The console's licence list, detail and partner-initiated changes, on both databases.
 
+use fleetdesk_vocab::{EndUser, ResourceType};
 use sqlx::Row;
 
 use super::*;
@@ -9,10 +10,9 @@ use crate::db::Db;
 use crate::offerings::{self, OfferingInput};
 use crate::on_each_db;
 use crate::orange::settings::ApiSettings;
-use crate::orange::wire::{self as orange_wire, Telephone};
+use crate::orange::wire as orange_wire;
 use crate::orange::{Caller, product_order};
 use crate::outbox;
-use crate::resources::ResourceType;
 
 const ATTR: &str = "userServiceAttributeValueChangeEvent";
 
@@ -151,52 +151,6 @@ async fn msisdn_of(db: &Db, licence: &str) -> ResourceDetail {
         .into_iter()
         .next()
         .expect("a resource")
-}
-
-#[test]
-fn end_users_are_checked_as_typed() {
-    let user = claire();
-    assert_eq!(
-        user.mobile,
-        Some(Telephone {
-            cc: "33".into(),
-            sn: "612345678".into()
-        })
-    );
-    assert_eq!(
-        EndUser::parse(" ", "L", "a@b.fr", "", ""),
-        Err(EndUserError::GivenName)
-    );
-    assert_eq!(
-        EndUser::parse("C", "", "a@b.fr", "", ""),
-        Err(EndUserError::FamilyName)
-    );
-    for bad in [
-        "claire",
-        "claire@",
-        "@example.fr",
-        "claire@example",
-        "a b@example.fr",
-    ] {
-        assert_eq!(
-            EndUser::parse("C", "L", bad, "", ""),
-            Err(EndUserError::Email),
-            "{bad}"
-        );
-    }
-    for (cc, sn) in [("33", ""), ("", "612345678"), ("3333", "6"), ("33", "6x")] {
-        assert_eq!(
-            EndUser::parse("C", "L", "a@b.fr", cc, sn),
-            Err(EndUserError::Mobile),
-            "{cc} {sn}"
-        );
-    }
-    assert_eq!(
-        EndUser::parse("C", "L", "a@b.fr", "", "")
-            .expect("no mobile")
-            .mobile,
-        None
-    );
 }
 
 #[tokio::test]

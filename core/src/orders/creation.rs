@@ -1,13 +1,12 @@
 //! Creating an item's licences in batches: login numbers, logins and placeholder realizing
 //! resources.
 
-use fleetdesk_vocab::Mode;
+use fleetdesk_vocab::{Mode, ResourceScope, ResourceType, ResourceValue};
 use sqlx::AnyConnection;
 
 use super::{PlannedItem, json_list};
 use crate::ids;
 use crate::orange::Failure;
-use crate::resources::{ResourceScope, ResourceType, ResourceValue};
 
 /// Rows per multi-row INSERT when creating licences.
 const BATCH: usize = 200;

@@ -3,14 +3,13 @@
 //! the change, its audit entry and Orange's event in one transaction; here the form is read, the
 //! delivery worker woken, and what happened said in the reader's language.
 
-use fleetdesk_vocab::{Text, say};
+use fleetdesk_vocab::{EndUser, EndUserError, ResourceType, Text, say};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::posts;
 use fleetdesk_core::access::ChangeData;
-use fleetdesk_core::licences::{self, ChangeError, EndUser, EndUserError};
-use fleetdesk_core::resources::ResourceType;
+use fleetdesk_core::licences::{self, ChangeError};
 
 use super::action::{Action, Confirmation, Cx, Fields, Note, Reply};
 

@@ -191,7 +191,7 @@ async fn each_change_updates_the_licence_tells_orange_once_and_is_audited() {
         let after = detail(&test_db, id).await;
         let user = after.end_user.clone().expect("an end user");
         assert_eq!(
-            (user.given_name.as_str(), user.email.as_str()),
+            (user.given_name(), user.email()),
             ("Claire", "claire.lefebvre@example.fr")
         );
         assert!(after.updated_at > before.updated_at);

@@ -82,7 +82,9 @@ pub(super) async fn resources_of(db: &Db, licence: &str) -> Result<Vec<Resource>
 pub(super) fn describe(end_user: &EndUser) -> String {
     format!(
         "{} {} <{}>",
-        end_user.given_name, end_user.family_name, end_user.email
+        end_user.given_name(),
+        end_user.family_name(),
+        end_user.email()
     )
 }
 

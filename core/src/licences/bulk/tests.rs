@@ -237,7 +237,7 @@ async fn an_end_user_file_assigns_and_refuses_what_changed_since_the_preview() {
             .expect("detail")
             .expect("found");
         assert_eq!(
-            detail.end_user.map(|u| u.family_name),
+            detail.end_user.map(|u| u.family_name().to_owned()),
             Some("Lefebvre".to_owned())
         );
 

@@ -1,13 +1,14 @@
 //! Reading a productOrder into a plan: the customer, and each item's offering and quantity,
 //! checked before anything is written.
 
+use fleetdesk_vocab::{ResourceType, ResourceValue};
+
 use super::MAX_QUANTITY;
 use crate::db::Db;
 use crate::offerings;
 use crate::orange::wire;
 use crate::orange::{ApiError, ErrorCode};
 use crate::orders::{CustomerPlan, Planned, PlannedItem};
-use crate::resources::{ResourceType, ResourceValue};
 
 /// Everything that can be checked without the database's current state.
 pub(super) async fn plan(
