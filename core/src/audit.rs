@@ -46,6 +46,15 @@ impl Actor {
         }
     }
 
+    /// Orange, calling with the credential `id` labelled `label`.
+    pub fn orange(id: Option<&str>, label: &str) -> Actor {
+        Actor {
+            kind: ActorKind::Orange,
+            id: id.map(str::to_owned),
+            label: format!("Orange ({label})"),
+        }
+    }
+
     /// Someone not (yet) authenticated, named by what they typed.
     pub fn anonymous(claimed: &str) -> Actor {
         Actor {
@@ -83,6 +92,14 @@ impl Acting {
     /// The command line.
     pub fn cli() -> Acting {
         Acting::alone(Actor::cli())
+    }
+
+    /// The Orange credential this party called with, when it is Orange.
+    pub fn credential_id(&self) -> Option<&str> {
+        match self.actor.kind {
+            ActorKind::Orange => self.actor.id.as_deref(),
+            _ => None,
+        }
     }
 
     /// The audit entry of a change this party makes.

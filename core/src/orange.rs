@@ -25,32 +25,6 @@ pub use error::{ApiError, ErrorCode};
 
 use serde::Serialize;
 
-use crate::audit::{Actor, ActorKind, Entry};
-
-/// Who is calling: the credential Orange used and the request's id.
-#[derive(Debug, Clone, Default)]
-pub struct Caller {
-    pub credential_id: Option<String>,
-    pub credential_label: String,
-    pub request_id: Option<String>,
-}
-
-impl Caller {
-    /// The audit log's actor for this call.
-    pub fn actor(&self) -> Actor {
-        Actor {
-            kind: ActorKind::Orange,
-            id: self.credential_id.clone(),
-            label: format!("Orange ({})", self.credential_label),
-        }
-    }
-
-    pub(crate) fn audit(&self, action: &str, object_type: &str, object_id: &str) -> Entry {
-        Entry::new(self.actor(), action, object_type, Some(object_id))
-            .request_id(self.request_id.clone())
-    }
-}
-
 /// A successful answer: its status, its JSON body, the object it concerns (for the raw exchange
 /// record) and whether background work was queued (the caller wakes the completion worker).
 #[derive(Debug, Clone)]

@@ -8,8 +8,9 @@
 use fleetdesk_vocab::{FleetPolicy, Mode, Operation};
 use sqlx::AnyConnection;
 
+use crate::audit::Acting;
 use crate::offerings::Offering;
-use crate::orange::{Caller, Failure, wire};
+use crate::orange::{Failure, wire};
 use crate::{clock, ids};
 
 mod creation;
@@ -98,7 +99,7 @@ pub(crate) async fn create(
     planned: &Planned,
     hash: &str,
     request_json: &str,
-    caller: &Caller,
+    acting: &Acting,
 ) -> Result<Created, Failure> {
     let now = clock::now_text();
     let (customer_id, stem, created_customer) =
@@ -127,8 +128,8 @@ pub(crate) async fn create(
     .bind(json_list(&planned.notes))
     .bind(json_list(&planned.contacts))
     .bind(request_json)
-    .bind(&caller.credential_id)
-    .bind(&caller.request_id)
+    .bind(&acting.credential_id())
+    .bind(&acting.request_id)
     .bind(&now)
     .execute(&mut *conn)
     .await?;

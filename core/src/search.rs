@@ -191,7 +191,7 @@ mod tests {
     use super::{like_prefix, search};
     use crate::on_each_db;
     use crate::orange::settings::ApiSettings;
-    use crate::orange::{Caller, product_order, wire};
+    use crate::orange::{product_order, wire};
 
     #[test]
     fn like_wildcards_are_taken_literally() {
@@ -217,7 +217,7 @@ mod tests {
                 &ApiSettings::default(),
                 &request,
                 body.as_bytes(),
-                &Caller::default(),
+                &crate::testing::orange(),
             )
             .await
             .expect("completed");

@@ -371,7 +371,7 @@ mod tests {
     use crate::offerings::{self, OfferingInput};
     use crate::on_each_db;
     use crate::orange::settings::{ApiSettings, Mode, Operation};
-    use crate::orange::{Caller, product_order, wire};
+    use crate::orange::{product_order, wire};
 
     #[test]
     fn thresholds_must_be_between_a_minute_and_a_week() {
@@ -417,10 +417,15 @@ mod tests {
             .to_string();
             let request: wire::ProductOrderRequest =
                 wire::read_body(body.as_bytes()).expect("valid");
-            let placed =
-                product_order::place(&db, &api, &request, body.as_bytes(), &Caller::default())
-                    .await
-                    .expect("acknowledged");
+            let placed = product_order::place(
+                &db,
+                &api,
+                &request,
+                body.as_bytes(),
+                &crate::testing::orange(),
+            )
+            .await
+            .expect("acknowledged");
             let id = placed.body["id"].as_str().expect("id").to_owned();
             // Acknowledged a long time ago.
             sqlx::query("UPDATE product_orders SET created_at = '2020-01-01T00:00:00.000Z'")

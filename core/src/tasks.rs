@@ -11,9 +11,10 @@ use std::collections::{HashMap, HashSet};
 use fleetdesk_vocab::Mode;
 use sqlx::AnyConnection;
 
+use crate::audit::Acting;
 use crate::db::{BATCH, placeholders};
 use crate::licences::{self, Change};
-use crate::orange::{ApiError, Caller, ErrorCode, Failure};
+use crate::orange::{ApiError, ErrorCode, Failure};
 
 mod read;
 
@@ -29,7 +30,7 @@ pub(crate) struct NewTask<'a> {
     pub mode: Mode,
     pub state: &'a str,
     pub request_json: &'a str,
-    pub caller: &'a Caller,
+    pub acting: &'a Acting,
     pub now: &'a str,
 }
 
@@ -69,8 +70,8 @@ pub(crate) async fn insert_task(
     .bind(task.mode.as_str())
     .bind(task.state)
     .bind(task.request_json)
-    .bind(&task.caller.credential_id)
-    .bind(&task.caller.request_id)
+    .bind(&task.acting.credential_id())
+    .bind(&task.acting.request_id)
     .bind(task.now)
     .execute(&mut *conn)
     .await?;

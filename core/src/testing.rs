@@ -459,6 +459,11 @@ impl Drop for SmallDisk {
     }
 }
 
+/// Orange calling without a stored credential, as core's tests of the Orange services call.
+pub fn orange() -> crate::audit::Acting {
+    crate::audit::Acting::alone(crate::audit::Actor::orange(None, ""))
+}
+
 /// An Orange credential issued by Fleetdesk itself, for tests that call the Orange API.
 pub async fn orange_credential(db: &Db, label: &str) -> crate::credentials::Issued {
     crate::credentials::issue(

@@ -16,10 +16,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 
+use fleetdesk_core::audit::{Acting, Actor};
 use fleetdesk_core::credentials::{self, CredentialKind, Presented};
 use fleetdesk_core::orange::settings::ApiSettings;
 use fleetdesk_core::orange::wire::{self, ErrorBody};
-use fleetdesk_core::orange::{Answer, ApiError, Caller, ErrorCode};
+use fleetdesk_core::orange::{Answer, ApiError, ErrorCode};
 
 use crate::state::AppState;
 
@@ -149,10 +150,10 @@ pub(crate) fn read_json<T: serde::de::DeserializeOwned>(
     wire::read_body(body)
 }
 
-/// The caller and the API settings, for the handlers.
+/// Who calls (Orange, with its credential) and the API settings, for the handlers.
 #[derive(Debug, Clone)]
 pub(crate) struct CallContext {
-    pub caller: Caller,
+    pub acting: Acting,
     pub settings: ApiSettings,
 }
 
@@ -215,14 +216,13 @@ async fn require_credential(
             }
         },
     };
-    let caller = Caller {
-        credential_id: Some(credential.id.clone()),
-        credential_label: credential.label.clone(),
+    let acting = Acting {
+        actor: Actor::orange(Some(&credential.id), &credential.label),
         request_id: crate::http::request_id_of(&request),
     };
     request
         .extensions_mut()
-        .insert(CallContext { caller, settings });
+        .insert(CallContext { acting, settings });
     let mut response = next.run(request).await;
     response.extensions_mut().insert(ExchangeCaller {
         credential_id: Some(credential.id),

@@ -9,9 +9,9 @@ use crate::clock;
 use crate::db::Db;
 use crate::offerings::{self, OfferingInput};
 use crate::on_each_db;
+use crate::orange::product_order;
 use crate::orange::settings::ApiSettings;
 use crate::orange::wire as orange_wire;
-use crate::orange::{Caller, product_order};
 use crate::outbox;
 
 const ATTR: &str = "userServiceAttributeValueChangeEvent";
@@ -61,7 +61,7 @@ pub(super) async fn seed(db: &Db) -> Seeded {
         &ApiSettings::default(),
         &request,
         body.as_bytes(),
-        &Caller::default(),
+        &crate::testing::orange(),
     )
     .await
     .expect("placed");

@@ -314,7 +314,7 @@ mod tests {
     use crate::on_each_db;
     use crate::orange::settings::{ApiSettings, Mode, Operation};
     use crate::orange::wire;
-    use crate::orange::{Caller, ErrorCode, user_service_task};
+    use crate::orange::{ErrorCode, user_service_task};
 
     /// Orange's order `reference` of `quantity` PRO licences for the customer C-1.
     fn order(reference: &str, quantity: u32) -> (wire::ProductOrderRequest, String) {
@@ -340,10 +340,10 @@ mod tests {
     async fn a_licence_with_an_unfinished_operation_refuses_other_writes_until_completion() {
         on_each_db!(|db| async move {
             crate::testing::pro_offering(&db).await;
-            let caller = Caller::default();
+            let acting = crate::testing::orange();
             let (request, body) = order("O-1", 2);
             let order =
-                product_order::place(&db, &all(Mode::Async), &request, body.as_bytes(), &caller)
+                product_order::place(&db, &all(Mode::Async), &request, body.as_bytes(), &acting)
                     .await
                     .expect("acknowledged");
             assert_eq!(order.body["state"], "acknowledged");
@@ -354,7 +354,7 @@ mod tests {
                     .expect("licences");
             let suspend = Change::SetState(LicenceState::Suspended);
             let refused =
-                user_service::change_one(&db, &all(Mode::Sync), &ids[0], suspend.clone(), &caller)
+                user_service::change_one(&db, &all(Mode::Sync), &ids[0], suspend.clone(), &acting)
                     .await
                     .expect_err("the order is not complete");
             assert_eq!(refused.code, ErrorCode::OperationInProgress);
@@ -368,7 +368,7 @@ mod tests {
             );
 
             let ack =
-                user_service::change_one(&db, &all(Mode::Async), &ids[0], suspend.clone(), &caller)
+                user_service::change_one(&db, &all(Mode::Async), &ids[0], suspend.clone(), &acting)
                     .await
                     .expect("acknowledged");
             assert_eq!(ack.status, 202);
@@ -377,7 +377,7 @@ mod tests {
                 &all(Mode::Async),
                 &ids[0],
                 Change::Terminate,
-                &caller,
+                &acting,
             )
             .await
             .expect_err("in progress");
@@ -388,7 +388,7 @@ mod tests {
                 &all(Mode::Sync),
                 &ids[0],
                 Change::Terminate,
-                &caller,
+                &acting,
             )
             .await
             .expect("terminated");
@@ -424,12 +424,12 @@ mod tests {
     async fn passes_running_at_once_complete_each_order_and_task_exactly_once() {
         on_each_db!(|db| async move {
             crate::testing::pro_offering(&db).await;
-            let caller = Caller::default();
+            let acting = crate::testing::orange();
             let async_mode = all(Mode::Async);
             // Orders of one customer, completed by two passes at once as two instances would.
             for n in 0..24 {
                 let (request, body) = order(&format!("O-{n}"), 3);
-                product_order::place(&db, &async_mode, &request, body.as_bytes(), &caller)
+                product_order::place(&db, &async_mode, &request, body.as_bytes(), &acting)
                     .await
                     .expect("acknowledged");
             }
@@ -457,7 +457,7 @@ mod tests {
                 let request: wire::UserServiceTaskRequest =
                     wire::read_body(body.as_bytes()).expect("valid");
                 let answer =
-                    user_service_task::create(&db, &async_mode, &request, body.as_bytes(), &caller)
+                    user_service_task::create(&db, &async_mode, &request, body.as_bytes(), &acting)
                         .await
                         .expect("acknowledged");
                 assert_eq!(answer.body["state"], "acknowledged");

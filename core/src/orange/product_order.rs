@@ -8,8 +8,9 @@ use sqlx::AnyConnection;
 use super::error::ApiError;
 use super::settings::{ApiSettings, FleetPolicy, Mode};
 use super::wire::{self, ExternalReference};
-use super::{Answer, Caller, Failure, with_retries};
+use super::{Answer, Failure, with_retries};
 use crate::audit;
+use crate::audit::Acting;
 use crate::db::Db;
 use crate::orders::{self, Created, Planned};
 
@@ -29,7 +30,7 @@ pub async fn place(
     settings: &ApiSettings,
     request: &wire::ProductOrderRequest,
     body: &[u8],
-    caller: &Caller,
+    acting: &Acting,
 ) -> Result<Answer, ApiError> {
     let planned = plan(db, request).await?;
     let hash = wire::fingerprint(body);
@@ -43,7 +44,7 @@ pub async fn place(
             &planned,
             &hash,
             &request_json,
-            caller,
+            acting,
         )
     })
     .await
@@ -56,7 +57,7 @@ async fn place_once(
     planned: &Planned,
     hash: &str,
     request_json: &str,
-    caller: &Caller,
+    acting: &Acting,
 ) -> Result<Answer, Failure> {
     let mut tx = db.begin_write().await?;
     if let Some(answer) = replay(&mut tx, &planned.external_reference, hash).await? {
@@ -67,7 +68,7 @@ async fn place_once(
         customer_id,
         created_customer,
         licences: licence_count,
-    } = orders::create(&mut tx, policy, mode, planned, hash, request_json, caller).await?;
+    } = orders::create(&mut tx, policy, mode, planned, hash, request_json, acting).await?;
     let answer = match mode {
         Mode::Sync => {
             let order = render(&mut tx, &order_id)
@@ -105,16 +106,16 @@ async fn place_once(
     if created_customer {
         audit::record(
             &mut *tx,
-            &caller
-                .audit("orange.customer.create", "customer", &customer_id)
+            &acting
+                .entry("orange.customer.create", "customer", Some(&customer_id))
                 .after(serde_json::json!({"order": order_id})),
         )
         .await?;
     }
     audit::record(
         &mut *tx,
-        &caller
-            .audit("orange.order.create", "order", &order_id)
+        &acting
+            .entry("orange.order.create", "order", Some(&order_id))
             .after(serde_json::json!({
                 "externalReference": planned.external_reference,
                 "customer": customer_id,

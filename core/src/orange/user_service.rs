@@ -5,7 +5,8 @@
 use super::error::{ApiError, ErrorCode};
 use super::settings::{ApiSettings, Mode};
 use super::wire;
-use super::{Answer, Caller, Failure, with_retries};
+use super::{Answer, Failure, with_retries};
+use crate::audit::Acting;
 use crate::db::Db;
 use crate::licences::{Change, LicenceState, apply, check_change, current, mark_pending};
 use crate::{audit, clock, ids, offerings, tasks};
@@ -89,7 +90,7 @@ pub async fn change_one(
     settings: &ApiSettings,
     id: &str,
     change: Change,
-    caller: &Caller,
+    acting: &Acting,
 ) -> Result<Answer, ApiError> {
     let mode = settings.mode(change.operation());
     with_retries(|| {
@@ -105,8 +106,8 @@ pub async fn change_one(
                     let after = load(&mut tx, id).await?.ok_or_else(|| unknown(id))?;
                     audit::record(
                         &mut *tx,
-                        &caller
-                            .audit(&format!("orange.licence.{}", change.action()), "licence", id)
+                        &acting
+                            .entry(&format!("orange.licence.{}", change.action()), "licence", Some(id))
                             .before(serde_json::json!({"state": licence.state.as_str(), "offering_id": licence.offering_id}))
                             .after(serde_json::json!({"state": after.state, "offering": after.product_offering.external_reference.id})),
                     )
@@ -127,7 +128,7 @@ pub async fn change_one(
                             mode: Mode::Async,
                             state: "acknowledged",
                             request_json: &request.to_string(),
-                            caller,
+                            acting,
                             now: &now,
                         },
                     )
@@ -140,8 +141,8 @@ pub async fn change_one(
                         .ok_or_else(ApiError::internal)?;
                     audit::record(
                         &mut *tx,
-                        &caller
-                            .audit(&format!("orange.licence.{}.acknowledged", change.action()), "licence", id)
+                        &acting
+                            .entry(&format!("orange.licence.{}.acknowledged", change.action()), "licence", Some(id))
                             .after(serde_json::json!({"task": task_id})),
                     )
                     .await?;

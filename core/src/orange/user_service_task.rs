@@ -8,7 +8,8 @@ use super::error::{ApiError, ErrorCode};
 use super::settings::{ApiSettings, Mode};
 use super::user_service;
 use super::wire::{self, ExternalReference};
-use super::{Answer, Caller, Failure, with_retries};
+use super::{Answer, Failure, with_retries};
+use crate::audit::Acting;
 use crate::db::{Db, DbError};
 use crate::licences::Change;
 use crate::tasks::{NewTask, apply_items, final_state, insert_task};
@@ -150,7 +151,7 @@ pub async fn create(
     settings: &ApiSettings,
     request: &wire::UserServiceTaskRequest,
     body: &[u8],
-    caller: &Caller,
+    acting: &Acting,
 ) -> Result<Answer, ApiError> {
     let planned = plan(db, request).await?;
     let hash = wire::fingerprint(body);
@@ -180,7 +181,7 @@ pub async fn create(
                     mode,
                     state: "acknowledged",
                     request_json,
-                    caller,
+                    acting,
                     now: &now,
                 },
             )
@@ -209,8 +210,8 @@ pub async fn create(
             .await?;
             audit::record(
                 &mut *tx,
-                &caller
-                    .audit("orange.task.create", "task", &task_id)
+                &acting
+                    .entry("orange.task.create", "task", Some(&task_id))
                     .after(serde_json::json!({
                         "action": planned.change.action(),
                         "mode": mode.as_str(),

@@ -74,7 +74,7 @@ impl Action for Check {
             kind,
             &upload.file_name,
             &upload.text,
-            &cx.acting.actor,
+            &cx.acting,
         );
         let id = checked
             .await

@@ -96,7 +96,7 @@ pub async fn place_order(
         &context.settings,
         &request,
         &body,
-        &context.caller,
+        &context.acting,
     )
     .await?;
     Ok(respond(&state, answer))
@@ -216,7 +216,7 @@ pub async fn patch_licence(
     let patch: wire::UserServicePatch = read_json(&headers, &body)?;
     let change = user_service::read_patch(&state.db, &patch).await?;
     let answer =
-        user_service::change_one(&state.db, &context.settings, &id, change, &context.caller)
+        user_service::change_one(&state.db, &context.settings, &id, change, &context.acting)
             .await?;
     Ok(respond(&state, answer))
 }
@@ -241,7 +241,7 @@ pub async fn delete_licence(
         &context.settings,
         &id,
         Change::Terminate,
-        &context.caller,
+        &context.acting,
     )
     .await?;
     Ok(respond(&state, answer))
@@ -270,7 +270,7 @@ pub async fn create_task(
         &context.settings,
         &request,
         &body,
-        &context.caller,
+        &context.acting,
     )
     .await?;
     Ok(respond(&state, answer))

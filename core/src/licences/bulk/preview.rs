@@ -240,14 +240,14 @@ impl Checker<'_> {
     }
 }
 
-/// Reads and checks a file and keeps it as a preview; returns its id. Nothing changes on the
-/// licences.
+/// Reads and checks a file and keeps it as a preview, named after who sent it; returns its id.
+/// Nothing changes on the licences.
 pub async fn preview(
     db: &Db,
     kind: BulkKind,
     file_name: &str,
     text: &str,
-    uploaded_by: &Actor,
+    acting: &Acting,
 ) -> Result<String, FileError> {
     let lines = read_file(kind, text)?;
     let mut checker = Checker {
@@ -282,8 +282,8 @@ pub async fn preview(
     })
     .bind(i64::try_from(checked.len()).unwrap_or(i64::MAX))
     .bind(i64::try_from(ready).unwrap_or(i64::MAX))
-    .bind(&uploaded_by.id)
-    .bind(&uploaded_by.label)
+    .bind(&acting.actor.id)
+    .bind(&acting.actor.label)
     .bind(&now)
     .execute(&mut *tx)
     .await?;

@@ -107,9 +107,15 @@ async fn a_resource_file_is_checked_line_by_line_then_applied_with_an_event_per_
             d0 = docs[0],
             d1 = docs[1],
         );
-        let id = preview(&db, BulkKind::Resources, "march.csv", &text, &olga())
-            .await
-            .expect("previewed");
+        let id = preview(
+            &db,
+            BulkKind::Resources,
+            "march.csv",
+            &text,
+            &Acting::alone(olga()),
+        )
+        .await
+        .expect("previewed");
         let summary = get(&db, &id).await.expect("get").expect("kept");
         assert_eq!(summary.state, BulkFileState::Previewed);
         assert_eq!((summary.rows_total, summary.rows_ready), (9, 3));
@@ -206,9 +212,15 @@ async fn an_end_user_file_assigns_and_refuses_what_changed_since_the_preview() {
              {};Inès;Durand;ines.durand@example.fr;;\n",
             pro[0], pro[1], pro[2]
         );
-        let id = preview(&db, BulkKind::EndUsers, "users.csv", &text, &olga())
-            .await
-            .expect("previewed");
+        let id = preview(
+            &db,
+            BulkKind::EndUsers,
+            "users.csv",
+            &text,
+            &Acting::alone(olga()),
+        )
+        .await
+        .expect("previewed");
         let lines = all_rows(&db, &id).await;
         assert_eq!(by_line(&lines, 2).status, BulkLineStatus::Ready);
         assert_eq!(by_line(&lines, 3).problem, Some(BulkProblem::FamilyName));
@@ -242,9 +254,15 @@ async fn an_end_user_file_assigns_and_refuses_what_changed_since_the_preview() {
         );
 
         // The same file again: the first line needs nothing now.
-        let again = preview(&db, BulkKind::EndUsers, "users.csv", &text, &olga())
-            .await
-            .expect("previewed");
+        let again = preview(
+            &db,
+            BulkKind::EndUsers,
+            "users.csv",
+            &text,
+            &Acting::alone(olga()),
+        )
+        .await
+        .expect("previewed");
         let lines = all_rows(&db, &again).await;
         assert_eq!(by_line(&lines, 2).status, BulkLineStatus::Unchanged);
         assert_eq!(
@@ -278,9 +296,15 @@ async fn a_file_with_nothing_ready_cannot_be_applied() {
             "licence,type,value\nlic_x,,+33612345678\n{},imei,490154203237518\n{},fax,1\n,,\n",
             pro[0], pro[1]
         );
-        let id = preview(&db, BulkKind::Resources, "x.csv", &text, &olga())
-            .await
-            .expect("previewed");
+        let id = preview(
+            &db,
+            BulkKind::Resources,
+            "x.csv",
+            &text,
+            &Acting::alone(olga()),
+        )
+        .await
+        .expect("previewed");
         let lines = all_rows(&db, &id).await;
         assert_eq!(
             by_line(&lines, 2).problem,
@@ -321,9 +345,15 @@ async fn the_placeholder_download_lists_each_licence_to_fill_in() {
         assert_eq!(read.len(), pro.len() + docs.len());
         assert_eq!(read[0].cell("value"), "");
         // Sent back untouched, every line is skipped: nothing to apply.
-        let id = preview(&db, BulkKind::Resources, "p.csv", &text, &olga())
-            .await
-            .expect("previewed");
+        let id = preview(
+            &db,
+            BulkKind::Resources,
+            "p.csv",
+            &text,
+            &Acting::alone(olga()),
+        )
+        .await
+        .expect("previewed");
         let summary = get(&db, &id).await.expect("get").expect("kept");
         assert_eq!(
             summary.count(BulkLineStatus::Unchanged) as usize,

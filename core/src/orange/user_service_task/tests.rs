@@ -33,7 +33,7 @@ async fn fleet_of(db: &Db, count: usize) -> Vec<String> {
         &all(Mode::Sync),
         &request,
         body.as_bytes(),
-        &Caller::default(),
+        &crate::testing::orange(),
     )
     .await
     .expect("ordered");
@@ -58,7 +58,7 @@ async fn post_task(
         &all(mode),
         &request,
         text.as_bytes(),
-        &Caller::default(),
+        &crate::testing::orange(),
     )
     .await
 }
