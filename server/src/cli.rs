@@ -26,9 +26,12 @@ use crate::{offering_import, serve};
     about = "Fleetdesk: the partner back-office for Orange Business Applications France.",
     long_about = "Fleetdesk: the partner back-office for Orange Business Applications France.\n\n\
                   Configuration comes from FLEETDESK_* environment variables (and a .env file in the \
-                  working folder); see .env.example."
+                  working folder; see .env.example), or from the flags below, given before the command, \
+                  which win over them."
 )]
 pub struct Cli {
+    #[command(flatten)]
+    pub settings: crate::config::Settings,
     #[command(subcommand)]
     pub command: Option<Command>,
 }

@@ -1,11 +1,14 @@
-//! Fleetdesk's configuration: one typed struct read from environment variables (a `.env` file in
-//! the working folder is read first), with defaults that run an embedded SQLite install as is.
-//! `.env.example` documents every variable.
+//! Fleetdesk's configuration: one typed struct, [`Config`], built in `main` from the
+//! [`Settings`] clap reads, each from its flag, else its environment variable (a `.env` file in
+//! the working folder is read first), else its default; the defaults run an embedded SQLite
+//! install as is. `.env.example` documents every variable, `fleetdesk --help` every flag.
 
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
+
+use clap::{CommandFactory, FromArgMatches};
 
 use fleetdesk_core::Dialect;
 use fleetdesk_core::password::Secret;
@@ -87,123 +90,316 @@ impl Config {
     }
 }
 
-/// A variable with a value Fleetdesk cannot use. The message names the variable.
+/// A setting with a value Fleetdesk cannot use. The message names the variable (or the flag, when
+/// the value was given on the command line) and never repeats a secret or a database URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConfigError {
-    pub variable: &'static str,
+    /// The environment variable of the setting.
+    pub variable: String,
     pub problem: String,
+    /// The flag, when the value came from the command line.
+    flag: Option<String>,
 }
 
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.variable, self.problem)
+        let name = self.flag.as_deref().unwrap_or(&self.variable);
+        write!(f, "{name}: {}", self.problem)
     }
 }
 
 impl std::error::Error for ConfigError {}
 
-fn invalid(variable: &'static str, problem: impl Into<String>) -> ConfigError {
+fn invalid(variable: &str, problem: impl Into<String>) -> ConfigError {
     ConfigError {
-        variable,
+        variable: variable.to_owned(),
         problem: problem.into(),
+        flag: None,
     }
 }
 
-impl Config {
-    /// Reads the process environment.
-    pub fn from_env() -> Result<Config, ConfigError> {
-        Config::from_lookup(|name| std::env::var(name).ok())
+/// Every setting, as clap reads it: from its flag, else from its environment variable, else its
+/// default. Each value is parsed by the function named beside it, whose message says what is
+/// wrong without the setting's name (added by [`ConfigError`]). A variable set to a blank value
+/// counts as unset (see [`read_command_line`]). The flags come before the command
+/// (`fleetdesk --listen 0.0.0.0:3000 serve`): clap would otherwise read a variable again for
+/// the command and refuse it there even when the flag overrides it.
+#[derive(Debug, Clone, clap::Args)]
+#[command(next_help_heading = "Settings (each one also read from the variable named)")]
+pub struct Settings {
+    /// Where the embedded database, the generated keys and the first administrator's password
+    /// file live
+    #[arg(long, env = "FLEETDESK_DATA_DIR", value_name = "FOLDER", default_value = "data",
+          value_parser = path)]
+    pub data_dir: PathBuf,
+
+    /// sqlite://… or postgres://user:password@host:5432/database [default: a SQLite file in the
+    /// data folder]
+    #[arg(long, env = "FLEETDESK_DATABASE_URL", value_name = "URL", value_parser = database_url,
+          hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Database connections each instance keeps open at the most [default: 5 with SQLite, 10
+    /// with PostgreSQL]
+    #[arg(long, env = "FLEETDESK_DB_MAX_CONNECTIONS", value_name = "N",
+          value_parser = |text: &str| number::<u32>(text, 1..=1000, "a whole number"))]
+    pub db_max_connections: Option<u32>,
+
+    /// The address and port the HTTP server listens on
+    #[arg(long, env = "FLEETDESK_LISTEN", value_name = "ADDRESS", default_value = "127.0.0.1:3000",
+          value_parser = listen)]
+    pub listen: SocketAddr,
+
+    /// How browsers and Orange reach this server; session cookies are Secure when it is https
+    /// [default: http:// and the listen address]
+    #[arg(long, env = "FLEETDESK_PUBLIC_URL", value_name = "URL", value_parser = public_url)]
+    pub public_url: Option<url::Url>,
+
+    /// Base64 of at least 64 random bytes that signs session cookies (`fleetdesk
+    /// generate-session-key`); generated into the data folder with SQLite, required with
+    /// PostgreSQL. Prefer the variable: a command line can be read by other users of the machine
+    #[arg(long, env = "FLEETDESK_SESSION_KEY", value_name = "KEY", value_parser = session_key,
+          hide_env_values = true)]
+    pub session_key: Option<SessionKey>,
+
+    /// Base64 of 32 random bytes that seals the secrets stored in the database (`fleetdesk
+    /// generate-secret-key`); generated into the data folder with SQLite, required with
+    /// PostgreSQL. Prefer the variable
+    #[arg(long, env = "FLEETDESK_SECRET_KEY", value_name = "KEY", value_parser = secret_key,
+          hide_env_values = true)]
+    pub secret_key: Option<SealingKey>,
+
+    /// The secret key being rotated out: what it sealed still opens, and is sealed again under
+    /// the new key at start. Prefer the variable
+    #[arg(long, env = "FLEETDESK_SECRET_KEY_PREVIOUS", value_name = "KEY",
+          value_parser = secret_key, hide_env_values = true)]
+    pub secret_key_previous: Option<SealingKey>,
+
+    /// A console session ends after this many minutes without a request (1 to 10080)
+    #[arg(long, env = "FLEETDESK_SESSION_IDLE_MINUTES", value_name = "MINUTES",
+          default_value = "60",
+          value_parser = |text: &str| number::<u64>(text, 1..=7 * 24 * 60, "a number of minutes"))]
+    pub session_idle_minutes: u64,
+
+    /// `text` (readable) or `json` (one JSON object a line, for log collectors)
+    #[arg(long, env = "FLEETDESK_LOG_FORMAT", value_name = "FORMAT", default_value = "text",
+          value_parser = log_format)]
+    pub log_format: LogFormat,
+
+    /// A log filter: a level (error, warn, info, debug, trace), optionally per module
+    #[arg(long = "log", env = "FLEETDESK_LOG", value_name = "FILTER",
+          default_value = "info,sqlx=warn", value_parser = log_filter)]
+    pub log_filter: String,
+
+    /// The first administrator's username, created at start when the database has no
+    /// administrator
+    #[arg(long, env = "FLEETDESK_BOOTSTRAP_ADMIN_LOGIN", value_name = "LOGIN",
+          default_value = "admin", value_parser = login)]
+    pub bootstrap_admin_login: String,
+
+    /// The first administrator's password (12 characters at least); generated into
+    /// <data folder>/initial-admin-password when unset. Prefer the variable
+    #[arg(long, env = "FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD", value_name = "PASSWORD",
+          value_parser = password, hide_env_values = true)]
+    pub bootstrap_admin_password: Option<Secret>,
+
+    /// The built console assets (wasm, JavaScript, CSS)
+    #[arg(long, env = "LEPTOS_SITE_ROOT", value_name = "FOLDER", default_value = "target/site",
+          value_parser = path)]
+    pub site_root: PathBuf,
+
+    /// The largest request body the Orange API accepts, in bytes (larger: 413
+    /// PAYLOAD_TOO_LARGE)
+    #[arg(long, env = "FLEETDESK_ORANGE_BODY_LIMIT", value_name = "BYTES",
+          default_value = "1048576",
+          value_parser = |text: &str| number::<usize>(text, 1024..=256 * 1024 * 1024, "a number of bytes"))]
+    pub orange_body_limit: usize,
+
+    /// Requests in flight per destination at the most
+    #[arg(long, env = "FLEETDESK_DELIVERY_CONCURRENCY", value_name = "N", default_value = "64",
+          value_parser = |text: &str| number::<usize>(text, 1..=1024, "a whole number"))]
+    pub delivery_concurrency: usize,
+
+    /// How long a claimed event stays with an instance that stopped renewing its lease (after a
+    /// crash) before another takes it
+    #[arg(long, env = "FLEETDESK_DELIVERY_LEASE_SECONDS", value_name = "SECONDS",
+          default_value = "30",
+          value_parser = |text: &str| number::<u64>(text, 2..=3600, "a whole number"))]
+    pub delivery_lease_seconds: u64,
+
+    /// Orange API calls a second allowed per credential and instance (bursts of twice as
+    /// many); 0 turns the limit off
+    #[arg(long, env = "FLEETDESK_ORANGE_RATE_LIMIT", value_name = "N", default_value = "100",
+          value_parser = |text: &str| number::<u32>(text, 0..=1_000_000, "a whole number"))]
+    pub orange_rate_limit: u32,
+
+    /// The longest a console request may take, its body included (1 to 600 seconds)
+    #[arg(long, env = "FLEETDESK_CONSOLE_TIMEOUT_SECONDS", value_name = "SECONDS",
+          default_value = "60",
+          value_parser = |text: &str| number::<u64>(text, 1..=600, "a whole number"))]
+    pub console_timeout_seconds: u64,
+
+    /// Behind a reverse proxy: the header carrying the client's address, for sign-in limits
+    /// (X-Forwarded-For: its last address). Unset, no header is believed
+    #[arg(long, env = "FLEETDESK_TRUSTED_PROXY_HEADER", value_name = "HEADER",
+          value_parser = header_name)]
+    pub trusted_proxy_header: Option<axum::http::HeaderName>,
+}
+
+/// A session signing key, read from base64; `Debug` does not show it.
+#[derive(Clone)]
+pub struct SessionKey(pub Vec<u8>);
+
+impl fmt::Debug for SessionKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SessionKey(***)")
     }
+}
 
-    /// Reads the configuration through `lookup` (the environment, or a map in tests). Empty
-    /// values count as unset.
-    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
-        let get = |name: &str| {
-            lookup(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
-        };
+/// A key sealing the stored secrets, read from base64; `Debug` does not show it.
+#[derive(Clone)]
+pub struct SealingKey(pub [u8; fleetdesk_core::sealing::KEY_BYTES]);
 
-        let data_dir =
-            PathBuf::from(get("FLEETDESK_DATA_DIR").unwrap_or_else(|| "data".to_owned()));
+impl fmt::Debug for SealingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SealingKey(***)")
+    }
+}
 
-        let database_url = match get("FLEETDESK_DATABASE_URL") {
-            Some(url) => {
-                if Dialect::of_url(&url).is_none() {
-                    return Err(invalid(
-                        "FLEETDESK_DATABASE_URL",
-                        "must start with sqlite:// or postgres:// (the value is not repeated here: it may hold a password)",
-                    ));
-                }
-                url
-            }
-            None => format!(
-                "sqlite://{}?mode=rwc",
-                data_dir.join("fleetdesk.db").display()
-            ),
-        };
+// Each setting's parser gets the value as given (a variable's may be padded with spaces) and says
+// what is wrong with it without naming the setting.
 
-        let db_max_connections = match get("FLEETDESK_DB_MAX_CONNECTIONS") {
-            Some(text) => text
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=1000).contains(n))
-                .ok_or_else(|| {
-                    invalid(
-                        "FLEETDESK_DB_MAX_CONNECTIONS",
-                        format!("`{text}` is not a whole number from 1 to 1000"),
-                    )
-                })?,
-            None if Dialect::of_url(&database_url) == Some(Dialect::Sqlite) => 5,
-            None => 10,
-        };
+fn path(text: &str) -> Result<PathBuf, String> {
+    Ok(PathBuf::from(text.trim()))
+}
 
-        let listen_text = get("FLEETDESK_LISTEN").unwrap_or_else(|| "127.0.0.1:3000".to_owned());
-        let listen: SocketAddr = listen_text.parse().map_err(|_| {
-            invalid(
-                "FLEETDESK_LISTEN",
-                format!("`{listen_text}` is not an address and port such as 127.0.0.1:3000"),
+fn database_url(text: &str) -> Result<String, String> {
+    let url = text.trim();
+    match Dialect::of_url(url) {
+        Some(_) => Ok(url.to_owned()),
+        None => Err(
+            "must start with sqlite:// or postgres:// (the value is not repeated here: \
+                     it may hold a password)"
+                .to_owned(),
+        ),
+    }
+}
+
+fn number<T>(text: &str, range: std::ops::RangeInclusive<T>, what: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + fmt::Display,
+{
+    let text = text.trim();
+    text.parse::<T>()
+        .ok()
+        .filter(|n| range.contains(n))
+        .ok_or_else(|| {
+            format!(
+                "`{text}` is not {what} from {} to {}",
+                range.start(),
+                range.end()
             )
-        })?;
+        })
+}
 
-        let public_text = get("FLEETDESK_PUBLIC_URL").unwrap_or_else(|| format!("http://{listen}"));
-        let public_url = url::Url::parse(&public_text)
-            .ok()
-            .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
-            .ok_or_else(|| {
-                invalid(
-                    "FLEETDESK_PUBLIC_URL",
-                    format!("`{public_text}` is not an http:// or https:// URL"),
-                )
-            })?;
+fn listen(text: &str) -> Result<SocketAddr, String> {
+    let text = text.trim();
+    text.parse()
+        .map_err(|_| format!("`{text}` is not an address and port such as 127.0.0.1:3000"))
+}
 
-        let session_key = match get("FLEETDESK_SESSION_KEY") {
-            Some(text) => Some(
-                decode_session_key(&text)
-                    .map_err(|problem| invalid("FLEETDESK_SESSION_KEY", problem))?,
-            ),
-            None if Dialect::of_url(&database_url) == Some(Dialect::Postgres) => {
-                return Err(invalid(
-                    "FLEETDESK_SESSION_KEY",
-                    "is required with PostgreSQL, so that every instance signs sessions alike \
-                     (generate one with `fleetdesk generate-session-key`)",
-                ));
-            }
-            None => None,
+fn public_url(text: &str) -> Result<url::Url, String> {
+    let text = text.trim();
+    url::Url::parse(text)
+        .ok()
+        .filter(|url| matches!(url.scheme(), "http" | "https") && url.has_host())
+        .ok_or_else(|| format!("`{text}` is not an http:// or https:// URL"))
+}
+
+fn session_key(text: &str) -> Result<SessionKey, String> {
+    decode_session_key(text.trim()).map(SessionKey)
+}
+
+fn secret_key(text: &str) -> Result<SealingKey, String> {
+    SecretKeys::decode_key(text.trim())
+        .map(SealingKey)
+        .map_err(|problem| format!("{problem} (generate one with `fleetdesk generate-secret-key`)"))
+}
+
+fn log_format(text: &str) -> Result<LogFormat, String> {
+    match text.trim() {
+        "text" => Ok(LogFormat::Text),
+        "json" => Ok(LogFormat::Json),
+        other => Err(format!("`{other}` is neither `text` nor `json`")),
+    }
+}
+
+fn log_filter(text: &str) -> Result<String, String> {
+    let filter = text.trim();
+    match tracing_subscriber::EnvFilter::try_new(filter) {
+        Ok(_) => Ok(filter.to_owned()),
+        Err(_) => Err(format!(
+            "`{filter}` is not a log filter such as `info` or `info,fleetdesk=debug`"
+        )),
+    }
+}
+
+fn login(text: &str) -> Result<String, String> {
+    let login = text.trim();
+    match fleetdesk_core::operators::normalize_login(login) {
+        Ok(_) => Ok(login.to_owned()),
+        Err(_) => Err(format!(
+            "`{login}` is not a username (a-z, 0-9, '.', '_', '-', '@'; at most 64)"
+        )),
+    }
+}
+
+fn password(text: &str) -> Result<Secret, String> {
+    let password = Secret::new(text.trim());
+    fleetdesk_core::password::check_policy(&password).map_err(|e| e.to_string())?;
+    Ok(password)
+}
+
+fn header_name(text: &str) -> Result<axum::http::HeaderName, String> {
+    let name = text.trim();
+    axum::http::HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("`{name}` is not a header name"))
+}
+
+impl Config {
+    /// The configuration from the settings read: the defaults that follow from other settings,
+    /// and the rules between settings.
+    pub fn new(settings: Settings) -> Result<Config, ConfigError> {
+        let database_url = settings.database_url.unwrap_or_else(|| {
+            format!(
+                "sqlite://{}?mode=rwc",
+                settings.data_dir.join("fleetdesk.db").display()
+            )
+        });
+        let dialect = Dialect::of_url(&database_url);
+        let db_max_connections =
+            settings
+                .db_max_connections
+                .unwrap_or(if dialect == Some(Dialect::Sqlite) {
+                    5
+                } else {
+                    10
+                });
+
+        let public_url = match settings.public_url {
+            Some(url) => url,
+            None => public_url(&format!("http://{}", settings.listen))
+                .map_err(|problem| invalid("FLEETDESK_PUBLIC_URL", problem))?,
         };
 
-        let secret_key_of = |name: &'static str| match get(name) {
-            Some(text) => SecretKeys::decode_key(&text).map(Some).map_err(|problem| {
-                invalid(
-                    name,
-                    format!("{problem} (generate one with `fleetdesk generate-secret-key`)"),
-                )
-            }),
-            None => Ok(None),
-        };
-        let secret_key = secret_key_of("FLEETDESK_SECRET_KEY")?;
-        let previous_secret_key = secret_key_of("FLEETDESK_SECRET_KEY_PREVIOUS")?;
-        if secret_key.is_none() && Dialect::of_url(&database_url) == Some(Dialect::Postgres) {
+        if settings.session_key.is_none() && dialect == Some(Dialect::Postgres) {
+            return Err(invalid(
+                "FLEETDESK_SESSION_KEY",
+                "is required with PostgreSQL, so that every instance signs sessions alike \
+                 (generate one with `fleetdesk generate-session-key`)",
+            ));
+        }
+        if settings.secret_key.is_none() && dialect == Some(Dialect::Postgres) {
             return Err(invalid(
                 "FLEETDESK_SECRET_KEY",
                 "is required with PostgreSQL, so that every instance opens the stored secrets alike \
@@ -211,141 +407,162 @@ impl Config {
                  (generate one with `fleetdesk generate-secret-key`)",
             ));
         }
-        if previous_secret_key.is_some() && secret_key.is_none() {
+        if settings.secret_key_previous.is_some() && settings.secret_key.is_none() {
             return Err(invalid(
                 "FLEETDESK_SECRET_KEY_PREVIOUS",
                 "is only for a rotation: set the new key in FLEETDESK_SECRET_KEY as well",
             ));
         }
 
-        let idle_text = get("FLEETDESK_SESSION_IDLE_MINUTES").unwrap_or_else(|| "60".to_owned());
-        let idle_minutes = idle_text
-            .parse::<u64>()
-            .ok()
-            .filter(|n| (1..=7 * 24 * 60).contains(n))
-            .ok_or_else(|| {
-                invalid(
-                    "FLEETDESK_SESSION_IDLE_MINUTES",
-                    format!("`{idle_text}` is not a number of minutes from 1 to 10080"),
-                )
-            })?;
-
-        let log_format = match get("FLEETDESK_LOG_FORMAT").as_deref() {
-            None | Some("text") => LogFormat::Text,
-            Some("json") => LogFormat::Json,
-            Some(other) => {
-                return Err(invalid(
-                    "FLEETDESK_LOG_FORMAT",
-                    format!("`{other}` is neither `text` nor `json`"),
-                ));
-            }
-        };
-
-        let log_filter = get("FLEETDESK_LOG").unwrap_or_else(|| "info,sqlx=warn".to_owned());
-        if tracing_subscriber::EnvFilter::try_new(&log_filter).is_err() {
-            return Err(invalid(
-                "FLEETDESK_LOG",
-                format!(
-                    "`{log_filter}` is not a log filter such as `info` or `info,fleetdesk=debug`"
-                ),
-            ));
-        }
-
-        let bootstrap_admin_login =
-            get("FLEETDESK_BOOTSTRAP_ADMIN_LOGIN").unwrap_or_else(|| "admin".to_owned());
-        if fleetdesk_core::operators::normalize_login(&bootstrap_admin_login).is_err() {
-            return Err(invalid(
-                "FLEETDESK_BOOTSTRAP_ADMIN_LOGIN",
-                format!(
-                    "`{bootstrap_admin_login}` is not a username (a-z, 0-9, '.', '_', '-', '@'; at most 64)"
-                ),
-            ));
-        }
-        let bootstrap_admin_password = get("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD").map(Secret::new);
-        if let Some(password) = &bootstrap_admin_password {
-            fleetdesk_core::password::check_policy(password)
-                .map_err(|e| invalid("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD", e.to_string()))?;
-        }
-
-        let site_root =
-            PathBuf::from(get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()));
-
-        let limit_text = get("FLEETDESK_ORANGE_BODY_LIMIT").unwrap_or_else(|| "1048576".to_owned());
-        let orange_body_limit = limit_text
-            .parse::<usize>()
-            .ok()
-            .filter(|n| (1024..=256 * 1024 * 1024).contains(n))
-            .ok_or_else(|| {
-                invalid(
-                    "FLEETDESK_ORANGE_BODY_LIMIT",
-                    format!("`{limit_text}` is not a number of bytes from 1024 to 268435456"),
-                )
-            })?;
-
-        let number = |name: &'static str, default: u64, range: std::ops::RangeInclusive<u64>| {
-            match get(name) {
-                None => Ok(default),
-                Some(text) => text
-                    .parse::<u64>()
-                    .ok()
-                    .filter(|n| range.contains(n))
-                    .ok_or_else(|| {
-                        invalid(
-                            name,
-                            format!(
-                                "`{text}` is not a whole number from {} to {}",
-                                range.start(),
-                                range.end()
-                            ),
-                        )
-                    }),
-            }
-        };
-        let delivery = crate::delivery::EngineSettings {
-            concurrency: usize::try_from(number("FLEETDESK_DELIVERY_CONCURRENCY", 64, 1..=1024)?)
-                .unwrap_or(64),
-            lease: Duration::from_secs(number("FLEETDESK_DELIVERY_LEASE_SECONDS", 30, 2..=3600)?),
-        };
-
-        let orange_rate_limit =
-            u32::try_from(number("FLEETDESK_ORANGE_RATE_LIMIT", 100, 0..=1_000_000)?)
-                .unwrap_or(100);
-        let console_timeout =
-            Duration::from_secs(number("FLEETDESK_CONSOLE_TIMEOUT_SECONDS", 60, 1..=600)?);
-        let trusted_proxy_header = match get("FLEETDESK_TRUSTED_PROXY_HEADER") {
-            None => None,
-            Some(name) => Some(axum::http::HeaderName::from_bytes(name.as_bytes()).map_err(
-                |_| {
-                    invalid(
-                        "FLEETDESK_TRUSTED_PROXY_HEADER",
-                        format!("`{name}` is not a header name"),
-                    )
-                },
-            )?),
-        };
-
         Ok(Config {
-            data_dir,
+            data_dir: settings.data_dir,
             database_url,
             db_max_connections,
-            listen,
+            listen: settings.listen,
             public_url,
-            session_key,
-            secret_key,
-            previous_secret_key,
-            session_idle: Duration::from_secs(idle_minutes * 60),
-            log_format,
-            log_filter,
-            bootstrap_admin_login,
-            bootstrap_admin_password,
-            site_root,
-            orange_body_limit,
-            delivery,
-            trusted_proxy_header,
-            orange_rate_limit,
-            console_timeout,
+            session_key: settings.session_key.map(|key| key.0),
+            secret_key: settings.secret_key.map(|key| key.0),
+            previous_secret_key: settings.secret_key_previous.map(|key| key.0),
+            session_idle: Duration::from_secs(settings.session_idle_minutes * 60),
+            log_format: settings.log_format,
+            log_filter: settings.log_filter,
+            bootstrap_admin_login: settings.bootstrap_admin_login,
+            bootstrap_admin_password: settings.bootstrap_admin_password,
+            site_root: settings.site_root,
+            orange_body_limit: settings.orange_body_limit,
+            delivery: crate::delivery::EngineSettings {
+                concurrency: settings.delivery_concurrency,
+                lease: Duration::from_secs(settings.delivery_lease_seconds),
+            },
+            trusted_proxy_header: settings.trusted_proxy_header,
+            orange_rate_limit: settings.orange_rate_limit,
+            console_timeout: Duration::from_secs(settings.console_timeout_seconds),
         })
     }
+
+    /// The configuration read through `lookup` alone, as if it were the environment and the
+    /// command line were empty (tests, examples): the same parsers, defaults and rules as
+    /// [`read_command_line`], without the process's own variables.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Config, ConfigError> {
+        // clap reads variables from the process only: each value looked up is handed to it as
+        // its flag instead, which takes the same way through clap.
+        let mut args = Vec::new();
+        let mut command = SettingsAlone::command().mut_args(|arg| {
+            let given = arg
+                .get_env()
+                .and_then(|name| name.to_str())
+                .and_then(&lookup)
+                .filter(|value| !value.trim().is_empty());
+            if let (Some(value), Some(long)) = (given, arg.get_long()) {
+                args.push(format!("--{long}={value}"));
+            }
+            arg.env(None)
+        });
+        let variables = variables_of(&SettingsAlone::command());
+        // Only the settings' own flags are given, each once: nothing but a value can be wrong.
+        let not_a_value = |error: clap::Error| invalid("the settings", error.kind().to_string());
+        let matches = command.try_get_matches_from_mut(&args).map_err(|error| {
+            match refused(&variables, error, &[]) {
+                Unread::Setting(error) => error,
+                Unread::CommandLine(error) => not_a_value(error),
+            }
+        })?;
+        let alone = SettingsAlone::from_arg_matches(&matches).map_err(not_a_value)?;
+        Config::new(alone.settings)
+    }
+}
+
+/// The settings without a command, for [`Config::from_lookup`].
+#[derive(Debug, clap::Parser)]
+#[command(name = "fleetdesk", no_binary_name = true)]
+struct SettingsAlone {
+    #[command(flatten)]
+    settings: Settings,
+}
+
+/// Why the command line could not be read.
+#[derive(Debug)]
+pub enum Unread {
+    /// A setting's value is wrong: say which, and stop.
+    Setting(ConfigError),
+    /// Anything else (an unknown command, `--help`, `--version`): clap says it, as usual.
+    CommandLine(clap::Error),
+}
+
+/// Reads the command line `P` (with [`Settings`] among its arguments) from the process's
+/// arguments and environment. A variable set to a blank value counts as unset: clap would hand
+/// the blank text to the setting's parser, so such a variable is not given to clap at all.
+pub fn read_command_line<P: clap::Parser>() -> Result<P, Unread> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let variables = variables_of(&P::command());
+    // clap would refuse such a value without naming its variable.
+    for (_, variable) in &variables {
+        if std::env::var_os(variable).is_some_and(|value| value.to_str().is_none()) {
+            return Err(Unread::Setting(invalid(variable, "is not valid UTF-8")));
+        }
+    }
+    let mut command = P::command().mut_args(|arg| {
+        let blank = arg.get_env().is_some_and(|name| {
+            std::env::var_os(name).is_some_and(|value| value.to_string_lossy().trim().is_empty())
+        });
+        if blank { arg.env(None) } else { arg }
+    });
+    let matches = command
+        .try_get_matches_from_mut(&args)
+        .map_err(|error| refused(&variables, error, &args))?;
+    P::from_arg_matches(&matches).map_err(Unread::CommandLine)
+}
+
+/// Each setting's flag (without `--`) and variable.
+fn variables_of(command: &clap::Command) -> Vec<(String, String)> {
+    command
+        .get_arguments()
+        .filter_map(|arg| {
+            let long = arg.get_long()?;
+            let variable = arg.get_env()?.to_str()?;
+            Some((long.to_owned(), variable.to_owned()))
+        })
+        .collect()
+}
+
+/// A setting's value refused by its parser becomes a [`ConfigError`] naming the variable, or the
+/// flag when `args` hold it; clap's own message is not shown, as it repeats the value.
+fn refused(
+    variables: &[(String, String)],
+    error: clap::Error,
+    args: &[std::ffi::OsString],
+) -> Unread {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if error.kind() != ErrorKind::ValueValidation {
+        return Unread::CommandLine(error);
+    }
+    // clap names the argument as `--listen <ADDRESS>`.
+    let long = match error.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(shown)) => shown
+            .trim_start_matches('-')
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+        _ => return Unread::CommandLine(error),
+    };
+    let Some((_, variable)) = variables.iter().find(|(flag, _)| *flag == long) else {
+        return Unread::CommandLine(error);
+    };
+    let problem = match std::error::Error::source(&error) {
+        Some(problem) => problem.to_string(),
+        None => return Unread::CommandLine(error),
+    };
+    let flag = format!("--{long}");
+    let on_the_command_line = args.iter().any(|arg| {
+        arg.to_str()
+            .is_some_and(|arg| arg == flag || arg.starts_with(&format!("{flag}=")))
+    });
+    Unread::Setting(ConfigError {
+        variable: variable.clone(),
+        problem,
+        flag: on_the_command_line.then_some(flag),
+    })
 }
 
 /// The session key's minimum length, as the cookie signing scheme requires.
@@ -486,6 +703,122 @@ mod tests {
         let short = base64::engine::general_purpose::STANDARD.encode([7u8; 32]);
         let error = config(&[("FLEETDESK_SESSION_KEY", &short)]).expect_err("short");
         assert!(error.problem.contains("at least 64 bytes"), "{error}");
+    }
+
+    #[test]
+    fn each_refusal_reads_as_it_did_and_names_its_variable() {
+        for (variable, value, message) in [
+            (
+                "FLEETDESK_LISTEN",
+                " localhost ",
+                "FLEETDESK_LISTEN: `localhost` is not an address and port such as 127.0.0.1:3000",
+            ),
+            (
+                "FLEETDESK_DB_MAX_CONNECTIONS",
+                "1001",
+                "FLEETDESK_DB_MAX_CONNECTIONS: `1001` is not a whole number from 1 to 1000",
+            ),
+            (
+                "FLEETDESK_SESSION_IDLE_MINUTES",
+                "0",
+                "FLEETDESK_SESSION_IDLE_MINUTES: `0` is not a number of minutes from 1 to 10080",
+            ),
+            (
+                "FLEETDESK_ORANGE_BODY_LIMIT",
+                "12",
+                "FLEETDESK_ORANGE_BODY_LIMIT: `12` is not a number of bytes from 1024 to 268435456",
+            ),
+            (
+                "FLEETDESK_DELIVERY_CONCURRENCY",
+                "1025",
+                "FLEETDESK_DELIVERY_CONCURRENCY: `1025` is not a whole number from 1 to 1024",
+            ),
+            (
+                "FLEETDESK_DELIVERY_LEASE_SECONDS",
+                "1",
+                "FLEETDESK_DELIVERY_LEASE_SECONDS: `1` is not a whole number from 2 to 3600",
+            ),
+            (
+                "FLEETDESK_ORANGE_RATE_LIMIT",
+                "-1",
+                "FLEETDESK_ORANGE_RATE_LIMIT: `-1` is not a whole number from 0 to 1000000",
+            ),
+            (
+                "FLEETDESK_TRUSTED_PROXY_HEADER",
+                "X Forwarded",
+                "FLEETDESK_TRUSTED_PROXY_HEADER: `X Forwarded` is not a header name",
+            ),
+            (
+                "FLEETDESK_LOG_FORMAT",
+                "xml",
+                "FLEETDESK_LOG_FORMAT: `xml` is neither `text` nor `json`",
+            ),
+            (
+                "FLEETDESK_SECRET_KEY_PREVIOUS",
+                "c2hvcnQ=",
+                "FLEETDESK_SECRET_KEY_PREVIOUS: must decode to 32 bytes, not 5 \
+                 (generate one with `fleetdesk generate-secret-key`)",
+            ),
+            (
+                "FLEETDESK_PUBLIC_URL",
+                "https://",
+                "FLEETDESK_PUBLIC_URL: `https://` is not an http:// or https:// URL",
+            ),
+        ] {
+            let error = config(&[(variable, value)]).expect_err(variable);
+            assert_eq!(error.to_string(), message);
+        }
+    }
+
+    #[test]
+    fn a_blank_value_counts_as_unset() {
+        let config = config(&[
+            ("FLEETDESK_LISTEN", "   "),
+            ("FLEETDESK_LOG_FORMAT", ""),
+            ("FLEETDESK_SESSION_KEY", " "),
+            ("FLEETDESK_SESSION_IDLE_MINUTES", " 15 "),
+        ])
+        .expect("blank values are left out");
+        assert_eq!(config.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(config.log_format, LogFormat::Text);
+        assert!(config.session_key.is_none());
+        assert_eq!(config.session_idle, Duration::from_secs(15 * 60));
+    }
+
+    #[test]
+    fn the_example_file_names_every_setting_and_only_them() {
+        let mut settings: Vec<String> = variables_of(&SettingsAlone::command())
+            .into_iter()
+            .map(|(_, variable)| variable)
+            .collect();
+        settings.sort();
+        let example = include_str!("../../.env.example");
+        let mut named: Vec<String> = example
+            .lines()
+            .map(|line| line.trim_start_matches('#').trim_start())
+            .filter_map(|line| line.split_once('=').map(|(name, _)| name))
+            .filter(|name| {
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+            })
+            .map(str::to_owned)
+            .collect();
+        named.sort();
+        named.dedup();
+        assert_eq!(named, settings);
+    }
+
+    #[test]
+    fn secrets_do_not_show_in_debug() {
+        let key = generate_session_key();
+        let secret = fleetdesk_core::sealing::generate_key();
+        let settings = format!(
+            "{:?}",
+            (
+                session_key(&key).expect("key"),
+                secret_key(&secret).expect("key")
+            )
+        );
+        assert_eq!(settings, "(SessionKey(***), SealingKey(***))");
     }
 
     #[test]

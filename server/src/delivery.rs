@@ -97,6 +97,8 @@ pub trait Destination: Send + Sync + 'static {
 /// A lease this instance holds: until when it may still send (`None` once lost).
 struct Held {
     valid: watch::Sender<Option<Instant>>,
+    /// When the event was written, for the delivery delay in the metrics.
+    created_at: String,
 }
 
 /// What became of a claimed event, for the recorder.
@@ -150,15 +152,18 @@ pub struct Engine {
     settings: EngineSettings,
     lanes: Vec<Arc<Lane>>,
     held: Mutex<HashMap<String, Held>>,
+    metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl Engine {
-    /// An engine for `destinations`, sending through `client` (one connection pool for all).
+    /// An engine for `destinations`, sending through `client` (one connection pool for all),
+    /// counting its attempts in `metrics`.
     pub fn new(
         db: Db,
         client: reqwest::Client,
         settings: EngineSettings,
         destinations: Vec<Arc<dyn Destination>>,
+        metrics: Arc<crate::metrics::Metrics>,
     ) -> Engine {
         let concurrency = settings.concurrency.max(1);
         Engine {
@@ -179,6 +184,7 @@ impl Engine {
                 })
                 .collect(),
             held: Mutex::new(HashMap::new()),
+            metrics,
         }
     }
 
@@ -313,7 +319,11 @@ impl Engine {
         let valid_until = started + self.usable(self.settings.lease);
         for event in claimed {
             let (valid, lease) = watch::channel(Some(valid_until));
-            lock(&self.held).insert(event.id.clone(), Held { valid });
+            let held = Held {
+                valid,
+                created_at: event.created_at.clone(),
+            };
+            lock(&self.held).insert(event.id.clone(), held);
             lane.held.fetch_add(1, Ordering::AcqRel);
             let engine = self.clone();
             let lane = lane.clone();
@@ -509,6 +519,29 @@ impl Engine {
         }
     }
 
+    /// Counts the attempts now in the attempt log, and asks for the shared numbers to be read
+    /// again.
+    fn count(&self, outcomes: &[Outcome], recorded: &[Recorded]) {
+        let held = lock(&self.held);
+        for (outcome, recorded) in outcomes.iter().zip(recorded) {
+            if *recorded == Recorded::LeaseLost {
+                tracing::warn!(event.id = %outcome.event_id, "lease lost during an attempt; logged, the event is left to its new holder");
+            }
+            // The delay is the event's: counted once, by its delivery.
+            let delivered_at_last = !outcome.log_only && *recorded == Recorded::Applied;
+            let created_at = held
+                .get(&outcome.event_id)
+                .filter(|_| delivered_at_last)
+                .map(|held| held.created_at.as_str());
+            self.metrics.attempt(
+                outcome.next,
+                Duration::from_millis(u64::try_from(outcome.attempt.latency_ms).unwrap_or(0)),
+                created_at,
+            );
+        }
+        self.metrics.backlog_changed();
+    }
+
     /// Writes one batch; a database that does not answer is tried again for a while (leases that
     /// ran out meanwhile are recorded as lost, so nothing is written twice). A batch that still
     /// cannot be written is dropped with an error: its events' leases run out and they are sent
@@ -541,11 +574,7 @@ impl Engine {
             .await;
             match written {
                 Ok(recorded) => {
-                    for (outcome, recorded) in outcomes.iter().zip(recorded) {
-                        if recorded == Recorded::LeaseLost {
-                            tracing::warn!(event.id = %outcome.event_id, "lease lost during an attempt; logged, the event is left to its new holder");
-                        }
-                    }
+                    self.count(&outcomes, &recorded);
                     return;
                 }
                 Err(error) if tries < RECORD_TRIES => {

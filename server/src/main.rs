@@ -2,20 +2,26 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use fleetdesk_server::cli::{self, Cli, Command};
-use fleetdesk_server::config::{Config, generate_session_key};
+use fleetdesk_server::config::{self, Config, Unread, generate_session_key};
 use fleetdesk_server::{serve, telemetry};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // First, so that clap reads the variables it sets.
     if let Err(error) = dotenvy::dotenv()
         && !error.not_found()
     {
         eprintln!("fleetdesk: failed to read the .env file: {error}");
         return ExitCode::from(2);
     }
+    let cli: Cli = match config::read_command_line() {
+        Ok(cli) => cli,
+        Err(Unread::Setting(error)) => {
+            eprintln!("fleetdesk: invalid configuration: {error}");
+            return ExitCode::from(2);
+        }
+        Err(Unread::CommandLine(error)) => error.exit(),
+    };
     if let Some(Command::GenerateSessionKey) = cli.command {
         println!("{}", generate_session_key());
         return ExitCode::SUCCESS;
@@ -24,7 +30,7 @@ fn main() -> ExitCode {
         println!("{}", fleetdesk_core::sealing::generate_key());
         return ExitCode::SUCCESS;
     }
-    let config = match Config::from_env() {
+    let config = match Config::new(cli.settings) {
         Ok(config) => config,
         Err(error) => {
             eprintln!("fleetdesk: invalid configuration: {error}");

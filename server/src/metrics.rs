@@ -1,50 +1,333 @@
-//! `GET /metrics`: numbers a monitoring system scrapes, in the Prometheus text format. They are
-//! read from the database, so every instance reports the same values. No authentication, like the
-//! health probes: they hold counts and ages, never data.
+//! `GET /metrics`: numbers a monitoring system scrapes, in the Prometheus text format, kept with
+//! the `metrics` crate and rendered by `metrics-exporter-prometheus`. No authentication, like the
+//! health probes: they hold counts and ages, never data. A scrape reads no database.
+//!
+//! Two kinds of numbers, said in each one's help text:
+//! - **This instance, since it started** (counters and histograms, counted as things happen):
+//!   delivery attempts by outcome, their duration, the delay from an event's creation to its
+//!   delivery, Orange API calls refused for want of a credential or over the rate limit. With
+//!   several instances, add them up (`sum`).
+//! - **The shared database** (gauges, the same on every instance): events by state, the age of the
+//!   oldest undelivered event, whether delivery is paused. They are read in the background every
+//!   15 seconds, and soon after this instance records delivery attempts; take one instance's
+//!   value (`max`), not the sum.
+//!
+//! Each server has its own recorder, held in its state: no recorder is installed for the process,
+//! so that two servers in one process (the tests, on SQLite then PostgreSQL) count apart.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use metrics::{Counter, Gauge, Histogram, Key, Label, Recorder, Unit};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use time::OffsetDateTime;
+use tokio::sync::{Notify, watch};
+
+use fleetdesk_core::outbox::delivery::Next;
+use fleetdesk_core::outbox::metrics::Backlog;
+use fleetdesk_core::{Db, clock};
+use fleetdesk_vocab::EventState;
 
 use crate::state::AppState;
 
+/// How often the shared database's numbers are read when nothing happens.
+const BACKLOG_EVERY: Duration = Duration::from_secs(15);
+/// The least time between two readings, however often delivery records attempts.
+const BACKLOG_AT_MOST_EVERY: Duration = Duration::from_secs(1);
+
+/// Histogram buckets, in seconds, for attempt durations and delivery delays.
+const BUCKETS_SECONDS: [f64; 10] = [0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 60.0, 600.0];
+
+const ATTEMPTS: &str = "fleetdesk_outbox_attempts_total";
+const ATTEMPT_DURATION: &str = "fleetdesk_outbox_attempt_duration_seconds";
+const DELIVERY_DELAY: &str = "fleetdesk_outbox_delivery_delay_seconds";
+const UNAUTHENTICATED: &str = "fleetdesk_orange_unauthenticated_calls_total";
+const RATE_LIMITED: &str = "fleetdesk_orange_rate_limited_calls_total";
+const EVENTS: &str = "fleetdesk_outbox_events";
+const OLDEST_AGE: &str = "fleetdesk_outbox_oldest_undelivered_age_seconds";
+const PAUSED: &str = "fleetdesk_outbox_delivery_paused";
+
+/// One server's metrics: its recorder's handle, and a handle on each number it keeps.
+pub struct Metrics {
+    rendered: PrometheusHandle,
+    delivered: Counter,
+    retried: Counter,
+    failed: Counter,
+    attempt_duration: Histogram,
+    delivery_delay: Histogram,
+    /// Orange API calls refused for want of a valid credential.
+    pub unauthenticated_calls: Counter,
+    /// Orange API calls refused with 429 for going over their credential's rate limit.
+    pub rate_limited_calls: Counter,
+    events: Vec<(EventState, Gauge)>,
+    oldest_age: Gauge,
+    paused: Gauge,
+    /// When the oldest undelivered event was created, as last read: its age is worked out at
+    /// each scrape, so that it grows between two readings.
+    oldest_undelivered: Mutex<Option<OffsetDateTime>>,
+    /// Asks for the shared numbers to be read again soon.
+    stale: Notify,
+}
+
+impl Metrics {
+    pub fn new() -> Metrics {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets_for_metric(Matcher::Full(ATTEMPT_DURATION.to_owned()), &BUCKETS_SECONDS)
+            .and_then(|builder| {
+                builder.set_buckets_for_metric(
+                    Matcher::Full(DELIVERY_DELAY.to_owned()),
+                    &BUCKETS_SECONDS,
+                )
+            })
+            .expect("the buckets are a fixed, non-empty list")
+            .build_recorder();
+        let metadata = metrics::Metadata::new(module_path!(), metrics::Level::INFO, None);
+        let counter = |name: &'static str, labels: Vec<Label>, help: &'static str| {
+            recorder.describe_counter(name.into(), None, help.into());
+            recorder.register_counter(&Key::from_parts(name, labels), &metadata)
+        };
+        let gauge = |name: &'static str, labels: Vec<Label>, help: &'static str| {
+            recorder.describe_gauge(name.into(), None, help.into());
+            recorder.register_gauge(&Key::from_parts(name, labels), &metadata)
+        };
+        let histogram = |name: &'static str, help: &'static str| {
+            recorder.describe_histogram(name.into(), Some(Unit::Seconds), help.into());
+            recorder.register_histogram(&Key::from_name(name), &metadata)
+        };
+        let attempts = |outcome: &'static str| {
+            counter(
+                ATTEMPTS,
+                vec![Label::new("outcome", outcome)],
+                "Delivery attempts by outcome (this instance, since it started).",
+            )
+        };
+        Metrics {
+            delivered: attempts("delivered"),
+            retried: attempts("retry"),
+            failed: attempts("failed"),
+            attempt_duration: histogram(
+                ATTEMPT_DURATION,
+                "Duration of delivery attempts, request to the receiver's answer (this instance, \
+                 since it started).",
+            ),
+            delivery_delay: histogram(
+                DELIVERY_DELAY,
+                "Time from an event's creation to its delivery (events this instance delivered, \
+                 since it started).",
+            ),
+            unauthenticated_calls: counter(
+                UNAUTHENTICATED,
+                Vec::new(),
+                "Calls to the Orange API without a valid credential, refused unread (this instance).",
+            ),
+            rate_limited_calls: counter(
+                RATE_LIMITED,
+                Vec::new(),
+                "Calls to the Orange API refused with 429 for going over their credential's rate \
+                 limit (this instance).",
+            ),
+            events: EventState::ALL
+                .into_iter()
+                .map(|state| {
+                    let shown = gauge(
+                        EVENTS,
+                        vec![Label::new("state", state.to_string())],
+                        "Events in the outbox by state (the shared database).",
+                    );
+                    (state, shown)
+                })
+                .collect(),
+            oldest_age: gauge(
+                OLDEST_AGE,
+                Vec::new(),
+                "Age of the oldest event not yet delivered (0 when none; the shared database).",
+            ),
+            paused: gauge(
+                PAUSED,
+                Vec::new(),
+                "1 while delivery is paused (the shared database).",
+            ),
+            oldest_undelivered: Mutex::new(None),
+            stale: Notify::new(),
+            rendered: recorder.handle(),
+        }
+    }
+
+    /// Counts a delivery attempt that is in the attempt log: its outcome and duration, and for a
+    /// delivery, the delay since the event was written (`created_at`, as stored).
+    pub fn attempt(&self, next: Next, duration: Duration, created_at: Option<&str>) {
+        match next {
+            Next::Delivered => self.delivered.increment(1),
+            Next::RetryAt(_) => self.retried.increment(1),
+            Next::Failed => self.failed.increment(1),
+        }
+        self.attempt_duration.record(duration.as_secs_f64());
+        if next == Next::Delivered
+            && let Some(created) = created_at.and_then(|text| clock::parse(text).ok())
+        {
+            self.delivery_delay
+                .record((clock::now() - created).as_seconds_f64().max(0.0));
+        }
+    }
+
+    /// Asks for the shared database's numbers to be read again (delivery moved events on).
+    pub fn backlog_changed(&self) {
+        self.stale.notify_one();
+    }
+
+    fn show_backlog(&self, backlog: &Backlog) {
+        for (state, gauge) in &self.events {
+            let n = backlog
+                .by_state
+                .iter()
+                .find(|(s, _)| s == state)
+                .map_or(0, |(_, n)| *n);
+            gauge.set(n as f64);
+        }
+        self.paused.set(f64::from(u8::from(backlog.paused)));
+        *lock(&self.oldest_undelivered) = backlog.oldest_undelivered;
+    }
+
+    /// Every number in the Prometheus text format.
+    pub fn render(&self) -> String {
+        let age = lock(&self.oldest_undelivered)
+            .map_or(0.0, |at| (clock::now() - at).as_seconds_f64().max(0.0));
+        self.oldest_age.set(age);
+        self.rendered.render()
+    }
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        Metrics::new()
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 pub async fn metrics(State(state): State<AppState>) -> Response {
-    match fleetdesk_core::outbox::metrics::render(&state.db).await {
-        Ok(mut text) => {
-            use std::fmt::Write;
-            let _ = writeln!(
-                text,
-                "# HELP fleetdesk_orange_unauthenticated_calls_total Calls to the Orange API without a valid credential, refused unread (this instance).\n\
-                 # TYPE fleetdesk_orange_unauthenticated_calls_total counter\n\
-                 fleetdesk_orange_unauthenticated_calls_total {}",
-                state.refused_calls.count()
-            );
-            let _ = writeln!(
-                text,
-                "# HELP fleetdesk_orange_rate_limited_calls_total Calls to the Orange API refused with 429 for going over their credential's rate limit (this instance).\n\
-                 # TYPE fleetdesk_orange_rate_limited_calls_total counter\n\
-                 fleetdesk_orange_rate_limited_calls_total {}",
-                state
-                    .orange_rate
-                    .as_ref()
-                    .map_or(0, |limit| limit.refused())
-            );
-            (
-                [(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-                )],
-                text,
-            )
-                .into_response()
+    (
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+        )],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+/// Reads the shared database's numbers every 15 seconds, and soon after delivery asks for it, until
+/// `stopped` changes; a reading that fails keeps the last numbers and is tried again later.
+pub async fn keep_backlog(db: Db, metrics: Arc<Metrics>, mut stopped: watch::Receiver<bool>) {
+    loop {
+        match fleetdesk_core::outbox::metrics::backlog(&db).await {
+            Ok(backlog) => metrics.show_backlog(&backlog),
+            Err(error) => {
+                tracing::warn!(error = %error, "reading the outbox for the metrics failed")
+            }
         }
-        Err(error) => {
-            tracing::error!(error = %error, "failed to compute the metrics");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                "the database does not answer",
-            )
-                .into_response()
+        // Histograms keep their samples until rendered: cleared here even when nobody scrapes.
+        metrics.rendered.run_upkeep();
+        tokio::select! {
+            () = tokio::time::sleep(BACKLOG_AT_MOST_EVERY) => {}
+            _ = stopped.changed() => return,
         }
+        tokio::select! {
+            () = metrics.stale.notified() => {}
+            () = tokio::time::sleep(BACKLOG_EVERY - BACKLOG_AT_MOST_EVERY) => {}
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line<'a>(text: &'a str, start: &str) -> Option<&'a str> {
+        text.lines().find(|line| line.starts_with(start))
+    }
+
+    #[test]
+    fn each_server_counts_apart_and_keeps_the_names_and_help_texts() {
+        let one = Metrics::new();
+        let other = Metrics::new();
+        one.attempt(
+            Next::Delivered,
+            Duration::from_millis(120),
+            Some("2020-01-01T00:00:00Z"),
+        );
+        one.attempt(Next::Failed, Duration::from_millis(30), None);
+        one.unauthenticated_calls.increment(3);
+        let text = one.render();
+        for expected in [
+            "fleetdesk_outbox_attempts_total{outcome=\"delivered\"} 1",
+            "fleetdesk_outbox_attempts_total{outcome=\"retry\"} 0",
+            "fleetdesk_outbox_attempts_total{outcome=\"failed\"} 1",
+            "fleetdesk_outbox_attempt_duration_seconds_bucket{le=\"0.05\"} 1",
+            "fleetdesk_outbox_attempt_duration_seconds_bucket{le=\"0.25\"} 2",
+            "fleetdesk_outbox_attempt_duration_seconds_count 2",
+            "fleetdesk_outbox_delivery_delay_seconds_bucket{le=\"600\"} 0",
+            "fleetdesk_outbox_delivery_delay_seconds_bucket{le=\"+Inf\"} 1",
+            "fleetdesk_orange_unauthenticated_calls_total 3",
+            "fleetdesk_orange_rate_limited_calls_total 0",
+            "fleetdesk_outbox_oldest_undelivered_age_seconds 0",
+            "# HELP fleetdesk_outbox_attempts_total Delivery attempts by outcome (this instance, since it started).",
+            "# TYPE fleetdesk_outbox_attempt_duration_seconds histogram",
+        ] {
+            assert!(
+                text.lines().any(|l| l == expected),
+                "missing `{expected}` in\n{text}"
+            );
+        }
+        let untouched = other.render();
+        assert_eq!(
+            line(&untouched, "fleetdesk_orange_unauthenticated_calls_total "),
+            Some("fleetdesk_orange_unauthenticated_calls_total 0")
+        );
+        assert_eq!(
+            line(
+                &untouched,
+                "fleetdesk_outbox_attempt_duration_seconds_count"
+            ),
+            Some("fleetdesk_outbox_attempt_duration_seconds_count 0")
+        );
+    }
+
+    #[test]
+    fn the_shared_numbers_show_the_last_reading_and_the_age_grows_from_it() {
+        let metrics = Metrics::new();
+        let mut by_state: Vec<(EventState, i64)> =
+            EventState::ALL.into_iter().map(|s| (s, 0)).collect();
+        by_state[0].1 = 7;
+        metrics.show_backlog(&Backlog {
+            by_state,
+            oldest_undelivered: Some(clock::now() - time::Duration::seconds(90)),
+            paused: true,
+        });
+        let text = metrics.render();
+        let first = EventState::ALL[0];
+        assert!(
+            text.lines()
+                .any(|l| l == format!("fleetdesk_outbox_events{{state=\"{first}\"}} 7")),
+            "{text}"
+        );
+        assert!(
+            text.lines()
+                .any(|l| l == "fleetdesk_outbox_delivery_paused 1"),
+            "{text}"
+        );
+        let age: f64 = line(&text, "fleetdesk_outbox_oldest_undelivered_age_seconds ")
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|n| n.parse().ok())
+            .expect("an age");
+        assert!((90.0..100.0).contains(&age), "{age}");
     }
 }

@@ -120,6 +120,7 @@ pub struct Server {
     completion: JoinHandle<()>,
     delivery: JoinHandle<()>,
     bulk: JoinHandle<()>,
+    backlog: JoinHandle<()>,
 }
 
 impl Server {
@@ -132,6 +133,7 @@ impl Server {
         let _ = self.completion.await;
         let _ = self.delivery.await;
         let _ = self.bulk.await;
+        let _ = self.backlog.await;
         self.db.close().await;
         served.context("the HTTP server failed")
     }
@@ -162,6 +164,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     let wake_completion = Arc::new(tokio::sync::Notify::new());
     let wake_delivery = Arc::new(tokio::sync::Notify::new());
     let wake_bulk = Arc::new(tokio::sync::Notify::new());
+    let metrics = Arc::new(crate::metrics::Metrics::new());
     let state = AppState {
         db: db.clone(),
         leptos_options: leptos_options(&config),
@@ -171,6 +174,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         bulk: wake_bulk.clone(),
         refused_calls: Arc::default(),
         orange_rate,
+        metrics: metrics.clone(),
     };
     let app = http::router(state, &key);
     let (stop, stopped) = watch::channel(false);
@@ -205,8 +209,14 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         client,
         delivery_settings,
         orange.destinations(),
+        metrics.clone(),
     ));
     let delivery = tokio::spawn(engine.run(wake_delivery, stopped.clone()));
+    let backlog = tokio::spawn(crate::metrics::keep_backlog(
+        db.clone(),
+        metrics,
+        stopped.clone(),
+    ));
     let sweeper = tokio::spawn(sweep_expired(
         DbSessionStore::new(db.clone()),
         db.clone(),
@@ -222,6 +232,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         completion,
         delivery,
         bulk,
+        backlog,
     })
 }
 

@@ -23,6 +23,8 @@ pub struct AppState {
     pub refused_calls: Arc<crate::orange::exchange::RefusedCalls>,
     /// Orange API calls per credential, limited (`None`: no limit configured).
     pub orange_rate: Option<Arc<crate::orange::exchange::RateLimit>>,
+    /// This server's metrics (its own recorder, not the process's).
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

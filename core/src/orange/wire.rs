@@ -10,7 +10,7 @@ use serde::de::{self, Deserializer, Error as _};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::error::{ApiError, ErrorCode};
+use super::error::ApiError;
 
 /// The version reported by ping.
 pub const API_VERSION: &str = "1.4.0";
@@ -547,103 +547,9 @@ pub struct EventResource {
 // Reading bodies
 // ---------------------------------------------------------------------------------------------
 
-/// Reads a JSON body into `T`, turning every failure into the contract's error: `INVALID_BODY`
-/// for text that is not JSON or has the wrong shape, `MISSING_FIELD` and `INVALID_VALUE` with the
-/// field's path (e.g. `orderItem[0].productRef.userServiceQuantity`).
-///
-/// Every Orange request body is a JSON object. serde's derived structs also read a JSON array, as
-/// the fields in declaration order, so an array is refused here before it could pass for an
-/// object (`[{...}]` answered as a missing field, `["suspended"]` taken for a state change).
-pub fn read_body<T: de::DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
-    if let Some(refusal) = not_an_object(body) {
-        return Err(refusal);
-    }
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let value: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let inner = error.into_inner();
-        classify(&path, &inner)
-    })?;
-    deserializer.end().map_err(|_| {
-        ApiError::new(
-            ErrorCode::InvalidBody,
-            "the body holds something after its JSON value",
-        )
-    })?;
-    Ok(value)
-}
+mod body;
 
-/// The refusal of a body that does not start as an object: its syntax error when it is not JSON
-/// at all, otherwise what it is instead of an object. `None` for anything that starts with `{`.
-fn not_an_object(body: &[u8]) -> Option<ApiError> {
-    let first = body
-        .iter()
-        .copied()
-        .find(|byte| !byte.is_ascii_whitespace());
-    if first == Some(b'{') {
-        return None;
-    }
-    if let Err(error) = serde_json::from_slice::<de::IgnoredAny>(body) {
-        return Some(classify("", &error));
-    }
-    let shape = match first {
-        Some(b'[') => "an array",
-        Some(b'"') => "a string",
-        Some(b'n') => "null",
-        Some(b't' | b'f') => "a boolean",
-        _ => "a number",
-    };
-    Some(ApiError::new(
-        ErrorCode::InvalidBody,
-        format!("the body must be a JSON object, not {shape}"),
-    ))
-}
-
-fn classify(path: &str, error: &serde_json::Error) -> ApiError {
-    use serde_json::error::Category;
-    let text = error.to_string();
-    // serde_json appends " at line L column C"; the path says more to a client. A nested object
-    // is named by its Rust type ("expected struct CustomerInput"): a client is told the shape.
-    let detail = text.split(" at line ").next().unwrap_or(&text);
-    let detail = match detail.find("expected struct ") {
-        Some(at) => format!("{}expected an object", &detail[..at]),
-        None => detail.to_owned(),
-    };
-    match error.classify() {
-        Category::Syntax | Category::Eof | Category::Io => ApiError::new(
-            ErrorCode::InvalidBody,
-            format!("the body is not valid JSON: {detail}"),
-        ),
-        Category::Data => {
-            if let Some(field) = detail
-                .strip_prefix("missing field `")
-                .and_then(|rest| rest.strip_suffix('`'))
-            {
-                let full = if path.is_empty() || path == "." {
-                    field.to_owned()
-                } else {
-                    format!("{path}.{field}")
-                };
-                ApiError::missing(&full)
-            } else if detail.starts_with("invalid value") || detail.starts_with("unknown variant") {
-                ApiError::new(
-                    ErrorCode::InvalidValue,
-                    format!("{}: {detail}", shown(path)),
-                )
-            } else {
-                ApiError::new(ErrorCode::InvalidBody, format!("{}: {detail}", shown(path)))
-            }
-        }
-    }
-}
-
-fn shown(path: &str) -> &str {
-    if path.is_empty() || path == "." {
-        "the body"
-    } else {
-        path
-    }
-}
+pub use body::read_body;
 
 /// A required text field: absent is `MISSING_FIELD`, blank is `INVALID_VALUE`.
 pub fn required_text(value: Option<&str>, path: &str) -> Result<String, ApiError> {
@@ -720,6 +626,7 @@ pub fn fingerprint(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::orange::error::ErrorCode;
 
     fn error_of<T: de::DeserializeOwned + std::fmt::Debug>(body: &str) -> ApiError {
         read_body::<T>(body.as_bytes()).expect_err("the body is refused")

@@ -39,6 +39,8 @@ pub struct Claimed {
     pub payload: String,
     pub attempt_count: i64,
     pub request_id: Option<String>,
+    /// When the event was written (stored text), for the delivery delay.
+    pub created_at: String,
 }
 
 fn millis(duration: Duration) -> i64 {
@@ -68,7 +70,7 @@ pub async fn claim(
          UPDATE outbox_events SET state = 'delivering', lease_owner = $1, lease_expires_at = {until}, \
          updated_at = $3 \
          WHERE id IN (SELECT id FROM picked) AND state = 'pending' \
-         RETURNING id, target, payload_json, attempt_count, request_id, key_seq",
+         RETURNING id, target, payload_json, attempt_count, request_id, key_seq, created_at",
         until = dialect.now_plus_millis_sql(2),
         lock = dialect.skip_locked(),
     );
@@ -93,6 +95,7 @@ pub async fn claim(
                     payload: row.try_get("payload_json")?,
                     attempt_count: row.try_get("attempt_count")?,
                     request_id: row.try_get("request_id")?,
+                    created_at: row.try_get("created_at")?,
                 },
             ))
         })

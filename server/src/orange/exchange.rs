@@ -56,24 +56,17 @@ fn too_large(limit: usize) -> Response {
     .into_response()
 }
 
-/// The calls this instance refused for want of a valid credential.
+/// The calls this instance refused for want of a valid credential: which of them to keep (they are
+/// counted in the metrics).
 #[derive(Debug, Default)]
 pub struct RefusedCalls {
-    /// How many, since the start.
-    count: AtomicU64,
     /// When (milliseconds since the epoch) the last one was kept.
     last_kept_ms: AtomicI64,
 }
 
 impl RefusedCalls {
-    /// How many calls were refused for want of a valid credential (for the metrics).
-    pub fn count(&self) -> u64 {
-        self.count.load(Ordering::Relaxed)
-    }
-
-    /// Counts one; true when it is to be kept (the first in a second).
-    fn count_one(&self) -> bool {
-        self.count.fetch_add(1, Ordering::Relaxed);
+    /// True when a call refused now is to be kept (the first in a second).
+    fn keep_one(&self) -> bool {
         let now_ms = i64::try_from(
             std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -96,6 +89,7 @@ impl RefusedCalls {
 pub struct RateLimit {
     per_second: u32,
     limiter: governor::DefaultKeyedRateLimiter<String>,
+    /// Calls refused, to log the first and every thousandth (the metrics count them all).
     refused: AtomicU64,
 }
 
@@ -150,11 +144,6 @@ impl RateLimit {
         closing(&mut response);
         response
     }
-
-    /// How many calls were refused (for the metrics).
-    pub fn refused(&self) -> u64 {
-        self.refused.load(Ordering::Relaxed)
-    }
 }
 
 /// An answer given without reading the request's body: the connection is not kept for another
@@ -189,6 +178,7 @@ pub async fn record(State(state): State<AppState>, mut request: Request, next: N
             if let Some(limit) = &state.orange_rate
                 && let Err(wait) = limit.check(&credential.id)
             {
+                state.metrics.rate_limited_calls.increment(1);
                 return limit.refuse(wait);
             }
             request.extensions_mut().insert(Authenticated(credential));
@@ -298,7 +288,8 @@ async fn refused_unread(
     claimed: Option<String>,
     started: Instant,
 ) -> Response {
-    let keep = state.refused_calls.count_one();
+    state.metrics.unauthenticated_calls.increment(1);
+    let keep = state.refused_calls.keep_one();
     let method = request.method().to_string();
     let path = request.extensions().get::<OriginalUri>().map_or_else(
         || request.uri().path().to_owned(),

@@ -78,6 +78,93 @@ fn a_malformed_setting_stops_the_server_with_the_variable_named() {
 }
 
 #[test]
+fn a_flag_wins_over_its_variable_and_a_wrong_one_is_named_as_the_flag() {
+    let dir = temp_dir();
+    let out = fleetdesk(
+        &dir,
+        &[("FLEETDESK_LISTEN", "not-an-address")],
+        &["--listen", "127.0.0.1:0", "migrate"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = fleetdesk(&dir, &[], &["--session-idle-minutes", "0", "migrate"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "fleetdesk: invalid configuration: --session-idle-minutes: `0` is not a number of \
+         minutes from 1 to 10080\n"
+    );
+}
+
+#[test]
+fn blank_variables_count_as_unset_and_secrets_are_never_repeated() {
+    let dir = temp_dir();
+    let out = fleetdesk(
+        &dir,
+        &[
+            ("FLEETDESK_LISTEN", " "),
+            ("FLEETDESK_LOG_FORMAT", ""),
+            ("FLEETDESK_SESSION_KEY", "  "),
+        ],
+        &["migrate"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for (variable, value) in [
+        ("FLEETDESK_DATABASE_URL", "mysql://root:hunter2@x/db"),
+        ("FLEETDESK_SESSION_KEY", "hunter2-hunter2"),
+        ("FLEETDESK_SECRET_KEY", "hunter2"),
+        ("FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD", "hunter2"),
+    ] {
+        let out = fleetdesk(&dir, &[(variable, value)], &["migrate"], None);
+        assert_eq!(out.status.code(), Some(2), "{variable}");
+        let stderr = text(&out.stderr);
+        assert!(
+            stderr.starts_with(&format!("fleetdesk: invalid configuration: {variable}: ")),
+            "{stderr}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(!stderr.contains("hunter2"), "{stderr}");
+    }
+    let help = fleetdesk(
+        &dir,
+        &[
+            ("FLEETDESK_SESSION_KEY", "hunter2-hunter2"),
+            ("FLEETDESK_LISTEN", "127.0.0.1:4000"),
+        ],
+        &["--help"],
+        None,
+    );
+    let help = text(&help.stdout);
+    assert!(help.contains("[env: FLEETDESK_SESSION_KEY]"), "{help}");
+    assert!(
+        help.contains("[env: FLEETDESK_LISTEN=127.0.0.1:4000]"),
+        "{help}"
+    );
+    assert!(!help.contains("hunter2"), "{help}");
+}
+
+#[test]
+fn the_env_file_is_read_first_and_the_environment_wins_over_it() {
+    let dir = temp_dir();
+    std::fs::write(dir.join(".env"), "FLEETDESK_LOG_FORMAT=xml\n").expect("write .env");
+    let out = fleetdesk(&dir, &[], &["migrate"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "fleetdesk: invalid configuration: FLEETDESK_LOG_FORMAT: `xml` is neither `text` nor \
+         `json`\n"
+    );
+    let out = fleetdesk(
+        &dir,
+        &[("FLEETDESK_LOG_FORMAT", "json")],
+        &["migrate"],
+        None,
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+}
+
+#[test]
 fn an_unreachable_database_is_a_clear_error_not_a_panic() {
     let dir = temp_dir();
     let key = fleetdesk_server::config::generate_session_key();

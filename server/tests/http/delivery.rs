@@ -79,6 +79,34 @@ async fn wait_for_state(db: &Db, id: &str, state: EventState, within: Duration) 
     }
 }
 
+/// `/metrics` as `server` answers it once it shows every line of `lines` (or after 20 s: an instance
+/// that records nothing reads the shared numbers every 15 s).
+async fn metrics_showing(server: &common::TestServer, lines: &[&str]) -> String {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let metrics = reqwest::get(server.url("/metrics"))
+            .await
+            .expect("metrics")
+            .text()
+            .await
+            .expect("text");
+        let shown = lines.iter().all(|line| metrics.lines().any(|l| l == *line));
+        if shown || tokio::time::Instant::now() >= deadline {
+            return metrics;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// The value of the metric line that starts with `name` followed by a space.
+fn metric(metrics: &str, name: &str) -> f64 {
+    metrics
+        .lines()
+        .find_map(|line| line.strip_prefix(name)?.strip_prefix(' '))
+        .and_then(|value| value.parse().ok())
+        .unwrap_or_else(|| panic!("no `{name}` in\n{metrics}"))
+}
+
 #[tokio::test]
 async fn events_reach_orange_with_one_cached_token_and_masked_records() {
     for test_db in TestDb::all().await {
@@ -125,21 +153,19 @@ async fn events_reach_orange_with_one_cached_token_and_masked_records() {
         let everything = format!("{detail:?}");
         assert!(!everything.contains("tok-1") && !everything.contains(CLIENT_SECRET));
 
-        let metrics = reqwest::get(server.url("/metrics"))
-            .await
-            .expect("metrics")
-            .text()
-            .await
-            .expect("text");
-        for line in [
+        // The counters follow the attempts as they are recorded, the shared numbers within a
+        // second or so: read until they show.
+        let lines = [
             "fleetdesk_outbox_events{state=\"delivered\"} 5",
             "fleetdesk_outbox_events{state=\"pending\"} 0",
             "fleetdesk_outbox_attempts_total{outcome=\"delivered\"} 5",
             "fleetdesk_outbox_attempt_duration_seconds_count 5",
             "fleetdesk_outbox_delivery_delay_seconds_count 5",
-            "fleetdesk_outbox_oldest_undelivered_age_seconds 0.000",
+            "fleetdesk_outbox_oldest_undelivered_age_seconds 0",
             "fleetdesk_outbox_delivery_paused 0",
-        ] {
+        ];
+        let metrics = metrics_showing(&server, &lines).await;
+        for line in lines {
             assert!(
                 metrics.lines().any(|l| l == line),
                 "missing `{line}` in\n{metrics}"
@@ -548,6 +574,48 @@ async fn two_instances_on_one_postgresql_database_deliver_each_event_once_and_in
     one.stop().await;
     two.stop().await;
     test_db.finish().await;
+}
+
+#[tokio::test]
+async fn each_instance_counts_its_own_attempts_and_both_show_the_shared_backlog() {
+    for test_db in TestDb::all().await {
+        let mock = MockOrange::start().await;
+        mock.set_delay(Duration::from_millis(5));
+        let setup = Setup::new(&test_db);
+        let one = setup.start().await;
+        let two = setup.start().await;
+        enqueue_spread(&test_db.db, 40, 40).await;
+        configure(&test_db.db, &mock, vec![1, 1], 5).await;
+        wait_until_delivered(&test_db.db, 40, Duration::from_secs(60)).await;
+        let shared = [
+            "fleetdesk_outbox_events{state=\"delivered\"} 40",
+            "fleetdesk_outbox_events{state=\"pending\"} 0",
+        ];
+        let mut attempts = 0.0;
+        let mut delays = 0.0;
+        let mut deadline_left = 50;
+        // Each instance's counters hold its own attempts; together, every event once.
+        while attempts < 40.0 && deadline_left > 0 {
+            let (a, b) = (
+                metrics_showing(&one, &shared).await,
+                metrics_showing(&two, &shared).await,
+            );
+            let delivered = "fleetdesk_outbox_attempts_total{outcome=\"delivered\"}";
+            attempts = metric(&a, delivered) + metric(&b, delivered);
+            delays = metric(&a, "fleetdesk_outbox_delivery_delay_seconds_count")
+                + metric(&b, "fleetdesk_outbox_delivery_delay_seconds_count");
+            for line in shared {
+                assert!(a.lines().any(|l| l == line), "missing `{line}` in\n{a}");
+                assert!(b.lines().any(|l| l == line), "missing `{line}` in\n{b}");
+            }
+            deadline_left -= 1;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!((attempts, delays), (40.0, 40.0));
+        one.stop().await;
+        two.stop().await;
+        test_db.finish().await;
+    }
 }
 
 #[tokio::test]
