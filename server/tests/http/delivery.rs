@@ -577,7 +577,7 @@ async fn two_instances_on_one_postgresql_database_deliver_each_event_once_and_in
 }
 
 #[tokio::test]
-async fn each_instance_counts_its_own_attempts_and_both_show_the_shared_backlog() {
+async fn each_instance_counts_its_own_attempts_and_refusals_and_both_show_the_shared_backlog() {
     for test_db in TestDb::all().await {
         let mock = MockOrange::start().await;
         mock.set_delay(Duration::from_millis(5));
@@ -612,6 +612,17 @@ async fn each_instance_counts_its_own_attempts_and_both_show_the_shared_backlog(
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         assert_eq!((attempts, delays), (40.0, 40.0));
+        // A call refused on one instance is counted there only.
+        let refused = reqwest::get(one.url("/orange/v2/ping"))
+            .await
+            .expect("ping");
+        assert_eq!(refused.status(), 401);
+        let unauthenticated = "fleetdesk_orange_unauthenticated_calls_total";
+        let shown =
+            metrics_showing(&one, &["fleetdesk_orange_unauthenticated_calls_total 1"]).await;
+        assert_eq!(metric(&shown, unauthenticated), 1.0);
+        let other = metrics_showing(&two, &[]).await;
+        assert_eq!(metric(&other, unauthenticated), 0.0);
         one.stop().await;
         two.stop().await;
         test_db.finish().await;
