@@ -128,7 +128,7 @@ pub(crate) async fn create(
     .bind(json_list(&planned.notes))
     .bind(json_list(&planned.contacts))
     .bind(request_json)
-    .bind(&acting.credential_id())
+    .bind(acting.credential_id())
     .bind(&acting.request_id)
     .bind(&now)
     .execute(&mut *conn)

@@ -70,7 +70,7 @@ pub(crate) async fn insert_task(
     .bind(task.mode.as_str())
     .bind(task.state)
     .bind(task.request_json)
-    .bind(&task.acting.credential_id())
+    .bind(task.acting.credential_id())
     .bind(&task.acting.request_id)
     .bind(task.now)
     .execute(&mut *conn)
