@@ -156,30 +156,19 @@ impl Action for Save {
 }
 
 /// `POST /console/delivery/pause`: nothing goes out until resumed.
-pub enum Pause {}
-
-impl Action for Pause {
-    const PATH: &'static str = posts::PAUSE_DELIVERY.path();
-    type Needs = ChangeData;
-    type Target = ();
-    type Form = Fields<NoFields>;
-
-    fn page(_: &()) -> String {
-        EVENTS.to_owned()
-    }
-
-    async fn run(cx: Cx, _: (), _: Fields<NoFields>) -> Reply {
-        set_paused(&cx, true).await?;
-        tracing::info!("event delivery paused by an operator");
-        Ok(cx.t(Text::DeliveryPausedNothingIsSentTo).into())
-    }
-}
-
+pub type Pause = SetPaused<true>;
 /// `POST /console/delivery/resume`: due events go out again.
-pub enum Resume {}
+pub type Resume = SetPaused<false>;
 
-impl Action for Resume {
-    const PATH: &'static str = posts::RESUME_DELIVERY.path();
+/// Pauses delivery (`PAUSED`) or resumes it, the other settings as they are.
+pub enum SetPaused<const PAUSED: bool> {}
+
+impl<const PAUSED: bool> Action for SetPaused<PAUSED> {
+    const PATH: &'static str = if PAUSED {
+        posts::PAUSE_DELIVERY.path()
+    } else {
+        posts::RESUME_DELIVERY.path()
+    };
     type Needs = ChangeData;
     type Target = ();
     type Form = Fields<NoFields>;
@@ -189,7 +178,16 @@ impl Action for Resume {
     }
 
     async fn run(cx: Cx, _: (), _: Fields<NoFields>) -> Reply {
-        let before = set_paused(&cx, false).await?;
+        let before = settings::set_paused(&cx.state.db, PAUSED, &cx.acting)
+            .await
+            .map_err(|error| {
+                tracing::error!(error = %error, "failed to pause or resume delivery");
+                Note::from(not_saved(cx.lang))
+            })?;
+        if PAUSED {
+            tracing::info!("event delivery paused by an operator");
+            return Ok(cx.t(Text::DeliveryPausedNothingIsSentTo).into());
+        }
         cx.state.delivery.notify_one();
         tracing::info!("event delivery resumed by an operator");
         Ok(if before.is_configured() {
@@ -199,16 +197,6 @@ impl Action for Resume {
         }
         .into())
     }
-}
-
-/// Pauses or resumes delivery; the settings as they were.
-async fn set_paused(cx: &Cx, paused: bool) -> Result<DeliverySettings, Note> {
-    settings::set_paused(&cx.state.db, paused, &cx.acting)
-        .await
-        .map_err(|error| {
-            tracing::error!(error = %error, "failed to pause or resume delivery");
-            Note::from(not_saved(cx.lang))
-        })
 }
 
 #[cfg(test)]

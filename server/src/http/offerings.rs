@@ -108,31 +108,19 @@ impl Action for Update {
 }
 
 /// `POST /console/offerings/{id}/retire`: no new licence of it can be ordered.
-pub enum Retire {}
-
-impl Action for Retire {
-    const PATH: &'static str = posts::RETIRE_OFFERING.path();
-    type Needs = Administer;
-    type Target = String;
-    type Form = Fields<NoFields>;
-
-    fn page(_: &String) -> String {
-        PAGE.to_owned()
-    }
-
-    async fn run(cx: Cx, id: String, _: Fields<NoFields>) -> Reply {
-        let after = offerings::set_retired(&cx.state.db, &cx.acting, &id, true)
-            .await
-            .map_err(|error| refusal(&error, cx.lang))?;
-        Ok(say::offering_retired(cx.lang, &after.offer_code).into())
-    }
-}
-
+pub type Retire = SetRetired<true>;
 /// `POST /console/offerings/{id}/restore`: a retired offering can be ordered again.
-pub enum Restore {}
+pub type Restore = SetRetired<false>;
 
-impl Action for Restore {
-    const PATH: &'static str = posts::RESTORE_OFFERING.path();
+/// Retires an offering (`RETIRED`) or brings it back.
+pub enum SetRetired<const RETIRED: bool> {}
+
+impl<const RETIRED: bool> Action for SetRetired<RETIRED> {
+    const PATH: &'static str = if RETIRED {
+        posts::RETIRE_OFFERING.path()
+    } else {
+        posts::RESTORE_OFFERING.path()
+    };
     type Needs = Administer;
     type Target = String;
     type Form = Fields<NoFields>;
@@ -142,10 +130,16 @@ impl Action for Restore {
     }
 
     async fn run(cx: Cx, id: String, _: Fields<NoFields>) -> Reply {
-        let after = offerings::set_retired(&cx.state.db, &cx.acting, &id, false)
+        let after = offerings::set_retired(&cx.state.db, &cx.acting, &id, RETIRED)
             .await
             .map_err(|error| refusal(&error, cx.lang))?;
-        Ok(say::offering_brought_back(cx.lang, &after.offer_code).into())
+        let code = &after.offer_code;
+        Ok(if RETIRED {
+            say::offering_retired(cx.lang, code)
+        } else {
+            say::offering_brought_back(cx.lang, code)
+        }
+        .into())
     }
 }
 

@@ -83,10 +83,19 @@ impl Action for Create {
 }
 
 /// `POST /console/operators/{id}/disable`: the operator can no longer sign in.
-pub enum Disable {}
+pub type Disable = SetDisabled<true>;
+/// `POST /console/operators/{id}/enable`: the operator can sign in again.
+pub type Enable = SetDisabled<false>;
 
-impl Action for Disable {
-    const PATH: &'static str = posts::DISABLE_OPERATOR.path();
+/// Disables an operator (`DISABLED`) or enables them again; nobody disables their own account.
+pub enum SetDisabled<const DISABLED: bool> {}
+
+impl<const DISABLED: bool> Action for SetDisabled<DISABLED> {
+    const PATH: &'static str = if DISABLED {
+        posts::DISABLE_OPERATOR.path()
+    } else {
+        posts::ENABLE_OPERATOR.path()
+    };
     type Needs = Administer;
     type Target = String;
     type Form = Fields<NoFields>;
@@ -96,34 +105,18 @@ impl Action for Disable {
     }
 
     async fn run(cx: Cx, id: String, _: Fields<NoFields>) -> Reply {
-        if id == cx.operator.id {
+        if DISABLED && id == cx.operator.id {
             return Err(cx.t(Text::YouCannotDisableYourOwnAccount).into());
         }
-        let after = operators::set_disabled(&cx.state.db, &cx.acting, &id, true)
+        let after = operators::set_disabled(&cx.state.db, &cx.acting, &id, DISABLED)
             .await
             .map_err(|error| refusal(error, cx.lang))?;
-        Ok(say::operator_disabled(cx.lang, &after.login).into())
-    }
-}
-
-/// `POST /console/operators/{id}/enable`: the operator can sign in again.
-pub enum Enable {}
-
-impl Action for Enable {
-    const PATH: &'static str = posts::ENABLE_OPERATOR.path();
-    type Needs = Administer;
-    type Target = String;
-    type Form = Fields<NoFields>;
-
-    fn page(_: &String) -> String {
-        PAGE.to_owned()
-    }
-
-    async fn run(cx: Cx, id: String, _: Fields<NoFields>) -> Reply {
-        let after = operators::set_disabled(&cx.state.db, &cx.acting, &id, false)
-            .await
-            .map_err(|error| refusal(error, cx.lang))?;
-        Ok(say::operator_enabled(cx.lang, &after.login).into())
+        Ok(if DISABLED {
+            say::operator_disabled(cx.lang, &after.login)
+        } else {
+            say::operator_enabled(cx.lang, &after.login)
+        }
+        .into())
     }
 }
 
