@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use crate::audit::{self, Entry};
+use crate::audit;
 use crate::clock;
 use crate::db::{Db, DbError};
 use crate::licences::{Acting, end_user_of, tell_orange};
@@ -421,14 +421,9 @@ pub async fn erase_end_user(
     }
     audit::record(
         &mut *tx,
-        &Entry::new(
-            acting.actor.clone(),
-            "licence.end_user.erase",
-            "licence",
-            Some(licence_id),
-        )
-        .after(json!({ "erased": &erasure }))
-        .request_id(acting.request_id.clone()),
+        &acting
+            .entry("licence.end_user.erase", "licence", Some(licence_id))
+            .after(json!({ "erased": &erasure })),
     )
     .await?;
     tx.commit().await?;

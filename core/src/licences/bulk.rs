@@ -24,7 +24,7 @@ use sqlx::any::AnyRow;
 use time::Duration;
 
 use super::{Acting, ChangeError, end_user_of, replace_resource, set_end_user};
-use crate::audit::{self, Actor, Entry};
+use crate::audit::{self, Actor};
 use crate::clock;
 use crate::csv_export::{self, Bind};
 use crate::db::{Db, DbError};

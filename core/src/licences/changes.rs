@@ -10,7 +10,7 @@ use fleetdesk_vocab::{EndUser, EndUserError, ResourceError, ResourceType, Resour
 use sqlx::{AnyConnection, Row};
 
 use super::{Acting, end_user_of};
-use crate::audit::{self, Entry};
+use crate::audit;
 use crate::clock;
 use crate::db::{Db, DbError};
 use crate::offerings::LoginFormat;
@@ -176,12 +176,12 @@ pub async fn set_end_user(
     };
     audit::record(
         &mut *tx,
-        &Entry::new(acting.actor.clone(), action, "licence", Some(id))
+        &acting
+            .entry(action, "licence", Some(id))
             .before(serde_json::json!({ "end_user": end_user_json(taken.end_user.as_ref()) }))
             .after(
                 serde_json::json!({ "end_user": end_user_json(Some(end_user)), "events": events }),
-            )
-            .request_id(acting.request_id.clone()),
+            ),
     )
     .await?;
     tx.commit().await?;
@@ -212,15 +212,10 @@ pub async fn remove_end_user(db: &Db, id: &str, acting: &Acting) -> Result<Chang
     let events = tell_orange(&mut tx, &licences, acting.request_id.as_deref()).await?;
     audit::record(
         &mut *tx,
-        &Entry::new(
-            acting.actor.clone(),
-            "licence.end_user.remove",
-            "licence",
-            Some(id),
-        )
-        .before(serde_json::json!({ "end_user": end_user_json(taken.end_user.as_ref()) }))
-        .after(serde_json::json!({ "end_user": null, "events": events }))
-        .request_id(acting.request_id.clone()),
+        &acting
+            .entry("licence.end_user.remove", "licence", Some(id))
+            .before(serde_json::json!({ "end_user": end_user_json(taken.end_user.as_ref()) }))
+            .after(serde_json::json!({ "end_user": null, "events": events })),
     )
     .await?;
     tx.commit().await?;
@@ -298,22 +293,17 @@ pub async fn replace_resource(
     let events = tell_orange(&mut tx, &licences, acting.request_id.as_deref()).await?;
     audit::record(
         &mut *tx,
-        &Entry::new(
-            acting.actor.clone(),
-            "licence.resource.replace",
-            "licence",
-            Some(id),
-        )
-        .before(serde_json::json!({
-            "resource": resource_id, "type": kind.as_str(), "scope": scope,
-            "value": old_value, "placeholder": placeholder_since.is_some(),
-        }))
-        .after(serde_json::json!({
-            "resource": resource_id, "type": kind.as_str(), "scope": scope,
-            "value": parsed.as_str(), "placeholder": false,
-            "licences": licences, "events": events,
-        }))
-        .request_id(acting.request_id.clone()),
+        &acting
+            .entry("licence.resource.replace", "licence", Some(id))
+            .before(serde_json::json!({
+                "resource": resource_id, "type": kind.as_str(), "scope": scope,
+                "value": old_value, "placeholder": placeholder_since.is_some(),
+            }))
+            .after(serde_json::json!({
+                "resource": resource_id, "type": kind.as_str(), "scope": scope,
+                "value": parsed.as_str(), "placeholder": false,
+                "licences": licences, "events": events,
+            })),
     )
     .await?;
     tx.commit().await?;
@@ -355,15 +345,10 @@ pub async fn renew_login(db: &Db, id: &str, acting: &Acting) -> Result<Changed, 
     let events = tell_orange(&mut tx, &licences, acting.request_id.as_deref()).await?;
     audit::record(
         &mut *tx,
-        &Entry::new(
-            acting.actor.clone(),
-            "licence.login.renew",
-            "licence",
-            Some(id),
-        )
-        .before(serde_json::json!({ "login": taken.login }))
-        .after(serde_json::json!({ "login": login, "events": events }))
-        .request_id(acting.request_id.clone()),
+        &acting
+            .entry("licence.login.renew", "licence", Some(id))
+            .before(serde_json::json!({ "login": taken.login }))
+            .after(serde_json::json!({ "login": login, "events": events })),
     )
     .await?;
     tx.commit().await?;

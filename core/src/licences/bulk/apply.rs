@@ -63,13 +63,13 @@ pub(super) async fn leave_preview(
     };
     audit::record(
         &mut *tx,
-        &Entry::new(acting.actor.clone(), action, "bulk_change", Some(id))
+        &acting
+            .entry(action, "bulk_change", Some(id))
             .before(serde_json::json!({ "state": "previewed" }))
             .after(serde_json::json!({
                 "state": to, "kind": summary.kind.as_str(), "file": summary.file_name,
                 "lines": summary.rows_total, "ready": summary.rows_ready,
-            }))
-            .request_id(acting.request_id.clone()),
+            })),
     )
     .await?;
     tx.commit().await?;
