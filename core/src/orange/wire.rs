@@ -125,24 +125,21 @@ pub struct Telephone {
 }
 
 impl Telephone {
-    /// Checks both parts are digits of a plausible length.
+    /// Checks both parts are digits of a plausible length, by the vocabulary's one rule for a
+    /// stored telephone number ([`fleetdesk_vocab::Telephone::parse`]).
     pub fn check(&self, path: &str) -> Result<(), ApiError> {
-        let digits = |s: &str, max: usize| {
-            !s.is_empty() && s.len() <= max && s.chars().all(|c| c.is_ascii_digit())
-        };
-        if !digits(&self.cc, 3) {
-            return Err(ApiError::invalid(
+        use fleetdesk_vocab::TelephoneError;
+        match fleetdesk_vocab::Telephone::parse(&self.cc, &self.sn) {
+            Ok(_) => Ok(()),
+            Err(TelephoneError::CountryCode) => Err(ApiError::invalid(
                 &format!("{path}.cc"),
                 "must be 1 to 3 digits",
-            ));
-        }
-        if !digits(&self.sn, 14) {
-            return Err(ApiError::invalid(
+            )),
+            Err(TelephoneError::Number) => Err(ApiError::invalid(
                 &format!("{path}.sn"),
                 "must be 1 to 14 digits",
-            ));
+            )),
         }
-        Ok(())
     }
 }
 
