@@ -59,8 +59,8 @@ pub enum OperatorError {
     #[error("this is the last active administrator: make another operator an administrator first")]
     LastAdmin,
     /// A role change to the role the operator already has: nothing is written.
-    #[error("{login} already has this role")]
-    Unchanged { login: String },
+    #[error("{login} already has the role {role}")]
+    Unchanged { login: String, role: Role },
     #[error(transparent)]
     Db(DbError),
 }
@@ -362,6 +362,7 @@ async fn guarded<'q>(
     if unchanged(&before) {
         return Err(OperatorError::Unchanged {
             login: before.login,
+            role: before.role,
         });
     }
     if update.execute(&mut *tx).await?.rows_affected() == 0 {
@@ -604,7 +605,7 @@ mod tests {
             let entries = count().await;
             assert!(matches!(
                 set_role(&db, &tester(), &helper.id, Role::Admin).await,
-                Err(OperatorError::Unchanged { login }) if login == helper.login
+                Err(OperatorError::Unchanged { login, .. }) if login == helper.login
             ));
             assert_eq!(count().await, entries);
             let demoted = set_role(&db, &tester(), &first.id, Role::Support)

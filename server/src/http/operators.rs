@@ -29,7 +29,9 @@ fn refusal(error: OperatorError, lang: Lang) -> Note {
         OperatorError::LoginTaken => lang.t(Text::AnOperatorWithThisUsernameAlready),
         OperatorError::NotFound => lang.t(Text::NoSuchOperator),
         OperatorError::LastAdmin => lang.t(Text::ThisIsTheLastActiveAdministrator),
-        OperatorError::Unchanged { .. } => lang.t(Text::NothingChangedThatIsAlreadyThe),
+        OperatorError::Unchanged { login, role } => {
+            return say::operator_already_role(lang, login, role.label(lang)).into();
+        }
         OperatorError::Password(PasswordError::Hashing) | OperatorError::Db(_) => {
             tracing::error!(error = %error, "failed to change an operator");
             not_saved(lang)
@@ -148,9 +150,7 @@ impl Action for ChangeRole {
         match operators::set_role(&cx.state.db, &cx.acting, &id, role).await {
             Ok(after) => Ok(say::operator_now_role(lang, &after.login, role.label(lang)).into()),
             // Nothing to do is no failure: the operator has the role asked for.
-            Err(OperatorError::Unchanged { login }) => {
-                Ok(say::operator_already_role(lang, &login, role.label(lang)).into())
-            }
+            Err(error @ OperatorError::Unchanged { .. }) => Ok(refusal(error, lang)),
             Err(error) => Err(refusal(error, lang)),
         }
     }
