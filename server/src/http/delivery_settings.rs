@@ -178,7 +178,7 @@ impl<const PAUSED: bool> Action for SetPaused<PAUSED> {
     }
 
     async fn run(cx: Cx, _: (), _: Fields<NoFields>) -> Reply {
-        let before = settings::set_paused(&cx.state.db, PAUSED, &cx.acting)
+        settings::set_paused(&cx.state.db, PAUSED, &cx.acting)
             .await
             .map_err(|error| {
                 tracing::error!(error = %error, "failed to pause or resume delivery");
@@ -190,7 +190,12 @@ impl<const PAUSED: bool> Action for SetPaused<PAUSED> {
         }
         cx.state.delivery.notify_one();
         tracing::info!("event delivery resumed by an operator");
-        Ok(if before.is_configured() {
+        // Read with the secret opened, as delivery reads them: a secret that cannot be opened is
+        // not configured.
+        let configured = settings::load(&cx.state.db)
+            .await
+            .is_ok_and(|settings| settings.is_configured());
+        Ok(if configured {
             cx.t(Text::DeliveryResumedDueEventsGoOut)
         } else {
             cx.t(Text::DeliveryResumedItIsNotConfigured)
