@@ -138,6 +138,53 @@ fn end_user_json(end_user: Option<&EndUser>) -> serde_json::Value {
     serde_json::to_value(end_user).unwrap_or(serde_json::Value::Null)
 }
 
+/// What one change wrote: the audit entry's action, what it says before and after (the events are
+/// added to "after"), the licences changed, and the new login of a renewal.
+struct Applied {
+    action: &'static str,
+    before: serde_json::Value,
+    after: serde_json::Value,
+    licences: Vec<String>,
+    login: Option<String>,
+}
+
+/// Every change's one transaction: takes the licence, lets `write` change what it changes, then
+/// queues each changed licence's event and records the audit entry, all committed together.
+async fn change(
+    db: &Db,
+    id: &str,
+    acting: &Acting,
+    write: impl AsyncFnOnce(&mut AnyConnection, Taken, &str) -> Result<Applied, ChangeError>,
+) -> Result<Changed, ChangeError> {
+    let mut tx = db.begin_write().await?;
+    let now = clock::now_text();
+    let taken = take(&mut tx, id, &now).await?;
+    let Applied {
+        action,
+        before,
+        mut after,
+        licences,
+        login,
+    } = write(&mut tx, taken, &now).await?;
+    let events = tell_orange(&mut tx, &licences, acting.request_id.as_deref()).await?;
+    after["events"] = serde_json::json!(events);
+    audit::record(
+        &mut *tx,
+        &acting
+            .entry(action, "licence", Some(id))
+            .before(before)
+            .after(after),
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(licence.id = %id, licences = licences.len(), action, "licence changed by an operator");
+    Ok(Changed {
+        licences,
+        events,
+        login,
+    })
+}
+
 /// Assigns an end user to a licence, or changes its end user.
 pub async fn set_end_user(
     db: &Db,
@@ -145,86 +192,64 @@ pub async fn set_end_user(
     end_user: &EndUser,
     acting: &Acting,
 ) -> Result<Changed, ChangeError> {
-    let mut tx = db.begin_write().await?;
-    let now = clock::now_text();
-    let taken = take(&mut tx, id, &now).await?;
-    if taken.end_user.as_ref() == Some(end_user) {
-        return Err(ChangeError::Unchanged);
-    }
-    let (cc, sn) = end_user
-        .mobile()
-        .map(|phone| (phone.cc(), phone.sn()))
-        .unzip();
-    sqlx::query(
-        "UPDATE licences SET end_user_given_name = $2, end_user_family_name = $3, \
-         end_user_email = $4, end_user_mobile_cc = $5, end_user_mobile_sn = $6 WHERE id = $1",
-    )
-    .bind(id)
-    .bind(end_user.given_name())
-    .bind(end_user.family_name())
-    .bind(end_user.email())
-    .bind(cc)
-    .bind(sn)
-    .execute(&mut *tx)
-    .await?;
-    let licences = vec![id.to_owned()];
-    let events = tell_orange(&mut tx, &licences, acting.request_id.as_deref()).await?;
-    let action = if taken.end_user.is_some() {
-        "licence.end_user.change"
-    } else {
-        "licence.end_user.assign"
-    };
-    audit::record(
-        &mut *tx,
-        &acting
-            .entry(action, "licence", Some(id))
-            .before(serde_json::json!({ "end_user": end_user_json(taken.end_user.as_ref()) }))
-            .after(
-                serde_json::json!({ "end_user": end_user_json(Some(end_user)), "events": events }),
-            ),
-    )
-    .await?;
-    tx.commit().await?;
-    tracing::info!(licence.id = %id, "end user set by an operator");
-    Ok(Changed {
-        licences,
-        events,
-        login: None,
+    change(db, id, acting, async |conn, taken, _| {
+        if taken.end_user.as_ref() == Some(end_user) {
+            return Err(ChangeError::Unchanged);
+        }
+        let (cc, sn) = end_user
+            .mobile()
+            .map(|phone| (phone.cc(), phone.sn()))
+            .unzip();
+        sqlx::query(
+            "UPDATE licences SET end_user_given_name = $2, end_user_family_name = $3, \
+             end_user_email = $4, end_user_mobile_cc = $5, end_user_mobile_sn = $6 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(end_user.given_name())
+        .bind(end_user.family_name())
+        .bind(end_user.email())
+        .bind(cc)
+        .bind(sn)
+        .execute(&mut *conn)
+        .await?;
+        Ok(Applied {
+            action: if taken.end_user.is_some() {
+                "licence.end_user.change"
+            } else {
+                "licence.end_user.assign"
+            },
+            before: serde_json::json!({ "end_user": end_user_json(taken.end_user.as_ref()) }),
+            after: serde_json::json!({ "end_user": end_user_json(Some(end_user)) }),
+            licences: vec![id.to_owned()],
+            login: None,
+        })
     })
+    .await
 }
 
 /// Removes a licence's end user.
 pub async fn remove_end_user(db: &Db, id: &str, acting: &Acting) -> Result<Changed, ChangeError> {
-    let mut tx = db.begin_write().await?;
-    let now = clock::now_text();
-    let taken = take(&mut tx, id, &now).await?;
-    if taken.end_user.is_none() {
-        return Err(ChangeError::NoEndUser);
-    }
-    sqlx::query(
-        "UPDATE licences SET end_user_given_name = NULL, end_user_family_name = NULL, \
-         end_user_email = NULL, end_user_mobile_cc = NULL, end_user_mobile_sn = NULL WHERE id = $1",
-    )
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    let licences = vec![id.to_owned()];
-    let events = tell_orange(&mut tx, &licences, acting.request_id.as_deref()).await?;
-    audit::record(
-        &mut *tx,
-        &acting
-            .entry("licence.end_user.remove", "licence", Some(id))
-            .before(serde_json::json!({ "end_user": end_user_json(taken.end_user.as_ref()) }))
-            .after(serde_json::json!({ "end_user": null, "events": events })),
-    )
-    .await?;
-    tx.commit().await?;
-    tracing::info!(licence.id = %id, "end user removed by an operator");
-    Ok(Changed {
-        licences,
-        events,
-        login: None,
+    change(db, id, acting, async |conn, taken, _| {
+        if taken.end_user.is_none() {
+            return Err(ChangeError::NoEndUser);
+        }
+        sqlx::query(
+            "UPDATE licences SET end_user_given_name = NULL, end_user_family_name = NULL, \
+             end_user_email = NULL, end_user_mobile_cc = NULL, end_user_mobile_sn = NULL \
+             WHERE id = $1",
+        )
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        Ok(Applied {
+            action: "licence.end_user.remove",
+            before: serde_json::json!({ "end_user": end_user_json(taken.end_user.as_ref()) }),
+            after: serde_json::json!({ "end_user": null }),
+            licences: vec![id.to_owned()],
+            login: None,
+        })
     })
+    .await
 }
 
 /// Replaces the value of one of the licence's realizing resources with a real one (checked for
@@ -237,125 +262,103 @@ pub async fn replace_resource(
     value: &str,
     acting: &Acting,
 ) -> Result<Changed, ChangeError> {
-    let mut tx = db.begin_write().await?;
-    let now = clock::now_text();
-    take(&mut tx, id, &now).await?;
-    let resource = sqlx::query(
-        "SELECT r.id, r.scope, r.type, r.value, r.placeholder_since FROM realizing_resources r \
-         WHERE r.id = $2 AND (r.licence_id = $1 OR EXISTS (SELECT 1 FROM \
-         licence_realizing_resources x WHERE x.licence_id = $1 AND x.realizing_resource_id = r.id))",
-    )
-    .bind(id)
-    .bind(resource_id)
-    .fetch_optional(&mut *tx)
-    .await?
-    .ok_or(ChangeError::UnknownResource)?;
-    let kind: String = resource.try_get("type")?;
-    let kind = ResourceType::parse(&kind)
-        .ok_or_else(|| DbError::Corrupt(format!("resource type `{kind}`")))?;
-    let scope: String = resource.try_get("scope")?;
-    let old_value: String = resource.try_get("value")?;
-    let placeholder_since: Option<String> = resource.try_get("placeholder_since")?;
-    let parsed =
-        ResourceValue::parse(kind, value).map_err(|e| ChangeError::InvalidResource(kind, e))?;
-    if parsed.as_str() == old_value && placeholder_since.is_none() {
-        return Err(ChangeError::Unchanged);
-    }
-    sqlx::query(
-        "UPDATE realizing_resources SET value = $2, placeholder_since = NULL, updated_at = $3 \
-         WHERE id = $1",
-    )
-    .bind(resource_id)
-    .bind(parsed.as_str())
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
-    let licences = if scope == "per_customer" {
-        let others: Vec<String> = sqlx::query_scalar(
-            "SELECT l.id FROM licence_realizing_resources x JOIN licences l ON l.id = x.licence_id \
-             WHERE x.realizing_resource_id = $1 AND l.state <> 'terminated' \
-             ORDER BY l.created_at, l.id",
+    change(db, id, acting, async |conn, _, now| {
+        let resource = sqlx::query(
+            "SELECT r.id, r.scope, r.type, r.value, r.placeholder_since FROM realizing_resources r \
+             WHERE r.id = $2 AND (r.licence_id = $1 OR EXISTS (SELECT 1 FROM \
+             licence_realizing_resources x WHERE x.licence_id = $1 \
+             AND x.realizing_resource_id = r.id))",
+        )
+        .bind(id)
+        .bind(resource_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(ChangeError::UnknownResource)?;
+        let kind: String = resource.try_get("type")?;
+        let kind = ResourceType::parse(&kind)
+            .ok_or_else(|| DbError::Corrupt(format!("resource type `{kind}`")))?;
+        let scope: String = resource.try_get("scope")?;
+        let old_value: String = resource.try_get("value")?;
+        let placeholder_since: Option<String> = resource.try_get("placeholder_since")?;
+        let parsed = ResourceValue::parse(kind, value)
+            .map_err(|e| ChangeError::InvalidResource(kind, e))?;
+        if parsed.as_str() == old_value && placeholder_since.is_none() {
+            return Err(ChangeError::Unchanged);
+        }
+        sqlx::query(
+            "UPDATE realizing_resources SET value = $2, placeholder_since = NULL, updated_at = $3 \
+             WHERE id = $1",
         )
         .bind(resource_id)
-        .fetch_all(&mut *tx)
+        .bind(parsed.as_str())
+        .bind(now)
+        .execute(&mut *conn)
         .await?;
-        for other in others.iter().filter(|other| *other != id) {
-            sqlx::query("UPDATE licences SET updated_at = $2 WHERE id = $1")
-                .bind(other)
-                .bind(&now)
-                .execute(&mut *tx)
-                .await?;
-        }
-        others
-    } else {
-        vec![id.to_owned()]
-    };
-    let events = tell_orange(&mut tx, &licences, acting.request_id.as_deref()).await?;
-    audit::record(
-        &mut *tx,
-        &acting
-            .entry("licence.resource.replace", "licence", Some(id))
-            .before(serde_json::json!({
+        let licences = if scope == "per_customer" {
+            let others: Vec<String> = sqlx::query_scalar(
+                "SELECT l.id FROM licence_realizing_resources x \
+                 JOIN licences l ON l.id = x.licence_id \
+                 WHERE x.realizing_resource_id = $1 AND l.state <> 'terminated' \
+                 ORDER BY l.created_at, l.id",
+            )
+            .bind(resource_id)
+            .fetch_all(&mut *conn)
+            .await?;
+            for other in others.iter().filter(|other| *other != id) {
+                sqlx::query("UPDATE licences SET updated_at = $2 WHERE id = $1")
+                    .bind(other)
+                    .bind(now)
+                    .execute(&mut *conn)
+                    .await?;
+            }
+            others
+        } else {
+            vec![id.to_owned()]
+        };
+        Ok(Applied {
+            action: "licence.resource.replace",
+            before: serde_json::json!({
                 "resource": resource_id, "type": kind.as_str(), "scope": scope,
                 "value": old_value, "placeholder": placeholder_since.is_some(),
-            }))
-            .after(serde_json::json!({
+            }),
+            after: serde_json::json!({
                 "resource": resource_id, "type": kind.as_str(), "scope": scope,
-                "value": parsed.as_str(), "placeholder": false,
-                "licences": licences, "events": events,
-            })),
-    )
-    .await?;
-    tx.commit().await?;
-    tracing::info!(
-        licence.id = %id,
-        resource.id = %resource_id,
-        licences = licences.len(),
-        "realizing resource replaced by an operator"
-    );
-    Ok(Changed {
-        licences,
-        events,
-        login: None,
+                "value": parsed.as_str(), "placeholder": false, "licences": licences,
+            }),
+            licences,
+            login: None,
+        })
     })
+    .await
 }
 
 /// Gives the licence a new login, made like the logins of new licences: the offering's login
 /// format with the customer's login stem and the next number of the customer's counter.
 pub async fn renew_login(db: &Db, id: &str, acting: &Acting) -> Result<Changed, ChangeError> {
-    let mut tx = db.begin_write().await?;
-    let now = clock::now_text();
-    let taken = take(&mut tx, id, &now).await?;
-    let format = LoginFormat::parse(&taken.login_format)
-        .map_err(|e| DbError::Corrupt(format!("login format `{}`: {e}", taken.login_format)))?;
-    let seq = orders::reserve_login_numbers(&mut tx, &taken.customer_id, 1, &now).await?;
-    let login = format.render(
-        &taken.login_stem,
-        &taken.offer_code,
-        u64::try_from(seq).unwrap_or_default(),
-    );
-    sqlx::query("UPDATE licences SET login = $2, login_created_at = $3 WHERE id = $1")
-        .bind(id)
-        .bind(&login)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| DbError::on_conflict(e, "licence login"))?;
-    let licences = vec![id.to_owned()];
-    let events = tell_orange(&mut tx, &licences, acting.request_id.as_deref()).await?;
-    audit::record(
-        &mut *tx,
-        &acting
-            .entry("licence.login.renew", "licence", Some(id))
-            .before(serde_json::json!({ "login": taken.login }))
-            .after(serde_json::json!({ "login": login, "events": events })),
-    )
-    .await?;
-    tx.commit().await?;
-    tracing::info!(licence.id = %id, "login renewed by an operator");
-    Ok(Changed {
-        licences,
-        events,
-        login: Some(login),
+    change(db, id, acting, async |conn, taken, now| {
+        let format = LoginFormat::parse(&taken.login_format).map_err(|e| {
+            DbError::Corrupt(format!("login format `{}`: {e}", taken.login_format))
+        })?;
+        let seq = orders::reserve_login_numbers(conn, &taken.customer_id, 1, now).await?;
+        let login = format.render(
+            &taken.login_stem,
+            &taken.offer_code,
+            u64::try_from(seq).unwrap_or_default(),
+        );
+        sqlx::query("UPDATE licences SET login = $2, login_created_at = $3 WHERE id = $1")
+            .bind(id)
+            .bind(&login)
+            .bind(now)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| DbError::on_conflict(e, "licence login"))?;
+        Ok(Applied {
+            action: "licence.login.renew",
+            before: serde_json::json!({ "login": taken.login }),
+            after: serde_json::json!({ "login": login }),
+            licences: vec![id.to_owned()],
+            login: Some(login),
+        })
     })
+    .await
 }
