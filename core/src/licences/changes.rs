@@ -280,8 +280,8 @@ pub async fn replace_resource(
         let scope: String = resource.try_get("scope")?;
         let old_value: String = resource.try_get("value")?;
         let placeholder_since: Option<String> = resource.try_get("placeholder_since")?;
-        let parsed = ResourceValue::parse(kind, value)
-            .map_err(|e| ChangeError::InvalidResource(kind, e))?;
+        let parsed =
+            ResourceValue::parse(kind, value).map_err(|e| ChangeError::InvalidResource(kind, e))?;
         if parsed.as_str() == old_value && placeholder_since.is_none() {
             return Err(ChangeError::Unchanged);
         }
@@ -336,9 +336,8 @@ pub async fn replace_resource(
 /// format with the customer's login stem and the next number of the customer's counter.
 pub async fn renew_login(db: &Db, id: &str, acting: &Acting) -> Result<Changed, ChangeError> {
     change(db, id, acting, async |conn, taken, now| {
-        let format = LoginFormat::parse(&taken.login_format).map_err(|e| {
-            DbError::Corrupt(format!("login format `{}`: {e}", taken.login_format))
-        })?;
+        let format = LoginFormat::parse(&taken.login_format)
+            .map_err(|e| DbError::Corrupt(format!("login format `{}`: {e}", taken.login_format)))?;
         let seq = orders::reserve_login_numbers(conn, &taken.customer_id, 1, now).await?;
         let login = format.render(
             &taken.login_stem,
