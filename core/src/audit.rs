@@ -387,6 +387,7 @@ mod together {
             resource_type: "none".into(),
             resource_scope: "per_licence".into(),
             login_format: String::new(),
+            provisioning: String::new(),
         }
     }
 

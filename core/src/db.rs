@@ -302,6 +302,19 @@ pub fn word<W: fleetdesk_vocab::Word>(
     W::from_word(&text).ok_or_else(|| unknown_word(column, &text))
 }
 
+/// As [`word`], for a nullable column: `NULL` reads as `default`.
+pub fn word_or<W: fleetdesk_vocab::Word>(
+    row: &sqlx::any::AnyRow,
+    column: &str,
+    default: W,
+) -> Result<W, sqlx::Error> {
+    use sqlx::Row as _;
+    match row.try_get::<Option<String>, _>(column)? {
+        None => Ok(default),
+        Some(text) => W::from_word(&text).ok_or_else(|| unknown_word(column, &text)),
+    }
+}
+
 fn unknown_word(column: &str, text: &str) -> sqlx::Error {
     sqlx::Error::ColumnDecode {
         index: column.to_owned(),

@@ -29,6 +29,7 @@ pub mod orders;
 pub mod outbox;
 pub mod password;
 pub mod privacy;
+pub mod provisioning;
 pub mod retention;
 pub mod sealing;
 pub mod search;

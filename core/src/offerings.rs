@@ -10,7 +10,7 @@ use sqlx::{Any, Executor, Row};
 use crate::audit::{self, Acting};
 use crate::db::{Db, DbError};
 use crate::{clock, ids};
-use fleetdesk_vocab::{ResourceScope, ResourceType};
+use fleetdesk_vocab::{Provisioning, ResourceScope, ResourceType};
 
 /// The login format used when an offering does not set one.
 pub const DEFAULT_LOGIN_FORMAT: &str = "{customer}-{seq:4}";
@@ -23,6 +23,8 @@ pub struct Offering {
     pub resource_type: ResourceType,
     pub resource_scope: ResourceScope,
     pub login_format: LoginFormat,
+    /// How its orders and tasks become real in the partner's product ([`crate::provisioning`]).
+    pub provisioning: Provisioning,
     pub created_at: String,
     pub updated_at: String,
     pub retired_at: Option<String>,
@@ -43,6 +45,9 @@ pub struct OfferingInput {
     pub resource_scope: String,
     #[serde(default)]
     pub login_format: String,
+    /// `none` or `manual`; empty keeps an offering's mode (`none` for a new one).
+    #[serde(default)]
+    pub provisioning: String,
 }
 
 /// An input that passed every check.
@@ -53,6 +58,8 @@ struct Checked {
     resource_type: ResourceType,
     resource_scope: ResourceScope,
     login_format: LoginFormat,
+    /// `None` when not given: kept as it is, `none` for a new offering.
+    provisioning: Option<Provisioning>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,6 +89,19 @@ pub enum InvalidOffering {
     SharedWithoutType,
     #[error(transparent)]
     LoginFormat(#[from] LoginFormatError),
+    #[error("the provisioning must be none or manual")]
+    Provisioning,
+    /// Manual approval while these operations answer Orange at once.
+    #[error("manual provisioning needs asynchronous operations; synchronous now: {}", words(.0))]
+    ManualNeedsAsync(Vec<fleetdesk_vocab::Operation>),
+}
+
+fn words(operations: &[fleetdesk_vocab::Operation]) -> String {
+    operations
+        .iter()
+        .map(|operation| operation.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl From<LoginFormatError> for OfferingError {
@@ -134,18 +154,44 @@ impl OfferingInput {
         } else {
             format
         })?;
+        let provisioning = match self.provisioning.trim() {
+            "" => None,
+            given => Some(Provisioning::parse(given).ok_or(InvalidOffering::Provisioning)?),
+        };
         Ok(Checked {
             offer_code: offer_code.to_owned(),
             name: name.to_owned(),
             resource_type,
             resource_scope,
             login_format,
+            provisioning,
         })
     }
 }
 
 const COLUMNS: &str = "id, offer_code, name, resource_type, resource_scope, login_format, \
-                       created_at, updated_at, retired_at";
+                       provisioning_mode, created_at, updated_at, retired_at";
+
+impl Checked {
+    /// Refuses manual provisioning while an operation that reaches offerings is synchronous.
+    async fn allowed(self, db: &Db) -> Result<Checked, InvalidOffering> {
+        if self.provisioning == Some(Provisioning::Manual) {
+            let settings = crate::orange::settings::load(db)
+                .await
+                .map_err(|_| InvalidOffering::ManualNeedsAsync(Vec::new()))?;
+            let sync = crate::provisioning::manual_refused(&settings);
+            if !sync.is_empty() {
+                return Err(InvalidOffering::ManualNeedsAsync(sync));
+            }
+        }
+        Ok(self)
+    }
+
+    /// The mode as stored: `NULL` keeps the stored one on update.
+    fn provisioning_word(&self) -> Option<&'static str> {
+        self.provisioning.map(Provisioning::as_str)
+    }
+}
 
 fn from_row(row: &AnyRow) -> Result<Offering, DbError> {
     let resource_type: String = row.try_get("resource_type")?;
@@ -161,6 +207,8 @@ fn from_row(row: &AnyRow) -> Result<Offering, DbError> {
             .ok_or_else(|| DbError::Corrupt(format!("resource scope `{resource_scope}`")))?,
         login_format: LoginFormat::parse(&login_format)
             .map_err(|e| DbError::Corrupt(format!("login format `{login_format}`: {e}")))?,
+        // NULL in databases made before the mode was a setting: `none`.
+        provisioning: crate::db::word_or(row, "provisioning_mode", Provisioning::None)?,
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         retired_at: row.try_get("retired_at")?,
@@ -173,13 +221,14 @@ pub async fn create(
     acting: &Acting,
     input: &OfferingInput,
 ) -> Result<Offering, OfferingError> {
-    let checked = input.check()?;
+    let checked = input.check()?.allowed(db).await?;
     let now = clock::now_text();
     let id = ids::new_id("off");
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO offerings (id, offer_code, name, resource_type, resource_scope, login_format, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+         provisioning_mode, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, COALESCE($8, 'none'), $7, $7)",
     )
     .bind(&id)
     .bind(&checked.offer_code)
@@ -188,6 +237,7 @@ pub async fn create(
     .bind(checked.resource_scope.as_str())
     .bind(checked.login_format.as_str())
     .bind(&now)
+    .bind(checked.provisioning_word())
     .execute(&mut *tx)
     .await
     .map_err(|e| DbError::on_conflict(e, "offering"))?;
@@ -210,14 +260,15 @@ pub async fn update(
     id: &str,
     input: &OfferingInput,
 ) -> Result<Offering, OfferingError> {
-    let checked = input.check()?;
+    let checked = input.check()?.allowed(db).await?;
     let mut tx = db.begin_write().await?;
     let before = find_in(&mut *tx, id)
         .await?
         .ok_or(OfferingError::NotFound)?;
     sqlx::query(
         "UPDATE offerings SET offer_code = $2, name = $3, resource_type = $4, resource_scope = $5, \
-         login_format = $6, updated_at = $7 WHERE id = $1",
+         login_format = $6, provisioning_mode = COALESCE($8, provisioning_mode, 'none'), \
+         updated_at = $7 WHERE id = $1",
     )
     .bind(id)
     .bind(&checked.offer_code)
@@ -226,6 +277,7 @@ pub async fn update(
     .bind(checked.resource_scope.as_str())
     .bind(checked.login_format.as_str())
     .bind(clock::now_text())
+    .bind(checked.provisioning_word())
     .execute(&mut *tx)
     .await
     .map_err(|e| DbError::on_conflict(e, "offering"))?;
@@ -354,7 +406,8 @@ impl Serialize for ImportProblem {
 }
 
 /// Imports a catalogue from CSV with a header line naming the columns `offer_code`, `name`,
-/// `resource_type`, `resource_scope` and optionally `login_format`. Existing offer codes are
+/// `resource_type`, `resource_scope` and optionally `login_format` and `provisioning` (`none` or
+/// `manual`; left out or empty keeps an existing offering's mode). Existing offer codes are
 /// updated, new ones created. All or nothing: any bad line and nothing is written. Audited in the
 /// same transaction: one entry per offering created (`offering.create`) or changed
 /// (`offering.update`, with before and after), and one for the import (`offering.import`).
@@ -370,6 +423,7 @@ pub async fn import_csv(
         .flexible(false)
         .from_reader(text.as_bytes());
     let mut seen = std::collections::HashSet::new();
+    let sync = crate::provisioning::manual_refused(&crate::orange::settings::load(db).await?);
     let headers = reader.headers().cloned().unwrap_or_default();
     let mut record = csv::StringRecord::new();
     loop {
@@ -390,6 +444,13 @@ pub async fn import_csv(
                     .push((line, ImportProblem::Unreadable(message)));
             }
             Ok(input) => match input.check() {
+                Ok(checked)
+                    if checked.provisioning == Some(Provisioning::Manual) && !sync.is_empty() =>
+                {
+                    report
+                        .errors
+                        .push((line, InvalidOffering::ManualNeedsAsync(sync.clone()).into()));
+                }
                 Ok(checked) => {
                     if !seen.insert(checked.offer_code.clone()) {
                         report
@@ -422,7 +483,8 @@ pub async fn import_csv(
                 let before = find_in(&mut *tx, &id).await?;
                 sqlx::query(
                     "UPDATE offerings SET name = $2, resource_type = $3, resource_scope = $4, \
-                     login_format = $5, updated_at = $6 WHERE id = $1",
+                     login_format = $5, provisioning_mode = COALESCE($7, provisioning_mode, 'none'), \
+                     updated_at = $6 WHERE id = $1",
                 )
                 .bind(&id)
                 .bind(&row.name)
@@ -430,6 +492,7 @@ pub async fn import_csv(
                 .bind(row.resource_scope.as_str())
                 .bind(row.login_format.as_str())
                 .bind(&now)
+                .bind(row.provisioning_word())
                 .execute(&mut *tx)
                 .await?;
                 let after = find_in(&mut *tx, &id).await?;
@@ -444,7 +507,8 @@ pub async fn import_csv(
                 let id = ids::new_id("off");
                 sqlx::query(
                     "INSERT INTO offerings (id, offer_code, name, resource_type, resource_scope, \
-                     login_format, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7)",
+                     login_format, provisioning_mode, created_at, updated_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, COALESCE($8, 'none'), $7, $7)",
                 )
                 .bind(&id)
                 .bind(&row.offer_code)
@@ -453,6 +517,7 @@ pub async fn import_csv(
                 .bind(row.resource_scope.as_str())
                 .bind(row.login_format.as_str())
                 .bind(&now)
+                .bind(row.provisioning_word())
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| DbError::on_conflict(e, "offering"))?;
@@ -629,6 +694,7 @@ mod tests {
             resource_type: kind.into(),
             resource_scope: scope.into(),
             login_format: String::new(),
+            provisioning: String::new(),
         }
     }
 

@@ -15,6 +15,7 @@ use crate::clock;
 use crate::db::{Db, DbError};
 use crate::orange::ErrorCode;
 use crate::outbox;
+use crate::provisioning;
 use crate::settings;
 
 const KEY: &str = "stuck_thresholds";
@@ -81,6 +82,8 @@ pub struct StuckItem {
     pub since: String,
     /// For events: the last error or answer.
     pub reason: Option<String>,
+    /// For orders and tasks: it waits for an operator's approval (manual provisioning).
+    pub awaits_approval: bool,
 }
 
 /// How many of each kind the page lists at most (the oldest first).
@@ -93,12 +96,24 @@ pub async fn list(db: &Db, thresholds: &Thresholds) -> Result<Vec<StuckItem>, Db
     let mut items = Vec::new();
     let order: fn(WorkState) -> Stuck = Stuck::Order;
     let task: fn(WorkState) -> Stuck = Stuck::Task;
-    for (what, table, minutes) in [
-        (order, "product_orders", thresholds.order_minutes),
-        (task, "user_service_tasks", thresholds.task_minutes),
+    for (what, table, minutes, approval) in [
+        (
+            order,
+            "product_orders",
+            thresholds.order_minutes,
+            provisioning::ORDER_NEEDS_APPROVAL,
+        ),
+        (
+            task,
+            "user_service_tasks",
+            thresholds.task_minutes,
+            provisioning::TASK_NEEDS_APPROVAL,
+        ),
     ] {
         let rows = sqlx::query(&format!(
-            "SELECT id, external_reference, state, created_at FROM {table} \
+            "SELECT id, external_reference, state, created_at, \
+             CAST(CASE WHEN state = 'acknowledged' AND {approval} THEN 1 ELSE 0 END AS BIGINT) \
+             AS awaits_approval FROM {table} \
              WHERE state IN ('acknowledged', 'inProgress') AND created_at < $1 \
              ORDER BY created_at, id LIMIT {LIMIT}"
         ))
@@ -112,6 +127,7 @@ pub async fn list(db: &Db, thresholds: &Thresholds) -> Result<Vec<StuckItem>, Db
                 label: row.try_get("external_reference")?,
                 since: row.try_get("created_at")?,
                 reason: None,
+                awaits_approval: row.try_get::<i64, _>("awaits_approval")? == 1,
             });
         }
     }
@@ -137,6 +153,7 @@ pub async fn list(db: &Db, thresholds: &Thresholds) -> Result<Vec<StuckItem>, Db
             label: Some(row.try_get("event_type")?),
             since: row.try_get("created_at")?,
             reason,
+            awaits_approval: false,
         });
     }
     Ok(items)
@@ -400,6 +417,7 @@ mod tests {
                     resource_type: "none".into(),
                     resource_scope: "per_licence".into(),
                     login_format: String::new(),
+                    provisioning: String::new(),
                 },
             )
             .await

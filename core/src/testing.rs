@@ -269,6 +269,7 @@ pub async fn pro_offering(db: &Db) {
             resource_type: "msisdn".into(),
             resource_scope: "per_licence".into(),
             login_format: String::new(),
+            provisioning: String::new(),
         },
     )
     .await

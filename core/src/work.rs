@@ -8,6 +8,8 @@ use crate::db::{Db, DbError};
 use crate::orange::exchanges;
 use crate::outbox::browse::{self, EventRow};
 
+pub use fleetdesk_vocab::Work;
+
 /// How many events an order's or task's page lists.
 const DETAIL_EVENTS: u32 = 100;
 

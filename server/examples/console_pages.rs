@@ -70,6 +70,7 @@ async fn seed(db: &Db, args: &Args) -> anyhow::Result<(String, String, String)> 
             resource_type: "msisdn".into(),
             resource_scope: "per_licence".into(),
             login_format: String::new(),
+            provisioning: String::new(),
         },
     )
     .await?;

@@ -174,6 +174,7 @@ async fn prepare(args: &Args, url: &str, receiver: &Receiver) -> anyhow::Result<
             resource_type: "msisdn".into(),
             resource_scope: "per_licence".into(),
             login_format: String::new(),
+            provisioning: String::new(),
         },
     )
     .await?;

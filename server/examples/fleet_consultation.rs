@@ -207,6 +207,7 @@ async fn run_on(args: &Args, label: &str, database_url: &str) -> anyhow::Result<
             resource_type: "msisdn".into(),
             resource_scope: "per_licence".into(),
             login_format: String::new(),
+            provisioning: String::new(),
         },
     )
     .await?;

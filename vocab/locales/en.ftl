@@ -912,3 +912,37 @@ event-state-failed =
        *[other] Failed
     }
 unknown-sort-order = Unknown sort order.
+provisioning = Provisioning
+provisioning-none = None (completes at once)
+provisioning-manual = Manual approval
+offering-provisioning-invalid = The provisioning must be none or manual
+manual-needs-async = Manual provisioning needs asynchronous operations; make these asynchronous in the Orange settings first: { $operations }
+sync-refused-manual-offerings = { $operations } cannot be synchronous while offerings wait for manual approval ({ $offerings }): set their provisioning to none first.
+provisioning-hint = Manual approval: each order or task of this offering waits in the activation queue until an operator approves or rejects it. It needs asynchronous operations.
+activation-queue = Activation queue
+activation-queue-lead = Orders and tasks of offerings with manual provisioning wait here. Approve them once they are done in your product: they complete and Orange gets their event. Or reject them with an error code: they fail and Orange is told why.
+nothing-waits-for-approval = Nothing waits for approval.
+approve = Approve
+approve-selected = Approve selected
+reject-selected = Reject selected
+reject-the-selection = Reject the selection
+waiting-at-least-minutes = Waiting at least (minutes)
+select-work = Select
+waits-for-manual-approval = Waits for manual approval (activation queue)
+select-work-first = Select at least one order or task first.
+work-approved =
+    { $count ->
+        [one] { $count } order or task approved: Orange will be told.
+       *[other] { $count } orders and tasks approved: Orange will be told.
+    }
+work-rejected =
+    { $count ->
+        [one] { $count } order or task rejected: Orange will be told.
+       *[other] { $count } orders and tasks rejected: Orange will be told.
+    }
+work-no-longer-waiting =
+    { $count ->
+        [one] { $count } no longer waited for approval and was left as it is.
+       *[other] { $count } no longer waited for approval and were left as they are.
+    }
+provisioning-column-help = Optional: none or manual. Empty keeps an existing offering's provisioning (none for a new one).

@@ -931,3 +931,37 @@ event-state-failed =
        *[other] En échec
     }
 unknown-sort-order = Ordre de tri inconnu.
+provisioning = Provisionnement
+provisioning-none = Aucun (terminé aussitôt)
+provisioning-manual = Approbation manuelle
+offering-provisioning-invalid = Le provisionnement doit être none ou manual
+manual-needs-async = L’approbation manuelle demande des opérations asynchrones ; rendez d’abord asynchrones dans les paramètres Orange : { $operations }
+sync-refused-manual-offerings = { $operations } ne peut pas être synchrone tant que des offres attendent une approbation manuelle ({ $offerings }) : passez d’abord leur provisionnement à aucun.
+provisioning-hint = Approbation manuelle : chaque commande ou tâche de cette offre attend dans la file d’activation qu’un opérateur l’approuve ou la rejette. Elle demande des opérations asynchrones.
+activation-queue = File d’activation
+activation-queue-lead = Les commandes et tâches des offres à provisionnement manuel attendent ici. Approuvez-les une fois faites dans votre produit : elles se terminent et Orange reçoit leur événement. Ou rejetez-les avec un code d’erreur : elles échouent et Orange en apprend la raison.
+nothing-waits-for-approval = Rien n’attend d’approbation.
+approve = Approuver
+approve-selected = Approuver la sélection
+reject-selected = Rejeter la sélection
+reject-the-selection = Rejeter la sélection
+waiting-at-least-minutes = En attente depuis au moins (minutes)
+select-work = Sélectionner
+waits-for-manual-approval = Attend une approbation manuelle (file d’activation)
+select-work-first = Sélectionnez d’abord au moins une commande ou une tâche.
+work-approved =
+    { $count ->
+        [one] { $count } commande ou tâche approuvée : Orange en sera informé.
+       *[other] { $count } commandes et tâches approuvées : Orange en sera informé.
+    }
+work-rejected =
+    { $count ->
+        [one] { $count } commande ou tâche rejetée : Orange en sera informé.
+       *[other] { $count } commandes et tâches rejetées : Orange en sera informé.
+    }
+work-no-longer-waiting =
+    { $count ->
+        [one] { $count } n’attendait plus d’approbation et a été laissée telle quelle.
+       *[other] { $count } n’attendaient plus d’approbation et ont été laissées telles quelles.
+    }
+provisioning-column-help = Facultatif : none ou manual. Vide garde le provisionnement d’une offre existante (none pour une nouvelle).

@@ -4,8 +4,8 @@
 //! both languages.
 
 use crate::{
-    BulkFileState, BulkKind, BulkLineStatus, EventState, Lang, LicenceState, Role, Text, WorkState,
-    say,
+    BulkFileState, BulkKind, BulkLineStatus, EventState, Lang, LicenceState, Operation,
+    Provisioning, Role, Text, WorkState, say,
 };
 
 /// A state's name for a number of things in it: `LicenceState::Terminated.counted(Lang::Fr, 3)`
@@ -37,6 +37,27 @@ impl Label for Role {
             Role::Admin => Text::Admin,
             Role::Operator => Text::Operator,
             Role::Support => Text::Support,
+        }
+    }
+}
+
+impl Label for Operation {
+    fn text(self) -> Text {
+        match self {
+            Operation::CustomerCreation => Text::CustomerCreation,
+            Operation::LicenceOrder => Text::LicenceOrder,
+            Operation::StateChange => Text::StateChange,
+            Operation::Deletion => Text::Deletion,
+            Operation::OfferingChange => Text::OfferingChange,
+        }
+    }
+}
+
+impl Label for Provisioning {
+    fn text(self) -> Text {
+        match self {
+            Provisioning::None => Text::ProvisioningNone,
+            Provisioning::Manual => Text::ProvisioningManual,
         }
     }
 }

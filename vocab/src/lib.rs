@@ -23,10 +23,10 @@ pub use bulk::{BulkFileState, BulkKind, BulkLineStatus, BulkProblem};
 pub use end_user::{EndUser, EndUserError, Telephone, TelephoneError};
 pub use error::ErrorCode;
 pub use labels::{Counted, Label};
-pub use orange::{FleetPolicy, Mode, Operation, OrangeEventType, Target};
+pub use orange::{FleetPolicy, Mode, Operation, OrangeEventType, Provisioning, Target};
 pub use people::{ActorKind, CredentialKind, Role};
 pub use resource::{ResourceError, ResourceScope, ResourceType, ResourceValue};
-pub use state::{EventState, LicenceState, Stuck, WorkState};
+pub use state::{EventState, LicenceState, Stuck, Work, WorkState};
 pub use text::{Lang, Number, Text, plural, say};
 
 /// A closed set of words with a text form: every enum of this crate.
@@ -153,6 +153,7 @@ mod tests {
         agrees::<Mode>();
         agrees::<Operation>();
         agrees::<FleetPolicy>();
+        agrees::<Provisioning>();
         agrees::<OrangeEventType>();
         agrees::<Target>();
         agrees::<BulkKind>();

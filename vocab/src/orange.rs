@@ -32,6 +32,22 @@ crate::vocabulary! {
 }
 
 crate::vocabulary! {
+    /// How an offering's orders and tasks become real in the partner's own product (stored in
+    /// `offerings.provisioning_mode`, the CSV column `provisioning`). The webhook modes of the
+    /// provisioning contract are not built yet.
+    #[derive(Default)]
+    "snake_case" lenient Provisioning {
+        /// Fleetdesk alone is the truth: work completes at once (sync) or right after it is
+        /// acknowledged (async).
+        #[default]
+        None,
+        /// An operator approves or rejects each order or task in the activation queue; only then
+        /// does it complete and the event go to Orange. Needs asynchronous operations.
+        Manual,
+    }
+}
+
+crate::vocabulary! {
     /// Where an outgoing message goes.
     "snake_case" Target { OrangeProductOrder, OrangeUserService, ProvisioningWebhook }
 }

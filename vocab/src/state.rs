@@ -45,6 +45,41 @@ impl EventState {
     }
 }
 
+/// Orange's work: an order or a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Work {
+    Order,
+    Task,
+}
+
+impl Work {
+    /// The work a console address names (`orders`, `tasks`).
+    pub fn parse(path_word: &str) -> Option<Work> {
+        match path_word {
+            "orders" => Some(Work::Order),
+            "tasks" => Some(Work::Task),
+            _ => None,
+        }
+    }
+
+    /// Its word in console addresses (`orders`, `tasks`).
+    pub fn path_word(self) -> &'static str {
+        match self {
+            Work::Order => "orders",
+            Work::Task => "tasks",
+        }
+    }
+
+    /// Its object type in the audit log (`order`, `task`).
+    pub fn object_type(self) -> &'static str {
+        match self {
+            Work::Order => "order",
+            Work::Task => "task",
+        }
+    }
+}
+
 /// Work waiting too long, with its state: an order or task acknowledged or in progress, or an
 /// event not delivered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -38,6 +38,7 @@ pub(super) async fn seed(db: &Db) -> Seeded {
                 resource_type: kind.into(),
                 resource_scope: scope.into(),
                 login_format: String::new(),
+                provisioning: String::new(),
             },
         )
         .await

@@ -1,6 +1,7 @@
 //! Completion of acknowledged (asynchronous) work: orders whose licences are still `pending`,
-//! tasks whose items wait. Until the provisioning connector exists the work completes as soon as
-//! the worker sees it. Each completion commits the change and the contract's event together (the
+//! tasks whose items wait. Work of offerings without provisioning completes as soon as the worker
+//! sees it; work of an offering with manual provisioning waits for an operator's approval
+//! ([`crate::provisioning`]). Each completion commits the change and the contract's event together (the
 //! outbox), and claims its order or task first, so that several instances never complete the same
 //! work twice. Work acknowledged before a crash is found again by the next pass.
 
@@ -14,6 +15,7 @@ use crate::clock;
 use crate::db::{BATCH, Db, DbError, placeholders};
 use crate::licences::{self, Change, LicenceState};
 use crate::outbox::{self, LicenceEvent, OrangeEventType};
+use crate::provisioning;
 use crate::tasks;
 
 /// Orders (and tasks) one call completes at the most. Small, so that the caller's check of
@@ -33,9 +35,21 @@ const PER_PASS: i64 = 20;
 /// work is done from the events.
 pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
     let mut finished = 0;
-    let orders: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM product_orders WHERE state = 'acknowledged' ORDER BY created_at, id LIMIT $1",
-    )
+    // Work of an offering with manual provisioning waits in the activation queue. The condition is
+    // left out while no offering asks for it (the usual case), so that it costs nothing then.
+    let manual = provisioning::any_manual(db).await?;
+    let unless = |condition: &str| {
+        if manual {
+            format!(" AND NOT {condition}")
+        } else {
+            String::new()
+        }
+    };
+    let orders: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT id FROM product_orders WHERE state = 'acknowledged'{} \
+         ORDER BY created_at, id LIMIT $1",
+        unless(provisioning::ORDER_NEEDS_APPROVAL)
+    ))
     .bind(PER_PASS)
     .fetch_all(db.pool())
     .await?;
@@ -44,9 +58,11 @@ pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
             finished += 1;
         }
     }
-    let tasks: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM user_service_tasks WHERE state = 'acknowledged' ORDER BY created_at, id LIMIT $1",
-    )
+    let tasks: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT id FROM user_service_tasks WHERE state = 'acknowledged'{} \
+         ORDER BY created_at, id LIMIT $1",
+        unless(provisioning::TASK_NEEDS_APPROVAL)
+    ))
     .bind(PER_PASS)
     .fetch_all(db.pool())
     .await?;
@@ -58,20 +74,21 @@ pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
     Ok(finished)
 }
 
-/// The entry of whoever asked for a completion now, if anyone did.
+/// Who asked for a completion, and how: `complete_now` (support, from the stuck-work page) or
+/// `approve` (the activation queue).
+type Asked<'a> = Option<(&'a Acting, &'static str)>;
+
+/// The entry of whoever asked for a completion now, if anyone did (`order.complete_now`,
+/// `task.approve`, ...).
 async fn record_asked(
     conn: &mut AnyConnection,
-    asked_by: Option<&Acting>,
+    asked: Asked<'_>,
     object_type: &str,
     id: &str,
 ) -> Result<(), DbError> {
-    if let Some(acting) = asked_by {
+    if let Some((acting, how)) = asked {
         let entry = acting
-            .entry(
-                &format!("{object_type}.complete_now"),
-                object_type,
-                Some(id),
-            )
+            .entry(&format!("{object_type}.{how}"), object_type, Some(id))
             .after(serde_json::json!({"completed": true}));
         audit::record(&mut *conn, &entry).await?;
     }
@@ -90,6 +107,16 @@ fn db_error(failure: Failure) -> DbError {
 /// `asked_by` is whoever asked for it now (support, from the stuck-work page): their
 /// `order.complete_now` entry is written in the same transaction.
 pub async fn complete_order(db: &Db, asked_by: Option<&Acting>, id: &str) -> Result<bool, DbError> {
+    finish_order(db, asked_by.map(|acting| (acting, "complete_now")), id).await
+}
+
+/// Completes an order waiting for manual approval, as [`complete_order`] does; audited as
+/// `order.approve`. `false` if it was no longer waiting.
+pub async fn approve_order(db: &Db, acting: &Acting, id: &str) -> Result<bool, DbError> {
+    finish_order(db, Some((acting, "approve")), id).await
+}
+
+async fn finish_order(db: &Db, asked: Asked<'_>, id: &str) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
     let now = clock::now_text();
     let claimed: Option<Option<String>> = sqlx::query_scalar(
@@ -131,7 +158,7 @@ pub async fn complete_order(db: &Db, asked_by: Option<&Acting>, id: &str) -> Res
             .request_id(request_id),
     )
     .await?;
-    record_asked(&mut tx, asked_by, "order", id).await?;
+    record_asked(&mut tx, asked, "order", id).await?;
     tx.commit().await?;
     tracing::info!(order.id = %id, event.id = %event, "asynchronous order completed");
     Ok(true)
@@ -141,6 +168,16 @@ pub async fn complete_order(db: &Db, asked_by: Option<&Acting>, id: &str) -> Res
 /// (with the task's Orange reference as correlationId). `false` if another worker did it.
 /// `asked_by` as for [`complete_order`] (`task.complete_now`).
 pub async fn complete_task(db: &Db, asked_by: Option<&Acting>, id: &str) -> Result<bool, DbError> {
+    finish_task(db, asked_by.map(|acting| (acting, "complete_now")), id).await
+}
+
+/// Completes a task waiting for manual approval, as [`complete_task`] does; audited as
+/// `task.approve`. `false` if it was no longer waiting.
+pub async fn approve_task(db: &Db, acting: &Acting, id: &str) -> Result<bool, DbError> {
+    finish_task(db, Some((acting, "approve")), id).await
+}
+
+async fn finish_task(db: &Db, asked: Asked<'_>, id: &str) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
     let now = clock::now_text();
     let claimed = sqlx::query(
@@ -238,7 +275,7 @@ pub async fn complete_task(db: &Db, asked_by: Option<&Acting>, id: &str) -> Resu
             .request_id(request_id),
     )
     .await?;
-    record_asked(&mut tx, asked_by, "task", id).await?;
+    record_asked(&mut tx, asked, "task", id).await?;
     tx.commit().await?;
     tracing::info!(task.id = %id, task.state = state, "asynchronous task completed");
     Ok(true)

@@ -70,6 +70,12 @@ impl ApiSettings {
 pub enum SettingsError {
     #[error("exchanges are kept 1 to 3650 days")]
     Retention,
+    /// Operations made synchronous while offerings (their codes) wait for manual approval.
+    #[error("these operations cannot be synchronous while offerings have manual provisioning")]
+    ManualNeedsAsync {
+        operations: Vec<Operation>,
+        offerings: Vec<String>,
+    },
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -90,6 +96,12 @@ pub async fn save(
 ) -> Result<(), SettingsError> {
     if !(1..=3650).contains(&new.exchange_retention_days) {
         return Err(SettingsError::Retention);
+    }
+    if let Some((operations, offerings)) = crate::provisioning::sync_refused(db, new).await? {
+        return Err(SettingsError::ManualNeedsAsync {
+            operations,
+            offerings,
+        });
     }
     let named = settings::Named {
         action: "orange_settings.update",

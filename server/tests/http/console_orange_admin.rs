@@ -41,6 +41,7 @@ fn offering_input(code: &str, name: &str) -> OfferingInput {
         resource_type: "msisdn".into(),
         resource_scope: "per_licence".into(),
         login_format: String::new(),
+        provisioning: String::new(),
     }
 }
 

@@ -99,6 +99,7 @@ pub async fn catalogue(test_db: &TestDb) {
                 resource_type: kind.into(),
                 resource_scope: scope.into(),
                 login_format: String::new(),
+                provisioning: String::new(),
             },
         )
         .await

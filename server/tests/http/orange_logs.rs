@@ -58,6 +58,7 @@ async fn the_log_never_holds_credentials_or_personal_data() {
             resource_type: "email".into(),
             resource_scope: "per_licence".into(),
             login_format: String::new(),
+            provisioning: String::new(),
         },
     )
     .await
