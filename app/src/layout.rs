@@ -83,6 +83,7 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
                 <a href="/orders">{t(Text::Orders)}</a>
                 <a href="/events">{t(Text::Events)}</a>
                 <a href="/stuck">{t(Text::StuckWork)}</a>
+                <a href="/activation">{t(Text::ActivationQueue)}</a>
                 <a href="/offerings">{t(Text::Offerings)}</a>
                 <a href="/exchanges">{t(Text::Exchanges)}</a>
                 <a href="/audit">{t(Text::AuditLog)}</a>

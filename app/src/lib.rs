@@ -15,10 +15,10 @@ use leptos_router::{SsrMode, path};
 
 use crate::layout::ConsoleLayout;
 use crate::pages::{
-    AuditPage, CredentialsPage, DeliverySettingsPage, EventPage, EventsPage, EventsResendPage,
-    ExchangePage, ExchangesPage, LicencePage, LicencesPage, LoginPage, NotFound, OfferingEditPage,
-    OfferingsPage, OperatorsPage, OrangeSettingsPage, OverviewPage, ReferencePage, SearchPage,
-    StuckWorkPage,
+    ActivationQueuePage, AuditPage, CredentialsPage, DeliverySettingsPage, EventPage, EventsPage,
+    EventsResendPage, ExchangePage, ExchangesPage, LicencePage, LicencesPage, LoginPage, NotFound,
+    OfferingEditPage, OfferingsPage, OperatorsPage, OrangeSettingsPage, OverviewPage,
+    ReferencePage, SearchPage, StuckWorkPage,
 };
 use crate::pages::{
     BulkChangesPage, BulkFilePage, CustomerPage, CustomersPage, FleetPage, OrderPage, OrdersPage,
@@ -84,6 +84,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("reference") view=ReferencePage ssr=SsrMode::Async/>
                     <Route path=path!("search") view=SearchPage ssr=SsrMode::Async/>
                     <Route path=path!("stuck") view=StuckWorkPage ssr=SsrMode::Async/>
+                    <Route path=path!("activation") view=ActivationQueuePage ssr=SsrMode::Async/>
                     <Route path=path!("customers") view=CustomersPage ssr=SsrMode::Async/>
                     <Route path=path!("customers/:id") view=CustomerPage ssr=SsrMode::Async/>
                     <Route path=path!("fleets/:id") view=FleetPage ssr=SsrMode::Async/>

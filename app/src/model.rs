@@ -7,7 +7,7 @@ mod licences;
 mod work;
 
 use fleetdesk_vocab::{
-    EventState, FleetPolicy, Mode, Operation, ResourceScope, ResourceType, Role,
+    EventState, FleetPolicy, Mode, Operation, Provisioning, ResourceScope, ResourceType, Role,
 };
 use serde::{Deserialize, Serialize};
 
@@ -168,6 +168,7 @@ pub struct OfferingView {
     pub resource_type: ResourceType,
     pub resource_scope: ResourceScope,
     pub login_format: String,
+    pub provisioning: Provisioning,
     pub active: bool,
     pub updated_at: String,
 }

@@ -1,5 +1,6 @@
 //! The console's pages, one file each.
 
+mod activation;
 mod audit;
 mod bulk;
 mod credentials;
@@ -40,6 +41,7 @@ use serde::de::DeserializeOwned;
 
 use crate::api::ConsoleError;
 
+pub use activation::ActivationQueuePage;
 pub use audit::AuditPage;
 pub use bulk::{BulkChangesPage, BulkFilePage};
 pub use credentials::CredentialsPage;

@@ -61,6 +61,9 @@ pub const FAIL_STUCK: Post<2> = Post("/console/stuck/{kind}/{id}/fail");
 /// `{action}` is `resend` or `retry`.
 pub const STUCK_EVENT: Post<2> = Post("/console/stuck/events/{id}/{action}");
 
+/// The activation queue's selection (`work=orders/ord_1`, repeated), approved or rejected.
+pub const DECIDE_WAITING: Post<0> = Post("/console/activation");
+
 pub const SET_END_USER: Post<1> = Post("/console/licences/{id}/end-user");
 pub const REMOVE_END_USER: Post<1> = Post("/console/licences/{id}/end-user/remove");
 pub const REPLACE_RESOURCE: Post<2> = Post("/console/licences/{id}/resources/{resource_id}");

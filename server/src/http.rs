@@ -4,6 +4,7 @@
 //! The Orange-facing API lives under `/orange/v2` with its own authentication (see `crate::orange`).
 
 mod action;
+mod activation;
 mod auth;
 mod bulk;
 mod credentials;
@@ -18,7 +19,7 @@ mod lang;
 mod licences;
 mod offerings;
 mod operators;
-mod orange_settings;
+pub(crate) mod orange_settings;
 mod privacy;
 mod redirect;
 mod reference;
@@ -211,6 +212,7 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .action::<stuck::Fail>()
         .action::<stuck::Event>()
         .action::<stuck::SaveThresholds>()
+        .action::<activation::Decide>()
         .action::<licences::SetEndUser>()
         .action::<licences::RemoveEndUser>()
         .action::<licences::ReplaceResource>()

@@ -26,6 +26,13 @@ pub fn invalid_text(problem: &InvalidOffering, lang: Lang) -> String {
         InvalidOffering::ResourceType => Text::OfferingResourceTypeInvalid,
         InvalidOffering::ResourceScope => Text::OfferingResourceScopeInvalid,
         InvalidOffering::SharedWithoutType => Text::OfferingSharedWithoutType,
+        InvalidOffering::Provisioning => Text::OfferingProvisioningInvalid,
+        InvalidOffering::ManualNeedsAsync(operations) => {
+            return say::manual_needs_async(
+                lang,
+                crate::http::orange_settings::labels(operations, lang),
+            );
+        }
         InvalidOffering::LoginFormat(format) => match format {
             LoginFormatError::NoSequence => Text::LoginFormatNoSequence,
             LoginFormatError::NoCustomer => Text::LoginFormatNoCustomer,

@@ -47,6 +47,7 @@ mod ssr {
             resource_type: offering.resource_type,
             resource_scope: offering.resource_scope,
             login_format: offering.login_format.as_str().to_owned(),
+            provisioning: offering.provisioning,
             active: offering.is_active(),
             updated_at: offering.updated_at.clone(),
         }

@@ -1,11 +1,12 @@
 //! The dashboard's numbers, the global search and the stuck-work queue, for every signed-in
-//! operator. Acting on stuck work (complete, fail) is a plain form post (`server/src/http/stuck.rs`).
+//! operator, and the activation queue. Acting on stuck or waiting work (complete, fail, approve,
+//! reject) is a plain form post (`server/src/http/stuck.rs`, `server/src/http/activation.rs`).
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 use super::ConsoleError;
-use crate::model::{SearchHitView, StuckPage};
+use crate::model::{ActivationPage, SearchHitView, StuckPage};
 
 /// Licence, order and task states in the order the dashboard lists them (events: as they go).
 #[cfg(feature = "ssr")]
@@ -110,6 +111,7 @@ pub async fn fetch_stuck() -> Result<StuckPage, ConsoleError> {
                 label: item.label,
                 since: item.since,
                 reason: item.reason,
+                awaits_approval: item.awaits_approval,
             })
             .collect(),
         thresholds: ThresholdsView {
@@ -119,5 +121,56 @@ pub async fn fetch_stuck() -> Result<StuckPage, ConsoleError> {
         },
         can_configure: fleetdesk_core::access::Permission::Administer.allows(operator.role),
         failure_codes: stuck::FAILURE_CODES.to_vec(),
+    })
+}
+
+/// The activation queue, filtered by an offer code, a customer id and a least waiting time in
+/// minutes (each empty for all).
+#[server(prefix = "/console/api", endpoint = "activation", input = GetUrl)]
+pub async fn fetch_activation(
+    offer_code: String,
+    customer_id: String,
+    older_than: String,
+) -> Result<ActivationPage, ConsoleError> {
+    use fleetdesk_core::provisioning::{self, QueueFilter};
+    use fleetdesk_core::stuck;
+
+    use crate::model::WaitingView;
+
+    let operator = super::ssr::current_operator()?;
+    let db = super::ssr::db()?;
+    let given = |text: &str| Some(text.trim().to_owned()).filter(|text| !text.is_empty());
+    let filter = QueueFilter {
+        offer_code: given(&offer_code),
+        customer_id: given(&customer_id),
+        older_than_minutes: older_than.trim().parse().ok(),
+    };
+    let waiting = provisioning::queue(&db, &filter)
+        .await
+        .map_err(super::ssr::internal)?;
+    let offer_codes = provisioning::manual_offerings(&db)
+        .await
+        .map_err(super::ssr::internal)?;
+    Ok(ActivationPage {
+        rows: waiting
+            .into_iter()
+            .map(|waiting| WaitingView {
+                work: waiting.work,
+                id: waiting.id,
+                reference: waiting.reference,
+                action: waiting.action,
+                customer_id: waiting.customer_id,
+                customer_name: waiting.customer_name,
+                offer_codes: waiting.offer_codes,
+                licences: waiting.licences,
+                since: waiting.since,
+            })
+            .collect(),
+        offer_codes,
+        offer_code,
+        customer_id,
+        older_than,
+        failure_codes: stuck::FAILURE_CODES.to_vec(),
+        can_decide: fleetdesk_core::access::Permission::ChangeData.allows(operator.role),
     })
 }

@@ -1,6 +1,6 @@
 //! What the dashboard, the global search and the stuck-work page show.
 
-use fleetdesk_vocab::{ErrorCode, EventState, LicenceState, Stuck, WorkState};
+use fleetdesk_vocab::{ErrorCode, EventState, LicenceState, Stuck, Work, WorkState};
 use serde::{Deserialize, Serialize};
 
 /// The dashboard's numbers (the overview page).
@@ -47,6 +47,8 @@ pub struct StuckItemView {
     pub label: Option<String>,
     pub since: String,
     pub reason: Option<String>,
+    /// It waits for an operator's approval (manual provisioning).
+    pub awaits_approval: bool,
 }
 
 /// After how many minutes waiting work counts as stuck.
@@ -55,4 +57,36 @@ pub struct ThresholdsView {
     pub order_minutes: u32,
     pub task_minutes: u32,
     pub event_minutes: u32,
+}
+
+/// The activation queue: orders and tasks of offerings with manual provisioning, waiting for an
+/// operator to approve or reject them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ActivationPage {
+    pub rows: Vec<WaitingView>,
+    /// The offer codes with manual provisioning, for the filter.
+    pub offer_codes: Vec<String>,
+    /// The filter as shown: an offer code, a customer id, a number of minutes (empty for all).
+    pub offer_code: String,
+    pub customer_id: String,
+    pub older_than: String,
+    /// The contract's error codes a rejection may carry.
+    pub failure_codes: Vec<ErrorCode>,
+    /// Whether the reader may decide (operators and administrators; support acts on stuck work).
+    pub can_decide: bool,
+}
+
+/// One order or task waiting for approval.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WaitingView {
+    pub work: Work,
+    pub id: String,
+    pub reference: Option<String>,
+    /// What Orange asked: `add` for an order, else the task's action.
+    pub action: String,
+    pub customer_id: Option<String>,
+    pub customer_name: Option<String>,
+    pub offer_codes: String,
+    pub licences: i64,
+    pub since: String,
 }

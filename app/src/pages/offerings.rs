@@ -3,7 +3,7 @@
 //! plain forms posting to `/console/offerings`, which redirect back here.
 
 use fleetdesk_vocab::Text;
-use fleetdesk_vocab::{ResourceScope, ResourceType};
+use fleetdesk_vocab::{Label, Provisioning, ResourceScope, ResourceType};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -97,6 +97,7 @@ fn OfferingTable(offerings: Vec<OfferingView>, can_change: bool) -> impl IntoVie
                         <th scope="col">{lang.t(Text::Resource)}</th>
                         <th scope="col">{lang.t(Text::ScopeOfResource)}</th>
                         <th scope="col">{lang.t(Text::LoginFormat)}</th>
+                        <th scope="col">{lang.t(Text::Provisioning)}</th>
                         <th scope="col">{lang.t(Text::State)}</th>
                         {can_change.then(|| view! { <th scope="col"><span class="visually-hidden">{lang.t(Text::Actions)}</span></th> })}
                     </tr>
@@ -146,6 +147,7 @@ fn OfferingRow(offering: OfferingView, can_change: bool) -> impl IntoView {
             <td><code>{offering.resource_type.as_str()}</code></td>
             <td class="nowrap">{scope_text(offering.resource_scope, lang)}</td>
             <td class="mono">{offering.login_format}</td>
+            <td>{offering.provisioning.label(lang)}</td>
             <td>{state}</td>
             {actions}
         </tr>
@@ -166,6 +168,9 @@ pub fn OfferingFields(offering: Option<OfferingView>) -> impl IntoView {
     let scope = offering
         .as_ref()
         .map_or(ResourceScope::PerLicence, |o| o.resource_scope);
+    let provisioning = offering
+        .as_ref()
+        .map_or(Provisioning::None, |o| o.provisioning);
     view! {
         <div class="field">
             <label for="offer-code">{lang.t(Text::OfferCode)}</label>
@@ -201,6 +206,16 @@ pub fn OfferingFields(offering: Option<OfferingView>) -> impl IntoView {
                 {lang.t(Text::PlaceholdersCustomerOfferSeqOrSeq)}
                 {DEFAULT_LOGIN_FORMAT} "."
             </p>
+        </div>
+        <div class="field">
+            <label for="offer-provisioning">{lang.t(Text::Provisioning)}</label>
+            <select id="offer-provisioning" name="provisioning" aria-describedby="offer-provisioning-hint">
+                {Provisioning::ALL
+                    .into_iter()
+                    .map(|mode| view! { <option value=mode.as_str() selected=provisioning == mode>{mode.label(lang)}</option> })
+                    .collect_view()}
+            </select>
+            <p class="hint" id="offer-provisioning-hint">{lang.t(Text::ProvisioningHint)}</p>
         </div>
     }
 }
@@ -243,6 +258,7 @@ fn ImportForm() -> impl IntoView {
                     <tr><td class="mono">"resource_type"</td><td>{lang.t(Text::NoneMsisdnImeiEmailOrUrl)}</td></tr>
                     <tr><td class="mono">"resource_scope"</td><td>{lang.t(Text::PerLicenceOrPerCustomerEmpty)}</td></tr>
                     <tr><td class="mono">"login_format"</td><td>{lang.t(Text::OptionalEmptyMeans)} {DEFAULT_LOGIN_FORMAT} "."</td></tr>
+                    <tr><td class="mono">"provisioning"</td><td>{lang.t(Text::ProvisioningColumnHelp)}</td></tr>
                 </tbody>
             </table>
             <p class="hint">{lang.t(Text::Example)}</p>

@@ -114,6 +114,9 @@ fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
     };
     let reason = item.reason.clone().unwrap_or_else(|| match item.what {
         Stuck::Event(_) => t(Text::WaitingToBeSent).to_owned(),
+        Stuck::Order(_) | Stuck::Task(_) if item.awaits_approval => {
+            t(Text::WaitsForManualApproval).to_owned()
+        }
         Stuck::Order(_) | Stuck::Task(_) => t(Text::AcknowledgedToOrangeButNotCompleted).to_owned(),
     });
     // Every role may unblock stuck work, support staff included.

@@ -33,6 +33,8 @@ pub struct OfferingForm {
     resource_scope: String,
     #[serde(default)]
     login_format: String,
+    #[serde(default)]
+    provisioning: String,
 }
 
 impl From<OfferingForm> for OfferingInput {
@@ -43,6 +45,7 @@ impl From<OfferingForm> for OfferingInput {
             resource_type: form.resource_type,
             resource_scope: form.resource_scope,
             login_format: form.login_format,
+            provisioning: form.provisioning,
         }
     }
 }

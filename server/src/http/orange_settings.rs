@@ -2,7 +2,7 @@
 //! operation, fleet policy and retention (raw exchanges, delivery attempts, audit details), saved
 //! together.
 
-use fleetdesk_vocab::{Text, say};
+use fleetdesk_vocab::{Label, Text, say};
 use std::collections::HashMap;
 
 use fleetdesk_app::i18n::Lang;
@@ -69,6 +69,15 @@ fn parse(form: &HashMap<String, String>, lang: Lang) -> Result<ApiSettings, Vec<
     }
 }
 
+/// Operations in words, comma-separated.
+pub(crate) fn labels(operations: &[Operation], lang: Lang) -> String {
+    operations
+        .iter()
+        .map(|operation| operation.label(lang))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn retention_problem(lang: Lang) -> &'static str {
     lang.t(Text::TheRetentionIsAWholeNumber)
 }
@@ -117,6 +126,16 @@ impl Action for Save {
             Err(SettingsError::Retention) => {
                 Err(heading().with_details(vec![retention_problem(lang).to_owned()]))
             }
+            Err(SettingsError::ManualNeedsAsync {
+                operations,
+                offerings,
+            }) => Err(
+                heading().with_details(vec![say::sync_refused_manual_offerings(
+                    lang,
+                    labels(&operations, lang),
+                    offerings.join(", "),
+                )]),
+            ),
             Err(SettingsError::Db(error)) => {
                 Err(failed(lang, "failed to save the API settings", error))
             }

@@ -10,36 +10,13 @@ use fleetdesk_app::posts;
 use fleetdesk_core::access::{Administer, Permission, Support};
 use fleetdesk_core::orange::completion;
 use fleetdesk_core::stuck::{self, FailError, Thresholds};
+use fleetdesk_core::work::Work;
 
 use super::action::{Action, Confirmation, Cx, Fields, NoFields, Note, Reply, Ticked};
 use super::events::{self, Asked, EventAction};
 use super::forms::not_saved;
 
 const PAGE: &str = "/stuck";
-
-/// Which work a path names.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Work {
-    Order,
-    Task,
-}
-
-impl Work {
-    fn parse(kind: &str) -> Option<Work> {
-        match kind {
-            "orders" => Some(Work::Order),
-            "tasks" => Some(Work::Task),
-            _ => None,
-        }
-    }
-
-    fn object_type(self) -> &'static str {
-        match self {
-            Work::Order => "order",
-            Work::Task => "task",
-        }
-    }
-}
 
 /// Support staff act on the stuck-work page only on what is stuck by its own rule at the moment
 /// of the action; anything else needs an operator.

@@ -7,6 +7,7 @@ mod mock_orange;
 mod orange;
 
 mod cli;
+mod console_activation;
 mod console_audit;
 mod console_auth;
 mod console_browse;
