@@ -17,6 +17,7 @@ const PAGES = [
   '/events',
   '/events/resend',
   '/stuck',
+  '/activation',
   '/offerings',
   '/exchanges',
   '/audit',

@@ -92,7 +92,7 @@ fn ActivationBody(page: ActivationPage) -> impl IntoView {
                             </tbody>
                         </table>
                     </div>
-                    {can_decide.then(|| view! { <Decisions codes/> })}
+                    {can_decide.then(|| view! { <Decisions codes/> }.into_any())}
                 </form>
             }
             .into_any()
@@ -181,6 +181,8 @@ fn WaitingRow(row: WaitingView, can_decide: bool) -> impl IntoView {
             })}
         </tr>
     }
+    // Type-erased: the table's view type stays shallow enough for the browser build.
+    .into_any()
 }
 
 /// Approve or reject what is selected; a rejection carries a contract error code and a message.

@@ -152,6 +152,8 @@ fn OfferingRow(offering: OfferingView, can_change: bool) -> impl IntoView {
             {actions}
         </tr>
     }
+    // Type-erased: the table's view type stays shallow enough for the browser build.
+    .into_any()
 }
 
 /// The fields of an offering, empty for a new one or filled with `offering`'s values.
