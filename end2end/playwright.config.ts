@@ -2,13 +2,14 @@
 //
 // Run from end2end/ with the server already built:
 //   FLEETDESK_BIN=/abs/path/target/release/fleetdesk LEPTOS_SITE_ROOT=/abs/path/target/site npx playwright test
-// `webServer` starts a throwaway server through start-server.sh (fresh data dir, port 3210).
+// `webServer` starts a throwaway server through start-server.sh (fresh data dir, port 3210, or
+// FLEETDESK_E2E_PORT so that two checkouts can run the suite at once).
 // Browsers are not downloaded: the suite drives Debian's Chromium at /usr/bin/chromium.
 // Every spec runs twice: `hydrated` (JavaScript on, waits for `networkidle` so the Leptos
 // bundle has hydrated before acting) and `no-js` (plain server-rendered HTML and form posts).
 import { defineConfig } from '@playwright/test';
 
-const BASE_URL = 'http://127.0.0.1:3210';
+const BASE_URL = `http://127.0.0.1:${process.env.FLEETDESK_E2E_PORT ?? '3210'}`;
 
 export default defineConfig({
   testDir: './tests',

@@ -35,10 +35,11 @@ echo "start-server.sh: data dir $data_dir" >&2
 
 export LEPTOS_SITE_ROOT
 # Keeps Leptos' own idea of the address in line with FLEETDESK_LISTEN.
-export LEPTOS_SITE_ADDR=127.0.0.1:3210
+port="${FLEETDESK_E2E_PORT:-3210}"
+export LEPTOS_SITE_ADDR=127.0.0.1:$port
 export FLEETDESK_DATA_DIR="$data_dir"
-export FLEETDESK_LISTEN=127.0.0.1:3210
-export FLEETDESK_PUBLIC_URL=http://127.0.0.1:3210
+export FLEETDESK_LISTEN=127.0.0.1:$port
+export FLEETDESK_PUBLIC_URL=http://127.0.0.1:$port
 export FLEETDESK_BOOTSTRAP_ADMIN_LOGIN=admin
 export FLEETDESK_BOOTSTRAP_ADMIN_PASSWORD='e2e-admin-password-1'
 export FLEETDESK_LOG=warn

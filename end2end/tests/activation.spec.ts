@@ -20,6 +20,7 @@ test.describe('activation queue', () => {
   });
 
   test('an operator approves one order and rejects another; support fails a stuck one', async ({ app, page }, testInfo) => {
+    test.slow(); // a dozen pages, two sign-ins
     const tag = unique(testInfo);
     const code = `OFFER-MAN-${tag}`.toUpperCase();
     await app.signIn(ADMIN);

@@ -137,7 +137,7 @@ test('support exports the searched customers as CSV', async ({ app, page }, test
 test('the browsing pages read in French', async ({ app, page }, testInfo) => {
   const seeded = await seed(testInfo);
   await app.signIn(ADMIN);
-  await page.context().addCookies([{ name: 'fleetdesk_lang', value: 'fr', url: 'http://127.0.0.1:3210' }]);
+  await page.context().addCookies([{ name: 'fleetdesk_lang', value: 'fr', url: `http://127.0.0.1:${process.env.FLEETDESK_E2E_PORT ?? '3210'}` }]);
 
   await app.visit('/customers');
   await expect(heading(page, 'Clients')).toBeVisible();

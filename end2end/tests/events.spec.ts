@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { type APIRequestContext, type APIResponse, type Locator, type Page, request as playwrightRequest } from '@playwright/test';
 import { ADMIN, type Console, expect, expectFormPostsTo, field, saveScreenshot, SUPPORT, test, urlIs } from './fixtures';
 
-const BASE_URL = 'http://127.0.0.1:3210';
+const BASE_URL = `http://127.0.0.1:${process.env.FLEETDESK_E2E_PORT ?? '3210'}`;
 const PO_EVENT = 'productOrderStateChangeEvent';
 const US_STATE_EVENT = 'userServiceStateChangeEvent';
 const US_ATTR_EVENT = 'userServiceAttributeValueChangeEvent';

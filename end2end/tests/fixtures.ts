@@ -96,7 +96,7 @@ export async function orange(
 ): Promise<APIResponse> {
   const credential = readFileSync(path.resolve(__dirname, '..', '.state', 'orange-credential'), 'utf8').trim();
   const context = await playwrightRequest.newContext({
-    baseURL: 'http://127.0.0.1:3210',
+    baseURL: `http://127.0.0.1:${process.env.FLEETDESK_E2E_PORT ?? '3210'}`,
     extraHTTPHeaders: {
       authorization: `Basic ${Buffer.from(credential).toString('base64')}`,
       'content-type': 'application/json',

@@ -202,7 +202,7 @@ test.describe('licences', () => {
   test('the licence pages read in French', async ({ app, page }, testInfo) => {
     const seeded = await seed(testInfo);
     await app.signIn(ADMIN);
-    await page.context().addCookies([{ name: 'fleetdesk_lang', value: 'fr', url: 'http://127.0.0.1:3210' }]);
+    await page.context().addCookies([{ name: 'fleetdesk_lang', value: 'fr', url: `http://127.0.0.1:${process.env.FLEETDESK_E2E_PORT ?? '3210'}` }]);
 
     await app.visit(`/licences?customer=${seeded.customerId}`);
     await expect(page.getByRole('heading', { level: 1, name: 'Licences' })).toBeVisible();
