@@ -12,6 +12,7 @@
 mod bulk;
 mod end_user;
 mod error;
+mod ids;
 mod labels;
 mod orange;
 mod people;
@@ -22,6 +23,11 @@ mod text;
 pub use bulk::{BulkFileState, BulkKind, BulkLineStatus, BulkProblem};
 pub use end_user::{EndUser, EndUserError, Telephone, TelephoneError};
 pub use error::ErrorCode;
+pub use ids::{
+    AttemptId, AuditId, BulkFileId, ContactId, CredentialId, CustomerId, EventId, ExchangeId,
+    FleetId, Id, LicenceId, NoteId, OfferingId, OperatorId, OrderId, OrderItemId, ResourceId,
+    TaskId,
+};
 pub use labels::{Counted, Label};
 pub use orange::{FleetPolicy, Mode, Operation, OrangeEventType, Provisioning, Target};
 pub use people::{ActorKind, CredentialKind, Role};
