@@ -1,10 +1,13 @@
-//! What the console's pages of Orange's work (an order, a task) share: the exchange that brought
-//! it, as recorded and as stored with it; its audit timeline; the events it caused.
+//! What the console's pages of Orange's work (an order, a task) share: the list by state, newest
+//! first; the exchange that brought it, as recorded and as stored with it; its audit timeline; the
+//! events it caused.
 
+use fleetdesk_vocab::WorkState;
 use serde::Serialize;
+use sqlx::any::AnyRow;
 
 use crate::audit;
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, keyset_older, keyset_start};
 use crate::orange::exchanges;
 use crate::outbox::browse::{self, EventRow};
 
@@ -12,6 +15,55 @@ pub use fleetdesk_vocab::Work;
 
 /// How many events an order's or task's page lists.
 const DETAIL_EVENTS: u32 = 100;
+
+/// Where a work list reads: `columns` from `from` (a table and its joins), whose `created_at`,
+/// `id` and `state` columns are named with `prefix` (`o.` for an alias, or empty).
+pub(crate) struct WorkTable {
+    pub columns: &'static str,
+    pub from: &'static str,
+    pub prefix: &'static str,
+}
+
+/// Orders or tasks in `state` (any when `None`), newest first, older than the `(created_at, id)`
+/// cursor, `limit` at most, each row read by `read`.
+pub(crate) async fn work_list<T>(
+    db: &Db,
+    table: &WorkTable,
+    state: Option<WorkState>,
+    before: Option<(String, String)>,
+    limit: u32,
+    read: fn(&AnyRow) -> Result<T, sqlx::Error>,
+) -> Result<Vec<T>, DbError> {
+    let WorkTable {
+        columns,
+        from,
+        prefix,
+    } = table;
+    let (at, id) = keyset_start(before);
+    // Two statements, so each walks its own index.
+    let condition = if state.is_some() {
+        format!("{prefix}state = $1")
+    } else {
+        "$1 IS NULL".to_owned()
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT {columns} FROM {from} WHERE {condition} AND {older} \
+         ORDER BY {prefix}created_at DESC, {prefix}id DESC LIMIT $4",
+        older = keyset_older(
+            &format!("{prefix}created_at"),
+            &format!("{prefix}id"),
+            "$2",
+            "$3"
+        ),
+    ))
+    .bind(state.map(WorkState::as_str))
+    .bind(at)
+    .bind(id)
+    .bind(i64::from(limit))
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows.iter().map(read).collect::<Result<_, _>>()?)
+}
 
 /// What Orange sent and what Fleetdesk answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -9,9 +9,9 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::audit;
-use crate::db::{Db, DbError, keyset_older, keyset_start, word};
+use crate::db::{Db, DbError, word};
 use crate::outbox::browse::EventRow;
-use crate::work::{RawExchange, creating_exchange, related_events, timeline};
+use crate::work::{RawExchange, WorkTable, creating_exchange, related_events, timeline, work_list};
 
 /// An order as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -49,25 +49,12 @@ pub async fn list(
     before: Option<(String, String)>,
     limit: u32,
 ) -> Result<Vec<OrderRow>, DbError> {
-    let (at, id) = keyset_start(before);
-    // Two statements, so each walks its own index.
-    let condition = if state.is_some() {
-        "o.state = $1"
-    } else {
-        "$1 IS NULL"
+    let table = WorkTable {
+        columns: ORDER_COLUMNS,
+        from: "product_orders o JOIN customers c ON c.id = o.customer_id",
+        prefix: "o.",
     };
-    let rows = sqlx::query(&format!(
-        "SELECT {ORDER_COLUMNS} FROM product_orders o JOIN customers c ON c.id = o.customer_id \
-         WHERE {condition} AND {older} ORDER BY o.created_at DESC, o.id DESC LIMIT $4",
-        older = keyset_older("o.created_at", "o.id", "$2", "$3"),
-    ))
-    .bind(state.map(WorkState::as_str))
-    .bind(at)
-    .bind(id)
-    .bind(i64::from(limit))
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows.iter().map(order_row).collect::<Result<_, _>>()?)
+    work_list(db, &table, state, before, limit, order_row).await
 }
 
 /// A customer's newest orders.

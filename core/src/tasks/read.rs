@@ -8,9 +8,9 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use crate::audit;
-use crate::db::{Db, DbError, keyset_older, keyset_start, word};
+use crate::db::{Db, DbError, word};
 use crate::outbox::browse::EventRow;
-use crate::work::{RawExchange, creating_exchange, related_events, timeline};
+use crate::work::{RawExchange, WorkTable, creating_exchange, related_events, timeline, work_list};
 
 /// A userServiceTask as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -52,24 +52,12 @@ pub async fn list(
     before: Option<(String, String)>,
     limit: u32,
 ) -> Result<Vec<TaskRow>, DbError> {
-    let (at, id) = keyset_start(before);
-    let condition = if state.is_some() {
-        "state = $1"
-    } else {
-        "$1 IS NULL"
+    let table = WorkTable {
+        columns: TASK_COLUMNS,
+        from: "user_service_tasks",
+        prefix: "",
     };
-    let rows = sqlx::query(&format!(
-        "SELECT {TASK_COLUMNS} FROM user_service_tasks WHERE {condition} AND {older} \
-         ORDER BY created_at DESC, id DESC LIMIT $4",
-        older = keyset_older("created_at", "id", "$2", "$3"),
-    ))
-    .bind(state.map(WorkState::as_str))
-    .bind(at)
-    .bind(id)
-    .bind(i64::from(limit))
-    .fetch_all(db.pool())
-    .await?;
-    Ok(rows.iter().map(task_row).collect::<Result<_, _>>()?)
+    work_list(db, &table, state, before, limit, task_row).await
 }
 
 /// One item of a task and its outcome.
