@@ -1,6 +1,7 @@
 //! The audit log: who did what to which object, when, with the state before and after, and the
 //! request that carried it. Written for every operator, CLI and Orange action.
 
+use fleetdesk_vocab::AuditId;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
@@ -152,7 +153,7 @@ impl Entry {
 /// A stored entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Record {
-    pub id: String,
+    pub id: AuditId,
     pub at: String,
     pub actor_kind: ActorKind,
     pub actor_id: Option<String>,
@@ -166,11 +167,11 @@ pub struct Record {
 }
 
 /// Writes one entry; pass a transaction to commit it together with the change it describes.
-pub async fn record<'e, E>(executor: E, entry: &Entry) -> Result<String, DbError>
+pub async fn record<'e, E>(executor: E, entry: &Entry) -> Result<AuditId, DbError>
 where
     E: Executor<'e, Database = Any>,
 {
-    let id = ids::new_id("aud");
+    let id = ids::new_id::<AuditId>();
     sqlx::query(
         "INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_label, action, object_type, object_id, \
          before_json, after_json, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -297,7 +298,7 @@ mod tests {
                 object_id: Some("opr_b".into()),
                 ..Filter::default()
             };
-            let ids: Vec<String> = list(&db, &on_bob, 10)
+            let ids: Vec<AuditId> = list(&db, &on_bob, 10)
                 .await
                 .expect("list")
                 .into_iter()
@@ -342,7 +343,7 @@ mod tests {
             let page1 = list(&db, &Filter::default(), 2).await.expect("list");
             let last = page1.last().expect("two entries");
             let after = Filter {
-                before: Some((last.at.clone(), last.id.clone())),
+                before: Some((last.at.clone(), last.id.to_string())),
                 ..Filter::default()
             };
             let page2 = list(&db, &after, 2).await.expect("list");

@@ -8,6 +8,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use fleetdesk_vocab::CredentialId;
 use rand::RngCore;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -24,7 +25,7 @@ pub use fleetdesk_vocab::CredentialKind;
 /// A credential as listed: never its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Credential {
-    pub id: String,
+    pub id: CredentialId,
     pub kind: CredentialKind,
     pub client_id: String,
     pub label: String,
@@ -113,7 +114,7 @@ pub async fn issue(
     let secret = random_text(32);
     let client_id = format!("{}-{}", kind.as_str(), random_text(9).to_lowercase());
     let credential = Credential {
-        id: ids::new_id("cred"),
+        id: ids::new_id::<CredentialId>(),
         kind,
         client_id,
         label: label.to_owned(),
@@ -138,7 +139,11 @@ pub async fn issue(
     .await
     .map_err(|e| DbError::on_conflict(e, "credential"))?;
     let entry = acting
-        .entry("credential.issue", "credential", Some(&credential.id))
+        .entry(
+            "credential.issue",
+            "credential",
+            Some(credential.id.as_str()),
+        )
         .after(&credential);
     audit::record(&mut *tx, &entry).await?;
     tx.commit().await?;
@@ -159,12 +164,15 @@ pub async fn list(db: &Db, kind: CredentialKind) -> Result<Vec<Credential>, DbEr
     rows.iter().map(from_row).collect()
 }
 
-pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<Credential>, DbError> {
+pub async fn find_by_id(db: &Db, id: &CredentialId) -> Result<Option<Credential>, DbError> {
     let mut conn = db.pool().acquire().await?;
     find_in(&mut conn, id).await
 }
 
-async fn find_in(conn: &mut AnyConnection, id: &str) -> Result<Option<Credential>, DbError> {
+async fn find_in(
+    conn: &mut AnyConnection,
+    id: &CredentialId,
+) -> Result<Option<Credential>, DbError> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM api_credentials WHERE id = $1"
     ))
@@ -177,7 +185,11 @@ async fn find_in(conn: &mut AnyConnection, id: &str) -> Result<Option<Credential
 /// Revokes a credential; audited as `credential.revoke` with the credential before and after, in
 /// the same transaction. Revoking a revoked one changes nothing and is not audited again (the
 /// first time stays).
-pub async fn revoke(db: &Db, acting: &Acting, id: &str) -> Result<Credential, CredentialError> {
+pub async fn revoke(
+    db: &Db,
+    acting: &Acting,
+    id: &CredentialId,
+) -> Result<Credential, CredentialError> {
     let mut tx = db.begin_write().await?;
     let before = find_in(&mut tx, id)
         .await?
@@ -194,7 +206,7 @@ pub async fn revoke(db: &Db, acting: &Acting, id: &str) -> Result<Credential, Cr
         .await?
         .ok_or(CredentialError::NotFound)?;
     let entry = acting
-        .entry("credential.revoke", "credential", Some(id))
+        .entry("credential.revoke", "credential", Some(id.as_str()))
         .before(&before)
         .after(&after);
     audit::record(&mut *tx, &entry).await?;

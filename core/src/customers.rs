@@ -5,6 +5,8 @@
 //! The list walks the index of its sort, `(name, id)` or `(created_at, id)`, and filters on the
 //! way; the fleet and licence counts are read for the page's rows only.
 
+use fleetdesk_vocab::NoteId;
+use fleetdesk_vocab::{CustomerId, FleetId, OrderId};
 use futures_util::Stream;
 use serde::Serialize;
 use sqlx::Row;
@@ -70,7 +72,7 @@ pub enum Cursor {
 /// A customer as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CustomerRow {
-    pub id: String,
+    pub id: CustomerId,
     pub external_reference: String,
     pub name: String,
     pub legal_id: Option<String>,
@@ -183,7 +185,7 @@ pub async fn list(
     }
     count_for(db, &mut rows).await?;
     let cursor_of =
-        |row: Option<&CustomerRow>| row.map(|row| (filter.sort.key(row), row.id.clone()));
+        |row: Option<&CustomerRow>| row.map(|row| (filter.sort.key(row), row.id.to_string()));
     let (next, previous) = match cursor {
         Cursor::First => (more.then(|| cursor_of(rows.last())).flatten(), None),
         Cursor::After(..) => (
@@ -301,7 +303,7 @@ fn csv_record(row: &AnyRow) -> Result<Vec<String>, DbError> {
 /// A customer in full.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CustomerDetail {
-    pub id: String,
+    pub id: CustomerId,
     pub external_reference: String,
     pub name: String,
     pub legal_id: Option<String>,
@@ -330,13 +332,13 @@ pub struct Contact {
     /// `+cc sn`.
     pub fixed: Option<String>,
     pub mobile: Option<String>,
-    pub order_id: Option<String>,
+    pub order_id: Option<OrderId>,
 }
 
 /// A fleet of a customer, with its licences counted by state.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FleetSummary {
-    pub id: String,
+    pub id: FleetId,
     pub policy: String,
     pub offering_name: Option<String>,
     pub created_at: String,
@@ -358,7 +360,7 @@ pub const DETAIL_ORDERS: u32 = 20;
 const DETAIL_FLEETS: i64 = 100;
 
 /// One customer in full, or `None`.
-pub async fn detail(db: &Db, id: &str) -> Result<Option<CustomerDetail>, DbError> {
+pub async fn detail(db: &Db, id: &CustomerId) -> Result<Option<CustomerDetail>, DbError> {
     let found = sqlx::query(
         "SELECT id, external_reference, name, legal_id, address_street, address_postcode, \
          address_city, address_country, login_stem, created_at, updated_at \
@@ -450,7 +452,7 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<CustomerDetail>, DbError
         db,
         &audit::Filter {
             object_type: Some("customer".to_owned()),
-            object_id: Some(id.to_owned()),
+            object_id: Some(id.to_string()),
             ..audit::Filter::default()
         },
         50,
@@ -484,7 +486,7 @@ pub const NOTE_MAX_CHARS: usize = 4000;
 /// is no such customer.
 pub async fn add_note(
     db: &Db,
-    customer_id: &str,
+    customer_id: &CustomerId,
     author_id: &str,
     body: &str,
     acting: &audit::Acting,
@@ -497,7 +499,7 @@ pub async fn add_note(
     if exists.is_none() {
         return Ok(false);
     }
-    let id = crate::ids::new_id("note");
+    let id = crate::ids::new_id::<NoteId>();
     sqlx::query(
         "INSERT INTO notes (id, object_type, object_id, author_id, body, created_at) \
          VALUES ($1, 'customer', $2, $3, $4, $5)",
@@ -510,7 +512,7 @@ pub async fn add_note(
     .execute(&mut *tx)
     .await?;
     let entry = acting
-        .entry("customer.note.add", "customer", Some(customer_id))
+        .entry("customer.note.add", "customer", Some(customer_id.as_str()))
         .after(serde_json::json!({ "note": id }));
     audit::record(&mut *tx, &entry).await?;
     tx.commit().await?;

@@ -3,6 +3,7 @@
 //! `(fleet_id, created_at, id)`.
 
 use fleetdesk_vocab::LicenceState;
+use fleetdesk_vocab::{CustomerId, FleetId, LicenceId, OrderId};
 use serde::Serialize;
 use sqlx::Row;
 
@@ -11,7 +12,7 @@ use crate::db::{Db, DbError, word};
 /// A fleet's licence as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FleetLicence {
-    pub id: String,
+    pub id: LicenceId,
     pub state: LicenceState,
     pub login: Option<String>,
     pub offer_code: String,
@@ -21,13 +22,13 @@ pub struct FleetLicence {
 /// A fleet with its counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FleetDetail {
-    pub id: String,
-    pub customer_id: String,
+    pub id: FleetId,
+    pub customer_id: CustomerId,
     pub customer_name: String,
     pub policy: String,
     /// The offering of a `perOffering` fleet.
     pub offering: Option<(String, String)>,
-    pub created_by_order_id: Option<String>,
+    pub created_by_order_id: Option<OrderId>,
     pub created_at: String,
     /// `(state, count)`, states with no licence left out.
     pub by_state: Vec<(LicenceState, i64)>,
@@ -36,7 +37,7 @@ pub struct FleetDetail {
 }
 
 /// One fleet with its counts, or `None`.
-pub async fn detail(db: &Db, id: &str) -> Result<Option<FleetDetail>, DbError> {
+pub async fn detail(db: &Db, id: &FleetId) -> Result<Option<FleetDetail>, DbError> {
     let found = sqlx::query(
         "SELECT f.id, f.customer_id, c.name AS customer_name, f.policy, o.offer_code, \
          o.name AS offering_name, f.created_by_order_id, f.created_at FROM fleets f \
@@ -85,7 +86,7 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<FleetDetail>, DbError> {
 /// The fleet's licences, newest first, older than the `(created_at, id)` cursor when given.
 pub async fn licences(
     db: &Db,
-    fleet_id: &str,
+    fleet_id: &FleetId,
     before: Option<(String, String)>,
     limit: u32,
 ) -> Result<Vec<FleetLicence>, DbError> {

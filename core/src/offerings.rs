@@ -3,6 +3,7 @@
 //! (contract section 4, last paragraph). Managed in the console, importable from a CSV file.
 //! Offerings are retired, never deleted: licences and orders keep pointing at them.
 
+use fleetdesk_vocab::OfferingId;
 use serde::{Deserialize, Serialize};
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
@@ -17,7 +18,7 @@ pub const DEFAULT_LOGIN_FORMAT: &str = "{customer}-{seq:4}";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Offering {
-    pub id: String,
+    pub id: OfferingId,
     pub offer_code: String,
     pub name: String,
     pub resource_type: ResourceType,
@@ -223,7 +224,7 @@ pub async fn create(
 ) -> Result<Offering, OfferingError> {
     let checked = input.check()?.allowed(db).await?;
     let now = clock::now_text();
-    let id = ids::new_id("off");
+    let id = ids::new_id::<OfferingId>();
     let mut tx = db.begin_write().await?;
     sqlx::query(
         "INSERT INTO offerings (id, offer_code, name, resource_type, resource_scope, login_format, \
@@ -245,7 +246,7 @@ pub async fn create(
         .await?
         .ok_or(OfferingError::NotFound)?;
     let entry = acting
-        .entry("offering.create", "offering", Some(&id))
+        .entry("offering.create", "offering", Some(id.as_str()))
         .after(&created);
     audit::record(&mut *tx, &entry).await?;
     tx.commit().await?;
@@ -257,7 +258,7 @@ pub async fn create(
 pub async fn update(
     db: &Db,
     acting: &Acting,
-    id: &str,
+    id: &OfferingId,
     input: &OfferingInput,
 ) -> Result<Offering, OfferingError> {
     let checked = input.check()?.allowed(db).await?;
@@ -289,7 +290,7 @@ pub async fn update(
 pub async fn set_retired(
     db: &Db,
     acting: &Acting,
-    id: &str,
+    id: &OfferingId,
     retired: bool,
 ) -> Result<Offering, OfferingError> {
     let now = clock::now_text();
@@ -325,7 +326,7 @@ async fn audited(
         .await?
         .ok_or(OfferingError::NotFound)?;
     let entry = acting
-        .entry(action, "offering", Some(&before.id))
+        .entry(action, "offering", Some(before.id.as_str()))
         .before(&before)
         .after(&after);
     audit::record(&mut *tx, &entry).await?;
@@ -333,11 +334,11 @@ async fn audited(
     Ok(after)
 }
 
-pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<Offering>, DbError> {
+pub async fn find_by_id(db: &Db, id: &OfferingId) -> Result<Option<Offering>, DbError> {
     find_in(db.pool(), id).await
 }
 
-async fn find_in<'e, E>(executor: E, id: &str) -> Result<Option<Offering>, DbError>
+async fn find_in<'e, E>(executor: E, id: &OfferingId) -> Result<Option<Offering>, DbError>
 where
     E: Executor<'e, Database = Any>,
 {
@@ -473,7 +474,7 @@ pub async fn import_csv(
     let now = clock::now_text();
     let mut tx = db.begin_write().await?;
     for (_, row) in rows {
-        let existing: Option<String> =
+        let existing: Option<OfferingId> =
             sqlx::query_scalar("SELECT id FROM offerings WHERE offer_code = $1")
                 .bind(&row.offer_code)
                 .fetch_optional(&mut *tx)
@@ -496,7 +497,7 @@ pub async fn import_csv(
                 .execute(&mut *tx)
                 .await?;
                 let after = find_in(&mut *tx, &id).await?;
-                let mut entry = acting.entry("offering.update", "offering", Some(&id));
+                let mut entry = acting.entry("offering.update", "offering", Some(id.as_str()));
                 if let Some(before) = before {
                     entry = entry.before(&before);
                 }
@@ -504,7 +505,7 @@ pub async fn import_csv(
                 report.updated.push(row.offer_code);
             }
             None => {
-                let id = ids::new_id("off");
+                let id = ids::new_id::<OfferingId>();
                 sqlx::query(
                     "INSERT INTO offerings (id, offer_code, name, resource_type, resource_scope, \
                      login_format, provisioning_mode, created_at, updated_at) \
@@ -522,7 +523,7 @@ pub async fn import_csv(
                 .await
                 .map_err(|e| DbError::on_conflict(e, "offering"))?;
                 let created = find_in(&mut *tx, &id).await?;
-                let entry = acting.entry("offering.create", "offering", Some(&id));
+                let entry = acting.entry("offering.create", "offering", Some(id.as_str()));
                 audit::record(&mut *tx, &entry.after(&created)).await?;
                 report.created.push(row.offer_code);
             }

@@ -1,5 +1,6 @@
 //! Operators: the partner's staff who use the console, with their role and password.
 
+use fleetdesk_vocab::OperatorId;
 use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -14,7 +15,7 @@ pub use fleetdesk_vocab::Role;
 /// An operator as the rest of the code sees it: the password hash stays in this module.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Operator {
-    pub id: String,
+    pub id: OperatorId,
     pub login: String,
     pub display_name: String,
     pub role: Role,
@@ -144,7 +145,7 @@ async fn create_as(
     let hash = password::hash(&new.password).await?;
     let now = clock::now_text();
     let created = Operator {
-        id: ids::new_id("opr"),
+        id: ids::new_id::<OperatorId>(),
         login,
         display_name,
         role: new.role,
@@ -168,19 +169,19 @@ async fn create_as(
     .await
     .map_err(|e| DbError::on_conflict(e, "operator"))?;
     let entry = acting
-        .entry(action, "operator", Some(&created.id))
+        .entry(action, "operator", Some(created.id.as_str()))
         .after(&created);
     audit::record(&mut *tx, &entry).await?;
     tx.commit().await?;
     Ok(created)
 }
 
-pub async fn find_by_id(db: &Db, id: &str) -> Result<Option<Operator>, DbError> {
+pub async fn find_by_id(db: &Db, id: &OperatorId) -> Result<Option<Operator>, DbError> {
     let mut conn = db.pool().acquire().await?;
     find_in(&mut conn, id).await
 }
 
-async fn find_in(conn: &mut AnyConnection, id: &str) -> Result<Option<Operator>, DbError> {
+async fn find_in(conn: &mut AnyConnection, id: &OperatorId) -> Result<Option<Operator>, DbError> {
     let row = sqlx::query(&format!("SELECT {COLUMNS} FROM operators WHERE id = $1"))
         .bind(id)
         .fetch_optional(&mut *conn)
@@ -215,7 +216,7 @@ pub async fn count(db: &Db) -> Result<i64, DbError> {
 }
 
 /// The stored hash of an operator (for login only).
-pub(crate) async fn password_hash(db: &Db, id: &str) -> Result<Option<String>, DbError> {
+pub(crate) async fn password_hash(db: &Db, id: &OperatorId) -> Result<Option<String>, DbError> {
     Ok(
         sqlx::query_scalar("SELECT password_hash FROM operators WHERE id = $1")
             .bind(id)
@@ -228,7 +229,7 @@ pub(crate) async fn password_hash(db: &Db, id: &str) -> Result<Option<String>, D
 pub async fn set_password(
     db: &Db,
     acting: &Acting,
-    id: &str,
+    id: &OperatorId,
     new_password: &Secret,
 ) -> Result<Operator, OperatorError> {
     password::check_policy(new_password)?;
@@ -237,7 +238,7 @@ pub async fn set_password(
     let after = write_password(&mut tx, id, &hash).await?;
     audit::record(
         &mut *tx,
-        &acting.entry("operator.set_password", "operator", Some(id)),
+        &acting.entry("operator.set_password", "operator", Some(id.as_str())),
     )
     .await?;
     tx.commit().await?;
@@ -250,7 +251,7 @@ pub async fn set_password(
 pub async fn reset_password(
     db: &Db,
     acting: &Acting,
-    id: &str,
+    id: &OperatorId,
     new_password: &Secret,
     keep: Option<&str>,
 ) -> Result<(Operator, u64), OperatorError> {
@@ -259,10 +260,10 @@ pub async fn reset_password(
     let mut tx = db.begin_write().await?;
     let before = find_in(&mut tx, id).await?.ok_or(OperatorError::NotFound)?;
     let after = write_password(&mut tx, id, &hash).await?;
-    let ended = crate::sessions::end_for_operator_in(&mut tx, id, keep).await?;
+    let ended = crate::sessions::end_for_operator_in(&mut tx, id.as_str(), keep).await?;
     // The hash is never audited: only that it changed and how many sessions ended.
     let entry = acting
-        .entry("operator.password_reset", "operator", Some(id))
+        .entry("operator.password_reset", "operator", Some(id.as_str()))
         .before(serde_json::json!({ "updated_at": before.updated_at }))
         .after(serde_json::json!({
             "updated_at": after.updated_at,
@@ -276,7 +277,7 @@ pub async fn reset_password(
 
 async fn write_password(
     conn: &mut AnyConnection,
-    id: &str,
+    id: &OperatorId,
     hash: &str,
 ) -> Result<Operator, OperatorError> {
     let result =
@@ -304,7 +305,7 @@ const KEEPS_AN_ADMIN: &str = "(role <> 'admin' OR disabled_at IS NOT NULL OR EXI
 pub async fn set_disabled(
     db: &Db,
     acting: &Acting,
-    id: &str,
+    id: &OperatorId,
     disabled: bool,
 ) -> Result<Operator, OperatorError> {
     let now = clock::now_text();
@@ -329,7 +330,7 @@ pub async fn set_disabled(
 pub async fn set_role(
     db: &Db,
     acting: &Acting,
-    id: &str,
+    id: &OperatorId,
     role: Role,
 ) -> Result<Operator, OperatorError> {
     let guard = if role.is_admin() {
@@ -353,7 +354,7 @@ async fn guarded<'q>(
     db: &Db,
     acting: &Acting,
     action: &str,
-    id: &str,
+    id: &OperatorId,
     unchanged: impl Fn(&Operator) -> bool,
     update: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
 ) -> Result<Operator, OperatorError> {
@@ -370,7 +371,7 @@ async fn guarded<'q>(
     }
     let after = find_in(&mut tx, id).await?.ok_or(OperatorError::NotFound)?;
     let entry = acting
-        .entry(action, "operator", Some(id))
+        .entry(action, "operator", Some(id.as_str()))
         .before(&before)
         .after(&after);
     audit::record(&mut *tx, &entry).await?;
@@ -379,7 +380,7 @@ async fn guarded<'q>(
 }
 
 /// Stamps a successful sign-in and returns the time written.
-pub(crate) async fn record_login(db: &Db, id: &str) -> Result<String, DbError> {
+pub(crate) async fn record_login(db: &Db, id: &OperatorId) -> Result<String, DbError> {
     let now = clock::now_text();
     sqlx::query("UPDATE operators SET last_login_at = $1 WHERE id = $2")
         .bind(&now)
@@ -414,7 +415,7 @@ mod tests {
                 .await
                 .expect("created");
             assert_eq!(created.login, "alice@example.com");
-            assert!(created.id.starts_with("opr_"));
+            assert!(created.id.as_str().starts_with("opr_"));
             assert_eq!(
                 find_by_id(&db, &created.id).await.expect("query").as_ref(),
                 Some(&created)
@@ -547,11 +548,11 @@ mod tests {
             );
 
             assert!(matches!(
-                set_role(&db, &tester(), "opr_missing", Role::Admin).await,
+                set_role(&db, &tester(), &"opr_missing".into(), Role::Admin).await,
                 Err(OperatorError::NotFound)
             ));
             assert!(matches!(
-                set_disabled(&db, &tester(), "opr_missing", true).await,
+                set_disabled(&db, &tester(), &"opr_missing".into(), true).await,
                 Err(OperatorError::NotFound)
             ));
         });
@@ -587,7 +588,7 @@ mod tests {
                 Err(OperatorError::LastAdmin)
             ));
             assert!(matches!(
-                set_role(&db, &tester(), "opr_missing", Role::Support).await,
+                set_role(&db, &tester(), &"opr_missing".into(), Role::Support).await,
                 Err(OperatorError::NotFound)
             ));
 

@@ -5,6 +5,8 @@
 //! Reading Orange's productOrder into a `Planned` order and answering in Orange's shape is
 //! `crate::orange::product_order`.
 
+use fleetdesk_vocab::OrderItemId;
+use fleetdesk_vocab::{CustomerId, OrderId};
 use fleetdesk_vocab::{FleetPolicy, Mode, Operation};
 use sqlx::AnyConnection;
 
@@ -80,8 +82,8 @@ impl Planned {
 /// What [`create`] wrote.
 #[derive(Debug, Clone)]
 pub(crate) struct Created {
-    pub(crate) order_id: String,
-    pub(crate) customer_id: String,
+    pub(crate) order_id: OrderId,
+    pub(crate) customer_id: CustomerId,
     /// Whether the order created its customer.
     pub(crate) created_customer: bool,
     /// How many licences its items created.
@@ -104,7 +106,7 @@ pub(crate) async fn create(
     let now = clock::now_text();
     let (customer_id, stem, created_customer) =
         resolve_customer(conn, &planned.customer, &now).await?;
-    let order_id = ids::new_id("ord");
+    let order_id = ids::new_id::<OrderId>();
     sqlx::query(
         "INSERT INTO product_orders (id, external_reference, request_hash, customer_id, mode, \
          state, category, order_date, requested_start_date, completed_at, notes_json, \
@@ -135,7 +137,7 @@ pub(crate) async fn create(
     .await?;
 
     for contact in &planned.contacts {
-        insert_contact(conn, &customer_id, &order_id, contact, &now).await?;
+        insert_contact(conn, &customer_id, order_id.as_str(), contact, &now).await?;
     }
 
     let mut order_fleet: Option<String> = None;
@@ -145,13 +147,13 @@ pub(crate) async fn create(
             conn,
             policy,
             &customer_id,
-            &order_id,
+            order_id.as_str(),
             item,
             &mut order_fleet,
             &now,
         )
         .await?;
-        let item_id = ids::new_id("itm");
+        let item_id = ids::new_id::<OrderItemId>();
         sqlx::query(
             "INSERT INTO product_order_items (id, order_id, position, orange_item_id, action, \
              offering_id, offer_code, quantity, requested_product_ref_id, fleet_id, \
@@ -181,7 +183,7 @@ pub(crate) async fn create(
             &customer_id,
             &stem,
             &fleet_id,
-            &item_id,
+            item_id.as_str(),
             item,
             mode,
             &now,
@@ -191,7 +193,7 @@ pub(crate) async fn create(
     }
     Ok(Created {
         order_id,
-        customer_id,
+        customer_id: CustomerId::from(customer_id),
         created_customer,
         licences: licence_count,
     })

@@ -7,6 +7,7 @@ pub mod delivery;
 pub mod metrics;
 pub mod settings;
 
+use fleetdesk_vocab::EventId;
 use sqlx::AnyConnection;
 
 use crate::db::DbError;
@@ -22,9 +23,9 @@ pub async fn enqueue_order_event(
     conn: &mut AnyConnection,
     order: wire::ProductOrder,
     request_id: Option<&str>,
-) -> Result<String, DbError> {
+) -> Result<EventId, DbError> {
     let correlation = Some(order.external_reference.id.clone());
-    let resource_id = order.id.clone();
+    let resource_id = order.id.to_string();
     let resource = wire::EventResource {
         product_order: Some(order),
         user_service: None,
@@ -55,7 +56,7 @@ pub async fn enqueue_licence_event(
     licence: wire::UserService,
     correlation_id: Option<String>,
     request_id: Option<&str>,
-) -> Result<String, DbError> {
+) -> Result<EventId, DbError> {
     let mut ids = enqueue_licence_events(
         conn,
         vec![LicenceEvent {
@@ -84,11 +85,11 @@ pub async fn enqueue_licence_events(
     conn: &mut AnyConnection,
     events: Vec<LicenceEvent>,
     request_id: Option<&str>,
-) -> Result<Vec<String>, DbError> {
+) -> Result<Vec<EventId>, DbError> {
     let rows = events
         .into_iter()
         .map(|event| {
-            let resource_id = event.licence.id.clone();
+            let resource_id = event.licence.id.to_string();
             NewEvent {
                 event_type: event.event_type,
                 correlation_id: event.correlation_id,
@@ -125,7 +126,7 @@ async fn enqueue_orange(
     conn: &mut AnyConnection,
     events: Vec<NewEvent>,
     request_id: Option<&str>,
-) -> Result<Vec<String>, DbError> {
+) -> Result<Vec<EventId>, DbError> {
     if events.is_empty() {
         return Ok(Vec::new());
     }
@@ -135,7 +136,7 @@ async fn enqueue_orange(
     let mut ids = Vec::with_capacity(events.len());
     let mut rows = Vec::with_capacity(events.len());
     for event in events {
-        let id = ids::new_id("evt");
+        let id = ids::new_id::<EventId>();
         let seq = next_seq
             .get_mut(event.ordering_key.as_str())
             .ok_or_else(|| DbError::Corrupt("an ordering key was not numbered".to_owned()))?;
@@ -254,7 +255,7 @@ async fn reserve_key_seqs(
 /// A queued message as stored (for tests and, later, the console).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Queued {
-    pub id: String,
+    pub id: EventId,
     pub event_type: String,
     pub correlation_id: Option<String>,
     pub resource_id: String,

@@ -11,6 +11,7 @@
 //! done and how many rows it touched, never whom it was about.
 
 use fleetdesk_vocab::EndUser;
+use fleetdesk_vocab::{EventId, LicenceId};
 use serde_json::{Map, Value, json};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -268,11 +269,11 @@ const COPIES: [Copies; 5] = [
 async fn rows_of(
     conn: &mut sqlx::AnyConnection,
     copies: &Copies,
-    licence_id: &str,
+    licence_id: &LicenceId,
     person: &Person,
 ) -> Result<Vec<(String, Vec<Option<String>>)>, DbError> {
     let mut mentions = Vec::new();
-    let mut binds: Vec<String> = vec![licence_id.to_owned()];
+    let mut binds: Vec<String> = vec![licence_id.to_string()];
     for value in &person.distinctive {
         for column in copies.columns {
             binds.push(format!("%{}%", value.to_lowercase()));
@@ -336,13 +337,13 @@ pub struct Erasure {
     pub bulk_lines: u64,
     /// The event telling Orange the licence has no end user any more (none for a terminated
     /// licence).
-    pub event: Option<String>,
+    pub event: Option<EventId>,
 }
 
 /// The licence's row and its end user, if any.
 async fn person_of(
     conn: &mut sqlx::AnyConnection,
-    licence_id: &str,
+    licence_id: &LicenceId,
 ) -> Result<(AnyRow, Option<EndUser>), PrivacyError> {
     let row = sqlx::query(
         "SELECT id, state, login, fleet_id, customer_id, created_at, end_user_given_name, \
@@ -361,7 +362,7 @@ async fn person_of(
 /// login and history; Orange is told it has no end user (unless it is terminated).
 pub async fn erase_end_user(
     db: &Db,
-    licence_id: &str,
+    licence_id: &LicenceId,
     acting: &Acting,
 ) -> Result<Erasure, PrivacyError> {
     let mut tx = db.begin_write().await?;
@@ -413,7 +414,7 @@ pub async fn erase_end_user(
     if state != "terminated" {
         let events = tell_orange(
             &mut tx,
-            &[licence_id.to_owned()],
+            std::slice::from_ref(licence_id),
             acting.request_id.as_deref(),
         )
         .await?;
@@ -422,7 +423,11 @@ pub async fn erase_end_user(
     audit::record(
         &mut *tx,
         &acting
-            .entry("licence.end_user.erase", "licence", Some(licence_id))
+            .entry(
+                "licence.end_user.erase",
+                "licence",
+                Some(licence_id.as_str()),
+            )
             .after(json!({ "erased": &erasure })),
     )
     .await?;
@@ -434,7 +439,7 @@ pub async fn erase_end_user(
 /// Everything held about the end user of a licence, as one JSON document: the person, the
 /// licence, and every row that concerns the licence or mentions the person (audit entries, events,
 /// delivery attempts, raw Orange exchanges), as stored. `None` when there is no such licence.
-pub async fn export_end_user(db: &Db, licence_id: &str) -> Result<Value, PrivacyError> {
+pub async fn export_end_user(db: &Db, licence_id: &LicenceId) -> Result<Value, PrivacyError> {
     let mut conn = db.pool().acquire().await.map_err(DbError::from)?;
     let (row, end_user) = person_of(&mut conn, licence_id).await?;
     let end_user = end_user.ok_or(PrivacyError::NoEndUser)?;

@@ -244,8 +244,8 @@ pub async fn approve(db: &Db, acting: &Acting, work: Work, id: &str) -> Result<(
         return Err(DecideError::NotWaiting);
     }
     let done = match work {
-        Work::Order => completion::approve_order(db, acting, id).await?,
-        Work::Task => completion::approve_task(db, acting, id).await?,
+        Work::Order => completion::approve_order(db, acting, &id.into()).await?,
+        Work::Task => completion::approve_task(db, acting, &id.into()).await?,
     };
     if done {
         tracing::info!(work.id = %id, "waiting work approved by an operator");

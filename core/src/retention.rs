@@ -140,9 +140,10 @@ mod tests {
     use super::*;
     use crate::audit::{self, Actor, Entry};
     use crate::on_each_db;
+    use fleetdesk_vocab::{AttemptId, EventId};
 
-    async fn attempt(db: &Db, event_state: &str, started_at: &str) -> String {
-        let event = crate::ids::new_id("evt");
+    async fn attempt(db: &Db, event_state: &str, started_at: &str) -> EventId {
+        let event = crate::ids::new_id::<EventId>();
         sqlx::query(
             "INSERT INTO outbox_events (id, event_type, resource_kind, resource_id, ordering_key, \
              target, payload_json, state, created_at, updated_at) \
@@ -160,7 +161,7 @@ mod tests {
              request_headers_json, request_body, outcome) \
              VALUES ($1, $2, 1, $3, 'https://orange.example/e', '{}', '{}', 'retry')",
         )
-        .bind(crate::ids::new_id("att"))
+        .bind(crate::ids::new_id::<AttemptId>())
         .bind(&event)
         .bind(started_at)
         .execute(db.pool())

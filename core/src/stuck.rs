@@ -5,6 +5,7 @@
 //!
 //! How long is too long is a setting (`stuck_thresholds`), in minutes.
 
+use fleetdesk_vocab::EventId;
 use fleetdesk_vocab::{Stuck, WorkState};
 use serde::{Deserialize, Serialize};
 use sqlx::Row;
@@ -232,7 +233,7 @@ pub async fn fail_order(
     id: &str,
     code: ErrorCode,
     message: &str,
-) -> Result<String, FailError> {
+) -> Result<EventId, FailError> {
     let message = message.trim();
     if message.is_empty() {
         return Err(FailError::NoMessage);

@@ -181,7 +181,7 @@ pub(crate) async fn apply_items(
             .collect();
         let unread: Vec<&str> = unread.into_iter().collect();
         for licence in licences::current_many(conn, &unread).await? {
-            known.insert(licence.id.clone(), licence);
+            known.insert(licence.id.to_string(), licence);
         }
         let mut items = Vec::with_capacity(batch.len());
         let mut changed = Vec::new();

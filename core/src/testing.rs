@@ -279,10 +279,10 @@ pub async fn pro_offering(db: &Db) {
 pub fn licence_resource(id: &str) -> crate::orange::wire::UserService {
     use crate::orange::wire;
     wire::UserService {
-        id: id.to_owned(),
-        product_ref_id: "flt_test".to_owned(),
+        id: id.into(),
+        product_ref_id: "flt_test".into(),
         customer: wire::CustomerRef {
-            id: "cus_test".to_owned(),
+            id: "cus_test".into(),
             external_reference: None,
             name: None,
         },

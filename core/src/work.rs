@@ -2,7 +2,7 @@
 //! first; the exchange that brought it, as recorded and as stored with it; its audit timeline; the
 //! events it caused.
 
-use fleetdesk_vocab::WorkState;
+use fleetdesk_vocab::{ExchangeId, WorkState};
 use serde::Serialize;
 use sqlx::any::AnyRow;
 
@@ -86,7 +86,7 @@ pub(crate) async fn creating_exchange(
     object_id: &str,
 ) -> Result<Option<exchanges::Exchange>, DbError> {
     if let Some(request_id) = request_id {
-        let by_request: Option<String> = sqlx::query_scalar(
+        let by_request: Option<ExchangeId> = sqlx::query_scalar(
             "SELECT id FROM orange_exchanges WHERE request_id = $1 ORDER BY at, id LIMIT 1",
         )
         .bind(request_id)
@@ -96,7 +96,7 @@ pub(crate) async fn creating_exchange(
             return exchanges::find(db, &found).await;
         }
     }
-    let by_object: Option<String> = sqlx::query_scalar(
+    let by_object: Option<ExchangeId> = sqlx::query_scalar(
         "SELECT id FROM orange_exchanges WHERE object_type = $1 AND object_id = $2 \
          AND method = 'POST' ORDER BY at, id LIMIT 1",
     )

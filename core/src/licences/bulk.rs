@@ -14,6 +14,7 @@
 //! [`placeholders_csv`] gives the licences still waiting for a real value in the resource file's
 //! own format, ready to fill in.
 
+use fleetdesk_vocab::ResourceId;
 use std::collections::HashMap;
 
 use fleetdesk_vocab::{EndUser, EndUserError, ResourceType, ResourceValue};
@@ -94,7 +95,7 @@ fn problem_of_change(error: ChangeError) -> Result<BulkProblem, DbError> {
 pub enum Change {
     Resource {
         /// The resource the line replaces, once found.
-        resource_id: Option<String>,
+        resource_id: Option<ResourceId>,
         #[serde(rename = "type")]
         resource_type: Option<String>,
         /// Its value when the file was checked.

@@ -6,6 +6,7 @@
 //! sync/async setting: Orange has no other way to learn of them. Terminated licences and licences
 //! with an asynchronous operation in progress are refused.
 
+use fleetdesk_vocab::{CustomerId, EventId, LicenceId, ResourceId};
 use fleetdesk_vocab::{EndUser, EndUserError, ResourceError, ResourceType, ResourceValue};
 use sqlx::{AnyConnection, Row};
 
@@ -51,14 +52,14 @@ impl From<sqlx::Error> for ChangeError {
 /// login.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Changed {
-    pub licences: Vec<String>,
-    pub events: Vec<String>,
+    pub licences: Vec<LicenceId>,
+    pub events: Vec<EventId>,
     pub login: Option<String>,
 }
 
 /// What a change needs to know about the licence, read once it is taken.
 struct Taken {
-    customer_id: String,
+    customer_id: CustomerId,
     offer_code: String,
     login_format: String,
     login_stem: String,
@@ -69,7 +70,7 @@ struct Taken {
 /// Takes the licence for a change: refuses terminated licences and those with an operation in
 /// progress, and sets `updated_at`. The UPDATE checks and locks in one statement, so a concurrent
 /// Orange operation either waits for this transaction or is seen.
-async fn take(conn: &mut AnyConnection, id: &str, now: &str) -> Result<Taken, ChangeError> {
+async fn take(conn: &mut AnyConnection, id: &LicenceId, now: &str) -> Result<Taken, ChangeError> {
     let taken = sqlx::query(
         "UPDATE licences SET updated_at = $2 \
          WHERE id = $1 AND state <> 'terminated' AND pending_operation IS NULL",
@@ -112,12 +113,12 @@ async fn take(conn: &mut AnyConnection, id: &str, now: &str) -> Result<Taken, Ch
 /// Queues the attribute change event of each licence, as Orange reads it now.
 pub(crate) async fn tell_orange(
     conn: &mut AnyConnection,
-    licences: &[String],
+    licences: &[LicenceId],
     request_id: Option<&str>,
-) -> Result<Vec<String>, DbError> {
+) -> Result<Vec<EventId>, DbError> {
     let mut events = Vec::with_capacity(licences.len());
     for id in licences {
-        let licence = user_service::load(conn, id)
+        let licence = user_service::load(conn, id.as_str())
             .await?
             .ok_or_else(|| DbError::Corrupt(format!("licence {id} vanished")))?;
         events.push(
@@ -144,7 +145,7 @@ struct Applied {
     action: &'static str,
     before: serde_json::Value,
     after: serde_json::Value,
-    licences: Vec<String>,
+    licences: Vec<LicenceId>,
     login: Option<String>,
 }
 
@@ -152,7 +153,7 @@ struct Applied {
 /// queues each changed licence's event and records the audit entry, all committed together.
 async fn change(
     db: &Db,
-    id: &str,
+    id: &LicenceId,
     acting: &Acting,
     write: impl AsyncFnOnce(&mut AnyConnection, Taken, &str) -> Result<Applied, ChangeError>,
 ) -> Result<Changed, ChangeError> {
@@ -171,7 +172,7 @@ async fn change(
     audit::record(
         &mut *tx,
         &acting
-            .entry(action, "licence", Some(id))
+            .entry(action, "licence", Some(id.as_str()))
             .before(before)
             .after(after),
     )
@@ -188,7 +189,7 @@ async fn change(
 /// Assigns an end user to a licence, or changes its end user.
 pub async fn set_end_user(
     db: &Db,
-    id: &str,
+    id: &LicenceId,
     end_user: &EndUser,
     acting: &Acting,
 ) -> Result<Changed, ChangeError> {
@@ -220,7 +221,7 @@ pub async fn set_end_user(
             },
             before: serde_json::json!({ "end_user": end_user_json(taken.end_user.as_ref()) }),
             after: serde_json::json!({ "end_user": end_user_json(Some(end_user)) }),
-            licences: vec![id.to_owned()],
+            licences: vec![id.clone()],
             login: None,
         })
     })
@@ -228,7 +229,11 @@ pub async fn set_end_user(
 }
 
 /// Removes a licence's end user.
-pub async fn remove_end_user(db: &Db, id: &str, acting: &Acting) -> Result<Changed, ChangeError> {
+pub async fn remove_end_user(
+    db: &Db,
+    id: &LicenceId,
+    acting: &Acting,
+) -> Result<Changed, ChangeError> {
     change(db, id, acting, async |conn, taken, _| {
         if taken.end_user.is_none() {
             return Err(ChangeError::NoEndUser);
@@ -245,7 +250,7 @@ pub async fn remove_end_user(db: &Db, id: &str, acting: &Acting) -> Result<Chang
             action: "licence.end_user.remove",
             before: serde_json::json!({ "end_user": end_user_json(taken.end_user.as_ref()) }),
             after: serde_json::json!({ "end_user": null }),
-            licences: vec![id.to_owned()],
+            licences: vec![id.clone()],
             login: None,
         })
     })
@@ -257,8 +262,8 @@ pub async fn remove_end_user(db: &Db, id: &str, acting: &Acting) -> Result<Chang
 /// still in service gets its own event.
 pub async fn replace_resource(
     db: &Db,
-    id: &str,
-    resource_id: &str,
+    id: &LicenceId,
+    resource_id: &ResourceId,
     value: &str,
     acting: &Acting,
 ) -> Result<Changed, ChangeError> {
@@ -295,7 +300,7 @@ pub async fn replace_resource(
         .execute(&mut *conn)
         .await?;
         let licences = if scope == "per_customer" {
-            let others: Vec<String> = sqlx::query_scalar(
+            let others: Vec<LicenceId> = sqlx::query_scalar(
                 "SELECT l.id FROM licence_realizing_resources x \
                  JOIN licences l ON l.id = x.licence_id \
                  WHERE x.realizing_resource_id = $1 AND l.state <> 'terminated' \
@@ -313,7 +318,7 @@ pub async fn replace_resource(
             }
             others
         } else {
-            vec![id.to_owned()]
+            vec![id.clone()]
         };
         Ok(Applied {
             action: "licence.resource.replace",
@@ -334,11 +339,11 @@ pub async fn replace_resource(
 
 /// Gives the licence a new login, made like the logins of new licences: the offering's login
 /// format with the customer's login stem and the next number of the customer's counter.
-pub async fn renew_login(db: &Db, id: &str, acting: &Acting) -> Result<Changed, ChangeError> {
+pub async fn renew_login(db: &Db, id: &LicenceId, acting: &Acting) -> Result<Changed, ChangeError> {
     change(db, id, acting, async |conn, taken, now| {
         let format = LoginFormat::parse(&taken.login_format)
             .map_err(|e| DbError::Corrupt(format!("login format `{}`: {e}", taken.login_format)))?;
-        let seq = orders::reserve_login_numbers(conn, &taken.customer_id, 1, now).await?;
+        let seq = orders::reserve_login_numbers(conn, taken.customer_id.as_str(), 1, now).await?;
         let login = format.render(
             &taken.login_stem,
             &taken.offer_code,
@@ -355,7 +360,7 @@ pub async fn renew_login(db: &Db, id: &str, acting: &Acting) -> Result<Changed, 
             action: "licence.login.renew",
             before: serde_json::json!({ "login": taken.login }),
             after: serde_json::json!({ "login": login }),
-            licences: vec![id.to_owned()],
+            licences: vec![id.clone()],
             login: Some(login),
         })
     })

@@ -2,6 +2,9 @@
 //! resources (its own and the customer's shared ones) and its timeline (audit entries and events,
 //! newest first).
 
+use fleetdesk_vocab::{
+    CustomerId, FleetId, LicenceId, OfferingId, OrderId, OrderItemId, ResourceId, TaskId,
+};
 use fleetdesk_vocab::{EndUser, EventState, ResourceScope, ResourceType};
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -12,7 +15,7 @@ use crate::db::{Db, DbError, word};
 /// A realizing resource of a licence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResourceDetail {
-    pub id: String,
+    pub id: ResourceId,
     /// Its own, or shared by the customer's licences.
     pub scope: ResourceScope,
     pub kind: ResourceType,
@@ -42,25 +45,25 @@ pub struct TimelineEntry {
 /// Everything about one licence.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LicenceDetail {
-    pub id: String,
+    pub id: LicenceId,
     pub state: LicenceState,
     pub login: Option<String>,
     pub login_created_at: Option<String>,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub customer_name: String,
     pub customer_ref: String,
-    pub fleet_id: String,
-    pub offering_id: String,
+    pub fleet_id: FleetId,
+    pub offering_id: OfferingId,
     pub offer_code: String,
     pub offering_name: String,
     pub resource_type: ResourceType,
     pub end_user: Option<EndUser>,
     pub resources: Vec<ResourceDetail>,
     pub pending_operation: Option<String>,
-    pub pending_task_id: Option<String>,
+    pub pending_task_id: Option<TaskId>,
     pub pending_since: Option<String>,
-    pub order_item_id: Option<String>,
-    pub order_id: Option<String>,
+    pub order_item_id: Option<OrderItemId>,
+    pub order_id: Option<OrderId>,
     pub created_at: String,
     pub updated_at: String,
     pub terminated_at: Option<String>,
@@ -111,7 +114,7 @@ pub(crate) fn end_user_of(row: &AnyRow) -> Result<Option<EndUser>, sqlx::Error> 
 }
 
 /// One licence with its resources and timeline; `None` when there is no such licence.
-pub async fn detail(db: &Db, id: &str) -> Result<Option<LicenceDetail>, DbError> {
+pub async fn detail(db: &Db, id: &LicenceId) -> Result<Option<LicenceDetail>, DbError> {
     let row = sqlx::query(
         "SELECT l.id, l.state, l.login, l.login_created_at, l.customer_id, c.name AS customer_name, \
          c.external_reference AS customer_ref, l.fleet_id, l.offering_id, o.offer_code, \
@@ -182,7 +185,7 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<LicenceDetail>, DbError>
         created_at: row.try_get("created_at")?,
         updated_at: row.try_get("updated_at")?,
         terminated_at: row.try_get("terminated_at")?,
-        timeline: timeline(db, id).await?,
+        timeline: timeline(db, id.as_str()).await?,
     }))
 }
 

@@ -1,6 +1,7 @@
 //! The console's list of licences: filtered by the fields set, newest first, paged by keyset on
 //! `(created_at, id)`, and counted up to a cap.
 
+use fleetdesk_vocab::{CustomerId, FleetId, LicenceId};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -14,9 +15,9 @@ pub struct LicenceFilter {
     pub state: Option<LicenceState>,
     /// An offer code or an offering id.
     pub offering: Option<String>,
-    pub customer_id: Option<String>,
+    pub customer_id: Option<CustomerId>,
     /// The fleet (productRefId).
-    pub fleet_id: Option<String>,
+    pub fleet_id: Option<FleetId>,
     /// `Some(true)`: with an end user; `Some(false)`: without.
     pub end_user: Option<bool>,
     /// `Some(true)`: a realizing resource is still a placeholder; `Some(false)`: every one is real.
@@ -28,12 +29,12 @@ pub struct LicenceFilter {
 /// A licence as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LicenceRow {
-    pub id: String,
+    pub id: LicenceId,
     pub login: Option<String>,
     pub state: LicenceState,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub customer_name: String,
-    pub fleet_id: String,
+    pub fleet_id: FleetId,
     pub offer_code: String,
     pub offering_name: String,
     pub end_user_name: Option<String>,
@@ -84,10 +85,10 @@ fn like_prefix(text: &str) -> String {
     pattern
 }
 
-fn clean(value: &Option<String>) -> Option<String> {
+fn clean<T: AsRef<str>>(value: &Option<T>) -> Option<String> {
     value
-        .as_deref()
-        .map(str::trim)
+        .as_ref()
+        .map(|v| v.as_ref().trim())
         .filter(|v| !v.is_empty())
         .map(str::to_owned)
 }

@@ -6,6 +6,7 @@
 //! The refusals are the contract's (`INVALID_STATE_TRANSITION`, `OPERATION_IN_PROGRESS`): Orange is
 //! who asks for these changes, and it reads them as they are.
 
+use fleetdesk_vocab::{LicenceId, OfferingId};
 use fleetdesk_vocab::{Mode, Operation};
 use sqlx::{AnyConnection, Row};
 
@@ -22,7 +23,7 @@ pub enum Change {
     Terminate,
     /// To this offering (id, offer code).
     ChangeOffering {
-        offering_id: String,
+        offering_id: OfferingId,
     },
 }
 
@@ -74,9 +75,9 @@ pub fn check_transition(from: LicenceState, to: LicenceState) -> Result<(), ApiE
 /// What a change needs to know about the licence it applies to.
 #[derive(Debug, Clone)]
 pub(crate) struct Current {
-    pub id: String,
+    pub id: LicenceId,
     pub state: LicenceState,
-    pub offering_id: String,
+    pub offering_id: OfferingId,
     pub pending_operation: Option<String>,
 }
 

@@ -1,6 +1,6 @@
 //! The console's licence list, detail and partner-initiated changes, on both databases.
 
-use fleetdesk_vocab::{EndUser, ResourceType};
+use fleetdesk_vocab::{CustomerId, EndUser, FleetId, LicenceId, ResourceType};
 use sqlx::Row;
 
 use super::*;
@@ -18,10 +18,10 @@ const ATTR: &str = "userServiceAttributeValueChangeEvent";
 
 /// A customer with 3 licences of PRO (an MSISDN each) and 2 of DOCS (one shared URL).
 pub(super) struct Seeded {
-    pub(super) customer: String,
-    pub(super) fleet: String,
-    pub(super) pro: Vec<String>,
-    pub(super) docs: Vec<String>,
+    pub(super) customer: CustomerId,
+    pub(super) fleet: FleetId,
+    pub(super) pro: Vec<LicenceId>,
+    pub(super) docs: Vec<LicenceId>,
 }
 
 pub(super) async fn seed(db: &Db) -> Seeded {
@@ -69,7 +69,7 @@ pub(super) async fn seed(db: &Db) -> Seeded {
     let of = |code: &'static str| {
         let db = db.clone();
         async move {
-            sqlx::query_scalar::<_, String>(
+            sqlx::query_scalar::<_, LicenceId>(
                 "SELECT l.id FROM licences l JOIN offerings o ON o.id = l.offering_id \
                  WHERE o.offer_code = $1 ORDER BY l.created_at, l.id",
             )
@@ -110,12 +110,12 @@ fn claire() -> EndUser {
 }
 
 /// The attribute change events about a licence, oldest first.
-pub(super) async fn events_of(db: &Db, licence: &str) -> Vec<serde_json::Value> {
+pub(super) async fn events_of(db: &Db, licence: &LicenceId) -> Vec<serde_json::Value> {
     outbox::list_all(db)
         .await
         .expect("outbox")
         .into_iter()
-        .filter(|e| e.resource_id == licence && e.event_type == ATTR)
+        .filter(|e| e.resource_id == licence.as_str() && e.event_type == ATTR)
         .map(|e| {
             assert_eq!(
                 e.correlation_id, None,
@@ -126,9 +126,9 @@ pub(super) async fn events_of(db: &Db, licence: &str) -> Vec<serde_json::Value> 
         .collect()
 }
 
-pub(super) async fn audit_actions(db: &Db, licence: &str) -> Vec<String> {
+pub(super) async fn audit_actions(db: &Db, licence: &LicenceId) -> Vec<String> {
     let filter = audit::Filter {
-        object_id: Some(licence.to_owned()),
+        object_id: Some(licence.to_string()),
         ..audit::Filter::default()
     };
     audit::list(db, &filter, 50)
@@ -139,11 +139,11 @@ pub(super) async fn audit_actions(db: &Db, licence: &str) -> Vec<String> {
         .collect()
 }
 
-fn ids(rows: &[LicenceRow]) -> Vec<String> {
+fn ids(rows: &[LicenceRow]) -> Vec<LicenceId> {
     rows.iter().map(|r| r.id.clone()).collect()
 }
 
-async fn msisdn_of(db: &Db, licence: &str) -> ResourceDetail {
+async fn msisdn_of(db: &Db, licence: &LicenceId) -> ResourceDetail {
     detail(db, licence)
         .await
         .expect("detail")
@@ -182,7 +182,9 @@ async fn the_list_filters_and_pages_newest_first() {
             if page.is_empty() {
                 break;
             }
-            before = page.last().map(|r| (r.created_at.clone(), r.id.clone()));
+            before = page
+                .last()
+                .map(|r| (r.created_at.clone(), r.id.to_string()));
             paged.extend(ids(&page));
         }
         assert_eq!(paged, ids(&all));
@@ -529,9 +531,14 @@ async fn terminated_licences_and_licences_with_an_operation_in_progress_refuse_c
             .expect("found");
         assert!(matches!(found.refusal(), Some(ChangeError::Terminated)));
         assert!(matches!(
-            renew_login(&db, "lic_nobody", &acting()).await,
+            renew_login(&db, &"lic_nobody".into(), &acting()).await,
             Err(ChangeError::NotFound)
         ));
-        assert!(detail(&db, "lic_nobody").await.expect("detail").is_none());
+        assert!(
+            detail(&db, &"lic_nobody".into())
+                .await
+                .expect("detail")
+                .is_none()
+        );
     });
 }

@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 
+use fleetdesk_vocab::{OfferingId, OrderId, TaskId};
 use sqlx::{AnyConnection, Row};
 
 use super::{Failure, product_order, user_service, wire};
@@ -45,7 +46,7 @@ pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
             String::new()
         }
     };
-    let orders: Vec<String> = sqlx::query_scalar(&format!(
+    let orders: Vec<OrderId> = sqlx::query_scalar(&format!(
         "SELECT id FROM product_orders WHERE state = 'acknowledged'{} \
          ORDER BY created_at, id LIMIT $1",
         unless(provisioning::ORDER_NEEDS_APPROVAL)
@@ -58,7 +59,7 @@ pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
             finished += 1;
         }
     }
-    let tasks: Vec<String> = sqlx::query_scalar(&format!(
+    let tasks: Vec<TaskId> = sqlx::query_scalar(&format!(
         "SELECT id FROM user_service_tasks WHERE state = 'acknowledged'{} \
          ORDER BY created_at, id LIMIT $1",
         unless(provisioning::TASK_NEEDS_APPROVAL)
@@ -106,17 +107,21 @@ fn db_error(failure: Failure) -> DbError {
 /// `completed`, and the `productOrderStateChangeEvent` is queued. `false` if another worker did it.
 /// `asked_by` is whoever asked for it now (support, from the stuck-work page): their
 /// `order.complete_now` entry is written in the same transaction.
-pub async fn complete_order(db: &Db, asked_by: Option<&Acting>, id: &str) -> Result<bool, DbError> {
+pub async fn complete_order(
+    db: &Db,
+    asked_by: Option<&Acting>,
+    id: &OrderId,
+) -> Result<bool, DbError> {
     finish_order(db, asked_by.map(|acting| (acting, "complete_now")), id).await
 }
 
 /// Completes an order waiting for manual approval, as [`complete_order`] does; audited as
 /// `order.approve`. `false` if it was no longer waiting.
-pub async fn approve_order(db: &Db, acting: &Acting, id: &str) -> Result<bool, DbError> {
+pub async fn approve_order(db: &Db, acting: &Acting, id: &OrderId) -> Result<bool, DbError> {
     finish_order(db, Some((acting, "approve")), id).await
 }
 
-async fn finish_order(db: &Db, asked: Asked<'_>, id: &str) -> Result<bool, DbError> {
+async fn finish_order(db: &Db, asked: Asked<'_>, id: &OrderId) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
     let now = clock::now_text();
     let claimed: Option<Option<String>> = sqlx::query_scalar(
@@ -147,18 +152,23 @@ async fn finish_order(db: &Db, asked: Asked<'_>, id: &str) -> Result<bool, DbErr
     .bind(&now)
     .execute(&mut *tx)
     .await?;
-    let order = product_order::render(&mut tx, id)
+    let order = product_order::render(&mut tx, id.as_str())
         .await?
         .ok_or_else(|| DbError::Corrupt(format!("order {id} vanished")))?;
     let event = outbox::enqueue_order_event(&mut tx, order, request_id.as_deref()).await?;
     audit::record(
         &mut *tx,
-        &Entry::new(Actor::system(), "orange.order.complete", "order", Some(id))
-            .after(serde_json::json!({"state": "completed", "event": event}))
-            .request_id(request_id),
+        &Entry::new(
+            Actor::system(),
+            "orange.order.complete",
+            "order",
+            Some(id.as_str()),
+        )
+        .after(serde_json::json!({"state": "completed", "event": event}))
+        .request_id(request_id),
     )
     .await?;
-    record_asked(&mut tx, asked, "order", id).await?;
+    record_asked(&mut tx, asked, "order", id.as_str()).await?;
     tx.commit().await?;
     tracing::info!(order.id = %id, event.id = %event, "asynchronous order completed");
     Ok(true)
@@ -167,17 +177,21 @@ async fn finish_order(db: &Db, asked: Asked<'_>, id: &str) -> Result<bool, DbErr
 /// Completes one acknowledged task: each waiting item is applied and its licence's event queued
 /// (with the task's Orange reference as correlationId). `false` if another worker did it.
 /// `asked_by` as for [`complete_order`] (`task.complete_now`).
-pub async fn complete_task(db: &Db, asked_by: Option<&Acting>, id: &str) -> Result<bool, DbError> {
+pub async fn complete_task(
+    db: &Db,
+    asked_by: Option<&Acting>,
+    id: &TaskId,
+) -> Result<bool, DbError> {
     finish_task(db, asked_by.map(|acting| (acting, "complete_now")), id).await
 }
 
 /// Completes a task waiting for manual approval, as [`complete_task`] does; audited as
 /// `task.approve`. `false` if it was no longer waiting.
-pub async fn approve_task(db: &Db, acting: &Acting, id: &str) -> Result<bool, DbError> {
+pub async fn approve_task(db: &Db, acting: &Acting, id: &TaskId) -> Result<bool, DbError> {
     finish_task(db, Some((acting, "approve")), id).await
 }
 
-async fn finish_task(db: &Db, asked: Asked<'_>, id: &str) -> Result<bool, DbError> {
+async fn finish_task(db: &Db, asked: Asked<'_>, id: &TaskId) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
     let now = clock::now_text();
     let claimed = sqlx::query(
@@ -200,7 +214,7 @@ async fn finish_task(db: &Db, asked: Asked<'_>, id: &str) -> Result<bool, DbErro
     .await?;
     let action: String = task.try_get("action")?;
     let target_state: Option<String> = task.try_get("target_state")?;
-    let target_offering: Option<String> = task.try_get("target_offering_id")?;
+    let target_offering: Option<OfferingId> = task.try_get("target_offering_id")?;
     let correlation: Option<String> = task.try_get("external_reference")?;
     let request_id: Option<String> = task.try_get("request_id")?;
     let change = match action.as_str() {
@@ -236,7 +250,7 @@ async fn finish_task(db: &Db, asked: Asked<'_>, id: &str) -> Result<bool, DbErro
     for batch in items.chunks(BATCH) {
         complete_items(
             &mut tx,
-            id,
+            id.as_str(),
             batch,
             &change,
             event_type,
@@ -270,12 +284,17 @@ async fn finish_task(db: &Db, asked: Asked<'_>, id: &str) -> Result<bool, DbErro
     .await?;
     audit::record(
         &mut *tx,
-        &Entry::new(Actor::system(), "orange.task.complete", "task", Some(id))
-            .after(serde_json::json!({"state": state, "done": done, "failed": failed}))
-            .request_id(request_id),
+        &Entry::new(
+            Actor::system(),
+            "orange.task.complete",
+            "task",
+            Some(id.as_str()),
+        )
+        .after(serde_json::json!({"state": state, "done": done, "failed": failed}))
+        .request_id(request_id),
     )
     .await?;
-    record_asked(&mut tx, asked, "task", id).await?;
+    record_asked(&mut tx, asked, "task", id.as_str()).await?;
     tx.commit().await?;
     tracing::info!(task.id = %id, task.state = state, "asynchronous task completed");
     Ok(true)
@@ -325,7 +344,7 @@ async fn complete_items(
     let loaded: HashMap<String, wire::UserService> = user_service::load_many(conn, &ids)
         .await?
         .into_iter()
-        .map(|licence| (licence.id.clone(), licence))
+        .map(|licence| (licence.id.to_string(), licence))
         .collect();
     let events = ids
         .iter()

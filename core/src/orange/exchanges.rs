@@ -2,6 +2,7 @@
 //! configurable time so support can see exactly what Orange sent. Headers are stored with the
 //! `Authorization` value masked; bodies are capped at [`BODY_CAP`] bytes.
 
+use fleetdesk_vocab::{CredentialId, ExchangeId};
 use serde::Serialize;
 use sqlx::Row;
 use sqlx::any::AnyRow;
@@ -27,7 +28,7 @@ pub fn prefix(text: &str, max: usize) -> &str {
 pub struct NewExchange {
     pub method: String,
     pub path: String,
-    pub credential_id: Option<String>,
+    pub credential_id: Option<CredentialId>,
     pub client_id: Option<String>,
     /// `(name, value)` pairs, already masked.
     pub request_headers: Vec<(String, String)>,
@@ -43,11 +44,11 @@ pub struct NewExchange {
 /// A stored exchange.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Exchange {
-    pub id: String,
+    pub id: ExchangeId,
     pub at: String,
     pub method: String,
     pub path: String,
-    pub credential_id: Option<String>,
+    pub credential_id: Option<CredentialId>,
     pub client_id: Option<String>,
     pub request_headers: Vec<(String, String)>,
     pub request_body: Option<String>,
@@ -76,8 +77,8 @@ pub async fn record(
     db: &Db,
     exchange: NewExchange,
     retention_days: u32,
-) -> Result<String, DbError> {
-    let id = ids::new_id("xch");
+) -> Result<ExchangeId, DbError> {
+    let id = ids::new_id::<ExchangeId>();
     let now = clock::now();
     let expires = now + time::Duration::days(i64::from(retention_days));
     let headers = serde_json::to_string(&exchange.request_headers)
@@ -171,7 +172,7 @@ pub async fn list(db: &Db, filter: &Filter, limit: u32) -> Result<Vec<Exchange>,
     rows.iter().map(from_row).collect()
 }
 
-pub async fn find(db: &Db, id: &str) -> Result<Option<Exchange>, DbError> {
+pub async fn find(db: &Db, id: &ExchangeId) -> Result<Option<Exchange>, DbError> {
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM orange_exchanges WHERE id = $1"
     ))

@@ -71,10 +71,10 @@ async fn place_once(
     } = orders::create(&mut tx, policy, mode, planned, hash, request_json, acting).await?;
     let answer = match mode {
         Mode::Sync => {
-            let order = render(&mut tx, &order_id)
+            let order = render(&mut tx, order_id.as_str())
                 .await?
                 .ok_or_else(ApiError::internal)?;
-            Answer::new(201, &order, ("order", &order_id))
+            Answer::new(201, &order, ("order", order_id.as_str()))
         }
         Mode::Async => {
             let ack = wire::ProductOrder {
@@ -94,7 +94,7 @@ async fn place_once(
                 order_item: Vec::new(),
                 note: Vec::new(),
             };
-            Answer::new(201, &ack, ("order", &order_id)).queued()
+            Answer::new(201, &ack, ("order", order_id.as_str())).queued()
         }
     };
     sqlx::query("UPDATE product_orders SET response_status = $2, response_json = $3 WHERE id = $1")
@@ -107,7 +107,11 @@ async fn place_once(
         audit::record(
             &mut *tx,
             &acting
-                .entry("orange.customer.create", "customer", Some(&customer_id))
+                .entry(
+                    "orange.customer.create",
+                    "customer",
+                    Some(customer_id.as_str()),
+                )
                 .after(serde_json::json!({"order": order_id})),
         )
         .await?;
@@ -115,7 +119,7 @@ async fn place_once(
     audit::record(
         &mut *tx,
         &acting
-            .entry("orange.order.create", "order", Some(&order_id))
+            .entry("orange.order.create", "order", Some(order_id.as_str()))
             .after(serde_json::json!({
                 "externalReference": planned.external_reference,
                 "customer": customer_id,

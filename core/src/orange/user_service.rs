@@ -10,6 +10,7 @@ use crate::audit::Acting;
 use crate::db::Db;
 use crate::licences::{Change, LicenceState, apply, check_change, current, mark_pending};
 use crate::{audit, clock, ids, offerings, tasks};
+use fleetdesk_vocab::TaskId;
 
 mod fleet;
 mod read;
@@ -115,12 +116,12 @@ pub async fn change_one(
                     Answer::new(200, &after, ("licence", id))
                 }
                 Mode::Async => {
-                    let task_id = ids::new_id("tsk");
+                    let task_id = ids::new_id::<TaskId>();
                     let request = serde_json::json!({"id": id, "action": change.action()});
                     tasks::insert_task(
                         &mut tx,
                         &tasks::NewTask {
-                            id: &task_id,
+                            id: task_id.as_str(),
                             external_reference: None,
                             request_hash: &wire::fingerprint(request.to_string().as_bytes()),
                             origin: "single",
@@ -133,10 +134,10 @@ pub async fn change_one(
                         },
                     )
                     .await?;
-                    tasks::insert_item(&mut tx, &task_id, 0, id, Some(id), None, None)
+                    tasks::insert_item(&mut tx, task_id.as_str(), 0, id, Some(id), None, None)
                         .await?;
-                    mark_pending(&mut tx, id, change.action(), &task_id, &now).await?;
-                    let task = super::user_service_task::load(&mut tx, &task_id)
+                    mark_pending(&mut tx, id, change.action(), task_id.as_str(), &now).await?;
+                    let task = super::user_service_task::load(&mut tx, task_id.as_str())
                         .await?
                         .ok_or_else(ApiError::internal)?;
                     audit::record(

@@ -2,6 +2,8 @@
 //! answered at once (synchronous) or acknowledged and completed in the background. The request is
 //! read here and the task written by [`crate::tasks`]; the answer is in Orange's shape.
 
+use fleetdesk_vocab::LicenceId;
+use fleetdesk_vocab::TaskId;
 use sqlx::{AnyConnection, Row};
 
 use super::error::{ApiError, ErrorCode};
@@ -136,7 +138,10 @@ async fn plan(db: &Db, request: &wire::UserServiceTaskRequest) -> Result<Planned
     let ids = items
         .iter()
         .enumerate()
-        .map(|(i, item)| wire::required_text(item.id.as_deref(), &format!("userService[{i}].id")))
+        .map(|(i, item)| {
+            let id = item.id.as_ref().map(LicenceId::as_str);
+            wire::required_text(id, &format!("userService[{i}].id"))
+        })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Planned {
         external_reference: request.external_reference.as_ref().map(|r| r.0.clone()),
@@ -168,12 +173,12 @@ pub async fn create(
             {
                 return Ok(answer);
             }
-            let task_id = ids::new_id("tsk");
+            let task_id = ids::new_id::<TaskId>();
             let now = clock::now_text();
             insert_task(
                 &mut tx,
                 &NewTask {
-                    id: &task_id,
+                    id: task_id.as_str(),
                     external_reference: planned.external_reference.as_deref(),
                     request_hash: hash,
                     origin: "bulk",
@@ -187,7 +192,7 @@ pub async fn create(
             )
             .await?;
             let (done, failed) =
-                apply_items(&mut tx, &task_id, &planned.ids, &planned.change, mode, &now).await?;
+                apply_items(&mut tx, task_id.as_str(), &planned.ids, &planned.change, mode, &now).await?;
             if mode == Mode::Sync {
                 sqlx::query(
                     "UPDATE user_service_tasks SET state = $2, completed_at = $3 WHERE id = $1",
@@ -198,8 +203,8 @@ pub async fn create(
                 .execute(&mut *tx)
                 .await?;
             }
-            let task = load(&mut tx, &task_id).await?.ok_or_else(ApiError::internal)?;
-            let answer = Answer::new(201, &task, ("task", &task_id));
+            let task = load(&mut tx, task_id.as_str()).await?.ok_or_else(ApiError::internal)?;
+            let answer = Answer::new(201, &task, ("task", task_id.as_str()));
             let body = serde_json::to_string(&answer.body).unwrap_or_default();
             sqlx::query(
                 "UPDATE user_service_tasks SET response_status = 201, response_json = $2 WHERE id = $1",
@@ -211,7 +216,7 @@ pub async fn create(
             audit::record(
                 &mut *tx,
                 &acting
-                    .entry("orange.task.create", "task", Some(&task_id))
+                    .entry("orange.task.create", "task", Some(task_id.as_str()))
                     .after(serde_json::json!({
                         "action": planned.change.action(),
                         "mode": mode.as_str(),

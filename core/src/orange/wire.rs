@@ -6,6 +6,7 @@
 //! `externalReference` may be an object or an array of objects. Writing omits every absent value:
 //! no `null` and no empty string ever leaves Fleetdesk.
 
+use fleetdesk_vocab::{CustomerId, EventId, FleetId, LicenceId, OrderId, TaskId};
 use serde::de::{self, Deserializer, Error as _};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -236,7 +237,8 @@ pub struct ProductOrderRequest {
 #[serde(rename_all = "camelCase")]
 pub struct CustomerInput {
     #[serde(default)]
-    pub id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub id: Option<CustomerId>,
     #[serde(default)]
     pub external_reference: Option<ExternalReferenceInput>,
     #[serde(default)]
@@ -281,7 +283,8 @@ pub struct ProductOfferingInput {
 pub struct ProductRefInput {
     /// The productRefId of an existing fleet (absent on a first order).
     #[serde(default)]
-    pub id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub id: Option<FleetId>,
     /// Number of licences, at least 1.
     #[serde(default)]
     pub user_service_quantity: Option<i64>,
@@ -323,7 +326,8 @@ pub struct UserServiceTaskRequest {
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct UserServiceRefInput {
     #[serde(default)]
-    pub id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub id: Option<LicenceId>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -364,7 +368,8 @@ impl From<&ApiError> for ErrorBody {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ProductOrder {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: OrderId,
     pub external_reference: ExternalReference,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub category: Option<String>,
@@ -389,7 +394,8 @@ pub struct ProductOrder {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerRef {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: CustomerId,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference: Option<ExternalReference>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -412,7 +418,8 @@ pub struct OrderItem {
 pub struct ProductRef {
     /// The productRefId actually used (absent until the fleet is chosen).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub id: Option<String>,
+    #[schema(value_type = Option<String>)]
+    pub id: Option<FleetId>,
     pub user_service_quantity: i64,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub characteristic: Vec<Characteristic>,
@@ -425,7 +432,8 @@ pub struct ProductRef {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserServiceSummary {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: LicenceId,
     pub state: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub login: Option<Login>,
@@ -439,8 +447,10 @@ pub struct UserServiceSummary {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserService {
-    pub id: String,
-    pub product_ref_id: String,
+    #[schema(value_type = String)]
+    pub id: LicenceId,
+    #[schema(value_type = String)]
+    pub product_ref_id: FleetId,
     pub customer: CustomerRef,
     pub product_offering: ProductOffering,
     /// `pending`, `active`, `suspended` or `terminated`.
@@ -491,7 +501,8 @@ pub struct RealizingResource {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct UserServiceTask {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: TaskId,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference: Option<ExternalReference>,
     /// `changeState`, `delete` or `changeOffering`.
@@ -505,7 +516,8 @@ pub struct UserServiceTask {
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct TaskItem {
-    pub id: String,
+    #[schema(value_type = String)]
+    pub id: LicenceId,
     /// `done` or `failed`; absent until the item is done.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<String>,
@@ -523,7 +535,8 @@ pub struct TaskItemError {
 #[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Event {
-    pub event_id: String,
+    #[schema(value_type = String)]
+    pub event_id: EventId,
     pub event_time: String,
     pub event_type: String,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1,6 +1,7 @@
 //! Creating an item's licences in batches: login numbers, logins and placeholder realizing
 //! resources.
 
+use fleetdesk_vocab::{LicenceId, ResourceId};
 use fleetdesk_vocab::{Mode, ResourceScope, ResourceType, ResourceValue};
 use sqlx::AnyConnection;
 
@@ -45,7 +46,7 @@ pub(super) async fn create_licences(
     };
     let seqs: Vec<i64> = (first..=last).collect();
     for chunk in seqs.chunks(BATCH) {
-        let licence_ids: Vec<String> = chunk.iter().map(|_| ids::new_id("lic")).collect();
+        let licence_ids: Vec<LicenceId> = chunk.iter().map(|_| ids::new_id()).collect();
         let sql = format!(
             "INSERT INTO licences (id, fleet_id, customer_id, offering_id, state, login, \
              login_created_at, characteristics_json, order_item_id, pending_operation, \
@@ -105,7 +106,7 @@ pub(super) async fn create_licences(
                         .map(|v| v.as_str().to_owned())
                         .unwrap_or_default();
                     query = query
-                        .bind(ids::new_id("rr"))
+                        .bind(ids::new_id::<ResourceId>())
                         .bind(customer_id.to_owned())
                         .bind("per_licence")
                         .bind(licence_id.clone())
@@ -171,7 +172,7 @@ pub(super) async fn shared_resource(
     if let Some(id) = existing {
         return Ok(id);
     }
-    let id = ids::new_id("rr");
+    let id = ids::new_id::<ResourceId>().into_string();
     sqlx::query(
         "INSERT INTO realizing_resources (id, customer_id, scope, licence_id, type, value, \
          placeholder_since, created_at, updated_at) \

@@ -1,5 +1,6 @@
 //! The order's customer: found by id or reference, or created with its contact and login stem.
 
+use fleetdesk_vocab::{ContactId, CustomerId};
 use sqlx::{AnyConnection, Row};
 
 use super::{CustomerPlan, json_list};
@@ -47,7 +48,7 @@ pub(super) async fn resolve_customer(
                 .clone()
                 .ok_or_else(|| ApiError::missing("customer.name"))?;
             let stem = free_stem(conn, &slug(&name, 20)).await?;
-            let id = ids::new_id("cus");
+            let id = ids::new_id::<CustomerId>().into_string();
             let address = address.clone().unwrap_or_default();
             sqlx::query(
                 "INSERT INTO customers (id, external_reference, name, legal_id, address_street, \
@@ -116,7 +117,7 @@ pub(super) async fn insert_contact(
          email, fixed_cc, fixed_sn, mobile_cc, mobile_sn, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
     )
-    .bind(ids::new_id("ctc"))
+    .bind(ids::new_id::<ContactId>())
     .bind(customer_id)
     .bind(order_id)
     .bind(wire::optional_text(contact.role.as_deref()))

@@ -1,5 +1,6 @@
 //! Choosing (or opening) the fleet each item's licences go into, by the fleet policy.
 
+use fleetdesk_vocab::FleetId;
 use fleetdesk_vocab::FleetPolicy;
 use sqlx::{AnyConnection, Row};
 
@@ -88,7 +89,7 @@ pub(super) async fn choose_fleet(
         }
         FleetPolicy::PerOffering => {
             if let Some((id, Some(offering))) = &requested
-                && *offering == item.offering.id
+                && item.offering.id == *offering
             {
                 return Ok(id.clone());
             }
@@ -106,7 +107,7 @@ pub(super) async fn choose_fleet(
                         conn,
                         customer_id,
                         FleetPolicy::PerOffering,
-                        Some(&item.offering.id),
+                        Some(item.offering.id.as_str()),
                         order_id,
                         now,
                     )
@@ -125,7 +126,7 @@ pub(super) async fn new_fleet(
     order_id: &str,
     now: &str,
 ) -> Result<String, Failure> {
-    let id = ids::new_id("flt");
+    let id = ids::new_id::<FleetId>().into_string();
     sqlx::query(
         "INSERT INTO fleets (id, customer_id, policy, offering_id, created_by_order_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6)",

@@ -3,6 +3,7 @@
 //! licences it created, the raw request and Fleetdesk's answer, its audit timeline and the events it
 //! caused.
 
+use fleetdesk_vocab::{CustomerId, FleetId, LicenceId, OrderId};
 use fleetdesk_vocab::{LicenceState, Mode, WorkState};
 use serde::Serialize;
 use sqlx::Row;
@@ -16,9 +17,9 @@ use crate::work::{RawExchange, WorkTable, creating_exchange, related_events, tim
 /// An order as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OrderRow {
-    pub id: String,
+    pub id: OrderId,
     pub external_reference: String,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub customer_name: String,
     pub mode: Mode,
     pub state: WorkState,
@@ -60,7 +61,7 @@ pub async fn list(
 /// A customer's newest orders.
 pub async fn list_for_customer(
     db: &Db,
-    customer_id: &str,
+    customer_id: &CustomerId,
     limit: u32,
 ) -> Result<Vec<OrderRow>, DbError> {
     let rows = sqlx::query(&format!(
@@ -80,11 +81,11 @@ pub const DETAIL_LICENCES: i64 = 200;
 /// A licence an order created.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LicenceLink {
-    pub id: String,
+    pub id: LicenceId,
     pub state: LicenceState,
     pub login: Option<String>,
     pub offer_code: String,
-    pub fleet_id: String,
+    pub fleet_id: FleetId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -95,7 +96,7 @@ pub struct OrderItem {
     pub offer_code: String,
     pub offering_name: String,
     pub quantity: i64,
-    pub fleet_id: Option<String>,
+    pub fleet_id: Option<FleetId>,
     pub state: WorkState,
     pub failure_code: Option<String>,
     pub failure_message: Option<String>,
@@ -121,7 +122,7 @@ pub struct OrderDetail {
 }
 
 /// One order in full, or `None`.
-pub async fn detail(db: &Db, id: &str) -> Result<Option<OrderDetail>, DbError> {
+pub async fn detail(db: &Db, id: &OrderId) -> Result<Option<OrderDetail>, DbError> {
     let found = sqlx::query(&format!(
         "SELECT {ORDER_COLUMNS}, o.category, o.order_date, o.requested_start_date, \
          o.failure_code, o.failure_message, o.request_id, o.updated_at, o.request_json, \
@@ -161,18 +162,18 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<OrderDetail>, DbError> {
     let licences = licence_links(
         db,
         "l.order_item_id IN (SELECT id FROM product_order_items WHERE order_id = $1)",
-        id,
+        id.as_str(),
     )
     .await?;
     let request_id: Option<String> = found.try_get("request_id")?;
     let raw = RawExchange {
-        exchange: creating_exchange(db, request_id.as_deref(), "order", id).await?,
+        exchange: creating_exchange(db, request_id.as_deref(), "order", id.as_str()).await?,
         stored_request: found.try_get("request_json")?,
         stored_response_status: found.try_get("response_status")?,
         stored_response: found.try_get("response_json")?,
     };
-    let timeline = timeline(db, "order", id).await?;
-    let events = related_events(db, &[id, &order.external_reference]).await?;
+    let timeline = timeline(db, "order", id.as_str()).await?;
+    let events = related_events(db, &[id.as_str(), &order.external_reference]).await?;
     Ok(Some(OrderDetail {
         category: found.try_get("category")?,
         order_date: found.try_get("order_date")?,

@@ -1,6 +1,7 @@
 //! Reading the outbox for people, and the operators' actions on it: list with filters, one event
 //! with every attempt, resend one, retry one now, resend a filtered set.
 
+use fleetdesk_vocab::EventId;
 use fleetdesk_vocab::EventState;
 use serde::Serialize;
 use sqlx::any::AnyRow;
@@ -13,7 +14,7 @@ use crate::db::{Db, DbError, word};
 /// An event as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EventRow {
-    pub id: String,
+    pub id: EventId,
     pub event_type: String,
     pub correlation_id: Option<String>,
     pub resource_kind: String,
@@ -165,7 +166,7 @@ pub async fn counts_by_state(db: &Db) -> Result<Vec<(EventState, i64)>, DbError>
         .collect::<Result<_, sqlx::Error>>()?)
 }
 
-pub async fn detail(db: &Db, id: &str) -> Result<Option<EventDetail>, DbError> {
+pub async fn detail(db: &Db, id: &EventId) -> Result<Option<EventDetail>, DbError> {
     let found = sqlx::query(&format!(
         "SELECT {COLUMNS}, payload_json, request_id FROM outbox_events WHERE id = $1"
     ))
@@ -231,7 +232,7 @@ impl From<sqlx::Error> for ActionError {
 
 /// Sends an event again, whatever its state but `delivering`; audited as `event.resend` with the
 /// event before and after, in the same transaction.
-pub async fn resend(db: &Db, acting: &Acting, id: &str) -> Result<EventRow, ActionError> {
+pub async fn resend(db: &Db, acting: &Acting, id: &EventId) -> Result<EventRow, ActionError> {
     act(
         db,
         acting,
@@ -245,7 +246,7 @@ pub async fn resend(db: &Db, acting: &Acting, id: &str) -> Result<EventRow, Acti
 
 /// Tries a waiting or failed event now instead of at its scheduled time; audited as
 /// `event.retry_now` in the same transaction.
-pub async fn retry_now(db: &Db, acting: &Acting, id: &str) -> Result<EventRow, ActionError> {
+pub async fn retry_now(db: &Db, acting: &Acting, id: &EventId) -> Result<EventRow, ActionError> {
     act(
         db,
         acting,
@@ -262,7 +263,7 @@ pub async fn retry_now(db: &Db, acting: &Acting, id: &str) -> Result<EventRow, A
 async fn act(
     db: &Db,
     acting: &Acting,
-    id: &str,
+    id: &EventId,
     action: &str,
     statement: &'static str,
 ) -> Result<EventRow, ActionError> {
@@ -283,7 +284,7 @@ async fn act(
         });
     }
     let entry = acting
-        .entry(action, "event", Some(id))
+        .entry(action, "event", Some(id.as_str()))
         .before(&before)
         .after(&after);
     audit::record(&mut *tx, &entry).await?;
@@ -291,7 +292,7 @@ async fn act(
     Ok(after)
 }
 
-async fn event_in(conn: &mut AnyConnection, id: &str) -> Result<Option<EventRow>, DbError> {
+async fn event_in(conn: &mut AnyConnection, id: &EventId) -> Result<Option<EventRow>, DbError> {
     let found = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM outbox_events WHERE id = $1"
     ))

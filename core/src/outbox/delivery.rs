@@ -14,6 +14,7 @@
 //! - Outcomes are written only while the lease is still held. An attempt whose lease was lost is
 //!   still recorded (it went out), without changing the event that another instance now holds.
 
+use fleetdesk_vocab::{AttemptId, EventId};
 use std::time::Duration;
 
 use sqlx::Row;
@@ -34,7 +35,7 @@ const ROWS_PER_STATEMENT: usize = 200;
 /// A claimed event, ready to send.
 #[derive(Debug, Clone)]
 pub struct Claimed {
-    pub id: String,
+    pub id: EventId,
     pub target: String,
     pub payload: String,
     pub attempt_count: i64,
@@ -130,10 +131,10 @@ pub async fn due_backlog(db: &Db, targets: &[&str], cap: u32) -> Result<u32, DbE
 pub async fn renew(
     db: &Db,
     owner: &str,
-    event_ids: &[String],
+    event_ids: &[EventId],
     lease: Duration,
-) -> Result<Vec<String>, DbError> {
-    let mut held: Vec<String> = Vec::with_capacity(event_ids.len());
+) -> Result<Vec<EventId>, DbError> {
+    let mut held: Vec<EventId> = Vec::with_capacity(event_ids.len());
     for chunk in event_ids.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "UPDATE outbox_events SET lease_expires_at = {} \
@@ -141,7 +142,7 @@ pub async fn renew(
             db.dialect().now_plus_millis_sql(2),
             placeholders(3, chunk.len())
         );
-        let mut query = sqlx::query_scalar::<_, String>(&sql)
+        let mut query = sqlx::query_scalar::<_, EventId>(&sql)
             .bind(owner)
             .bind(millis(lease));
         for id in chunk {
@@ -253,7 +254,7 @@ fn cap(text: &str) -> String {
 /// One finished attempt, to be recorded.
 #[derive(Debug, Clone)]
 pub struct Outcome {
-    pub event_id: String,
+    pub event_id: EventId,
     pub attempt: Attempt,
     pub next: Next,
     /// When the request was sent.
@@ -287,7 +288,7 @@ pub async fn record(db: &Db, owner: &str, outcomes: &[Outcome]) -> Result<Vec<Re
 
     // Attempts only logged come first: they went out before the final one of their event.
     for (i, outcome) in outcomes.iter().enumerate().filter(|(_, o)| o.log_only) {
-        numbers[i] = count_attempt(&mut tx, &outcome.event_id).await?;
+        numbers[i] = count_attempt(&mut tx, outcome.event_id.as_str()).await?;
     }
 
     // Delivered events, grouped by the status the receiver answered: one statement per group.
@@ -367,7 +368,7 @@ pub async fn record(db: &Db, owner: &str, outcomes: &[Outcome]) -> Result<Vec<Re
     for (i, outcome) in outcomes.iter().enumerate() {
         if numbers[i].is_none() {
             lost[i] = true;
-            numbers[i] = count_attempt(&mut tx, &outcome.event_id).await?;
+            numbers[i] = count_attempt(&mut tx, outcome.event_id.as_str()).await?;
         }
     }
 
@@ -404,7 +405,7 @@ pub async fn record(db: &Db, owner: &str, outcomes: &[Outcome]) -> Result<Vec<Re
                 attempt.error.clone()
             };
             query = query
-                .bind(ids::new_id("att"))
+                .bind(ids::new_id::<AttemptId>())
                 .bind(outcome.event_id.clone())
                 .bind(*no)
                 .bind(clock::format(outcome.started_at))
@@ -462,7 +463,7 @@ pub const LEASE_LOST: &str =
     "the lease was lost during this attempt: the event was left to the instance holding it";
 
 /// Gives events back without an attempt (the engine is stopping, or delivery was paused).
-pub async fn release(db: &Db, owner: &str, event_ids: &[String]) -> Result<(), DbError> {
+pub async fn release(db: &Db, owner: &str, event_ids: &[EventId]) -> Result<(), DbError> {
     for chunk in event_ids.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
             "UPDATE outbox_events SET state = 'pending', lease_owner = NULL, lease_expires_at = NULL \
@@ -481,7 +482,7 @@ pub async fn release(db: &Db, owner: &str, event_ids: &[String]) -> Result<(), D
 /// A name for this process as a lease owner.
 pub fn owner_name() -> String {
     let host = std::env::var("HOSTNAME").unwrap_or_else(|_| "fleetdesk".to_owned());
-    format!("{host}-{}-{}", std::process::id(), ids::new_id("w"))
+    format!("{host}-{}-{}", std::process::id(), ids::new_text("w"))
 }
 
 #[cfg(test)]

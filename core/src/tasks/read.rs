@@ -2,6 +2,7 @@
 //! keyset on `(created_at, id)`; one task with its items, the raw request and Fleetdesk's answer,
 //! its audit timeline and the events it caused.
 
+use fleetdesk_vocab::{LicenceId, TaskId};
 use fleetdesk_vocab::{Mode, WorkState};
 use serde::Serialize;
 use sqlx::Row;
@@ -15,7 +16,7 @@ use crate::work::{RawExchange, WorkTable, creating_exchange, related_events, tim
 /// A userServiceTask as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TaskRow {
-    pub id: String,
+    pub id: TaskId,
     pub external_reference: Option<String>,
     pub origin: String,
     pub action: String,
@@ -64,9 +65,9 @@ pub async fn list(
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TaskItem {
     pub position: i64,
-    pub user_service_id: String,
+    pub user_service_id: LicenceId,
     /// Set when the id named a known licence.
-    pub licence_id: Option<String>,
+    pub licence_id: Option<LicenceId>,
     /// `done`, `failed`, or `None` while not done.
     pub result: Option<String>,
     pub error_code: Option<String>,
@@ -92,7 +93,7 @@ pub struct TaskDetail {
 pub const DETAIL_ITEMS: i64 = 500;
 
 /// One task in full, or `None`.
-pub async fn detail(db: &Db, id: &str) -> Result<Option<TaskDetail>, DbError> {
+pub async fn detail(db: &Db, id: &TaskId) -> Result<Option<TaskDetail>, DbError> {
     let found = sqlx::query(&format!(
         "SELECT {TASK_COLUMNS}, request_id, updated_at, request_json, response_status, \
          response_json FROM user_service_tasks WHERE id = $1"
@@ -130,12 +131,12 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<TaskDetail>, DbError> {
             .await?;
     let request_id: Option<String> = found.try_get("request_id")?;
     let raw = RawExchange {
-        exchange: creating_exchange(db, request_id.as_deref(), "task", id).await?,
+        exchange: creating_exchange(db, request_id.as_deref(), "task", id.as_str()).await?,
         stored_request: found.try_get("request_json")?,
         stored_response_status: found.try_get("response_status")?,
         stored_response: found.try_get("response_json")?,
     };
-    let timeline = timeline(db, "task", id).await?;
+    let timeline = timeline(db, "task", id.as_str()).await?;
     // Licence events carry the task's Orange reference; a task without one (a single PATCH or
     // DELETE answered later) is found through its licence.
     let events = match (&task.external_reference, items.first()) {
@@ -146,7 +147,7 @@ pub async fn detail(db: &Db, id: &str) -> Result<Option<TaskDetail>, DbError> {
                 licence_id: Some(licence),
                 ..
             }),
-        ) if task.origin == "single" => related_events(db, &[licence]).await?,
+        ) if task.origin == "single" => related_events(db, &[licence.as_str()]).await?,
         _ => Vec::new(),
     };
     Ok(Some(TaskDetail {

@@ -1,6 +1,7 @@
 //! Applying a previewed file (the bulk worker) or discarding it.
 
 use super::*;
+use fleetdesk_vocab::BulkFileId;
 
 /// Why a file cannot be applied or discarded.
 #[derive(Debug, thiserror::Error)]
@@ -26,7 +27,7 @@ impl From<sqlx::Error> for ApplyError {
 /// `discarded`. Only a preview moves, and only once; the move is audited.
 pub(super) async fn leave_preview(
     db: &Db,
-    id: &str,
+    id: &BulkFileId,
     to: &'static str,
     acting: &Acting,
 ) -> Result<Summary, ApplyError> {
@@ -64,7 +65,7 @@ pub(super) async fn leave_preview(
     audit::record(
         &mut *tx,
         &acting
-            .entry(action, "bulk_change", Some(id))
+            .entry(action, "bulk_change", Some(id.as_str()))
             .before(serde_json::json!({ "state": "previewed" }))
             .after(serde_json::json!({
                 "state": to, "kind": summary.kind.as_str(), "file": summary.file_name,
@@ -79,17 +80,17 @@ pub(super) async fn leave_preview(
 
 /// Starts applying a preview's ready lines (the bulk worker makes them). Returns the file as it
 /// was previewed.
-pub async fn start_apply(db: &Db, id: &str, acting: &Acting) -> Result<Summary, ApplyError> {
+pub async fn start_apply(db: &Db, id: &BulkFileId, acting: &Acting) -> Result<Summary, ApplyError> {
     leave_preview(db, id, "applying", acting).await
 }
 
 /// Drops a preview: it stays listed, and nothing of it is ever applied.
-pub async fn discard(db: &Db, id: &str, acting: &Acting) -> Result<Summary, ApplyError> {
+pub async fn discard(db: &Db, id: &BulkFileId, acting: &Acting) -> Result<Summary, ApplyError> {
     leave_preview(db, id, "discarded", acting).await
 }
 
 /// A file being applied that no other worker holds, taken for [`LEASE`].
-pub(super) async fn take_file(db: &Db) -> Result<Option<(String, Acting)>, DbError> {
+pub(super) async fn take_file(db: &Db) -> Result<Option<(BulkFileId, Acting)>, DbError> {
     let now = clock::now();
     let now_text = clock::format(now);
     let candidate = sqlx::query(
@@ -103,7 +104,7 @@ pub(super) async fn take_file(db: &Db) -> Result<Option<(String, Acting)>, DbErr
     let Some(candidate) = candidate else {
         return Ok(None);
     };
-    let id: String = candidate.try_get("id")?;
+    let id: BulkFileId = candidate.try_get("id")?;
     let taken = sqlx::query(
         "UPDATE bulk_changes SET lease_until = $2 WHERE id = $1 AND state = 'applying' \
          AND (lease_until IS NULL OR lease_until < $3)",
@@ -135,7 +136,7 @@ pub(super) async fn apply_row(
     row: &KeptLine,
     acting: &Acting,
 ) -> Result<(BulkLineStatus, Option<BulkProblem>, i64), DbError> {
-    let Some(licence) = row.licence_id.as_deref() else {
+    let Some(licence) = row.licence_id.as_ref() else {
         return Ok((
             BulkLineStatus::Refused,
             Some(BulkProblem::UnknownLicence),

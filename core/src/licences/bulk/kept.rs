@@ -1,11 +1,12 @@
 //! Reading back kept files and their lines.
 
 use super::*;
+use fleetdesk_vocab::{BulkFileId, LicenceId};
 
 /// A file as kept, with how its lines stand.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
-    pub id: String,
+    pub id: BulkFileId,
     pub kind: BulkKind,
     pub file_name: String,
     pub state: BulkFileState,
@@ -36,8 +37,8 @@ pub(super) const SUMMARY_COLUMNS: &str = "id, kind, file_name, state, rows_total
 /// How many lines of each file stand in each status, for the files `ids`, in one query.
 pub(super) async fn counts_of(
     db: &Db,
-    ids: &[String],
-) -> Result<Vec<(String, BulkLineStatus, i64)>, DbError> {
+    ids: &[BulkFileId],
+) -> Result<Vec<(BulkFileId, BulkLineStatus, i64)>, DbError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -67,9 +68,9 @@ pub(super) async fn counts_of(
 /// A file's row of `bulk_changes` with its counts (among `counts`, those of every file read).
 pub(super) fn summary_of(
     row: &AnyRow,
-    counts: &[(String, BulkLineStatus, i64)],
+    counts: &[(BulkFileId, BulkLineStatus, i64)],
 ) -> Result<Summary, DbError> {
-    let id: String = row.try_get("id")?;
+    let id: BulkFileId = row.try_get("id")?;
     let counts = counts
         .iter()
         .filter(|(file, _, _)| *file == id)
@@ -102,12 +103,12 @@ pub async fn recent(db: &Db, limit: u32) -> Result<Vec<Summary>, DbError> {
     let ids = rows
         .iter()
         .map(|row| row.try_get("id"))
-        .collect::<Result<Vec<String>, sqlx::Error>>()?;
+        .collect::<Result<Vec<BulkFileId>, sqlx::Error>>()?;
     let counts = counts_of(db, &ids).await?;
     rows.iter().map(|row| summary_of(row, &counts)).collect()
 }
 
-pub async fn get(db: &Db, id: &str) -> Result<Option<Summary>, DbError> {
+pub async fn get(db: &Db, id: &BulkFileId) -> Result<Option<Summary>, DbError> {
     let row = sqlx::query(&format!(
         "SELECT {SUMMARY_COLUMNS} FROM bulk_changes WHERE id = $1"
     ))
@@ -116,7 +117,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Summary>, DbError> {
     .await?;
     match row {
         Some(row) => {
-            let counts = counts_of(db, &[id.to_owned()]).await?;
+            let counts = counts_of(db, std::slice::from_ref(id)).await?;
             Ok(Some(summary_of(&row, &counts)?))
         }
         None => Ok(None),
@@ -128,7 +129,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Summary>, DbError> {
 pub struct KeptLine {
     pub line: i64,
     pub licence_ref: String,
-    pub licence_id: Option<String>,
+    pub licence_id: Option<LicenceId>,
     pub change: Change,
     pub status: BulkLineStatus,
     pub problem: Option<BulkProblem>,
@@ -139,7 +140,7 @@ pub struct KeptLine {
 /// Lines of a file after `after_line`, in file order; only those in `statuses` when given.
 pub async fn rows(
     db: &Db,
-    id: &str,
+    id: &BulkFileId,
     statuses: &[BulkLineStatus],
     after_line: i64,
     limit: u32,

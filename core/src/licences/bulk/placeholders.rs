@@ -1,6 +1,7 @@
 //! The licences still waiting for a real value, in the resource file's own format.
 
 use super::*;
+use fleetdesk_vocab::CustomerId;
 
 /// The columns of [`placeholders_csv`]: a resource file as it reads it (`licence`, `type`,
 /// `value`), with what helps fill it in.
@@ -19,7 +20,7 @@ pub const PLACEHOLDERS_HEADER: [&str; 7] = [
 /// fill in and upload as a resource file.
 pub fn placeholders_csv(
     db: Db,
-    customer_id: Option<String>,
+    customer_id: Option<CustomerId>,
 ) -> impl Stream<Item = Result<Vec<u8>, DbError>> + Send + 'static {
     let sql = "SELECT l.id, l.login, c.id AS customer_id, c.name, r.type, r.value \
          FROM realizing_resources r JOIN licences l ON l.id = r.licence_id \
@@ -36,7 +37,7 @@ pub fn placeholders_csv(
     csv_export::stream(
         db,
         sql.to_owned(),
-        vec![Bind::Text(customer_id)],
+        vec![Bind::Text(customer_id.map(CustomerId::into_string))],
         &PLACEHOLDERS_HEADER,
         |row| {
             let text = |name: &str| -> Result<String, DbError> {

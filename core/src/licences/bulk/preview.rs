@@ -2,13 +2,15 @@
 //! yet).
 
 use super::*;
+use fleetdesk_vocab::BulkFileId;
+use fleetdesk_vocab::{LicenceId, ResourceId};
 
 /// A line as checked: what it asks, and whether it is ready.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct Checked {
     pub(super) line: i64,
     pub(super) licence_ref: String,
-    pub(super) licence_id: Option<String>,
+    pub(super) licence_id: Option<LicenceId>,
     pub(super) change: Change,
     pub(super) status: BulkLineStatus,
     pub(super) problem: Option<BulkProblem>,
@@ -16,7 +18,7 @@ pub(super) struct Checked {
 
 /// The licence a line names, by id or by login.
 pub(super) struct Found {
-    pub(super) id: String,
+    pub(super) id: LicenceId,
     pub(super) state: String,
     pub(super) pending: bool,
     pub(super) end_user: Option<EndUser>,
@@ -47,7 +49,7 @@ pub(super) async fn find_licence(db: &Db, reference: &str) -> Result<Option<Foun
 
 /// A realizing resource of a licence, as a line sees it.
 pub(super) struct Resource {
-    pub(super) id: String,
+    pub(super) id: ResourceId,
     pub(super) scope: String,
     pub(super) kind: String,
     pub(super) value: String,
@@ -92,8 +94,8 @@ pub(super) fn describe(end_user: &EndUser) -> String {
 pub(super) struct Checker<'a> {
     pub(super) db: &'a Db,
     pub(super) kind: BulkKind,
-    pub(super) licences: HashMap<String, i64>,
-    pub(super) shared: HashMap<String, (i64, String)>,
+    pub(super) licences: HashMap<LicenceId, i64>,
+    pub(super) shared: HashMap<ResourceId, (i64, String)>,
 }
 
 impl Checker<'_> {
@@ -161,7 +163,7 @@ impl Checker<'_> {
                     checked.problem = Some(BulkProblem::NoValue);
                     return Ok(checked);
                 }
-                let resources = resources_of(self.db, &found.id).await?;
+                let resources = resources_of(self.db, found.id.as_str()).await?;
                 let chosen = match resource_type.as_deref() {
                     Some(kind) => {
                         if ResourceType::parse(kind).is_none() {
@@ -248,7 +250,7 @@ pub async fn preview(
     file_name: &str,
     text: &str,
     acting: &Acting,
-) -> Result<String, FileError> {
+) -> Result<BulkFileId, FileError> {
     let lines = read_file(kind, text)?;
     let mut checker = Checker {
         db,
@@ -260,7 +262,7 @@ pub async fn preview(
     for line in &lines {
         checked.push(checker.check(line).await?);
     }
-    let id = new_id("blk");
+    let id = new_id::<BulkFileId>();
     let now = clock::now_text();
     let ready = checked
         .iter()

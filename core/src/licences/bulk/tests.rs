@@ -1,6 +1,7 @@
 //! Bulk files: reading, checking each line, applying through the worker, discarding, and the
 //! placeholder download, on both databases.
 
+use fleetdesk_vocab::{BulkFileId, LicenceId};
 use futures_util::StreamExt;
 
 use super::*;
@@ -13,7 +14,7 @@ fn olga() -> Actor {
     Actor::operator("opr_test", "olga")
 }
 
-async fn login_of(db: &Db, licence: &str) -> String {
+async fn login_of(db: &Db, licence: &LicenceId) -> String {
     sqlx::query_scalar("SELECT login FROM licences WHERE id = $1")
         .bind(licence)
         .fetch_one(db.pool())
@@ -21,7 +22,7 @@ async fn login_of(db: &Db, licence: &str) -> String {
         .expect("login")
 }
 
-async fn all_rows(db: &Db, id: &str) -> Vec<KeptLine> {
+async fn all_rows(db: &Db, id: &BulkFileId) -> Vec<KeptLine> {
     rows(db, id, &[], 0, 1000).await.expect("rows")
 }
 
@@ -187,7 +188,7 @@ async fn a_resource_file_is_checked_line_by_line_then_applied_with_an_event_per_
         let applied_by: Vec<String> = audit::list(
             &db,
             &audit::Filter {
-                object_id: Some(id.clone()),
+                object_id: Some(id.to_string()),
                 ..audit::Filter::default()
             },
             10,
@@ -279,7 +280,7 @@ async fn an_end_user_file_assigns_and_refuses_what_changed_since_the_preview() {
             Err(ApplyError::NotPreview(Some(BulkFileState::Discarded)))
         ));
         assert!(matches!(
-            start_apply(&db, "blk_nothing", &acting()).await,
+            start_apply(&db, &"blk_nothing".into(), &acting()).await,
             Err(ApplyError::NotFound)
         ));
         let recent = recent(&db, 10).await.expect("recent");

@@ -1,6 +1,7 @@
 //! Reading a productOrder into a plan: the customer, and each item's offering and quantity,
 //! checked before anything is written.
 
+use fleetdesk_vocab::{CustomerId, FleetId};
 use fleetdesk_vocab::{ResourceType, ResourceValue};
 
 use super::MAX_QUANTITY;
@@ -25,7 +26,7 @@ pub(super) async fn plan(
         .as_ref()
         .ok_or_else(|| ApiError::missing("customer"))?;
     let customer = match (
-        wire::optional_text(customer.id.as_deref()),
+        wire::optional_text(customer.id.as_ref().map(CustomerId::as_str)),
         &customer.external_reference,
     ) {
         (Some(id), _) => CustomerPlan::ById(id),
@@ -111,7 +112,7 @@ pub(super) async fn plan(
             offer_code: code.0.clone(),
             offering: found,
             quantity,
-            requested_ref: wire::optional_text(product_ref.id.as_deref()),
+            requested_ref: wire::optional_text(product_ref.id.as_ref().map(FleetId::as_str)),
             characteristics: product_ref.characteristic.clone().unwrap_or_default(),
         });
     }

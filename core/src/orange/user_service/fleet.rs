@@ -1,6 +1,7 @@
 //! `GET /userService?productRefId=`: a fleet's licences, filtered by state and paged, or the whole
 //! fleet streamed from the database as it is sent.
 
+use fleetdesk_vocab::{CustomerId, FleetId};
 use futures_util::{Stream, StreamExt};
 
 use super::read::{Folder, LICENCE_COLUMNS, RESOURCE_COLUMNS, RESOURCE_JOINS};
@@ -15,7 +16,7 @@ pub const MAX_PAGE_LIMIT: u64 = 10_000;
 /// Which part of a fleet Orange asks for.
 #[derive(Debug, Clone)]
 pub struct FleetQuery {
-    pub product_ref_id: String,
+    pub product_ref_id: FleetId,
     /// Terminated licences are listed only when asked for by state.
     pub state: Option<LicenceState>,
     pub offset: u64,
@@ -59,7 +60,7 @@ impl FleetQuery {
             }
         };
         Ok(FleetQuery {
-            product_ref_id,
+            product_ref_id: FleetId::from(product_ref_id),
             state,
             offset: number("offset", 0, i64::MAX as u64)?.unwrap_or(0),
             limit: number("limit", 1, MAX_PAGE_LIMIT)?,
@@ -89,8 +90,11 @@ pub struct FleetCounts {
 }
 
 /// Checks the fleet exists and counts what the query will return.
-pub async fn count_fleet(db: &Db, query: &FleetQuery) -> Result<(String, FleetCounts), ApiError> {
-    let customer: Option<String> =
+pub async fn count_fleet(
+    db: &Db,
+    query: &FleetQuery,
+) -> Result<(CustomerId, FleetCounts), ApiError> {
+    let customer: Option<CustomerId> =
         sqlx::query_scalar("SELECT customer_id FROM fleets WHERE id = $1")
             .bind(&query.product_ref_id)
             .fetch_optional(db.pool())
@@ -120,7 +124,7 @@ pub async fn count_fleet(db: &Db, query: &FleetQuery) -> Result<(String, FleetCo
 pub fn stream_fleet(
     db: Db,
     query: FleetQuery,
-    customer_id: String,
+    customer_id: CustomerId,
 ) -> impl Stream<Item = Result<wire::UserService, DbError>> + Send + 'static {
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<wire::UserService, DbError>>(64);
     tokio::spawn(async move {

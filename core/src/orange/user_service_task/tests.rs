@@ -150,14 +150,14 @@ async fn a_large_task_treats_every_item_once_across_chunks() {
         }
         assert_eq!(results(&answer.body), expected_ack);
 
-        let task_id = answer.body["id"].as_str().expect("task id").to_owned();
+        let task_id = TaskId::from(answer.body["id"].as_str().expect("task id"));
         assert!(
             completion::complete_task(&db, None, &task_id)
                 .await
                 .expect("completed")
         );
         let mut conn = db.pool().acquire().await.expect("connection");
-        let task = load(&mut conn, &task_id)
+        let task = load(&mut conn, task_id.as_str())
             .await
             .expect("task")
             .expect("exists");
@@ -290,7 +290,7 @@ async fn timing_of_a_ten_thousand_licence_suspension() {
             .await
             .expect("acknowledged");
         let acknowledged = started.elapsed();
-        let task_id = answer.body["id"].as_str().expect("task id").to_owned();
+        let task_id = TaskId::from(answer.body["id"].as_str().expect("task id"));
         assert!(
             completion::complete_task(&db, None, &task_id)
                 .await
