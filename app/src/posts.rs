@@ -2,6 +2,8 @@
 //! with [`Post::to`], and the server's action for it registers [`Post::path`], so that neither
 //! types the address by hand and the number of parameters is checked by the compiler.
 
+use std::fmt::{Display, Write as _};
+
 /// A form's address, with its `N` `{parameters}`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Post<const N: usize>(&'static str);
@@ -12,8 +14,9 @@ impl<const N: usize> Post<N> {
         self.0
     }
 
-    /// The address with its parameters filled in, in order.
-    pub fn to(&self, values: [&str; N]) -> String {
+    /// The address with its parameters filled in, in order: typed ids (`&licence.id`) and words
+    /// (`&"retry"`) alike, each written as its text.
+    pub fn to(&self, values: [&dyn Display; N]) -> String {
         let mut address = String::with_capacity(self.0.len() + 32);
         let mut rest = self.0;
         for value in values {
@@ -21,7 +24,8 @@ impl<const N: usize> Post<N> {
                 break;
             };
             address.push_str(&rest[..open]);
-            address.push_str(value);
+            // Writing to a String cannot fail.
+            let _ = write!(address, "{value}");
             rest = &rest[close + 1..];
         }
         address.push_str(rest);
@@ -78,21 +82,23 @@ pub const ADD_NOTE: Post<1> = Post("/console/customers/{id}/notes");
 
 #[cfg(test)]
 mod tests {
+    use fleetdesk_vocab::{LicenceId, OrderId, ResourceId};
+
     use super::*;
 
     #[test]
     fn addresses_are_filled_in_order() {
         assert_eq!(CREATE_OPERATOR.to([]), "/console/operators");
         assert_eq!(
-            SET_END_USER.to(["lic_1"]),
+            SET_END_USER.to([&LicenceId::from("lic_1")]),
             "/console/licences/lic_1/end-user"
         );
         assert_eq!(
-            REPLACE_RESOURCE.to(["lic_1", "res_2"]),
+            REPLACE_RESOURCE.to([&LicenceId::from("lic_1"), &ResourceId::from("res_2")]),
             "/console/licences/lic_1/resources/res_2"
         );
         assert_eq!(
-            FAIL_STUCK.to(["orders", "ord_3"]),
+            FAIL_STUCK.to([&"orders", &OrderId::from("ord_3")]),
             "/console/stuck/orders/ord_3/fail"
         );
     }

@@ -126,11 +126,11 @@ fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
             view! {
                 <div class="row-actions">
                     {retry.then(|| view! {
-                        <form method="post" action=posts::STUCK_EVENT.to([&item.id, "retry"])>
+                        <form method="post" action=posts::STUCK_EVENT.to([&item.id, &"retry"])>
                             <button type="submit" class="button secondary">{t(Text::RetryNow)}</button>
                         </form>
                     })}
-                    <form method="post" action=posts::STUCK_EVENT.to([&item.id, "resend"])>
+                    <form method="post" action=posts::STUCK_EVENT.to([&item.id, &"resend"])>
                         <label class="choice">
                             <input type="checkbox" name="confirm" value="yes" required/>
                             {t(Text::IUnderstand)}
