@@ -6,6 +6,7 @@ mod bulk;
 mod licences;
 mod work;
 
+use fleetdesk_vocab::{CredentialId, EventId, ExchangeId, OfferingId, OperatorId};
 use fleetdesk_vocab::{
     EventState, FleetPolicy, Mode, Operation, Provisioning, ResourceScope, ResourceType, Role,
 };
@@ -35,7 +36,7 @@ pub enum FlashKind {
 /// An operator as the console shows one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OperatorView {
-    pub id: String,
+    pub id: OperatorId,
     pub login: String,
     pub display_name: String,
     pub role: Role,
@@ -115,7 +116,7 @@ pub struct OperationMode {
 /// An Orange API credential as listed: never its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CredentialView {
-    pub id: String,
+    pub id: CredentialId,
     pub label: String,
     pub client_id: String,
     pub created_at: String,
@@ -162,7 +163,7 @@ pub struct CredentialsPage {
 /// An offering of the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OfferingView {
-    pub id: String,
+    pub id: OfferingId,
     pub offer_code: String,
     pub name: String,
     pub resource_type: ResourceType,
@@ -184,7 +185,7 @@ pub struct OfferingsPage {
 /// One raw Orange exchange in the list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExchangeRow {
-    pub id: String,
+    pub id: ExchangeId,
     pub at: String,
     pub method: String,
     pub path: String,
@@ -206,12 +207,12 @@ pub struct ExchangesPage {
 /// pretty-printed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExchangeDetail {
-    pub id: String,
+    pub id: ExchangeId,
     pub at: String,
     pub method: String,
     pub path: String,
     pub status: i64,
-    pub credential_id: Option<String>,
+    pub credential_id: Option<CredentialId>,
     pub client_id: Option<String>,
     pub duration_ms: Option<i64>,
     pub request_id: Option<String>,
@@ -336,7 +337,7 @@ pub struct DeliveryStatus {
 /// An outbox event as listed and as the top of its own page.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EventRowView {
-    pub id: String,
+    pub id: EventId,
     pub event_type: String,
     pub correlation_id: Option<String>,
     /// `productOrder` or `userService`.

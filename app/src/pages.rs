@@ -91,21 +91,25 @@ pub fn ErrorPanel(error: ConsoleError) -> impl IntoView {
 /// The page of one thing named by the `{id}` of its address: its title, the way back to its
 /// list, then what `body` shows of it once `fetch` has loaded it, or why it cannot be shown.
 #[component]
-pub fn DetailPage<T, Fut, V>(
+pub fn DetailPage<I, T, Fut, V>(
     title: Text,
     /// The list's address and the link's words.
     back: (&'static str, Text),
-    fetch: fn(String) -> Fut,
+    fetch: fn(I) -> Fut,
     body: fn(T) -> V,
 ) -> impl IntoView
 where
+    I: fleetdesk_vocab::Id + Send + Sync,
     T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
     Fut: Future<Output = Result<T, ConsoleError>> + Send + 'static,
     V: IntoView + 'static,
 {
     let lang = crate::i18n::use_lang();
     let params = use_params_map();
-    let data = Resource::new(move || params.get().get("id").unwrap_or_default(), fetch);
+    let data = Resource::new(
+        move || I::from(params.get().get("id").unwrap_or_default()),
+        fetch,
+    );
     let (list, back_text) = back;
     view! {
         <Title text=lang.t(title)/>

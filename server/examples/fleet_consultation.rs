@@ -214,7 +214,7 @@ async fn run_on(args: &Args, label: &str, database_url: &str) -> anyhow::Result<
     let mut results = Vec::new();
     for &size in &args.sizes {
         eprintln!("[{label}] seeding a fleet of {size} licences");
-        let fleet = seed_fleet(&db, &offering.id, size).await?;
+        let fleet = seed_fleet(&db, offering.id.as_str(), size).await?;
         // Once to warm the database's caches, then measured.
         consult(&server, issued.secret.expose(), &fleet, size).await?;
         let measure = consult(&server, issued.secret.expose(), &fleet, size).await?;

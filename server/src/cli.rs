@@ -283,7 +283,7 @@ pub async fn credential(config: &Config, command: CredentialCommand) -> anyhow::
 }
 
 async fn find_credential(db: &Db, id: &str) -> anyhow::Result<Credential> {
-    if let Some(found) = credentials::find_by_id(db, id).await?
+    if let Some(found) = credentials::find_by_id(db, &id.into()).await?
         && found.kind == CredentialKind::Orange
     {
         return Ok(found);

@@ -19,6 +19,7 @@
 
 pub mod orange;
 
+use fleetdesk_vocab::EventId;
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -106,9 +107,9 @@ enum Finished {
     /// Attempts made (usually one; two after a 401 answered with a fresh credential).
     Sent(Vec<Outcome>),
     /// Not sent: to be given back (stopping, or delivery paused meanwhile).
-    NotSent(String),
+    NotSent(EventId),
     /// Not sent: the lease looked lost before sending; given back where it is still held.
-    Abandoned(String),
+    Abandoned(EventId),
 }
 
 /// One destination's lane.
@@ -151,7 +152,7 @@ pub struct Engine {
     client: reqwest::Client,
     settings: EngineSettings,
     lanes: Vec<Arc<Lane>>,
-    held: Mutex<HashMap<String, Held>>,
+    held: Mutex<HashMap<EventId, Held>>,
     metrics: Arc<crate::metrics::Metrics>,
 }
 
@@ -472,7 +473,7 @@ impl Engine {
             clock::now(),
             rand::random::<f64>(),
         );
-        log_outcome(&event.id, &attempt, next);
+        log_outcome(event.id.as_str(), &attempt, next);
         Outcome {
             event_id: event.id.clone(),
             attempt,
@@ -501,8 +502,8 @@ impl Engine {
                 let mut held = lock(&self.held);
                 for (lane_no, finished) in &batch {
                     let id = match finished {
-                        Finished::Sent(outcomes) => outcomes.first().map(|o| o.event_id.as_str()),
-                        Finished::NotSent(id) | Finished::Abandoned(id) => Some(id.as_str()),
+                        Finished::Sent(outcomes) => outcomes.first().map(|o| &o.event_id),
+                        Finished::NotSent(id) | Finished::Abandoned(id) => Some(id),
                     };
                     if let Some(id) = id {
                         held.remove(id);
@@ -556,7 +557,7 @@ impl Engine {
             .collect();
         // Not sent, or abandoned before sending (the lease looked lost here): given back at once
         // where this instance still holds them, rather than waiting for the lease to run out.
-        let not_sent: Vec<String> = batch
+        let not_sent: Vec<EventId> = batch
             .iter()
             .filter_map(|(_, f)| match f {
                 Finished::NotSent(id) | Finished::Abandoned(id) => Some(id.clone()),
@@ -600,12 +601,12 @@ impl Engine {
                 _ = stopped.changed() => {}
             }
             let started = Instant::now();
-            let asked: Vec<String> = lock(&self.held).keys().cloned().collect();
+            let asked: Vec<EventId> = lock(&self.held).keys().cloned().collect();
             match delivery::renew(&self.db, &self.owner, &asked, lease).await {
                 Ok(ids) => {
-                    let still: HashSet<String> = ids.into_iter().collect();
+                    let still: HashSet<EventId> = ids.into_iter().collect();
                     let valid_until = started + self.usable(lease);
-                    let asked: HashSet<&String> = asked.iter().collect();
+                    let asked: HashSet<&EventId> = asked.iter().collect();
                     for (id, held) in lock(&self.held).iter() {
                         if still.contains(id) {
                             held.valid.send_replace(Some(valid_until));

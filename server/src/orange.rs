@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use fleetdesk_vocab::CredentialId;
 
 use fleetdesk_core::audit::{Acting, Actor};
 use fleetdesk_core::credentials::{self, CredentialKind, Presented};
@@ -95,7 +96,7 @@ pub(crate) struct ExchangeObject(pub String, pub String);
 /// Who called, as the recorder writes it: set on every response by the credential check.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct ExchangeCaller {
-    pub credential_id: Option<String>,
+    pub credential_id: Option<CredentialId>,
     pub client_id: Option<String>,
 }
 
@@ -217,7 +218,7 @@ async fn require_credential(
         },
     };
     let acting = Acting {
-        actor: Actor::orange(Some(&credential.id), &credential.label),
+        actor: Actor::orange(Some(credential.id.as_str()), &credential.label),
         request_id: crate::http::request_id_of(&request),
     };
     request

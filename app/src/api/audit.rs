@@ -59,7 +59,7 @@ pub async fn fetch_audit(
         .await
         .map_err(super::ssr::internal)?;
     let older = super::ssr::keyset_page(&mut found, PAGE_SIZE as u32, |last| {
-        (last.at.clone(), last.id.clone())
+        (last.at.clone(), last.id.to_string())
     });
     Ok(AuditPage {
         entries: found.into_iter().map(ssr::entry_view).collect(),
@@ -132,14 +132,14 @@ pub(super) mod ssr {
             .map_err(crate::api::ssr::internal)?
         {
             Some(found) => Some(found),
-            None => fleetdesk_core::operators::find_by_id(db, actor)
+            None => fleetdesk_core::operators::find_by_id(db, &actor.into())
                 .await
                 .map_err(crate::api::ssr::internal)?,
         };
         match operator {
             Some(operator) => {
                 filter.actor_kind = Some(ActorKind::Operator);
-                filter.actor_id = Some(operator.id);
+                filter.actor_id = Some(operator.id.into_string());
             }
             None => filter.actor_id = Some(actor.to_owned()),
         }

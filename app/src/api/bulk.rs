@@ -2,6 +2,7 @@
 //! page of its lines (all, the ready ones, or those with a problem). Uploading, applying and
 //! discarding are plain form posts (`server/src/http/bulk.rs`) for operators and administrators.
 
+use fleetdesk_vocab::BulkFileId;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -32,7 +33,7 @@ pub async fn fetch_bulk_files() -> Result<BulkFilesPage, ConsoleError> {
 /// refused), `ready`, or empty for every line.
 #[server(prefix = "/console/api", endpoint = "bulk_file", input = GetUrl)]
 pub async fn fetch_bulk_file(
-    id: String,
+    id: BulkFileId,
     show: String,
     after: Option<i64>,
 ) -> Result<BulkFileDetail, ConsoleError> {

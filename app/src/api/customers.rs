@@ -2,6 +2,7 @@
 //! ways, and one customer with its contacts, fleets, orders, notes and timeline. The CSV export is
 //! a plain GET handler (`server/src/http/customers.rs`).
 
+use fleetdesk_vocab::CustomerId;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -75,7 +76,7 @@ pub fn core_filter(q: &str, sort: &str) -> Option<fleetdesk_core::customers::Cus
 
 /// One customer in full.
 #[server(prefix = "/console/api", endpoint = "customer", input = GetUrl)]
-pub async fn fetch_customer(id: String) -> Result<CustomerDetailView, ConsoleError> {
+pub async fn fetch_customer(id: CustomerId) -> Result<CustomerDetailView, ConsoleError> {
     use crate::model::{ContactView, FleetSummaryView, NoteView};
 
     super::ssr::current_operator()?;

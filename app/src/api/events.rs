@@ -3,6 +3,7 @@
 //! payload and every attempt; and, for operators and administrators, the count a bulk resend
 //! would touch. The actions themselves are plain form posts (`server/src/http/events.rs`).
 
+use fleetdesk_vocab::EventId;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -58,7 +59,7 @@ pub async fn fetch_events(
                 .await
                 .map_err(super::ssr::internal)?;
             let older = super::ssr::keyset_page(&mut found, PAGE_SIZE, |last| {
-                (last.created_at.clone(), last.id.clone())
+                (last.created_at.clone(), last.id.to_string())
             });
             (found, older, None)
         }
@@ -77,7 +78,7 @@ pub async fn fetch_events(
 
 /// One event, with its payload and every delivery attempt in order.
 #[server(prefix = "/console/api", endpoint = "event", input = GetUrl)]
-pub async fn fetch_event(id: String) -> Result<EventDetailView, ConsoleError> {
+pub async fn fetch_event(id: EventId) -> Result<EventDetailView, ConsoleError> {
     use super::exchanges::ssr::pretty;
     use crate::model::AttemptView;
 

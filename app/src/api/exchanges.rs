@@ -1,6 +1,7 @@
 //! The raw Orange exchanges (every signed-in operator, support included): a filtered list, newest
 //! first, paged by keyset, and one exchange in full.
 
+use fleetdesk_vocab::ExchangeId;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -37,7 +38,7 @@ pub async fn fetch_exchanges(
         .await
         .map_err(super::ssr::internal)?;
     let older = super::ssr::keyset_page(&mut found, PAGE_SIZE, |last| {
-        (last.at.clone(), last.id.clone())
+        (last.at.clone(), last.id.to_string())
     });
     Ok(ExchangesPage {
         rows: found
@@ -59,7 +60,7 @@ pub async fn fetch_exchanges(
 
 /// One exchange, with its (masked) headers and its bodies.
 #[server(prefix = "/console/api", endpoint = "exchange", input = GetUrl)]
-pub async fn fetch_exchange(id: String) -> Result<ExchangeDetail, ConsoleError> {
+pub async fn fetch_exchange(id: ExchangeId) -> Result<ExchangeDetail, ConsoleError> {
     super::ssr::current_operator()?;
     let db = super::ssr::db()?;
     let exchange = match fleetdesk_core::orange::exchanges::find(&db, &id).await {

@@ -1,6 +1,7 @@
 //! One licence fleet (a productRefId), for every signed-in operator: its customer, policy,
 //! counts by state and by offering, and its licences newest first, paged by keyset.
 
+use fleetdesk_vocab::FleetId;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -13,7 +14,7 @@ const PAGE_SIZE: u32 = 50;
 
 #[server(prefix = "/console/api", endpoint = "fleet", input = GetUrl)]
 pub async fn fetch_fleet(
-    id: String,
+    id: FleetId,
     before_at: Option<String>,
     before_id: Option<String>,
 ) -> Result<FleetDetailView, ConsoleError> {
@@ -32,7 +33,7 @@ pub async fn fetch_fleet(
         .await
         .map_err(super::ssr::internal)?;
     let older = super::ssr::keyset_page(&mut licences, PAGE_SIZE, |l| {
-        (l.created_at.clone(), l.id.clone())
+        (l.created_at.clone(), l.id.to_string())
     });
     Ok(FleetDetailView {
         total: fleet.by_state.iter().map(|(_, n)| n).sum(),

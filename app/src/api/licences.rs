@@ -2,6 +2,7 @@
 //! licence with its realizing resources and timeline. The partner's changes are plain form posts
 //! (`server/src/http/licences.rs`); the page shows their forms to operators and administrators.
 
+use fleetdesk_vocab::LicenceId;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -48,7 +49,7 @@ pub async fn fetch_licences(
         .await
         .map_err(super::ssr::internal)?;
     let older = super::ssr::keyset_page(&mut found, PAGE_SIZE, |last| {
-        (last.created_at.clone(), last.id.clone())
+        (last.created_at.clone(), last.id.to_string())
     });
     let total = licences::count(&db, &filter)
         .await
@@ -64,7 +65,7 @@ pub async fn fetch_licences(
 
 /// One licence, with its realizing resources and its timeline.
 #[server(prefix = "/console/api", endpoint = "licence", input = GetUrl)]
-pub async fn fetch_licence(id: String) -> Result<LicenceDetailView, ConsoleError> {
+pub async fn fetch_licence(id: LicenceId) -> Result<LicenceDetailView, ConsoleError> {
     use crate::model::{EndUserView, ResourceView, TimelineView};
 
     let operator = super::ssr::current_operator()?;
@@ -177,8 +178,8 @@ mod ssr {
         Ok(LicenceFilter {
             state,
             offering: set(&form.offering),
-            customer_id: set(&form.customer),
-            fleet_id: set(&form.fleet),
+            customer_id: set(&form.customer).map(fleetdesk_vocab::CustomerId::from),
+            fleet_id: set(&form.fleet).map(fleetdesk_vocab::FleetId::from),
             end_user,
             placeholder,
             text: set(&form.q),

@@ -1,6 +1,7 @@
 //! The offering catalogue: the list (every signed-in operator) and one offering for its edit form
 //! (administrators).
 
+use fleetdesk_vocab::OfferingId;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -23,7 +24,7 @@ pub async fn fetch_offerings() -> Result<OfferingsPage, ConsoleError> {
 
 /// One offering, for its edit form.
 #[server(prefix = "/console/api", endpoint = "offering", input = GetUrl)]
-pub async fn fetch_offering(id: String) -> Result<OfferingView, ConsoleError> {
+pub async fn fetch_offering(id: OfferingId) -> Result<OfferingView, ConsoleError> {
     super::ssr::require(fleetdesk_core::access::Permission::Administer)?;
     let db = super::ssr::db()?;
     match fleetdesk_core::offerings::find_by_id(&db, &id).await {

@@ -2,6 +2,7 @@
 //! newest first, paged by keyset; one order or task with its items, licences, raw request and
 //! answer, audit timeline and events.
 
+use fleetdesk_vocab::{OrderId, TaskId};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -47,7 +48,7 @@ pub async fn fetch_orders(
             .await
             .map_err(super::ssr::internal)?;
     let older = super::ssr::keyset_page(&mut rows, PAGE_SIZE, |r| {
-        (r.created_at.clone(), r.id.clone())
+        (r.created_at.clone(), r.id.to_string())
     });
     Ok(OrdersPage {
         rows: rows.into_iter().map(ssr::order_view).collect(),
@@ -78,7 +79,7 @@ pub async fn fetch_tasks(
         .await
         .map_err(super::ssr::internal)?;
     let older = super::ssr::keyset_page(&mut rows, PAGE_SIZE, |r| {
-        (r.created_at.clone(), r.id.clone())
+        (r.created_at.clone(), r.id.to_string())
     });
     Ok(TasksPage {
         rows: rows.into_iter().map(ssr::task_view).collect(),
@@ -88,7 +89,7 @@ pub async fn fetch_tasks(
 }
 
 #[server(prefix = "/console/api", endpoint = "order", input = GetUrl)]
-pub async fn fetch_order(id: String) -> Result<OrderDetailView, ConsoleError> {
+pub async fn fetch_order(id: OrderId) -> Result<OrderDetailView, ConsoleError> {
     use crate::model::{LicenceLinkView, OrderItemView};
 
     super::ssr::current_operator()?;
@@ -142,7 +143,7 @@ pub async fn fetch_order(id: String) -> Result<OrderDetailView, ConsoleError> {
 }
 
 #[server(prefix = "/console/api", endpoint = "task", input = GetUrl)]
-pub async fn fetch_task(id: String) -> Result<TaskDetailView, ConsoleError> {
+pub async fn fetch_task(id: TaskId) -> Result<TaskDetailView, ConsoleError> {
     use crate::model::TaskItemView;
 
     super::ssr::current_operator()?;
@@ -227,7 +228,7 @@ pub(super) mod ssr {
     pub fn raw_view(raw: RawExchange) -> RawExchangeView {
         match raw.exchange {
             Some(exchange) => RawExchangeView {
-                exchange: Some((exchange.id, exchange.at)),
+                exchange: Some((exchange.id.into_string(), exchange.at)),
                 request: pretty(
                     exchange
                         .request_body

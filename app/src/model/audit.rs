@@ -2,6 +2,7 @@
 //! changed.
 
 use fleetdesk_vocab::ActorKind;
+use fleetdesk_vocab::AuditId;
 use serde::{Deserialize, Serialize};
 
 /// Which entries, as the filter form sends them: every field as typed, empty when not set. Dates are
@@ -55,7 +56,7 @@ pub struct AuditChangeView {
 /// One entry of the audit log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AuditEntryView {
-    pub id: String,
+    pub id: AuditId,
     pub at: String,
     pub actor_kind: ActorKind,
     pub actor_id: Option<String>,

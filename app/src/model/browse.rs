@@ -1,6 +1,7 @@
 //! What the browsing pages receive: customers, fleets, orders and tasks. Codes (states, policies)
 //! come as stored; the pages word them. JSON bodies come pretty-printed.
 
+use fleetdesk_vocab::{CustomerId, FleetId, LicenceId, OrderId, TaskId};
 use fleetdesk_vocab::{LicenceState, Mode, WorkState};
 use serde::{Deserialize, Serialize};
 
@@ -31,7 +32,7 @@ impl CustomerQuery {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerRowView {
-    pub id: String,
+    pub id: CustomerId,
     pub external_reference: String,
     pub name: String,
     pub legal_id: Option<String>,
@@ -62,7 +63,7 @@ pub struct ContactView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FleetSummaryView {
-    pub id: String,
+    pub id: FleetId,
     pub policy: String,
     pub offering_name: Option<String>,
     pub created_at: String,
@@ -78,7 +79,7 @@ pub struct NoteView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CustomerDetailView {
-    pub id: String,
+    pub id: CustomerId,
     pub external_reference: String,
     pub name: String,
     pub legal_id: Option<String>,
@@ -96,7 +97,7 @@ pub struct CustomerDetailView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FleetLicenceView {
-    pub id: String,
+    pub id: LicenceId,
     pub state: LicenceState,
     pub login: Option<String>,
     pub offer_code: String,
@@ -105,13 +106,13 @@ pub struct FleetLicenceView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FleetDetailView {
-    pub id: String,
-    pub customer_id: String,
+    pub id: FleetId,
+    pub customer_id: CustomerId,
     pub customer_name: String,
     pub policy: String,
     /// `(offer code, name)` of a per-offering fleet.
     pub offering: Option<(String, String)>,
-    pub created_by_order_id: Option<String>,
+    pub created_by_order_id: Option<OrderId>,
     pub created_at: String,
     pub by_state: Vec<(LicenceState, i64)>,
     pub by_offering: Vec<(String, String, i64)>,
@@ -123,9 +124,9 @@ pub struct FleetDetailView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderRowView {
-    pub id: String,
+    pub id: OrderId,
     pub external_reference: String,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub customer_name: String,
     pub mode: Mode,
     pub state: WorkState,
@@ -143,7 +144,7 @@ pub struct OrdersPage {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskRowView {
-    pub id: String,
+    pub id: TaskId,
     pub external_reference: Option<String>,
     pub origin: String,
     pub action: String,
@@ -174,11 +175,11 @@ pub struct RawExchangeView {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LicenceLinkView {
-    pub id: String,
+    pub id: LicenceId,
     pub state: LicenceState,
     pub login: Option<String>,
     pub offer_code: String,
-    pub fleet_id: String,
+    pub fleet_id: FleetId,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,7 +190,7 @@ pub struct OrderItemView {
     pub offer_code: String,
     pub offering_name: String,
     pub quantity: i64,
-    pub fleet_id: Option<String>,
+    pub fleet_id: Option<FleetId>,
     pub state: WorkState,
     pub failure: Option<String>,
 }
@@ -212,8 +213,8 @@ pub struct OrderDetailView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskItemView {
     pub position: i64,
-    pub user_service_id: String,
-    pub licence_id: Option<String>,
+    pub user_service_id: LicenceId,
+    pub licence_id: Option<LicenceId>,
     pub result: Option<String>,
     pub error: Option<String>,
     pub completed_at: Option<String>,

@@ -1,13 +1,14 @@
 //! What the bulk change pages show: the files operators uploaded, and one file's lines with how
 //! each stands.
 
+use fleetdesk_vocab::{BulkFileId, LicenceId};
 use fleetdesk_vocab::{BulkFileState, BulkKind, BulkLineStatus, BulkProblem};
 use serde::{Deserialize, Serialize};
 
 /// A file of licence changes, and how its lines stand.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BulkFileView {
-    pub id: String,
+    pub id: BulkFileId,
     pub kind: BulkKind,
     pub file_name: String,
     pub state: BulkFileState,
@@ -32,7 +33,7 @@ pub struct BulkFileView {
 pub struct BulkLineView {
     pub line: i64,
     pub licence_ref: String,
-    pub licence_id: Option<String>,
+    pub licence_id: Option<LicenceId>,
     /// The resource type a resource line replaces (as typed in the file until checked).
     pub resource_type: Option<String>,
     /// The value or end user before ("Given Family <email>" for an end user).

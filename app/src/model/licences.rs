@@ -1,6 +1,7 @@
 //! What the licence pages receive: the list's filter as typed, its rows, and one licence with its
 //! realizing resources and timeline.
 
+use fleetdesk_vocab::{CustomerId, FleetId, LicenceId, OrderId, ResourceId};
 use fleetdesk_vocab::{EventState, LicenceState, ResourceScope, ResourceType};
 use serde::{Deserialize, Serialize};
 
@@ -50,12 +51,12 @@ impl LicenceFilterForm {
 /// A licence as listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LicenceRowView {
-    pub id: String,
+    pub id: LicenceId,
     pub login: Option<String>,
     pub state: LicenceState,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub customer_name: String,
-    pub fleet_id: String,
+    pub fleet_id: FleetId,
     pub offer_code: String,
     pub offering_name: String,
     pub end_user_name: Option<String>,
@@ -93,7 +94,7 @@ pub struct EndUserView {
 /// A realizing resource of a licence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResourceView {
-    pub id: String,
+    pub id: ResourceId,
     pub scope: ResourceScope,
     pub kind: ResourceType,
     pub value: String,
@@ -118,21 +119,21 @@ pub struct TimelineView {
 /// Everything about one licence.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LicenceDetailView {
-    pub id: String,
+    pub id: LicenceId,
     pub state: LicenceState,
     pub login: Option<String>,
     pub login_created_at: Option<String>,
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     pub customer_name: String,
     pub customer_ref: String,
-    pub fleet_id: String,
+    pub fleet_id: FleetId,
     pub offer_code: String,
     pub offering_name: String,
     pub end_user: Option<EndUserView>,
     pub resources: Vec<ResourceView>,
     pub pending_operation: Option<String>,
     pub pending_since: Option<String>,
-    pub order_id: Option<String>,
+    pub order_id: Option<OrderId>,
     pub created_at: String,
     pub updated_at: String,
     pub terminated_at: Option<String>,

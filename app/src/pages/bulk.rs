@@ -5,7 +5,7 @@
 //! progress (it reloads itself until the work is done, with or without JavaScript) and each
 //! line's outcome. Support staff see the files but no forms.
 
-use fleetdesk_vocab::{BulkFileState, BulkKind, BulkLineStatus, BulkProblem};
+use fleetdesk_vocab::{BulkFileId, BulkFileState, BulkKind, BulkLineStatus, BulkProblem};
 use fleetdesk_vocab::{Label, Text, say};
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
@@ -235,7 +235,7 @@ pub fn BulkFilePage() -> impl IntoView {
     });
     let data = Resource::new(
         move || query.get(),
-        |query| fetch_bulk_file(query.id, query.show, query.after),
+        |query| fetch_bulk_file(query.id.into(), query.show, query.after),
     );
     view! {
         <Title text=lang.t(Text::BulkFile)/>
@@ -360,7 +360,7 @@ fn FileActions(file: BulkFileView) -> impl IntoView {
 }
 
 #[component]
-fn LineFilter(id: String, show: String) -> impl IntoView {
+fn LineFilter(id: BulkFileId, show: String) -> impl IntoView {
     let lang = use_lang();
     let link = |value: &'static str, text: Text| {
         let href = if value.is_empty() {
@@ -430,7 +430,7 @@ fn LineRow(line: BulkLineView) -> impl IntoView {
     let licence = match line.licence_id.clone() {
         Some(id) => view! {
             <a href=format!("/licences/{id}") class="mono">{line.licence_ref.clone()}</a>
-            {(id != line.licence_ref).then(|| view! { <span class="cell-sub mono">{id.clone()}</span> })}
+            {(id != line.licence_ref).then(|| view! { <span class="cell-sub mono">{id.to_string()}</span> })}
         }
         .into_any(),
         None => view! { <span class="mono">{line.licence_ref.clone()}</span> }.into_any(),

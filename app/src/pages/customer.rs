@@ -37,7 +37,7 @@ fn CustomerBody(customer: CustomerDetailView) -> impl IntoView {
         <section class="panel">
             <dl class="facts">
                 <dt>{t(Text::CustomerId)}</dt>
-                <dd class="mono">{customer.id.clone()}</dd>
+                <dd class="mono">{customer.id.to_string()}</dd>
                 <dt>{t(Text::OrangeReference)}</dt>
                 <dd class="mono">{customer.external_reference.clone()}</dd>
                 <dt>{t(Text::LegalId)}</dt>
@@ -123,7 +123,7 @@ fn Fleets(fleets: Vec<FleetSummaryView>) -> impl IntoView {
                     };
                     view! {
                         <tr data-testid=format!("fleet-{}", f.id)>
-                            <td><a class="mono" href=format!("/fleets/{}", f.id)>{f.id.clone()}</a></td>
+                            <td><a class="mono" href=format!("/fleets/{}", f.id)>{f.id.to_string()}</a></td>
                             <td><code>{f.policy.clone()}</code>{f.offering_name.clone().map(|name| view! { <span class="cell-sub">{name}</span> })}</td>
                             <td>{counts}</td>
                             <td class="nowrap"><When at=f.created_at.clone()/></td>
@@ -148,7 +148,7 @@ fn Orders(orders: Vec<OrderRowView>) -> impl IntoView {
             row=|o| view! {
                     <tr>
                         <td class="nowrap"><When at=o.created_at.clone()/></td>
-                        <td><a class="mono" href=format!("/orders/{}", o.id)>{o.id.clone()}</a></td>
+                        <td><a class="mono" href=format!("/orders/{}", o.id)>{o.id.to_string()}</a></td>
                         <td class="mono">{o.external_reference.clone()}</td>
                         <td><StateBadge state=o.state/></td>
                     </tr>

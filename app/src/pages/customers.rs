@@ -138,7 +138,7 @@ fn CustomersBody(page: CustomersPage, query: Query) -> impl IntoView {
                                 <tr data-testid=format!("customer-{}", row.id)>
                                     <td>
                                         <a href=format!("/customers/{}", row.id)>{row.name.clone()}</a>
-                                        <span class="cell-sub mono">{row.id.clone()}</span>
+                                        <span class="cell-sub mono">{row.id.to_string()}</span>
                                         {row.city.clone().map(|city| view! { <span class="cell-sub">{city}</span> })}
                                     </td>
                                     <td class="mono">{row.external_reference.clone()}</td>

@@ -56,7 +56,7 @@ fn EventBody(detail: EventDetailView) -> impl IntoView {
         view! { <DeliveryBanner delivery=detail.delivery can_act=false can_configure=false/> }
     });
     view! {
-        <h1 class="mono-heading">{event.id.clone()}</h1>
+        <h1 class="mono-heading">{event.id.to_string()}</h1>
         <p class="event-subtitle">
             <EventStateBadge state=event.state/>
             " "

@@ -344,7 +344,7 @@ fn EventLine(row: EventRowView) -> impl IntoView {
         <tr data-testid=format!("event-{}", row.id)>
             <td class="nowrap"><When at=row.created_at.clone()/></td>
             <td>
-                <a href=href class="mono">{row.id.clone()}</a>
+                <a href=href class="mono">{row.id.to_string()}</a>
                 <span class="cell-sub">{event_type_text(&row.event_type, lang)} " · " <code>{row.event_type.clone()}</code></span>
             </td>
             <td>

@@ -55,7 +55,7 @@ fn ExchangeBody(exchange: ExchangeDetail) -> impl IntoView {
                 <dt>{lang.t(Text::ClientId)}</dt>
                 <dd class="mono">{or_dash(exchange.client_id)}</dd>
                 <dt>{lang.t(Text::Credential)}</dt>
-                <dd class="mono">{or_dash(exchange.credential_id)}</dd>
+                <dd class="mono">{or_dash(exchange.credential_id.map(String::from))}</dd>
                 <dt>{lang.t(Text::Duration)}</dt>
                 <dd>{exchange.duration_ms.map_or_else(|| "—".to_owned(), |ms| format!("{ms} ms"))}</dd>
                 <dt>{lang.t(Text::RequestId)}</dt>

@@ -26,7 +26,7 @@ pub fn FleetPage() -> impl IntoView {
                 map.get("before_id").filter(|v| !v.is_empty()),
             )
         },
-        |(id, before_at, before_id)| fetch_fleet(id, before_at, before_id),
+        |(id, before_at, before_id)| fetch_fleet(id.into(), before_at, before_id),
     );
     view! {
         <Title text=lang.t(Text::Fleet)/>
@@ -61,7 +61,7 @@ fn FleetBody(fleet: FleetDetailView, paged: bool) -> impl IntoView {
     let by_state = fleet.by_state.clone();
     let by_offering = fleet.by_offering.clone();
     view! {
-        <h1 class="mono-heading">{fleet.id.clone()}</h1>
+        <h1 class="mono-heading">{fleet.id.to_string()}</h1>
         <section class="panel">
             <dl class="facts">
                 <dt>{t(Text::Customer)}</dt>
@@ -69,7 +69,7 @@ fn FleetBody(fleet: FleetDetailView, paged: bool) -> impl IntoView {
                 <dt>{t(Text::Policy)}</dt>
                 <dd><code>{fleet.policy.clone()}</code>{fleet.offering.clone().map(|(code, name)| view! { " · " {name} " " <span class="mono muted">{code}</span> })}</dd>
                 <dt>{t(Text::OpenedByOrder)}</dt>
-                <dd>{fleet.created_by_order_id.clone().map_or_else(|| view! { "—" }.into_any(), |id| view! { <a class="mono" href=format!("/orders/{id}")>{id.clone()}</a> }.into_any())}</dd>
+                <dd>{fleet.created_by_order_id.clone().map_or_else(|| view! { "—" }.into_any(), |id| view! { <a class="mono" href=format!("/orders/{id}")>{id.to_string()}</a> }.into_any())}</dd>
                 <dt>{t(Text::Created)}</dt>
                 <dd><When at=fleet.created_at.clone()/></dd>
                 <dt>{t(Text::Licences)}</dt>
@@ -115,7 +115,7 @@ fn FleetBody(fleet: FleetDetailView, paged: bool) -> impl IntoView {
                         <tbody>
                             {fleet.licences.clone().into_iter().map(|l| view! {
                                 <tr>
-                                    <td><a class="mono" href=format!("/licences/{}", l.id)>{l.id.clone()}</a></td>
+                                    <td><a class="mono" href=format!("/licences/{}", l.id)>{l.id.to_string()}</a></td>
                                     <td class="mono">{or_dash(l.login.clone())}</td>
                                     <td class="mono">{l.offer_code.clone()}</td>
                                     <td><span class=format!("badge licence-state state-{}", l.state)>{l.state.as_str()}</span></td>

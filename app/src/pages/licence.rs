@@ -5,7 +5,7 @@
 //! posts to `/console/licences/…` and comes back here.
 
 use fleetdesk_vocab::{Counted, Text, say};
-use fleetdesk_vocab::{LicenceState, ResourceType};
+use fleetdesk_vocab::{LicenceId, LicenceState, ResourceType};
 use leptos::prelude::*;
 
 use super::DetailPage;
@@ -69,7 +69,7 @@ fn LicenceBody(detail: LicenceDetailView) -> impl IntoView {
         <h1 class="mono-heading" data-testid="licence-login">{heading}</h1>
         <p class="event-subtitle">
             <LicenceStateBadge state=detail.state/>
-            <span class="mono muted">{detail.id.clone()}</span>
+            <span class="mono muted">{detail.id.to_string()}</span>
         </p>
         {why_not}
         {view! { <Facts detail=detail.clone()/> }.into_any()}
@@ -105,17 +105,17 @@ fn Facts(detail: LicenceDetailView) -> impl IntoView {
                 <dt>{t(Text::Customer)}</dt>
                 <dd>
                     <a href=format!("/customers/{}", detail.customer_id) data-testid="customer-link">{detail.customer_name.clone()}</a>
-                    " " <span class="muted mono">{detail.customer_id.clone()}</span>
+                    " " <span class="muted mono">{detail.customer_id.to_string()}</span>
                     " · " {t(Text::OrangeReference)} " " <span class="mono">{detail.customer_ref.clone()}</span>
                 </dd>
                 <dt>{t(Text::FleetProductrefid)}</dt>
-                <dd><a href=format!("/fleets/{}", detail.fleet_id) class="mono" data-testid="fleet-link">{detail.fleet_id.clone()}</a></dd>
+                <dd><a href=format!("/fleets/{}", detail.fleet_id) class="mono" data-testid="fleet-link">{detail.fleet_id.to_string()}</a></dd>
                 <dt>{t(Text::Offering)}</dt>
                 <dd>{detail.offering_name.clone()} " " <code>{detail.offer_code.clone()}</code></dd>
                 <dt>{t(Text::LoginCreated)}</dt>
                 <dd>{maybe_when(detail.login_created_at.clone())}</dd>
                 <dt>{t(Text::Order)}</dt>
-                <dd class="mono">{detail.order_id.clone().unwrap_or_else(|| "—".to_owned())}</dd>
+                <dd class="mono">{detail.order_id.as_ref().map_or_else(|| "—".to_owned(), ToString::to_string)}</dd>
                 {pending}
                 <dt>{t(Text::LicenceCreated)}</dt>
                 <dd><When at=detail.created_at.clone()/></dd>
@@ -129,7 +129,7 @@ fn Facts(detail: LicenceDetailView) -> impl IntoView {
 }
 
 #[component]
-fn EndUserPanel(id: String, end_user: Option<EndUserView>, may_act: bool) -> impl IntoView {
+fn EndUserPanel(id: LicenceId, end_user: Option<EndUserView>, may_act: bool) -> impl IntoView {
     let lang = use_lang();
     let t = move |text| lang.t(text);
     let shown = match end_user.clone() {
@@ -219,7 +219,7 @@ fn EndUserPanel(id: String, end_user: Option<EndUserView>, may_act: bool) -> imp
 /// erased from the licence and every stored copy. Shown while the licence has an end user, also
 /// once it is terminated (erasure does not change the licence itself).
 #[component]
-fn PersonalData(id: String, terminated: bool) -> impl IntoView {
+fn PersonalData(id: LicenceId, terminated: bool) -> impl IntoView {
     let lang = use_lang();
     let t = move |text| lang.t(text);
     let consequence = if terminated {
@@ -248,7 +248,7 @@ fn PersonalData(id: String, terminated: bool) -> impl IntoView {
 }
 
 #[component]
-fn ResourcesPanel(id: String, resources: Vec<ResourceView>, may_act: bool) -> impl IntoView {
+fn ResourcesPanel(id: LicenceId, resources: Vec<ResourceView>, may_act: bool) -> impl IntoView {
     let lang = use_lang();
     let t = move |text| lang.t(text);
     let body = if resources.is_empty() {
@@ -273,7 +273,7 @@ fn ResourcesPanel(id: String, resources: Vec<ResourceView>, may_act: bool) -> im
 }
 
 #[component]
-fn ResourceItem(licence: String, resource: ResourceView, may_act: bool) -> impl IntoView {
+fn ResourceItem(licence: LicenceId, resource: ResourceView, may_act: bool) -> impl IntoView {
     let lang = use_lang();
     let t = move |text| lang.t(text);
     let shared = (resource.scope == fleetdesk_vocab::ResourceScope::PerCustomer).then(|| {
@@ -309,7 +309,7 @@ fn ResourceItem(licence: String, resource: ResourceView, may_act: bool) -> impl 
 }
 
 #[component]
-fn RenewLogin(id: String) -> impl IntoView {
+fn RenewLogin(id: LicenceId) -> impl IntoView {
     let lang = use_lang();
     let t = move |text| lang.t(text);
     view! {

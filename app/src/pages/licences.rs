@@ -266,7 +266,7 @@ fn LicenceLine(row: LicenceRowView) -> impl IntoView {
         <tr data-testid=format!("licence-{}", row.id)>
             <td>
                 <a href=href class="mono">{login}</a>
-                <span class="cell-sub mono">{row.id.clone()}</span>
+                <span class="cell-sub mono">{row.id.to_string()}</span>
             </td>
             <td>
                 <LicenceStateBadge state=row.state/>
@@ -274,7 +274,7 @@ fn LicenceLine(row: LicenceRowView) -> impl IntoView {
             </td>
             <td>
                 <a href=format!("/customers/{}", row.customer_id)>{row.customer_name.clone()}</a>
-                <span class="cell-sub"><a href=format!("/fleets/{}", row.fleet_id) class="mono">{row.fleet_id.clone()}</a></span>
+                <span class="cell-sub"><a href=format!("/fleets/{}", row.fleet_id) class="mono">{row.fleet_id.to_string()}</a></span>
             </td>
             <td>
                 {row.offering_name.clone()}

@@ -50,7 +50,7 @@ fn OrderBody(detail: OrderDetailView) -> impl IntoView {
     let order = detail.order.clone();
     let customer_href = format!("/customers/{}", order.customer_id);
     view! {
-        <h1 class="mono-heading">{order.id.clone()}</h1>
+        <h1 class="mono-heading">{order.id.to_string()}</h1>
         <p class="event-subtitle">
             <StateBadge state=order.state/>
             " " {t(Text::OrangeReference)} " "
@@ -59,7 +59,7 @@ fn OrderBody(detail: OrderDetailView) -> impl IntoView {
         <section class="panel">
             <dl class="facts">
                 <dt>{t(Text::Customer)}</dt>
-                <dd><a href=customer_href>{order.customer_name.clone()}</a> " " <span class="muted mono">{order.customer_id.clone()}</span></dd>
+                <dd><a href=customer_href>{order.customer_name.clone()}</a> " " <span class="muted mono">{order.customer_id.to_string()}</span></dd>
                 <dt>{t(Text::Answered)}</dt>
                 <dd>{if order.mode == Mode::Sync { t(Text::AtOnceSynchronous) } else { t(Text::LaterByAnEventAsynchronous) }}</dd>
                 <dt>{t(Text::Category)}</dt>
@@ -111,7 +111,7 @@ fn OrderItems(detail: OrderDetailView) -> impl IntoView {
                                     <td class="mono">{item.orange_item_id.clone().unwrap_or_else(|| item.position.to_string())}</td>
                                     <td>{item.offering_name.clone()} <span class="cell-sub mono">{item.offer_code.clone()}</span></td>
                                     <td>{item.quantity}</td>
-                                    <td>{item.fleet_id.clone().map_or_else(|| view! { "—" }.into_any(), |fleet| view! { <a class="mono" href=format!("/fleets/{fleet}")>{fleet.clone()}</a> }.into_any())}</td>
+                                    <td>{item.fleet_id.clone().map_or_else(|| view! { "—" }.into_any(), |fleet| view! { <a class="mono" href=format!("/fleets/{fleet}")>{fleet.to_string()}</a> }.into_any())}</td>
                                     <td><StateBadge state=item.state/>{item.failure.clone().map(|f| view! { <span class="cell-sub error-text">{f}</span> })}</td>
                                 </tr>
                             }).collect_view()}
@@ -135,10 +135,10 @@ pub fn LicenceLinks(licences: Vec<LicenceLinkView>, heading: &'static str) -> im
             rows=licences
             row=|l| view! {
                     <tr>
-                        <td><a class="mono" href=format!("/licences/{}", l.id)>{l.id.clone()}</a></td>
+                        <td><a class="mono" href=format!("/licences/{}", l.id)>{l.id.to_string()}</a></td>
                         <td class="mono">{or_dash(l.login.clone())}</td>
                         <td class="mono">{l.offer_code.clone()}</td>
-                        <td><a class="mono" href=format!("/fleets/{}", l.fleet_id)>{l.fleet_id.clone()}</a></td>
+                        <td><a class="mono" href=format!("/fleets/{}", l.fleet_id)>{l.fleet_id.to_string()}</a></td>
                         <td><span class=format!("badge licence-state state-{}", l.state)>{l.state.as_str()}</span></td>
                     </tr>
                 }
@@ -196,7 +196,7 @@ pub fn RelatedEvents(events: Vec<EventRowView>) -> impl IntoView {
             row=|e| view! {
                     <tr>
                         <td class="nowrap"><When at=e.created_at.clone()/></td>
-                        <td><a class="mono" href=format!("/events/{}", e.id)>{e.id.clone()}</a><span class="cell-sub"><code>{e.event_type.clone()}</code></span></td>
+                        <td><a class="mono" href=format!("/events/{}", e.id)>{e.id.to_string()}</a><span class="cell-sub"><code>{e.event_type.clone()}</code></span></td>
                         <td class="mono">{e.resource_id.clone()}</td>
                         <td><EventStateBadge state=e.state/></td>
                     </tr>

@@ -157,7 +157,7 @@ fn OrdersBody(page: OrdersPage, query: ListQuery) -> impl IntoView {
                                 <tr data-testid=format!("order-{}", row.id)>
                                     <td class="nowrap"><When at=row.created_at.clone()/></td>
                                     <td>
-                                        <a class="mono" href=format!("/orders/{}", row.id)>{row.id.clone()}</a>
+                                        <a class="mono" href=format!("/orders/{}", row.id)>{row.id.to_string()}</a>
                                         <span class="cell-sub">{t(Text::Ref)} " " <span class="mono">{row.external_reference.clone()}</span></span>
                                     </td>
                                     <td><a href=format!("/customers/{}", row.customer_id)>{row.customer_name.clone()}</a></td>

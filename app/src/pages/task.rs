@@ -37,7 +37,7 @@ fn TaskBody(detail: TaskDetailView) -> impl IntoView {
         view! { <p class="hint">{t(Text::OnlyTheFirstItemsAreShown)} " " {shown} " / " {detail.item_count}</p> }
     });
     view! {
-        <h1 class="mono-heading">{task.id.clone()}</h1>
+        <h1 class="mono-heading">{task.id.to_string()}</h1>
         <p class="event-subtitle">
             <StateBadge state=task.state/>
             " " <code>{task.action.clone()}</code>
@@ -87,10 +87,10 @@ fn TaskItemLine(item: TaskItemView) -> impl IntoView {
     let lang = use_lang();
     let licence = match item.licence_id.clone() {
         Some(id) => {
-            view! { <a class="mono" href=format!("/licences/{id}")>{id.clone()}</a> }.into_any()
+            view! { <a class="mono" href=format!("/licences/{id}")>{id.to_string()}</a> }.into_any()
         }
         None => view! {
-            <span class="mono">{item.user_service_id.clone()}</span>
+            <span class="mono">{item.user_service_id.to_string()}</span>
             <span class="cell-sub muted">{lang.t(Text::UnknownLicence)}</span>
         }
         .into_any(),

@@ -63,7 +63,7 @@ fn TasksBody(page: TasksPage, query: ListQuery) -> impl IntoView {
                                 <tr data-testid=format!("task-{}", row.id)>
                                     <td class="nowrap"><When at=row.created_at.clone()/></td>
                                     <td>
-                                        <a class="mono" href=format!("/tasks/{}", row.id)>{row.id.clone()}</a>
+                                        <a class="mono" href=format!("/tasks/{}", row.id)>{row.id.to_string()}</a>
                                         <span class="cell-sub">{t(Text::Ref)} " " <span class="mono">{or_dash(row.external_reference.clone())}</span></span>
                                     </td>
                                     <td><code>{row.action.clone()}</code>{row.target.clone().map(|target| view! { " → " <code>{target}</code> })}</td>

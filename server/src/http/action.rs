@@ -35,7 +35,7 @@ pub trait Action: Send + 'static {
     const PATH: &'static str;
     /// What the operator must be allowed (`fleetdesk_core::access`).
     type Needs: Needs;
-    /// The address's parameters: `()`, `String` or a tuple of them.
+    /// The address's parameters: `()`, the id of what it acts on (`LicenceId`), or a tuple.
     type Target: DeserializeOwned + Send + 'static;
     /// What the form carries: [`Fields`] of a plain form, or an [`Upload`].
     type Form: Body;

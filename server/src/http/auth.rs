@@ -99,7 +99,7 @@ async fn signed_in_operator(
         }
     };
     let Some(id) = id else { return Ok(None) };
-    Ok(operators::find_by_id(&state.db, &id)
+    Ok(operators::find_by_id(&state.db, &id.into())
         .await?
         .filter(Operator::is_active))
 }
@@ -197,10 +197,10 @@ pub async fn login(State(state): State<AppState>, session: Session, request: Req
                 return back("unavailable", "");
             }
             let entry = Entry::new(
-                Actor::operator(&operator.id, &operator.login),
+                Actor::operator(operator.id.as_str(), &operator.login),
                 "operator.login",
                 "operator",
-                Some(&operator.id),
+                Some(operator.id.as_str()),
             )
             .request_id(request_id);
             write_audit(&state, &entry).await;
@@ -277,10 +277,10 @@ async fn start_session(
 pub async fn logout(State(state): State<AppState>, session: Session, request: Request) -> Response {
     if let Some(CurrentOperator(operator)) = request.extensions().get::<CurrentOperator>() {
         let entry = Entry::new(
-            Actor::operator(&operator.id, &operator.login),
+            Actor::operator(operator.id.as_str(), &operator.login),
             "operator.logout",
             "operator",
-            Some(&operator.id),
+            Some(operator.id.as_str()),
         )
         .request_id(request_id_of(&request));
         write_audit(&state, &entry).await;

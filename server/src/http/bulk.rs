@@ -7,6 +7,7 @@
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::response::Response;
 use axum::routing::MethodRouter;
+use fleetdesk_vocab::{BulkFileId, CustomerId};
 use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
@@ -26,7 +27,7 @@ pub fn upload_limit() -> DefaultBodyLimit {
     DefaultBodyLimit::max(bulk::MAX_BYTES + 64 * 1024)
 }
 
-fn file_page(id: &str) -> String {
+fn file_page(id: &BulkFileId) -> String {
     format!("{PAGE}/{id}")
 }
 
@@ -103,14 +104,14 @@ pub enum Apply {}
 impl Action for Apply {
     const PATH: &'static str = posts::APPLY_BULK_FILE.path();
     type Needs = ChangeData;
-    type Target = String;
+    type Target = BulkFileId;
     type Form = Fields<Confirmation>;
 
-    fn page(id: &String) -> String {
+    fn page(id: &BulkFileId) -> String {
         file_page(id)
     }
 
-    async fn run(cx: Cx, id: String, Fields(form): Fields<Confirmation>) -> Reply {
+    async fn run(cx: Cx, id: BulkFileId, Fields(form): Fields<Confirmation>) -> Reply {
         form.confirm.or(cx.t(Text::TickIUnderstandToApplyThe))?;
         let summary = bulk::start_apply(&cx.state.db, &id, &cx.acting)
             .await
@@ -126,14 +127,14 @@ pub enum Discard {}
 impl Action for Discard {
     const PATH: &'static str = posts::DISCARD_BULK_FILE.path();
     type Needs = ChangeData;
-    type Target = String;
+    type Target = BulkFileId;
     type Form = Fields<Confirmation>;
 
-    fn page(id: &String) -> String {
+    fn page(id: &BulkFileId) -> String {
         file_page(id)
     }
 
-    async fn run(cx: Cx, id: String, Fields(form): Fields<Confirmation>) -> Reply {
+    async fn run(cx: Cx, id: BulkFileId, Fields(form): Fields<Confirmation>) -> Reply {
         form.confirm.or(cx.t(Text::TickIUnderstandToDiscardThe))?;
         bulk::discard(&cx.state.db, &id, &cx.acting)
             .await
@@ -154,6 +155,6 @@ pub async fn placeholders(
     Query(query): Query<PlaceholdersQuery>,
 ) -> Response {
     let customer = Some(query.customer.trim().to_owned()).filter(|c| !c.is_empty());
-    let rows = bulk::placeholders_csv(state.db.clone(), customer);
+    let rows = bulk::placeholders_csv(state.db.clone(), customer.map(CustomerId::from));
     super::download::csv(rows, "placeholders", "placeholders")
 }

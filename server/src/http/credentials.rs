@@ -6,6 +6,7 @@ use axum::Form;
 use axum::extract::{FromRequest, Request, State};
 use axum::response::Response;
 use base64::Engine;
+use fleetdesk_vocab::CredentialId;
 use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
@@ -58,7 +59,7 @@ pub async fn issue(
         &console.acting(),
         CredentialKind::Orange,
         &form.label,
-        Some(&console.operator.id),
+        Some(console.operator.id.as_str()),
     )
     .await
     {
@@ -100,14 +101,14 @@ pub enum Revoke {}
 impl Action for Revoke {
     const PATH: &'static str = posts::REVOKE_CREDENTIAL.path();
     type Needs = Administer;
-    type Target = String;
+    type Target = CredentialId;
     type Form = Fields<Confirmation>;
 
-    fn page(_: &String) -> String {
+    fn page(_: &CredentialId) -> String {
         PAGE.to_owned()
     }
 
-    async fn run(cx: Cx, id: String, Fields(form): Fields<Confirmation>) -> Reply {
+    async fn run(cx: Cx, id: CredentialId, Fields(form): Fields<Confirmation>) -> Reply {
         let lang = cx.lang;
         let before = match credentials::find_by_id(&cx.state.db, &id).await {
             Ok(Some(found)) if found.kind == CredentialKind::Orange => found,

@@ -6,6 +6,7 @@
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use fleetdesk_vocab::CustomerId;
 use fleetdesk_vocab::Text;
 use serde::Deserialize;
 
@@ -51,19 +52,21 @@ pub enum AddNote {}
 impl Action for AddNote {
     const PATH: &'static str = posts::ADD_NOTE.path();
     type Needs = Support;
-    type Target = String;
+    type Target = CustomerId;
     type Form = Fields<NoteForm>;
 
-    fn page(id: &String) -> String {
+    fn page(id: &CustomerId) -> String {
         format!("/customers/{id}")
     }
 
-    async fn run(cx: Cx, id: String, Fields(form): Fields<NoteForm>) -> Reply {
+    async fn run(cx: Cx, id: CustomerId, Fields(form): Fields<NoteForm>) -> Reply {
         let body = form.body.trim();
         if body.is_empty() || body.chars().count() > customers::NOTE_MAX_CHARS {
             return Err(cx.t(Text::WriteANoteOf1To).into());
         }
-        match customers::add_note(&cx.state.db, &id, &cx.operator.id, body, &cx.acting).await {
+        match customers::add_note(&cx.state.db, &id, cx.operator.id.as_str(), body, &cx.acting)
+            .await
+        {
             Ok(true) => {
                 tracing::info!(customer.id = %id, "note added to a customer");
                 Ok(cx.t(Text::NoteAdded).into())

@@ -1,6 +1,7 @@
 //! The events owed to Orange (operators and administrators): resend one, retry one now, and
 //! resend every event a filter matches. Each is audited and wakes the delivery worker.
 
+use fleetdesk_vocab::EventId;
 use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
@@ -17,7 +18,7 @@ use crate::state::AppState;
 
 const LIST: &str = "/events";
 
-fn event_page(id: &str) -> String {
+fn event_page(id: &EventId) -> String {
     format!("{LIST}/{id}")
 }
 
@@ -59,7 +60,7 @@ pub enum EventAction {
 /// An action asked from a form: on which event, confirmed or not, and where the reader goes when
 /// there is no such event (`missing`).
 pub struct Asked<'a> {
-    pub id: &'a str,
+    pub id: &'a EventId,
     pub action: EventAction,
     pub confirmed: bool,
     pub missing: &'a str,
@@ -130,14 +131,14 @@ pub enum Resend {}
 impl Action for Resend {
     const PATH: &'static str = posts::RESEND_EVENT.path();
     type Needs = ChangeData;
-    type Target = String;
+    type Target = EventId;
     type Form = Fields<Confirmation>;
 
-    fn page(id: &String) -> String {
+    fn page(id: &EventId) -> String {
         event_page(id)
     }
 
-    async fn run(cx: Cx, id: String, Fields(form): Fields<Confirmation>) -> Reply {
+    async fn run(cx: Cx, id: EventId, Fields(form): Fields<Confirmation>) -> Reply {
         let asked = Asked {
             id: &id,
             action: EventAction::Resend,
@@ -154,14 +155,14 @@ pub enum RetryNow {}
 impl Action for RetryNow {
     const PATH: &'static str = posts::RETRY_EVENT.path();
     type Needs = ChangeData;
-    type Target = String;
+    type Target = EventId;
     type Form = Fields<NoFields>;
 
-    fn page(id: &String) -> String {
+    fn page(id: &EventId) -> String {
         event_page(id)
     }
 
-    async fn run(cx: Cx, id: String, _: Fields<NoFields>) -> Reply {
+    async fn run(cx: Cx, id: EventId, _: Fields<NoFields>) -> Reply {
         let asked = Asked {
             id: &id,
             action: EventAction::RetryNow,

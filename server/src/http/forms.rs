@@ -35,7 +35,7 @@ pub struct Console<P> {
 impl<P> Console<P> {
     /// The operator as the audit log names them.
     pub fn actor(&self) -> Actor {
-        Actor::operator(&self.operator.id, &self.operator.login)
+        Actor::operator(self.operator.id.as_str(), &self.operator.login)
     }
 
     /// Who acts and the request that carried it, for the domain services.

@@ -4,6 +4,7 @@
 //! delivery worker woken, and what happened said in the reader's language.
 
 use fleetdesk_vocab::{EndUser, EndUserError, ResourceType, Text, say};
+use fleetdesk_vocab::{LicenceId, ResourceId};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
@@ -15,12 +16,12 @@ use super::action::{Action, Confirmation, Cx, Fields, Note, Reply};
 
 const LIST: &str = "/licences";
 
-pub(super) fn licence_page(id: &str) -> String {
+pub(super) fn licence_page(id: &LicenceId) -> String {
     format!("{LIST}/{id}")
 }
 
 /// What a refused or failed change says (a licence gone meanwhile sends the reader to the list).
-fn refused(lang: Lang, id: &str, error: ChangeError) -> Note {
+fn refused(lang: Lang, id: &LicenceId, error: ChangeError) -> Note {
     let text = match &error {
         ChangeError::NotFound => return Note::from(lang.t(Text::NoSuchLicence)).at(LIST),
         ChangeError::Terminated => lang.t(Text::ThisLicenceIsTerminatedItIs),
@@ -71,14 +72,14 @@ pub enum SetEndUser {}
 impl Action for SetEndUser {
     const PATH: &'static str = posts::SET_END_USER.path();
     type Needs = ChangeData;
-    type Target = String;
+    type Target = LicenceId;
     type Form = Fields<EndUserForm>;
 
-    fn page(id: &String) -> String {
+    fn page(id: &LicenceId) -> String {
         licence_page(id)
     }
 
-    async fn run(cx: Cx, id: String, Fields(form): Fields<EndUserForm>) -> Reply {
+    async fn run(cx: Cx, id: LicenceId, Fields(form): Fields<EndUserForm>) -> Reply {
         let lang = cx.lang;
         let end_user = EndUser::parse(
             &form.given_name,
@@ -102,14 +103,14 @@ pub enum RemoveEndUser {}
 impl Action for RemoveEndUser {
     const PATH: &'static str = posts::REMOVE_END_USER.path();
     type Needs = ChangeData;
-    type Target = String;
+    type Target = LicenceId;
     type Form = Fields<Confirmation>;
 
-    fn page(id: &String) -> String {
+    fn page(id: &LicenceId) -> String {
         licence_page(id)
     }
 
-    async fn run(cx: Cx, id: String, Fields(form): Fields<Confirmation>) -> Reply {
+    async fn run(cx: Cx, id: LicenceId, Fields(form): Fields<Confirmation>) -> Reply {
         form.confirm.or(cx.t(Text::TickIUnderstandToRemoveThe))?;
         licences::remove_end_user(&cx.state.db, &id, &cx.acting)
             .await
@@ -132,16 +133,16 @@ pub enum ReplaceResource {}
 impl Action for ReplaceResource {
     const PATH: &'static str = posts::REPLACE_RESOURCE.path();
     type Needs = ChangeData;
-    type Target = (String, String);
+    type Target = (LicenceId, ResourceId);
     type Form = Fields<ResourceForm>;
 
-    fn page((id, _): &(String, String)) -> String {
+    fn page((id, _): &(LicenceId, ResourceId)) -> String {
         licence_page(id)
     }
 
     async fn run(
         cx: Cx,
-        (id, resource_id): (String, String),
+        (id, resource_id): (LicenceId, ResourceId),
         Fields(form): Fields<ResourceForm>,
     ) -> Reply {
         let changed =
@@ -159,14 +160,14 @@ pub enum RenewLogin {}
 impl Action for RenewLogin {
     const PATH: &'static str = posts::RENEW_LOGIN.path();
     type Needs = ChangeData;
-    type Target = String;
+    type Target = LicenceId;
     type Form = Fields<Confirmation>;
 
-    fn page(id: &String) -> String {
+    fn page(id: &LicenceId) -> String {
         licence_page(id)
     }
 
-    async fn run(cx: Cx, id: String, Fields(form): Fields<Confirmation>) -> Reply {
+    async fn run(cx: Cx, id: LicenceId, Fields(form): Fields<Confirmation>) -> Reply {
         form.confirm.or(cx.t(Text::TickIUnderstandToRenewThe))?;
         let changed = licences::renew_login(&cx.state.db, &id, &cx.acting)
             .await

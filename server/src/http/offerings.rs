@@ -1,6 +1,7 @@
 //! Console form handlers for the offering catalogue (administrators): add, edit, retire, bring
 //! back, and import a CSV file (multipart upload). Each redirects with a flash message.
 
+use fleetdesk_vocab::OfferingId;
 use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
@@ -15,7 +16,7 @@ use crate::offering_import;
 
 const PAGE: &str = "/offerings";
 
-fn edit_page(id: &str) -> String {
+fn edit_page(id: &OfferingId) -> String {
     format!("{PAGE}/{id}")
 }
 
@@ -93,14 +94,14 @@ pub enum Update {}
 impl Action for Update {
     const PATH: &'static str = posts::UPDATE_OFFERING.path();
     type Needs = Administer;
-    type Target = String;
+    type Target = OfferingId;
     type Form = Fields<OfferingForm>;
 
-    fn page(id: &String) -> String {
+    fn page(id: &OfferingId) -> String {
         edit_page(id)
     }
 
-    async fn run(cx: Cx, id: String, Fields(form): Fields<OfferingForm>) -> Reply {
+    async fn run(cx: Cx, id: OfferingId, Fields(form): Fields<OfferingForm>) -> Reply {
         match offerings::update(&cx.state.db, &cx.acting, &id, &form.into()).await {
             Ok(after) => Ok(Note::from(say::offering_saved(cx.lang, &after.offer_code)).at(PAGE)),
             // Gone meanwhile: back to the list, which no longer shows it.
@@ -125,14 +126,14 @@ impl<const RETIRED: bool> Action for SetRetired<RETIRED> {
         posts::RESTORE_OFFERING.path()
     };
     type Needs = Administer;
-    type Target = String;
+    type Target = OfferingId;
     type Form = Fields<NoFields>;
 
-    fn page(_: &String) -> String {
+    fn page(_: &OfferingId) -> String {
         PAGE.to_owned()
     }
 
-    async fn run(cx: Cx, id: String, _: Fields<NoFields>) -> Reply {
+    async fn run(cx: Cx, id: OfferingId, _: Fields<NoFields>) -> Reply {
         let after = offerings::set_retired(&cx.state.db, &cx.acting, &id, RETIRED)
             .await
             .map_err(|error| refusal(&error, cx.lang))?;

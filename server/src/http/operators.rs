@@ -2,6 +2,7 @@
 //! password. Each core command audits its change in its own transaction. The last active
 //! administrator can be neither demoted nor disabled (the core checks it).
 
+use fleetdesk_vocab::OperatorId;
 use fleetdesk_vocab::say;
 use fleetdesk_vocab::{Label, Text};
 use serde::Deserialize;
@@ -99,14 +100,14 @@ impl<const DISABLED: bool> Action for SetDisabled<DISABLED> {
         posts::ENABLE_OPERATOR.path()
     };
     type Needs = Administer;
-    type Target = String;
+    type Target = OperatorId;
     type Form = Fields<NoFields>;
 
-    fn page(_: &String) -> String {
+    fn page(_: &OperatorId) -> String {
         PAGE.to_owned()
     }
 
-    async fn run(cx: Cx, id: String, _: Fields<NoFields>) -> Reply {
+    async fn run(cx: Cx, id: OperatorId, _: Fields<NoFields>) -> Reply {
         if DISABLED && id == cx.operator.id {
             return Err(cx.t(Text::YouCannotDisableYourOwnAccount).into());
         }
@@ -136,14 +137,14 @@ pub enum ChangeRole {}
 impl Action for ChangeRole {
     const PATH: &'static str = posts::CHANGE_ROLE.path();
     type Needs = Administer;
-    type Target = String;
+    type Target = OperatorId;
     type Form = Fields<RoleForm>;
 
-    fn page(_: &String) -> String {
+    fn page(_: &OperatorId) -> String {
         PAGE.to_owned()
     }
 
-    async fn run(cx: Cx, id: String, Fields(form): Fields<RoleForm>) -> Reply {
+    async fn run(cx: Cx, id: OperatorId, Fields(form): Fields<RoleForm>) -> Reply {
         let lang = cx.lang;
         let role = role(&form.role, lang)?;
         form.confirm.or(cx.t(Text::TickIUnderstandToChangeThe))?;
@@ -171,14 +172,14 @@ pub enum ResetPassword {}
 impl Action for ResetPassword {
     const PATH: &'static str = posts::RESET_PASSWORD.path();
     type Needs = Administer;
-    type Target = String;
+    type Target = OperatorId;
     type Form = Fields<PasswordForm>;
 
-    fn page(_: &String) -> String {
+    fn page(_: &OperatorId) -> String {
         PAGE.to_owned()
     }
 
-    async fn run(cx: Cx, id: String, Fields(form): Fields<PasswordForm>) -> Reply {
+    async fn run(cx: Cx, id: OperatorId, Fields(form): Fields<PasswordForm>) -> Reply {
         let password = Secret::new(form.password);
         form.confirm.or(cx.t(Text::TickIUnderstandToResetThe))?;
         // Administrators resetting their own password keep the session they are using.

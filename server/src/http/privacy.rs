@@ -6,6 +6,7 @@
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use fleetdesk_vocab::LicenceId;
 use fleetdesk_vocab::{Text, say};
 
 use fleetdesk_app::posts;
@@ -22,7 +23,7 @@ use crate::state::AppState;
 pub async fn export(
     State(state): State<AppState>,
     console: Console<Administer>,
-    Path(id): Path<String>,
+    Path(id): Path<LicenceId>,
 ) -> Response {
     let lang = console.lang;
     match privacy::export_end_user(&state.db, &id).await {
@@ -31,7 +32,7 @@ pub async fn export(
                 console.actor(),
                 "licence.end_user.export",
                 "licence",
-                Some(&id),
+                Some(id.as_str()),
             )
             .request_id(console.request_id.clone());
             if let Err(error) = audit::record(state.db.pool(), &entry).await {
@@ -75,14 +76,14 @@ pub enum Erase {}
 impl Action for Erase {
     const PATH: &'static str = posts::ERASE_PERSONAL_DATA.path();
     type Needs = Administer;
-    type Target = String;
+    type Target = LicenceId;
     type Form = Fields<Confirmation>;
 
-    fn page(id: &String) -> String {
+    fn page(id: &LicenceId) -> String {
         licence_page(id)
     }
 
-    async fn run(cx: Cx, id: String, Fields(form): Fields<Confirmation>) -> Reply {
+    async fn run(cx: Cx, id: LicenceId, Fields(form): Fields<Confirmation>) -> Reply {
         let lang = cx.lang;
         form.confirm.or(cx.t(Text::TickIUnderstandToEraseThe))?;
         let erasure = match privacy::erase_end_user(&cx.state.db, &id, &cx.acting).await {

@@ -3,6 +3,7 @@
 //! (administrators). Unblocking is open to every role, support staff included; each action is
 //! audited and redirects back to `/stuck` with a message in the reader's language.
 
+use fleetdesk_vocab::EventId;
 use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
@@ -72,8 +73,13 @@ impl Action for Complete {
         let work = work(&kind, &cx)?;
         refuse_support_unless_stuck(&cx, work.object_type(), &id).await?;
         let done = match work {
-            Work::Order => completion::complete_order(&cx.state.db, Some(&cx.acting), &id).await,
-            Work::Task => completion::complete_task(&cx.state.db, Some(&cx.acting), &id).await,
+            Work::Order => {
+                completion::complete_order(&cx.state.db, Some(&cx.acting), &id.as_str().into())
+                    .await
+            }
+            Work::Task => {
+                completion::complete_task(&cx.state.db, Some(&cx.acting), &id.as_str().into()).await
+            }
         };
         match done {
             Ok(true) => {
@@ -166,19 +172,19 @@ pub enum Event {}
 impl Action for Event {
     const PATH: &'static str = posts::STUCK_EVENT.path();
     type Needs = Support;
-    type Target = (String, String);
+    type Target = (EventId, String);
     type Form = Fields<Confirmation>;
 
-    fn page(_: &(String, String)) -> String {
+    fn page(_: &(EventId, String)) -> String {
         PAGE.to_owned()
     }
 
     async fn run(
         cx: Cx,
-        (id, action): (String, String),
+        (id, action): (EventId, String),
         Fields(form): Fields<Confirmation>,
     ) -> Reply {
-        refuse_support_unless_stuck(&cx, "event", &id).await?;
+        refuse_support_unless_stuck(&cx, "event", id.as_str()).await?;
         let action = match action.as_str() {
             "resend" => EventAction::Resend,
             "retry" => EventAction::RetryNow,

@@ -176,7 +176,7 @@ pub async fn record(State(state): State<AppState>, mut request: Request, next: N
     match credential {
         Ok(Some(credential)) => {
             if let Some(limit) = &state.orange_rate
-                && let Err(wait) = limit.check(&credential.id)
+                && let Err(wait) = limit.check(credential.id.as_str())
             {
                 state.metrics.rate_limited_calls.increment(1);
                 return limit.refuse(wait);

@@ -174,9 +174,10 @@ pub async fn list_fleet(State(state): State<AppState>, RawQuery(query): RawQuery
         "[streamed: {} licences of fleet {product_ref}, not kept]",
         counts.result
     )));
-    response
-        .extensions_mut()
-        .insert(super::ExchangeObject("fleet".to_owned(), product_ref));
+    response.extensions_mut().insert(super::ExchangeObject(
+        "fleet".to_owned(),
+        product_ref.into_string(),
+    ));
     Ok(response)
 }
 

@@ -334,7 +334,7 @@ async fn the_operator_commands_manage_operators_with_audit() {
             "clap refuses an unknown role"
         );
 
-        let actions: Vec<String> = common::audit_actions(&test_db, &zoe.id).await;
+        let actions: Vec<String> = common::audit_actions(&test_db, zoe.id.as_str()).await;
         assert_eq!(
             actions,
             [
@@ -546,7 +546,12 @@ async fn the_credential_commands_issue_list_and_revoke_with_audit() {
         assert_eq!(empty.status.code(), Some(1));
         assert!(text(&empty.stderr).contains("the label must be 1 to 100 characters"));
 
-        let revoked = fleetdesk(&dir, &envs, &["credential", "revoke", &credential.id], None);
+        let revoked = fleetdesk(
+            &dir,
+            &envs,
+            &["credential", "revoke", credential.id.as_str()],
+            None,
+        );
         assert!(revoked.status.success(), "{}", text(&revoked.stderr));
         assert!(text(&revoked.stdout).contains("revoked"));
         let bearer = Presented::parse(&format!("Bearer {secret}")).expect("header");
@@ -567,7 +572,7 @@ async fn the_credential_commands_issue_list_and_revoke_with_audit() {
         assert!(text(&missing.stderr).contains("no Orange credential has the id or client id"));
 
         assert_eq!(
-            common::audit_actions(&test_db, &credential.id).await,
+            common::audit_actions(&test_db, credential.id.as_str()).await,
             ["credential.revoke", "credential.issue"]
         );
         test_db.finish().await;
@@ -642,7 +647,7 @@ async fn the_offering_commands_import_all_or_nothing_and_list() {
             .find(|o| o.offer_code == "OFFER-A")
             .expect("imported");
         assert_eq!(
-            common::audit_actions(&test_db, &offering.id).await,
+            common::audit_actions(&test_db, offering.id.as_str()).await,
             ["offering.update", "offering.create"]
         );
         test_db.finish().await;

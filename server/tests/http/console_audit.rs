@@ -56,7 +56,7 @@ async fn post_operators(
 }
 
 async fn role_of(test_db: &TestDb, id: &str) -> Role {
-    operators::find_by_id(&test_db.db, id)
+    operators::find_by_id(&test_db.db, &id.into())
         .await
         .expect("query")
         .expect("operator")
@@ -92,7 +92,7 @@ async fn the_audit_log_filters_by_actor_action_object_and_days_and_shows_what_ch
         let on_newbie = audit::list(
             &test_db.db,
             &audit::Filter {
-                object_id: Some(newbie.id.clone()),
+                object_id: Some(newbie.id.to_string()),
                 ..Default::default()
             },
             10,
@@ -109,7 +109,7 @@ async fn the_audit_log_filters_by_actor_action_object_and_days_and_shows_what_ch
         assert_eq!(status, 200);
         assert!(all.contains("Audit log"), "{all}");
         assert!(
-            lists(&all, &changed.id) && lists(&all, &created.id),
+            lists(&all, changed.id.as_str()) && lists(&all, created.id.as_str()),
             "{all}"
         );
         assert!(
@@ -119,8 +119,8 @@ async fn the_audit_log_filters_by_actor_action_object_and_days_and_shows_what_ch
 
         // The change reads as a diff: the old role struck through, the new one added.
         let (_, by_action) = page(&sue, &server, "/audit?action=operator.role_change").await;
-        assert!(lists(&by_action, &changed.id), "{by_action}");
-        assert!(!lists(&by_action, &created.id), "{by_action}");
+        assert!(lists(&by_action, changed.id.as_str()), "{by_action}");
+        assert!(!lists(&by_action, created.id.as_str()), "{by_action}");
         assert!(
             by_action.contains("data-testid=\"change-role\""),
             "{by_action}"
@@ -142,12 +142,12 @@ async fn the_audit_log_filters_by_actor_action_object_and_days_and_shows_what_ch
         for actor in ["boss", "BOSS", boss_id.as_str()] {
             let (_, html) = page(&sue, &server, &format!("/audit?actor={actor}")).await;
             assert!(
-                lists(&html, &changed.id) && lists(&html, &created.id),
+                lists(&html, changed.id.as_str()) && lists(&html, created.id.as_str()),
                 "{actor}"
             );
         }
         let (_, by_sue) = page(&sue, &server, "/audit?actor=sue").await;
-        assert!(!lists(&by_sue, &changed.id), "{by_sue}");
+        assert!(!lists(&by_sue, changed.id.as_str()), "{by_sue}");
         assert!(
             by_sue.contains("operator.login"),
             "sue's own sign-in: {by_sue}"
@@ -165,7 +165,7 @@ async fn the_audit_log_filters_by_actor_action_object_and_days_and_shows_what_ch
         .expect("recorded");
         let (_, by_cli) = page(&sue, &server, "/audit?actor=cli").await;
         assert!(
-            by_cli.contains("opr_cli") && !lists(&by_cli, &created.id),
+            by_cli.contains("opr_cli") && !lists(&by_cli, created.id.as_str()),
             "{by_cli}"
         );
 
@@ -176,7 +176,7 @@ async fn the_audit_log_filters_by_actor_action_object_and_days_and_shows_what_ch
             &format!("/audit?object_type=operator&object_id={}", newbie.id),
         )
         .await;
-        assert!(lists(&object, &changed.id) && lists(&object, &created.id));
+        assert!(lists(&object, changed.id.as_str()) && lists(&object, created.id.as_str()));
         assert!(!object.contains("opr_cli"));
         let (_, other_type) = page(
             &sue,
@@ -184,17 +184,17 @@ async fn the_audit_log_filters_by_actor_action_object_and_days_and_shows_what_ch
             &format!("/audit?object_type=offering&object_id={}", newbie.id),
         )
         .await;
-        assert!(!lists(&other_type, &created.id));
+        assert!(!lists(&other_type, created.id.as_str()));
 
         // Whole UTC days, both ends included; a bad date says so instead of listing everything.
         let day = today();
         let (_, this_day) = page(&sue, &server, &format!("/audit?from={day}&to={day}")).await;
-        assert!(lists(&this_day, &changed.id), "{this_day}");
+        assert!(lists(&this_day, changed.id.as_str()), "{this_day}");
         let (_, long_ago) = page(&sue, &server, "/audit?to=2001-01-01").await;
-        assert!(!lists(&long_ago, &changed.id));
+        assert!(!lists(&long_ago, changed.id.as_str()));
         let (_, bad) = page(&sue, &server, "/audit?from=yesterday").await;
         assert!(bad.contains("The start date is not a date"), "{bad}");
-        assert!(!lists(&bad, &changed.id));
+        assert!(!lists(&bad, changed.id.as_str()));
 
         server.stop().await;
         test_db.finish().await;
@@ -213,7 +213,7 @@ async fn the_audit_log_pages_newest_first_keeping_the_filter() {
             )
             .await
             .expect("recorded");
-            ids.push(id);
+            ids.push(id.into_string());
         }
         let admin = admin(&server).await;
         let (_, first) = page(&admin, &server, "/audit?action=test.tick").await;
@@ -260,7 +260,7 @@ async fn an_administrator_changes_a_role_once_confirmed_with_audit() {
             shows(&html, "Tick “I understand” to change the role"),
             "{html}"
         );
-        assert_eq!(role_of(&test_db, &olga.id).await, Role::Operator);
+        assert_eq!(role_of(&test_db, olga.id.as_str()).await, Role::Operator);
 
         post_operators(
             &boss,
@@ -281,10 +281,10 @@ async fn an_administrator_changes_a_role_once_confirmed_with_audit() {
         .await;
         let (_, html) = page(&boss, &server, "/operators").await;
         assert!(html.contains("olga is now support."), "{html}");
-        assert_eq!(role_of(&test_db, &olga.id).await, Role::Support);
+        assert_eq!(role_of(&test_db, olga.id.as_str()).await, Role::Support);
         // Newest first; the creation is the test's own set-up, audited like any other.
         assert_eq!(
-            changes_on(&test_db, &olga.id).await,
+            changes_on(&test_db, olga.id.as_str()).await,
             ["operator.role_change", "operator.create"]
         );
 
@@ -360,7 +360,7 @@ async fn a_password_reset_ends_the_operators_sessions_and_is_audited_without_the
         let entries = audit::list(
             &test_db.db,
             &audit::Filter {
-                object_id: Some(olga.id.clone()),
+                object_id: Some(olga.id.to_string()),
                 action: Some("operator.password_reset".into()),
                 ..Default::default()
             },
@@ -423,7 +423,10 @@ async fn the_last_active_administrator_keeps_the_role() {
             &[("role", "operator"), ("confirm", "yes")],
         )
         .await;
-        assert_eq!(role_of(&test_db, &first_admin).await, Role::Operator);
+        assert_eq!(
+            role_of(&test_db, first_admin.as_str()).await,
+            Role::Operator
+        );
 
         // Now boss is the last one.
         post_operators(
@@ -438,7 +441,7 @@ async fn the_last_active_administrator_keeps_the_role() {
             html.contains("This is the last active administrator"),
             "{html}"
         );
-        assert_eq!(role_of(&test_db, &boss_id).await, Role::Admin);
+        assert_eq!(role_of(&test_db, boss_id.as_str()).await, Role::Admin);
         post_operators(
             &boss,
             &server,
@@ -467,10 +470,10 @@ async fn the_last_active_administrator_keeps_the_role() {
             &[("role", "operator"), ("confirm", "yes")],
         )
         .await;
-        assert_eq!(role_of(&test_db, &boss_id).await, Role::Operator);
+        assert_eq!(role_of(&test_db, boss_id.as_str()).await, Role::Operator);
         assert_eq!(page(&boss, &server, "/operators").await.0, 403);
         assert_eq!(
-            changes_on(&test_db, &boss_id).await,
+            changes_on(&test_db, boss_id.as_str()).await,
             ["operator.role_change", "operator.create"],
             "the refused changes wrote nothing"
         );
@@ -507,13 +510,16 @@ async fn support_and_operators_cannot_change_roles_or_reset_passwords() {
             .await;
             assert_eq!(reset.status(), 403, "{name}");
         }
-        assert_eq!(role_of(&test_db, &first_admin.id).await, Role::Admin);
+        assert_eq!(
+            role_of(&test_db, first_admin.id.as_str()).await,
+            Role::Admin
+        );
         assert_eq!(
             location(&login(&client(), &server, "admin", ADMIN_PASSWORD).await),
             "/"
         );
         assert!(
-            changes_on(&test_db, &first_admin.id)
+            changes_on(&test_db, first_admin.id.as_str())
                 .await
                 .iter()
                 .all(|action| !matches!(

@@ -394,7 +394,7 @@ async fn an_administrator_adds_disables_and_enables_operators_with_audit() {
         let entries = audit::list(
             &test_db.db,
             &audit::Filter {
-                object_id: Some(newbie.id.clone()),
+                object_id: Some(newbie.id.to_string()),
                 ..Default::default()
             },
             10,
@@ -444,7 +444,7 @@ async fn an_administrator_adds_disables_and_enables_operators_with_audit() {
                 .expect("found")
                 .is_active()
         );
-        let actions: Vec<String> = audit_actions(&test_db, &newbie.id).await;
+        let actions: Vec<String> = audit_actions(&test_db, newbie.id.as_str()).await;
         assert_eq!(
             actions,
             [

@@ -123,7 +123,7 @@ async fn the_placeholder_download_filled_in_is_checked_then_applied_by_the_worke
             let db = db.clone();
             let file = file.clone();
             async move {
-                licences::bulk::get(&db, &file)
+                licences::bulk::get(&db, &file.as_str().into())
                     .await
                     .expect("get")
                     .is_some_and(|f| f.state == fleetdesk_vocab::BulkFileState::Applied)
@@ -136,7 +136,7 @@ async fn the_placeholder_download_filled_in_is_checked_then_applied_by_the_worke
             "{html}"
         );
         assert!(html.contains("1 event to Orange"));
-        let licence = licences::detail(&test_db.db, &pro[0])
+        let licence = licences::detail(&test_db.db, &pro[0].as_str().into())
             .await
             .expect("detail")
             .expect("found");
@@ -231,7 +231,7 @@ async fn end_users_in_french_a_discard_refused_files_and_support_only_looks() {
         )
         .await;
         assert!(html.contains("no longer a preview"));
-        let detail = licences::detail(&test_db.db, &pro[0])
+        let detail = licences::detail(&test_db.db, &pro[0].as_str().into())
             .await
             .expect("d")
             .expect("f");

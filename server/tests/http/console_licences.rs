@@ -44,7 +44,7 @@ async fn all_attribute_events(test_db: &TestDb) -> usize {
 }
 
 async fn detail(test_db: &TestDb, id: &str) -> licences::LicenceDetail {
-    licences::detail(&test_db.db, id)
+    licences::detail(&test_db.db, &id.into())
         .await
         .expect("detail")
         .expect("the licence exists")

@@ -161,7 +161,7 @@ async fn an_admin_issues_a_credential_sees_its_secret_once_and_revokes_it() {
         );
 
         assert_eq!(
-            audit_actions(&test_db, &credential.id).await,
+            audit_actions(&test_db, credential.id.as_str()).await,
             ["credential.revoke", "credential.issue"]
         );
         let entries = audit::list(&test_db.db, &audit::Filter::default(), 50)
@@ -392,7 +392,7 @@ async fn an_admin_adds_edits_retires_and_imports_offerings() {
         assert!(html.contains("Choose a CSV file."), "{html}");
 
         assert_eq!(
-            audit_actions(&test_db, &pro.id).await,
+            audit_actions(&test_db, pro.id.as_str()).await,
             [
                 "offering.update",
                 "offering.restore",
@@ -401,7 +401,10 @@ async fn an_admin_adds_edits_retires_and_imports_offerings() {
                 "offering.create"
             ]
         );
-        assert_eq!(audit_actions(&test_db, &new.id).await, ["offering.create"]);
+        assert_eq!(
+            audit_actions(&test_db, new.id.as_str()).await,
+            ["offering.create"]
+        );
         let imports = audit::list(
             &test_db.db,
             &audit::Filter {
@@ -676,11 +679,11 @@ async fn operators_and_support_are_refused_every_admin_page_and_change() {
         );
         // Only the set-up's own entries: the refused changes wrote nothing.
         assert_eq!(
-            audit_actions(&test_db, &offering.id).await,
+            audit_actions(&test_db, offering.id.as_str()).await,
             ["offering.create"]
         );
         assert_eq!(
-            audit_actions(&test_db, &credential_id).await,
+            audit_actions(&test_db, credential_id.as_str()).await,
             ["credential.issue"]
         );
 
@@ -774,7 +777,9 @@ async fn support_reads_the_exchanges_and_the_catalogue() {
         let (status, html) = page(&support, &server, &format!("/exchanges/{failed}")).await;
         assert_eq!(status, 200);
         assert!(
-            html.contains(&caller.client_id) && html.contains(&caller.id) && html.contains("12 ms")
+            html.contains(&caller.client_id)
+                && html.contains(caller.id.as_str())
+                && html.contains("12 ms")
         );
         assert!(html.contains("authorization: Basic ***"), "{html}");
         assert!(

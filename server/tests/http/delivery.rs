@@ -52,11 +52,11 @@ async fn enqueue(db: &Db, licence_id: &str) -> String {
     .await
     .expect("event written");
     tx.commit().await.expect("commit");
-    id
+    id.into_string()
 }
 
 async fn state_of(db: &Db, id: &str) -> EventState {
-    browse::detail(db, id)
+    browse::detail(db, &id.into())
         .await
         .expect("detail")
         .expect("event exists")
@@ -133,7 +133,7 @@ async fn events_reach_orange_with_one_cached_token_and_masked_records() {
         assert_eq!(received[0].request_id.as_deref(), Some("req-test-1"));
         assert_eq!(received[0].body["eventType"], "userServiceStateChangeEvent");
         assert_eq!(received[0].body["correlationId"], "OBA-TSK-1");
-        let detail = browse::detail(&test_db.db, &ids[0])
+        let detail = browse::detail(&test_db.db, &ids[0].as_str().into())
             .await
             .expect("detail")
             .expect("exists");
@@ -211,7 +211,7 @@ async fn failures_are_retried_with_the_same_event_id_and_a_400_is_not() {
             ],
             "the same eventId every time"
         );
-        let attempts = browse::detail(&test_db.db, &retried)
+        let attempts = browse::detail(&test_db.db, &retried.as_str().into())
             .await
             .expect("detail")
             .expect("exists")
@@ -257,7 +257,7 @@ async fn failures_are_retried_with_the_same_event_id_and_a_400_is_not() {
             .filter(|r| r.event_id == refused)
             .count();
         assert_eq!(arrivals, 1, "a 400 is not retried");
-        let detail = browse::detail(&test_db.db, &refused)
+        let detail = browse::detail(&test_db.db, &refused.as_str().into())
             .await
             .expect("detail")
             .expect("exists");
@@ -286,7 +286,7 @@ async fn failures_are_retried_with_the_same_event_id_and_a_400_is_not() {
         )
         .await;
         assert_eq!(
-            browse::detail(&test_db.db, &exhausted)
+            browse::detail(&test_db.db, &exhausted.as_str().into())
                 .await
                 .expect("detail")
                 .expect("exists")
@@ -501,7 +501,7 @@ async fn enqueue_spread(
             )
             .await
             .expect("event");
-            written.entry(licence).or_default().push(id);
+            written.entry(licence).or_default().push(id.into_string());
         }
         tx.commit().await.expect("commit");
     }
@@ -649,7 +649,7 @@ async fn a_receiver_slower_than_the_lease_never_gets_one_event_twice_at_once() {
         wait_until_delivered(&test_db.db, 8, Duration::from_secs(60)).await;
         assert_eq!(mock.overlaps(), 0, "never one event twice at the same time");
         for id in written.values().flatten() {
-            let detail = browse::detail(&test_db.db, id)
+            let detail = browse::detail(&test_db.db, &id.as_str().into())
                 .await
                 .expect("detail")
                 .expect("event");

@@ -1066,7 +1066,10 @@ async fn every_call_is_kept_raw_with_its_credential_masked() {
         assert_eq!(list.len(), 2);
         let (refused, created) = (&list[0], &list[1]);
         assert_eq!(
-            (refused.response_status, refused.credential_id.as_deref()),
+            (
+                refused.response_status,
+                refused.credential_id.as_ref().map(|id| id.as_str())
+            ),
             (401, None)
         );
         assert_eq!(created.method, "POST");

@@ -149,7 +149,7 @@ async fn an_administrator_exports_then_erases_an_end_user_and_no_table_keeps_a_t
         orange::eventually("the bulk file is applied", || {
             let (db, file) = (db.clone(), file.clone());
             async move {
-                fleetdesk_core::licences::bulk::get(&db, &file)
+                fleetdesk_core::licences::bulk::get(&db, &file.as_str().into())
                     .await
                     .expect("bulk file")
                     .is_some_and(|f| f.state == fleetdesk_vocab::BulkFileState::Applied)
@@ -292,7 +292,7 @@ async fn an_administrator_exports_then_erases_an_end_user_and_no_table_keeps_a_t
             );
         }
         // The licence and its history stay; the other end user is untouched.
-        let licence = fleetdesk_core::licences::detail(&test_db.db, id)
+        let licence = fleetdesk_core::licences::detail(&test_db.db, &id.as_str().into())
             .await
             .expect("detail")
             .expect("the licence is kept");
