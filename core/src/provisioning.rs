@@ -11,6 +11,7 @@
 //! manual only while the operations that reach offerings are asynchronous, and those operations
 //! cannot be made synchronous while an offering is manual ([`sync_refused`], [`manual_refused`]).
 
+use fleetdesk_vocab::CustomerId;
 use fleetdesk_vocab::{ErrorCode, Mode, Operation, WorkState};
 use serde::Serialize;
 use sqlx::Row;
@@ -94,7 +95,7 @@ pub struct Waiting {
     pub state: WorkState,
     /// What Orange asked: `add` for an order, else the task's action.
     pub action: String,
-    pub customer_id: Option<String>,
+    pub customer_id: Option<CustomerId>,
     pub customer_name: Option<String>,
     /// The offer codes concerned, comma-separated.
     pub offer_codes: String,

@@ -1,5 +1,6 @@
 //! What the dashboard, the global search and the stuck-work page show.
 
+use fleetdesk_vocab::CustomerId;
 use fleetdesk_vocab::{ErrorCode, EventState, LicenceState, Stuck, Work, WorkState};
 use serde::{Deserialize, Serialize};
 
@@ -84,7 +85,7 @@ pub struct WaitingView {
     pub reference: Option<String>,
     /// What Orange asked: `add` for an order, else the task's action.
     pub action: String,
-    pub customer_id: Option<String>,
+    pub customer_id: Option<CustomerId>,
     pub customer_name: Option<String>,
     pub offer_codes: String,
     pub licences: i64,

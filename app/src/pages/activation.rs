@@ -152,7 +152,7 @@ fn WaitingRow(row: WaitingView, can_decide: bool) -> impl IntoView {
     let select_label = format!("{} {}", t(Text::SelectWork), row.id);
     let approve_label = format!("{} {}", t(Text::Approve), row.id);
     let customer = row.customer_id.clone().map(|id| {
-        let name = row.customer_name.clone().unwrap_or_else(|| id.clone());
+        let name = row.customer_name.clone().unwrap_or_else(|| id.to_string());
         view! { <a href=format!("/customers/{id}")>{name}</a> }
     });
     view! {
