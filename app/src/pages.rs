@@ -24,20 +24,14 @@ mod orange_settings;
 mod order;
 mod orders;
 mod overview;
+mod parts;
 mod reference;
 mod search;
 mod stuck;
 mod task;
 mod tasks;
 
-use std::future::Future;
-
-use fleetdesk_vocab::Text;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 
 use crate::api::ConsoleError;
 
@@ -86,84 +80,6 @@ pub fn ErrorPanel(error: ConsoleError) -> impl IntoView {
     }
     let text = error.text(crate::i18n::use_lang());
     view! { <p class="flash error" role="alert">{text}</p> }
-}
-
-/// The page of one thing named by the `{id}` of its address: its title, the way back to its
-/// list, then what `body` shows of it once `fetch` has loaded it, or why it cannot be shown.
-#[component]
-pub fn DetailPage<I, T, Fut, V>(
-    title: Text,
-    /// The list's address and the link's words.
-    back: (&'static str, Text),
-    fetch: fn(I) -> Fut,
-    body: fn(T) -> V,
-) -> impl IntoView
-where
-    I: fleetdesk_vocab::Id + Send + Sync,
-    T: Clone + Send + Sync + Serialize + DeserializeOwned + 'static,
-    Fut: Future<Output = Result<T, ConsoleError>> + Send + 'static,
-    V: IntoView + 'static,
-{
-    let lang = crate::i18n::use_lang();
-    let params = use_params_map();
-    let data = Resource::new(
-        move || I::from(params.get().get("id").unwrap_or_default()),
-        fetch,
-    );
-    let (list, back_text) = back;
-    view! {
-        <Title text=lang.t(title)/>
-        <p class="breadcrumb"><a href=list>{lang.t(back_text)}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(value) => body(value).into_any(),
-                    Err(error) => view! {
-                        <h1>{lang.t(title)}</h1>
-                        <ErrorPanel error/>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-/// A panel of rows: its heading, then a table of the rows under their column names, or the
-/// `empty` words when there are none.
-#[component]
-pub fn TablePanel<R, F, V>(
-    heading: &'static str,
-    #[prop(optional)] testid: Option<&'static str>,
-    empty: Text,
-    columns: Vec<Text>,
-    rows: Vec<R>,
-    row: F,
-) -> impl IntoView
-where
-    R: Send + 'static,
-    F: Fn(R) -> V + Send + 'static,
-    V: IntoView + 'static,
-{
-    let lang = crate::i18n::use_lang();
-    view! {
-        <section class="panel" data-testid=testid>
-            <h2>{heading}</h2>
-            {if rows.is_empty() {
-                view! { <p class="muted">{lang.t(empty)}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table">
-                        <thead><tr>
-                            {columns.into_iter().map(|column| view! { <th scope="col">{lang.t(column)}</th> }).collect_view()}
-                        </tr></thead>
-                        <tbody>{rows.into_iter().map(row).collect_view()}</tbody>
-                    </table>
-                }
-                .into_any()
-            }}
-        </section>
-    }
 }
 
 /// `?name=value&…` with every value percent-encoded; empty for no pairs.

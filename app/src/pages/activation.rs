@@ -7,10 +7,9 @@
 
 use fleetdesk_vocab::{Text, Work, say};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::ErrorPanel;
+use super::parts::Page;
 use crate::api::fetch_activation;
 use crate::i18n::{When, use_lang};
 use crate::model::{ActivationPage, WaitingView};
@@ -18,7 +17,6 @@ use crate::posts;
 
 #[component]
 pub fn ActivationQueuePage() -> impl IntoView {
-    let lang = use_lang();
     let query = use_query_map();
     let data = Resource::new(
         move || {
@@ -35,17 +33,12 @@ pub fn ActivationQueuePage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=lang.t(Text::ActivationQueue)/>
-        <h1>{lang.t(Text::ActivationQueue)}</h1>
-        <p class="lead muted">{lang.t(Text::ActivationQueueLead)}</p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(page) => view! { <ActivationBody page/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Page
+            title=Text::ActivationQueue
+            lead=Text::ActivationQueueLead
+            data
+            body=|page| view! { <ActivationBody page/> }
+        />
     }
 }
 
@@ -165,7 +158,7 @@ fn WaitingRow(row: WaitingView, can_decide: bool) -> impl IntoView {
             <td>
                 <span class="badge">{kind}</span>
                 " "
-                <a class="mono" href=href>{row.id.clone()}</a>
+                <a class="mono" href=href>{row.id.to_string()}</a>
                 <div class="muted mono">{row.action.clone()} {row.reference.map(|reference| format!(" · {reference}"))}</div>
             </td>
             <td>{customer}</td>

@@ -4,20 +4,24 @@
 
 use fleetdesk_vocab::Text;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
-use super::{ErrorPanel, query_string};
+use super::parts::{
+    DateField, FilterForm, KeysetTable, ListQuery, Page, SearchField, Table, load_list, param, rows,
+};
+use super::query_string;
 use crate::api::fetch_audit;
 use crate::i18n::{When, use_lang};
 use crate::model::audit::{AuditChangeView, AuditEntryView, AuditFilter, AuditPage};
 
-/// What the address asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Query {
-    filter: AuditFilter,
-    before_at: Option<String>,
-    before_id: Option<String>,
+fn filter_of(map: &leptos_router::params::ParamsMap) -> AuditFilter {
+    AuditFilter {
+        actor: param(map, "actor"),
+        action: param(map, "action"),
+        object_type: param(map, "object_type"),
+        object_id: param(map, "object_id"),
+        from: param(map, "from"),
+        to: param(map, "to"),
+    }
 }
 
 fn list_href(filter: &AuditFilter) -> String {
@@ -26,160 +30,58 @@ fn list_href(filter: &AuditFilter) -> String {
 
 #[component]
 pub fn AuditPage() -> impl IntoView {
-    let lang = use_lang();
-    let query_map = use_query_map();
-    let query = Memo::new(move |_| {
-        let map = query_map.get();
-        let get = |name: &str| map.get(name).unwrap_or_default().trim().to_owned();
-        Query {
-            filter: AuditFilter {
-                actor: get("actor"),
-                action: get("action"),
-                object_type: get("object_type"),
-                object_id: get("object_id"),
-                from: get("from"),
-                to: get("to"),
-            },
-            before_at: map.get("before_at").filter(|v| !v.is_empty()),
-            before_id: map.get("before_id").filter(|v| !v.is_empty()),
-        }
+    let (query, data) = load_list(filter_of, |query| {
+        let filter = query.filter;
+        fetch_audit(
+            filter.actor,
+            filter.action,
+            filter.object_type,
+            filter.object_id,
+            filter.from,
+            filter.to,
+            query.before_at,
+            query.before_id,
+        )
     });
-    let data = Resource::new(
-        move || query.get(),
-        |query| {
-            let filter = query.filter;
-            fetch_audit(
-                filter.actor,
-                filter.action,
-                filter.object_type,
-                filter.object_id,
-                filter.from,
-                filter.to,
-                query.before_at,
-                query.before_id,
-            )
-        },
-    );
-    view! {
-        <Title text=lang.t(Text::AuditLog)/>
-        <h1>{lang.t(Text::AuditLog)}</h1>
-        <p class="lead muted">
-            {lang.t(Text::WhoDidWhatToWhichObject)}
-        </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                let query = query.get_untracked();
-                match data.await {
-                    Ok(page) => view! { <AuditBody page query/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    let body = move |page: AuditPage| view! { <AuditBody page query=query.get_untracked()/> };
+    view! { <Page title=Text::AuditLog lead=Text::WhoDidWhatToWhichObject data body/> }
 }
 
 #[component]
-fn AuditBody(page: AuditPage, query: Query) -> impl IntoView {
+fn AuditBody(page: AuditPage, query: ListQuery<AuditFilter>) -> impl IntoView {
     view! {
-        {view! { <FilterForm filter=query.filter.clone()/> }.into_any()}
+        {view! { <AuditFilterForm filter=query.filter.clone()/> }.into_any()}
         {page.filter_error.map(|problem| view! { <p class="flash error" role="alert">{problem}</p> })}
-        {view! { <EntryTable entries=page.entries older=page.older query/> }.into_any()}
+        {view! {
+            <KeysetTable
+                base="/audit"
+                filter=query.filter.pairs()
+                paged=query.paged()
+                older=page.older
+                empty=[Text::NoOlderEntries, Text::TheAuditLogIsEmpty, Text::NoEntryMatchesTheseFilters]
+                class="table audit-log"
+                columns=vec![Text::Date, Text::Actor, Text::Action, Text::Object, Text::Changes]
+                rows=rows(page.entries, |entry| view! { <EntryLine entry/> })
+                pager=[Text::NewestF, Text::OlderEntries]
+            />
+        }
+        .into_any()}
     }
 }
 
 #[component]
-fn FilterForm(filter: AuditFilter) -> impl IntoView {
+fn AuditFilterForm(filter: AuditFilter) -> impl IntoView {
     let lang = use_lang();
     let filtered = !filter.pairs().is_empty();
     view! {
-        <form method="get" action="/audit" class="panel filter-form event-filter" role="search">
-            <div class="field">
-                <label for="audit-actor">{lang.t(Text::Actor)}</label>
-                <input id="audit-actor" name="actor" type="search" autocomplete="off" spellcheck="false" placeholder=lang.t(Text::UsernameIdOrangeCli) value=filter.actor.clone()/>
-            </div>
-            <div class="field">
-                <label for="audit-action">{lang.t(Text::Action)}</label>
-                <input id="audit-action" name="action" type="search" autocomplete="off" spellcheck="false" placeholder="operator.create" value=filter.action.clone()/>
-            </div>
-            <div class="field">
-                <label for="audit-object-type">{lang.t(Text::ObjectType)}</label>
-                <input id="audit-object-type" name="object_type" type="search" autocomplete="off" spellcheck="false" placeholder="operator, offering…" value=filter.object_type.clone()/>
-            </div>
-            <div class="field">
-                <label for="audit-object-id">{lang.t(Text::ObjectId)}</label>
-                <input id="audit-object-id" name="object_id" type="search" autocomplete="off" spellcheck="false" value=filter.object_id.clone()/>
-            </div>
-            <div class="field date">
-                <label for="audit-from">{lang.t(Text::From)}</label>
-                <input id="audit-from" name="from" type="date" value=filter.from.clone()/>
-            </div>
-            <div class="field date">
-                <label for="audit-to">{lang.t(Text::To)}</label>
-                <input id="audit-to" name="to" type="date" value=filter.to.clone()/>
-            </div>
-            <div class="filter-actions">
-                <button type="submit" class="button primary">{lang.t(Text::Filter)}</button>
-                {filtered.then(|| view! { <a class="button secondary" href="/audit">{lang.t(Text::Clear)}</a> })}
-            </div>
-            <p class="hint filter-hint">
-                {lang.t(Text::AuditFilterHelp)}
-            </p>
-        </form>
-    }
-}
-
-#[component]
-fn EntryTable(
-    entries: Vec<AuditEntryView>,
-    older: Option<(String, String)>,
-    query: Query,
-) -> impl IntoView {
-    let lang = use_lang();
-    let paged = query.before_at.is_some();
-    let filters = query.filter.pairs();
-    let older = older.map(|(at, id)| {
-        let mut pairs = filters.clone();
-        pairs.push(("before_at", at));
-        pairs.push(("before_id", id));
-        format!("/audit{}", query_string(&pairs))
-    });
-    let newest = list_href(&query.filter);
-    let empty = entries.is_empty();
-    view! {
-        <section class="panel">
-            {if empty {
-                let text = if paged {
-                    lang.t(Text::NoOlderEntries)
-                } else if filters.is_empty() {
-                    lang.t(Text::TheAuditLogIsEmpty)
-                } else {
-                    lang.t(Text::NoEntryMatchesTheseFilters)
-                };
-                view! { <p class="muted">{text}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table audit-log">
-                        <thead>
-                            <tr>
-                                <th scope="col">{lang.t(Text::Date)}</th>
-                                <th scope="col">{lang.t(Text::Actor)}</th>
-                                <th scope="col">{lang.t(Text::Action)}</th>
-                                <th scope="col">{lang.t(Text::Object)}</th>
-                                <th scope="col">{lang.t(Text::Changes)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {entries.into_iter().map(|entry| view! { <EntryLine entry/> }).collect_view()}
-                        </tbody>
-                    </table>
-                }
-                .into_any()
-            }}
-            <nav class="pager" aria-label=lang.t(Text::Pages)>
-                {paged.then(|| view! { <a class="button secondary small" href=newest>{lang.t(Text::NewestF)}</a> })}
-                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{lang.t(Text::OlderEntries)}</a> })}
-            </nav>
-        </section>
+        <FilterForm action="/audit" class="panel filter-form event-filter" filtered hint=Text::AuditFilterHelp>
+            <SearchField id="audit-actor" name="actor" label=Text::Actor placeholder=lang.t(Text::UsernameIdOrangeCli) value=filter.actor/>
+            <SearchField id="audit-action" name="action" label=Text::Action placeholder="operator.create" value=filter.action/>
+            <SearchField id="audit-object-type" name="object_type" label=Text::ObjectType placeholder="operator, offering…" value=filter.object_type/>
+            <SearchField id="audit-object-id" name="object_id" label=Text::ObjectId value=filter.object_id/>
+            <DateField id="audit-from" name="from" label=Text::From value=filter.from/>
+            <DateField id="audit-to" name="to" label=Text::To value=filter.to/>
+        </FilterForm>
     }
 }
 
@@ -236,33 +138,24 @@ fn EntryLine(entry: AuditEntryView) -> impl IntoView {
 fn ChangeTable(changes: Vec<AuditChangeView>) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <table class="table compact audit-diff">
-            <thead>
-                <tr>
-                    <th scope="col">{lang.t(Text::Field)}</th>
-                    <th scope="col">{lang.t(Text::Before)}</th>
-                    <th scope="col">{lang.t(Text::After)}</th>
-                </tr>
-            </thead>
-            <tbody>
-                {changes
-                    .into_iter()
-                    .map(|change| {
-                        let path = if change.path.is_empty() {
-                            lang.t(Text::Value).to_owned()
-                        } else {
-                            change.path
-                        };
-                        view! {
-                            <tr class=format!("change-{}", change.kind) data-testid=format!("change-{path}")>
-                                <th scope="row" class="mono">{path.clone()}</th>
-                                <td>{change.old.map(|old| view! { <del class="diff-old mono">{old}</del> })}</td>
-                                <td>{change.new.map(|new| view! { <ins class="diff-new mono">{new}</ins> })}</td>
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        <Table class="table compact audit-diff" columns=vec![Text::Field, Text::Before, Text::After]>
+            {changes
+                .into_iter()
+                .map(|change| {
+                    let path = if change.path.is_empty() {
+                        lang.t(Text::Value).to_owned()
+                    } else {
+                        change.path
+                    };
+                    view! {
+                        <tr class=format!("change-{}", change.kind) data-testid=format!("change-{path}")>
+                            <th scope="row" class="mono">{path.clone()}</th>
+                            <td>{change.old.map(|old| view! { <del class="diff-old mono">{old}</del> })}</td>
+                            <td>{change.new.map(|new| view! { <ins class="diff-new mono">{new}</ins> })}</td>
+                        </tr>
+                    }
+                })
+                .collect_view()}
+        </Table>
     }
 }

@@ -8,11 +8,12 @@
 use fleetdesk_vocab::{BulkFileId, BulkFileState, BulkKind, BulkLineStatus, BulkProblem};
 use fleetdesk_vocab::{Label, Text, say};
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_meta::Meta;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use super::licence::expected_format;
-use super::{ErrorPanel, query_string};
+use super::parts::{Breadcrumb, Page, Table};
+use super::query_string;
 use crate::api::{fetch_bulk_file, fetch_bulk_files};
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{BulkFileDetail, BulkFileView, BulkLineView};
@@ -51,30 +52,22 @@ pub fn problem_text(problem: &BulkProblem, lang: Lang) -> String {
 pub fn BulkChangesPage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_bulk_files());
-    view! {
-        <Title text=lang.t(Text::BulkChanges)/>
-        <p class="breadcrumb"><a href="/licences">{lang.t(Text::BackToLicences)}</a></p>
-        <h1>{lang.t(Text::BulkChanges)}</h1>
-        <p class="lead muted">
-            {lang.t(Text::ReplaceRealizingResourcesOrAssignEnd)}
-        </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(page) => view! {
-                        {page.can_act.then(|| view! { <UploadForms/> })}
-                        {(!page.can_act).then(|| view! {
-                            <p class="banner notice" role="note">
-                                {lang.t(Text::YourRoleLetsYouLookAt)}
-                            </p>
-                        })}
-                        <FileList files=page.files/>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
+    let body = move |page: crate::model::BulkFilesPage| {
+        view! {
+            {page.can_act.then(|| view! { <UploadForms/> })}
+            {(!page.can_act).then(|| view! {
+                <p class="banner notice" role="note">
+                    {lang.t(Text::YourRoleLetsYouLookAt)}
+                </p>
             })}
-        </Suspense>
+            <FileList files=page.files/>
+        }
+    };
+    view! {
+        <Page title=Text::BulkChanges lead=Text::ReplaceRealizingResourcesOrAssignEnd data body>
+            <Breadcrumb href="/licences" text=Text::BackToLicences/>
+            <h1>{lang.t(Text::BulkChanges)}</h1>
+        </Page>
     }
 }
 
@@ -153,17 +146,7 @@ fn FileList(files: Vec<BulkFileView>) -> impl IntoView {
                 view! { <p class="muted" role="status">{t(Text::NoFileUploadedYet)}</p> }.into_any()
             } else {
                 view! {
-                    <table class="table" data-testid="bulk-files">
-                        <thead>
-                            <tr>
-                                <th scope="col">{t(Text::File)}</th>
-                                <th scope="col">{t(Text::BulkLineChanges)}</th>
-                                <th scope="col">{t(Text::State)}</th>
-                                <th scope="col">{t(Text::Lines)}</th>
-                                <th scope="col">{t(Text::Uploaded)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
+                    <Table testid="bulk-files" columns=vec![Text::File, Text::BulkLineChanges, Text::State, Text::Lines, Text::Uploaded]>
                             {files.into_iter().map(|file| {
                                 let counts = counts_text(&file, lang);
                                 view! {
@@ -179,8 +162,7 @@ fn FileList(files: Vec<BulkFileView>) -> impl IntoView {
                                     </tr>
                                 }
                             }).collect_view()}
-                        </tbody>
-                    </table>
+                    </Table>
                 }
                 .into_any()
             }}
@@ -222,7 +204,6 @@ struct FileQuery {
 
 #[component]
 pub fn BulkFilePage() -> impl IntoView {
-    let lang = use_lang();
     let params = use_params_map();
     let query_map = use_query_map();
     let query = Memo::new(move |_| {
@@ -237,22 +218,12 @@ pub fn BulkFilePage() -> impl IntoView {
         move || query.get(),
         |query| fetch_bulk_file(query.id.into(), query.show, query.after),
     );
+    let body =
+        move |page: BulkFileDetail| view! { <FileBody page show=query.get_untracked().show/> };
     view! {
-        <Title text=lang.t(Text::BulkFile)/>
-        <p class="breadcrumb"><a href="/licences/bulk">{lang.t(Text::BackToBulkChanges)}</a></p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                let query = query.get_untracked();
-                match data.await {
-                    Ok(page) => view! { <FileBody page show=query.show/> }.into_any(),
-                    Err(error) => view! {
-                        <h1>{lang.t(Text::BulkFile)}</h1>
-                        <ErrorPanel error/>
-                    }
-                    .into_any(),
-                }
-            })}
-        </Suspense>
+        <Page title=Text::BulkFile data body headed_by_body=true>
+            <Breadcrumb href="/licences/bulk" text=Text::BackToBulkChanges/>
+        </Page>
     }
 }
 
@@ -402,19 +373,9 @@ fn LineTable(file: BulkFileView, page: BulkFileDetail, show: String) -> impl Int
             view! { <p class="muted" role="status">{t(Text::NoLineToShowHere)}</p> }.into_any()
         } else {
             view! {
-                <table class="table bulk-lines" data-testid="bulk-lines">
-                    <thead>
-                        <tr>
-                            <th scope="col">{t(Text::Line)}</th>
-                            <th scope="col">{t(Text::Licence)}</th>
-                            <th scope="col">{if resources { t(Text::Resource) } else { t(Text::EndUser) }}</th>
-                            <th scope="col">{t(Text::Status)}</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        {page.lines.into_iter().map(|line| view! { <LineRow line/> }).collect_view()}
-                    </tbody>
-                </table>
+                <Table class="table bulk-lines" testid="bulk-lines" columns=vec![Text::Line, Text::Licence, if resources { Text::Resource } else { Text::EndUser }, Text::Status]>
+                    {page.lines.into_iter().map(|line| view! { <LineRow line/> }).collect_view()}
+                </Table>
             }
             .into_any()
         }}

@@ -5,9 +5,8 @@
 
 use fleetdesk_vocab::Text;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::ErrorPanel;
+use super::parts::{Page, TablePanel, rows};
 use crate::api::fetch_credentials;
 use crate::i18n::{When, use_lang};
 use crate::model::{CredentialView, IssuedCredential};
@@ -17,29 +16,24 @@ use crate::posts;
 pub fn CredentialsPage() -> impl IntoView {
     let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_credentials());
+    let body = |page: crate::model::CredentialsPage| {
+        view! {
+            {page.issued.map(|issued| view! { <IssuedPanel issued/> })}
+            <CredentialTable credentials=page.credentials/>
+            <IssueForm/>
+        }
+    };
     view! {
-        <Title text=lang.t(Text::ApiCredentials)/>
-        <h1>{lang.t(Text::OrangeApiCredentials)}</h1>
-        <p class="lead muted">
-            {lang.t(Text::OrangeAuthenticatesEveryCallWithOne)}
-            <code>"Authorization: Basic"</code>
-            {lang.t(Text::ClientIdAndSecretOr)}
-            <code>"Authorization: Bearer"</code>
-            {lang.t(Text::SecretSeveralMayBeActiveAt)}
-        </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(page) => view! {
-                        {page.issued.map(|issued| view! { <IssuedPanel issued/> })}
-                        <CredentialTable credentials=page.credentials/>
-                        <IssueForm/>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Page title=Text::ApiCredentials data body>
+            <h1>{lang.t(Text::OrangeApiCredentials)}</h1>
+            <p class="lead muted">
+                {lang.t(Text::OrangeAuthenticatesEveryCallWithOne)}
+                <code>"Authorization: Basic"</code>
+                {lang.t(Text::ClientIdAndSecretOr)}
+                <code>"Authorization: Bearer"</code>
+                {lang.t(Text::SecretSeveralMayBeActiveAt)}
+            </p>
+        </Page>
     }
 }
 
@@ -76,38 +70,14 @@ fn IssuedPanel(issued: IssuedCredential) -> impl IntoView {
 
 #[component]
 fn CredentialTable(credentials: Vec<CredentialView>) -> impl IntoView {
-    let lang = use_lang();
-    if credentials.is_empty() {
-        return view! {
-            <section class="panel">
-                <p class="muted">
-                    {lang.t(Text::NoCredentialYetOrangeCannotCall)}
-                </p>
-            </section>
-        }
-        .into_any();
-    }
     view! {
-        <section class="panel">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">{lang.t(Text::Label)}</th>
-                        <th scope="col">{lang.t(Text::ClientId)}</th>
-                        <th scope="col">{lang.t(Text::CredentialCreated)}</th>
-                        <th scope="col">{lang.t(Text::CreatedBy)}</th>
-                        <th scope="col">{lang.t(Text::LastUsed)}</th>
-                        <th scope="col">{lang.t(Text::State)}</th>
-                        <th scope="col"><span class="visually-hidden">{lang.t(Text::Actions)}</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {credentials.into_iter().map(|credential| view! { <CredentialRow credential/> }).collect_view()}
-                </tbody>
-            </table>
-        </section>
+        <TablePanel
+            empty=Text::NoCredentialYetOrangeCannotCall
+            columns=vec![Text::Label, Text::ClientId, Text::CredentialCreated, Text::CreatedBy, Text::LastUsed, Text::State]
+            actions=true
+            rows=rows(credentials, |credential| view! { <CredentialRow credential/> })
+        />
     }
-    .into_any()
 }
 
 #[component]

@@ -5,7 +5,7 @@ use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 
 use super::order::{StateBadge, Timeline, or_dash};
-use super::{DetailPage, TablePanel};
+use super::parts::{DetailPage, TablePanel, rows};
 use crate::api::fetch_customer;
 use crate::i18n::{When, use_lang};
 use crate::model::{ContactView, CustomerDetailView, FleetSummaryView, OrderRowView};
@@ -32,6 +32,46 @@ fn CustomerBody(customer: CustomerDetailView) -> impl IntoView {
     } else {
         customer.address.join(", ")
     };
+    // `(heading, test id, words when empty, columns, rows)` of the panels of what the customer has.
+    let panels = [
+        (
+            Text::Contacts,
+            "contacts",
+            Text::NoContact,
+            vec![
+                Text::Name,
+                Text::Role,
+                Text::EMail,
+                Text::Mobile,
+                Text::Phone,
+            ],
+            rows(customer.contacts.clone(), contact_row),
+        ),
+        (
+            Text::Fleets,
+            "fleets",
+            Text::NoFleetYetNoLicenceWas,
+            vec![
+                Text::FleetProductrefid,
+                Text::Policy,
+                Text::LicencesByState,
+                Text::Created,
+            ],
+            rows(customer.fleets.clone(), fleet_row),
+        ),
+        (
+            Text::LatestOrders,
+            "orders",
+            Text::NoOrder,
+            vec![
+                Text::Received,
+                Text::Order,
+                Text::OrangeReference,
+                Text::State,
+            ],
+            rows(customer.orders.clone(), order_row),
+        ),
+    ];
     view! {
         <h1 data-testid="customer-name">{customer.name.clone()}</h1>
         <section class="panel">
@@ -52,9 +92,10 @@ fn CustomerBody(customer: CustomerDetailView) -> impl IntoView {
                 <dd><When at=customer.updated_at.clone()/></dd>
             </dl>
         </section>
-        {view! { <Contacts contacts=customer.contacts.clone()/> }.into_any()}
-        {view! { <Fleets fleets=customer.fleets.clone()/> }.into_any()}
-        {view! { <Orders orders=customer.orders.clone()/> }.into_any()}
+        {panels
+            .into_iter()
+            .map(|(heading, testid, empty, columns, rows)| view! { <TablePanel heading testid empty columns rows/> })
+            .collect_view()}
         <section class="panel" data-testid="notes">
             <h2>{t(Text::Notes)}</h2>
             {if customer.notes.is_empty() {
@@ -80,79 +121,45 @@ fn CustomerBody(customer: CustomerDetailView) -> impl IntoView {
     }
 }
 
-#[component]
-fn Contacts(contacts: Vec<ContactView>) -> impl IntoView {
-    let lang = use_lang();
-    let t = move |text| lang.t(text);
+fn contact_row(c: ContactView) -> impl IntoView {
     view! {
-        <TablePanel
-            heading=t(Text::Contacts)
-            testid="contacts"
-            empty=Text::NoContact
-            columns=vec![Text::Name, Text::Role, Text::EMail, Text::Mobile, Text::Phone]
-            rows=contacts
-            row=|c| view! {
-                    <tr>
-                        <td>{if c.name.is_empty() { "—".to_owned() } else { c.name.clone() }}</td>
-                        <td>{or_dash(c.role.clone())}</td>
-                        <td>{or_dash(c.email.clone())}</td>
-                        <td class="nowrap">{or_dash(c.mobile.clone())}</td>
-                        <td class="nowrap">{or_dash(c.fixed.clone())}</td>
-                    </tr>
-                }
-        />
+        <tr>
+            <td>{if c.name.is_empty() { "—".to_owned() } else { c.name.clone() }}</td>
+            <td>{or_dash(c.role.clone())}</td>
+            <td>{or_dash(c.email.clone())}</td>
+            <td class="nowrap">{or_dash(c.mobile.clone())}</td>
+            <td class="nowrap">{or_dash(c.fixed.clone())}</td>
+        </tr>
     }
 }
 
-#[component]
-fn Fleets(fleets: Vec<FleetSummaryView>) -> impl IntoView {
-    let lang = use_lang();
-    let t = move |text| lang.t(text);
+fn fleet_row(f: FleetSummaryView) -> impl IntoView {
+    let counts = if f.by_state.is_empty() {
+        "—".to_owned()
+    } else {
+        f.by_state
+            .iter()
+            .map(|(state, n)| format!("{state} {n}"))
+            .collect::<Vec<_>>()
+            .join(" · ")
+    };
     view! {
-        <TablePanel
-            heading=t(Text::Fleets)
-            testid="fleets"
-            empty=Text::NoFleetYetNoLicenceWas
-            columns=vec![Text::FleetProductrefid, Text::Policy, Text::LicencesByState, Text::Created]
-            rows=fleets
-            row=|f| {
-                    let counts = if f.by_state.is_empty() {
-                        "—".to_owned()
-                    } else {
-                        f.by_state.iter().map(|(state, n)| format!("{state} {n}")).collect::<Vec<_>>().join(" · ")
-                    };
-                    view! {
-                        <tr data-testid=format!("fleet-{}", f.id)>
-                            <td><a class="mono" href=format!("/fleets/{}", f.id)>{f.id.to_string()}</a></td>
-                            <td><code>{f.policy.clone()}</code>{f.offering_name.clone().map(|name| view! { <span class="cell-sub">{name}</span> })}</td>
-                            <td>{counts}</td>
-                            <td class="nowrap"><When at=f.created_at.clone()/></td>
-                        </tr>
-                    }
-                }
-        />
+        <tr data-testid=format!("fleet-{}", f.id)>
+            <td><a class="mono" href=format!("/fleets/{}", f.id)>{f.id.to_string()}</a></td>
+            <td><code>{f.policy.clone()}</code>{f.offering_name.clone().map(|name| view! { <span class="cell-sub">{name}</span> })}</td>
+            <td>{counts}</td>
+            <td class="nowrap"><When at=f.created_at.clone()/></td>
+        </tr>
     }
 }
 
-#[component]
-fn Orders(orders: Vec<OrderRowView>) -> impl IntoView {
-    let lang = use_lang();
-    let t = move |text| lang.t(text);
+fn order_row(o: OrderRowView) -> impl IntoView {
     view! {
-        <TablePanel
-            heading=t(Text::LatestOrders)
-            testid="orders"
-            empty=Text::NoOrder
-            columns=vec![Text::Received, Text::Order, Text::OrangeReference, Text::State]
-            rows=orders
-            row=|o| view! {
-                    <tr>
-                        <td class="nowrap"><When at=o.created_at.clone()/></td>
-                        <td><a class="mono" href=format!("/orders/{}", o.id)>{o.id.to_string()}</a></td>
-                        <td class="mono">{o.external_reference.clone()}</td>
-                        <td><StateBadge state=o.state/></td>
-                    </tr>
-                }
-        />
+        <tr>
+            <td class="nowrap"><When at=o.created_at.clone()/></td>
+            <td><a class="mono" href=format!("/orders/{}", o.id)>{o.id.to_string()}</a></td>
+            <td class="mono">{o.external_reference.clone()}</td>
+            <td><StateBadge state=o.state/></td>
+        </tr>
     }
 }

@@ -4,10 +4,10 @@
 
 use fleetdesk_vocab::Text;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::{ErrorPanel, query_string};
+use super::parts::{FilterForm, Page, SearchField, SelectField, TablePanel, param, rows};
+use super::query_string;
 use crate::api::fetch_customers;
 use crate::i18n::{When, use_lang};
 use crate::model::{CustomerQuery, CustomersPage};
@@ -26,14 +26,13 @@ fn pair(map: &leptos_router::params::ParamsMap, key: &str, id: &str) -> Option<(
 
 #[component]
 pub fn CustomersPage() -> impl IntoView {
-    let lang = use_lang();
     let query_map = use_query_map();
     let query = Memo::new(move |_| {
         let map = query_map.get();
         Query {
             filter: CustomerQuery {
-                q: map.get("q").unwrap_or_default().trim().to_owned(),
-                sort: map.get("sort").unwrap_or_default().trim().to_owned(),
+                q: param(&map, "q"),
+                sort: param(&map, "sort"),
             },
             after: pair(&map, "after_key", "after_id"),
             before: pair(&map, "before_key", "before_id"),
@@ -54,22 +53,9 @@ pub fn CustomersPage() -> impl IntoView {
             )
         },
     );
-    view! {
-        <Title text=lang.t(Text::Customers)/>
-        <h1>{lang.t(Text::Customers)}</h1>
-        <p class="lead muted">
-            {lang.t(Text::EveryCustomerOrangeHasCreatedThrough)}
-        </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                let query = query.get_untracked();
-                match data.await {
-                    Ok(page) => view! { <CustomersBody page query/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    let body =
+        move |page: CustomersPage| view! { <CustomersBody page query=query.get_untracked()/> };
+    view! { <Page title=Text::Customers lead=Text::EveryCustomerOrangeHasCreatedThrough data body/> }
 }
 
 #[component]
@@ -89,73 +75,52 @@ fn CustomersBody(page: CustomersPage, query: Query) -> impl IntoView {
     let previous = link(page.previous.clone(), "before_key", "before_id");
     let next = link(page.next.clone(), "after_key", "after_id");
     let newest = filter.sort == "newest";
-    let empty = page.rows.is_empty();
     let searched = !filter.q.is_empty();
+    let sorts = vec![
+        ("name".to_owned(), t(Text::Name).to_owned()),
+        ("newest".to_owned(), t(Text::NewestFirst).to_owned()),
+    ];
+    let export = Some(
+        view! { <a class="button secondary" href=export data-testid="export-csv" download>{t(Text::ExportCsv)}</a> }
+            .into_any(),
+    );
+    let empty = if searched {
+        Text::NoCustomerMatchesThisSearch
+    } else {
+        Text::NoCustomerYet
+    };
+    let lines = rows(page.rows, |row| {
+        view! {
+            <tr data-testid=format!("customer-{}", row.id)>
+                <td>
+                    <a href=format!("/customers/{}", row.id)>{row.name.clone()}</a>
+                    <span class="cell-sub mono">{row.id.to_string()}</span>
+                    {row.city.clone().map(|city| view! { <span class="cell-sub">{city}</span> })}
+                </td>
+                <td class="mono">{row.external_reference.clone()}</td>
+                <td class="mono">{row.legal_id.clone().unwrap_or_else(|| "—".to_owned())}</td>
+                <td>{row.fleets}</td>
+                <td>{row.licences}</td>
+                <td class="nowrap"><When at=row.created_at.clone()/></td>
+            </tr>
+        }
+    });
     view! {
-        <form method="get" action="/customers" class="panel filter-form" role="search">
-            <div class="field">
-                <label for="customer-q">{t(Text::Search)}</label>
-                <input id="customer-q" name="q" type="search" autocomplete="off" spellcheck="false"
-                    placeholder=t(Text::NameCusOrangeReferenceOrSiren)
-                    value=filter.q.clone()/>
-            </div>
-            <div class="field">
-                <label for="customer-sort">{t(Text::Sort)}</label>
-                <select id="customer-sort" name="sort">
-                    <option value="name" selected=!newest>{t(Text::Name)}</option>
-                    <option value="newest" selected=newest>{t(Text::NewestFirst)}</option>
-                </select>
-            </div>
-            <div class="filter-actions">
-                <button type="submit" class="button primary">{t(Text::Search)}</button>
-                {searched.then(|| view! { <a class="button secondary" href="/customers">{t(Text::Clear)}</a> })}
-                <a class="button secondary" href=export data-testid="export-csv" download>{t(Text::ExportCsv)}</a>
-            </div>
-            <p class="hint filter-hint">{t(Text::TheNameMatchesFromItsStart)}</p>
-        </form>
+        <FilterForm action="/customers" submit=Text::Search filtered=searched more=export hint=Text::TheNameMatchesFromItsStart>
+            <SearchField id="customer-q" name="q" label=Text::Search placeholder=t(Text::NameCusOrangeReferenceOrSiren) value=filter.q.clone()/>
+            <SelectField id="customer-sort" name="sort" label=Text::Sort selected=(if newest { "newest" } else { "name" }).to_owned() options=sorts/>
+        </FilterForm>
         {page.filter_error.map(|problem| view! { <p class="flash error" role="alert">{problem}</p> })}
-        <section class="panel">
-            {if empty {
-                let text = if searched {
-                    t(Text::NoCustomerMatchesThisSearch)
-                } else {
-                    t(Text::NoCustomerYet)
-                };
-                view! { <p class="muted">{text}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table customers">
-                        <thead><tr>
-                            <th scope="col">{t(Text::Customer)}</th>
-                            <th scope="col">{t(Text::OrangeReference)}</th>
-                            <th scope="col">{t(Text::LegalId)}</th>
-                            <th scope="col">{t(Text::Fleets)}</th>
-                            <th scope="col">{t(Text::Licences)}</th>
-                            <th scope="col">{t(Text::Created)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {page.rows.into_iter().map(|row| view! {
-                                <tr data-testid=format!("customer-{}", row.id)>
-                                    <td>
-                                        <a href=format!("/customers/{}", row.id)>{row.name.clone()}</a>
-                                        <span class="cell-sub mono">{row.id.to_string()}</span>
-                                        {row.city.clone().map(|city| view! { <span class="cell-sub">{city}</span> })}
-                                    </td>
-                                    <td class="mono">{row.external_reference.clone()}</td>
-                                    <td class="mono">{row.legal_id.clone().unwrap_or_else(|| "—".to_owned())}</td>
-                                    <td>{row.fleets}</td>
-                                    <td>{row.licences}</td>
-                                    <td class="nowrap"><When at=row.created_at.clone()/></td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
+        <TablePanel
+            empty
+            class="table customers"
+            columns=vec![Text::Customer, Text::OrangeReference, Text::LegalId, Text::Fleets, Text::Licences, Text::Created]
+            rows=lines
+        >
             <nav class="pager" aria-label=t(Text::Pages)>
                 {previous.map(|href| view! { <a class="button secondary small" rel="prev" href=href>{if newest { t(Text::Newer) } else { t(Text::Previous) }}</a> })}
                 {next.map(|href| view! { <a class="button secondary small" rel="next" href=href>{if newest { t(Text::OlderM) } else { t(Text::Next) }}</a> })}
             </nav>
-        </section>
+        </TablePanel>
     }
 }

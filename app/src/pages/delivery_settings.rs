@@ -5,9 +5,8 @@
 
 use fleetdesk_vocab::Text;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::ErrorPanel;
+use super::parts::{NumberField, Page, SettingsSection};
 use crate::api::fetch_delivery_settings;
 use crate::i18n::use_lang;
 use crate::model::DeliverySettingsView;
@@ -15,56 +14,48 @@ use crate::posts;
 
 #[component]
 pub fn DeliverySettingsPage() -> impl IntoView {
-    let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_delivery_settings());
     view! {
-        <Title text=lang.t(Text::DeliverySettings)/>
-        <h1>{lang.t(Text::DeliverySettings)}</h1>
-        <p class="lead muted">
-            {lang.t(Text::WhereFleetdeskSendsTheEventsOrange)}
-        </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(settings) => view! { <SettingsForm settings/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Page
+            title=Text::DeliverySettings
+            lead=Text::WhereFleetdeskSendsTheEventsOrange
+            data
+            body=|settings| view! { <SettingsForm settings/> }
+        />
     }
 }
 
 #[component]
 fn SettingsForm(settings: DeliverySettingsView) -> impl IntoView {
     let lang = use_lang();
-    let status = match (settings.configured, settings.paused) {
-        (false, _) => view! {
-            <div class="banner notice" role="note" data-testid="delivery-state">
-                <p>
-                    <strong>{lang.t(Text::NotConfiguredYet)}</strong>
-                    {lang.t(Text::EventsWaitInTheQueueUntil)}
-                </p>
-            </div>
-        }
-        .into_any(),
-        (true, true) => view! {
-            <div class="banner paused" role="note" data-testid="delivery-state">
-                <p>
-                    <strong>{lang.t(Text::ConfiguredPaused)}</strong>
-                    {lang.t(Text::NothingIsSentUntilDeliveryIs)}
-                </p>
-            </div>
-        }
-        .into_any(),
-        (true, false) => view! {
-            <div class="banner running" data-testid="delivery-state">
-                <p>
-                    <strong>{lang.t(Text::ConfiguredAndRunning)}</strong>
-                    {lang.t(Text::EventsAreSentAsSoonAs)}
-                </p>
-            </div>
-        }
-        .into_any(),
+    // The banner's class, whether it is a note, and its words.
+    let (class, role, state, detail) = match (settings.configured, settings.paused) {
+        (false, _) => (
+            "banner notice",
+            Some("note"),
+            Text::NotConfiguredYet,
+            Text::EventsWaitInTheQueueUntil,
+        ),
+        (true, true) => (
+            "banner paused",
+            Some("note"),
+            Text::ConfiguredPaused,
+            Text::NothingIsSentUntilDeliveryIs,
+        ),
+        (true, false) => (
+            "banner running",
+            None,
+            Text::ConfiguredAndRunning,
+            Text::EventsAreSentAsSoonAs,
+        ),
+    };
+    let status = view! {
+        <div class=class role=role data-testid="delivery-state">
+            <p>
+                <strong>{lang.t(state)}</strong>
+                {lang.t(detail)}
+            </p>
+        </div>
     };
     let secret_state = if settings.secret_set {
         lang.t(Text::Set)
@@ -79,9 +70,7 @@ fn SettingsForm(settings: DeliverySettingsView) -> impl IntoView {
     view! {
         {status}
         <form method="post" action=posts::DELIVERY_SETTINGS.path() class="settings-form">
-            <fieldset class="panel">
-                <legend>{lang.t(Text::OrangesEventResources)}</legend>
-                <p class="hint">{lang.t(Text::EachEventIsPostedToThe)}</p>
+            <SettingsSection legend=Text::OrangesEventResources hint=Text::EachEventIsPostedToThe>
                 <div class="grid-form wide">
                     <div class="field">
                         <label for="product-order-url">{lang.t(Text::ProductorderEventsUrl)}</label>
@@ -94,12 +83,8 @@ fn SettingsForm(settings: DeliverySettingsView) -> impl IntoView {
                         <p class="hint">{lang.t(Text::ForUserservicestatechangeeventAndUserserviceattributevaluechangeevent)}</p>
                     </div>
                 </div>
-            </fieldset>
-            <fieldset class="panel">
-                <legend>{lang.t(Text::Oauth20ClientCredentials)}</legend>
-                <p class="hint">
-                    {lang.t(Text::FleetdeskAsksTheTokenUrlFor)}
-                </p>
+            </SettingsSection>
+            <SettingsSection legend=Text::Oauth20ClientCredentials hint=Text::FleetdeskAsksTheTokenUrlFor>
                 <div class="grid-form wide">
                     <div class="field">
                         <label for="token-url">{lang.t(Text::TokenUrl)}</label>
@@ -131,15 +116,18 @@ fn SettingsForm(settings: DeliverySettingsView) -> impl IntoView {
                         })}
                     </div>
                 </div>
-            </fieldset>
-            <fieldset class="panel">
-                <legend>{lang.t(Text::Sending)}</legend>
+            </SettingsSection>
+            <SettingsSection legend=Text::Sending>
                 <div class="grid-form wide">
-                    <div class="field">
-                        <label for="timeout">{lang.t(Text::RequestTimeoutSeconds)}</label>
-                        <input id="timeout" name="timeout_seconds" type="number" inputmode="numeric" min="1" max="120" required value=settings.timeout_seconds.to_string()/>
-                        <p class="hint">{lang.t(Text::N1To120ACallWithout)}</p>
-                    </div>
+                    <NumberField
+                        id="timeout"
+                        name="timeout_seconds"
+                        label=Text::RequestTimeoutSeconds
+                        min="1"
+                        max="120"
+                        value=settings.timeout_seconds.to_string()
+                        hint=Text::N1To120ACallWithout
+                    />
                     <div class="field">
                         <label for="retry-delays">{lang.t(Text::RetryScheduleSeconds)}</label>
                         <input id="retry-delays" name="retry_delays" type="text" inputmode="numeric" autocomplete="off" spellcheck="false" value=settings.retry_delays/>
@@ -159,7 +147,7 @@ fn SettingsForm(settings: DeliverySettingsView) -> impl IntoView {
                         <span class="hint">{lang.t(Text::NothingIsSentWhilePausedEvents)}</span>
                     </label>
                 </div>
-            </fieldset>
+            </SettingsSection>
             <p>
                 <button type="submit" class="button primary">{lang.t(Text::SaveDeliverySettings)}</button>
             </p>

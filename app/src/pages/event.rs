@@ -7,7 +7,8 @@ use leptos::prelude::*;
 
 use super::events::{DeliveryBanner, EventStateBadge, event_type_text, list_href};
 use super::exchanges::StatusBadge;
-use super::{DetailPage, query_string};
+use super::parts::DetailPage;
+use super::query_string;
 use crate::api::fetch_event;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{AttemptView, EventDetailView, EventFilter, EventRowView};
@@ -111,7 +112,7 @@ fn EventFacts(event: EventRowView, request_id: Option<String>) -> impl IntoView 
                 <dt>{lang.t(Text::Resource)}</dt>
                 <dd>
                     {event.resource_kind.clone()} " "
-                    <a href=same_resource class="mono" title=lang.t(Text::EveryEventAboutThisResource)>{event.resource_id.clone()}</a>
+                    <a href=same_resource class="mono" title=lang.t(Text::EveryEventAboutThisResource)>{event.resource_id.to_string()}</a>
                     " · "
                     <a href=exchanges>{lang.t(Text::OrangesCallsAboutIt)}</a>
                 </dd>

@@ -6,33 +6,26 @@
 use fleetdesk_vocab::{Counted, Text, say};
 use fleetdesk_vocab::{EventState, OrangeEventType};
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 use super::exchanges::StatusBadge;
-use super::{ErrorPanel, query_string};
+use super::parts::{
+    DateField, FilterForm, KeysetTable, ListQuery, Page, PostButton, SearchField, SelectField,
+    load_list, param, rows,
+};
+use super::query_string;
 use crate::api::fetch_events;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{DeliveryStatus, EventFilter, EventRowView, EventsPage};
 use crate::posts;
 
-/// What the address asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct Query {
-    filter: EventFilter,
-    before_at: Option<String>,
-    before_id: Option<String>,
-}
-
 /// The filter of the address's query string (shared with the bulk resend page).
 pub fn filter_of(map: &leptos_router::params::ParamsMap) -> EventFilter {
-    let get = |name: &str| map.get(name).unwrap_or_default().trim().to_owned();
     EventFilter {
-        state: get("state"),
-        event_type: get("event_type"),
-        resource: get("resource"),
-        from: get("from"),
-        to: get("to"),
+        state: param(map, "state"),
+        event_type: param(map, "event_type"),
+        resource: param(map, "resource"),
+        from: param(map, "from"),
+        to: param(map, "to"),
     }
 }
 
@@ -53,60 +46,46 @@ pub fn event_type_text(event_type: &str, lang: Lang) -> &'static str {
 
 #[component]
 pub fn EventsPage() -> impl IntoView {
-    let lang = use_lang();
-    let query_map = use_query_map();
-    let query = Memo::new(move |_| {
-        let map = query_map.get();
-        Query {
-            filter: filter_of(&map),
-            before_at: map.get("before_at").filter(|v| !v.is_empty()),
-            before_id: map.get("before_id").filter(|v| !v.is_empty()),
-        }
+    let (query, data) = load_list(filter_of, |query| {
+        let filter = query.filter;
+        fetch_events(
+            filter.state,
+            filter.event_type,
+            filter.resource,
+            filter.from,
+            filter.to,
+            query.before_at,
+            query.before_id,
+        )
     });
-    let data = Resource::new(
-        move || query.get(),
-        |query| {
-            let filter = query.filter;
-            fetch_events(
-                filter.state,
-                filter.event_type,
-                filter.resource,
-                filter.from,
-                filter.to,
-                query.before_at,
-                query.before_id,
-            )
-        },
-    );
-    view! {
-        <Title text=lang.t(Text::EventsToOrange)/>
-        <h1>{lang.t(Text::EventsToOrange)}</h1>
-        <p class="lead muted">
-            {lang.t(Text::EveryEventFleetdeskOwesOrangeWritten)}
-        </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                let query = query.get_untracked();
-                match data.await {
-                    Ok(page) => view! { <EventsBody page query/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    let body = move |page: EventsPage| view! { <EventsBody page query=query.get_untracked()/> };
+    view! { <Page title=Text::EventsToOrange lead=Text::EveryEventFleetdeskOwesOrangeWritten data body/> }
 }
 
 #[component]
-fn EventsBody(page: EventsPage, query: Query) -> impl IntoView {
+fn EventsBody(page: EventsPage, query: ListQuery<EventFilter>) -> impl IntoView {
     let can_act = page.can_act;
     let filter = query.filter.clone();
     // Type-erased pieces keep the page's view type shallow enough for the compiler.
     view! {
         {view! { <DeliveryBanner delivery=page.delivery can_act can_configure=page.can_configure/> }.into_any()}
         {view! { <StateCounts counts=page.counts active=filter.state.clone()/> }.into_any()}
-        {view! { <FilterForm filter=filter.clone() can_act/> }.into_any()}
+        {view! { <EventFilterForm filter=filter.clone() can_act/> }.into_any()}
         {page.filter_error.map(|problem| view! { <p class="flash error" role="alert">{problem}</p> })}
-        {view! { <EventTable rows=page.rows older=page.older query/> }.into_any()}
+        {view! {
+            <KeysetTable
+                base="/events"
+                filter=query.filter.pairs()
+                paged=query.paged()
+                older=page.older
+                empty=[Text::NoOlderEvents, Text::NoEventYetOrangeIsOwed, Text::NoEventMatchesTheseFilters]
+                class="table events"
+                columns=vec![Text::Created, Text::Event, Text::Resource, Text::State, Text::NextAttemptOrLastAnswer]
+                rows=rows(page.rows, |row| view! { <EventLine row/> })
+                pager=[Text::NewestM, Text::OlderEvents]
+            />
+        }
+        .into_any()}
     }
 }
 
@@ -140,9 +119,7 @@ pub fn DeliveryBanner(
                     {lang.t(Text::NothingIsSentToOrangeUntil)}
                 </p>
                 {can_act.then(|| view! {
-                    <form method="post" action=posts::RESUME_DELIVERY.path() class="inline-form">
-                        <button type="submit" class="button primary small">{lang.t(Text::ResumeDelivery)}</button>
-                    </form>
+                    <PostButton action=posts::RESUME_DELIVERY.path() form_class="inline-form" class="button primary small" label=lang.t(Text::ResumeDelivery)/>
                 })}
             </div>
         }
@@ -156,9 +133,7 @@ pub fn DeliveryBanner(
         view! {
             <div class="banner running" data-testid="delivery-running">
                 <p>{text}</p>
-                <form method="post" action=posts::PAUSE_DELIVERY.path() class="inline-form">
-                    <button type="submit" class="button secondary small">{lang.t(Text::PauseDelivery)}</button>
-                </form>
+                <PostButton action=posts::PAUSE_DELIVERY.path() form_class="inline-form" class="button secondary small" label=lang.t(Text::PauseDelivery)/>
             </div>
         }
         .into_any()
@@ -191,114 +166,33 @@ fn StateCounts(counts: Vec<(EventState, i64)>, active: String) -> impl IntoView 
 }
 
 #[component]
-fn FilterForm(filter: EventFilter, can_act: bool) -> impl IntoView {
+fn EventFilterForm(filter: EventFilter, can_act: bool) -> impl IntoView {
     let lang = use_lang();
     let filtered = !filter.is_empty();
-    let resend = format!("/events/resend{}", query_string(&filter.pairs()));
-    view! {
-        <form method="get" action="/events" class="panel filter-form event-filter" role="search">
-            <div class="field">
-                <label for="filter-state">{lang.t(Text::State)}</label>
-                <select id="filter-state" name="state">
-                    <option value="" selected=filter.state.is_empty()>{lang.t(Text::AnyState)}</option>
-                    {EventState::ALL
-                        .into_iter()
-                        .map(|state| view! {
-                            <option value=state.as_str() selected=filter.state == state.as_str()>{state.label(lang)}</option>
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="filter-type">{lang.t(Text::EventType)}</label>
-                <select id="filter-type" name="event_type">
-                    <option value="" selected=filter.event_type.is_empty()>{lang.t(Text::AnyType)}</option>
-                    {OrangeEventType::ALL
-                        .into_iter()
-                        .map(|kind| view! {
-                            <option value=kind.as_str() selected=filter.event_type == kind.as_str()>{kind.as_str()}</option>
-                        })
-                        .collect_view()}
-                </select>
-            </div>
-            <div class="field">
-                <label for="filter-resource">{lang.t(Text::Resource)}</label>
-                <input id="filter-resource" name="resource" type="search" autocomplete="off" spellcheck="false" placeholder=lang.t(Text::OrdLicOrOrangeReference) value=filter.resource.clone()/>
-            </div>
-            <div class="field date">
-                <label for="filter-from">{lang.t(Text::From)}</label>
-                <input id="filter-from" name="from" type="date" value=filter.from.clone()/>
-            </div>
-            <div class="field date">
-                <label for="filter-to">{lang.t(Text::To)}</label>
-                <input id="filter-to" name="to" type="date" value=filter.to.clone()/>
-            </div>
-            <div class="filter-actions">
-                <button type="submit" class="button primary">{lang.t(Text::Filter)}</button>
-                {filtered.then(|| view! { <a class="button secondary" href="/events">{lang.t(Text::Clear)}</a> })}
-                {can_act.then(|| view! {
-                    <a class="button secondary" href=resend>{lang.t(Text::ResendMatching)}</a>
-                })}
-            </div>
-            <p class="hint filter-hint">
-                {lang.t(Text::EventsFilterHelp)}
-            </p>
-        </form>
-    }
-}
-
-#[component]
-fn EventTable(
-    rows: Vec<EventRowView>,
-    older: Option<(String, String)>,
-    query: Query,
-) -> impl IntoView {
-    let lang = use_lang();
-    let paged = query.before_at.is_some();
-    let filters = query.filter.pairs();
-    let older = older.map(|(at, id)| {
-        let mut pairs = filters.clone();
-        pairs.push(("before_at", at));
-        pairs.push(("before_id", id));
-        format!("/events{}", query_string(&pairs))
+    let resend = can_act.then(|| {
+        let href = format!("/events/resend{}", query_string(&filter.pairs()));
+        view! { <a class="button secondary" href=href>{lang.t(Text::ResendMatching)}</a> }
+            .into_any()
     });
-    let newest = list_href(&query.filter);
-    let empty = rows.is_empty();
+    let any = |text| (String::new(), lang.t(text).to_owned());
+    let states = std::iter::once(any(Text::AnyState))
+        .chain(
+            EventState::ALL.map(|state| (state.as_str().to_owned(), state.label(lang).to_owned())),
+        )
+        .collect();
+    let types = std::iter::once(any(Text::AnyType))
+        .chain(
+            OrangeEventType::ALL.map(|kind| (kind.as_str().to_owned(), kind.as_str().to_owned())),
+        )
+        .collect();
     view! {
-        <section class="panel">
-            {if empty {
-                let text = if paged {
-                    lang.t(Text::NoOlderEvents)
-                } else if filters.is_empty() {
-                    lang.t(Text::NoEventYetOrangeIsOwed)
-                } else {
-                    lang.t(Text::NoEventMatchesTheseFilters)
-                };
-                view! { <p class="muted">{text}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table events">
-                        <thead>
-                            <tr>
-                                <th scope="col">{lang.t(Text::Created)}</th>
-                                <th scope="col">{lang.t(Text::Event)}</th>
-                                <th scope="col">{lang.t(Text::Resource)}</th>
-                                <th scope="col">{lang.t(Text::State)}</th>
-                                <th scope="col">{lang.t(Text::NextAttemptOrLastAnswer)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {rows.into_iter().map(|row| view! { <EventLine row/> }).collect_view()}
-                        </tbody>
-                    </table>
-                }
-                .into_any()
-            }}
-            <nav class="pager" aria-label=lang.t(Text::Pages)>
-                {paged.then(|| view! { <a class="button secondary small" href=newest>{lang.t(Text::NewestM)}</a> })}
-                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{lang.t(Text::OlderEvents)}</a> })}
-            </nav>
-        </section>
+        <FilterForm action="/events" class="panel filter-form event-filter" filtered more=resend hint=Text::EventsFilterHelp>
+            <SelectField id="filter-state" name="state" label=Text::State selected=filter.state options=states/>
+            <SelectField id="filter-type" name="event_type" label=Text::EventType selected=filter.event_type options=types/>
+            <SearchField id="filter-resource" name="resource" label=Text::Resource placeholder=lang.t(Text::OrdLicOrOrangeReference) value=filter.resource/>
+            <DateField id="filter-from" name="from" label=Text::From value=filter.from/>
+            <DateField id="filter-to" name="to" label=Text::To value=filter.to/>
+        </FilterForm>
     }
 }
 
@@ -348,7 +242,7 @@ fn EventLine(row: EventRowView) -> impl IntoView {
                 <span class="cell-sub">{event_type_text(&row.event_type, lang)} " · " <code>{row.event_type.clone()}</code></span>
             </td>
             <td>
-                <a href=resource_href class="mono">{row.resource_id.clone()}</a>
+                <a href=resource_href class="mono">{row.resource_id.to_string()}</a>
                 <span class="cell-sub">
                     {row.resource_kind.clone()}
                     {row.correlation_id.clone().map(|c| view! { " · " {lang.t(Text::Ref)} " " <span class="mono">{c}</span> })}

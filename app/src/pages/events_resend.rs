@@ -4,11 +4,10 @@
 
 use fleetdesk_vocab::{Text, say};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::ErrorPanel;
 use super::events::{event_type_text, filter_of, list_href};
+use super::parts::Page;
 use crate::api::fetch_bulk_resend;
 use crate::i18n::{Lang, use_lang};
 use crate::model::{BulkResendView, EventFilter};
@@ -32,17 +31,10 @@ pub fn EventsResendPage() -> impl IntoView {
         },
     );
     view! {
-        <Title text=lang.t(Text::ResendEvents)/>
-        <p class="breadcrumb"><a href=move || list_href(&filter.get())>{lang.t(Text::BackToEvents)}</a></p>
-        <h1>{lang.t(Text::ResendEvents)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(preview) => view! { <Confirmation preview/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Page title=Text::ResendEvents data body=|preview| view! { <Confirmation preview/> }>
+            <p class="breadcrumb"><a href=move || list_href(&filter.get())>{lang.t(Text::BackToEvents)}</a></p>
+            <h1>{lang.t(Text::ResendEvents)}</h1>
+        </Page>
     }
 }
 

@@ -5,7 +5,8 @@ use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 
 use super::exchanges::StatusBadge;
-use super::{DetailPage, query_string};
+use super::parts::DetailPage;
+use super::query_string;
 use crate::api::fetch_exchange;
 use crate::i18n::{When, use_lang};
 use crate::model::ExchangeDetail;

@@ -3,149 +3,81 @@
 
 use fleetdesk_vocab::Text;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
-use super::{ErrorPanel, query_string};
+use super::parts::{FilterForm, KeysetTable, Page, SearchField, load_list, param, rows};
 use crate::api::fetch_exchanges;
 use crate::i18n::{When, use_lang};
 use crate::model::{ExchangeRow, ExchangesPage};
 
-/// What the address asks for.
+/// What the list is filtered on: an object's id, failures only.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Query {
+struct Filter {
     object_id: String,
     errors_only: bool,
-    before_at: Option<String>,
-    before_id: Option<String>,
+}
+
+impl Filter {
+    fn of(map: &leptos_router::params::ParamsMap) -> Filter {
+        Filter {
+            object_id: param(map, "object_id"),
+            errors_only: map.get("errors").is_some_and(|v| v == "1" || v == "on"),
+        }
+    }
+
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if !self.object_id.is_empty() {
+            pairs.push(("object_id", self.object_id.clone()));
+        }
+        if self.errors_only {
+            pairs.push(("errors", "1".to_owned()));
+        }
+        pairs
+    }
 }
 
 #[component]
 pub fn ExchangesPage() -> impl IntoView {
-    let lang = use_lang();
-    let query_map = use_query_map();
-    let query = Memo::new(move |_| {
-        let map = query_map.get();
-        Query {
-            object_id: map.get("object_id").unwrap_or_default().trim().to_owned(),
-            errors_only: map.get("errors").is_some_and(|v| v == "1" || v == "on"),
-            before_at: map.get("before_at").filter(|v| !v.is_empty()),
-            before_id: map.get("before_id").filter(|v| !v.is_empty()),
-        }
+    let (query, data) = load_list(Filter::of, |query| {
+        fetch_exchanges(
+            Some(query.filter.object_id).filter(|id| !id.is_empty()),
+            query.filter.errors_only,
+            query.before_at,
+            query.before_id,
+        )
     });
-    let data = Resource::new(
-        move || query.get(),
-        |query| {
-            fetch_exchanges(
-                Some(query.object_id).filter(|id| !id.is_empty()),
-                query.errors_only,
-                query.before_at,
-                query.before_id,
-            )
-        },
-    );
-    view! {
-        <Title text=lang.t(Text::OrangeExchanges)/>
-        <h1>{lang.t(Text::OrangeExchanges)}</h1>
-        <p class="lead muted">
-            {lang.t(Text::EveryCallOrangeMadeOnThe)}
-        </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                let query = query.get_untracked();
-                match data.await {
-                    Ok(page) => view! {
-                        <FilterForm query=query.clone()/>
-                        <ExchangeTable page query/>
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    let body = move |page: ExchangesPage| {
+        let query = query.get_untracked();
+        view! {
+            <ExchangeFilterForm filter=query.filter.clone()/>
+            <KeysetTable
+                base="/exchanges"
+                filter=query.filter.pairs()
+                paged=query.paged()
+                older=page.older
+                empty=[Text::NoOlderExchanges, Text::NoExchangeRecordedYetOrangeHas, Text::NoExchangeMatchesTheseFilters]
+                class="table"
+                columns=vec![Text::Date, Text::RequestTechnical, Text::Status, Text::ClientId, Text::Duration, Text::Object]
+                rows=rows(page.rows, |row| view! { <ExchangeLine row/> })
+                pager=[Text::NewestM, Text::OlderExchanges]
+            />
+        }
+    };
+    view! { <Page title=Text::OrangeExchanges lead=Text::EveryCallOrangeMadeOnThe data body/> }
 }
 
 #[component]
-fn FilterForm(query: Query) -> impl IntoView {
+fn ExchangeFilterForm(filter: Filter) -> impl IntoView {
     let lang = use_lang();
-    let filtered = !query.object_id.is_empty() || query.errors_only;
+    let filtered = !filter.pairs().is_empty();
     view! {
-        <form method="get" action="/exchanges" class="panel filter-form" role="search">
-            <div class="field">
-                <label for="filter-object">{lang.t(Text::ObjectId)}</label>
-                <input id="filter-object" name="object_id" type="search" autocomplete="off" spellcheck="false" placeholder="ord_…, lic_…, tsk_…" value=query.object_id/>
-            </div>
+        <FilterForm action="/exchanges" filtered>
+            <SearchField id="filter-object" name="object_id" label=Text::ObjectId placeholder="ord_…, lic_…, tsk_…" value=filter.object_id/>
             <div class="choice inline">
-                <input id="filter-errors" name="errors" type="checkbox" value="1" checked=query.errors_only/>
+                <input id="filter-errors" name="errors" type="checkbox" value="1" checked=filter.errors_only/>
                 <label for="filter-errors">{lang.t(Text::ErrorsOnly)}</label>
             </div>
-            <div class="filter-actions">
-                <button type="submit" class="button primary">{lang.t(Text::Filter)}</button>
-                {filtered.then(|| view! { <a class="button secondary" href="/exchanges">{lang.t(Text::Clear)}</a> })}
-            </div>
-        </form>
-    }
-}
-
-#[component]
-fn ExchangeTable(page: ExchangesPage, query: Query) -> impl IntoView {
-    let lang = use_lang();
-    let paged = query.before_at.is_some();
-    let filters = {
-        let mut pairs = Vec::new();
-        if !query.object_id.is_empty() {
-            pairs.push(("object_id", query.object_id.clone()));
-        }
-        if query.errors_only {
-            pairs.push(("errors", "1".to_owned()));
-        }
-        pairs
-    };
-    let older = page.older.map(|(at, id)| {
-        let mut pairs = filters.clone();
-        pairs.push(("before_at", at));
-        pairs.push(("before_id", id));
-        format!("/exchanges{}", query_string(&pairs))
-    });
-    let newest = format!("/exchanges{}", query_string(&filters));
-    let empty = page.rows.is_empty();
-    view! {
-        <section class="panel">
-            {if empty {
-                let text = if paged {
-                    lang.t(Text::NoOlderExchanges)
-                } else if filters.is_empty() {
-                    lang.t(Text::NoExchangeRecordedYetOrangeHas)
-                } else {
-                    lang.t(Text::NoExchangeMatchesTheseFilters)
-                };
-                view! { <p class="muted">{text}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table">
-                        <thead>
-                            <tr>
-                                <th scope="col">{lang.t(Text::Date)}</th>
-                                <th scope="col">{lang.t(Text::RequestTechnical)}</th>
-                                <th scope="col">{lang.t(Text::Status)}</th>
-                                <th scope="col">{lang.t(Text::ClientId)}</th>
-                                <th scope="col">{lang.t(Text::Duration)}</th>
-                                <th scope="col">{lang.t(Text::Object)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {page.rows.into_iter().map(|row| view! { <ExchangeLine row/> }).collect_view()}
-                        </tbody>
-                    </table>
-                }
-                .into_any()
-            }}
-            <nav class="pager" aria-label=lang.t(Text::Pages)>
-                {paged.then(|| view! { <a class="button secondary small" href=newest>{lang.t(Text::NewestM)}</a> })}
-                {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{lang.t(Text::OlderExchanges)}</a> })}
-            </nav>
-        </section>
+        </FilterForm>
     }
 }
 

@@ -8,8 +8,8 @@ use fleetdesk_vocab::{Counted, Text, say};
 use fleetdesk_vocab::{LicenceId, LicenceState, ResourceType};
 use leptos::prelude::*;
 
-use super::DetailPage;
 use super::licences::{LicenceStateBadge, PlaceholderBadge};
+use super::parts::DetailPage;
 use crate::api::fetch_licence;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{EndUserView, LicenceDetailView, ResourceView, TimelineView};
@@ -375,7 +375,7 @@ fn TimelineItem(entry: TimelineView) -> impl IntoView {
         view! {
             {state}
             " "
-            <a href=format!("/events/{}", entry.id) class="mono">{entry.id.clone()}</a>
+            <a href=format!("/events/{}", entry.id) class="mono">{entry.id.to_string()}</a>
         }
         .into_any()
     } else {

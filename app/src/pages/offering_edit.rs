@@ -4,8 +4,8 @@
 use fleetdesk_vocab::{Text, say};
 use leptos::prelude::*;
 
-use super::DetailPage;
 use super::offerings::OfferingFields;
+use super::parts::{DetailPage, PostButton};
 use crate::api::fetch_offering;
 use crate::i18n::use_lang;
 use crate::model::OfferingView;
@@ -57,9 +57,7 @@ fn EditForm(offering: OfferingView) -> impl IntoView {
         <section class="panel">
             <h2>{lang.t(Text::Availability)}</h2>
             <p class="muted">{note}</p>
-            <form method="post" action=state_target>
-                <button type="submit" class=class>{label}</button>
-            </form>
+            <PostButton action=state_target class label/>
         </section>
     }
 }

@@ -5,9 +5,8 @@
 use fleetdesk_vocab::Text;
 use fleetdesk_vocab::{Label, Provisioning, ResourceScope, ResourceType};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::ErrorPanel;
+use super::parts::{Page, PostButton, Table, TablePanel, rows};
 use crate::api::fetch_offerings;
 use crate::i18n::{Lang, use_lang};
 use crate::model::{OfferingView, OfferingsPage};
@@ -44,22 +43,14 @@ fn scope_text(scope: ResourceScope, lang: Lang) -> &'static str {
 
 #[component]
 pub fn OfferingsPage() -> impl IntoView {
-    let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_offerings());
     view! {
-        <Title text=lang.t(Text::Offerings)/>
-        <h1>{lang.t(Text::Offerings)}</h1>
-        <p class="lead muted">
-            {lang.t(Text::OrangeOrdersLicencesByOfferCode)}
-        </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(page) => view! { <OfferingsBody page/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Page
+            title=Text::Offerings
+            lead=Text::OrangeOrdersLicencesByOfferCode
+            data
+            body=|page| view! { <OfferingsBody page/> }
+        />
     }
 }
 
@@ -76,39 +67,14 @@ fn OfferingsBody(page: OfferingsPage) -> impl IntoView {
 
 #[component]
 fn OfferingTable(offerings: Vec<OfferingView>, can_change: bool) -> impl IntoView {
-    let lang = use_lang();
-    if offerings.is_empty() {
-        return view! {
-            <section class="panel">
-                <p class="muted">
-                    {lang.t(Text::TheCatalogueIsEmptyOrangesOrders)}
-                </p>
-            </section>
-        }
-        .into_any();
-    }
     view! {
-        <section class="panel">
-            <table class="table">
-                <thead>
-                    <tr>
-                        <th scope="col">{lang.t(Text::OfferCode)}</th>
-                        <th scope="col">{lang.t(Text::Name)}</th>
-                        <th scope="col">{lang.t(Text::Resource)}</th>
-                        <th scope="col">{lang.t(Text::ScopeOfResource)}</th>
-                        <th scope="col">{lang.t(Text::LoginFormat)}</th>
-                        <th scope="col">{lang.t(Text::Provisioning)}</th>
-                        <th scope="col">{lang.t(Text::State)}</th>
-                        {can_change.then(|| view! { <th scope="col"><span class="visually-hidden">{lang.t(Text::Actions)}</span></th> })}
-                    </tr>
-                </thead>
-                <tbody>
-                    {offerings.into_iter().map(|offering| view! { <OfferingRow offering can_change/> }).collect_view()}
-                </tbody>
-            </table>
-        </section>
+        <TablePanel
+            empty=Text::TheCatalogueIsEmptyOrangesOrders
+            columns=vec![Text::OfferCode, Text::Name, Text::Resource, Text::ScopeOfResource, Text::LoginFormat, Text::Provisioning, Text::State]
+            actions=can_change
+            rows=rows(offerings, |offering| view! { <OfferingRow offering can_change/> })
+        />
     }
-    .into_any()
 }
 
 #[component]
@@ -133,9 +99,7 @@ fn OfferingRow(offering: OfferingView, can_change: bool) -> impl IntoView {
             <td class="actions">
                 <div class="row-actions">
                     <a class="button secondary small" href=edit aria-label=edit_aria>{lang.t(Text::Edit)}</a>
-                    <form method="post" action=target>
-                        <button type="submit" class=class aria-label=aria>{label}</button>
-                    </form>
+                    <PostButton action=target class aria_label=aria label/>
                 </div>
             </td>
         }
@@ -152,8 +116,6 @@ fn OfferingRow(offering: OfferingView, can_change: bool) -> impl IntoView {
             {actions}
         </tr>
     }
-    // Type-erased: the table's view type stays shallow enough for the browser build.
-    .into_any()
 }
 
 /// The fields of an offering, empty for a new one or filled with `offering`'s values.
@@ -247,22 +209,14 @@ fn ImportForm() -> impl IntoView {
             <p>
                 {lang.t(Text::OfferingsImportHelp)}
             </p>
-            <table class="table compact">
-                <thead>
-                    <tr>
-                        <th scope="col">{lang.t(Text::Column)}</th>
-                        <th scope="col">{lang.t(Text::Content)}</th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <tr><td class="mono">"offer_code"</td><td>{lang.t(Text::OrangesOfferCodeWithoutSpacesRequired)}</td></tr>
-                    <tr><td class="mono">"name"</td><td>{lang.t(Text::TheOfferingsNameRequired)}</td></tr>
-                    <tr><td class="mono">"resource_type"</td><td>{lang.t(Text::NoneMsisdnImeiEmailOrUrl)}</td></tr>
-                    <tr><td class="mono">"resource_scope"</td><td>{lang.t(Text::PerLicenceOrPerCustomerEmpty)}</td></tr>
-                    <tr><td class="mono">"login_format"</td><td>{lang.t(Text::OptionalEmptyMeans)} {DEFAULT_LOGIN_FORMAT} "."</td></tr>
-                    <tr><td class="mono">"provisioning"</td><td>{lang.t(Text::ProvisioningColumnHelp)}</td></tr>
-                </tbody>
-            </table>
+            <Table class="table compact" columns=vec![Text::Column, Text::Content]>
+                <tr><td class="mono">"offer_code"</td><td>{lang.t(Text::OrangesOfferCodeWithoutSpacesRequired)}</td></tr>
+                <tr><td class="mono">"name"</td><td>{lang.t(Text::TheOfferingsNameRequired)}</td></tr>
+                <tr><td class="mono">"resource_type"</td><td>{lang.t(Text::NoneMsisdnImeiEmailOrUrl)}</td></tr>
+                <tr><td class="mono">"resource_scope"</td><td>{lang.t(Text::PerLicenceOrPerCustomerEmpty)}</td></tr>
+                <tr><td class="mono">"login_format"</td><td>{lang.t(Text::OptionalEmptyMeans)} {DEFAULT_LOGIN_FORMAT} "."</td></tr>
+                <tr><td class="mono">"provisioning"</td><td>{lang.t(Text::ProvisioningColumnHelp)}</td></tr>
+            </Table>
             <p class="hint">{lang.t(Text::Example)}</p>
             <pre class="code" tabindex="0">
                 "offer_code,name,resource_type,resource_scope,login_format\n"

@@ -5,9 +5,8 @@
 use fleetdesk_vocab::Role;
 use fleetdesk_vocab::{Label, Text};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::ErrorPanel;
+use super::parts::{ConfirmTick, Page, PostButton, Table};
 use crate::api::fetch_operators;
 use crate::i18n::{When, use_lang};
 use crate::model::OperatorView;
@@ -15,47 +14,24 @@ use crate::posts;
 
 #[component]
 pub fn OperatorsPage() -> impl IntoView {
-    let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_operators());
-    view! {
-        <Title text=lang.t(Text::Operators)/>
-        <h1>{lang.t(Text::Operators)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    // Type-erased pieces keep the page's view type shallow enough for the compiler.
-                    Ok(operators) => view! {
-                        {view! { <OperatorTable operators/> }.into_any()}
-                        {view! { <AddOperatorForm/> }.into_any()}
-                    }
-                    .into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    // Type-erased pieces keep the page's view type shallow enough for the compiler.
+    let body = |operators: Vec<OperatorView>| {
+        view! {
+            {view! { <OperatorTable operators/> }.into_any()}
+            {view! { <AddOperatorForm/> }.into_any()}
+        }
+    };
+    view! { <Page title=Text::Operators data body/> }
 }
 
 #[component]
 fn OperatorTable(operators: Vec<OperatorView>) -> impl IntoView {
-    let lang = use_lang();
     view! {
         <section class="panel">
-            <table class="table operators">
-                <thead>
-                    <tr>
-                        <th scope="col">{lang.t(Text::Username)}</th>
-                        <th scope="col">{lang.t(Text::Name)}</th>
-                        <th scope="col">{lang.t(Text::Role)}</th>
-                        <th scope="col">{lang.t(Text::State)}</th>
-                        <th scope="col">{lang.t(Text::LastSignIn)}</th>
-                        <th scope="col"><span class="visually-hidden">{lang.t(Text::Actions)}</span></th>
-                    </tr>
-                </thead>
-                <tbody>
-                    {operators.into_iter().map(|operator| view! { <OperatorRow operator/> }).collect_view()}
-                </tbody>
-            </table>
+            <Table class="table operators" columns=vec![Text::Username, Text::Name, Text::Role, Text::State, Text::LastSignIn] actions=true>
+                {operators.into_iter().map(|operator| view! { <OperatorRow operator/> }).collect_view()}
+            </Table>
         </section>
     }
 }
@@ -91,9 +67,7 @@ fn OperatorRow(operator: OperatorView) -> impl IntoView {
             <td>{if operator.active { lang.t(Text::ActiveM) } else { lang.t(Text::Disabled) }}</td>
             <td class="nowrap">{last_login}</td>
             <td class="actions">
-                <form method="post" action=target>
-                    <button type="submit" class=class aria-label=aria>{label}</button>
-                </form>
+                <PostButton action=target class aria_label=aria label/>
                 {view! { <OperatorMore operator/> }.into_any()}
             </td>
         </tr>
@@ -118,22 +92,14 @@ fn OperatorMore(operator: OperatorView) -> impl IntoView {
                         .map(|role| view! { <option value=role.as_str() selected=current_role == role>{role.label(lang)}</option> })
                         .collect_view()}
                 </select>
-                <label class="confirm-label">
-                    <input type="checkbox" name="confirm" value="yes" required/>
-                    " "
-                    {lang.t(Text::IUnderstandTheNewRoleApplies)}
-                </label>
+                <ConfirmTick text=Text::IUnderstandTheNewRoleApplies/>
                 <button type="submit" class="button secondary small">{lang.t(Text::ChangeRole)}</button>
             </form>
             <form method="post" action=posts::RESET_PASSWORD.to([&id]) class="action-form" data-testid=format!("password-form-{login}")>
                 <label for=format!("password-{id}")>{lang.t(Text::NewPassword)}</label>
                 <input id=format!("password-{id}") name="password" type="password" autocomplete="new-password" required minlength="12"/>
                 <p class="hint">{lang.t(Text::AtLeast12CharactersTellThe)}</p>
-                <label class="confirm-label">
-                    <input type="checkbox" name="confirm" value="yes" required/>
-                    " "
-                    {lang.t(Text::IUnderstandTheOperatorIsSigned)}
-                </label>
+                <ConfirmTick text=Text::IUnderstandTheOperatorIsSigned/>
                 <button type="submit" class="button danger small">{lang.t(Text::ResetPassword)}</button>
             </form>
         </details>

@@ -5,9 +5,8 @@
 use fleetdesk_vocab::{FleetPolicy, Mode, Operation};
 use fleetdesk_vocab::{Text, say};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::ErrorPanel;
+use super::parts::{NumberField, Page, SettingsSection};
 use crate::api::fetch_orange_settings;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::ApiSettingsView;
@@ -49,19 +48,9 @@ fn policy_text(policy: FleetPolicy, lang: Lang) -> (&'static str, &'static str) 
 
 #[component]
 pub fn OrangeSettingsPage() -> impl IntoView {
-    let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_orange_settings());
     view! {
-        <Title text=lang.t(Text::OrangeApiSettings)/>
-        <h1>{lang.t(Text::OrangeApiSettings)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(settings) => view! { <SettingsForm settings/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Page title=Text::OrangeApiSettings data body=|settings| view! { <SettingsForm settings/> }/>
     }
 }
 
@@ -92,10 +81,33 @@ fn LastPurge(purge: Option<crate::model::PurgeView>) -> impl IntoView {
 fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
     let lang = use_lang();
     let policy = settings.fleet_policy;
+    // `(id, field name, label, days kept, hint)` of each kind of record the purge deletes.
+    let retention = [
+        (
+            "retention",
+            "exchange_retention_days",
+            Text::RawOrangeExchanges,
+            settings.exchange_retention_days,
+            Text::OlderExchangesAreDeleted,
+        ),
+        (
+            "attempt-retention",
+            "attempt_retention_days",
+            Text::DeliveryAttempts,
+            settings.attempt_retention_days,
+            Text::OlderAttemptsOfDeliveredOrFailed,
+        ),
+        (
+            "audit-retention",
+            "audit_detail_retention_days",
+            Text::AuditDetails,
+            settings.audit_detail_retention_days,
+            Text::OlderAuditEntriesLoseTheirBefore,
+        ),
+    ];
     view! {
         <form method="post" action=posts::ORANGE_SETTINGS.path() class="settings-form">
-            <fieldset class="panel">
-                <legend>{lang.t(Text::AnswerMode)}</legend>
+            <SettingsSection legend=Text::AnswerMode>
                 <p class="hint">
                     {lang.t(Text::SynchronousTheAnswerCarriesTheResult)}
                     <code>"acknowledged"</code>
@@ -122,10 +134,8 @@ fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
                         })
                         .collect_view()}
                 </div>
-            </fieldset>
-            <fieldset class="panel">
-                <legend>{lang.t(Text::FleetPolicy)}</legend>
-                <p class="hint">{lang.t(Text::HowOrderedLicencesAreGroupedInto)}</p>
+            </SettingsSection>
+            <SettingsSection legend=Text::FleetPolicy hint=Text::HowOrderedLicencesAreGroupedInto>
                 <div class="choices">
                     {FleetPolicy::ALL
                         .into_iter()
@@ -146,29 +156,18 @@ fn SettingsForm(settings: ApiSettingsView) -> impl IntoView {
                         })
                         .collect_view()}
                 </div>
-            </fieldset>
-            <fieldset class="panel" data-testid="retention">
-                <legend>{lang.t(Text::Retention)}</legend>
-                <p class="hint">{lang.t(Text::HowLongTheRecordsThatGrow)}</p>
+            </SettingsSection>
+            <SettingsSection legend=Text::Retention hint=Text::HowLongTheRecordsThatGrow testid="retention">
                 <div class="grid-form">
-                    <div class="field">
-                        <label for="retention">{lang.t(Text::RawOrangeExchanges)}</label>
-                        <input id="retention" name="exchange_retention_days" type="number" inputmode="numeric" min="1" max="3650" required value=settings.exchange_retention_days.to_string()/>
-                        <p class="hint">{lang.t(Text::OlderExchangesAreDeleted)}</p>
-                    </div>
-                    <div class="field">
-                        <label for="attempt-retention">{lang.t(Text::DeliveryAttempts)}</label>
-                        <input id="attempt-retention" name="attempt_retention_days" type="number" inputmode="numeric" min="1" max="3650" required value=settings.attempt_retention_days.to_string()/>
-                        <p class="hint">{lang.t(Text::OlderAttemptsOfDeliveredOrFailed)}</p>
-                    </div>
-                    <div class="field">
-                        <label for="audit-retention">{lang.t(Text::AuditDetails)}</label>
-                        <input id="audit-retention" name="audit_detail_retention_days" type="number" inputmode="numeric" min="1" max="3650" required value=settings.audit_detail_retention_days.to_string()/>
-                        <p class="hint">{lang.t(Text::OlderAuditEntriesLoseTheirBefore)}</p>
-                    </div>
+                    {retention
+                        .into_iter()
+                        .map(|(id, name, label, days, hint)| view! {
+                            <NumberField id name label min="1" max="3650" value=days.to_string() hint/>
+                        })
+                        .collect_view()}
                 </div>
                 <LastPurge purge=settings.last_purge.clone()/>
-            </fieldset>
+            </SettingsSection>
             <p>
                 <button type="submit" class="button primary">{lang.t(Text::SaveSettings)}</button>
             </p>

@@ -7,10 +7,12 @@ use fleetdesk_vocab::{Mode, WorkState};
 use leptos::prelude::*;
 
 use super::events::EventStateBadge;
-use super::{DetailPage, TablePanel};
+use super::parts::{DetailPage, TablePanel, rows};
 use crate::api::fetch_order;
 use crate::i18n::{When, use_lang};
-use crate::model::{ActivityItem, EventRowView, LicenceLinkView, OrderDetailView, RawExchangeView};
+use crate::model::{
+    ActivityItem, EventRowView, LicenceLinkView, OrderDetailView, OrderItemView, RawExchangeView,
+};
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
@@ -78,8 +80,8 @@ fn OrderBody(detail: OrderDetailView) -> impl IntoView {
                 <dd class="mono">{or_dash(detail.request_id.clone())}</dd>
             </dl>
         </section>
-        {view! { <OrderItems detail=detail.clone()/> }.into_any()}
-        {view! { <LicenceLinks licences=detail.licences.clone() heading=t(Text::LicencesCreated)/> }.into_any()}
+        {view! { <OrderItems items=detail.items.clone()/> }.into_any()}
+        {view! { <LicenceLinks licences=detail.licences.clone()/> }.into_any()}
         {view! { <RawExchange raw=detail.raw.clone()/> }.into_any()}
         {view! { <RelatedEvents events=detail.events.clone()/> }.into_any()}
         {view! { <Timeline items=detail.timeline.clone()/> }.into_any()}
@@ -87,61 +89,28 @@ fn OrderBody(detail: OrderDetailView) -> impl IntoView {
 }
 
 #[component]
-fn OrderItems(detail: OrderDetailView) -> impl IntoView {
-    let lang = use_lang();
-    let t = move |text| lang.t(text);
+fn OrderItems(items: Vec<OrderItemView>) -> impl IntoView {
     view! {
-        <section class="panel">
-            <h2>{t(Text::Items)}</h2>
-            {if detail.items.is_empty() {
-                view! { <p class="muted">{t(Text::NoneThisOrderCreatedTheCustomer)}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table">
-                        <thead><tr>
-                            <th scope="col">"#"</th>
-                            <th scope="col">{t(Text::Offering)}</th>
-                            <th scope="col">{t(Text::Quantity)}</th>
-                            <th scope="col">{t(Text::Fleet)}</th>
-                            <th scope="col">{t(Text::State)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {detail.items.into_iter().map(|item| view! {
-                                <tr>
-                                    <td class="mono">{item.orange_item_id.clone().unwrap_or_else(|| item.position.to_string())}</td>
-                                    <td>{item.offering_name.clone()} <span class="cell-sub mono">{item.offer_code.clone()}</span></td>
-                                    <td>{item.quantity}</td>
-                                    <td>{item.fleet_id.clone().map_or_else(|| view! { "—" }.into_any(), |fleet| view! { <a class="mono" href=format!("/fleets/{fleet}")>{fleet.to_string()}</a> }.into_any())}</td>
-                                    <td><StateBadge state=item.state/>{item.failure.clone().map(|f| view! { <span class="cell-sub error-text">{f}</span> })}</td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        </section>
+        <TablePanel
+            heading=Text::Items
+            empty=Text::NoneThisOrderCreatedTheCustomer
+            numbered=true
+            columns=vec![Text::Offering, Text::Quantity, Text::Fleet, Text::State]
+            rows=rows(items, item_row)
+        />
     }
 }
 
-/// Licences, each linking to its page.
+/// The licences an order created, each linking to its page.
 #[component]
-pub fn LicenceLinks(licences: Vec<LicenceLinkView>, heading: &'static str) -> impl IntoView {
+pub fn LicenceLinks(licences: Vec<LicenceLinkView>) -> impl IntoView {
     view! {
         <TablePanel
-            heading=heading
+            heading=Text::LicencesCreated
             testid="licences"
             empty=Text::NoneFDot
             columns=vec![Text::Licence, Text::Login, Text::Offering, Text::Fleet, Text::State]
-            rows=licences
-            row=|l| view! {
-                    <tr>
-                        <td><a class="mono" href=format!("/licences/{}", l.id)>{l.id.to_string()}</a></td>
-                        <td class="mono">{or_dash(l.login.clone())}</td>
-                        <td class="mono">{l.offer_code.clone()}</td>
-                        <td><a class="mono" href=format!("/fleets/{}", l.fleet_id)>{l.fleet_id.to_string()}</a></td>
-                        <td><span class=format!("badge licence-state state-{}", l.state)>{l.state.as_str()}</span></td>
-                    </tr>
-                }
+            rows=rows(licences, licence_row)
         />
     }
 }
@@ -184,23 +153,13 @@ pub fn RawExchange(raw: RawExchangeView) -> impl IntoView {
 /// Events to Orange about the object, each linking to its page.
 #[component]
 pub fn RelatedEvents(events: Vec<EventRowView>) -> impl IntoView {
-    let lang = use_lang();
-    let t = move |text| lang.t(text);
     view! {
         <TablePanel
-            heading=t(Text::EventsToOrangeHeading)
+            heading=Text::EventsToOrangeHeading
             testid="related-events"
             empty=Text::NoneMDot
             columns=vec![Text::Created, Text::Event, Text::About, Text::State]
-            rows=events
-            row=|e| view! {
-                    <tr>
-                        <td class="nowrap"><When at=e.created_at.clone()/></td>
-                        <td><a class="mono" href=format!("/events/{}", e.id)>{e.id.to_string()}</a><span class="cell-sub"><code>{e.event_type.clone()}</code></span></td>
-                        <td class="mono">{e.resource_id.clone()}</td>
-                        <td><EventStateBadge state=e.state/></td>
-                    </tr>
-                }
+            rows=rows(events, event_row)
         />
     }
 }
@@ -208,22 +167,58 @@ pub fn RelatedEvents(events: Vec<EventRowView>) -> impl IntoView {
 /// The object's audit entries, newest first.
 #[component]
 pub fn Timeline(items: Vec<ActivityItem>) -> impl IntoView {
-    let lang = use_lang();
-    let t = move |text| lang.t(text);
     view! {
         <TablePanel
-            heading=t(Text::Timeline)
+            heading=Text::Timeline
             testid="timeline"
             empty=Text::NothingRecorded
             columns=vec![Text::When, Text::Who, Text::What]
-            rows=items
-            row=|item| view! {
-                    <tr>
-                        <td class="nowrap"><When at=item.at.clone()/></td>
-                        <td>{item.actor.clone()}</td>
-                        <td><code>{item.action.clone()}</code></td>
-                    </tr>
-                }
+            rows=rows(items, activity_row)
         />
+    }
+}
+
+fn item_row(item: OrderItemView) -> impl IntoView {
+    view! {
+        <tr>
+            <td class="mono">{item.orange_item_id.clone().unwrap_or_else(|| item.position.to_string())}</td>
+            <td>{item.offering_name.clone()} <span class="cell-sub mono">{item.offer_code.clone()}</span></td>
+            <td>{item.quantity}</td>
+            <td>{item.fleet_id.clone().map_or_else(|| view! { "—" }.into_any(), |fleet| view! { <a class="mono" href=format!("/fleets/{fleet}")>{fleet.to_string()}</a> }.into_any())}</td>
+            <td><StateBadge state=item.state/>{item.failure.clone().map(|f| view! { <span class="cell-sub error-text">{f}</span> })}</td>
+        </tr>
+    }
+}
+
+fn licence_row(l: LicenceLinkView) -> impl IntoView {
+    view! {
+        <tr>
+            <td><a class="mono" href=format!("/licences/{}", l.id)>{l.id.to_string()}</a></td>
+            <td class="mono">{or_dash(l.login.clone())}</td>
+            <td class="mono">{l.offer_code.clone()}</td>
+            <td><a class="mono" href=format!("/fleets/{}", l.fleet_id)>{l.fleet_id.to_string()}</a></td>
+            <td><span class=format!("badge licence-state state-{}", l.state)>{l.state.as_str()}</span></td>
+        </tr>
+    }
+}
+
+fn event_row(e: EventRowView) -> impl IntoView {
+    view! {
+        <tr>
+            <td class="nowrap"><When at=e.created_at.clone()/></td>
+            <td><a class="mono" href=format!("/events/{}", e.id)>{e.id.to_string()}</a><span class="cell-sub"><code>{e.event_type.clone()}</code></span></td>
+            <td class="mono">{e.resource_id.to_string()}</td>
+            <td><EventStateBadge state=e.state/></td>
+        </tr>
+    }
+}
+
+fn activity_row(item: ActivityItem) -> impl IntoView {
+    view! {
+        <tr>
+            <td class="nowrap"><When at=item.at.clone()/></td>
+            <td>{item.actor.clone()}</td>
+            <td><code>{item.action.clone()}</code></td>
+        </tr>
     }
 }

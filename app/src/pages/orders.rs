@@ -1,34 +1,25 @@
 //! `/orders`: Orange's product orders, newest first, for everyone signed in: tabs by state, an
 //! "Older" link paging by keyset, and the way to the tasks (`/tasks`).
 
+use std::future::Future;
+
 use fleetdesk_vocab::WorkState;
 use fleetdesk_vocab::{Counted, Text};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::order::StateBadge;
-use super::{ErrorPanel, query_string};
-use crate::api::fetch_orders;
+use super::parts::{KeysetPager, ListQuery, Page, PageData, TablePanel, param, rows};
+use super::query_string;
+use crate::api::{ConsoleError, fetch_orders};
 use crate::i18n::{When, use_lang};
 use crate::model::OrdersPage;
 
-/// The state and cursor of a list's address.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ListQuery {
-    pub state: String,
-    pub before_at: Option<String>,
-    pub before_id: Option<String>,
-}
+/// The state tab and cursor of a list's address.
+pub type StateQuery = ListQuery<String>;
 
-impl ListQuery {
-    pub fn of(map: &leptos_router::params::ParamsMap) -> ListQuery {
-        ListQuery {
-            state: map.get("state").unwrap_or_default().trim().to_owned(),
-            before_at: map.get("before_at").filter(|v| !v.is_empty()),
-            before_id: map.get("before_id").filter(|v| !v.is_empty()),
-        }
-    }
+fn state_of(map: &leptos_router::params::ParamsMap) -> String {
+    param(map, "state")
 }
 
 /// `base`, filtered on `state` when set.
@@ -66,109 +57,104 @@ pub fn StateTabs(base: &'static str, active: String) -> impl IntoView {
     }
 }
 
-/// The Orders / Tasks switch.
+/// The Orders or Tasks list (`orders` says which): its heading, the Orders / Tasks switch, then
+/// what `body` shows of the page `fetch` loads for the address's state tab and cursor.
 #[component]
-pub fn ListSwitch(orders: bool) -> impl IntoView {
+pub fn WorkListPage<T, Fut, V>(
+    orders: bool,
+    fetch: fn(String, Option<String>, Option<String>) -> Fut,
+    body: fn(T, StateQuery) -> V,
+) -> impl IntoView
+where
+    T: PageData,
+    Fut: Future<Output = Result<T, ConsoleError>> + Send + 'static,
+    V: IntoView + 'static,
+{
     let lang = use_lang();
     let t = move |text| lang.t(text);
+    let query_map = use_query_map();
+    let query = Memo::new(move |_| ListQuery::of(&query_map.get(), state_of));
+    let data = Resource::new(
+        move || query.get(),
+        move |q| fetch(q.filter, q.before_at, q.before_id),
+    );
+    let title = if orders { Text::Orders } else { Text::Tasks };
+    let switch = if orders {
+        view! { <strong>{t(Text::Orders)}</strong> " · " <a href="/tasks">{t(Text::Tasks)}</a> }
+            .into_any()
+    } else {
+        view! { <a href="/orders">{t(Text::Orders)}</a> " · " <strong>{t(Text::Tasks)}</strong> }
+            .into_any()
+    };
     view! {
-        <p class="lead">
-            {if orders {
-                view! { <strong>{t(Text::Orders)}</strong> " · " <a href="/tasks">{t(Text::Tasks)}</a> }.into_any()
-            } else {
-                view! { <a href="/orders">{t(Text::Orders)}</a> " · " <strong>{t(Text::Tasks)}</strong> }.into_any()
-            }}
-        </p>
+        <Page title data body=move |page| body(page, query.get_untracked())>
+            <h1>{t(title)}</h1>
+            <p class="lead">{switch}</p>
+        </Page>
     }
 }
 
-/// "Newest" and "Older" links of a list.
-pub fn pager(
-    base: &str,
-    query: ListQuery,
+/// The body of the Orders or Tasks list at `base`: the state tabs, then the `rows` under their
+/// `columns` (or the `empty` words) and the pager.
+#[component]
+pub fn WorkList(
+    base: &'static str,
+    query: StateQuery,
+    filter_error: Option<String>,
+    empty: Text,
+    class: &'static str,
+    columns: Vec<Text>,
+    rows: Vec<AnyView>,
     older: Option<(String, String)>,
-    lang: crate::i18n::Lang,
-) -> impl IntoView + use<> {
-    let newest = (query.before_at.is_some()).then(|| list_href(base, &query.state));
-    let older = older.map(|(at, id)| {
-        let mut pairs = Vec::new();
-        if !query.state.is_empty() {
-            pairs.push(("state", query.state.clone()));
-        }
-        pairs.push(("before_at", at));
-        pairs.push(("before_id", id));
-        format!("{base}{}", query_string(&pairs))
-    });
+) -> impl IntoView {
+    let paged = query.paged();
+    let state = query.filter;
+    let filter = if state.is_empty() {
+        Vec::new()
+    } else {
+        vec![("state", state.clone())]
+    };
     view! {
-        <nav class="pager" aria-label=lang.t(Text::Pages)>
-            {newest.map(|href| view! { <a class="button secondary small" href=href>{lang.t(Text::NewestFShort)}</a> })}
-            {older.map(|href| view! { <a class="button secondary small" rel="next" href=href>{lang.t(Text::OlderF)}</a> })}
-        </nav>
+        <StateTabs base active=state/>
+        {filter_error.map(|problem| view! { <p class="flash error" role="alert">{problem}</p> })}
+        <TablePanel empty class columns rows>
+            <KeysetPager base filter paged older newest_text=Text::NewestFShort older_text=Text::OlderF/>
+        </TablePanel>
     }
 }
 
 #[component]
 pub fn OrdersPage() -> impl IntoView {
-    let lang = use_lang();
-    let query_map = use_query_map();
-    let query = Memo::new(move |_| ListQuery::of(&query_map.get()));
-    let data = Resource::new(
-        move || query.get(),
-        |q| fetch_orders(q.state, q.before_at, q.before_id),
-    );
-    view! {
-        <Title text=lang.t(Text::Orders)/>
-        <h1>{lang.t(Text::Orders)}</h1>
-        <ListSwitch orders=true/>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                let query = query.get_untracked();
-                match data.await {
-                    Ok(page) => view! { <OrdersBody page query/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <WorkListPage orders=true fetch=fetch_orders body=|page, query| view! { <OrdersBody page query/> }/> }
 }
 
 #[component]
-fn OrdersBody(page: OrdersPage, query: ListQuery) -> impl IntoView {
+fn OrdersBody(page: OrdersPage, query: StateQuery) -> impl IntoView {
     let lang = use_lang();
     let t = move |text| lang.t(text);
-    let empty = page.rows.is_empty();
+    let lines = rows(page.rows, |row| {
+        view! {
+            <tr data-testid=format!("order-{}", row.id)>
+                <td class="nowrap"><When at=row.created_at.clone()/></td>
+                <td>
+                    <a class="mono" href=format!("/orders/{}", row.id)>{row.id.to_string()}</a>
+                    <span class="cell-sub">{t(Text::Ref)} " " <span class="mono">{row.external_reference.clone()}</span></span>
+                </td>
+                <td><a href=format!("/customers/{}", row.customer_id)>{row.customer_name.clone()}</a></td>
+                <td><StateBadge state=row.state/></td>
+            </tr>
+        }
+    });
     view! {
-        <StateTabs base="/orders" active=query.state.clone()/>
-        {page.filter_error.map(|problem| view! { <p class="flash error" role="alert">{problem}</p> })}
-        <section class="panel">
-            {if empty {
-                view! { <p class="muted">{t(Text::NoOrderHere)}</p> }.into_any()
-            } else {
-                view! {
-                    <table class="table orders">
-                        <thead><tr>
-                            <th scope="col">{t(Text::Received)}</th>
-                            <th scope="col">{t(Text::Order)}</th>
-                            <th scope="col">{t(Text::Customer)}</th>
-                            <th scope="col">{t(Text::State)}</th>
-                        </tr></thead>
-                        <tbody>
-                            {page.rows.into_iter().map(|row| view! {
-                                <tr data-testid=format!("order-{}", row.id)>
-                                    <td class="nowrap"><When at=row.created_at.clone()/></td>
-                                    <td>
-                                        <a class="mono" href=format!("/orders/{}", row.id)>{row.id.to_string()}</a>
-                                        <span class="cell-sub">{t(Text::Ref)} " " <span class="mono">{row.external_reference.clone()}</span></span>
-                                    </td>
-                                    <td><a href=format!("/customers/{}", row.customer_id)>{row.customer_name.clone()}</a></td>
-                                    <td><StateBadge state=row.state/></td>
-                                </tr>
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-            {pager("/orders", query.clone(), page.older, lang)}
-        </section>
+        <WorkList
+            base="/orders"
+            query
+            filter_error=page.filter_error
+            empty=Text::NoOrderHere
+            class="table orders"
+            columns=vec![Text::Received, Text::Order, Text::Customer, Text::State]
+            rows=lines
+            older=page.older
+        />
     }
 }

@@ -6,9 +6,8 @@
 use fleetdesk_vocab::{Counted, Text, say};
 use fleetdesk_vocab::{EventState, LicenceState, WorkState};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::ErrorPanel;
+use super::parts::{Page, Table};
 use crate::api::fetch_overview;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{DashboardView, Overview};
@@ -28,20 +27,8 @@ fn cards<S: Copy>(
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_overview());
-    view! {
-        <Title text=lang.t(Text::Overview)/>
-        <h1>{lang.t(Text::Overview)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(overview) => view! { <OverviewBody overview/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+    view! { <Page title=Text::Overview data body=|overview| view! { <OverviewBody overview/> }/> }
 }
 
 /// One number with its label, linking to the list it counts.
@@ -106,27 +93,46 @@ fn Dashboard(dashboard: DashboardView) -> impl IntoView {
         Some(rate) => format!("{rate} %"),
         None => "—".to_owned(),
     };
-    let placeholders_left = dashboard.placeholders > 0;
-    let stuck_now = dashboard.stuck > 0;
+    // `(label, count, the list it counts, test id, whether it calls for attention)`.
+    let totals = [
+        (
+            Text::Customers,
+            dashboard.customers,
+            "/customers",
+            "count-customers",
+            false,
+        ),
+        (
+            Text::Fleets,
+            dashboard.fleets,
+            "/customers",
+            "count-fleets",
+            false,
+        ),
+        (
+            Text::PlaceholdersToReplace,
+            dashboard.placeholders,
+            "/licences?resource=placeholder",
+            "count-placeholders",
+            dashboard.placeholders > 0,
+        ),
+        (
+            Text::StuckWork,
+            dashboard.stuck,
+            "/stuck",
+            "count-stuck",
+            dashboard.stuck > 0,
+        ),
+    ];
     let attempts = say::attempts_last_day(lang, dashboard.attempts_last_day);
     view! {
         <section class="cards" aria-label=t(Text::Totals) data-testid="dashboard-totals">
-            <Card label=t(Text::Customers) value=dashboard.customers.to_string() href="/customers".to_owned() test_id="count-customers".to_owned()/>
-            <Card label=t(Text::Fleets) value=dashboard.fleets.to_string() href="/customers".to_owned() test_id="count-fleets".to_owned()/>
-            <Card
-                label=t(Text::PlaceholdersToReplace)
-                value=dashboard.placeholders.to_string()
-                href="/licences?resource=placeholder".to_owned()
-                test_id="count-placeholders".to_owned()
-                alert=placeholders_left
-            />
-            <Card
-                label=t(Text::StuckWork)
-                value=dashboard.stuck.to_string()
-                href="/stuck".to_owned()
-                test_id="count-stuck".to_owned()
-                alert=stuck_now
-            />
+            {totals
+                .into_iter()
+                .map(|(label, n, href, test_id, alert)| view! {
+                    <Card label=t(label) value=n.to_string() href=href.to_owned() test_id=test_id.to_owned() alert/>
+                })
+                .collect_view()}
             <a class="card card-link" href="/events" data-testid="delivery-rate">
                 <span class="card-label">{t(Text::DeliveredToOrange24H)}</span>
                 <span class="card-value" data-testid="count-delivery-rate">{rate}</span>
@@ -164,36 +170,26 @@ fn OverviewBody(overview: Overview) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-scroll">
-                    <table class="table">
-                        <thead>
-                            <tr>
-                                <th scope="col">{t(Text::When)}</th>
-                                <th scope="col">{t(Text::Who)}</th>
-                                <th scope="col">{t(Text::What)}</th>
-                                <th scope="col">{t(Text::Object)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {overview
-                                .recent_activity
-                                .into_iter()
-                                .map(|item| {
-                                    let object = match item.object_id {
-                                        Some(id) => format!("{} {id}", item.object_type),
-                                        None => item.object_type,
-                                    };
-                                    view! {
-                                        <tr>
-                                            <td class="nowrap"><When at=item.at/></td>
-                                            <td>{item.actor}</td>
-                                            <td><code>{item.action}</code></td>
-                                            <td class="mono">{object}</td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
+                    <Table columns=vec![Text::When, Text::Who, Text::What, Text::Object]>
+                        {overview
+                            .recent_activity
+                            .into_iter()
+                            .map(|item| {
+                                let object = match item.object_id {
+                                    Some(id) => format!("{} {id}", item.object_type),
+                                    None => item.object_type,
+                                };
+                                view! {
+                                    <tr>
+                                        <td class="nowrap"><When at=item.at/></td>
+                                        <td>{item.actor}</td>
+                                        <td><code>{item.action}</code></td>
+                                        <td class="mono">{object}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view()}
+                    </Table>
                     </div>
                 }
                 .into_any()

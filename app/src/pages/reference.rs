@@ -4,9 +4,8 @@
 
 use fleetdesk_vocab::{Text, say};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::ErrorPanel;
+use super::parts::{Page, Table};
 use crate::api::fetch_api_reference;
 use crate::i18n::use_lang;
 use crate::model::{ApiOperation, ApiReferenceView};
@@ -16,19 +15,9 @@ pub const RAW_DOCUMENT: &str = "/reference/openapi.json";
 
 #[component]
 pub fn ReferencePage() -> impl IntoView {
-    let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_api_reference());
     view! {
-        <Title text=lang.t(Text::ApiReference)/>
-        <h1>{lang.t(Text::ApiReference)}</h1>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(reference) => view! { <ReferenceBody reference/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Page title=Text::ApiReference data body=|reference| view! { <ReferenceBody reference/> }/>
     }
 }
 
@@ -68,17 +57,7 @@ fn OperationDoc(operation: ApiOperation) -> impl IntoView {
     let parameters = (!operation.parameters.is_empty()).then(|| {
         view! {
             <h3>{lang.t(Text::Parameters)}</h3>
-            <table class="table compact">
-                <thead>
-                    <tr>
-                        <th scope="col">{lang.t(Text::Name)}</th>
-                        <th scope="col">{lang.t(Text::In)}</th>
-                        <th scope="col">{lang.t(Text::Type)}</th>
-                        <th scope="col">{lang.t(Text::Required)}</th>
-                        <th scope="col">{lang.t(Text::Description)}</th>
-                    </tr>
-                </thead>
-                <tbody>
+            <Table class="table compact" columns=vec![Text::Name, Text::In, Text::Type, Text::Required, Text::Description]>
                     {operation
                         .parameters
                         .into_iter()
@@ -92,8 +71,7 @@ fn OperationDoc(operation: ApiOperation) -> impl IntoView {
                             </tr>
                         })
                         .collect_view()}
-                </tbody>
-            </table>
+            </Table>
         }
     });
     let body = operation.request_body.map(|body| {
@@ -118,15 +96,7 @@ fn OperationDoc(operation: ApiOperation) -> impl IntoView {
             {parameters}
             {body}
             <h3>{lang.t(Text::Responses)}</h3>
-            <table class="table compact">
-                <thead>
-                    <tr>
-                        <th scope="col">{lang.t(Text::Status)}</th>
-                        <th scope="col">{lang.t(Text::Description)}</th>
-                        <th scope="col">{lang.t(Text::Body)}</th>
-                    </tr>
-                </thead>
-                <tbody>
+            <Table class="table compact" columns=vec![Text::Status, Text::Description, Text::Body]>
                     {operation
                         .responses
                         .into_iter()
@@ -138,8 +108,7 @@ fn OperationDoc(operation: ApiOperation) -> impl IntoView {
                             </tr>
                         })
                         .collect_view()}
-                </tbody>
-            </table>
+            </Table>
         </section>
     }
 }

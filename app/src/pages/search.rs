@@ -3,10 +3,9 @@
 
 use fleetdesk_vocab::{Text, say};
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-use super::ErrorPanel;
+use super::parts::Page;
 use crate::api::fetch_search;
 use crate::i18n::{Lang, use_lang};
 use crate::model::SearchHitView;
@@ -39,29 +38,22 @@ pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
     let q = Memo::new(move |_| query.get().get("q").unwrap_or_default().trim().to_owned());
     let data = Resource::new(move || q.get(), fetch_search);
+    let body = move |hits: Vec<SearchHitView>| view! { <Results text=q.get_untracked() hits/> };
     view! {
-        <Title text=lang.t(Text::SearchPageTitle)/>
-        <h1>{lang.t(Text::SearchPageTitle)}</h1>
-        <form method="get" action="/search" role="search" class="panel filter-form">
-            <label for="search-page-q">{lang.t(Text::Find)}</label>
-            <input
-                id="search-page-q"
-                name="q"
-                type="search"
-                value=move || q.get()
-                placeholder=lang.t(Text::IdOrangeReferenceNameLoginE)
-            />
-            <button type="submit" class="button primary">{lang.t(Text::Search)}</button>
-        </form>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Searching)}</p> }>
-            {move || Suspend::new(async move {
-                let text = q.get_untracked();
-                match data.await {
-                    Ok(hits) => view! { <Results text hits/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Page title=Text::SearchPageTitle loading=Text::Searching data body>
+            <h1>{lang.t(Text::SearchPageTitle)}</h1>
+            <form method="get" action="/search" role="search" class="panel filter-form">
+                <label for="search-page-q">{lang.t(Text::Find)}</label>
+                <input
+                    id="search-page-q"
+                    name="q"
+                    type="search"
+                    value=move || q.get()
+                    placeholder=lang.t(Text::IdOrangeReferenceNameLoginE)
+                />
+                <button type="submit" class="button primary">{lang.t(Text::Search)}</button>
+            </form>
+        </Page>
     }
 }
 

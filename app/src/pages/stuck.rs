@@ -7,9 +7,8 @@
 use fleetdesk_vocab::{Counted, Text, say};
 use fleetdesk_vocab::{ErrorCode, Stuck, WorkState};
 use leptos::prelude::*;
-use leptos_meta::Title;
 
-use super::ErrorPanel;
+use super::parts::{Page, PostButton, Table};
 use crate::api::fetch_stuck;
 use crate::i18n::{Lang, When, use_lang};
 use crate::model::{StuckItemView, StuckPage, ThresholdsView};
@@ -17,22 +16,14 @@ use crate::posts;
 
 #[component]
 pub fn StuckWorkPage() -> impl IntoView {
-    let lang = use_lang();
     let data = Resource::new(|| (), |()| fetch_stuck());
     view! {
-        <Title text=lang.t(Text::StuckWork)/>
-        <h1>{lang.t(Text::StuckWork)}</h1>
-        <p class="lead muted">
-            {lang.t(Text::OrdersAndTasksFromOrangeThat)}
-        </p>
-        <Suspense fallback=move || view! { <p class="loading">{lang.t(Text::Loading)}</p> }>
-            {move || Suspend::new(async move {
-                match data.await {
-                    Ok(page) => view! { <StuckBody page/> }.into_any(),
-                    Err(error) => view! { <ErrorPanel error/> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Page
+            title=Text::StuckWork
+            lead=Text::OrdersAndTasksFromOrangeThat
+            data
+            body=|page| view! { <StuckBody page/> }
+        />
     }
 }
 
@@ -65,24 +56,13 @@ fn StuckBody(page: StuckPage) -> impl IntoView {
         } else {
             view! {
                 <div class="table-scroll">
-                    <table class="table" data-testid="stuck-table">
-                        <thead>
-                            <tr>
-                                <th scope="col">{t(Text::What)}</th>
-                                <th scope="col">{t(Text::State)}</th>
-                                <th scope="col">{t(Text::Since)}</th>
-                                <th scope="col">{t(Text::Why)}</th>
-                                <th scope="col">{t(Text::Actions)}</th>
-                            </tr>
-                        </thead>
-                        <tbody>
+                    <Table testid="stuck-table" columns=vec![Text::What, Text::State, Text::Since, Text::Why, Text::Actions]>
                             {page
                                 .items
                                 .into_iter()
                                 .map(|item| view! { <StuckRow item codes=codes.clone()/> })
                                 .collect_view()}
-                        </tbody>
-                    </table>
+                    </Table>
                 </div>
             }
             .into_any()
@@ -126,9 +106,7 @@ fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
             view! {
                 <div class="row-actions">
                     {retry.then(|| view! {
-                        <form method="post" action=posts::STUCK_EVENT.to([&item.id, &"retry"])>
-                            <button type="submit" class="button secondary">{t(Text::RetryNow)}</button>
-                        </form>
+                        <PostButton action=posts::STUCK_EVENT.to([&item.id, &"retry"]) class="button secondary" label=t(Text::RetryNow)/>
                     })}
                     <form method="post" action=posts::STUCK_EVENT.to([&item.id, &"resend"])>
                         <label class="choice">
@@ -150,9 +128,7 @@ fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
                     // Only acknowledged work can be completed at once; work in progress belongs to
                     // whoever started it, and can only be failed from here.
                     {(state == WorkState::Acknowledged).then(|| view! {
-                        <form method="post" action=posts::COMPLETE_STUCK.to([&kind, &item.id])>
-                            <button type="submit" class="button primary">{t(Text::CompleteNow)}</button>
-                        </form>
+                        <PostButton action=posts::COMPLETE_STUCK.to([&kind, &item.id]) class="button primary" label=t(Text::CompleteNow)/>
                     })}
                     <form method="post" action=posts::FAIL_STUCK.to([&kind, &item.id]) class="inline-form fail-form">
                         <label for=code_id.clone()>{t(Text::ErrorCode)}</label>
@@ -177,7 +153,7 @@ fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
             <td>
                 <span class="badge">{kind}</span>
                 " "
-                <a class="mono" href=href>{item.id.clone()}</a>
+                <a class="mono" href=href>{item.id.to_string()}</a>
                 {item.label.map(|label| view! { <div class="muted mono">{label}</div> })}
             </td>
             <td>{state}</td>

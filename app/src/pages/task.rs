@@ -4,8 +4,8 @@
 use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 
-use super::DetailPage;
 use super::order::{RawExchange, RelatedEvents, StateBadge, Timeline, or_dash, when_or_dash};
+use super::parts::{DetailPage, Table};
 use crate::api::fetch_task;
 use crate::i18n::{When, use_lang};
 use crate::model::{TaskDetailView, TaskItemView};
@@ -64,17 +64,9 @@ fn TaskBody(detail: TaskDetailView) -> impl IntoView {
         <section class="panel" data-testid="task-items">
             <h2>{t(Text::Items)}</h2>
             {cut}
-            <table class="table">
-                <thead><tr>
-                    <th scope="col">"#"</th>
-                    <th scope="col">{t(Text::Licence)}</th>
-                    <th scope="col">{t(Text::Result)}</th>
-                    <th scope="col">{t(Text::TaskDone)}</th>
-                </tr></thead>
-                <tbody>
-                    {detail.items.clone().into_iter().map(|item| view! { <TaskItemLine item/> }).collect_view()}
-                </tbody>
-            </table>
+            <Table numbered=true columns=vec![Text::Licence, Text::Result, Text::TaskDone]>
+                {detail.items.clone().into_iter().map(|item| view! { <TaskItemLine item/> }).collect_view()}
+            </Table>
         </section>
         {view! { <RawExchange raw=detail.raw.clone()/> }.into_any()}
         {view! { <RelatedEvents events=detail.events.clone()/> }.into_any()}
