@@ -34,6 +34,12 @@ async fn post_to(
     assert_eq!(location(&response), back, "POST {path}");
 }
 
+/// Posts a decision to the activation queue and reads the page it leads back to.
+async fn decide(client: &reqwest::Client, api: &Api, fields: &[(&str, &str)]) -> String {
+    post_to(client, api, "/console/activation", fields, "/activation").await;
+    page(client, api, "/activation").await.1
+}
+
 async fn scalar(test_db: &TestDb, sql: &str, id: &str) -> String {
     sqlx::query_scalar(sql)
         .bind(id)
@@ -196,27 +202,11 @@ async fn operators_approve_and_reject_manual_work_and_orange_is_told() {
             ("code", "SERVICE_UNAVAILABLE"),
             ("message", "The product refused the account"),
         ];
-        post_to(
-            &operator,
-            &api,
-            "/console/activation",
-            &reject,
-            "/activation",
-        )
-        .await;
-        let (_, html) = page(&operator, &api, "/activation").await;
+        let html = decide(&operator, &api, &reject).await;
         assert!(html.contains("Tick “I understand”"), "{html}");
         assert_eq!(order_state(&test_db, &rejected).await, "acknowledged");
 
-        post_to(
-            &operator,
-            &api,
-            "/console/activation",
-            &[("only", &only)],
-            "/activation",
-        )
-        .await;
-        let (_, html) = page(&operator, &api, "/activation").await;
+        let html = decide(&operator, &api, &[("only", &only)]).await;
         assert!(
             html.contains("1 order or task approved: Orange will be told."),
             "{html}"
@@ -230,15 +220,7 @@ async fn operators_approve_and_reject_manual_work_and_orange_is_told() {
 
         let mut confirmed = reject.to_vec();
         confirmed.push(("confirm", "yes"));
-        post_to(
-            &operator,
-            &api,
-            "/console/activation",
-            &confirmed,
-            "/activation",
-        )
-        .await;
-        let (_, html) = page(&operator, &api, "/activation").await;
+        let html = decide(&operator, &api, &confirmed).await;
         assert!(
             html.contains("1 order or task rejected: Orange will be told."),
             "{html}"
@@ -247,15 +229,7 @@ async fn operators_approve_and_reject_manual_work_and_orange_is_told() {
         assert_eq!(order_state(&test_db, &rejected).await, "failed");
 
         // Deciding again changes nothing and says why.
-        post_to(
-            &operator,
-            &api,
-            "/console/activation",
-            &[("only", &only)],
-            "/activation",
-        )
-        .await;
-        let (_, html) = page(&operator, &api, "/activation").await;
+        let html = decide(&operator, &api, &[("only", &only)]).await;
         assert!(html.contains("1 no longer waited for approval"), "{html}");
 
         for (order, state) in [(&approved, "completed"), (&rejected, "failed")] {
