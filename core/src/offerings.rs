@@ -175,14 +175,12 @@ const COLUMNS: &str = "id, offer_code, name, resource_type, resource_scope, logi
 
 impl Checked {
     /// Refuses manual provisioning while an operation that reaches offerings is synchronous.
-    async fn allowed(self, db: &Db) -> Result<Checked, InvalidOffering> {
+    async fn allowed(self, db: &Db) -> Result<Checked, OfferingError> {
         if self.provisioning == Some(Provisioning::Manual) {
-            let settings = crate::orange::settings::load(db)
-                .await
-                .map_err(|_| InvalidOffering::ManualNeedsAsync(Vec::new()))?;
+            let settings = crate::orange::settings::load(db).await?;
             let sync = crate::provisioning::manual_refused(&settings);
             if !sync.is_empty() {
-                return Err(InvalidOffering::ManualNeedsAsync(sync));
+                return Err(InvalidOffering::ManualNeedsAsync(sync).into());
             }
         }
         Ok(self)
