@@ -176,7 +176,10 @@ const COLUMNS: &str = "id, offer_code, name, resource_type, resource_scope, logi
 impl Checked {
     /// Refuses manual provisioning while an operation that reaches offerings is synchronous.
     async fn allowed(self, db: &Db) -> Result<Checked, OfferingError> {
-        if self.provisioning == Some(Provisioning::Manual) {
+        if matches!(
+            self.provisioning,
+            Some(Provisioning::Manual | Provisioning::Webhook)
+        ) {
             let settings = crate::orange::settings::load(db).await?;
             let sync = crate::provisioning::manual_refused(&settings);
             if !sync.is_empty() {
@@ -444,7 +447,10 @@ pub async fn import_csv(
             }
             Ok(input) => match input.check() {
                 Ok(checked)
-                    if checked.provisioning == Some(Provisioning::Manual) && !sync.is_empty() =>
+                    if matches!(
+                        checked.provisioning,
+                        Some(Provisioning::Manual | Provisioning::Webhook)
+                    ) && !sync.is_empty() =>
                 {
                     report
                         .errors

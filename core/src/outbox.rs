@@ -7,7 +7,7 @@ pub mod delivery;
 pub mod metrics;
 pub mod settings;
 
-use fleetdesk_vocab::EventId;
+use fleetdesk_vocab::{EventId, ProvisioningTaskId};
 use sqlx::AnyConnection;
 
 use crate::db::DbError;
@@ -30,16 +30,16 @@ pub async fn enqueue_order_event(
         product_order: Some(order),
         user_service: None,
     };
-    let mut ids = enqueue_orange(
+    let mut ids = enqueue(
         conn,
         vec![NewEvent {
-            event_type: OrangeEventType::ProductOrderStateChange,
+            event_type: OrangeEventType::ProductOrderStateChange.as_str(),
             correlation_id: correlation,
             resource_kind: "productOrder",
             ordering_key: format!("order:{resource_id}"),
             resource_id,
             target: Target::OrangeProductOrder,
-            resource,
+            body: Body::Orange(resource),
         }],
         request_id,
     )
@@ -91,38 +91,97 @@ pub async fn enqueue_licence_events(
         .map(|event| {
             let resource_id = event.licence.id.to_string();
             NewEvent {
-                event_type: event.event_type,
+                event_type: event.event_type.as_str(),
                 correlation_id: event.correlation_id,
                 resource_kind: "userService",
                 ordering_key: format!("licence:{resource_id}"),
                 resource_id,
                 target: Target::OrangeUserService,
-                resource: wire::EventResource {
+                body: Body::Orange(wire::EventResource {
                     product_order: None,
                     user_service: Some(event.licence),
-                },
+                }),
             }
         })
         .collect();
-    enqueue_orange(conn, rows, request_id).await
+    enqueue(conn, rows, request_id).await
 }
 
-/// An Orange event about to be written.
+/// A webhook to the partner's product (provisioning contract, "Outgoing webhooks") about to be
+/// written: its `type`, the provisioning task it carries out (`taskId`), and the licence or
+/// customer as Fleetdesk sees it (`data`).
+#[derive(Debug, Clone)]
+pub struct NewWebhook {
+    pub kind: &'static str,
+    pub task_id: ProvisioningTaskId,
+    /// `userService` (a licence) or `customer`.
+    pub resource_kind: &'static str,
+    pub resource_id: String,
+    pub data: serde_json::Value,
+}
+
+/// The webhook's body (provisioning contract).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WebhookBody<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    task_id: &'a ProvisioningTaskId,
+    timestamp: &'a str,
+    data: &'a serde_json::Value,
+}
+
+/// Queues webhooks to the partner's product, one per provisioning task. Their ordering keys are
+/// their own (`product:` and the resource), so that the product's webhooks and Orange's events
+/// never wait for each other: one failing destination does not hold the other.
+pub async fn enqueue_webhooks(
+    conn: &mut AnyConnection,
+    webhooks: Vec<NewWebhook>,
+    request_id: Option<&str>,
+) -> Result<Vec<EventId>, DbError> {
+    let rows = webhooks
+        .into_iter()
+        .map(|webhook| NewEvent {
+            event_type: webhook.kind,
+            correlation_id: None,
+            resource_kind: webhook.resource_kind,
+            ordering_key: format!("product:{}", webhook.resource_id),
+            resource_id: webhook.resource_id,
+            target: Target::ProvisioningWebhook,
+            body: Body::Webhook {
+                task_id: webhook.task_id,
+                data: webhook.data,
+            },
+        })
+        .collect();
+    enqueue(conn, rows, request_id).await
+}
+
+/// A message about to be written.
 struct NewEvent {
-    event_type: OrangeEventType,
+    event_type: &'static str,
     correlation_id: Option<String>,
     resource_kind: &'static str,
     resource_id: String,
     ordering_key: String,
     target: Target,
-    resource: wire::EventResource,
+    body: Body,
+}
+
+/// What a message says: an Orange event's resource, or a webhook's task and data.
+enum Body {
+    Orange(wire::EventResource),
+    Webhook {
+        task_id: ProvisioningTaskId,
+        data: serde_json::Value,
+    },
 }
 
 /// Rows per multi-row statement: 14 values each stays far below both databases' limits on bound
 /// parameters (SQLite 32,766, PostgreSQL 65,535).
 const ROWS_PER_STATEMENT: usize = 500;
 
-async fn enqueue_orange(
+async fn enqueue(
     conn: &mut AnyConnection,
     events: Vec<NewEvent>,
     request_id: Option<&str>,
@@ -142,13 +201,21 @@ async fn enqueue_orange(
             .ok_or_else(|| DbError::Corrupt("an ordering key was not numbered".to_owned()))?;
         let key_seq = *seq;
         *seq += 1;
-        let payload = serde_json::to_string(&wire::Event {
-            event_id: id.clone(),
-            event_time: now.clone(),
-            event_type: event.event_type.as_str().to_owned(),
-            correlation_id: event.correlation_id.clone(),
-            event: event.resource,
-        })
+        let payload = match event.body {
+            Body::Orange(resource) => serde_json::to_string(&wire::Event {
+                event_id: id.clone(),
+                event_time: now.clone(),
+                event_type: event.event_type.to_owned(),
+                correlation_id: event.correlation_id.clone(),
+                event: resource,
+            }),
+            Body::Webhook { task_id, data } => serde_json::to_string(&WebhookBody {
+                kind: event.event_type,
+                task_id: &task_id,
+                timestamp: &now,
+                data: &data,
+            }),
+        }
         .map_err(|e| DbError::Corrupt(format!("event: {e}")))?;
         ids.push(id.clone());
         rows.push((
@@ -194,7 +261,7 @@ async fn enqueue_orange(
         {
             query = query
                 .bind(id)
-                .bind(event_type.as_str())
+                .bind(*event_type)
                 .bind(correlation_id)
                 .bind(*kind)
                 .bind(resource_id)

@@ -7,9 +7,17 @@
 //!   its event goes to Orange, in one transaction) or rejects it with one of the contract's error
 //!   codes (it fails, and Orange's event says why).
 //!
-//! Manual provisioning only makes sense when Orange is answered later: an offering can be made
-//! manual only while the operations that reach offerings are asynchronous, and those operations
-//! cannot be made synchronous while an offering is manual ([`sync_refused`], [`manual_refused`]).
+//! - `webhook`: a signed webhook tells the product of each operation ([`webhook`] for the
+//!   settings and signatures, [`tasks`] for what is sent and how it ends); the work completes when
+//!   the product answers 2xx, or, with "await callback", when it calls back.
+//!
+//! Manual and webhook provisioning only make sense when Orange is answered later: an offering can
+//! be given either only while the operations that reach offerings are asynchronous, and those
+//! operations cannot be made synchronous while an offering has either ([`sync_refused`],
+//! [`manual_refused`]).
+
+pub mod tasks;
+pub mod webhook;
 
 use fleetdesk_vocab::CustomerId;
 use fleetdesk_vocab::{ErrorCode, Mode, Operation, WorkState};
@@ -58,17 +66,19 @@ pub async fn any_manual(db: &Db) -> Result<bool, DbError> {
     Ok(found.is_some())
 }
 
-/// The offer codes of the offerings with manual provisioning.
+/// The offer codes of the offerings whose provisioning (manual or webhook) needs asynchronous
+/// operations.
 pub async fn manual_offerings(db: &Db) -> Result<Vec<String>, DbError> {
     Ok(sqlx::query_scalar(
-        "SELECT offer_code FROM offerings WHERE provisioning_mode = 'manual' ORDER BY offer_code",
+        "SELECT offer_code FROM offerings WHERE provisioning_mode IN ('manual', 'webhook') \
+         ORDER BY offer_code",
     )
     .fetch_all(db.pool())
     .await?)
 }
 
 /// The operations that are synchronous in `settings` and would have to be asynchronous for an
-/// offering to be manual; empty when nothing stands in the way.
+/// offering to be manual or webhook; empty when nothing stands in the way.
 pub fn manual_refused(settings: &ApiSettings) -> Vec<Operation> {
     OFFERING_OPERATIONS
         .into_iter()
@@ -77,7 +87,7 @@ pub fn manual_refused(settings: &ApiSettings) -> Vec<Operation> {
 }
 
 /// Why `settings` cannot be saved: the operations it makes synchronous while offerings (their
-/// codes, second) have manual provisioning. `None` when it can.
+/// codes, second) have manual or webhook provisioning. `None` when it can.
 pub async fn sync_refused(
     db: &Db,
     settings: &ApiSettings,

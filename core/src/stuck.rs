@@ -81,7 +81,8 @@ pub struct StuckItem {
     /// Orange's reference (orders and tasks) or the event type.
     pub label: Option<String>,
     pub since: String,
-    /// For events: the last error or answer.
+    /// For events: the last error or answer; for work waiting on the product: why (webhook failing
+    /// with its last answer, or no callback since it was delivered).
     pub reason: Option<String>,
     /// For orders and tasks: it waits for an operator's approval (manual provisioning).
     pub awaits_approval: bool,
@@ -130,6 +131,22 @@ pub async fn list(db: &Db, thresholds: &Thresholds) -> Result<Vec<StuckItem>, Db
                 reason: None,
                 awaits_approval: row.try_get::<i64, _>("awaits_approval")? == 1,
             });
+        }
+    }
+    let waiting: std::collections::BTreeSet<String> = items
+        .iter()
+        .filter(|item| {
+            matches!(
+                item.what,
+                Stuck::Order(WorkState::InProgress) | Stuck::Task(WorkState::InProgress)
+            )
+        })
+        .map(|item| item.id.clone())
+        .collect();
+    let reasons = provisioning::tasks::waiting_reasons(db, &waiting).await?;
+    for item in &mut items {
+        if let Some(reason) = reasons.get(&item.id) {
+            item.reason = Some(reason.clone());
         }
     }
     let rows = sqlx::query(&format!(
@@ -234,11 +251,24 @@ pub async fn fail_order(
     code: ErrorCode,
     message: &str,
 ) -> Result<EventId, FailError> {
+    let mut tx = db.begin_write().await?;
+    let event = fail_order_in(&mut tx, acting, id, code, message).await?;
+    tx.commit().await?;
+    Ok(event)
+}
+
+/// [`fail_order`] in the caller's transaction. Provisioning tasks still pending fail with it.
+pub(crate) async fn fail_order_in(
+    tx: &mut sqlx::AnyConnection,
+    acting: &Acting,
+    id: &str,
+    code: ErrorCode,
+    message: &str,
+) -> Result<EventId, FailError> {
     let message = message.trim();
     if message.is_empty() {
         return Err(FailError::NoMessage);
     }
-    let mut tx = db.begin_write().await?;
     let now = clock::now_text();
     let claimed: Option<Option<String>> = sqlx::query_scalar(
         "UPDATE product_orders SET state = 'failed', failure_code = $2, failure_message = $3, \
@@ -263,6 +293,16 @@ pub async fn fail_order(
             FailError::NotFound
         });
     };
+    provisioning::tasks::resolve_all_by_hand(
+        tx,
+        acting,
+        &provisioning::tasks::Parent::Order(id.into()),
+        &provisioning::tasks::Resolution::Failed {
+            code,
+            message: message.to_owned(),
+        },
+    )
+    .await?;
     sqlx::query(
         "UPDATE product_order_items SET state = 'failed', updated_at = $2 WHERE order_id = $1",
     )
@@ -280,10 +320,10 @@ pub async fn fail_order(
     .bind(&now)
     .execute(&mut *tx)
     .await?;
-    let order = crate::orange::product_order::render(&mut tx, id)
+    let order = crate::orange::product_order::render(tx, id)
         .await?
         .ok_or_else(|| DbError::Corrupt(format!("order {id} vanished")))?;
-    let event = outbox::enqueue_order_event(&mut tx, order, request_id.as_deref()).await?;
+    let event = outbox::enqueue_order_event(tx, order, request_id.as_deref()).await?;
     audit::record(
         &mut *tx,
         &acting
@@ -294,7 +334,6 @@ pub async fn fail_order(
             })),
     )
     .await?;
-    tx.commit().await?;
     Ok(event)
 }
 
@@ -333,6 +372,16 @@ pub async fn fail_task(
             FailError::NotFound
         });
     }
+    provisioning::tasks::resolve_all_by_hand(
+        &mut tx,
+        acting,
+        &provisioning::tasks::Parent::Task(id.into()),
+        &provisioning::tasks::Resolution::Failed {
+            code,
+            message: message.to_owned(),
+        },
+    )
+    .await?;
     sqlx::query(
         "UPDATE user_service_task_items SET result = 'failed', error_code = $2, \
          error_message = $3, completed_at = $4 WHERE task_id = $1 AND result IS NULL",

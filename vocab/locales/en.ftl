@@ -915,10 +915,11 @@ unknown-sort-order = Unknown sort order.
 provisioning = Provisioning
 provisioning-none = None (completes at once)
 provisioning-manual = Manual approval
-offering-provisioning-invalid = The provisioning must be none or manual
+provisioning-webhook = Webhook to the product
+offering-provisioning-invalid = The provisioning must be none, manual or webhook
 manual-needs-async = Manual provisioning needs asynchronous operations; make these asynchronous in the Orange settings first: { $operations }
 sync-refused-manual-offerings = { $operations } cannot be synchronous while offerings wait for manual approval ({ $offerings }): set their provisioning to none first.
-provisioning-hint = Manual approval: each order or task of this offering waits in the activation queue until an operator approves or rejects it. It needs asynchronous operations.
+provisioning-hint = Manual approval: each order or task of this offering waits in the activation queue until an operator approves or rejects it. It needs asynchronous operations. Webhook: a signed webhook tells your product of each operation (see the provisioning settings).
 activation-queue = Activation queue
 activation-queue-lead = Orders and tasks of offerings with manual provisioning wait here. Approve them once they are done in your product: they complete and Orange gets their event. Or reject them with an error code: they fail and Orange is told why.
 nothing-waits-for-approval = Nothing waits for approval.
@@ -945,4 +946,4 @@ work-no-longer-waiting =
         [one] { $count } no longer waited for approval and was left as it is.
        *[other] { $count } no longer waited for approval and were left as they are.
     }
-provisioning-column-help = Optional: none or manual. Empty keeps an existing offering's provisioning (none for a new one).
+provisioning-column-help = Optional: none, manual or webhook. Empty keeps an existing offering's provisioning (none for a new one).

@@ -934,10 +934,11 @@ unknown-sort-order = Ordre de tri inconnu.
 provisioning = Provisionnement
 provisioning-none = Aucun (terminé aussitôt)
 provisioning-manual = Approbation manuelle
-offering-provisioning-invalid = Le provisionnement doit être none ou manual
+provisioning-webhook = Webhook vers le produit
+offering-provisioning-invalid = Le provisionnement doit être none, manual ou webhook
 manual-needs-async = L’approbation manuelle demande des opérations asynchrones ; rendez d’abord asynchrones dans les paramètres Orange : { $operations }
 sync-refused-manual-offerings = { $operations } ne peut pas être synchrone tant que des offres attendent une approbation manuelle ({ $offerings }) : passez d’abord leur provisionnement à aucun.
-provisioning-hint = Approbation manuelle : chaque commande ou tâche de cette offre attend dans la file d’activation qu’un opérateur l’approuve ou la rejette. Elle demande des opérations asynchrones.
+provisioning-hint = Approbation manuelle : chaque commande ou tâche de cette offre attend dans la file d’activation qu’un opérateur l’approuve ou la rejette. Elle demande des opérations asynchrones. Webhook : un webhook signé informe votre produit de chaque opération (voir les réglages du provisionnement).
 activation-queue = File d’activation
 activation-queue-lead = Les commandes et tâches des offres à provisionnement manuel attendent ici. Approuvez-les une fois faites dans votre produit : elles se terminent et Orange reçoit leur événement. Ou rejetez-les avec un code d’erreur : elles échouent et Orange en apprend la raison.
 nothing-waits-for-approval = Rien n’attend d’approbation.
@@ -964,4 +965,4 @@ work-no-longer-waiting =
         [one] { $count } n’attendait plus d’approbation et a été laissée telle quelle.
        *[other] { $count } n’attendaient plus d’approbation et ont été laissées telles quelles.
     }
-provisioning-column-help = Facultatif : none ou manual. Vide garde le provisionnement d’une offre existante (none pour une nouvelle).
+provisioning-column-help = Facultatif : none, manual ou webhook. Vide garde le provisionnement d’une offre existante (none pour une nouvelle).

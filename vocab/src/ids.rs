@@ -162,6 +162,8 @@ ids! {
     ExchangeId = "xch";
     /// An uploaded bulk file (`blk_`).
     BulkFileId = "blk";
+    /// One operation the partner's product carries out (`prv_`): the webhook's `taskId`.
+    ProvisioningTaskId = "prv";
 }
 
 #[cfg(test)]

@@ -58,6 +58,7 @@ impl Label for Provisioning {
         match self {
             Provisioning::None => Text::ProvisioningNone,
             Provisioning::Manual => Text::ProvisioningManual,
+            Provisioning::Webhook => Text::ProvisioningWebhook,
         }
     }
 }

@@ -25,8 +25,8 @@ pub use end_user::{EndUser, EndUserError, Telephone, TelephoneError};
 pub use error::ErrorCode;
 pub use ids::{
     AttemptId, AuditId, BulkFileId, ContactId, CredentialId, CustomerId, EventId, ExchangeId,
-    FleetId, Id, LicenceId, NoteId, OfferingId, OperatorId, OrderId, OrderItemId, ResourceId,
-    TaskId,
+    FleetId, Id, LicenceId, NoteId, OfferingId, OperatorId, OrderId, OrderItemId,
+    ProvisioningTaskId, ResourceId, TaskId,
 };
 pub use labels::{Counted, Label};
 pub use orange::{FleetPolicy, Mode, Operation, OrangeEventType, Provisioning, Target};

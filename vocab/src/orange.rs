@@ -33,8 +33,7 @@ crate::vocabulary! {
 
 crate::vocabulary! {
     /// How an offering's orders and tasks become real in the partner's own product (stored in
-    /// `offerings.provisioning_mode`, the CSV column `provisioning`). The webhook modes of the
-    /// provisioning contract are not built yet.
+    /// `offerings.provisioning_mode`, the CSV column `provisioning`).
     #[derive(Default)]
     "snake_case" lenient Provisioning {
         /// Fleetdesk alone is the truth: work completes at once (sync) or right after it is
@@ -44,6 +43,10 @@ crate::vocabulary! {
         /// An operator approves or rejects each order or task in the activation queue; only then
         /// does it complete and the event go to Orange. Needs asynchronous operations.
         Manual,
+        /// A signed webhook tells the partner's product of each operation; its 2xx answer means
+        /// done, or, with the webhook settings' "await callback", the product calls back later
+        /// with the result.
+        Webhook,
     }
 }
 

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use fleetdesk_vocab::{OfferingId, OrderId, TaskId};
+use fleetdesk_vocab::{ErrorCode, OfferingId, OrderId, TaskId};
 use sqlx::{AnyConnection, Row};
 
 use super::{Failure, product_order, user_service, wire};
@@ -36,9 +36,14 @@ const PER_PASS: i64 = 20;
 /// work is done from the events.
 pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
     let mut finished = 0;
-    // Work of an offering with manual provisioning waits in the activation queue. The condition is
-    // left out while no offering asks for it (the usual case), so that it costs nothing then.
+    // Work of an offering with manual provisioning waits in the activation queue; work of an
+    // offering with webhook provisioning is sent to the product. Each condition is left out while
+    // no offering asks for it (the usual case), so that it costs nothing then.
     let manual = provisioning::any_manual(db).await?;
+    let webhook = provisioning::tasks::any_webhook(db).await?;
+    if webhook {
+        finished += provisioning::tasks::resolve_answered(db).await?;
+    }
     let unless = |condition: &str| {
         if manual {
             format!(" AND NOT {condition}")
@@ -46,29 +51,48 @@ pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
             String::new()
         }
     };
-    let orders: Vec<OrderId> = sqlx::query_scalar(&format!(
-        "SELECT id FROM product_orders WHERE state = 'acknowledged'{} \
+    let flag = |condition: &str| {
+        if webhook {
+            format!("CAST(CASE WHEN {condition} THEN 1 ELSE 0 END AS BIGINT)")
+        } else {
+            "CAST(0 AS BIGINT)".to_owned()
+        }
+    };
+    let orders: Vec<(OrderId, i64)> = sqlx::query_as(&format!(
+        "SELECT id, {} FROM product_orders WHERE state = 'acknowledged'{} \
          ORDER BY created_at, id LIMIT $1",
+        flag(provisioning::tasks::ORDER_NEEDS_WEBHOOK),
         unless(provisioning::ORDER_NEEDS_APPROVAL)
     ))
     .bind(PER_PASS)
     .fetch_all(db.pool())
     .await?;
-    for id in orders {
-        if complete_order(db, None, &id).await? {
+    for (id, to_product) in orders {
+        let done = if to_product == 1 {
+            provisioning::tasks::dispatch_order(db, &id).await?
+        } else {
+            complete_order(db, None, &id).await?
+        };
+        if done {
             finished += 1;
         }
     }
-    let tasks: Vec<TaskId> = sqlx::query_scalar(&format!(
-        "SELECT id FROM user_service_tasks WHERE state = 'acknowledged'{} \
+    let tasks: Vec<(TaskId, i64)> = sqlx::query_as(&format!(
+        "SELECT id, {} FROM user_service_tasks WHERE state = 'acknowledged'{} \
          ORDER BY created_at, id LIMIT $1",
+        flag(provisioning::tasks::TASK_NEEDS_WEBHOOK),
         unless(provisioning::TASK_NEEDS_APPROVAL)
     ))
     .bind(PER_PASS)
     .fetch_all(db.pool())
     .await?;
-    for id in tasks {
-        if complete_task(db, None, &id).await? {
+    for (id, to_product) in tasks {
+        let done = if to_product == 1 {
+            provisioning::tasks::dispatch_task(db, &id).await?
+        } else {
+            complete_task(db, None, &id).await?
+        };
+        if done {
             finished += 1;
         }
     }
@@ -77,7 +101,7 @@ pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
 
 /// Who asked for a completion, and how: `complete_now` (support, from the stuck-work page) or
 /// `approve` (the activation queue).
-type Asked<'a> = Option<(&'a Acting, &'static str)>;
+pub(crate) type Asked<'a> = Option<(&'a Acting, &'static str)>;
 
 /// The entry of whoever asked for a completion now, if anyone did (`order.complete_now`,
 /// `task.approve`, ...).
@@ -123,10 +147,26 @@ pub async fn approve_order(db: &Db, acting: &Acting, id: &OrderId) -> Result<boo
 
 async fn finish_order(db: &Db, asked: Asked<'_>, id: &OrderId) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
+    if !complete_order_in(&mut tx, asked, id).await? {
+        return Ok(false);
+    }
+    tx.commit().await?;
+    tracing::info!(order.id = %id, "asynchronous order completed");
+    Ok(true)
+}
+
+/// Completes an acknowledged or in-progress order in the caller's transaction (see
+/// [`complete_order`]); provisioning tasks still pending are resolved as completed by whoever
+/// asked. `false` if the order was not waiting.
+pub(crate) async fn complete_order_in(
+    tx: &mut AnyConnection,
+    asked: Asked<'_>,
+    id: &OrderId,
+) -> Result<bool, DbError> {
     let now = clock::now_text();
     let claimed: Option<Option<String>> = sqlx::query_scalar(
         "UPDATE product_orders SET state = 'completed', completed_at = $2, updated_at = $2 \
-         WHERE id = $1 AND state = 'acknowledged' RETURNING request_id",
+         WHERE id = $1 AND state IN ('acknowledged', 'inProgress') RETURNING request_id",
     )
     .bind(id)
     .bind(&now)
@@ -135,6 +175,15 @@ async fn finish_order(db: &Db, asked: Asked<'_>, id: &OrderId) -> Result<bool, D
     let Some(request_id) = claimed else {
         return Ok(false);
     };
+    if let Some((acting, _)) = asked {
+        provisioning::tasks::resolve_all_by_hand(
+            tx,
+            acting,
+            &provisioning::tasks::Parent::Order(id.clone()),
+            &provisioning::tasks::Resolution::Completed(Default::default()),
+        )
+        .await?;
+    }
     sqlx::query(
         "UPDATE product_order_items SET state = 'completed', updated_at = $2 WHERE order_id = $1",
     )
@@ -152,10 +201,10 @@ async fn finish_order(db: &Db, asked: Asked<'_>, id: &OrderId) -> Result<bool, D
     .bind(&now)
     .execute(&mut *tx)
     .await?;
-    let order = product_order::render(&mut tx, id.as_str())
+    let order = product_order::render(tx, id.as_str())
         .await?
         .ok_or_else(|| DbError::Corrupt(format!("order {id} vanished")))?;
-    let event = outbox::enqueue_order_event(&mut tx, order, request_id.as_deref()).await?;
+    let event = outbox::enqueue_order_event(tx, order, request_id.as_deref()).await?;
     audit::record(
         &mut *tx,
         &Entry::new(
@@ -168,9 +217,7 @@ async fn finish_order(db: &Db, asked: Asked<'_>, id: &OrderId) -> Result<bool, D
         .request_id(request_id),
     )
     .await?;
-    record_asked(&mut tx, asked, "order", id.as_str()).await?;
-    tx.commit().await?;
-    tracing::info!(order.id = %id, event.id = %event, "asynchronous order completed");
+    record_asked(tx, asked, "order", id.as_str()).await?;
     Ok(true)
 }
 
@@ -193,10 +240,28 @@ pub async fn approve_task(db: &Db, acting: &Acting, id: &TaskId) -> Result<bool,
 
 async fn finish_task(db: &Db, asked: Asked<'_>, id: &TaskId) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
+    if !settle_task_in(&mut tx, asked, id, &HashMap::new()).await? {
+        return Ok(false);
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Finishes an acknowledged or in-progress task in the caller's transaction: the waiting items of
+/// the licences in `failed` fail with their code and message (their provisioning failed), the
+/// others are applied, each with its licence's event; the task ends `completed`, `failed` or
+/// `partial`. Provisioning tasks still pending are resolved as completed by whoever asked.
+/// `false` if the task was not waiting.
+pub(crate) async fn settle_task_in(
+    tx: &mut AnyConnection,
+    asked: Asked<'_>,
+    id: &TaskId,
+    failed: &HashMap<String, (ErrorCode, String)>,
+) -> Result<bool, DbError> {
     let now = clock::now_text();
     let claimed = sqlx::query(
         "UPDATE user_service_tasks SET state = 'inProgress', updated_at = $2 \
-         WHERE id = $1 AND state = 'acknowledged'",
+         WHERE id = $1 AND state IN ('acknowledged', 'inProgress')",
     )
     .bind(id)
     .bind(&now)
@@ -204,6 +269,37 @@ async fn finish_task(db: &Db, asked: Asked<'_>, id: &TaskId) -> Result<bool, DbE
     .await?;
     if claimed.rows_affected() == 0 {
         return Ok(false);
+    }
+    if let Some((acting, _)) = asked {
+        provisioning::tasks::resolve_all_by_hand(
+            tx,
+            acting,
+            &provisioning::tasks::Parent::Task(id.clone()),
+            &provisioning::tasks::Resolution::Completed(Default::default()),
+        )
+        .await?;
+    }
+    for (licence, (code, message)) in failed {
+        sqlx::query(
+            "UPDATE user_service_task_items SET result = 'failed', error_code = $3, \
+             error_message = $4, completed_at = $5 \
+             WHERE task_id = $1 AND licence_id = $2 AND result IS NULL",
+        )
+        .bind(id)
+        .bind(licence)
+        .bind(code.as_str())
+        .bind(message)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE licences SET pending_operation = NULL, pending_task_id = NULL, \
+             pending_since = NULL WHERE id = $2 AND pending_task_id = $1",
+        )
+        .bind(id)
+        .bind(licence)
+        .execute(&mut *tx)
+        .await?;
     }
     let task = sqlx::query(
         "SELECT action, target_state, target_offering_id, external_reference, request_id \
@@ -249,7 +345,7 @@ async fn finish_task(db: &Db, asked: Asked<'_>, id: &TaskId) -> Result<bool, DbE
     }
     for batch in items.chunks(BATCH) {
         complete_items(
-            &mut tx,
+            tx,
             id.as_str(),
             batch,
             &change,
@@ -269,10 +365,10 @@ async fn finish_task(db: &Db, asked: Asked<'_>, id: &TaskId) -> Result<bool, DbE
     .fetch_one(&mut *tx)
     .await?;
     let done: i64 = counts.try_get("done")?;
-    let failed: i64 = counts.try_get("failed")?;
+    let failed_count: i64 = counts.try_get("failed")?;
     let state = tasks::final_state(
         usize::try_from(done).unwrap_or(0),
-        usize::try_from(failed).unwrap_or(0),
+        usize::try_from(failed_count).unwrap_or(0),
     );
     sqlx::query(
         "UPDATE user_service_tasks SET state = $2, completed_at = $3, updated_at = $3 WHERE id = $1",
@@ -290,12 +386,11 @@ async fn finish_task(db: &Db, asked: Asked<'_>, id: &TaskId) -> Result<bool, DbE
             "task",
             Some(id.as_str()),
         )
-        .after(serde_json::json!({"state": state, "done": done, "failed": failed}))
+        .after(serde_json::json!({"state": state, "done": done, "failed": failed_count}))
         .request_id(request_id),
     )
     .await?;
-    record_asked(&mut tx, asked, "task", id.as_str()).await?;
-    tx.commit().await?;
+    record_asked(tx, asked, "task", id.as_str()).await?;
     tracing::info!(task.id = %id, task.state = state, "asynchronous task completed");
     Ok(true)
 }
