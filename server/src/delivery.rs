@@ -1,6 +1,6 @@
 //! The delivery engine: every outgoing HTTP call Fleetdesk owes, read from the outbox and sent to
-//! its destination (events to Orange today; the partner's product is a destination of the same
-//! kind). The storage side (claims, leases, ordering, attempts) is `fleetdesk_core::outbox::delivery`.
+//! its destination: events to Orange, and webhooks to the partner's product (provisioning), two
+//! kinds of destination of one engine. The storage side (claims, leases, ordering, attempts) is `fleetdesk_core::outbox::delivery`.
 //!
 //! How it runs, per instance:
 //! - One **lane** per destination (`target` in the outbox). A lane claims due events in batches,
@@ -18,6 +18,7 @@
 //!   `Retry-After`, and the lane's concurrency is halved, then grows back one success at a time.
 
 pub mod orange;
+pub mod product;
 
 use fleetdesk_vocab::EventId;
 use std::collections::{HashMap, HashSet};
@@ -93,6 +94,8 @@ pub trait Destination: Send + Sync + 'static {
     /// The receiver answered 401 to `outgoing`: forget its credential and say whether a request
     /// with a fresh one is worth sending at once.
     fn rejected(&self, outgoing: &Outgoing) -> bool;
+    /// Attempts of this destination were just recorded (what follows a delivery may start).
+    fn recorded(&self) {}
 }
 
 /// A lease this instance holds: until when it may still send (`None` once lost).
@@ -515,7 +518,9 @@ impl Engine {
                 }
             }
             for lane_no in lanes {
-                self.lanes[lane_no].wake.notify_one();
+                let lane = &self.lanes[lane_no];
+                lane.destination.recorded();
+                lane.wake.notify_one();
             }
         }
     }

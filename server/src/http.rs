@@ -271,6 +271,10 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(crate::metrics::metrics))
         .nest(crate::orange::BASE, crate::orange::router(state.clone()))
+        .nest(
+            crate::provisioning_api::BASE,
+            crate::provisioning_api::router(state.clone()),
+        )
         .merge(console)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,

@@ -192,7 +192,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     });
     let completion = tokio::spawn(complete_acknowledged_work(
         db.clone(),
-        wake_completion,
+        wake_completion.clone(),
         wake_delivery.clone(),
         stopped.clone(),
     ));
@@ -204,11 +204,14 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
     ));
     let client = crate::delivery::Engine::http_client()?;
     let orange = crate::delivery::orange::Orange::new(db.clone(), client.clone());
+    let mut destinations = orange.destinations();
+    destinations
+        .push(crate::delivery::product::Product::new(db.clone(), wake_completion).destination());
     let engine = Arc::new(crate::delivery::Engine::new(
         db.clone(),
         client,
         delivery_settings,
-        orange.destinations(),
+        destinations,
         metrics.clone(),
     ));
     let delivery = tokio::spawn(engine.run(wake_delivery, stopped.clone()));

@@ -23,7 +23,11 @@ pub async fn reject_cross_site(
         *request.method(),
         Method::GET | Method::HEAD | Method::OPTIONS
     );
-    if safe || request.uri().path().starts_with("/orange/") || is_same_origin(&state, &request) {
+    if safe
+        || request.uri().path().starts_with("/orange/")
+        || request.uri().path().starts_with("/provisioning/")
+        || is_same_origin(&state, &request)
+    {
         return next.run(request).await;
     }
     tracing::warn!(path = %request.uri().path(), "refused a cross-site request");

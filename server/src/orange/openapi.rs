@@ -15,7 +15,9 @@ use super::handlers;
                        route needs a credential issued in the Fleetdesk console, sent as \
                        `Authorization: Basic base64(clientId:secret)` or `Bearer secret`. Errors \
                        use the TMF630 envelope `{code, reason, message, status}`; absent values \
-                       are omitted, never null."
+                       are omitted, never null. The partner's product calls back under \
+                       `/provisioning/v1` (tag provisioning) with a provisioning credential, \
+                       which is not valid on `/orange/v2` (nor an Orange credential there)."
     ),
     paths(
         handlers::ping,
@@ -28,6 +30,10 @@ use super::handlers;
         handlers::delete_licence,
         handlers::create_task,
         handlers::get_task,
+        crate::provisioning_api::list,
+        crate::provisioning_api::show,
+        crate::provisioning_api::complete,
+        crate::provisioning_api::fail,
     ),
     modifiers(&Credentials),
     security(("basic" = []), ("bearer" = []))

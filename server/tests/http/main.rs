@@ -4,6 +4,7 @@
 
 mod common;
 mod mock_orange;
+mod mock_product;
 mod orange;
 
 mod cli;
@@ -22,3 +23,4 @@ mod orange_api;
 mod orange_fuzz;
 mod orange_logs;
 mod privacy;
+mod provisioning;

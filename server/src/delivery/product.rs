@@ -1,0 +1,107 @@
+//! The partner's product as a destination (provisioning contract, "Outgoing webhooks"): each
+//! webhook posted to the configured URL and signed as Standard Webhooks says (`webhook-id`,
+//! `webhook-timestamp`, `webhook-signature`). Retries, ordering, leases and the attempt log are the
+//! engine's, as for Orange's events; only the request differs.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+
+use fleetdesk_core::Db;
+use fleetdesk_core::outbox::delivery::Claimed;
+use fleetdesk_core::outbox::settings as delivery_settings;
+use fleetdesk_core::provisioning::webhook::{self, WebhookSettings};
+
+use super::{Destination, Outgoing, Schedule, lock};
+
+/// Settings are read again at most this often.
+const SETTINGS_FRESH_FOR: Duration = Duration::from_millis(500);
+
+/// What the product's lane reads: its settings and the retry schedule shared with Orange's.
+pub struct Product {
+    db: Db,
+    /// Told when attempts were recorded: the product's answers decide provisioning tasks.
+    answered: Arc<tokio::sync::Notify>,
+    settings: Mutex<Option<(Instant, Arc<(WebhookSettings, Vec<u64>)>)>>,
+}
+
+impl Product {
+    /// The product's destination; `answered` is notified whenever its attempts were recorded.
+    pub fn new(db: Db, answered: Arc<tokio::sync::Notify>) -> Arc<Product> {
+        Arc::new(Product {
+            db,
+            answered,
+            settings: Mutex::new(None),
+        })
+    }
+
+    pub fn destination(self: &Arc<Self>) -> Arc<dyn Destination> {
+        self.clone()
+    }
+
+    async fn settings(&self) -> anyhow::Result<Arc<(WebhookSettings, Vec<u64>)>> {
+        if let Some((read_at, settings)) = lock(&self.settings).as_ref()
+            && read_at.elapsed() < SETTINGS_FRESH_FOR
+        {
+            return Ok(settings.clone());
+        }
+        let webhook = webhook::load(&self.db).await?;
+        let delays = delivery_settings::load(&self.db)
+            .await?
+            .retry_delays_seconds;
+        let settings = Arc::new((webhook, delays));
+        *lock(&self.settings) = Some((Instant::now(), settings.clone()));
+        Ok(settings)
+    }
+}
+
+#[async_trait]
+impl Destination for Product {
+    fn target(&self) -> &'static str {
+        "provisioning_webhook"
+    }
+
+    async fn schedule(&self) -> anyhow::Result<Option<Schedule>> {
+        let settings = self.settings().await?;
+        let (webhook, delays) = settings.as_ref();
+        if !webhook.is_configured() {
+            return Ok(None);
+        }
+        Ok(Some(Schedule {
+            retry_delays_seconds: delays.clone(),
+            timeout: Duration::from_secs(webhook.timeout_seconds),
+        }))
+    }
+
+    async fn prepare(&self, event: &Claimed, schedule: &Schedule) -> Result<Outgoing, String> {
+        let settings = self.settings().await.map_err(|e| e.to_string())?;
+        let (webhook, _) = settings.as_ref();
+        let timestamp = time::OffsetDateTime::now_utc().unix_timestamp();
+        let signed = webhook::headers(webhook, event.id.as_str(), timestamp, &event.payload)
+            .map_err(|e| e.to_string())?;
+        let mut headers = vec![("content-type".to_owned(), "application/json".to_owned())];
+        headers.extend(signed);
+        if let Some(request_id) = &event.request_id {
+            headers.push(("x-request-id".to_owned(), request_id.clone()));
+        }
+        Ok(Outgoing {
+            url: webhook.url.clone(),
+            // A signature gives nothing away about the secret: it is recorded as sent.
+            recorded_headers: headers.clone(),
+            headers,
+            body: event.payload.clone(),
+            timeout: schedule.timeout,
+            credential: None,
+        })
+    }
+
+    fn rejected(&self, _outgoing: &Outgoing) -> bool {
+        // No credential to renew: a 401 is the product's answer like any other.
+        false
+    }
+
+    fn recorded(&self) {
+        self.answered.notify_one();
+    }
+}
