@@ -158,6 +158,8 @@ pub struct Db {
     dialect: Dialect,
     /// The keys stored secrets are sealed under (`FLEETDESK_SECRET_KEY`), when configured.
     secret_keys: Option<Arc<SecretKeys>>,
+    /// What sends the product's webhooks for synchronous operations, when this process can.
+    webhook_sender: Option<Arc<dyn crate::provisioning::inline::WebhookSender>>,
 }
 
 impl Db {
@@ -209,7 +211,22 @@ impl Db {
             pool,
             dialect,
             secret_keys: None,
+            webhook_sender: None,
         })
+    }
+
+    /// This handle, sending the product's webhooks for synchronous operations with `sender`.
+    pub fn with_webhook_sender(
+        mut self,
+        sender: Arc<dyn crate::provisioning::inline::WebhookSender>,
+    ) -> Db {
+        self.webhook_sender = Some(sender);
+        self
+    }
+
+    /// What sends webhooks inline, if this handle has it.
+    pub fn webhook_sender(&self) -> Option<Arc<dyn crate::provisioning::inline::WebhookSender>> {
+        self.webhook_sender.clone()
     }
 
     /// This handle, sealing and opening stored secrets with `keys`.

@@ -176,10 +176,9 @@ const COLUMNS: &str = "id, offer_code, name, resource_type, resource_scope, logi
 impl Checked {
     /// Refuses manual provisioning while an operation that reaches offerings is synchronous.
     async fn allowed(self, db: &Db) -> Result<Checked, OfferingError> {
-        if matches!(
-            self.provisioning,
-            Some(Provisioning::Manual | Provisioning::Webhook)
-        ) {
+        if let Some(provisioning) = self.provisioning
+            && crate::provisioning::needs_async(db, provisioning).await?
+        {
             let settings = crate::orange::settings::load(db).await?;
             let sync = crate::provisioning::manual_refused(&settings);
             if !sync.is_empty() {
@@ -426,6 +425,7 @@ pub async fn import_csv(
         .from_reader(text.as_bytes());
     let mut seen = std::collections::HashSet::new();
     let sync = crate::provisioning::manual_refused(&crate::orange::settings::load(db).await?);
+    let callback = crate::provisioning::webhook::load(db).await?.await_callback;
     let headers = reader.headers().cloned().unwrap_or_default();
     let mut record = csv::StringRecord::new();
     loop {
@@ -447,10 +447,10 @@ pub async fn import_csv(
             }
             Ok(input) => match input.check() {
                 Ok(checked)
-                    if matches!(
-                        checked.provisioning,
-                        Some(Provisioning::Manual | Provisioning::Webhook)
-                    ) && !sync.is_empty() =>
+                    if !sync.is_empty()
+                        && (checked.provisioning == Some(Provisioning::Manual)
+                            || (checked.provisioning == Some(Provisioning::Webhook)
+                                && callback)) =>
                 {
                     report
                         .errors

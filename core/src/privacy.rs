@@ -419,6 +419,13 @@ pub async fn erase_end_user(
         )
         .await?;
         erasure.event = events.into_iter().next();
+        crate::provisioning::tasks::tell_product(
+            &mut tx,
+            "licence.end_user_changed",
+            std::slice::from_ref(licence_id),
+            acting.request_id.as_deref(),
+        )
+        .await?;
     }
     audit::record(
         &mut *tx,

@@ -16,6 +16,7 @@
 //! operations cannot be made synchronous while an offering has either ([`sync_refused`],
 //! [`manual_refused`]).
 
+pub mod inline;
 pub mod tasks;
 pub mod webhook;
 
@@ -66,15 +67,42 @@ pub async fn any_manual(db: &Db) -> Result<bool, DbError> {
     Ok(found.is_some())
 }
 
-/// The offer codes of the offerings whose provisioning (manual or webhook) needs asynchronous
-/// operations.
+/// Whether an offering with `provisioning` needs the operations that reach it asynchronous:
+/// manual approval always; webhooks when the product answers by callback (the webhook settings'
+/// "await callback"), which Orange cannot wait for. A plain webhook is sent inline in sync mode.
+pub async fn needs_async(db: &Db, provisioning: Provisioning) -> Result<bool, DbError> {
+    Ok(match provisioning {
+        Provisioning::None => false,
+        Provisioning::Manual => true,
+        Provisioning::Webhook => webhook::load(db).await?.await_callback,
+    })
+}
+
+/// The offer codes of the offerings whose provisioning needs asynchronous operations (see
+/// [`needs_async`]): the manual ones, and the webhook ones while the product answers by callback.
 pub async fn manual_offerings(db: &Db) -> Result<Vec<String>, DbError> {
+    let callback = webhook::load(db).await?.await_callback;
     Ok(sqlx::query_scalar(
-        "SELECT offer_code FROM offerings WHERE provisioning_mode IN ('manual', 'webhook') \
-         ORDER BY offer_code",
+        "SELECT offer_code FROM offerings WHERE provisioning_mode = 'manual' \
+         OR (provisioning_mode = 'webhook' AND $1 = 1) ORDER BY offer_code",
     )
+    .bind(i64::from(callback))
     .fetch_all(db.pool())
     .await?)
+}
+
+/// The operations `settings` makes synchronous that the webhooks' "await callback" cannot work
+/// with, when an offering has webhook provisioning; empty when nothing stands in the way.
+pub async fn callback_refused(db: &Db) -> Result<Vec<Operation>, DbError> {
+    let webhooks: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM offerings WHERE provisioning_mode = 'webhook' LIMIT 1")
+            .fetch_optional(db.pool())
+            .await?;
+    if webhooks.is_none() {
+        return Ok(Vec::new());
+    }
+    let settings = crate::orange::settings::load(db).await?;
+    Ok(manual_refused(&settings))
 }
 
 /// The operations that are synchronous in `settings` and would have to be asynchronous for an

@@ -141,7 +141,13 @@ impl Server {
 
 /// Starts everything and returns once the listener is bound.
 pub async fn start(config: Config) -> anyhow::Result<Server> {
-    let db = open_database(&config).await?;
+    let client = crate::delivery::Engine::http_client()?;
+    // Synchronous operations send the product's webhooks inline, with the engine's client.
+    let db = open_database(&config).await?.with_webhook_sender(Arc::new(
+        crate::delivery::product::InlineSender {
+            client: client.clone(),
+        },
+    ));
     bootstrap::first_admin(&db, &config).await?;
     if fleetdesk_core::outbox::settings::reseal(&db).await? {
         tracing::info!(
@@ -202,7 +208,6 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         wake_delivery.clone(),
         stopped.clone(),
     ));
-    let client = crate::delivery::Engine::http_client()?;
     let orange = crate::delivery::orange::Orange::new(db.clone(), client.clone());
     let mut destinations = orange.destinations();
     destinations

@@ -150,7 +150,8 @@ struct Applied {
 }
 
 /// Every change's one transaction: takes the licence, lets `write` change what it changes, then
-/// queues each changed licence's event and records the audit entry, all committed together.
+/// queues each changed licence's event (and, for a licence of a webhook offering, the product's
+/// webhook) and records the audit entry, all committed together.
 async fn change(
     db: &Db,
     id: &LicenceId,
@@ -169,6 +170,18 @@ async fn change(
     } = write(&mut tx, taken, &now).await?;
     let events = tell_orange(&mut tx, &licences, acting.request_id.as_deref()).await?;
     after["events"] = serde_json::json!(events);
+    let webhook = match action {
+        "licence.resource.replace" => "licence.realizing_resource_changed",
+        "licence.login.renew" => "licence.login_renewed",
+        _ => "licence.end_user_changed",
+    };
+    crate::provisioning::tasks::tell_product(
+        &mut tx,
+        webhook,
+        &licences,
+        acting.request_id.as_deref(),
+    )
+    .await?;
     audit::record(
         &mut *tx,
         &acting

@@ -71,6 +71,16 @@ async fn place_once(
     } = orders::create(&mut tx, policy, mode, planned, hash, request_json, acting).await?;
     let answer = match mode {
         Mode::Sync => {
+            if licence_count > 0 {
+                crate::provisioning::inline::provision_inline(
+                    &mut tx,
+                    db,
+                    crate::provisioning::inline::Scope::Order(order_id.as_str()),
+                    "licence.created",
+                    acting.request_id.as_deref(),
+                )
+                .await?;
+            }
             let order = render(&mut tx, order_id.as_str())
                 .await?
                 .ok_or_else(ApiError::internal)?;

@@ -104,6 +104,14 @@ pub async fn change_one(
             let answer = match mode {
                 Mode::Sync => {
                     apply(&mut tx, id, &change, &now).await?;
+                    crate::provisioning::inline::provision_inline(
+                        &mut tx,
+                        db,
+                        crate::provisioning::inline::Scope::Licence(id),
+                        crate::provisioning::tasks::webhook_kind(&change),
+                        acting.request_id.as_deref(),
+                    )
+                    .await?;
                     let after = load(&mut tx, id).await?.ok_or_else(|| unknown(id))?;
                     audit::record(
                         &mut *tx,

@@ -194,6 +194,14 @@ pub async fn create(
             let (done, failed) =
                 apply_items(&mut tx, task_id.as_str(), &planned.ids, &planned.change, mode, &now).await?;
             if mode == Mode::Sync {
+                crate::provisioning::inline::provision_inline(
+                    &mut tx,
+                    db,
+                    crate::provisioning::inline::Scope::Task(task_id.as_str()),
+                    crate::provisioning::tasks::webhook_kind(&planned.change),
+                    acting.request_id.as_deref(),
+                )
+                .await?;
                 sqlx::query(
                     "UPDATE user_service_tasks SET state = $2, completed_at = $3 WHERE id = $1",
                 )

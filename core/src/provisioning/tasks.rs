@@ -260,26 +260,27 @@ pub async fn list(
 }
 
 /// One licence to provision, and what the webhook says of it.
-struct ToProvision {
-    licence_id: String,
-    customer_id: String,
-    order_item_id: Option<String>,
-    kind: &'static str,
+pub(crate) struct ToProvision {
+    pub(crate) licence_id: String,
+    pub(crate) customer_id: String,
+    pub(crate) order_item_id: Option<String>,
+    pub(crate) kind: &'static str,
 }
 
 /// Writes the provisioning tasks and their webhooks for `licences` (one each), in the caller's
 /// transaction. `data` patches the licence as it reads now into what the webhook announces
-/// (an order's licences are still `pending`; a suspension's still `active`).
-async fn provision(
+/// (an order's licences are still `pending`; a suspension's still `active`). Returns each task
+/// with its webhook.
+pub(crate) async fn provision(
     conn: &mut AnyConnection,
     mode: &'static str,
-    parent: &Parent,
+    parent: Option<&Parent>,
     licences: Vec<ToProvision>,
     patch: &(dyn Fn(&mut serde_json::Value) + Sync),
     request_id: Option<&str>,
     now: &str,
-) -> Result<usize, DbError> {
-    let count = licences.len();
+) -> Result<Vec<(ProvisioningTaskId, fleetdesk_vocab::EventId)>, DbError> {
+    let mut written = Vec::with_capacity(licences.len());
     for chunk in licences.chunks(BATCH) {
         let ids: Vec<&str> = chunk.iter().map(|l| l.licence_id.as_str()).collect();
         let loaded: HashMap<String, serde_json::Value> =
@@ -312,8 +313,9 @@ async fn provision(
         let events = outbox::enqueue_webhooks(conn, webhooks, request_id).await?;
         for ((task_id, licence, data), event_id) in tasks.into_iter().zip(events) {
             let (order_id, task) = match parent {
-                Parent::Order(id) => (Some(id.as_str()), None),
-                Parent::Task(id) => (None, Some(id.as_str())),
+                Some(Parent::Order(id)) => (Some(id.as_str()), None),
+                Some(Parent::Task(id)) => (None, Some(id.as_str())),
+                None => (None, None),
             };
             sqlx::query(
                 "INSERT INTO provisioning_tasks (id, kind, mode, state, customer_id, order_id, \
@@ -334,9 +336,10 @@ async fn provision(
             .bind(now)
             .execute(&mut *conn)
             .await?;
+            written.push((task_id, event_id));
         }
     }
-    Ok(count)
+    Ok(written)
 }
 
 /// Sends an acknowledged order of a webhook offering to the product: the order goes `inProgress`
@@ -390,13 +393,14 @@ pub async fn dispatch_order(db: &Db, id: &OrderId) -> Result<bool, DbError> {
     let sent = provision(
         &mut tx,
         settings.task_mode(),
-        &parent,
+        Some(&parent),
         licences,
         &patch,
         request_id.as_deref(),
         &now,
     )
-    .await?;
+    .await?
+    .len();
     audit::record(
         &mut *tx,
         &Acting::system()
@@ -408,6 +412,17 @@ pub async fn dispatch_order(db: &Db, id: &OrderId) -> Result<bool, DbError> {
     tx.commit().await?;
     tracing::info!(order.id = %id, webhooks = sent, "order sent to the product for provisioning");
     Ok(true)
+}
+
+/// The webhook's type for one of Orange's changes of a licence.
+pub(crate) fn webhook_kind(change: &crate::licences::Change) -> &'static str {
+    use crate::licences::{Change, LicenceState};
+    match change {
+        Change::SetState(LicenceState::Suspended) => "licence.suspended",
+        Change::SetState(_) => "licence.reactivated",
+        Change::Terminate => "licence.terminated",
+        Change::ChangeOffering { .. } => "licence.offering_changed",
+    }
 }
 
 /// Sends an acknowledged task touching licences of a webhook offering to the product: the task
@@ -491,13 +506,14 @@ pub async fn dispatch_task(db: &Db, id: &TaskId) -> Result<bool, DbError> {
     let sent = provision(
         &mut tx,
         settings.task_mode(),
-        &parent,
+        Some(&parent),
         licences,
         &patch,
         request_id.as_deref(),
         &now,
     )
-    .await?;
+    .await?
+    .len();
     audit::record(
         &mut *tx,
         &Acting::system()
@@ -553,7 +569,8 @@ pub async fn resolve_answered(db: &Db) -> Result<usize, DbError> {
     )
     .fetch_all(db.pool())
     .await?;
-    let mut by_parent: HashMap<Parent, Vec<(ProvisioningTaskId, Resolution)>> = HashMap::new();
+    let mut by_parent: HashMap<Option<Parent>, Vec<(ProvisioningTaskId, Resolution)>> =
+        HashMap::new();
     for row in &rows {
         let id: ProvisioningTaskId = row.try_get("id")?;
         let order: Option<OrderId> = row.try_get("order_id")?;
@@ -568,9 +585,9 @@ pub async fn resolve_answered(db: &Db) -> Result<usize, DbError> {
             Resolution::Failed { code, message }
         };
         let parent = match (order, task) {
-            (Some(order), _) => Parent::Order(order),
-            (None, Some(task)) => Parent::Task(task),
-            (None, None) => continue,
+            (Some(order), _) => Some(Parent::Order(order)),
+            (None, Some(task)) => Some(Parent::Task(task)),
+            (None, None) => None,
         };
         by_parent.entry(parent).or_default().push((id, resolution));
     }
@@ -585,10 +602,53 @@ pub async fn resolve_answered(db: &Db) -> Result<usize, DbError> {
                 resolved += 1;
             }
         }
-        finish_if_resolved(&mut tx, &product, &parent).await?;
+        if let Some(parent) = &parent {
+            finish_if_resolved(&mut tx, &product, parent).await?;
+        }
         tx.commit().await?;
     }
     Ok(resolved)
+}
+
+/// Tells the product of a change made on Fleetdesk's side (an operator's, from the console or a
+/// bulk file): a webhook of `kind` (`licence.end_user_changed`, ...) for each of `licences` in an
+/// offering with webhook provisioning, in the change's transaction. Nothing waits on it: its
+/// provisioning task completes when the product answers 2xx. Returns how many were written.
+pub(crate) async fn tell_product(
+    conn: &mut AnyConnection,
+    kind: &'static str,
+    licences: &[fleetdesk_vocab::LicenceId],
+    request_id: Option<&str>,
+) -> Result<usize, DbError> {
+    let mut found = Vec::new();
+    for chunk in licences.chunks(BATCH) {
+        let sql = format!(
+            "SELECT l.id, l.customer_id FROM licences l JOIN offerings o ON o.id = l.offering_id \
+             WHERE o.provisioning_mode = 'webhook' AND l.id IN ({}) ORDER BY l.created_at, l.id",
+            placeholders(1, chunk.len())
+        );
+        let mut query = sqlx::query(&sql);
+        for id in chunk {
+            query = query.bind(id);
+        }
+        for row in query.fetch_all(&mut *conn).await? {
+            found.push(ToProvision {
+                licence_id: row.try_get("id")?,
+                customer_id: row.try_get("customer_id")?,
+                order_item_id: None,
+                kind,
+            });
+        }
+    }
+    if found.is_empty() {
+        return Ok(0);
+    }
+    let now = clock::now_text();
+    Ok(
+        provision(conn, "webhook", None, found, &|_| {}, request_id, &now)
+            .await?
+            .len(),
+    )
 }
 
 /// Marks one pending task resolved; `false` if it was not pending any more.

@@ -130,6 +130,13 @@ pub enum WebhookSettingsError {
     Overlap,
     #[error("no FLEETDESK_SECRET_KEY is configured, so the signing secret cannot be stored sealed")]
     NoSecretKey,
+    /// "Await callback" while offerings have webhook provisioning and these operations are
+    /// synchronous: Orange cannot wait for a callback.
+    #[error(
+        "the product cannot answer by callback while these operations are synchronous: {}",
+        .0.iter().map(|o| o.as_str()).collect::<Vec<_>>().join(", ")
+    )]
+    CallbackNeedsAsync(Vec<fleetdesk_vocab::Operation>),
     #[error(transparent)]
     Db(#[from] DbError),
 }
@@ -195,14 +202,20 @@ pub fn audited(settings: &WebhookSettings) -> serde_json::Value {
 }
 
 /// Saves the URL, timeout and variant, audited in the same transaction; the secrets stay.
-/// Whether the variant agrees with the Orange API's modes is the caller's check
-/// ([`crate::provisioning::async_needed`]).
+/// "Await callback" is refused while an offering has webhook provisioning and operations that
+/// reach offerings are synchronous.
 pub async fn save(
     db: &Db,
     input: &WebhookInput,
     acting: &Acting,
 ) -> Result<(), WebhookSettingsError> {
     input.check()?;
+    if input.await_callback {
+        let sync = crate::provisioning::callback_refused(db).await?;
+        if !sync.is_empty() {
+            return Err(WebhookSettingsError::CallbackNeedsAsync(sync));
+        }
+    }
     let named = settings::Named {
         action: "provisioning_webhook.update",
         object_id: OBJECT_ID,

@@ -9,11 +9,12 @@ use std::time::{Duration, Instant};
 use async_trait::async_trait;
 
 use fleetdesk_core::Db;
-use fleetdesk_core::outbox::delivery::Claimed;
+use fleetdesk_core::outbox::delivery::{Attempt, Claimed};
 use fleetdesk_core::outbox::settings as delivery_settings;
+use fleetdesk_core::provisioning::inline::{InlineRequest, WebhookSender};
 use fleetdesk_core::provisioning::webhook::{self, WebhookSettings};
 
-use super::{Destination, Outgoing, Schedule, lock};
+use super::{Destination, Outgoing, Schedule, describe, lock};
 
 /// Settings are read again at most this often.
 const SETTINGS_FRESH_FOR: Duration = Duration::from_millis(500);
@@ -103,5 +104,56 @@ impl Destination for Product {
 
     fn recorded(&self) {
         self.answered.notify_one();
+    }
+}
+
+/// Sends the webhooks of synchronous operations, with the engine's HTTP client (see
+/// `fleetdesk_core::provisioning::inline`).
+#[derive(Debug)]
+pub struct InlineSender {
+    pub client: reqwest::Client,
+}
+
+#[async_trait]
+impl WebhookSender for InlineSender {
+    async fn send(&self, request: InlineRequest) -> Attempt {
+        let started = Instant::now();
+        let mut attempt = Attempt {
+            url: request.url.clone(),
+            request_headers: request.headers.clone(),
+            request_body: request.body.clone(),
+            ..Attempt::default()
+        };
+        let mut outgoing = self
+            .client
+            .post(&request.url)
+            .timeout(request.timeout)
+            .body(request.body);
+        for (name, value) in &request.headers {
+            outgoing = outgoing.header(name, value);
+        }
+        match outgoing.send().await {
+            Ok(response) => {
+                attempt.response_status = Some(response.status().as_u16());
+                attempt.response_headers = response
+                    .headers()
+                    .iter()
+                    .filter(|(name, _)| name.as_str() != "set-cookie")
+                    .map(|(name, value)| {
+                        (
+                            name.as_str().to_owned(),
+                            String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect();
+                match response.text().await {
+                    Ok(body) => attempt.response_body = Some(body),
+                    Err(error) => attempt.error = Some(describe(&error, request.timeout)),
+                }
+            }
+            Err(error) => attempt.error = Some(describe(&error, request.timeout)),
+        }
+        attempt.latency_ms = i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX);
+        attempt
     }
 }

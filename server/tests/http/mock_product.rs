@@ -65,7 +65,7 @@ impl MockProduct {
             secrets.iter().map(|s| (*s).to_owned()).collect();
     }
 
-    /// Answers for the next webhooks, in order.
+    /// Answers for the next webhooks, in order; status 0 hangs for five seconds, then accepts.
     pub fn script(&self, answers: &[(u16, &str)]) {
         self.inner.lock().expect("lock").script.extend(
             answers
@@ -92,6 +92,16 @@ async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let hang = inner
+        .lock()
+        .expect("lock")
+        .script
+        .front()
+        .is_some_and(|(status, _)| *status == 0);
+    if hang {
+        inner.lock().expect("lock").script.pop_front();
+        tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+    }
     let mut inner = inner.lock().expect("lock");
     let verified_by = inner
         .secrets
@@ -104,7 +114,11 @@ async fn receive(
         })
         .map(|(n, _)| n)
         .collect();
-    let (status, answer) = inner.script.pop_front().unwrap_or((200, String::new()));
+    let (status, answer) = if hang {
+        (200, String::new())
+    } else {
+        inner.script.pop_front().unwrap_or((200, String::new()))
+    };
     inner.received.push(Received {
         webhook_id: headers
             .get("webhook-id")

@@ -636,3 +636,106 @@ async fn after_a_rotation_both_secrets_sign_during_the_overlap_and_only_the_new_
         test_db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn in_sync_mode_a_plain_webhook_goes_inline_and_an_unanswered_one_changes_nothing() {
+    for test_db in TestDb::all().await {
+        let world = world(&test_db, false).await;
+        set(&test_db, |s| {
+            for op in Operation::ALL {
+                s.set_mode(op, Mode::Sync);
+            }
+        })
+        .await;
+        webhook::save(
+            &test_db.db,
+            &WebhookInput {
+                url: world.product.url.clone(),
+                timeout_seconds: 1,
+                await_callback: false,
+            },
+            &Acting::system(),
+        )
+        .await
+        .expect("a one-second timeout");
+        let customer_id = customer(&world.api, "OBA-C", "C-HOOK").await;
+        let reply = world
+            .api
+            .post(
+                "/productOrder",
+                &crate::orange::order_licences("OBA-O-1", &customer_id, HOOK, 1),
+            )
+            .await;
+        assert_eq!(reply.status, 201, "{:#}", reply.body);
+        assert_eq!(reply.body["state"], "completed");
+        let licence = reply.str("/orderItem/0/productRef/userService/0/id");
+        let hooks = world.webhooks_about(&licence);
+        assert_eq!(hooks.len(), 1, "sent before Orange got its answer");
+        assert_eq!(hooks[0]["type"], "licence.created");
+        assert_eq!(world.product.received()[0].verified_by, [0]);
+        let recorded: (String, i64) = sqlx::query_as(
+            "SELECT e.state, (SELECT COUNT(*) FROM outbox_attempts a WHERE a.event_id = e.id) \
+             FROM outbox_events e WHERE e.target = 'provisioning_webhook'",
+        )
+        .fetch_one(test_db.db.pool())
+        .await
+        .expect("the webhook is recorded");
+        assert_eq!(recorded, ("delivered".to_owned(), 1));
+
+        // The product refuses, then does not answer in time: Orange is told to come back later,
+        // and nothing changed.
+        let before = crate::orange::counts(&test_db).await;
+        world.product.script(&[(500, ""), (500, ""), (0, ""), (0, "")]);
+        for reference in ["OBA-O-2", "OBA-O-3"] {
+            let reply = world
+                .api
+                .post(
+                    "/productOrder",
+                    &crate::orange::order_licences(reference, &customer_id, HOOK, 2),
+                )
+                .await;
+            reply.assert_error(503, "SERVICE_UNAVAILABLE");
+        }
+        assert_eq!(
+            crate::orange::counts(&test_db).await,
+            before,
+            "nothing changed"
+        );
+
+        // A suspension of one licence goes inline too.
+        let reply = world
+            .api
+            .patch(
+                &format!("/userService/{licence}"),
+                &json!({"state": "suspended"}),
+            )
+            .await;
+        assert_eq!(reply.status, 200, "{:#}", reply.body);
+        eventually("the suspension at the product", || async {
+            world.webhooks_about(&licence).len() == 2
+        })
+        .await;
+        assert_eq!(
+            world.webhooks_about(&licence)[1]["type"],
+            "licence.suspended"
+        );
+
+        // The product cannot answer by callback while operations are synchronous.
+        let refused = webhook::save(
+            &test_db.db,
+            &WebhookInput {
+                url: world.product.url.clone(),
+                timeout_seconds: 1,
+                await_callback: true,
+            },
+            &Acting::system(),
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(webhook::WebhookSettingsError::CallbackNeedsAsync(ref ops)) if ops.len() == 4),
+            "{refused:?}"
+        );
+        world.api.stop().await;
+        test_db.finish().await;
+    }
+}
