@@ -1,7 +1,8 @@
 //! The command line: `fleetdesk [serve]`, `migrate`, `generate-session-key`,
 //! `generate-secret-key`, `operator …`,
-//! `credential …` (Orange API credentials), `offering …` (the offering catalogue), and `backup`
-//! and `restore` (the embedded SQLite database).
+//! `credential …` (Orange API credentials), `offering …` (the offering catalogue), `backup`
+//! and `restore` (the embedded SQLite database), and `product-stub` (a stand-in for the partner's
+//! product).
 
 use std::io::BufRead;
 
@@ -17,7 +18,7 @@ use fleetdesk_core::operators::{self, NewOperator, Operator, Role};
 use fleetdesk_core::password::{self, Secret};
 
 use crate::config::Config;
-use crate::{offering_import, serve};
+use crate::{offering_import, product_stub, serve};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -67,6 +68,25 @@ pub enum Command {
         /// The backup file; it is read, never changed.
         file: std::path::PathBuf,
     },
+    /// Stand in for the partner's product: receive the provisioning webhooks, check their
+    /// signatures, and complete (or fail) each task through the callback API. Needs no database.
+    ProductStub(product_stub::Options),
+}
+
+/// `fleetdesk product-stub …`, on a runtime of its own: it reads none of the server's settings.
+pub fn product_stub(options: product_stub::Options) -> std::process::ExitCode {
+    let outcome = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("failed to start the async runtime")
+        .and_then(|runtime| runtime.block_on(product_stub::run(options)));
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("fleetdesk: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
 }
 
 /// `fleetdesk backup FILE`.

@@ -10,6 +10,7 @@ pub mod http;
 pub mod metrics;
 pub mod offering_import;
 pub mod orange;
+pub mod product_stub;
 pub mod provisioning_api;
 pub mod serve;
 pub mod state;

@@ -30,6 +30,9 @@ fn main() -> ExitCode {
         println!("{}", fleetdesk_core::sealing::generate_key());
         return ExitCode::SUCCESS;
     }
+    if let Some(Command::ProductStub(options)) = cli.command {
+        return cli::product_stub(options);
+    }
     let config = match Config::new(cli.settings) {
         Ok(config) => config,
         Err(error) => {
@@ -62,7 +65,9 @@ fn main() -> ExitCode {
             Some(Command::Offering(command)) => cli::offering(&config, command).await,
             Some(Command::Backup { file }) => cli::backup(&config, &file).await,
             Some(Command::Restore { file }) => cli::restore(&config, &file).await,
-            Some(Command::GenerateSessionKey | Command::GenerateSecretKey) => Ok(()),
+            Some(
+                Command::GenerateSessionKey | Command::GenerateSecretKey | Command::ProductStub(_),
+            ) => Ok(()),
         }
     });
     match outcome {
