@@ -23,4 +23,5 @@ mod orange_api;
 mod orange_fuzz;
 mod orange_logs;
 mod privacy;
+mod product_stub;
 mod provisioning;
