@@ -310,7 +310,9 @@ async fn call_back(stub: Arc<Stub>, task_id: String) {
                 status.to_string()
             }
             Err(error) => {
-                println!("callback  {action} task={task_id} -> no answer: {error}");
+                // `{:#}` adds the causes (refused connection, timeout) that reqwest's text leaves out.
+                let error = anyhow::Error::new(error);
+                println!("callback  {action} task={task_id} -> no answer: {error:#}");
                 "no answer".to_owned()
             }
         };
