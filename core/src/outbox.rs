@@ -39,7 +39,7 @@ pub async fn enqueue_order_event(
             ordering_key: format!("order:{resource_id}"),
             resource_id,
             target: Target::OrangeProductOrder,
-            body: Body::Orange(resource),
+            body: Body::Orange(Box::new(resource)),
         }],
         request_id,
     )
@@ -97,10 +97,10 @@ pub async fn enqueue_licence_events(
                 ordering_key: format!("licence:{resource_id}"),
                 resource_id,
                 target: Target::OrangeUserService,
-                body: Body::Orange(wire::EventResource {
+                body: Body::Orange(Box::new(wire::EventResource {
                     product_order: None,
                     user_service: Some(event.licence),
-                }),
+                })),
             }
         })
         .collect();
@@ -170,7 +170,8 @@ struct NewEvent {
 
 /// What a message says: an Orange event's resource, or a webhook's task and data.
 enum Body {
-    Orange(wire::EventResource),
+    /// Boxed: a resource is large, and most rows of a batch are one kind or the other.
+    Orange(Box<wire::EventResource>),
     Webhook {
         task_id: ProvisioningTaskId,
         data: serde_json::Value,
@@ -207,7 +208,7 @@ async fn enqueue(
                 event_time: now.clone(),
                 event_type: event.event_type.to_owned(),
                 correlation_id: event.correlation_id.clone(),
-                event: resource,
+                event: *resource,
             }),
             Body::Webhook { task_id, data } => serde_json::to_string(&WebhookBody {
                 kind: event.event_type,

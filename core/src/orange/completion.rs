@@ -120,6 +120,20 @@ async fn record_asked(
     Ok(())
 }
 
+/// SQL: which in-progress work a completion may take. A person (support's "complete now") takes
+/// only work still waiting on the partner's product (a provisioning task pending), not work
+/// another path has in hand; the connector takes work once its provisioning is done.
+fn in_progress_claim(asked: Asked<'_>, column: &str, table: &str) -> String {
+    let pending = format!(
+        "EXISTS (SELECT 1 FROM provisioning_tasks pw WHERE pw.{column} = {table}.id \
+         AND pw.state = 'pending')"
+    );
+    match asked {
+        Some(_) => pending,
+        None => format!("NOT {pending}"),
+    }
+}
+
 fn db_error(failure: Failure) -> DbError {
     match failure {
         Failure::Db(error) => DbError::Query(error),
@@ -164,10 +178,14 @@ pub(crate) async fn complete_order_in(
     id: &OrderId,
 ) -> Result<bool, DbError> {
     let now = clock::now_text();
-    let claimed: Option<Option<String>> = sqlx::query_scalar(
+    // A person completes acknowledged work, or work waiting on the product; the connector
+    // finishes work whose provisioning is done (in progress, nothing pending any more).
+    let claimed: Option<Option<String>> = sqlx::query_scalar(&format!(
         "UPDATE product_orders SET state = 'completed', completed_at = $2, updated_at = $2 \
-         WHERE id = $1 AND state IN ('acknowledged', 'inProgress') RETURNING request_id",
-    )
+         WHERE id = $1 AND (state = 'acknowledged' OR (state = 'inProgress' AND {})) \
+         RETURNING request_id",
+        in_progress_claim(asked, "order_id", "product_orders")
+    ))
     .bind(id)
     .bind(&now)
     .fetch_optional(&mut *tx)
@@ -259,10 +277,11 @@ pub(crate) async fn settle_task_in(
     failed: &HashMap<String, (ErrorCode, String)>,
 ) -> Result<bool, DbError> {
     let now = clock::now_text();
-    let claimed = sqlx::query(
+    let claimed = sqlx::query(&format!(
         "UPDATE user_service_tasks SET state = 'inProgress', updated_at = $2 \
-         WHERE id = $1 AND state IN ('acknowledged', 'inProgress')",
-    )
+         WHERE id = $1 AND (state = 'acknowledged' OR (state = 'inProgress' AND {}))",
+        in_progress_claim(asked, "user_service_task_id", "user_service_tasks")
+    ))
     .bind(id)
     .bind(&now)
     .execute(&mut *tx)

@@ -539,7 +539,7 @@ fn refusal(status: i64, body: Option<&str>) -> (ErrorCode, String) {
     let code = said
         .as_ref()
         .and_then(|r| r.code.as_deref())
-        .and_then(|code| ErrorCode::parse(code))
+        .and_then(ErrorCode::parse)
         .filter(|code| crate::stuck::FAILURE_CODES.contains(code))
         .unwrap_or(ErrorCode::ServiceUnavailable);
     let message = said
@@ -768,7 +768,7 @@ async fn finish_if_resolved(
         let message: Option<String> = row.try_get("failure_message")?;
         let code = code
             .as_deref()
-            .and_then(|c| ErrorCode::parse(c))
+            .and_then(ErrorCode::parse)
             .unwrap_or(ErrorCode::ServiceUnavailable);
         failed
             .entry(licence.unwrap_or_default())

@@ -19,12 +19,15 @@ use super::{Destination, Outgoing, Schedule, describe, lock};
 /// Settings are read again at most this often.
 const SETTINGS_FRESH_FOR: Duration = Duration::from_millis(500);
 
+/// The webhook settings and the retry schedule (shared with Orange's), as read at an instant.
+type Read = Option<(Instant, Arc<(WebhookSettings, Vec<u64>)>)>;
+
 /// What the product's lane reads: its settings and the retry schedule shared with Orange's.
 pub struct Product {
     db: Db,
     /// Told when attempts were recorded: the product's answers decide provisioning tasks.
     answered: Arc<tokio::sync::Notify>,
-    settings: Mutex<Option<(Instant, Arc<(WebhookSettings, Vec<u64>)>)>>,
+    settings: Mutex<Read>,
 }
 
 impl Product {

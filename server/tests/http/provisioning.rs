@@ -513,6 +513,49 @@ async fn with_await_callback_the_product_completes_or_fails_tasks_and_conflicts_
             .await;
         assert_eq!(status, 409, "{body:#}");
 
+        // Support completes a waiting order by hand: done, and even the same outcome from the
+        // product afterwards is refused (an operator decided).
+        let support =
+            crate::common::operator(&test_db, "sam", fleetdesk_core::operators::Role::Support)
+                .await;
+        let by_hand = Acting::alone(fleetdesk_core::audit::Actor::operator(
+            support.id.as_str(),
+            "sam",
+        ));
+        let fifth = world.order("OBA-O-5", &customer_id, 1).await;
+        eventually("a fifth pending task", || async {
+            world.pending().await.len() == 1
+        })
+        .await;
+        let task = world.pending().await[0]["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let completed = fleetdesk_core::orange::completion::complete_order(
+            &test_db.db,
+            Some(&by_hand),
+            &fifth.as_str().into(),
+        )
+        .await
+        .expect("completed by hand");
+        assert!(completed);
+        assert_eq!(world.order_state(&fifth).await, "completed");
+        let (status, body) = world
+            .call(
+                &world.product_auth,
+                &format!("/tasks/{task}/complete"),
+                None,
+            )
+            .await;
+        assert_eq!(status, 409, "{body:#}");
+        assert!(
+            body["message"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("operator"),
+            "{body:#}"
+        );
+
         // A bulk suspension where the product fails one licence ends partial.
         let fourth = world.order("OBA-O-4", &customer_id, 2).await;
         for _ in 0..2 {
@@ -685,7 +728,9 @@ async fn in_sync_mode_a_plain_webhook_goes_inline_and_an_unanswered_one_changes_
         // The product refuses, then does not answer in time: Orange is told to come back later,
         // and nothing changed.
         let before = crate::orange::counts(&test_db).await;
-        world.product.script(&[(500, ""), (500, ""), (0, ""), (0, "")]);
+        world
+            .product
+            .script(&[(500, ""), (500, ""), (0, ""), (0, "")]);
         for reference in ["OBA-O-2", "OBA-O-3"] {
             let reply = world
                 .api
