@@ -115,14 +115,22 @@ pub async fn restore(config: &Config, file: &std::path::Path) -> anyhow::Result<
 
 #[derive(Debug, Subcommand)]
 pub enum CredentialCommand {
-    /// Issue an Orange API credential; its secret is printed once and never again.
+    /// Issue an API credential; its secret is printed once and never again.
     Issue {
         /// What the credential is for, e.g. "Orange production".
         #[arg(long)]
         label: String,
+        /// `orange` (for /orange/v2, the default) or `provisioning` (for the partner's product's
+        /// callbacks on /provisioning/v1); each is valid on its own path only.
+        #[arg(long, default_value = "orange", value_parser = kind)]
+        kind: CredentialKind,
     },
-    /// List the Orange API credentials (never their secrets).
-    List,
+    /// List the API credentials of a kind (never their secrets).
+    List {
+        /// `orange` (the default) or `provisioning`.
+        #[arg(long, default_value = "orange", value_parser = kind)]
+        kind: CredentialKind,
+    },
     /// Revoke a credential at once: calls made with it are refused from now on.
     Revoke {
         /// The credential's id (cred_…) or its client id.
@@ -294,6 +302,10 @@ async fn set_disabled(db: &Db, login: &str, disabled: bool) -> anyhow::Result<()
     Ok(())
 }
 
+fn kind(text: &str) -> Result<CredentialKind, String> {
+    CredentialKind::parse(text).ok_or_else(|| "must be orange or provisioning".to_owned())
+}
+
 /// Runs a credential command against the configured database.
 pub async fn credential(config: &Config, command: CredentialCommand) -> anyhow::Result<()> {
     let db = serve::open_database(config).await?;
@@ -303,29 +315,28 @@ pub async fn credential(config: &Config, command: CredentialCommand) -> anyhow::
 }
 
 async fn find_credential(db: &Db, id: &str) -> anyhow::Result<Credential> {
-    if let Some(found) = credentials::find_by_id(db, &id.into()).await?
-        && found.kind == CredentialKind::Orange
-    {
+    if let Some(found) = credentials::find_by_id(db, &id.into()).await? {
         return Ok(found);
     }
-    match credentials::list(db, CredentialKind::Orange)
-        .await?
-        .into_iter()
-        .find(|c| c.client_id == id)
-    {
-        Some(found) => Ok(found),
-        None => bail!("no Orange credential has the id or client id `{id}`"),
+    for kind in CredentialKind::ALL {
+        if let Some(found) = credentials::list(db, kind)
+            .await?
+            .into_iter()
+            .find(|c| c.client_id == id)
+        {
+            return Ok(found);
+        }
     }
+    bail!("no credential has the id or client id `{id}`")
 }
 
 async fn credential_on(db: &Db, command: CredentialCommand) -> anyhow::Result<()> {
     use base64::Engine;
     match command {
-        CredentialCommand::Issue { label } => {
+        CredentialCommand::Issue { label, kind } => {
             // No operator behind the command line: `created_by` stays empty, the audit names it.
             let acting = Acting::cli();
-            let issued =
-                credentials::issue(db, &acting, CredentialKind::Orange, &label, None).await?;
+            let issued = credentials::issue(db, &acting, kind, &label, None).await?;
             let credential = &issued.credential;
             let secret = issued.secret.expose();
             let basic = base64::engine::general_purpose::STANDARD
@@ -336,16 +347,22 @@ async fn credential_on(db: &Db, command: CredentialCommand) -> anyhow::Result<()
             );
             println!("Client id: {}", credential.client_id);
             println!("Secret (shown once): {secret}");
-            println!("Orange sends either header:");
+            println!(
+                "{} sends either header:",
+                match kind {
+                    CredentialKind::Orange => "Orange",
+                    CredentialKind::Provisioning => "The partner's product",
+                }
+            );
             println!("  Authorization: Basic {basic}");
             println!("  Authorization: Bearer {secret}");
         }
-        CredentialCommand::List => {
+        CredentialCommand::List { kind } => {
             println!(
                 "{:<32} {:<26} {:<9} {:<17} {:<17} LABEL",
                 "ID", "CLIENT ID", "STATE", "CREATED", "LAST USED"
             );
-            for credential in credentials::list(db, CredentialKind::Orange).await? {
+            for credential in credentials::list(db, kind).await? {
                 let state = if credential.is_active() {
                     "active"
                 } else {

@@ -569,12 +569,58 @@ async fn the_credential_commands_issue_list_and_revoke_with_audit() {
         );
         let missing = fleetdesk(&dir, &envs, &["credential", "revoke", "cred_nothing"], None);
         assert_eq!(missing.status.code(), Some(1));
-        assert!(text(&missing.stderr).contains("no Orange credential has the id or client id"));
+        assert!(text(&missing.stderr).contains("no credential has the id or client id"));
 
         assert_eq!(
             common::audit_actions(&test_db, credential.id.as_str()).await,
             ["credential.revoke", "credential.issue"]
         );
+
+        // The partner's product gets a credential of its own kind, valid on its path only.
+        let issued = fleetdesk(
+            &dir,
+            &envs,
+            &[
+                "credential",
+                "issue",
+                "--label",
+                "Product",
+                "--kind",
+                "provisioning",
+            ],
+            None,
+        );
+        assert!(issued.status.success(), "{}", text(&issued.stderr));
+        let out = text(&issued.stdout);
+        assert!(
+            out.contains("The partner's product sends either header"),
+            "{out}"
+        );
+        let product = credentials::list(&test_db.db, CredentialKind::Provisioning)
+            .await
+            .expect("list");
+        assert_eq!(product.len(), 1);
+        let list = text(
+            &fleetdesk(
+                &dir,
+                &envs,
+                &["credential", "list", "--kind", "provisioning"],
+                None,
+            )
+            .stdout,
+        );
+        assert!(
+            list.contains(&product[0].client_id) && !list.contains(&client_id),
+            "{list}"
+        );
+        let wrong = fleetdesk(
+            &dir,
+            &envs,
+            &["credential", "issue", "--label", "X", "--kind", "partner"],
+            None,
+        );
+        assert_eq!(wrong.status.code(), Some(2));
+        assert!(text(&wrong.stderr).contains("must be orange or provisioning"));
         test_db.finish().await;
     }
 }
