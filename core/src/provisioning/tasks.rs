@@ -886,19 +886,30 @@ pub async fn callback(
             serde_json::json!({"state": "failed", "code": code.as_str(), "message": message}),
         ),
     };
-    audit::record(
-        &mut *tx,
-        &acting
-            .entry(action, "provisioning_task", Some(task_id.as_str()))
-            .before(serde_json::json!({"state": "pending"}))
-            .after(after),
-    )
-    .await?;
     let parent = match (&task.order_id, &task.user_service_task_id) {
         (Some(order), _) => Some(Parent::Order(order.as_str().into())),
         (None, Some(work)) => Some(Parent::Task(work.as_str().into())),
         _ => None,
     };
+    // On the order's or task's timeline (the licence's for a change of Fleetdesk's own), with
+    // the provisioning task and the licence it concerned.
+    let (object_type, object_id) = match (&parent, &task.licence_id) {
+        (Some(Parent::Order(id)), _) => ("order", id.to_string()),
+        (Some(Parent::Task(id)), _) => ("task", id.to_string()),
+        (None, Some(licence)) => ("licence", licence.clone()),
+        (None, None) => ("provisioning_task", task_id.to_string()),
+    };
+    let mut after = after;
+    after["task"] = task_id.as_str().into();
+    after["licence"] = task.licence_id.clone().into();
+    audit::record(
+        &mut *tx,
+        &acting
+            .entry(action, object_type, Some(&object_id))
+            .before(serde_json::json!({"state": "pending"}))
+            .after(after),
+    )
+    .await?;
     if let Some(parent) = parent {
         finish_if_resolved(&mut tx, acting, &parent).await?;
     }

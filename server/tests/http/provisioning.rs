@@ -437,6 +437,15 @@ async fn with_await_callback_the_product_completes_or_fails_tasks_and_conflicts_
             world.order_events(&order) == ["completed"]
         })
         .await;
+        // The order's timeline shows the provisioning steps.
+        let steps = crate::common::audit_actions(&test_db, &order).await;
+        for step in [
+            "order.provisioning_sent",
+            "provisioning.complete",
+            "orange.order.complete",
+        ] {
+            assert!(steps.iter().any(|s| s == step), "{step} in {steps:?}");
+        }
         let licences = order_licences(&world.api, &order).await;
         let licence = world
             .api
