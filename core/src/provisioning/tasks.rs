@@ -1068,3 +1068,143 @@ pub(crate) async fn waiting_reasons(
     }
     Ok(reasons)
 }
+
+#[cfg(test)]
+mod tests {
+    use fleetdesk_vocab::{Mode, Operation};
+
+    use super::*;
+    use crate::offerings::{self, OfferingInput};
+    use crate::on_each_db;
+    use crate::orange::settings::{self, ApiSettings};
+    use crate::orange::{product_order, wire};
+
+    async fn hooked_orders(db: &Db, count: usize) -> Vec<String> {
+        let mut api = ApiSettings::default();
+        for operation in Operation::ALL {
+            api.set_mode(operation, Mode::Async);
+        }
+        settings::save(db, &api, &Acting::system())
+            .await
+            .expect("async");
+        offerings::create(
+            db,
+            &Acting::system(),
+            &OfferingInput {
+                offer_code: "HOOK".into(),
+                name: "Hook".into(),
+                resource_type: "none".into(),
+                resource_scope: "per_licence".into(),
+                login_format: String::new(),
+                provisioning: "webhook".into(),
+            },
+        )
+        .await
+        .expect("offering");
+        let mut ids = Vec::new();
+        for n in 0..count {
+            let body = serde_json::json!({
+                "externalReference": {"type": "orange", "id": format!("O-{n}")},
+                "customer": {"externalReference": {"type": "orange", "id": format!("C-{n}")}, "name": "Acme"},
+                "orderItem": [{"productOffering": {"externalReference": {"type": "orange", "id": "HOOK"}},
+                               "productRef": {"userServiceQuantity": 2}}]
+            })
+            .to_string();
+            let request: wire::ProductOrderRequest =
+                wire::read_body(body.as_bytes()).expect("valid");
+            let placed = product_order::place(
+                db,
+                &api,
+                &request,
+                body.as_bytes(),
+                &crate::testing::orange(),
+            )
+            .await
+            .expect("acknowledged");
+            ids.push(placed.body["id"].as_str().expect("id").to_owned());
+        }
+        ids
+    }
+
+    async fn count(db: &Db, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(db.pool())
+            .await
+            .expect("count")
+    }
+
+    #[tokio::test]
+    async fn passes_running_at_once_send_each_order_once_and_finish_it_once() {
+        on_each_db!(|db| async move {
+            let orders = hooked_orders(&db, 12).await;
+            // Two workers at once, as two instances would, until neither finds anything.
+            loop {
+                let (a, b) =
+                    tokio::join!(completion::run_pending(&db), completion::run_pending(&db));
+                if a.expect("pass") + b.expect("pass") == 0 {
+                    break;
+                }
+            }
+            assert_eq!(
+                count(&db, "SELECT COUNT(*) FROM provisioning_tasks").await,
+                24,
+                "one task per licence, however many workers"
+            );
+            assert_eq!(
+                count(
+                    &db,
+                    "SELECT COUNT(*) FROM outbox_events WHERE target = 'provisioning_webhook'"
+                )
+                .await,
+                24
+            );
+            assert_eq!(
+                count(
+                    &db,
+                    "SELECT COUNT(*) FROM product_orders WHERE state = 'inProgress'"
+                )
+                .await,
+                12
+            );
+            // The product answered every webhook 2xx: the workers complete each order once.
+            sqlx::query(
+                "UPDATE outbox_events SET state = 'delivered', delivered_at = updated_at \
+                 WHERE target = 'provisioning_webhook'",
+            )
+            .execute(db.pool())
+            .await
+            .expect("delivered");
+            let (a, b) = tokio::join!(resolve_answered(&db), resolve_answered(&db));
+            assert_eq!(
+                a.expect("pass") + b.expect("pass"),
+                24,
+                "each task resolved once"
+            );
+            assert_eq!(
+                count(
+                    &db,
+                    "SELECT COUNT(*) FROM product_orders WHERE state = 'completed'"
+                )
+                .await,
+                12
+            );
+            assert_eq!(
+                count(
+                    &db,
+                    "SELECT COUNT(*) FROM outbox_events WHERE target = 'orange_product_order'"
+                )
+                .await,
+                12,
+                "one event to Orange per order"
+            );
+            assert_eq!(
+                count(&db, "SELECT COUNT(*) FROM licences WHERE state = 'active'").await,
+                24
+            );
+            let tasks = of_work(&db, &Parent::Order(orders[0].as_str().into()))
+                .await
+                .expect("tasks");
+            assert!(tasks.iter().all(|t| t.state == TaskState::Completed));
+        });
+    }
+}
