@@ -387,31 +387,54 @@ pub async fn dispatch_order(db: &Db, id: &OrderId) -> Result<bool, DbError> {
             })
         })
         .collect::<Result<Vec<_>, DbError>>()?;
-    let parent = Parent::Order(id.clone());
     // The licence as it will be once provisioned: active.
     let patch = |value: &mut serde_json::Value| value["state"] = "active".into();
+    let parent = Parent::Order(id.clone());
+    send_to_product(tx, &settings, &parent, licences, &patch, request_id, &now).await?;
+    Ok(true)
+}
+
+/// Writes the provisioning tasks and webhooks of acknowledged work now in progress, with its
+/// `order.provisioning_sent` / `task.provisioning_sent` entry, and commits.
+async fn send_to_product(
+    mut tx: sqlx::Transaction<'static, sqlx::Any>,
+    settings: &webhook::WebhookSettings,
+    parent: &Parent,
+    licences: Vec<ToProvision>,
+    patch: &(dyn Fn(&mut serde_json::Value) + Sync),
+    request_id: Option<String>,
+    now: &str,
+) -> Result<(), DbError> {
     let sent = provision(
         &mut tx,
         settings.task_mode(),
-        Some(&parent),
+        Some(parent),
         licences,
-        &patch,
+        patch,
         request_id.as_deref(),
-        &now,
+        now,
     )
     .await?
     .len();
+    let (object_type, id) = match parent {
+        Parent::Order(id) => ("order", id.as_str()),
+        Parent::Task(id) => ("task", id.as_str()),
+    };
     audit::record(
         &mut *tx,
         &Acting::system()
-            .entry("order.provisioning_sent", "order", Some(id.as_str()))
+            .entry(
+                &format!("{object_type}.provisioning_sent"),
+                object_type,
+                Some(id),
+            )
             .after(serde_json::json!({"webhooks": sent, "mode": settings.task_mode()}))
             .request_id(request_id),
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(order.id = %id, webhooks = sent, "order sent to the product for provisioning");
-    Ok(true)
+    tracing::info!(work.id = %id, webhooks = sent, "work sent to the product for provisioning");
+    Ok(())
 }
 
 /// The webhook's type for one of Orange's changes of a licence.
@@ -503,27 +526,7 @@ pub async fn dispatch_task(db: &Db, id: &TaskId) -> Result<bool, DbError> {
             value["productOffering"] = offering;
         }
     };
-    let sent = provision(
-        &mut tx,
-        settings.task_mode(),
-        Some(&parent),
-        licences,
-        &patch,
-        request_id.as_deref(),
-        &now,
-    )
-    .await?
-    .len();
-    audit::record(
-        &mut *tx,
-        &Acting::system()
-            .entry("task.provisioning_sent", "task", Some(id.as_str()))
-            .after(serde_json::json!({"webhooks": sent, "mode": settings.task_mode()}))
-            .request_id(request_id),
-    )
-    .await?;
-    tx.commit().await?;
-    tracing::info!(task.id = %id, webhooks = sent, "task sent to the product for provisioning");
+    send_to_product(tx, &settings, &parent, licences, &patch, request_id, &now).await?;
     Ok(true)
 }
 

@@ -13,19 +13,15 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, Uri};
 use fleetdesk_core::audit::Acting;
-use fleetdesk_core::credentials::{self, CredentialKind};
-use fleetdesk_core::offerings::{self, OfferingInput};
-use fleetdesk_core::outbox::settings::{self as delivery_settings, DeliverySettings};
 use fleetdesk_core::provisioning::webhook::{
     self, WebhookInput, generate_secret, signature_header,
 };
 use fleetdesk_core::testing::TestDb;
 use fleetdesk_server::product_stub::{self, Credential, Options, SigningSecret};
-use fleetdesk_vocab::{Mode, Operation};
 use serde_json::{Value, json};
 
-use crate::mock_orange::{CLIENT_ID, CLIENT_SECRET, MockOrange};
-use crate::orange::{Api, customer, eventually, order_licences, set};
+use crate::orange::{customer, eventually};
+use crate::provisioning::{World, world};
 
 #[path = "../../examples/provisioning_receiver.rs"]
 #[expect(dead_code, reason = "the example's main is not run here")]
@@ -466,145 +462,32 @@ fn the_guides_python_check_agrees_with_fleetdesk_signatures() {
     assert_eq!(verdicts, json!([true, true, false, false, false]));
 }
 
-/// What the end-to-end test needs: a real Fleetdesk with every operation asynchronous, webhooks
-/// awaiting callbacks to a product-stub, and Orange standing by.
-struct World {
-    api: Api,
-    orange: MockOrange,
-    secret: String,
-    credential: String,
-}
-
-const HOOK: &str = "OFFER-HOOK";
-
-async fn world(test_db: &TestDb) -> World {
-    let orange = MockOrange::start().await;
-    let api = Api::start(test_db).await;
-    set(test_db, |s| {
-        for op in Operation::ALL {
-            s.set_mode(op, Mode::Async);
-        }
-    })
-    .await;
-    let acting = Acting::system();
-    delivery_settings::save(
+/// Starts a stub and points the webhooks of `world` (awaiting callbacks) at it.
+async fn stub_for(world: &World, test_db: &TestDb, fail_rate: f64) -> Stub {
+    let callback = world.api.server.url("/provisioning/v1");
+    let stub = start_stub(&callback, &world.credential, &world.secret, fail_rate).await;
+    webhook::save(
         &test_db.db,
-        &DeliverySettings {
-            product_order_url: format!("{}/events/productOrder", orange.base),
-            user_service_url: format!("{}/events/userService", orange.base),
-            token_url: format!("{}/oauth/token", orange.base),
-            client_id: CLIENT_ID.to_owned(),
-            client_secret: CLIENT_SECRET.to_owned(),
-            scope: String::new(),
+        &WebhookInput {
+            url: stub.url.clone(),
             timeout_seconds: 5,
-            retry_delays_seconds: vec![1, 1, 1, 1],
-            paused: false,
+            await_callback: true,
         },
-        &acting,
+        &Acting::system(),
     )
     .await
-    .expect("delivery settings");
-    offerings::create(
-        &test_db.db,
-        &acting,
-        &OfferingInput {
-            offer_code: HOOK.into(),
-            name: "Hooked".into(),
-            resource_type: "msisdn".into(),
-            resource_scope: "per_licence".into(),
-            login_format: String::new(),
-            provisioning: "webhook".into(),
-        },
-    )
-    .await
-    .expect("webhook offering");
-    let secret = webhook::rotate_secret(&test_db.db, 0, &acting)
-        .await
-        .expect("secret");
-    let issued = credentials::issue(
-        &test_db.db,
-        &acting,
-        CredentialKind::Provisioning,
-        "Product stub",
-        None,
-    )
-    .await
-    .expect("provisioning credential");
-    let credential = format!("{}:{}", issued.credential.client_id, issued.secret.expose());
-    World {
-        api,
-        orange,
-        secret,
-        credential,
-    }
-}
-
-impl World {
-    /// Starts a stub and points the webhooks at it, awaiting its callbacks.
-    async fn stub(&self, test_db: &TestDb, fail_rate: f64) -> Stub {
-        let callback = self.api.server.url("/provisioning/v1");
-        let stub = start_stub(&callback, &self.credential, &self.secret, fail_rate).await;
-        webhook::save(
-            &test_db.db,
-            &WebhookInput {
-                url: stub.url.clone(),
-                timeout_seconds: 5,
-                await_callback: true,
-            },
-            &Acting::system(),
-        )
-        .await
-        .expect("webhook settings");
-        stub
-    }
-
-    async fn order(&self, reference: &str, customer_id: &str) -> String {
-        let reply = self
-            .api
-            .post(
-                "/productOrder",
-                &order_licences(reference, customer_id, HOOK, 2),
-            )
-            .await;
-        assert_eq!(reply.status, 201, "{:#}", reply.body);
-        reply.str("/id")
-    }
-
-    async fn wait_order(&self, id: &str, state: &str) {
-        eventually(&format!("order {id} {state}"), || async {
-            self.api
-                .get(&format!("/productOrder/{id}"))
-                .await
-                .str("/state")
-                == state
-        })
-        .await;
-    }
-
-    /// The states of the productOrder events Orange accepted for `order`.
-    fn order_events(&self, order: &str) -> Vec<String> {
-        self.orange
-            .received()
-            .iter()
-            .filter(|r| r.status < 300 && r.body["event"]["productOrder"]["id"] == order)
-            .map(|r| {
-                r.body["event"]["productOrder"]["state"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned()
-            })
-            .collect()
-    }
+    .expect("webhook settings");
+    stub
 }
 
 #[tokio::test]
 async fn the_stub_completes_or_fails_orders_by_itself_against_a_real_fleetdesk() {
     for test_db in TestDb::all().await {
-        let world = world(&test_db).await;
+        let world = world(&test_db, true).await;
         let customer_id = customer(&world.api, "OBA-C", "C-STUB").await;
 
-        let stub = world.stub(&test_db, 0.0).await;
-        let order = world.order("OBA-O-1", &customer_id).await;
+        let stub = stub_for(&world, &test_db, 0.0).await;
+        let order = world.order("OBA-O-1", &customer_id, 2).await;
         world.wait_order(&order, "completed").await;
         eventually("the completion at Orange", || async {
             world.order_events(&order) == ["completed"]
@@ -625,8 +508,8 @@ async fn the_stub_completes_or_fails_orders_by_itself_against_a_real_fleetdesk()
         );
         stub.stop().await;
 
-        let stub = world.stub(&test_db, 1.0).await;
-        let order = world.order("OBA-O-2", &customer_id).await;
+        let stub = stub_for(&world, &test_db, 1.0).await;
+        let order = world.order("OBA-O-2", &customer_id, 2).await;
         world.wait_order(&order, "failed").await;
         eventually("the failure at Orange", || async {
             world.order_events(&order) == ["failed"]

@@ -18,21 +18,23 @@ use crate::mock_orange::{CLIENT_ID, CLIENT_SECRET, MockOrange};
 use crate::mock_product::MockProduct;
 use crate::orange::{Api, customer, eventually, set};
 
-const HOOK: &str = "OFFER-HOOK";
+pub(crate) const HOOK: &str = "OFFER-HOOK";
 
 /// Everything a provisioning test needs: the server with every operation asynchronous, Orange
 /// and the product standing by, a webhook offering and a provisioning credential.
-struct World {
-    api: Api,
-    orange: MockOrange,
-    product: MockProduct,
+pub(crate) struct World {
+    pub(crate) api: Api,
+    pub(crate) orange: MockOrange,
+    pub(crate) product: MockProduct,
     /// The current signing secret.
-    secret: String,
+    pub(crate) secret: String,
+    /// The provisioning credential, `client id:secret`.
+    pub(crate) credential: String,
     /// `Basic` header of the provisioning credential.
-    product_auth: String,
+    pub(crate) product_auth: String,
 }
 
-async fn world(test_db: &TestDb, await_callback: bool) -> World {
+pub(crate) async fn world(test_db: &TestDb, await_callback: bool) -> World {
     let orange = MockOrange::start().await;
     let product = MockProduct::start().await;
     let api = Api::start(test_db).await;
@@ -99,11 +101,13 @@ async fn world(test_db: &TestDb, await_callback: bool) -> World {
     .await
     .expect("provisioning credential");
     let product_auth = basic(&issued.credential.client_id, issued.secret.expose());
+    let credential = format!("{}:{}", issued.credential.client_id, issued.secret.expose());
     World {
         api,
         orange,
         product,
         secret,
+        credential,
         product_auth,
     }
 }
@@ -136,7 +140,7 @@ impl World {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
-    async fn order(&self, reference: &str, customer_id: &str, quantity: i64) -> String {
+    pub(crate) async fn order(&self, reference: &str, customer_id: &str, quantity: i64) -> String {
         let reply = self
             .api
             .post(
@@ -156,7 +160,7 @@ impl World {
             .str("/state")
     }
 
-    async fn wait_order(&self, id: &str, state: &str) {
+    pub(crate) async fn wait_order(&self, id: &str, state: &str) {
         eventually(&format!("order {id} {state}"), || async {
             self.order_state(id).await == state
         })
@@ -164,7 +168,7 @@ impl World {
     }
 
     /// The productOrder events Orange accepted for `order`, their states.
-    fn order_events(&self, order: &str) -> Vec<String> {
+    pub(crate) fn order_events(&self, order: &str) -> Vec<String> {
         self.orange
             .received()
             .iter()
