@@ -947,3 +947,12 @@ work-no-longer-waiting =
        *[other] { $count } no longer waited for approval and were left as they are.
     }
 provisioning-column-help = Optional: none, manual or webhook. Empty keeps an existing offering's provisioning (none for a new one).
+
+# Provisioning in the console: the webhook settings, provisioning credentials, provisioning tasks.
+resolved-by = Resolved by
+resolved = Resolved
+provisioning-pending = pending
+provisioning-completed = completed
+provisioning-failed = failed
+by-an-operator = an operator
+by-the-product = the product

@@ -966,3 +966,12 @@ work-no-longer-waiting =
        *[other] { $count } n’attendaient plus d’approbation et ont été laissées telles quelles.
     }
 provisioning-column-help = Facultatif : none, manual ou webhook. Vide garde le provisionnement d’une offre existante (none pour une nouvelle).
+
+# Le provisionnement dans la console : réglages du webhook, identifiants de provisionnement, tâches de provisionnement.
+resolved-by = Résolue par
+resolved = Résolue
+provisioning-pending = en attente
+provisioning-completed = terminée
+provisioning-failed = en échec
+by-an-operator = un opérateur
+by-the-product = le produit

@@ -90,6 +90,8 @@ pub async fn fetch_tasks(
 
 #[server(prefix = "/console/api", endpoint = "order", input = GetUrl)]
 pub async fn fetch_order(id: OrderId) -> Result<OrderDetailView, ConsoleError> {
+    use fleetdesk_core::provisioning::tasks::Parent;
+
     use crate::model::{LicenceLinkView, OrderItemView};
 
     super::ssr::current_operator()?;
@@ -99,6 +101,7 @@ pub async fn fetch_order(id: OrderId) -> Result<OrderDetailView, ConsoleError> {
         Ok(None) => return Err(ConsoleError::NotFound),
         Err(error) => return Err(super::ssr::internal(error)),
     };
+    let provisioning = ssr::provisioning(&db, Parent::Order(id)).await?;
     Ok(OrderDetailView {
         order: ssr::order_view(detail.order),
         category: detail.category,
@@ -139,11 +142,14 @@ pub async fn fetch_order(id: OrderId) -> Result<OrderDetailView, ConsoleError> {
             .map(super::ssr::activity_of)
             .collect(),
         events: detail.events.into_iter().map(ssr::event_view).collect(),
+        provisioning,
     })
 }
 
 #[server(prefix = "/console/api", endpoint = "task", input = GetUrl)]
 pub async fn fetch_task(id: TaskId) -> Result<TaskDetailView, ConsoleError> {
+    use fleetdesk_core::provisioning::tasks::Parent;
+
     use crate::model::TaskItemView;
 
     super::ssr::current_operator()?;
@@ -153,6 +159,7 @@ pub async fn fetch_task(id: TaskId) -> Result<TaskDetailView, ConsoleError> {
         Ok(None) => return Err(ConsoleError::NotFound),
         Err(error) => return Err(super::ssr::internal(error)),
     };
+    let provisioning = ssr::provisioning(&db, Parent::Task(id)).await?;
     Ok(TaskDetailView {
         task: ssr::task_view(detail.task),
         request_id: detail.request_id,
@@ -176,18 +183,52 @@ pub async fn fetch_task(id: TaskId) -> Result<TaskDetailView, ConsoleError> {
             .map(super::ssr::activity_of)
             .collect(),
         events: detail.events.into_iter().map(ssr::event_view).collect(),
+        provisioning,
     })
 }
 
 #[cfg(feature = "ssr")]
 pub(super) mod ssr {
+    use fleetdesk_core::Db;
     use fleetdesk_core::orders::OrderRow;
     use fleetdesk_core::outbox::browse::EventRow;
+    use fleetdesk_core::provisioning::tasks::{self, Parent, TaskState};
     use fleetdesk_core::tasks::TaskRow;
     use fleetdesk_core::work::RawExchange;
 
+    use crate::api::ConsoleError;
     use crate::api::exchanges::ssr::pretty;
-    use crate::model::{EventRowView, OrderRowView, RawExchangeView, TaskRowView};
+    use crate::model::{
+        EventRowView, OrderRowView, ProvisioningTaskState, ProvisioningTaskView, RawExchangeView,
+        TaskRowView,
+    };
+
+    /// What the partner's product was asked to do for the order or task, oldest first.
+    pub async fn provisioning(
+        db: &Db,
+        parent: Parent,
+    ) -> Result<Vec<ProvisioningTaskView>, ConsoleError> {
+        let found = tasks::of_work(db, &parent)
+            .await
+            .map_err(crate::api::ssr::internal)?;
+        Ok(found
+            .into_iter()
+            .map(|task| ProvisioningTaskView {
+                id: task.id,
+                kind: task.kind,
+                state: match task.state {
+                    TaskState::Pending => ProvisioningTaskState::Pending,
+                    TaskState::Completed => ProvisioningTaskState::Completed,
+                    TaskState::Failed => ProvisioningTaskState::Failed,
+                },
+                licence_id: task.licence_id.map(Into::into),
+                failure: failure(task.failure_code, task.failure_message),
+                resolved_by_operator: task.resolved_by_operator,
+                created_at: task.created_at,
+                resolved_at: task.resolved_at,
+            })
+            .collect())
+    }
 
     pub fn order_view(row: OrderRow) -> OrderRowView {
         OrderRowView {

@@ -1,7 +1,7 @@
 //! What the browsing pages receive: customers, fleets, orders and tasks. Codes (states, policies)
 //! come as stored; the pages word them. JSON bodies come pretty-printed.
 
-use fleetdesk_vocab::{CustomerId, FleetId, LicenceId, OrderId, TaskId};
+use fleetdesk_vocab::{CustomerId, FleetId, LicenceId, OrderId, ProvisioningTaskId, TaskId};
 use fleetdesk_vocab::{LicenceState, Mode, WorkState};
 use serde::{Deserialize, Serialize};
 
@@ -208,6 +208,8 @@ pub struct OrderDetailView {
     pub raw: RawExchangeView,
     pub timeline: Vec<ActivityItem>,
     pub events: Vec<EventRowView>,
+    /// What the partner's product was asked to do for it, oldest first.
+    pub provisioning: Vec<ProvisioningTaskView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -229,4 +231,31 @@ pub struct TaskDetailView {
     pub raw: RawExchangeView,
     pub timeline: Vec<ActivityItem>,
     pub events: Vec<EventRowView>,
+    /// What the partner's product was asked to do for it, oldest first.
+    pub provisioning: Vec<ProvisioningTaskView>,
+}
+
+/// Where a provisioning task stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProvisioningTaskState {
+    Pending,
+    Completed,
+    Failed,
+}
+
+/// One operation the partner's product carries out for an order or task (the webhook's task).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvisioningTaskView {
+    pub id: ProvisioningTaskId,
+    /// The webhook's type: `licence.created`…
+    pub kind: String,
+    pub state: ProvisioningTaskState,
+    pub licence_id: Option<LicenceId>,
+    /// `CODE: message`, when it failed.
+    pub failure: Option<String>,
+    /// Resolved by an operator rather than by the product.
+    pub resolved_by_operator: bool,
+    pub created_at: String,
+    pub resolved_at: Option<String>,
 }

@@ -1,6 +1,7 @@
-//! `/orders/{id}`: one Orange product order: its facts, items, the licences it created, Orange's
-//! raw request and Fleetdesk's answer, its audit timeline and the events it caused. Also the
-//! pieces the other browsing pages share (state badge, raw request, timeline, events).
+//! `/orders/{id}`: one Orange product order: its facts, items, the licences it created, what the
+//! partner's product was asked to do for it, Orange's raw request and Fleetdesk's answer, its
+//! audit timeline and the events it caused. Also the pieces the other browsing pages share (state
+//! badge, provisioning, raw request, timeline, events).
 
 use fleetdesk_vocab::Text;
 use fleetdesk_vocab::{Mode, WorkState};
@@ -11,7 +12,8 @@ use super::parts::{DetailPage, TablePanel, rows};
 use crate::api::fetch_order;
 use crate::i18n::{When, use_lang};
 use crate::model::{
-    ActivityItem, EventRowView, LicenceLinkView, OrderDetailView, OrderItemView, RawExchangeView,
+    ActivityItem, EventRowView, LicenceLinkView, OrderDetailView, OrderItemView,
+    ProvisioningTaskState, ProvisioningTaskView, RawExchangeView,
 };
 
 #[component]
@@ -82,6 +84,7 @@ fn OrderBody(detail: OrderDetailView) -> impl IntoView {
         </section>
         {view! { <OrderItems items=detail.items.clone()/> }.into_any()}
         {view! { <LicenceLinks licences=detail.licences.clone()/> }.into_any()}
+        {view! { <ProvisioningTasks tasks=detail.provisioning.clone()/> }.into_any()}
         {view! { <RawExchange raw=detail.raw.clone()/> }.into_any()}
         {view! { <RelatedEvents events=detail.events.clone()/> }.into_any()}
         {view! { <Timeline items=detail.timeline.clone()/> }.into_any()}
@@ -113,6 +116,23 @@ pub fn LicenceLinks(licences: Vec<LicenceLinkView>) -> impl IntoView {
             rows=rows(licences, licence_row)
         />
     }
+}
+
+/// What the partner's product was asked to do (its provisioning tasks) and how each ended; nothing
+/// when it was asked nothing.
+#[component]
+pub fn ProvisioningTasks(tasks: Vec<ProvisioningTaskView>) -> impl IntoView {
+    (!tasks.is_empty()).then(|| {
+        view! {
+            <TablePanel
+                heading=Text::Provisioning
+                testid="provisioning-tasks"
+                empty=Text::NoneFDot
+                columns=vec![Text::Type, Text::Licence, Text::State, Text::ResolvedBy, Text::Created, Text::Resolved]
+                rows=rows(tasks, provisioning_row)
+            />
+        }
+    })
 }
 
 /// Orange's request and Fleetdesk's answer, pretty-printed.
@@ -198,6 +218,42 @@ fn licence_row(l: LicenceLinkView) -> impl IntoView {
             <td class="mono">{l.offer_code.clone()}</td>
             <td><a class="mono" href=format!("/fleets/{}", l.fleet_id)>{l.fleet_id.to_string()}</a></td>
             <td><span class=format!("badge licence-state state-{}", l.state)>{l.state.as_str()}</span></td>
+        </tr>
+    }
+}
+
+fn provisioning_row(task: ProvisioningTaskView) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |text| lang.t(text);
+    let (class, state) = match task.state {
+        ProvisioningTaskState::Pending => ("badge state-inProgress", t(Text::ProvisioningPending)),
+        ProvisioningTaskState::Completed => {
+            ("badge state-completed", t(Text::ProvisioningCompleted))
+        }
+        ProvisioningTaskState::Failed => ("badge state-failed", t(Text::ProvisioningFailed)),
+    };
+    let by = match (&task.state, task.resolved_by_operator) {
+        (ProvisioningTaskState::Pending, _) => "—",
+        (_, true) => t(Text::ByAnOperator),
+        (_, false) => t(Text::ByTheProduct),
+    };
+    let licence = task.licence_id.clone().map_or_else(
+        || view! { "—" }.into_any(),
+        |id| {
+            view! { <a class="mono" href=format!("/licences/{id}")>{id.to_string()}</a> }.into_any()
+        },
+    );
+    view! {
+        <tr data-testid=format!("provisioning-{}", task.id)>
+            <td><code>{task.kind.clone()}</code><span class="cell-sub mono muted">{task.id.to_string()}</span></td>
+            <td>{licence}</td>
+            <td>
+                <span class=class>{state}</span>
+                {task.failure.clone().map(|failure| view! { <span class="cell-sub error-text">{failure}</span> })}
+            </td>
+            <td>{by}</td>
+            <td class="nowrap"><When at=task.created_at.clone()/></td>
+            <td class="nowrap">{when_or_dash(task.resolved_at.clone())}</td>
         </tr>
     }
 }

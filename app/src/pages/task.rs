@@ -1,10 +1,13 @@
 //! `/tasks/{id}`: one userServiceTask: what it asked, each item with its result or error (and
-//! its licence), Orange's raw request and Fleetdesk's answer, the audit timeline and the events.
+//! its licence), what the partner's product was asked to do for it, Orange's raw request and
+//! Fleetdesk's answer, the audit timeline and the events.
 
 use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 
-use super::order::{RawExchange, RelatedEvents, StateBadge, Timeline, or_dash, when_or_dash};
+use super::order::{
+    ProvisioningTasks, RawExchange, RelatedEvents, StateBadge, Timeline, or_dash, when_or_dash,
+};
 use super::parts::{DetailPage, Table};
 use crate::api::fetch_task;
 use crate::i18n::{When, use_lang};
@@ -68,6 +71,7 @@ fn TaskBody(detail: TaskDetailView) -> impl IntoView {
                 {detail.items.clone().into_iter().map(|item| view! { <TaskItemLine item/> }).collect_view()}
             </Table>
         </section>
+        {view! { <ProvisioningTasks tasks=detail.provisioning.clone()/> }.into_any()}
         {view! { <RawExchange raw=detail.raw.clone()/> }.into_any()}
         {view! { <RelatedEvents events=detail.events.clone()/> }.into_any()}
         {view! { <Timeline items=detail.timeline.clone()/> }.into_any()}
