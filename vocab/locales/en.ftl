@@ -956,3 +956,4 @@ provisioning-completed = completed
 provisioning-failed = failed
 by-an-operator = an operator
 by-the-product = the product
+waits-on-the-product = Waits on the product: { $reason }

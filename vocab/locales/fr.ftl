@@ -975,3 +975,4 @@ provisioning-completed = terminée
 provisioning-failed = en échec
 by-an-operator = un opérateur
 by-the-product = le produit
+waits-on-the-product = Attend le produit : { $reason }

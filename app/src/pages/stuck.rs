@@ -1,5 +1,6 @@
 //! `/stuck`: work that should have moved on and has not. Orange orders and tasks acknowledged or
-//! in progress longer than their threshold, events that failed for good or waited too long; why,
+//! in progress longer than their threshold, events that failed for good or waited too long; why
+//! (for work waiting on the partner's product: its failing webhook or missing callback),
 //! and the actions that fit: complete now or fail with a contract error code (orders and tasks),
 //! resend or retry (events). Every role may act here, support staff included: unblocking is their
 //! job. Administrators set the thresholds here too.
@@ -92,13 +93,18 @@ fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
             state.label(lang),
         ),
     };
-    let reason = item.reason.clone().unwrap_or_else(|| match item.what {
-        Stuck::Event(_) => t(Text::WaitingToBeSent).to_owned(),
-        Stuck::Order(_) | Stuck::Task(_) if item.awaits_approval => {
+    // The reason is the server's own words (an HTTP status, a time), after a translated prefix.
+    let reason = match (item.what, item.reason.clone()) {
+        (Stuck::Event(_), Some(reason)) => reason,
+        (Stuck::Event(_), None) => t(Text::WaitingToBeSent).to_owned(),
+        (Stuck::Order(_) | Stuck::Task(_), Some(reason)) => say::waits_on_the_product(lang, reason),
+        (Stuck::Order(_) | Stuck::Task(_), None) if item.awaits_approval => {
             t(Text::WaitsForManualApproval).to_owned()
         }
-        Stuck::Order(_) | Stuck::Task(_) => t(Text::AcknowledgedToOrangeButNotCompleted).to_owned(),
-    });
+        (Stuck::Order(_) | Stuck::Task(_), None) => {
+            t(Text::AcknowledgedToOrangeButNotCompleted).to_owned()
+        }
+    };
     // Every role may unblock stuck work, support staff included.
     let actions = match item.what {
         Stuck::Event(state) => {
