@@ -8,7 +8,7 @@ mod work;
 
 use fleetdesk_vocab::{CredentialId, EventId, ExchangeId, OfferingId, OperatorId};
 use fleetdesk_vocab::{
-    EventState, FleetPolicy, Mode, Operation, Provisioning, ResourceScope, ResourceType, Role,
+    CredentialKind, EventState, FleetPolicy, Mode, Operation, Provisioning, ResourceScope, ResourceType, Role,
 };
 use serde::{Deserialize, Serialize};
 
@@ -113,10 +113,11 @@ pub struct OperationMode {
     pub mode: Mode,
 }
 
-/// An Orange API credential as listed: never its secret.
+/// An API credential (Orange's, or the partner product's) as listed: never its secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CredentialView {
     pub id: CredentialId,
+    pub kind: CredentialKind,
     pub label: String,
     pub client_id: String,
     pub created_at: String,
@@ -135,6 +136,7 @@ impl CredentialView {
 /// A credential just issued, shown once on the next page and then forgotten.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuedCredential {
+    pub kind: CredentialKind,
     pub label: String,
     pub client_id: String,
     pub secret: String,
@@ -147,6 +149,7 @@ pub struct IssuedCredential {
 impl std::fmt::Debug for IssuedCredential {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("IssuedCredential")
+            .field("kind", &self.kind)
             .field("label", &self.label)
             .field("client_id", &self.client_id)
             .finish_non_exhaustive()

@@ -29,7 +29,7 @@ test.describe('Orange API administration', () => {
     await app.signIn(ADMIN);
     await page.getByRole('link', { name: 'Credentials', exact: true }).click();
     await expect(page).toHaveURL(urlIs('/settings/credentials'));
-    await expect(heading(page, 'Orange API credentials')).toBeVisible();
+    await expect(heading(page, 'API credentials')).toBeVisible();
     await app.settle();
 
     const label = unique('E2E', testInfo);

@@ -117,7 +117,6 @@ end-user = End user
 status = Status
 next-lines = Next lines
 api-credentials = API credentials
-orange-api-credentials = Orange API credentials
 orange-authenticates-every-call-with-one = Orange authenticates every call with one of these, as{" "}
 client-id-and-secret-or = {" "}(client id and secret) or{" "}
 secret-several-may-be-active-at = {" "}(secret). Several may be active at once, for rotation.
@@ -949,6 +948,14 @@ work-no-longer-waiting =
 provisioning-column-help = Optional: none, manual or webhook. Empty keeps an existing offering's provisioning (none for a new one).
 
 # Provisioning in the console: the webhook settings, provisioning credentials, provisioning tasks.
+your-product-calls-back-on = Your product calls back on
+with-a-provisioning-credential-sent-the = with a provisioning credential, sent the same way. Each kind is valid on its own API only.
+credential-kind = Kind
+credential-kind-orange = Orange API
+credential-kind-provisioning = Partner product callback
+your-product-sends-either-header = Your product sends either header to /provisioning/v1:
+i-understand-the-product-can-no-longer = I understand the product can no longer use it
+choose-who-the-credential-is-for = Choose who the credential is for: the Orange API or the partner product's callback.
 resolved-by = Resolved by
 resolved = Resolved
 provisioning-pending = pending

@@ -117,7 +117,6 @@ end-user = Utilisateur final
 status = Statut
 next-lines = Lignes suivantes
 api-credentials = Identifiants API
-orange-api-credentials = Identifiants de l’API Orange
 orange-authenticates-every-call-with-one = Orange authentifie chaque appel avec l’un d’eux, en{" "}
 client-id-and-secret-or = {" "}(client id et secret) ou en{" "}
 secret-several-may-be-active-at = {" "}(secret). Plusieurs peuvent être actifs en même temps, pour la rotation.
@@ -968,6 +967,14 @@ work-no-longer-waiting =
 provisioning-column-help = Facultatif : none, manual ou webhook. Vide garde le provisionnement d’une offre existante (none pour une nouvelle).
 
 # Le provisionnement dans la console : réglages du webhook, identifiants de provisionnement, tâches de provisionnement.
+your-product-calls-back-on = Votre produit rappelle sur
+with-a-provisioning-credential-sent-the = avec un identifiant de provisionnement, envoyé de la même façon. Chaque type n’est valable que sur sa propre API.
+credential-kind = Type
+credential-kind-orange = API Orange
+credential-kind-provisioning = Rappel du produit partenaire
+your-product-sends-either-header = Votre produit envoie l’un ou l’autre de ces en-têtes à /provisioning/v1 :
+i-understand-the-product-can-no-longer = Je comprends que le produit ne pourra plus l’utiliser
+choose-who-the-credential-is-for = Choisissez pour qui est l’identifiant : l’API Orange ou le rappel du produit partenaire.
 resolved-by = Résolue par
 resolved = Résolue
 provisioning-pending = en attente

@@ -1,5 +1,5 @@
-//! The Orange API credentials page (administrators): the credentials and, once, a secret just
-//! issued.
+//! The API credentials page (administrators): Orange's credentials and the partner product's, and,
+//! once, a secret just issued.
 
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -7,7 +7,8 @@ use leptos::server_fn::codec::GetUrl;
 use super::ConsoleError;
 use crate::model::CredentialsPage;
 
-/// Every Orange credential, newest first, and the one issued just before, with its secret.
+/// Every credential, Orange's and the product's, newest first, and the one issued just before,
+/// with its secret.
 #[server(prefix = "/console/api", endpoint = "credentials", input = GetUrl)]
 pub async fn fetch_credentials() -> Result<CredentialsPage, ConsoleError> {
     use fleetdesk_core::credentials::{self, CredentialKind};
@@ -16,9 +17,15 @@ pub async fn fetch_credentials() -> Result<CredentialsPage, ConsoleError> {
 
     super::ssr::require(fleetdesk_core::access::Permission::Administer)?;
     let db = super::ssr::db()?;
-    let all = credentials::list(&db, CredentialKind::Orange)
-        .await
-        .map_err(super::ssr::internal)?;
+    let mut all = Vec::new();
+    for kind in CredentialKind::ALL {
+        all.extend(
+            credentials::list(&db, kind)
+                .await
+                .map_err(super::ssr::internal)?,
+        );
+    }
+    all.sort_by(|a, b| (&b.created_at, &b.id).cmp(&(&a.created_at, &a.id)));
     // `created_by` holds an operator id; the page shows who that is.
     let operators = fleetdesk_core::operators::list(&db)
         .await
@@ -34,6 +41,7 @@ pub async fn fetch_credentials() -> Result<CredentialsPage, ConsoleError> {
             .into_iter()
             .map(|credential| CredentialView {
                 id: credential.id,
+                kind: credential.kind,
                 label: credential.label,
                 client_id: credential.client_id,
                 created_at: credential.created_at,

@@ -1,9 +1,10 @@
-//! `/settings/credentials` (administrators): the credentials Orange calls the API with. Issuing
-//! one shows its secret once; revoking one asks for a ticked confirmation, so that it works the
-//! same without JavaScript. Issuing posts to the page's own address, whose answer shows the new
-//! secret (kept nowhere else); revoking posts to `/console/credentials/{id}/revoke`.
+//! `/settings/credentials` (administrators): the credentials Orange calls the API with, and those
+//! the partner's product calls back with (`/provisioning/v1`); each kind is valid on its own API
+//! only. Issuing one shows its secret once; revoking one asks for a ticked confirmation, so that
+//! it works the same without JavaScript. Issuing posts to the page's own address, whose answer
+//! shows the new secret (kept nowhere else); revoking posts to `/console/credentials/{id}/revoke`.
 
-use fleetdesk_vocab::Text;
+use fleetdesk_vocab::{CredentialKind, Text};
 use leptos::prelude::*;
 
 use super::parts::{Page, TablePanel, rows};
@@ -25,7 +26,7 @@ pub fn CredentialsPage() -> impl IntoView {
     };
     view! {
         <Page title=Text::ApiCredentials data body>
-            <h1>{lang.t(Text::OrangeApiCredentials)}</h1>
+            <h1>{lang.t(Text::ApiCredentials)}</h1>
             <p class="lead muted">
                 {lang.t(Text::OrangeAuthenticatesEveryCallWithOne)}
                 <code>"Authorization: Basic"</code>
@@ -33,7 +34,20 @@ pub fn CredentialsPage() -> impl IntoView {
                 <code>"Authorization: Bearer"</code>
                 {lang.t(Text::SecretSeveralMayBeActiveAt)}
             </p>
+            <p class="muted">
+                {lang.t(Text::YourProductCallsBackOn)}
+                " " <code>"/provisioning/v1"</code> " "
+                {lang.t(Text::WithAProvisioningCredentialSentThe)}
+            </p>
         </Page>
+    }
+}
+
+/// Who a credential is for, in words.
+fn kind_text(kind: CredentialKind) -> Text {
+    match kind {
+        CredentialKind::Orange => Text::CredentialKindOrange,
+        CredentialKind::Provisioning => Text::CredentialKindProvisioning,
     }
 }
 
@@ -52,6 +66,7 @@ fn IssuedPanel(issued: IssuedCredential) -> impl IntoView {
     view! {
         <section class="panel issued" aria-labelledby="issued-title" data-testid="issued-credential">
             <h2 id="issued-title">{lang.t(Text::NewCredential)} {issued.label}</h2>
+            <p data-testid="issued-kind">{lang.t(kind_text(issued.kind))}</p>
             <p class="flash warning" role="note">
                 {lang.t(Text::CopyTheSecretNowItIs)}
             </p>
@@ -61,7 +76,10 @@ fn IssuedPanel(issued: IssuedCredential) -> impl IntoView {
                 <dt>{lang.t(Text::Secret)}</dt>
                 <dd><code class="secret" data-testid="issued-secret">{issued.secret}</code></dd>
             </dl>
-            <p>{lang.t(Text::OrangeSendsEitherHeader)}</p>
+            <p>{lang.t(match issued.kind {
+                CredentialKind::Orange => Text::OrangeSendsEitherHeader,
+                CredentialKind::Provisioning => Text::YourProductSendsEitherHeader,
+            })}</p>
             <pre class="code" tabindex="0" data-testid="issued-basic">{format!("Authorization: {}", issued.basic_authorization)}</pre>
             <pre class="code" tabindex="0" data-testid="issued-bearer">{format!("Authorization: {}", issued.bearer_authorization)}</pre>
         </section>
@@ -73,7 +91,7 @@ fn CredentialTable(credentials: Vec<CredentialView>) -> impl IntoView {
     view! {
         <TablePanel
             empty=Text::NoCredentialYetOrangeCannotCall
-            columns=vec![Text::Label, Text::ClientId, Text::CredentialCreated, Text::CreatedBy, Text::LastUsed, Text::State]
+            columns=vec![Text::Label, Text::CredentialKind, Text::ClientId, Text::CredentialCreated, Text::CreatedBy, Text::LastUsed, Text::State]
             actions=true
             rows=rows(credentials, |credential| view! { <CredentialRow credential/> })
         />
@@ -102,7 +120,10 @@ fn CredentialRow(credential: CredentialView) -> impl IntoView {
         view! {
             <form method="post" action=target class="confirm-form">
                 <input id=confirm_id.clone() type="checkbox" name="confirm" value="yes" required/>
-                <label for=confirm_id class="confirm-label">{lang.t(Text::IUnderstandOrangeCanNoLonger)}</label>
+                <label for=confirm_id class="confirm-label">{lang.t(match credential.kind {
+                    CredentialKind::Orange => Text::IUnderstandOrangeCanNoLonger,
+                    CredentialKind::Provisioning => Text::IUnderstandTheProductCanNoLonger,
+                })}</label>
                 <button type="submit" class="button danger small" aria-label=aria>{lang.t(Text::Revoke)}</button>
             </form>
         }
@@ -110,6 +131,7 @@ fn CredentialRow(credential: CredentialView) -> impl IntoView {
     view! {
         <tr>
             <td>{credential.label.clone()}</td>
+            <td data-testid="credential-kind">{lang.t(kind_text(credential.kind))}</td>
             <td class="mono">{credential.client_id}</td>
             <td class="nowrap"><When at=credential.created_at.clone()/></td>
             <td>{credential.created_by.unwrap_or_else(|| lang.t(Text::CommandLine).to_owned())}</td>
@@ -132,6 +154,18 @@ fn IssueForm() -> impl IntoView {
                     <input id="credential-label" name="label" type="text" required maxlength="100" autocomplete="off"/>
                     <p class="hint">{lang.t(Text::WhereItIsUsedEG)}</p>
                 </div>
+                <fieldset class="field choices">
+                    <legend>{lang.t(Text::CredentialKind)}</legend>
+                    {CredentialKind::ALL.into_iter().map(|kind| {
+                        let id = format!("credential-kind-{kind}");
+                        view! {
+                            <div class="choice">
+                                <input id=id.clone() name="kind" type="radio" value=kind.as_str() checked=kind == CredentialKind::Orange/>
+                                <label for=id>{lang.t(kind_text(kind))}</label>
+                            </div>
+                        }
+                    }).collect_view()}
+                </fieldset>
                 <div class="field actions">
                     <button type="submit" class="button primary">{lang.t(Text::IssueCredential)}</button>
                 </div>

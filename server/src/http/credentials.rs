@@ -1,4 +1,5 @@
-//! The Orange API credentials (administrators): issue and revoke.
+//! The API credentials (administrators): issue and revoke Orange's (`/orange/v2`) and the partner
+//! product's (`/provisioning/v1`).
 //! Issuing answers with the credentials page itself, showing the new secret once, uncached: the
 //! secret is kept nowhere (only its hash), never logged nor written to the audit log.
 
@@ -28,6 +29,7 @@ pub fn issued_view(issued: &Issued) -> IssuedCredential {
     let secret = issued.secret.expose();
     let basic = base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:{secret}"));
     IssuedCredential {
+        kind: issued.credential.kind,
         label: issued.credential.label.clone(),
         client_id,
         secret: secret.to_owned(),
@@ -40,10 +42,13 @@ pub fn issued_view(issued: &Issued) -> IssuedCredential {
 pub struct IssueForm {
     #[serde(default)]
     label: String,
+    /// `orange` or `provisioning`; Orange's when the form does not say.
+    #[serde(default)]
+    kind: String,
 }
 
-/// `POST /settings/credentials`: issues an Orange credential and answers with the page showing
-/// its secret.
+/// `POST /settings/credentials`: issues a credential of the kind asked and answers with the page
+/// showing its secret.
 pub async fn issue(
     State(state): State<AppState>,
     console: Console<Administer>,
@@ -54,10 +59,25 @@ pub async fn issue(
     let Ok(Form(form)) = Form::<IssueForm>::from_request(request, &state).await else {
         return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
     };
+    let kind = match form.kind.trim() {
+        "" => CredentialKind::Orange,
+        text => match CredentialKind::parse(text) {
+            Some(kind) => kind,
+            None => {
+                return console
+                    .back(
+                        PAGE,
+                        FlashKind::Error,
+                        lang.t(Text::ChooseWhoTheCredentialIsFor),
+                    )
+                    .await;
+            }
+        },
+    };
     let issued = match credentials::issue(
         &state.db,
         &console.acting(),
-        CredentialKind::Orange,
+        kind,
         &form.label,
         Some(console.operator.id.as_str()),
     )
@@ -80,7 +100,7 @@ pub async fn issue(
         }
     };
     let credential = &issued.credential;
-    tracing::info!(credential.id = %credential.id, client_id = %credential.client_id, "API credential issued");
+    tracing::info!(credential.id = %credential.id, credential.kind = %credential.kind, client_id = %credential.client_id, "API credential issued");
     let text = say::credential_issued(lang, &credential.label);
     let flash = Flash {
         kind: FlashKind::Success,
@@ -111,8 +131,8 @@ impl Action for Revoke {
     async fn run(cx: Cx, id: CredentialId, Fields(form): Fields<Confirmation>) -> Reply {
         let lang = cx.lang;
         let before = match credentials::find_by_id(&cx.state.db, &id).await {
-            Ok(Some(found)) if found.kind == CredentialKind::Orange => found,
-            Ok(_) => return Err(no_such_credential(lang).into()),
+            Ok(Some(found)) => found,
+            Ok(None) => return Err(no_such_credential(lang).into()),
             Err(error) => {
                 tracing::error!(error = %error, "failed to load a credential");
                 return Err(not_saved(lang).into());
@@ -126,7 +146,7 @@ impl Action for Revoke {
         }
         match credentials::revoke(&cx.state.db, &cx.acting, &id).await {
             Ok(after) => {
-                tracing::info!(credential.id = %id, "API credential revoked");
+                tracing::info!(credential.id = %id, credential.kind = %after.kind, "API credential revoked");
                 Ok(say::credential_revoked(lang, &after.label).into())
             }
             Err(error) => {
