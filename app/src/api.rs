@@ -3,7 +3,7 @@
 //!
 //! The Orange API's administration has one file per page: [`orange_settings`], [`credentials`],
 //! [`offerings`], [`exchanges`] and [`reference`]; the events owed to Orange have [`events`] and
-//! [`delivery_settings`].
+//! [`delivery_settings`]; the webhooks to the partner's product have [`provisioning_settings`].
 
 mod audit;
 mod bulk;
@@ -17,6 +17,7 @@ mod licences;
 mod offerings;
 mod orange_settings;
 mod orders;
+mod provisioning_settings;
 mod reference;
 mod work;
 
@@ -44,6 +45,7 @@ pub use licences::{fetch_licence, fetch_licences};
 pub use offerings::{fetch_offering, fetch_offerings};
 pub use orange_settings::fetch_orange_settings;
 pub use orders::{fetch_order, fetch_orders, fetch_task, fetch_tasks};
+pub use provisioning_settings::fetch_provisioning_settings;
 pub use reference::fetch_api_reference;
 pub use work::{fetch_activation, fetch_search, fetch_stuck};
 
@@ -170,7 +172,13 @@ mod ssr {
 
     /// The credential issued just before this page, if any (shown once).
     pub fn issued_credential() -> Option<IssuedCredential> {
-        parts().ok()?.extensions.get::<IssuedCredential>().cloned()
+        extension::<IssuedCredential>()
+    }
+
+    /// What the answer to a form post put in the request for this page to show once (a new
+    /// secret), if any.
+    pub fn extension<T: Clone + Send + Sync + 'static>() -> Option<T> {
+        parts().ok()?.extensions.get::<T>().cloned()
     }
 
     pub fn db() -> Result<Db, ConsoleError> {

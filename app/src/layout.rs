@@ -92,6 +92,7 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
                         <a href="/settings/credentials">{t(Text::Credentials)}</a>
                         <a href="/settings/orange">{t(Text::OrangeSettings)}</a>
                         <a href="/settings/delivery">{t(Text::DeliverySettings)}</a>
+                        <a href="/settings/provisioning">{t(Text::ProvisioningSettings)}</a>
                         <a href="/reference">{t(Text::ApiReference)}</a>
                         <a href="/operators">{t(Text::Operators)}</a>
                     </span>

@@ -8,7 +8,8 @@ mod work;
 
 use fleetdesk_vocab::{CredentialId, EventId, ExchangeId, OfferingId, OperatorId};
 use fleetdesk_vocab::{
-    CredentialKind, EventState, FleetPolicy, Mode, Operation, Provisioning, ResourceScope, ResourceType, Role,
+    CredentialKind, EventState, FleetPolicy, Mode, Operation, Provisioning, ResourceScope,
+    ResourceType, Role,
 };
 use serde::{Deserialize, Serialize};
 
@@ -162,6 +163,43 @@ pub struct CredentialsPage {
     pub credentials: Vec<CredentialView>,
     pub issued: Option<IssuedCredential>,
 }
+
+/// The provisioning webhook's settings as the settings page shows them: whether a signing secret
+/// is set, never the secret.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProvisioningSettingsView {
+    pub url: String,
+    pub timeout_seconds: u64,
+    /// The product answers 2xx at once and calls back later; otherwise its 2xx means done.
+    pub await_callback: bool,
+    /// A URL and a signing secret: webhooks can be sent.
+    pub configured: bool,
+    pub secret_set: bool,
+    /// Until when the previous secret still signs, while a rotation's overlap runs.
+    pub previous_until: Option<String>,
+    /// Where the product calls back: `{origin}/provisioning/v1`.
+    pub callback_base: String,
+    pub max_overlap_minutes: u32,
+    /// The secret generated just before this page, shown this once.
+    pub generated: Option<GeneratedSecret>,
+}
+
+/// The signing secret a rotation just generated: shown once, in the answer to the rotation.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GeneratedSecret {
+    pub secret: String,
+}
+
+impl std::fmt::Debug for GeneratedSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GeneratedSecret").finish_non_exhaustive()
+    }
+}
+
+/// The origin browsers and the partner's product reach this server at (`FLEETDESK_PUBLIC_URL`),
+/// given to the pages' server functions by the server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicOrigin(pub String);
 
 /// An offering of the catalogue.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -44,6 +44,9 @@ pub const DELIVERY_SETTINGS: Post<0> = Post("/console/settings/delivery");
 pub const PAUSE_DELIVERY: Post<0> = Post("/console/delivery/pause");
 pub const RESUME_DELIVERY: Post<0> = Post("/console/delivery/resume");
 pub const STUCK_THRESHOLDS: Post<0> = Post("/console/settings/stuck");
+pub const PROVISIONING_SETTINGS: Post<0> = Post("/console/settings/provisioning");
+/// Answered with the provisioning settings page itself, showing the new signing secret once.
+pub const ROTATE_WEBHOOK_SECRET: Post<0> = Post("/settings/provisioning");
 
 /// Answered with the credentials page itself, showing the new secret once.
 pub const ISSUE_CREDENTIAL: Post<0> = Post("/settings/credentials");

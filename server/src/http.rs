@@ -21,6 +21,7 @@ mod offerings;
 mod operators;
 pub(crate) mod orange_settings;
 mod privacy;
+mod provisioning_settings;
 mod redirect;
 mod reference;
 mod security;
@@ -101,6 +102,7 @@ async fn render(
     extensions: impl FnOnce(&mut axum::http::Extensions),
 ) -> axum::response::Response {
     let db = state.db.clone();
+    let origin = public_origin(state);
     let options = state.leptos_options.clone();
     let shell_options = options.clone();
     // Rendered whole before it is sent (as the routes' `SsrMode::Async` pages are): streamed out of
@@ -110,6 +112,7 @@ async fn render(
         move || {
             provide_context(db.clone());
             provide_context(options.clone());
+            provide_context(origin.clone());
             csp::provide_request_nonce();
         },
         move || shell(shell_options.clone()),
@@ -137,6 +140,12 @@ async fn render(
         HeaderValue::from_static("no-store"),
     );
     response
+}
+
+/// Where browsers and the partner's product reach this server (`FLEETDESK_PUBLIC_URL`), for the
+/// pages that show an address of its APIs.
+fn public_origin(state: &AppState) -> fleetdesk_app::model::PublicOrigin {
+    fleetdesk_app::model::PublicOrigin(state.config.public_url.origin().ascii_serialization())
 }
 
 /// The largest console form body, in bytes (file uploads have their own, larger limit).
@@ -181,6 +190,7 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
     let routes = generate_route_list(App);
     let leptos_options = state.leptos_options.clone();
     let db = state.db.clone();
+    let origin = public_origin(&state);
     // Built once: the document only changes with the code.
     let reference = ApiReference(Arc::new(crate::orange::openapi::document_json()));
     let page_reference = reference.clone();
@@ -222,6 +232,12 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .action::<delivery_settings::Pause>()
         .action::<delivery_settings::Resume>()
         .action::<delivery_settings::Save>()
+        .action::<provisioning_settings::Save>()
+        // Posted to the page's own address: the answer is the page, showing the new secret once.
+        .route(
+            fleetdesk_app::posts::ROTATE_WEBHOOK_SECRET.path(),
+            post(provisioning_settings::rotate),
+        )
         .route("/reference/openapi.json", reference::route(reference))
         .route("/console/customers.csv", get(customers::export))
         .route(
@@ -238,6 +254,7 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
             move || {
                 provide_context(db.clone());
                 provide_context(page_reference.clone());
+                provide_context(origin.clone());
                 csp::provide_request_nonce();
             },
             move || shell(leptos_options.clone()),

@@ -16,6 +16,7 @@ mod console_bulk;
 mod console_events;
 mod console_licences;
 mod console_orange_admin;
+mod console_provisioning;
 mod console_work;
 mod delivery;
 mod faults;

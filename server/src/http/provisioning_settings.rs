@@ -1,0 +1,214 @@
+//! The provisioning webhook from the console (administrators): its settings, and a new signing
+//! secret. Rotating answers with the settings page itself, showing the new secret once, uncached:
+//! the secret is stored sealed, never parked in the session, logged nor written to the audit log.
+
+use std::collections::HashMap;
+
+use axum::Form;
+use axum::extract::{FromRequest, Request, State};
+use axum::response::Response;
+use fleetdesk_vocab::Text;
+use serde::Deserialize;
+
+use fleetdesk_app::i18n::Lang;
+use fleetdesk_app::model::{Flash, FlashKind, GeneratedSecret};
+use fleetdesk_app::posts;
+use fleetdesk_core::access::Administer;
+use fleetdesk_core::provisioning::webhook::{self, WebhookInput, WebhookSettingsError};
+
+use super::action::{Action, Cx, Fields, Note, Reply};
+use super::forms::{Console, not_saved, unreadable};
+use crate::state::AppState;
+
+const PAGE: &str = "/settings/provisioning";
+
+/// A refusal in the reader's words; `None` for a failure of the server's (logged by the caller).
+fn refusal(error: &WebhookSettingsError, lang: Lang) -> Option<&'static str> {
+    Some(lang.t(match error {
+        WebhookSettingsError::NotAUrl => Text::TheWebhookUrlIsNotA,
+        WebhookSettingsError::NotHttps => Text::TheWebhookUrlMustStartWith,
+        WebhookSettingsError::Timeout => Text::TheWebhookTimeoutMustBe1,
+        WebhookSettingsError::Overlap => Text::TheOverlapMustBe0To,
+        WebhookSettingsError::NoSecretKey => Text::NoFleetdeskSecretKeyIsConfigured,
+        WebhookSettingsError::Db(_) => return None,
+    }))
+}
+
+/// The settings form: the URL, the timeout and whether the product calls back (`yes`/`no`); the
+/// problems in words when it cannot be read as such.
+fn parse(form: &HashMap<String, String>, lang: Lang) -> Result<WebhookInput, Vec<String>> {
+    let field = |name: &str| form.get(name).map_or("", |v| v.trim());
+    let mut problems = Vec::new();
+    let timeout_seconds = field("timeout_seconds").parse::<u64>().unwrap_or_else(|_| {
+        problems.push(lang.t(Text::TheWebhookTimeoutMustBe1).to_owned());
+        0
+    });
+    let await_callback = match field("await_callback") {
+        "yes" => true,
+        "no" | "" => false,
+        _ => {
+            problems.push(lang.t(Text::TheFormCouldNotBeRead).to_owned());
+            false
+        }
+    };
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(WebhookInput {
+        url: field("url").to_owned(),
+        timeout_seconds,
+        await_callback,
+    })
+}
+
+/// `POST /console/settings/provisioning`: the webhook's URL, timeout and variant.
+pub enum Save {}
+
+impl Action for Save {
+    const PATH: &'static str = posts::PROVISIONING_SETTINGS.path();
+    type Needs = Administer;
+    type Target = ();
+    type Form = Fields<HashMap<String, String>>;
+
+    fn page(_: &()) -> String {
+        PAGE.to_owned()
+    }
+
+    async fn run(cx: Cx, _: (), Fields(form): Fields<HashMap<String, String>>) -> Reply {
+        let lang = cx.lang;
+        let heading = || Note::from(lang.t(Text::TheProvisioningSettingsWereNotSaved));
+        let input = parse(&form, lang).map_err(|problems| heading().with_details(problems))?;
+        match webhook::save(&cx.state.db, &input, &cx.acting).await {
+            Ok(()) => {
+                // Webhooks that waited for a URL may go now.
+                cx.state.delivery.notify_one();
+                let configured = webhook::load(&cx.state.db)
+                    .await
+                    .is_ok_and(|settings| settings.is_configured());
+                Ok(if configured {
+                    cx.t(Text::ProvisioningSettingsSaved)
+                } else {
+                    cx.t(Text::ProvisioningSettingsSavedWebhooksWait)
+                }
+                .into())
+            }
+            Err(error) => match refusal(&error, lang) {
+                Some(problem) => Err(heading().with_details(vec![problem.to_owned()])),
+                None => {
+                    tracing::error!(error = %error, "failed to save the provisioning settings");
+                    Err(not_saved(lang).into())
+                }
+            },
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RotateForm {
+    #[serde(default)]
+    overlap_minutes: String,
+}
+
+/// `POST /settings/provisioning`: a new signing secret, the previous one signing beside it for the
+/// overlap asked; answered with the settings page showing the new secret once.
+pub async fn rotate(
+    State(state): State<AppState>,
+    console: Console<Administer>,
+    request: Request,
+) -> Response {
+    let lang = console.lang;
+    let headers = request.headers().clone();
+    let Ok(Form(form)) = Form::<RotateForm>::from_request(request, &state).await else {
+        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
+    };
+    let Ok(overlap_minutes) = form.overlap_minutes.trim().parse::<u32>() else {
+        let problem = lang.t(Text::TheOverlapMustBe0To);
+        return console.back(PAGE, FlashKind::Error, problem).await;
+    };
+    let secret = match webhook::rotate_secret(&state.db, overlap_minutes, &console.acting()).await {
+        Ok(secret) => secret,
+        Err(error) => {
+            let problem = refusal(&error, lang).unwrap_or_else(|| not_saved(lang));
+            if matches!(
+                error,
+                WebhookSettingsError::Db(_) | WebhookSettingsError::NoSecretKey
+            ) {
+                tracing::error!(error = %error, "failed to rotate the webhook signing secret");
+            }
+            return console.back(PAGE, FlashKind::Error, problem).await;
+        }
+    };
+    tracing::info!(overlap_minutes, "webhook signing secret rotated");
+    let flash = Flash {
+        kind: FlashKind::Success,
+        text: lang.t(Text::ANewSigningSecretWasGenerated).to_owned(),
+        details: Vec::new(),
+    };
+    let current = fleetdesk_core::operators::CurrentOperator(console.operator);
+    crate::http::render_page(
+        &state,
+        headers,
+        PAGE,
+        current,
+        flash,
+        GeneratedSecret { secret },
+    )
+    .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn the_form_reads_as_the_webhook_input() {
+        let read = parse(
+            &form(&[
+                ("url", " https://product.example/hook "),
+                ("timeout_seconds", "15"),
+                ("await_callback", "yes"),
+            ]),
+            Lang::En,
+        )
+        .expect("valid");
+        assert_eq!(
+            read,
+            WebhookInput {
+                url: "https://product.example/hook".into(),
+                timeout_seconds: 15,
+                await_callback: true,
+            }
+        );
+        let plain = parse(&form(&[("timeout_seconds", "10")]), Lang::En).expect("valid");
+        assert!(!plain.await_callback);
+    }
+
+    #[test]
+    fn a_timeout_that_is_not_a_number_is_named() {
+        let problems = parse(&form(&[("timeout_seconds", "ten")]), Lang::En).expect_err("invalid");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].contains("timeout"), "{problems:?}");
+    }
+
+    #[test]
+    fn every_refusal_has_words_in_both_languages() {
+        for lang in [Lang::En, Lang::Fr] {
+            for error in [
+                WebhookSettingsError::NotAUrl,
+                WebhookSettingsError::NotHttps,
+                WebhookSettingsError::Timeout,
+                WebhookSettingsError::Overlap,
+                WebhookSettingsError::NoSecretKey,
+            ] {
+                assert!(refusal(&error, lang).is_some_and(|text| !text.is_empty()));
+            }
+        }
+    }
+}
