@@ -25,6 +25,7 @@ const PAGES = [
   '/settings/credentials',
   '/settings/orange',
   '/settings/delivery',
+  '/settings/provisioning',
   '/operators',
   '/reference',
 ];
