@@ -126,14 +126,17 @@ fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
             .into_any()
         }
         Stuck::Order(state) | Stuck::Task(state) => {
+            // Work waiting on the partner's product (it has a reason) may be completed by hand once
+            // done there, as the provisioning contract says.
+            let waits_on_product = state == WorkState::InProgress && item.reason.is_some();
             let kind = format!("{}s", item.what.kind());
             let code_id = format!("code-{}", item.id);
             let message_id = format!("message-{}", item.id);
             view! {
                 <div class="row-actions">
-                    // Only acknowledged work can be completed at once; work in progress belongs to
-                    // whoever started it, and can only be failed from here.
-                    {(state == WorkState::Acknowledged).then(|| view! {
+                    // Only acknowledged work can be completed at once; other work in progress
+                    // belongs to whoever started it, and can only be failed from here.
+                    {(state == WorkState::Acknowledged || waits_on_product).then(|| view! {
                         <PostButton action=posts::COMPLETE_STUCK.to([&kind, &item.id]) class="button primary" label=t(Text::CompleteNow)/>
                     })}
                     <form method="post" action=posts::FAIL_STUCK.to([&kind, &item.id]) class="inline-form fail-form">
