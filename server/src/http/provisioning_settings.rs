@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use axum::Form;
 use axum::extract::{FromRequest, Request, State};
 use axum::response::Response;
-use fleetdesk_vocab::Text;
+use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
@@ -23,15 +23,24 @@ use crate::state::AppState;
 const PAGE: &str = "/settings/provisioning";
 
 /// A refusal in the reader's words; `None` for a failure of the server's (logged by the caller).
-fn refusal(error: &WebhookSettingsError, lang: Lang) -> Option<&'static str> {
-    Some(lang.t(match error {
-        WebhookSettingsError::NotAUrl => Text::TheWebhookUrlIsNotA,
-        WebhookSettingsError::NotHttps => Text::TheWebhookUrlMustStartWith,
-        WebhookSettingsError::Timeout => Text::TheWebhookTimeoutMustBe1,
-        WebhookSettingsError::Overlap => Text::TheOverlapMustBe0To,
-        WebhookSettingsError::NoSecretKey => Text::NoFleetdeskSecretKeyIsConfigured,
-        WebhookSettingsError::Db(_) => return None,
-    }))
+fn refusal(error: &WebhookSettingsError, lang: Lang) -> Option<String> {
+    Some(
+        lang.t(match error {
+            WebhookSettingsError::NotAUrl => Text::TheWebhookUrlIsNotA,
+            WebhookSettingsError::NotHttps => Text::TheWebhookUrlMustStartWith,
+            WebhookSettingsError::Timeout => Text::TheWebhookTimeoutMustBe1,
+            WebhookSettingsError::Overlap => Text::TheOverlapMustBe0To,
+            WebhookSettingsError::NoSecretKey => Text::NoFleetdeskSecretKeyIsConfigured,
+            WebhookSettingsError::CallbackNeedsAsync(operations) => {
+                return Some(say::callback_needs_async(
+                    lang,
+                    crate::http::orange_settings::labels(operations, lang),
+                ));
+            }
+            WebhookSettingsError::Db(_) => return None,
+        })
+        .to_owned(),
+    )
 }
 
 /// The settings form: the URL, the timeout and whether the product calls back (`yes`/`no`); the
@@ -93,7 +102,7 @@ impl Action for Save {
                 .into())
             }
             Err(error) => match refusal(&error, lang) {
-                Some(problem) => Err(heading().with_details(vec![problem.to_owned()])),
+                Some(problem) => Err(heading().with_details(vec![problem])),
                 None => {
                     tracing::error!(error = %error, "failed to save the provisioning settings");
                     Err(not_saved(lang).into())
@@ -128,7 +137,7 @@ pub async fn rotate(
     let secret = match webhook::rotate_secret(&state.db, overlap_minutes, &console.acting()).await {
         Ok(secret) => secret,
         Err(error) => {
-            let problem = refusal(&error, lang).unwrap_or_else(|| not_saved(lang));
+            let problem = refusal(&error, lang).unwrap_or_else(|| not_saved(lang).to_owned());
             if matches!(
                 error,
                 WebhookSettingsError::Db(_) | WebhookSettingsError::NoSecretKey
@@ -206,6 +215,9 @@ mod tests {
                 WebhookSettingsError::Timeout,
                 WebhookSettingsError::Overlap,
                 WebhookSettingsError::NoSecretKey,
+                WebhookSettingsError::CallbackNeedsAsync(vec![
+                    fleetdesk_vocab::Operation::Deletion,
+                ]),
             ] {
                 assert!(refusal(&error, lang).is_some_and(|text| !text.is_empty()));
             }

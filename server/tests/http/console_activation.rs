@@ -105,7 +105,7 @@ async fn operators_approve_and_reject_manual_work_and_orange_is_told() {
         .await;
         let (_, html) = page(&admin, &api, &format!("/offerings/{}", pro.id)).await;
         assert!(
-            html.contains("Manual provisioning needs asynchronous operations")
+            html.contains("Manual provisioning (and webhooks while the product answers by callback) needs asynchronous operations")
                 && html.contains("Licence order"),
             "{html}"
         );
@@ -140,7 +140,7 @@ async fn operators_approve_and_reject_manual_work_and_orange_is_told() {
         .await;
         let (_, html) = page(&admin, &api, "/settings/orange").await;
         assert!(
-            html.contains("Licence order cannot be synchronous while offerings wait for manual approval (OFFER-PRO-M)"),
+            html.contains("Licence order cannot be synchronous while offerings wait for manual approval or for the product's callback (OFFER-PRO-M)"),
             "{html}"
         );
 
