@@ -2,14 +2,9 @@
 // an administrator makes Orange's operations asynchronous and adds an offering whose work waits
 // for approval; Orange orders it three times; an operator approves one order and rejects another
 // from the queue; support fails the third once it is stuck, from the stuck-work page.
-import type { Locator, Page } from '@playwright/test';
-import { ADMIN, SUPPORT, expect, expectFormPostsTo, field, orange, saveScreenshot, sql, test, unique, urlIs } from './fixtures';
+import { ADMIN, SUPPORT, addOffering, expect, expectFormPostsTo, field, makeOrangeAsync, orange, saveScreenshot, sql, test, unique, urlIs } from './fixtures';
 
 const LONG_AGO = '2020-01-01T00:00:00.000Z';
-
-function formWithButton(page: Page, name: string): Locator {
-  return page.locator('form').filter({ has: page.getByRole('button', { name, exact: true }) });
-}
 
 test.describe('activation queue', () => {
   // Whatever happens in the test, the next ones find the defaults: no manual offering, every
@@ -25,24 +20,9 @@ test.describe('activation queue', () => {
     const code = `OFFER-MAN-${tag}`.toUpperCase();
     await app.signIn(ADMIN);
 
-    await app.visit('/settings/orange');
-    let form = formWithButton(page, 'Save settings');
-    for (const operation of ['Customer creation', 'Licence order', 'State change', 'Deletion', 'Offering change']) {
-      await field(form, operation).selectOption('async');
-    }
-    await form.getByRole('button', { name: 'Save settings', exact: true }).click();
-    await expect(app.status('Orange API settings saved.')).toBeVisible();
-    await app.settle();
-
-    await app.visit('/offerings');
-    form = formWithButton(page, 'Add offering');
-    await field(form, 'Offer code').fill(code);
-    await field(form, 'Name').fill('Manual E2E');
-    await field(form, 'Provisioning').selectOption('manual');
-    await form.getByRole('button', { name: 'Add offering', exact: true }).click();
-    await expect(app.status(`Offering ${code} added.`)).toBeVisible();
+    await makeOrangeAsync(app, page);
+    await addOffering(app, page, code, 'Manual E2E', 'manual');
     await expect(page.getByRole('row').filter({ hasText: code })).toContainText('Manual approval');
-    await app.settle();
 
     const orders: string[] = [];
     for (const n of [1, 2, 3]) {

@@ -126,6 +126,35 @@ export function sql(statement: string, params: string[] = []): void {
   execFileSync('python3', ['-c', script, database, statement, JSON.stringify(params)]);
 }
 
+/** The form on the page that has a button named `name`. */
+export function formWithButton(page: Page, name: string): Locator {
+  return page.locator('form').filter({ has: page.getByRole('button', { name, exact: true }) });
+}
+
+/** As an administrator: every Orange operation asynchronous, from the Orange API settings page. */
+export async function makeOrangeAsync(app: Console, page: Page): Promise<void> {
+  await app.visit('/settings/orange');
+  const form = formWithButton(page, 'Save settings');
+  for (const operation of ['Customer creation', 'Licence order', 'State change', 'Deletion', 'Offering change']) {
+    await field(form, operation).selectOption('async');
+  }
+  await form.getByRole('button', { name: 'Save settings', exact: true }).click();
+  await expect(app.status('Orange API settings saved.')).toBeVisible();
+  await app.settle();
+}
+
+/** As an administrator: adds an offering with this provisioning from the Offerings page. */
+export async function addOffering(app: Console, page: Page, code: string, name: string, provisioning: string): Promise<void> {
+  await app.visit('/offerings');
+  const form = formWithButton(page, 'Add offering');
+  await field(form, 'Offer code').fill(code);
+  await field(form, 'Name').fill(name);
+  await field(form, 'Provisioning').selectOption(provisioning);
+  await form.getByRole('button', { name: 'Add offering', exact: true }).click();
+  await expect(app.status(`Offering ${code} added.`)).toBeVisible();
+  await app.settle();
+}
+
 /** A suffix unique to this test run and project, for Orange references and names. */
 export function unique(testInfo: TestInfo): string {
   const project = testInfo.project.name.replace(/[^a-z0-9]/gi, '').toLowerCase();
