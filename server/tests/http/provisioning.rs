@@ -261,6 +261,26 @@ async fn plain_webhooks_provision_an_order_and_a_suspension_and_a_product_outage
             world.order_events(&order) == ["completed"]
         })
         .await;
+        // The webhooks are on the console's events pages next to Orange's events, with their
+        // attempts (the refused one and its retry) and the signature headers as sent.
+        let admin = crate::common::admin(&world.api.server).await;
+        let html =
+            crate::common::body(crate::common::get(&admin, &world.api.server, "/events").await)
+                .await;
+        assert!(html.contains("licence.created") && html.contains("productOrderStateChangeEvent"));
+        let detail = crate::common::body(
+            crate::common::get(
+                &admin,
+                &world.api.server,
+                &format!("/events/{}", received[0].webhook_id),
+            )
+            .await,
+        )
+        .await;
+        assert!(
+            detail.contains("webhook-signature") && detail.contains("503"),
+            "{detail}"
+        );
 
         // A suspension of both licences: a licence.suspended each, then the task completes.
         let task = world
