@@ -57,14 +57,19 @@ pub const OFFERING_OPERATIONS: [Operation; 4] = [
     Operation::OfferingChange,
 ];
 
-/// Whether any offering (retired or not: its licences live on) has manual provisioning.
-pub async fn any_manual(db: &Db) -> Result<bool, DbError> {
-    // Asked on every pass of the completion worker: one row at the most, not the list of codes.
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM offerings WHERE provisioning_mode = 'manual' LIMIT 1")
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(found.is_some())
+/// Which provisioning modes some offering (retired or not: its licences live on) has: manual,
+/// webhook. Asked on every pass of the completion worker: one query of at most two rows.
+pub async fn modes_in_use(db: &Db) -> Result<(bool, bool), DbError> {
+    let modes: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT provisioning_mode FROM offerings \
+         WHERE provisioning_mode IN ('manual', 'webhook')",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    Ok((
+        modes.iter().any(|m| m == "manual"),
+        modes.iter().any(|m| m == "webhook"),
+    ))
 }
 
 /// Whether an offering with `provisioning` needs the operations that reach it asynchronous:

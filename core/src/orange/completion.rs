@@ -39,8 +39,7 @@ pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
     // Work of an offering with manual provisioning waits in the activation queue; work of an
     // offering with webhook provisioning is sent to the product. Each condition is left out while
     // no offering asks for it (the usual case), so that it costs nothing then.
-    let manual = provisioning::any_manual(db).await?;
-    let webhook = provisioning::tasks::any_webhook(db).await?;
+    let (manual, webhook) = provisioning::modes_in_use(db).await?;
     if webhook {
         finished += provisioning::tasks::resolve_answered(db).await?;
     }

@@ -46,20 +46,38 @@ pub(crate) const TASK_NEEDS_WEBHOOK: &str = "(EXISTS (SELECT 1 FROM user_service
      OR EXISTS (SELECT 1 FROM offerings wo WHERE wo.id = user_service_tasks.target_offering_id \
      AND wo.provisioning_mode = 'webhook'))";
 
-/// Whether any offering has webhook provisioning.
-pub async fn any_webhook(db: &Db) -> Result<bool, DbError> {
-    let found: Option<i64> =
-        sqlx::query_scalar("SELECT 1 FROM offerings WHERE provisioning_mode = 'webhook' LIMIT 1")
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(found.is_some())
-}
-
 /// The order or task a provisioning task belongs to.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Parent {
     Order(OrderId),
     Task(TaskId),
+}
+
+impl Parent {
+    /// Locks the order's or task's row until the transaction ends, so that two resolutions of
+    /// its provisioning tasks (two callbacks at once on PostgreSQL) take turns: otherwise each
+    /// sees the other's task still pending and neither finishes the work.
+    async fn lock(&self, conn: &mut AnyConnection) -> Result<(), DbError> {
+        let (table, id) = match self {
+            Parent::Order(id) => ("product_orders", id.as_str()),
+            Parent::Task(id) => ("user_service_tasks", id.as_str()),
+        };
+        sqlx::query(&format!(
+            "UPDATE {table} SET updated_at = updated_at WHERE id = $1"
+        ))
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// The `provisioning_tasks` column naming it, and its id.
+    fn column(&self) -> (&'static str, &str) {
+        match self {
+            Parent::Order(id) => ("order_id", id.as_str()),
+            Parent::Task(id) => ("user_service_task_id", id.as_str()),
+        }
+    }
 }
 
 /// A provisioning task's state.
@@ -213,10 +231,7 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<ProvisioningTask>, DbError>
 
 /// The provisioning tasks of an order or task, oldest first (for its page and timeline).
 pub async fn of_work(db: &Db, parent: &Parent) -> Result<Vec<ProvisioningTask>, DbError> {
-    let (column, id) = match parent {
-        Parent::Order(id) => ("order_id", id.as_str()),
-        Parent::Task(id) => ("user_service_task_id", id.as_str()),
-    };
+    let (column, id) = parent.column();
     let rows = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM provisioning_tasks WHERE {column} = $1 ORDER BY created_at, id"
     ))
@@ -600,6 +615,9 @@ pub async fn resolve_answered(db: &Db) -> Result<usize, DbError> {
     parents.sort_by(|a, b| a.0.cmp(&b.0));
     for (parent, tasks) in parents {
         let mut tx = db.begin_write().await?;
+        if let Some(parent) = &parent {
+            parent.lock(&mut tx).await?;
+        }
         for (id, resolution) in &tasks {
             if set_resolved(&mut tx, id, resolution, None).await? {
                 resolved += 1;
@@ -708,10 +726,7 @@ pub(crate) async fn resolve_all_by_hand(
         ActorKind::Operator => acting.actor.id.clone(),
         _ => None,
     };
-    let (column, id) = match parent {
-        Parent::Order(id) => ("order_id", id.as_str()),
-        Parent::Task(id) => ("user_service_task_id", id.as_str()),
-    };
+    let (column, id) = parent.column();
     let now = clock::now_text();
     let (code, message) = match resolution {
         Resolution::Completed(_) => (None, None),
@@ -744,10 +759,7 @@ async fn finish_if_resolved(
     acting: &Acting,
     parent: &Parent,
 ) -> Result<bool, DbError> {
-    let (column, id) = match parent {
-        Parent::Order(id) => ("order_id", id.as_str()),
-        Parent::Task(id) => ("user_service_task_id", id.as_str()),
-    };
+    let (column, id) = parent.column();
     let pending: i64 = sqlx::query_scalar(&format!(
         "SELECT COUNT(*) FROM provisioning_tasks WHERE {column} = $1 AND state = 'pending'"
     ))
@@ -764,7 +776,10 @@ async fn finish_if_resolved(
     .bind(id)
     .fetch_all(&mut *conn)
     .await?;
+    // Per licence, the first failure: a task's licences fail with it; an order fails with the
+    // first of all.
     let mut failed: HashMap<String, (ErrorCode, String)> = HashMap::new();
+    let mut first = None;
     for row in &failures {
         let licence: Option<String> = row.try_get("licence_id")?;
         let code: Option<String> = row.try_get("failure_code")?;
@@ -773,20 +788,12 @@ async fn finish_if_resolved(
             .as_deref()
             .and_then(ErrorCode::parse)
             .unwrap_or(ErrorCode::ServiceUnavailable);
-        failed
-            .entry(licence.unwrap_or_default())
-            .or_insert((code, message.unwrap_or_default()));
+        let failure = (code, message.unwrap_or_default());
+        first.get_or_insert_with(|| failure.clone());
+        failed.entry(licence.unwrap_or_default()).or_insert(failure);
     }
     match parent {
         Parent::Order(order) => {
-            let first = failures
-                .first()
-                .and_then(|row| {
-                    row.try_get::<Option<String>, _>("licence_id")
-                        .ok()
-                        .flatten()
-                })
-                .and_then(|licence| failed.get(&licence).cloned());
             match first {
                 Some((code, message)) => {
                     crate::stuck::fail_order_in(conn, acting, order.as_str(), code, &message)
@@ -875,6 +882,14 @@ pub async fn callback(
         return same_outcome(task, &resolution);
     }
     let task_id = task.id.clone();
+    let parent = match (&task.order_id, &task.user_service_task_id) {
+        (Some(order), _) => Some(Parent::Order(order.as_str().into())),
+        (None, Some(work)) => Some(Parent::Task(work.as_str().into())),
+        _ => None,
+    };
+    if let Some(parent) = &parent {
+        parent.lock(&mut tx).await?;
+    }
     if let (Resolution::Completed(completion), Some(licence)) = (&resolution, &task.licence_id) {
         apply_completion(&mut tx, licence, completion).await?;
     }
@@ -888,11 +903,6 @@ pub async fn callback(
             "provisioning.fail",
             serde_json::json!({"state": "failed", "code": code.as_str(), "message": message}),
         ),
-    };
-    let parent = match (&task.order_id, &task.user_service_task_id) {
-        (Some(order), _) => Some(Parent::Order(order.as_str().into())),
-        (None, Some(work)) => Some(Parent::Task(work.as_str().into())),
-        _ => None,
     };
     // On the order's or task's timeline (the licence's for a change of Fleetdesk's own), with
     // the provisioning task and the licence it concerned.
