@@ -103,6 +103,8 @@ struct Held {
     valid: watch::Sender<Option<Instant>>,
     /// When the event was written, for the delivery delay in the metrics.
     created_at: String,
+    /// Where it goes, for the metrics.
+    destination: crate::metrics::Destination,
 }
 
 /// What became of a claimed event, for the recorder.
@@ -326,6 +328,7 @@ impl Engine {
             let held = Held {
                 valid,
                 created_at: event.created_at.clone(),
+                destination: crate::metrics::Destination::of_target(lane.destination.target()),
             };
             lock(&self.held).insert(event.id.clone(), held);
             lane.held.fetch_add(1, Ordering::AcqRel);
@@ -535,11 +538,14 @@ impl Engine {
             }
             // The delay is the event's: counted once, by its delivery.
             let delivered_at_last = !outcome.log_only && *recorded == Recorded::Applied;
-            let created_at = held
-                .get(&outcome.event_id)
+            let found = held.get(&outcome.event_id);
+            let destination =
+                found.map_or(crate::metrics::Destination::Orange, |held| held.destination);
+            let created_at = found
                 .filter(|_| delivered_at_last)
                 .map(|held| held.created_at.as_str());
             self.metrics.attempt(
+                destination,
                 outcome.next,
                 Duration::from_millis(u64::try_from(outcome.attempt.latency_ms).unwrap_or(0)),
                 created_at,

@@ -12,6 +12,10 @@
 //!   15 seconds, and soon after this instance records delivery attempts; take one instance's
 //!   value (`max`), not the sum.
 //!
+//! The delivery engine's numbers carry a `destination` label: `orange` (events to Orange) or
+//! `product` (webhooks to the partner's product), so that one failing receiver shows apart from
+//! the other; `sum without (destination)` gives the whole.
+//!
 //! Each server has its own recorder, held in its state: no recorder is installed for the process,
 //! so that two servers in one process (the tests, on SQLite then PostgreSQL) count apart.
 
@@ -50,24 +54,57 @@ const EVENTS: &str = "fleetdesk_outbox_events";
 const OLDEST_AGE: &str = "fleetdesk_outbox_oldest_undelivered_age_seconds";
 const PAUSED: &str = "fleetdesk_outbox_delivery_paused";
 
-/// One server's metrics: its recorder's handle, and a handle on each number it keeps.
-pub struct Metrics {
-    rendered: PrometheusHandle,
+/// Where the delivery engine sends: Orange's event endpoints, or the partner's product.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Destination {
+    Orange,
+    Product,
+}
+
+impl Destination {
+    pub const ALL: [Destination; 2] = [Destination::Orange, Destination::Product];
+
+    /// The destination of an outbox `target`.
+    pub fn of_target(target: &str) -> Destination {
+        if target == "provisioning_webhook" {
+            Destination::Product
+        } else {
+            Destination::Orange
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Destination::Orange => "orange",
+            Destination::Product => "product",
+        }
+    }
+}
+
+/// The delivery numbers of one destination.
+struct Delivery {
+    destination: Destination,
     delivered: Counter,
     retried: Counter,
     failed: Counter,
     attempt_duration: Histogram,
     delivery_delay: Histogram,
+    events: Vec<(EventState, Gauge)>,
+    oldest_age: Gauge,
+    /// When the oldest undelivered event was created, as last read: its age is worked out at
+    /// each scrape, so that it grows between two readings.
+    oldest_undelivered: Mutex<Option<OffsetDateTime>>,
+}
+
+/// One server's metrics: its recorder's handle, and a handle on each number it keeps.
+pub struct Metrics {
+    rendered: PrometheusHandle,
+    deliveries: Vec<Delivery>,
     /// Orange API calls refused for want of a valid credential.
     pub unauthenticated_calls: Counter,
     /// Orange API calls refused with 429 for going over their credential's rate limit.
     pub rate_limited_calls: Counter,
-    events: Vec<(EventState, Gauge)>,
-    oldest_age: Gauge,
     paused: Gauge,
-    /// When the oldest undelivered event was created, as last read: its age is worked out at
-    /// each scrape, so that it grows between two readings.
-    oldest_undelivered: Mutex<Option<OffsetDateTime>>,
     /// Asks for the shared numbers to be read again soon.
     stale: Notify,
 }
@@ -93,31 +130,63 @@ impl Metrics {
             recorder.describe_gauge(name.into(), None, help.into());
             recorder.register_gauge(&Key::from_parts(name, labels), &metadata)
         };
-        let histogram = |name: &'static str, help: &'static str| {
+        let histogram = |name: &'static str, labels: Vec<Label>, help: &'static str| {
             recorder.describe_histogram(name.into(), Some(Unit::Seconds), help.into());
-            recorder.register_histogram(&Key::from_name(name), &metadata)
+            recorder.register_histogram(&Key::from_parts(name, labels), &metadata)
         };
-        let attempts = |outcome: &'static str| {
-            counter(
-                ATTEMPTS,
-                vec![Label::new("outcome", outcome)],
-                "Delivery attempts by outcome (this instance, since it started).",
-            )
-        };
+        let deliveries = Destination::ALL
+            .into_iter()
+            .map(|destination| {
+                let to = || Label::new("destination", destination.label());
+                let attempts = |outcome: &'static str| {
+                    counter(
+                        ATTEMPTS,
+                        vec![to(), Label::new("outcome", outcome)],
+                        "Delivery attempts by destination and outcome (this instance, since it \
+                         started).",
+                    )
+                };
+                Delivery {
+                    destination,
+                    delivered: attempts("delivered"),
+                    retried: attempts("retry"),
+                    failed: attempts("failed"),
+                    attempt_duration: histogram(
+                        ATTEMPT_DURATION,
+                        vec![to()],
+                        "Duration of delivery attempts, request to the receiver's answer (this \
+                         instance, since it started).",
+                    ),
+                    delivery_delay: histogram(
+                        DELIVERY_DELAY,
+                        vec![to()],
+                        "Time from an event's creation to its delivery (events this instance \
+                         delivered, since it started).",
+                    ),
+                    events: EventState::ALL
+                        .into_iter()
+                        .map(|state| {
+                            let shown = gauge(
+                                EVENTS,
+                                vec![to(), Label::new("state", state.to_string())],
+                                "Events in the outbox by destination and state (the shared \
+                                 database).",
+                            );
+                            (state, shown)
+                        })
+                        .collect(),
+                    oldest_age: gauge(
+                        OLDEST_AGE,
+                        vec![to()],
+                        "Age of the oldest event not yet delivered (0 when none; the shared \
+                         database).",
+                    ),
+                    oldest_undelivered: Mutex::new(None),
+                }
+            })
+            .collect();
         Metrics {
-            delivered: attempts("delivered"),
-            retried: attempts("retry"),
-            failed: attempts("failed"),
-            attempt_duration: histogram(
-                ATTEMPT_DURATION,
-                "Duration of delivery attempts, request to the receiver's answer (this instance, \
-                 since it started).",
-            ),
-            delivery_delay: histogram(
-                DELIVERY_DELAY,
-                "Time from an event's creation to its delivery (events this instance delivered, \
-                 since it started).",
-            ),
+            deliveries,
             unauthenticated_calls: counter(
                 UNAUTHENTICATED,
                 Vec::new(),
@@ -129,46 +198,45 @@ impl Metrics {
                 "Calls to the Orange API refused with 429 for going over their credential's rate \
                  limit (this instance).",
             ),
-            events: EventState::ALL
-                .into_iter()
-                .map(|state| {
-                    let shown = gauge(
-                        EVENTS,
-                        vec![Label::new("state", state.to_string())],
-                        "Events in the outbox by state (the shared database).",
-                    );
-                    (state, shown)
-                })
-                .collect(),
-            oldest_age: gauge(
-                OLDEST_AGE,
-                Vec::new(),
-                "Age of the oldest event not yet delivered (0 when none; the shared database).",
-            ),
             paused: gauge(
                 PAUSED,
                 Vec::new(),
                 "1 while delivery is paused (the shared database).",
             ),
-            oldest_undelivered: Mutex::new(None),
             stale: Notify::new(),
             rendered: recorder.handle(),
         }
     }
 
-    /// Counts a delivery attempt that is in the attempt log: its outcome and duration, and for a
-    /// delivery, the delay since the event was written (`created_at`, as stored).
-    pub fn attempt(&self, next: Next, duration: Duration, created_at: Option<&str>) {
+    fn delivery(&self, destination: Destination) -> &Delivery {
+        self.deliveries
+            .iter()
+            .find(|d| d.destination == destination)
+            .unwrap_or(&self.deliveries[0])
+    }
+
+    /// Counts a delivery attempt that is in the attempt log: its destination, outcome and
+    /// duration, and for a delivery, the delay since the event was written (`created_at`, as
+    /// stored).
+    pub fn attempt(
+        &self,
+        destination: Destination,
+        next: Next,
+        duration: Duration,
+        created_at: Option<&str>,
+    ) {
+        let delivery = self.delivery(destination);
         match next {
-            Next::Delivered => self.delivered.increment(1),
-            Next::RetryAt(_) => self.retried.increment(1),
-            Next::Failed => self.failed.increment(1),
+            Next::Delivered => delivery.delivered.increment(1),
+            Next::RetryAt(_) => delivery.retried.increment(1),
+            Next::Failed => delivery.failed.increment(1),
         }
-        self.attempt_duration.record(duration.as_secs_f64());
+        delivery.attempt_duration.record(duration.as_secs_f64());
         if next == Next::Delivered
             && let Some(created) = created_at.and_then(|text| clock::parse(text).ok())
         {
-            self.delivery_delay
+            delivery
+                .delivery_delay
                 .record((clock::now() - created).as_seconds_f64().max(0.0));
         }
     }
@@ -179,23 +247,34 @@ impl Metrics {
     }
 
     fn show_backlog(&self, backlog: &Backlog) {
-        for (state, gauge) in &self.events {
-            let n = backlog
-                .by_state
+        for delivery in &self.deliveries {
+            let mine = |target: &str| Destination::of_target(target) == delivery.destination;
+            for (state, gauge) in &delivery.events {
+                let n: i64 = backlog
+                    .by_target_state
+                    .iter()
+                    .filter(|(target, s, _)| s == state && mine(target))
+                    .map(|(_, _, n)| *n)
+                    .sum();
+                gauge.set(n as f64);
+            }
+            *lock(&delivery.oldest_undelivered) = backlog
+                .oldest_undelivered
                 .iter()
-                .find(|(s, _)| s == state)
-                .map_or(0, |(_, n)| *n);
-            gauge.set(n as f64);
+                .filter(|(target, _)| mine(target))
+                .map(|(_, at)| *at)
+                .min();
         }
         self.paused.set(f64::from(u8::from(backlog.paused)));
-        *lock(&self.oldest_undelivered) = backlog.oldest_undelivered;
     }
 
     /// Every number in the Prometheus text format.
     pub fn render(&self) -> String {
-        let age = lock(&self.oldest_undelivered)
-            .map_or(0.0, |at| (clock::now() - at).as_seconds_f64().max(0.0));
-        self.oldest_age.set(age);
+        for delivery in &self.deliveries {
+            let age = lock(&delivery.oldest_undelivered)
+                .map_or(0.0, |at| (clock::now() - at).as_seconds_f64().max(0.0));
+            delivery.oldest_age.set(age);
+        }
         self.rendered.render()
     }
 }
@@ -260,26 +339,42 @@ mod tests {
         let one = Metrics::new();
         let other = Metrics::new();
         one.attempt(
+            Destination::Orange,
             Next::Delivered,
             Duration::from_millis(120),
             Some("2020-01-01T00:00:00Z"),
         );
-        one.attempt(Next::Failed, Duration::from_millis(30), None);
+        one.attempt(
+            Destination::Orange,
+            Next::Failed,
+            Duration::from_millis(30),
+            None,
+        );
+        one.attempt(
+            Destination::Product,
+            Next::RetryAt(clock::now()),
+            Duration::from_millis(300),
+            None,
+        );
         one.unauthenticated_calls.increment(3);
         let text = one.render();
         for expected in [
-            "fleetdesk_outbox_attempts_total{outcome=\"delivered\"} 1",
-            "fleetdesk_outbox_attempts_total{outcome=\"retry\"} 0",
-            "fleetdesk_outbox_attempts_total{outcome=\"failed\"} 1",
-            "fleetdesk_outbox_attempt_duration_seconds_bucket{le=\"0.05\"} 1",
-            "fleetdesk_outbox_attempt_duration_seconds_bucket{le=\"0.25\"} 2",
-            "fleetdesk_outbox_attempt_duration_seconds_count 2",
-            "fleetdesk_outbox_delivery_delay_seconds_bucket{le=\"600\"} 0",
-            "fleetdesk_outbox_delivery_delay_seconds_bucket{le=\"+Inf\"} 1",
+            "fleetdesk_outbox_attempts_total{destination=\"orange\",outcome=\"delivered\"} 1",
+            "fleetdesk_outbox_attempts_total{destination=\"orange\",outcome=\"retry\"} 0",
+            "fleetdesk_outbox_attempts_total{destination=\"orange\",outcome=\"failed\"} 1",
+            "fleetdesk_outbox_attempts_total{destination=\"product\",outcome=\"retry\"} 1",
+            "fleetdesk_outbox_attempts_total{destination=\"product\",outcome=\"delivered\"} 0",
+            "fleetdesk_outbox_attempt_duration_seconds_bucket{destination=\"orange\",le=\"0.05\"} 1",
+            "fleetdesk_outbox_attempt_duration_seconds_bucket{destination=\"orange\",le=\"0.25\"} 2",
+            "fleetdesk_outbox_attempt_duration_seconds_count{destination=\"orange\"} 2",
+            "fleetdesk_outbox_attempt_duration_seconds_count{destination=\"product\"} 1",
+            "fleetdesk_outbox_delivery_delay_seconds_bucket{destination=\"orange\",le=\"600\"} 0",
+            "fleetdesk_outbox_delivery_delay_seconds_bucket{destination=\"orange\",le=\"+Inf\"} 1",
             "fleetdesk_orange_unauthenticated_calls_total 3",
             "fleetdesk_orange_rate_limited_calls_total 0",
-            "fleetdesk_outbox_oldest_undelivered_age_seconds 0",
-            "# HELP fleetdesk_outbox_attempts_total Delivery attempts by outcome (this instance, since it started).",
+            "fleetdesk_outbox_oldest_undelivered_age_seconds{destination=\"orange\"} 0",
+            "fleetdesk_outbox_oldest_undelivered_age_seconds{destination=\"product\"} 0",
+            "# HELP fleetdesk_outbox_attempts_total Delivery attempts by destination and outcome (this instance, since it started).",
             "# TYPE fleetdesk_outbox_attempt_duration_seconds histogram",
         ] {
             assert!(
@@ -295,39 +390,47 @@ mod tests {
         assert_eq!(
             line(
                 &untouched,
-                "fleetdesk_outbox_attempt_duration_seconds_count"
+                "fleetdesk_outbox_attempt_duration_seconds_count{destination=\"orange\"}"
             ),
-            Some("fleetdesk_outbox_attempt_duration_seconds_count 0")
+            Some("fleetdesk_outbox_attempt_duration_seconds_count{destination=\"orange\"} 0")
         );
     }
 
     #[test]
-    fn the_shared_numbers_show_the_last_reading_and_the_age_grows_from_it() {
+    fn the_shared_numbers_show_the_last_reading_by_destination_and_the_age_grows_from_it() {
         let metrics = Metrics::new();
-        let mut by_state: Vec<(EventState, i64)> =
-            EventState::ALL.into_iter().map(|s| (s, 0)).collect();
-        by_state[0].1 = 7;
+        let first = EventState::ALL[0];
         metrics.show_backlog(&Backlog {
-            by_state,
-            oldest_undelivered: Some(clock::now() - time::Duration::seconds(90)),
+            by_target_state: vec![
+                ("orange_product_order".to_owned(), first, 4),
+                ("orange_user_service".to_owned(), first, 3),
+                ("provisioning_webhook".to_owned(), first, 2),
+            ],
+            oldest_undelivered: vec![(
+                "provisioning_webhook".to_owned(),
+                clock::now() - time::Duration::seconds(90),
+            )],
             paused: true,
         });
         let text = metrics.render();
-        let first = EventState::ALL[0];
-        assert!(
-            text.lines()
-                .any(|l| l == format!("fleetdesk_outbox_events{{state=\"{first}\"}} 7")),
-            "{text}"
-        );
-        assert!(
-            text.lines()
-                .any(|l| l == "fleetdesk_outbox_delivery_paused 1"),
-            "{text}"
-        );
-        let age: f64 = line(&text, "fleetdesk_outbox_oldest_undelivered_age_seconds ")
-            .and_then(|l| l.rsplit(' ').next())
-            .and_then(|n| n.parse().ok())
-            .expect("an age");
+        for expected in [
+            format!("fleetdesk_outbox_events{{destination=\"orange\",state=\"{first}\"}} 7"),
+            format!("fleetdesk_outbox_events{{destination=\"product\",state=\"{first}\"}} 2"),
+            "fleetdesk_outbox_oldest_undelivered_age_seconds{destination=\"orange\"} 0".to_owned(),
+            "fleetdesk_outbox_delivery_paused 1".to_owned(),
+        ] {
+            assert!(
+                text.lines().any(|l| l == expected),
+                "missing `{expected}` in\n{text}"
+            );
+        }
+        let age: f64 = line(
+            &text,
+            "fleetdesk_outbox_oldest_undelivered_age_seconds{destination=\"product\"} ",
+        )
+        .and_then(|l| l.rsplit(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("an age");
         assert!((90.0..100.0).contains(&age), "{age}");
     }
 }

@@ -4,43 +4,57 @@
 //! (attempts, their duration, delivery delays) is counted where it happens, not read here.
 
 use fleetdesk_vocab::EventState;
+use sqlx::Row;
 use time::OffsetDateTime;
 
 use crate::clock;
-use crate::db::{Db, DbError};
+use crate::db::{Db, DbError, word};
 
-/// The outbox as the database holds it.
+/// The outbox as the database holds it, by destination (`target`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Backlog {
-    /// Every state, with its count (0 when none).
-    pub by_state: Vec<(EventState, i64)>,
-    /// When the oldest event still pending or being delivered was created.
-    pub oldest_undelivered: Option<OffsetDateTime>,
+    /// Each target and state with events, and their count (states without events are absent).
+    pub by_target_state: Vec<(String, EventState, i64)>,
+    /// Each target's oldest event still pending or being delivered: when it was created.
+    pub oldest_undelivered: Vec<(String, OffsetDateTime)>,
     pub paused: bool,
 }
 
 /// Reads the backlog: three small queries.
 pub async fn backlog(db: &Db) -> Result<Backlog, DbError> {
-    let counted = super::browse::counts_by_state(db).await?;
-    let by_state = EventState::ALL
-        .into_iter()
-        .map(|state| {
-            let n = counted
-                .iter()
-                .find(|(s, _)| *s == state)
-                .map_or(0, |(_, n)| *n);
-            (state, n)
-        })
-        .collect();
-    let oldest: Option<String> = sqlx::query_scalar(
-        "SELECT MIN(created_at) FROM outbox_events WHERE state IN ('pending', 'delivering')",
+    let counted = sqlx::query(
+        "SELECT target, state, COUNT(*) AS n FROM outbox_events GROUP BY target, state \
+         ORDER BY target, state",
     )
-    .fetch_one(db.pool())
+    .fetch_all(db.pool())
     .await?;
+    let by_target_state = counted
+        .iter()
+        .map(|row| {
+            Ok((
+                row.try_get("target")?,
+                word(row, "state")?,
+                row.try_get("n")?,
+            ))
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    let oldest = sqlx::query(
+        "SELECT target, MIN(created_at) AS oldest FROM outbox_events \
+         WHERE state IN ('pending', 'delivering') GROUP BY target ORDER BY target",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    let mut oldest_undelivered = Vec::with_capacity(oldest.len());
+    for row in &oldest {
+        let at: String = row.try_get("oldest")?;
+        if let Ok(at) = clock::parse(&at) {
+            oldest_undelivered.push((row.try_get("target")?, at));
+        }
+    }
     let paused = super::settings::load(db).await?.paused;
     Ok(Backlog {
-        by_state,
-        oldest_undelivered: oldest.as_deref().and_then(|t| clock::parse(t).ok()),
+        by_target_state,
+        oldest_undelivered,
         paused,
     })
 }
@@ -53,9 +67,8 @@ mod tests {
     async fn an_empty_outbox_has_no_backlog() {
         crate::on_each_db!(|db| async move {
             let backlog = backlog(&db).await.expect("backlog");
-            assert_eq!(backlog.by_state.len(), EventState::ALL.len());
-            assert!(backlog.by_state.iter().all(|(_, n)| *n == 0));
-            assert_eq!(backlog.oldest_undelivered, None);
+            assert_eq!(backlog.by_target_state, Vec::new());
+            assert_eq!(backlog.oldest_undelivered, Vec::new());
             assert!(!backlog.paused);
         });
     }

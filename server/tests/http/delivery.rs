@@ -156,12 +156,14 @@ async fn events_reach_orange_with_one_cached_token_and_masked_records() {
         // The counters follow the attempts as they are recorded, the shared numbers within a
         // second or so: read until they show.
         let lines = [
-            "fleetdesk_outbox_events{state=\"delivered\"} 5",
-            "fleetdesk_outbox_events{state=\"pending\"} 0",
-            "fleetdesk_outbox_attempts_total{outcome=\"delivered\"} 5",
-            "fleetdesk_outbox_attempt_duration_seconds_count 5",
-            "fleetdesk_outbox_delivery_delay_seconds_count 5",
-            "fleetdesk_outbox_oldest_undelivered_age_seconds 0",
+            "fleetdesk_outbox_events{destination=\"orange\",state=\"delivered\"} 5",
+            "fleetdesk_outbox_events{destination=\"orange\",state=\"pending\"} 0",
+            "fleetdesk_outbox_events{destination=\"product\",state=\"delivered\"} 0",
+            "fleetdesk_outbox_attempts_total{destination=\"orange\",outcome=\"delivered\"} 5",
+            "fleetdesk_outbox_attempts_total{destination=\"product\",outcome=\"delivered\"} 0",
+            "fleetdesk_outbox_attempt_duration_seconds_count{destination=\"orange\"} 5",
+            "fleetdesk_outbox_delivery_delay_seconds_count{destination=\"orange\"} 5",
+            "fleetdesk_outbox_oldest_undelivered_age_seconds{destination=\"orange\"} 0",
             "fleetdesk_outbox_delivery_paused 0",
         ];
         let metrics = metrics_showing(&server, &lines).await;
@@ -588,8 +590,8 @@ async fn each_instance_counts_its_own_attempts_and_refusals_and_both_show_the_sh
         configure(&test_db.db, &mock, vec![1, 1], 5).await;
         wait_until_delivered(&test_db.db, 40, Duration::from_secs(60)).await;
         let shared = [
-            "fleetdesk_outbox_events{state=\"delivered\"} 40",
-            "fleetdesk_outbox_events{state=\"pending\"} 0",
+            "fleetdesk_outbox_events{destination=\"orange\",state=\"delivered\"} 40",
+            "fleetdesk_outbox_events{destination=\"orange\",state=\"pending\"} 0",
         ];
         let mut attempts = 0.0;
         let mut delays = 0.0;
@@ -600,10 +602,12 @@ async fn each_instance_counts_its_own_attempts_and_refusals_and_both_show_the_sh
                 metrics_showing(&one, &shared).await,
                 metrics_showing(&two, &shared).await,
             );
-            let delivered = "fleetdesk_outbox_attempts_total{outcome=\"delivered\"}";
+            let delivered =
+                "fleetdesk_outbox_attempts_total{destination=\"orange\",outcome=\"delivered\"}";
             attempts = metric(&a, delivered) + metric(&b, delivered);
-            delays = metric(&a, "fleetdesk_outbox_delivery_delay_seconds_count")
-                + metric(&b, "fleetdesk_outbox_delivery_delay_seconds_count");
+            let delay_count =
+                "fleetdesk_outbox_delivery_delay_seconds_count{destination=\"orange\"}";
+            delays = metric(&a, delay_count) + metric(&b, delay_count);
             for line in shared {
                 assert!(a.lines().any(|l| l == line), "missing `{line}` in\n{a}");
                 assert!(b.lines().any(|l| l == line), "missing `{line}` in\n{b}");
