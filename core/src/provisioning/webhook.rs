@@ -230,7 +230,19 @@ pub async fn save(
         (audited(before), audited(after))
     })
     .await?;
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::Release);
     Ok(())
+}
+
+/// Counts this process's saves and rotations, so that a copy of the settings kept for a moment
+/// (the delivery engine's) is read again at once after a change made here: a webhook sent just
+/// after a rotation is signed with the new secret. Other instances read again within their own
+/// short interval.
+static GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// How many times this process changed the webhook settings (see [`GENERATION`]).
+pub fn generation() -> u64 {
+    GENERATION.load(std::sync::atomic::Ordering::Acquire)
 }
 
 /// A new signing secret: `whsec_` and the base64 of 32 random bytes.
@@ -280,6 +292,7 @@ pub async fn rotate_secret(
         (audited(before), audited(after))
     })
     .await?;
+    GENERATION.fetch_add(1, std::sync::atomic::Ordering::Release);
     Ok(fresh)
 }
 

@@ -19,8 +19,9 @@ use super::{Destination, Outgoing, Schedule, describe, lock};
 /// Settings are read again at most this often.
 const SETTINGS_FRESH_FOR: Duration = Duration::from_millis(500);
 
-/// The webhook settings and the retry schedule (shared with Orange's), as read at an instant.
-type Read = Option<(Instant, Arc<(WebhookSettings, Vec<u64>)>)>;
+/// The webhook settings and the retry schedule (shared with Orange's), as read at an instant and
+/// at a generation of this process's changes ([`webhook::generation`]).
+type Read = Option<(Instant, u64, Arc<(WebhookSettings, Vec<u64>)>)>;
 
 /// What the product's lane reads: its settings and the retry schedule shared with Orange's.
 pub struct Product {
@@ -45,8 +46,10 @@ impl Product {
     }
 
     async fn settings(&self) -> anyhow::Result<Arc<(WebhookSettings, Vec<u64>)>> {
-        if let Some((read_at, settings)) = lock(&self.settings).as_ref()
+        let generation = webhook::generation();
+        if let Some((read_at, read_generation, settings)) = lock(&self.settings).as_ref()
             && read_at.elapsed() < SETTINGS_FRESH_FOR
+            && *read_generation == generation
         {
             return Ok(settings.clone());
         }
@@ -55,7 +58,7 @@ impl Product {
             .await?
             .retry_delays_seconds;
         let settings = Arc::new((webhook, delays));
-        *lock(&self.settings) = Some((Instant::now(), settings.clone()));
+        *lock(&self.settings) = Some((Instant::now(), generation, settings.clone()));
         Ok(settings)
     }
 }
