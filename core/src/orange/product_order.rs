@@ -125,6 +125,12 @@ async fn place_once(
                 .after(serde_json::json!({"order": order_id})),
         )
         .await?;
+        crate::provisioning::tasks::announce_customer(
+            &mut tx,
+            customer_id.as_str(),
+            acting.request_id.as_deref(),
+        )
+        .await?;
     }
     audit::record(
         &mut *tx,

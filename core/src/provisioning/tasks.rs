@@ -672,6 +672,102 @@ pub(crate) async fn tell_product(
     )
 }
 
+/// Tells the product of a customer Orange just created (`customer.created`), in the creating
+/// order's transaction, when some offering has webhook provisioning; nothing waits on it (the
+/// product's 2xx resolves it). Its ordering key is the customer's own, so a licence's webhook may
+/// reach the product first: every licence carries its customer's id, reference and name.
+pub(crate) async fn announce_customer(
+    conn: &mut AnyConnection,
+    customer_id: &str,
+    request_id: Option<&str>,
+) -> Result<Option<ProvisioningTaskId>, DbError> {
+    let webhook_offerings: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM offerings WHERE provisioning_mode = 'webhook' \
+         LIMIT 1) found",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    if webhook_offerings == 0 {
+        return Ok(None);
+    }
+    let data = customer_data(conn, customer_id).await?;
+    let task_id = ids::new_id::<ProvisioningTaskId>();
+    let events = outbox::enqueue_webhooks(
+        conn,
+        vec![NewWebhook {
+            kind: "customer.created",
+            task_id: task_id.clone(),
+            resource_kind: "customer",
+            resource_id: customer_id.to_owned(),
+            data: data.clone(),
+        }],
+        request_id,
+    )
+    .await?;
+    let now = clock::now_text();
+    sqlx::query(
+        "INSERT INTO provisioning_tasks (id, kind, mode, state, customer_id, outbox_event_id, \
+         payload_json, created_at, updated_at) \
+         VALUES ($1, 'customer.created', 'webhook', 'pending', $2, $3, $4, $5, $5)",
+    )
+    .bind(&task_id)
+    .bind(customer_id)
+    .bind(events.first())
+    .bind(data.to_string())
+    .bind(&now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(Some(task_id))
+}
+
+/// The customer as Fleetdesk knows it, for `customer.created`: fields it has no value for are left
+/// out (never `null` or empty).
+async fn customer_data(
+    conn: &mut AnyConnection,
+    customer_id: &str,
+) -> Result<serde_json::Value, DbError> {
+    let row = sqlx::query(
+        "SELECT id, external_reference, name, legal_id, address_street, address_postcode, \
+         address_city, address_country, characteristics_json, login_stem, created_at \
+         FROM customers WHERE id = $1",
+    )
+    .bind(customer_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    fn put(map: &mut serde_json::Map<String, serde_json::Value>, key: &str, value: Option<String>) {
+        if let Some(value) = value.filter(|v| !v.trim().is_empty()) {
+            map.insert(key.to_owned(), value.into());
+        }
+    }
+    let mut data = serde_json::Map::new();
+    put(&mut data, "id", row.try_get("id")?);
+    put(
+        &mut data,
+        "externalReference",
+        row.try_get("external_reference")?,
+    );
+    put(&mut data, "name", row.try_get("name")?);
+    put(&mut data, "legalId", row.try_get("legal_id")?);
+    put(&mut data, "loginStem", row.try_get("login_stem")?);
+    let mut address = serde_json::Map::new();
+    put(&mut address, "street", row.try_get("address_street")?);
+    put(&mut address, "postcode", row.try_get("address_postcode")?);
+    put(&mut address, "city", row.try_get("address_city")?);
+    put(&mut address, "country", row.try_get("address_country")?);
+    if !address.is_empty() {
+        data.insert("address".to_owned(), address.into());
+    }
+    let characteristics: Option<String> = row.try_get("characteristics_json")?;
+    if let Some(list) = characteristics
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .filter(|list| list.as_array().is_some_and(|items| !items.is_empty()))
+    {
+        data.insert("characteristic".to_owned(), list);
+    }
+    put(&mut data, "createdAt", row.try_get("created_at")?);
+    Ok(data.into())
+}
+
 /// Marks one pending task resolved; `false` if it was not pending any more.
 async fn set_resolved(
     conn: &mut AnyConnection,
@@ -1159,17 +1255,33 @@ mod tests {
                 }
             }
             assert_eq!(
-                count(&db, "SELECT COUNT(*) FROM provisioning_tasks").await,
+                count(
+                    &db,
+                    "SELECT COUNT(*) FROM provisioning_tasks WHERE kind = 'licence.created'"
+                )
+                .await,
                 24,
                 "one task per licence, however many workers"
             );
             assert_eq!(
                 count(
                     &db,
-                    "SELECT COUNT(*) FROM outbox_events WHERE target = 'provisioning_webhook'"
+                    "SELECT COUNT(*) FROM outbox_events WHERE target = 'provisioning_webhook' \
+                     AND event_type = 'licence.created'"
                 )
                 .await,
                 24
+            );
+            // Each order created its customer: the product is told of each once, apart.
+            assert_eq!(
+                count(
+                    &db,
+                    "SELECT COUNT(*) FROM outbox_events WHERE target = 'provisioning_webhook' \
+                     AND event_type = 'customer.created' AND resource_kind = 'customer' \
+                     AND ordering_key LIKE 'product:cus_%'"
+                )
+                .await,
+                12
             );
             assert_eq!(
                 count(
@@ -1190,8 +1302,8 @@ mod tests {
             let (a, b) = tokio::join!(resolve_answered(&db), resolve_answered(&db));
             assert_eq!(
                 a.expect("pass") + b.expect("pass"),
-                24,
-                "each task resolved once"
+                36,
+                "each task resolved once, the customers' too"
             );
             assert_eq!(
                 count(
@@ -1218,6 +1330,59 @@ mod tests {
                 .await
                 .expect("tasks");
             assert!(tasks.iter().all(|t| t.state == TaskState::Completed));
+        });
+    }
+
+    #[tokio::test]
+    async fn a_new_customer_is_announced_with_its_data_only_once_webhooks_are_in_use() {
+        on_each_db!(|db| async move {
+            let mut tx = db.begin_write().await.expect("tx");
+            sqlx::query(
+                "INSERT INTO customers (id, external_reference, name, legal_id, address_city, \
+                 login_seq, login_stem, created_at, updated_at) \
+                 VALUES ('cus_a', 'C-A', 'Acme', '123', 'Lyon', 0, 'acme', 'T', 'T')",
+            )
+            .execute(&mut *tx)
+            .await
+            .expect("customer");
+            assert_eq!(
+                announce_customer(&mut tx, "cus_a", None)
+                    .await
+                    .expect("pass"),
+                None,
+                "no offering has webhook provisioning: nothing to tell"
+            );
+            tx.commit().await.expect("commit");
+            hooked_orders(&db, 1).await;
+            let mut tx = db.begin_write().await.expect("tx");
+            let task = announce_customer(&mut tx, "cus_a", Some("req-1"))
+                .await
+                .expect("pass")
+                .expect("announced");
+            tx.commit().await.expect("commit");
+            let found = get(&db, task.as_str()).await.expect("read").expect("task");
+            assert_eq!(
+                (found.kind.as_str(), found.state, found.licence_id),
+                ("customer.created", TaskState::Pending, None)
+            );
+            let payload: String = sqlx::query_scalar(
+                "SELECT e.payload_json FROM outbox_events e \
+                 JOIN provisioning_tasks p ON p.outbox_event_id = e.id WHERE p.id = $1",
+            )
+            .bind(&task)
+            .fetch_one(db.pool())
+            .await
+            .expect("webhook");
+            let body: serde_json::Value = serde_json::from_str(&payload).expect("json");
+            assert_eq!(body["type"], "customer.created");
+            assert_eq!(body["taskId"], task.as_str());
+            assert_eq!(
+                body["data"],
+                serde_json::json!({
+                    "id": "cus_a", "externalReference": "C-A", "name": "Acme", "legalId": "123",
+                    "loginStem": "acme", "address": {"city": "Lyon"}, "createdAt": "T",
+                })
+            );
         });
     }
 }

@@ -1,6 +1,8 @@
 //! A stand-in for the partner's product, as a real local HTTP server: it receives the provisioning
 //! webhooks, verifies each signature with the Standard Webhooks reference crate (not Fleetdesk's
-//! own code), answers as the test scripted, and keeps what it received.
+//! own code), answers as the test scripted, and keeps what it received. `customer.created`
+//! webhooks only inform: they are answered 200 whatever the script says and kept apart
+//! ([`MockProduct::customers`]), so that a test's script and counts are about its licences.
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -30,6 +32,7 @@ struct Inner {
     /// Answers for the next webhooks (status, body); 200 when empty.
     script: VecDeque<(u16, String)>,
     received: Vec<Received>,
+    customers: Vec<Received>,
 }
 
 #[derive(Clone)]
@@ -78,6 +81,11 @@ impl MockProduct {
         self.inner.lock().expect("lock").received.clone()
     }
 
+    /// The `customer.created` webhooks, in the order they arrived.
+    pub fn customers(&self) -> Vec<Received> {
+        self.inner.lock().expect("lock").customers.clone()
+    }
+
     /// The webhooks answered 2xx, in the order they arrived.
     pub fn accepted(&self) -> Vec<Received> {
         self.received()
@@ -92,12 +100,15 @@ async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let hang = inner
-        .lock()
-        .expect("lock")
-        .script
-        .front()
-        .is_some_and(|(status, _)| *status == 0);
+    let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let informs = parsed["type"] == "customer.created";
+    let hang = !informs
+        && inner
+            .lock()
+            .expect("lock")
+            .script
+            .front()
+            .is_some_and(|(status, _)| *status == 0);
     if hang {
         inner.lock().expect("lock").script.pop_front();
         tokio::time::sleep(std::time::Duration::from_secs(5)).await;
@@ -114,21 +125,26 @@ async fn receive(
         })
         .map(|(n, _)| n)
         .collect();
-    let (status, answer) = if hang {
+    let (status, answer) = if hang || informs {
         (200, String::new())
     } else {
         inner.script.pop_front().unwrap_or((200, String::new()))
     };
-    inner.received.push(Received {
+    let received = Received {
         webhook_id: headers
             .get("webhook-id")
             .and_then(|v| v.to_str().ok())
             .unwrap_or_default()
             .to_owned(),
-        body: serde_json::from_slice(&body).unwrap_or(Value::Null),
+        body: parsed,
         verified_by,
         status,
-    });
+    };
+    if informs {
+        inner.customers.push(received);
+    } else {
+        inner.received.push(received);
+    }
     (
         StatusCode::from_u16(status).unwrap_or(StatusCode::OK),
         [("content-type", "application/json")],

@@ -239,6 +239,22 @@ async fn plain_webhooks_provision_an_order_and_a_suspension_and_a_product_outage
             .filter(|r| r.webhook_id == received[0].webhook_id)
             .collect();
         assert_eq!(retried.len(), 2, "the retry keeps its webhook-id");
+        // The product was told of the new customer, once, signed like the others.
+        eventually("customer.created at the product", || async {
+            !world.product.customers().is_empty()
+        })
+        .await;
+        let told = world.product.customers();
+        assert_eq!(told.len(), 1, "{told:#?}");
+        assert_eq!(told[0].verified_by, [0]);
+        assert_eq!(told[0].body["data"]["id"], customer_id.as_str());
+        assert_eq!(told[0].body["data"]["externalReference"], "C-HOOK");
+        assert!(
+            told[0].body["taskId"]
+                .as_str()
+                .unwrap_or_default()
+                .starts_with("prv_")
+        );
         for licence in &licences {
             let hooks = world.webhooks_about(licence);
             assert_eq!(hooks.len(), 1, "{hooks:#?}");
@@ -751,7 +767,8 @@ async fn in_sync_mode_a_plain_webhook_goes_inline_and_an_unanswered_one_changes_
         assert_eq!(world.product.received()[0].verified_by, [0]);
         let recorded: (String, i64) = sqlx::query_as(
             "SELECT e.state, (SELECT COUNT(*) FROM outbox_attempts a WHERE a.event_id = e.id) \
-             FROM outbox_events e WHERE e.target = 'provisioning_webhook'",
+             FROM outbox_events e WHERE e.target = 'provisioning_webhook' \
+             AND e.event_type = 'licence.created'",
         )
         .fetch_one(test_db.db.pool())
         .await
