@@ -70,6 +70,9 @@ pub const STUCK_EVENT: Post<2> = Post("/console/stuck/events/{id}/{action}");
 
 /// The activation queue's selection (`work=orders/ord_1`, repeated), approved or rejected.
 pub const DECIDE_WAITING: Post<0> = Post("/console/activation");
+/// An order completed by hand with the product's values (`login.{licence}`,
+/// `resource.{licence}.{resource}`): approved, or completed while it waits on the product.
+pub const COMPLETE_WITH_VALUES: Post<1> = Post("/console/orders/{id}/complete");
 
 pub const SET_END_USER: Post<1> = Post("/console/licences/{id}/end-user");
 pub const REMOVE_END_USER: Post<1> = Post("/console/licences/{id}/end-user/remove");

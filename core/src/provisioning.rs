@@ -18,6 +18,7 @@
 
 pub mod inline;
 pub mod tasks;
+pub mod values;
 pub mod webhook;
 
 use fleetdesk_vocab::CustomerId;
@@ -283,7 +284,39 @@ pub enum DecideError {
     #[error(transparent)]
     Fail(#[from] FailError),
     #[error(transparent)]
+    Values(#[from] values::ValuesError),
+    #[error(transparent)]
     Db(#[from] DbError),
+}
+
+/// How an order was decided by hand with values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecidedWith {
+    /// It waited for approval (manual provisioning).
+    Approved,
+    /// It waited on the partner's product (webhook provisioning) and was completed now.
+    Completed,
+}
+
+/// Completes an order by hand with the values the product made (see [`values`]): approves it if
+/// it waits for approval, completes it now if it waits on the partner's product. The caller
+/// checks the role: approving is an operator's decision, completing stuck work support's too.
+pub async fn complete_with_values(
+    db: &Db,
+    acting: &Acting,
+    id: &fleetdesk_vocab::OrderId,
+    values: &std::collections::HashMap<fleetdesk_vocab::LicenceId, values::LicenceValues>,
+) -> Result<DecidedWith, DecideError> {
+    let approve = waits_for_approval(db, Work::Order, id.as_str()).await?;
+    if completion::complete_order_with_values(db, acting, id, approve, values).await? {
+        Ok(if approve {
+            DecidedWith::Approved
+        } else {
+            DecidedWith::Completed
+        })
+    } else {
+        Err(DecideError::NotWaiting)
+    }
 }
 
 /// Approves waiting work: it completes and its event goes to Orange, audited as

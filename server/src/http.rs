@@ -223,6 +223,7 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .action::<stuck::Event>()
         .action::<stuck::SaveThresholds>()
         .action::<activation::Decide>()
+        .action::<activation::CompleteWithValues>()
         .action::<licences::SetEndUser>()
         .action::<licences::RemoveEndUser>()
         .action::<licences::ReplaceResource>()

@@ -94,13 +94,14 @@ pub async fn fetch_order(id: OrderId) -> Result<OrderDetailView, ConsoleError> {
 
     use crate::model::{LicenceLinkView, OrderItemView};
 
-    super::ssr::current_operator()?;
+    let operator = super::ssr::current_operator()?;
     let db = super::ssr::db()?;
     let detail = match fleetdesk_core::orders::detail(&db, &id).await {
         Ok(Some(detail)) => detail,
         Ok(None) => return Err(ConsoleError::NotFound),
         Err(error) => return Err(super::ssr::internal(error)),
     };
+    let by_hand = ssr::by_hand(&db, &operator, &id, detail.order.state).await?;
     let provisioning = ssr::provisioning(&db, Parent::Order(id)).await?;
     Ok(OrderDetailView {
         order: ssr::order_view(detail.order),
@@ -143,6 +144,7 @@ pub async fn fetch_order(id: OrderId) -> Result<OrderDetailView, ConsoleError> {
             .collect(),
         events: detail.events.into_iter().map(ssr::event_view).collect(),
         provisioning,
+        by_hand,
     })
 }
 
@@ -202,6 +204,83 @@ pub(super) mod ssr {
         EventRowView, OrderRowView, ProvisioningTaskState, ProvisioningTaskView, RawExchangeView,
         TaskRowView,
     };
+
+    /// The form for completing the order by hand with the product's values: offered when it
+    /// waits for approval (to operators and administrators) or on the partner's product (to them,
+    /// and to support staff once it is stuck), as the form's handler allows.
+    pub async fn by_hand(
+        db: &Db,
+        operator: &fleetdesk_core::operators::Operator,
+        id: &fleetdesk_vocab::OrderId,
+        state: fleetdesk_vocab::WorkState,
+    ) -> Result<Option<crate::model::ByHandView>, ConsoleError> {
+        use fleetdesk_core::access::Permission;
+        use fleetdesk_core::provisioning::{self, values};
+        use fleetdesk_vocab::{Work, WorkState};
+
+        use crate::model::{ByHandView, FillableLicenceView, FillableResourceView};
+
+        if !matches!(state, WorkState::Acknowledged | WorkState::InProgress) {
+            return Ok(None);
+        }
+        let internal = crate::api::ssr::internal;
+        let operator_may = Permission::ChangeData.allows(operator.role);
+        let approve = provisioning::waits_for_approval(db, Work::Order, id.as_str())
+            .await
+            .map_err(internal)?;
+        let waits_on_product = !approve
+            && state == WorkState::InProgress
+            && tasks::of_work(db, &Parent::Order(id.clone()))
+                .await
+                .map_err(internal)?
+                .iter()
+                .any(|task| task.state == TaskState::Pending);
+        let allowed = if approve {
+            operator_may
+        } else if waits_on_product {
+            operator_may || {
+                let thresholds = fleetdesk_core::stuck::load(db).await.map_err(internal)?;
+                fleetdesk_core::stuck::is_stuck(db, &thresholds, "order", id.as_str())
+                    .await
+                    .map_err(internal)?
+                    == Some(true)
+            }
+        } else {
+            false
+        };
+        if !allowed {
+            return Ok(None);
+        }
+        let mut found = values::fillable(db, id).await.map_err(internal)?;
+        if found.is_empty() {
+            return Ok(None);
+        }
+        let shown = usize::try_from(values::FORM_LICENCES).unwrap_or(usize::MAX);
+        let more_than = (found.len() > shown).then_some(values::FORM_LICENCES);
+        found.truncate(shown);
+        Ok(Some(ByHandView {
+            approve,
+            licences: found
+                .into_iter()
+                .map(|licence| FillableLicenceView {
+                    id: licence.licence_id,
+                    offer_code: licence.offer_code,
+                    login: licence.login,
+                    resources: licence
+                        .resources
+                        .into_iter()
+                        .map(|r| FillableResourceView {
+                            id: r.id,
+                            kind: r.kind,
+                            value: r.value,
+                            placeholder: r.placeholder,
+                        })
+                        .collect(),
+                })
+                .collect(),
+            more_than,
+        }))
+    }
 
     /// What the partner's product was asked to do for the order or task, oldest first.
     pub async fn provisioning(

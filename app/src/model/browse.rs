@@ -2,7 +2,7 @@
 //! come as stored; the pages word them. JSON bodies come pretty-printed.
 
 use fleetdesk_vocab::{CustomerId, FleetId, LicenceId, OrderId, ProvisioningTaskId, TaskId};
-use fleetdesk_vocab::{LicenceState, Mode, WorkState};
+use fleetdesk_vocab::{LicenceState, Mode, ResourceId, ResourceType, WorkState};
 use serde::{Deserialize, Serialize};
 
 use super::{ActivityItem, EventRowView};
@@ -210,6 +210,36 @@ pub struct OrderDetailView {
     pub events: Vec<EventRowView>,
     /// What the partner's product was asked to do for it, oldest first.
     pub provisioning: Vec<ProvisioningTaskView>,
+    /// The form for completing it by hand with the product's values, when the reader may now.
+    pub by_hand: Option<ByHandView>,
+}
+
+/// Completing an order by hand with the logins and realizing resource values the partner's
+/// product made.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ByHandView {
+    /// Approving (the order waits for approval), or completing it (it waits on the product).
+    pub approve: bool,
+    pub licences: Vec<FillableLicenceView>,
+    /// More licences wait than the form shows (it shows this many).
+    pub more_than: Option<i64>,
+}
+
+/// A licence still waiting, with what the form may fill in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FillableLicenceView {
+    pub id: LicenceId,
+    pub offer_code: String,
+    pub login: Option<String>,
+    pub resources: Vec<FillableResourceView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FillableResourceView {
+    pub id: ResourceId,
+    pub kind: ResourceType,
+    pub value: String,
+    pub placeholder: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -170,6 +170,9 @@ fn WaitingRow(row: WaitingView, can_decide: bool) -> impl IntoView {
                     <button type="submit" name="only" value=value class="button primary small" aria-label=approve_label formnovalidate>
                         {t(Text::Approve)}
                     </button>
+                    {(row.work == Work::Order).then(|| view! {
+                        " " <a class="button secondary small" href=format!("/orders/{}#by-hand", row.id)>{t(Text::ValuesFromTheProduct)}</a>
+                    })}
                 </td>
             })}
         </tr>

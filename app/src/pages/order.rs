@@ -12,9 +12,10 @@ use super::parts::{DetailPage, TablePanel, rows};
 use crate::api::fetch_order;
 use crate::i18n::{When, use_lang};
 use crate::model::{
-    ActivityItem, EventRowView, LicenceLinkView, OrderDetailView, OrderItemView,
-    ProvisioningTaskState, ProvisioningTaskView, RawExchangeView,
+    ActivityItem, ByHandView, EventRowView, FillableLicenceView, LicenceLinkView, OrderDetailView,
+    OrderItemView, ProvisioningTaskState, ProvisioningTaskView, RawExchangeView,
 };
+use crate::posts;
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
@@ -85,10 +86,83 @@ fn OrderBody(detail: OrderDetailView) -> impl IntoView {
         {view! { <OrderItems items=detail.items.clone()/> }.into_any()}
         {view! { <LicenceLinks licences=detail.licences.clone()/> }.into_any()}
         {view! { <ProvisioningTasks tasks=detail.provisioning.clone()/> }.into_any()}
+        {detail.by_hand.clone().map(|form| view! { <ByHand id=order.id.clone() form/> }.into_any())}
         {view! { <RawExchange raw=detail.raw.clone()/> }.into_any()}
         {view! { <RelatedEvents events=detail.events.clone()/> }.into_any()}
         {view! { <Timeline items=detail.timeline.clone()/> }.into_any()}
     }
+}
+
+/// Completing the order by hand with the logins and realizing resource values the partner's
+/// product made: one field per login and resource, blank keeps what the licence has.
+#[component]
+fn ByHand(id: fleetdesk_vocab::OrderId, form: ByHandView) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |text| lang.t(text);
+    let button = if form.approve {
+        t(Text::ApproveWithTheseValues)
+    } else {
+        t(Text::CompleteWithTheseValues)
+    };
+    let more = form
+        .more_than
+        .map(|count| view! { <p class="hint">{fleetdesk_vocab::say::values_more_licences(lang, count)}</p> });
+    view! {
+        <section class="panel" id="by-hand" data-testid="by-hand">
+            <h2>{t(Text::ValuesFromTheProduct)}</h2>
+            <p class="hint">{t(Text::ValuesFromTheProductLead)}</p>
+            {more}
+            <form method="post" action=posts::COMPLETE_WITH_VALUES.to([&id]) class="stack">
+                {form.licences.into_iter().map(|licence| view! { <FillableLicence licence/> }).collect_view()}
+                <div class="row-actions">
+                    <button type="submit" class="button primary">{button}</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn FillableLicence(licence: FillableLicenceView) -> impl IntoView {
+    let lang = use_lang();
+    let t = move |text| lang.t(text);
+    let login_id = format!("login-{}", licence.id);
+    let login_hint = licence.login.clone().unwrap_or_else(|| "—".to_owned());
+    let resources = licence
+        .resources
+        .into_iter()
+        .map(|resource| {
+            let field = format!("resource-{}-{}", licence.id, resource.id);
+            let name = format!("resource.{}.{}", licence.id, resource.id);
+            let hint_id = format!("{field}-hint");
+            view! {
+                <div class="field">
+                    <label for=field.clone()>{super::licence::kind_text(resource.kind, lang)}</label>
+                    <input id=field name=name autocomplete="off" spellcheck="false" aria-describedby=hint_id.clone()/>
+                    <p class="hint" id=hint_id>
+                        <span class="mono">{resource.value}</span>
+                        {resource.placeholder.then(|| view! { " " <super::licences::PlaceholderBadge/> })}
+                        " · " {super::licence::expected_format(resource.kind, lang)}
+                    </p>
+                </div>
+            }
+        })
+        .collect_view();
+    view! {
+        <fieldset class="fillable" data-testid=format!("fillable-{}", licence.id)>
+            <legend>
+                <a class="mono" href=format!("/licences/{}", licence.id)>{licence.id.to_string()}</a>
+                " " <span class="muted mono">{licence.offer_code}</span>
+            </legend>
+            <div class="field">
+                <label for=login_id.clone()>{t(Text::Login)}</label>
+                <input id=login_id.clone() name=format!("login.{}", licence.id) autocomplete="off" spellcheck="false" aria-describedby=format!("{login_id}-hint")/>
+                <p class="hint mono" id=format!("{login_id}-hint")>{login_hint}</p>
+            </div>
+            {resources}
+        </fieldset>
+    }
+    .into_any()
 }
 
 #[component]

@@ -139,6 +139,11 @@ fn StuckRow(item: StuckItemView, codes: Vec<ErrorCode>) -> impl IntoView {
                     {(state == WorkState::Acknowledged || waits_on_product).then(|| view! {
                         <PostButton action=posts::COMPLETE_STUCK.to([&kind, &item.id]) class="button primary" label=t(Text::CompleteNow)/>
                     })}
+                    // An order waiting on the product may be completed with the values it made,
+                    // on the order's page.
+                    {(waits_on_product && kind == "orders").then(|| view! {
+                        <a class="button secondary" href=format!("/orders/{}#by-hand", item.id)>{t(Text::ValuesFromTheProduct)}</a>
+                    })}
                     <form method="post" action=posts::FAIL_STUCK.to([&kind, &item.id]) class="inline-form fail-form">
                         <label for=code_id.clone()>{t(Text::ErrorCode)}</label>
                         <select id=code_id name="code">

@@ -158,6 +158,28 @@ pub async fn approve_order(db: &Db, acting: &Acting, id: &OrderId) -> Result<boo
     finish_order(db, Some((acting, "approve")), id).await
 }
 
+/// Completes an order by hand with the logins and realizing resource values an operator entered
+/// ([`provisioning::values`]), applied in the same transaction before Orange's event is written:
+/// approving it (`order.approve`) or completing it while it waits on the product
+/// (`order.complete_now`). `false`, with nothing changed, if it was not waiting.
+pub async fn complete_order_with_values(
+    db: &Db,
+    acting: &Acting,
+    id: &OrderId,
+    approve: bool,
+    values: &HashMap<fleetdesk_vocab::LicenceId, provisioning::values::LicenceValues>,
+) -> Result<bool, provisioning::values::ValuesError> {
+    let how = if approve { "approve" } else { "complete_now" };
+    let mut tx = db.begin_write().await?;
+    provisioning::values::apply(&mut tx, acting, id, values).await?;
+    if !complete_order_in(&mut tx, Some((acting, how)), id).await? {
+        return Ok(false);
+    }
+    tx.commit().await.map_err(DbError::from)?;
+    tracing::info!(order.id = %id, how, "order completed by hand with values");
+    Ok(true)
+}
+
 async fn finish_order(db: &Db, asked: Asked<'_>, id: &OrderId) -> Result<bool, DbError> {
     let mut tx = db.begin_write().await?;
     if !complete_order_in(&mut tx, asked, id).await? {

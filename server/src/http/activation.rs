@@ -6,11 +6,14 @@
 //! it is and counted in the answer. Operators and administrators decide; support staff act on
 //! waiting work from the stuck-work page once it is stuck.
 
-use fleetdesk_vocab::{ErrorCode, Text, Work, say};
+use std::collections::HashMap;
+
+use fleetdesk_vocab::{ErrorCode, LicenceId, OrderId, Text, Work, say};
 
 use fleetdesk_app::posts;
-use fleetdesk_core::access::ChangeData;
-use fleetdesk_core::provisioning::{self, DecideError};
+use fleetdesk_core::access::{ChangeData, Permission, Support};
+use fleetdesk_core::provisioning::values::{LicenceValues, ValuesError};
+use fleetdesk_core::provisioning::{self, DecideError, DecidedWith};
 use fleetdesk_core::stuck::{self, FailError};
 
 use super::action::{Action, Cx, Fields, Note, Reply};
@@ -137,5 +140,100 @@ impl Action for Decide {
         };
         let note = Note::from(text).with_details(details);
         if done == 0 { Err(note) } else { Ok(note) }
+    }
+}
+
+/// The values form's fields: `login.{licence}` and `resource.{licence}.{resource}`; blank ones
+/// keep what the licence has.
+fn values_of(pairs: &Pairs) -> Option<HashMap<LicenceId, LicenceValues>> {
+    let mut values: HashMap<LicenceId, LicenceValues> = HashMap::new();
+    for (key, value) in pairs {
+        let value = value.trim();
+        if let Some(licence) = key.strip_prefix("login.") {
+            let entry = values.entry(LicenceId::from(licence)).or_default();
+            if !value.is_empty() {
+                entry.login = Some(value.to_owned());
+            }
+        } else if let Some(rest) = key.strip_prefix("resource.") {
+            let (licence, resource) = rest.split_once('.')?;
+            let entry = values.entry(LicenceId::from(licence)).or_default();
+            if !value.is_empty() {
+                entry.resources.push((resource.into(), value.to_owned()));
+            }
+        }
+    }
+    values.retain(|_, given| given.login.is_some() || !given.resources.is_empty());
+    Some(values)
+}
+
+/// What refused values say, in the reader's language.
+fn values_refused(cx: &Cx, error: &ValuesError) -> Note {
+    let lang = cx.lang;
+    match error {
+        ValuesError::UnknownLicence(licence) => say::values_licence_not_waiting(lang, licence),
+        ValuesError::UnknownResource { licence, resource } => {
+            say::values_resource_unknown(lang, resource, licence)
+        }
+        ValuesError::InvalidLogin { licence, .. } => say::values_login_invalid(lang, licence),
+        ValuesError::LoginTaken { licence, login } => say::values_login_taken(lang, licence, login),
+        ValuesError::InvalidResource { licence, kind, .. } => say::values_resource_invalid(
+            lang,
+            licence,
+            super::licences::invalid_resource(*kind, lang),
+        ),
+        ValuesError::Db(db) => {
+            tracing::error!(error = %db, "failed to apply the values entered by hand");
+            return not_saved(lang).into();
+        }
+    }
+    .into()
+}
+
+/// `POST /console/orders/{id}/complete`: completes an order by hand with the logins and
+/// realizing resource values the partner's product made (the order page's form): approves it
+/// when it waits for approval (operators and administrators), completes it when it waits on the
+/// product (support staff too, once it is stuck). Nothing changes when a value is refused.
+pub enum CompleteWithValues {}
+
+impl Action for CompleteWithValues {
+    const PATH: &'static str = posts::COMPLETE_WITH_VALUES.path();
+    type Needs = Support;
+    type Target = OrderId;
+    type Form = Fields<Pairs>;
+
+    fn page(id: &OrderId) -> String {
+        format!("/orders/{id}")
+    }
+
+    async fn run(cx: Cx, id: OrderId, Fields(pairs): Fields<Pairs>) -> Reply {
+        let lang = cx.lang;
+        let values = values_of(&pairs).ok_or_else(|| Note::from(not_saved(lang)))?;
+        let db = &cx.state.db;
+        if !Permission::ChangeData.allows(cx.operator.role) {
+            // Support completes stuck work only; approving is an operator's decision.
+            let approval = provisioning::waits_for_approval(db, Work::Order, id.as_str()).await;
+            if approval.unwrap_or(true) {
+                return Err(cx.t(Text::ApprovingIsAnOperatorsDecision).into());
+            }
+            super::stuck::refuse_support_unless_stuck(&cx, "order", id.as_str()).await?;
+        }
+        match provisioning::complete_with_values(db, &cx.acting, &id, &values).await {
+            Ok(decided) => {
+                cx.state.delivery.notify_one();
+                Ok(match decided {
+                    DecidedWith::Approved => say::work_approved(lang, 1),
+                    DecidedWith::Completed => say::order_completed_by_support(lang, &id),
+                }
+                .into())
+            }
+            Err(DecideError::NotWaiting) => {
+                Err(cx.t(Text::OnlyAcknowledgedWorkCanBeCompleted).into())
+            }
+            Err(DecideError::Values(error)) => Err(values_refused(&cx, &error)),
+            Err(error) => {
+                tracing::error!(error = %error, order.id = %id, "failed to complete an order with values");
+                Err(not_saved(lang).into())
+            }
+        }
     }
 }

@@ -42,7 +42,7 @@ fn refused(lang: Lang, id: &LicenceId, error: ChangeError) -> Note {
     text.into()
 }
 
-fn invalid_resource(kind: ResourceType, lang: Lang) -> &'static str {
+pub(super) fn invalid_resource(kind: ResourceType, lang: Lang) -> &'static str {
     match kind {
         ResourceType::Msisdn => lang.t(Text::NotAValidMsisdnUseThe),
         ResourceType::Imei => lang.t(Text::NotAValidImei15Digits),

@@ -21,7 +21,7 @@ const PAGE: &str = "/stuck";
 
 /// Support staff act on the stuck-work page only on what is stuck by its own rule at the moment
 /// of the action; anything else needs an operator.
-async fn refuse_support_unless_stuck(cx: &Cx, kind: &str, id: &str) -> Result<(), Note> {
+pub(super) async fn refuse_support_unless_stuck(cx: &Cx, kind: &str, id: &str) -> Result<(), Note> {
     if Permission::ChangeData.allows(cx.operator.role) {
         return Ok(());
     }

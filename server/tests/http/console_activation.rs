@@ -263,3 +263,162 @@ async fn operators_approve_and_reject_manual_work_and_orange_is_told() {
         test_db.finish().await;
     }
 }
+
+/// The licences of an order with their own realizing resource: `(licence, resource)`, oldest
+/// first.
+async fn licences_of(test_db: &TestDb, order: &str) -> Vec<(String, String)> {
+    sqlx::query_as(
+        "SELECT l.id, r.id FROM licences l \
+         JOIN product_order_items i ON i.id = l.order_item_id \
+         JOIN realizing_resources r ON r.licence_id = l.id \
+         WHERE i.order_id = $1 ORDER BY l.created_at, l.id",
+    )
+    .bind(order)
+    .fetch_all(test_db.db.pool())
+    .await
+    .expect("licences")
+}
+
+#[tokio::test]
+async fn an_operator_approves_an_order_with_the_products_values_and_orange_gets_them() {
+    for test_db in TestDb::all().await {
+        let api = Api::start(&test_db).await;
+        let admin = admin(&api.server).await;
+        let customer = orange::customer(&api, "OBA-ORD-1", "OBA-CUS-1").await;
+        orange::set(&test_db, |settings| {
+            for operation in Operation::ALL {
+                settings.set_mode(operation, Mode::Async);
+            }
+        })
+        .await;
+        let pro = offerings::list(&test_db.db)
+            .await
+            .expect("offerings")
+            .into_iter()
+            .find(|offering| offering.offer_code == PRO)
+            .expect("PRO");
+        let edit = format!("/console/offerings/{}", pro.id);
+        post_to(&admin, &api, &edit, &offering_form("manual"), "/offerings").await;
+        let waiting = order(&api, "OBA-ORD-V1", &customer, PRO, 2).await;
+        let licences = licences_of(&test_db, &waiting).await;
+        assert_eq!(licences.len(), 2);
+        let (first, first_resource) = &licences[0];
+        let (second, _) = &licences[1];
+        let page_path = format!("/orders/{waiting}");
+        let post_path = format!("/console/orders/{waiting}/complete");
+
+        // The order's page offers the form to an operator, one group per waiting licence.
+        let operator = signed_in(&test_db, &api.server, "olga", Role::Operator).await;
+        let (_, html) = page(&operator, &api, &page_path).await;
+        assert!(html.contains("data-testid=\"by-hand\""), "{html}");
+        assert!(html.contains(&format!("name=\"login.{first}\"")), "{html}");
+        assert!(
+            html.contains(&format!("name=\"resource.{first}.{first_resource}\"")),
+            "{html}"
+        );
+        assert!(html.contains("Approve with these values"), "{html}");
+        let (_, queue) = page(&operator, &api, "/activation").await;
+        assert!(
+            queue.contains(&format!("/orders/{waiting}#by-hand")),
+            "{queue}"
+        );
+
+        // A value of the wrong kind refuses the whole decision, saying which licence.
+        let login_field = format!("login.{first}");
+        let resource_field = format!("resource.{first}.{first_resource}");
+        post_to(
+            &operator,
+            &api,
+            &post_path,
+            &[
+                (&login_field, "acme-jane"),
+                (&resource_field, "not a number"),
+            ],
+            &page_path,
+        )
+        .await;
+        let (_, html) = page(&operator, &api, &page_path).await;
+        assert!(
+            html.contains(&format!("{first}: Not a valid MSISDN")),
+            "{html}"
+        );
+        assert_eq!(order_state(&test_db, &waiting).await, "acknowledged");
+        let login: Option<String> = sqlx::query_scalar("SELECT login FROM licences WHERE id = $1")
+            .bind(first)
+            .fetch_one(test_db.db.pool())
+            .await
+            .expect("login");
+        assert_ne!(login.as_deref(), Some("acme-jane"), "nothing was changed");
+
+        // Support staff may not approve, with or without values.
+        let support = signed_in(&test_db, &api.server, "sam", Role::Support).await;
+        let (_, html) = page(&support, &api, &page_path).await;
+        assert!(!html.contains("data-testid=\"by-hand\""), "{html}");
+        post_to(
+            &support,
+            &api,
+            &post_path,
+            &[(&login_field, "acme-jane")],
+            &page_path,
+        )
+        .await;
+        assert_eq!(order_state(&test_db, &waiting).await, "acknowledged");
+
+        // Values that fit: the first licence gets them, the second keeps what it has (blank).
+        let second_login = format!("login.{second}");
+        post_to(
+            &operator,
+            &api,
+            &post_path,
+            &[
+                (&login_field, "acme-jane"),
+                (&resource_field, "+33612345678"),
+                (&second_login, ""),
+            ],
+            &page_path,
+        )
+        .await;
+        let (_, html) = page(&operator, &api, &page_path).await;
+        assert!(
+            html.contains("1 order or task approved: Orange will be told."),
+            "{html}"
+        );
+        assert!(!html.contains("data-testid=\"by-hand\""), "{html}");
+        assert_eq!(order_state(&test_db, &waiting).await, "completed");
+        let (login, value, placeholder): (Option<String>, String, Option<String>) = sqlx::query_as(
+            "SELECT l.login, r.value, r.placeholder_since FROM licences l \
+                 JOIN realizing_resources r ON r.licence_id = l.id WHERE l.id = $1",
+        )
+        .bind(first)
+        .fetch_one(test_db.db.pool())
+        .await
+        .expect("values");
+        assert_eq!(
+            (login.as_deref(), value.as_str(), placeholder),
+            (Some("acme-jane"), "+33612345678", None)
+        );
+        let event: String = sqlx::query_scalar(
+            "SELECT payload_json FROM outbox_events WHERE resource_id = $1 \
+             AND event_type = 'productOrderStateChangeEvent'",
+        )
+        .bind(&waiting)
+        .fetch_one(test_db.db.pool())
+        .await
+        .expect("the order's event");
+        assert!(
+            event.contains("acme-jane") && event.contains("+33612345678"),
+            "Orange's event carries the values: {event}"
+        );
+        assert_eq!(
+            audit_actions(&test_db, first).await,
+            vec!["licence.values.by_hand".to_owned()]
+        );
+        assert!(
+            audit_actions(&test_db, second).await.is_empty(),
+            "nothing entered for the second licence"
+        );
+        let (_, html) = page(&operator, &api, &format!("/licences/{first}")).await;
+        assert!(html.contains("Values entered by hand"), "{html}");
+        api.stop().await;
+    }
+}
