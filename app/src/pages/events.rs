@@ -40,6 +40,15 @@ pub fn event_type_text(event_type: &str, lang: Lang) -> &'static str {
         "productOrderStateChangeEvent" => lang.t(Text::OrderStateChange),
         "userServiceStateChangeEvent" => lang.t(Text::LicenceStateChange),
         "userServiceAttributeValueChangeEvent" => lang.t(Text::LicenceAttributeChange),
+        "licence.created"
+        | "licence.suspended"
+        | "licence.reactivated"
+        | "licence.terminated"
+        | "licence.offering_changed"
+        | "licence.end_user_changed"
+        | "licence.realizing_resource_changed"
+        | "licence.login_renewed"
+        | "customer.created" => lang.t(Text::ProvisioningWebhook),
         _ => lang.t(Text::OtherEvent),
     }
 }

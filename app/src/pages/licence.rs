@@ -38,7 +38,7 @@ pub fn expected_format(kind: ResourceType, lang: Lang) -> &'static str {
     }
 }
 
-fn kind_text(kind: ResourceType, lang: Lang) -> &'static str {
+pub fn kind_text(kind: ResourceType, lang: Lang) -> &'static str {
     match kind {
         ResourceType::Msisdn => lang.t(Text::MsisdnMobileNumber),
         ResourceType::Imei => lang.t(Text::ImeiDevice),
@@ -334,11 +334,24 @@ fn action_text(action: &str, lang: Lang) -> &'static str {
         "licence.end_user.remove" => lang.t(Text::EndUserRemoved),
         "licence.resource.replace" => lang.t(Text::RealizingResourceReplaced),
         "licence.login.renew" => lang.t(Text::LoginRenewed),
+        "licence.values.by_hand" => lang.t(Text::LicenceValuesEnteredByHand),
         "orange.licence.changeState" => lang.t(Text::StateChangedByOrange),
         "orange.licence.delete" => lang.t(Text::TerminatedByOrange),
         "orange.licence.changeOffering" => lang.t(Text::OfferingChangedByOrange),
         "userServiceAttributeValueChangeEvent" => lang.t(Text::AttributeChangeEventForOrange),
         "userServiceStateChangeEvent" => lang.t(Text::StateChangeEventForOrange),
+        "provisioning.complete" => lang.t(Text::ProvisioningStepDone),
+        what if what.starts_with("provisioning.start:") => lang.t(Text::ProvisioningStepSent),
+        what if what.starts_with("provisioning.fail:") => lang.t(Text::ProvisioningStepFailed),
+        "licence.created"
+        | "licence.suspended"
+        | "licence.reactivated"
+        | "licence.terminated"
+        | "licence.offering_changed"
+        | "licence.end_user_changed"
+        | "licence.realizing_resource_changed"
+        | "licence.login_renewed"
+        | "customer.created" => lang.t(Text::ProvisioningWebhook),
         _ => lang.t(Text::Other),
     }
 }
@@ -378,6 +391,16 @@ fn TimelineItem(entry: TimelineView) -> impl IntoView {
             <a href=format!("/events/{}", entry.id) class="mono">{entry.id.to_string()}</a>
         }
         .into_any()
+    } else if entry.source == "provisioning" {
+        // A step of the partner's product: sent, or resolved by the product or by an operator.
+        let by = (!entry.what.starts_with("provisioning.start:")).then(|| {
+            let who = entry
+                .actor
+                .clone()
+                .unwrap_or_else(|| lang.t(Text::ByTheProduct).to_owned());
+            view! { <span class="muted">{lang.t(Text::By)} " " {who}</span> " " }
+        });
+        view! { {by} <span class="mono muted">{entry.id.clone()}</span> }.into_any()
     } else {
         view! { <span class="muted">{lang.t(Text::By)} " " {entry.actor.clone().unwrap_or_default()}</span> }.into_any()
     };

@@ -30,7 +30,9 @@ pub struct ResourceDetail {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimelineEntry {
     pub at: String,
-    /// `audit` or `event`.
+    /// `audit`, `event` or `provisioning` (a step of the partner's product: `what` is
+    /// `provisioning.start:<webhook type>`, `provisioning.complete` or `provisioning.fail:<code>`,
+    /// `actor` the operator who resolved it by hand, if one did).
     pub source: &'static str,
     /// The audit entry's or the event's id.
     pub id: String,
@@ -208,7 +210,45 @@ async fn timeline(db: &Db, id: &str) -> Result<Vec<TimelineEntry>, DbError> {
     .bind(TIMELINE_LIMIT)
     .fetch_all(db.pool())
     .await?;
-    let mut entries = Vec::with_capacity(audits.len() + events.len());
+    // The provisioning steps: each task when it was sent to the product, and when and how it was
+    // resolved (by the product, or by an operator by hand).
+    let provisioning = sqlx::query(
+        "SELECT p.id, p.kind, p.state, p.failure_code, p.created_at, p.resolved_at, \
+         o.display_name FROM provisioning_tasks p LEFT JOIN operators o ON o.id = p.resolved_by \
+         WHERE p.licence_id = $1 ORDER BY p.created_at DESC, p.id DESC LIMIT $2",
+    )
+    .bind(id)
+    .bind(TIMELINE_LIMIT)
+    .fetch_all(db.pool())
+    .await?;
+    let mut entries = Vec::with_capacity(audits.len() + events.len() + 2 * provisioning.len());
+    for row in &provisioning {
+        let task: String = row.try_get("id")?;
+        let kind: String = row.try_get("kind")?;
+        entries.push(TimelineEntry {
+            at: row.try_get("created_at")?,
+            source: "provisioning",
+            id: task.clone(),
+            what: format!("provisioning.start:{kind}"),
+            actor: None,
+            state: None,
+        });
+        let state: String = row.try_get("state")?;
+        if let Some(at) = row.try_get::<Option<String>, _>("resolved_at")? {
+            let code: Option<String> = row.try_get("failure_code")?;
+            entries.push(TimelineEntry {
+                at,
+                source: "provisioning",
+                id: task,
+                what: match code {
+                    Some(code) if state == "failed" => format!("provisioning.fail:{code}"),
+                    _ => "provisioning.complete".to_owned(),
+                },
+                actor: row.try_get("display_name")?,
+                state: None,
+            });
+        }
+    }
     for row in &audits {
         entries.push(TimelineEntry {
             at: row.try_get("at")?,

@@ -244,6 +244,23 @@ async fn plain_webhooks_provision_an_order_and_a_suspension_and_a_product_outage
             !world.product.customers().is_empty()
         })
         .await;
+        // Each licence's timeline shows the provisioning steps: sent, then done by the product.
+        let console = crate::common::admin(&world.api.server).await;
+        let page = crate::common::get(
+            &console,
+            &world.api.server,
+            &format!("/licences/{}", licences[0]),
+        )
+        .await;
+        let html = crate::common::body(page).await;
+        for shown in [
+            "Sent to the product",
+            "provisioning.start:licence.created",
+            "Provisioning done",
+            "Webhook to the product",
+        ] {
+            assert!(html.contains(shown), "{shown} missing from {html}");
+        }
         let told = world.product.customers();
         assert_eq!(told.len(), 1, "{told:#?}");
         assert_eq!(told[0].verified_by, [0]);
