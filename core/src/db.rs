@@ -247,7 +247,50 @@ impl Db {
             Dialect::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&self.pool).await?;
+        if self.dialect == Dialect::Sqlite {
+            self.sqlite_rebuilds().await?;
+        }
         Ok(())
+    }
+
+    /// The SQLite tables a migration widened a CHECK constraint of, rebuilt once (migration 0007:
+    /// `cancelled` events): foreign keys off on one connection, the rebuild in one transaction,
+    /// foreign keys back on, and their integrity checked.
+    async fn sqlite_rebuilds(&self) -> Result<(), DbError> {
+        let mut conn = self.pool.acquire().await?;
+        let table: String = sqlx::query_scalar(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'outbox_events'",
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        if table.contains("'cancelled'") {
+            return Ok(());
+        }
+        sqlx::query("PRAGMA foreign_keys = OFF")
+            .execute(&mut *conn)
+            .await?;
+        let rebuilt = async {
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+            sqlx::raw_sql(include_str!("db/sqlite_rebuild_outbox_events.sql"))
+                .execute(&mut *tx)
+                .await?;
+            let broken: Vec<sqlx::any::AnyRow> = sqlx::query("PRAGMA foreign_key_check")
+                .fetch_all(&mut *tx)
+                .await?;
+            if !broken.is_empty() {
+                return Err(DbError::Corrupt(format!(
+                    "rebuilding outbox_events would break {} foreign key(s)",
+                    broken.len()
+                )));
+            }
+            tx.commit().await?;
+            Ok(())
+        }
+        .await;
+        sqlx::query("PRAGMA foreign_keys = ON")
+            .execute(&mut *conn)
+            .await?;
+        rebuilt
     }
 
     /// Checks the database answers (readiness probe, Orange's ping).

@@ -97,7 +97,7 @@ pub async fn purge(db: &Db) -> Result<Purge, DbError> {
         db,
         "DELETE FROM outbox_attempts WHERE id IN (SELECT a.id FROM outbox_attempts a \
          JOIN outbox_events e ON e.id = a.event_id \
-         WHERE a.started_at < $1 AND e.state IN ('delivered', 'failed') LIMIT $2)",
+         WHERE a.started_at < $1 AND e.state IN ('delivered', 'failed', 'cancelled') LIMIT $2)",
         &before(keep.attempt_days),
     )
     .await?;

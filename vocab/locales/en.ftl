@@ -1015,3 +1015,9 @@ values-resource-invalid = { $licence }: { $reason }
 values-more-licences = Only the first { $count } waiting licences are shown; give the others their values on their own pages.
 licence-values-entered-by-hand = Values entered by hand
 approving-is-an-operators-decision = Approving waiting work is an operator's decision; support staff complete or fail work once it is stuck.
+event-state-cancelled =
+    { $count ->
+       *[other] Cancelled
+    }
+event-badge-cancelled = cancelled
+cancelled-at = Cancelled

@@ -1034,3 +1034,10 @@ values-resource-invalid = { $licence } : { $reason }
 values-more-licences = Seules les { $count } premières licences en attente sont affichées ; donnez leurs valeurs aux autres sur leur propre page.
 licence-values-entered-by-hand = Valeurs saisies à la main
 approving-is-an-operators-decision = Approuver du travail en attente revient à un opérateur ; le support termine ou fait échouer le travail une fois bloqué.
+event-state-cancelled =
+    { $count ->
+        [one] Annulé
+       *[other] Annulés
+    }
+event-badge-cancelled = annulé
+cancelled-at = Annulé

@@ -93,6 +93,7 @@ impl Counted for EventState {
             EventState::Delivering => say::event_state_delivering(lang, count),
             EventState::Delivered => say::event_state_delivered(lang, count),
             EventState::Failed => say::event_state_failed(lang, count),
+            EventState::Cancelled => say::event_state_cancelled(lang, count),
         }
     }
 }

@@ -23,6 +23,8 @@ crate::vocabulary! {
         Delivered,
         /// Given up after the last retry, or refused for good.
         Failed,
+        /// Never sent: a webhook to the partner's product made moot by an operator's decision.
+        Cancelled,
     }
 }
 

@@ -227,6 +227,10 @@ fn EventLine(row: EventRowView) -> impl IntoView {
             .failed_at
             .as_deref()
             .map(|at| (lang.t(Text::GaveUp), at)),
+        EventState::Cancelled => row
+            .failed_at
+            .as_deref()
+            .map(|at| (lang.t(Text::CancelledAt), at)),
     }
     .map_or_else(
         || view! { <span class="muted">"—"</span> }.into_any(),
@@ -284,6 +288,7 @@ pub fn EventStateBadge(state: EventState) -> impl IntoView {
         EventState::Delivering => Text::EventBadgeDelivering,
         EventState::Delivered => Text::EventBadgeDelivered,
         EventState::Failed => Text::EventBadgeFailed,
+        EventState::Cancelled => Text::EventBadgeCancelled,
     });
     view! { <span class=format!("badge event-state event-{state}")>{word}</span> }
 }

@@ -845,6 +845,25 @@ pub(crate) async fn resolve_all_by_hand(
     .bind(&now)
     .execute(&mut *conn)
     .await?;
+    // Their webhooks not yet sent are moot now: never sent, kept with their attempts. One being
+    // sent at this moment goes out; the product's callback about it is then refused (409).
+    let cancelled = sqlx::query(&format!(
+        "UPDATE outbox_events SET state = 'cancelled', next_attempt_at = NULL, failed_at = $2, \
+         last_error = $3, updated_at = $2 \
+         WHERE state = 'pending' AND id IN (SELECT outbox_event_id FROM provisioning_tasks \
+         WHERE {column} = $1 AND outbox_event_id IS NOT NULL)"
+    ))
+    .bind(id)
+    .bind(&now)
+    .bind(format!(
+        "Not sent: {} decided the work by hand before the product was told",
+        acting.actor.label
+    ))
+    .execute(&mut *conn)
+    .await?;
+    if cancelled.rows_affected() > 0 {
+        tracing::info!(work.id = %id, cancelled = cancelled.rows_affected(), "webhooks made moot by a decision by hand were cancelled");
+    }
     Ok(done.rows_affected())
 }
 
@@ -1383,6 +1402,79 @@ mod tests {
                     "loginStem": "acme", "address": {"city": "Lyon"}, "createdAt": "T",
                 })
             );
+        });
+    }
+
+    #[tokio::test]
+    async fn a_decision_by_hand_cancels_the_webhooks_not_yet_sent() {
+        on_each_db!(|db| async move {
+            let orders = hooked_orders(&db, 2).await;
+            while completion::run_pending(&db).await.expect("pass") > 0 {}
+            let states = |order: String| {
+                let db = db.clone();
+                async move {
+                    sqlx::query_scalar::<_, String>(
+                        "SELECT e.state FROM outbox_events e \
+                         JOIN provisioning_tasks p ON p.outbox_event_id = e.id \
+                         WHERE p.order_id = $1 ORDER BY e.id",
+                    )
+                    .bind(order)
+                    .fetch_all(db.pool())
+                    .await
+                    .expect("states")
+                }
+            };
+            assert_eq!(states(orders[0].clone()).await, ["pending", "pending"]);
+            let olga = crate::operators::create(
+                &db,
+                &Acting::system(),
+                crate::operators::NewOperator {
+                    login: "olga".into(),
+                    display_name: "Olga".into(),
+                    role: crate::operators::Role::Operator,
+                    password: crate::password::Secret::new("a good long password"),
+                },
+            )
+            .await
+            .expect("operator");
+            let operator = Acting::alone(crate::audit::Actor::operator(olga.id.as_str(), "olga"));
+            crate::stuck::fail_order(
+                &db,
+                &operator,
+                &orders[0],
+                ErrorCode::ServiceUnavailable,
+                "No account",
+            )
+            .await
+            .expect("failed by hand");
+            assert_eq!(states(orders[0].clone()).await, ["cancelled", "cancelled"]);
+            let reason: String = sqlx::query_scalar(
+                "SELECT e.last_error FROM outbox_events e \
+                 JOIN provisioning_tasks p ON p.outbox_event_id = e.id WHERE p.order_id = $1",
+            )
+            .bind(&orders[0])
+            .fetch_one(db.pool())
+            .await
+            .expect("reason");
+            assert!(reason.contains("olga decided the work by hand"), "{reason}");
+            // The other order's webhooks and the customers' are untouched.
+            assert_eq!(states(orders[1].clone()).await, ["pending", "pending"]);
+            assert_eq!(
+                count(
+                    &db,
+                    "SELECT COUNT(*) FROM outbox_events WHERE event_type = 'customer.created' \
+                     AND state = 'pending'"
+                )
+                .await,
+                2
+            );
+            // Completing by hand cancels them too.
+            assert!(
+                completion::complete_order(&db, Some(&operator), &orders[1].as_str().into())
+                    .await
+                    .expect("completed by hand")
+            );
+            assert_eq!(states(orders[1].clone()).await, ["cancelled", "cancelled"]);
         });
     }
 }
