@@ -33,6 +33,7 @@ pub mod provisioning;
 pub mod retention;
 pub mod sealing;
 pub mod search;
+pub mod seed;
 pub mod sessions;
 pub mod settings;
 pub mod stuck;

@@ -71,6 +71,58 @@ pub enum Command {
     /// Stand in for the partner's product: receive the provisioning webhooks, check their
     /// signatures, and complete (or fail) each task through the callback API. Needs no database.
     ProductStub(product_stub::Options),
+    /// Write a large, realistic data set straight into the database (not through the API):
+    /// French business customers with a fleet each and licences of every active offering, with
+    /// logins, end users and realizing resources. For trying the console at scale.
+    Seed {
+        /// How many customers to add.
+        #[arg(long, default_value_t = 100)]
+        customers: u64,
+        /// How many licences each customer gets (spread over the active offerings).
+        #[arg(long = "licences-per-customer", default_value_t = 20)]
+        licences_per_customer: u64,
+        /// The same seed writes the same names, states and values.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+}
+
+/// `fleetdesk seed …`: writes the data set with a progress line, then what it wrote and how fast.
+pub async fn seed(config: &Config, plan: fleetdesk_core::seed::Plan) -> anyhow::Result<()> {
+    use std::io::Write as _;
+
+    let db = serve::open_database(config).await?;
+    let total = plan.customers.saturating_mul(plan.licences_per_customer);
+    let started = std::time::Instant::now();
+    let seeded = fleetdesk_core::seed::seed(&db, &plan, |written| {
+        eprint!(
+            "\r  {written} of {total} licences written ({:.1} s)",
+            started.elapsed().as_secs_f64()
+        );
+        let _ = std::io::stderr().flush();
+    })
+    .await;
+    eprintln!();
+    db.close().await;
+    let seeded = seeded?;
+    let seconds = started.elapsed().as_secs_f64();
+    if !seeded.offerings_created.is_empty() {
+        println!(
+            "The catalogue was empty: added the demo offerings {}.",
+            seeded.offerings_created.join(", ")
+        );
+    }
+    println!(
+        "Seeded {} customers, {} licences and {} realizing resources in {seconds:.1} s ({:.0} licences/s).",
+        seeded.customers,
+        seeded.licences,
+        seeded.resources,
+        seeded.licences as f64 / seconds.max(0.001),
+    );
+    if let Some(reference) = seeded.first_reference {
+        println!("Orange's reference of the first customer: {reference}.");
+    }
+    Ok(())
 }
 
 /// `fleetdesk product-stub …`, on a runtime of its own: it reads none of the server's settings.

@@ -65,6 +65,21 @@ fn main() -> ExitCode {
             Some(Command::Offering(command)) => cli::offering(&config, command).await,
             Some(Command::Backup { file }) => cli::backup(&config, &file).await,
             Some(Command::Restore { file }) => cli::restore(&config, &file).await,
+            Some(Command::Seed {
+                customers,
+                licences_per_customer,
+                seed,
+            }) => {
+                cli::seed(
+                    &config,
+                    fleetdesk_core::seed::Plan {
+                        customers,
+                        licences_per_customer,
+                        seed,
+                    },
+                )
+                .await
+            }
             Some(
                 Command::GenerateSessionKey | Command::GenerateSecretKey | Command::ProductStub(_),
             ) => Ok(()),

@@ -878,3 +878,52 @@ async fn a_backup_taken_while_writes_go_on_restores_to_exactly_its_moment() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test]
+async fn seed_writes_a_realistic_data_set_on_either_database() {
+    for test_db in TestDb::all().await {
+        let dir = temp_dir();
+        let key = fleetdesk_server::config::generate_session_key();
+        let output = fleetdesk(
+            &dir,
+            &[
+                ("FLEETDESK_DATABASE_URL", &test_db.url),
+                ("FLEETDESK_SESSION_KEY", &key),
+            ],
+            &["seed", "--customers", "3", "--licences-per-customer", "4"],
+            None,
+        );
+        let (stdout, stderr) = (text(&output.stdout), text(&output.stderr));
+        assert!(output.status.success(), "{stdout}\n{stderr}");
+        assert!(
+            stdout.contains("The catalogue was empty: added the demo offerings OFFER-MOBILE-PRO"),
+            "{stdout}"
+        );
+        assert!(
+            stdout.contains("Seeded 3 customers, 12 licences and"),
+            "{stdout}"
+        );
+        assert!(stderr.contains("12 of 12 licences written"), "{stderr}");
+        let licences: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM licences")
+            .fetch_one(test_db.db.pool())
+            .await
+            .expect("count");
+        assert_eq!(licences, 12);
+
+        let refused = fleetdesk(
+            &dir,
+            &[
+                ("FLEETDESK_DATABASE_URL", &test_db.url),
+                ("FLEETDESK_SESSION_KEY", &key),
+            ],
+            &["seed", "--customers", "0"],
+            None,
+        );
+        assert!(!refused.status.success());
+        assert!(
+            text(&refused.stderr).contains("give at least one customer"),
+            "{}",
+            text(&refused.stderr)
+        );
+    }
+}
