@@ -1,8 +1,9 @@
 //! The command line: `fleetdesk [serve]`, `migrate`, `generate-session-key`,
 //! `generate-secret-key`, `operator …`,
 //! `credential …` (Orange API credentials), `offering …` (the offering catalogue), `backup`
-//! and `restore` (the embedded SQLite database), and `product-stub` (a stand-in for the partner's
-//! product).
+//! and `restore` (the embedded SQLite database), `product-stub` (a stand-in for the partner's
+//! product), `simulate` (plays Orange against an installation) and `sink` (Orange's event
+//! endpoints, to watch an installation's events arrive).
 
 use std::io::BufRead;
 
@@ -18,7 +19,7 @@ use fleetdesk_core::operators::{self, NewOperator, Operator, Role};
 use fleetdesk_core::password::{self, Secret};
 
 use crate::config::Config;
-use crate::{offering_import, product_stub, serve};
+use crate::{offering_import, product_stub, serve, simulate, sink};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -85,6 +86,13 @@ pub enum Command {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Play Orange's side of the contract against an installation and check every answer (and,
+    /// with --mode async and --sink, every event). Exit status 0 only when every step passed.
+    /// Needs no database.
+    Simulate(simulate::Args),
+    /// Play Orange's receiving side: a token endpoint and the two event resources; prints each
+    /// event as it arrives. Needs no database.
+    Sink(sink::Options),
 }
 
 /// `fleetdesk seed …`: writes the data set with a progress line, then what it wrote and how fast.
@@ -132,6 +140,39 @@ pub fn product_stub(options: product_stub::Options) -> std::process::ExitCode {
         .build()
         .context("failed to start the async runtime")
         .and_then(|runtime| runtime.block_on(product_stub::run(options)));
+    match outcome {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("fleetdesk: {error:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// `fleetdesk simulate …`, on a runtime of its own: it reads none of the server's settings.
+pub fn simulate(args: simulate::Args) -> std::process::ExitCode {
+    let outcome = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("failed to start the async runtime")
+        .and_then(|runtime| runtime.block_on(simulate::run_command(args)));
+    match outcome {
+        Ok(true) => std::process::ExitCode::SUCCESS,
+        Ok(false) => std::process::ExitCode::FAILURE,
+        Err(error) => {
+            eprintln!("fleetdesk: {error:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+/// `fleetdesk sink …`, on a runtime of its own: it reads none of the server's settings.
+pub fn sink(options: sink::Options) -> std::process::ExitCode {
+    let outcome = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("failed to start the async runtime")
+        .and_then(|runtime| runtime.block_on(sink::run(options)));
     match outcome {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(error) => {

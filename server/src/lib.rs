@@ -13,5 +13,7 @@ pub mod orange;
 pub mod product_stub;
 pub mod provisioning_api;
 pub mod serve;
+pub mod simulate;
+pub mod sink;
 pub mod state;
 pub mod telemetry;

@@ -33,6 +33,12 @@ fn main() -> ExitCode {
     if let Some(Command::ProductStub(options)) = cli.command {
         return cli::product_stub(options);
     }
+    if let Some(Command::Simulate(args)) = cli.command {
+        return cli::simulate(args);
+    }
+    if let Some(Command::Sink(options)) = cli.command {
+        return cli::sink(options);
+    }
     let config = match Config::new(cli.settings) {
         Ok(config) => config,
         Err(error) => {
@@ -81,7 +87,11 @@ fn main() -> ExitCode {
                 .await
             }
             Some(
-                Command::GenerateSessionKey | Command::GenerateSecretKey | Command::ProductStub(_),
+                Command::GenerateSessionKey
+                | Command::GenerateSecretKey
+                | Command::ProductStub(_)
+                | Command::Simulate(_)
+                | Command::Sink(_),
             ) => Ok(()),
         }
     });
