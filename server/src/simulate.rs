@@ -426,9 +426,10 @@ fn base_of(target: &str) -> String {
 pub async fn run(options: Options, progress: impl FnMut(&Step) + Send) -> Report {
     let started_at = fleetdesk_core::clock::now_text();
     let began = Instant::now();
+    // The random tail of a UUIDv7 (its head is the time, shared by runs in the same millisecond).
     let tag = format!(
         "SIM-{}",
-        &uuid::Uuid::new_v4().simple().to_string()[..12].to_uppercase()
+        &uuid::Uuid::now_v7().simple().to_string()[20..].to_uppercase()
     );
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))

@@ -373,7 +373,7 @@ async fn token(State(shared): State<Arc<Shared>>, headers: HeaderMap, body: Stri
             "grant_type must be client_credentials",
         );
     }
-    let token = format!("sink-{}", uuid::Uuid::new_v4().simple());
+    let token = format!("sink-{}", uuid::Uuid::now_v7().simple());
     inner.tokens.insert(token.clone());
     axum::Json(json!({
         "access_token": token,
@@ -446,7 +446,8 @@ async fn event(
                 *n
             };
             received.attempt = attempt;
-            let refuse = match inner.refusals {
+            let refusals = inner.refusals;
+            let refuse = match refusals {
                 Refusals::Never => false,
                 Refusals::Random(rate) => rand::random::<f64>() < rate,
                 Refusals::FirstAttemptOfEvery(every) => {

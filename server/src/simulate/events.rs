@@ -146,7 +146,7 @@ fn one(all: &[Received], expected: &Expected, limit: Duration) -> Checked {
 fn in_order(all: &[Received], expected: &[Expected]) -> Checked {
     let mut by_resource: BTreeMap<&str, Vec<&Expected>> = BTreeMap::new();
     for event in expected {
-        by_resource.entry(&event.id).or_default().push(event);
+        by_resource.entry(event.id.as_str()).or_default().push(event);
     }
     for (id, events) in by_resource {
         for pair in events.windows(2) {

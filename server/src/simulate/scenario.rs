@@ -14,7 +14,7 @@ use super::{Answer, Auth, Body, Mode, Runner, Stop};
 
 /// A well-formed id that names nothing: the prefix and 32 hexadecimal digits.
 fn unknown_id(prefix: &str) -> String {
-    format!("{prefix}_{}", uuid::Uuid::new_v4().simple())
+    format!("{prefix}_{}", uuid::Uuid::now_v7().simple())
 }
 
 fn reference(id: &str) -> Value {
@@ -583,13 +583,13 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
     // Section 5: a task on many licences, one of them unknown.
     let l2 = licences[2].clone();
     let l3 = licences.get(3).cloned();
-    let mut targets: Vec<&str> = vec![&l2];
+    let mut targets: Vec<&str> = vec![l2.as_str()];
     if let Some(l3) = &l3 {
-        targets.push(l3);
+        targets.push(l3.as_str());
     }
     let stranger = unknown_id("lic");
     let mut asked = targets.clone();
-    asked.push(&stranger);
+    asked.push(stranger.as_str());
     let task_ref = format!("{tag}-TSK-1");
     let task_body = json!({
         "externalReference": reference(&task_ref),

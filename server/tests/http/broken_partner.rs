@@ -260,7 +260,7 @@ async fn event(
                 *n > 1
             };
             if again {
-                value["eventId"] = json!(format!("evt_{}", uuid::Uuid::new_v4().simple()));
+                value["eventId"] = json!(format!("evt_{}", uuid::Uuid::now_v7().simple()));
             }
         }
         Defect::EventsOutOfOrder if resource == "userService" => {

@@ -105,9 +105,14 @@ async fn the_simulator_passes_against_fleetdesk_in_sync_mode_twice() {
         ] {
             assert!(seen.iter().any(|s| s == name), "no step {name:?}");
         }
-        // A second run uses references of its own and passes again on the same installation.
-        let again =
-            simulate::run(options(&api.server.base, &api, Mode::Sync, None), |_| {}).await;
+        // A second run uses references of its own and passes again on the same installation; it
+        // runs on a task of its own, as the console will run it.
+        let again = tokio::spawn(simulate::run(
+            options(&api.server.base, &api, Mode::Sync, None),
+            |_| {},
+        ))
+        .await
+        .expect("the run ends");
         assert_passed(&again);
         assert_ne!(report.run, again.run);
         // Every licence the runs created is terminated: the installation is left consistent.
