@@ -283,7 +283,7 @@ async fn event(
                     // Sent anyway if no later event for the licence comes.
                     let proxy = proxy.clone();
                     tokio::spawn(async move {
-                        tokio::time::sleep(Duration::from_secs(3)).await;
+                        tokio::time::sleep(Duration::from_secs(10)).await;
                         let still = {
                             let mut held = proxy.held.lock().expect("lock");
                             match held.get(&licence) {

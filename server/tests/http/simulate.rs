@@ -202,7 +202,7 @@ async fn against(defect: Defect, mode: Mode) -> Report {
 }
 
 #[track_caller]
-fn assert_caught(report: &Report, expected_rule: &str) {
+fn assert_caught(report: &Report, expected_rule: &'static str) {
     assert!(!report.success(), "the defect went unnoticed");
     assert!(
         report.broken_rules().contains(&expected_rule),
@@ -474,7 +474,7 @@ async fn the_simulate_command_runs_its_own_sink_in_async_mode() {
     deliver_to(&test_db, &format!("http://{sink_addr}")).await;
     let dir = temp_dir();
     let extra = [
-        "--mode", "async", "--sink", &sink_addr, "--sink-client-id", SINK_CLIENT,
+        "--mode", "async", "--sink", sink_addr.as_str(), "--sink-client-id", SINK_CLIENT,
         "--sink-secret", SINK_SECRET, "--time-limit", "90",
     ];
     let (code, stdout) = simulate_command(&api.server.base, &api, &dir, &extra).await;
