@@ -205,6 +205,8 @@ pub(crate) struct Runner<'p> {
 
 /// Request bodies longer than this are shortened in reports.
 const SHOWN_BODY: usize = 4096;
+/// Request bodies longer than this are sent on a connection of their own.
+const LARGE_BODY: usize = 64 * 1024;
 
 impl Runner<'_> {
     /// Enters a contract section: the next steps are filed under it.
@@ -253,9 +255,19 @@ impl Runner<'_> {
                 (Some(content_type), Some(text), Some(Value::String(shown)))
             }
         };
+        // A server that refuses a large body may close the connection without reading it: such a
+        // request gets a connection of its own, never reused.
+        let http = match &sent {
+            Some(text) if text.len() > LARGE_BODY => reqwest::Client::builder()
+                .timeout(Duration::from_secs(30))
+                .pool_max_idle_per_host(0)
+                .build()
+                .unwrap_or_else(|_| self.http.clone()),
+            _ => self.http.clone(),
+        };
         let mut throttled = 0;
         let answer = loop {
-            let mut request = self.http.request(method_value.clone(), &url);
+            let mut request = http.request(method_value.clone(), &url);
             if let Some(authorization) = &authorization {
                 request = request.header("authorization", authorization);
             }

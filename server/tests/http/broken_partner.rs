@@ -72,7 +72,11 @@ impl BrokenPartner {
             upstream: upstream.to_owned(),
             basic,
             sink,
-            http: reqwest::Client::new(),
+            // A fresh connection each time: a server may close one after refusing a large body.
+            http: reqwest::Client::builder()
+                .pool_max_idle_per_host(0)
+                .build()
+                .expect("client"),
             counter: AtomicU64::new(0),
             seen: Mutex::new(HashMap::new()),
             held: Mutex::new(HashMap::new()),
