@@ -441,7 +441,7 @@ pub async fn run(options: Options, progress: impl FnMut(&Step) + Send) -> Report
     // The random tail of a UUIDv7 (its head is the time, shared by runs in the same millisecond).
     let tag = format!(
         "SIM-{}",
-        &uuid::Uuid::now_v7().simple().to_string()[20..].to_uppercase()
+        uuid::Uuid::now_v7().simple().to_string()[20..].to_uppercase()
     );
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
@@ -466,11 +466,14 @@ pub async fn run(options: Options, progress: impl FnMut(&Step) + Send) -> Report
     };
     let sink = match (&options.sink, options.mode) {
         (Some(SinkChoice::Started(sink)), _) => Some(sink.clone()),
-        (Some(SinkChoice::Listen {
-            addr,
-            client_id,
-            secret,
-        }), _) => match Sink::start(*addr, client_id, secret, 0.0, None).await {
+        (
+            Some(SinkChoice::Listen {
+                addr,
+                client_id,
+                secret,
+            }),
+            _,
+        ) => match Sink::start(*addr, client_id, secret, 0.0, None).await {
             Ok(sink) => Some(sink),
             Err(error) => {
                 runner.section("6");
@@ -537,7 +540,12 @@ pub struct Args {
     #[arg(long, value_name = "ID")]
     pub client_id: String,
     /// That credential's secret.
-    #[arg(long, value_name = "S", env = "FLEETDESK_SIMULATE_SECRET", hide_env_values = true)]
+    #[arg(
+        long,
+        value_name = "S",
+        env = "FLEETDESK_SIMULATE_SECRET",
+        hide_env_values = true
+    )]
     pub secret: String,
     /// The installation's mode for every operation.
     #[arg(long, value_enum, default_value_t = Mode::Sync)]
@@ -616,7 +624,8 @@ pub async fn run_command(args: Args) -> anyhow::Result<bool> {
     }
     if let Some(path) = &args.json {
         let json = serde_json::to_string_pretty(&report).context("failed to write the report")?;
-        std::fs::write(path, json).with_context(|| format!("failed to write {}", path.display()))?;
+        std::fs::write(path, json)
+            .with_context(|| format!("failed to write {}", path.display()))?;
     }
     Ok(report.success())
 }

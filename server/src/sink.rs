@@ -123,7 +123,13 @@ pub struct Received {
 impl Received {
     /// One readable line: time, type, resource id, state, eventId, correlation id, outcome.
     pub fn line(&self) -> String {
-        let or_dash = |s: &str| if s.is_empty() { "-".to_owned() } else { s.to_owned() };
+        let or_dash = |s: &str| {
+            if s.is_empty() {
+                "-".to_owned()
+            } else {
+                s.to_owned()
+            }
+        };
         format!(
             "{} {:<38} {:<36} state={:<11} eventId={} correlationId={} attempt={} {}",
             self.received_at,
@@ -453,7 +459,7 @@ async fn event(
                 Refusals::FirstAttemptOfEvery(every) => {
                     if attempt == 1 {
                         inner.distinct += 1;
-                        every > 0 && (inner.distinct - 1) % every == 0
+                        every > 0 && (inner.distinct - 1).is_multiple_of(every)
                     } else {
                         false
                     }

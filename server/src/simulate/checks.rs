@@ -19,7 +19,11 @@ pub struct Broken {
 
 pub type Checked = Result<(), Broken>;
 
-pub fn broken(rule: &'static str, requirement: impl Into<String>, found: impl Into<String>) -> Broken {
+pub fn broken(
+    rule: &'static str,
+    requirement: impl Into<String>,
+    found: impl Into<String>,
+) -> Broken {
     Broken {
         rule,
         requirement: requirement.into(),
@@ -139,7 +143,9 @@ pub fn error_shape(answer: &Answer) -> Checked {
         if !body[member].as_str().is_some_and(|s| !s.is_empty()) {
             return Err(broken(
                 rule::ERROR_SHAPE,
-                format!("errors carry code, reason, message and status (section 2); `{member}` is missing"),
+                format!(
+                    "errors carry code, reason, message and status (section 2); `{member}` is missing"
+                ),
                 short(body),
             ));
         }
@@ -233,7 +239,10 @@ pub fn time(value: &Value, pointer: &str) -> Checked {
         .map_err(|_| {
             broken(
                 rule::TIME,
-                format!("`{}` is an RFC 3339 time (section 2)", pointer_path(pointer)),
+                format!(
+                    "`{}` is an RFC 3339 time (section 2)",
+                    pointer_path(pointer)
+                ),
                 format!("{text:?}"),
             )
         })
@@ -241,13 +250,16 @@ pub fn time(value: &Value, pointer: &str) -> Checked {
 
 /// An array at `pointer`.
 pub fn array<'v>(value: &'v Value, pointer: &str) -> Result<&'v Vec<Value>, Broken> {
-    value.pointer(pointer).and_then(Value::as_array).ok_or_else(|| {
-        broken(
-            rule::FIELD,
-            format!("`{}` is an array", pointer_path(pointer)),
-            found_at(value, pointer),
-        )
-    })
+    value
+        .pointer(pointer)
+        .and_then(Value::as_array)
+        .ok_or_else(|| {
+            broken(
+                rule::FIELD,
+                format!("`{}` is an array", pointer_path(pointer)),
+                found_at(value, pointer),
+            )
+        })
 }
 
 /// `/orderItem/0/state` as `orderItem[0].state`.
@@ -263,7 +275,11 @@ fn pointer_path(pointer: &str) -> String {
             path.push_str(part);
         }
     }
-    if path.is_empty() { "$".to_owned() } else { path }
+    if path.is_empty() {
+        "$".to_owned()
+    } else {
+        path
+    }
 }
 
 fn found_at(value: &Value, pointer: &str) -> String {
@@ -274,7 +290,13 @@ fn found_at(value: &Value, pointer: &str) -> String {
 }
 
 const LICENCE_STATES: [&str; 4] = ["pending", "active", "suspended", "terminated"];
-const ORDER_STATES: [&str; 5] = ["acknowledged", "inProgress", "completed", "failed", "partial"];
+const ORDER_STATES: [&str; 5] = [
+    "acknowledged",
+    "inProgress",
+    "completed",
+    "failed",
+    "partial",
+];
 
 fn one_of(value: &Value, pointer: &str, allowed: &[&str]) -> Checked {
     let found = text(value, pointer)?;
@@ -283,7 +305,11 @@ fn one_of(value: &Value, pointer: &str, allowed: &[&str]) -> Checked {
     } else {
         Err(broken(
             rule::FIELD,
-            format!("`{}` is one of {}", pointer_path(pointer), allowed.join(", ")),
+            format!(
+                "`{}` is one of {}",
+                pointer_path(pointer),
+                allowed.join(", ")
+            ),
             format!("{found:?}"),
         ))
     }

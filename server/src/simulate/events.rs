@@ -113,8 +113,10 @@ fn one(all: &[Received], expected: &Expected, limit: Duration) -> Checked {
                 Some(reference) => format!(
                     "correlationId is Orange's reference of the order or task that caused it, {reference} (section 6)"
                 ),
-                None => "correlationId is absent when the cause carried no Orange reference (section 6)"
-                    .to_owned(),
+                None => {
+                    "correlationId is absent when the cause carried no Orange reference (section 6)"
+                        .to_owned()
+                }
             },
             format!("correlationId {:?}", delivery.correlation_id),
         ));
@@ -146,7 +148,10 @@ fn one(all: &[Received], expected: &Expected, limit: Duration) -> Checked {
 fn in_order(all: &[Received], expected: &[Expected]) -> Checked {
     let mut by_resource: BTreeMap<&str, Vec<&Expected>> = BTreeMap::new();
     for event in expected {
-        by_resource.entry(event.id.as_str()).or_default().push(event);
+        by_resource
+            .entry(event.id.as_str())
+            .or_default()
+            .push(event);
     }
     for (id, events) in by_resource {
         for pair in events.windows(2) {
@@ -154,10 +159,7 @@ fn in_order(all: &[Received], expected: &[Expected]) -> Checked {
             let Some(done) = accepted(all, earlier) else {
                 continue;
             };
-            if let Some(early) = all
-                .iter()
-                .find(|d| matches(d, later) && d.seq < done.seq)
-            {
+            if let Some(early) = all.iter().find(|d| matches(d, later) && d.seq < done.seq) {
                 return Err(broken(
                     rule::EVENT_ORDER,
                     "per licence and per order, events reach Orange in the order they were created; a later one waits while an earlier one is retried (section 6)",

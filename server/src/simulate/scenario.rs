@@ -69,7 +69,10 @@ fn licence_order(
 }
 
 fn all_of(checks: impl IntoIterator<Item = Checked>) -> Checked {
-    checks.into_iter().collect::<Result<Vec<()>, _>>().map(|_| ())
+    checks
+        .into_iter()
+        .collect::<Result<Vec<()>, _>>()
+        .map(|_| ())
 }
 
 /// A completed order's first item: completed, the fleet used, `quantity` active licences, and the
@@ -90,10 +93,7 @@ fn completed_licences(order: &Value, quantity: usize) -> Checked {
             format!(
                 "the item's productRef has userServiceQuantity {quantity} and the {quantity} licences created (section 4)"
             ),
-            format!(
-                "userServiceQuantity {count:?}, {} licences",
-                licences.len()
-            ),
+            format!("userServiceQuantity {count:?}, {} licences", licences.len()),
         ));
     }
     for (i, licence) in licences.iter().enumerate() {
@@ -130,7 +130,8 @@ fn still(answer: &Answer, state: &str) -> Checked {
     checks::success(answer, 200)?;
     checks::equals(&answer.body, "/state", state).map_err(|mut b| {
         b.rule = rule::NOTHING_CHANGED;
-        b.requirement = format!("a refused request changes nothing: the licence is still {state} (section 2)");
+        b.requirement =
+            format!("a refused request changes nothing: the licence is still {state} (section 2)");
         b
     })
 }
@@ -141,7 +142,8 @@ impl Runner<'_> {
         loop {
             let answer = self.get(path).await;
             let state = answer.str("/state").unwrap_or_default();
-            if !matches!(state.as_str(), "acknowledged" | "inProgress") || self.time_left().is_zero()
+            if !matches!(state.as_str(), "acknowledged" | "inProgress")
+                || self.time_left().is_zero()
             {
                 return answer;
             }
@@ -208,7 +210,10 @@ impl Runner<'_> {
 
     /// A PATCH or DELETE of one licence: the licence at once (sync) or a task completed later
     /// (async); then the licence is read and must be in `state`.
-    #[expect(clippy::too_many_arguments, reason = "one call per kind of single change")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one call per kind of single change"
+    )]
     async fn change(
         &mut self,
         what: &str,
@@ -287,15 +292,20 @@ impl Runner<'_> {
         expected: &mut Vec<Expected>,
     ) -> Result<(Answer, Value), Stop> {
         let first = self.send("POST", "/userServiceTask", body.clone()).await;
-        let final_checks = |value: &Value| {
-            all_of(
-                std::iter::once(checks::task(value, action, licences))
-                    .chain(std::iter::once(checks::equals(value, "/state", final_state)))
-                    .chain(results.iter().enumerate().map(|(i, (result, code))| {
-                        checks::item_result(value, i, result, *code)
-                    })),
-            )
-        };
+        let final_checks =
+            |value: &Value| {
+                all_of(
+                    std::iter::once(checks::task(value, action, licences))
+                        .chain(std::iter::once(checks::equals(
+                            value,
+                            "/state",
+                            final_state,
+                        )))
+                        .chain(results.iter().enumerate().map(|(i, (result, code))| {
+                            checks::item_result(value, i, result, *code)
+                        })),
+                )
+            };
         let answered = match self.mode {
             Mode::Sync => all_of([checks::success(&first, 201), final_checks(&first.body)]),
             Mode::Async => all_of([
@@ -369,11 +379,20 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
     r.section("2");
     let ping = r.path("/ping");
     let answer = r.call("GET", &ping, Body::None, Auth::None).await;
-    r.step("ping without a credential is refused", checks::unauthenticated(&answer));
+    r.step(
+        "ping without a credential is refused",
+        checks::unauthenticated(&answer),
+    );
     let answer = r.call("GET", &ping, Body::None, Auth::WrongSecret).await;
-    r.step("ping with a wrong secret is refused", checks::unauthenticated(&answer));
+    r.step(
+        "ping with a wrong secret is refused",
+        checks::unauthenticated(&answer),
+    );
     let answer = r.get(&format!("/no-such-route-{tag}")).await;
-    r.step("an unknown route is NOT_FOUND", checks::error(&answer, 404, "NOT_FOUND"));
+    r.step(
+        "an unknown route is NOT_FOUND",
+        checks::error(&answer, 404, "NOT_FOUND"),
+    );
 
     // Section 4: a customer.
     r.section("4");
@@ -387,7 +406,13 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
         ])
     };
     let (first, _) = r
-        .order("customer creation", &creation, &creation_ref, expected, echo_customer)
+        .order(
+            "customer creation",
+            &creation,
+            &creation_ref,
+            expected,
+            echo_customer,
+        )
         .await?;
     let customer = r.need(first.str("/customer/id"), "the customer's id")?;
     let retry = r.send("POST", "/productOrder", creation.clone()).await;
@@ -479,26 +504,42 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
     ]);
     r.step("order read back", fine);
     let answer = r.get(&format!("/productOrder/{}", unknown_id("ord"))).await;
-    r.step("an unknown order is UNKNOWN_ORDER", checks::error(&answer, 404, "UNKNOWN_ORDER"));
+    r.step(
+        "an unknown order is UNKNOWN_ORDER",
+        checks::error(&answer, 404, "UNKNOWN_ORDER"),
+    );
 
     // Section 5: consultation.
     r.section("5");
     let n = licences.len() as u64;
     let list = |query: &str| format!("/userService?productRefId={fleet}{query}");
     let answer = r.get(&list("")).await;
-    r.step("consultation of the whole fleet", list_is(&answer, &licences, n));
+    r.step(
+        "consultation of the whole fleet",
+        list_is(&answer, &licences, n),
+    );
     let answer = r.get(&list("&offset=1&limit=2")).await;
-    r.step("consultation of a page (offset 1, limit 2)", list_is(&answer, &licences[1..3], n));
+    r.step(
+        "consultation of a page (offset 1, limit 2)",
+        list_is(&answer, &licences[1..3], n),
+    );
     let answer = r.get(&list("&offset=1000")).await;
     r.step("consultation past the end is []", list_is(&answer, &[], n));
     let answer = r.get(&list("&state=active")).await;
-    r.step("consultation filtered on state=active", list_is(&answer, &licences, n));
+    r.step(
+        "consultation filtered on state=active",
+        list_is(&answer, &licences, n),
+    );
     let answer = r.get(&list("&state=suspended")).await;
-    r.step("consultation filtered on state=suspended is empty", list_is(&answer, &[], 0));
+    r.step(
+        "consultation filtered on state=suspended is empty",
+        list_is(&answer, &[], 0),
+    );
     let answer = r.get("/userService").await;
     r.step(
         "consultation without productRefId is MISSING_FIELD",
-        checks::error(&answer, 400, "MISSING_FIELD").and_then(|()| checks::names_field(&answer, "productRefId")),
+        checks::error(&answer, 400, "MISSING_FIELD")
+            .and_then(|()| checks::names_field(&answer, "productRefId")),
     );
     let answer = r
         .get(&format!("/userService?productRefId={}", unknown_id("flt")))
@@ -525,15 +566,44 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
     let l0 = licences[0].clone();
     let l1 = licences[1].clone();
     let state_event = "userServiceStateChangeEvent";
-    r.change("suspend a licence", "PATCH", &l0, Some(json!({"state": "suspended"})), "changeState", "suspended", state_event, expected).await;
-    let answer = r.send("PATCH", &format!("/userService/{l0}"), json!({"state": "suspended"})).await;
+    r.change(
+        "suspend a licence",
+        "PATCH",
+        &l0,
+        Some(json!({"state": "suspended"})),
+        "changeState",
+        "suspended",
+        state_event,
+        expected,
+    )
+    .await;
+    let answer = r
+        .send(
+            "PATCH",
+            &format!("/userService/{l0}"),
+            json!({"state": "suspended"}),
+        )
+        .await;
     r.step(
         "suspending a suspended licence is INVALID_STATE_TRANSITION",
         checks::error(&answer, 409, "INVALID_STATE_TRANSITION"),
     );
     let answer = r.get(&list("&state=suspended")).await;
-    r.step("consultation filtered on state=suspended", list_is(&answer, std::slice::from_ref(&l0), 1));
-    r.change("reactivate the licence", "PATCH", &l0, Some(json!({"state": "active"})), "changeState", "active", state_event, expected).await;
+    r.step(
+        "consultation filtered on state=suspended",
+        list_is(&answer, std::slice::from_ref(&l0), 1),
+    );
+    r.change(
+        "reactivate the licence",
+        "PATCH",
+        &l0,
+        Some(json!({"state": "active"})),
+        "changeState",
+        "active",
+        state_event,
+        expected,
+    )
+    .await;
     r.change(
         "change the licence's offering",
         "PATCH",
@@ -548,7 +618,11 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
     let answer = r.get(&format!("/userService/{l0}")).await;
     r.step(
         "the licence shows its new offering",
-        checks::equals(&answer.body, "/productOffering/externalReference/id", &offer_b),
+        checks::equals(
+            &answer.body,
+            "/productOffering/externalReference/id",
+            &offer_b,
+        ),
     );
     let answer = r
         .send(
@@ -561,7 +635,17 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
         "an offering change to an unknown offer is UNKNOWN_OFFER",
         checks::error(&answer, 422, "UNKNOWN_OFFER"),
     );
-    r.change("delete one licence", "DELETE", &l1, None, "delete", "terminated", state_event, expected).await;
+    r.change(
+        "delete one licence",
+        "DELETE",
+        &l1,
+        None,
+        "delete",
+        "terminated",
+        state_event,
+        expected,
+    )
+    .await;
     let full = r.path(&format!("/userService/{l1}"));
     let answer = r.call("DELETE", &full, Body::None, Auth::Credential).await;
     r.step(
@@ -636,13 +720,22 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
             Err(broken(
                 rule::FIELD,
                 "a task read back is the task as it now stands (section 5)",
-                format!("{}, final answer {}", checks::short(&read.body), checks::short(&done)),
+                format!(
+                    "{}, final answer {}",
+                    checks::short(&read.body),
+                    checks::short(&done)
+                ),
             ))
         },
     ]);
     r.step("task read back", fine);
-    let answer = r.get(&format!("/userServiceTask/{}", unknown_id("tsk"))).await;
-    r.step("an unknown task is UNKNOWN_TASK", checks::error(&answer, 404, "UNKNOWN_TASK"));
+    let answer = r
+        .get(&format!("/userServiceTask/{}", unknown_id("tsk")))
+        .await;
+    r.step(
+        "an unknown task is UNKNOWN_TASK",
+        checks::error(&answer, 404, "UNKNOWN_TASK"),
+    );
     for id in &targets {
         let answer = r.get(&format!("/userService/{id}")).await;
         r.step(
@@ -662,10 +755,42 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
         content_type: content_type.to_owned(),
         text: text.to_owned(),
     };
-    r.refused("an order without a credential is refused", "POST", "/productOrder", json_body(valid.clone()), Auth::None, checks::unauthenticated).await;
-    r.refused("an unreadable order without a credential is refused as unauthenticated first", "POST", "/productOrder", raw("application/json", "{not json"), Auth::None, checks::unauthenticated).await;
-    r.refused("a suspension with a wrong secret is refused", "PATCH", &format!("/userService/{l0}"), json_body(json!({"state": "suspended"})), Auth::WrongSecret, checks::unauthenticated).await;
-    r.refused("a deletion without a credential is refused", "DELETE", &format!("/userService/{l0}"), Body::None, Auth::None, checks::unauthenticated).await;
+    r.refused(
+        "an order without a credential is refused",
+        "POST",
+        "/productOrder",
+        json_body(valid.clone()),
+        Auth::None,
+        checks::unauthenticated,
+    )
+    .await;
+    r.refused(
+        "an unreadable order without a credential is refused as unauthenticated first",
+        "POST",
+        "/productOrder",
+        raw("application/json", "{not json"),
+        Auth::None,
+        checks::unauthenticated,
+    )
+    .await;
+    r.refused(
+        "a suspension with a wrong secret is refused",
+        "PATCH",
+        &format!("/userService/{l0}"),
+        json_body(json!({"state": "suspended"})),
+        Auth::WrongSecret,
+        checks::unauthenticated,
+    )
+    .await;
+    r.refused(
+        "a deletion without a credential is refused",
+        "DELETE",
+        &format!("/userService/{l0}"),
+        Body::None,
+        Auth::None,
+        checks::unauthenticated,
+    )
+    .await;
     r.refused(
         "a task with a wrong secret is refused",
         "POST",
@@ -675,34 +800,132 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
         checks::unauthenticated,
     )
     .await;
-    r.refused("a body that is not JSON is INVALID_BODY", "POST", "/productOrder", raw("application/json", "{not json"), Auth::Credential, |a| checks::error(a, 400, "INVALID_BODY")).await;
-    r.refused("an array where an order is expected is INVALID_BODY", "POST", "/productOrder", json_body(json!([valid.clone()])), Auth::Credential, |a| checks::error(a, 400, "INVALID_BODY")).await;
-    r.refused("a body that is not application/json is UNSUPPORTED_MEDIA_TYPE", "POST", "/productOrder", raw("text/plain", &valid.to_string()), Auth::Credential, |a| checks::error(a, 415, "UNSUPPORTED_MEDIA_TYPE")).await;
+    r.refused(
+        "a body that is not JSON is INVALID_BODY",
+        "POST",
+        "/productOrder",
+        raw("application/json", "{not json"),
+        Auth::Credential,
+        |a| checks::error(a, 400, "INVALID_BODY"),
+    )
+    .await;
+    r.refused(
+        "an array where an order is expected is INVALID_BODY",
+        "POST",
+        "/productOrder",
+        json_body(json!([valid.clone()])),
+        Auth::Credential,
+        |a| checks::error(a, 400, "INVALID_BODY"),
+    )
+    .await;
+    r.refused(
+        "a body that is not application/json is UNSUPPORTED_MEDIA_TYPE",
+        "POST",
+        "/productOrder",
+        raw("text/plain", &valid.to_string()),
+        Auth::Credential,
+        |a| checks::error(a, 415, "UNSUPPORTED_MEDIA_TYPE"),
+    )
+    .await;
     let mut missing = valid.clone();
     if let Some(map) = missing.as_object_mut() {
         map.remove("externalReference");
     }
-    r.refused("an order without externalReference is MISSING_FIELD", "POST", "/productOrder", json_body(missing), Auth::Credential, |a| {
-        checks::error(a, 400, "MISSING_FIELD").and_then(|()| checks::names_field(a, "externalReference"))
-    })
+    r.refused(
+        "an order without externalReference is MISSING_FIELD",
+        "POST",
+        "/productOrder",
+        json_body(missing),
+        Auth::Credential,
+        |a| {
+            checks::error(a, 400, "MISSING_FIELD")
+                .and_then(|()| checks::names_field(a, "externalReference"))
+        },
+    )
     .await;
     let quantity = "orderItem[0].productRef.userServiceQuantity";
-    r.refused("a quantity of 0 is INVALID_VALUE", "POST", "/productOrder", json_body(licence_order(&fix_ref, &customer, &offer, Some(&fleet), json!(0))), Auth::Credential, |a| {
-        checks::error(a, 400, "INVALID_VALUE").and_then(|()| checks::names_field(a, quantity))
-    })
+    r.refused(
+        "a quantity of 0 is INVALID_VALUE",
+        "POST",
+        "/productOrder",
+        json_body(licence_order(
+            &fix_ref,
+            &customer,
+            &offer,
+            Some(&fleet),
+            json!(0),
+        )),
+        Auth::Credential,
+        |a| checks::error(a, 400, "INVALID_VALUE").and_then(|()| checks::names_field(a, quantity)),
+    )
     .await;
     let mut no_quantity = valid.clone();
     if let Some(map) = no_quantity["orderItem"][0]["productRef"].as_object_mut() {
         map.remove("userServiceQuantity");
     }
-    r.refused("an item without userServiceQuantity is MISSING_FIELD", "POST", "/productOrder", json_body(no_quantity), Auth::Credential, |a| {
-        checks::error(a, 400, "MISSING_FIELD").and_then(|()| checks::names_field(a, quantity))
-    })
+    r.refused(
+        "an item without userServiceQuantity is MISSING_FIELD",
+        "POST",
+        "/productOrder",
+        json_body(no_quantity),
+        Auth::Credential,
+        |a| checks::error(a, 400, "MISSING_FIELD").and_then(|()| checks::names_field(a, quantity)),
+    )
     .await;
-    r.refused("an unknown offer code is UNKNOWN_OFFER", "POST", "/productOrder", json_body(licence_order(&fix_ref, &customer, &format!("{tag}-NO-SUCH-OFFER"), Some(&fleet), json!(1))), Auth::Credential, |a| checks::error(a, 422, "UNKNOWN_OFFER")).await;
-    r.refused("an unknown productRef is UNKNOWN_PRODUCT_REF", "POST", "/productOrder", json_body(licence_order(&fix_ref, &customer, &offer, Some(&unknown_id("flt")), json!(1))), Auth::Credential, |a| checks::error(a, 404, "UNKNOWN_PRODUCT_REF")).await;
-    r.refused("an unknown customer is UNKNOWN_CUSTOMER", "POST", "/productOrder", json_body(licence_order(&fix_ref, &unknown_id("cus"), &offer, None, json!(1))), Auth::Credential, |a| checks::error(a, 404, "UNKNOWN_CUSTOMER")).await;
-    r.refused("an unknown state is INVALID_VALUE", "PATCH", &format!("/userService/{l0}"), json_body(json!({"state": "frozen"})), Auth::Credential, |a| checks::error(a, 400, "INVALID_VALUE")).await;
+    r.refused(
+        "an unknown offer code is UNKNOWN_OFFER",
+        "POST",
+        "/productOrder",
+        json_body(licence_order(
+            &fix_ref,
+            &customer,
+            &format!("{tag}-NO-SUCH-OFFER"),
+            Some(&fleet),
+            json!(1),
+        )),
+        Auth::Credential,
+        |a| checks::error(a, 422, "UNKNOWN_OFFER"),
+    )
+    .await;
+    r.refused(
+        "an unknown productRef is UNKNOWN_PRODUCT_REF",
+        "POST",
+        "/productOrder",
+        json_body(licence_order(
+            &fix_ref,
+            &customer,
+            &offer,
+            Some(&unknown_id("flt")),
+            json!(1),
+        )),
+        Auth::Credential,
+        |a| checks::error(a, 404, "UNKNOWN_PRODUCT_REF"),
+    )
+    .await;
+    r.refused(
+        "an unknown customer is UNKNOWN_CUSTOMER",
+        "POST",
+        "/productOrder",
+        json_body(licence_order(
+            &fix_ref,
+            &unknown_id("cus"),
+            &offer,
+            None,
+            json!(1),
+        )),
+        Auth::Credential,
+        |a| checks::error(a, 404, "UNKNOWN_CUSTOMER"),
+    )
+    .await;
+    r.refused(
+        "an unknown state is INVALID_VALUE",
+        "PATCH",
+        &format!("/userService/{l0}"),
+        json_body(json!({"state": "frozen"})),
+        Auth::Credential,
+        |a| checks::error(a, 400, "INVALID_VALUE"),
+    )
+    .await;
     r.refused(
         "an unknown task action is INVALID_VALUE",
         "POST",
@@ -714,7 +937,15 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
     .await;
     let mut huge = valid.clone();
     huge["note"][0]["text"] = json!("x".repeat(1024 * 1024 + 1024));
-    r.refused("a body over 1 MiB is PAYLOAD_TOO_LARGE", "POST", "/productOrder", raw("application/json", &huge.to_string()), Auth::Credential, |a| checks::error(a, 413, "PAYLOAD_TOO_LARGE")).await;
+    r.refused(
+        "a body over 1 MiB is PAYLOAD_TOO_LARGE",
+        "POST",
+        "/productOrder",
+        raw("application/json", &huge.to_string()),
+        Auth::Credential,
+        |a| checks::error(a, 413, "PAYLOAD_TOO_LARGE"),
+    )
+    .await;
     let after = r.get(&list("")).await;
     let total_after = checks::count_header(&after, "x-total-count").ok();
     let fine = if total_before.is_some() && total_before == total_after {
@@ -723,12 +954,17 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
         Err(broken(
             rule::NOTHING_CHANGED,
             "a request that fails validation or authentication changes nothing: the fleet keeps its licences (section 2)",
-            format!("X-Total-Count {total_before:?} before the refused requests, {total_after:?} after"),
+            format!(
+                "X-Total-Count {total_before:?} before the refused requests, {total_after:?} after"
+            ),
         ))
     };
     r.step("the refused requests added no licence", fine);
     let answer = r.get(&format!("/userService/{l0}")).await;
-    r.step("the refused requests left the licence active", still(&answer, "active"));
+    r.step(
+        "the refused requests left the licence active",
+        still(&answer, "active"),
+    );
     let (_, fixed) = r
         .order(
             "a rejected reference is used again with a corrected body",
@@ -739,7 +975,11 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
         )
         .await?;
     // Refused again, the reference was remembered: say which rule that breaks.
-    if let Some(step) = r.steps.iter_mut().rev().find(|s| s.name == "a rejected reference is used again with a corrected body")
+    if let Some(step) = r
+        .steps
+        .iter_mut()
+        .rev()
+        .find(|s| s.name == "a rejected reference is used again with a corrected body")
         && let Some(failure) = step.failure.as_mut()
         && failure.rule == rule::STATUS
     {
@@ -775,6 +1015,9 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
     )
     .await?;
     let answer = r.get(&list("")).await;
-    r.step("the fleet is left with no live licence", list_is(&answer, &[], 0));
+    r.step(
+        "the fleet is left with no live licence",
+        list_is(&answer, &[], 0),
+    );
     Ok(())
 }

@@ -103,7 +103,12 @@ fn answer(status: u16, headers: &reqwest::header::HeaderMap, body: Vec<u8>) -> R
         body,
     )
         .into_response();
-    for name in ["content-type", "x-total-count", "x-result-count", "retry-after"] {
+    for name in [
+        "content-type",
+        "x-total-count",
+        "x-result-count",
+        "retry-after",
+    ] {
         if let Some(value) = headers.get(name) {
             response.headers_mut().insert(name, value.clone());
         }

@@ -87,10 +87,9 @@ async fn the_simulator_passes_against_fleetdesk_in_sync_mode_twice() {
     for test_db in TestDb::all().await {
         let api = Api::start(&test_db).await;
         let mut seen = Vec::new();
-        let report = simulate::run(
-            options(&api.server.base, &api, Mode::Sync, None),
-            |step| seen.push(step.name.clone()),
-        )
+        let report = simulate::run(options(&api.server.base, &api, Mode::Sync, None), |step| {
+            seen.push(step.name.clone())
+        })
         .await;
         assert_passed(&report);
         assert_eq!(seen.len(), report.steps.len(), "progress saw every step");
@@ -304,8 +303,14 @@ async fn the_sink_checks_the_token_and_records_attempts() {
         request.send()
     };
     assert_eq!(post(None).await.expect("answer").status(), 401);
-    assert_eq!(post(Some("forged".into())).await.expect("answer").status(), 401);
-    assert_eq!(post(Some(bearer.clone())).await.expect("answer").status(), 503);
+    assert_eq!(
+        post(Some("forged".into())).await.expect("answer").status(),
+        401
+    );
+    assert_eq!(
+        post(Some(bearer.clone())).await.expect("answer").status(),
+        503
+    );
     assert_eq!(post(Some(bearer)).await.expect("answer").status(), 202);
     let received = sink.received();
     let summary: Vec<(Outcome, u32)> = received.iter().map(|r| (r.outcome, r.attempt)).collect();
@@ -320,7 +325,11 @@ async fn the_sink_checks_the_token_and_records_attempts() {
     );
     let last = &received[3];
     assert_eq!(
-        (last.resource_id.as_str(), last.state.as_str(), last.correlation_id.as_deref()),
+        (
+            last.resource_id.as_str(),
+            last.state.as_str(),
+            last.correlation_id.as_deref()
+        ),
         ("lic_1", "suspended", Some("OBA-1"))
     );
     sink.stop();
@@ -337,7 +346,15 @@ async fn the_sink_command_prints_each_event_and_writes_them_to_its_file() {
     let dir = temp_dir();
     let out = dir.join("events.jsonl");
     let mut child = Command::new(env!("CARGO_BIN_EXE_fleetdesk"))
-        .args(["sink", "--listen", "127.0.0.1:0", "--client-id", "cli-sink", "--secret", "cli-secret"])
+        .args([
+            "sink",
+            "--listen",
+            "127.0.0.1:0",
+            "--client-id",
+            "cli-sink",
+            "--secret",
+            "cli-secret",
+        ])
         .arg("--out")
         .arg(&out)
         .stdout(Stdio::piped())
@@ -385,7 +402,13 @@ async fn the_sink_command_prints_each_event_and_writes_them_to_its_file() {
         .map_while(Result::ok)
         .find(|line| line.contains("evt_cli"))
         .expect("the event is printed");
-    for part in ["productOrderStateChangeEvent", "ord_7", "state=completed", "correlationId=OBA-ORD-7", "accepted"] {
+    for part in [
+        "productOrderStateChangeEvent",
+        "ord_7",
+        "state=completed",
+        "correlationId=OBA-ORD-7",
+        "accepted",
+    ] {
         assert!(line.contains(part), "{part} in {line}");
     }
     let stopped = Command::new("kill")
@@ -408,10 +431,21 @@ async fn the_sink_command_prints_each_event_and_writes_them_to_its_file() {
 
 /// Runs `fleetdesk simulate` against `target` on a blocking thread (the servers keep running on
 /// the test's runtime); returns its exit code and standard output.
-async fn simulate_command(target: &str, api: &Api, dir: &std::path::Path, extra: &[&str]) -> (Option<i32>, String) {
+async fn simulate_command(
+    target: &str,
+    api: &Api,
+    dir: &std::path::Path,
+    extra: &[&str],
+) -> (Option<i32>, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_fleetdesk"));
     command
-        .args(["simulate", "--target", target, "--client-id", &api.client_id])
+        .args([
+            "simulate",
+            "--target",
+            target,
+            "--client-id",
+            &api.client_id,
+        ])
         .args(["--secret", &api.secret, "--offer", PRO, "--offer-b", BASIC])
         .arg("--report")
         .arg(dir.join("junit.xml"))
@@ -422,7 +456,10 @@ async fn simulate_command(target: &str, api: &Api, dir: &std::path::Path, extra:
         .await
         .expect("the command ran")
         .expect("the binary runs");
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    )
 }
 
 fn read_json(path: &std::path::Path) -> Value {
@@ -439,24 +476,39 @@ async fn the_simulate_command_exits_0_when_all_passed_and_1_with_the_report_file
     assert!(stdout.contains("[  1] pass ping answers up"), "{stdout}");
     assert!(stdout.contains("All steps passed."), "{stdout}");
     let junit = std::fs::read_to_string(dir.join("junit.xml")).expect("junit file");
-    assert!(junit.starts_with("<?xml") && junit.contains("failures=\"0\""), "{junit}");
+    assert!(
+        junit.starts_with("<?xml") && junit.contains("failures=\"0\""),
+        "{junit}"
+    );
     let json = read_json(&dir.join("report.json"));
     assert_eq!(json["failed"], 0);
     assert!(json["passed"].as_u64().is_some_and(|n| n > 60));
 
     // Against a partner that answers nulls: exit status 1, the failures in both files.
-    let partner =
-        BrokenPartner::start(&api.server.base, &api.client_id, &api.secret, None, Defect::Nulls).await;
+    let partner = BrokenPartner::start(
+        &api.server.base,
+        &api.client_id,
+        &api.secret,
+        None,
+        Defect::Nulls,
+    )
+    .await;
     let (code, stdout) = simulate_command(&partner.base, &api, &dir, &[]).await;
     assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("[  1] FAIL ping answers up"), "{stdout}");
     assert!(stdout.contains("rule:     no-null-or-empty"), "{stdout}");
     assert!(stdout.contains("request:  GET /orange/v2/ping"), "{stdout}");
     let junit = std::fs::read_to_string(dir.join("junit.xml")).expect("junit file");
-    assert!(junit.contains("<failure type=\"no-null-or-empty\""), "{junit}");
+    assert!(
+        junit.contains("<failure type=\"no-null-or-empty\""),
+        "{junit}"
+    );
     let json = read_json(&dir.join("report.json"));
     assert!(json["failed"].as_u64().is_some_and(|n| n > 0));
-    assert!(json["steps"][0]["failure"]["rule"] == "no-null-or-empty", "{json:#}");
+    assert!(
+        json["steps"][0]["failure"]["rule"] == "no-null-or-empty",
+        "{json:#}"
+    );
     api.stop().await;
     test_db.finish().await;
 }
@@ -474,13 +526,24 @@ async fn the_simulate_command_runs_its_own_sink_in_async_mode() {
     deliver_to(&test_db, &format!("http://{sink_addr}")).await;
     let dir = temp_dir();
     let extra = [
-        "--mode", "async", "--sink", sink_addr.as_str(), "--sink-client-id", SINK_CLIENT,
-        "--sink-secret", SINK_SECRET, "--time-limit", "90",
+        "--mode",
+        "async",
+        "--sink",
+        sink_addr.as_str(),
+        "--sink-client-id",
+        SINK_CLIENT,
+        "--sink-secret",
+        SINK_SECRET,
+        "--time-limit",
+        "90",
     ];
     let (code, stdout) = simulate_command(&api.server.base, &api, &dir, &extra).await;
     assert_eq!(code, Some(0), "{stdout}");
     assert!(stdout.contains("events expected at"), "{stdout}");
-    assert!(stdout.contains("pass event productOrderStateChangeEvent"), "{stdout}");
+    assert!(
+        stdout.contains("pass event productOrderStateChangeEvent"),
+        "{stdout}"
+    );
     api.stop().await;
     test_db.finish().await;
 }
