@@ -29,8 +29,8 @@ use tokio::sync::{broadcast, oneshot, watch};
 /// How long a token the sink issues is valid, in seconds.
 const TOKEN_LIFETIME: u64 = 3600;
 
-/// The command line of `fleetdesk sink`.
-#[derive(Debug, Clone, clap::Args)]
+/// The command line of `fleetdesk sink`. `Debug` hides the secret.
+#[derive(Clone, clap::Args)]
 pub struct Options {
     /// Where to listen, e.g. 127.0.0.1:4100.
     #[arg(long, value_name = "ADDR")]
@@ -47,6 +47,18 @@ pub struct Options {
     /// Append every event received to this file, one JSON object a line.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("listen", &self.listen)
+            .field("client_id", &self.client_id)
+            .field("secret", &"***")
+            .field("fail_rate", &self.fail_rate)
+            .field("out", &self.out)
+            .finish()
+    }
 }
 
 fn parse_fail_rate(text: &str) -> Result<f64, String> {

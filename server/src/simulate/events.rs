@@ -67,6 +67,38 @@ pub(super) async fn check(r: &mut Runner<'_>, sink: &Sink, from: usize, expected
     );
 }
 
+/// Synchronous mode: the business result is in the answer and no event is sent for those calls
+/// (section 1). Waits a few seconds (within the time limit) for any that would come anyway.
+pub(super) async fn check_none(r: &mut Runner<'_>, sink: &Sink, from: usize, caused: &[Expected]) {
+    r.section("6");
+    let about = |d: &Received| {
+        caused
+            .iter()
+            .any(|e| d.event_type == e.event_type && d.resource_id == e.id)
+    };
+    let wait = r.time_left().min(Duration::from_secs(3));
+    sink.wait_until(wait, |all| {
+        all[from.min(all.len())..].iter().any(|d| about(d))
+    })
+    .await;
+    let all = sink.received();
+    let sent: Vec<String> = all[from.min(all.len())..]
+        .iter()
+        .filter(|d| about(d))
+        .map(|d| format!("{} about {} ({})", d.event_type, d.resource_id, d.state))
+        .collect();
+    let outcome = if sent.is_empty() {
+        Ok(())
+    } else {
+        Err(broken(
+            rule::EVENT_DELIVERED,
+            "in synchronous mode the result is in the answer and no event is sent for the call (section 1)",
+            format!("events arrived: {}", sent.join(", ")),
+        ))
+    };
+    r.step_alone("no event is sent for synchronous calls", outcome);
+}
+
 fn one(all: &[Received], expected: &Expected, limit: Duration) -> Checked {
     let Some(delivery) = accepted(all, expected) else {
         let tried: Vec<String> = all

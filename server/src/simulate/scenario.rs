@@ -194,17 +194,18 @@ impl Runner<'_> {
                     extra(&done.body),
                 ]);
                 self.step(format!("{what}: completes"), fine);
-                expected.push(Expected {
-                    resource: "productOrder",
-                    event_type: "productOrderStateChangeEvent",
-                    id: id.clone(),
-                    state: "completed".to_owned(),
-                    correlation: Some(order_ref.to_owned()),
-                    cause: what.to_owned(),
-                });
                 done.body
             }
         };
+        // Sent in asynchronous mode only; in synchronous mode it must not be sent at all.
+        expected.push(Expected {
+            resource: "productOrder",
+            event_type: "productOrderStateChangeEvent",
+            id: id.clone(),
+            state: "completed".to_owned(),
+            correlation: Some(order_ref.to_owned()),
+            cause: what.to_owned(),
+        });
         Ok((first, completed))
     }
 
@@ -259,16 +260,16 @@ impl Runner<'_> {
                     ]);
                     self.step(format!("{what}: completes"), fine);
                 }
-                expected.push(Expected {
-                    resource: "userService",
-                    event_type,
-                    id: licence.to_owned(),
-                    state: state.to_owned(),
-                    correlation: None,
-                    cause: what.to_owned(),
-                });
             }
         }
+        expected.push(Expected {
+            resource: "userService",
+            event_type,
+            id: licence.to_owned(),
+            state: state.to_owned(),
+            correlation: None,
+            cause: what.to_owned(),
+        });
         let read = self.get(&path).await;
         let fine = all_of([
             checks::success(&read, 200),
@@ -322,24 +323,24 @@ impl Runner<'_> {
                 let done = self.settle(&format!("/userServiceTask/{id}")).await;
                 let fine = all_of([checks::success(&done, 200), final_checks(&done.body)]);
                 self.step(format!("{what}: completes"), fine);
-                if let Some((event_type, state)) = event {
-                    let correlation = body["externalReference"]["id"].as_str().map(str::to_owned);
-                    for (licence, (result, _)) in licences.iter().zip(results) {
-                        if *result == "done" {
-                            expected.push(Expected {
-                                resource: "userService",
-                                event_type,
-                                id: (*licence).to_owned(),
-                                state: state.to_owned(),
-                                correlation: correlation.clone(),
-                                cause: what.to_owned(),
-                            });
-                        }
-                    }
-                }
                 done.body
             }
         };
+        if let Some((event_type, state)) = event {
+            let correlation = body["externalReference"]["id"].as_str().map(str::to_owned);
+            for (licence, (result, _)) in licences.iter().zip(results) {
+                if *result == "done" {
+                    expected.push(Expected {
+                        resource: "userService",
+                        event_type,
+                        id: (*licence).to_owned(),
+                        state: state.to_owned(),
+                        correlation: correlation.clone(),
+                        cause: what.to_owned(),
+                    });
+                }
+            }
+        }
         Ok((first, done))
     }
 

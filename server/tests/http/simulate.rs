@@ -86,12 +86,24 @@ fn assert_passed(report: &Report) {
 async fn the_simulator_passes_against_fleetdesk_in_sync_mode_twice() {
     for test_db in TestDb::all().await {
         let api = Api::start(&test_db).await;
+        // Delivery is set up: in synchronous mode nothing may arrive at the sink all the same.
+        let sink = sink().await;
+        deliver_to(&test_db, &sink.base_url()).await;
         let mut seen = Vec::new();
-        let report = simulate::run(options(&api.server.base, &api, Mode::Sync, None), |step| {
-            seen.push(step.name.clone())
-        })
-        .await;
+        let with_sink = options(
+            &api.server.base,
+            &api,
+            Mode::Sync,
+            Some(SinkChoice::Started(sink.clone())),
+        );
+        let report = simulate::run(with_sink, |step| seen.push(step.name.clone())).await;
         assert_passed(&report);
+        assert!(
+            seen.iter()
+                .any(|s| s == "no event is sent for synchronous calls")
+        );
+        assert!(sink.received().is_empty());
+        sink.stop();
         assert_eq!(seen.len(), report.steps.len(), "progress saw every step");
         assert!(report.steps.len() > 60, "{} steps", report.steps.len());
         for name in [
