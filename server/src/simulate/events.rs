@@ -77,10 +77,8 @@ pub(super) async fn check_none(r: &mut Runner<'_>, sink: &Sink, from: usize, cau
             .any(|e| d.event_type == e.event_type && d.resource_id == e.id)
     };
     let wait = r.time_left().min(Duration::from_secs(3));
-    sink.wait_until(wait, |all| {
-        all[from.min(all.len())..].iter().any(|d| about(d))
-    })
-    .await;
+    sink.wait_until(wait, |all| all[from.min(all.len())..].iter().any(&about))
+        .await;
     let all = sink.received();
     let sent: Vec<String> = all[from.min(all.len())..]
         .iter()
