@@ -507,6 +507,7 @@ pub async fn run(options: Options, progress: impl FnMut(&Step) + Send) -> Report
     };
     let started_here = matches!(options.sink, Some(SinkChoice::Listen { .. }));
     let mut expected = Vec::new();
+    let refusals_before = sink.as_ref().map(Sink::refusals);
     if let (Some(sink), Mode::Async) = (&sink, options.mode) {
         // The first delivery of every third event is refused, to see it retried.
         sink.set_refusals(crate::sink::Refusals::FirstAttemptOfEvery(3));
@@ -519,10 +520,13 @@ pub async fn run(options: Options, progress: impl FnMut(&Step) + Send) -> Report
             Mode::Sync => events::check_none(&mut runner, sink, from, &expected).await,
         }
     }
-    if let Some(sink) = &sink
-        && started_here
-    {
-        sink.stop();
+    if let Some(sink) = &sink {
+        if started_here {
+            sink.stop();
+        } else if let Some(before) = refusals_before {
+            // A sink handed in is given back as it was.
+            sink.set_refusals(before);
+        }
     }
     Report::new(
         &options,
@@ -636,12 +640,13 @@ pub async fn run_command(args: Args) -> anyhow::Result<bool> {
     println!();
     print!("{}", report.text());
     if let Some(path) = &args.report {
-        std::fs::write(path, report.junit())
+        report
+            .write_junit(path)
             .with_context(|| format!("failed to write {}", path.display()))?;
     }
     if let Some(path) = &args.json {
-        let json = serde_json::to_string_pretty(&report).context("failed to write the report")?;
-        std::fs::write(path, json)
+        report
+            .write_json(path)
             .with_context(|| format!("failed to write {}", path.display()))?;
     }
     Ok(report.success())

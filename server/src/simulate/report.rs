@@ -121,6 +121,17 @@ impl Report {
         out
     }
 
+    /// Writes [`Report::junit`] to `path`.
+    pub fn write_junit(&self, path: &std::path::Path) -> std::io::Result<()> {
+        std::fs::write(path, self.junit())
+    }
+
+    /// Writes the report as JSON (the `--json` file) to `path`.
+    pub fn write_json(&self, path: &std::path::Path) -> std::io::Result<()> {
+        let json = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
+        std::fs::write(path, json)
+    }
+
     /// JUnit XML: one test suite, one test case per step, a failure element per failed step.
     pub fn junit(&self) -> String {
         let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");

@@ -184,32 +184,36 @@ async fn the_simulator_passes_against_fleetdesk_in_async_mode_with_events_retrie
     }
 }
 
-/// Runs the simulator against a proxy in front of a fresh Fleetdesk that breaks `defect`.
-async fn against(defect: Defect, mode: Mode) -> Report {
-    let test_db = TestDb::sqlite().await;
-    let api = Api::start(&test_db).await;
-    let sink = sink().await;
-    let partner = BrokenPartner::start(
-        &api.server.base,
-        &api.client_id,
-        &api.secret,
-        Some(sink.base_url()),
-        defect,
-    )
-    .await;
-    let chosen = match mode {
-        Mode::Sync => None,
-        Mode::Async => {
-            all_async(&test_db).await;
-            deliver_to(&test_db, &partner.base).await;
-            Some(SinkChoice::Started(sink.clone()))
-        }
-    };
-    let report = simulate::run(options(&partner.base, &api, mode, chosen), |_| {}).await;
-    sink.stop();
-    api.stop().await;
-    test_db.finish().await;
-    report
+/// Runs the simulator against a proxy that breaks `defect`, in front of a fresh Fleetdesk on each
+/// database; one report per database.
+async fn against(defect: Defect, mode: Mode) -> Vec<Report> {
+    let mut reports = Vec::new();
+    for test_db in TestDb::all().await {
+        let api = Api::start(&test_db).await;
+        let sink = sink().await;
+        let partner = BrokenPartner::start(
+            &api.server.base,
+            &api.client_id,
+            &api.secret,
+            Some(sink.base_url()),
+            defect,
+        )
+        .await;
+        let chosen = match mode {
+            Mode::Sync => None,
+            Mode::Async => {
+                all_async(&test_db).await;
+                deliver_to(&test_db, &partner.base).await;
+                Some(SinkChoice::Started(sink.clone()))
+            }
+        };
+        reports.push(simulate::run(options(&partner.base, &api, mode, chosen), |_| {}).await);
+        sink.stop();
+        api.stop().await;
+        test_db.finish().await;
+    }
+    assert!(!reports.is_empty());
+    reports
 }
 
 #[track_caller]
@@ -225,62 +229,71 @@ fn assert_caught(report: &Report, expected_rule: &'static str) {
 
 #[tokio::test]
 async fn a_faithful_proxy_passes_sync_and_async_so_each_defect_below_is_its_own() {
-    assert_passed(&against(Defect::None, Mode::Sync).await);
-    assert_passed(&against(Defect::None, Mode::Async).await);
+    for mode in [Mode::Sync, Mode::Async] {
+        for report in against(Defect::None, mode).await {
+            assert_passed(&report);
+        }
+    }
 }
 
 #[tokio::test]
 async fn nulls_in_answers_are_reported() {
-    let report = against(Defect::Nulls, Mode::Sync).await;
-    assert_caught(&report, rule::NO_NULL);
-    let failure = report
-        .failures()
-        .find_map(|s| s.failure.as_ref())
-        .expect("a failure");
-    assert!(failure.found.contains("description"), "{failure:?}");
+    for report in against(Defect::Nulls, Mode::Sync).await {
+        assert_caught(&report, rule::NO_NULL);
+        let failure = report
+            .failures()
+            .find_map(|s| s.failure.as_ref())
+            .expect("a failure");
+        assert!(failure.found.contains("description"), "{failure:?}");
+    }
 }
 
 #[tokio::test]
 async fn a_partner_that_checks_no_credential_is_reported() {
-    let report = against(Defect::NoAuthCheck, Mode::Sync).await;
-    assert_caught(&report, rule::UNAUTHENTICATED);
-    let step = report
-        .failures()
-        .find(|s| s.name == "ping without a credential is refused")
-        .expect("the unauthenticated ping fails");
-    assert_eq!(step.request.as_ref().map(|r| r.auth.as_str()), Some("none"));
-    assert_eq!(step.answer.as_ref().map(|a| a.status), Some(200));
+    for report in against(Defect::NoAuthCheck, Mode::Sync).await {
+        assert_caught(&report, rule::UNAUTHENTICATED);
+        let step = report
+            .failures()
+            .find(|s| s.name == "ping without a credential is refused")
+            .expect("the unauthenticated ping fails");
+        assert_eq!(step.request.as_ref().map(|r| r.auth.as_str()), Some("none"));
+        assert_eq!(step.answer.as_ref().map(|a| a.status), Some(200));
+    }
 }
 
 #[tokio::test]
 async fn a_partner_without_idempotency_is_reported() {
-    let report = against(Defect::NoIdempotency, Mode::Sync).await;
-    assert_caught(&report, rule::IDEMPOTENT);
+    for report in against(Defect::NoIdempotency, Mode::Sync).await {
+        assert_caught(&report, rule::IDEMPOTENT);
+    }
 }
 
 #[tokio::test]
 async fn wrong_error_codes_are_reported() {
-    let report = against(Defect::WrongCodes, Mode::Sync).await;
-    assert_caught(&report, rule::ERROR_CODE);
-    assert!(
-        report
-            .failures()
-            .any(|s| s.name == "an unknown offer code is UNKNOWN_OFFER"),
-        "{}",
-        report.text()
-    );
+    for report in against(Defect::WrongCodes, Mode::Sync).await {
+        assert_caught(&report, rule::ERROR_CODE);
+        assert!(
+            report
+                .failures()
+                .any(|s| s.name == "an unknown offer code is UNKNOWN_OFFER"),
+            "{}",
+            report.text()
+        );
+    }
 }
 
 #[tokio::test]
 async fn events_out_of_order_are_reported() {
-    let report = against(Defect::EventsOutOfOrder, Mode::Async).await;
-    assert_caught(&report, rule::EVENT_ORDER);
+    for report in against(Defect::EventsOutOfOrder, Mode::Async).await {
+        assert_caught(&report, rule::EVENT_ORDER);
+    }
 }
 
 #[tokio::test]
 async fn a_fresh_event_id_on_retry_is_reported() {
-    let report = against(Defect::FreshEventIdOnRetry, Mode::Async).await;
-    assert_caught(&report, rule::EVENT_ID_STABLE);
+    for report in against(Defect::FreshEventIdOnRetry, Mode::Async).await {
+        assert_caught(&report, rule::EVENT_ID_STABLE);
+    }
 }
 
 #[tokio::test]
