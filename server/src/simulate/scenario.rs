@@ -164,6 +164,20 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
         "an unknown order is UNKNOWN_ORDER",
         checks::error(&answer, 404, "UNKNOWN_ORDER"),
     );
+    // Another customer, whose orders may not name the first customer's fleet (below).
+    let other_ref = format!("{tag}-ORD-CUS-2");
+    let other_creation =
+        customer_creation(&other_ref, &format!("{tag}-CUS-2"), "Other Simulated SAS");
+    let (other_first, _) = r
+        .order(
+            "a second customer's creation",
+            &other_creation,
+            &other_ref,
+            expected,
+            |_| Ok(()),
+        )
+        .await?;
+    let other_customer = r.need(other_first.str("/customer/id"), "the second customer's id")?;
 
     // Section 5: consultation.
     r.section("5");
@@ -574,6 +588,21 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
     )
     .await;
     r.refused(
+        "an order naming another customer's fleet is PRODUCT_REF_MISMATCH",
+        "POST",
+        "/productOrder",
+        json_body(licence_order(
+            &fix_ref,
+            &other_customer,
+            &offer,
+            Some(&fleet),
+            json!(1),
+        )),
+        Auth::Credential,
+        |a| checks::error(a, 422, "PRODUCT_REF_MISMATCH"),
+    )
+    .await;
+    r.refused(
         "an unknown state is INVALID_VALUE",
         "PATCH",
         &format!("/userService/{l0}"),
@@ -645,8 +674,29 @@ pub(super) async fn play(r: &mut Runner<'_>, expected: &mut Vec<Expected>) -> Re
             failure.requirement
         );
     }
+    // Tolerant reading (section 2): externalReference as an array (the first of type orange
+    // counts) and fields the contract does not name are accepted.
+    let tolerant_ref = format!("{tag}-ORD-3");
+    let mut tolerant = licence_order(&tolerant_ref, &customer, &offer, Some(&fleet), json!(1));
+    tolerant["externalReference"] = json!([
+        {"type": "reseller", "id": format!("{tag}-OTHER")},
+        reference(&tolerant_ref)
+    ]);
+    tolerant["simulatorExtra"] = json!({"ignored": true});
+    tolerant["orderItem"][0]["simulatorExtra"] = json!("ignored");
+    let (_, tolerated) = r
+        .order(
+            "an order with externalReference as an array and unknown fields is accepted",
+            &tolerant,
+            &tolerant_ref,
+            expected,
+            |order| completed_licences(order, 1),
+        )
+        .await?;
+
     let mut remaining = live.clone();
     remaining.extend(licence_ids(&fixed));
+    remaining.extend(licence_ids(&tolerated));
     remaining.extend(other_fleet);
 
     // Section 5: every licence of the run deleted with one task, leaving the installation tidy.

@@ -161,8 +161,9 @@ async fn the_simulator_passes_against_fleetdesk_in_async_mode_with_events_retrie
             .iter()
             .filter(|s| s.section == "6" && s.name.starts_with("event "))
             .collect();
-        // 4 orders, 4 single changes, 2 licences suspended by a task, 5 deleted by the last one.
-        assert_eq!(events.len(), 15, "{:#?}", report.steps);
+        // 6 orders (2 customers, 4 of licences), 4 single changes, 2 licences suspended by a task,
+        // 6 deleted by the last one.
+        assert_eq!(events.len(), 18, "{:#?}", report.steps);
         let received = sink.received();
         let refused: Vec<_> = received
             .iter()
