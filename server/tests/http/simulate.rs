@@ -185,6 +185,28 @@ async fn the_simulator_passes_against_fleetdesk_in_async_mode_with_events_retrie
     }
 }
 
+#[tokio::test]
+async fn events_sent_for_calls_answered_in_synchronous_mode_are_reported() {
+    // The installation acknowledges and sends events; the simulator is told it answers at once.
+    let test_db = TestDb::sqlite().await;
+    let api = Api::start(&test_db).await;
+    all_async(&test_db).await;
+    let sink = sink().await;
+    deliver_to(&test_db, &sink.base_url()).await;
+    let chosen = Some(SinkChoice::Started(sink.clone()));
+    let report = simulate::run(options(&api.server.base, &api, Mode::Sync, chosen), |_| {}).await;
+    assert_caught(&report, rule::EVENT_DELIVERED);
+    let step = report
+        .failures()
+        .find(|s| s.name == "no event is sent for synchronous calls")
+        .expect("the events are reported");
+    let found = &step.failure.as_ref().expect("a failure").found;
+    assert!(found.contains("productOrderStateChangeEvent"), "{found}");
+    sink.stop();
+    api.stop().await;
+    test_db.finish().await;
+}
+
 /// Runs the simulator against a proxy that breaks `defect`, in front of a fresh Fleetdesk on each
 /// database; one report per database.
 async fn against(defect: Defect, mode: Mode) -> Vec<Report> {
