@@ -2,8 +2,9 @@
 //! `generate-secret-key`, `operator …`,
 //! `credential …` (Orange API credentials), `offering …` (the offering catalogue), `backup`
 //! and `restore` (the embedded SQLite database), `product-stub` (a stand-in for the partner's
-//! product), `simulate` (plays Orange against an installation) and `sink` (Orange's event
-//! endpoints, to watch an installation's events arrive).
+//! product), `simulate` (plays Orange against an installation), `sink` (Orange's event
+//! endpoints, to watch an installation's events arrive), `seed` (a large data set) and `demo`
+//! (a living console in one command).
 
 use std::io::BufRead;
 
@@ -93,6 +94,10 @@ pub enum Command {
     /// Play Orange's receiving side: a token endpoint and the two event resources; prints each
     /// event as it arrives. Needs no database.
     Sink(sink::Options),
+    /// A living console in one command: Fleetdesk on a seeded database of its own (in --folder),
+    /// with Orange and the partner's product played in the background. Prints the address and
+    /// the sign-in.
+    Demo(crate::demo::Options),
 }
 
 /// `fleetdesk seed …`: writes the data set with a progress line, then what it wrote and how fast.

@@ -6,6 +6,7 @@ pub mod bootstrap;
 pub mod cli;
 pub mod config;
 pub mod delivery;
+pub mod demo;
 pub mod http;
 pub mod metrics;
 pub mod offering_import;

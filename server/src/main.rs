@@ -39,6 +39,13 @@ fn main() -> ExitCode {
     if let Some(Command::Sink(options)) = cli.command {
         return cli::sink(options);
     }
+    let mut cli = cli;
+    if let Some(Command::Demo(options)) = &cli.command
+        && let Err(error) = fleetdesk_server::demo::prepare(&mut cli.settings, options)
+    {
+        eprintln!("fleetdesk: {error:#}");
+        return ExitCode::FAILURE;
+    }
     let config = match Config::new(cli.settings) {
         Ok(config) => config,
         Err(error) => {
@@ -71,6 +78,7 @@ fn main() -> ExitCode {
             Some(Command::Offering(command)) => cli::offering(&config, command).await,
             Some(Command::Backup { file }) => cli::backup(&config, &file).await,
             Some(Command::Restore { file }) => cli::restore(&config, &file).await,
+            Some(Command::Demo(options)) => fleetdesk_server::demo::run(config, options).await,
             Some(Command::Seed {
                 customers,
                 licences_per_customer,

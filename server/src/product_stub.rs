@@ -2,7 +2,8 @@
 //! connector (the provisioning contract) without it. It receives the webhooks on any path, checks
 //! their Standard Webhooks signatures, prints one line each, answers 200 at once and, a moment
 //! later, calls the callback API back to complete the task, or, for a chosen share of them, to
-//! fail it (as a product set up for "await callback" does).
+//! fail it (as a product set up for "await callback" does). Webhooks that only inform (a new
+//! customer, an operator's change) get their 2xx and no callback.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -252,19 +253,29 @@ async fn receive(State(stub): State<Arc<Stub>>, headers: HeaderMap, body: Bytes)
         .lock()
         .map(|mut seen| seen.insert(hook.task_id.clone()))
         .unwrap_or(true);
+    // Fleetdesk's own changes and new customers only inform: the 2xx answer is all they need.
+    let informs = matches!(
+        hook.kind.as_str(),
+        "customer.created"
+            | "licence.end_user_changed"
+            | "licence.realizing_resource_changed"
+            | "licence.login_renewed"
+    );
     println!(
         "webhook   {} task={} {object}={} state={} verified=yes{}",
         hook.kind,
         hook.task_id,
         field("id"),
         field("state"),
-        if first {
-            ""
-        } else {
+        if !first {
             " (again: already answered)"
+        } else if informs {
+            " (informs: no callback)"
+        } else {
+            ""
         }
     );
-    if first {
+    if first && !informs {
         tokio::spawn(call_back(stub.clone(), hook.task_id));
     }
     StatusCode::OK.into_response()

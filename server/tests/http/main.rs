@@ -20,6 +20,7 @@ mod console_orange_admin;
 mod console_provisioning;
 mod console_work;
 mod delivery;
+mod demo;
 mod faults;
 mod orange_api;
 mod orange_fuzz;
