@@ -2,7 +2,7 @@
 // an administrator makes Orange's operations asynchronous and adds an offering whose work waits
 // for approval; Orange orders it three times; an operator approves one order and rejects another
 // from the queue; support fails the third once it is stuck, from the stuck-work page.
-import { ADMIN, SUPPORT, addOffering, expect, expectFormPostsTo, field, makeOrangeAsync, orange, saveScreenshot, sql, test, unique, urlIs } from './fixtures';
+import { ADMIN, SUPPORT, addOffering, expect, formWithButton, expectFormPostsTo, field, makeOrangeAsync, orange, saveScreenshot, sql, test, unique, urlIs } from './fixtures';
 
 const LONG_AGO = '2020-01-01T00:00:00.000Z';
 
@@ -94,5 +94,63 @@ test.describe('activation queue', () => {
     await app.settle();
     await app.visit('/activation');
     await expect(page.getByTestId('activation-none')).toBeVisible();
+  });
+
+  test("an operator approves an order with the logins and numbers the product made", async ({ app, page }, testInfo) => {
+    const tag = unique(testInfo);
+    const code = `OFFER-VAL-${tag}`.toUpperCase();
+    await app.signIn(ADMIN);
+    await makeOrangeAsync(app, page);
+    // An offering whose licences carry an MSISDN, waiting for approval.
+    await app.visit('/offerings');
+    const form = formWithButton(page, 'Add offering');
+    await field(form, 'Offer code').fill(code);
+    await field(form, 'Name').fill('Values E2E');
+    await field(form, 'Realizing resource').selectOption('msisdn');
+    await field(form, 'Provisioning').selectOption('manual');
+    await form.getByRole('button', { name: 'Add offering', exact: true }).click();
+    await expect(app.status(`Offering ${code} added.`)).toBeVisible();
+    await app.settle();
+
+    const created = await orange('POST', '/productOrder', {
+      externalReference: { type: 'orange', id: `VAL-ORD-${tag}` },
+      customer: { externalReference: { type: 'orange', id: `VAL-${tag}` }, name: `Values ${tag} SAS` },
+      orderItem: [
+        {
+          id: '1',
+          action: 'add',
+          productOffering: { name: 'Values', externalReference: { type: 'orange', id: code } },
+          productRef: { userServiceQuantity: 1 },
+        },
+      ],
+    });
+    expect(created.status(), await created.text()).toBe(201);
+    const order = (await created.json()).id as string;
+
+    await app.visit('/activation');
+    await page.getByTestId(`waiting-${order}`).getByRole('link', { name: 'Values from the product' }).click();
+    await expect(page).toHaveURL(new RegExp(`/orders/${order}`));
+    await app.settle();
+    const values = page.getByTestId('by-hand');
+    await expectFormPostsTo(values.locator('form'), `/console/orders/${order}/complete`);
+    const login = `values-${tag}`;
+    await values.getByLabel('Login').fill(login);
+    // A number that is not one is refused, and nothing changes.
+    await values.getByLabel('MSISDN (mobile number)').fill('not a number');
+    await values.getByRole('button', { name: 'Approve with these values' }).click();
+    await expect(app.alert(/Not a valid MSISDN/)).toBeVisible();
+    await app.settle();
+    await page.getByTestId('by-hand').getByLabel('Login').fill(login);
+    await page.getByTestId('by-hand').getByLabel('MSISDN (mobile number)').fill('+33612345678');
+    await page.getByTestId('by-hand').getByRole('button', { name: 'Approve with these values' }).click();
+    await expect(app.status('1 order or task approved: Orange will be told.')).toBeVisible();
+    await expect(page.getByTestId('by-hand')).toHaveCount(0);
+    await app.settle();
+    await expect(page.getByTestId('licences')).toContainText(login);
+    await page.getByTestId('licences').getByRole('link').first().click();
+    await expect(page).toHaveURL(/\/licences\/lic_/);
+    await app.settle();
+    await expect(page.getByRole('main')).toContainText('+33612345678');
+    await expect(page.getByTestId('timeline')).toContainText('Values entered by hand');
   });
 });
