@@ -60,6 +60,21 @@ export async function saveScreenshot(page: Page, testInfo: TestInfo, name: strin
   });
 }
 
+/** Where the README's pictures of the console live: the browser suite keeps them current. */
+export const DOC_SCREENSHOT_DIR = path.resolve(__dirname, '..', '..', 'docs', 'screenshots');
+
+/**
+ * Saves the page as the README shows it (`docs/screenshots/<name>.png`): the hydrated project
+ * only, the visible part of the page at the suite's window size, so that the pictures stay small.
+ */
+export async function saveDocScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
+  if (testInfo.project.name !== 'hydrated') {
+    return;
+  }
+  mkdirSync(DOC_SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: path.join(DOC_SCREENSHOT_DIR, `${name}.png`) });
+}
+
 /** Matches a URL on `pathname` and, if given, on decoded query parameters. */
 export function urlIs(pathname: string, query: Record<string, string> = {}): (url: URL) => boolean {
   return (url) =>

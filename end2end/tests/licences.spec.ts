@@ -5,7 +5,7 @@
 // Licences are made the way Orange makes them: a customer, then an order of OFFER-PRO-M licences
 // (an MSISDN placeholder each), through the Orange API in synchronous mode.
 import type { Locator, Page, TestInfo } from '@playwright/test';
-import { ADMIN, expect, expectFormPostsTo, field, orange, saveScreenshot, SUPPORT, test, unique, urlIs } from './fixtures';
+import { ADMIN, expect, expectFormPostsTo, field, orange, saveDocScreenshot, saveScreenshot, SUPPORT, test, unique, urlIs } from './fixtures';
 
 interface Seeded {
   customerId: string;
@@ -138,6 +138,7 @@ test.describe('licences', () => {
     }
     await expect(timeline.getByText('userServiceAttributeValueChangeEvent')).toHaveCount(4);
     await saveScreenshot(page, testInfo, 'licence');
+    await saveDocScreenshot(page, testInfo, 'licence');
   });
 
   test('an administrator exports, then erases, an end user’s personal data', async ({ app, page }, testInfo) => {

@@ -2,7 +2,7 @@
 // off): an administrator makes Orange's operations asynchronous and adds an offering provisioned
 // by webhook; Orange orders it; the order goes to the product and waits there (no product is
 // reachable); once it has waited long enough, support sees why on the stuck-work page and fails it.
-import { ADMIN, SUPPORT, addOffering, expect, makeOrangeAsync, orange, sql, test, unique, urlIs } from './fixtures';
+import { ADMIN, SUPPORT, addOffering, expect, makeOrangeAsync, orange, saveDocScreenshot, sql, test, unique, urlIs } from './fixtures';
 
 const LONG_AGO = '2020-01-01T00:00:00.000Z';
 
@@ -49,6 +49,8 @@ test.describe('webhook provisioning and stuck work', () => {
     const row = page.getByTestId(`stuck-${order}`);
     // Not yet sent (no product configured) or failing (one configured by another test): either way it says so.
     await expect(row).toContainText(/Waits on the product: webhook (not yet delivered|failing)/);
+    await app.settle();
+    await saveDocScreenshot(page, testInfo, 'stuck-work');
     await row.getByLabel('Error code').selectOption('SERVICE_UNAVAILABLE');
     await row.getByLabel('Message for Orange').fill('The product never answered');
     await row.getByLabel('I understand').check();

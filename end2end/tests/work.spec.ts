@@ -1,6 +1,6 @@
 // The dashboard, the global search, the stuck-work page and the keyboard shortcuts, in both
 // projects (hydrated and JavaScript off). Data comes in through the Orange API, as in production.
-import { ADMIN, SUPPORT, expect, field, orange, saveScreenshot, sql, test, unique, urlIs } from './fixtures';
+import { ADMIN, SUPPORT, expect, field, orange, saveDocScreenshot, saveScreenshot, sql, test, unique, urlIs } from './fixtures';
 
 const LONG_AGO = '2020-01-01T00:00:00.000Z';
 
@@ -29,6 +29,7 @@ test.describe('dashboard, search and stuck work', () => {
     const placeholders = Number(await page.getByTestId('count-placeholders').innerText());
     expect(placeholders).toBeGreaterThanOrEqual(2);
     await saveScreenshot(page, testInfo, 'dashboard');
+    await saveDocScreenshot(page, testInfo, 'overview');
 
     await page.getByRole('link', { name: /Stuck work/ }).first().click();
     await expect(page).toHaveURL(urlIs('/stuck'));
