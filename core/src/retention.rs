@@ -170,12 +170,7 @@ mod tests {
         event
     }
 
-    async fn count(db: &Db, sql: &str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(db.pool())
-            .await
-            .expect("count")
-    }
+    use crate::testing::count;
 
     #[tokio::test]
     async fn old_attempts_of_finished_events_and_old_audit_details_go_and_the_rest_stays() {

@@ -566,12 +566,7 @@ mod tests {
     use super::*;
     use crate::on_each_db;
 
-    async fn count(db: &Db, sql: &str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(db.pool())
-            .await
-            .expect("count")
-    }
+    use crate::testing::count;
 
     #[tokio::test]
     async fn seeds_customers_fleets_licences_and_resources_that_read_like_orders_made_them() {

@@ -478,6 +478,14 @@ pub async fn orange_credential(db: &Db, label: &str) -> crate::credentials::Issu
     .expect("an Orange credential is issued")
 }
 
+/// The number a `SELECT COUNT(*) …` statement gives, for the tests' checks.
+pub async fn count(db: &Db, sql: &str) -> i64 {
+    sqlx::query_scalar(sql)
+        .fetch_one(db.pool())
+        .await
+        .unwrap_or_else(|error| panic!("{sql}: {error}"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -534,44 +534,28 @@ async fn one_move(
     if licences.is_empty() {
         return Ok(None);
     }
-    let said = match roll {
-        40..=59 => {
-            call(
-                client,
-                base,
-                auth,
-                reqwest::Method::PATCH,
-                &format!("/userService/{}", licences[0]),
-                Some(json!({"state": "suspended"})),
-            )
-            .await?;
-            format!("suspends {}", licences[0])
+    // One licence: a suspension, a reactivation or a deletion.
+    let single = match roll {
+        40..=59 => Some((
+            reqwest::Method::PATCH,
+            Some(json!({"state": "suspended"})),
+            "suspends",
+        )),
+        60..=74 => Some((
+            reqwest::Method::PATCH,
+            Some(json!({"state": "active"})),
+            "reactivates",
+        )),
+        75..=84 => Some((reqwest::Method::DELETE, None, "deletes")),
+        _ => None,
+    };
+    let said = match single {
+        Some((method, body, verb)) => {
+            let path = format!("/userService/{}", licences[0]);
+            call(client, base, auth, method, &path, body).await?;
+            format!("{verb} {}", licences[0])
         }
-        60..=74 => {
-            call(
-                client,
-                base,
-                auth,
-                reqwest::Method::PATCH,
-                &format!("/userService/{}", licences[0]),
-                Some(json!({"state": "active"})),
-            )
-            .await?;
-            format!("reactivates {}", licences[0])
-        }
-        75..=84 => {
-            call(
-                client,
-                base,
-                auth,
-                reqwest::Method::DELETE,
-                &format!("/userService/{}", licences[0]),
-                None,
-            )
-            .await?;
-            format!("deletes {}", licences[0])
-        }
-        _ => {
+        None => {
             let items: Vec<Value> = licences.iter().map(|id| json!({"id": id})).collect();
             let task = call(
                 client,

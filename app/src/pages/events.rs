@@ -40,17 +40,25 @@ pub fn event_type_text(event_type: &str, lang: Lang) -> &'static str {
         "productOrderStateChangeEvent" => lang.t(Text::OrderStateChange),
         "userServiceStateChangeEvent" => lang.t(Text::LicenceStateChange),
         "userServiceAttributeValueChangeEvent" => lang.t(Text::LicenceAttributeChange),
-        "licence.created"
-        | "licence.suspended"
-        | "licence.reactivated"
-        | "licence.terminated"
-        | "licence.offering_changed"
-        | "licence.end_user_changed"
-        | "licence.realizing_resource_changed"
-        | "licence.login_renewed"
-        | "customer.created" => lang.t(Text::ProvisioningWebhook),
+        kind if is_product_webhook(kind) => lang.t(Text::ProvisioningWebhook),
         _ => lang.t(Text::OtherEvent),
     }
+}
+
+/// A webhook to the partner's product (its `type`, as the provisioning contract names them).
+pub fn is_product_webhook(event_type: &str) -> bool {
+    matches!(
+        event_type,
+        "licence.created"
+            | "licence.suspended"
+            | "licence.reactivated"
+            | "licence.terminated"
+            | "licence.offering_changed"
+            | "licence.end_user_changed"
+            | "licence.realizing_resource_changed"
+            | "licence.login_renewed"
+            | "customer.created"
+    )
 }
 
 #[component]

@@ -343,15 +343,7 @@ fn action_text(action: &str, lang: Lang) -> &'static str {
         "provisioning.complete" => lang.t(Text::ProvisioningStepDone),
         what if what.starts_with("provisioning.start:") => lang.t(Text::ProvisioningStepSent),
         what if what.starts_with("provisioning.fail:") => lang.t(Text::ProvisioningStepFailed),
-        "licence.created"
-        | "licence.suspended"
-        | "licence.reactivated"
-        | "licence.terminated"
-        | "licence.offering_changed"
-        | "licence.end_user_changed"
-        | "licence.realizing_resource_changed"
-        | "licence.login_renewed"
-        | "customer.created" => lang.t(Text::ProvisioningWebhook),
+        what if super::events::is_product_webhook(what) => lang.t(Text::ProvisioningWebhook),
         _ => lang.t(Text::Other),
     }
 }

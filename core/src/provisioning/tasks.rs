@@ -1254,12 +1254,7 @@ mod tests {
         ids
     }
 
-    async fn count(db: &Db, sql: &str) -> i64 {
-        sqlx::query_scalar(sql)
-            .fetch_one(db.pool())
-            .await
-            .expect("count")
-    }
+    use crate::testing::count;
 
     #[tokio::test]
     async fn passes_running_at_once_send_each_order_once_and_finish_it_once() {

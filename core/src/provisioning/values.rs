@@ -74,8 +74,8 @@ impl From<sqlx::Error> for ValuesError {
 }
 
 /// The order's licences still waiting (`pending`), oldest first, at most one more than
-/// [`FORM_LICENCES`] (so that the form can say there are more), with their own and shared
-/// realizing resources.
+/// [`FORM_LICENCES`] (so that the form can say there are more), with their own realizing
+/// resources.
 pub async fn fillable(db: &Db, order: &OrderId) -> Result<Vec<Fillable>, DbError> {
     let licences = sqlx::query(
         "SELECT l.id, l.login, o.offer_code FROM licences l \
@@ -106,11 +106,12 @@ async fn resources_of(
     conn: &mut AnyConnection,
     licence: &LicenceId,
 ) -> Result<Vec<FillableResource>, DbError> {
+    // Its own resources only: a shared one realizes the customer's other licences too, whose
+    // events this decision does not write; it is replaced on a licence's page, which tells Orange
+    // of every licence it realizes.
     let rows = sqlx::query(
         "SELECT r.id, r.type, r.value, r.placeholder_since FROM realizing_resources r \
-         WHERE r.licence_id = $1 OR EXISTS (SELECT 1 FROM licence_realizing_resources x \
-         WHERE x.licence_id = $1 AND x.realizing_resource_id = r.id) \
-         ORDER BY r.created_at, r.id",
+         WHERE r.licence_id = $1 ORDER BY r.created_at, r.id",
     )
     .bind(licence)
     .fetch_all(&mut *conn)
