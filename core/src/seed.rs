@@ -339,31 +339,12 @@ fn real_value(rng: &mut StdRng, kind: ResourceType, customer: &CustomerRows, seq
         ),
         ResourceType::Imei => {
             let body = format!("35{:012}", rng.gen_range(0..1_000_000_000_000u64));
-            format!("{body}{}", luhn(&body))
+            format!("{body}{}", fleetdesk_vocab::luhn_check_digit(&body))
         }
         ResourceType::Email => format!("poste{seq}@{}.fr", slug(&customer.name, 30)),
         ResourceType::Url => format!("https://{}.example.fr/", slug(&customer.name, 30)),
         ResourceType::None => String::new(),
     }
-}
-
-/// The Luhn check digit of a string of digits.
-fn luhn(digits: &str) -> u32 {
-    let sum: u32 = digits
-        .chars()
-        .rev()
-        .filter_map(|c| c.to_digit(10))
-        .enumerate()
-        .map(|(n, d)| {
-            if n % 2 == 0 {
-                let doubled = d * 2;
-                if doubled > 9 { doubled - 9 } else { doubled }
-            } else {
-                d
-            }
-        })
-        .sum();
-    (10 - sum % 10) % 10
 }
 
 /// A value of a row about to be written.

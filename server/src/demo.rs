@@ -328,20 +328,16 @@ async fn first_work(base: &str, auth: &str, db: &Db) -> anyhow::Result<()> {
     let client = reqwest::Client::new();
     let mut manual = Vec::new();
     for n in 1..=3 {
-        let placed = call(
+        let placed = place(
             &client,
             base,
             auth,
-            reqwest::Method::POST,
-            "/productOrder",
-            Some(order_body(
-                &format!("DEMO-ONSITE-{n}"),
-                &json!({"externalReference": {"type": "orange", "id": format!("DEMO-CUS-ONSITE-{n}")},
+            &format!("DEMO-ONSITE-{n}"),
+            &json!({"externalReference": {"type": "orange", "id": format!("DEMO-CUS-ONSITE-{n}")},
                         "name": format!("Résidence Les Tilleuls {n}"),
                         "address": {"city": "Annecy", "postcode": "74000", "country": "FR"}}),
-                MANUAL_OFFER,
-                1,
-            )),
+            MANUAL_OFFER,
+            1,
         )
         .await?;
         manual.push(placed["id"].as_str().unwrap_or_default().to_owned());
@@ -355,22 +351,41 @@ async fn first_work(base: &str, auth: &str, db: &Db) -> anyhow::Result<()> {
             .execute(db.pool())
             .await?;
     }
-    call(
+    place(
         &client,
+        base,
+        auth,
+        "DEMO-CLOUD-1",
+        &json!({"externalReference": {"type": "orange", "id": "DEMO-CUS-CLOUD-1"},
+                    "name": "Cabinet Lemoine Avocats"}),
+        WEBHOOK_OFFER,
+        3,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Orange's order of `quantity` licences of `offer` for `customer` (its creation fields, or its
+/// `id`); the order as answered.
+async fn place(
+    client: &reqwest::Client,
+    base: &str,
+    auth: &str,
+    reference: &str,
+    customer: &Value,
+    offer: &str,
+    quantity: u32,
+) -> anyhow::Result<Value> {
+    let body = order_body(reference, customer, offer, quantity);
+    call(
+        client,
         base,
         auth,
         reqwest::Method::POST,
         "/productOrder",
-        Some(order_body(
-            "DEMO-CLOUD-1",
-            &json!({"externalReference": {"type": "orange", "id": "DEMO-CUS-CLOUD-1"},
-                    "name": "Cabinet Lemoine Avocats"}),
-            WEBHOOK_OFFER,
-            3,
-        )),
+        Some(body),
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 fn order_body(reference: &str, customer: &Value, offer: &str, quantity: u32) -> Value {
@@ -471,13 +486,14 @@ async fn one_move(
         );
         let customer = json!({"externalReference": {"type": "orange", "id": format!("DEMO-CUS-{tag}")},
                               "name": name});
-        let placed = call(
+        let placed = place(
             client,
             base,
             auth,
-            reqwest::Method::POST,
-            "/productOrder",
-            Some(order_body(&format!("DEMO-ORD-{tag}"), &customer, &offer, 2)),
+            &format!("DEMO-ORD-{tag}"),
+            &customer,
+            &offer,
+            2,
         )
         .await?;
         return Ok(Some(format!(
@@ -496,18 +512,14 @@ async fn one_move(
             return Ok(None);
         };
         let quantity = rand::thread_rng().gen_range(1..=4);
-        let placed = call(
+        let placed = place(
             client,
             base,
             auth,
-            reqwest::Method::POST,
-            "/productOrder",
-            Some(order_body(
-                &format!("DEMO-ORD-{tag}"),
-                &json!({"id": id}),
-                &offer,
-                quantity,
-            )),
+            &format!("DEMO-ORD-{tag}"),
+            &json!({"id": id}),
+            &offer,
+            quantity,
         )
         .await?;
         return Ok(Some(format!(

@@ -31,7 +31,7 @@ pub use ids::{
 pub use labels::{Counted, Label};
 pub use orange::{FleetPolicy, Mode, Operation, OrangeEventType, Provisioning, Target};
 pub use people::{ActorKind, CredentialKind, Role};
-pub use resource::{ResourceError, ResourceScope, ResourceType, ResourceValue};
+pub use resource::{ResourceError, ResourceScope, ResourceType, ResourceValue, luhn_check_digit};
 pub use state::{EventState, LicenceState, Stuck, Work, WorkState};
 pub use text::{Lang, Number, Text, plural, say};
 

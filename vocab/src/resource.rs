@@ -116,7 +116,8 @@ fn parse_msisdn(text: &str) -> Result<String, ResourceError> {
     }
 }
 
-fn luhn_check_digit(body: &str) -> u32 {
+/// The Luhn check digit of a string of digits (an IMEI's last digit).
+pub fn luhn_check_digit(body: &str) -> u32 {
     // Doubling starts with the digit next to the (missing) check digit.
     let sum: u32 = body
         .chars()

@@ -101,8 +101,8 @@ pub async fn fetch_order(id: OrderId) -> Result<OrderDetailView, ConsoleError> {
         Ok(None) => return Err(ConsoleError::NotFound),
         Err(error) => return Err(super::ssr::internal(error)),
     };
-    let by_hand = ssr::by_hand(&db, &operator, &id, detail.order.state).await?;
-    let provisioning = ssr::provisioning(&db, Parent::Order(id)).await?;
+    let provisioning = ssr::provisioning(&db, Parent::Order(id.clone())).await?;
+    let by_hand = ssr::by_hand(&db, &operator, &id, detail.order.state, &provisioning).await?;
     Ok(OrderDetailView {
         order: ssr::order_view(detail.order),
         category: detail.category,
@@ -213,6 +213,7 @@ pub(super) mod ssr {
         operator: &fleetdesk_core::operators::Operator,
         id: &fleetdesk_vocab::OrderId,
         state: fleetdesk_vocab::WorkState,
+        provisioning: &[ProvisioningTaskView],
     ) -> Result<Option<crate::model::ByHandView>, ConsoleError> {
         use fleetdesk_core::access::Permission;
         use fleetdesk_core::provisioning::{self, values};
@@ -230,11 +231,9 @@ pub(super) mod ssr {
             .map_err(internal)?;
         let waits_on_product = !approve
             && state == WorkState::InProgress
-            && tasks::of_work(db, &Parent::Order(id.clone()))
-                .await
-                .map_err(internal)?
+            && provisioning
                 .iter()
-                .any(|task| task.state == TaskState::Pending);
+                .any(|task| task.state == ProvisioningTaskState::Pending);
         let allowed = if approve {
             operator_may
         } else if waits_on_product {

@@ -53,7 +53,7 @@ pub enum ValuesError {
         licence: LicenceId,
         resource: ResourceId,
     },
-    #[error("{licence}: the login {message}")]
+    #[error("{licence}: {message}")]
     InvalidLogin { licence: LicenceId, message: String },
     #[error("{licence}: the login {login} is already another licence's")]
     LoginTaken { licence: LicenceId, login: String },
@@ -255,5 +255,4 @@ fn check_login(login: &str) -> Result<(), String> {
         realizing_resource: Vec::new(),
     }
     .check()
-    .map_err(|message| message.trim_start_matches("login ").to_owned())
 }
