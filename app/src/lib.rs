@@ -147,3 +147,35 @@ pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(App);
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every block of the stylesheet is closed: served as it is, a block left open would nest
+    /// every rule after it (CSS nesting) and silently switch them off.
+    #[test]
+    fn the_stylesheet_closes_every_block() {
+        let css = include_str!("../../style/main.css");
+        let mut depth = 0_i32;
+        let mut line = 1;
+        let mut rest = css;
+        while let Some(ch) = rest.chars().next() {
+            if rest.starts_with("/*") {
+                let end = rest.find("*/").expect("a comment is closed") + 2;
+                line += rest[..end].matches('\n').count();
+                rest = &rest[end..];
+                continue;
+            }
+            match ch {
+                '\n' => line += 1,
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    assert!(depth >= 0, "a `}}` closes nothing, line {line}");
+                }
+                _ => {}
+            }
+            rest = &rest[ch.len_utf8()..];
+        }
+        assert_eq!(depth, 0, "blocks left open at the end of style/main.css");
+    }
+}
