@@ -26,6 +26,9 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, oneshot, watch};
 
+/// How many deliveries a mounted sink keeps (the newest).
+pub const MOUNTED_KEPT: usize = 2000;
+
 /// How long a token the sink issues is valid, in seconds.
 const TOKEN_LIFETIME: u64 = 3600;
 
@@ -161,7 +164,11 @@ struct Inner {
     secret: String,
     refusals: Refusals,
     tokens: HashSet<String>,
+    /// The deliveries kept, oldest first: all of them, or the last `kept`.
     received: Vec<Received>,
+    /// How many older deliveries were dropped to keep `kept`.
+    dropped: usize,
+    kept: Option<usize>,
     /// Deliveries so far per eventId.
     attempts: HashMap<String, u32>,
     /// Distinct eventIds seen, to pick the ones refused under `FirstAttemptOfEvery`.
@@ -179,6 +186,7 @@ struct Shared {
 #[derive(Clone)]
 pub struct Sink {
     addr: SocketAddr,
+    base: String,
     shared: Arc<Shared>,
     stop: Arc<Mutex<Option<oneshot::Sender<()>>>>,
 }
@@ -222,24 +230,10 @@ impl Sink {
         } else {
             Refusals::Never
         };
-        let shared = Arc::new(Shared {
-            inner: Mutex::new(Inner {
-                client_id: client_id.to_owned(),
-                secret: secret.to_owned(),
-                refusals,
-                tokens: HashSet::new(),
-                received: Vec::new(),
-                attempts: HashMap::new(),
-                distinct: 0,
-                out,
-            }),
-            count: watch::channel(0).0,
-            arrivals: broadcast::channel(1024).0,
-        });
-        let app = Router::new()
-            .route("/oauth/token", post(token))
-            .route("/events/{resource}", post(event))
-            .with_state(shared.clone());
+        let mut sink = Sink::unbound(format!("http://{addr}"), client_id, secret, refusals);
+        let app = sink.router();
+        lock(&sink.shared).out = out;
+        sink.addr = addr;
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
             let shutdown = async {
@@ -252,11 +246,62 @@ impl Sink {
                 tracing::error!(%error, "the sink stopped serving");
             }
         });
-        Ok(Sink {
-            addr,
+        *sink
+            .stop
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(stop);
+        Ok(sink)
+    }
+
+    /// A sink served by someone else's server: its [`Sink::router`] is to be nested where
+    /// `base_url` points (the console's sandbox nests it under `/sandbox` on Fleetdesk's own
+    /// router). It keeps at most [`MOUNTED_KEPT`] deliveries, dropping the oldest.
+    pub fn mounted(base_url: &str, client_id: &str, secret: &str) -> Sink {
+        let sink = Sink::unbound(base_url.to_owned(), client_id, secret, Refusals::Never);
+        lock(&sink.shared).kept = Some(MOUNTED_KEPT);
+        sink
+    }
+
+    /// The sink's routes: `POST /oauth/token` and `POST /events/{resource}`.
+    pub fn router<S>(&self) -> Router<S> {
+        Router::new()
+            .route("/oauth/token", post(token))
+            .route("/events/{resource}", post(event))
+            .with_state(self.shared.clone())
+    }
+
+    fn unbound(base: String, client_id: &str, secret: &str, refusals: Refusals) -> Sink {
+        let shared = Arc::new(Shared {
+            inner: Mutex::new(Inner {
+                client_id: client_id.to_owned(),
+                secret: secret.to_owned(),
+                refusals,
+                tokens: HashSet::new(),
+                received: Vec::new(),
+                dropped: 0,
+                kept: None,
+                attempts: HashMap::new(),
+                distinct: 0,
+                out: None,
+            }),
+            count: watch::channel(0).0,
+            arrivals: broadcast::channel(1024).0,
+        });
+        Sink {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            base,
             shared,
-            stop: Arc::new(Mutex::new(Some(stop))),
-        })
+            stop: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    /// Changes the OAuth client it accepts; tokens issued before stay valid.
+    pub fn set_client(&self, client_id: &str, secret: &str) {
+        let mut inner = lock(&self.shared);
+        if inner.client_id != client_id || inner.secret != secret {
+            inner.client_id = client_id.to_owned();
+            inner.secret = secret.to_owned();
+        }
     }
 
     /// The address it listens on.
@@ -264,9 +309,9 @@ impl Sink {
         self.addr
     }
 
-    /// `http://ADDR`.
+    /// `http://ADDR`, or where a mounted sink is served.
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.base.clone()
     }
 
     /// The token URL to put in the delivery settings.
@@ -298,14 +343,33 @@ impl Sink {
         lock(&self.shared).refusals
     }
 
-    /// Every delivery received so far, in arrival order.
+    /// Every delivery received so far (a mounted sink: the newest it keeps), in arrival order.
     pub fn received(&self) -> Vec<Received> {
         lock(&self.shared).received.clone()
     }
 
-    /// How many deliveries were received so far.
+    /// The deliveries kept whose `seq` is at least `from`, in arrival order.
+    pub fn received_since(&self, from: usize) -> Vec<Received> {
+        let inner = lock(&self.shared);
+        let skip = from.saturating_sub(inner.dropped);
+        inner.received.iter().skip(skip).cloned().collect()
+    }
+
+    /// The newest `n` deliveries, newest first.
+    pub fn latest(&self, n: usize) -> Vec<Received> {
+        lock(&self.shared)
+            .received
+            .iter()
+            .rev()
+            .take(n)
+            .cloned()
+            .collect()
+    }
+
+    /// How many deliveries were received so far (the next one's `seq`).
     pub fn count(&self) -> usize {
-        lock(&self.shared).received.len()
+        let inner = lock(&self.shared);
+        inner.dropped + inner.received.len()
     }
 
     /// Each delivery as it arrives (a receiver that falls behind by more than 1024 skips some).
@@ -313,22 +377,30 @@ impl Sink {
         self.shared.arrivals.subscribe()
     }
 
-    /// Waits until `done` holds for the deliveries received, or `within` runs out; true when it
-    /// holds.
+    /// Waits until `done` holds for the deliveries received from `seq` `from` on, or `within`
+    /// runs out; true when it holds.
     pub async fn wait_until(
         &self,
         within: std::time::Duration,
+        from: usize,
         mut done: impl FnMut(&[Received]) -> bool,
     ) -> bool {
         let mut count = self.shared.count.subscribe();
         let deadline = tokio::time::Instant::now() + within;
+        let since = |inner: &Inner| from.saturating_sub(inner.dropped).min(inner.received.len());
         loop {
-            if done(&lock(&self.shared).received) {
-                return true;
+            {
+                let inner = lock(&self.shared);
+                if done(&inner.received[since(&inner)..]) {
+                    return true;
+                }
             }
             match tokio::time::timeout_at(deadline, count.changed()).await {
                 Ok(Ok(())) => {}
-                Ok(Err(_)) | Err(_) => return done(&lock(&self.shared).received),
+                Ok(Err(_)) | Err(_) => {
+                    let inner = lock(&self.shared);
+                    return done(&inner.received[since(&inner)..]);
+                }
             }
         }
     }
@@ -482,8 +554,15 @@ async fn event(
                 received.status = 503;
             }
         }
-        received.seq = inner.received.len() as u64;
+        received.seq = (inner.dropped + inner.received.len()) as u64;
         inner.received.push(received.clone());
+        if let Some(kept) = inner.kept
+            && inner.received.len() > kept
+        {
+            let over = inner.received.len() - kept;
+            inner.received.drain(..over);
+            inner.dropped += over;
+        }
         // A line is small: written under the lock, so that lines never interleave.
         if let Some(file) = inner.out.as_mut() {
             let line = serde_json::to_string(&received).unwrap_or_default();

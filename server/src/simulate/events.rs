@@ -41,13 +41,12 @@ fn accepted<'a>(all: &'a [Received], expected: &Expected) -> Option<&'a Received
 pub(super) async fn check(r: &mut Runner<'_>, sink: &Sink, from: usize, expected: &[Expected]) {
     r.section("6");
     let wait = r.time_left().max(Duration::from_secs(1));
-    sink.wait_until(wait, |all| {
-        let ours = &all[from.min(all.len())..];
+    sink.wait_until(wait, from, |ours| {
         expected.iter().all(|e| accepted(ours, e).is_some())
     })
     .await;
-    let all = sink.received();
-    let ours = &all[from.min(all.len())..];
+    let all = sink.received_since(from);
+    let ours = &all[..];
     for event in expected {
         r.step_alone(
             format!(
@@ -77,10 +76,10 @@ pub(super) async fn check_none(r: &mut Runner<'_>, sink: &Sink, from: usize, cau
             .any(|e| d.event_type == e.event_type && d.resource_id == e.id)
     };
     let wait = r.time_left().min(Duration::from_secs(3));
-    sink.wait_until(wait, |all| all[from.min(all.len())..].iter().any(&about))
+    sink.wait_until(wait, from, |ours| ours.iter().any(&about))
         .await;
-    let all = sink.received();
-    let sent: Vec<String> = all[from.min(all.len())..]
+    let sent: Vec<String> = sink
+        .received_since(from)
         .iter()
         .filter(|d| about(d))
         .map(|d| format!("{} about {} ({})", d.event_type, d.resource_id, d.state))
