@@ -19,6 +19,7 @@ mod orange_settings;
 mod orders;
 mod provisioning_settings;
 mod reference;
+mod self_test;
 mod work;
 
 use fleetdesk_vocab::{Text, say};
@@ -46,6 +47,7 @@ pub use offerings::{fetch_offering, fetch_offerings};
 pub use orange_settings::fetch_orange_settings;
 pub use orders::{fetch_order, fetch_orders, fetch_task, fetch_tasks};
 pub use provisioning_settings::fetch_provisioning_settings;
+pub use self_test::fetch_self_test;
 pub use reference::fetch_api_reference;
 pub use work::{fetch_activation, fetch_search, fetch_stuck};
 
@@ -92,9 +94,14 @@ impl FromServerFnError for ConsoleError {
 #[server(prefix = "/console/api", endpoint = "context", input = GetUrl)]
 pub async fn fetch_console_context() -> Result<ConsoleContext, ConsoleError> {
     let operator = ssr::current_operator()?;
+    let db = ssr::db()?;
+    let sandbox = fleetdesk_core::outbox::sandbox::state(&db)
+        .await
+        .map_err(ssr::internal)?;
     Ok(ConsoleContext {
         operator: ssr::view_of(&operator),
         flash: ssr::flash(),
+        sandbox_since: sandbox.on.then_some(sandbox.since),
     })
 }
 

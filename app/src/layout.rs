@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_router::components::Outlet;
 
 use crate::api::fetch_console_context;
-use crate::i18n::{LangSwitch, use_lang};
+use crate::i18n::{LangSwitch, When, use_lang};
 use crate::model::{Flash, FlashKind, OperatorView};
 use crate::pages::ErrorPanel;
 
@@ -22,6 +22,7 @@ pub fn ConsoleLayout() -> impl IntoView {
                 match context.await {
                     Ok(context) => view! {
                         <TopBar operator=context.operator/>
+                        {context.sandbox_since.map(|since| view! { <SandboxBanner since/> })}
                         {context.flash.map(|flash| view! {
                             <div class="page flash-area"><FlashMessage flash/></div>
                         })}
@@ -40,6 +41,24 @@ pub fn ConsoleLayout() -> impl IntoView {
         <main id="main" class="page">
             <Outlet/>
         </main>
+    }
+}
+
+/// On every page while the sandbox is on: nobody should leave an installation that serves Orange
+/// sending its events to the built-in sink.
+#[component]
+fn SandboxBanner(since: String) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div class="sandbox-banner" role="note" data-testid="sandbox-banner">
+            <p>
+                <strong>{lang.t(Text::SandboxBanner)}</strong>
+                " "
+                <When at=since/>
+                " · "
+                <a href="/settings/self-test">{lang.t(Text::SandboxBannerLink)}</a>
+            </p>
+        </div>
     }
 }
 
@@ -93,6 +112,7 @@ fn TopBar(operator: OperatorView) -> impl IntoView {
                         <a href="/settings/orange">{t(Text::OrangeSettings)}</a>
                         <a href="/settings/delivery">{t(Text::DeliverySettings)}</a>
                         <a href="/settings/provisioning">{t(Text::ProvisioningSettings)}</a>
+                        <a href="/settings/self-test">{t(Text::SelfTest)}</a>
                         <a href="/reference">{t(Text::ApiReference)}</a>
                         <a href="/operators">{t(Text::Operators)}</a>
                     </span>

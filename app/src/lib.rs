@@ -18,7 +18,7 @@ use crate::pages::{
     ActivationQueuePage, AuditPage, CredentialsPage, DeliverySettingsPage, EventPage, EventsPage,
     EventsResendPage, ExchangePage, ExchangesPage, LicencePage, LicencesPage, LoginPage, NotFound,
     OfferingEditPage, OfferingsPage, OperatorsPage, OrangeSettingsPage, OverviewPage,
-    ProvisioningSettingsPage, ReferencePage, SearchPage, StuckWorkPage,
+    ProvisioningSettingsPage, ReferencePage, SearchPage, SelfTestPage, StuckWorkPage,
 };
 use crate::pages::{
     BulkChangesPage, BulkFilePage, CustomerPage, CustomersPage, FleetPage, OrderPage, OrdersPage,
@@ -96,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("settings/credentials") view=CredentialsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/delivery") view=DeliverySettingsPage ssr=SsrMode::Async/>
                     <Route path=path!("settings/provisioning") view=ProvisioningSettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("settings/self-test") view=SelfTestPage ssr=SsrMode::Async/>
                     <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>

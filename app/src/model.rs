@@ -4,6 +4,7 @@ pub mod audit;
 mod browse;
 mod bulk;
 mod licences;
+mod self_test;
 mod work;
 
 use fleetdesk_vocab::{CredentialId, EventId, ExchangeId, OfferingId, OperatorId};
@@ -16,6 +17,7 @@ use serde::{Deserialize, Serialize};
 pub use browse::*;
 pub use bulk::*;
 pub use licences::*;
+pub use self_test::*;
 pub use work::*;
 
 /// A one-time message shown at the top of the next page after an action.
@@ -61,6 +63,8 @@ impl OperatorView {
 pub struct ConsoleContext {
     pub operator: OperatorView,
     pub flash: Option<Flash>,
+    /// Since when delivery goes to the sandbox instead of Orange, while it does.
+    pub sandbox_since: Option<String>,
 }
 
 /// One line of the audit log, for the activity lists.

@@ -48,6 +48,10 @@ pub const PROVISIONING_SETTINGS: Post<0> = Post("/console/settings/provisioning"
 /// Answered with the provisioning settings page itself, showing the new signing secret once.
 pub const ROTATE_WEBHOOK_SECRET: Post<0> = Post("/settings/provisioning");
 
+pub const RUN_SELF_TEST: Post<0> = Post("/console/self-test/run");
+pub const SANDBOX_ON: Post<0> = Post("/console/self-test/sandbox/on");
+pub const SANDBOX_OFF: Post<0> = Post("/console/self-test/sandbox/off");
+
 /// Answered with the credentials page itself, showing the new secret once.
 pub const ISSUE_CREDENTIAL: Post<0> = Post("/settings/credentials");
 pub const REVOKE_CREDENTIAL: Post<1> = Post("/console/credentials/{id}/revoke");

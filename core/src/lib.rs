@@ -34,6 +34,7 @@ pub mod retention;
 pub mod sealing;
 pub mod search;
 pub mod seed;
+pub mod self_test;
 pub mod sessions;
 pub mod settings;
 pub mod stuck;

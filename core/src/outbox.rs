@@ -5,6 +5,7 @@
 pub mod browse;
 pub mod delivery;
 pub mod metrics;
+pub mod sandbox;
 pub mod settings;
 
 use fleetdesk_vocab::{EventId, ProvisioningTaskId};

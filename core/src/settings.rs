@@ -83,7 +83,7 @@ where
     Ok(())
 }
 
-async fn read<'e, T: DeserializeOwned>(
+pub(crate) async fn read<'e, T: DeserializeOwned>(
     executor: impl Executor<'e, Database = Any>,
     key: &str,
 ) -> Result<Option<T>, DbError> {
@@ -99,7 +99,7 @@ async fn read<'e, T: DeserializeOwned>(
         .transpose()
 }
 
-async fn write<'e, T: Serialize>(
+pub(crate) async fn write<'e, T: Serialize>(
     executor: impl Executor<'e, Database = Any>,
     key: &str,
     value: &T,

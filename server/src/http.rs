@@ -25,6 +25,7 @@ mod provisioning_settings;
 mod redirect;
 mod reference;
 mod security;
+mod self_test;
 mod stuck;
 
 use std::sync::Arc;
@@ -103,6 +104,7 @@ async fn render(
 ) -> axum::response::Response {
     let db = state.db.clone();
     let origin = public_origin(state);
+    let sandbox = crate::self_test::sandbox_context(state);
     let options = state.leptos_options.clone();
     let shell_options = options.clone();
     // Rendered whole before it is sent (as the routes' `SsrMode::Async` pages are): streamed out of
@@ -113,6 +115,7 @@ async fn render(
             provide_context(db.clone());
             provide_context(options.clone());
             provide_context(origin.clone());
+            provide_context(sandbox.clone());
             csp::provide_request_nonce();
         },
         move || shell(shell_options.clone()),
@@ -191,6 +194,7 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
     let leptos_options = state.leptos_options.clone();
     let db = state.db.clone();
     let origin = public_origin(&state);
+    let sandbox = crate::self_test::sandbox_context(&state);
     // Built once: the document only changes with the code.
     let reference = ApiReference(Arc::new(crate::orange::openapi::document_json()));
     let page_reference = reference.clone();
@@ -234,6 +238,9 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .action::<delivery_settings::Resume>()
         .action::<delivery_settings::Save>()
         .action::<provisioning_settings::Save>()
+        .action::<self_test::Run>()
+        .action::<self_test::SandboxOn>()
+        .action::<self_test::SandboxOff>()
         // Posted to the page's own address: the answer is the page, showing the new secret once.
         .route(
             fleetdesk_app::posts::ROTATE_WEBHOOK_SECRET.path(),
@@ -256,6 +263,7 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
                 provide_context(db.clone());
                 provide_context(page_reference.clone());
                 provide_context(origin.clone());
+                provide_context(sandbox.clone());
                 csp::provide_request_nonce();
             },
             move || shell(leptos_options.clone()),
@@ -323,6 +331,12 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
                     HeaderName::from_static("referrer-policy"),
                     HeaderValue::from_static("same-origin"),
                 )),
+        )
+        // Outside the request log: the sandbox's sink refuses deliveries on purpose (503) to show
+        // retries, which would otherwise read as server errors there.
+        .nest(
+            crate::self_test::BASE,
+            crate::self_test::router(state.clone()),
         )
         .with_state(state)
 }

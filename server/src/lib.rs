@@ -13,6 +13,7 @@ pub mod offering_import;
 pub mod orange;
 pub mod product_stub;
 pub mod provisioning_api;
+pub mod self_test;
 pub mod serve;
 pub mod simulate;
 pub mod sink;

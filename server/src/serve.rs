@@ -181,6 +181,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         refused_calls: Arc::default(),
         orange_rate,
         metrics: metrics.clone(),
+        sandbox: crate::self_test::sandbox_sink(addr),
     };
     let app = http::router(state, &key);
     let (stop, stopped) = watch::channel(false);

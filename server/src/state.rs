@@ -25,6 +25,8 @@ pub struct AppState {
     pub orange_rate: Option<Arc<crate::orange::exchange::RateLimit>>,
     /// This server's metrics (its own recorder, not the process's).
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// The sandbox's sink, served under `/sandbox` while the sandbox is on.
+    pub sandbox: crate::sink::Sink,
 }
 
 impl FromRef<AppState> for LeptosOptions {

@@ -1021,3 +1021,58 @@ event-state-cancelled =
     }
 event-badge-cancelled = cancelled
 cancelled-at = Cancelled
+self-test = Self-test
+self-test-lead = Plays Orange's side of the contract against this installation, as the simulate command does: every answer is checked against the contract, step by step. The run has an Orange credential of its own, issued for it and revoked when it ends.
+sandbox = Sandbox
+sandbox-lead = While the sandbox is on, events go to a sink built into Fleetdesk instead of Orange, and are listed on this page. The delivery settings in use are put aside and come back when it is switched off.
+sandbox-is-on = Sandbox on:
+sandbox-is-on-detail = events go to the built-in sink, not to Orange. Switch it off before this installation serves Orange.
+sandbox-is-off = Sandbox off:
+sandbox-is-off-detail = events go where the delivery settings say.
+sandbox-sink-address = The sink's address
+switch-the-sandbox-on = Switch the sandbox on
+switch-the-sandbox-off = Switch the sandbox off
+i-understand-no-event-reaches-orange = I understand: no event reaches Orange until the sandbox is switched off.
+tick-the-box-to-switch-the-sandbox-on = Tick the box to confirm: while the sandbox is on, no event reaches Orange.
+sandbox-switched-on = Sandbox on: events now go to the built-in sink, not to Orange.
+sandbox-switched-off = Sandbox off: the delivery settings in use before are back, and events go to Orange again.
+the-sandbox-is-already-on = The sandbox is already on.
+the-sandbox-is-not-on = The sandbox is not on.
+sandbox-banner = Sandbox on: events go to the built-in sink, not to Orange.
+sandbox-banner-link = Self-test and sandbox
+run-the-self-test = Run the self-test
+self-test-run = Run
+self-test-mode-sync = Every operation is synchronous: the run checks the answers, and (with the sandbox on) that no event is sent for them.
+self-test-mode-async = Every operation is asynchronous: the run checks the answers and the events the sandbox receives, so the sandbox must be on.
+self-test-mixed-modes = The operations are not all in the same mode: set them all to synchronous or all to asynchronous on the Orange settings page to run the self-test.
+self-test-offers = Offerings it orders:
+self-test-needs-two-offerings = The self-test orders two offerings without provisioning, and the catalogue has fewer: add one on the offerings page.
+self-test-needs-the-sandbox = The operations are asynchronous: switch the sandbox on first, so that their events go to the built-in sink, where the run checks them.
+self-test-started = The self-test started; this page shows its steps as they end.
+self-test-already-running = A self-test is already running: wait for it to end.
+self-test-running = Running
+self-test-passed = Passed
+self-test-failed = Failed
+self-test-interrupted = Interrupted
+self-test-no-run = No self-test has run yet.
+self-test-last-run = Last run
+self-test-steps =
+    { $total ->
+        [one] { $total } step: { $passed } passed, { $failed } failed
+       *[other] { $total } steps: { $passed } passed, { $failed } failed
+    }
+self-test-started-by = Started by { $who } in { $mode } mode against { $target }
+self-test-ended = Ended
+step-rule-broken = Rule broken
+step-requires = The contract requires
+step-found = Found instead
+contract-section = Section { $section }
+events-received-by-the-sandbox = Events received by the sandbox
+sandbox-received-total =
+    { $count ->
+        [0] This instance's sink has received nothing since it started.
+        [one] This instance's sink has received { $count } delivery since it started; the newest are listed.
+       *[other] This instance's sink has received { $count } deliveries since it started; the newest are listed.
+    }
+event-id = Event id
+sandbox-no-event-yet = No event received yet: switch the sandbox on, then order or change licences (or run the self-test in asynchronous mode).

@@ -1041,3 +1041,58 @@ event-state-cancelled =
     }
 event-badge-cancelled = annulé
 cancelled-at = Annulé
+self-test = Autotest
+self-test-lead = Joue le rôle d'Orange face à cette installation, comme la commande simulate : chaque réponse est vérifiée au regard du contrat, étape par étape. L'exécution dispose de son propre identifiant Orange, émis pour elle et révoqué à la fin.
+sandbox = Bac à sable
+sandbox-lead = Tant que le bac à sable est activé, les événements partent vers un récepteur intégré à Fleetdesk au lieu d'Orange, et sont listés sur cette page. Les réglages d'envoi en vigueur sont mis de côté et reviennent à la désactivation.
+sandbox-is-on = Bac à sable activé :
+sandbox-is-on-detail = les événements partent vers le récepteur intégré, pas vers Orange. Désactivez-le avant que cette installation serve Orange.
+sandbox-is-off = Bac à sable désactivé :
+sandbox-is-off-detail = les événements partent là où les réglages d'envoi l'indiquent.
+sandbox-sink-address = Adresse du récepteur
+switch-the-sandbox-on = Activer le bac à sable
+switch-the-sandbox-off = Désactiver le bac à sable
+i-understand-no-event-reaches-orange = Je comprends : aucun événement n'arrive chez Orange tant que le bac à sable n'est pas désactivé.
+tick-the-box-to-switch-the-sandbox-on = Cochez la case pour confirmer : tant que le bac à sable est activé, aucun événement n'arrive chez Orange.
+sandbox-switched-on = Bac à sable activé : les événements partent désormais vers le récepteur intégré, pas vers Orange.
+sandbox-switched-off = Bac à sable désactivé : les réglages d'envoi précédents sont rétablis et les événements repartent vers Orange.
+the-sandbox-is-already-on = Le bac à sable est déjà activé.
+the-sandbox-is-not-on = Le bac à sable n'est pas activé.
+sandbox-banner = Bac à sable activé : les événements partent vers le récepteur intégré, pas vers Orange.
+sandbox-banner-link = Autotest et bac à sable
+run-the-self-test = Lancer l'autotest
+self-test-run = Exécution
+self-test-mode-sync = Toutes les opérations sont synchrones : l'exécution vérifie les réponses et (bac à sable activé) qu'aucun événement n'est envoyé pour elles.
+self-test-mode-async = Toutes les opérations sont asynchrones : l'exécution vérifie les réponses et les événements reçus par le bac à sable, qui doit donc être activé.
+self-test-mixed-modes = Les opérations ne sont pas toutes dans le même mode : passez-les toutes en synchrone ou toutes en asynchrone dans les réglages Orange pour lancer l'autotest.
+self-test-offers = Offres commandées :
+self-test-needs-two-offerings = L'autotest commande deux offres sans provisionnement et le catalogue en compte moins : ajoutez-en une dans les offres.
+self-test-needs-the-sandbox = Les opérations sont asynchrones : activez d'abord le bac à sable, pour que leurs événements partent vers le récepteur intégré, où l'exécution les vérifie.
+self-test-started = L'autotest a démarré ; cette page affiche ses étapes à mesure qu'elles se terminent.
+self-test-already-running = Un autotest est déjà en cours : attendez qu'il se termine.
+self-test-running = En cours
+self-test-passed = Réussi
+self-test-failed = Échoué
+self-test-interrupted = Interrompu
+self-test-no-run = Aucun autotest n'a encore été lancé.
+self-test-last-run = Dernière exécution
+self-test-steps =
+    { $total ->
+        [one] { $total } étape : { $passed } réussie(s), { $failed } échouée(s)
+       *[other] { $total } étapes : { $passed } réussies, { $failed } échouées
+    }
+self-test-started-by = Lancé par { $who } en mode { $mode } contre { $target }
+self-test-ended = Terminé
+step-rule-broken = Règle enfreinte
+step-requires = Le contrat exige
+step-found = Constaté
+contract-section = Section { $section }
+events-received-by-the-sandbox = Événements reçus par le bac à sable
+sandbox-received-total =
+    { $count ->
+        [0] Le récepteur de cette instance n'a rien reçu depuis son démarrage.
+        [one] Le récepteur de cette instance a reçu { $count } envoi depuis son démarrage ; les plus récents sont listés.
+       *[other] Le récepteur de cette instance a reçu { $count } envois depuis son démarrage ; les plus récents sont listés.
+    }
+event-id = Identifiant d'événement
+sandbox-no-event-yet = Aucun événement reçu : activez le bac à sable, puis commandez ou modifiez des licences (ou lancez l'autotest en mode asynchrone).

@@ -5,7 +5,7 @@
 
 use crate::{
     BulkFileState, BulkKind, BulkLineStatus, EventState, Lang, LicenceState, Operation,
-    Provisioning, Role, Text, WorkState, say,
+    Provisioning, Role, SelfTestState, Text, WorkState, say,
 };
 
 /// A state's name for a number of things in it: `LicenceState::Terminated.counted(Lang::Fr, 3)`
@@ -103,6 +103,17 @@ impl Label for BulkKind {
         match self {
             BulkKind::Resources => Text::RealizingResources,
             BulkKind::EndUsers => Text::EndUsers,
+        }
+    }
+}
+
+impl Label for SelfTestState {
+    fn text(self) -> Text {
+        match self {
+            SelfTestState::Running => Text::SelfTestRunning,
+            SelfTestState::Passed => Text::SelfTestPassed,
+            SelfTestState::Failed => Text::SelfTestFailed,
+            SelfTestState::Interrupted => Text::SelfTestInterrupted,
         }
     }
 }

@@ -28,6 +28,17 @@ crate::vocabulary! {
     }
 }
 
+crate::vocabulary! {
+    /// The state of a run of the console's self-test.
+    "lowercase" SelfTestState {
+        Running,
+        Passed,
+        Failed,
+        /// Its server stopped before it ended.
+        Interrupted,
+    }
+}
+
 impl WorkState {
     /// Still waiting for its result.
     pub fn is_open(self) -> bool {

@@ -12,7 +12,7 @@ use crate::db::{Db, DbError};
 use crate::sealing;
 use crate::settings;
 
-const KEY: &str = "orange_delivery";
+pub(crate) const KEY: &str = "orange_delivery";
 
 /// The contract's example schedule: delays before each retry, over about a day.
 pub const DEFAULT_RETRY_DELAYS: [u64; 7] = [30, 120, 600, 1_800, 7_200, 21_600, 43_200];
@@ -234,7 +234,7 @@ pub async fn load(db: &Db) -> Result<DeliverySettings, DbError> {
 }
 
 /// The audit log's name for the delivery settings.
-const OBJECT_ID: &str = "orange_delivery";
+pub(crate) const OBJECT_ID: &str = "orange_delivery";
 
 /// The settings as the audit log keeps them: whether a secret is stored, never the secret.
 pub fn audited(settings: &DeliverySettings) -> serde_json::Value {

@@ -18,6 +18,7 @@ mod console_events;
 mod console_licences;
 mod console_orange_admin;
 mod console_provisioning;
+mod console_self_test;
 mod console_work;
 mod delivery;
 mod demo;
