@@ -1,9 +1,11 @@
 # Installs what building Fleetdesk needs, if it is missing; sourced by scripts/run and scripts/test.
 #
 # - the Rust toolchain pinned in rust-toolchain.toml, with its wasm target;
-# - cargo-leptos (builds the server and the console's wasm together);
 # - wasm-bindgen-cli at exactly the wasm-bindgen version in Cargo.lock, and wasm-opt (binaryen),
-#   so that cargo-leptos finds them on PATH instead of downloading them.
+#   which scripts/site runs after cargo to make the console's browser side.
+#
+# cargo-leptos is not needed to build or run Fleetdesk (scripts/site does its steps); install it
+# yourself for `cargo leptos watch` while developing (README, Layout).
 #
 # Build output goes to CARGO_TARGET_DIR (default: target/ in the repository).
 
@@ -12,7 +14,6 @@ set -euo pipefail
 FLEETDESK_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$FLEETDESK_ROOT"
 
-CARGO_LEPTOS_VERSION=0.3.11
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$FLEETDESK_ROOT/target}"
 export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 
@@ -26,11 +27,6 @@ fi
 step "Rust toolchain (rust-toolchain.toml)"
 rustup toolchain install >/dev/null
 rustc --version >&2
-
-if [[ "$(cargo leptos --version 2>/dev/null || true)" != "cargo-leptos $CARGO_LEPTOS_VERSION" ]]; then
-  step "Installing cargo-leptos $CARGO_LEPTOS_VERSION (once; about 15 minutes on 2 cores)"
-  cargo install cargo-leptos --locked --version "$CARGO_LEPTOS_VERSION"
-fi
 
 wasm_bindgen_version="$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)"
 if [[ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wasm_bindgen_version" ]]; then

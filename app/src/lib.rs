@@ -9,7 +9,7 @@ mod pages;
 pub mod posts;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -27,6 +27,7 @@ use crate::pages::{
 
 /// The HTML document around the console.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    let stylesheet = stylesheet_href(&options);
     view! {
         <!DOCTYPE html>
         <html lang=i18n::detect().code()>
@@ -35,6 +36,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <link rel="stylesheet" id="fleetdesk" href=stylesheet/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -42,6 +44,30 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <App/>
             </body>
         </html>
+    }
+}
+
+/// The stylesheet's address: `/pkg/fleetdesk.<hash>.css` when the site's assets are named by
+/// their content (the `css:` line of the hash file `scripts/site` writes), else
+/// `/pkg/fleetdesk.css`.
+pub fn stylesheet_href(options: &LeptosOptions) -> String {
+    let name = options.output_name.as_ref();
+    let pkg = options.site_pkg_dir.as_ref();
+    let hash = if options.hash_files {
+        std::fs::read_to_string(options.hash_file.as_ref())
+            .ok()
+            .and_then(|text| {
+                text.lines().find_map(|line| {
+                    let (kind, hash) = line.split_once(':')?;
+                    (kind.trim() == "css").then(|| hash.trim().to_owned())
+                })
+            })
+    } else {
+        None
+    };
+    match hash {
+        Some(hash) => format!("/{pkg}/{name}.{hash}.css"),
+        None => format!("/{pkg}/{name}.css"),
     }
 }
 
@@ -61,7 +87,6 @@ pub fn App() -> impl IntoView {
     #[cfg(feature = "hydrate")]
     refuse_double_submits();
     view! {
-        <Stylesheet id="fleetdesk" href="/pkg/fleetdesk.css"/>
         <Title formatter=|page: String| if page.is_empty() { "Fleetdesk".to_owned() } else { format!("{page} · Fleetdesk") }/>
         <Router>
             <Routes fallback=NotFound>

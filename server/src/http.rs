@@ -5,6 +5,7 @@
 
 mod action;
 mod activation;
+mod assets;
 mod auth;
 mod bulk;
 mod credentials;
@@ -272,6 +273,12 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
             state.clone(),
             auth::authenticate,
         ))
+        // Pages and server functions are revalidated every time (an answer that holds a secret
+        // says `no-store` itself).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            axum::http::header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache, private"),
+        ))
         .layer(sessions)
         .layer(axum::middleware::from_fn(session_store_unavailable))
         // Forms are small: a larger body is refused before it is read (file uploads set their own
@@ -301,6 +308,7 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
             crate::provisioning_api::BASE,
             crate::provisioning_api::router(state.clone()),
         )
+        .nest_service("/pkg", assets::pkg(&state))
         .merge(console)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -314,6 +322,7 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
             state.clone(),
             csp::content_security_policy,
         ))
+        .layer(assets::compression())
         .layer(
             ServiceBuilder::new()
                 .layer(SetRequestIdLayer::new(REQUEST_ID, MakeRequestUuid))

@@ -35,13 +35,25 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// The console's Leptos options, taken from Fleetdesk's own configuration.
+/// The console's Leptos options, taken from Fleetdesk's own configuration. When the site was built
+/// with its assets named by their content (`scripts/site` writes `hash.txt` beside them), the
+/// pages name the hashed files.
 pub fn leptos_options(config: &Config) -> LeptosOptions {
+    let hash_file = hash_file(config);
     LeptosOptions::builder()
         .output_name("fleetdesk")
         .site_root(config.site_root.display().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
         .env(leptos::config::Env::PROD)
+        .hash_files(hash_file.is_file())
+        // Absolute: Leptos reads it relative to the executable's folder otherwise.
+        .hash_file(std::sync::Arc::from(hash_file.display().to_string()))
         .build()
+}
+
+/// Where the site's asset hashes are: `LEPTOS_SITE_ROOT/hash.txt`, made absolute.
+pub fn hash_file(config: &Config) -> std::path::PathBuf {
+    let root = std::path::absolute(&config.site_root).unwrap_or_else(|_| config.site_root.clone());
+    root.join("hash.txt")
 }

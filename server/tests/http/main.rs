@@ -2,6 +2,7 @@
 //! the way Orange's systems, the console's users and the command line drive it. One test binary
 //! for all of them (linked once, not once per file); each file below is one area.
 
+mod assets;
 mod broken_partner;
 mod common;
 mod mock_orange;
