@@ -47,8 +47,8 @@ pub use offerings::{fetch_offering, fetch_offerings};
 pub use orange_settings::fetch_orange_settings;
 pub use orders::{fetch_order, fetch_orders, fetch_task, fetch_tasks};
 pub use provisioning_settings::fetch_provisioning_settings;
-pub use self_test::fetch_self_test;
 pub use reference::fetch_api_reference;
+pub use self_test::fetch_self_test;
 pub use work::{fetch_activation, fetch_search, fetch_stuck};
 
 /// Why a console request was refused or failed, in words for the operator.

@@ -89,9 +89,8 @@ impl Run {
         if self.state != RunState::Running {
             return self.state;
         }
-        let fresh = clock::parse(&self.updated_at).is_ok_and(|at| {
-            (clock::now() - at).whole_seconds() < STALE_AFTER_SECONDS
-        });
+        let fresh = clock::parse(&self.updated_at)
+            .is_ok_and(|at| (clock::now() - at).whole_seconds() < STALE_AFTER_SECONDS);
         if fresh {
             RunState::Running
         } else {
@@ -233,10 +232,7 @@ mod tests {
             row("OFFER-PRO-M", "msisdn", "per_licence"),
         ];
         assert_eq!(pick_offers(&catalogue), ["OFFER-PRO-M", "OFFER-BASIC"]);
-        assert_eq!(
-            pick_offers(&catalogue[1..]),
-            ["OFFER-PRO-M", "OFFER-DOCS"]
-        );
+        assert_eq!(pick_offers(&catalogue[1..]), ["OFFER-PRO-M", "OFFER-DOCS"]);
         assert!(pick_offers(&catalogue[2..]).is_empty());
         assert!(pick_offers(&[]).is_empty());
     }
@@ -246,7 +242,12 @@ mod tests {
         on_each_db!(|db| async move {
             let acting = Acting::system();
             assert!(last(&db).await.expect("last").is_none());
-            assert!(begin(&db, &acting, &run("a")).await.expect("begin").is_none());
+            assert!(
+                begin(&db, &acting, &run("a"))
+                    .await
+                    .expect("begin")
+                    .is_none()
+            );
             assert!(matches!(
                 begin(&db, &acting, &run("b")).await,
                 Err(SelfTestError::AlreadyRunning)

@@ -165,10 +165,12 @@ pub async fn start(
     }
     let target = own_url(state.config.listen);
     let mut run = Run::new(login, mode.as_str(), &target);
-    let replaced = record::begin(db, acting, &run).await.map_err(|error| match error {
-        SelfTestError::AlreadyRunning => StartError::AlreadyRunning,
-        SelfTestError::Db(error) => StartError::Db(error),
-    })?;
+    let replaced = record::begin(db, acting, &run)
+        .await
+        .map_err(|error| match error {
+            SelfTestError::AlreadyRunning => StartError::AlreadyRunning,
+            SelfTestError::Db(error) => StartError::Db(error),
+        })?;
     // A run interrupted by a stop may have left its credential behind.
     if let Some(id) = replaced.and_then(|run| run.credential_id)
         && let Err(error) = credentials::revoke(db, acting, &id).await
@@ -189,7 +191,9 @@ pub async fn start(
         Err(error) => {
             tracing::error!(%error, "failed to issue the self-test's credential");
             run.state = RunState::Failed;
-            run.problem = Some(format!("no credential could be issued for the run: {error}"));
+            run.problem = Some(format!(
+                "no credential could be issued for the run: {error}"
+            ));
             run.finished_at = Some(fleetdesk_core::clock::now_text());
             record::save(db, &run).await?;
             return Ok(run.id);
@@ -270,7 +274,10 @@ fn step_of(step: &Step) -> RunStep {
         other => serde_json::to_string_pretty(other).unwrap_or_default(),
     };
     let request = step.request.as_ref().map(|request| {
-        let mut text = format!("{} {}  (auth: {})", request.method, request.path, request.auth);
+        let mut text = format!(
+            "{} {}  (auth: {})",
+            request.method, request.path, request.auth
+        );
         if let Some(content_type) = &request.content_type {
             text.push_str(&format!("\ncontent-type: {content_type}"));
         }

@@ -9,9 +9,9 @@ use crate::model::SelfTestView;
 /// The self-test page's data.
 #[server(prefix = "/console/api", endpoint = "self-test", input = GetUrl)]
 pub async fn fetch_self_test() -> Result<SelfTestView, ConsoleError> {
+    use crate::model::{RunStepView, RunView, SandboxSink, SandboxView};
     use fleetdesk_core::outbox::sandbox;
     use fleetdesk_core::self_test;
-    use crate::model::{RunStepView, RunView, SandboxSink, SandboxView};
 
     /// How many of the sink's deliveries the page lists.
     const DELIVERIES_SHOWN: usize = 50;

@@ -136,7 +136,11 @@ pub async fn switch_off(db: &Db, acting: &Acting) -> Result<DeliverySettings, Sa
     settings::write(&mut *tx, delivery::KEY, &restored).await?;
     settings::write(&mut *tx, KEY, &Sandbox::default()).await?;
     let entry = acting
-        .entry("delivery.sandbox_off", "settings", Some(delivery::OBJECT_ID))
+        .entry(
+            "delivery.sandbox_off",
+            "settings",
+            Some(delivery::OBJECT_ID),
+        )
         .before(delivery::audited(&during))
         .after(delivery::audited(&restored));
     crate::audit::record(&mut *tx, &entry).await?;
@@ -167,10 +171,7 @@ mod tests {
             let on = switch_on(&db, &admin, "admin", "http://127.0.0.1:3000/sandbox")
                 .await
                 .expect("on");
-            assert_eq!(
-                on.token_url,
-                "http://127.0.0.1:3000/sandbox/oauth/token"
-            );
+            assert_eq!(on.token_url, "http://127.0.0.1:3000/sandbox/oauth/token");
             let in_use = delivery::load(&db).await.expect("load");
             assert_eq!(in_use.client_id, CLIENT_ID);
             assert_eq!(in_use.client_secret, on.client_secret);

@@ -11,8 +11,8 @@
 //! once), which are never compressed, so that no secret shares a compressed stream with text an
 //! attacker may have chosen.
 
-use tower::Layer;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Version, header};
+use tower::Layer;
 use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::compression::{CompressionLayer, CompressionLevel};
 use tower_http::services::ServeDir;
@@ -27,7 +27,10 @@ const REVALIDATE: &str = "no-cache";
 
 /// `/pkg/…` from the site folder, precompressed files first, with the cache header that fits.
 pub fn pkg(state: &AppState) -> SetResponseHeader<ServeDir, HeaderValue> {
-    let dir = state.config.site_root.join(&*state.leptos_options.site_pkg_dir);
+    let dir = state
+        .config
+        .site_root
+        .join(&*state.leptos_options.site_pkg_dir);
     let cache = if state.leptos_options.hash_files {
         IMMUTABLE
     } else {

@@ -29,7 +29,9 @@ impl Action for Run {
             Ok(_) => Ok(cx.t(Text::SelfTestStarted).into()),
             Err(StartError::AlreadyRunning) => Err(cx.t(Text::SelfTestAlreadyRunning).into()),
             Err(StartError::MixedModes) => Err(cx.t(Text::SelfTestMixedModes).into()),
-            Err(StartError::NotEnoughOfferings) => Err(cx.t(Text::SelfTestNeedsTwoOfferings).into()),
+            Err(StartError::NotEnoughOfferings) => {
+                Err(cx.t(Text::SelfTestNeedsTwoOfferings).into())
+            }
             Err(StartError::SandboxOff) => Err(cx.t(Text::SelfTestNeedsTheSandbox).into()),
             Err(StartError::Db(error)) => {
                 tracing::error!(%error, "failed to start a self-test");
@@ -53,7 +55,8 @@ impl Action for SandboxOn {
     }
 
     async fn run(cx: Cx, _: (), Fields(form): Fields<Confirmation>) -> Reply {
-        form.confirm.or(cx.t(Text::TickTheBoxToSwitchTheSandboxOn))?;
+        form.confirm
+            .or(cx.t(Text::TickTheBoxToSwitchTheSandboxOn))?;
         let base = self_test::sandbox_url(cx.state.config.listen);
         match sandbox::switch_on(&cx.state.db, &cx.acting, &cx.operator.login, &base).await {
             Ok(settings) => {
@@ -61,7 +64,9 @@ impl Action for SandboxOn {
                     .sandbox
                     .set_client(&settings.client_id, &settings.client_secret);
                 cx.state.delivery.notify_one();
-                tracing::warn!("the delivery sandbox was switched on: events go to the built-in sink, not to Orange");
+                tracing::warn!(
+                    "the delivery sandbox was switched on: events go to the built-in sink, not to Orange"
+                );
                 Ok(cx.t(Text::SandboxSwitchedOn).into())
             }
             Err(SandboxError::AlreadyOn) => Err(cx.t(Text::TheSandboxIsAlreadyOn).into()),

@@ -39,10 +39,19 @@ fn hashed_site(setup: &Setup, css: &str) {
     .expect("hash.txt");
     let file = pkg.join("fleetdesk.3333cccc.css");
     std::fs::write(&file, css).expect("css");
-    std::fs::write(pkg.join("fleetdesk.3333cccc.css.br"), brotli(css.as_bytes())).expect("br");
+    std::fs::write(
+        pkg.join("fleetdesk.3333cccc.css.br"),
+        brotli(css.as_bytes()),
+    )
+    .expect("br");
 }
 
-async fn fetch(server: &TestServer, client: &reqwest::Client, path: &str, encoding: &str) -> reqwest::Response {
+async fn fetch(
+    server: &TestServer,
+    client: &reqwest::Client,
+    path: &str,
+    encoding: &str,
+) -> reqwest::Response {
     client
         .get(server.url(path))
         .header("accept-encoding", encoding)
@@ -72,7 +81,10 @@ async fn hashed_assets_are_sent_precompressed_and_cached_for_a_year_and_pages_ar
     let asset = fetch(&server, &browser, "/pkg/fleetdesk.3333cccc.css", "gzip, br").await;
     assert_eq!(asset.status(), 200);
     assert_eq!(header(&asset, "content-encoding"), "br");
-    assert_eq!(header(&asset, "cache-control"), "public, max-age=31536000, immutable");
+    assert_eq!(
+        header(&asset, "cache-control"),
+        "public, max-age=31536000, immutable"
+    );
     assert_eq!(header(&asset, "content-type"), "text/css");
     let body = asset.bytes().await.expect("body");
     assert_eq!(unbrotli(&body), css.as_bytes());
@@ -80,7 +92,12 @@ async fn hashed_assets_are_sent_precompressed_and_cached_for_a_year_and_pages_ar
     let plain = fetch(&server, &browser, "/pkg/fleetdesk.3333cccc.css", "identity").await;
     assert_eq!(header(&plain, "content-encoding"), "");
     assert_eq!(plain.text().await.expect("body"), css);
-    assert_eq!(fetch(&server, &browser, "/pkg/nothing.js", "br").await.status(), 404);
+    assert_eq!(
+        fetch(&server, &browser, "/pkg/nothing.js", "br")
+            .await
+            .status(),
+        404
+    );
 
     // The page names the hashed files, is compressed as it goes, and is revalidated each time.
     let page = fetch(&server, &browser, "/login", "br").await;
@@ -88,7 +105,10 @@ async fn hashed_assets_are_sent_precompressed_and_cached_for_a_year_and_pages_ar
     assert_eq!(header(&page, "content-encoding"), "br");
     assert_eq!(header(&page, "cache-control"), "no-cache, private");
     let html = String::from_utf8(unbrotli(&page.bytes().await.expect("body"))).expect("utf-8");
-    assert!(html.contains("href=\"/pkg/fleetdesk.3333cccc.css\""), "{html}");
+    assert!(
+        html.contains("href=\"/pkg/fleetdesk.3333cccc.css\""),
+        "{html}"
+    );
     assert!(html.contains("fleetdesk.1111aaaa"), "{html}");
     assert!(html.contains("fleetdesk.2222bbbb"), "{html}");
 

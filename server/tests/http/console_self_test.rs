@@ -23,7 +23,12 @@ const ON: &str = "/console/self-test/sandbox/on";
 const OFF: &str = "/console/self-test/sandbox/off";
 
 /// Posts a form of the page and reads the page it leads back to.
-async fn post(client: &reqwest::Client, server: &TestServer, path: &str, fields: &[(&str, &str)]) -> String {
+async fn post(
+    client: &reqwest::Client,
+    server: &TestServer,
+    path: &str,
+    fields: &[(&str, &str)],
+) -> String {
     let response = post_form(client, server, path, fields).await;
     assert_eq!(response.status(), 303, "POST {path}");
     assert_eq!(location(&response), PAGE);
@@ -51,9 +56,19 @@ fn assert_passed(run: &self_test::Run) {
         .steps
         .iter()
         .filter(|s| !s.passed)
-        .map(|s| format!("{}: {} / {}\n{}\n{}", s.name, s.requirement, s.found, s.request, s.answer))
+        .map(|s| {
+            format!(
+                "{}: {} / {}\n{}\n{}",
+                s.name, s.requirement, s.found, s.request, s.answer
+            )
+        })
         .collect();
-    assert_eq!(run.state_now(), RunState::Passed, "{:?} {failures:#?}", run.problem);
+    assert_eq!(
+        run.state_now(),
+        RunState::Passed,
+        "{:?} {failures:#?}",
+        run.problem
+    );
     assert!(run.steps.len() > 60, "{} steps", run.steps.len());
 }
 
@@ -116,15 +131,24 @@ async fn an_admin_runs_the_self_test_in_the_sandbox_and_it_passes_in_both_modes(
         let html = post(&admin, &server, ON, &[]).await;
         assert!(html.contains("Tick the box to confirm"), "{html}");
         let html = post(&admin, &server, ON, &[("confirm", "yes")]).await;
-        assert!(html.contains("events now go to the built-in sink"), "{html}");
+        assert!(
+            html.contains("events now go to the built-in sink"),
+            "{html}"
+        );
         assert!(html.contains("data-testid=\"sandbox-banner\""), "{html}");
         let in_use = delivery::load(&test_db.db).await.expect("settings");
-        assert_eq!(in_use.token_url, format!("{}/sandbox/oauth/token", server.base));
+        assert_eq!(
+            in_use.token_url,
+            format!("{}/sandbox/oauth/token", server.base)
+        );
         assert!(!in_use.paused);
         // The banner is on every page, for every role.
         let operator = signed_in(&test_db, &server, "oscar", Role::Operator).await;
         let overview = body(get(&operator, &server, "/").await).await;
-        assert!(overview.contains("data-testid=\"sandbox-banner\""), "{overview}");
+        assert!(
+            overview.contains("data-testid=\"sandbox-banner\""),
+            "{overview}"
+        );
 
         let html = post(&admin, &server, RUN, &[]).await;
         assert!(html.contains("The self-test started"), "{html}");
@@ -180,12 +204,21 @@ async fn an_admin_runs_the_self_test_in_the_sandbox_and_it_passes_in_both_modes(
 
         // Off: the delivery settings put aside are back, the banner gone.
         let html = post(&admin, &server, OFF, &[]).await;
-        assert!(html.contains("Sandbox off: the delivery settings in use before are back"), "{html}");
+        assert!(
+            html.contains("Sandbox off: the delivery settings in use before are back"),
+            "{html}"
+        );
         assert!(!html.contains("data-testid=\"sandbox-banner\""));
         assert_eq!(delivery::load(&test_db.db).await.expect("settings"), mine);
         let actions = audit_actions(&test_db, "orange_delivery").await;
-        assert!(actions.iter().any(|a| a == "delivery.sandbox_on"), "{actions:?}");
-        assert!(actions.iter().any(|a| a == "delivery.sandbox_off"), "{actions:?}");
+        assert!(
+            actions.iter().any(|a| a == "delivery.sandbox_on"),
+            "{actions:?}"
+        );
+        assert!(
+            actions.iter().any(|a| a == "delivery.sandbox_off"),
+            "{actions:?}"
+        );
         let off = client().post(&sink_token).send().await.expect("sink");
         assert_eq!(off.status(), 404);
 
@@ -230,7 +263,10 @@ async fn a_run_needs_one_mode_and_two_offerings_and_says_so() {
         let html = post(&admin, &server, RUN, &[]).await;
         assert!(html.contains("the catalogue has fewer"), "{html}");
         catalogue(&test_db).await;
-        orange::set(&test_db, |s| s.set_mode(Operation::Deletion, ApiMode::Async)).await;
+        orange::set(&test_db, |s| {
+            s.set_mode(Operation::Deletion, ApiMode::Async)
+        })
+        .await;
         let html = post(&admin, &server, RUN, &[]).await;
         assert!(html.contains("not all in the same mode"), "{html}");
         assert!(self_test::last(&test_db.db).await.expect("last").is_none());
