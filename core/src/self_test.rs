@@ -18,24 +18,7 @@ pub const STALE_AFTER_SECONDS: i64 = 600;
 
 pub use fleetdesk_vocab::SelfTestState as RunState;
 
-/// One step as the console shows it: what it did, its outcome, the request and the answer.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, rename_all = "camelCase")]
-pub struct RunStep {
-    pub name: String,
-    /// The contract section it exercises.
-    pub section: String,
-    pub passed: bool,
-    pub duration_ms: u64,
-    /// The rule broken, what the contract requires, and what came instead (failures only).
-    pub rule: String,
-    pub requirement: String,
-    pub found: String,
-    /// `POST /orange/v2/productOrder` and the body sent, when the step sent a request.
-    pub request: String,
-    /// The status, the headers the contract speaks of and the body, when an answer came.
-    pub answer: String,
-}
+pub use fleetdesk_vocab::SelfTestStep as RunStep;
 
 /// A run of the self-test.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

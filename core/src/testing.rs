@@ -540,3 +540,17 @@ mod tests {
         }
     }
 }
+
+/// Delivery settings for an Orange that is not there (`orange.example`), with a client secret, and
+/// paused so that nothing tries to reach it.
+pub fn orange_delivery_settings() -> crate::outbox::settings::DeliverySettings {
+    crate::outbox::settings::DeliverySettings {
+        product_order_url: "https://orange.example/po".into(),
+        user_service_url: "https://orange.example/us".into(),
+        token_url: "https://orange.example/token".into(),
+        client_id: "partner".into(),
+        client_secret: "orange-secret".into(),
+        paused: true,
+        ..Default::default()
+    }
+}

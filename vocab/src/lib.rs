@@ -32,7 +32,7 @@ pub use labels::{Counted, Label};
 pub use orange::{FleetPolicy, Mode, Operation, OrangeEventType, Provisioning, Target};
 pub use people::{ActorKind, CredentialKind, Role};
 pub use resource::{ResourceError, ResourceScope, ResourceType, ResourceValue, luhn_check_digit};
-pub use state::{EventState, LicenceState, SelfTestState, Stuck, Work, WorkState};
+pub use state::{EventState, LicenceState, SelfTestState, SelfTestStep, Stuck, Work, WorkState};
 pub use text::{Lang, Number, Text, plural, say};
 
 /// A closed set of words with a text form: every enum of this crate.

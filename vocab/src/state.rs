@@ -39,6 +39,26 @@ crate::vocabulary! {
     }
 }
 
+/// One step of a self-test run, as the console shows it: what it did, its outcome, the request and
+/// the answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SelfTestStep {
+    pub name: String,
+    /// The contract section it exercises.
+    pub section: String,
+    pub passed: bool,
+    pub duration_ms: u64,
+    /// The rule broken, what the contract requires, and what came instead (failures only).
+    pub rule: String,
+    pub requirement: String,
+    pub found: String,
+    /// `POST /orange/v2/productOrder` and the body sent, when the step sent a request.
+    pub request: String,
+    /// The status, the headers the contract speaks of and the body, when an answer came.
+    pub answer: String,
+}
+
 impl WorkState {
     /// Still waiting for its result.
     pub fn is_open(self) -> bool {

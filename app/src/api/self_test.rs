@@ -9,7 +9,7 @@ use crate::model::SelfTestView;
 /// The self-test page's data.
 #[server(prefix = "/console/api", endpoint = "self-test", input = GetUrl)]
 pub async fn fetch_self_test() -> Result<SelfTestView, ConsoleError> {
-    use crate::model::{RunStepView, RunView, SandboxSink, SandboxView};
+    use crate::model::{RunView, SandboxSink, SandboxView};
     use fleetdesk_core::outbox::sandbox;
     use fleetdesk_core::self_test;
 
@@ -38,21 +38,7 @@ pub async fn fetch_self_test() -> Result<SelfTestView, ConsoleError> {
             mode: run.mode,
             target: run.target,
             problem: run.problem,
-            steps: run
-                .steps
-                .into_iter()
-                .map(|step| RunStepView {
-                    name: step.name,
-                    section: step.section,
-                    passed: step.passed,
-                    duration_ms: step.duration_ms,
-                    rule: step.rule,
-                    requirement: step.requirement,
-                    found: step.found,
-                    request: step.request,
-                    answer: step.answer,
-                })
-                .collect(),
+            steps: run.steps,
         });
     let (received, received_total) = (sink.deliveries)(DELIVERIES_SHOWN);
     Ok(SelfTestView {

@@ -1,7 +1,7 @@
 //! The self-test page: the sandbox, the last run of the simulator against this installation, and
 //! the events the sandbox's sink received.
 
-use fleetdesk_vocab::{Mode, SelfTestState};
+use fleetdesk_vocab::{Mode, SelfTestState, SelfTestStep};
 use serde::{Deserialize, Serialize};
 
 /// Everything the self-test page shows.
@@ -42,23 +42,9 @@ pub struct RunView {
     pub target: String,
     pub passed: usize,
     pub failed: usize,
-    pub steps: Vec<RunStepView>,
+    pub steps: Vec<SelfTestStep>,
     /// Why the run stopped before its steps, or what went wrong after (in English).
     pub problem: Option<String>,
-}
-
-/// One step of a run: what it did, its outcome, the rule it broke, its request and answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RunStepView {
-    pub name: String,
-    pub section: String,
-    pub passed: bool,
-    pub duration_ms: u64,
-    pub rule: String,
-    pub requirement: String,
-    pub found: String,
-    pub request: String,
-    pub answer: String,
 }
 
 /// One delivery the sandbox's sink received.

@@ -3,14 +3,14 @@
 //! while a run is under way. Also the sandbox switch (events to a sink built into Fleetdesk
 //! instead of Orange) and the events that sink received.
 
-use fleetdesk_vocab::{Label, Mode, SelfTestState, Text, say};
+use fleetdesk_vocab::{Label, Mode, SelfTestState, SelfTestStep, Text, say};
 use leptos::prelude::*;
 use leptos_meta::Meta;
 
 use super::parts::{ConfirmTick, Page, TablePanel, rows};
 use crate::api::fetch_self_test;
 use crate::i18n::{When, use_lang};
-use crate::model::{RunStepView, RunView, SandboxDelivery, SandboxView, SelfTestView};
+use crate::model::{RunView, SandboxDelivery, SandboxView, SelfTestView};
 use crate::posts;
 
 #[component]
@@ -172,7 +172,7 @@ fn RunReport(run: RunView) -> impl IntoView {
 }
 
 #[component]
-fn StepItem(step: RunStepView) -> impl IntoView {
+fn StepItem(step: SelfTestStep) -> impl IntoView {
     let lang = use_lang();
     let t = move |text| lang.t(text);
     let (class, mark) = if step.passed {

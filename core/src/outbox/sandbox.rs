@@ -157,14 +157,7 @@ mod tests {
     async fn switching_on_puts_the_settings_aside_and_off_brings_them_back() {
         on_each_db!(|db| async move {
             let admin = Acting::system();
-            let mine = DeliverySettings {
-                product_order_url: "https://orange.example/po".into(),
-                user_service_url: "https://orange.example/us".into(),
-                token_url: "https://orange.example/token".into(),
-                client_id: "partner".into(),
-                client_secret: "orange-secret".into(),
-                ..DeliverySettings::default()
-            };
+            let mine = crate::testing::orange_delivery_settings();
             delivery::save(&db, &mine, &admin).await.expect("save");
             assert!(!state(&db).await.expect("state").on);
 

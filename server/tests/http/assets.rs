@@ -60,15 +60,6 @@ async fn fetch(
         .expect("answer")
 }
 
-fn header(response: &reqwest::Response, name: &str) -> String {
-    response
-        .headers()
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned()
-}
-
 #[tokio::test]
 async fn hashed_assets_are_sent_precompressed_and_cached_for_a_year_and_pages_are_not() {
     let test_db = TestDb::sqlite().await;

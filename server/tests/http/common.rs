@@ -177,6 +177,16 @@ pub fn client() -> reqwest::Client {
         .expect("client")
 }
 
+/// A header of the answer, empty when absent.
+pub fn header(response: &reqwest::Response, name: &str) -> String {
+    response
+        .headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned()
+}
+
 pub fn location(response: &reqwest::Response) -> String {
     response
         .headers()

@@ -150,16 +150,8 @@ async fn the_csv_export_streams_the_whole_filtered_set_quoted() {
 
         let response = get(&support, server, "/console/customers.csv").await;
         assert_eq!(response.status(), 200);
-        let header = |name: &str| {
-            response
-                .headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or_default()
-                .to_owned()
-        };
-        assert_eq!(header("content-type"), "text/csv; charset=utf-8");
-        let disposition = header("content-disposition");
+        assert_eq!(header(&response, "content-type"), "text/csv; charset=utf-8");
+        let disposition = header(&response, "content-disposition");
         assert!(
             disposition.starts_with("attachment; filename=\"customers-20")
                 && disposition.ends_with(".csv\""),

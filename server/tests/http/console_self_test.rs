@@ -13,7 +13,7 @@ use common::*;
 use fleetdesk_core::credentials::{self, CredentialKind};
 use fleetdesk_core::operators::Role;
 use fleetdesk_core::orange::settings::{Mode as ApiMode, Operation};
-use fleetdesk_core::outbox::settings::{self as delivery, DeliverySettings};
+use fleetdesk_core::outbox::settings as delivery;
 use fleetdesk_core::self_test::{self, RunState};
 use fleetdesk_core::testing::TestDb;
 
@@ -93,15 +93,7 @@ async fn an_admin_runs_the_self_test_in_the_sandbox_and_it_passes_in_both_modes(
     for test_db in TestDb::all().await {
         let server = Setup::new(&test_db).start().await;
         catalogue(&test_db).await;
-        let mine = DeliverySettings {
-            product_order_url: "https://orange.example/po".into(),
-            user_service_url: "https://orange.example/us".into(),
-            token_url: "https://orange.example/token".into(),
-            client_id: "partner".into(),
-            client_secret: "orange-secret".into(),
-            paused: true,
-            ..DeliverySettings::default()
-        };
+        let mine = fleetdesk_core::testing::orange_delivery_settings();
         delivery::save(&test_db.db, &mine, &fleetdesk_core::audit::Acting::system())
             .await
             .expect("delivery settings");
