@@ -486,6 +486,20 @@ pub async fn count(db: &Db, sql: &str) -> i64 {
         .unwrap_or_else(|error| panic!("{sql}: {error}"))
 }
 
+/// Delivery settings for an Orange that is not there (`orange.example`), with a client secret, and
+/// paused so that nothing tries to reach it.
+pub fn orange_delivery_settings() -> crate::outbox::settings::DeliverySettings {
+    crate::outbox::settings::DeliverySettings {
+        product_order_url: "https://orange.example/po".into(),
+        user_service_url: "https://orange.example/us".into(),
+        token_url: "https://orange.example/token".into(),
+        client_id: "partner".into(),
+        client_secret: "orange-secret".into(),
+        paused: true,
+        ..Default::default()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -538,19 +552,5 @@ mod tests {
                 "the PostgreSQL database is dropped"
             );
         }
-    }
-}
-
-/// Delivery settings for an Orange that is not there (`orange.example`), with a client secret, and
-/// paused so that nothing tries to reach it.
-pub fn orange_delivery_settings() -> crate::outbox::settings::DeliverySettings {
-    crate::outbox::settings::DeliverySettings {
-        product_order_url: "https://orange.example/po".into(),
-        user_service_url: "https://orange.example/us".into(),
-        token_url: "https://orange.example/token".into(),
-        client_id: "partner".into(),
-        client_secret: "orange-secret".into(),
-        paused: true,
-        ..Default::default()
     }
 }
