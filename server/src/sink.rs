@@ -298,10 +298,8 @@ impl Sink {
     /// Changes the OAuth client it accepts; tokens issued before stay valid.
     pub fn set_client(&self, client_id: &str, secret: &str) {
         let mut inner = lock(&self.shared);
-        if inner.client_id != client_id || inner.secret != secret {
-            inner.client_id = client_id.to_owned();
-            inner.secret = secret.to_owned();
-        }
+        inner.client_id = client_id.to_owned();
+        inner.secret = secret.to_owned();
     }
 
     /// The address it listens on.

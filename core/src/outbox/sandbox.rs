@@ -7,7 +7,6 @@
 //! switching it off puts them back. Both are one transaction with their audit entry. Events
 //! delivered while it is on went to the sink, not to Orange: they are not sent again.
 
-use rand::RngCore;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::Acting;
@@ -63,7 +62,7 @@ pub async fn state(db: &Db) -> Result<Sandbox, DbError> {
 
 /// The delivery settings that point at the sink served at `base_url` (e.g.
 /// `http://127.0.0.1:3000/sandbox`) with `secret`.
-pub fn settings_for(base_url: &str, secret: &str) -> DeliverySettings {
+fn settings_for(base_url: &str, secret: &str) -> DeliverySettings {
     let base = base_url.trim_end_matches('/');
     DeliverySettings {
         product_order_url: format!("{base}/events/productOrder"),
@@ -87,10 +86,7 @@ pub async fn switch_on(
     base_url: &str,
 ) -> Result<DeliverySettings, SandboxError> {
     let keys = db.secret_keys().ok_or(SettingsError::NoSecretKey)?;
-    let mut secret = [0_u8; 24];
-    rand::rngs::OsRng.fill_bytes(&mut secret);
-    let secret: String = secret.iter().map(|b| format!("{b:02x}")).collect();
-    let new = settings_for(base_url, &secret);
+    let new = settings_for(base_url, &crate::credentials::random_text(24));
     new.check()?;
     let mut tx = db.begin_write().await?;
     let current: Sandbox = settings::read(&mut *tx, KEY).await?.unwrap_or_default();
