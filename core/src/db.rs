@@ -5,11 +5,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use futures_util::future::BoxFuture;
 use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 
 use crate::sealing::SecretKeys;
+
+mod group;
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");
@@ -155,6 +158,11 @@ fn unavailable_code(code: &str) -> bool {
 #[derive(Debug, Clone)]
 pub struct Db {
     pool: AnyPool,
+    /// SQLite: the one connection every write transaction goes through (see [`Db::begin_write`]);
+    /// `None` on PostgreSQL, whose writers share [`Db::pool`].
+    writer: Option<AnyPool>,
+    /// SQLite: the task grouping writes on the writer connection ([`Db::write_grouped`]).
+    group: Arc<group::GroupWriter>,
     dialect: Dialect,
     /// The keys stored secrets are sealed under (`FLEETDESK_SECRET_KEY`), when configured.
     secret_keys: Option<Arc<SecretKeys>>,
@@ -169,32 +177,14 @@ impl Db {
     pub async fn connect(url: &str, settings: PoolSettings) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
         let dialect = Dialect::of_url(url).ok_or_else(|| DbError::UnsupportedUrl(redact(url)))?;
-        let options = AnyPoolOptions::new()
-            .max_connections(settings.max_connections)
-            .min_connections(0)
-            .acquire_timeout(settings.acquire_timeout)
-            .after_release(|conn, _| Box::pin(async move { still_usable(conn).await }));
-        // SQLite keeps a page cache per connection (2 MiB by default); the operating system
-        // caches the file as well, so 512 KiB each is enough and keeps the server's memory down.
-        let options = if dialect == Dialect::Sqlite {
-            options.after_connect(|conn, _| {
-                Box::pin(async move {
-                    sqlx::query("PRAGMA cache_size = -512")
-                        .execute(conn)
-                        .await
-                        .map(|_| ())
-                })
-            })
-        } else {
-            options
+        let connect_error = |source| DbError::Connect {
+            url: redact(url),
+            source,
         };
-        let pool = options
+        let pool = pool_options(dialect, settings, settings.max_connections)
             .connect(url)
             .await
-            .map_err(|source| DbError::Connect {
-                url: redact(url),
-                source,
-            })?;
+            .map_err(connect_error)?;
         if dialect == Dialect::Sqlite {
             // WAL lets readers work while one writer writes; the mode is stored in the file, so
             // setting it once covers every connection. Foreign keys and a 5 s busy timeout are
@@ -202,13 +192,27 @@ impl Db {
             sqlx::query("PRAGMA journal_mode = WAL")
                 .execute(&pool)
                 .await
-                .map_err(|source| DbError::Connect {
-                    url: redact(url),
-                    source,
-                })?;
+                .map_err(connect_error)?;
         }
+        // SQLite lets one transaction write at a time. Writers on several connections wait for
+        // each other in SQLite's busy handler, which sleeps and polls (1, 2, 5 ... 100 ms): under
+        // load most of an order's time went there, in no particular order. On one connection of
+        // their own they queue in the pool instead, first come first served, and each starts the
+        // moment the one before commits.
+        let writer = if dialect == Dialect::Sqlite {
+            Some(
+                pool_options(dialect, settings, 1)
+                    .connect(url)
+                    .await
+                    .map_err(connect_error)?,
+            )
+        } else {
+            None
+        };
         Ok(Db {
             pool,
+            writer,
+            group: Arc::default(),
             dialect,
             secret_keys: None,
             webhook_sender: None,
@@ -299,18 +303,69 @@ impl Db {
         Ok(())
     }
 
-    /// Starts a transaction that will write. SQLite takes the write lock at once (`BEGIN
-    /// IMMEDIATE`), so that two writers queue on the busy timeout instead of one failing when it
-    /// upgrades its read lock; PostgreSQL locks rows as it goes.
+    /// Starts a transaction that will write. SQLite: on the writer connection (writers queue for
+    /// it in order), taking the write lock at once (`BEGIN IMMEDIATE`), so that a writer of
+    /// another process waits on the busy timeout instead of one failing when it upgrades its read
+    /// lock; PostgreSQL locks rows as it goes.
     pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         match self.dialect {
-            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Dialect::Sqlite => self.writes().begin_with("BEGIN IMMEDIATE").await,
             Dialect::Postgres => self.pool.begin().await,
         }
     }
 
+    /// Runs `work` in a write transaction and commits it, as [`Db::begin_write`] would, but on
+    /// SQLite shares the transaction with the work queued at the same time, each in a savepoint
+    /// (see [`group`]): `work` is answered once the group has committed. An `Err` from `work`
+    /// takes back its own writes only. PostgreSQL runs each in its own transaction, concurrently.
+    ///
+    /// `work` runs on the writer's task: it must not wait for anything but the database.
+    pub(crate) async fn write_grouped<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: From<sqlx::Error> + Send + 'static,
+        F: for<'c> FnOnce(&'c mut sqlx::AnyConnection) -> BoxFuture<'c, Result<T, E>>
+            + Send
+            + 'static,
+    {
+        let Some(writer) = &self.writer else {
+            let mut tx = self.begin_write().await?;
+            let value = work(&mut *tx).await?;
+            tx.commit().await?;
+            return Ok(value);
+        };
+        let (reply, answer) = tokio::sync::oneshot::channel::<Result<T, E>>();
+        let job: group::Job = Box::new(move |conn| {
+            Box::pin(async move {
+                let result = work(conn).await;
+                group::Done {
+                    keep: result.is_ok(),
+                    answer: Box::new(move |committed| {
+                        let answer = match (result, committed) {
+                            (Ok(value), Ok(())) => Ok(value),
+                            (Ok(_), Err(error)) => Err(E::from(not_committed(&error))),
+                            (Err(error), _) => Err(error),
+                        };
+                        // The caller may have gone; its work is done either way.
+                        let _ = reply.send(answer);
+                    }),
+                }
+            })
+        });
+        self.group.submit(writer, job);
+        answer
+            .await
+            .unwrap_or_else(|_| Err(E::from(sqlx::Error::WorkerCrashed)))
+    }
+
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// Where a single write statement outside a transaction goes: on SQLite the writer connection
+    /// (see [`Db::begin_write`]), on PostgreSQL the pool.
+    pub fn writes(&self) -> &AnyPool {
+        self.writer.as_ref().unwrap_or(&self.pool)
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -319,7 +374,41 @@ impl Db {
 
     /// Closes every connection (graceful shutdown).
     pub async fn close(&self) {
+        if let Some(writer) = &self.writer {
+            writer.close().await;
+        }
         self.pool.close().await;
+    }
+}
+
+/// The error each job of a group that did not commit answers with: an I/O error (the database
+/// cannot take writes now, see [`DbError::is_unavailable`]) carrying the commit's.
+fn not_committed(error: &sqlx::Error) -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::other(format!(
+        "the grouped transaction did not commit: {error}"
+    )))
+}
+
+/// The options of a pool of at most `max_connections`.
+fn pool_options(dialect: Dialect, settings: PoolSettings, max_connections: u32) -> AnyPoolOptions {
+    let options = AnyPoolOptions::new()
+        .max_connections(max_connections)
+        .min_connections(0)
+        .acquire_timeout(settings.acquire_timeout)
+        .after_release(|conn, _| Box::pin(async move { still_usable(conn).await }));
+    // SQLite keeps a page cache per connection (2 MiB by default); the operating system
+    // caches the file as well, so 512 KiB each is enough and keeps the server's memory down.
+    if dialect == Dialect::Sqlite {
+        options.after_connect(|conn, _| {
+            Box::pin(async move {
+                sqlx::query("PRAGMA cache_size = -512")
+                    .execute(conn)
+                    .await
+                    .map(|_| ())
+            })
+        })
+    } else {
+        options
     }
 }
 
@@ -473,6 +562,46 @@ mod tests {
             ),
             "{message}"
         );
+    }
+
+    #[tokio::test]
+    async fn grouped_writes_are_kept_except_those_of_work_that_failed() {
+        crate::on_each_db!(|db| async move {
+            let writes = (0..12).map(|n| {
+                db.write_grouped(move |conn| {
+                    Box::pin(async move {
+                        sqlx::query(
+                            "INSERT INTO settings (key, value, updated_at) VALUES ($1, '1', 'now')",
+                        )
+                        .bind(format!("group-{n:02}"))
+                        .execute(&mut *conn)
+                        .await?;
+                        if n == 5 {
+                            return Err(DbError::Corrupt("refused".to_owned()));
+                        }
+                        Ok::<_, DbError>(n)
+                    })
+                })
+            });
+            let results = futures_util::future::join_all(writes).await;
+            for (n, result) in results.iter().enumerate() {
+                match result {
+                    Ok(value) => assert_eq!(*value, n),
+                    Err(error) => assert!(n == 5 && matches!(error, DbError::Corrupt(_))),
+                }
+            }
+            let kept: Vec<String> = sqlx::query_scalar(
+                "SELECT key FROM settings WHERE key LIKE 'group-%' ORDER BY key",
+            )
+            .fetch_all(db.pool())
+            .await
+            .expect("read");
+            let expected: Vec<String> = (0..12)
+                .filter(|n| *n != 5)
+                .map(|n| format!("group-{n:02}"))
+                .collect();
+            assert_eq!(kept, expected);
+        });
     }
 
     #[tokio::test]

@@ -23,7 +23,7 @@ mod read;
 use creation::create_licences;
 pub(crate) use creation::reserve_login_numbers;
 pub(crate) use customer::stem_of;
-use customer::{insert_contact, resolve_customer};
+use customer::{Resolved, insert_contact, resolve_customer};
 use fleet::choose_fleet;
 pub use read::{
     DETAIL_LICENCES, LicenceLink, OrderDetail, OrderItem, OrderRow, detail, list, list_for_customer,
@@ -104,8 +104,13 @@ pub(crate) async fn create(
     acting: &Acting,
 ) -> Result<Created, Failure> {
     let now = clock::now_text();
-    let (customer_id, stem, created_customer) =
-        resolve_customer(conn, &planned.customer, &now).await?;
+    let licences: i64 = planned.items.iter().map(|item| item.quantity).sum();
+    let Resolved {
+        id: customer_id,
+        stem,
+        created: created_customer,
+        first_login,
+    } = resolve_customer(conn, &planned.customer, licences, &now).await?;
     let order_id = ids::new_id::<OrderId>();
     sqlx::query(
         "INSERT INTO product_orders (id, external_reference, request_hash, customer_id, mode, \
@@ -141,6 +146,7 @@ pub(crate) async fn create(
     }
 
     let mut order_fleet: Option<String> = None;
+    // Each item's logins follow the previous item's.
     let mut licence_count = 0;
     for item in &planned.items {
         let fleet_id = choose_fleet(
@@ -185,6 +191,7 @@ pub(crate) async fn create(
             &fleet_id,
             item_id.as_str(),
             item,
+            first_login + licence_count,
             mode,
             &now,
         )

@@ -3,6 +3,9 @@
 //! [`crate::orders`], and answered in Orange's shape (`answer`); a retry with the same
 //! `externalReference` gets the first answer again.
 
+use std::sync::Arc;
+
+use fleetdesk_vocab::Provisioning;
 use sqlx::AnyConnection;
 
 use super::error::ApiError;
@@ -36,21 +39,55 @@ pub async fn place(
     let hash = wire::fingerprint(body);
     let mode = settings.mode(planned.operation());
     let request_json = String::from_utf8_lossy(body).into_owned();
+    let policy = settings.fleet_policy;
+    // A synchronous order of an offering with webhook provisioning waits for the product inside
+    // its transaction: it keeps a transaction of its own. Every other order is written with the
+    // orders that arrive with it (SQLite: one commit for them all, see `Db::write_grouped`).
+    let to_product = mode == Mode::Sync
+        && planned
+            .items
+            .iter()
+            .any(|item| item.offering.provisioning == Provisioning::Webhook);
+    if to_product {
+        return with_retries(|| async {
+            let mut tx = db.begin_write().await?;
+            let answer = place_in(
+                &mut tx,
+                db,
+                policy,
+                mode,
+                &planned,
+                &hash,
+                &request_json,
+                acting,
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(answer)
+        })
+        .await;
+    }
+    let order = Arc::new((db.clone(), planned, hash, request_json, acting.clone()));
     with_retries(|| {
-        place_once(
-            db,
-            settings.fleet_policy,
-            mode,
-            &planned,
-            &hash,
-            &request_json,
-            acting,
-        )
+        let order = Arc::clone(&order);
+        db.write_grouped(move |conn| {
+            Box::pin(async move {
+                let (db, planned, hash, request_json, acting) = &*order;
+                place_in(conn, db, policy, mode, planned, hash, request_json, acting).await
+            })
+        })
     })
     .await
 }
 
-async fn place_once(
+/// Writes the order in the caller's transaction and returns its answer (or the first answer
+/// again, for a retry).
+#[expect(
+    clippy::too_many_arguments,
+    reason = "two call sites, every value is needed"
+)]
+async fn place_in(
+    tx: &mut AnyConnection,
     db: &Db,
     policy: FleetPolicy,
     mode: Mode,
@@ -59,8 +96,7 @@ async fn place_once(
     request_json: &str,
     acting: &Acting,
 ) -> Result<Answer, Failure> {
-    let mut tx = db.begin_write().await?;
-    if let Some(answer) = replay(&mut tx, &planned.external_reference, hash).await? {
+    if let Some(answer) = replay(&mut *tx, &planned.external_reference, hash).await? {
         return Ok(answer);
     }
     let Created {
@@ -68,12 +104,18 @@ async fn place_once(
         customer_id,
         created_customer,
         licences: licence_count,
-    } = orders::create(&mut tx, policy, mode, planned, hash, request_json, acting).await?;
+    } = orders::create(&mut *tx, policy, mode, planned, hash, request_json, acting).await?;
     let answer = match mode {
         Mode::Sync => {
-            if licence_count > 0 {
+            // Only licences of an offering with webhook provisioning are sent to the product:
+            // without one in the order, there is nothing to look for.
+            let to_product = planned
+                .items
+                .iter()
+                .any(|item| item.offering.provisioning == Provisioning::Webhook);
+            if licence_count > 0 && to_product {
                 crate::provisioning::inline::provision_inline(
-                    &mut tx,
+                    &mut *tx,
                     db,
                     crate::provisioning::inline::Scope::Order(order_id.as_str()),
                     "licence.created",
@@ -81,7 +123,7 @@ async fn place_once(
                 )
                 .await?;
             }
-            let order = render(&mut tx, order_id.as_str())
+            let order = render(&mut *tx, order_id.as_str())
                 .await?
                 .ok_or_else(ApiError::internal)?;
             Answer::new(201, &order, ("order", order_id.as_str()))
@@ -126,7 +168,7 @@ async fn place_once(
         )
         .await?;
         crate::provisioning::tasks::announce_customer(
-            &mut tx,
+            &mut *tx,
             customer_id.as_str(),
             acting.request_id.as_deref(),
         )
@@ -145,7 +187,6 @@ async fn place_once(
             })),
     )
     .await?;
-    tx.commit().await?;
     Ok(answer)
 }
 

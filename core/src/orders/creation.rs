@@ -12,7 +12,8 @@ use crate::orange::Failure;
 /// Rows per multi-row INSERT when creating licences.
 const BATCH: usize = 200;
 
-/// Creates an item's licences with their logins and placeholder realizing resources, in batches.
+/// Creates an item's licences with their logins (numbered from `first`, reserved by the caller)
+/// and placeholder realizing resources, in batches.
 #[expect(
     clippy::too_many_arguments,
     reason = "one call site, every value is needed"
@@ -24,11 +25,11 @@ pub(super) async fn create_licences(
     fleet_id: &str,
     item_id: &str,
     item: &PlannedItem,
+    first: i64,
     mode: Mode,
     now: &str,
 ) -> Result<(), Failure> {
-    let last = reserve_login_numbers(conn, customer_id, item.quantity, now).await?;
-    let first = last - item.quantity + 1;
+    let last = first + item.quantity - 1;
     let offering = &item.offering;
     let characteristics = json_list(&item.characteristics);
     let (state, pending_op, pending_since) = match mode {

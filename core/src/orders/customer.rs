@@ -9,26 +9,62 @@ use crate::offerings::slug;
 use crate::orange::error::{ApiError, ErrorCode};
 use crate::orange::{Failure, wire};
 
-/// Finds or creates the order's customer: `(id, login stem, created)`.
+/// The order's customer, found or created, with the login numbers reserved for its licences.
+pub(super) struct Resolved {
+    pub(super) id: String,
+    pub(super) stem: String,
+    pub(super) created: bool,
+    /// The first of the `licences` login numbers taken from the customer's counter (the last is
+    /// `first + licences - 1`); nothing is taken for an order of no licences.
+    pub(super) first_login: i64,
+}
+
+/// Finds or creates the order's customer and takes `licences` numbers of its login counter, in
+/// one statement for a known customer. The counter is the customer's own: its row lock serialises
+/// the orders of one customer, never those of others.
 pub(super) async fn resolve_customer(
     conn: &mut AnyConnection,
     plan: &CustomerPlan,
+    licences: i64,
     now: &str,
-) -> Result<(String, String, bool), Failure> {
+) -> Result<Resolved, Failure> {
+    let (column, key) = match plan {
+        CustomerPlan::ById(id) => ("id", id),
+        CustomerPlan::ByReference { reference, .. } => ("external_reference", reference),
+    };
+    let found = if licences > 0 {
+        sqlx::query(&format!(
+            "UPDATE customers SET login_seq = login_seq + $2, updated_at = $3 WHERE {column} = $1 \
+             RETURNING id, login_stem, login_seq"
+        ))
+        .bind(key)
+        .bind(licences)
+        .bind(now)
+        .fetch_optional(&mut *conn)
+        .await?
+    } else {
+        sqlx::query(&format!(
+            "SELECT id, login_stem, login_seq FROM customers WHERE {column} = $1"
+        ))
+        .bind(key)
+        .fetch_optional(&mut *conn)
+        .await?
+    };
+    if let Some(row) = found {
+        let last: i64 = row.try_get("login_seq")?;
+        return Ok(Resolved {
+            id: row.try_get("id")?,
+            stem: stem_of(&row)?,
+            created: false,
+            first_login: last - licences + 1,
+        });
+    }
     match plan {
-        CustomerPlan::ById(id) => {
-            let row = sqlx::query("SELECT id, login_stem FROM customers WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-            let row = row.ok_or_else(|| {
-                ApiError::new(
-                    ErrorCode::UnknownCustomer,
-                    format!("customer.id '{id}' is not a known customer"),
-                )
-            })?;
-            Ok((row.try_get("id")?, stem_of(&row)?, false))
-        }
+        CustomerPlan::ById(id) => Err(ApiError::new(
+            ErrorCode::UnknownCustomer,
+            format!("customer.id '{id}' is not a known customer"),
+        )
+        .into()),
         CustomerPlan::ByReference {
             reference,
             name,
@@ -36,14 +72,6 @@ pub(super) async fn resolve_customer(
             address,
             characteristics,
         } => {
-            let row =
-                sqlx::query("SELECT id, login_stem FROM customers WHERE external_reference = $1")
-                    .bind(reference)
-                    .fetch_optional(&mut *conn)
-                    .await?;
-            if let Some(row) = row {
-                return Ok((row.try_get("id")?, stem_of(&row)?, false));
-            }
             let name = name
                 .clone()
                 .ok_or_else(|| ApiError::missing("customer.name"))?;
@@ -54,7 +82,7 @@ pub(super) async fn resolve_customer(
                 "INSERT INTO customers (id, external_reference, name, legal_id, address_street, \
                  address_postcode, address_city, address_country, characteristics_json, \
                  login_seq, login_stem, created_at, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $11, $11)",
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
             )
             .bind(&id)
             .bind(reference)
@@ -65,11 +93,17 @@ pub(super) async fn resolve_customer(
             .bind(wire::optional_text(address.city.as_deref()))
             .bind(wire::optional_text(address.country.as_deref()).map(|c| c.to_ascii_uppercase()))
             .bind(json_list(characteristics))
+            .bind(licences)
             .bind(&stem)
             .bind(now)
             .execute(&mut *conn)
             .await?;
-            Ok((id, stem, true))
+            Ok(Resolved {
+                id,
+                stem,
+                created: true,
+                first_login: 1,
+            })
         }
     }
 }
