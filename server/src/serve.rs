@@ -179,6 +179,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         delivery: wake_delivery.clone(),
         bulk: wake_bulk.clone(),
         refused_calls: Arc::default(),
+        exchanges: Arc::default(),
         orange_rate,
         metrics: metrics.clone(),
         sandbox: crate::self_test::sandbox_sink(addr),

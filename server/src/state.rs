@@ -21,6 +21,8 @@ pub struct AppState {
     pub bulk: Arc<tokio::sync::Notify>,
     /// Orange API calls refused for want of a valid credential: counted, a few kept.
     pub refused_calls: Arc<crate::orange::exchange::RefusedCalls>,
+    /// Records the Orange exchanges of calls answered at the same time together.
+    pub exchanges: Arc<fleetdesk_core::orange::exchanges::Recorder>,
     /// Orange API calls per credential, limited (`None`: no limit configured).
     pub orange_rate: Option<Arc<crate::orange::exchange::RateLimit>>,
     /// This server's metrics (its own recorder, not the process's).

@@ -2,6 +2,8 @@
 //! configurable time so support can see exactly what Orange sent. Headers are stored with the
 //! `Authorization` value masked; bodies are capped at [`BODY_CAP`] bytes.
 
+use std::sync::Arc;
+
 use fleetdesk_vocab::{CredentialId, ExchangeId};
 use serde::Serialize;
 use sqlx::Row;
@@ -78,40 +80,140 @@ pub async fn record(
     exchange: NewExchange,
     retention_days: u32,
 ) -> Result<ExchangeId, DbError> {
-    let id = ids::new_id::<ExchangeId>();
-    let now = clock::now();
-    let expires = now + time::Duration::days(i64::from(retention_days));
-    let headers = serde_json::to_string(&exchange.request_headers)
-        .map_err(|e| DbError::Corrupt(e.to_string()))?;
-    sqlx::query(
-        "INSERT INTO orange_exchanges (id, at, method, path, credential_id, client_id, \
-         request_headers_json, request_body, response_status, response_body, duration_ms, \
-         request_id, object_type, object_id, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-    )
-    .bind(&id)
-    .bind(clock::format(now))
-    .bind(&exchange.method)
-    .bind(&exchange.path)
-    .bind(&exchange.credential_id)
-    .bind(
-        exchange
-            .client_id
-            .as_deref()
-            .map(|c| c.chars().take(128).collect::<String>()),
-    )
-    .bind(headers)
-    .bind(exchange.request_body.as_deref().map(cap))
-    .bind(i64::from(exchange.response_status))
-    .bind(exchange.response_body.as_deref().map(cap))
-    .bind(exchange.duration_ms)
-    .bind(&exchange.request_id)
-    .bind(&exchange.object_type)
-    .bind(&exchange.object_id)
-    .bind(clock::format(expires))
-    .execute(db.pool())
-    .await?;
+    let row = Stored::new(exchange, retention_days)?;
+    let id = row.id.clone();
+    write(db, &[&row]).await?;
     Ok(id)
+}
+
+/// Records the exchanges of calls answered at the same time in few writes: each call waits until
+/// its exchange is stored, as with [`record`], but whoever writes takes every exchange queued
+/// meanwhile along, in one multi-row INSERT. One write per call made SQLite's single writer (and
+/// the commit's flush to disk) a second turn per call after the call's own transaction.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    queue: std::sync::Mutex<Vec<Queued>>,
+    /// Held by whoever writes; the others queue meanwhile.
+    writing: tokio::sync::Mutex<()>,
+}
+
+/// A written batch's outcome, shared by every exchange in it.
+type Outcome = Result<(), Arc<DbError>>;
+
+#[derive(Debug)]
+struct Queued {
+    row: Stored,
+    written: tokio::sync::oneshot::Sender<Outcome>,
+}
+
+impl Recorder {
+    /// Records one exchange, kept `retention_days`, with whatever else is waiting.
+    pub async fn record(
+        &self,
+        db: &Db,
+        exchange: NewExchange,
+        retention_days: u32,
+    ) -> Result<ExchangeId, Arc<DbError>> {
+        let row = Stored::new(exchange, retention_days)?;
+        let id = row.id.clone();
+        let (written, mut outcome) = tokio::sync::oneshot::channel();
+        self.queue().push(Queued { row, written });
+        let writing = self.writing.lock().await;
+        // Whoever wrote before may have taken this one along.
+        if let Ok(outcome) = outcome.try_recv() {
+            return outcome.map(|()| id);
+        }
+        let batch = std::mem::take(&mut *self.queue());
+        let rows: Vec<&Stored> = batch.iter().map(|queued| &queued.row).collect();
+        let result = write(db, &rows).await.map_err(Arc::new);
+        for queued in batch {
+            // This call's own receiver is still here; the others' may have gone (their request
+            // was dropped), which changes nothing.
+            let _ = queued.written.send(result.clone());
+        }
+        drop(writing);
+        match outcome.await {
+            Ok(outcome) => outcome.map(|()| id),
+            // It was in this batch: its outcome was just sent.
+            Err(_) => result.map(|()| id),
+        }
+    }
+
+    fn queue(&self) -> std::sync::MutexGuard<'_, Vec<Queued>> {
+        // Nothing panics while holding it; a poisoned queue is still a valid Vec.
+        self.queue
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// An exchange as stored.
+#[derive(Debug)]
+struct Stored {
+    id: ExchangeId,
+    at: String,
+    expires_at: String,
+    headers_json: String,
+    exchange: NewExchange,
+}
+
+impl Stored {
+    fn new(exchange: NewExchange, retention_days: u32) -> Result<Stored, DbError> {
+        let now = clock::now();
+        let expires = now + time::Duration::days(i64::from(retention_days));
+        let headers_json = serde_json::to_string(&exchange.request_headers)
+            .map_err(|e| DbError::Corrupt(e.to_string()))?;
+        Ok(Stored {
+            id: ids::new_id::<ExchangeId>(),
+            at: clock::format(now),
+            expires_at: clock::format(expires),
+            headers_json,
+            exchange,
+        })
+    }
+}
+
+/// Stores `rows`, [`BATCH`](crate::db::BATCH) to a statement.
+async fn write(db: &Db, rows: &[&Stored]) -> Result<(), DbError> {
+    const WIDTH: usize = 15;
+    for chunk in rows.chunks(crate::db::BATCH) {
+        let values: Vec<String> = (0..chunk.len())
+            .map(|i| format!("({})", crate::db::placeholders(i * WIDTH + 1, WIDTH)))
+            .collect();
+        let sql = format!(
+            "INSERT INTO orange_exchanges (id, at, method, path, credential_id, client_id, \
+             request_headers_json, request_body, response_status, response_body, duration_ms, \
+             request_id, object_type, object_id, expires_at) VALUES {}",
+            values.join(", ")
+        );
+        let mut query = sqlx::query(&sql);
+        for row in chunk {
+            let exchange = &row.exchange;
+            query = query
+                .bind(&row.id)
+                .bind(&row.at)
+                .bind(&exchange.method)
+                .bind(&exchange.path)
+                .bind(&exchange.credential_id)
+                .bind(
+                    exchange
+                        .client_id
+                        .as_deref()
+                        .map(|c| c.chars().take(128).collect::<String>()),
+                )
+                .bind(&row.headers_json)
+                .bind(exchange.request_body.as_deref().map(cap))
+                .bind(i64::from(exchange.response_status))
+                .bind(exchange.response_body.as_deref().map(cap))
+                .bind(exchange.duration_ms)
+                .bind(&exchange.request_id)
+                .bind(&exchange.object_type)
+                .bind(&exchange.object_id)
+                .bind(&row.expires_at);
+        }
+        query.execute(db.writes()).await?;
+    }
+    Ok(())
 }
 
 const COLUMNS: &str = "id, at, method, path, credential_id, client_id, request_headers_json, \
@@ -203,6 +305,40 @@ mod tests {
         assert!(cut.len() < long.len());
         assert!(cut.contains("more bytes not kept"));
         assert_eq!(cap("{}"), "{}");
+    }
+
+    #[tokio::test]
+    async fn exchanges_recorded_at_the_same_time_are_all_stored_once() {
+        on_each_db!(|db| async move {
+            let recorder = Recorder::default();
+            let calls = (0..40).map(|n| {
+                recorder.record(
+                    &db,
+                    NewExchange {
+                        method: "POST".into(),
+                        path: format!("/orange/v2/productOrder?n={n}"),
+                        response_status: 201,
+                        ..NewExchange::default()
+                    },
+                    1,
+                )
+            });
+            let mut ids: Vec<String> = futures_util::future::join_all(calls)
+                .await
+                .into_iter()
+                .map(|id| id.expect("recorded").into_string())
+                .collect();
+            let mut listed: Vec<String> = list(&db, &Filter::default(), 100)
+                .await
+                .expect("list")
+                .into_iter()
+                .map(|e| e.id.into_string())
+                .collect();
+            ids.sort();
+            listed.sort();
+            assert_eq!(listed, ids);
+            assert_eq!(ids.len(), 40);
+        });
     }
 
     #[tokio::test]

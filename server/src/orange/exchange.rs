@@ -17,7 +17,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use fleetdesk_core::credentials::{self, Credential, CredentialKind, Presented};
-use fleetdesk_core::orange::exchanges::{self, NewExchange};
+use fleetdesk_core::orange::exchanges::NewExchange;
 use fleetdesk_core::orange::{ApiError, ErrorCode};
 
 use super::{ExchangeCaller, ExchangeObject, OrangeError, Streamed};
@@ -272,7 +272,7 @@ pub async fn record(State(state): State<AppState>, mut request: Request, next: N
         object_id: object.map(|o| o.1),
     };
     let retention = settings.map_or(30, |s| s.exchange_retention_days);
-    if let Err(error) = exchanges::record(&state.db, exchange, retention).await {
+    if let Err(error) = state.exchanges.record(&state.db, exchange, retention).await {
         tracing::warn!(error = %error, "failed to record an Orange exchange");
     }
     response
@@ -324,7 +324,7 @@ async fn refused_unread(
             Ok(settings) => settings.exchange_retention_days,
             Err(_) => 30,
         };
-        if let Err(error) = exchanges::record(&state.db, exchange, retention).await {
+        if let Err(error) = state.exchanges.record(&state.db, exchange, retention).await {
             tracing::warn!(error = %error, "failed to record a refused Orange call");
         }
     }
