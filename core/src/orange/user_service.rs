@@ -15,7 +15,10 @@ use fleetdesk_vocab::TaskId;
 mod fleet;
 mod read;
 
-pub use fleet::{FleetCounts, FleetQuery, MAX_PAGE_LIMIT, count_fleet, stream_fleet};
+pub use fleet::{
+    FLEET_BATCH, FleetCounts, FleetQuery, MAX_PAGE_LIMIT, count_fleet, read_fleet_rows,
+    stream_fleet,
+};
 pub(crate) use read::{load, load_for_item, load_many, summary};
 
 /// `GET /userService/{id}`.

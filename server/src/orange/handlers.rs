@@ -134,34 +134,32 @@ pub async fn list_fleet(State(state): State<AppState>, RawQuery(query): RawQuery
             .into_owned()
             .collect();
     let query = FleetQuery::parse(&params)?;
-    let (customer, counts) = user_service::count_fleet(&state.db, &query).await?;
+    let counts = user_service::count_fleet(&state.db, &query).await?;
     let product_ref = query.product_ref_id.clone();
-    let licences = user_service::stream_fleet(state.db.clone(), query, customer);
+    let batches = user_service::stream_fleet(state.db.clone(), query);
     let mut first = true;
-    let items = licences.map(move |item| {
-        let licence = item.map_err(|error| {
+    // One body chunk per batch of licences: a few large writes rather than one per licence.
+    let items = batches.map(move |batch| {
+        let batch = batch.map_err(|error| {
             tracing::error!(error = %error, "fleet consultation stopped: database error");
             std::io::Error::other("database error")
         })?;
-        let mut chunk = if std::mem::take(&mut first) {
-            b"[".to_vec()
-        } else {
-            b",".to_vec()
-        };
-        serde_json::to_writer(&mut chunk, &licence).map_err(std::io::Error::other)?;
-        Ok::<_, std::io::Error>(chunk)
+        let mut chunk = Vec::with_capacity(batch.len() * 768);
+        for licence in &batch {
+            chunk.push(if std::mem::take(&mut first) {
+                b'['
+            } else {
+                b','
+            });
+            serde_json::to_writer(&mut chunk, licence).map_err(std::io::Error::other)?;
+        }
+        Ok::<_, std::io::Error>(Bytes::from(chunk))
     });
     let empty = counts.result == 0;
     let tail = futures_util::stream::once(async move {
-        Ok::<_, std::io::Error>(if empty { b"[]".to_vec() } else { b"]".to_vec() })
+        Ok::<_, std::io::Error>(Bytes::from_static(if empty { b"[]" } else { b"]" }))
     });
-    // Many small pieces are sent as a few larger chunks.
-    let body = items.chain(tail).ready_chunks(64).map(|pieces| {
-        pieces
-            .into_iter()
-            .collect::<Result<Vec<_>, _>>()
-            .map(|p| p.concat())
-    });
+    let body = items.chain(tail);
     let mut response = Response::new(Body::from_stream(body));
     let headers = response.headers_mut();
     headers.insert(

@@ -1,10 +1,10 @@
 //! `GET /userService?productRefId=`: a fleet's licences, filtered by state and paged, or the whole
 //! fleet streamed from the database as it is sent.
 
-use fleetdesk_vocab::{CustomerId, FleetId};
+use fleetdesk_vocab::FleetId;
 use futures_util::{Stream, StreamExt};
 
-use super::read::{Folder, LICENCE_COLUMNS, RESOURCE_COLUMNS, RESOURCE_JOINS};
+use super::read::{Folder, RESOURCE_JOINS, row_column};
 use crate::db::{Db, DbError};
 use crate::licences::LicenceState;
 use crate::orange::{ApiError, ErrorCode, wire};
@@ -67,11 +67,12 @@ impl FleetQuery {
         })
     }
 
+    /// The state condition on `licences l`, with the state (or nothing) as `$2`.
     fn state_filter(&self) -> &'static str {
         if self.state.is_some() {
-            "state = $2"
+            "l.state = $2"
         } else {
-            "state <> 'terminated' AND $2 = $2"
+            "l.state <> 'terminated' AND $2 = $2"
         }
     }
 
@@ -90,23 +91,19 @@ pub struct FleetCounts {
 }
 
 /// Checks the fleet exists and counts what the query will return.
-pub async fn count_fleet(
-    db: &Db,
-    query: &FleetQuery,
-) -> Result<(CustomerId, FleetCounts), ApiError> {
-    let customer: Option<CustomerId> =
-        sqlx::query_scalar("SELECT customer_id FROM fleets WHERE id = $1")
-            .bind(&query.product_ref_id)
-            .fetch_optional(db.pool())
-            .await?;
-    let customer = customer.ok_or_else(|| {
-        ApiError::new(
+pub async fn count_fleet(db: &Db, query: &FleetQuery) -> Result<FleetCounts, ApiError> {
+    let fleet: Option<FleetId> = sqlx::query_scalar("SELECT id FROM fleets WHERE id = $1")
+        .bind(&query.product_ref_id)
+        .fetch_optional(db.pool())
+        .await?;
+    if fleet.is_none() {
+        return Err(ApiError::new(
             ErrorCode::UnknownProductRef,
             format!("no fleet with productRefId {}", query.product_ref_id),
-        )
-    })?;
+        ));
+    }
     let total: i64 = sqlx::query_scalar(&format!(
-        "SELECT COUNT(*) FROM licences WHERE fleet_id = $1 AND {}",
+        "SELECT COUNT(*) FROM licences l WHERE l.fleet_id = $1 AND {}",
         query.state_filter()
     ))
     .bind(&query.product_ref_id)
@@ -116,66 +113,158 @@ pub async fn count_fleet(
     let total = u64::try_from(total).unwrap_or(0);
     let after_offset = total.saturating_sub(query.offset);
     let result = query.limit.map_or(after_offset, |l| l.min(after_offset));
-    Ok((customer, FleetCounts { total, result }))
+    Ok(FleetCounts { total, result })
 }
 
-/// The fleet's licences in creation order, read from the database as they are sent: memory stays
-/// flat whatever the fleet's size. The stream ends early with an error if the database fails.
+/// How many licences travel together from the database reader to the answer: the channel and the
+/// HTTP body see a few pieces of some 90 KB rather than a piece per licence, and at most a few
+/// batches wait in memory whatever the fleet's size.
+pub const FLEET_BATCH: usize = 128;
+
+/// The statement that reads a fleet's rows (one per licence and resource) in creation order, with
+/// its text arguments in order.
+struct FleetSql {
+    sql: String,
+    arguments: Vec<String>,
+}
+
+impl FleetSql {
+    fn fetch<'e>(
+        &'e self,
+        db: &'e Db,
+    ) -> impl Stream<Item = Result<sqlx::any::AnyRow, sqlx::Error>> + Send + 'e {
+        self.arguments
+            .iter()
+            .fold(sqlx::query(&self.sql), |query, argument| {
+                query.bind(argument)
+            })
+            .fetch(db.pool())
+    }
+}
+
+/// The `(created_at, id)` of the licence at `position` in the query's order, if there is one.
+async fn key_at(
+    db: &Db,
+    query: &FleetQuery,
+    position: u64,
+) -> Result<Option<(String, String)>, DbError> {
+    let row: Option<(String, String)> = sqlx::query_as(&format!(
+        "SELECT l.created_at, l.id FROM licences l WHERE l.fleet_id = $1 AND {} \
+         ORDER BY l.created_at, l.id LIMIT 1 OFFSET $3",
+        query.state_filter()
+    ))
+    .bind(&query.product_ref_id)
+    .bind(query.state_value())
+    .bind(i64::try_from(position).unwrap_or(i64::MAX))
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row)
+}
+
+/// The statement for the query's licences, or `None` when its offset is past the end.
+///
+/// The licences are read straight from the `(fleet_id, created_at, id)` index (or the one with
+/// `state` for a state filter), so both databases return them in order as they go, without
+/// sorting the fleet first. `offset` and `limit` become a range of `(created_at, id)` keys, looked
+/// up beforehand: a `LIMIT` inside the join would make SQLite read and sort the whole page before
+/// the first row comes out.
+async fn fleet_sql(db: &Db, query: &FleetQuery) -> Result<Option<FleetSql>, DbError> {
+    let mut arguments = vec![
+        query.product_ref_id.to_string(),
+        query.state_value().to_owned(),
+    ];
+    let mut range = String::new();
+    let mut bound = |op: &str, (created_at, id): (String, String)| {
+        let n = arguments.len();
+        range.push_str(&format!(
+            " AND (l.created_at, l.id) {op} (${}, ${})",
+            n + 1,
+            n + 2
+        ));
+        arguments.extend([created_at, id]);
+    };
+    if query.offset > 0 {
+        match key_at(db, query, query.offset).await? {
+            Some(first) => bound(">=", first),
+            None => return Ok(None),
+        }
+    }
+    if let Some(limit) = query.limit
+        && let Some(after_last) = key_at(db, query, query.offset.saturating_add(limit)).await?
+    {
+        bound("<", after_last);
+    }
+    let sql = format!(
+        "SELECT {} FROM licences l \
+         JOIN customers c ON c.id = l.customer_id JOIN offerings o ON o.id = l.offering_id \
+         {RESOURCE_JOINS} WHERE l.fleet_id = $1 AND {}{range} \
+         ORDER BY l.created_at, l.id, r.type, s.type",
+        row_column(db.dialect()),
+        query.state_filter()
+    );
+    Ok(Some(FleetSql { sql, arguments }))
+}
+
+/// The fleet's licences in creation order, in batches of up to [`FLEET_BATCH`], read from the
+/// database as they are sent: memory stays flat whatever the fleet's size. The stream ends early
+/// with an error if the database fails.
 pub fn stream_fleet(
     db: Db,
     query: FleetQuery,
-    customer_id: CustomerId,
-) -> impl Stream<Item = Result<wire::UserService, DbError>> + Send + 'static {
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<wire::UserService, DbError>>(64);
+) -> impl Stream<Item = Result<Vec<wire::UserService>, DbError>> + Send + 'static {
+    let (sender, receiver) =
+        tokio::sync::mpsc::channel::<Result<Vec<wire::UserService>, DbError>>(4);
     tokio::spawn(async move {
-        let sql = format!(
-            "SELECT {LICENCE_COLUMNS}, {RESOURCE_COLUMNS} FROM \
-             (SELECT id, fleet_id, customer_id, offering_id, state, login, login_created_at, \
-              end_user_given_name, end_user_family_name, end_user_email, end_user_mobile_cc, \
-              end_user_mobile_sn, characteristics_json, created_at, updated_at FROM licences \
-              WHERE fleet_id = $1 AND {} ORDER BY created_at, id LIMIT $3 OFFSET $4) l \
-             JOIN customers c ON c.id = l.customer_id AND c.id = $5 \
-             JOIN offerings o ON o.id = l.offering_id \
-             {RESOURCE_JOINS} ORDER BY l.created_at, l.id, r.type, s.type",
-            query.state_filter()
-        );
-        let limit = query
-            .limit
-            .map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
-        let offset = i64::try_from(query.offset).unwrap_or(i64::MAX);
-        let mut rows = sqlx::query(&sql)
-            .bind(&query.product_ref_id)
-            .bind(query.state_value())
-            .bind(limit)
-            .bind(offset)
-            .bind(&customer_id)
-            .fetch(db.pool());
-        let mut folder = Folder::default();
-        while let Some(row) = rows.next().await {
-            let item = match row {
-                Ok(row) => folder.push(&row),
-                Err(error) => Err(DbError::Query(error)),
-            };
-            match item {
-                Ok(None) => {}
-                Ok(Some(licence)) => {
-                    if sender.send(Ok(licence)).await.is_err() {
-                        return; // the client went away
-                    }
-                }
-                Err(error) => {
-                    let _ = sender.send(Err(error)).await;
-                    return;
-                }
-            }
-        }
-        if let Some(licence) = folder.finish() {
-            let _ = sender.send(Ok(licence)).await;
+        if let Err(error) = send_fleet(&db, &query, &sender).await {
+            let _ = sender.send(Err(error)).await;
         }
     });
     futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|item| (item, receiver))
     })
+}
+
+type BatchSender = tokio::sync::mpsc::Sender<Result<Vec<wire::UserService>, DbError>>;
+
+async fn send_fleet(db: &Db, query: &FleetQuery, sender: &BatchSender) -> Result<(), DbError> {
+    let Some(statement) = fleet_sql(db, query).await? else {
+        return Ok(());
+    };
+    let mut rows = statement.fetch(db);
+    let mut folder = Folder::default();
+    let mut batch = Vec::with_capacity(FLEET_BATCH);
+    while let Some(row) = rows.next().await {
+        if let Some(licence) = folder.push(&row?)? {
+            batch.push(licence);
+            if batch.len() == FLEET_BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(FLEET_BATCH));
+                if sender.send(Ok(full)).await.is_err() {
+                    return Ok(()); // the client went away
+                }
+            }
+        }
+    }
+    batch.extend(folder.finish());
+    if !batch.is_empty() {
+        let _ = sender.send(Ok(batch)).await;
+    }
+    Ok(())
+}
+
+/// Reads the rows a consultation of `query` would send and drops them, returning how many there
+/// were: what the database and its driver alone take, the ceiling `scripts/bench-fleet` compares
+/// the HTTP answer with.
+pub async fn read_fleet_rows(db: &Db, query: &FleetQuery) -> Result<u64, DbError> {
+    let Some(statement) = fleet_sql(db, query).await? else {
+        return Ok(0);
+    };
+    let mut rows = statement.fetch(db);
+    let mut count = 0;
+    while let Some(row) = rows.next().await {
+        drop(row?);
+        count += 1;
+    }
+    Ok(count)
 }
 
 #[cfg(test)]
@@ -226,5 +315,164 @@ mod tests {
         let largest = FleetQuery::parse(&params(&[("productRefId", "flt_1"), ("limit", "10000")]))
             .expect("the ceiling itself");
         assert_eq!(largest.limit, Some(MAX_PAGE_LIMIT));
+    }
+
+    /// A fleet of licences with their own MSISDN (`PRO`) and with the customer's shared URL
+    /// (`SPACE`), some with end users and characteristics, some terminated: each shape of rows the
+    /// consultation folds, over more than two batches.
+    async fn mixed_fleet(db: &Db) -> FleetId {
+        crate::testing::pro_offering(db).await;
+        crate::offerings::create(
+            db,
+            &crate::audit::Acting::system(),
+            &crate::offerings::OfferingInput {
+                offer_code: "SPACE".into(),
+                name: "Space".into(),
+                resource_type: "url".into(),
+                resource_scope: "per_customer".into(),
+                login_format: String::new(),
+                provisioning: String::new(),
+            },
+        )
+        .await
+        .expect("offering");
+        let body = serde_json::json!({
+            "externalReference": {"type": "orange", "id": "O-FLEET"},
+            "customer": {"externalReference": {"type": "orange", "id": "C-FLEET"}, "name": "Acme"},
+            "orderItem": [
+                {"productOffering": {"externalReference": {"type": "orange", "id": "PRO"}},
+                 "productRef": {"userServiceQuantity": 170}},
+                {"productOffering": {"externalReference": {"type": "orange", "id": "SPACE"}},
+                 "productRef": {"userServiceQuantity": 130}}
+            ]
+        })
+        .to_string();
+        let request: wire::ProductOrderRequest = wire::read_body(body.as_bytes()).expect("valid");
+        crate::orange::product_order::place(
+            db,
+            &crate::orange::settings::ApiSettings::default(),
+            &request,
+            body.as_bytes(),
+            &crate::testing::orange(),
+        )
+        .await
+        .expect("ordered");
+        let fleet: String = sqlx::query_scalar("SELECT id FROM fleets")
+            .fetch_one(db.pool())
+            .await
+            .expect("one fleet");
+        let ids: Vec<String> =
+            sqlx::query_scalar("SELECT id FROM licences ORDER BY created_at, id")
+                .fetch_all(db.pool())
+                .await
+                .expect("licences");
+        for (n, id) in ids.iter().enumerate() {
+            let sql = match n % 5 {
+                0 => {
+                    "UPDATE licences SET end_user_given_name = 'Ana', end_user_family_name = 'Lima', \
+                      end_user_email = 'ana@example.invalid', end_user_mobile_cc = '33', \
+                      end_user_mobile_sn = '639980012', \
+                      characteristics_json = '[{\"name\":\"seat\",\"value\":\"12\"}]' WHERE id = $1"
+                }
+                1 => "UPDATE licences SET end_user_family_name = 'Roy' WHERE id = $1",
+                2 if n % 3 == 0 => {
+                    "UPDATE licences SET state = 'terminated', terminated_at = updated_at WHERE id = $1"
+                }
+                3 => "UPDATE licences SET state = 'suspended' WHERE id = $1",
+                _ => continue,
+            };
+            sqlx::query(sql)
+                .bind(id)
+                .execute(db.pool())
+                .await
+                .expect("licence changed");
+        }
+        FleetId::from(fleet)
+    }
+
+    /// What the query should list, read one licence at a time as `GET /userService/{id}` does.
+    async fn expected(db: &Db, query: &FleetQuery) -> Vec<serde_json::Value> {
+        let ids: Vec<String> = sqlx::query_scalar(&format!(
+            "SELECT l.id FROM licences l WHERE l.fleet_id = $1 AND {} ORDER BY l.created_at, l.id",
+            query.state_filter()
+        ))
+        .bind(&query.product_ref_id)
+        .bind(query.state_value())
+        .fetch_all(db.pool())
+        .await
+        .expect("ids");
+        let mut conn = db.pool().acquire().await.expect("connection");
+        let mut licences = Vec::new();
+        for id in ids
+            .iter()
+            .skip(usize::try_from(query.offset).expect("small"))
+            .take(
+                query
+                    .limit
+                    .map_or(usize::MAX, |l| usize::try_from(l).expect("small")),
+            )
+        {
+            let licence = super::super::read::load(&mut conn, id)
+                .await
+                .expect("read")
+                .expect("found");
+            licences.push(serde_json::to_value(licence).expect("json"));
+        }
+        licences
+    }
+
+    #[tokio::test]
+    async fn a_streamed_fleet_lists_each_licence_as_it_reads_alone_in_order_and_pages() {
+        crate::on_each_db!(|db| async move {
+            let fleet = mixed_fleet(&db).await;
+            let ask = |state, offset, limit| FleetQuery {
+                product_ref_id: fleet.clone(),
+                state,
+                offset,
+                limit,
+            };
+            for query in [
+                ask(None, 0, None),
+                ask(None, 5, None),
+                ask(None, 120, Some(140)),
+                ask(None, 0, Some(1)),
+                ask(None, 279, Some(10_000)),
+                ask(None, 1_000, None),
+                ask(Some(LicenceState::Terminated), 0, None),
+                ask(Some(LicenceState::Suspended), 2, Some(3)),
+                ask(Some(LicenceState::Active), 150, None),
+            ] {
+                let batches: Vec<Vec<wire::UserService>> = stream_fleet(db.clone(), query.clone())
+                    .map(|batch| batch.expect("read"))
+                    .collect()
+                    .await;
+                let sizes: Vec<usize> = batches.iter().map(Vec::len).collect();
+                assert!(
+                    sizes.iter().rev().skip(1).all(|&n| n == FLEET_BATCH)
+                        && sizes.last().is_none_or(|&n| (1..=FLEET_BATCH).contains(&n)),
+                    "full batches but the last: {sizes:?}"
+                );
+                let listed: Vec<serde_json::Value> = batches
+                    .into_iter()
+                    .flatten()
+                    .map(|licence| serde_json::to_value(licence).expect("json"))
+                    .collect();
+                let expected = expected(&db, &query).await;
+                assert_eq!(listed, expected, "{query:?}");
+                let counts = count_fleet(&db, &query).await.expect("counted");
+                assert_eq!(counts.result, listed.len() as u64, "{query:?}");
+                assert_eq!(
+                    read_fleet_rows(&db, &query).await.expect("rows"),
+                    // One row per licence: each has one resource, its own or the shared one.
+                    listed.len() as u64,
+                    "{query:?}"
+                );
+            }
+            let whole = expected(&db, &ask(None, 0, None)).await;
+            assert!(whole.len() > 2 * FLEET_BATCH, "{}", whole.len());
+            for shape in ["endUser", "characteristic", "realizingResource"] {
+                assert!(whole.iter().any(|l| l.get(shape).is_some()), "{shape}");
+            }
+        });
     }
 }
