@@ -5,6 +5,12 @@
 //! The fleets are written straight into the database (one SQL statement each), so the server's
 //! memory reflects the consultation alone. The server runs as its own process; its resident
 //! memory (VmRSS) is sampled every 5 ms during each consultation.
+//!
+//! Its ceiling is measured in the same run: the same statement read through sqlx from this
+//! process, the rows fetched and dropped (`user_service::read_fleet_rows`), which is what the
+//! database and its driver alone take. With `--out DIR` it writes `DIR/fleet-consultation.md` and
+//! `DIR/fleet-consultation.summary.md` (table rows for the largest fleet: time against the ceiling
+//! and the target, memory); `--quick` measures 1,000 and 10,000 licences only.
 
 mod support;
 
@@ -16,6 +22,7 @@ use fleetdesk_core::Db;
 use fleetdesk_core::credentials::{self, CredentialKind};
 use fleetdesk_core::db::PoolSettings;
 use fleetdesk_core::offerings::{self, OfferingInput};
+use fleetdesk_core::orange::user_service::{self, FleetQuery};
 use support::{Running, Targets, start_server};
 
 struct Args {
@@ -46,6 +53,7 @@ fn args() -> anyhow::Result<Args> {
                     .context("--sizes takes numbers separated by commas")?;
             }
             "--out" => args.out = value()?,
+            "--quick" => args.sizes = vec![1_000, 10_000],
             other => bail!("unknown argument {other}; see scripts/bench-fleet"),
         }
     }
@@ -122,9 +130,39 @@ async fn seed_fleet(db: &Db, offering_id: &str, size: u64) -> anyhow::Result<Str
     Ok(fleet)
 }
 
+/// What the benchmark aims for (issue 15): the largest fleet in under 1.5 s, memory flat.
+const TARGET_SECONDS: f64 = 1.5;
+const FLAT_MIB: f64 = 10.0;
+
+/// Reads the rows a whole-fleet consultation sends from the database alone (same statement, rows
+/// fetched and dropped) and times it.
+async fn read_alone(db: &Db, fleet: &str) -> anyhow::Result<f64> {
+    let query = FleetQuery {
+        product_ref_id: fleet.to_owned().into(),
+        state: None,
+        offset: 0,
+        limit: None,
+    };
+    // On a runtime worker, as the server reads it, rather than on the main thread.
+    let db = db.clone();
+    let (rows, seconds) = tokio::spawn(async move {
+        let started = Instant::now();
+        let rows = user_service::read_fleet_rows(&db, &query).await;
+        (rows, started.elapsed().as_secs_f64())
+    })
+    .await?;
+    let rows = rows?;
+    if rows == 0 {
+        bail!("the fleet {fleet} read no rows");
+    }
+    Ok(seconds)
+}
+
 struct Measure {
     size: u64,
     seconds: f64,
+    /// The same rows read from the database alone, through sqlx, in this process.
+    ceiling_seconds: f64,
     bytes: u64,
     licences: String,
     rss_before_kib: u64,
@@ -177,11 +215,41 @@ async fn consult(
     Ok(Measure {
         size,
         seconds,
+        ceiling_seconds: 0.0,
         bytes,
         licences,
         rss_before_kib,
         rss_peak_kib,
     })
+}
+
+impl Measure {
+    fn ratio(&self) -> f64 {
+        self.seconds / self.ceiling_seconds
+    }
+
+    fn added_mib(&self) -> f64 {
+        self.rss_peak_kib.saturating_sub(self.rss_before_kib) as f64 / 1024.0
+    }
+}
+
+/// The summary's rows for the largest fleet measured on one database: time against the ceiling
+/// and the target, then memory. Columns: what, database, measured, ceiling, measured/ceiling,
+/// target, met.
+fn summary_rows(label: &str, m: &Measure) -> String {
+    let met = |yes: bool| if yes { "yes" } else { "no" };
+    format!(
+        "| Fleet consultation, {} licences | {label} | {:.2} s | {:.2} s (rows read from the database alone) | {:.1} | < {TARGET_SECONDS} s | {} |\n\
+         | Memory during the consultation (RSS peak) | {label} | {:.1} MiB | — | — | flat (peak − before {:.1} MiB) | {} |\n",
+        m.size,
+        m.seconds,
+        m.ceiling_seconds,
+        m.ratio(),
+        met(m.seconds < TARGET_SECONDS),
+        m.rss_peak_kib as f64 / 1024.0,
+        m.added_mib(),
+        met(m.added_mib() < FLAT_MIB),
+    )
 }
 
 async fn run_on(args: &Args, label: &str, database_url: &str) -> anyhow::Result<Vec<Measure>> {
@@ -217,10 +285,16 @@ async fn run_on(args: &Args, label: &str, database_url: &str) -> anyhow::Result<
         let fleet = seed_fleet(&db, offering.id.as_str(), size).await?;
         // Once to warm the database's caches, then measured.
         consult(&server, issued.secret.expose(), &fleet, size).await?;
-        let measure = consult(&server, issued.secret.expose(), &fleet, size).await?;
+        let mut measure = consult(&server, issued.secret.expose(), &fleet, size).await?;
+        measure.ceiling_seconds = read_alone(&db, &fleet).await?;
         eprintln!(
-            "[{label}] {size}: {:.2} s, {} bytes, RSS {} -> peak {} KiB",
-            measure.seconds, measure.bytes, measure.rss_before_kib, measure.rss_peak_kib
+            "[{label}] {size}: {:.2} s (database alone {:.2} s, ratio {:.1}), {} bytes, RSS {} -> peak {} KiB",
+            measure.seconds,
+            measure.ceiling_seconds,
+            measure.ratio(),
+            measure.bytes,
+            measure.rss_before_kib,
+            measure.rss_peak_kib
         );
         results.push(measure);
     }
@@ -243,30 +317,43 @@ async fn main() -> anyhow::Result<()> {
         fleetdesk_core::clock::now_text(),
         std::thread::available_parallelism().map_or(0, usize::from)
     ));
+    report.push_str(
+        "\"Database alone\" is the ceiling measured in the same run: the same statement read through \
+         sqlx from the benchmark's process, the rows fetched and dropped; the ratio is the HTTP \
+         time over it.\n",
+    );
+    let mut summary = String::new();
     let targets = Targets::new(args.postgres.as_deref()).await?;
     for (label, url) in &targets.list {
         let results = run_on(&args, label, url).await?;
         report.push_str(&format!(
-            "\n## {label}\n\n| licences | answer (MB) | time (s) | licences/s | RSS before (MiB) | RSS peak (MiB) | peak - before (MiB) |\n|---:|---:|---:|---:|---:|---:|---:|\n"
+            "\n## {label}\n\n| licences | answer (MB) | time (s) | database alone (s) | time / database alone | licences/s | RSS before (MiB) | RSS peak (MiB) | peak - before (MiB) |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n"
         ));
         for m in &results {
             report.push_str(&format!(
-                "| {} ({} listed) | {:.1} | {:.2} | {:.0} | {:.1} | {:.1} | {:.1} |\n",
+                "| {} ({} listed) | {:.1} | {:.2} | {:.2} | {:.1} | {:.0} | {:.1} | {:.1} | {:.1} |\n",
                 m.size,
                 m.licences,
                 m.bytes as f64 / 1e6,
                 m.seconds,
+                m.ceiling_seconds,
+                m.ratio(),
                 m.size as f64 / m.seconds,
                 m.rss_before_kib as f64 / 1024.0,
                 m.rss_peak_kib as f64 / 1024.0,
-                (m.rss_peak_kib.saturating_sub(m.rss_before_kib)) as f64 / 1024.0,
+                m.added_mib(),
             ));
+        }
+        if let Some(largest) = results.iter().max_by_key(|m| m.size) {
+            summary.push_str(&summary_rows(label, largest));
         }
     }
     targets.finish().await;
     std::fs::create_dir_all(&args.out)?;
     let path = format!("{}/fleet-consultation.md", args.out);
     std::fs::File::create(&path)?.write_all(report.as_bytes())?;
-    println!("{report}\nWritten to {path}");
+    let summary_path = format!("{}/fleet-consultation.summary.md", args.out);
+    std::fs::File::create(&summary_path)?.write_all(summary.as_bytes())?;
+    println!("{report}\n{summary}\nWritten to {path} and {summary_path}");
     Ok(())
 }
