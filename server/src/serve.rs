@@ -121,6 +121,7 @@ pub struct Server {
     delivery: JoinHandle<()>,
     bulk: JoinHandle<()>,
     backlog: JoinHandle<()>,
+    counts: JoinHandle<()>,
 }
 
 impl Server {
@@ -134,6 +135,7 @@ impl Server {
         let _ = self.delivery.await;
         let _ = self.bulk.await;
         let _ = self.backlog.await;
+        let _ = self.counts.await;
         self.db.close().await;
         served.context("the HTTP server failed")
     }
@@ -227,6 +229,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         metrics,
         stopped.clone(),
     ));
+    let counts = tokio::spawn(keep_dashboard_counts(db.clone(), stopped.clone()));
     let sweeper = tokio::spawn(sweep_expired(
         DbSessionStore::new(db.clone()),
         db.clone(),
@@ -243,6 +246,7 @@ pub async fn start(config: Config) -> anyhow::Result<Server> {
         delivery,
         bulk,
         backlog,
+        counts,
     })
 }
 
@@ -265,6 +269,28 @@ async fn sweep_expired(store: DbSessionStore, db: Db, mut stopped: watch::Receiv
                         "removed records past their retention"
                     ),
                     Err(error) => tracing::warn!(error = %error, "failed to remove records past their retention"),
+                }
+            }
+            _ = stopped.changed() => return,
+        }
+    }
+}
+
+/// Takes the dashboard's counts again whenever they are due (a large installation's dashboard
+/// shows them instead of counting on each visit: `fleetdesk_core::dashboard`).
+async fn keep_dashboard_counts(db: Db, mut stopped: watch::Receiver<bool>) {
+    use fleetdesk_core::{dashboard, stuck};
+    // Counted once at start, and kept if the installation is large, so that no page waits for it.
+    if let Err(error) = async { dashboard::read(&db, &stuck::load(&db).await?).await }.await {
+        tracing::warn!(error = %error, "failed to count the dashboard's numbers");
+    }
+    let mut every = tokio::time::interval(Duration::from_secs(5));
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = every.tick() => {
+                if let Err(error) = dashboard::refresh(&db).await {
+                    tracing::warn!(error = %error, "failed to count the dashboard's numbers");
                 }
             }
             _ = stopped.changed() => return,

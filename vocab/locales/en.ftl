@@ -712,6 +712,7 @@ resend-being-sent =
        *[other] { $count } events matching the filter are being sent right now and are left alone.
     }
 answer-truncated = Only the start of the answer is kept: it was { $bytes } bytes.
+counted-in-background = With this much data, these numbers are counted in the background every { $seconds } s, not on each visit. Last counted:
 attempts-last-day =
     { $count ->
         [one] { $count } attempt in the last 24 hours

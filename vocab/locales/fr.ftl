@@ -712,6 +712,7 @@ resend-being-sent =
        *[other] { $count } événements correspondant au filtre sont en cours d’envoi et ne sont pas touchés.
     }
 answer-truncated = Seul le début de la réponse est conservé : elle faisait { $bytes } octets.
+counted-in-background = Avec autant de données, ces chiffres sont comptés en arrière-plan toutes les { $seconds } s, et non à chaque visite. Dernier comptage :
 attempts-last-day =
     { $count ->
         [one] { $count } tentative ces dernières 24 heures

@@ -40,7 +40,7 @@ pub async fn dashboard(
     use fleetdesk_core::{dashboard, stuck};
 
     let thresholds = stuck::load(db).await.map_err(super::ssr::internal)?;
-    let counts = dashboard::counts(db, &thresholds)
+    let dashboard::Reading { counts, kept } = dashboard::read(db, &thresholds)
         .await
         .map_err(super::ssr::internal)?;
     fn every<W: Copy + PartialEq>(states: &[W], found: &[(W, i64)]) -> Vec<(W, i64)> {
@@ -66,6 +66,7 @@ pub async fn dashboard(
         stuck: counts.stuck_orders + counts.stuck_tasks + counts.stuck_events,
         success_rate: counts.success_rate(),
         attempts_last_day: counts.attempts_last_day.1,
+        counted_in_background: kept,
     })
 }
 

@@ -19,6 +19,9 @@ pub struct DashboardView {
     /// Share of the last day's delivery attempts Orange accepted, in percent, and how many.
     pub success_rate: Option<u32>,
     pub attempts_last_day: i64,
+    /// `(when, every how many seconds)` when these are counts taken in the background (a large
+    /// installation), not on this visit.
+    pub counted_in_background: Option<(String, u64)>,
 }
 
 /// One search result.

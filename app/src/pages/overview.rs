@@ -125,7 +125,15 @@ fn Dashboard(dashboard: DashboardView) -> impl IntoView {
         ),
     ];
     let attempts = say::attempts_last_day(lang, dashboard.attempts_last_day);
+    let counted = dashboard.counted_in_background.map(|(at, every)| {
+        view! {
+            <p class="muted" data-testid="counted-in-background">
+                {say::counted_in_background(lang, every)}" "<When at/>
+            </p>
+        }
+    });
     view! {
+        {counted}
         <section class="cards" aria-label=t(Text::Totals) data-testid="dashboard-totals">
             {totals
                 .into_iter()

@@ -140,6 +140,59 @@ async fn the_dashboard_counts_what_orange_created_and_the_search_finds_it() {
 }
 
 #[tokio::test]
+async fn a_large_installations_dashboard_shows_the_counts_kept_in_the_background_and_when() {
+    use fleetdesk_core::dashboard::{Counts, SNAPSHOT_KEY, Snapshot};
+    use fleetdesk_vocab::LicenceState;
+
+    for test_db in TestDb::all().await {
+        let api = Api::start(&test_db).await;
+        let operator = signed_in(&test_db, &api.server, "olga", Role::Operator).await;
+        let (_, html) = page(&operator, &api, "/").await;
+        assert_eq!(test_id_text(&html, "count-customers").as_deref(), Some("0"));
+        assert_eq!(
+            test_id_text(&html, "counted-in-background"),
+            None,
+            "a small installation is counted on each visit"
+        );
+
+        // As the background task keeps it for a large installation; taken just now, so that the
+        // server's own task does not take it again during the test.
+        let counted_at = fleetdesk_core::clock::now_text();
+        let kept = Snapshot {
+            counts: Counts {
+                customers: 700,
+                licences: vec![(LicenceState::Active, 250_000)],
+                ..Counts::default()
+            },
+            counted_at: counted_at.clone(),
+            took_ms: 400,
+        };
+        fleetdesk_core::settings::set(&test_db.db, SNAPSHOT_KEY, &kept)
+            .await
+            .expect("keep");
+        let (_, html) = page(&operator, &api, "/").await;
+        assert_eq!(test_id_text(&html, "count-customers").as_deref(), Some("700"));
+        assert_eq!(
+            test_id_text(&html, "dashboard-licences-active").as_deref(),
+            Some("250000")
+        );
+        let note = html
+            .split("data-testid=\"counted-in-background\"")
+            .nth(1)
+            .expect("the page says the counts are kept")
+            .split("</p>")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(note.contains("every 20 s"), "{note}");
+        assert!(note.contains(&format!("datetime=\"{counted_at}\"")), "{note}");
+
+        api.stop().await;
+        test_db.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn support_unblocks_stuck_orders_tasks_and_events_and_only_admins_set_thresholds() {
     for test_db in TestDb::all().await {
         let api = Api::start(&test_db).await;
