@@ -1,5 +1,5 @@
 //! Benchmark: how long the console's pages take to render with a million licences. Run by
-//! `scripts/bench-console`, which builds the release binary and passes its path; results go to
+//! `scripts/bench` (`--only console`), which builds the release binary and passes its path; results go to
 //! `bench/results/console-pages.md`.
 //!
 //! The licences are written straight into the database (`--customers` customers of
@@ -7,6 +7,10 @@
 //! with an end user, half with a placeholder number still to replace. The server runs as its own
 //! process; an administrator signs in and each page is fetched once to warm up, then `--runs`
 //! times; the table gives the median and the slowest, whole page received.
+//!
+//! Options: `--bin PATH` (required), `--postgres ADMIN_URL`, `--out DIR`, `--customers N` (default
+//! 1000), `--licences-per-customer N` (default 1000), `--runs N` (default 5), `--quick` (20
+//! customers of 100, 3 runs: a smoke run).
 
 mod support;
 
@@ -17,7 +21,7 @@ use anyhow::{Context, bail};
 use fleetdesk_core::Db;
 use fleetdesk_core::db::PoolSettings;
 use fleetdesk_core::offerings::{self, OfferingInput};
-use support::{ADMIN_PASSWORD, Running, Targets, start_server};
+use support::{ADMIN_PASSWORD, Running, SummaryRow, Targets, start_server};
 
 struct Args {
     bin: String,
@@ -27,6 +31,10 @@ struct Args {
     runs: usize,
     out: String,
 }
+
+/// The page the overview target is about, and the target.
+const OVERVIEW: &str = "/";
+const OVERVIEW_TARGET_MS: f64 = 30.0;
 
 fn args() -> anyhow::Result<Args> {
     let mut args = Args {
@@ -48,8 +56,9 @@ fn args() -> anyhow::Result<Args> {
                 args.per_customer = value()?.parse().context("--licences-per-customer")?;
             }
             "--runs" => args.runs = value()?.parse().context("--runs")?,
+            "--quick" => (args.customers, args.per_customer, args.runs) = (20, 100, 3),
             "--out" => args.out = value()?,
-            other => bail!("unknown argument {other}; see scripts/bench-console"),
+            other => bail!("unknown argument {other}; see the top of server/examples/console_pages.rs"),
         }
     }
     if args.bin.is_empty() {
@@ -191,7 +200,12 @@ async fn time_page(
     })
 }
 
-async fn run_on(args: &Args, label: &str, database_url: &str) -> anyhow::Result<Vec<Timing>> {
+/// Every page's timing, and the ceiling: `/healthz` (an empty handler) timed the same way.
+async fn run_on(
+    args: &Args,
+    label: &str,
+    database_url: &str,
+) -> anyhow::Result<(Vec<Timing>, Timing)> {
     let data_dir =
         std::env::temp_dir().join(format!("fleetdesk-bench-{}", uuid::Uuid::now_v7().simple()));
     std::fs::create_dir_all(&data_dir)?;
@@ -234,6 +248,7 @@ async fn run_on(args: &Args, label: &str, database_url: &str) -> anyhow::Result<
         "/stuck".to_owned(),
         "/events".to_owned(),
     ];
+    let ceiling = time_page(&client, &server, "/healthz", args.runs.max(20)).await?;
     let mut timings = Vec::new();
     for path in &pages {
         let timing = time_page(&client, &server, path, args.runs).await?;
@@ -246,7 +261,7 @@ async fn run_on(args: &Args, label: &str, database_url: &str) -> anyhow::Result<
     db.close().await;
     drop(server);
     let _ = std::fs::remove_dir_all(&data_dir);
-    Ok(timings)
+    Ok((timings, ceiling))
 }
 
 #[tokio::main]
@@ -265,23 +280,65 @@ async fn main() -> anyhow::Result<()> {
         std::thread::available_parallelism().map_or(0, usize::from),
         args.runs,
     );
+    report.push_str(
+        "\nCeiling: `/healthz`, a handler that answers `ok` without reading the database, timed the \
+         same way in the same run (at least 20 runs); \"× ceiling\" is a page's median over its \
+         median.\n",
+    );
     let targets = Targets::new(args.postgres.as_deref()).await?;
+    let mut summary = Vec::new();
     for (label, url) in &targets.list {
-        let timings = run_on(&args, label, url).await?;
+        let (timings, ceiling) = run_on(&args, label, url).await?;
         report.push_str(&format!(
-            "\n## {label}\n\n| page | median (ms) | slowest (ms) | size (KB) |\n|---|---:|---:|---:|\n"
+            "\n## {label}\n\n`/healthz`: median {:.2} ms.\n\n\
+             | page | median (ms) | slowest (ms) | × ceiling | size (KB) |\n|---|---:|---:|---:|---:|\n",
+            ceiling.median_ms
         ));
         for t in &timings {
             report.push_str(&format!(
-                "| `{}` | {:.1} | {:.1} | {:.1} |\n",
+                "| `{}` | {:.1} | {:.1} | {:.0} | {:.1} |\n",
                 t.path,
                 t.median_ms,
                 t.max_ms,
+                t.median_ms / ceiling.median_ms,
                 t.bytes as f64 / 1000.0
             ));
         }
+        let overview = timings
+            .iter()
+            .find(|t| t.path == OVERVIEW)
+            .context("the overview was timed")?;
+        let slowest = timings
+            .iter()
+            .max_by(|a, b| a.median_ms.total_cmp(&b.median_ms))
+            .context("pages were timed")?;
+        for (what, t, target, met) in [
+            (
+                format!("Console overview (`/`), {total} licences"),
+                overview,
+                format!("< {OVERVIEW_TARGET_MS:.0} ms"),
+                Some(overview.median_ms < OVERVIEW_TARGET_MS),
+            ),
+            (
+                format!("Slowest console page measured (`{}`)", slowest.path),
+                slowest,
+                "—".to_owned(),
+                None,
+            ),
+        ] {
+            summary.push(SummaryRow {
+                what,
+                database: label.clone(),
+                measured: format!("{:.1} ms", t.median_ms),
+                ceiling: format!("{:.2} ms (`/healthz`)", ceiling.median_ms),
+                ratio: Some(t.median_ms / ceiling.median_ms),
+                target,
+                met,
+            });
+        }
     }
     targets.finish().await;
+    support::write_summary(&args.out, "console-pages", &summary)?;
     std::fs::create_dir_all(&args.out)?;
     let path = format!("{}/console-pages.md", args.out);
     std::fs::File::create(&path)?.write_all(report.as_bytes())?;

@@ -1,5 +1,5 @@
 //! Benchmark: delivering events to Orange from the outbox (contract section 6). Run by
-//! `scripts/bench-delivery`, which builds the release binary and passes its path; results go to
+//! `scripts/bench` (`--only delivery`), which builds the release binary and passes its path; results go to
 //! `bench/results/delivery.md`.
 //!
 //! A real `fleetdesk serve` process delivers to a do-nothing Orange running inside this process
@@ -23,7 +23,12 @@
 //!    combined rate, its ratio to one instance's, and any `eventId` received twice.
 //!
 //! Every `FLEETDESK_DELIVERY_*` variable in the environment reaches the servers and is listed in
-//! the report.
+//! the report (e.g. `FLEETDESK_DELIVERY_CONCURRENCY=32`).
+//!
+//! Options: `--bin PATH` (required), `--postgres ADMIN_URL`, `--out DIR`, `--events N` (licence
+//! events per backlog, default 20000), `--clients N` (live clients, default 16), `--live-seconds N`
+//! (default 20), `--sqlite-only`, `--postgres-only`, `--skip-two-instances`, `--quick` (1000
+//! events, 3 s live: a smoke run), `--note TEXT` (a line under the report's title).
 
 #[path = "delivery/orange.rs"]
 mod orange;
@@ -46,7 +51,7 @@ use futures_util::StreamExt;
 use orange::Api;
 use receiver::Receiver;
 use support::{
-    Running, Targets, machine_busy_seconds, proc_cpu_seconds, proc_status_kib,
+    Running, SummaryRow, Targets, machine_busy_seconds, proc_cpu_seconds, proc_status_kib,
     processes_cpu_seconds, start_server,
 };
 use time::OffsetDateTime;
@@ -89,7 +94,7 @@ fn args() -> anyhow::Result<Args> {
         two_instances: true,
         postgres_only: false,
         out: "bench/results".to_owned(),
-        command: "scripts/bench-delivery".to_owned(),
+        command: "scripts/bench --only delivery".to_owned(),
         note: None,
     };
     let mut it = std::env::args().skip(1);
@@ -110,7 +115,7 @@ fn args() -> anyhow::Result<Args> {
             "--out" => args.out = value()?,
             "--command" => args.command = value()?,
             "--note" => args.note = Some(value()?),
-            other => bail!("unknown argument {other}; see scripts/bench-delivery"),
+            other => bail!("unknown argument {other}; see the top of server/examples/delivery.rs"),
         }
     }
     if args.bin.is_empty() {
@@ -719,7 +724,7 @@ async fn run_on(
     receiver: &Receiver,
     label: &str,
     url: &str,
-) -> anyhow::Result<String> {
+) -> anyhow::Result<(String, Vec<SummaryRow>)> {
     let mut section = format!("\n## {label}\n");
     let fixture = prepare(args, url, receiver).await?;
     let pid = fixture.server.child.id();
@@ -785,6 +790,74 @@ async fn run_on(
     }
 
     let single_rate = drains[0].1.rate();
+    let largest_task = seeded
+        .tasks
+        .iter()
+        .copied()
+        .max_by_key(|(licences, _)| *licences)
+        .unwrap_or_default();
+    let ceiling_text = format!("{ceiling:.0} requests/s (the receiver alone)");
+    let live_rate = live.delivered_in_window as f64 / live.seconds;
+    let peak = proc_status_kib(pid, "VmHWM") as f64 / 1024.0;
+    let row = |what: String, measured: String, ceiling: String, ratio, target: &str, met| {
+        SummaryRow {
+            what,
+            database: label.to_owned(),
+            measured,
+            ceiling,
+            ratio,
+            target: target.to_owned(),
+            met: Some(met),
+        }
+    };
+    let mut summary = vec![
+        row(
+            format!("Delivery: drain of {} events, one instance", drains[0].1.backlog),
+            format!("{single_rate:.0} events/s"),
+            ceiling_text.clone(),
+            Some(single_rate / ceiling),
+            "≥ 3,000 events/s",
+            single_rate >= 3_000.0,
+        ),
+        row(
+            "Delivery: live, events delivered while API calls create them".to_owned(),
+            format!("{live_rate:.0} events/s"),
+            ceiling_text,
+            Some(live_rate / ceiling),
+            "≥ 1,500 events/s",
+            live_rate >= 1_500.0,
+        ),
+        row(
+            format!(
+                "Suspension task of {} licences: request to all its events written",
+                largest_task.0
+            ),
+            format!("{:.2} s", largest_task.1),
+            "—".to_owned(),
+            None,
+            "< 3 s",
+            largest_task.1 < 3.0,
+        ),
+        row(
+            "Memory: delivery server's peak RSS (VmHWM) over drain and live load".to_owned(),
+            format!("{peak:.0} MiB"),
+            "—".to_owned(),
+            None,
+            "< 100 MiB",
+            peak < 100.0,
+        ),
+    ];
+    if let Some((_, both)) = drains.get(1) {
+        let times = both.rate() / single_rate;
+        summary.push(row(
+            "Delivery: drain with two instances on one database".to_owned(),
+            format!("{:.0} events/s", both.rate()),
+            format!("{single_rate:.0} events/s (one instance, same run)"),
+            Some(times),
+            "≥ 1.6 × one instance",
+            times >= 1.6,
+        ));
+    }
     section.push_str("\n### Drain: delivery resumed, until the receiver has every event\n\n");
     section.push_str(&drain_table(
         &drains.iter().map(|(l, d)| (*l, d)).collect::<Vec<_>>(),
@@ -816,10 +889,13 @@ async fn run_on(
     fixture.db.close().await;
     drop(fixture.server);
     let _ = std::fs::remove_dir_all(&fixture.data_dir);
-    Ok(section)
+    Ok((section, summary))
 }
 
-async fn run_all(args: &Args, targets: &Targets) -> anyhow::Result<Vec<String>> {
+async fn run_all(
+    args: &Args,
+    targets: &Targets,
+) -> anyhow::Result<Vec<(String, Vec<SummaryRow>)>> {
     let receiver = Receiver::start()?;
     let mut sections = Vec::new();
     for (label, url) in &targets.list {
@@ -867,9 +943,11 @@ async fn main() -> anyhow::Result<()> {
          event resources answering 200 at once). The benchmark, the receiver and the server share \
          the machine's CPUs. Method: `server/examples/delivery.rs`.\n",
     );
-    for section in &sections {
+    for (section, _) in &sections {
         report.push_str(section);
     }
+    let summary: Vec<SummaryRow> = sections.into_iter().flat_map(|(_, rows)| rows).collect();
+    support::write_summary(&args.out, "delivery", &summary)?;
     std::fs::create_dir_all(&args.out)?;
     let path = format!("{}/delivery.md", args.out);
     std::fs::File::create(&path)?.write_all(report.as_bytes())?;

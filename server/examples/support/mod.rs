@@ -257,3 +257,45 @@ fn proc_meminfo_kib(field: &str) -> u64 {
         })
         .unwrap_or(0)
 }
+
+/// One row of the summary table `scripts/bench` gathers into `bench/README.md`: a figure, the
+/// ceiling measured in the same run (what the machine does with no Fleetdesk work in the way),
+/// their ratio, the target and whether it is met.
+pub struct SummaryRow {
+    pub what: String,
+    pub database: String,
+    pub measured: String,
+    pub ceiling: String,
+    /// `measured / ceiling`, when both are numbers of one kind.
+    pub ratio: Option<f64>,
+    pub target: String,
+    /// `None` for a figure without a target.
+    pub met: Option<bool>,
+}
+
+impl SummaryRow {
+    fn line(&self) -> String {
+        format!(
+            "| {} | {} | {} | {} | {} | {} | {} |\n",
+            self.what,
+            self.database,
+            self.measured,
+            self.ceiling,
+            self.ratio.map_or("—".to_owned(), |r| format!("{r:.2}")),
+            self.target,
+            match self.met {
+                Some(true) => "yes",
+                Some(false) => "**no**",
+                None => "—",
+            },
+        )
+    }
+}
+
+/// Writes `<out>/<name>.summary.md`: the benchmark's summary rows, for `scripts/bench`.
+pub fn write_summary(out: &str, name: &str, rows: &[SummaryRow]) -> anyhow::Result<()> {
+    std::fs::create_dir_all(out)?;
+    let path = format!("{out}/{name}.summary.md");
+    std::fs::write(&path, rows.iter().map(SummaryRow::line).collect::<String>())
+        .with_context(|| format!("failed to write {path}"))
+}
