@@ -46,7 +46,10 @@ struct Message {
 }
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    // Read when the script runs, not when it was compiled: one compiled script may serve several
+    // checkouts sharing a build folder.
+    let manifest_dir = std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let dir = Path::new(&manifest_dir).join("locales");
     // Relative to the package: the same build folder may serve several checkouts.
     println!("cargo::rerun-if-changed=locales");
     let mut catalogues = Vec::new();
