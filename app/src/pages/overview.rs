@@ -125,15 +125,8 @@ fn Dashboard(dashboard: DashboardView) -> impl IntoView {
         ),
     ];
     let attempts = say::attempts_last_day(lang, dashboard.attempts_last_day);
-    let counted = dashboard.counted_in_background.map(|(at, every)| {
-        view! {
-            <p class="muted" data-testid="counted-in-background">
-                {say::counted_in_background(lang, every)}" "<When at/>
-            </p>
-        }
-    });
-    view! {
-        {counted}
+    let counted = dashboard.counted_in_background;
+    let numbers = view! {
         <section class="cards" aria-label=t(Text::Totals) data-testid="dashboard-totals">
             {totals
                 .into_iter()
@@ -151,6 +144,18 @@ fn Dashboard(dashboard: DashboardView) -> impl IntoView {
         {view! { <StateCards title=t(Text::OrdersFromOrange) test_id="dashboard-orders" counts=cards(&dashboard.orders, WorkState::as_str, WorkState::counted, lang) list="/orders"/> }.into_any()}
         {view! { <StateCards title=t(Text::TasksFromOrange) test_id="dashboard-tasks" counts=cards(&dashboard.tasks, WorkState::as_str, WorkState::counted, lang) list="/tasks"/> }.into_any()}
         {view! { <StateCards title=t(Text::EventsToOrangeHeading) test_id="dashboard-events" counts=cards(&dashboard.events, EventState::as_str, EventState::counted, lang) list="/events"/> }.into_any()}
+    }
+    .into_any();
+    // One view either way, not an optional one (see `Page`).
+    match counted {
+        Some((at, every)) => view! {
+            <p class="muted" data-testid="counted-in-background">
+                {say::counted_in_background(lang, every)}" "<When at/>
+            </p>
+            {numbers}
+        }
+        .into_any(),
+        None => numbers,
     }
 }
 

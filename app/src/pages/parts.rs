@@ -106,10 +106,15 @@ where
         Some(children) => children(),
         None => view! { <h1>{lang.t(title)}</h1> }.into_any(),
     };
+    // One view either way rather than an optional one after the head: with erased component
+    // types, an absent optional view right after the head did not hydrate.
+    let head = match lead {
+        Some(lead) => view! { {head} <p class="lead muted">{lang.t(lead)}</p> }.into_any(),
+        None => head,
+    };
     view! {
         <Title text=lang.t(title)/>
         {head}
-        {lead.map(|lead| view! { <p class="lead muted">{lang.t(lead)}</p> })}
         <Suspense fallback=move || view! { <p class="loading">{lang.t(loading)}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
