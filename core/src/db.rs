@@ -330,7 +330,7 @@ impl Db {
     {
         let Some(writer) = &self.writer else {
             let mut tx = self.begin_write().await?;
-            let value = work(&mut *tx).await?;
+            let value = work(&mut tx).await?;
             tx.commit().await?;
             return Ok(value);
         };

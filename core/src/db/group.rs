@@ -88,7 +88,7 @@ async fn group(
     let mut next = Some(first);
     while let Some(job) = next.take() {
         sqlx::query("SAVEPOINT job").execute(&mut *tx).await?;
-        let done = job(&mut *tx).await;
+        let done = job(&mut tx).await;
         answers.push(done.answer);
         if !done.keep {
             sqlx::query("ROLLBACK TO SAVEPOINT job")
