@@ -58,7 +58,9 @@ fn args() -> anyhow::Result<Args> {
             "--runs" => args.runs = value()?.parse().context("--runs")?,
             "--quick" => (args.customers, args.per_customer, args.runs) = (20, 100, 3),
             "--out" => args.out = value()?,
-            other => bail!("unknown argument {other}; see the top of server/examples/console_pages.rs"),
+            other => {
+                bail!("unknown argument {other}; see the top of server/examples/console_pages.rs")
+            }
         }
     }
     if args.bin.is_empty() {

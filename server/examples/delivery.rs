@@ -799,8 +799,8 @@ async fn run_on(
     let ceiling_text = format!("{ceiling:.0} requests/s (the receiver alone)");
     let live_rate = live.delivered_in_window as f64 / live.seconds;
     let peak = proc_status_kib(pid, "VmHWM") as f64 / 1024.0;
-    let row = |what: String, measured: String, ceiling: String, ratio, target: &str, met| {
-        SummaryRow {
+    let row =
+        |what: String, measured: String, ceiling: String, ratio, target: &str, met| SummaryRow {
             what,
             database: label.to_owned(),
             measured,
@@ -808,11 +808,13 @@ async fn run_on(
             ratio,
             target: target.to_owned(),
             met: Some(met),
-        }
-    };
+        };
     let mut summary = vec![
         row(
-            format!("Delivery: drain of {} events, one instance", drains[0].1.backlog),
+            format!(
+                "Delivery: drain of {} events, one instance",
+                drains[0].1.backlog
+            ),
             format!("{single_rate:.0} events/s"),
             ceiling_text.clone(),
             Some(single_rate / ceiling),
@@ -892,10 +894,7 @@ async fn run_on(
     Ok((section, summary))
 }
 
-async fn run_all(
-    args: &Args,
-    targets: &Targets,
-) -> anyhow::Result<Vec<(String, Vec<SummaryRow>)>> {
+async fn run_all(args: &Args, targets: &Targets) -> anyhow::Result<Vec<(String, Vec<SummaryRow>)>> {
     let receiver = Receiver::start()?;
     let mut sections = Vec::new();
     for (label, url) in &targets.list {

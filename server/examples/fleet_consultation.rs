@@ -1,5 +1,5 @@
 //! Benchmark: consulting fleets of growing size (`GET /orange/v2/userService?productRefId=…`) and
-//! the Fleetdesk server's memory while it streams them. Run by `scripts/bench-fleet`, which builds
+//! the Fleetdesk server's memory while it streams them. Run by `scripts/bench` (`--only fleet`), which builds
 //! the release binary and passes its path; results go to `bench/results/`.
 //!
 //! The fleets are written straight into the database (one SQL statement each), so the server's
@@ -54,7 +54,9 @@ fn args() -> anyhow::Result<Args> {
             }
             "--out" => args.out = value()?,
             "--quick" => args.sizes = vec![1_000, 10_000],
-            other => bail!("unknown argument {other}; see scripts/bench-fleet"),
+            other => bail!(
+                "unknown argument {other}; see the top of server/examples/fleet_consultation.rs"
+            ),
         }
     }
     if args.bin.is_empty() {

@@ -1,6 +1,6 @@
 //! Benchmark: licence orders through the Orange API (`POST /orange/v2/productOrder`, contract
-//! section 4), 10 licences each, from many concurrent clients. Run by `scripts/bench-orders`,
-//! which builds the release binary and passes its path; results go to `bench/results/orders.md`.
+//! section 4), 10 licences each, from many concurrent clients. Run by `scripts/bench`
+//! (`--only orders`), which builds the release binary and passes its path; results go to `bench/results/orders.md`.
 //!
 //! For each database and mode (synchronous: the licences are written and the order answered
 //! `completed`; asynchronous: answered `acknowledged`, completed by the server's worker):
@@ -39,7 +39,7 @@ use fleetdesk_core::orange::settings::{self as api_settings, Mode, Operation};
 use fleetdesk_core::{Db, clock};
 use orange::Api;
 use support::{
-    Running, Targets, machine_busy_seconds, proc_cpu_seconds, proc_status_kib,
+    Running, SummaryRow, Targets, machine_busy_seconds, proc_cpu_seconds, proc_status_kib,
     processes_cpu_seconds, start_server,
 };
 
@@ -73,7 +73,7 @@ fn args() -> anyhow::Result<Args> {
         runs: Vec::new(),
         out: "bench/results".to_owned(),
         file: "orders.md".to_owned(),
-        command: "scripts/bench-orders".to_owned(),
+        command: "scripts/bench --only orders".to_owned(),
         note: None,
     };
     let mut it = std::env::args().skip(1);
@@ -91,7 +91,7 @@ fn args() -> anyhow::Result<Args> {
             "--file" => args.file = value()?,
             "--command" => args.command = value()?,
             "--note" => args.note = Some(value()?),
-            other => bail!("unknown argument {other}; see scripts/bench-orders"),
+            other => bail!("unknown argument {other}; see the top of server/examples/orders.rs"),
         }
     }
     if args.bin.is_empty() {
@@ -678,6 +678,43 @@ async fn main() -> anyhow::Result<()> {
             m.per_second() / m.ceiling_per_second,
         ));
     }
+    let mut summary = Vec::new();
+    for m in &measures {
+        let (rate, p99) = (m.per_second(), m.percentile(99.0));
+        summary.push(SummaryRow {
+            what: format!(
+                "Orders of {ORDER_SIZE} licences from {} clients, {}",
+                args.clients,
+                m.mode.as_str()
+            ),
+            database: m.database.clone(),
+            measured: format!("{rate:.0} orders/s, p99 {p99:.0} ms"),
+            ceiling: format!(
+                "{:.0} orders/s (the same rows through sqlx)",
+                m.ceiling_per_second
+            ),
+            ratio: Some(rate / m.ceiling_per_second),
+            target: "≥ 300 orders/s, p99 < 100 ms".to_owned(),
+            met: Some(rate >= 300.0 && p99 < 100.0),
+        });
+        summary.push(SummaryRow {
+            what: format!(
+                "Memory: server RSS idle / peak under the {} order load",
+                m.mode.as_str()
+            ),
+            database: m.database.clone(),
+            measured: format!(
+                "{:.1} / {:.1} MiB",
+                mib(m.rss_idle_kib),
+                mib(m.rss_peak_kib)
+            ),
+            ceiling: "—".to_owned(),
+            ratio: None,
+            target: "—".to_owned(),
+            met: None,
+        });
+    }
+    support::write_summary(&args.out, "orders", &summary)?;
     std::fs::create_dir_all(&args.out)?;
     let path = format!("{}/{}", args.out, args.file);
     std::fs::File::create(&path)?.write_all(report.as_bytes())?;
