@@ -197,11 +197,7 @@ pub async fn read(db: &Db, thresholds: &Thresholds) -> Result<Reading, DbError> 
 }
 
 /// [`read`], keeping the counts above `live_rows` rows.
-async fn read_above(
-    db: &Db,
-    thresholds: &Thresholds,
-    live_rows: i64,
-) -> Result<Reading, DbError> {
+async fn read_above(db: &Db, thresholds: &Thresholds, live_rows: i64) -> Result<Reading, DbError> {
     if let Some(kept) = settings::get::<Snapshot>(db, SNAPSHOT_KEY).await?
         && kept.counts.rows() > live_rows
     {
@@ -302,7 +298,11 @@ mod tests {
 
             add_event(&db, "evt_2", "pending", "2999-01-01T00:00:00.000Z").await;
             let second = read_above(&db, &thresholds, 0).await.expect("read");
-            assert_eq!(pending(&second.counts), 1, "the kept counts, not a new count");
+            assert_eq!(
+                pending(&second.counts),
+                1,
+                "the kept counts, not a new count"
+            );
             assert_eq!(second.kept, Some((kept.counted_at.clone(), 15)));
             assert!(!refresh(&db).await.expect("refresh"), "not due yet");
 

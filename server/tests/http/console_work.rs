@@ -171,7 +171,10 @@ async fn a_large_installations_dashboard_shows_the_counts_kept_in_the_background
             .await
             .expect("keep");
         let (_, html) = page(&operator, &api, "/").await;
-        assert_eq!(test_id_text(&html, "count-customers").as_deref(), Some("700"));
+        assert_eq!(
+            test_id_text(&html, "count-customers").as_deref(),
+            Some("700")
+        );
         assert_eq!(
             test_id_text(&html, "dashboard-licences-active").as_deref(),
             Some("250000")
@@ -185,7 +188,10 @@ async fn a_large_installations_dashboard_shows_the_counts_kept_in_the_background
             .unwrap_or_default()
             .to_owned();
         assert!(note.contains("every 20 s"), "{note}");
-        assert!(note.contains(&format!("datetime=\"{counted_at}\"")), "{note}");
+        assert!(
+            note.contains(&format!("datetime=\"{counted_at}\"")),
+            "{note}"
+        );
 
         api.stop().await;
         test_db.finish().await;
