@@ -20,7 +20,6 @@ use std::time::Instant;
 use anyhow::{Context, bail};
 use fleetdesk_core::Db;
 use fleetdesk_core::db::PoolSettings;
-use fleetdesk_core::offerings::{self, OfferingInput};
 use support::{ADMIN_PASSWORD, Running, SummaryRow, Targets, start_server};
 
 struct Args {
@@ -72,19 +71,7 @@ fn args() -> anyhow::Result<Args> {
 /// Writes the customers, their fleets and licences; returns one customer id and one licence id
 /// from the middle, and one login, for the pages that need them.
 async fn seed(db: &Db, args: &Args) -> anyhow::Result<(String, String, String)> {
-    let offering = offerings::create(
-        db,
-        &fleetdesk_core::audit::Acting::system(),
-        &OfferingInput {
-            offer_code: "BENCH".into(),
-            name: "Benchmark".into(),
-            resource_type: "msisdn".into(),
-            resource_scope: "per_licence".into(),
-            login_format: String::new(),
-            provisioning: String::new(),
-        },
-    )
-    .await?;
+    let offering = support::offering(db, "BENCH").await?;
     let now = fleetdesk_core::clock::now_text();
     let numbers = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < $1)";
     let started = Instant::now();

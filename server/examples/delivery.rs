@@ -42,8 +42,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use fleetdesk_core::audit::Acting;
-use fleetdesk_core::credentials::{self, CredentialKind};
-use fleetdesk_core::offerings::{self, OfferingInput};
 use fleetdesk_core::orange::settings::{self as api_settings, Mode, Operation};
 use fleetdesk_core::outbox::settings::{self as delivery_settings, DeliverySettings};
 use fleetdesk_core::{Db, clock};
@@ -170,28 +168,8 @@ async fn prepare(args: &Args, url: &str, receiver: &Receiver) -> anyhow::Result<
         modes.set_mode(operation, Mode::Async);
     }
     api_settings::save(&db, &modes, &Acting::cli()).await?;
-    offerings::create(
-        &db,
-        &Acting::system(),
-        &OfferingInput {
-            offer_code: orange::OFFER_CODE.into(),
-            name: "Benchmark".into(),
-            resource_type: "msisdn".into(),
-            resource_scope: "per_licence".into(),
-            login_format: String::new(),
-            provisioning: String::new(),
-        },
-    )
-    .await?;
-    let issued = credentials::issue(
-        &db,
-        &Acting::system(),
-        CredentialKind::Orange,
-        "benchmark",
-        None,
-    )
-    .await?;
-    let api = Api::new(&server.base, issued.secret.expose())?;
+    support::offering(&db, orange::OFFER_CODE).await?;
+    let api = Api::new(&server.base, &support::orange_secret(&db).await?)?;
     Ok(Fixture {
         server,
         db,

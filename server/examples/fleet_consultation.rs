@@ -19,9 +19,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use fleetdesk_core::Db;
-use fleetdesk_core::credentials::{self, CredentialKind};
 use fleetdesk_core::db::PoolSettings;
-use fleetdesk_core::offerings::{self, OfferingInput};
 use fleetdesk_core::orange::user_service::{self, FleetQuery};
 use support::{Running, Targets, start_server};
 
@@ -260,34 +258,15 @@ async fn run_on(args: &Args, label: &str, database_url: &str) -> anyhow::Result<
     std::fs::create_dir_all(&data_dir)?;
     let server = start_server(&args.bin, database_url, &data_dir).await?;
     let db = Db::connect(database_url, PoolSettings::default()).await?;
-    let issued = credentials::issue(
-        &db,
-        &fleetdesk_core::audit::Acting::system(),
-        CredentialKind::Orange,
-        "benchmark",
-        None,
-    )
-    .await?;
-    let offering = offerings::create(
-        &db,
-        &fleetdesk_core::audit::Acting::system(),
-        &OfferingInput {
-            offer_code: "BENCH".into(),
-            name: "Benchmark".into(),
-            resource_type: "msisdn".into(),
-            resource_scope: "per_licence".into(),
-            login_format: String::new(),
-            provisioning: String::new(),
-        },
-    )
-    .await?;
+    let secret = support::orange_secret(&db).await?;
+    let offering = support::offering(&db, "BENCH").await?;
     let mut results = Vec::new();
     for &size in &args.sizes {
         eprintln!("[{label}] seeding a fleet of {size} licences");
         let fleet = seed_fleet(&db, offering.id.as_str(), size).await?;
         // Once to warm the database's caches, then measured.
-        consult(&server, issued.secret.expose(), &fleet, size).await?;
-        let mut measure = consult(&server, issued.secret.expose(), &fleet, size).await?;
+        consult(&server, &secret, &fleet, size).await?;
+        let mut measure = consult(&server, &secret, &fleet, size).await?;
         measure.ceiling_seconds = read_alone(&db, &fleet).await?;
         eprintln!(
             "[{label}] {size}: {:.2} s (database alone {:.2} s, ratio {:.1}), {} bytes, RSS {} -> peak {} KiB",

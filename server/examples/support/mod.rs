@@ -258,6 +258,41 @@ fn proc_meminfo_kib(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+/// The benchmarks' offering: a placeholder MSISDN per licence, no provisioning.
+pub async fn offering(
+    db: &Db,
+    offer_code: &str,
+) -> anyhow::Result<fleetdesk_core::offerings::Offering> {
+    use fleetdesk_core::offerings::{self, OfferingInput};
+    Ok(offerings::create(
+        db,
+        &fleetdesk_core::audit::Acting::system(),
+        &OfferingInput {
+            offer_code: offer_code.into(),
+            name: "Benchmark".into(),
+            resource_type: "msisdn".into(),
+            resource_scope: "per_licence".into(),
+            login_format: String::new(),
+            provisioning: String::new(),
+        },
+    )
+    .await?)
+}
+
+/// A new Orange credential for the benchmark's clients: its secret.
+pub async fn orange_secret(db: &Db) -> anyhow::Result<String> {
+    use fleetdesk_core::credentials::{self, CredentialKind};
+    let issued = credentials::issue(
+        db,
+        &fleetdesk_core::audit::Acting::system(),
+        CredentialKind::Orange,
+        "benchmark",
+        None,
+    )
+    .await?;
+    Ok(issued.secret.expose().to_owned())
+}
+
 /// One row of the summary table `scripts/bench` gathers into `bench/README.md`: a figure, the
 /// ceiling measured in the same run (what the machine does with no Fleetdesk work in the way),
 /// their ratio, the target and whether it is met.
