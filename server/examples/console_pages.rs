@@ -35,37 +35,35 @@ struct Args {
 const OVERVIEW: &str = "/";
 const OVERVIEW_TARGET_MS: f64 = 30.0;
 
-fn args() -> anyhow::Result<Args> {
-    let mut args = Args {
-        bin: String::new(),
-        postgres: None,
-        customers: 1_000,
-        per_customer: 1_000,
-        runs: 5,
-        out: "bench/results".to_owned(),
+#[derive(clap::Parser)]
+#[command(about = "Console pages over a million licences (server/examples/console_pages.rs)")]
+struct Cli {
+    #[command(flatten)]
+    common: support::CommonArgs,
+    #[arg(long, default_value_t = 1_000)]
+    customers: u64,
+    #[arg(long = "licences-per-customer", default_value_t = 1_000)]
+    per_customer: u64,
+    /// Timed fetches of each page, after one warm-up.
+    #[arg(long, default_value_t = 5)]
+    runs: usize,
+}
+
+fn args() -> Args {
+    let cli = <Cli as clap::Parser>::parse();
+    let (customers, per_customer, runs) = if cli.common.quick {
+        (20, 100, 3)
+    } else {
+        (cli.customers, cli.per_customer, cli.runs)
     };
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        let mut value = || it.next().with_context(|| format!("{arg} needs a value"));
-        match arg.as_str() {
-            "--bin" => args.bin = value()?,
-            "--postgres" => args.postgres = Some(value()?),
-            "--customers" => args.customers = value()?.parse().context("--customers")?,
-            "--licences-per-customer" => {
-                args.per_customer = value()?.parse().context("--licences-per-customer")?;
-            }
-            "--runs" => args.runs = value()?.parse().context("--runs")?,
-            "--quick" => (args.customers, args.per_customer, args.runs) = (20, 100, 3),
-            "--out" => args.out = value()?,
-            other => {
-                bail!("unknown argument {other}; see the top of server/examples/console_pages.rs")
-            }
-        }
+    Args {
+        bin: cli.common.bin,
+        postgres: cli.common.postgres,
+        customers,
+        per_customer,
+        runs,
+        out: cli.common.out,
     }
-    if args.bin.is_empty() {
-        bail!("--bin <path to the fleetdesk binary> is required");
-    }
-    Ok(args)
 }
 
 /// Writes the customers, their fleets and licences; returns one customer id and one licence id
@@ -255,7 +253,7 @@ async fn run_on(
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args = args()?;
+    let args = args();
     let total = args.customers * args.per_customer;
     let mut report = format!(
         "# Console pages benchmark\n\nServer-rendered console pages, whole page received, as a \

@@ -80,46 +80,52 @@ struct Args {
     note: Option<String>,
 }
 
+#[derive(clap::Parser)]
+#[command(about = "Event delivery to Orange (server/examples/delivery.rs)")]
+struct Cli {
+    #[command(flatten)]
+    common: support::CommonArgs,
+    /// Licence events per backlog (default 20000; 1000 with --quick).
+    #[arg(long)]
+    events: Option<usize>,
+    /// Live clients.
+    #[arg(long, default_value_t = 16)]
+    clients: usize,
+    /// Seconds of the live phase (default 20; 3 with --quick).
+    #[arg(long)]
+    live_seconds: Option<u64>,
+    #[arg(long)]
+    sqlite_only: bool,
+    /// Only PostgreSQL (profiling the multi-instance case without the SQLite phases first).
+    #[arg(long)]
+    postgres_only: bool,
+    #[arg(long)]
+    skip_two_instances: bool,
+    /// The command named in the report.
+    #[arg(long, default_value = "scripts/bench --only delivery")]
+    command: String,
+    /// A line under the report's title.
+    #[arg(long)]
+    note: Option<String>,
+}
+
 fn args() -> anyhow::Result<Args> {
-    let (mut events, mut live_seconds, mut quick, mut sqlite_only) = (None, None, false, false);
+    let cli = <Cli as clap::Parser>::parse();
+    let (events, live_seconds, sqlite_only) = (cli.events, cli.live_seconds, cli.sqlite_only);
     let mut args = Args {
-        bin: String::new(),
-        postgres: None,
+        bin: cli.common.bin,
+        postgres: cli.common.postgres,
         events: 20_000,
-        clients: 16,
+        clients: cli.clients,
         live_seconds: 20,
         ceiling_seconds: 3,
-        two_instances: true,
-        postgres_only: false,
-        out: "bench/results".to_owned(),
-        command: "scripts/bench --only delivery".to_owned(),
-        note: None,
+        two_instances: !cli.skip_two_instances,
+        postgres_only: cli.postgres_only,
+        out: cli.common.out,
+        command: cli.command,
+        note: cli.note,
     };
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        let mut value = || it.next().with_context(|| format!("{arg} needs a value"));
-        match arg.as_str() {
-            "--bin" => args.bin = value()?,
-            "--postgres" => args.postgres = Some(value()?),
-            "--events" => events = Some(value()?.parse().context("--events takes a number")?),
-            "--clients" => args.clients = value()?.parse().context("--clients takes a number")?,
-            "--live-seconds" => {
-                live_seconds = Some(value()?.parse().context("--live-seconds takes a number")?)
-            }
-            "--sqlite-only" => sqlite_only = true,
-            "--postgres-only" => args.postgres_only = true,
-            "--skip-two-instances" => args.two_instances = false,
-            "--quick" => quick = true,
-            "--out" => args.out = value()?,
-            "--command" => args.command = value()?,
-            "--note" => args.note = Some(value()?),
-            other => bail!("unknown argument {other}; see the top of server/examples/delivery.rs"),
-        }
-    }
-    if args.bin.is_empty() {
-        bail!("--bin <path to the fleetdesk binary> is required");
-    }
-    if quick {
+    if cli.common.quick {
         (args.events, args.live_seconds, args.ceiling_seconds) = (1_000, 3, 1);
     }
     args.events = events.unwrap_or(args.events).max(1);

@@ -59,43 +59,53 @@ struct Args {
     note: Option<String>,
 }
 
+#[derive(clap::Parser)]
+#[command(about = "Licence orders from concurrent clients (server/examples/orders.rs)")]
+struct Cli {
+    #[command(flatten)]
+    common: support::CommonArgs,
+    /// Concurrent clients (default 32; 8 with --quick).
+    #[arg(long)]
+    clients: Option<usize>,
+    /// Seconds of load per run (default 20; 3 with --quick).
+    #[arg(long)]
+    seconds: Option<u64>,
+    /// Which runs, `<sqlite|postgres>-<sync|async>` separated by commas.
+    #[arg(
+        long,
+        default_value = "sqlite-sync,sqlite-async,postgres-sync,postgres-async"
+    )]
+    runs: String,
+    #[arg(long)]
+    sqlite_only: bool,
+    /// The report's file name in --out.
+    #[arg(long, default_value = "orders.md")]
+    file: String,
+    /// The command named in the report.
+    #[arg(long, default_value = "scripts/bench --only orders")]
+    command: String,
+    /// A line under the report's title.
+    #[arg(long)]
+    note: Option<String>,
+}
+
 fn args() -> anyhow::Result<Args> {
-    let (mut clients, mut seconds, mut quick, mut sqlite_only) = (None, None, false, false);
-    let mut runs: Option<String> = None;
+    let cli = <Cli as clap::Parser>::parse();
+    let (clients, seconds, runs, sqlite_only) =
+        (cli.clients, cli.seconds, cli.runs, cli.sqlite_only);
     let mut args = Args {
-        bin: String::new(),
-        postgres: None,
+        bin: cli.common.bin,
+        postgres: cli.common.postgres,
         clients: 32,
         seconds: 20,
         ceiling_seconds: 3,
         runs: Vec::new(),
-        out: "bench/results".to_owned(),
-        file: "orders.md".to_owned(),
-        command: "scripts/bench --only orders".to_owned(),
-        note: None,
+        out: cli.common.out,
+        file: cli.file,
+        command: cli.command,
+        note: cli.note,
     };
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        let mut value = || it.next().with_context(|| format!("{arg} needs a value"));
-        match arg.as_str() {
-            "--bin" => args.bin = value()?,
-            "--postgres" => args.postgres = Some(value()?),
-            "--clients" => clients = Some(value()?.parse().context("--clients takes a number")?),
-            "--seconds" => seconds = Some(value()?.parse().context("--seconds takes a number")?),
-            "--runs" => runs = Some(value()?),
-            "--sqlite-only" => sqlite_only = true,
-            "--quick" => quick = true,
-            "--out" => args.out = value()?,
-            "--file" => args.file = value()?,
-            "--command" => args.command = value()?,
-            "--note" => args.note = Some(value()?),
-            other => bail!("unknown argument {other}; see the top of server/examples/orders.rs"),
-        }
-    }
-    if args.bin.is_empty() {
-        bail!("--bin <path to the fleetdesk binary> is required");
-    }
-    if quick {
+    if cli.common.quick {
         (args.clients, args.seconds, args.ceiling_seconds) = (8, 3, 1);
     }
     args.clients = clients.unwrap_or(args.clients).max(1);
@@ -103,8 +113,6 @@ fn args() -> anyhow::Result<Args> {
     if sqlite_only {
         args.postgres = None;
     }
-    let runs =
-        runs.unwrap_or_else(|| "sqlite-sync,sqlite-async,postgres-sync,postgres-async".into());
     for run in runs.split(',').map(str::trim) {
         let (database, mode) = run
             .split_once('-')

@@ -13,6 +13,24 @@ use anyhow::{Context, bail};
 use fleetdesk_core::Db;
 use fleetdesk_core::db::PoolSettings;
 
+/// The options every benchmark takes (each adds its own; all are listed at the top of its file).
+#[derive(clap::Args, Debug)]
+pub struct CommonArgs {
+    /// The `fleetdesk` binary to measure (a release build for figures that mean something).
+    #[arg(long)]
+    pub bin: String,
+    /// An administrator's URL of PostgreSQL, where the benchmark makes databases of its own;
+    /// without it, SQLite only.
+    #[arg(long)]
+    pub postgres: Option<String>,
+    /// Where the report and its summary rows go.
+    #[arg(long, default_value = "bench/results")]
+    pub out: String,
+    /// A smoke run: small sizes, a few seconds.
+    #[arg(long)]
+    pub quick: bool,
+}
+
 /// The first administrator's password in benchmark servers.
 pub const ADMIN_PASSWORD: &str = "benchmark-admin-password";
 
