@@ -17,11 +17,11 @@ mod support;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail};
+use anyhow::bail;
 use fleetdesk_core::Db;
 use fleetdesk_core::db::PoolSettings;
 use fleetdesk_core::orange::user_service::{self, FleetQuery};
-use support::{Running, Targets, start_server};
+use support::{Running, Targets, proc_status_kib, start_server};
 
 struct Args {
     bin: String,
@@ -30,50 +30,28 @@ struct Args {
     out: String,
 }
 
-fn args() -> anyhow::Result<Args> {
-    let mut args = Args {
-        bin: String::new(),
-        postgres: None,
-        sizes: vec![1_000, 10_000, 100_000],
-        out: "bench/results".to_owned(),
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(arg) = it.next() {
-        let mut value = || it.next().with_context(|| format!("{arg} needs a value"));
-        match arg.as_str() {
-            "--bin" => args.bin = value()?,
-            "--postgres" => args.postgres = Some(value()?),
-            "--sizes" => {
-                args.sizes = value()?
-                    .split(',')
-                    .map(|s| s.trim().parse::<u64>())
-                    .collect::<Result<_, _>>()
-                    .context("--sizes takes numbers separated by commas")?;
-            }
-            "--out" => args.out = value()?,
-            "--quick" => args.sizes = vec![1_000, 10_000],
-            other => bail!(
-                "unknown argument {other}; see the top of server/examples/fleet_consultation.rs"
-            ),
-        }
-    }
-    if args.bin.is_empty() {
-        bail!("--bin <path to the fleetdesk binary> is required");
-    }
-    Ok(args)
+#[derive(clap::Parser)]
+#[command(about = "Whole-fleet consultations (server/examples/fleet_consultation.rs)")]
+struct Cli {
+    #[command(flatten)]
+    common: support::CommonArgs,
+    /// Fleet sizes, in licences.
+    #[arg(long, value_delimiter = ',', default_value = "1000,10000,100000")]
+    sizes: Vec<u64>,
 }
 
-fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with("VmRSS:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|n| n.parse().ok())
-        })
-        .unwrap_or(0)
+fn args() -> Args {
+    let cli = <Cli as clap::Parser>::parse();
+    Args {
+        bin: cli.common.bin,
+        postgres: cli.common.postgres,
+        sizes: if cli.common.quick {
+            vec![1_000, 10_000]
+        } else {
+            cli.sizes
+        },
+        out: cli.common.out,
+    }
 }
 
 /// Writes a customer, a fleet and `size` licences with a placeholder MSISDN each.
@@ -176,14 +154,14 @@ async fn consult(
     size: u64,
 ) -> anyhow::Result<Measure> {
     let pid = server.child.id();
-    let rss_before_kib = rss_kib(pid);
+    let rss_before_kib = proc_status_kib(pid, "VmRSS");
     let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
     let sampler = tokio::spawn(async move {
-        let mut peak = rss_kib(pid);
+        let mut peak = proc_status_kib(pid, "VmRSS");
         loop {
             tokio::select! {
                 _ = &mut stop_rx => return peak,
-                () = tokio::time::sleep(Duration::from_millis(5)) => peak = peak.max(rss_kib(pid)),
+                () = tokio::time::sleep(Duration::from_millis(5)) => peak = peak.max(proc_status_kib(pid, "VmRSS")),
             }
         }
     });
@@ -287,7 +265,7 @@ async fn run_on(args: &Args, label: &str, database_url: &str) -> anyhow::Result<
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args = args()?;
+    let args = args();
     let mut report = String::new();
     report.push_str("# Fleet consultation benchmark\n\n");
     report.push_str(&format!(
