@@ -4,8 +4,8 @@
 //! both languages.
 
 use crate::{
-    BulkFileState, BulkKind, BulkLineStatus, EventState, Lang, LicenceState, Operation,
-    Provisioning, Role, SelfTestState, Text, WorkState, say,
+    BulkFileState, BulkKind, BulkLineStatus, CredentialKind, EventState, Lang, LicenceState,
+    Operation, Provisioning, Role, SelfTestState, Text, WorkState, say,
 };
 
 /// A state's name for a number of things in it: `LicenceState::Terminated.counted(Lang::Fr, 3)`
@@ -37,6 +37,16 @@ impl Label for Role {
             Role::Admin => Text::Admin,
             Role::Operator => Text::Operator,
             Role::Support => Text::Support,
+        }
+    }
+}
+
+impl Label for CredentialKind {
+    /// Who a credential is for.
+    fn text(self) -> Text {
+        match self {
+            CredentialKind::Orange => Text::CredentialKindOrange,
+            CredentialKind::Provisioning => Text::CredentialKindProvisioning,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! it works the same without JavaScript. Issuing posts to the page's own address, whose answer
 //! shows the new secret (kept nowhere else); revoking posts to `/console/credentials/{id}/revoke`.
 
-use fleetdesk_vocab::{CredentialKind, Text};
+use fleetdesk_vocab::{CredentialKind, Label, Text};
 use leptos::prelude::*;
 
 use super::parts::{Page, TablePanel, rows};
@@ -43,14 +43,6 @@ pub fn CredentialsPage() -> impl IntoView {
     }
 }
 
-/// Who a credential is for, in words.
-fn kind_text(kind: CredentialKind) -> Text {
-    match kind {
-        CredentialKind::Orange => Text::CredentialKindOrange,
-        CredentialKind::Provisioning => Text::CredentialKindProvisioning,
-    }
-}
-
 /// The secret of the credential just issued: the only time anyone sees it.
 #[component]
 fn IssuedPanel(issued: IssuedCredential) -> impl IntoView {
@@ -66,7 +58,7 @@ fn IssuedPanel(issued: IssuedCredential) -> impl IntoView {
     view! {
         <section class="panel issued" aria-labelledby="issued-title" data-testid="issued-credential">
             <h2 id="issued-title">{lang.t(Text::NewCredential)} {issued.label}</h2>
-            <p data-testid="issued-kind">{lang.t(kind_text(issued.kind))}</p>
+            <p data-testid="issued-kind">{issued.kind.label(lang)}</p>
             <p class="flash warning" role="note">
                 {lang.t(Text::CopyTheSecretNowItIs)}
             </p>
@@ -131,7 +123,7 @@ fn CredentialRow(credential: CredentialView) -> impl IntoView {
     view! {
         <tr>
             <td>{credential.label.clone()}</td>
-            <td data-testid="credential-kind">{lang.t(kind_text(credential.kind))}</td>
+            <td data-testid="credential-kind">{credential.kind.label(lang)}</td>
             <td class="mono">{credential.client_id}</td>
             <td class="nowrap"><When at=credential.created_at.clone()/></td>
             <td>{credential.created_by.unwrap_or_else(|| lang.t(Text::CommandLine).to_owned())}</td>
@@ -161,7 +153,7 @@ fn IssueForm() -> impl IntoView {
                         view! {
                             <div class="choice">
                                 <input id=id.clone() name="kind" type="radio" value=kind.as_str() checked=kind == CredentialKind::Orange/>
-                                <label for=id>{lang.t(kind_text(kind))}</label>
+                                <label for=id>{kind.label(lang)}</label>
                             </div>
                         }
                     }).collect_view()}
