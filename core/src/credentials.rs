@@ -223,6 +223,15 @@ pub enum Presented {
     Bearer { secret: Secret },
 }
 
+/// The `Authorization` header value that presents `client_id` and `secret` with HTTP Basic
+/// (`Basic base64(clientId:secret)`), as [`Presented::parse`] reads it.
+pub fn basic_authorization(client_id: &str, secret: &str) -> String {
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:{secret}"))
+    )
+}
+
 impl Presented {
     /// Reads an `Authorization` header value; `None` when it is neither scheme or malformed.
     pub fn parse(header: &str) -> Option<Presented> {
@@ -310,13 +319,6 @@ mod tests {
     use super::*;
     use crate::on_each_db;
 
-    fn basic(client_id: &str, secret: &str) -> String {
-        format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:{secret}"))
-        )
-    }
-
     #[test]
     fn authorization_headers_parse_in_both_schemes() {
         assert_eq!(
@@ -326,7 +328,7 @@ mod tests {
             })
         );
         assert_eq!(
-            Presented::parse(&basic("orange-x", "s:e:c")),
+            Presented::parse(&basic_authorization("orange-x", "s:e:c")),
             Some(Presented::Basic {
                 client_id: "orange-x".into(),
                 secret: Secret::new("s:e:c")
@@ -334,7 +336,7 @@ mod tests {
         );
         assert_eq!(Presented::parse("Bearer "), None);
         assert_eq!(Presented::parse("Basic !!!"), None);
-        assert_eq!(Presented::parse(&basic("", "x")), None);
+        assert_eq!(Presented::parse(&basic_authorization("", "x")), None);
         assert_eq!(Presented::parse("Digest x"), None);
     }
 
@@ -371,7 +373,7 @@ mod tests {
             assert!(found.last_used_at.is_some());
 
             let own =
-                Presented::parse(&basic(&second.credential.client_id, second.secret.expose()))
+                Presented::parse(&basic_authorization(&second.credential.client_id, second.secret.expose()))
                     .expect("parses");
             assert!(
                 authenticate(&db, CredentialKind::Orange, &own)
@@ -380,7 +382,7 @@ mod tests {
                     .is_some()
             );
             let crossed =
-                Presented::parse(&basic(&second.credential.client_id, first.secret.expose()))
+                Presented::parse(&basic_authorization(&second.credential.client_id, first.secret.expose()))
                     .expect("parses");
             assert!(
                 authenticate(&db, CredentialKind::Orange, &crossed)

@@ -429,7 +429,6 @@ async fn find_credential(db: &Db, id: &str) -> anyhow::Result<Credential> {
 }
 
 async fn credential_on(db: &Db, command: CredentialCommand) -> anyhow::Result<()> {
-    use base64::Engine;
     match command {
         CredentialCommand::Issue { label, kind } => {
             // No operator behind the command line: `created_by` stays empty, the audit names it.
@@ -437,8 +436,7 @@ async fn credential_on(db: &Db, command: CredentialCommand) -> anyhow::Result<()
             let issued = credentials::issue(db, &acting, kind, &label, None).await?;
             let credential = &issued.credential;
             let secret = issued.secret.expose();
-            let basic = base64::engine::general_purpose::STANDARD
-                .encode(format!("{}:{secret}", credential.client_id));
+            let basic = credentials::basic_authorization(&credential.client_id, secret);
             println!(
                 "Issued credential {} (`{}`).",
                 credential.id, credential.label
@@ -452,7 +450,7 @@ async fn credential_on(db: &Db, command: CredentialCommand) -> anyhow::Result<()
                     CredentialKind::Provisioning => "The partner's product",
                 }
             );
-            println!("  Authorization: Basic {basic}");
+            println!("  Authorization: {basic}");
             println!("  Authorization: Bearer {secret}");
         }
         CredentialCommand::List { kind } => {

@@ -315,11 +315,7 @@ async fn set_up(
 }
 
 fn basic(id: &str, secret: &str) -> String {
-    use base64::Engine;
-    format!(
-        "Basic {}",
-        base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"))
-    )
+    credentials::basic_authorization(id, secret)
 }
 
 /// At the first start: three orders of the manual offering, two of them placed long ago so that

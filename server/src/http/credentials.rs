@@ -6,7 +6,6 @@
 use axum::Form;
 use axum::extract::{FromRequest, Request, State};
 use axum::response::Response;
-use base64::Engine;
 use fleetdesk_vocab::CredentialId;
 use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
@@ -27,13 +26,13 @@ const PAGE: &str = "/settings/credentials";
 pub fn issued_view(issued: &Issued) -> IssuedCredential {
     let client_id = issued.credential.client_id.clone();
     let secret = issued.secret.expose();
-    let basic = base64::engine::general_purpose::STANDARD.encode(format!("{client_id}:{secret}"));
+    let basic_authorization = credentials::basic_authorization(&client_id, secret);
     IssuedCredential {
         kind: issued.credential.kind,
         label: issued.credential.label.clone(),
         client_id,
         secret: secret.to_owned(),
-        basic_authorization: format!("Basic {basic}"),
+        basic_authorization,
         bearer_authorization: format!("Bearer {secret}"),
     }
 }

@@ -4,8 +4,7 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use fleetdesk_core::credentials::basic_authorization;
 use serde_json::Value;
 
 use super::checks::{self, Broken, rule};
@@ -72,13 +71,10 @@ impl Runner<'_> {
         let method_value =
             reqwest::Method::from_bytes(method.as_bytes()).unwrap_or(reqwest::Method::GET);
         let authorization = match auth {
-            Auth::Credential => Some(format!(
-                "Basic {}",
-                STANDARD.encode(format!("{}:{}", self.client_id, self.secret))
-            )),
-            Auth::WrongSecret => Some(format!(
-                "Basic {}",
-                STANDARD.encode(format!("{}:wrong-{}", self.client_id, self.tag))
+            Auth::Credential => Some(basic_authorization(&self.client_id, &self.secret)),
+            Auth::WrongSecret => Some(basic_authorization(
+                &self.client_id,
+                &format!("wrong-{}", self.tag),
             )),
             Auth::None => None,
         };
