@@ -310,11 +310,12 @@ pub(crate) async fn fail_order_in(
     .bind(&now)
     .execute(&mut *tx)
     .await?;
+    // The state as a filter, not through the state index (see `orange::completion`).
     sqlx::query(
         "UPDATE licences SET state = 'terminated', terminated_at = $2, pending_operation = NULL, \
          pending_task_id = NULL, pending_since = NULL, updated_at = $2 \
          WHERE order_item_id IN (SELECT id FROM product_order_items WHERE order_id = $1) \
-         AND state = 'pending'",
+         AND (state || '') = 'pending'",
     )
     .bind(id)
     .bind(&now)
