@@ -372,18 +372,22 @@ mod tests {
             assert_eq!(found.id, first.credential.id);
             assert!(found.last_used_at.is_some());
 
-            let own =
-                Presented::parse(&basic_authorization(&second.credential.client_id, second.secret.expose()))
-                    .expect("parses");
+            let own = Presented::parse(&basic_authorization(
+                &second.credential.client_id,
+                second.secret.expose(),
+            ))
+            .expect("parses");
             assert!(
                 authenticate(&db, CredentialKind::Orange, &own)
                     .await
                     .expect("query")
                     .is_some()
             );
-            let crossed =
-                Presented::parse(&basic_authorization(&second.credential.client_id, first.secret.expose()))
-                    .expect("parses");
+            let crossed = Presented::parse(&basic_authorization(
+                &second.credential.client_id,
+                first.secret.expose(),
+            ))
+            .expect("parses");
             assert!(
                 authenticate(&db, CredentialKind::Orange, &crossed)
                     .await
