@@ -303,24 +303,26 @@ pub(crate) async fn fail_order_in(
         },
     )
     .await?;
-    sqlx::query(
-        "UPDATE product_order_items SET state = 'failed', updated_at = $2 WHERE order_id = $1",
+    let items: Vec<String> = sqlx::query_scalar(
+        "UPDATE product_order_items SET state = 'failed', updated_at = $2 WHERE order_id = $1 \
+         RETURNING id",
     )
     .bind(id)
     .bind(&now)
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
-    // The state as a filter, not through the state index (see `orange::completion`).
-    sqlx::query(
-        "UPDATE licences SET state = 'terminated', terminated_at = $2, pending_operation = NULL, \
-         pending_task_id = NULL, pending_since = NULL, updated_at = $2 \
-         WHERE order_item_id IN (SELECT id FROM product_order_items WHERE order_id = $1) \
-         AND (state || '') = 'pending'",
-    )
-    .bind(id)
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
+    // Item by item, the state as a filter, as completion does (see `orange::completion`).
+    for item in &items {
+        sqlx::query(
+            "UPDATE licences SET state = 'terminated', terminated_at = $2, \
+             pending_operation = NULL, pending_task_id = NULL, pending_since = NULL, \
+             updated_at = $2 WHERE order_item_id = $1 AND (state || '') = 'pending'",
+        )
+        .bind(item)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+    }
     let order = crate::orange::product_order::render(tx, id)
         .await?
         .ok_or_else(|| DbError::Corrupt(format!("order {id} vanished")))?;
