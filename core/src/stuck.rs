@@ -303,26 +303,7 @@ pub(crate) async fn fail_order_in(
         },
     )
     .await?;
-    let items: Vec<String> = sqlx::query_scalar(
-        "UPDATE product_order_items SET state = 'failed', updated_at = $2 WHERE order_id = $1 \
-         RETURNING id",
-    )
-    .bind(id)
-    .bind(&now)
-    .fetch_all(&mut *tx)
-    .await?;
-    // Item by item, the state as a filter, as completion does (see `orange::completion`).
-    for item in &items {
-        sqlx::query(
-            "UPDATE licences SET state = 'terminated', terminated_at = $2, \
-             pending_operation = NULL, pending_task_id = NULL, pending_since = NULL, \
-             updated_at = $2 WHERE order_item_id = $1 AND (state || '') = 'pending'",
-        )
-        .bind(item)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-    }
+    crate::orders::end_pending_items(tx, id, crate::orders::Ending::Failed, &now).await?;
     let order = crate::orange::product_order::render(tx, id)
         .await?
         .ok_or_else(|| DbError::Corrupt(format!("order {id} vanished")))?;

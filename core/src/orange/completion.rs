@@ -15,6 +15,7 @@ use crate::audit::{self, Acting, Actor, Entry};
 use crate::clock;
 use crate::db::{BATCH, Db, DbError, placeholders};
 use crate::licences::{self, Change, LicenceState};
+use crate::orders;
 use crate::outbox::{self, LicenceEvent, OrangeEventType};
 use crate::provisioning;
 use crate::tasks;
@@ -100,8 +101,7 @@ pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
 }
 
 /// Completes acknowledged orders of offerings without provisioning in one transaction: one commit
-/// (one flush to disk) for the pass instead of one per order, which bounded completion at a few
-/// dozen orders a second on PostgreSQL. On PostgreSQL the orders are locked first with
+/// (one flush to disk) for the pass instead of one per order. On PostgreSQL the orders are locked first with
 /// `FOR UPDATE SKIP LOCKED`, so another instance's pass takes the others instead of waiting for
 /// this one. Should one order fail, the pass is taken back and its orders are completed one
 /// transaction each, so that the others are not held back by it; returns how many were completed.
@@ -286,31 +286,7 @@ pub(crate) async fn complete_order_in(
         )
         .await?;
     }
-    let items: Vec<String> = sqlx::query_scalar(
-        "UPDATE product_order_items SET state = 'completed', updated_at = $2 WHERE order_id = $1 \
-         RETURNING id",
-    )
-    .bind(id)
-    .bind(&now)
-    .fetch_all(&mut *tx)
-    .await?;
-    // Item by item, and the state checked on the item's own licences (`(state || '')`), never
-    // looked up in the state index. Written as one statement with the items in a subquery,
-    // PostgreSQL planned it from statistics taken while the tables were small: with a backlog of
-    // acknowledged orders it combined the state index (every pending licence, and the entries of
-    // those completed since the last vacuum) with the item's, or scanned every licence, and each
-    // completion took 20 to 180 ms (auto_explain during the order and delivery benchmarks).
-    for item in &items {
-        sqlx::query(
-            "UPDATE licences SET state = 'active', pending_operation = NULL, \
-             pending_task_id = NULL, pending_since = NULL, updated_at = $2 \
-             WHERE order_item_id = $1 AND (state || '') = 'pending'",
-        )
-        .bind(item)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-    }
+    orders::end_pending_items(tx, id.as_str(), orders::Ending::Completed, &now).await?;
     let order = product_order::render(tx, id.as_str())
         .await?
         .ok_or_else(|| DbError::Corrupt(format!("order {id} vanished")))?;
