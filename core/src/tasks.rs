@@ -224,7 +224,7 @@ pub(crate) async fn apply_items(
             });
         }
         match mode {
-            Mode::Sync => licences::apply_many(conn, &changed, change, now).await?,
+            Mode::Sync => licences::apply_many(conn, &changed, change, now, None).await?,
             Mode::Async => {
                 licences::mark_pending_many(conn, &changed, change.action(), task_id, now).await?;
             }

@@ -483,7 +483,7 @@ pub(crate) async fn settle_task_in(
 }
 
 /// Completes a batch of a task's waiting items (position, licence) in a few statements: the
-/// change applied, the licences' operation markers cleared, the items done, and one event per
+/// change applied and the licences' operation markers cleared (one statement), the items done, and one event per
 /// item queued with the licence as it now reads.
 #[expect(
     clippy::too_many_arguments,
@@ -500,19 +500,9 @@ async fn complete_items(
     now: &str,
 ) -> Result<(), DbError> {
     let ids: Vec<&str> = items.iter().map(|(_, id)| id.as_str()).collect();
-    licences::apply_many(conn, &ids, change, now)
+    licences::apply_many(conn, &ids, change, now, Some(task_id))
         .await
         .map_err(db_error)?;
-    let sql = format!(
-        "UPDATE licences SET pending_operation = NULL, pending_task_id = NULL, \
-         pending_since = NULL WHERE pending_task_id = $1 AND id IN ({})",
-        placeholders(2, ids.len())
-    );
-    let mut query = sqlx::query(&sql).bind(task_id);
-    for id in &ids {
-        query = query.bind(*id);
-    }
-    query.execute(&mut *conn).await?;
     let sql = format!(
         "UPDATE user_service_task_items SET result = 'done', completed_at = $2 \
          WHERE task_id = $1 AND position IN ({})",
