@@ -227,6 +227,18 @@ struct Seeded {
     seconds: f64,
 }
 
+impl Seeded {
+    /// The largest task's size and, of the tasks of that size, the longest time: what the target
+    /// is judged on, in the table and in the summary alike.
+    fn largest_task(&self) -> (usize, f64) {
+        self.tasks
+            .iter()
+            .copied()
+            .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
+            .unwrap_or((0, f64::NAN))
+    }
+}
+
 /// Orders `licences` licences (new customers, [`ORDER_SIZE`] each) and suspends them all.
 async fn seed(db: &Db, api: &Api, licences: usize) -> anyhow::Result<Seeded> {
     let started = Instant::now();
@@ -612,12 +624,7 @@ async fn live(args: &Args, fixture: &Fixture, seeded: &Seeded) -> anyhow::Result
 }
 
 fn seed_table(seeded: &Seeded, backlog: i64) -> String {
-    let (largest, largest_seconds) = seeded
-        .tasks
-        .iter()
-        .copied()
-        .max_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)))
-        .unwrap_or((0, f64::NAN));
+    let (largest, largest_seconds) = seeded.largest_task();
     format!(
         "| licences ordered and suspended | orders (one new customer each) | orders completed after (s) | suspension tasks | largest task (licences) | its request -> all its events written (s) | backlog (events) | seeding (s) |\n\
          |---:|---:|---:|---:|---:|---:|---:|---:|\n\
@@ -774,12 +781,7 @@ async fn run_on(
     }
 
     let single_rate = drains[0].1.rate();
-    let largest_task = seeded
-        .tasks
-        .iter()
-        .copied()
-        .max_by_key(|(licences, _)| *licences)
-        .unwrap_or_default();
+    let largest_task = seeded.largest_task();
     let ceiling_text = format!("{ceiling:.0} requests/s (the receiver alone)");
     let live_rate = live.delivered_in_window as f64 / live.seconds;
     let peak = proc_status_kib(pid, "VmHWM") as f64 / 1024.0;
