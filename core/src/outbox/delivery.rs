@@ -340,6 +340,12 @@ pub async fn record(db: &Db, owner: &str, outcomes: &[Outcome]) -> Result<Vec<Re
     }
 
     // Retries and failures: each has its own time and error (rare next to deliveries).
+    let retry_or_fail = format!(
+        "UPDATE outbox_events SET state = $3, attempt_count = attempt_count + 1, \
+         next_attempt_at = $4, failed_at = $5, lease_owner = NULL, lease_expires_at = NULL, \
+         last_error = $6, last_response_status = $7, updated_at = $8 \
+         WHERE id = $1 AND lease_owner = $2 AND {HELD} RETURNING attempt_count"
+    );
     for (i, outcome) in outcomes.iter().enumerate() {
         if outcome.log_only || outcome.next == Next::Delivered {
             continue;
@@ -355,22 +361,17 @@ pub async fn record(db: &Db, owner: &str, outcomes: &[Outcome]) -> Result<Vec<Re
             Next::RetryAt(at) => ("pending", Some(clock::format(at)), None),
             _ => ("failed", None, Some(now.clone())),
         };
-        numbers[i] = sqlx::query_scalar(&format!(
-            "UPDATE outbox_events SET state = $3, attempt_count = attempt_count + 1, \
-             next_attempt_at = $4, failed_at = $5, lease_owner = NULL, lease_expires_at = NULL, \
-             last_error = $6, last_response_status = $7, updated_at = $8 \
-             WHERE id = $1 AND lease_owner = $2 AND {HELD} RETURNING attempt_count"
-        ))
-        .bind(&outcome.event_id)
-        .bind(owner)
-        .bind(state)
-        .bind(next_at)
-        .bind(failed_at)
-        .bind(last_error)
-        .bind(outcome.attempt.response_status.map(i64::from))
-        .bind(&now)
-        .fetch_optional(&mut *tx)
-        .await?;
+        numbers[i] = sqlx::query_scalar(&retry_or_fail)
+            .bind(&outcome.event_id)
+            .bind(owner)
+            .bind(state)
+            .bind(next_at)
+            .bind(failed_at)
+            .bind(last_error)
+            .bind(outcome.attempt.response_status.map(i64::from))
+            .bind(&now)
+            .fetch_optional(&mut *tx)
+            .await?;
     }
 
     // Attempts whose lease was lost went out all the same: numbered, logged, the event untouched.
