@@ -101,10 +101,11 @@ pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
 }
 
 /// Completes acknowledged orders of offerings without provisioning in one transaction: one commit
-/// (one flush to disk) for the pass instead of one per order. On PostgreSQL the orders are locked first with
-/// `FOR UPDATE SKIP LOCKED`, so another instance's pass takes the others instead of waiting for
-/// this one. Should one order fail, the pass is taken back and its orders are completed one
-/// transaction each, so that the others are not held back by it; returns how many were completed.
+/// (one flush to disk) for the pass instead of one per order. On PostgreSQL the orders are locked
+/// first with `FOR UPDATE SKIP LOCKED`, so another instance's pass takes the others instead of
+/// waiting for this one. Should one order fail, the pass is taken back and its orders are completed
+/// one transaction each, so that the others are not held back by it; returns how many were
+/// completed.
 async fn complete_orders_together(db: &Db, ids: &[OrderId]) -> Result<usize, DbError> {
     if ids.is_empty() {
         return Ok(0);
@@ -483,8 +484,8 @@ pub(crate) async fn settle_task_in(
 }
 
 /// Completes a batch of a task's waiting items (position, licence) in a few statements: the
-/// change applied and the licences' operation markers cleared (one statement), the items done, and one event per
-/// item queued with the licence as it now reads.
+/// change applied and the licences' operation markers cleared (one statement), the items done,
+/// and one event per item queued with the licence as it now reads.
 #[expect(
     clippy::too_many_arguments,
     reason = "the task's settings travel together only here"
