@@ -20,15 +20,22 @@
 //!    window, the creation-to-delivery delay of its events, the CPU the server, PostgreSQL and the
 //!    machine used, and how long after the window the last work completed and was delivered.
 //! 4. PostgreSQL only: a new backlog drained by two server processes on the same database; the
-//!    combined rate, its ratio to one instance's, and any `eventId` received twice.
+//!    combined rate, its ratio to one instance's, and any `eventId` received twice. The ratio is
+//!    taken from the first event received to the last, so that the wait for a worker's next poll
+//!    after the resume (shorter with two workers polling) does not count.
+//! 5. PostgreSQL only: the same comparison again, one instance then two, each on a new backlog,
+//!    with the receiver waiting `--slow-receiver-ms` (default 50) before each answer, as Orange
+//!    across a network would: an instance's rate is then bounded by its requests in flight, not by
+//!    the CPUs that the instances, PostgreSQL and the receiver share on this machine.
 //!
 //! Every `FLEETDESK_DELIVERY_*` variable in the environment reaches the servers and is listed in
 //! the report (e.g. `FLEETDESK_DELIVERY_CONCURRENCY=32`).
 //!
 //! Options: `--bin PATH` (required), `--postgres ADMIN_URL`, `--out DIR`, `--events N` (licence
 //! events per backlog, default 20000), `--clients N` (live clients, default 16), `--live-seconds N`
-//! (default 20), `--sqlite-only`, `--postgres-only`, `--skip-two-instances`, `--quick` (1000
-//! events, 3 s live: a smoke run), `--note TEXT` (a line under the report's title).
+//! (default 20), `--sqlite-only`, `--postgres-only`, `--skip-two-instances`,
+//! `--slow-receiver-ms N` (0 leaves phase 5 out), `--quick` (1000 events, 3 s live: a smoke run),
+//! `--note TEXT` (a line under the report's title).
 
 #[path = "delivery/orange.rs"]
 mod orange;
@@ -73,6 +80,8 @@ struct Args {
     live_seconds: u64,
     ceiling_seconds: u64,
     two_instances: bool,
+    /// The receiver's wait before each answer in the second two-instance comparison (0: none).
+    slow_receiver_ms: u64,
     /// Only PostgreSQL (profiling the multi-instance case without the SQLite phases first).
     postgres_only: bool,
     out: String,
@@ -101,6 +110,10 @@ struct Cli {
     postgres_only: bool,
     #[arg(long)]
     skip_two_instances: bool,
+    /// Milliseconds the receiver waits before each answer when one instance and then two drain
+    /// again, as Orange across a network would (0 leaves that comparison out).
+    #[arg(long, default_value_t = 50)]
+    slow_receiver_ms: u64,
     /// The command named in the report.
     #[arg(long, default_value = "scripts/bench --only delivery")]
     command: String,
@@ -120,6 +133,7 @@ fn args() -> anyhow::Result<Args> {
         live_seconds: 20,
         ceiling_seconds: 3,
         two_instances: !cli.skip_two_instances,
+        slow_receiver_ms: cli.slow_receiver_ms,
         postgres_only: cli.postgres_only,
         out: cli.common.out,
         command: cli.command,
@@ -319,6 +333,8 @@ struct Drained {
     received: usize,
     seconds: f64,
     first_after: f64,
+    /// From the first event received to the last.
+    receiving_seconds: f64,
     receipt: (f64, f64),
     delivered: (f64, f64),
     duplicates: Vec<(String, u32)>,
@@ -335,6 +351,19 @@ struct Drained {
 impl Drained {
     fn rate(&self) -> f64 {
         self.received as f64 / self.seconds
+    }
+
+    /// Events per second from the first received to the last: without the wait for the worker's
+    /// next poll after the resume, which differs between one instance and two.
+    fn receiving_rate(&self) -> f64 {
+        self.received as f64 / self.receiving_seconds.max(1e-3)
+    }
+
+    /// Cores the whole machine kept busy while events arrived: its busy CPU seconds over the
+    /// drain (the wait before the first event costs next to nothing) spread over the receiving
+    /// time.
+    fn cores_while_receiving(&self) -> f64 {
+        self.machine_cpu * self.seconds / self.receiving_seconds.max(1e-3)
     }
 }
 
@@ -419,6 +448,7 @@ async fn drain(db: &Db, receiver: &Receiver, pids: &[u32]) -> anyhow::Result<Dra
         received: receipts.len(),
         seconds: seconds_between(resumed_at, last),
         first_after: seconds_between(resumed_at, first),
+        receiving_seconds: seconds_between(first, last),
         receipt: p50_p99(
             receipts
                 .iter()
@@ -637,22 +667,29 @@ fn seed_table(seeded: &Seeded, backlog: i64) -> String {
     )
 }
 
-fn drain_table(rows: &[(&str, &Drained)], single_rate: Option<f64>) -> String {
+fn drain_table(rows: &[(&str, &Drained)], compare: bool) -> String {
+    let single_rate = compare.then(|| rows[0].1.rate());
+    let single_receiving = compare.then(|| rows[0].1.receiving_rate());
     let mut table = String::from(
-        "| instances | events | received | drain (s) | events/s | first event after (s) | creation -> receipt p50 / p99 (s) | creation -> delivered_at p50 / p99 (s) | POSTs received | duplicate eventIds | server CPU (cores busy) | PostgreSQL CPU (cores busy) | machine CPU (cores busy) | server VmHWM (MiB) |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| instances | events | received | drain (s) | events/s | first event after (s) | events/s from first to last receipt | machine cores busy while receiving | creation -> receipt p50 / p99 (s) | creation -> delivered_at p50 / p99 (s) | POSTs received | duplicate eventIds | server CPU (cores busy) | PostgreSQL CPU (cores busy) | machine CPU (cores busy) | server VmHWM (MiB) |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for (label, d) in rows {
         let ratio = single_rate
             .map(|single| format!(" ({:.2}x one instance)", d.rate() / single))
             .unwrap_or_default();
+        let receiving_ratio = single_receiving
+            .map(|single| format!(" ({:.2}x)", d.receiving_rate() / single))
+            .unwrap_or_default();
         table.push_str(&format!(
-            "| {label} | {} | {} | {:.1} | {:.0}{ratio} | {:.2} | {:.1} / {:.1} | {:.1} / {:.1} | {} | {} | {:.2} | {:.2} | {:.2} | {} |\n",
+            "| {label} | {} | {} | {:.1} | {:.0}{ratio} | {:.2} | {:.0}{receiving_ratio} | {:.2} | {:.1} / {:.1} | {:.1} / {:.1} | {} | {} | {:.2} | {:.2} | {:.2} | {} |\n",
             d.backlog,
             d.received,
             d.seconds,
             d.rate(),
             d.first_after,
+            d.receiving_rate(),
+            d.cores_while_receiving(),
             d.receipt.0,
             d.receipt.1,
             d.delivered.0,
@@ -779,6 +816,13 @@ async fn run_on(
         drains.push(("two", both));
         two_seed = Some((again, backlog));
     }
+    let mut slow = None;
+    if args.two_instances && args.slow_receiver_ms > 0 && label == "PostgreSQL" {
+        receiver.set_delay(Duration::from_millis(args.slow_receiver_ms));
+        let drained = slow_drains(args, &fixture, receiver, url).await;
+        receiver.set_delay(Duration::ZERO);
+        slow = Some(drained?);
+    }
 
     let single_rate = drains[0].1.rate();
     let largest_task = seeded.largest_task();
@@ -835,21 +879,45 @@ async fn run_on(
             peak < 100.0,
         ),
     ];
-    if let Some((_, both)) = drains.get(1) {
-        let times = both.rate() / single_rate;
+    let mut compare = |what: &str, drains: &[(&str, Drained)]| {
+        let [(_, one), (_, two)] = drains else {
+            return;
+        };
+        let times = two.receiving_rate() / one.receiving_rate();
         summary.push(row(
-            "Delivery: drain with two instances on one database".to_owned(),
-            format!("{:.0} events/s", both.rate()),
-            format!("{single_rate:.0} events/s (one instance, same run)"),
+            format!("Delivery: {what}"),
+            format!(
+                "{:.0} events/s from first to last receipt ({:.0} from the resume)",
+                two.receiving_rate(),
+                two.rate()
+            ),
+            format!(
+                "{:.0} events/s (one instance, same run; {:.0} from the resume)",
+                one.receiving_rate(),
+                one.rate()
+            ),
             Some(times),
             "≥ 1.6 × one instance",
             times >= 1.6,
         ));
+    };
+    compare(
+        "drain with two instances on one database, receiver answering at once",
+        &drains,
+    );
+    if let Some(slow) = &slow {
+        compare(
+            &format!(
+                "drain with two instances on one database, receiver answering after {} ms",
+                args.slow_receiver_ms
+            ),
+            slow,
+        );
     }
     section.push_str("\n### Drain: delivery resumed, until the receiver has every event\n\n");
     section.push_str(&drain_table(
         &drains.iter().map(|(l, d)| (*l, d)).collect::<Vec<_>>(),
-        (drains.len() > 1).then_some(single_rate),
+        drains.len() > 1,
     ));
     section.push_str(&format!(
         "\nThe delay from creation includes the time the backlog waited while paused (the backlog was \
@@ -861,6 +929,27 @@ async fn run_on(
         section.push_str(&format!(
             "\nThe two-instance backlog was built the same way: \n\n{}",
             seed_table(&again, backlog)
+        ));
+        let cores = std::thread::available_parallelism().map_or(1, usize::from) as f64;
+        let one = drains[0].1.cores_while_receiving();
+        section.push_str(&format!(
+            "\nWhile events arrived, one instance with its database, the receiver and the benchmark \
+             kept {one:.2} of the machine's {cores:.0} cores busy: on this machine two instances can \
+             deliver at most {:.2} times as fast as one unless each event costs less CPU. They kept \
+             {:.2} cores busy.\n",
+            cores / one,
+            drains[1].1.cores_while_receiving(),
+        ));
+    }
+    if let Some(slow) = &slow {
+        section.push_str(&format!(
+            "\n### Drain again, receiver answering after {} ms\n\n\
+             A new backlog built the same way for each row; the receiver waits before each answer, \
+             as Orange across a network would, so that an instance's rate is bounded by its \
+             requests in flight (`FLEETDESK_DELIVERY_CONCURRENCY`, 64 by default) rather than by \
+             the machine's CPUs, as it is when instances run on machines of their own.\n\n{}",
+            args.slow_receiver_ms,
+            drain_table(&slow.iter().map(|(l, d)| (*l, d)).collect::<Vec<_>>(), true)
         ));
     }
     section.push_str(&format!(
@@ -878,6 +967,44 @@ async fn run_on(
     drop(fixture.server);
     let _ = std::fs::remove_dir_all(&fixture.data_dir);
     Ok((section, summary))
+}
+
+/// A new backlog drained by one instance, then another by two, to a receiver that waits before
+/// each answer (set by the caller).
+async fn slow_drains(
+    args: &Args,
+    fixture: &Fixture,
+    receiver: &Receiver,
+    url: &str,
+) -> anyhow::Result<Vec<(&'static str, Drained)>> {
+    let mut drains = Vec::new();
+    for (label, instances) in [("one", 1), ("two", 2)] {
+        delivery_settings::set_paused(&fixture.db, true, &Acting::cli()).await?;
+        seed(&fixture.db, &fixture.api, args.events).await?;
+        let backlog = waiting_events(&fixture.db).await?;
+        eprintln!(
+            "[PostgreSQL] draining {backlog} events with {label} instance(s), receiver answering \
+             after {} ms",
+            args.slow_receiver_ms
+        );
+        let mut servers = vec![fixture.server.child.id()];
+        let mut second = None;
+        if instances == 2 {
+            let data_dir = fixture.data_dir.join("second-slow");
+            std::fs::create_dir_all(&data_dir)?;
+            let running = start_server(&args.bin, url, &data_dir).await?;
+            servers.push(running.child.id());
+            second = Some(running);
+        }
+        let drained = drain(&fixture.db, receiver, &servers).await?;
+        drop(second);
+        eprintln!(
+            "[PostgreSQL] drained: {:.0} events/s from first to last receipt",
+            drained.receiving_rate()
+        );
+        drains.push((label, drained));
+    }
+    Ok(drains)
 }
 
 async fn run_all(args: &Args, targets: &Targets) -> anyhow::Result<Vec<(String, Vec<SummaryRow>)>> {
@@ -925,7 +1052,7 @@ async fn main() -> anyhow::Result<()> {
     report.push_str(
         "\nOne `fleetdesk serve` release process per database (two for the two-instance drain), \
          delivering to a do-nothing Orange inside the benchmark process (token endpoint and both \
-         event resources answering 200 at once). The benchmark, the receiver and the server share \
+         event resources answering 200 at once, unless a section says otherwise). The benchmark, the receiver and the server share \
          the machine's CPUs. Method: `server/examples/delivery.rs`.\n",
     );
     for (section, _) in &sections {

@@ -1,7 +1,8 @@
 //! A do-nothing Orange for the delivery benchmark: the OAuth 2.0 client-credentials token endpoint
 //! and the two event resources (contract section 6), answering at once. It runs on its own thread
 //! and runtime, so the benchmark's own work does not slow its answers, and remembers when each
-//! `eventId` first arrived and how often it came.
+//! `eventId` first arrived and how often it came. It can be told to wait before each event's
+//! answer ([`Receiver::set_delay`]), as a receiver across a network does.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -37,6 +38,8 @@ struct Inner {
     events: Mutex<HashMap<String, Seen>>,
     posts: AtomicU64,
     tokens: AtomicU64,
+    /// Milliseconds each event's answer waits.
+    delay_ms: AtomicU64,
 }
 
 /// The running receiver; cheap to clone.
@@ -85,6 +88,12 @@ impl Receiver {
     pub fn reset(&self) {
         self.events().clear();
         self.inner.posts.store(0, Ordering::Relaxed);
+    }
+
+    /// Each event's answer waits `delay` from now on (the time of receipt is still its arrival).
+    pub fn set_delay(&self, delay: Duration) {
+        let ms = u64::try_from(delay.as_millis()).unwrap_or(u64::MAX);
+        self.inner.delay_ms.store(ms, Ordering::Relaxed);
     }
 
     /// Distinct `eventId`s received.
@@ -209,5 +218,9 @@ async fn event(State(inner): State<Arc<Inner>>, headers: HeaderMap, body: Bytes)
             count: 1,
             first_at: now,
         });
+    let delay = inner.delay_ms.load(Ordering::Relaxed);
+    if delay > 0 {
+        tokio::time::sleep(Duration::from_millis(delay)).await;
+    }
     StatusCode::OK
 }
