@@ -85,9 +85,9 @@ async fn group(
 ) -> Committed {
     let started = Instant::now();
     let mut tx = conn.begin_with("BEGIN IMMEDIATE").await?;
+    sqlx::query("SAVEPOINT job").execute(&mut *tx).await?;
     let mut next = Some(first);
     while let Some(job) = next.take() {
-        sqlx::query("SAVEPOINT job").execute(&mut *tx).await?;
         let done = job(&mut tx).await;
         answers.push(done.answer);
         if !done.keep {
@@ -95,12 +95,17 @@ async fn group(
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query("RELEASE SAVEPOINT job")
-            .execute(&mut *tx)
-            .await?;
         if answers.len() < MOST_JOBS && started.elapsed() < MOST_TIME {
             next = jobs.try_recv().ok();
         }
+        // Each statement is a round trip to sqlx's SQLite thread: the end of one job's savepoint
+        // and the start of the next go together.
+        let between = if next.is_some() {
+            "RELEASE SAVEPOINT job; SAVEPOINT job"
+        } else {
+            "RELEASE SAVEPOINT job"
+        };
+        sqlx::query(between).execute(&mut *tx).await?;
     }
     tx.commit().await?;
     Ok(())
