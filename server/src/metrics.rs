@@ -31,7 +31,7 @@ use time::OffsetDateTime;
 use tokio::sync::{Notify, watch};
 
 use fleetdesk_core::outbox::delivery::Next;
-use fleetdesk_core::outbox::metrics::Backlog;
+use fleetdesk_core::outbox::metrics::{Backlog, Counting};
 use fleetdesk_core::{Db, clock};
 use fleetdesk_vocab::EventState;
 
@@ -250,6 +250,9 @@ impl Metrics {
         for delivery in &self.deliveries {
             let mine = |target: &str| Destination::of_target(target) == delivery.destination;
             for (state, gauge) in &delivery.events {
+                if !backlog.counted.covers(*state) {
+                    continue;
+                }
                 let n: i64 = backlog
                     .by_target_state
                     .iter()
@@ -303,11 +306,24 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
 }
 
 /// Reads the shared database's numbers every 15 seconds, and soon after delivery asks for it, until
-/// `stopped` changes; a reading that fails keeps the last numbers and is tried again later.
+/// `stopped` changes; a reading that fails keeps the last numbers and is tried again later. The
+/// events already delivered, failed or cancelled, most of the outbox, are counted at most every
+/// 15 seconds: while delivery runs, every instance read the whole outbox every second.
 pub async fn keep_backlog(db: Db, metrics: Arc<Metrics>, mut stopped: watch::Receiver<bool>) {
+    let mut counted_all: Option<std::time::Instant> = None;
     loop {
-        match fleetdesk_core::outbox::metrics::backlog(&db).await {
-            Ok(backlog) => metrics.show_backlog(&backlog),
+        let counted = if counted_all.is_none_or(|at| at.elapsed() >= BACKLOG_EVERY) {
+            Counting::All
+        } else {
+            Counting::Open
+        };
+        match fleetdesk_core::outbox::metrics::backlog(&db, counted).await {
+            Ok(backlog) => {
+                if counted == Counting::All {
+                    counted_all = Some(std::time::Instant::now());
+                }
+                metrics.show_backlog(&backlog);
+            }
             Err(error) => {
                 tracing::warn!(error = %error, "reading the outbox for the metrics failed")
             }
@@ -401,6 +417,7 @@ mod tests {
         let metrics = Metrics::new();
         let first = EventState::ALL[0];
         metrics.show_backlog(&Backlog {
+            counted: Counting::All,
             by_target_state: vec![
                 ("orange_product_order".to_owned(), first, 4),
                 ("orange_user_service".to_owned(), first, 3),
@@ -432,5 +449,37 @@ mod tests {
         .and_then(|n| n.parse().ok())
         .expect("an age");
         assert!((90.0..100.0).contains(&age), "{age}");
+    }
+
+    #[test]
+    fn a_reading_of_the_open_events_keeps_the_delivered_count_of_the_last_whole_reading() {
+        let metrics = Metrics::new();
+        let reading = |counted, by_target_state| Backlog {
+            counted,
+            by_target_state,
+            oldest_undelivered: Vec::new(),
+            paused: false,
+        };
+        let orange = |state, n| ("orange_user_service".to_owned(), state, n);
+        metrics.show_backlog(&reading(
+            Counting::All,
+            vec![
+                orange(EventState::Delivered, 5),
+                orange(EventState::Pending, 3),
+            ],
+        ));
+        metrics.show_backlog(&reading(
+            Counting::Open,
+            vec![orange(EventState::Delivering, 1)],
+        ));
+        let text = metrics.render();
+        for (state, n) in [("delivered", 5), ("pending", 0), ("delivering", 1)] {
+            let expected =
+                format!("fleetdesk_outbox_events{{destination=\"orange\",state=\"{state}\"}} {n}");
+            assert!(
+                text.lines().any(|l| l == expected),
+                "missing `{expected}` in\n{text}"
+            );
+        }
     }
 }

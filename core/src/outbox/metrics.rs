@@ -10,25 +10,50 @@ use time::OffsetDateTime;
 use crate::clock;
 use crate::db::{Db, DbError, word};
 
+/// Which events a reading counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Counting {
+    /// Every event. The outbox keeps delivered events until the retention purge, so this reads
+    /// the whole table: done now and then.
+    All,
+    /// The events still to deliver (pending, being delivered), through the index on the state:
+    /// cheap enough to read whenever delivery has moved events on.
+    Open,
+}
+
+impl Counting {
+    /// Whether a reading of this kind counts the events in `state`.
+    pub fn covers(self, state: EventState) -> bool {
+        self == Counting::All || matches!(state, EventState::Pending | EventState::Delivering)
+    }
+}
+
 /// The outbox as the database holds it, by destination (`target`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Backlog {
-    /// Each target and state with events, and their count (states without events are absent).
+    /// Which states were counted: the others are left as the last reading that counted them said.
+    pub counted: Counting,
+    /// Each target and counted state with events, and their count (states without events are
+    /// absent).
     pub by_target_state: Vec<(String, EventState, i64)>,
     /// Each target's oldest event still pending or being delivered: when it was created.
     pub oldest_undelivered: Vec<(String, OffsetDateTime)>,
     pub paused: bool,
 }
 
-/// Reads the backlog: three small queries.
-pub async fn backlog(db: &Db) -> Result<Backlog, DbError> {
-    let counted = sqlx::query(
-        "SELECT target, state, COUNT(*) AS n FROM outbox_events GROUP BY target, state \
-         ORDER BY target, state",
-    )
+/// Reads the backlog, counting the events `counted` says: three queries.
+pub async fn backlog(db: &Db, counted: Counting) -> Result<Backlog, DbError> {
+    let which = match counted {
+        Counting::All => "",
+        Counting::Open => "WHERE state IN ('pending', 'delivering')",
+    };
+    let rows = sqlx::query(&format!(
+        "SELECT target, state, COUNT(*) AS n FROM outbox_events {which} GROUP BY target, state \
+         ORDER BY target, state"
+    ))
     .fetch_all(db.pool())
     .await?;
-    let by_target_state = counted
+    let by_target_state = rows
         .iter()
         .map(|row| {
             Ok((
@@ -53,6 +78,7 @@ pub async fn backlog(db: &Db) -> Result<Backlog, DbError> {
     }
     let paused = super::settings::load(db).await?.paused;
     Ok(Backlog {
+        counted,
         by_target_state,
         oldest_undelivered,
         paused,
@@ -66,10 +92,48 @@ mod tests {
     #[tokio::test]
     async fn an_empty_outbox_has_no_backlog() {
         crate::on_each_db!(|db| async move {
-            let backlog = backlog(&db).await.expect("backlog");
+            let backlog = backlog(&db, Counting::All).await.expect("backlog");
             assert_eq!(backlog.by_target_state, Vec::new());
             assert_eq!(backlog.oldest_undelivered, Vec::new());
             assert!(!backlog.paused);
+        });
+    }
+
+    #[tokio::test]
+    async fn a_reading_of_the_open_events_leaves_the_delivered_ones_out() {
+        crate::on_each_db!(|db| async move {
+            let webhook = |n: usize| crate::outbox::NewWebhook {
+                kind: "licence.created",
+                task_id: crate::ids::new_id(),
+                resource_kind: "userService",
+                resource_id: format!("lic_{n}"),
+                data: serde_json::json!({}),
+            };
+            let mut tx = db.begin_write().await.expect("begin");
+            let ids = crate::outbox::enqueue_webhooks(&mut tx, (0..3).map(webhook).collect(), None)
+                .await
+                .expect("queued");
+            tx.commit().await.expect("commit");
+            sqlx::query("UPDATE outbox_events SET state = 'delivered' WHERE id = $1")
+                .bind(&ids[0])
+                .execute(db.writes())
+                .await
+                .expect("delivered");
+            let target = |state, n| ("provisioning_webhook".to_owned(), state, n);
+
+            let all = backlog(&db, Counting::All).await.expect("backlog");
+            assert_eq!(
+                all.by_target_state,
+                vec![
+                    target(EventState::Delivered, 1),
+                    target(EventState::Pending, 2)
+                ]
+            );
+            let open = backlog(&db, Counting::Open).await.expect("backlog");
+            assert_eq!(open.by_target_state, vec![target(EventState::Pending, 2)]);
+            assert_eq!(open.oldest_undelivered, all.oldest_undelivered);
+            assert!(!Counting::Open.covers(EventState::Delivered));
+            assert!(Counting::Open.covers(EventState::Delivering));
         });
     }
 }
