@@ -816,6 +816,9 @@ async fn run_on(
         drains.push(("two", both));
         two_seed = Some((again, backlog));
     }
+    // The memory row covers the drains and the live load, before the phase with a slow receiver
+    // (whose table shows its own peak).
+    let peak = proc_status_kib(pid, "VmHWM") as f64 / 1024.0;
     let mut slow = None;
     if args.two_instances && args.slow_receiver_ms > 0 && label == "PostgreSQL" {
         receiver.set_delay(Duration::from_millis(args.slow_receiver_ms));
@@ -828,7 +831,6 @@ async fn run_on(
     let largest_task = seeded.largest_task();
     let ceiling_text = format!("{ceiling:.0} requests/s (the receiver alone)");
     let live_rate = live.delivered_in_window as f64 / live.seconds;
-    let peak = proc_status_kib(pid, "VmHWM") as f64 / 1024.0;
     let row =
         |what: String, measured: String, ceiling: String, ratio, target: &str, met| SummaryRow {
             what,
