@@ -709,35 +709,33 @@ mod schema_tests;
 mod sqlite_tests {
     use crate::testing::TestDb;
 
+    /// The value of `PRAGMA name` on a connection of `pool`.
+    async fn pragma<T>(pool: &sqlx::AnyPool, name: &str) -> T
+    where
+        T: for<'r> sqlx::Decode<'r, sqlx::Any> + sqlx::Type<sqlx::Any> + Send + Unpin,
+    {
+        sqlx::query_scalar(&format!("PRAGMA {name}"))
+            .fetch_one(pool)
+            .await
+            .expect("pragma")
+    }
+
     #[tokio::test]
     async fn sqlite_runs_in_wal_mode_with_foreign_keys_on() {
         let test_db = TestDb::sqlite().await;
         let pool = test_db.db.pool();
-        let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-            .fetch_one(pool)
-            .await
-            .expect("pragma");
-        let foreign_keys: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
-            .fetch_one(pool)
-            .await
-            .expect("pragma");
+        let mode: String = pragma(pool, "journal_mode").await;
+        let foreign_keys: i64 = pragma(pool, "foreign_keys").await;
         assert_eq!((mode.as_str(), foreign_keys), ("wal", 1));
         test_db.finish().await;
     }
 
     #[tokio::test]
-    async fn the_writer_keeps_temporary_storage_in_memory_and_leaves_checkpoints_to_the_checkpointer()
-     {
+    async fn the_writer_keeps_its_temporary_storage_in_memory_and_checkpoints_run_beside_it() {
         let test_db = TestDb::sqlite().await;
         let writer = test_db.db.writes();
-        let temp_store: i64 = sqlx::query_scalar("PRAGMA temp_store")
-            .fetch_one(writer)
-            .await
-            .expect("pragma");
-        let autocheckpoint: i64 = sqlx::query_scalar("PRAGMA wal_autocheckpoint")
-            .fetch_one(writer)
-            .await
-            .expect("pragma");
+        let temp_store: i64 = pragma(writer, "temp_store").await;
+        let autocheckpoint: i64 = pragma(writer, "wal_autocheckpoint").await;
         // 2: memory.
         assert_eq!((temp_store, autocheckpoint), (2, 10_000));
 
