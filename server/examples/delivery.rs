@@ -803,16 +803,8 @@ async fn run_on(
     let mut two_seed = None;
     if args.two_instances && label == "PostgreSQL" {
         eprintln!("[{label}] building a second backlog for two instances");
-        delivery_settings::set_paused(&fixture.db, true, &Acting::cli()).await?;
-        let again = seed(&fixture.db, &fixture.api, args.events).await?;
-        let backlog = waiting_events(&fixture.db).await?;
-        let data_dir = fixture.data_dir.join("second");
-        std::fs::create_dir_all(&data_dir)?;
-        let second = start_server(&args.bin, url, &data_dir).await?;
-        eprintln!("[{label}] draining {backlog} events with two instances");
-        let both = drain(&fixture.db, receiver, &[pid, second.child.id()]).await?;
+        let (again, backlog, both) = drain_new_backlog(args, &fixture, receiver, url, 2).await?;
         eprintln!("[{label}] drained: {:.0} events/s", both.rate());
-        drop(second);
         drains.push(("two", both));
         two_seed = Some((again, backlog));
     }
@@ -971,6 +963,36 @@ async fn run_on(
     Ok((section, summary))
 }
 
+/// Pauses delivery, builds a new backlog and drains it with `instances` (1 or 2) server processes:
+/// the fixture's own, and a second one started for the drain and stopped after it. Returns the
+/// backlog as seeded, its events, and the drain.
+async fn drain_new_backlog(
+    args: &Args,
+    fixture: &Fixture,
+    receiver: &Receiver,
+    url: &str,
+    instances: usize,
+) -> anyhow::Result<(Seeded, i64, Drained)> {
+    delivery_settings::set_paused(&fixture.db, true, &Acting::cli()).await?;
+    let seeded = seed(&fixture.db, &fixture.api, args.events).await?;
+    let backlog = waiting_events(&fixture.db).await?;
+    let mut servers = vec![fixture.server.child.id()];
+    let mut second = None;
+    if instances == 2 {
+        let data_dir = fixture
+            .data_dir
+            .join(format!("second-{}", uuid::Uuid::now_v7().simple()));
+        std::fs::create_dir_all(&data_dir)?;
+        let running = start_server(&args.bin, url, &data_dir).await?;
+        servers.push(running.child.id());
+        second = Some(running);
+    }
+    eprintln!("  draining {backlog} events with {instances} instance(s)");
+    let drained = drain(&fixture.db, receiver, &servers).await?;
+    drop(second);
+    Ok((seeded, backlog, drained))
+}
+
 /// A new backlog drained by one instance, then another by two, to a receiver that waits before
 /// each answer (set by the caller).
 async fn slow_drains(
@@ -981,25 +1003,11 @@ async fn slow_drains(
 ) -> anyhow::Result<Vec<(&'static str, Drained)>> {
     let mut drains = Vec::new();
     for (label, instances) in [("one", 1), ("two", 2)] {
-        delivery_settings::set_paused(&fixture.db, true, &Acting::cli()).await?;
-        seed(&fixture.db, &fixture.api, args.events).await?;
-        let backlog = waiting_events(&fixture.db).await?;
         eprintln!(
-            "[PostgreSQL] draining {backlog} events with {label} instance(s), receiver answering \
-             after {} ms",
+            "[PostgreSQL] receiver answering after {} ms",
             args.slow_receiver_ms
         );
-        let mut servers = vec![fixture.server.child.id()];
-        let mut second = None;
-        if instances == 2 {
-            let data_dir = fixture.data_dir.join("second-slow");
-            std::fs::create_dir_all(&data_dir)?;
-            let running = start_server(&args.bin, url, &data_dir).await?;
-            servers.push(running.child.id());
-            second = Some(running);
-        }
-        let drained = drain(&fixture.db, receiver, &servers).await?;
-        drop(second);
+        let (_, _, drained) = drain_new_backlog(args, fixture, receiver, url, instances).await?;
         eprintln!(
             "[PostgreSQL] drained: {:.0} events/s from first to last receipt",
             drained.receiving_rate()
