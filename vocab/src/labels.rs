@@ -31,6 +31,12 @@ pub trait Label: Copy {
     }
 }
 
+/// The labels of `words` in a language, joined by commas: "Licence order, Licence deletion".
+pub fn listed<W: Label>(words: &[W], lang: Lang) -> String {
+    let labels: Vec<_> = words.iter().map(|word| word.label(lang)).collect();
+    labels.join(", ")
+}
+
 impl Label for Role {
     fn text(self) -> Text {
         match self {
@@ -148,5 +154,21 @@ impl Label for BulkLineStatus {
             BulkLineStatus::Applied => Text::BulkLineApplied,
             BulkLineStatus::Refused => Text::Refused,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_listed_by_their_labels_in_order() {
+        let operations = [Operation::LicenceOrder, Operation::Deletion];
+        assert_eq!(listed(&operations, Lang::En), "Licence order, Deletion");
+        assert_eq!(
+            listed(&operations, Lang::Fr),
+            "Commande de licences, Suppression"
+        );
+        assert_eq!(listed::<Operation>(&[], Lang::En), "");
     }
 }

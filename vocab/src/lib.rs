@@ -28,7 +28,7 @@ pub use ids::{
     FleetId, Id, LicenceId, NoteId, OfferingId, OperatorId, OrderId, OrderItemId,
     ProvisioningTaskId, ResourceId, TaskId,
 };
-pub use labels::{Counted, Label};
+pub use labels::{Counted, Label, listed};
 pub use orange::{FleetPolicy, Mode, Operation, OrangeEventType, Provisioning, Target};
 pub use people::{ActorKind, CredentialKind, Role};
 pub use resource::{ResourceError, ResourceScope, ResourceType, ResourceValue, luhn_check_digit};
