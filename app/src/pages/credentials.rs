@@ -7,7 +7,7 @@
 use fleetdesk_vocab::{CredentialKind, Label, Text};
 use leptos::prelude::*;
 
-use super::parts::{Page, TablePanel, rows};
+use super::parts::{Page, TablePanel, keep_out_of_caches, rows};
 use crate::api::fetch_credentials;
 use crate::i18n::{When, use_lang};
 use crate::model::{CredentialView, IssuedCredential};
@@ -46,14 +46,7 @@ pub fn CredentialsPage() -> impl IntoView {
 /// The secret of the credential just issued: the only time anyone sees it.
 #[component]
 fn IssuedPanel(issued: IssuedCredential) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        // Keeps the secret out of every cache, the browser's included.
-        response.insert_header(
-            http::header::CACHE_CONTROL,
-            http::HeaderValue::from_static("no-store"),
-        );
-    }
+    keep_out_of_caches();
     let lang = use_lang();
     view! {
         <section class="panel issued" aria-labelledby="issued-title" data-testid="issued-credential">

@@ -77,6 +77,18 @@ pub fn param(map: &ParamsMap, name: &str) -> String {
 /// A console page that loads `data`: its title, its head (the title as heading, or `children`
 /// when the head holds more than that), the `lead` under it, then what `body` shows of the data
 /// once loaded, or why it could not be loaded.
+/// Keeps this answer out of every cache, the browser's included: for a page that shows a secret
+/// once.
+pub fn keep_out_of_caches() {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.insert_header(
+            http::header::CACHE_CONTROL,
+            http::HeaderValue::from_static("no-store"),
+        );
+    }
+}
+
 #[component]
 pub fn Page<T, V, F>(
     title: Text,

@@ -9,7 +9,7 @@
 use fleetdesk_vocab::Text;
 use leptos::prelude::*;
 
-use super::parts::{NumberField, Page, SettingsSection};
+use super::parts::{NumberField, Page, SettingsSection, keep_out_of_caches};
 use crate::api::fetch_provisioning_settings;
 use crate::i18n::{When, use_lang};
 use crate::model::{GeneratedSecret, ProvisioningSettingsView};
@@ -68,14 +68,7 @@ fn SettingsBody(settings: ProvisioningSettingsView) -> impl IntoView {
 /// The signing secret just generated: the only time anyone sees it.
 #[component]
 fn GeneratedPanel(generated: GeneratedSecret) -> impl IntoView {
-    #[cfg(feature = "ssr")]
-    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-        // Keeps the secret out of every cache, the browser's included.
-        response.insert_header(
-            http::header::CACHE_CONTROL,
-            http::HeaderValue::from_static("no-store"),
-        );
-    }
+    keep_out_of_caches();
     let lang = use_lang();
     view! {
         <section class="panel issued" aria-labelledby="generated-title" data-testid="generated-secret">
