@@ -46,6 +46,7 @@ use tower_sessions::cookie::{Key, SameSite};
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use fleetdesk_app::model::ApiReference;
+use fleetdesk_app::posts;
 use fleetdesk_app::{App, shell};
 use fleetdesk_core::sessions::DbSessionStore;
 
@@ -70,20 +71,20 @@ pub fn request_id_in(extensions: &http::Extensions) -> Option<String> {
 }
 
 /// Renders the console page at `path` as the answer to a form post, for the operator `current`,
-/// with `extra` in the request's extensions: what the page is to show this once (a new secret,
-/// which then lives in this one answer only). The answer is never cached.
-pub async fn render_page<T: Clone + Send + Sync + 'static>(
+/// with what `shown` puts in the request's extensions: what the page is to show this once (a new
+/// secret, which then lives in this one answer only). The answer is never cached.
+pub async fn render_page(
     state: &AppState,
     headers: axum::http::HeaderMap,
     path: &str,
     current: fleetdesk_core::operators::CurrentOperator,
     flash: fleetdesk_app::model::Flash,
-    extra: T,
+    shown: impl FnOnce(&mut axum::http::Extensions),
 ) -> axum::response::Response {
     render(state, headers, path, move |extensions| {
         extensions.insert(current);
         extensions.insert(flash);
-        extensions.insert(extra);
+        shown(extensions);
     })
     .await
 }
@@ -203,60 +204,60 @@ pub fn router(state: AppState, session_key: &Key) -> Router {
         .route("/auth/login", post(auth::login))
         .route("/auth/logout", post(auth::logout))
         .route("/auth/lang", post(lang::choose))
-        .action::<operators::Create>()
-        .action::<operators::Disable>()
-        .action::<operators::Enable>()
-        .action::<operators::ChangeRole>()
-        .action::<operators::ResetPassword>()
-        .action::<orange_settings::Save>()
+        .action(posts::CREATE_OPERATOR, operators::create)
+        .action(posts::DISABLE_OPERATOR, operators::set_disabled::<true>)
+        .action(posts::ENABLE_OPERATOR, operators::set_disabled::<false>)
+        .action(posts::CHANGE_ROLE, operators::change_role)
+        .action(posts::RESET_PASSWORD, operators::reset_password)
+        .action(posts::ORANGE_SETTINGS, orange_settings::save)
         // Posted to the page's own address: the answer is the page, showing the new secret once.
-        .route(
-            fleetdesk_app::posts::ISSUE_CREDENTIAL.path(),
-            post(credentials::issue),
+        .action(posts::ISSUE_CREDENTIAL, credentials::issue)
+        .action(posts::REVOKE_CREDENTIAL, credentials::revoke)
+        .action(posts::CREATE_OFFERING, offerings::create)
+        .action(posts::IMPORT_OFFERINGS, offerings::import)
+        .action(posts::UPDATE_OFFERING, offerings::update)
+        .action(posts::RETIRE_OFFERING, offerings::set_retired::<true>)
+        .action(posts::RESTORE_OFFERING, offerings::set_retired::<false>)
+        .action(posts::RESEND_MATCHING, events::resend_matching)
+        .action(posts::RESEND_EVENT, events::resend)
+        .action(posts::RETRY_EVENT, events::retry_now)
+        .action(posts::COMPLETE_STUCK, stuck::complete)
+        .action(posts::FAIL_STUCK, stuck::fail)
+        .action(posts::STUCK_EVENT, stuck::event)
+        .action(posts::STUCK_THRESHOLDS, stuck::save_thresholds)
+        .action(posts::DECIDE_WAITING, activation::decide)
+        .action(
+            posts::COMPLETE_WITH_VALUES,
+            activation::complete_with_values,
         )
-        .action::<credentials::Revoke>()
-        .action::<offerings::Create>()
-        .action::<offerings::Import>()
-        .action::<offerings::Update>()
-        .action::<offerings::Retire>()
-        .action::<offerings::Restore>()
-        .action::<events::ResendMatching>()
-        .action::<events::Resend>()
-        .action::<events::RetryNow>()
-        .action::<stuck::Complete>()
-        .action::<stuck::Fail>()
-        .action::<stuck::Event>()
-        .action::<stuck::SaveThresholds>()
-        .action::<activation::Decide>()
-        .action::<activation::CompleteWithValues>()
-        .action::<licences::SetEndUser>()
-        .action::<licences::RemoveEndUser>()
-        .action::<licences::ReplaceResource>()
-        .action::<licences::RenewLogin>()
+        .action(posts::SET_END_USER, licences::set_end_user)
+        .action(posts::REMOVE_END_USER, licences::remove_end_user)
+        .action(posts::REPLACE_RESOURCE, licences::replace_resource)
+        .action(posts::RENEW_LOGIN, licences::renew_login)
         .route("/console/licences/{id}/personal-data", get(privacy::export))
-        .action::<privacy::Erase>()
-        .action::<delivery_settings::Pause>()
-        .action::<delivery_settings::Resume>()
-        .action::<delivery_settings::Save>()
-        .action::<provisioning_settings::Save>()
-        .action::<self_test::Run>()
-        .action::<self_test::SandboxOn>()
-        .action::<self_test::SandboxOff>()
-        // Posted to the page's own address: the answer is the page, showing the new secret once.
-        .route(
-            fleetdesk_app::posts::ROTATE_WEBHOOK_SECRET.path(),
-            post(provisioning_settings::rotate),
+        .action(posts::ERASE_PERSONAL_DATA, privacy::erase)
+        .action(posts::PAUSE_DELIVERY, delivery_settings::set_paused::<true>)
+        .action(
+            posts::RESUME_DELIVERY,
+            delivery_settings::set_paused::<false>,
         )
+        .action(posts::DELIVERY_SETTINGS, delivery_settings::save)
+        .action(posts::PROVISIONING_SETTINGS, provisioning_settings::save)
+        .action(posts::RUN_SELF_TEST, self_test::run)
+        .action(posts::SANDBOX_ON, self_test::sandbox_on)
+        .action(posts::SANDBOX_OFF, self_test::sandbox_off)
+        // Posted to the page's own address: the answer is the page, showing the new secret once.
+        .action(posts::ROTATE_WEBHOOK_SECRET, provisioning_settings::rotate)
         .route("/reference/openapi.json", reference::route(reference))
         .route("/console/customers.csv", get(customers::export))
         .route(
             "/console/licences/placeholders.csv",
             get(bulk::placeholders),
         )
-        .action::<bulk::Check>()
-        .action::<bulk::Apply>()
-        .action::<bulk::Discard>()
-        .action::<customers::AddNote>()
+        .action(posts::CHECK_BULK_FILE, bulk::check)
+        .action(posts::APPLY_BULK_FILE, bulk::apply)
+        .action(posts::DISCARD_BULK_FILE, bulk::discard)
+        .action(posts::ADD_NOTE, customers::add_note)
         .leptos_routes_with_context(
             &state,
             routes,

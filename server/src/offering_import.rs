@@ -8,7 +8,7 @@ use fleetdesk_core::audit::Acting;
 use fleetdesk_core::offerings::{
     self, ImportProblem, ImportReport, InvalidOffering, LoginFormatError, OfferingError,
 };
-use fleetdesk_vocab::{Text, say};
+use fleetdesk_vocab::{Text, listed, say};
 
 /// Imports `text` (CSV) into the catalogue as `acting`; the import and its audit entries are one
 /// transaction.
@@ -28,10 +28,7 @@ pub fn invalid_text(problem: &InvalidOffering, lang: Lang) -> String {
         InvalidOffering::SharedWithoutType => Text::OfferingSharedWithoutType,
         InvalidOffering::Provisioning => Text::OfferingProvisioningInvalid,
         InvalidOffering::ManualNeedsAsync(operations) => {
-            return say::manual_needs_async(
-                lang,
-                crate::http::orange_settings::labels(operations, lang),
-            );
+            return say::manual_needs_async(lang, listed(operations, lang));
         }
         InvalidOffering::LoginFormat(format) => match format {
             LoginFormatError::NoSequence => Text::LoginFormatNoSequence,

@@ -10,16 +10,13 @@ use std::collections::HashMap;
 
 use fleetdesk_vocab::{ErrorCode, LicenceId, OrderId, Text, Work, say};
 
-use fleetdesk_app::posts;
 use fleetdesk_core::access::{ChangeData, Permission, Support};
 use fleetdesk_core::provisioning::values::{LicenceValues, ValuesError};
 use fleetdesk_core::provisioning::{self, DecideError, DecidedWith};
 use fleetdesk_core::stuck::{self, FailError};
 
-use super::action::{Action, Cx, Fields, Note, Reply};
+use super::action::{Cx, Fields, Note, Reply};
 use super::forms::not_saved;
-
-const PAGE: &str = "/activation";
 
 /// What the form asks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +42,7 @@ fn picked(value: &str) -> Option<(Work, String)> {
 }
 
 /// The decision and the work it is about, or why the form cannot be acted on.
-fn read(cx: &Cx, pairs: &Pairs) -> Result<(Decision, Vec<(Work, String)>), Note> {
+fn read<N>(cx: &Cx<N>, pairs: &Pairs) -> Result<(Decision, Vec<(Work, String)>), Note> {
     let only = field(pairs, "only");
     let values: Vec<&str> = if only.is_empty() {
         pairs
@@ -86,61 +83,48 @@ fn read(cx: &Cx, pairs: &Pairs) -> Result<(Decision, Vec<(Work, String)>), Note>
 }
 
 /// Approves or rejects the selected waiting work.
-pub enum Decide {}
-
-impl Action for Decide {
-    const PATH: &'static str = posts::DECIDE_WAITING.path();
-    type Needs = ChangeData;
-    type Target = ();
-    type Form = Fields<Pairs>;
-
-    fn page(_: &()) -> String {
-        PAGE.to_owned()
-    }
-
-    async fn run(cx: Cx, _: (), Fields(pairs): Fields<Pairs>) -> Reply {
-        let lang = cx.lang;
-        let (decision, work) = read(&cx, &pairs)?;
-        let message = field(&pairs, "message");
-        let (db, acting) = (&cx.state.db, &cx.acting);
-        let (mut done, mut gone) = (0_i64, 0_i64);
-        for (kind, id) in &work {
-            let decided = match decision {
-                Decision::Approve => provisioning::approve(db, acting, *kind, id).await,
-                Decision::Reject(code) => {
-                    provisioning::reject(db, acting, *kind, id, code, message).await
+pub async fn decide(cx: Cx<ChangeData>, _: (), Fields(pairs): Fields<Pairs>) -> Reply {
+    let lang = cx.lang;
+    let (decision, work) = read(&cx, &pairs)?;
+    let message = field(&pairs, "message");
+    let (db, acting) = (&cx.state.db, &cx.acting);
+    let (mut done, mut gone) = (0_i64, 0_i64);
+    for (kind, id) in &work {
+        let decided = match decision {
+            Decision::Approve => provisioning::approve(db, acting, *kind, id).await,
+            Decision::Reject(code) => {
+                provisioning::reject(db, acting, *kind, id, code, message).await
+            }
+        };
+        match decided {
+            Ok(()) => done += 1,
+            Err(
+                DecideError::NotWaiting
+                | DecideError::Fail(FailError::NotWaiting | FailError::NotFound),
+            ) => gone += 1,
+            Err(error) => {
+                tracing::error!(error = %error, work.id = %id, "failed to decide waiting work");
+                if done > 0 {
+                    cx.state.delivery.notify_one();
                 }
-            };
-            match decided {
-                Ok(()) => done += 1,
-                Err(
-                    DecideError::NotWaiting
-                    | DecideError::Fail(FailError::NotWaiting | FailError::NotFound),
-                ) => gone += 1,
-                Err(error) => {
-                    tracing::error!(error = %error, work.id = %id, "failed to decide waiting work");
-                    if done > 0 {
-                        cx.state.delivery.notify_one();
-                    }
-                    return Err(Note::from(not_saved(lang)));
-                }
+                return Err(Note::from(not_saved(lang)));
             }
         }
-        if done > 0 {
-            cx.state.delivery.notify_one();
-        }
-        let details = if gone > 0 {
-            vec![say::work_no_longer_waiting(lang, gone)]
-        } else {
-            Vec::new()
-        };
-        let text = match decision {
-            Decision::Approve => say::work_approved(lang, done),
-            Decision::Reject(_) => say::work_rejected(lang, done),
-        };
-        let note = Note::from(text).with_details(details);
-        if done == 0 { Err(note) } else { Ok(note) }
     }
+    if done > 0 {
+        cx.state.delivery.notify_one();
+    }
+    let details = if gone > 0 {
+        vec![say::work_no_longer_waiting(lang, gone)]
+    } else {
+        Vec::new()
+    };
+    let text = match decision {
+        Decision::Approve => say::work_approved(lang, done),
+        Decision::Reject(_) => say::work_rejected(lang, done),
+    };
+    let note = Note::from(text).with_details(details);
+    if done == 0 { Err(note) } else { Ok(note) }
 }
 
 /// The values form's fields: `login.{licence}` and `resource.{licence}.{resource}`; blank ones
@@ -167,7 +151,7 @@ fn values_of(pairs: &Pairs) -> Option<HashMap<LicenceId, LicenceValues>> {
 }
 
 /// What refused values say, in the reader's language.
-fn values_refused(cx: &Cx, error: &ValuesError) -> Note {
+fn values_refused<N>(cx: &Cx<N>, error: &ValuesError) -> Note {
     let lang = cx.lang;
     match error {
         ValuesError::UnknownLicence(licence) => say::values_licence_not_waiting(lang, licence),
@@ -193,47 +177,36 @@ fn values_refused(cx: &Cx, error: &ValuesError) -> Note {
 /// realizing resource values the partner's product made (the order page's form): approves it
 /// when it waits for approval (operators and administrators), completes it when it waits on the
 /// product (support staff too, once it is stuck). Nothing changes when a value is refused.
-pub enum CompleteWithValues {}
-
-impl Action for CompleteWithValues {
-    const PATH: &'static str = posts::COMPLETE_WITH_VALUES.path();
-    type Needs = Support;
-    type Target = OrderId;
-    type Form = Fields<Pairs>;
-
-    fn page(id: &OrderId) -> String {
-        format!("/orders/{id}")
-    }
-
-    async fn run(cx: Cx, id: OrderId, Fields(pairs): Fields<Pairs>) -> Reply {
-        let lang = cx.lang;
-        let values = values_of(&pairs).ok_or_else(|| Note::from(not_saved(lang)))?;
-        let db = &cx.state.db;
-        if !Permission::ChangeData.allows(cx.operator.role) {
-            // Support completes stuck work only; approving is an operator's decision.
-            let approval = provisioning::waits_for_approval(db, Work::Order, id.as_str()).await;
-            if approval.unwrap_or(true) {
-                return Err(cx.t(Text::ApprovingIsAnOperatorsDecision).into());
-            }
-            super::stuck::refuse_support_unless_stuck(&cx, "order", id.as_str()).await?;
+pub async fn complete_with_values(
+    cx: Cx<Support>,
+    id: OrderId,
+    Fields(pairs): Fields<Pairs>,
+) -> Reply {
+    let lang = cx.lang;
+    let values = values_of(&pairs).ok_or_else(|| Note::from(not_saved(lang)))?;
+    let db = &cx.state.db;
+    if !Permission::ChangeData.allows(cx.operator.role) {
+        // Support completes stuck work only; approving is an operator's decision.
+        let approval = provisioning::waits_for_approval(db, Work::Order, id.as_str()).await;
+        if approval.unwrap_or(true) {
+            return Err(cx.t(Text::ApprovingIsAnOperatorsDecision).into());
         }
-        match provisioning::complete_with_values(db, &cx.acting, &id, &values).await {
-            Ok(decided) => {
-                cx.state.delivery.notify_one();
-                Ok(match decided {
-                    DecidedWith::Approved => say::work_approved(lang, 1),
-                    DecidedWith::Completed => say::order_completed_by_support(lang, &id),
-                }
-                .into())
+        super::stuck::refuse_support_unless_stuck(&cx, "order", id.as_str()).await?;
+    }
+    match provisioning::complete_with_values(db, &cx.acting, &id, &values).await {
+        Ok(decided) => {
+            cx.state.delivery.notify_one();
+            Ok(match decided {
+                DecidedWith::Approved => say::work_approved(lang, 1),
+                DecidedWith::Completed => say::order_completed_by_support(lang, &id),
             }
-            Err(DecideError::NotWaiting) => {
-                Err(cx.t(Text::OnlyAcknowledgedWorkCanBeCompleted).into())
-            }
-            Err(DecideError::Values(error)) => Err(values_refused(&cx, &error)),
-            Err(error) => {
-                tracing::error!(error = %error, order.id = %id, "failed to complete an order with values");
-                Err(not_saved(lang).into())
-            }
+            .into())
+        }
+        Err(DecideError::NotWaiting) => Err(cx.t(Text::OnlyAcknowledgedWorkCanBeCompleted).into()),
+        Err(DecideError::Values(error)) => Err(values_refused(&cx, &error)),
+        Err(error) => {
+            tracing::error!(error = %error, order.id = %id, "failed to complete an order with values");
+            Err(not_saved(lang).into())
         }
     }
 }

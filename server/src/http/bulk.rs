@@ -4,28 +4,21 @@
 //! progress. Also `GET /console/licences/placeholders.csv`, the licences still waiting for a real
 //! realizing resource, in the resource file's own format, for every signed-in operator.
 
-use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::extract::{Query, State};
 use axum::response::Response;
-use axum::routing::MethodRouter;
 use fleetdesk_vocab::{BulkFileId, CustomerId};
 use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::posts;
 use fleetdesk_core::access::ChangeData;
 use fleetdesk_core::licences::bulk::{self, ApplyError, BulkKind, FileError};
 
-use super::action::{Action, Confirmation, Cx, Fields, Note, Reply};
+use super::action::{Confirmation, Cx, Fields, Note, Reply};
 use super::forms::{Upload, not_saved};
 use crate::state::AppState;
 
 const PAGE: &str = "/licences/bulk";
-
-/// The request body limit of the upload: the largest file, and room for the form around it.
-pub fn upload_limit() -> DefaultBodyLimit {
-    DefaultBodyLimit::max(bulk::MAX_BYTES + 64 * 1024)
-}
 
 fn file_page(id: &BulkFileId) -> String {
     format!("{PAGE}/{id}")
@@ -49,39 +42,22 @@ fn file_refusal(error: &FileError, lang: Lang) -> String {
 
 /// `POST /console/licences/bulk` (multipart: `kind`, `file`): checks the file and keeps it as a
 /// preview; nothing changes yet.
-pub enum Check {}
-
-impl Action for Check {
-    const PATH: &'static str = posts::CHECK_BULK_FILE.path();
-    type Needs = ChangeData;
-    type Target = ();
-    type Form = Upload;
-
-    fn page(_: &()) -> String {
-        PAGE.to_owned()
-    }
-
-    fn layer(route: MethodRouter<AppState>) -> MethodRouter<AppState> {
-        route.layer(upload_limit())
-    }
-
-    async fn run(cx: Cx, _: (), upload: Upload) -> Reply {
-        let lang = cx.lang;
-        let Some(kind) = upload.fields.get("kind").and_then(|k| BulkKind::parse(k)) else {
-            return Err(cx.t(Text::ChooseWhatTheFileChanges).into());
-        };
-        let checked = bulk::preview(
-            &cx.state.db,
-            kind,
-            &upload.file_name,
-            &upload.text,
-            &cx.acting,
-        );
-        let id = checked
-            .await
-            .map_err(|error| Note::from(file_refusal(&error, lang)))?;
-        Ok(Note::from(cx.t(Text::FileCheckedNothingHasChangedYet)).at(file_page(&id)))
-    }
+pub async fn check(cx: Cx<ChangeData>, _: (), upload: Upload) -> Reply {
+    let lang = cx.lang;
+    let Some(kind) = upload.fields.get("kind").and_then(|k| BulkKind::parse(k)) else {
+        return Err(cx.t(Text::ChooseWhatTheFileChanges).into());
+    };
+    let checked = bulk::preview(
+        &cx.state.db,
+        kind,
+        &upload.file_name,
+        &upload.text,
+        &cx.acting,
+    );
+    let id = checked
+        .await
+        .map_err(|error| Note::from(file_refusal(&error, lang)))?;
+    Ok(Note::from(cx.t(Text::FileCheckedNothingHasChangedYet)).at(file_page(&id)))
 }
 
 /// What a refused apply or discard says.
@@ -99,48 +75,30 @@ fn apply_refusal(error: &ApplyError, lang: Lang) -> Note {
 }
 
 /// `POST /console/licences/bulk/{id}/apply`: starts applying the ready lines, once confirmed.
-pub enum Apply {}
-
-impl Action for Apply {
-    const PATH: &'static str = posts::APPLY_BULK_FILE.path();
-    type Needs = ChangeData;
-    type Target = BulkFileId;
-    type Form = Fields<Confirmation>;
-
-    fn page(id: &BulkFileId) -> String {
-        file_page(id)
-    }
-
-    async fn run(cx: Cx, id: BulkFileId, Fields(form): Fields<Confirmation>) -> Reply {
-        form.confirm.or(cx.t(Text::TickIUnderstandToApplyThe))?;
-        let summary = bulk::start_apply(&cx.state.db, &id, &cx.acting)
-            .await
-            .map_err(|error| apply_refusal(&error, cx.lang))?;
-        cx.state.bulk.notify_one();
-        Ok(say::bulk_applying_started(cx.lang, summary.rows_ready).into())
-    }
+pub async fn apply(
+    cx: Cx<ChangeData>,
+    id: BulkFileId,
+    Fields(form): Fields<Confirmation>,
+) -> Reply {
+    form.confirm.or(cx.t(Text::TickIUnderstandToApplyThe))?;
+    let summary = bulk::start_apply(&cx.state.db, &id, &cx.acting)
+        .await
+        .map_err(|error| apply_refusal(&error, cx.lang))?;
+    cx.state.bulk.notify_one();
+    Ok(say::bulk_applying_started(cx.lang, summary.rows_ready).into())
 }
 
 /// `POST /console/licences/bulk/{id}/discard`: drops a preview, once confirmed.
-pub enum Discard {}
-
-impl Action for Discard {
-    const PATH: &'static str = posts::DISCARD_BULK_FILE.path();
-    type Needs = ChangeData;
-    type Target = BulkFileId;
-    type Form = Fields<Confirmation>;
-
-    fn page(id: &BulkFileId) -> String {
-        file_page(id)
-    }
-
-    async fn run(cx: Cx, id: BulkFileId, Fields(form): Fields<Confirmation>) -> Reply {
-        form.confirm.or(cx.t(Text::TickIUnderstandToDiscardThe))?;
-        bulk::discard(&cx.state.db, &id, &cx.acting)
-            .await
-            .map_err(|error| apply_refusal(&error, cx.lang))?;
-        Ok(Note::from(cx.t(Text::FileDiscardedNoneOfItsLines)).at(PAGE))
-    }
+pub async fn discard(
+    cx: Cx<ChangeData>,
+    id: BulkFileId,
+    Fields(form): Fields<Confirmation>,
+) -> Reply {
+    form.confirm.or(cx.t(Text::TickIUnderstandToDiscardThe))?;
+    bulk::discard(&cx.state.db, &id, &cx.acting)
+        .await
+        .map_err(|error| apply_refusal(&error, cx.lang))?;
+    Ok(Note::from(cx.t(Text::FileDiscardedNoneOfItsLines)).at(PAGE))
 }
 
 #[derive(Debug, Default, Deserialize)]

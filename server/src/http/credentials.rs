@@ -3,24 +3,17 @@
 //! Issuing answers with the credentials page itself, showing the new secret once, uncached: the
 //! secret is kept nowhere (only its hash), never logged nor written to the audit log.
 
-use axum::Form;
-use axum::extract::{FromRequest, Request, State};
-use axum::response::Response;
 use fleetdesk_vocab::CredentialId;
 use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::model::{Flash, FlashKind, IssuedCredential};
-use fleetdesk_app::posts;
+use fleetdesk_app::model::IssuedCredential;
 use fleetdesk_core::access::Administer;
 use fleetdesk_core::credentials::{self, CredentialError, CredentialKind, Issued};
 
-use super::action::{Action, Confirmation, Cx, Fields, Reply};
-use super::forms::{Console, not_saved, unreadable};
-use crate::state::AppState;
-
-const PAGE: &str = "/settings/credentials";
+use super::action::{Confirmation, Cx, Fields, Note, Reply};
+use super::forms::not_saved;
 
 /// What the console shows once: the client id, the secret and both header forms.
 pub fn issued_view(issued: &Issued) -> IssuedCredential {
@@ -48,66 +41,27 @@ pub struct IssueForm {
 
 /// `POST /settings/credentials`: issues a credential of the kind asked and answers with the page
 /// showing its secret.
-pub async fn issue(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let headers = request.headers().clone();
-    let Ok(Form(form)) = Form::<IssueForm>::from_request(request, &state).await else {
-        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
-    };
+pub async fn issue(cx: Cx<Administer>, _: (), Fields(form): Fields<IssueForm>) -> Reply {
+    let lang = cx.lang;
     let kind = match form.kind.trim() {
         "" => CredentialKind::Orange,
-        text => match CredentialKind::parse(text) {
-            Some(kind) => kind,
-            None => {
-                return console
-                    .back(
-                        PAGE,
-                        FlashKind::Error,
-                        lang.t(Text::ChooseWhoTheCredentialIsFor),
-                    )
-                    .await;
+        text => CredentialKind::parse(text).ok_or(cx.t(Text::ChooseWhoTheCredentialIsFor))?,
+    };
+    let operator = Some(cx.operator.id.as_str());
+    let issued = credentials::issue(&cx.state.db, &cx.acting, kind, &form.label, operator)
+        .await
+        .map_err(|error| match error {
+            CredentialError::Db(error) => {
+                tracing::error!(error = %error, "failed to issue a credential");
+                not_saved(lang)
             }
-        },
-    };
-    let issued = match credentials::issue(
-        &state.db,
-        &console.acting(),
-        kind,
-        &form.label,
-        Some(console.operator.id.as_str()),
-    )
-    .await
-    {
-        Ok(issued) => issued,
-        Err(CredentialError::Db(error)) => {
-            tracing::error!(error = %error, "failed to issue a credential");
-            return console.back(PAGE, FlashKind::Error, not_saved(lang)).await;
-        }
-        Err(CredentialError::InvalidLabel) => {
-            return console
-                .back(PAGE, FlashKind::Error, lang.t(Text::TheLabelMustBe1To))
-                .await;
-        }
-        Err(CredentialError::NotFound) => {
-            return console
-                .back(PAGE, FlashKind::Error, no_such_credential(lang))
-                .await;
-        }
-    };
+            CredentialError::InvalidLabel => lang.t(Text::TheLabelMustBe1To),
+            CredentialError::NotFound => no_such_credential(lang),
+        })?;
     let credential = &issued.credential;
     tracing::info!(credential.id = %credential.id, credential.kind = %credential.kind, client_id = %credential.client_id, "API credential issued");
     let text = say::credential_issued(lang, &credential.label);
-    let flash = Flash {
-        kind: FlashKind::Success,
-        text,
-        details: Vec::new(),
-    };
-    let current = fleetdesk_core::operators::CurrentOperator(console.operator);
-    crate::http::render_page(&state, headers, PAGE, current, flash, issued_view(&issued)).await
+    Ok(Note::from(text).showing(issued_view(&issued)))
 }
 
 fn no_such_credential(lang: Lang) -> &'static str {
@@ -115,43 +69,34 @@ fn no_such_credential(lang: Lang) -> &'static str {
 }
 
 /// `POST /console/credentials/{id}/revoke`: revokes a credential, once confirmed.
-pub enum Revoke {}
-
-impl Action for Revoke {
-    const PATH: &'static str = posts::REVOKE_CREDENTIAL.path();
-    type Needs = Administer;
-    type Target = CredentialId;
-    type Form = Fields<Confirmation>;
-
-    fn page(_: &CredentialId) -> String {
-        PAGE.to_owned()
+pub async fn revoke(
+    cx: Cx<Administer>,
+    id: CredentialId,
+    Fields(form): Fields<Confirmation>,
+) -> Reply {
+    let lang = cx.lang;
+    let before = match credentials::find_by_id(&cx.state.db, &id).await {
+        Ok(Some(found)) => found,
+        Ok(None) => return Err(no_such_credential(lang).into()),
+        Err(error) => {
+            tracing::error!(error = %error, "failed to load a credential");
+            return Err(not_saved(lang).into());
+        }
+    };
+    if !form.confirm.0 {
+        return Err(say::credential_tick_to_revoke(lang, &before.label).into());
     }
-
-    async fn run(cx: Cx, id: CredentialId, Fields(form): Fields<Confirmation>) -> Reply {
-        let lang = cx.lang;
-        let before = match credentials::find_by_id(&cx.state.db, &id).await {
-            Ok(Some(found)) => found,
-            Ok(None) => return Err(no_such_credential(lang).into()),
-            Err(error) => {
-                tracing::error!(error = %error, "failed to load a credential");
-                return Err(not_saved(lang).into());
-            }
-        };
-        if !form.confirm.0 {
-            return Err(say::credential_tick_to_revoke(lang, &before.label).into());
+    if !before.is_active() {
+        return Ok(say::credential_already_revoked(lang, &before.label).into());
+    }
+    match credentials::revoke(&cx.state.db, &cx.acting, &id).await {
+        Ok(after) => {
+            tracing::info!(credential.id = %id, credential.kind = %after.kind, "API credential revoked");
+            Ok(say::credential_revoked(lang, &after.label).into())
         }
-        if !before.is_active() {
-            return Ok(say::credential_already_revoked(lang, &before.label).into());
-        }
-        match credentials::revoke(&cx.state.db, &cx.acting, &id).await {
-            Ok(after) => {
-                tracing::info!(credential.id = %id, credential.kind = %after.kind, "API credential revoked");
-                Ok(say::credential_revoked(lang, &after.label).into())
-            }
-            Err(error) => {
-                tracing::error!(error = %error, "failed to revoke a credential");
-                Err(not_saved(lang).into())
-            }
+        Err(error) => {
+            tracing::error!(error = %error, "failed to revoke a credential");
+            Err(not_saved(lang).into())
         }
     }
 }

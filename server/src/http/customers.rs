@@ -11,11 +11,10 @@ use fleetdesk_vocab::Text;
 use serde::Deserialize;
 
 use fleetdesk_app::api::customer_filter;
-use fleetdesk_app::posts;
 use fleetdesk_core::access::Support;
 use fleetdesk_core::customers;
 
-use super::action::{Action, Cx, Fields, Note, Reply};
+use super::action::{Cx, Fields, Note, Reply};
 use crate::state::AppState;
 
 /// The list's filter, as its address carries it.
@@ -47,35 +46,20 @@ pub struct NoteForm {
 }
 
 /// `POST /console/customers/{id}/notes`: adds a note to the customer.
-pub enum AddNote {}
-
-impl Action for AddNote {
-    const PATH: &'static str = posts::ADD_NOTE.path();
-    type Needs = Support;
-    type Target = CustomerId;
-    type Form = Fields<NoteForm>;
-
-    fn page(id: &CustomerId) -> String {
-        format!("/customers/{id}")
+pub async fn add_note(cx: Cx<Support>, id: CustomerId, Fields(form): Fields<NoteForm>) -> Reply {
+    let body = form.body.trim();
+    if body.is_empty() || body.chars().count() > customers::NOTE_MAX_CHARS {
+        return Err(cx.t(Text::WriteANoteOf1To).into());
     }
-
-    async fn run(cx: Cx, id: CustomerId, Fields(form): Fields<NoteForm>) -> Reply {
-        let body = form.body.trim();
-        if body.is_empty() || body.chars().count() > customers::NOTE_MAX_CHARS {
-            return Err(cx.t(Text::WriteANoteOf1To).into());
+    match customers::add_note(&cx.state.db, &id, cx.operator.id.as_str(), body, &cx.acting).await {
+        Ok(true) => {
+            tracing::info!(customer.id = %id, "note added to a customer");
+            Ok(cx.t(Text::NoteAdded).into())
         }
-        match customers::add_note(&cx.state.db, &id, cx.operator.id.as_str(), body, &cx.acting)
-            .await
-        {
-            Ok(true) => {
-                tracing::info!(customer.id = %id, "note added to a customer");
-                Ok(cx.t(Text::NoteAdded).into())
-            }
-            Ok(false) => Err(Note::from(cx.t(Text::NoSuchCustomer)).at("/customers")),
-            Err(error) => {
-                tracing::error!(error = %error, customer.id = %id, "failed to add a note");
-                Err(cx.t(Text::TheNoteCouldNotBeSaved).into())
-            }
+        Ok(false) => Err(Note::from(cx.t(Text::NoSuchCustomer)).at("/customers")),
+        Err(error) => {
+            tracing::error!(error = %error, customer.id = %id, "failed to add a note");
+            Err(cx.t(Text::TheNoteCouldNotBeSaved).into())
         }
     }
 }

@@ -7,18 +7,14 @@ use fleetdesk_vocab::Text;
 use std::collections::HashMap;
 
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::posts;
 use fleetdesk_core::access::{Administer, ChangeData};
 use fleetdesk_core::outbox::settings::{
     self, DEFAULT_RETRY_DELAYS, DeliverySettings, SecretEntry, SecretNeeded, SettingsError,
     UrlProblem,
 };
 
-use super::action::{Action, Cx, Fields, NoFields, Note, Reply};
+use super::action::{Cx, Fields, NoFields, Note, Reply};
 use super::forms::{not_saved, sentence};
-
-const PAGE: &str = "/settings/delivery";
-const EVENTS: &str = "/events";
 
 /// Reads the settings form over the stored settings (for the secret); every problem found, in
 /// words, when it does not hold valid values.
@@ -110,110 +106,77 @@ fn retry_delays(text: &str) -> Option<Vec<u64>> {
 }
 
 /// `POST /console/settings/delivery`.
-pub enum Save {}
-
-impl Action for Save {
-    const PATH: &'static str = posts::DELIVERY_SETTINGS.path();
-    type Needs = Administer;
-    type Target = ();
-    type Form = Fields<HashMap<String, String>>;
-
-    fn page(_: &()) -> String {
-        PAGE.to_owned()
-    }
-
-    async fn run(cx: Cx, _: (), Fields(form): Fields<HashMap<String, String>>) -> Reply {
-        let lang = cx.lang;
-        let heading = || Note::from(lang.t(Text::TheDeliverySettingsWereNotSaved));
-        let before = settings::load(&cx.state.db).await.map_err(|error| {
-            tracing::error!(error = %error, "failed to load the delivery settings");
-            Note::from(not_saved(lang))
-        })?;
-        let new =
-            parse(&form, &before, lang).map_err(|problems| heading().with_details(problems))?;
-        match settings::save(&cx.state.db, &new, &cx.acting).await {
-            Ok(()) => {
-                cx.state.delivery.notify_one();
-                Ok(if new.is_configured() {
-                    cx.t(Text::DeliverySettingsSaved)
-                } else {
-                    cx.t(Text::DeliverySettingsSavedDeliveryIsNot)
-                }
-                .into())
+pub async fn save(
+    cx: Cx<Administer>,
+    _: (),
+    Fields(form): Fields<HashMap<String, String>>,
+) -> Reply {
+    let lang = cx.lang;
+    let heading = || Note::from(lang.t(Text::TheDeliverySettingsWereNotSaved));
+    let before = settings::load(&cx.state.db).await.map_err(|error| {
+        tracing::error!(error = %error, "failed to load the delivery settings");
+        Note::from(not_saved(lang))
+    })?;
+    let new = parse(&form, &before, lang).map_err(|problems| heading().with_details(problems))?;
+    match settings::save(&cx.state.db, &new, &cx.acting).await {
+        Ok(()) => {
+            cx.state.delivery.notify_one();
+            Ok(if new.is_configured() {
+                cx.t(Text::DeliverySettingsSaved)
+            } else {
+                cx.t(Text::DeliverySettingsSavedDeliveryIsNot)
             }
-            // The storage's own check, in English: the form's checks above come first.
-            Err(SettingsError::Invalid(problem)) => {
-                Err(heading().with_details(vec![sentence(&problem)]))
-            }
-            // `NoSecretKey`: only a process started without its key gets here (the server always
-            // has one).
-            Err(error @ (SettingsError::NoSecretKey | SettingsError::Db(_))) => {
-                tracing::error!(error = %error, "failed to save the delivery settings");
-                Err(not_saved(lang).into())
-            }
+            .into())
+        }
+        // The storage's own check, in English: the form's checks above come first.
+        Err(SettingsError::Invalid(problem)) => {
+            Err(heading().with_details(vec![sentence(&problem)]))
+        }
+        // `NoSecretKey`: only a process started without its key gets here (the server always
+        // has one).
+        Err(error @ (SettingsError::NoSecretKey | SettingsError::Db(_))) => {
+            tracing::error!(error = %error, "failed to save the delivery settings");
+            Err(not_saved(lang).into())
         }
     }
 }
 
-/// `POST /console/delivery/pause`: nothing goes out until resumed.
-pub type Pause = SetPaused<true>;
-/// `POST /console/delivery/resume`: due events go out again.
-pub type Resume = SetPaused<false>;
-
-/// Pauses delivery (`PAUSED`) or resumes it, the other settings as they are.
-pub enum SetPaused<const PAUSED: bool> {}
-
-impl<const PAUSED: bool> Action for SetPaused<PAUSED> {
-    const PATH: &'static str = if PAUSED {
-        posts::PAUSE_DELIVERY.path()
+/// `POST /console/delivery/pause` (`PAUSED`): nothing goes out until resumed;
+/// `POST /console/delivery/resume`: due events go out again. The other settings stay as they are.
+pub async fn set_paused<const PAUSED: bool>(
+    cx: Cx<ChangeData>,
+    _: (),
+    _: Fields<NoFields>,
+) -> Reply {
+    settings::set_paused(&cx.state.db, PAUSED, &cx.acting)
+        .await
+        .map_err(|error| {
+            tracing::error!(error = %error, "failed to pause or resume delivery");
+            Note::from(not_saved(cx.lang))
+        })?;
+    if PAUSED {
+        tracing::info!("event delivery paused by an operator");
+        return Ok(cx.t(Text::DeliveryPausedNothingIsSentTo).into());
+    }
+    cx.state.delivery.notify_one();
+    tracing::info!("event delivery resumed by an operator");
+    // Read with the secret opened, as delivery reads them: a secret that cannot be opened is
+    // not configured.
+    let configured = settings::load(&cx.state.db)
+        .await
+        .is_ok_and(|settings| settings.is_configured());
+    Ok(if configured {
+        cx.t(Text::DeliveryResumedDueEventsGoOut)
     } else {
-        posts::RESUME_DELIVERY.path()
-    };
-    type Needs = ChangeData;
-    type Target = ();
-    type Form = Fields<NoFields>;
-
-    fn page(_: &()) -> String {
-        EVENTS.to_owned()
+        cx.t(Text::DeliveryResumedItIsNotConfigured)
     }
-
-    async fn run(cx: Cx, _: (), _: Fields<NoFields>) -> Reply {
-        settings::set_paused(&cx.state.db, PAUSED, &cx.acting)
-            .await
-            .map_err(|error| {
-                tracing::error!(error = %error, "failed to pause or resume delivery");
-                Note::from(not_saved(cx.lang))
-            })?;
-        if PAUSED {
-            tracing::info!("event delivery paused by an operator");
-            return Ok(cx.t(Text::DeliveryPausedNothingIsSentTo).into());
-        }
-        cx.state.delivery.notify_one();
-        tracing::info!("event delivery resumed by an operator");
-        // Read with the secret opened, as delivery reads them: a secret that cannot be opened is
-        // not configured.
-        let configured = settings::load(&cx.state.db)
-            .await
-            .is_ok_and(|settings| settings.is_configured());
-        Ok(if configured {
-            cx.t(Text::DeliveryResumedDueEventsGoOut)
-        } else {
-            cx.t(Text::DeliveryResumedItIsNotConfigured)
-        }
-        .into())
-    }
+    .into())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::http::forms::fields as form;
 
     fn stored() -> DeliverySettings {
         DeliverySettings {

@@ -8,19 +8,14 @@ use serde::Deserialize;
 use fleetdesk_app::api::core_filter;
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::EventFilter;
-use fleetdesk_app::posts;
 use fleetdesk_core::access::ChangeData;
 use fleetdesk_core::outbox::browse::{self, ActionError};
 
-use super::action::{Action, Confirmation, Cx, Fields, NoFields, Note, Reply, Ticked};
+use super::action::{Confirmation, Cx, Fields, NoFields, Note, Reply, Ticked};
 use super::forms::not_saved;
 use crate::state::AppState;
 
 const LIST: &str = "/events";
-
-fn event_page(id: &EventId) -> String {
-    format!("{LIST}/{id}")
-}
 
 /// `path` followed by the filter's set fields as a query string.
 fn with_filter(path: &str, filter: &EventFilter) -> String {
@@ -69,7 +64,7 @@ pub struct Asked<'a> {
 /// Resends an event or retries it now, audited: from the event's page and from the stuck-work
 /// page alike. The role check is the caller's: support staff may act on stuck events, not from
 /// the events pages.
-pub async fn act(cx: &Cx, asked: Asked<'_>) -> Reply {
+pub async fn act<N>(cx: &Cx<N>, asked: Asked<'_>) -> Reply {
     let (state, lang) = (&cx.state, cx.lang);
     let Asked {
         id,
@@ -126,51 +121,25 @@ pub async fn act(cx: &Cx, asked: Asked<'_>) -> Reply {
 }
 
 /// `POST /console/events/{id}/resend`: sends an event again (same `eventId`), once confirmed.
-pub enum Resend {}
-
-impl Action for Resend {
-    const PATH: &'static str = posts::RESEND_EVENT.path();
-    type Needs = ChangeData;
-    type Target = EventId;
-    type Form = Fields<Confirmation>;
-
-    fn page(id: &EventId) -> String {
-        event_page(id)
-    }
-
-    async fn run(cx: Cx, id: EventId, Fields(form): Fields<Confirmation>) -> Reply {
-        let asked = Asked {
-            id: &id,
-            action: EventAction::Resend,
-            confirmed: form.confirm.0,
-            missing: LIST,
-        };
-        act(&cx, asked).await
-    }
+pub async fn resend(cx: Cx<ChangeData>, id: EventId, Fields(form): Fields<Confirmation>) -> Reply {
+    let asked = Asked {
+        id: &id,
+        action: EventAction::Resend,
+        confirmed: form.confirm.0,
+        missing: LIST,
+    };
+    act(&cx, asked).await
 }
 
 /// `POST /console/events/{id}/retry`: tries a pending or failed event now.
-pub enum RetryNow {}
-
-impl Action for RetryNow {
-    const PATH: &'static str = posts::RETRY_EVENT.path();
-    type Needs = ChangeData;
-    type Target = EventId;
-    type Form = Fields<NoFields>;
-
-    fn page(id: &EventId) -> String {
-        event_page(id)
-    }
-
-    async fn run(cx: Cx, id: EventId, _: Fields<NoFields>) -> Reply {
-        let asked = Asked {
-            id: &id,
-            action: EventAction::RetryNow,
-            confirmed: true,
-            missing: LIST,
-        };
-        act(&cx, asked).await
-    }
+pub async fn retry_now(cx: Cx<ChangeData>, id: EventId, _: Fields<NoFields>) -> Reply {
+    let asked = Asked {
+        id: &id,
+        action: EventAction::RetryNow,
+        confirmed: true,
+        missing: LIST,
+    };
+    act(&cx, asked).await
 }
 
 /// The bulk resend form: the filter it was confirmed with, and the confirmation.
@@ -193,50 +162,37 @@ pub struct BulkForm {
 /// `POST /console/events/resend`: resends every event the filter matches (those being sent
 /// right now excepted), once confirmed on the page that showed how many. The reader goes back to
 /// the list with the same filter.
-pub enum ResendMatching {}
-
-impl Action for ResendMatching {
-    const PATH: &'static str = posts::RESEND_MATCHING.path();
-    type Needs = ChangeData;
-    type Target = ();
-    type Form = Fields<BulkForm>;
-
-    fn page(_: &()) -> String {
-        LIST.to_owned()
+pub async fn resend_matching(cx: Cx<ChangeData>, _: (), Fields(form): Fields<BulkForm>) -> Reply {
+    let lang = cx.lang;
+    let filter = EventFilter {
+        state: form.state,
+        event_type: form.event_type,
+        resource: form.resource,
+        from: form.from,
+        to: form.to,
     }
-
-    async fn run(cx: Cx, _: (), Fields(form): Fields<BulkForm>) -> Reply {
-        let lang = cx.lang;
-        let filter = EventFilter {
-            state: form.state,
-            event_type: form.event_type,
-            resource: form.resource,
-            from: form.from,
-            to: form.to,
+    .trimmed();
+    let list = with_filter(LIST, &filter);
+    // Never widened: a filter that does not read resends nothing.
+    let core = core_filter(&filter, lang).map_err(|problem| Note::from(problem).at(&list))?;
+    if !form.confirm.0 {
+        let text = lang.t(Text::TickIUnderstandToResendThese);
+        return Err(Note::from(text).at(with_filter("/events/resend", &filter)));
+    }
+    match browse::resend_matching(&cx.state.db, &cx.acting, &core).await {
+        Ok(count) => {
+            cx.state.delivery.notify_one();
+            tracing::info!(count, "events resent in bulk by an operator");
+            let note = delivery_note(&cx.state, lang).await;
+            let text = match count {
+                0 => lang.t(Text::NoEventMatchedNothingWasResent).to_owned(),
+                n => format!("{}{note}", say::events_will_be_resent(lang, n)),
+            };
+            Ok(Note::from(text).at(list))
         }
-        .trimmed();
-        let list = with_filter(LIST, &filter);
-        // Never widened: a filter that does not read resends nothing.
-        let core = core_filter(&filter, lang).map_err(|problem| Note::from(problem).at(&list))?;
-        if !form.confirm.0 {
-            let text = lang.t(Text::TickIUnderstandToResendThese);
-            return Err(Note::from(text).at(with_filter("/events/resend", &filter)));
-        }
-        match browse::resend_matching(&cx.state.db, &cx.acting, &core).await {
-            Ok(count) => {
-                cx.state.delivery.notify_one();
-                tracing::info!(count, "events resent in bulk by an operator");
-                let note = delivery_note(&cx.state, lang).await;
-                let text = match count {
-                    0 => lang.t(Text::NoEventMatchedNothingWasResent).to_owned(),
-                    n => format!("{}{note}", say::events_will_be_resent(lang, n)),
-                };
-                Ok(Note::from(text).at(list))
-            }
-            Err(error) => {
-                tracing::error!(error = %error, "failed to resend events in bulk");
-                Err(Note::from(not_saved(lang)).at(list))
-            }
+        Err(error) => {
+            tracing::error!(error = %error, "failed to resend events in bulk");
+            Err(Note::from(not_saved(lang)).at(list))
         }
     }
 }

@@ -136,6 +136,21 @@ pub fn sentence(text: &str) -> String {
     }
 }
 
+/// A form's fields by name, as a settings form is read: for tests of the forms' parsing.
+#[cfg(test)]
+pub fn fields(pairs: &[(&str, &str)]) -> std::collections::HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect()
+}
+
+/// The request body limit of a file upload: the largest bulk file, and room for the form around
+/// it (a console form's own limit is `CONSOLE_FORM_LIMIT`).
+pub fn upload_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(fleetdesk_core::licences::bulk::MAX_BYTES + 64 * 1024)
+}
+
 /// A multipart form with one file: its other fields, and the file's name and text.
 #[derive(Debug, Default)]
 pub struct Upload {

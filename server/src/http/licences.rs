@@ -8,17 +8,12 @@ use fleetdesk_vocab::{LicenceId, ResourceId};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::posts;
 use fleetdesk_core::access::ChangeData;
 use fleetdesk_core::licences::{self, ChangeError};
 
-use super::action::{Action, Confirmation, Cx, Fields, Note, Reply};
+use super::action::{Confirmation, Cx, Fields, Note, Reply};
 
 const LIST: &str = "/licences";
-
-pub(super) fn licence_page(id: &LicenceId) -> String {
-    format!("{LIST}/{id}")
-}
 
 /// What a refused or failed change says (a licence gone meanwhile sends the reader to the list).
 fn refused(lang: Lang, id: &LicenceId, error: ChangeError) -> Note {
@@ -67,57 +62,39 @@ pub struct EndUserForm {
 }
 
 /// `POST /console/licences/{id}/end-user`: assigns the end user, or changes it.
-pub enum SetEndUser {}
-
-impl Action for SetEndUser {
-    const PATH: &'static str = posts::SET_END_USER.path();
-    type Needs = ChangeData;
-    type Target = LicenceId;
-    type Form = Fields<EndUserForm>;
-
-    fn page(id: &LicenceId) -> String {
-        licence_page(id)
-    }
-
-    async fn run(cx: Cx, id: LicenceId, Fields(form): Fields<EndUserForm>) -> Reply {
-        let lang = cx.lang;
-        let end_user = EndUser::parse(
-            &form.given_name,
-            &form.family_name,
-            &form.email,
-            &form.mobile_cc,
-            &form.mobile_sn,
-        )
-        .map_err(|error| refused(lang, &id, error.into()))?;
-        licences::set_end_user(&cx.state.db, &id, &end_user, &cx.acting)
-            .await
-            .map_err(|error| refused(lang, &id, error))?;
-        cx.state.delivery.notify_one();
-        Ok(cx.t(Text::EndUserSavedOrangeWillBe).into())
-    }
+pub async fn set_end_user(
+    cx: Cx<ChangeData>,
+    id: LicenceId,
+    Fields(form): Fields<EndUserForm>,
+) -> Reply {
+    let lang = cx.lang;
+    let end_user = EndUser::parse(
+        &form.given_name,
+        &form.family_name,
+        &form.email,
+        &form.mobile_cc,
+        &form.mobile_sn,
+    )
+    .map_err(|error| refused(lang, &id, error.into()))?;
+    licences::set_end_user(&cx.state.db, &id, &end_user, &cx.acting)
+        .await
+        .map_err(|error| refused(lang, &id, error))?;
+    cx.state.delivery.notify_one();
+    Ok(cx.t(Text::EndUserSavedOrangeWillBe).into())
 }
 
 /// `POST /console/licences/{id}/end-user/remove`: removes the end user, once confirmed.
-pub enum RemoveEndUser {}
-
-impl Action for RemoveEndUser {
-    const PATH: &'static str = posts::REMOVE_END_USER.path();
-    type Needs = ChangeData;
-    type Target = LicenceId;
-    type Form = Fields<Confirmation>;
-
-    fn page(id: &LicenceId) -> String {
-        licence_page(id)
-    }
-
-    async fn run(cx: Cx, id: LicenceId, Fields(form): Fields<Confirmation>) -> Reply {
-        form.confirm.or(cx.t(Text::TickIUnderstandToRemoveThe))?;
-        licences::remove_end_user(&cx.state.db, &id, &cx.acting)
-            .await
-            .map_err(|error| refused(cx.lang, &id, error))?;
-        cx.state.delivery.notify_one();
-        Ok(cx.t(Text::EndUserRemovedOrangeWillBe).into())
-    }
+pub async fn remove_end_user(
+    cx: Cx<ChangeData>,
+    id: LicenceId,
+    Fields(form): Fields<Confirmation>,
+) -> Reply {
+    form.confirm.or(cx.t(Text::TickIUnderstandToRemoveThe))?;
+    licences::remove_end_user(&cx.state.db, &id, &cx.acting)
+        .await
+        .map_err(|error| refused(cx.lang, &id, error))?;
+    cx.state.delivery.notify_one();
+    Ok(cx.t(Text::EndUserRemovedOrangeWillBe).into())
 }
 
 #[derive(Debug, Deserialize)]
@@ -128,52 +105,30 @@ pub struct ResourceForm {
 
 /// `POST /console/licences/{id}/resources/{resource_id}`: replaces a realizing resource's value
 /// (a shared one changes for every licence it realizes).
-pub enum ReplaceResource {}
-
-impl Action for ReplaceResource {
-    const PATH: &'static str = posts::REPLACE_RESOURCE.path();
-    type Needs = ChangeData;
-    type Target = (LicenceId, ResourceId);
-    type Form = Fields<ResourceForm>;
-
-    fn page((id, _): &(LicenceId, ResourceId)) -> String {
-        licence_page(id)
-    }
-
-    async fn run(
-        cx: Cx,
-        (id, resource_id): (LicenceId, ResourceId),
-        Fields(form): Fields<ResourceForm>,
-    ) -> Reply {
-        let changed =
-            licences::replace_resource(&cx.state.db, &id, &resource_id, &form.value, &cx.acting)
-                .await
-                .map_err(|error| refused(cx.lang, &id, error))?;
-        cx.state.delivery.notify_one();
-        Ok(say::resource_replaced(cx.lang, changed.licences.len()).into())
-    }
+pub async fn replace_resource(
+    cx: Cx<ChangeData>,
+    (id, resource_id): (LicenceId, ResourceId),
+    Fields(form): Fields<ResourceForm>,
+) -> Reply {
+    let changed =
+        licences::replace_resource(&cx.state.db, &id, &resource_id, &form.value, &cx.acting)
+            .await
+            .map_err(|error| refused(cx.lang, &id, error))?;
+    cx.state.delivery.notify_one();
+    Ok(say::resource_replaced(cx.lang, changed.licences.len()).into())
 }
 
 /// `POST /console/licences/{id}/login/renew`: gives the licence a new login, once confirmed.
-pub enum RenewLogin {}
-
-impl Action for RenewLogin {
-    const PATH: &'static str = posts::RENEW_LOGIN.path();
-    type Needs = ChangeData;
-    type Target = LicenceId;
-    type Form = Fields<Confirmation>;
-
-    fn page(id: &LicenceId) -> String {
-        licence_page(id)
-    }
-
-    async fn run(cx: Cx, id: LicenceId, Fields(form): Fields<Confirmation>) -> Reply {
-        form.confirm.or(cx.t(Text::TickIUnderstandToRenewThe))?;
-        let changed = licences::renew_login(&cx.state.db, &id, &cx.acting)
-            .await
-            .map_err(|error| refused(cx.lang, &id, error))?;
-        cx.state.delivery.notify_one();
-        let login = changed.login.unwrap_or_default();
-        Ok(say::new_login_orange_told(cx.lang, &login).into())
-    }
+pub async fn renew_login(
+    cx: Cx<ChangeData>,
+    id: LicenceId,
+    Fields(form): Fields<Confirmation>,
+) -> Reply {
+    form.confirm.or(cx.t(Text::TickIUnderstandToRenewThe))?;
+    let changed = licences::renew_login(&cx.state.db, &id, &cx.acting)
+        .await
+        .map_err(|error| refused(cx.lang, &id, error))?;
+    cx.state.delivery.notify_one();
+    let login = changed.login.unwrap_or_default();
+    Ok(say::new_login_orange_told(cx.lang, &login).into())
 }

@@ -6,19 +6,14 @@ use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::posts;
 use fleetdesk_core::access::Administer;
 use fleetdesk_core::offerings::{self, OfferingError, OfferingInput};
 
-use super::action::{Action, Cx, Fields, NoFields, Note, Reply};
+use super::action::{Cx, Fields, NoFields, Note, Reply};
 use super::forms::{Upload, not_saved, sentence};
 use crate::offering_import;
 
 const PAGE: &str = "/offerings";
-
-fn edit_page(id: &OfferingId) -> String {
-    format!("{PAGE}/{id}")
-}
 
 /// The fields of the add and edit forms; absent ones read as empty, so the domain's checks
 /// name what is missing.
@@ -68,119 +63,67 @@ fn refusal(error: &OfferingError, lang: Lang) -> Note {
 }
 
 /// `POST /console/offerings`: adds an offering.
-pub enum Create {}
-
-impl Action for Create {
-    const PATH: &'static str = posts::CREATE_OFFERING.path();
-    type Needs = Administer;
-    type Target = ();
-    type Form = Fields<OfferingForm>;
-
-    fn page(_: &()) -> String {
-        PAGE.to_owned()
-    }
-
-    async fn run(cx: Cx, _: (), Fields(form): Fields<OfferingForm>) -> Reply {
-        let created = offerings::create(&cx.state.db, &cx.acting, &form.into())
-            .await
-            .map_err(|error| refusal(&error, cx.lang))?;
-        Ok(say::offering_added(cx.lang, &created.offer_code).into())
-    }
+pub async fn create(cx: Cx<Administer>, _: (), Fields(form): Fields<OfferingForm>) -> Reply {
+    let created = offerings::create(&cx.state.db, &cx.acting, &form.into())
+        .await
+        .map_err(|error| refusal(&error, cx.lang))?;
+    Ok(say::offering_added(cx.lang, &created.offer_code).into())
 }
 
 /// `POST /console/offerings/{id}`: changes an offering.
-pub enum Update {}
-
-impl Action for Update {
-    const PATH: &'static str = posts::UPDATE_OFFERING.path();
-    type Needs = Administer;
-    type Target = OfferingId;
-    type Form = Fields<OfferingForm>;
-
-    fn page(id: &OfferingId) -> String {
-        edit_page(id)
-    }
-
-    async fn run(cx: Cx, id: OfferingId, Fields(form): Fields<OfferingForm>) -> Reply {
-        match offerings::update(&cx.state.db, &cx.acting, &id, &form.into()).await {
-            Ok(after) => Ok(Note::from(say::offering_saved(cx.lang, &after.offer_code)).at(PAGE)),
-            // Gone meanwhile: back to the list, which no longer shows it.
-            Err(error @ OfferingError::NotFound) => Err(refusal(&error, cx.lang).at(PAGE)),
-            Err(error) => Err(refusal(&error, cx.lang)),
-        }
+pub async fn update(
+    cx: Cx<Administer>,
+    id: OfferingId,
+    Fields(form): Fields<OfferingForm>,
+) -> Reply {
+    match offerings::update(&cx.state.db, &cx.acting, &id, &form.into()).await {
+        Ok(after) => Ok(Note::from(say::offering_saved(cx.lang, &after.offer_code)).at(PAGE)),
+        // Gone meanwhile: back to the list, which no longer shows it.
+        Err(error @ OfferingError::NotFound) => Err(refusal(&error, cx.lang).at(PAGE)),
+        Err(error) => Err(refusal(&error, cx.lang)),
     }
 }
 
-/// `POST /console/offerings/{id}/retire`: no new licence of it can be ordered.
-pub type Retire = SetRetired<true>;
+/// `POST /console/offerings/{id}/retire` (`RETIRED`): no new licence of it can be ordered;
 /// `POST /console/offerings/{id}/restore`: a retired offering can be ordered again.
-pub type Restore = SetRetired<false>;
-
-/// Retires an offering (`RETIRED`) or brings it back.
-pub enum SetRetired<const RETIRED: bool> {}
-
-impl<const RETIRED: bool> Action for SetRetired<RETIRED> {
-    const PATH: &'static str = if RETIRED {
-        posts::RETIRE_OFFERING.path()
+pub async fn set_retired<const RETIRED: bool>(
+    cx: Cx<Administer>,
+    id: OfferingId,
+    _: Fields<NoFields>,
+) -> Reply {
+    let after = offerings::set_retired(&cx.state.db, &cx.acting, &id, RETIRED)
+        .await
+        .map_err(|error| refusal(&error, cx.lang))?;
+    let code = &after.offer_code;
+    Ok(if RETIRED {
+        say::offering_retired(cx.lang, code)
     } else {
-        posts::RESTORE_OFFERING.path()
-    };
-    type Needs = Administer;
-    type Target = OfferingId;
-    type Form = Fields<NoFields>;
-
-    fn page(_: &OfferingId) -> String {
-        PAGE.to_owned()
+        say::offering_brought_back(cx.lang, code)
     }
-
-    async fn run(cx: Cx, id: OfferingId, _: Fields<NoFields>) -> Reply {
-        let after = offerings::set_retired(&cx.state.db, &cx.acting, &id, RETIRED)
-            .await
-            .map_err(|error| refusal(&error, cx.lang))?;
-        let code = &after.offer_code;
-        Ok(if RETIRED {
-            say::offering_retired(cx.lang, code)
-        } else {
-            say::offering_brought_back(cx.lang, code)
-        }
-        .into())
-    }
+    .into())
 }
 
 /// `POST /console/offerings/import` (multipart, field `file`): imports a CSV catalogue, all or
 /// nothing.
-pub enum Import {}
-
-impl Action for Import {
-    const PATH: &'static str = posts::IMPORT_OFFERINGS.path();
-    type Needs = Administer;
-    type Target = ();
-    type Form = Upload;
-
-    fn page(_: &()) -> String {
-        PAGE.to_owned()
+pub async fn import(cx: Cx<Administer>, _: (), upload: Upload) -> Reply {
+    let lang = cx.lang;
+    let report = offering_import::import(&cx.state.db, &upload.text, &cx.acting)
+        .await
+        .map_err(|error| refusal(&error, lang))?;
+    if !report.errors.is_empty() {
+        let count = report.errors.len();
+        let note = Note::from(say::import_nothing_imported(lang, count));
+        return Err(note.with_details(offering_import::error_lines(&report, lang)));
     }
-
-    async fn run(cx: Cx, _: (), upload: Upload) -> Reply {
-        let lang = cx.lang;
-        let report = offering_import::import(&cx.state.db, &upload.text, &cx.acting)
-            .await
-            .map_err(|error| refusal(&error, lang))?;
-        if !report.errors.is_empty() {
-            let count = report.errors.len();
-            let note = Note::from(say::import_nothing_imported(lang, count));
-            return Err(note.with_details(offering_import::error_lines(&report, lang)));
-        }
-        let mut details = Vec::new();
-        if !report.created.is_empty() {
-            let label = lang.t(Text::OfferingsCreated);
-            details.push(format!("{label} {}", report.created.join(", ")));
-        }
-        if !report.updated.is_empty() {
-            let label = lang.t(Text::OfferingsUpdated);
-            details.push(format!("{label} {}", report.updated.join(", ")));
-        }
-        let summary = offering_import::summary(&report, lang);
-        Ok(Note::from(summary).with_details(details))
+    let mut details = Vec::new();
+    if !report.created.is_empty() {
+        let label = lang.t(Text::OfferingsCreated);
+        details.push(format!("{label} {}", report.created.join(", ")));
     }
+    if !report.updated.is_empty() {
+        let label = lang.t(Text::OfferingsUpdated);
+        details.push(format!("{label} {}", report.updated.join(", ")));
+    }
+    let summary = offering_import::summary(&report, lang);
+    Ok(Note::from(summary).with_details(details))
 }

@@ -8,15 +8,12 @@ use fleetdesk_vocab::{Label, Text};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::posts;
 use fleetdesk_core::access::Administer;
 use fleetdesk_core::operators::{self, NewOperator, OperatorError, Role};
 use fleetdesk_core::password::{PasswordError, Secret};
 
-use super::action::{Action, Cx, Fields, NoFields, Note, Reply, Ticked};
+use super::action::{Cx, Fields, NoFields, Note, Reply, Ticked};
 use super::forms::not_saved;
-
-const PAGE: &str = "/operators";
 
 /// An operator error in words for the administrator; storage failures are logged, not shown.
 fn refusal(error: OperatorError, lang: Lang) -> Note {
@@ -59,68 +56,39 @@ pub struct NewOperatorForm {
 }
 
 /// `POST /console/operators`: adds an operator.
-pub enum Create {}
-
-impl Action for Create {
-    const PATH: &'static str = posts::CREATE_OPERATOR.path();
-    type Needs = Administer;
-    type Target = ();
-    type Form = Fields<NewOperatorForm>;
-
-    fn page(_: &()) -> String {
-        PAGE.to_owned()
-    }
-
-    async fn run(cx: Cx, _: (), Fields(form): Fields<NewOperatorForm>) -> Reply {
-        let new = NewOperator {
-            login: form.login,
-            display_name: form.display_name,
-            role: role(&form.role, cx.lang)?,
-            password: Secret::new(form.password),
-        };
-        let created = operators::create(&cx.state.db, &cx.acting, new)
-            .await
-            .map_err(|error| refusal(error, cx.lang))?;
-        Ok(say::operator_created(cx.lang, &created.login).into())
-    }
+pub async fn create(cx: Cx<Administer>, _: (), Fields(form): Fields<NewOperatorForm>) -> Reply {
+    let new = NewOperator {
+        login: form.login,
+        display_name: form.display_name,
+        role: role(&form.role, cx.lang)?,
+        password: Secret::new(form.password),
+    };
+    let created = operators::create(&cx.state.db, &cx.acting, new)
+        .await
+        .map_err(|error| refusal(error, cx.lang))?;
+    Ok(say::operator_created(cx.lang, &created.login).into())
 }
 
-/// `POST /console/operators/{id}/disable`: the operator can no longer sign in.
-pub type Disable = SetDisabled<true>;
-/// `POST /console/operators/{id}/enable`: the operator can sign in again.
-pub type Enable = SetDisabled<false>;
-
-/// Disables an operator (`DISABLED`) or enables them again; nobody disables their own account.
-pub enum SetDisabled<const DISABLED: bool> {}
-
-impl<const DISABLED: bool> Action for SetDisabled<DISABLED> {
-    const PATH: &'static str = if DISABLED {
-        posts::DISABLE_OPERATOR.path()
+/// `POST /console/operators/{id}/disable` (`DISABLED`): the operator can no longer sign in;
+/// `POST /console/operators/{id}/enable`: they can sign in again. Nobody disables their own
+/// account.
+pub async fn set_disabled<const DISABLED: bool>(
+    cx: Cx<Administer>,
+    id: OperatorId,
+    _: Fields<NoFields>,
+) -> Reply {
+    if DISABLED && id == cx.operator.id {
+        return Err(cx.t(Text::YouCannotDisableYourOwnAccount).into());
+    }
+    let after = operators::set_disabled(&cx.state.db, &cx.acting, &id, DISABLED)
+        .await
+        .map_err(|error| refusal(error, cx.lang))?;
+    Ok(if DISABLED {
+        say::operator_disabled(cx.lang, &after.login)
     } else {
-        posts::ENABLE_OPERATOR.path()
-    };
-    type Needs = Administer;
-    type Target = OperatorId;
-    type Form = Fields<NoFields>;
-
-    fn page(_: &OperatorId) -> String {
-        PAGE.to_owned()
+        say::operator_enabled(cx.lang, &after.login)
     }
-
-    async fn run(cx: Cx, id: OperatorId, _: Fields<NoFields>) -> Reply {
-        if DISABLED && id == cx.operator.id {
-            return Err(cx.t(Text::YouCannotDisableYourOwnAccount).into());
-        }
-        let after = operators::set_disabled(&cx.state.db, &cx.acting, &id, DISABLED)
-            .await
-            .map_err(|error| refusal(error, cx.lang))?;
-        Ok(if DISABLED {
-            say::operator_disabled(cx.lang, &after.login)
-        } else {
-            say::operator_enabled(cx.lang, &after.login)
-        }
-        .into())
-    }
+    .into())
 }
 
 #[derive(Debug, Deserialize)]
@@ -132,28 +100,19 @@ pub struct RoleForm {
 }
 
 /// `POST /console/operators/{id}/role`: gives an operator another role, once confirmed.
-pub enum ChangeRole {}
-
-impl Action for ChangeRole {
-    const PATH: &'static str = posts::CHANGE_ROLE.path();
-    type Needs = Administer;
-    type Target = OperatorId;
-    type Form = Fields<RoleForm>;
-
-    fn page(_: &OperatorId) -> String {
-        PAGE.to_owned()
-    }
-
-    async fn run(cx: Cx, id: OperatorId, Fields(form): Fields<RoleForm>) -> Reply {
-        let lang = cx.lang;
-        let role = role(&form.role, lang)?;
-        form.confirm.or(cx.t(Text::TickIUnderstandToChangeThe))?;
-        match operators::set_role(&cx.state.db, &cx.acting, &id, role).await {
-            Ok(after) => Ok(say::operator_now_role(lang, &after.login, role.label(lang)).into()),
-            // Nothing to do is no failure: the operator has the role asked for.
-            Err(error @ OperatorError::Unchanged { .. }) => Ok(refusal(error, lang)),
-            Err(error) => Err(refusal(error, lang)),
-        }
+pub async fn change_role(
+    cx: Cx<Administer>,
+    id: OperatorId,
+    Fields(form): Fields<RoleForm>,
+) -> Reply {
+    let lang = cx.lang;
+    let role = role(&form.role, lang)?;
+    form.confirm.or(cx.t(Text::TickIUnderstandToChangeThe))?;
+    match operators::set_role(&cx.state.db, &cx.acting, &id, role).await {
+        Ok(after) => Ok(say::operator_now_role(lang, &after.login, role.label(lang)).into()),
+        // Nothing to do is no failure: the operator has the role asked for.
+        Err(error @ OperatorError::Unchanged { .. }) => Ok(refusal(error, lang)),
+        Err(error) => Err(refusal(error, lang)),
     }
 }
 
@@ -167,27 +126,17 @@ pub struct PasswordForm {
 
 /// `POST /console/operators/{id}/password`: sets a new password chosen by the administrator, once
 /// confirmed, and ends the operator's sessions (all but the asking one, for one's own account).
-pub enum ResetPassword {}
-
-impl Action for ResetPassword {
-    const PATH: &'static str = posts::RESET_PASSWORD.path();
-    type Needs = Administer;
-    type Target = OperatorId;
-    type Form = Fields<PasswordForm>;
-
-    fn page(_: &OperatorId) -> String {
-        PAGE.to_owned()
-    }
-
-    async fn run(cx: Cx, id: OperatorId, Fields(form): Fields<PasswordForm>) -> Reply {
-        let password = Secret::new(form.password);
-        form.confirm.or(cx.t(Text::TickIUnderstandToResetThe))?;
-        // Administrators resetting their own password keep the session they are using.
-        let keep = cx.session_id.as_deref().filter(|_| id == cx.operator.id);
-        let (after, _ended) =
-            operators::reset_password(&cx.state.db, &cx.acting, &id, &password, keep)
-                .await
-                .map_err(|error| refusal(error, cx.lang))?;
-        Ok(say::operator_password_reset(cx.lang, &after.login).into())
-    }
+pub async fn reset_password(
+    cx: Cx<Administer>,
+    id: OperatorId,
+    Fields(form): Fields<PasswordForm>,
+) -> Reply {
+    let password = Secret::new(form.password);
+    form.confirm.or(cx.t(Text::TickIUnderstandToResetThe))?;
+    // Administrators resetting their own password keep the session they are using.
+    let keep = cx.session_id.as_deref().filter(|_| id == cx.operator.id);
+    let (after, _ended) = operators::reset_password(&cx.state.db, &cx.acting, &id, &password, keep)
+        .await
+        .map_err(|error| refusal(error, cx.lang))?;
+    Ok(say::operator_password_reset(cx.lang, &after.login).into())
 }

@@ -2,21 +2,18 @@
 //! operation, fleet policy and retention (raw exchanges, delivery attempts, audit details), saved
 //! together.
 
-use fleetdesk_vocab::{Label, Text, say};
+use fleetdesk_vocab::{Text, listed, say};
 use std::collections::HashMap;
 
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::posts;
 use fleetdesk_core::access::Administer;
 use fleetdesk_core::orange::settings::{
     self, ApiSettings, FleetPolicy, Mode, Operation, SettingsError,
 };
 use fleetdesk_core::retention::{self, Retention};
 
-use super::action::{Action, Cx, Fields, Note, Reply};
+use super::action::{Cx, Fields, Note, Reply};
 use super::forms::not_saved;
-
-const PAGE: &str = "/settings/orange";
 
 /// Reads the retention fields of the form; a field left out keeps the stored value.
 fn parse_retention(
@@ -70,14 +67,6 @@ fn parse(form: &HashMap<String, String>, lang: Lang) -> Result<ApiSettings, Vec<
 }
 
 /// Operations in words, comma-separated.
-pub(crate) fn labels(operations: &[Operation], lang: Lang) -> String {
-    operations
-        .iter()
-        .map(|operation| operation.label(lang))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 fn retention_problem(lang: Lang) -> &'static str {
     lang.t(Text::TheRetentionIsAWholeNumber)
 }
@@ -94,51 +83,42 @@ fn failed(lang: Lang, what: &str, error: impl std::fmt::Display) -> Note {
 
 /// `POST /console/settings/orange`: the API settings, and the retention periods when they
 /// changed, each audited in the transaction that saves it.
-pub enum Save {}
-
-impl Action for Save {
-    const PATH: &'static str = posts::ORANGE_SETTINGS.path();
-    type Needs = Administer;
-    type Target = ();
-    type Form = Fields<HashMap<String, String>>;
-
-    fn page(_: &()) -> String {
-        PAGE.to_owned()
-    }
-
-    async fn run(cx: Cx, _: (), Fields(form): Fields<HashMap<String, String>>) -> Reply {
-        let lang = cx.lang;
-        let (db, acting) = (&cx.state.db, &cx.acting);
-        let heading = || Note::from(not_saved_heading(lang));
-        let new = parse(&form, lang).map_err(|problems| heading().with_details(problems))?;
-        let kept_before = retention::load(db)
+pub async fn save(
+    cx: Cx<Administer>,
+    _: (),
+    Fields(form): Fields<HashMap<String, String>>,
+) -> Reply {
+    let lang = cx.lang;
+    let (db, acting) = (&cx.state.db, &cx.acting);
+    let heading = || Note::from(not_saved_heading(lang));
+    let new = parse(&form, lang).map_err(|problems| heading().with_details(problems))?;
+    let kept_before = retention::load(db)
+        .await
+        .map_err(|error| failed(lang, "failed to load the retention settings", error))?;
+    let kept = parse_retention(&form, kept_before, lang)
+        .map_err(|problem| heading().with_details(vec![problem]))?;
+    if kept != kept_before {
+        retention::save(db, &kept, acting)
             .await
-            .map_err(|error| failed(lang, "failed to load the retention settings", error))?;
-        let kept = parse_retention(&form, kept_before, lang)
-            .map_err(|problem| heading().with_details(vec![problem]))?;
-        if kept != kept_before {
-            retention::save(db, &kept, acting)
-                .await
-                .map_err(|error| failed(lang, "failed to save the retention settings", error))?;
+            .map_err(|error| failed(lang, "failed to save the retention settings", error))?;
+    }
+    match settings::save(db, &new, acting).await {
+        Ok(()) => Ok(cx.t(Text::OrangeApiSettingsSaved).into()),
+        Err(SettingsError::Retention) => {
+            Err(heading().with_details(vec![retention_problem(lang).to_owned()]))
         }
-        match settings::save(db, &new, acting).await {
-            Ok(()) => Ok(cx.t(Text::OrangeApiSettingsSaved).into()),
-            Err(SettingsError::Retention) => {
-                Err(heading().with_details(vec![retention_problem(lang).to_owned()]))
-            }
-            Err(SettingsError::ManualNeedsAsync {
-                operations,
-                offerings,
-            }) => Err(
-                heading().with_details(vec![say::sync_refused_manual_offerings(
-                    lang,
-                    labels(&operations, lang),
-                    offerings.join(", "),
-                )]),
-            ),
-            Err(SettingsError::Db(error)) => {
-                Err(failed(lang, "failed to save the API settings", error))
-            }
+        Err(SettingsError::ManualNeedsAsync {
+            operations,
+            offerings,
+        }) => Err(
+            heading().with_details(vec![say::sync_refused_manual_offerings(
+                lang,
+                listed(&operations, lang),
+                offerings.join(", "),
+            )]),
+        ),
+        Err(SettingsError::Db(error)) => {
+            Err(failed(lang, "failed to save the API settings", error))
         }
     }
 }
@@ -146,13 +126,7 @@ impl Action for Save {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::http::forms::fields as form;
 
     #[test]
     fn retention_fields_left_out_keep_the_stored_days_and_bad_ones_are_refused() {

@@ -9,14 +9,12 @@ use axum::response::{IntoResponse, Response};
 use fleetdesk_vocab::LicenceId;
 use fleetdesk_vocab::{Text, say};
 
-use fleetdesk_app::posts;
 use fleetdesk_core::access::Administer;
 use fleetdesk_core::audit::{self, Entry};
 use fleetdesk_core::privacy::{self, PrivacyError};
 
-use super::action::{Action, Confirmation, Cx, Fields, Note, Reply};
+use super::action::{Confirmation, Cx, Fields, Note, Reply};
 use super::forms::{Console, not_saved};
-use super::licences::licence_page;
 use crate::state::AppState;
 
 /// `GET /console/licences/{id}/personal-data`: the JSON document, as a download never cached.
@@ -71,45 +69,32 @@ pub async fn export(
 
 /// `POST /console/licences/{id}/personal-data/erase`: erases the end user everywhere, once
 /// confirmed, and tells Orange the licence has no end user.
-pub enum Erase {}
-
-impl Action for Erase {
-    const PATH: &'static str = posts::ERASE_PERSONAL_DATA.path();
-    type Needs = Administer;
-    type Target = LicenceId;
-    type Form = Fields<Confirmation>;
-
-    fn page(id: &LicenceId) -> String {
-        licence_page(id)
-    }
-
-    async fn run(cx: Cx, id: LicenceId, Fields(form): Fields<Confirmation>) -> Reply {
-        let lang = cx.lang;
-        form.confirm.or(cx.t(Text::TickIUnderstandToEraseThe))?;
-        let erasure = match privacy::erase_end_user(&cx.state.db, &id, &cx.acting).await {
-            Ok(erasure) => erasure,
-            Err(PrivacyError::NotFound) => {
-                return Err(Note::from(cx.t(Text::NoSuchLicence)).at("/licences"));
-            }
-            Err(PrivacyError::NoEndUser) => return Err(cx.t(Text::NothingToErase).into()),
-            Err(PrivacyError::Db(error)) => {
-                tracing::error!(%error, "failed to erase personal data");
-                return Err(not_saved(lang).into());
-            }
-        };
-        if erasure.event.is_some() {
-            cx.state.delivery.notify_one();
+pub async fn erase(cx: Cx<Administer>, id: LicenceId, Fields(form): Fields<Confirmation>) -> Reply {
+    let lang = cx.lang;
+    form.confirm.or(cx.t(Text::TickIUnderstandToEraseThe))?;
+    let erasure = match privacy::erase_end_user(&cx.state.db, &id, &cx.acting).await {
+        Ok(erasure) => erasure,
+        Err(PrivacyError::NotFound) => {
+            return Err(Note::from(cx.t(Text::NoSuchLicence)).at("/licences"));
         }
-        let copies = erasure.audit_entries
-            + erasure.events
-            + erasure.attempts
-            + erasure.exchanges
-            + erasure.bulk_lines;
-        Ok(if erasure.event.is_some() {
-            say::personal_data_erased_orange_told(lang, copies)
-        } else {
-            say::personal_data_erased(lang, copies)
+        Err(PrivacyError::NoEndUser) => return Err(cx.t(Text::NothingToErase).into()),
+        Err(PrivacyError::Db(error)) => {
+            tracing::error!(%error, "failed to erase personal data");
+            return Err(not_saved(lang).into());
         }
-        .into())
+    };
+    if erasure.event.is_some() {
+        cx.state.delivery.notify_one();
     }
+    let copies = erasure.audit_entries
+        + erasure.events
+        + erasure.attempts
+        + erasure.exchanges
+        + erasure.bulk_lines;
+    Ok(if erasure.event.is_some() {
+        say::personal_data_erased_orange_told(lang, copies)
+    } else {
+        say::personal_data_erased(lang, copies)
+    }
+    .into())
 }

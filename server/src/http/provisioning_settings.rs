@@ -4,23 +4,16 @@
 
 use std::collections::HashMap;
 
-use axum::Form;
-use axum::extract::{FromRequest, Request, State};
-use axum::response::Response;
-use fleetdesk_vocab::{Text, say};
+use fleetdesk_vocab::{Text, listed, say};
 use serde::Deserialize;
 
 use fleetdesk_app::i18n::Lang;
-use fleetdesk_app::model::{Flash, FlashKind, GeneratedSecret};
-use fleetdesk_app::posts;
+use fleetdesk_app::model::GeneratedSecret;
 use fleetdesk_core::access::Administer;
 use fleetdesk_core::provisioning::webhook::{self, WebhookInput, WebhookSettingsError};
 
-use super::action::{Action, Cx, Fields, Note, Reply};
-use super::forms::{Console, not_saved, unreadable};
-use crate::state::AppState;
-
-const PAGE: &str = "/settings/provisioning";
+use super::action::{Cx, Fields, Note, Reply};
+use super::forms::not_saved;
 
 /// A refusal in the reader's words; `None` for a failure of the server's (logged by the caller).
 fn refusal(error: &WebhookSettingsError, lang: Lang) -> Option<String> {
@@ -32,10 +25,7 @@ fn refusal(error: &WebhookSettingsError, lang: Lang) -> Option<String> {
             WebhookSettingsError::Overlap => Text::TheOverlapMustBe0To,
             WebhookSettingsError::NoSecretKey => Text::NoFleetdeskSecretKeyIsConfigured,
             WebhookSettingsError::CallbackNeedsAsync(operations) => {
-                return Some(say::callback_needs_async(
-                    lang,
-                    crate::http::orange_settings::labels(operations, lang),
-                ));
+                return Some(say::callback_needs_async(lang, listed(operations, lang)));
             }
             WebhookSettingsError::Db(_) => return None,
         })
@@ -71,44 +61,35 @@ fn parse(form: &HashMap<String, String>, lang: Lang) -> Result<WebhookInput, Vec
 }
 
 /// `POST /console/settings/provisioning`: the webhook's URL, timeout and variant.
-pub enum Save {}
-
-impl Action for Save {
-    const PATH: &'static str = posts::PROVISIONING_SETTINGS.path();
-    type Needs = Administer;
-    type Target = ();
-    type Form = Fields<HashMap<String, String>>;
-
-    fn page(_: &()) -> String {
-        PAGE.to_owned()
-    }
-
-    async fn run(cx: Cx, _: (), Fields(form): Fields<HashMap<String, String>>) -> Reply {
-        let lang = cx.lang;
-        let heading = || Note::from(lang.t(Text::TheProvisioningSettingsWereNotSaved));
-        let input = parse(&form, lang).map_err(|problems| heading().with_details(problems))?;
-        match webhook::save(&cx.state.db, &input, &cx.acting).await {
-            Ok(()) => {
-                // Webhooks that waited for a URL may go now.
-                cx.state.delivery.notify_one();
-                let configured = webhook::load(&cx.state.db)
-                    .await
-                    .is_ok_and(|settings| settings.is_configured());
-                Ok(if configured {
-                    cx.t(Text::ProvisioningSettingsSaved)
-                } else {
-                    cx.t(Text::ProvisioningSettingsSavedWebhooksWait)
-                }
-                .into())
+pub async fn save(
+    cx: Cx<Administer>,
+    _: (),
+    Fields(form): Fields<HashMap<String, String>>,
+) -> Reply {
+    let lang = cx.lang;
+    let heading = || Note::from(lang.t(Text::TheProvisioningSettingsWereNotSaved));
+    let input = parse(&form, lang).map_err(|problems| heading().with_details(problems))?;
+    match webhook::save(&cx.state.db, &input, &cx.acting).await {
+        Ok(()) => {
+            // Webhooks that waited for a URL may go now.
+            cx.state.delivery.notify_one();
+            let configured = webhook::load(&cx.state.db)
+                .await
+                .is_ok_and(|settings| settings.is_configured());
+            Ok(if configured {
+                cx.t(Text::ProvisioningSettingsSaved)
+            } else {
+                cx.t(Text::ProvisioningSettingsSavedWebhooksWait)
             }
-            Err(error) => match refusal(&error, lang) {
-                Some(problem) => Err(heading().with_details(vec![problem])),
-                None => {
-                    tracing::error!(error = %error, "failed to save the provisioning settings");
-                    Err(not_saved(lang).into())
-                }
-            },
+            .into())
         }
+        Err(error) => match refusal(&error, lang) {
+            Some(problem) => Err(heading().with_details(vec![problem])),
+            None => {
+                tracing::error!(error = %error, "failed to save the provisioning settings");
+                Err(not_saved(lang).into())
+            }
+        },
     }
 }
 
@@ -120,61 +101,31 @@ pub struct RotateForm {
 
 /// `POST /settings/provisioning`: a new signing secret, the previous one signing beside it for the
 /// overlap asked; answered with the settings page showing the new secret once.
-pub async fn rotate(
-    State(state): State<AppState>,
-    console: Console<Administer>,
-    request: Request,
-) -> Response {
-    let lang = console.lang;
-    let headers = request.headers().clone();
-    let Ok(Form(form)) = Form::<RotateForm>::from_request(request, &state).await else {
-        return console.back(PAGE, FlashKind::Error, unreadable(lang)).await;
-    };
+pub async fn rotate(cx: Cx<Administer>, _: (), Fields(form): Fields<RotateForm>) -> Reply {
+    let lang = cx.lang;
     let Ok(overlap_minutes) = form.overlap_minutes.trim().parse::<u32>() else {
-        let problem = lang.t(Text::TheOverlapMustBe0To);
-        return console.back(PAGE, FlashKind::Error, problem).await;
+        return Err(lang.t(Text::TheOverlapMustBe0To).into());
     };
-    let secret = match webhook::rotate_secret(&state.db, overlap_minutes, &console.acting()).await {
-        Ok(secret) => secret,
-        Err(error) => {
-            let problem = refusal(&error, lang).unwrap_or_else(|| not_saved(lang).to_owned());
+    let secret = webhook::rotate_secret(&cx.state.db, overlap_minutes, &cx.acting)
+        .await
+        .map_err(|error| {
             if matches!(
                 error,
                 WebhookSettingsError::Db(_) | WebhookSettingsError::NoSecretKey
             ) {
                 tracing::error!(error = %error, "failed to rotate the webhook signing secret");
             }
-            return console.back(PAGE, FlashKind::Error, problem).await;
-        }
-    };
+            refusal(&error, lang).unwrap_or_else(|| not_saved(lang).to_owned())
+        })?;
     tracing::info!(overlap_minutes, "webhook signing secret rotated");
-    let flash = Flash {
-        kind: FlashKind::Success,
-        text: lang.t(Text::ANewSigningSecretWasGenerated).to_owned(),
-        details: Vec::new(),
-    };
-    let current = fleetdesk_core::operators::CurrentOperator(console.operator);
-    crate::http::render_page(
-        &state,
-        headers,
-        PAGE,
-        current,
-        flash,
-        GeneratedSecret { secret },
-    )
-    .await
+    let text = cx.t(Text::ANewSigningSecretWasGenerated);
+    Ok(Note::from(text).showing(GeneratedSecret { secret }))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn form(pairs: &[(&str, &str)]) -> HashMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect()
-    }
+    use crate::http::forms::fields as form;
 
     #[test]
     fn the_form_reads_as_the_webhook_input() {

@@ -7,13 +7,12 @@ use fleetdesk_vocab::EventId;
 use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
-use fleetdesk_app::posts;
 use fleetdesk_core::access::{Administer, Permission, Support};
 use fleetdesk_core::orange::completion;
 use fleetdesk_core::stuck::{self, FailError, Thresholds};
 use fleetdesk_core::work::Work;
 
-use super::action::{Action, Confirmation, Cx, Fields, NoFields, Note, Reply, Ticked};
+use super::action::{Confirmation, Cx, Fields, NoFields, Note, Reply, Ticked};
 use super::events::{self, Asked, EventAction};
 use super::forms::not_saved;
 
@@ -21,7 +20,11 @@ const PAGE: &str = "/stuck";
 
 /// Support staff act on the stuck-work page only on what is stuck by its own rule at the moment
 /// of the action; anything else needs an operator.
-pub(super) async fn refuse_support_unless_stuck(cx: &Cx, kind: &str, id: &str) -> Result<(), Note> {
+pub(super) async fn refuse_support_unless_stuck<N>(
+    cx: &Cx<N>,
+    kind: &str,
+    id: &str,
+) -> Result<(), Note> {
     if Permission::ChangeData.allows(cx.operator.role) {
         return Ok(());
     }
@@ -52,50 +55,36 @@ pub(super) async fn refuse_support_unless_stuck(cx: &Cx, kind: &str, id: &str) -
 }
 
 /// The work a path names, or the refusal of a path that names none.
-fn work(kind: &str, cx: &Cx) -> Result<Work, Note> {
+fn work<N>(kind: &str, cx: &Cx<N>) -> Result<Work, Note> {
     Work::parse(kind).ok_or_else(|| not_saved(cx.lang).into())
 }
 
 /// `POST /console/stuck/{orders|tasks}/{id}/complete`: completes acknowledged work now.
-pub enum Complete {}
-
-impl Action for Complete {
-    const PATH: &'static str = posts::COMPLETE_STUCK.path();
-    type Needs = Support;
-    type Target = (String, String);
-    type Form = Fields<NoFields>;
-
-    fn page(_: &(String, String)) -> String {
-        PAGE.to_owned()
-    }
-
-    async fn run(cx: Cx, (kind, id): (String, String), _: Fields<NoFields>) -> Reply {
-        let work = work(&kind, &cx)?;
-        refuse_support_unless_stuck(&cx, work.object_type(), &id).await?;
-        let done = match work {
-            Work::Order => {
-                completion::complete_order(&cx.state.db, Some(&cx.acting), &id.as_str().into())
-                    .await
-            }
-            Work::Task => {
-                completion::complete_task(&cx.state.db, Some(&cx.acting), &id.as_str().into()).await
-            }
-        };
-        match done {
-            Ok(true) => {
-                cx.state.delivery.notify_one();
-                tracing::info!(work.id = %id, "stuck work completed by an operator");
-                let text = match work {
-                    Work::Order => say::order_completed_by_support(cx.lang, &id),
-                    Work::Task => say::task_completed_by_support(cx.lang, &id),
-                };
-                Ok(text.into())
-            }
-            Ok(false) => Err(cx.t(Text::OnlyAcknowledgedWorkCanBeCompleted).into()),
-            Err(error) => {
-                tracing::error!(error = %error, work.id = %id, "failed to complete stuck work");
-                Err(not_saved(cx.lang).into())
-            }
+pub async fn complete(cx: Cx<Support>, (kind, id): (String, String), _: Fields<NoFields>) -> Reply {
+    let work = work(&kind, &cx)?;
+    refuse_support_unless_stuck(&cx, work.object_type(), &id).await?;
+    let done = match work {
+        Work::Order => {
+            completion::complete_order(&cx.state.db, Some(&cx.acting), &id.as_str().into()).await
+        }
+        Work::Task => {
+            completion::complete_task(&cx.state.db, Some(&cx.acting), &id.as_str().into()).await
+        }
+    };
+    match done {
+        Ok(true) => {
+            cx.state.delivery.notify_one();
+            tracing::info!(work.id = %id, "stuck work completed by an operator");
+            let text = match work {
+                Work::Order => say::order_completed_by_support(cx.lang, &id),
+                Work::Task => say::task_completed_by_support(cx.lang, &id),
+            };
+            Ok(text.into())
+        }
+        Ok(false) => Err(cx.t(Text::OnlyAcknowledgedWorkCanBeCompleted).into()),
+        Err(error) => {
+            tracing::error!(error = %error, work.id = %id, "failed to complete stuck work");
+            Err(not_saved(cx.lang).into())
         }
     }
 }
@@ -111,93 +100,71 @@ pub struct FailForm {
 }
 
 /// `POST /console/stuck/{orders|tasks}/{id}/fail`: fails waiting work with a contract error code.
-pub enum Fail {}
-
-impl Action for Fail {
-    const PATH: &'static str = posts::FAIL_STUCK.path();
-    type Needs = Support;
-    type Target = (String, String);
-    type Form = Fields<FailForm>;
-
-    fn page(_: &(String, String)) -> String {
-        PAGE.to_owned()
-    }
-
-    async fn run(cx: Cx, (kind, id): (String, String), Fields(form): Fields<FailForm>) -> Reply {
-        let lang = cx.lang;
-        let work = work(&kind, &cx)?;
-        refuse_support_unless_stuck(&cx, work.object_type(), &id).await?;
-        form.confirm.or(cx.t(Text::TickIUnderstandToFailThe))?;
-        let code = stuck::FAILURE_CODES
-            .iter()
-            .copied()
-            .find(|code| code.as_str() == form.code)
-            .ok_or_else(|| Note::from(cx.t(Text::ChooseOneOfTheContractsError)))?;
-        let (db, acting) = (&cx.state.db, &cx.acting);
-        let failed = match work {
-            Work::Order => stuck::fail_order(db, acting, &id, code, &form.message)
-                .await
-                .map(|_| "failed"),
-            Work::Task => stuck::fail_task(db, acting, &id, code, &form.message).await,
+pub async fn fail(
+    cx: Cx<Support>,
+    (kind, id): (String, String),
+    Fields(form): Fields<FailForm>,
+) -> Reply {
+    let lang = cx.lang;
+    let work = work(&kind, &cx)?;
+    refuse_support_unless_stuck(&cx, work.object_type(), &id).await?;
+    form.confirm.or(cx.t(Text::TickIUnderstandToFailThe))?;
+    let code = stuck::FAILURE_CODES
+        .iter()
+        .copied()
+        .find(|code| code.as_str() == form.code)
+        .ok_or_else(|| Note::from(cx.t(Text::ChooseOneOfTheContractsError)))?;
+    let (db, acting) = (&cx.state.db, &cx.acting);
+    let failed = match work {
+        Work::Order => stuck::fail_order(db, acting, &id, code, &form.message)
+            .await
+            .map(|_| "failed"),
+        Work::Task => stuck::fail_task(db, acting, &id, code, &form.message).await,
+    };
+    let outcome = failed.map_err(|error| {
+        let text = match error {
+            FailError::NotFound => lang.t(Text::NoSuchOrderOrTask),
+            FailError::NotWaiting => lang.t(Text::OnlyAcknowledgedOrInProgressWork),
+            FailError::NoMessage => lang.t(Text::WriteAMessageForOrange),
+            FailError::Db(error) => {
+                tracing::error!(error = %error, work.id = %id, "failed to fail stuck work");
+                not_saved(lang)
+            }
         };
-        let outcome = failed.map_err(|error| {
-            let text = match error {
-                FailError::NotFound => lang.t(Text::NoSuchOrderOrTask),
-                FailError::NotWaiting => lang.t(Text::OnlyAcknowledgedOrInProgressWork),
-                FailError::NoMessage => lang.t(Text::WriteAMessageForOrange),
-                FailError::Db(error) => {
-                    tracing::error!(error = %error, work.id = %id, "failed to fail stuck work");
-                    not_saved(lang)
-                }
-            };
-            Note::from(text)
-        })?;
-        cx.state.delivery.notify_one();
-        tracing::info!(work.id = %id, code = code.as_str(), "stuck work failed by an operator");
-        let code = code.as_str();
-        let text = match (work, outcome == "partial") {
-            (Work::Order, false) => say::order_now_failed(lang, &id, code),
-            (Work::Order, true) => say::order_now_partial(lang, &id, code),
-            (Work::Task, false) => say::task_now_failed(lang, &id, code),
-            (Work::Task, true) => say::task_now_partial(lang, &id, code),
-        };
-        Ok(text.into())
-    }
+        Note::from(text)
+    })?;
+    cx.state.delivery.notify_one();
+    tracing::info!(work.id = %id, code = code.as_str(), "stuck work failed by an operator");
+    let code = code.as_str();
+    let text = match (work, outcome == "partial") {
+        (Work::Order, false) => say::order_now_failed(lang, &id, code),
+        (Work::Order, true) => say::order_now_partial(lang, &id, code),
+        (Work::Task, false) => say::task_now_failed(lang, &id, code),
+        (Work::Task, true) => say::task_now_partial(lang, &id, code),
+    };
+    Ok(text.into())
 }
 
 /// `POST /console/stuck/events/{id}/{resend|retry}`: sends a stuck event again or now, as the
 /// event's own page does; support staff may too, while the event is stuck.
-pub enum Event {}
-
-impl Action for Event {
-    const PATH: &'static str = posts::STUCK_EVENT.path();
-    type Needs = Support;
-    type Target = (EventId, String);
-    type Form = Fields<Confirmation>;
-
-    fn page(_: &(EventId, String)) -> String {
-        PAGE.to_owned()
-    }
-
-    async fn run(
-        cx: Cx,
-        (id, action): (EventId, String),
-        Fields(form): Fields<Confirmation>,
-    ) -> Reply {
-        refuse_support_unless_stuck(&cx, "event", id.as_str()).await?;
-        let action = match action.as_str() {
-            "resend" => EventAction::Resend,
-            "retry" => EventAction::RetryNow,
-            _ => return Err(not_saved(cx.lang).into()),
-        };
-        let asked = Asked {
-            id: &id,
-            action,
-            confirmed: form.confirm.0,
-            missing: PAGE,
-        };
-        events::act(&cx, asked).await
-    }
+pub async fn event(
+    cx: Cx<Support>,
+    (id, action): (EventId, String),
+    Fields(form): Fields<Confirmation>,
+) -> Reply {
+    refuse_support_unless_stuck(&cx, "event", id.as_str()).await?;
+    let action = match action.as_str() {
+        "resend" => EventAction::Resend,
+        "retry" => EventAction::RetryNow,
+        _ => return Err(not_saved(cx.lang).into()),
+    };
+    let asked = Asked {
+        id: &id,
+        action,
+        confirmed: form.confirm.0,
+        missing: PAGE,
+    };
+    events::act(&cx, asked).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -211,34 +178,25 @@ pub struct ThresholdsForm {
 }
 
 /// `POST /console/settings/stuck` (administrators): after how long work counts as stuck.
-pub enum SaveThresholds {}
-
-impl Action for SaveThresholds {
-    const PATH: &'static str = posts::STUCK_THRESHOLDS.path();
-    type Needs = Administer;
-    type Target = ();
-    type Form = Fields<ThresholdsForm>;
-
-    fn page(_: &()) -> String {
-        PAGE.to_owned()
+pub async fn save_thresholds(
+    cx: Cx<Administer>,
+    _: (),
+    Fields(form): Fields<ThresholdsForm>,
+) -> Reply {
+    let minutes = |text: &str| text.trim().parse::<u32>().unwrap_or(0);
+    let new = Thresholds {
+        order_minutes: minutes(&form.order_minutes),
+        task_minutes: minutes(&form.task_minutes),
+        event_minutes: minutes(&form.event_minutes),
+    };
+    if new.check().is_err() {
+        return Err(cx.t(Text::EachThresholdIsAWholeNumber).into());
     }
-
-    async fn run(cx: Cx, _: (), Fields(form): Fields<ThresholdsForm>) -> Reply {
-        let minutes = |text: &str| text.trim().parse::<u32>().unwrap_or(0);
-        let new = Thresholds {
-            order_minutes: minutes(&form.order_minutes),
-            task_minutes: minutes(&form.task_minutes),
-            event_minutes: minutes(&form.event_minutes),
-        };
-        if new.check().is_err() {
-            return Err(cx.t(Text::EachThresholdIsAWholeNumber).into());
-        }
-        if let Err(error) = stuck::save(&cx.state.db, &new, &cx.acting).await {
-            tracing::error!(error = %error, "failed to save the stuck thresholds");
-            return Err(not_saved(cx.lang).into());
-        }
-        Ok(cx.t(Text::ThresholdsSaved).into())
+    if let Err(error) = stuck::save(&cx.state.db, &new, &cx.acting).await {
+        tracing::error!(error = %error, "failed to save the stuck thresholds");
+        return Err(not_saved(cx.lang).into());
     }
+    Ok(cx.t(Text::ThresholdsSaved).into())
 }
 
 #[cfg(test)]
