@@ -162,6 +162,30 @@ async fn the_list_filters_and_pages_and_a_licence_shows_its_resources() {
     }
 }
 
+/// The page a form comes back to is filled in with the posted address's own parameters,
+/// percent-encoded: an id sent with an encoded slash or newline cannot change the page's path or
+/// break the redirect (a newline used to make the answer a 500).
+#[tokio::test]
+async fn the_page_after_a_form_keeps_an_odd_id_encoded() {
+    for test_db in TestDb::all().await {
+        let api = Api::start(&test_db).await;
+        let server = &api.server;
+        let client = signed_in(&test_db, server, "olga", Role::Operator).await;
+        for (sent, page) in [
+            ("lic%2F..%2F..%2Fx", "/licences/lic%2F..%2F..%2Fx"),
+            ("lic%0Ax", "/licences/lic%0Ax"),
+        ] {
+            // An empty end user is refused before the licence is looked for.
+            let path = format!("/console/licences/{sent}/end-user");
+            let response = post_form(&client, server, &path, &[("given_name", "")]).await;
+            assert_eq!(response.status(), 303, "{sent}");
+            assert_eq!(location(&response), page);
+        }
+        api.stop().await;
+        test_db.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn each_change_updates_the_licence_tells_orange_once_and_is_audited() {
     for test_db in TestDb::all().await {
