@@ -169,6 +169,10 @@ impl Body for Upload {
     }
 }
 
+/// A form read field by field, by name: the settings pages, whose fields are checked one by one so
+/// that every problem is told at once.
+pub type Named = std::collections::HashMap<String, String>;
+
 /// A form of a button alone: whatever it sends is not read.
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct NoFields {}

@@ -13,7 +13,7 @@ use fleetdesk_core::outbox::settings::{
     UrlProblem,
 };
 
-use super::action::{Cx, Fields, NoFields, Note, Reply};
+use super::action::{Cx, Fields, Named, NoFields, Note, Reply};
 use super::forms::{not_saved, sentence};
 
 /// Reads the settings form over the stored settings (for the secret); every problem found, in
@@ -106,11 +106,7 @@ fn retry_delays(text: &str) -> Option<Vec<u64>> {
 }
 
 /// `POST /console/settings/delivery`.
-pub async fn save(
-    cx: Cx<Administer>,
-    _: (),
-    Fields(form): Fields<HashMap<String, String>>,
-) -> Reply {
+pub async fn save(cx: Cx<Administer>, _: (), Fields(form): Fields<Named>) -> Reply {
     let lang = cx.lang;
     let heading = || Note::from(lang.t(Text::TheDeliverySettingsWereNotSaved));
     let before = settings::load(&cx.state.db).await.map_err(|error| {

@@ -12,7 +12,7 @@ use fleetdesk_core::orange::settings::{
 };
 use fleetdesk_core::retention::{self, Retention};
 
-use super::action::{Cx, Fields, Note, Reply};
+use super::action::{Cx, Fields, Named, Note, Reply};
 use super::forms::not_saved;
 
 /// Reads the retention fields of the form; a field left out keeps the stored value.
@@ -83,11 +83,7 @@ fn failed(lang: Lang, what: &str, error: impl std::fmt::Display) -> Note {
 
 /// `POST /console/settings/orange`: the API settings, and the retention periods when they
 /// changed, each audited in the transaction that saves it.
-pub async fn save(
-    cx: Cx<Administer>,
-    _: (),
-    Fields(form): Fields<HashMap<String, String>>,
-) -> Reply {
+pub async fn save(cx: Cx<Administer>, _: (), Fields(form): Fields<Named>) -> Reply {
     let lang = cx.lang;
     let (db, acting) = (&cx.state.db, &cx.acting);
     let heading = || Note::from(not_saved_heading(lang));

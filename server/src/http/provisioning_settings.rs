@@ -12,7 +12,7 @@ use fleetdesk_app::model::GeneratedSecret;
 use fleetdesk_core::access::Administer;
 use fleetdesk_core::provisioning::webhook::{self, WebhookInput, WebhookSettingsError};
 
-use super::action::{Cx, Fields, Note, Reply};
+use super::action::{Cx, Fields, Named, Note, Reply};
 use super::forms::not_saved;
 
 /// A refusal in the reader's words; `None` for a failure of the server's (logged by the caller).
@@ -61,11 +61,7 @@ fn parse(form: &HashMap<String, String>, lang: Lang) -> Result<WebhookInput, Vec
 }
 
 /// `POST /console/settings/provisioning`: the webhook's URL, timeout and variant.
-pub async fn save(
-    cx: Cx<Administer>,
-    _: (),
-    Fields(form): Fields<HashMap<String, String>>,
-) -> Reply {
+pub async fn save(cx: Cx<Administer>, _: (), Fields(form): Fields<Named>) -> Reply {
     let lang = cx.lang;
     let heading = || Note::from(lang.t(Text::TheProvisioningSettingsWereNotSaved));
     let input = parse(&form, lang).map_err(|problems| heading().with_details(problems))?;
