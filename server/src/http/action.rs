@@ -14,6 +14,8 @@
 //! for every action: the permission, the form, the acting party for the audit log, and the answer,
 //! a redirect with a message (post/redirect/get), so that every form works the same with and
 //! without JavaScript.
+//! An answer that shows something once (a new secret) is the page itself instead, rendered
+//! uncached: [`Note::showing`].
 //!
 //! Why typed handlers and not Leptos server actions: every form already posts as a plain form and
 //! works without JavaScript; keeping plain posts changes no page and no browser flow, and the
