@@ -10,6 +10,15 @@
 //! How Orange reads licences and asks for changes (its userService resource) is
 //! `crate::orange::user_service`.
 
+/// The assignments that end the Orange operation in progress on a licence (no operation, task or
+/// start), as a literal for `concat!`, so that every statement ending one clears the same columns.
+macro_rules! end_pending {
+    () => {
+        "pending_operation = NULL, pending_task_id = NULL, pending_since = NULL"
+    };
+}
+pub(crate) use end_pending;
+
 mod changes;
 mod detail;
 mod list;

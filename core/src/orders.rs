@@ -253,9 +253,9 @@ pub(crate) async fn end_pending_items(
     .fetch_all(&mut *tx)
     .await?;
     let sql = format!(
-        "UPDATE licences SET {licences}, pending_operation = NULL, pending_task_id = NULL, \
-         pending_since = NULL, updated_at = $2 \
-         WHERE order_item_id = $1 AND (state || '') = 'pending'"
+        "UPDATE licences SET {licences}, {}, updated_at = $2 \
+         WHERE order_item_id = $1 AND (state || '') = 'pending'",
+        crate::licences::end_pending!()
     );
     for item in &items {
         sqlx::query(&sql)

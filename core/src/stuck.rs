@@ -376,10 +376,11 @@ pub async fn fail_task(
     .bind(&now)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "UPDATE licences SET pending_operation = NULL, pending_task_id = NULL, \
-         pending_since = NULL WHERE pending_task_id = $1",
-    )
+    sqlx::query(concat!(
+        "UPDATE licences SET ",
+        crate::licences::end_pending!(),
+        " WHERE pending_task_id = $1"
+    ))
     .bind(id)
     .execute(&mut *tx)
     .await?;

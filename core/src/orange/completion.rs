@@ -380,10 +380,11 @@ pub(crate) async fn settle_task_in(
         .bind(&now)
         .execute(&mut *tx)
         .await?;
-        sqlx::query(
-            "UPDATE licences SET pending_operation = NULL, pending_task_id = NULL, \
-             pending_since = NULL WHERE id = $2 AND pending_task_id = $1",
-        )
+        sqlx::query(concat!(
+            "UPDATE licences SET ",
+            crate::licences::end_pending!(),
+            " WHERE id = $2 AND pending_task_id = $1"
+        ))
         .bind(id)
         .bind(licence)
         .execute(&mut *tx)
