@@ -32,20 +32,35 @@ impl<const N: usize> Post<N> {
     /// The address with its parameters filled in, in order: typed ids (`&licence.id`) and words
     /// (`&"retry"`) alike, each written as its text.
     pub fn to(&self, values: [&dyn Display; N]) -> String {
-        let mut address = String::with_capacity(self.path.len() + 32);
-        let mut rest = self.path;
-        for value in values {
-            let (Some(open), Some(close)) = (rest.find('{'), rest.find('}')) else {
-                break;
-            };
-            address.push_str(&rest[..open]);
-            // Writing to a String cannot fail.
-            let _ = write!(address, "{value}");
-            rest = &rest[close + 1..];
-        }
-        address.push_str(rest);
-        address
+        let mut values = values.into_iter();
+        fill(self.path, |_, address| {
+            if let Some(value) = values.next() {
+                // Writing to a String cannot fail.
+                let _ = write!(address, "{value}");
+            }
+        })
     }
+}
+
+/// `pattern` with each `{parameter}` replaced by what `write` adds for its name, in order.
+pub fn fill(pattern: &str, mut write: impl FnMut(&str, &mut String)) -> String {
+    let mut filled = String::with_capacity(pattern.len() + 32);
+    let mut rest = pattern;
+    while let (Some(open), Some(close)) = (rest.find('{'), rest.find('}')) {
+        filled.push_str(&rest[..open]);
+        write(&rest[open + 1..close], &mut filled);
+        rest = &rest[close + 1..];
+    }
+    filled.push_str(rest);
+    filled
+}
+
+/// The `{parameters}` a pattern names, in order.
+pub fn parameters(pattern: &str) -> impl Iterator<Item = &str> {
+    pattern
+        .split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
 }
 
 pub const CREATE_OPERATOR: Post<0> = Post::new("/console/operators", "/operators");
@@ -140,5 +155,12 @@ mod tests {
             FAIL_STUCK.to([&"orders", &OrderId::from("ord_3")]),
             "/console/stuck/orders/ord_3/fail"
         );
+    }
+
+    #[test]
+    fn parameters_are_read_from_a_pattern() {
+        let names: Vec<_> = parameters(REPLACE_RESOURCE.path()).collect();
+        assert_eq!(names, ["id", "resource_id"]);
+        assert_eq!(parameters("/stuck").count(), 0);
     }
 }

@@ -36,7 +36,7 @@ use serde::de::{self, DeserializeOwned, Deserializer};
 
 use fleetdesk_app::i18n::Lang;
 use fleetdesk_app::model::{Flash, FlashKind};
-use fleetdesk_app::posts::Post;
+use fleetdesk_app::posts::{self, Post, parameters};
 use fleetdesk_core::access::Needs;
 use fleetdesk_core::audit::Acting;
 use fleetdesk_core::operators::{CurrentOperator, Operator};
@@ -277,24 +277,12 @@ const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
 
 /// The page `pattern` with its `{parameters}` filled in from the posted address's, by name.
 fn page_of<'a>(pattern: &str, param: impl Fn(&str) -> Option<&'a str>) -> String {
-    let mut page = String::with_capacity(pattern.len() + 32);
-    let mut rest = pattern;
-    while let (Some(open), Some(close)) = (rest.find('{'), rest.find('}')) {
-        page.push_str(&rest[..open]);
-        let value = param(&rest[open + 1..close]).unwrap_or_default();
-        page.extend(utf8_percent_encode(value, SEGMENT));
-        rest = &rest[close + 1..];
-    }
-    page.push_str(rest);
-    page
-}
-
-/// The `{parameters}` a pattern names.
-fn parameters(pattern: &str) -> impl Iterator<Item = &str> {
-    pattern
-        .split('{')
-        .skip(1)
-        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+    posts::fill(pattern, |name, page| {
+        page.extend(utf8_percent_encode(
+            param(name).unwrap_or_default(),
+            SEGMENT,
+        ));
+    })
 }
 
 /// Registers actions on the console's router.
@@ -369,12 +357,5 @@ mod tests {
             page_of("/licences/{id}", sent("a\r\nb")),
             "/licences/a%0D%0Ab"
         );
-    }
-
-    #[test]
-    fn parameters_are_read_from_a_pattern() {
-        let names: Vec<_> = parameters("/console/licences/{id}/resources/{resource_id}").collect();
-        assert_eq!(names, ["id", "resource_id"]);
-        assert_eq!(parameters("/stuck").count(), 0);
     }
 }

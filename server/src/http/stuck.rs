@@ -7,6 +7,7 @@ use fleetdesk_vocab::EventId;
 use fleetdesk_vocab::{Text, say};
 use serde::Deserialize;
 
+use fleetdesk_app::i18n::Lang;
 use fleetdesk_core::access::{Administer, Permission, Support};
 use fleetdesk_core::orange::completion;
 use fleetdesk_core::stuck::{self, FailError, Thresholds};
@@ -55,13 +56,13 @@ pub(super) async fn refuse_support_unless_stuck<N>(
 }
 
 /// The work a path names, or the refusal of a path that names none.
-fn work<N>(kind: &str, cx: &Cx<N>) -> Result<Work, Note> {
-    Work::parse(kind).ok_or_else(|| not_saved(cx.lang).into())
+fn work(kind: &str, lang: Lang) -> Result<Work, Note> {
+    Work::parse(kind).ok_or_else(|| not_saved(lang).into())
 }
 
 /// `POST /console/stuck/{orders|tasks}/{id}/complete`: completes acknowledged work now.
 pub async fn complete(cx: Cx<Support>, (kind, id): (String, String), _: Fields<NoFields>) -> Reply {
-    let work = work(&kind, &cx)?;
+    let work = work(&kind, cx.lang)?;
     refuse_support_unless_stuck(&cx, work.object_type(), &id).await?;
     let done = match work {
         Work::Order => {
@@ -106,7 +107,7 @@ pub async fn fail(
     Fields(form): Fields<FailForm>,
 ) -> Reply {
     let lang = cx.lang;
-    let work = work(&kind, &cx)?;
+    let work = work(&kind, cx.lang)?;
     refuse_support_unless_stuck(&cx, work.object_type(), &id).await?;
     form.confirm.or(cx.t(Text::TickIUnderstandToFailThe))?;
     let code = stuck::FAILURE_CODES
