@@ -79,15 +79,29 @@ impl Planned {
     }
 }
 
-/// What [`create`] wrote.
+/// What [`create`] wrote, enough for the order's answer without reading it back.
 #[derive(Debug, Clone)]
 pub(crate) struct Created {
     pub(crate) order_id: OrderId,
     pub(crate) customer_id: CustomerId,
+    /// The customer's `externalReference` and name.
+    pub(crate) customer_reference: String,
+    pub(crate) customer_name: String,
     /// Whether the order created its customer.
     pub(crate) created_customer: bool,
     /// How many licences its items created.
     pub(crate) licences: i64,
+    /// When it was written: the order's and its licences' times.
+    pub(crate) at: String,
+    /// Each item's fleet and licences, in the order of `Planned::items`.
+    pub(crate) items: Vec<CreatedItem>,
+}
+
+/// An item as [`create`] wrote it.
+#[derive(Debug, Clone)]
+pub(crate) struct CreatedItem {
+    pub(crate) fleet_id: String,
+    pub(crate) licences: Vec<wire::UserServiceSummary>,
 }
 
 /// Writes a planned order (the caller holds the transaction): its customer found or created with
@@ -107,6 +121,8 @@ pub(crate) async fn create(
     let licences: i64 = planned.items.iter().map(|item| item.quantity).sum();
     let Resolved {
         id: customer_id,
+        reference: customer_reference,
+        name: customer_name,
         stem,
         created: created_customer,
         first_login,
@@ -148,6 +164,7 @@ pub(crate) async fn create(
     let mut order_fleet: Option<String> = None;
     // Each item's logins follow the previous item's.
     let mut licence_count = 0;
+    let mut items = Vec::with_capacity(planned.items.len());
     for item in &planned.items {
         let fleet_id = choose_fleet(
             conn,
@@ -184,7 +201,7 @@ pub(crate) async fn create(
         .bind(&now)
         .execute(&mut *conn)
         .await?;
-        create_licences(
+        let licences = create_licences(
             conn,
             &customer_id,
             &stem,
@@ -197,12 +214,17 @@ pub(crate) async fn create(
         )
         .await?;
         licence_count += item.quantity;
+        items.push(CreatedItem { fleet_id, licences });
     }
     Ok(Created {
         order_id,
         customer_id: CustomerId::from(customer_id),
+        customer_reference,
+        customer_name,
         created_customer,
         licences: licence_count,
+        at: now,
+        items,
     })
 }
 

@@ -99,12 +99,14 @@ async fn place_in(
     if let Some(answer) = replay(&mut *tx, &planned.external_reference, hash).await? {
         return Ok(answer);
     }
+    let created = orders::create(&mut *tx, policy, mode, planned, hash, request_json, acting).await?;
     let Created {
-        order_id,
-        customer_id,
+        ref order_id,
+        ref customer_id,
         created_customer,
         licences: licence_count,
-    } = orders::create(&mut *tx, policy, mode, planned, hash, request_json, acting).await?;
+        ..
+    } = created;
     let answer = match mode {
         Mode::Sync => {
             // Only licences of an offering with webhook provisioning are sent to the product:
@@ -113,7 +115,7 @@ async fn place_in(
                 .items
                 .iter()
                 .any(|item| item.offering.provisioning == Provisioning::Webhook);
-            if licence_count > 0 && to_product {
+            let order = if licence_count > 0 && to_product {
                 crate::provisioning::inline::provision_inline(
                     &mut *tx,
                     db,
@@ -122,10 +124,13 @@ async fn place_in(
                     acting.request_id.as_deref(),
                 )
                 .await?;
-            }
-            let order = render(&mut *tx, order_id.as_str())
-                .await?
-                .ok_or_else(ApiError::internal)?;
+                // The product may have named the licences' resources: read them back.
+                render(&mut *tx, order_id.as_str())
+                    .await?
+                    .ok_or_else(ApiError::internal)?
+            } else {
+                answer::written(planned, &created)
+            };
             Answer::new(201, &order, ("order", order_id.as_str()))
         }
         Mode::Async => {
@@ -150,7 +155,7 @@ async fn place_in(
         }
     };
     sqlx::query("UPDATE product_orders SET response_status = $2, response_json = $3 WHERE id = $1")
-        .bind(&order_id)
+        .bind(order_id)
         .bind(i64::from(answer.status))
         .bind(answer.body.to_string())
         .execute(&mut *tx)

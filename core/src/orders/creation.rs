@@ -7,13 +7,14 @@ use sqlx::AnyConnection;
 
 use super::{PlannedItem, json_list};
 use crate::ids;
-use crate::orange::Failure;
+use crate::orange::{Failure, wire};
 
 /// Rows per multi-row INSERT when creating licences.
 const BATCH: usize = 200;
 
 /// Creates an item's licences with their logins (numbered from `first`, reserved by the caller)
-/// and placeholder realizing resources, in batches.
+/// and placeholder realizing resources, in batches. Returns them as an order's answer lists them,
+/// from the values just written: in creation order, each with its login and its resource.
 #[expect(
     clippy::too_many_arguments,
     reason = "one call site, every value is needed"
@@ -28,7 +29,7 @@ pub(super) async fn create_licences(
     first: i64,
     mode: Mode,
     now: &str,
-) -> Result<(), Failure> {
+) -> Result<Vec<wire::UserServiceSummary>, Failure> {
     let last = first + item.quantity - 1;
     let offering = &item.offering;
     let characteristics = json_list(&item.characteristics);
@@ -46,8 +47,17 @@ pub(super) async fn create_licences(
         _ => None,
     };
     let seqs: Vec<i64> = (first..=last).collect();
+    let mut written = Vec::with_capacity(seqs.len());
     for chunk in seqs.chunks(BATCH) {
         let licence_ids: Vec<LicenceId> = chunk.iter().map(|_| ids::new_id()).collect();
+        let logins: Vec<String> = chunk
+            .iter()
+            .map(|seq| {
+                let seq = u64::try_from(*seq).unwrap_or_default();
+                offering.login_format.render(stem, &offering.offer_code, seq)
+            })
+            .collect();
+        let mut resources: Vec<Option<wire::RealizingResource>> = Vec::with_capacity(chunk.len());
         let sql = format!(
             "INSERT INTO licences (id, fleet_id, customer_id, offering_id, state, login, \
              login_created_at, characteristics_json, order_item_id, pending_operation, \
@@ -55,19 +65,14 @@ pub(super) async fn create_licences(
             values(chunk.len(), 13)
         );
         let mut query = sqlx::query(&sql);
-        for (licence_id, seq) in licence_ids.iter().zip(chunk) {
-            let seq_u = u64::try_from(*seq).unwrap_or_default();
+        for (licence_id, login) in licence_ids.iter().zip(&logins) {
             query = query
                 .bind(licence_id.clone())
                 .bind(fleet_id.to_owned())
                 .bind(customer_id.to_owned())
                 .bind(offering.id.clone())
                 .bind(state)
-                .bind(
-                    offering
-                        .login_format
-                        .render(stem, &offering.offer_code, seq_u),
-                )
+                .bind(login.clone())
                 .bind(now.to_owned())
                 .bind(characteristics.clone())
                 .bind(item_id.to_owned())
@@ -79,7 +84,8 @@ pub(super) async fn create_licences(
         query.execute(&mut *conn).await?;
 
         match &shared {
-            Some(resource_id) => {
+            Some((resource_id, resource)) => {
+                resources.resize(chunk.len(), Some(resource.clone()));
                 let sql = format!(
                     "INSERT INTO licence_realizing_resources (licence_id, realizing_resource_id, \
                      created_at) VALUES {}",
@@ -106,6 +112,11 @@ pub(super) async fn create_licences(
                     let value = ResourceValue::placeholder(offering.resource_type, stem, seq_u)
                         .map(|v| v.as_str().to_owned())
                         .unwrap_or_default();
+                    resources.push(Some(wire::RealizingResource {
+                        kind: offering.resource_type.as_str().to_owned(),
+                        value: value.clone(),
+                        placeholder: true,
+                    }));
                     query = query
                         .bind(ids::new_id::<ResourceId>())
                         .bind(customer_id.to_owned())
@@ -119,10 +130,24 @@ pub(super) async fn create_licences(
                 }
                 query.execute(&mut *conn).await?;
             }
-            None => {}
+            None => resources.resize(chunk.len(), None),
+        }
+        for ((id, login), resource) in licence_ids.into_iter().zip(logins).zip(resources) {
+            written.push(wire::UserServiceSummary {
+                id,
+                state: state.to_owned(),
+                login: Some(wire::Login {
+                    login,
+                    creation_date: now.to_owned(),
+                }),
+                end_user: None,
+                realizing_resource: resource.into_iter().collect(),
+            });
         }
     }
-    Ok(())
+    // The answer read back lists them by creation time, then id.
+    written.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(written)
 }
 
 /// Takes the next `count` numbers of the customer's login counter and returns the last one (the
@@ -155,23 +180,33 @@ pub(super) fn values(rows: usize, cols: usize) -> String {
         .join(", ")
 }
 
-/// The customer's shared resource of this type, created with a placeholder when missing.
+/// The customer's shared resource of this type (its id, and how an answer shows it), created with
+/// a placeholder when missing.
 pub(super) async fn shared_resource(
     conn: &mut AnyConnection,
     customer_id: &str,
     placeholder: &ResourceValue,
     now: &str,
-) -> Result<String, Failure> {
-    let existing: Option<String> = sqlx::query_scalar(
-        "SELECT id FROM realizing_resources WHERE customer_id = $1 AND type = $2 \
-         AND scope = 'per_customer'",
+) -> Result<(String, wire::RealizingResource), Failure> {
+    let existing: Option<(String, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, value, placeholder_since FROM realizing_resources WHERE customer_id = $1 \
+         AND type = $2 AND scope = 'per_customer'",
     )
     .bind(customer_id)
     .bind(placeholder.kind().as_str())
     .fetch_optional(&mut *conn)
     .await?;
-    if let Some(id) = existing {
-        return Ok(id);
+    let kind = placeholder.kind().as_str().to_owned();
+    if let Some((id, value, placeholder_since)) = existing {
+        let placeholder = placeholder_since.is_some();
+        return Ok((
+            id,
+            wire::RealizingResource {
+                kind,
+                value,
+                placeholder,
+            },
+        ));
     }
     let id = ids::new_id::<ResourceId>().into_string();
     sqlx::query(
@@ -186,5 +221,10 @@ pub(super) async fn shared_resource(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    Ok(id)
+    let resource = wire::RealizingResource {
+        kind,
+        value: placeholder.as_str().to_owned(),
+        placeholder: true,
+    };
+    Ok((id, resource))
 }

@@ -12,6 +12,9 @@ use crate::orange::{Failure, wire};
 /// The order's customer, found or created, with the login numbers reserved for its licences.
 pub(super) struct Resolved {
     pub(super) id: String,
+    /// Its `externalReference` and name, as the order's answer names them.
+    pub(super) reference: String,
+    pub(super) name: String,
     pub(super) stem: String,
     pub(super) created: bool,
     /// The first of the `licences` login numbers taken from the customer's counter (the last is
@@ -35,7 +38,7 @@ pub(super) async fn resolve_customer(
     let found = if licences > 0 {
         sqlx::query(&format!(
             "UPDATE customers SET login_seq = login_seq + $2, updated_at = $3 WHERE {column} = $1 \
-             RETURNING id, login_stem, login_seq"
+             RETURNING id, external_reference, name, login_stem, login_seq"
         ))
         .bind(key)
         .bind(licences)
@@ -44,7 +47,8 @@ pub(super) async fn resolve_customer(
         .await?
     } else {
         sqlx::query(&format!(
-            "SELECT id, login_stem, login_seq FROM customers WHERE {column} = $1"
+            "SELECT id, external_reference, name, login_stem, login_seq FROM customers \
+             WHERE {column} = $1"
         ))
         .bind(key)
         .fetch_optional(&mut *conn)
@@ -54,6 +58,8 @@ pub(super) async fn resolve_customer(
         let last: i64 = row.try_get("login_seq")?;
         return Ok(Resolved {
             id: row.try_get("id")?,
+            reference: row.try_get("external_reference")?,
+            name: row.try_get("name")?,
             stem: stem_of(&row)?,
             created: false,
             first_login: last - licences + 1,
@@ -100,6 +106,8 @@ pub(super) async fn resolve_customer(
             .await?;
             Ok(Resolved {
                 id,
+                reference: reference.clone(),
+                name,
                 stem,
                 created: true,
                 first_login: 1,

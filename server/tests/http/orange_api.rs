@@ -1147,6 +1147,69 @@ async fn a_larger_body_limit_can_be_configured() {
     test_db.finish().await;
 }
 
+/// A synchronous order's answer is built from what the order wrote, not read back: for every
+/// kind of order it must be exactly what `GET /productOrder/{id}` reads afterwards.
+#[tokio::test]
+async fn a_synchronous_answer_is_what_the_order_reads_back() {
+    for test_db in TestDb::all().await {
+        let api = Api::start(&test_db).await;
+        let same = async |body: &Value| {
+            let reply = api.post("/productOrder", body).await;
+            assert_eq!(reply.status, 201, "{:#}", reply.body);
+            let read = api.get(&format!("/productOrder/{}", reply.str("/id"))).await;
+            assert_eq!(read.status, 200);
+            assert_eq!(reply.body, read.body, "{}", test_db.url);
+            reply
+        };
+        // A customer of no licences.
+        let created = same(&create_customer("OBA-RB-1", "OBA-CUS-RB")).await;
+        let customer_id = created.str("/customer/id");
+        // A new customer with items of each resource kind, notes and a start date.
+        let mut body = create_customer("OBA-RB-2", "OBA-CUS-RB2");
+        body["requestedStartDate"] = json!("2026-12-01T00:00:00Z");
+        body["note"] = json!([{"text": "à installer", "author": "Orange", "date": "2026-11-20T09:19:00Z"}]);
+        body["orderItem"] = json!([
+            {"id": "a", "productOffering": {"externalReference": {"type": "orange", "id": "OFFER-IMEI"}},
+             "productRef": {"userServiceQuantity": 2,
+                            "characteristic": [{"name": "colour", "value": "noir"}]}},
+            {"id": "b", "productOffering": {"externalReference": {"type": "orange", "id": BASIC}},
+             "productRef": {"userServiceQuantity": 1}},
+            {"productOffering": {"externalReference": {"type": "orange", "id": DOCS}},
+             "productRef": {"userServiceQuantity": 2}}
+        ]);
+        same(&body).await;
+        // A known customer: more licences than one insert batch, then its shared resource first
+        // created, then once it holds a real value.
+        let big = same(&order_licences("OBA-RB-3", &customer_id, PRO, 250)).await;
+        let fleet = big.str("/orderItem/0/productRef/id");
+        same(&order_licences("OBA-RB-4", &customer_id, DOCS, 2)).await;
+        sqlx::query(
+            "UPDATE realizing_resources SET value = 'https://docs.acme.fr/', \
+             placeholder_since = NULL WHERE customer_id = $1 AND scope = 'per_customer'",
+        )
+        .bind(&customer_id)
+        .execute(test_db.db.pool())
+        .await
+        .expect("shared resource replaced");
+        let real = same(&order_licences("OBA-RB-5", &customer_id, DOCS, 1)).await;
+        assert_eq!(
+            (
+                real.str("/orderItem/0/productRef/userService/0/realizingResource/0/value"),
+                &real.body["orderItem"][0]["productRef"]["userService"][0]["realizingResource"][0]
+                    ["placeholder"]
+            ),
+            ("https://docs.acme.fr/".to_owned(), &json!(false))
+        );
+        // Into a fleet Orange names.
+        let mut into_fleet = order_licences("OBA-RB-6", &customer_id, PRO, 1);
+        into_fleet["orderItem"][0]["productRef"]["id"] = json!(fleet);
+        let added = same(&into_fleet).await;
+        assert_eq!(added.str("/orderItem/0/productRef/id"), fleet);
+        api.stop().await;
+        test_db.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn a_customer_and_its_licences_are_created_in_one_call() {
     for test_db in TestDb::all().await {

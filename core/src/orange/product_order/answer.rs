@@ -5,6 +5,7 @@ use sqlx::{AnyConnection, Row};
 use crate::db::{Db, DbError};
 use crate::orange::wire::{self, ExternalReference};
 use crate::orange::{Answer, ApiError, ErrorCode, user_service};
+use crate::orders::{Created, Planned};
 
 /// An order as Orange sees it: its current state, items and the licences they created.
 pub(crate) async fn render(
@@ -84,6 +85,50 @@ pub(crate) async fn render(
         order_item: order_items,
         note: notes,
     }))
+}
+
+/// A synchronous order's answer from what [`orders::create`] just wrote, in the shape [`render`]
+/// reads back: the same answer `GET /productOrder/{id}` gives while nothing has changed, without
+/// reading the order again (three statements fewer in the writer per order; tested against
+/// `render` for every kind of order in `tests`).
+pub(crate) fn written(planned: &Planned, created: &Created) -> wire::ProductOrder {
+    let order_item = planned
+        .items
+        .iter()
+        .zip(&created.items)
+        .map(|(item, made)| wire::OrderItem {
+            id: item.orange_item_id.clone(),
+            action: "add".to_owned(),
+            state: "completed".to_owned(),
+            product_offering: wire::ProductOffering {
+                name: Some(item.offering.name.clone()),
+                external_reference: ExternalReference::orange(&item.offer_code),
+            },
+            product_ref: wire::ProductRef {
+                id: Some(made.fleet_id.clone().into()),
+                user_service_quantity: item.quantity,
+                characteristic: item.characteristics.clone(),
+                user_service: made.licences.clone(),
+            },
+        })
+        .collect();
+    wire::ProductOrder {
+        id: created.order_id.clone(),
+        external_reference: ExternalReference::orange(&planned.external_reference),
+        category: planned.category.clone(),
+        state: "completed".to_owned(),
+        order_date: planned.order_date.clone(),
+        requested_start_date: planned.requested_start_date.clone(),
+        completion_date: Some(created.at.clone()),
+        customer: wire::CustomerRef {
+            id: created.customer_id.clone(),
+            external_reference: Some(ExternalReference::orange(&created.customer_reference)),
+            name: Some(created.customer_name.clone()),
+        },
+        related_contact: planned.contacts.clone(),
+        order_item,
+        note: planned.notes.clone(),
+    }
 }
 
 /// `GET /productOrder/{id}`.
