@@ -6,7 +6,7 @@ use serde::Serialize;
 use sqlx::any::AnyRow;
 use sqlx::{Any, Executor, Row};
 
-use crate::db::{Db, DbError};
+use crate::db::{Batch, Bound, Db, DbError};
 use crate::{clock, ids};
 
 pub mod diff;
@@ -172,24 +172,49 @@ where
     E: Executor<'e, Database = Any>,
 {
     let id = ids::new_id::<AuditId>();
-    sqlx::query(
-        "INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_label, action, object_type, object_id, \
-         before_json, after_json, request_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-    )
-    .bind(&id)
-    .bind(clock::now_text())
-    .bind(entry.actor.kind.as_str())
-    .bind(entry.actor.id.as_deref())
-    .bind(&entry.actor.label)
-    .bind(&entry.action)
-    .bind(&entry.object_type)
-    .bind(entry.object_id.as_deref())
-    .bind(entry.before.as_ref().map(serde_json::Value::to_string))
-    .bind(entry.after.as_ref().map(serde_json::Value::to_string))
-    .bind(entry.request_id.as_deref())
-    .execute(executor)
-    .await?;
+    sqlx::query_with(INSERT, crate::db::arguments(values(&id, entry))?)
+        .execute(executor)
+        .await?;
     Ok(id)
+}
+
+/// Queues the entry in `batch`, to be written with the change it records.
+pub(crate) fn push(batch: &mut Batch, entry: &Entry) -> AuditId {
+    let id = ids::new_id::<AuditId>();
+    let statement = batch.push(INSERT);
+    for value in values(&id, entry) {
+        statement.bind(value);
+    }
+    id
+}
+
+const INSERT: &str = "INSERT INTO audit_log (id, at, actor_kind, actor_id, actor_label, action, \
+     object_type, object_id, before_json, after_json, request_id) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
+
+/// The values of [`INSERT`], in order.
+fn values(id: &AuditId, entry: &Entry) -> [Bound; 11] {
+    [
+        id.as_str().into(),
+        clock::now_text().into(),
+        entry.actor.kind.as_str().into(),
+        entry.actor.id.clone().into(),
+        (&entry.actor.label).into(),
+        (&entry.action).into(),
+        (&entry.object_type).into(),
+        entry.object_id.clone().into(),
+        entry
+            .before
+            .as_ref()
+            .map(serde_json::Value::to_string)
+            .into(),
+        entry
+            .after
+            .as_ref()
+            .map(serde_json::Value::to_string)
+            .into(),
+        entry.request_id.clone().into(),
+    ]
 }
 
 /// Which entries to list; every field narrows the list.

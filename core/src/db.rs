@@ -12,7 +12,10 @@ use sqlx::migrate::Migrator;
 
 use crate::sealing::SecretKeys;
 
+mod batch;
 mod group;
+
+pub(crate) use batch::{Batch, Bound, arguments};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");

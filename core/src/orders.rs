@@ -11,6 +11,7 @@ use fleetdesk_vocab::{FleetPolicy, Mode, Operation};
 use sqlx::AnyConnection;
 
 use crate::audit::Acting;
+use crate::db::Batch;
 use crate::offerings::Offering;
 use crate::orange::{Failure, wire};
 use crate::{clock, ids};
@@ -104,12 +105,30 @@ pub(crate) struct CreatedItem {
     pub(crate) licences: Vec<wire::UserServiceSummary>,
 }
 
+/// What creating an order carries from item to item: the writes queued for it, and the fleets and
+/// shared resources it chose or opened (an opened one is only queued, so the next items find it
+/// here, not in the database).
+pub(crate) struct Writes<'b> {
+    batch: &'b mut Batch,
+    fleets: fleet::Chosen,
+    shared: creation::Shared,
+}
+
 /// Writes a planned order (the caller holds the transaction): its customer found or created with
 /// the order's contacts, the order and its items, each item's licences in the fleet the policy
 /// chooses. `mode` says whether the work is done at once or acknowledged and completed later;
 /// `hash` and `request_json` are the request as received, kept for idempotency and support.
+///
+/// The customer and what the order must read are looked up at once; the order's own rows are
+/// queued in `batch`, for the caller to send with what it adds (the order's answer, its audit
+/// entry): see [`Batch`].
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one call site, every value is needed"
+)]
 pub(crate) async fn create(
     conn: &mut AnyConnection,
+    batch: &mut Batch,
     policy: FleetPolicy,
     mode: Mode,
     planned: &Planned,
@@ -128,81 +147,84 @@ pub(crate) async fn create(
         first_login,
     } = resolve_customer(conn, &planned.customer, licences, &now).await?;
     let order_id = ids::new_id::<OrderId>();
-    sqlx::query(
-        "INSERT INTO product_orders (id, external_reference, request_hash, customer_id, mode, \
-         state, category, order_date, requested_start_date, completed_at, notes_json, \
-         related_contacts_json, request_json, credential_id, request_id, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)",
-    )
-    .bind(&order_id)
-    .bind(&planned.external_reference)
-    .bind(hash)
-    .bind(&customer_id)
-    .bind(mode.as_str())
-    .bind(if mode == Mode::Sync {
+    let mut writes = Writes {
+        batch,
+        fleets: fleet::Chosen::new(),
+        shared: creation::Shared::new(),
+    };
+    let state = if mode == Mode::Sync {
         "completed"
     } else {
         "acknowledged"
-    })
-    .bind(&planned.category)
-    .bind(&planned.order_date)
-    .bind(&planned.requested_start_date)
-    .bind((mode == Mode::Sync).then_some(now.as_str()))
-    .bind(json_list(&planned.notes))
-    .bind(json_list(&planned.contacts))
-    .bind(request_json)
-    .bind(acting.credential_id())
-    .bind(&acting.request_id)
-    .bind(&now)
-    .execute(&mut *conn)
-    .await?;
+    };
+    writes
+        .batch
+        .push(
+            "INSERT INTO product_orders (id, external_reference, request_hash, customer_id, mode, \
+             state, category, order_date, requested_start_date, completed_at, notes_json, \
+             related_contacts_json, request_json, credential_id, request_id, created_at, \
+             updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)",
+        )
+        .bind(order_id.as_str())
+        .bind(&planned.external_reference)
+        .bind(hash)
+        .bind(&customer_id)
+        .bind(mode.as_str())
+        .bind(state)
+        .bind(planned.category.clone())
+        .bind(planned.order_date.clone())
+        .bind(planned.requested_start_date.clone())
+        .bind((mode == Mode::Sync).then_some(now.as_str()))
+        .bind(json_list(&planned.notes))
+        .bind(json_list(&planned.contacts))
+        .bind(request_json)
+        .bind(acting.credential_id())
+        .bind(acting.request_id.clone())
+        .bind(&now);
 
     for contact in &planned.contacts {
-        insert_contact(conn, &customer_id, order_id.as_str(), contact, &now).await?;
+        insert_contact(writes.batch, &customer_id, order_id.as_str(), contact, &now);
     }
 
-    let mut order_fleet: Option<String> = None;
     // Each item's logins follow the previous item's.
     let mut licence_count = 0;
     let mut items = Vec::with_capacity(planned.items.len());
     for item in &planned.items {
         let fleet_id = choose_fleet(
             conn,
+            &mut writes,
             policy,
             &customer_id,
             order_id.as_str(),
             item,
-            &mut order_fleet,
             &now,
         )
         .await?;
         let item_id = ids::new_id::<OrderItemId>();
-        sqlx::query(
-            "INSERT INTO product_order_items (id, order_id, position, orange_item_id, action, \
-             offering_id, offer_code, quantity, requested_product_ref_id, fleet_id, \
-             characteristics_json, state, created_at, updated_at) \
-             VALUES ($1, $2, $3, $4, 'add', $5, $6, $7, $8, $9, $10, $11, $12, $12)",
-        )
-        .bind(&item_id)
-        .bind(&order_id)
-        .bind(i64::try_from(item.position).unwrap_or(i64::MAX))
-        .bind(&item.orange_item_id)
-        .bind(&item.offering.id)
-        .bind(&item.offer_code)
-        .bind(item.quantity)
-        .bind(&item.requested_ref)
-        .bind(&fleet_id)
-        .bind(json_list(&item.characteristics))
-        .bind(if mode == Mode::Sync {
-            "completed"
-        } else {
-            "acknowledged"
-        })
-        .bind(&now)
-        .execute(&mut *conn)
-        .await?;
+        writes
+            .batch
+            .push(
+                "INSERT INTO product_order_items (id, order_id, position, orange_item_id, \
+                 action, offering_id, offer_code, quantity, requested_product_ref_id, fleet_id, \
+                 characteristics_json, state, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, 'add', $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+            )
+            .bind(item_id.as_str())
+            .bind(order_id.as_str())
+            .bind(i64::try_from(item.position).unwrap_or(i64::MAX))
+            .bind(item.orange_item_id.clone())
+            .bind(item.offering.id.as_str())
+            .bind(&item.offer_code)
+            .bind(item.quantity)
+            .bind(item.requested_ref.clone())
+            .bind(&fleet_id)
+            .bind(json_list(&item.characteristics))
+            .bind(state)
+            .bind(&now);
         let licences = create_licences(
             conn,
+            &mut writes,
             &customer_id,
             &stem,
             &fleet_id,

@@ -14,7 +14,7 @@ use super::wire::{self, ExternalReference};
 use super::{Answer, Failure, with_retries};
 use crate::audit;
 use crate::audit::Acting;
-use crate::db::Db;
+use crate::db::{Batch, Db};
 use crate::orders::{self, Created, Planned};
 
 /// The most licences one order item may ask for.
@@ -99,7 +99,19 @@ async fn place_in(
     if let Some(answer) = replay(&mut *tx, &planned.external_reference, hash).await? {
         return Ok(answer);
     }
-    let created = orders::create(&mut *tx, policy, mode, planned, hash, request_json, acting).await?;
+    // The order's rows, its answer and its audit entries are sent together at the end.
+    let mut batch = Batch::default();
+    let created = orders::create(
+        &mut *tx,
+        &mut batch,
+        policy,
+        mode,
+        planned,
+        hash,
+        request_json,
+        acting,
+    )
+    .await?;
     let Created {
         ref order_id,
         ref customer_id,
@@ -116,6 +128,7 @@ async fn place_in(
                 .iter()
                 .any(|item| item.offering.provisioning == Provisioning::Webhook);
             let order = if licence_count > 0 && to_product {
+                batch.run(&mut *tx).await?;
                 crate::provisioning::inline::provision_inline(
                     &mut *tx,
                     db,
@@ -154,15 +167,14 @@ async fn place_in(
             Answer::new(201, &ack, ("order", order_id.as_str())).queued()
         }
     };
-    sqlx::query("UPDATE product_orders SET response_status = $2, response_json = $3 WHERE id = $1")
-        .bind(order_id)
+    batch
+        .push("UPDATE product_orders SET response_status = $2, response_json = $3 WHERE id = $1")
+        .bind(order_id.as_str())
         .bind(i64::from(answer.status))
-        .bind(answer.body.to_string())
-        .execute(&mut *tx)
-        .await?;
+        .bind(answer.body.to_string());
     if created_customer {
-        audit::record(
-            &mut *tx,
+        audit::push(
+            &mut batch,
             &acting
                 .entry(
                     "orange.customer.create",
@@ -170,17 +182,10 @@ async fn place_in(
                     Some(customer_id.as_str()),
                 )
                 .after(serde_json::json!({"order": order_id})),
-        )
-        .await?;
-        crate::provisioning::tasks::announce_customer(
-            &mut *tx,
-            customer_id.as_str(),
-            acting.request_id.as_deref(),
-        )
-        .await?;
+        );
     }
-    audit::record(
-        &mut *tx,
+    audit::push(
+        &mut batch,
         &acting
             .entry("orange.order.create", "order", Some(order_id.as_str()))
             .after(serde_json::json!({
@@ -190,8 +195,16 @@ async fn place_in(
                 "items": planned.items.len(),
                 "licences": licence_count,
             })),
-    )
-    .await?;
+    );
+    batch.run(&mut *tx).await?;
+    if created_customer {
+        crate::provisioning::tasks::announce_customer(
+            &mut *tx,
+            customer_id.as_str(),
+            acting.request_id.as_deref(),
+        )
+        .await?;
+    }
     Ok(answer)
 }
 

@@ -5,22 +5,30 @@ use fleetdesk_vocab::{LicenceId, ResourceId};
 use fleetdesk_vocab::{Mode, ResourceScope, ResourceType, ResourceValue};
 use sqlx::AnyConnection;
 
-use super::{PlannedItem, json_list};
+use std::collections::HashMap;
+
+use super::{PlannedItem, Writes, json_list};
+use crate::db::Batch;
 use crate::ids;
 use crate::orange::{Failure, wire};
 
 /// Rows per multi-row INSERT when creating licences.
 const BATCH: usize = 200;
 
-/// Creates an item's licences with their logins (numbered from `first`, reserved by the caller)
-/// and placeholder realizing resources, in batches. Returns them as an order's answer lists them,
-/// from the values just written: in creation order, each with its login and its resource.
+/// The customer's shared resources an order has found or opened, by type, as an answer shows them.
+pub(super) type Shared = HashMap<&'static str, (String, wire::RealizingResource)>;
+
+/// Queues an item's licences with their logins (numbered from `first`, reserved by the caller)
+/// and placeholder realizing resources in the order's writes, in multi-row inserts (sent as they
+/// fill a call, for a large item). Returns them as an order's answer lists them, from the values
+/// written: in creation order, each with its login and its resource.
 #[expect(
     clippy::too_many_arguments,
     reason = "one call site, every value is needed"
 )]
 pub(super) async fn create_licences(
     conn: &mut AnyConnection,
+    writes: &mut Writes<'_>,
     customer_id: &str,
     stem: &str,
     fleet_id: &str,
@@ -42,7 +50,13 @@ pub(super) async fn create_licences(
         ResourceValue::placeholder(offering.resource_type, stem, 0),
     ) {
         (ResourceScope::PerCustomer, Some(placeholder)) => {
-            Some(shared_resource(conn, customer_id, &placeholder, now).await?)
+            let kind = placeholder.kind().as_str();
+            if !writes.shared.contains_key(kind) {
+                let found =
+                    shared_resource(conn, writes.batch, customer_id, &placeholder, now).await?;
+                writes.shared.insert(kind, found);
+            }
+            writes.shared.get(kind).cloned()
         }
         _ => None,
     };
@@ -54,7 +68,9 @@ pub(super) async fn create_licences(
             .iter()
             .map(|seq| {
                 let seq = u64::try_from(*seq).unwrap_or_default();
-                offering.login_format.render(stem, &offering.offer_code, seq)
+                offering
+                    .login_format
+                    .render(stem, &offering.offer_code, seq)
             })
             .collect();
         let mut resources: Vec<Option<wire::RealizingResource>> = Vec::with_capacity(chunk.len());
@@ -64,24 +80,23 @@ pub(super) async fn create_licences(
              pending_since, created_at, updated_at) VALUES {}",
             values(chunk.len(), 13)
         );
-        let mut query = sqlx::query(&sql);
+        let query = writes.batch.push(sql);
         for (licence_id, login) in licence_ids.iter().zip(&logins) {
-            query = query
-                .bind(licence_id.clone())
-                .bind(fleet_id.to_owned())
-                .bind(customer_id.to_owned())
-                .bind(offering.id.clone())
+            query
+                .bind(licence_id.as_str())
+                .bind(fleet_id)
+                .bind(customer_id)
+                .bind(offering.id.as_str())
                 .bind(state)
-                .bind(login.clone())
-                .bind(now.to_owned())
+                .bind(login)
+                .bind(now)
                 .bind(characteristics.clone())
-                .bind(item_id.to_owned())
+                .bind(item_id)
                 .bind(pending_op)
-                .bind(pending_since.map(str::to_owned))
-                .bind(now.to_owned())
-                .bind(now.to_owned());
+                .bind(pending_since)
+                .bind(now)
+                .bind(now);
         }
-        query.execute(&mut *conn).await?;
 
         match &shared {
             Some((resource_id, resource)) => {
@@ -91,14 +106,10 @@ pub(super) async fn create_licences(
                      created_at) VALUES {}",
                     values(chunk.len(), 3)
                 );
-                let mut query = sqlx::query(&sql);
+                let query = writes.batch.push(sql);
                 for licence_id in &licence_ids {
-                    query = query
-                        .bind(licence_id.clone())
-                        .bind(resource_id.clone())
-                        .bind(now.to_owned());
+                    query.bind(licence_id.as_str()).bind(resource_id).bind(now);
                 }
-                query.execute(&mut *conn).await?;
             }
             None if offering.resource_type != ResourceType::None => {
                 let sql = format!(
@@ -106,7 +117,7 @@ pub(super) async fn create_licences(
                      value, placeholder_since, created_at, updated_at) VALUES {}",
                     values(chunk.len(), 9)
                 );
-                let mut query = sqlx::query(&sql);
+                let query = writes.batch.push(sql);
                 for (licence_id, seq) in licence_ids.iter().zip(chunk) {
                     let seq_u = u64::try_from(*seq).unwrap_or_default();
                     let value = ResourceValue::placeholder(offering.resource_type, stem, seq_u)
@@ -117,21 +128,21 @@ pub(super) async fn create_licences(
                         value: value.clone(),
                         placeholder: true,
                     }));
-                    query = query
-                        .bind(ids::new_id::<ResourceId>())
-                        .bind(customer_id.to_owned())
+                    query
+                        .bind(ids::new_id::<ResourceId>().into_string())
+                        .bind(customer_id)
                         .bind("per_licence")
-                        .bind(licence_id.clone())
+                        .bind(licence_id.as_str())
                         .bind(offering.resource_type.as_str())
                         .bind(value)
-                        .bind(now.to_owned())
-                        .bind(now.to_owned())
-                        .bind(now.to_owned());
+                        .bind(now)
+                        .bind(now)
+                        .bind(now);
                 }
-                query.execute(&mut *conn).await?;
             }
             None => resources.resize(chunk.len(), None),
         }
+        writes.batch.run_if_full(conn).await?;
         for ((id, login), resource) in licence_ids.into_iter().zip(logins).zip(resources) {
             written.push(wire::UserServiceSummary {
                 id,
@@ -180,10 +191,11 @@ pub(super) fn values(rows: usize, cols: usize) -> String {
         .join(", ")
 }
 
-/// The customer's shared resource of this type (its id, and how an answer shows it), created with
-/// a placeholder when missing.
+/// The customer's shared resource of this type (its id, and how an answer shows it), queued in
+/// `batch` with a placeholder when missing.
 pub(super) async fn shared_resource(
     conn: &mut AnyConnection,
+    batch: &mut Batch,
     customer_id: &str,
     placeholder: &ResourceValue,
     now: &str,
@@ -209,18 +221,17 @@ pub(super) async fn shared_resource(
         ));
     }
     let id = ids::new_id::<ResourceId>().into_string();
-    sqlx::query(
-        "INSERT INTO realizing_resources (id, customer_id, scope, licence_id, type, value, \
-         placeholder_since, created_at, updated_at) \
-         VALUES ($1, $2, 'per_customer', NULL, $3, $4, $5, $5, $5)",
-    )
-    .bind(&id)
-    .bind(customer_id)
-    .bind(placeholder.kind().as_str())
-    .bind(placeholder.as_str())
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    batch
+        .push(
+            "INSERT INTO realizing_resources (id, customer_id, scope, licence_id, type, value, \
+             placeholder_since, created_at, updated_at) \
+             VALUES ($1, $2, 'per_customer', NULL, $3, $4, $5, $5, $5)",
+        )
+        .bind(&id)
+        .bind(customer_id)
+        .bind(placeholder.kind().as_str())
+        .bind(placeholder.as_str())
+        .bind(now);
     let resource = wire::RealizingResource {
         kind,
         value: placeholder.as_str().to_owned(),

@@ -4,6 +4,7 @@ use fleetdesk_vocab::{ContactId, CustomerId};
 use sqlx::{AnyConnection, Row};
 
 use super::{CustomerPlan, json_list};
+use crate::db::Batch;
 use crate::ids;
 use crate::offerings::slug;
 use crate::orange::error::{ApiError, ErrorCode};
@@ -145,33 +146,31 @@ pub(super) async fn free_stem(conn: &mut AnyConnection, base: &str) -> Result<St
     }
 }
 
-pub(super) async fn insert_contact(
-    conn: &mut AnyConnection,
+pub(super) fn insert_contact(
+    batch: &mut Batch,
     customer_id: &str,
     order_id: &str,
     contact: &wire::RelatedContact,
     now: &str,
-) -> Result<(), Failure> {
+) {
     let fixed = contact.fixed_telephone_number.as_ref();
     let mobile = contact.mobile_telephone_number.as_ref();
-    sqlx::query(
-        "INSERT INTO customer_contacts (id, customer_id, order_id, role, given_name, family_name, \
-         email, fixed_cc, fixed_sn, mobile_cc, mobile_sn, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
-    )
-    .bind(ids::new_id::<ContactId>())
-    .bind(customer_id)
-    .bind(order_id)
-    .bind(wire::optional_text(contact.role.as_deref()))
-    .bind(wire::optional_text(contact.given_name.as_deref()))
-    .bind(wire::optional_text(contact.family_name.as_deref()))
-    .bind(wire::optional_text(contact.email.as_deref()))
-    .bind(fixed.map(|p| p.cc.clone()))
-    .bind(fixed.map(|p| p.sn.clone()))
-    .bind(mobile.map(|p| p.cc.clone()))
-    .bind(mobile.map(|p| p.sn.clone()))
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
+    batch
+        .push(
+            "INSERT INTO customer_contacts (id, customer_id, order_id, role, given_name, \
+             family_name, email, fixed_cc, fixed_sn, mobile_cc, mobile_sn, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)",
+        )
+        .bind(ids::new_id::<ContactId>().into_string())
+        .bind(customer_id)
+        .bind(order_id)
+        .bind(wire::optional_text(contact.role.as_deref()))
+        .bind(wire::optional_text(contact.given_name.as_deref()))
+        .bind(wire::optional_text(contact.family_name.as_deref()))
+        .bind(wire::optional_text(contact.email.as_deref()))
+        .bind(fixed.map(|p| p.cc.clone()))
+        .bind(fixed.map(|p| p.sn.clone()))
+        .bind(mobile.map(|p| p.cc.clone()))
+        .bind(mobile.map(|p| p.sn.clone()))
+        .bind(now);
 }

@@ -1156,7 +1156,9 @@ async fn a_synchronous_answer_is_what_the_order_reads_back() {
         let same = async |body: &Value| {
             let reply = api.post("/productOrder", body).await;
             assert_eq!(reply.status, 201, "{:#}", reply.body);
-            let read = api.get(&format!("/productOrder/{}", reply.str("/id"))).await;
+            let read = api
+                .get(&format!("/productOrder/{}", reply.str("/id")))
+                .await;
             assert_eq!(read.status, 200);
             assert_eq!(reply.body, read.body, "{}", test_db.url);
             reply
@@ -1167,7 +1169,8 @@ async fn a_synchronous_answer_is_what_the_order_reads_back() {
         // A new customer with items of each resource kind, notes and a start date.
         let mut body = create_customer("OBA-RB-2", "OBA-CUS-RB2");
         body["requestedStartDate"] = json!("2026-12-01T00:00:00Z");
-        body["note"] = json!([{"text": "à installer", "author": "Orange", "date": "2026-11-20T09:19:00Z"}]);
+        body["note"] =
+            json!([{"text": "à installer", "author": "Orange", "date": "2026-11-20T09:19:00Z"}]);
         body["orderItem"] = json!([
             {"id": "a", "productOffering": {"externalReference": {"type": "orange", "id": "OFFER-IMEI"}},
              "productRef": {"userServiceQuantity": 2,
@@ -1178,9 +1181,10 @@ async fn a_synchronous_answer_is_what_the_order_reads_back() {
              "productRef": {"userServiceQuantity": 2}}
         ]);
         same(&body).await;
-        // A known customer: more licences than one insert batch, then its shared resource first
-        // created, then once it holds a real value.
-        let big = same(&order_licences("OBA-RB-3", &customer_id, PRO, 250)).await;
+        // A known customer: more licences than one multi-row insert takes, and than one call of
+        // queued writes holds (sent as they fill up), then its shared resource first created,
+        // then once it holds a real value.
+        let big = same(&order_licences("OBA-RB-3", &customer_id, PRO, 1_300)).await;
         let fleet = big.str("/orderItem/0/productRef/id");
         same(&order_licences("OBA-RB-4", &customer_id, DOCS, 2)).await;
         sqlx::query(
