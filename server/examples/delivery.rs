@@ -346,6 +346,87 @@ struct Drained {
     /// The whole machine's busy CPU seconds per second of drain (of `nproc` cores).
     machine_cpu: f64,
     peak_mib: String,
+    /// PostgreSQL only: what its statistics say the database did during the drain.
+    work: Option<DbWork>,
+}
+
+/// What PostgreSQL counted for the benchmark's database (`pg_stat_database`) and for
+/// `outbox_events` (`pg_stat_user_tables`): a drain's share is the difference of two readings.
+#[derive(Clone, Default)]
+struct DbWork {
+    /// Rows scans returned, and rows fetched by index scans.
+    returned: i64,
+    fetched: i64,
+    /// Buffers found in shared memory, and read in.
+    hit: i64,
+    read: i64,
+    commits: i64,
+    outbox_index_scans: i64,
+    outbox_updates: i64,
+    outbox_hot_updates: i64,
+    /// Index entries read, by index of `outbox_events` (`pg_stat_user_indexes.idx_tup_read`).
+    outbox_indexes: Vec<(String, i64)>,
+}
+
+impl DbWork {
+    /// The reading now, once every connection has reported what it did: an idle PostgreSQL
+    /// backend reports its counts within 10 s (`PGSTAT_IDLE_INTERVAL`), hence the wait.
+    async fn read(db: &Db) -> anyhow::Result<Option<DbWork>> {
+        if db.dialect() != fleetdesk_core::Dialect::Postgres {
+            return Ok(None);
+        }
+        tokio::time::sleep(Duration::from_secs(11)).await;
+        let row: (i64, i64, i64, i64, i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT d.tup_returned, d.tup_fetched, d.blks_hit, d.blks_read, d.xact_commit, \
+             COALESCE(t.idx_scan, 0), t.n_tup_upd, t.n_tup_hot_upd \
+             FROM pg_stat_database d, pg_stat_user_tables t \
+             WHERE d.datname = current_database() AND t.relname = 'outbox_events'",
+        )
+        .fetch_one(db.pool())
+        .await?;
+        let outbox_indexes: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT CAST(indexrelname AS TEXT), idx_tup_read FROM pg_stat_user_indexes \
+             WHERE relname = 'outbox_events' ORDER BY indexrelname",
+        )
+        .fetch_all(db.pool())
+        .await?;
+        Ok(Some(DbWork {
+            returned: row.0,
+            fetched: row.1,
+            hit: row.2,
+            read: row.3,
+            commits: row.4,
+            outbox_index_scans: row.5,
+            outbox_updates: row.6,
+            outbox_hot_updates: row.7,
+            outbox_indexes,
+        }))
+    }
+
+    fn since(self, before: &DbWork) -> DbWork {
+        DbWork {
+            returned: self.returned - before.returned,
+            fetched: self.fetched - before.fetched,
+            hit: self.hit - before.hit,
+            read: self.read - before.read,
+            commits: self.commits - before.commits,
+            outbox_index_scans: self.outbox_index_scans - before.outbox_index_scans,
+            outbox_updates: self.outbox_updates - before.outbox_updates,
+            outbox_hot_updates: self.outbox_hot_updates - before.outbox_hot_updates,
+            outbox_indexes: self
+                .outbox_indexes
+                .iter()
+                .map(|(name, read)| {
+                    let earlier = before
+                        .outbox_indexes
+                        .iter()
+                        .find(|(n, _)| n == name)
+                        .map_or(0, |(_, r)| *r);
+                    (name.clone(), read - earlier)
+                })
+                .collect(),
+        }
+    }
 }
 
 impl Drained {
@@ -377,6 +458,7 @@ async fn drain(db: &Db, receiver: &Receiver, pids: &[u32]) -> anyhow::Result<Dra
     .await?;
     let backlog = expected.len();
     let limit = Duration::from_secs(300.max(backlog as u64 / 20));
+    let work_before = DbWork::read(db).await?;
     receiver.reset();
     let tokens_before = receiver.tokens();
     let cpu_before: f64 = pids.iter().map(|pid| proc_cpu_seconds(*pid)).sum();
@@ -443,6 +525,10 @@ async fn drain(db: &Db, receiver: &Receiver, pids: &[u32]) -> anyhow::Result<Dra
         .map(|(id, seen)| (id.clone(), seen.count))
         .collect();
     duplicates.sort();
+    let work = match (work_before, DbWork::read(db).await?) {
+        (Some(before), Some(after)) => Some(after.since(&before)),
+        _ => None,
+    };
     Ok(Drained {
         backlog,
         received: receipts.len(),
@@ -462,6 +548,7 @@ async fn drain(db: &Db, receiver: &Receiver, pids: &[u32]) -> anyhow::Result<Dra
         database_cpu,
         machine_cpu,
         peak_mib: peak_mib(pids),
+        work,
     })
 }
 
@@ -701,6 +788,38 @@ fn drain_table(rows: &[(&str, &Drained)], compare: bool) -> String {
             d.machine_cpu,
             d.peak_mib,
         ));
+    }
+    if rows.iter().any(|(_, d)| d.work.is_some()) {
+        table.push_str(
+            "\nWhat PostgreSQL counted during each drain, per event received (`pg_stat_database`, \
+             `pg_stat_user_tables`; read 11 s after the drain, once every connection has reported):\n\n\
+             | instances | rows returned by scans | rows fetched by index scans | buffers hit | buffers read | commits | index scans of outbox_events | updates of outbox_events (HOT) | index entries read, by index of outbox_events |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|---|\n",
+        );
+        for (label, d) in rows {
+            if let Some(w) = &d.work {
+                let per = |n: i64| n as f64 / d.received.max(1) as f64;
+                let mut indexes: Vec<&(String, i64)> =
+                    w.outbox_indexes.iter().filter(|(_, n)| *n > 0).collect();
+                indexes.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+                let indexes: Vec<String> = indexes
+                    .iter()
+                    .map(|(name, n)| format!("{name} {:.1}", per(*n)))
+                    .collect();
+                table.push_str(&format!(
+                    "| {label} | {:.1} | {:.1} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} ({:.2}) | {} |\n",
+                    per(w.returned),
+                    per(w.fetched),
+                    per(w.hit),
+                    per(w.read),
+                    per(w.commits),
+                    per(w.outbox_index_scans),
+                    per(w.outbox_updates),
+                    per(w.outbox_hot_updates),
+                    indexes.join(", "),
+                ));
+            }
+        }
     }
     for (label, d) in rows {
         if !d.duplicates.is_empty() {
