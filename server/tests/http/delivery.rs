@@ -153,8 +153,8 @@ async fn events_reach_orange_with_one_cached_token_and_masked_records() {
         let everything = format!("{detail:?}");
         assert!(!everything.contains("tok-1") && !everything.contains(CLIENT_SECRET));
 
-        // The counters follow the attempts as they are recorded, the shared numbers within a
-        // second or so: read until they show.
+        // The counters follow the attempts as they are recorded, the shared numbers within
+        // five seconds or so: read until they show.
         let lines = [
             "fleetdesk_outbox_events{destination=\"orange\",state=\"delivered\"} 5",
             "fleetdesk_outbox_events{destination=\"orange\",state=\"pending\"} 0",
