@@ -34,7 +34,8 @@
 //! Options: `--bin PATH` (required), `--postgres ADMIN_URL`, `--out DIR`, `--events N` (licence
 //! events per backlog, default 20000), `--clients N` (live clients, default 16), `--live-seconds N`
 //! (default 20), `--sqlite-only`, `--postgres-only`, `--skip-two-instances`,
-//! `--slow-receiver-ms N` (0 leaves phase 5 out), `--quick` (1000 events, 3 s live: a smoke run),
+//! `--slow-receiver-ms N` (0 leaves phase 5 out), `--quick` (1000 events, 3 s live, PostgreSQL's
+//! counts per drain left out: a smoke run),
 //! `--note TEXT` (a line under the report's title).
 
 #[path = "delivery/orange.rs"]
@@ -84,6 +85,9 @@ struct Args {
     slow_receiver_ms: u64,
     /// Only PostgreSQL (profiling the multi-instance case without the SQLite phases first).
     postgres_only: bool,
+    /// What PostgreSQL counted during each drain ([`DbWork`]); not in a smoke run, where its
+    /// readings' waits would take longer than the drains.
+    db_work: bool,
     out: String,
     command: String,
     note: Option<String>,
@@ -135,6 +139,7 @@ fn args() -> anyhow::Result<Args> {
         two_instances: !cli.skip_two_instances,
         slow_receiver_ms: cli.slow_receiver_ms,
         postgres_only: cli.postgres_only,
+        db_work: !cli.common.quick,
         out: cli.common.out,
         command: cli.command,
         note: cli.note,
@@ -449,7 +454,17 @@ impl Drained {
 }
 
 /// Resumes delivery and waits until the receiver has every waiting event.
-async fn drain(db: &Db, receiver: &Receiver, pids: &[u32]) -> anyhow::Result<Drained> {
+/// With `db_work`, what PostgreSQL counted during the drain too ([`DbWork`]).
+async fn drain(
+    db: &Db,
+    receiver: &Receiver,
+    pids: &[u32],
+    db_work: bool,
+) -> anyhow::Result<Drained> {
+    let db_work = async || match db_work {
+        true => DbWork::read(db).await,
+        false => Ok(None),
+    };
     let expected: Vec<(String, String)> = sqlx::query_as(&format!(
         "SELECT id, created_at FROM outbox_events WHERE {ORANGE_EVENTS} \
          AND state IN ('pending', 'delivering')"
@@ -458,7 +473,7 @@ async fn drain(db: &Db, receiver: &Receiver, pids: &[u32]) -> anyhow::Result<Dra
     .await?;
     let backlog = expected.len();
     let limit = Duration::from_secs(300.max(backlog as u64 / 20));
-    let work_before = DbWork::read(db).await?;
+    let work_before = db_work().await?;
     receiver.reset();
     let tokens_before = receiver.tokens();
     let cpu_before: f64 = pids.iter().map(|pid| proc_cpu_seconds(*pid)).sum();
@@ -525,7 +540,7 @@ async fn drain(db: &Db, receiver: &Receiver, pids: &[u32]) -> anyhow::Result<Dra
         .map(|(id, seen)| (id.clone(), seen.count))
         .collect();
     duplicates.sort();
-    let work = match (work_before, DbWork::read(db).await?) {
+    let work = match (work_before, db_work().await?) {
         (Some(before), Some(after)) => Some(after.since(&before)),
         _ => None,
     };
@@ -908,7 +923,7 @@ async fn run_on(
     ));
 
     eprintln!("[{label}] draining {backlog} events with one instance");
-    let single = drain(&fixture.db, receiver, &[pid]).await?;
+    let single = drain(&fixture.db, receiver, &[pid], args.db_work).await?;
     eprintln!("[{label}] drained: {:.0} events/s", single.rate());
 
     eprintln!(
@@ -1107,7 +1122,7 @@ async fn drain_new_backlog(
         second = Some(running);
     }
     eprintln!("  draining {backlog} events with {instances} instance(s)");
-    let drained = drain(&fixture.db, receiver, &servers).await?;
+    let drained = drain(&fixture.db, receiver, &servers, args.db_work).await?;
     drop(second);
     Ok((seeded, backlog, drained))
 }
