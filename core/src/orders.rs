@@ -269,44 +269,72 @@ pub(crate) enum Ending {
 }
 
 /// Ends the order's items and the licences they created that are still `pending`, as `ending`
-/// says, in the caller's transaction.
-///
-/// Item by item, and the state checked on the item's own licences (`(state || '')`), never looked
-/// up in the state index. Written as one statement with the items in a subquery, PostgreSQL
-/// planned it from statistics taken while the tables were small: with a backlog of acknowledged
-/// orders it combined the state index (every pending licence, and the entries of those completed
-/// since the last vacuum) with the item's, or scanned every licence, and each completion took 20
-/// to 180 ms (auto_explain during the order and delivery benchmarks).
+/// says, in the caller's transaction ([`end_pending_items_of`] for one order).
 pub(crate) async fn end_pending_items(
     tx: &mut AnyConnection,
     order_id: &str,
     ending: Ending,
     now: &str,
 ) -> Result<(), sqlx::Error> {
+    end_pending_items_of(tx, &[order_id], ending, now).await?;
+    Ok(())
+}
+
+/// Ends the items of several orders and the licences they created that are still `pending`, as
+/// `ending` says, in the caller's transaction: on SQLite two statements for all of them, on
+/// PostgreSQL one per order and one per item ([`keys_per_lookup`](crate::db::keys_per_lookup)).
+/// Returns each item's order and quantity.
+///
+/// The licences are named by their items' ids, and the state is checked on those licences
+/// themselves (`(state || '')`), never looked up in the state index. Written with the items in a
+/// subquery instead, PostgreSQL planned it from statistics taken while the tables were
+/// small: with a backlog of acknowledged orders it combined the state index (every pending
+/// licence, and the entries of those completed since the last vacuum) with the item's, or scanned
+/// every licence, and each completion took 20 to 180 ms (auto_explain during the order and
+/// delivery benchmarks).
+pub(crate) async fn end_pending_items_of(
+    tx: &mut AnyConnection,
+    order_ids: &[&str],
+    ending: Ending,
+    now: &str,
+) -> Result<Vec<(String, i64)>, sqlx::Error> {
+    if order_ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let (item_state, licences) = match ending {
         Ending::Completed => ("completed", "state = 'active'"),
-        Ending::Failed => ("failed", "state = 'terminated', terminated_at = $2"),
+        Ending::Failed => ("failed", "state = 'terminated', terminated_at = $1"),
     };
-    let items: Vec<String> = sqlx::query_scalar(
-        "UPDATE product_order_items SET state = $3, updated_at = $2 WHERE order_id = $1 \
-         RETURNING id",
-    )
-    .bind(order_id)
-    .bind(now)
-    .bind(item_state)
-    .fetch_all(&mut *tx)
-    .await?;
-    let sql = format!(
-        "UPDATE licences SET {licences}, {}, updated_at = $2 \
-         WHERE order_item_id = $1 AND (state || '') = 'pending'",
-        crate::licences::end_pending!()
-    );
-    for item in &items {
-        sqlx::query(&sql)
-            .bind(item)
+    let mut items = Vec::new();
+    for chunk in order_ids.chunks(crate::db::keys_per_lookup(tx)) {
+        let sql = format!(
+            "UPDATE product_order_items SET state = $2, updated_at = $1 WHERE order_id IN ({}) \
+             RETURNING id, order_id, quantity",
+            crate::db::placeholders(3, chunk.len())
+        );
+        let mut query = sqlx::query_as::<_, (String, String, i64)>(&sql)
             .bind(now)
-            .execute(&mut *tx)
-            .await?;
+            .bind(item_state);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        items.extend(query.fetch_all(&mut *tx).await?);
     }
-    Ok(())
+    for chunk in items.chunks(crate::db::keys_per_lookup(tx)) {
+        let sql = format!(
+            "UPDATE licences SET {licences}, {}, updated_at = $1 \
+             WHERE order_item_id IN ({}) AND (state || '') = 'pending'",
+            crate::licences::end_pending!(),
+            crate::db::placeholders(2, chunk.len())
+        );
+        let mut query = sqlx::query(&sql).bind(now);
+        for (item, _, _) in chunk {
+            query = query.bind(item);
+        }
+        query.execute(&mut *tx).await?;
+    }
+    Ok(items
+        .into_iter()
+        .map(|(_, order, quantity)| (order, quantity))
+        .collect())
 }

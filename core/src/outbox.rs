@@ -25,28 +25,38 @@ pub async fn enqueue_order_event(
     order: wire::ProductOrder,
     request_id: Option<&str>,
 ) -> Result<EventId, DbError> {
-    let correlation = Some(order.external_reference.id.clone());
-    let resource_id = order.id.to_string();
-    let resource = wire::EventResource {
-        product_order: Some(order),
-        user_service: None,
-    };
-    let mut ids = enqueue(
-        conn,
-        vec![NewEvent {
-            event_type: OrangeEventType::ProductOrderStateChange.as_str(),
-            correlation_id: correlation,
-            resource_kind: "productOrder",
-            ordering_key: format!("order:{resource_id}"),
-            resource_id,
-            target: Target::OrangeProductOrder,
-            body: Body::Orange(Box::new(resource)),
-        }],
-        request_id,
-    )
-    .await?;
+    let mut ids = enqueue_order_events(conn, vec![(order, request_id.map(str::to_owned))]).await?;
     ids.pop()
         .ok_or_else(|| DbError::Corrupt("an event was written without an id".to_owned()))
+}
+
+/// Queues the events about several orders at once (a few multi-row statements, whatever their
+/// number), each with the id of the request that caused it; returns their `eventId`s in the same
+/// order.
+pub(crate) async fn enqueue_order_events(
+    conn: &mut AnyConnection,
+    orders: Vec<(wire::ProductOrder, Option<String>)>,
+) -> Result<Vec<EventId>, DbError> {
+    let rows = orders
+        .into_iter()
+        .map(|(order, request_id)| {
+            let resource_id = order.id.to_string();
+            NewEvent {
+                event_type: OrangeEventType::ProductOrderStateChange.as_str(),
+                correlation_id: Some(order.external_reference.id.clone()),
+                resource_kind: "productOrder",
+                ordering_key: format!("order:{resource_id}"),
+                resource_id,
+                target: Target::OrangeProductOrder,
+                body: Body::Orange(Box::new(wire::EventResource {
+                    product_order: Some(order),
+                    user_service: None,
+                })),
+                request_id,
+            }
+        })
+        .collect();
+    enqueue(conn, rows).await
 }
 
 /// Queues an event about a licence; `correlation_id` is Orange's reference of the task that
@@ -102,10 +112,11 @@ pub async fn enqueue_licence_events(
                     product_order: None,
                     user_service: Some(event.licence),
                 })),
+                request_id: request_id.map(str::to_owned),
             }
         })
         .collect();
-    enqueue(conn, rows, request_id).await
+    enqueue(conn, rows).await
 }
 
 /// A webhook to the partner's product (provisioning contract, "Outgoing webhooks") about to be
@@ -153,9 +164,10 @@ pub async fn enqueue_webhooks(
                 task_id: webhook.task_id,
                 data: webhook.data,
             },
+            request_id: request_id.map(str::to_owned),
         })
         .collect();
-    enqueue(conn, rows, request_id).await
+    enqueue(conn, rows).await
 }
 
 /// A message about to be written.
@@ -167,6 +179,8 @@ struct NewEvent {
     ordering_key: String,
     target: Target,
     body: Body,
+    /// The request that caused it (Orange's or the console's), kept with the message.
+    request_id: Option<String>,
 }
 
 /// What a message says: an Orange event's resource, or a webhook's task and data.
@@ -179,15 +193,11 @@ enum Body {
     },
 }
 
-/// Rows per multi-row statement: 14 values each stays far below both databases' limits on bound
+/// Rows per multi-row statement: 15 values each stays far below both databases' limits on bound
 /// parameters (SQLite 32,766, PostgreSQL 65,535).
 const ROWS_PER_STATEMENT: usize = 500;
 
-async fn enqueue(
-    conn: &mut AnyConnection,
-    events: Vec<NewEvent>,
-    request_id: Option<&str>,
-) -> Result<Vec<EventId>, DbError> {
+async fn enqueue(conn: &mut AnyConnection, events: Vec<NewEvent>) -> Result<Vec<EventId>, DbError> {
     if events.is_empty() {
         return Ok(Vec::new());
     }
@@ -230,6 +240,7 @@ async fn enqueue(
             key_seq,
             event.target,
             payload,
+            event.request_id,
         ));
     }
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
@@ -238,14 +249,14 @@ async fn enqueue(
              ordering_key, key_seq, target, payload_json, state, attempt_count, next_attempt_at, \
              request_id, created_at, updated_at) VALUES ",
         );
-        // $1 is the time, $2 the request id; each row adds its own nine values.
+        // $1 is the time; each row adds its own ten values.
         for n in 0..chunk.len() {
-            let b = 3 + n * 9;
+            let b = 2 + n * 10;
             if n > 0 {
                 sql.push_str(", ");
             }
             sql.push_str(&format!(
-                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'pending', 0, $1, $2, $1, $1)",
+                "(${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, ${}, 'pending', 0, $1, ${}, $1, $1)",
                 b,
                 b + 1,
                 b + 2,
@@ -254,12 +265,23 @@ async fn enqueue(
                 b + 5,
                 b + 6,
                 b + 7,
-                b + 8
+                b + 8,
+                b + 9
             ));
         }
-        let mut query = sqlx::query(&sql).bind(&now).bind(request_id);
-        for (id, event_type, correlation_id, kind, resource_id, key, key_seq, target, payload) in
-            chunk
+        let mut query = sqlx::query(&sql).bind(&now);
+        for (
+            id,
+            event_type,
+            correlation_id,
+            kind,
+            resource_id,
+            key,
+            key_seq,
+            target,
+            payload,
+            request_id,
+        ) in chunk
         {
             query = query
                 .bind(id)
@@ -270,7 +292,8 @@ async fn enqueue(
                 .bind(key)
                 .bind(*key_seq)
                 .bind(target.as_str())
-                .bind(payload);
+                .bind(payload)
+                .bind(request_id);
         }
         query.execute(&mut *conn).await?;
     }

@@ -13,7 +13,7 @@ use sqlx::{AnyConnection, Row};
 use super::{Failure, product_order, user_service, wire};
 use crate::audit::{self, Acting, Actor, Entry};
 use crate::clock;
-use crate::db::{BATCH, Db, DbError, placeholders};
+use crate::db::{BATCH, Batch, Db, DbError, Dialect, placeholders};
 use crate::licences::{self, Change, LicenceState};
 use crate::orders;
 use crate::outbox::{self, LicenceEvent, OrangeEventType};
@@ -100,8 +100,9 @@ pub async fn run_pending(db: &Db) -> Result<usize, DbError> {
     Ok(finished)
 }
 
-/// Completes acknowledged orders of offerings without provisioning in one transaction: one commit
-/// (one flush to disk) for the pass instead of one per order. On PostgreSQL the orders are locked
+/// Completes acknowledged orders of offerings without provisioning in one transaction, together
+/// ([`complete_orders_in`]): one commit (one flush to disk) and a few statements for the pass
+/// instead of one commit and about ten statements per order. On PostgreSQL the orders are locked
 /// first with `FOR UPDATE SKIP LOCKED`, so another instance's pass takes the others instead of
 /// waiting for this one. Should one order fail, the pass is taken back and its orders are completed
 /// one transaction each, so that the others are not held back by it; returns how many were
@@ -112,23 +113,24 @@ async fn complete_orders_together(db: &Db, ids: &[OrderId]) -> Result<usize, DbE
     }
     let together = async {
         let mut tx = db.begin_write().await?;
-        let sql = format!(
-            "SELECT id FROM product_orders WHERE id IN ({}) AND state = 'acknowledged' \
-             ORDER BY created_at, id {}",
-            placeholders(1, ids.len()),
-            db.dialect().skip_locked()
-        );
-        let mut query = sqlx::query_scalar::<_, OrderId>(&sql);
-        for id in ids {
-            query = query.bind(id);
-        }
-        let free = query.fetch_all(&mut *tx).await?;
-        let mut done = Vec::with_capacity(free.len());
-        for id in free {
-            if complete_order_in(&mut tx, None, &id).await? {
-                done.push(id);
+        let free = match db.dialect() {
+            Dialect::Postgres => {
+                let sql = format!(
+                    "SELECT id FROM product_orders WHERE id IN ({}) AND state = 'acknowledged' \
+                     ORDER BY created_at, id {}",
+                    placeholders(1, ids.len()),
+                    db.dialect().skip_locked()
+                );
+                let mut query = sqlx::query_scalar::<_, OrderId>(&sql);
+                for id in ids {
+                    query = query.bind(id);
+                }
+                query.fetch_all(&mut *tx).await?
             }
-        }
+            // One writer at a time: nothing to skip.
+            Dialect::Sqlite => ids.to_vec(),
+        };
+        let done = complete_orders_in(&mut tx, None, &free).await?;
         tx.commit().await?;
         Ok::<_, DbError>(done)
     };
@@ -168,16 +170,22 @@ pub(crate) type Asked<'a> = Option<(&'a Acting, &'static str)>;
 
 /// The entry of whoever asked for a completion now, if anyone did (`order.complete_now`,
 /// `task.approve`, ...).
+fn asked_entry(asked: Asked<'_>, object_type: &str, id: &str) -> Option<Entry> {
+    asked.map(|(acting, how)| {
+        acting
+            .entry(&format!("{object_type}.{how}"), object_type, Some(id))
+            .after(serde_json::json!({"completed": true}))
+    })
+}
+
+/// Writes [`asked_entry`], if there is one.
 async fn record_asked(
     conn: &mut AnyConnection,
     asked: Asked<'_>,
     object_type: &str,
     id: &str,
 ) -> Result<(), DbError> {
-    if let Some((acting, how)) = asked {
-        let entry = acting
-            .entry(&format!("{object_type}.{how}"), object_type, Some(id))
-            .after(serde_json::json!({"completed": true}));
+    if let Some(entry) = asked_entry(asked, object_type, id) {
         audit::record(&mut *conn, &entry).await?;
     }
     Ok(())
@@ -262,50 +270,115 @@ pub(crate) async fn complete_order_in(
     asked: Asked<'_>,
     id: &OrderId,
 ) -> Result<bool, DbError> {
+    Ok(!complete_orders_in(tx, asked, std::slice::from_ref(id))
+        .await?
+        .is_empty())
+}
+
+/// When orders complete together, their answers are read back and queued as events in groups of
+/// at most this many licences, which bounds what a pass holds in memory (an order of more
+/// licences is read alone, as it was before orders completed together).
+const LICENCES_READ_TOGETHER: i64 = 2_000;
+
+/// Completes acknowledged or in-progress orders in the caller's transaction (at most
+/// [`BATCH`](crate::db::BATCH), as [`complete_order_in`] does one), with a few statements for all
+/// of them: the orders claimed, their items and licences ended, the orders read back, their
+/// events queued, and the audit entries written together. Returns the orders completed, in the
+/// order of `ids`; the others were not waiting.
+async fn complete_orders_in(
+    tx: &mut AnyConnection,
+    asked: Asked<'_>,
+    ids: &[OrderId],
+) -> Result<Vec<OrderId>, DbError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
     let now = clock::now_text();
     // A person completes acknowledged work, or work waiting on the product; the connector
     // finishes work whose provisioning is done (in progress, nothing pending any more).
-    let claimed: Option<Option<String>> = sqlx::query_scalar(&format!(
-        "UPDATE product_orders SET state = 'completed', completed_at = $2, updated_at = $2 \
-         WHERE id = $1 AND (state = 'acknowledged' OR (state = 'inProgress' AND {})) \
-         RETURNING request_id",
+    let sql = format!(
+        "UPDATE product_orders SET state = 'completed', completed_at = $1, updated_at = $1 \
+         WHERE id IN ({}) AND (state = 'acknowledged' OR (state = 'inProgress' AND {})) \
+         RETURNING id, request_id",
+        placeholders(2, ids.len()),
         in_progress_claim(asked, "order_id", "product_orders")
-    ))
-    .bind(id)
-    .bind(&now)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(request_id) = claimed else {
-        return Ok(false);
-    };
+    );
+    let mut query = sqlx::query_as::<_, (OrderId, Option<String>)>(&sql).bind(&now);
+    for id in ids {
+        query = query.bind(id);
+    }
+    let mut request_ids: HashMap<OrderId, Option<String>> =
+        query.fetch_all(&mut *tx).await?.into_iter().collect();
+    let claimed: Vec<(OrderId, Option<String>)> = ids
+        .iter()
+        .filter_map(|id| request_ids.remove_entry(id))
+        .collect();
+    if claimed.is_empty() {
+        return Ok(Vec::new());
+    }
     if let Some((acting, _)) = asked {
-        provisioning::tasks::resolve_all_by_hand(
+        for (id, _) in &claimed {
+            provisioning::tasks::resolve_all_by_hand(
+                tx,
+                acting,
+                &provisioning::tasks::Parent::Order(id.clone()),
+                &provisioning::tasks::Resolution::Completed(Default::default()),
+            )
+            .await?;
+        }
+    }
+    let claimed_ids: Vec<&str> = claimed.iter().map(|(id, _)| id.as_str()).collect();
+    let items =
+        orders::end_pending_items_of(tx, &claimed_ids, orders::Ending::Completed, &now).await?;
+    let mut licences: HashMap<&str, i64> = HashMap::new();
+    for (order, quantity) in &items {
+        *licences.entry(order.as_str()).or_default() += quantity;
+    }
+    let mut groups = Vec::new();
+    let (mut start, mut held) = (0, 0);
+    for (n, id) in claimed_ids.iter().enumerate() {
+        let count = licences.get(id).copied().unwrap_or(0);
+        if n > start && held + count > LICENCES_READ_TOGETHER {
+            groups.push(start..n);
+            (start, held) = (n, 0);
+        }
+        held += count;
+    }
+    groups.push(start..claimed.len());
+    let mut entries = Batch::default();
+    for group in groups {
+        let orders = product_order::render_many(tx, &claimed_ids[group.clone()]).await?;
+        if orders.len() != group.len() {
+            return Err(DbError::Corrupt(
+                "an order vanished while it completed".to_owned(),
+            ));
+        }
+        let group = &claimed[group];
+        let events = outbox::enqueue_order_events(
             tx,
-            acting,
-            &provisioning::tasks::Parent::Order(id.clone()),
-            &provisioning::tasks::Resolution::Completed(Default::default()),
+            orders
+                .into_iter()
+                .zip(group.iter().map(|(_, request_id)| request_id.clone()))
+                .collect(),
         )
         .await?;
+        for ((id, request_id), event) in group.iter().zip(&events) {
+            let completed = Entry::new(
+                Actor::system(),
+                "orange.order.complete",
+                "order",
+                Some(id.as_str()),
+            )
+            .after(serde_json::json!({"state": "completed", "event": event}))
+            .request_id(request_id.clone());
+            audit::push(&mut entries, &completed);
+            if let Some(entry) = asked_entry(asked, "order", id.as_str()) {
+                audit::push(&mut entries, &entry);
+            }
+        }
     }
-    orders::end_pending_items(tx, id.as_str(), orders::Ending::Completed, &now).await?;
-    let order = product_order::render(tx, id.as_str())
-        .await?
-        .ok_or_else(|| DbError::Corrupt(format!("order {id} vanished")))?;
-    let event = outbox::enqueue_order_event(tx, order, request_id.as_deref()).await?;
-    audit::record(
-        &mut *tx,
-        &Entry::new(
-            Actor::system(),
-            "orange.order.complete",
-            "order",
-            Some(id.as_str()),
-        )
-        .after(serde_json::json!({"state": "completed", "event": event}))
-        .request_id(request_id),
-    )
-    .await?;
-    record_asked(tx, asked, "order", id.as_str()).await?;
-    Ok(true)
+    entries.run(tx).await?;
+    Ok(claimed.into_iter().map(|(id, _)| id).collect())
 }
 
 /// Completes one acknowledged task: each waiting item is applied and its licence's event queued
@@ -541,6 +614,7 @@ async fn complete_items(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audit::Acting;
     use crate::on_each_db;
     use crate::orange::settings::{ApiSettings, Mode, Operation};
     use crate::orange::wire;
@@ -691,6 +765,117 @@ mod tests {
                 "one event per completed order, none for O-2"
             );
             assert_eq!(run_pending(&db).await.expect("pass"), 0, "O-2 waits");
+        });
+    }
+
+    /// Orders completed together in one pass: each order's event is the order as it reads back
+    /// alone, with the id of the request that placed it, and its audit entry names that event;
+    /// also across the groups of orders read back together (an order of more licences than
+    /// [`LICENCES_READ_TOGETHER`] is read alone, between the others).
+    #[tokio::test]
+    async fn orders_completed_together_each_get_their_own_event_and_entry() {
+        on_each_db!(|db| async move {
+            crate::testing::pro_offering(&db).await;
+            let big = u32::try_from(LICENCES_READ_TOGETHER).expect("small") + 100;
+            let orders: [&[u32]; 5] = [&[3], &[2, 1], &[big], &[1], &[4]];
+            for (n, quantities) in orders.iter().enumerate() {
+                let items: Vec<serde_json::Value> = quantities
+                    .iter()
+                    .enumerate()
+                    .map(|(i, quantity)| {
+                        serde_json::json!({
+                            "id": format!("item-{i}"),
+                            "productOffering": {"externalReference": {"type": "orange", "id": "PRO"}},
+                            "productRef": {"userServiceQuantity": quantity}
+                        })
+                    })
+                    .collect();
+                let body = serde_json::json!({
+                    "externalReference": {"type": "orange", "id": format!("O-{n}")},
+                    "customer": {"externalReference": {"type": "orange", "id": format!("C-{}", n % 2)},
+                                 "name": "Acme"},
+                    "orderItem": items
+                })
+                .to_string();
+                let request: wire::ProductOrderRequest =
+                    wire::read_body(body.as_bytes()).expect("valid");
+                let acting = Acting {
+                    actor: Actor::orange(None, "test"),
+                    request_id: Some(format!("req-{n}")),
+                };
+                product_order::place(&db, &all(Mode::Async), &request, body.as_bytes(), &acting)
+                    .await
+                    .expect("acknowledged");
+            }
+            assert_eq!(run_pending(&db).await.expect("pass"), orders.len());
+
+            let events: Vec<(String, String, String, Option<String>)> = sqlx::query_as(
+                "SELECT id, resource_id, payload_json, request_id FROM outbox_events \
+                 WHERE event_type = 'productOrderStateChangeEvent'",
+            )
+            .fetch_all(db.pool())
+            .await
+            .expect("events");
+            assert_eq!(events.len(), orders.len(), "one event per order");
+            let mut conn = db.pool().acquire().await.expect("connection");
+            let mut seen = Vec::new();
+            for (event_id, order_id, payload, request_id) in events {
+                let alone = product_order::render(&mut conn, &order_id)
+                    .await
+                    .expect("read")
+                    .expect("the order");
+                assert_eq!(alone.state, "completed");
+                let payload: serde_json::Value = serde_json::from_str(&payload).expect("JSON");
+                assert_eq!(payload["eventId"], event_id.as_str());
+                assert_eq!(
+                    payload["event"]["productOrder"],
+                    serde_json::to_value(&alone).expect("JSON"),
+                    "the event of {} is the order as it reads back",
+                    alone.external_reference.id
+                );
+                let n = alone
+                    .external_reference
+                    .id
+                    .trim_start_matches("O-")
+                    .to_owned();
+                assert_eq!(request_id, Some(format!("req-{n}")));
+                let quantities: Vec<i64> = alone
+                    .order_item
+                    .iter()
+                    .map(|item| {
+                        assert_eq!(item.state, "completed");
+                        assert!(
+                            item.product_ref
+                                .user_service
+                                .iter()
+                                .all(|l| l.state == "active")
+                        );
+                        i64::try_from(item.product_ref.user_service.len()).expect("small")
+                    })
+                    .collect();
+                let ordered: Vec<i64> = orders[n.parse::<usize>().expect("number")]
+                    .iter()
+                    .map(|q| i64::from(*q))
+                    .collect();
+                assert_eq!(
+                    quantities, ordered,
+                    "O-{n}: each item with its own licences"
+                );
+                let (after, entry_request): (String, Option<String>) = sqlx::query_as(
+                    "SELECT after_json, request_id FROM audit_log \
+                     WHERE action = 'orange.order.complete' AND object_id = $1",
+                )
+                .bind(&order_id)
+                .fetch_one(db.pool())
+                .await
+                .expect("one entry");
+                let after: serde_json::Value = serde_json::from_str(&after).expect("JSON");
+                assert_eq!(after["event"], event_id.as_str());
+                assert_eq!(entry_request, Some(format!("req-{n}")));
+                seen.push(n);
+            }
+            seen.sort();
+            assert_eq!(seen, ["0", "1", "2", "3", "4"]);
         });
     }
 

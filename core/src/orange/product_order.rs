@@ -24,7 +24,7 @@ mod answer;
 mod plan;
 
 pub use answer::get;
-pub(crate) use answer::render;
+pub(crate) use answer::{render, render_many};
 use plan::plan;
 
 /// `POST /productOrder`.

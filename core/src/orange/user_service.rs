@@ -19,7 +19,7 @@ pub use fleet::{
     FLEET_BATCH, FleetCounts, FleetQuery, MAX_PAGE_LIMIT, count_fleet, read_fleet_rows,
     stream_fleet,
 };
-pub(crate) use read::{load, load_for_item, load_many, summary};
+pub(crate) use read::{load, load_for_items, load_many, summary};
 
 /// `GET /userService/{id}`.
 pub async fn get(db: &Db, id: &str) -> Result<Answer, ApiError> {

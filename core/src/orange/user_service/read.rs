@@ -5,7 +5,7 @@ use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use crate::db::{DbError, Dialect, placeholders};
+use crate::db::{DbError, Dialect, keys_per_lookup, placeholders};
 use crate::orange::wire::{self, ExternalReference};
 
 /// What a joined row holds, in this order: the licence with its customer's reference and its
@@ -62,7 +62,7 @@ enum Joins {
     /// Plain joins, planned as the statistics say: a batch of up to [`BATCH`](crate::db::BATCH)
     /// licences, where hashing the resources can be the right plan.
     Planned,
-    /// A handful of licences (one, or an order item's): on PostgreSQL each join is a LATERAL
+    /// A handful of licences (one, or the items of a few orders): on PostgreSQL each join is a LATERAL
     /// subquery kept apart by `OFFSET 0`, so the customer, the offering and the resources are
     /// looked up by index for each licence, whatever the statistics say. As plain joins, with
     /// statistics taken while the tables were small (a new installation's first hours of
@@ -255,12 +255,33 @@ async fn load_where(
     filter: &str,
     keys: &[&str],
 ) -> Result<Vec<wire::UserService>, DbError> {
+    Ok(load_tagged(conn, how, None, filter, keys)
+        .await?
+        .into_iter()
+        .map(|(_, licence)| licence)
+        .collect())
+}
+
+/// The licences `filter` selects, each with the value of the column `tag` (empty without one),
+/// sorted by that column first and then in creation order.
+async fn load_tagged(
+    conn: &mut AnyConnection,
+    how: Joins,
+    tag: Option<&str>,
+    filter: &str,
+    keys: &[&str],
+) -> Result<Vec<(String, wire::UserService)>, DbError> {
     let dialect = match conn.backend_name() {
         "PostgreSQL" => Dialect::Postgres,
         _ => Dialect::Sqlite,
     };
+    let (tag_column, tag_order) = match tag {
+        Some(column) => (format!(", {column}"), format!("{column}, ")),
+        None => (String::new(), String::new()),
+    };
     let sql = format!(
-        "SELECT {} FROM licences l {} WHERE {filter} ORDER BY l.created_at, l.id, r.type, s.type",
+        "SELECT {}{tag_column} FROM licences l {} WHERE {filter} \
+         ORDER BY {tag_order}l.created_at, l.id, r.type, s.type",
         row_column(dialect),
         joins(dialect, how)
     );
@@ -271,10 +292,19 @@ async fn load_where(
     let rows = query.fetch_all(&mut *conn).await?;
     let mut folder = Folder::default();
     let mut licences = Vec::new();
+    // The tag of the licence the folder holds: a finished licence is the one before the row.
+    let mut held = String::new();
     for row in &rows {
-        licences.extend(folder.push(row)?);
+        let row_tag: String = match tag {
+            Some(_) => row.try_get(1)?,
+            None => String::new(),
+        };
+        if let Some(licence) = folder.push(row)? {
+            licences.push((std::mem::take(&mut held), licence));
+        }
+        held = row_tag;
     }
-    licences.extend(folder.finish());
+    licences.extend(folder.finish().map(|licence| (held, licence)));
     Ok(licences)
 }
 
@@ -301,12 +331,28 @@ pub(crate) async fn load_many(
     load_where(conn, Joins::Planned, &filter, ids).await
 }
 
-/// The licences an order item created, in creation order.
-pub(crate) async fn load_for_item(
+/// The licences several order items created, each with its item's id, item by item and in
+/// creation order within each: on SQLite one statement, on PostgreSQL one per item
+/// ([`keys_per_lookup`]).
+pub(crate) async fn load_for_items(
     conn: &mut AnyConnection,
-    item_id: &str,
-) -> Result<Vec<wire::UserService>, DbError> {
-    load_where(conn, Joins::ByIndex, "l.order_item_id = $1", &[item_id]).await
+    item_ids: &[&str],
+) -> Result<Vec<(String, wire::UserService)>, DbError> {
+    let mut licences = Vec::new();
+    for chunk in item_ids.chunks(keys_per_lookup(conn)) {
+        let filter = format!("l.order_item_id IN ({})", placeholders(1, chunk.len()));
+        licences.extend(
+            load_tagged(
+                conn,
+                Joins::ByIndex,
+                Some("l.order_item_id"),
+                &filter,
+                chunk,
+            )
+            .await?,
+        );
+    }
+    Ok(licences)
 }
 
 /// The compact form of a licence inside an order item.
