@@ -478,7 +478,8 @@ async fn the_sink_command_prints_each_event_and_writes_them_to_its_file() {
 }
 
 /// Runs `fleetdesk simulate` against `target` on a blocking thread (the servers keep running on
-/// the test's runtime); returns its exit code and standard output.
+/// the test's runtime); returns its exit code, and its standard output followed by its standard
+/// error.
 async fn simulate_command(
     target: &str,
     api: &Api,
@@ -504,9 +505,15 @@ async fn simulate_command(
         .await
         .expect("the command ran")
         .expect("the binary runs");
+    // What it wrote to standard error follows its output, so that a failed assertion shows why
+    // the command stopped (an error exits 2 with the reason there).
     (
         out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
+        format!(
+            "{}\n--- standard error ---\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
     )
 }
 
