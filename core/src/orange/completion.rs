@@ -119,7 +119,7 @@ async fn complete_orders_together(db: &Db, ids: &[OrderId]) -> Result<usize, DbE
                     "SELECT id FROM product_orders WHERE id IN ({}) AND state = 'acknowledged' \
                      ORDER BY created_at, id {}",
                     placeholders(1, ids.len()),
-                    db.dialect().skip_locked()
+                    Dialect::Postgres.skip_locked()
                 );
                 let mut query = sqlx::query_scalar::<_, OrderId>(&sql);
                 for id in ids {

@@ -255,22 +255,24 @@ async fn load_where(
     filter: &str,
     keys: &[&str],
 ) -> Result<Vec<wire::UserService>, DbError> {
-    Ok(load_tagged(conn, how, None, filter, keys)
-        .await?
-        .into_iter()
-        .map(|(_, licence)| licence)
-        .collect())
+    let mut licences = Vec::new();
+    fold_licences(conn, how, None, filter, keys, |_, licence| {
+        licences.push(licence)
+    })
+    .await?;
+    Ok(licences)
 }
 
-/// The licences `filter` selects, each with the value of the column `tag` (empty without one),
-/// sorted by that column first and then in creation order.
-async fn load_tagged(
+/// Hands each licence `filter` selects to `found` with the value of the column `tag` (empty
+/// without one), sorted by that column first and then in creation order.
+async fn fold_licences(
     conn: &mut AnyConnection,
     how: Joins,
     tag: Option<&str>,
     filter: &str,
     keys: &[&str],
-) -> Result<Vec<(String, wire::UserService)>, DbError> {
+    mut found: impl FnMut(String, wire::UserService),
+) -> Result<(), DbError> {
     let dialect = match conn.backend_name() {
         "PostgreSQL" => Dialect::Postgres,
         _ => Dialect::Sqlite,
@@ -291,7 +293,6 @@ async fn load_tagged(
     }
     let rows = query.fetch_all(&mut *conn).await?;
     let mut folder = Folder::default();
-    let mut licences = Vec::new();
     // The tag of the licence the folder holds: a finished licence is the one before the row.
     let mut held = String::new();
     for row in &rows {
@@ -300,12 +301,14 @@ async fn load_tagged(
             None => String::new(),
         };
         if let Some(licence) = folder.push(row)? {
-            licences.push((std::mem::take(&mut held), licence));
+            found(std::mem::take(&mut held), licence);
         }
         held = row_tag;
     }
-    licences.extend(folder.finish().map(|licence| (held, licence)));
-    Ok(licences)
+    if let Some(licence) = folder.finish() {
+        found(held, licence);
+    }
+    Ok(())
 }
 
 /// One licence as Orange sees it.
@@ -341,16 +344,15 @@ pub(crate) async fn load_for_items(
     let mut licences = Vec::new();
     for chunk in item_ids.chunks(keys_per_lookup(conn)) {
         let filter = format!("l.order_item_id IN ({})", placeholders(1, chunk.len()));
-        licences.extend(
-            load_tagged(
-                conn,
-                Joins::ByIndex,
-                Some("l.order_item_id"),
-                &filter,
-                chunk,
-            )
-            .await?,
-        );
+        fold_licences(
+            conn,
+            Joins::ByIndex,
+            Some("l.order_item_id"),
+            &filter,
+            chunk,
+            |item, licence| licences.push((item, licence)),
+        )
+        .await?;
     }
     Ok(licences)
 }
