@@ -933,14 +933,13 @@ async fn run_on(
     receiver.reset();
     let live = live(args, &fixture, &seeded).await?;
 
-    let mut drains = vec![("one", single)];
-    let mut two_seed = None;
+    let drains = [("one", single)];
+    // Two instances are compared with one on backlogs built the same way at the same point, on a
+    // database grown by the runs before: the first drain, on a new database, is not comparable.
+    let mut pair = None;
     if args.two_instances && label == "PostgreSQL" {
-        eprintln!("[{label}] building a second backlog for two instances");
-        let (again, backlog, both) = drain_new_backlog(args, &fixture, receiver, url, 2).await?;
-        eprintln!("[{label}] drained: {:.0} events/s", both.rate());
-        drains.push(("two", both));
-        two_seed = Some((again, backlog));
+        eprintln!("[{label}] a new backlog for one instance, then another for two");
+        pair = Some(paired_drains(args, &fixture, receiver, url).await?);
     }
     // The memory row covers the drains and the live load, before the phase with a slow receiver
     // (whose table shows its own peak).
@@ -948,7 +947,7 @@ async fn run_on(
     let mut slow = None;
     if args.two_instances && args.slow_receiver_ms > 0 && label == "PostgreSQL" {
         receiver.set_delay(Duration::from_millis(args.slow_receiver_ms));
-        let drained = slow_drains(args, &fixture, receiver, url).await;
+        let drained = paired_drains(args, &fixture, receiver, url).await;
         receiver.set_delay(Duration::ZERO);
         slow = Some(drained?);
     }
@@ -1029,10 +1028,12 @@ async fn run_on(
             times >= 1.6,
         ));
     };
-    compare(
-        "drain with two instances on one database, receiver answering at once",
-        &drains,
-    );
+    if let Some(pair) = &pair {
+        compare(
+            "drain with two instances on one database, receiver answering at once",
+            pair,
+        );
+    }
     if let Some(slow) = &slow {
         compare(
             &format!(
@@ -1045,7 +1046,7 @@ async fn run_on(
     section.push_str("\n### Drain: delivery resumed, until the receiver has every event\n\n");
     section.push_str(&drain_table(
         &drains.iter().map(|(l, d)| (*l, d)).collect::<Vec<_>>(),
-        drains.len() > 1,
+        false,
     ));
     section.push_str(&format!(
         "\nThe delay from creation includes the time the backlog waited while paused (the backlog was \
@@ -1053,20 +1054,22 @@ async fn run_on(
          event after\".\n",
         seeded.seconds
     ));
-    if let Some((again, backlog)) = two_seed {
+    if let Some(pair) = &pair {
         section.push_str(&format!(
-            "\nThe two-instance backlog was built the same way: \n\n{}",
-            seed_table(&again, backlog)
+            "\n### Drain again: one instance, then two, receiver answering at once\n\n\
+             A new backlog built the same way for each row, one after the other on the same \
+             database, so that both drains find it grown alike.\n\n{}",
+            drain_table(&pair.iter().map(|(l, d)| (*l, d)).collect::<Vec<_>>(), true)
         ));
         let cores = std::thread::available_parallelism().map_or(1, usize::from) as f64;
-        let one = drains[0].1.cores_while_receiving();
+        let one = pair[0].1.cores_while_receiving();
         section.push_str(&format!(
             "\nWhile events arrived, one instance with its database, the receiver and the benchmark \
              kept {one:.2} of the machine's {cores:.0} cores busy: on this machine two instances can \
              deliver at most {:.2} times as fast as one unless each event costs less CPU. They kept \
              {:.2} cores busy.\n",
             cores / one,
-            drains[1].1.cores_while_receiving(),
+            pair[1].1.cores_while_receiving(),
         ));
     }
     if let Some(slow) = &slow {
@@ -1098,17 +1101,16 @@ async fn run_on(
 }
 
 /// Pauses delivery, builds a new backlog and drains it with `instances` (1 or 2) server processes:
-/// the fixture's own, and a second one started for the drain and stopped after it. Returns the
-/// backlog as seeded, its events, and the drain.
+/// the fixture's own, and a second one started for the drain and stopped after it.
 async fn drain_new_backlog(
     args: &Args,
     fixture: &Fixture,
     receiver: &Receiver,
     url: &str,
     instances: usize,
-) -> anyhow::Result<(Seeded, i64, Drained)> {
+) -> anyhow::Result<Drained> {
     delivery_settings::set_paused(&fixture.db, true, &Acting::cli()).await?;
-    let seeded = seed(&fixture.db, &fixture.api, args.events).await?;
+    seed(&fixture.db, &fixture.api, args.events).await?;
     let backlog = waiting_events(&fixture.db).await?;
     let mut servers = vec![fixture.server.child.id()];
     let mut second = None;
@@ -1124,12 +1126,12 @@ async fn drain_new_backlog(
     eprintln!("  draining {backlog} events with {instances} instance(s)");
     let drained = drain(&fixture.db, receiver, &servers, args.db_work).await?;
     drop(second);
-    Ok((seeded, backlog, drained))
+    Ok(drained)
 }
 
-/// A new backlog drained by one instance, then another by two, to a receiver that waits before
-/// each answer (set by the caller).
-async fn slow_drains(
+/// A new backlog drained by one instance, then another by two, to the receiver as the caller set
+/// it (answering at once, or after a delay).
+async fn paired_drains(
     args: &Args,
     fixture: &Fixture,
     receiver: &Receiver,
@@ -1137,11 +1139,7 @@ async fn slow_drains(
 ) -> anyhow::Result<Vec<(&'static str, Drained)>> {
     let mut drains = Vec::new();
     for (label, instances) in [("one", 1), ("two", 2)] {
-        eprintln!(
-            "[PostgreSQL] receiver answering after {} ms",
-            args.slow_receiver_ms
-        );
-        let (_, _, drained) = drain_new_backlog(args, fixture, receiver, url, instances).await?;
+        let drained = drain_new_backlog(args, fixture, receiver, url, instances).await?;
         eprintln!(
             "[PostgreSQL] drained: {:.0} events/s from first to last receipt",
             drained.receiving_rate()
