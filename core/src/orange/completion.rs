@@ -17,7 +17,7 @@ use crate::db::{BATCH, Batch, Db, DbError, Dialect, placeholders};
 use crate::licences::{self, Change, LicenceState};
 use crate::orders;
 use crate::outbox::{self, LicenceEvent, OrangeEventType};
-use crate::provisioning;
+use crate::provisioning::{self, tasks::Parent};
 use crate::tasks;
 
 /// Orders (and tasks) one call completes at the most. Small, so that the caller's check of
@@ -318,13 +318,8 @@ async fn complete_orders_in(
     }
     if let Some((acting, _)) = asked {
         for (id, _) in &claimed {
-            provisioning::tasks::resolve_all_by_hand(
-                tx,
-                acting,
-                &provisioning::tasks::Parent::Order(id.clone()),
-                &provisioning::tasks::Resolution::Completed(Default::default()),
-            )
-            .await?;
+            provisioning::tasks::complete_all_by_hand(tx, acting, &Parent::Order(id.clone()))
+                .await?;
         }
     }
     let claimed_ids: Vec<&str> = claimed.iter().map(|(id, _)| id.as_str()).collect();
@@ -432,13 +427,7 @@ pub(crate) async fn settle_task_in(
         return Ok(false);
     }
     if let Some((acting, _)) = asked {
-        provisioning::tasks::resolve_all_by_hand(
-            tx,
-            acting,
-            &provisioning::tasks::Parent::Task(id.clone()),
-            &provisioning::tasks::Resolution::Completed(Default::default()),
-        )
-        .await?;
+        provisioning::tasks::complete_all_by_hand(tx, acting, &Parent::Task(id.clone())).await?;
     }
     for (licence, (code, message)) in failed {
         sqlx::query(

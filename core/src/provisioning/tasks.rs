@@ -810,6 +810,22 @@ async fn set_resolved(
     Ok(done.rows_affected() == 1)
 }
 
+/// Resolves every still pending provisioning task of an order or task as completed by whoever
+/// asked (support's "complete now", an approval): [`resolve_all_by_hand`] with nothing to record.
+pub(crate) async fn complete_all_by_hand(
+    conn: &mut AnyConnection,
+    acting: &Acting,
+    parent: &Parent,
+) -> Result<u64, DbError> {
+    resolve_all_by_hand(
+        conn,
+        acting,
+        parent,
+        &Resolution::Completed(Default::default()),
+    )
+    .await
+}
+
 /// Resolves every still pending provisioning task of an order or task the way an operator
 /// decided for the whole of it (complete now, approve, fail), so that a later callback is refused.
 pub(crate) async fn resolve_all_by_hand(
