@@ -240,7 +240,8 @@ pub fn passed_env(prefix: &str) -> Vec<(String, String)> {
 }
 
 /// What the results were measured on, for a report's header: CPUs, memory, the commit (marked
-/// `dirty` when the work tree has changes) and the date.
+/// when the work tree has changes outside `bench/`, where the reports themselves are written) and
+/// the date.
 pub fn machine_and_commit() -> String {
     let git = |args: &[&str]| {
         Command::new("git")
@@ -251,7 +252,16 @@ pub fn machine_and_commit() -> String {
             .unwrap_or_default()
     };
     let commit = git(&["rev-parse", "HEAD"]);
-    let dirty = if git(&["status", "--porcelain", "--untracked-files=no"]).is_empty() {
+    let dirty = if git(&[
+        "status",
+        "--porcelain",
+        "--untracked-files=no",
+        "--",
+        ":/",
+        ":(top,exclude)bench",
+    ])
+    .is_empty()
+    {
         ""
     } else {
         " (with uncommitted changes)"
