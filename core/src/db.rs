@@ -590,7 +590,9 @@ pub(crate) const BATCH: usize = 500;
 /// their number; one on PostgreSQL. There a list was planned from statistics taken while the
 /// tables were small, or from none yet (a new installation's first hours of orders): it scanned
 /// and sorted every licence and every order item instead, a second per pass of 20 orders
-/// completed together in the order benchmark, where one key is always an index lookup.
+/// completed together in the order benchmark, where one key is always an index lookup. Measured
+/// again once statements were no longer compiled (`jit = off`), the lists still lost
+/// (`bench/results/postgres-key-lists-with-jit-off.md`).
 pub(crate) fn keys_per_lookup(conn: &sqlx::AnyConnection) -> usize {
     match conn.backend_name() {
         "PostgreSQL" => 1,
