@@ -405,39 +405,77 @@ fn not_committed(error: &sqlx::Error) -> sqlx::Error {
     )))
 }
 
-/// How often the checkpointer moves what the WAL holds into the database file.
+/// How often the checkpointer moves what the WAL holds into the database file while it is
+/// written to.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 
-/// SQLite: moves the pages written to the WAL into the database file every [`CHECKPOINT_EVERY`],
-/// on a reading connection, while the writer goes on writing (a passive checkpoint waits for
-/// nobody), until the pool closes or no copy of the [`Db`] is left. Left to the writer, SQLite
-/// checkpoints once the WAL holds 1,000 pages, in the commit that crossed it: under the order
-/// benchmark that held every order waiting for the writer for 30 to 40 ms (about 540 pages
-/// written and the database file flushed to disk) every 0.7 s.
+/// How long the checkpointer waits at most while nothing is written: it waits twice as long after
+/// each checkpoint that found nothing new, up to this, and goes back to [`CHECKPOINT_EVERY`] as
+/// soon as one finds new pages. An idle server ran ten checkpoints a second.
+const CHECKPOINT_IDLE_EVERY: Duration = Duration::from_secs(2);
+
+/// What a passive checkpoint reported: the pages in the WAL and how many of them are now in the
+/// database file (`PRAGMA wal_checkpoint`'s `log` and `checkpointed`).
+type Checkpointed = (i64, i64);
+
+/// How long to wait before the next checkpoint, after one that waited `waited` and reported
+/// `now`, when the one before reported `before`: nothing written in between (every page moved,
+/// and the same pages as before) doubles the wait; anything else starts over from
+/// [`CHECKPOINT_EVERY`].
+fn next_checkpoint(waited: Duration, before: Option<Checkpointed>, now: Checkpointed) -> Duration {
+    let (log, moved) = now;
+    if log == moved && before == Some(now) {
+        (waited * 2).min(CHECKPOINT_IDLE_EVERY)
+    } else {
+        CHECKPOINT_EVERY
+    }
+}
+
+/// SQLite: moves the pages written to the WAL into the database file every [`CHECKPOINT_EVERY`]
+/// while the database is written to (less often while it is not, see [`next_checkpoint`]), on a
+/// reading connection, while the writer goes on writing (a passive checkpoint waits for nobody),
+/// until the pool closes or no copy of the [`Db`] is left. Left to the writer, SQLite checkpoints
+/// once the WAL holds 1,000 pages, in the commit that crossed it: under the order benchmark that
+/// held every order waiting for the writer for 30 to 40 ms (about 540 pages written and the
+/// database file flushed to disk) every 0.7 s.
 ///
 /// SQLite starts the WAL file over only when a write begins after every page in it was moved. A
 /// writer that never stops keeps adding pages meanwhile, so under steady writing the WAL grows
 /// until the writer's own threshold (10,000 pages, about 41 MB; 44.6 MB seen under the order
 /// benchmark), where the writer checkpoints what little is left and the file starts over.
 async fn keep_checkpointing(pool: AnyPool, alive: std::sync::Weak<()>) {
-    let mut every = tokio::time::interval(CHECKPOINT_EVERY);
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut wait = CHECKPOINT_EVERY;
+    let mut before = None;
     loop {
-        every.tick().await;
+        tokio::time::sleep(wait).await;
         if alive.strong_count() == 0 || pool.is_closed() {
             return;
         }
-        if let Err(error) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-            .execute(&pool)
-            .await
-        {
-            if pool.is_closed() {
-                return;
+        match checkpoint(&pool).await {
+            Ok(now) => {
+                wait = next_checkpoint(wait, before, now);
+                before = Some(now);
             }
-            // The writer checkpoints by itself when the WAL grows large, so nothing is lost.
-            tracing::debug!(error = %error, "a background checkpoint failed");
+            Err(error) => {
+                if pool.is_closed() {
+                    return;
+                }
+                // The writer checkpoints by itself when the WAL grows large, so nothing is lost.
+                tracing::debug!(error = %error, "a background checkpoint failed");
+                wait = CHECKPOINT_EVERY;
+                before = None;
+            }
         }
     }
+}
+
+/// One passive checkpoint on `pool`, and what it reported.
+async fn checkpoint(pool: &AnyPool) -> Result<Checkpointed, sqlx::Error> {
+    let (_busy, log, moved) =
+        sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
+            .fetch_one(pool)
+            .await?;
+    Ok((log, moved))
 }
 
 /// What the connections of a SQLite pool are for.
@@ -774,6 +812,32 @@ mod sqlite_tests {
         test_db.finish().await;
     }
 
+    #[test]
+    fn the_checkpointer_waits_longer_only_while_nothing_is_written() {
+        use super::{CHECKPOINT_EVERY, CHECKPOINT_IDLE_EVERY, next_checkpoint};
+        let ms = std::time::Duration::from_millis;
+        // Nothing new since the last one, every page moved: twice the wait, up to the cap.
+        assert_eq!(next_checkpoint(ms(100), Some((40, 40)), (40, 40)), ms(200));
+        assert_eq!(
+            next_checkpoint(ms(1_500), Some((40, 40)), (40, 40)),
+            CHECKPOINT_IDLE_EVERY
+        );
+        // New pages (the WAL grew, or started over), pages not yet moved, or no reading before.
+        assert_eq!(
+            next_checkpoint(ms(2_000), Some((40, 40)), (52, 52)),
+            CHECKPOINT_EVERY
+        );
+        assert_eq!(
+            next_checkpoint(ms(2_000), Some((40, 40)), (3, 3)),
+            CHECKPOINT_EVERY
+        );
+        assert_eq!(
+            next_checkpoint(ms(800), Some((40, 38)), (40, 38)),
+            CHECKPOINT_EVERY
+        );
+        assert_eq!(next_checkpoint(ms(800), None, (0, 0)), CHECKPOINT_EVERY);
+    }
+
     #[tokio::test]
     async fn the_writer_keeps_its_temporary_storage_in_memory_and_checkpoints_run_beside_it() {
         let test_db = TestDb::sqlite().await;
@@ -811,6 +875,12 @@ mod sqlite_tests {
         tokio::time::timeout(std::time::Duration::from_secs(10), checkpointed)
             .await
             .expect("the checkpointer moves the WAL's pages into the database file");
+        // What the checkpointer reads of each checkpoint: every page written is now moved.
+        let (log, moved) = super::checkpoint(test_db.db.pool()).await.expect("read");
+        assert!(
+            log > 0 && moved == log,
+            "{log} pages in the WAL, {moved} moved"
+        );
         test_db.finish().await;
     }
 
