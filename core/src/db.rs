@@ -415,16 +415,17 @@ const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 const CHECKPOINT_IDLE_EVERY: Duration = Duration::from_secs(2);
 
 /// What a passive checkpoint reported: the pages in the WAL and how many of them are now in the
-/// database file (`PRAGMA wal_checkpoint`'s `log` and `checkpointed`).
+/// database file (`PRAGMA wal_checkpoint`'s `log` and `checkpointed`); both -1 when the checkpoint
+/// could not run (another connection was checkpointing at that moment).
 type Checkpointed = (i64, i64);
 
 /// How long to wait before the next checkpoint, after one that waited `waited` and reported
 /// `now`, when the one before reported `before`: nothing written in between (every page moved,
-/// and the same pages as before) doubles the wait; anything else starts over from
-/// [`CHECKPOINT_EVERY`].
+/// and the same pages as before) doubles the wait; anything else, a checkpoint that could not run
+/// included, starts over from [`CHECKPOINT_EVERY`].
 fn next_checkpoint(waited: Duration, before: Option<Checkpointed>, now: Checkpointed) -> Duration {
     let (log, moved) = now;
-    if log == moved && before == Some(now) {
+    if log >= 0 && log == moved && before == Some(now) {
         (waited * 2).min(CHECKPOINT_IDLE_EVERY)
     } else {
         CHECKPOINT_EVERY
@@ -451,7 +452,11 @@ async fn keep_checkpointing(pool: AnyPool, alive: std::sync::Weak<()>) {
         if alive.strong_count() == 0 || pool.is_closed() {
             return;
         }
-        match checkpoint(&pool).await {
+        let checkpointed = match pool.acquire().await {
+            Ok(mut conn) => checkpoint(&mut conn).await,
+            Err(error) => Err(error),
+        };
+        match checkpointed {
             Ok(now) => {
                 wait = next_checkpoint(wait, before, now);
                 before = Some(now);
@@ -469,11 +474,11 @@ async fn keep_checkpointing(pool: AnyPool, alive: std::sync::Weak<()>) {
     }
 }
 
-/// One passive checkpoint on `pool`, and what it reported.
-async fn checkpoint(pool: &AnyPool) -> Result<Checkpointed, sqlx::Error> {
+/// One passive checkpoint on `conn`, and what it reported.
+async fn checkpoint(conn: &mut sqlx::AnyConnection) -> Result<Checkpointed, sqlx::Error> {
     let (_busy, log, moved) =
         sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
-            .fetch_one(pool)
+            .fetch_one(conn)
             .await?;
     Ok((log, moved))
 }
@@ -836,6 +841,11 @@ mod sqlite_tests {
             CHECKPOINT_EVERY
         );
         assert_eq!(next_checkpoint(ms(800), None, (0, 0)), CHECKPOINT_EVERY);
+        // A checkpoint that could not run says nothing about what was written.
+        assert_eq!(
+            next_checkpoint(ms(800), Some((-1, -1)), (-1, -1)),
+            CHECKPOINT_EVERY
+        );
     }
 
     #[tokio::test]
@@ -875,8 +885,19 @@ mod sqlite_tests {
         tokio::time::timeout(std::time::Duration::from_secs(10), checkpointed)
             .await
             .expect("the checkpointer moves the WAL's pages into the database file");
-        // What the checkpointer reads of each checkpoint: every page written is now moved.
-        let (log, moved) = super::checkpoint(test_db.db.pool()).await.expect("read");
+        // What the checkpointer reads of each checkpoint: every page written is now moved. A
+        // checkpoint that ran into the checkpointer's own reads -1 and is tried again.
+        let mut conn = test_db.db.pool().acquire().await.expect("connection");
+        let mut reading = super::checkpoint(&mut conn).await.expect("checkpoint");
+        for _ in 0..50 {
+            if reading.0 >= 0 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            reading = super::checkpoint(&mut conn).await.expect("checkpoint");
+        }
+        drop(conn);
+        let (log, moved) = reading;
         assert!(
             log > 0 && moved == log,
             "{log} pages in the WAL, {moved} moved"
