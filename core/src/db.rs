@@ -452,11 +452,7 @@ async fn keep_checkpointing(pool: AnyPool, alive: std::sync::Weak<()>) {
         if alive.strong_count() == 0 || pool.is_closed() {
             return;
         }
-        let checkpointed = match pool.acquire().await {
-            Ok(mut conn) => checkpoint(&mut conn).await,
-            Err(error) => Err(error),
-        };
-        match checkpointed {
+        match checkpoint(&pool).await {
             Ok(now) => {
                 wait = next_checkpoint(wait, before, now);
                 before = Some(now);
@@ -474,11 +470,11 @@ async fn keep_checkpointing(pool: AnyPool, alive: std::sync::Weak<()>) {
     }
 }
 
-/// One passive checkpoint on `conn`, and what it reported.
-async fn checkpoint(conn: &mut sqlx::AnyConnection) -> Result<Checkpointed, sqlx::Error> {
+/// One passive checkpoint on a connection of `pool`, and what it reported.
+async fn checkpoint(pool: &AnyPool) -> Result<Checkpointed, sqlx::Error> {
     let (_busy, log, moved) =
         sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)")
-            .fetch_one(conn)
+            .fetch_one(pool)
             .await?;
     Ok((log, moved))
 }
@@ -821,31 +817,27 @@ mod sqlite_tests {
     fn the_checkpointer_waits_longer_only_while_nothing_is_written() {
         use super::{CHECKPOINT_EVERY, CHECKPOINT_IDLE_EVERY, next_checkpoint};
         let ms = std::time::Duration::from_millis;
-        // Nothing new since the last one, every page moved: twice the wait, up to the cap.
-        assert_eq!(next_checkpoint(ms(100), Some((40, 40)), (40, 40)), ms(200));
-        assert_eq!(
-            next_checkpoint(ms(1_500), Some((40, 40)), (40, 40)),
-            CHECKPOINT_IDLE_EVERY
-        );
-        // New pages (the WAL grew, or started over), pages not yet moved, or no reading before.
-        assert_eq!(
-            next_checkpoint(ms(2_000), Some((40, 40)), (52, 52)),
-            CHECKPOINT_EVERY
-        );
-        assert_eq!(
-            next_checkpoint(ms(2_000), Some((40, 40)), (3, 3)),
-            CHECKPOINT_EVERY
-        );
-        assert_eq!(
-            next_checkpoint(ms(800), Some((40, 38)), (40, 38)),
-            CHECKPOINT_EVERY
-        );
-        assert_eq!(next_checkpoint(ms(800), None, (0, 0)), CHECKPOINT_EVERY);
-        // A checkpoint that could not run says nothing about what was written.
-        assert_eq!(
-            next_checkpoint(ms(800), Some((-1, -1)), (-1, -1)),
-            CHECKPOINT_EVERY
-        );
+        // (waited, reading before, reading now, next wait)
+        let cases = [
+            // Nothing new since the last one, every page moved: twice the wait, up to the cap.
+            (ms(100), Some((40, 40)), (40, 40), ms(200)),
+            (ms(1_500), Some((40, 40)), (40, 40), CHECKPOINT_IDLE_EVERY),
+            // New pages (the WAL grew, or started over), pages not yet moved, or no reading
+            // before.
+            (ms(2_000), Some((40, 40)), (52, 52), CHECKPOINT_EVERY),
+            (ms(2_000), Some((40, 40)), (3, 3), CHECKPOINT_EVERY),
+            (ms(800), Some((40, 38)), (40, 38), CHECKPOINT_EVERY),
+            (ms(800), None, (0, 0), CHECKPOINT_EVERY),
+            // A checkpoint that could not run says nothing about what was written.
+            (ms(800), Some((-1, -1)), (-1, -1), CHECKPOINT_EVERY),
+        ];
+        for (waited, before, now, next) in cases {
+            assert_eq!(
+                next_checkpoint(waited, before, now),
+                next,
+                "{waited:?} {before:?} {now:?}"
+            );
+        }
     }
 
     #[tokio::test]
@@ -887,17 +879,20 @@ mod sqlite_tests {
             .expect("the checkpointer moves the WAL's pages into the database file");
         // What the checkpointer reads of each checkpoint: every page written is now moved. A
         // checkpoint that ran into the checkpointer's own reads -1 and is tried again.
-        let mut conn = test_db.db.pool().acquire().await.expect("connection");
-        let mut reading = super::checkpoint(&mut conn).await.expect("checkpoint");
-        for _ in 0..50 {
-            if reading.0 >= 0 {
-                break;
+        let reading = async {
+            loop {
+                let reading = super::checkpoint(test_db.db.pool())
+                    .await
+                    .expect("checkpoint");
+                if reading.0 >= 0 {
+                    break reading;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
             }
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-            reading = super::checkpoint(&mut conn).await.expect("checkpoint");
-        }
-        drop(conn);
-        let (log, moved) = reading;
+        };
+        let (log, moved) = tokio::time::timeout(std::time::Duration::from_secs(10), reading)
+            .await
+            .expect("a checkpoint that runs");
         assert!(
             log > 0 && moved == log,
             "{log} pages in the WAL, {moved} moved"
