@@ -453,7 +453,36 @@ impl Drained {
     }
 }
 
-/// Resumes delivery and waits until the receiver has every waiting event.
+/// How long a delivery engine may still act on settings it read before a change: its cache of
+/// them (`SETTINGS_FRESH_FOR` in `server/src/delivery/orange.rs`, 500 ms), with a margin.
+const SETTINGS_REACH_THE_ENGINE: Duration = Duration::from_millis(700);
+
+/// Waits until a pause set by the caller holds: the engine has seen it and no event is being
+/// delivered. Until then an engine may still claim and send events of a backlog being written,
+/// which the receiver would see before the drain resets it, and the drain would wait for them.
+async fn paused_for_good(db: &Db) -> anyhow::Result<()> {
+    tokio::time::sleep(SETTINGS_REACH_THE_ENGINE).await;
+    let started = Instant::now();
+    loop {
+        let delivering = count(
+            db,
+            &format!(
+                "SELECT COUNT(*) FROM outbox_events WHERE {ORANGE_EVENTS} AND state = 'delivering'"
+            ),
+        )
+        .await?;
+        if delivering == 0 {
+            return Ok(());
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            bail!("{delivering} events still being delivered 60 s after delivery was paused");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Resumes delivery (paused by the caller before the backlog was written) and waits until the
+/// receiver has every waiting event; fails if it has not got them all within the limit.
 /// With `db_work`, what PostgreSQL counted during the drain too ([`DbWork`]).
 async fn drain(
     db: &Db,
@@ -465,6 +494,8 @@ async fn drain(
         true => DbWork::read(db).await,
         false => Ok(None),
     };
+    paused_for_good(db).await?;
+    receiver.reset();
     let expected: Vec<(String, String)> = sqlx::query_as(&format!(
         "SELECT id, created_at FROM outbox_events WHERE {ORANGE_EVENTS} \
          AND state IN ('pending', 'delivering')"
@@ -474,7 +505,6 @@ async fn drain(
     let backlog = expected.len();
     let limit = Duration::from_secs(300.max(backlog as u64 / 20));
     let work_before = db_work().await?;
-    receiver.reset();
     let tokens_before = receiver.tokens();
     let cpu_before: f64 = pids.iter().map(|pid| proc_cpu_seconds(*pid)).sum();
     let database_before = processes_cpu_seconds("postgres");
@@ -493,6 +523,13 @@ async fn drain(
             report_at += Duration::from_secs(10);
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    if receiver.distinct() < backlog {
+        bail!(
+            "only {} of the {backlog} events reached the receiver within {} s",
+            receiver.distinct(),
+            limit.as_secs()
+        );
     }
     let snapshot = receiver.snapshot();
     let server_cpu = (pids.iter().map(|pid| proc_cpu_seconds(*pid)).sum::<f64>() - cpu_before)
