@@ -806,16 +806,16 @@ fn seed_table(seeded: &Seeded, backlog: i64) -> String {
     )
 }
 
-fn drain_table(rows: &[(&str, &Drained)], compare: bool) -> String {
-    let single_rate = compare.then(|| rows[0].1.rate());
-    let single_receiving = compare.then(|| rows[0].1.receiving_rate());
+fn drain_table(rows: &[(&str, &Drained)], compare: Option<&Side>) -> String {
+    let single_rate = compare.map(|one| one.rate);
+    let single_receiving = compare.map(|one| one.receiving_rate);
     let mut table = String::from(
         "| instances | events | received | drain (s) | events/s | first event after (s) | events/s from first to last receipt | machine cores busy while receiving | creation -> receipt p50 / p99 (s) | creation -> delivered_at p50 / p99 (s) | POSTs received | duplicate eventIds | server CPU (cores busy) | PostgreSQL CPU (cores busy) | machine CPU (cores busy) | server VmHWM (MiB) |\n\
          |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for (label, d) in rows {
         let ratio = single_rate
-            .map(|single| format!(" ({:.2}x one instance)", d.rate() / single))
+            .map(|single| format!(" ({:.2}x one instance's mean)", d.rate() / single))
             .unwrap_or_default();
         let receiving_ratio = single_receiving
             .map(|single| format!(" ({:.2}x)", d.receiving_rate() / single))
@@ -975,7 +975,7 @@ async fn run_on(
     // database grown by the runs before: the first drain, on a new database, is not comparable.
     let mut pair = None;
     if args.two_instances && label == "PostgreSQL" {
-        eprintln!("[{label}] a new backlog for one instance, then another for two");
+        eprintln!("[{label}] new backlogs drained by one instance, two, two and one");
         pair = Some(paired_drains(args, &fixture, receiver, url).await?);
     }
     // The memory row covers the drains and the live load, before the phase with a slow receiver
@@ -1044,21 +1044,17 @@ async fn run_on(
         ),
     ];
     let mut compare = |what: &str, drains: &[(&str, Drained)]| {
-        let [(_, one), (_, two)] = drains else {
-            return;
-        };
-        let times = two.receiving_rate() / one.receiving_rate();
+        let (one, two) = (Side::of(drains, "one"), Side::of(drains, "two"));
+        let times = two.receiving_rate / one.receiving_rate;
         summary.push(row(
             format!("Delivery: {what}"),
             format!(
-                "{:.0} events/s from first to last receipt ({:.0} from the resume)",
-                two.receiving_rate(),
-                two.rate()
+                "{:.0} events/s from first to last receipt ({:.0} from the resume; mean of {} drains)",
+                two.receiving_rate, two.rate, two.drains
             ),
             format!(
-                "{:.0} events/s (one instance, same run; {:.0} from the resume)",
-                one.receiving_rate(),
-                one.rate()
+                "{:.0} events/s (one instance, same run; {:.0} from the resume; mean of {} drains)",
+                one.receiving_rate, one.rate, one.drains
             ),
             Some(times),
             "≥ 1.6 × one instance",
@@ -1083,7 +1079,7 @@ async fn run_on(
     section.push_str("\n### Drain: delivery resumed, until the receiver has every event\n\n");
     section.push_str(&drain_table(
         &drains.iter().map(|(l, d)| (*l, d)).collect::<Vec<_>>(),
-        false,
+        None,
     ));
     section.push_str(&format!(
         "\nThe delay from creation includes the time the backlog waited while paused (the backlog was \
@@ -1093,31 +1089,29 @@ async fn run_on(
     ));
     if let Some(pair) = &pair {
         section.push_str(&format!(
-            "\n### Drain again: one instance, then two, receiver answering at once\n\n\
-             A new backlog built the same way for each row, one after the other on the same \
-             database, so that both drains find it grown alike.\n\n{}",
-            drain_table(&pair.iter().map(|(l, d)| (*l, d)).collect::<Vec<_>>(), true)
+            "\n### Drain again: one instance and two, receiver answering at once\n\n{PAIRED_ROUNDS_TEXT}\n\n{}",
+            paired_table(pair)
         ));
         let cores = std::thread::available_parallelism().map_or(1, usize::from) as f64;
-        let one = pair[0].1.cores_while_receiving();
+        let one = Side::of(pair, "one").cores;
         section.push_str(&format!(
             "\nWhile events arrived, one instance with its database, the receiver and the benchmark \
-             kept {one:.2} of the machine's {cores:.0} cores busy: on this machine two instances can \
-             deliver at most {:.2} times as fast as one unless each event costs less CPU. They kept \
-             {:.2} cores busy.\n",
+             kept {one:.2} of the machine's {cores:.0} cores busy (mean of its drains): on this \
+             machine two instances can deliver at most {:.2} times as fast as one unless each event \
+             costs less CPU. They kept {:.2} cores busy.\n",
             cores / one,
-            pair[1].1.cores_while_receiving(),
+            Side::of(pair, "two").cores,
         ));
     }
     if let Some(slow) = &slow {
         section.push_str(&format!(
             "\n### Drain again, receiver answering after {} ms\n\n\
-             A new backlog built the same way for each row; the receiver waits before each answer, \
-             as Orange across a network would, so that an instance's rate is bounded by its \
-             requests in flight (`FLEETDESK_DELIVERY_CONCURRENCY`, 64 by default) rather than by \
-             the machine's CPUs, as it is when instances run on machines of their own.\n\n{}",
+             {PAIRED_ROUNDS_TEXT} The receiver waits before each answer, as Orange across a \
+             network would, so that an instance's rate is bounded by its requests in flight \
+             (`FLEETDESK_DELIVERY_CONCURRENCY`, 64 by default) rather than by the machine's CPUs, \
+             as it is when instances run on machines of their own.\n\n{}",
             args.slow_receiver_ms,
-            drain_table(&slow.iter().map(|(l, d)| (*l, d)).collect::<Vec<_>>(), true)
+            paired_table(slow)
         ));
     }
     section.push_str(&format!(
@@ -1166,8 +1160,62 @@ async fn drain_new_backlog(
     Ok(drained)
 }
 
-/// A new backlog drained by one instance, then another by two, to the receiver as the caller set
-/// it (answering at once, or after a delay).
+/// The drains comparing one instance with two, in this order, each of a new backlog built the same
+/// way. Every backlog grows the database, and each drain reads more than the one before (on
+/// PostgreSQL, more of it from outside shared buffers): in a balanced order both sides drain, on
+/// average, a database grown alike. With one instance first and two second, two always had the
+/// larger database.
+const PAIRED_ROUNDS: [(&str, usize); 4] = [("one", 1), ("two", 2), ("two", 2), ("one", 1)];
+
+const PAIRED_ROUNDS_TEXT: &str = "Four new backlogs built the same way, one after the other on the \
+    same database, drained by one instance, two, two and one (the database grows with each \
+    backlog; in this order both sides find it grown alike on average). Ratios are to one \
+    instance's mean.";
+
+/// One side of a comparison, as the mean of its drains.
+struct Side {
+    drains: usize,
+    rate: f64,
+    receiving_rate: f64,
+    cores: f64,
+}
+
+impl Side {
+    fn of(drains: &[(&str, Drained)], label: &str) -> Side {
+        let side: Vec<&Drained> = drains
+            .iter()
+            .filter(|(l, _)| *l == label)
+            .map(|(_, d)| d)
+            .collect();
+        let mean = |f: fn(&Drained) -> f64| {
+            side.iter().map(|d| f(d)).sum::<f64>() / side.len().max(1) as f64
+        };
+        Side {
+            drains: side.len(),
+            rate: mean(Drained::rate),
+            receiving_rate: mean(Drained::receiving_rate),
+            cores: mean(Drained::cores_while_receiving),
+        }
+    }
+}
+
+/// The rounds of a comparison, numbered in the order they ran, with ratios to one instance's mean.
+fn paired_table(drains: &[(&str, Drained)]) -> String {
+    let labels: Vec<String> = drains
+        .iter()
+        .enumerate()
+        .map(|(n, (label, _))| format!("{}. {label}", n + 1))
+        .collect();
+    let rows: Vec<(&str, &Drained)> = labels
+        .iter()
+        .zip(drains)
+        .map(|(label, (_, d))| (label.as_str(), d))
+        .collect();
+    drain_table(&rows, Some(&Side::of(drains, "one")))
+}
+
+/// Backlogs drained by one instance and by two ([`PAIRED_ROUNDS`]), to the receiver as the caller
+/// set it (answering at once, or after a delay).
 async fn paired_drains(
     args: &Args,
     fixture: &Fixture,
@@ -1175,7 +1223,7 @@ async fn paired_drains(
     url: &str,
 ) -> anyhow::Result<Vec<(&'static str, Drained)>> {
     let mut drains = Vec::new();
-    for (label, instances) in [("one", 1), ("two", 2)] {
+    for (label, instances) in PAIRED_ROUNDS {
         let drained = drain_new_backlog(args, fixture, receiver, url, instances).await?;
         eprintln!(
             "[PostgreSQL] drained: {:.0} events/s from first to last receipt",
