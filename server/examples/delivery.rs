@@ -53,6 +53,7 @@ use fleetdesk_core::audit::Acting;
 use fleetdesk_core::orange::settings::{self as api_settings, Mode, Operation};
 use fleetdesk_core::outbox::settings::{self as delivery_settings, DeliverySettings};
 use fleetdesk_core::{Db, clock};
+use fleetdesk_server::delivery::SETTINGS_FRESH_FOR;
 use futures_util::StreamExt;
 use orange::Api;
 use receiver::Receiver;
@@ -453,15 +454,12 @@ impl Drained {
     }
 }
 
-/// How long a delivery engine may still act on settings it read before a change: its cache of
-/// them (`SETTINGS_FRESH_FOR` in `server/src/delivery/orange.rs`, 500 ms), with a margin.
-const SETTINGS_REACH_THE_ENGINE: Duration = Duration::from_millis(700);
-
 /// Waits until a pause set by the caller holds: the engine has seen it and no event is being
 /// delivered. Until then an engine may still claim and send events of a backlog being written,
 /// which the receiver would see before the drain resets it, and the drain would wait for them.
 async fn paused_for_good(db: &Db) -> anyhow::Result<()> {
-    tokio::time::sleep(SETTINGS_REACH_THE_ENGINE).await;
+    // The engine may act on the settings it read before the pause for this long, then a margin.
+    tokio::time::sleep(SETTINGS_FRESH_FOR + Duration::from_millis(200)).await;
     let started = Instant::now();
     loop {
         let delivering = count(

@@ -32,6 +32,9 @@ use tokio::sync::{Notify, mpsc, watch};
 use fleetdesk_core::outbox::delivery::{self, Attempt, Claimed, Next, Outcome, Recorded};
 use fleetdesk_core::{Db, clock};
 
+/// How long a destination uses the delivery settings it read before reading them again: a pause,
+/// or any other change made on the console, reaches the engine within this.
+pub const SETTINGS_FRESH_FOR: Duration = Duration::from_millis(500);
 /// How often a lane looks for due events (retries coming due) when nothing wakes it.
 const POLL: Duration = Duration::from_secs(1);
 /// The most events one claim takes.

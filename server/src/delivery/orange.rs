@@ -14,10 +14,7 @@ use fleetdesk_core::Db;
 use fleetdesk_core::outbox::delivery::Claimed;
 use fleetdesk_core::outbox::settings::{self as delivery_settings, DeliverySettings};
 
-use super::{Destination, Outgoing, Schedule, describe, lock};
-
-/// Settings are read again at most this often (pausing takes effect within it).
-const SETTINGS_FRESH_FOR: Duration = Duration::from_millis(500);
+use super::{Destination, Outgoing, SETTINGS_FRESH_FOR, Schedule, describe, lock};
 
 #[derive(Debug, Clone)]
 struct Token {

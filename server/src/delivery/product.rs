@@ -14,10 +14,7 @@ use fleetdesk_core::outbox::settings as delivery_settings;
 use fleetdesk_core::provisioning::inline::{InlineRequest, WebhookSender};
 use fleetdesk_core::provisioning::webhook::{self, WebhookSettings};
 
-use super::{Destination, Outgoing, Schedule, describe, lock};
-
-/// Settings are read again at most this often.
-const SETTINGS_FRESH_FOR: Duration = Duration::from_millis(500);
+use super::{Destination, Outgoing, SETTINGS_FRESH_FOR, Schedule, describe, lock};
 
 /// The webhook settings and the retry schedule (shared with Orange's), as read at an instant and
 /// at a generation of this process's changes ([`webhook::generation`]).
