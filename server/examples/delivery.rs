@@ -1041,8 +1041,8 @@ async fn run_on(
             peak < 100.0,
         ),
     ];
-    let mut compare = |what: &str, drains: &[(&str, Drained)]| {
-        let (one, two) = (Side::of(drains, "one"), Side::of(drains, "two"));
+    let mut compare = |what: &str, paired: &Paired| {
+        let (one, two) = (&paired.one, &paired.two);
         let times = two.receiving_rate / one.receiving_rate;
         summary.push(row(
             format!("Delivery: {what}"),
@@ -1091,14 +1091,14 @@ async fn run_on(
             paired_table(pair)
         ));
         let cores = std::thread::available_parallelism().map_or(1, usize::from) as f64;
-        let one = Side::of(pair, "one").cores;
+        let one = pair.one.cores;
         section.push_str(&format!(
             "\nWhile events arrived, one instance with its database, the receiver and the benchmark \
              kept {one:.2} of the machine's {cores:.0} cores busy (mean of its drains): on this \
              machine two instances can deliver at most {:.2} times as fast as one unless each event \
              costs less CPU. They kept {:.2} cores busy.\n",
             cores / one,
-            Side::of(pair, "two").cores,
+            pair.two.cores,
         ));
     }
     if let Some(slow) = &slow {
@@ -1170,6 +1170,13 @@ const PAIRED_ROUNDS_TEXT: &str = "Four new backlogs built the same way, one afte
     backlog; in this order both sides find it grown alike on average). Ratios are to one \
     instance's mean.";
 
+/// The drains of a comparison ([`PAIRED_ROUNDS`]), in the order they ran, and each side's mean.
+struct Paired {
+    drains: Vec<(&'static str, Drained)>,
+    one: Side,
+    two: Side,
+}
+
 /// One side of a comparison, as the mean of its drains.
 struct Side {
     drains: usize,
@@ -1198,18 +1205,19 @@ impl Side {
 }
 
 /// The rounds of a comparison, numbered in the order they ran, with ratios to one instance's mean.
-fn paired_table(drains: &[(&str, Drained)]) -> String {
-    let labels: Vec<String> = drains
+fn paired_table(paired: &Paired) -> String {
+    let labels: Vec<String> = paired
+        .drains
         .iter()
         .enumerate()
         .map(|(n, (label, _))| format!("{}. {label}", n + 1))
         .collect();
     let rows: Vec<(&str, &Drained)> = labels
         .iter()
-        .zip(drains)
+        .zip(&paired.drains)
         .map(|(label, (_, d))| (label.as_str(), d))
         .collect();
-    drain_table(&rows, Some(&Side::of(drains, "one")))
+    drain_table(&rows, Some(&paired.one))
 }
 
 /// Backlogs drained by one instance and by two ([`PAIRED_ROUNDS`]), to the receiver as the caller
@@ -1219,7 +1227,7 @@ async fn paired_drains(
     fixture: &Fixture,
     receiver: &Receiver,
     url: &str,
-) -> anyhow::Result<Vec<(&'static str, Drained)>> {
+) -> anyhow::Result<Paired> {
     let mut drains = Vec::new();
     for (label, instances) in PAIRED_ROUNDS {
         let drained = drain_new_backlog(args, fixture, receiver, url, instances).await?;
@@ -1229,7 +1237,11 @@ async fn paired_drains(
         );
         drains.push((label, drained));
     }
-    Ok(drains)
+    Ok(Paired {
+        one: Side::of(&drains, "one"),
+        two: Side::of(&drains, "two"),
+        drains,
+    })
 }
 
 async fn run_all(args: &Args, targets: &Targets) -> anyhow::Result<Vec<(String, Vec<SummaryRow>)>> {
