@@ -49,7 +49,7 @@ const RECORD_TRIES: u32 = 15;
 pub struct EngineSettings {
     /// Requests in flight per destination at the most.
     pub concurrency: usize,
-    /// How long a claim holds an event without renewal; renewed every third of it.
+    /// How long a claim holds an event without renewal; renewed every quarter of it.
     pub lease: Duration,
 }
 
@@ -606,12 +606,20 @@ impl Engine {
         }
     }
 
-    /// Renews this instance's leases every third of a lease, and gives back expired ones.
+    /// Renews this instance's leases every quarter of a lease, and gives back expired ones.
+    ///
+    /// The renewals start on a fixed beat (a renewal that takes long delays the next one, it does
+    /// not add up): an attempt may send until [`usable`](Self::usable) after the last renewal
+    /// started, so the next one must be done by then, whatever the time the previous renewal and
+    /// the giving back took. With a lease of 2 s and a renewal every third of it, a machine under
+    /// load left a renewal 630 ms, and an attempt was abandoned with its answer on the way.
     async fn renew(self: Arc<Self>, mut stopped: watch::Receiver<bool>) {
         let lease = self.settings.lease;
+        let mut beat = tokio::time::interval_at(tokio::time::Instant::now() + lease / 4, lease / 4);
+        beat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tokio::select! {
-                () = tokio::time::sleep(lease / 3) => {}
+                _ = beat.tick() => {}
                 _ = stopped.changed() => {}
             }
             let started = Instant::now();

@@ -637,10 +637,12 @@ async fn each_instance_counts_its_own_attempts_and_refusals_and_both_show_the_sh
 async fn a_receiver_slower_than_the_lease_never_gets_one_event_twice_at_once() {
     for test_db in TestDb::all().await {
         let mock = MockOrange::start().await;
-        // Each answer takes 3 s; a lease lasts 2 s and is renewed while the attempt runs.
-        mock.set_delay(Duration::from_secs(3));
+        // Each answer takes 6 s; a lease lasts 4 s and is renewed while the attempt runs. (With
+        // 2 s against 3 s, a renewal had 0.8 s to finish before the attempt gave up: too little
+        // when CI runs the browser tests beside.)
+        mock.set_delay(Duration::from_secs(6));
         let setup = Setup::new(&test_db)
-            .with("FLEETDESK_DELIVERY_LEASE_SECONDS", "2")
+            .with("FLEETDESK_DELIVERY_LEASE_SECONDS", "4")
             .with("FLEETDESK_DELIVERY_CONCURRENCY", "4");
         let one = setup.start().await;
         // On PostgreSQL a second instance is ready to take over any lease that lapses.
