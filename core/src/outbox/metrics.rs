@@ -41,39 +41,36 @@ pub struct Backlog {
     pub paused: bool,
 }
 
-/// Reads the backlog, counting the events `counted` says: three queries.
+/// Reads the backlog, counting the events `counted` says: two queries, one over the events and
+/// one for the settings. The counts and each target's oldest open event come from one pass: as
+/// two queries, each reading walked the state index twice, through the entry every delivered
+/// event leaves there until the next vacuum, and with two instances draining on PostgreSQL these
+/// readings were an eighth of the database's busy samples.
 pub async fn backlog(db: &Db, counted: Counting) -> Result<Backlog, DbError> {
     let which = match counted {
         Counting::All => "",
         Counting::Open => "WHERE state IN ('pending', 'delivering')",
     };
     let rows = sqlx::query(&format!(
-        "SELECT target, state, COUNT(*) AS n FROM outbox_events {which} GROUP BY target, state \
-         ORDER BY target, state"
+        "SELECT target, state, COUNT(*) AS n, \
+         MIN(CASE WHEN state IN ('pending', 'delivering') THEN created_at END) AS oldest \
+         FROM outbox_events {which} GROUP BY target, state ORDER BY target, state"
     ))
     .fetch_all(db.pool())
     .await?;
-    let by_target_state = rows
-        .iter()
-        .map(|row| {
-            Ok((
-                row.try_get("target")?,
-                word(row, "state")?,
-                row.try_get("n")?,
-            ))
-        })
-        .collect::<Result<_, sqlx::Error>>()?;
-    let oldest = sqlx::query(
-        "SELECT target, MIN(created_at) AS oldest FROM outbox_events \
-         WHERE state IN ('pending', 'delivering') GROUP BY target ORDER BY target",
-    )
-    .fetch_all(db.pool())
-    .await?;
-    let mut oldest_undelivered = Vec::with_capacity(oldest.len());
-    for row in &oldest {
-        let at: String = row.try_get("oldest")?;
-        if let Ok(at) = clock::parse(&at) {
-            oldest_undelivered.push((row.try_get("target")?, at));
+    let mut by_target_state = Vec::with_capacity(rows.len());
+    let mut oldest_undelivered: Vec<(String, OffsetDateTime)> = Vec::new();
+    for row in &rows {
+        let target: String = row.try_get("target")?;
+        by_target_state.push((target.clone(), word(row, "state")?, row.try_get("n")?));
+        let Some(at) = row.try_get::<Option<String>, _>("oldest")? else {
+            continue;
+        };
+        let Ok(at) = clock::parse(&at) else { continue };
+        // Rows come by target: a target's earlier row is the last one kept.
+        match oldest_undelivered.last_mut() {
+            Some((kept, oldest)) if *kept == target => *oldest = (*oldest).min(at),
+            _ => oldest_undelivered.push((target, at)),
         }
     }
     let paused = super::settings::load(db).await?.paused;
@@ -134,6 +131,53 @@ mod tests {
             assert_eq!(open.oldest_undelivered, all.oldest_undelivered);
             assert!(!Counting::Open.covers(EventState::Delivered));
             assert!(Counting::Open.covers(EventState::Delivering));
+        });
+    }
+
+    #[tokio::test]
+    async fn the_oldest_open_event_is_found_across_its_states_and_never_a_delivered_one() {
+        crate::on_each_db!(|db| async move {
+            let webhook = |n: usize| crate::outbox::NewWebhook {
+                kind: "licence.created",
+                task_id: crate::ids::new_id(),
+                resource_kind: "userService",
+                resource_id: format!("lic_{n}"),
+                data: serde_json::json!({}),
+            };
+            let mut tx = db.begin_write().await.expect("begin");
+            let ids = crate::outbox::enqueue_webhooks(&mut tx, (0..3).map(webhook).collect(), None)
+                .await
+                .expect("queued");
+            tx.commit().await.expect("commit");
+            let at = |days: i64| clock::format(clock::now() - time::Duration::days(days));
+            let (three, two, one) = (at(3), at(2), at(1));
+            // Delivered, the oldest of all; being delivered, 2 days old; pending, 1 day old.
+            for (id, state, created) in [
+                (&ids[0], "delivered", &three),
+                (&ids[1], "delivering", &two),
+                (&ids[2], "pending", &one),
+            ] {
+                sqlx::query("UPDATE outbox_events SET state = $2, created_at = $3 WHERE id = $1")
+                    .bind(id)
+                    .bind(state)
+                    .bind(created)
+                    .execute(db.writes())
+                    .await
+                    .expect("aged");
+            }
+            for counted in [Counting::All, Counting::Open] {
+                let backlog = backlog(&db, counted).await.expect("backlog");
+                let oldest: Vec<_> = backlog
+                    .oldest_undelivered
+                    .iter()
+                    .map(|(target, at)| (target.as_str(), clock::format(*at)))
+                    .collect();
+                assert_eq!(
+                    oldest,
+                    vec![("provisioning_webhook", two.clone())],
+                    "{counted:?}"
+                );
+            }
         });
     }
 }
