@@ -5,7 +5,7 @@
 //! outbox), and claims its order or task first, so that several instances never complete the same
 //! work twice. Work acknowledged before a crash is found again by the next pass.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use fleetdesk_vocab::{ErrorCode, OfferingId, OrderId, TaskId};
 use sqlx::{AnyConnection, Row};
@@ -429,29 +429,7 @@ pub(crate) async fn settle_task_in(
     if let Some((acting, _)) = asked {
         provisioning::tasks::complete_all_by_hand(tx, acting, &Parent::Task(id.clone())).await?;
     }
-    for (licence, (code, message)) in failed {
-        sqlx::query(
-            "UPDATE user_service_task_items SET result = 'failed', error_code = $3, \
-             error_message = $4, completed_at = $5 \
-             WHERE task_id = $1 AND licence_id = $2 AND result IS NULL",
-        )
-        .bind(id)
-        .bind(licence)
-        .bind(code.as_str())
-        .bind(message)
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(concat!(
-            "UPDATE licences SET ",
-            crate::licences::end_pending!(),
-            " WHERE id = $2 AND pending_task_id = $1"
-        ))
-        .bind(id)
-        .bind(licence)
-        .execute(&mut *tx)
-        .await?;
-    }
+    fail_items(tx, id, failed, &now).await?;
     let task = sqlx::query(
         "SELECT action, target_state, target_offering_id, external_reference, request_id \
          FROM user_service_tasks WHERE id = $1",
@@ -544,6 +522,58 @@ pub(crate) async fn settle_task_in(
     record_asked(tx, asked, "task", id.as_str()).await?;
     tracing::info!(task.id = %id, task.state = state, "asynchronous task completed");
     Ok(true)
+}
+
+/// Fails the waiting items of the licences in `failed`, each with its code and message, and
+/// clears those licences' operation markers: two statements per failure and [`BATCH`] licences.
+/// As two statements per licence, a task of 10,000 licences whose provisioning failed sent 20,000.
+async fn fail_items(
+    conn: &mut AnyConnection,
+    task_id: &TaskId,
+    failed: &HashMap<String, (ErrorCode, String)>,
+    now: &str,
+) -> Result<(), DbError> {
+    // The licences of one failure together (a product that refuses usually refuses them all alike).
+    let mut by_failure: BTreeMap<(&str, &str), Vec<&str>> = BTreeMap::new();
+    for (licence, (code, message)) in failed {
+        by_failure
+            .entry((code.as_str(), message.as_str()))
+            .or_default()
+            .push(licence.as_str());
+    }
+    for ((code, message), licences) in &by_failure {
+        for chunk in licences.chunks(BATCH) {
+            let sql = format!(
+                "UPDATE user_service_task_items SET result = 'failed', error_code = $2, \
+                 error_message = $3, completed_at = $4 \
+                 WHERE task_id = $1 AND result IS NULL AND licence_id IN ({})",
+                placeholders(5, chunk.len())
+            );
+            let mut query = sqlx::query(&sql)
+                .bind(task_id)
+                .bind(*code)
+                .bind(*message)
+                .bind(now);
+            for licence in chunk {
+                query = query.bind(*licence);
+            }
+            query.execute(&mut *conn).await?;
+            let sql = format!(
+                concat!(
+                    "UPDATE licences SET ",
+                    crate::licences::end_pending!(),
+                    " WHERE pending_task_id = $1 AND id IN ({})"
+                ),
+                placeholders(2, chunk.len())
+            );
+            let mut query = sqlx::query(&sql).bind(task_id);
+            for licence in chunk {
+                query = query.bind(*licence);
+            }
+            query.execute(&mut *conn).await?;
+        }
+    }
+    Ok(())
 }
 
 /// Completes a batch of a task's waiting items (position, licence) in a few statements: the
@@ -951,6 +981,100 @@ mod tests {
                 72,
                 "one event per licence"
             );
+        });
+    }
+
+    #[tokio::test]
+    async fn a_task_whose_provisioning_failed_for_most_licences_fails_them_and_applies_the_rest() {
+        on_each_db!(|db| async move {
+            crate::testing::pro_offering(&db).await;
+            let acting = crate::testing::orange();
+            let (request, body) = order("O-1", 505);
+            product_order::place(&db, &all(Mode::Sync), &request, body.as_bytes(), &acting)
+                .await
+                .expect("ordered");
+            let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM licences ORDER BY id")
+                .fetch_all(db.pool())
+                .await
+                .expect("licences");
+            let body = serde_json::json!({
+                "externalReference": {"type": "orange", "id": "T-1"},
+                "action": "changeState",
+                "state": "suspended",
+                "userService": ids.iter().map(|id| serde_json::json!({"id": id})).collect::<Vec<_>>(),
+            })
+            .to_string();
+            let request: wire::UserServiceTaskRequest =
+                wire::read_body(body.as_bytes()).expect("valid");
+            let answer = user_service_task::create(
+                &db,
+                &all(Mode::Async),
+                &request,
+                body.as_bytes(),
+                &acting,
+            )
+            .await
+            .expect("acknowledged");
+            let task = TaskId::from(answer.body["id"].as_str().expect("task id"));
+            // The product was down for 501 licences (more than one statement takes) and refused
+            // two others; two were provisioned.
+            let mut failed = HashMap::new();
+            for licence in &ids[..501] {
+                let down = (ErrorCode::ServiceUnavailable, "product down".to_owned());
+                failed.insert(licence.clone(), down);
+            }
+            for licence in &ids[501..503] {
+                let refused = (ErrorCode::InvalidValue, "refused".to_owned());
+                failed.insert(licence.clone(), refused);
+            }
+            let mut tx = db.begin_write().await.expect("begin");
+            assert!(
+                settle_task_in(&mut tx, None, &task, &failed)
+                    .await
+                    .expect("settled")
+            );
+            tx.commit().await.expect("commit");
+
+            let items: Vec<(String, Option<String>, Option<String>, i64)> = sqlx::query_as(
+                "SELECT result, error_code, error_message, COUNT(*) FROM user_service_task_items \
+                 WHERE task_id = $1 GROUP BY result, error_code, error_message \
+                 ORDER BY result, error_code",
+            )
+            .bind(&task)
+            .fetch_all(db.pool())
+            .await
+            .expect("items");
+            let failure = |code: &str, message: &str, n| {
+                let (code, message) = (Some(code.to_owned()), Some(message.to_owned()));
+                ("failed".to_owned(), code, message, n)
+            };
+            assert_eq!(
+                items,
+                [
+                    ("done".to_owned(), None, None, 2),
+                    failure("INVALID_VALUE", "refused", 2),
+                    failure("SERVICE_UNAVAILABLE", "product down", 501),
+                ]
+            );
+            let licences: Vec<(String, i64)> = sqlx::query_as(
+                "SELECT state, COUNT(*) FROM licences WHERE pending_operation IS NULL \
+                 AND pending_task_id IS NULL GROUP BY state ORDER BY state",
+            )
+            .fetch_all(db.pool())
+            .await
+            .expect("licences");
+            assert_eq!(
+                licences,
+                [("active".to_owned(), 503), ("suspended".to_owned(), 2)],
+                "every licence free again, the failed ones unchanged"
+            );
+            let state: String =
+                sqlx::query_scalar("SELECT state FROM user_service_tasks WHERE id = $1")
+                    .bind(&task)
+                    .fetch_one(db.pool())
+                    .await
+                    .expect("task");
+            assert_eq!(state, "partial");
         });
     }
 }
