@@ -86,6 +86,23 @@ pub async fn backlog(db: &Db, counted: Counting) -> Result<Backlog, DbError> {
 mod tests {
     use super::*;
 
+    /// Three pending webhooks to the partner's product, one per licence; their ids.
+    async fn three_webhooks(db: &Db) -> Vec<fleetdesk_vocab::EventId> {
+        let webhook = |n: usize| crate::outbox::NewWebhook {
+            kind: "licence.created",
+            task_id: crate::ids::new_id(),
+            resource_kind: "userService",
+            resource_id: format!("lic_{n}"),
+            data: serde_json::json!({}),
+        };
+        let mut tx = db.begin_write().await.expect("begin");
+        let ids = crate::outbox::enqueue_webhooks(&mut tx, (0..3).map(webhook).collect(), None)
+            .await
+            .expect("queued");
+        tx.commit().await.expect("commit");
+        ids
+    }
+
     #[tokio::test]
     async fn an_empty_outbox_has_no_backlog() {
         crate::on_each_db!(|db| async move {
@@ -99,18 +116,7 @@ mod tests {
     #[tokio::test]
     async fn a_reading_of_the_open_events_leaves_the_delivered_ones_out() {
         crate::on_each_db!(|db| async move {
-            let webhook = |n: usize| crate::outbox::NewWebhook {
-                kind: "licence.created",
-                task_id: crate::ids::new_id(),
-                resource_kind: "userService",
-                resource_id: format!("lic_{n}"),
-                data: serde_json::json!({}),
-            };
-            let mut tx = db.begin_write().await.expect("begin");
-            let ids = crate::outbox::enqueue_webhooks(&mut tx, (0..3).map(webhook).collect(), None)
-                .await
-                .expect("queued");
-            tx.commit().await.expect("commit");
+            let ids = three_webhooks(&db).await;
             sqlx::query("UPDATE outbox_events SET state = 'delivered' WHERE id = $1")
                 .bind(&ids[0])
                 .execute(db.writes())
@@ -137,18 +143,7 @@ mod tests {
     #[tokio::test]
     async fn the_oldest_open_event_is_found_across_its_states_and_never_a_delivered_one() {
         crate::on_each_db!(|db| async move {
-            let webhook = |n: usize| crate::outbox::NewWebhook {
-                kind: "licence.created",
-                task_id: crate::ids::new_id(),
-                resource_kind: "userService",
-                resource_id: format!("lic_{n}"),
-                data: serde_json::json!({}),
-            };
-            let mut tx = db.begin_write().await.expect("begin");
-            let ids = crate::outbox::enqueue_webhooks(&mut tx, (0..3).map(webhook).collect(), None)
-                .await
-                .expect("queued");
-            tx.commit().await.expect("commit");
+            let ids = three_webhooks(&db).await;
             let at = |days: i64| clock::format(clock::now() - time::Duration::days(days));
             let (three, two, one) = (at(3), at(2), at(1));
             // Delivered, the oldest of all; being delivered, 2 days old; pending, 1 day old.
