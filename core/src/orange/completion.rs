@@ -651,6 +651,18 @@ mod tests {
         (wire::read_body(body.as_bytes()).expect("valid"), body)
     }
 
+    /// Orange's task `reference` suspending `licences`, with its body.
+    fn suspension(reference: &str, licences: &[String]) -> (wire::UserServiceTaskRequest, String) {
+        let body = serde_json::json!({
+            "externalReference": {"type": "orange", "id": reference},
+            "action": "changeState",
+            "state": "suspended",
+            "userService": licences.iter().map(|id| serde_json::json!({"id": id})).collect::<Vec<_>>(),
+        })
+        .to_string();
+        (wire::read_body(body.as_bytes()).expect("valid"), body)
+    }
+
     fn all(mode: Mode) -> ApiSettings {
         let mut settings = ApiSettings::default();
         for op in Operation::ALL {
@@ -939,15 +951,7 @@ mod tests {
                 .await
                 .expect("licences");
             for (n, chunk) in ids.chunks(3).enumerate() {
-                let body = serde_json::json!({
-                    "externalReference": {"type": "orange", "id": format!("T-{n}")},
-                    "action": "changeState",
-                    "state": "suspended",
-                    "userService": chunk.iter().map(|id| serde_json::json!({"id": id})).collect::<Vec<_>>(),
-                })
-                .to_string();
-                let request: wire::UserServiceTaskRequest =
-                    wire::read_body(body.as_bytes()).expect("valid");
+                let (request, body) = suspension(&format!("T-{n}"), chunk);
                 let answer =
                     user_service_task::create(&db, &async_mode, &request, body.as_bytes(), &acting)
                         .await
@@ -997,15 +1001,7 @@ mod tests {
                 .fetch_all(db.pool())
                 .await
                 .expect("licences");
-            let body = serde_json::json!({
-                "externalReference": {"type": "orange", "id": "T-1"},
-                "action": "changeState",
-                "state": "suspended",
-                "userService": ids.iter().map(|id| serde_json::json!({"id": id})).collect::<Vec<_>>(),
-            })
-            .to_string();
-            let request: wire::UserServiceTaskRequest =
-                wire::read_body(body.as_bytes()).expect("valid");
+            let (request, body) = suspension("T-1", &ids);
             let answer = user_service_task::create(
                 &db,
                 &all(Mode::Async),
