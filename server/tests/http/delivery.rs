@@ -638,8 +638,8 @@ async fn a_receiver_slower_than_the_lease_never_gets_one_event_twice_at_once() {
     for test_db in TestDb::all().await {
         let mock = MockOrange::start().await;
         // Each answer takes 6 s; a lease lasts 4 s and is renewed while the attempt runs. (With
-        // 2 s against 3 s, a renewal had 0.8 s to finish before the attempt gave up: too little
-        // when CI runs the browser tests beside.)
+        // 2 s against 3 s and a renewal every third of the lease, a renewal had about 0.63 s to
+        // finish before the attempt gave up: too little when CI runs the browser tests beside.)
         mock.set_delay(Duration::from_secs(6));
         let setup = Setup::new(&test_db)
             .with("FLEETDESK_DELIVERY_LEASE_SECONDS", "4")
