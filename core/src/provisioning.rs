@@ -370,15 +370,8 @@ mod tests {
     use crate::offerings::{self, InvalidOffering, OfferingError, OfferingInput};
     use crate::on_each_db;
     use crate::orange::settings::{self, SettingsError};
-    use crate::orange::{product_order, user_service_task, wire};
-
-    fn all(mode: Mode) -> ApiSettings {
-        let mut settings = ApiSettings::default();
-        for operation in Operation::ALL {
-            settings.set_mode(operation, mode);
-        }
-        settings
-    }
+    use crate::orange::{product_order, wire};
+    use crate::testing::{every_operation, post_task, suspension};
 
     async fn offering(db: &Db, code: &str, provisioning: &str) -> Result<(), OfferingError> {
         offerings::create(
@@ -409,7 +402,7 @@ mod tests {
         let request: wire::ProductOrderRequest = wire::read_body(body.as_bytes()).expect("valid");
         let placed = product_order::place(
             db,
-            &all(Mode::Async),
+            &every_operation(Mode::Async),
             &request,
             body.as_bytes(),
             &crate::testing::orange(),
@@ -444,7 +437,7 @@ mod tests {
             };
             assert_eq!(sync, OFFERING_OPERATIONS);
             // Customer creation reaches no offering: it may stay synchronous.
-            let mut settings = all(Mode::Async);
+            let mut settings = every_operation(Mode::Async);
             settings.set_mode(Operation::CustomerCreation, Mode::Sync);
             settings::save(&db, &settings, &Acting::system())
                 .await
@@ -482,7 +475,7 @@ mod tests {
     #[tokio::test]
     async fn manual_work_waits_in_the_queue_until_approved_or_rejected_and_orange_is_told() {
         on_each_db!(|db| async move {
-            settings::save(&db, &all(Mode::Async), &Acting::system())
+            settings::save(&db, &every_operation(Mode::Async), &Acting::system())
                 .await
                 .expect("saved");
             offering(&db, "MAN", "manual").await.expect("manual");
@@ -598,24 +591,9 @@ mod tests {
             .fetch_all(db.pool())
             .await
             .expect("licences");
-            let body = serde_json::json!({
-                "externalReference": {"type": "orange", "id": "T-MAN"},
-                "action": "changeState",
-                "state": "suspended",
-                "userService": licences.iter().map(|id| serde_json::json!({"id": id})).collect::<Vec<_>>(),
-            })
-            .to_string();
-            let request: wire::UserServiceTaskRequest =
-                wire::read_body(body.as_bytes()).expect("valid");
-            let task = user_service_task::create(
-                &db,
-                &all(Mode::Async),
-                &request,
-                body.as_bytes(),
-                &crate::testing::orange(),
-            )
-            .await
-            .expect("acknowledged");
+            let task = post_task(&db, Mode::Async, "T-MAN", suspension(&licences))
+                .await
+                .expect("acknowledged");
             let task = task.body["id"].as_str().expect("id").to_owned();
             assert_eq!(completion::run_pending(&db).await.expect("pass"), 0);
             let waiting = queue(&db, &QueueFilter::default()).await.expect("queue");

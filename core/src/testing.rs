@@ -465,6 +465,49 @@ pub fn orange() -> crate::audit::Acting {
     crate::audit::Acting::alone(crate::audit::Actor::orange(None, ""))
 }
 
+/// Every Orange operation in `mode`.
+pub fn every_operation(
+    mode: crate::orange::settings::Mode,
+) -> crate::orange::settings::ApiSettings {
+    let mut settings = crate::orange::settings::ApiSettings::default();
+    for operation in crate::orange::settings::Operation::ALL {
+        settings.set_mode(operation, mode);
+    }
+    settings
+}
+
+/// The body of Orange's task suspending `licences` (its reference is given by [`post_task`]).
+pub fn suspension(licences: &[String]) -> serde_json::Value {
+    let items: Vec<_> = licences
+        .iter()
+        .map(|id| serde_json::json!({"id": id}))
+        .collect();
+    serde_json::json!({"action": "changeState", "state": "suspended", "userService": items})
+}
+
+/// Orange's `POST /userServiceTask` with `body` under the external reference `reference`, every
+/// operation in `mode`, as [`orange`] calls.
+pub async fn post_task(
+    db: &Db,
+    mode: crate::orange::settings::Mode,
+    reference: &str,
+    body: serde_json::Value,
+) -> Result<crate::orange::Answer, crate::orange::ApiError> {
+    use crate::orange::{user_service_task, wire};
+    let mut body = body;
+    body["externalReference"] = serde_json::json!({"type": "orange", "id": reference});
+    let text = body.to_string();
+    let request: wire::UserServiceTaskRequest = wire::read_body(text.as_bytes()).expect("valid");
+    user_service_task::create(
+        db,
+        &every_operation(mode),
+        &request,
+        text.as_bytes(),
+        &orange(),
+    )
+    .await
+}
+
 /// An Orange credential issued by Fleetdesk itself, for tests that call the Orange API.
 pub async fn orange_credential(db: &Db, label: &str) -> crate::credentials::Issued {
     crate::credentials::issue(

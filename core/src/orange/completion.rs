@@ -635,9 +635,10 @@ mod tests {
     use super::*;
     use crate::audit::Acting;
     use crate::on_each_db;
-    use crate::orange::settings::{ApiSettings, Mode, Operation};
+    use crate::orange::ErrorCode;
+    use crate::orange::settings::Mode;
     use crate::orange::wire;
-    use crate::orange::{ErrorCode, user_service_task};
+    use crate::testing::{every_operation, post_task, suspension};
 
     /// Orange's order `reference` of `quantity` PRO licences for the customer C-1.
     fn order(reference: &str, quantity: u32) -> (wire::ProductOrderRequest, String) {
@@ -651,36 +652,21 @@ mod tests {
         (wire::read_body(body.as_bytes()).expect("valid"), body)
     }
 
-    /// Orange's task `reference` suspending `licences`, with its body.
-    fn suspension(reference: &str, licences: &[String]) -> (wire::UserServiceTaskRequest, String) {
-        let body = serde_json::json!({
-            "externalReference": {"type": "orange", "id": reference},
-            "action": "changeState",
-            "state": "suspended",
-            "userService": licences.iter().map(|id| serde_json::json!({"id": id})).collect::<Vec<_>>(),
-        })
-        .to_string();
-        (wire::read_body(body.as_bytes()).expect("valid"), body)
-    }
-
-    fn all(mode: Mode) -> ApiSettings {
-        let mut settings = ApiSettings::default();
-        for op in Operation::ALL {
-            settings.set_mode(op, mode);
-        }
-        settings
-    }
-
     #[tokio::test]
     async fn a_licence_with_an_unfinished_operation_refuses_other_writes_until_completion() {
         on_each_db!(|db| async move {
             crate::testing::pro_offering(&db).await;
             let acting = crate::testing::orange();
             let (request, body) = order("O-1", 2);
-            let order =
-                product_order::place(&db, &all(Mode::Async), &request, body.as_bytes(), &acting)
-                    .await
-                    .expect("acknowledged");
+            let order = product_order::place(
+                &db,
+                &every_operation(Mode::Async),
+                &request,
+                body.as_bytes(),
+                &acting,
+            )
+            .await
+            .expect("acknowledged");
             assert_eq!(order.body["state"], "acknowledged");
             let ids: Vec<String> =
                 sqlx::query_scalar("SELECT id FROM licences ORDER BY created_at, id")
@@ -688,10 +674,15 @@ mod tests {
                     .await
                     .expect("licences");
             let suspend = Change::SetState(LicenceState::Suspended);
-            let refused =
-                user_service::change_one(&db, &all(Mode::Sync), &ids[0], suspend.clone(), &acting)
-                    .await
-                    .expect_err("the order is not complete");
+            let refused = user_service::change_one(
+                &db,
+                &every_operation(Mode::Sync),
+                &ids[0],
+                suspend.clone(),
+                &acting,
+            )
+            .await
+            .expect_err("the order is not complete");
             assert_eq!(refused.code, ErrorCode::OperationInProgress);
 
             // The server stopped here: the next pass finds the acknowledged order and completes it.
@@ -702,14 +693,19 @@ mod tests {
                 "nothing is completed twice"
             );
 
-            let ack =
-                user_service::change_one(&db, &all(Mode::Async), &ids[0], suspend.clone(), &acting)
-                    .await
-                    .expect("acknowledged");
+            let ack = user_service::change_one(
+                &db,
+                &every_operation(Mode::Async),
+                &ids[0],
+                suspend.clone(),
+                &acting,
+            )
+            .await
+            .expect("acknowledged");
             assert_eq!(ack.status, 202);
             let again = user_service::change_one(
                 &db,
-                &all(Mode::Async),
+                &every_operation(Mode::Async),
                 &ids[0],
                 Change::Terminate,
                 &acting,
@@ -720,7 +716,7 @@ mod tests {
             assert_eq!(run_pending(&db).await.expect("pass"), 1);
             let done = user_service::change_one(
                 &db,
-                &all(Mode::Sync),
+                &every_operation(Mode::Sync),
                 &ids[0],
                 Change::Terminate,
                 &acting,
@@ -748,9 +744,15 @@ mod tests {
             let acting = crate::testing::orange();
             for n in 1..=3 {
                 let (request, body) = order(&format!("O-{n}"), 2);
-                product_order::place(&db, &all(Mode::Async), &request, body.as_bytes(), &acting)
-                    .await
-                    .expect("acknowledged");
+                product_order::place(
+                    &db,
+                    &every_operation(Mode::Async),
+                    &request,
+                    body.as_bytes(),
+                    &acting,
+                )
+                .await
+                .expect("acknowledged");
             }
             // The database refuses to complete O-2, as a broken row would.
             let refuse: &[&str] = match db.dialect() {
@@ -834,9 +836,15 @@ mod tests {
                     actor: Actor::orange(None, "test"),
                     request_id: Some(format!("req-{n}")),
                 };
-                product_order::place(&db, &all(Mode::Async), &request, body.as_bytes(), &acting)
-                    .await
-                    .expect("acknowledged");
+                product_order::place(
+                    &db,
+                    &every_operation(Mode::Async),
+                    &request,
+                    body.as_bytes(),
+                    &acting,
+                )
+                .await
+                .expect("acknowledged");
             }
             assert_eq!(run_pending(&db).await.expect("pass"), orders.len());
 
@@ -929,7 +937,7 @@ mod tests {
         on_each_db!(|db| async move {
             crate::testing::pro_offering(&db).await;
             let acting = crate::testing::orange();
-            let async_mode = all(Mode::Async);
+            let async_mode = every_operation(Mode::Async);
             // Orders of one customer, completed by two passes at once as two instances would.
             for n in 0..24 {
                 let (request, body) = order(&format!("O-{n}"), 3);
@@ -951,11 +959,9 @@ mod tests {
                 .await
                 .expect("licences");
             for (n, chunk) in ids.chunks(3).enumerate() {
-                let (request, body) = suspension(&format!("T-{n}"), chunk);
-                let answer =
-                    user_service_task::create(&db, &async_mode, &request, body.as_bytes(), &acting)
-                        .await
-                        .expect("acknowledged");
+                let answer = post_task(&db, Mode::Async, &format!("T-{n}"), suspension(chunk))
+                    .await
+                    .expect("acknowledged");
                 assert_eq!(answer.body["state"], "acknowledged");
             }
             assert_eq!(passes_two_at_once(&db).await, 24, "every task once");
@@ -994,23 +1000,22 @@ mod tests {
             crate::testing::pro_offering(&db).await;
             let acting = crate::testing::orange();
             let (request, body) = order("O-1", 505);
-            product_order::place(&db, &all(Mode::Sync), &request, body.as_bytes(), &acting)
-                .await
-                .expect("ordered");
-            let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM licences ORDER BY id")
-                .fetch_all(db.pool())
-                .await
-                .expect("licences");
-            let (request, body) = suspension("T-1", &ids);
-            let answer = user_service_task::create(
+            product_order::place(
                 &db,
-                &all(Mode::Async),
+                &every_operation(Mode::Sync),
                 &request,
                 body.as_bytes(),
                 &acting,
             )
             .await
-            .expect("acknowledged");
+            .expect("ordered");
+            let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM licences ORDER BY id")
+                .fetch_all(db.pool())
+                .await
+                .expect("licences");
+            let answer = post_task(&db, Mode::Async, "T-1", suspension(&ids))
+                .await
+                .expect("acknowledged");
             let task = TaskId::from(answer.body["id"].as_str().expect("task id"));
             // The product was down for 501 licences (more than one statement takes) and refused
             // two others; two were provisioned.

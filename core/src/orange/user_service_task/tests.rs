@@ -6,16 +6,8 @@ use super::*;
 use crate::licences::LicenceState;
 use crate::on_each_db;
 use crate::orange::completion;
-use crate::orange::settings::Operation;
 use crate::outbox;
-
-fn all(mode: Mode) -> ApiSettings {
-    let mut settings = ApiSettings::default();
-    for op in Operation::ALL {
-        settings.set_mode(op, mode);
-    }
-    settings
-}
+use crate::testing::{every_operation, post_task, suspension};
 
 /// A customer with `count` active licences (one order, applied at once), in creation order.
 async fn fleet_of(db: &Db, count: usize) -> Vec<String> {
@@ -30,7 +22,7 @@ async fn fleet_of(db: &Db, count: usize) -> Vec<String> {
     let request: wire::ProductOrderRequest = wire::read_body(body.as_bytes()).expect("valid");
     crate::orange::product_order::place(
         db,
-        &all(Mode::Sync),
+        &every_operation(Mode::Sync),
         &request,
         body.as_bytes(),
         &crate::testing::orange(),
@@ -41,26 +33,6 @@ async fn fleet_of(db: &Db, count: usize) -> Vec<String> {
         .fetch_all(db.pool())
         .await
         .expect("licences")
-}
-
-async fn post_task(
-    db: &Db,
-    mode: Mode,
-    reference: &str,
-    body: serde_json::Value,
-) -> Result<Answer, ApiError> {
-    let mut body = body;
-    body["externalReference"] = serde_json::json!({"type": "orange", "id": reference});
-    let text = body.to_string();
-    let request: wire::UserServiceTaskRequest = wire::read_body(text.as_bytes()).expect("valid");
-    create(
-        db,
-        &all(mode),
-        &request,
-        text.as_bytes(),
-        &crate::testing::orange(),
-    )
-    .await
 }
 
 fn results(task: &serde_json::Value) -> Vec<(String, Option<String>, Option<String>)> {
@@ -108,11 +80,7 @@ async fn a_large_task_treats_every_item_once_across_chunks() {
                 requested.push(licences[i - 600].clone());
             }
         }
-        let items: Vec<_> = requested
-            .iter()
-            .map(|id| serde_json::json!({"id": id}))
-            .collect();
-        let body = serde_json::json!({"action": "changeState", "state": "suspended", "userService": items});
+        let body = suspension(&requested);
 
         let answer = post_task(&db, Mode::Async, "T-BULK", body.clone())
             .await
@@ -280,11 +248,7 @@ fn body_with_state(body: &serde_json::Value, state: &str) -> serde_json::Value {
 async fn timing_of_a_ten_thousand_licence_suspension() {
     on_each_db!(|db| async move {
         let licences = fleet_of(&db, 10_000).await;
-        let items: Vec<_> = licences
-            .iter()
-            .map(|id| serde_json::json!({"id": id}))
-            .collect();
-        let body = serde_json::json!({"action": "changeState", "state": "suspended", "userService": items});
+        let body = suspension(&licences);
         let started = std::time::Instant::now();
         let answer = post_task(&db, Mode::Async, "T-TIMING", body)
             .await
