@@ -657,16 +657,12 @@ mod tests {
         on_each_db!(|db| async move {
             crate::testing::pro_offering(&db).await;
             let acting = crate::testing::orange();
+            let (sync_mode, async_mode) =
+                (every_operation(Mode::Sync), every_operation(Mode::Async));
             let (request, body) = order("O-1", 2);
-            let order = product_order::place(
-                &db,
-                &every_operation(Mode::Async),
-                &request,
-                body.as_bytes(),
-                &acting,
-            )
-            .await
-            .expect("acknowledged");
+            let order = product_order::place(&db, &async_mode, &request, body.as_bytes(), &acting)
+                .await
+                .expect("acknowledged");
             assert_eq!(order.body["state"], "acknowledged");
             let ids: Vec<String> =
                 sqlx::query_scalar("SELECT id FROM licences ORDER BY created_at, id")
@@ -674,15 +670,10 @@ mod tests {
                     .await
                     .expect("licences");
             let suspend = Change::SetState(LicenceState::Suspended);
-            let refused = user_service::change_one(
-                &db,
-                &every_operation(Mode::Sync),
-                &ids[0],
-                suspend.clone(),
-                &acting,
-            )
-            .await
-            .expect_err("the order is not complete");
+            let refused =
+                user_service::change_one(&db, &sync_mode, &ids[0], suspend.clone(), &acting)
+                    .await
+                    .expect_err("the order is not complete");
             assert_eq!(refused.code, ErrorCode::OperationInProgress);
 
             // The server stopped here: the next pass finds the acknowledged order and completes it.
@@ -693,36 +684,20 @@ mod tests {
                 "nothing is completed twice"
             );
 
-            let ack = user_service::change_one(
-                &db,
-                &every_operation(Mode::Async),
-                &ids[0],
-                suspend.clone(),
-                &acting,
-            )
-            .await
-            .expect("acknowledged");
+            let ack = user_service::change_one(&db, &async_mode, &ids[0], suspend.clone(), &acting)
+                .await
+                .expect("acknowledged");
             assert_eq!(ack.status, 202);
-            let again = user_service::change_one(
-                &db,
-                &every_operation(Mode::Async),
-                &ids[0],
-                Change::Terminate,
-                &acting,
-            )
-            .await
-            .expect_err("in progress");
+            let again =
+                user_service::change_one(&db, &async_mode, &ids[0], Change::Terminate, &acting)
+                    .await
+                    .expect_err("in progress");
             assert_eq!(again.code, ErrorCode::OperationInProgress);
             assert_eq!(run_pending(&db).await.expect("pass"), 1);
-            let done = user_service::change_one(
-                &db,
-                &every_operation(Mode::Sync),
-                &ids[0],
-                Change::Terminate,
-                &acting,
-            )
-            .await
-            .expect("terminated");
+            let done =
+                user_service::change_one(&db, &sync_mode, &ids[0], Change::Terminate, &acting)
+                    .await
+                    .expect("terminated");
             assert_eq!(done.body["state"], "terminated");
 
             let events = crate::outbox::list_all(&db).await.expect("outbox");
@@ -742,17 +717,12 @@ mod tests {
         on_each_db!(|db| async move {
             crate::testing::pro_offering(&db).await;
             let acting = crate::testing::orange();
+            let async_mode = every_operation(Mode::Async);
             for n in 1..=3 {
                 let (request, body) = order(&format!("O-{n}"), 2);
-                product_order::place(
-                    &db,
-                    &every_operation(Mode::Async),
-                    &request,
-                    body.as_bytes(),
-                    &acting,
-                )
-                .await
-                .expect("acknowledged");
+                product_order::place(&db, &async_mode, &request, body.as_bytes(), &acting)
+                    .await
+                    .expect("acknowledged");
             }
             // The database refuses to complete O-2, as a broken row would.
             let refuse: &[&str] = match db.dialect() {
@@ -810,6 +780,7 @@ mod tests {
         on_each_db!(|db| async move {
             crate::testing::pro_offering(&db).await;
             let big = u32::try_from(LICENCES_READ_TOGETHER).expect("small") + 100;
+            let async_mode = every_operation(Mode::Async);
             let orders: [&[u32]; 5] = [&[3], &[2, 1], &[big], &[1], &[4]];
             for (n, quantities) in orders.iter().enumerate() {
                 let items: Vec<serde_json::Value> = quantities
@@ -836,15 +807,9 @@ mod tests {
                     actor: Actor::orange(None, "test"),
                     request_id: Some(format!("req-{n}")),
                 };
-                product_order::place(
-                    &db,
-                    &every_operation(Mode::Async),
-                    &request,
-                    body.as_bytes(),
-                    &acting,
-                )
-                .await
-                .expect("acknowledged");
+                product_order::place(&db, &async_mode, &request, body.as_bytes(), &acting)
+                    .await
+                    .expect("acknowledged");
             }
             assert_eq!(run_pending(&db).await.expect("pass"), orders.len());
 
@@ -999,16 +964,11 @@ mod tests {
         on_each_db!(|db| async move {
             crate::testing::pro_offering(&db).await;
             let acting = crate::testing::orange();
+            let sync_mode = every_operation(Mode::Sync);
             let (request, body) = order("O-1", 505);
-            product_order::place(
-                &db,
-                &every_operation(Mode::Sync),
-                &request,
-                body.as_bytes(),
-                &acting,
-            )
-            .await
-            .expect("ordered");
+            product_order::place(&db, &sync_mode, &request, body.as_bytes(), &acting)
+                .await
+                .expect("ordered");
             let ids: Vec<String> = sqlx::query_scalar("SELECT id FROM licences ORDER BY id")
                 .fetch_all(db.pool())
                 .await
