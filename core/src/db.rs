@@ -15,7 +15,7 @@ use crate::sealing::SecretKeys;
 mod batch;
 mod group;
 
-pub(crate) use batch::{Batch, Bound, arguments};
+pub(crate) use batch::{Batch, Bound, Later, arguments};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");

@@ -11,7 +11,7 @@ use fleetdesk_vocab::{FleetPolicy, Mode, Operation};
 use sqlx::AnyConnection;
 
 use crate::audit::Acting;
-use crate::db::Batch;
+use crate::db::{Batch, Later};
 use crate::offerings::Offering;
 use crate::orange::{Failure, wire};
 use crate::{clock, ids};
@@ -96,6 +96,9 @@ pub(crate) struct Created {
     pub(crate) at: String,
     /// Each item's fleet and licences, in the order of `Planned::items`.
     pub(crate) items: Vec<CreatedItem>,
+    /// The order's stored answer (its status and body), given to the queued order with
+    /// [`Batch::fill`] once known.
+    pub(crate) answer: (Later, Later),
 }
 
 /// An item as [`create`] wrote it.
@@ -157,15 +160,15 @@ pub(crate) async fn create(
     } else {
         "acknowledged"
     };
-    writes
-        .batch
-        .push(
-            "INSERT INTO product_orders (id, external_reference, request_hash, customer_id, mode, \
-             state, category, order_date, requested_start_date, completed_at, notes_json, \
-             related_contacts_json, request_json, credential_id, request_id, created_at, \
-             updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)",
-        )
+    let order_row = writes.batch.push(
+        "INSERT INTO product_orders (id, external_reference, request_hash, customer_id, mode, \
+         state, category, order_date, requested_start_date, completed_at, notes_json, \
+         related_contacts_json, request_json, credential_id, request_id, created_at, \
+         updated_at, response_status, response_json) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16, $17, \
+         $18)",
+    );
+    order_row
         .bind(order_id.as_str())
         .bind(&planned.external_reference)
         .bind(hash)
@@ -182,6 +185,10 @@ pub(crate) async fn create(
         .bind(acting.credential_id())
         .bind(acting.request_id.clone())
         .bind(&now);
+    let answer = (
+        order_row.bind_later(None::<i64>),
+        order_row.bind_later(None::<String>),
+    );
 
     for contact in &planned.contacts {
         insert_contact(writes.batch, &customer_id, order_id.as_str(), contact, &now);
@@ -247,6 +254,7 @@ pub(crate) async fn create(
         licences: licence_count,
         at: now,
         items,
+        answer,
     })
 }
 

@@ -167,11 +167,21 @@ async fn place_in(
             Answer::new(201, &ack, ("order", order_id.as_str())).queued()
         }
     };
-    batch
-        .push("UPDATE product_orders SET response_status = $2, response_json = $3 WHERE id = $1")
-        .bind(order_id.as_str())
-        .bind(i64::from(answer.status))
-        .bind(answer.body.to_string());
+    // Written with the order, unless the order was sent already (a large order, or one whose
+    // licences went to the product first).
+    // Both values are of one statement: both are given, or neither.
+    let (status, body) = created.answer;
+    if batch.fill(status, i64::from(answer.status)) {
+        batch.fill(body, answer.body.to_string());
+    } else {
+        batch
+            .push_after(
+                "UPDATE product_orders SET response_status = $2, response_json = $3 WHERE id = $1",
+            )
+            .bind(order_id.as_str())
+            .bind(i64::from(answer.status))
+            .bind(answer.body.to_string());
+    }
     if created_customer {
         audit::push(
             &mut batch,
