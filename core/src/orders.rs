@@ -288,9 +288,14 @@ pub(crate) async fn end_pending_items(
     Ok(())
 }
 
+/// Lookups one PostgreSQL statement of [`end_pending_items_of`] joins at the most.
+const LOOKUPS_PER_STATEMENT: usize = 64;
+
 /// Ends the items of several orders and the licences they created that are still `pending`, as
-/// `ending` says, in the caller's transaction: on SQLite two statements for all of them, on
-/// PostgreSQL one per order and one per item ([`keys_per_lookup`](crate::db::keys_per_lookup)).
+/// `ending` says, in the caller's transaction: on SQLite two statements for all of them, each
+/// listing its keys; on PostgreSQL also one for the items and one for the licences (of up to 64
+/// orders or items each), but with a lookup of one key per order and per item
+/// ([`keys_per_lookup`](crate::db::keys_per_lookup)), each in a `WITH` part of its own.
 /// Returns each item's order and quantity.
 ///
 /// The licences are named by their items' ids, and the state is checked on those licences
@@ -313,33 +318,67 @@ pub(crate) async fn end_pending_items_of(
         Ending::Completed => ("completed", "state = 'active'"),
         Ending::Failed => ("failed", "state = 'terminated', terminated_at = $1"),
     };
-    let mut items = Vec::new();
-    for chunk in order_ids.chunks(crate::db::keys_per_lookup(tx)) {
-        let sql = format!(
-            "UPDATE product_order_items SET state = $2, updated_at = $1 WHERE order_id IN ({}) \
-             RETURNING id, order_id, quantity",
-            crate::db::placeholders(3, chunk.len())
-        );
-        let mut query = sqlx::query_as::<_, (String, String, i64)>(&sql)
-            .bind(now)
-            .bind(item_state);
-        for id in chunk {
-            query = query.bind(*id);
-        }
-        items.extend(query.fetch_all(&mut *tx).await?);
-    }
-    for chunk in items.chunks(crate::db::keys_per_lookup(tx)) {
-        let sql = format!(
+    let licences_sql = |items: &str| {
+        format!(
             "UPDATE licences SET {licences}, {}, updated_at = $1 \
-             WHERE order_item_id IN ({}) AND (state || '') = 'pending'",
+             WHERE order_item_id {items} AND (state || '') = 'pending'",
             crate::licences::end_pending!(),
-            crate::db::placeholders(2, chunk.len())
-        );
-        let mut query = sqlx::query(&sql).bind(now);
-        for (item, _, _) in chunk {
-            query = query.bind(item);
+        )
+    };
+    let mut items: Vec<(String, String, i64)> = Vec::new();
+    if tx.backend_name() == "PostgreSQL" {
+        // One key per lookup, but every order's and every item's lookup in one statement: each
+        // `WITH` part is planned on its own, with its one key.
+        for chunk in order_ids.chunks(LOOKUPS_PER_STATEMENT) {
+            let parts: Vec<String> = (0..chunk.len())
+                .map(|n| {
+                    format!(
+                        "u{n} AS (UPDATE product_order_items SET state = $2, updated_at = $1 \
+                         WHERE order_id = ${} RETURNING id, order_id, quantity)",
+                        n + 3
+                    )
+                })
+                .collect();
+            let rows: Vec<String> = (0..chunk.len())
+                .map(|n| format!("SELECT id, order_id, quantity FROM u{n}"))
+                .collect();
+            let sql = format!("WITH {} {}", parts.join(", "), rows.join(" UNION ALL "));
+            let mut query = sqlx::query_as::<_, (String, String, i64)>(&sql)
+                .bind(now)
+                .bind(item_state);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            items.extend(query.fetch_all(&mut *tx).await?);
         }
-        query.execute(&mut *tx).await?;
+        let mut batch = Batch::default();
+        for (item, _, _) in &items {
+            batch.push(licences_sql("= $2")).bind(now).bind(item);
+        }
+        batch.run(tx).await?;
+    } else {
+        for chunk in order_ids.chunks(crate::db::BATCH) {
+            let sql = format!(
+                "UPDATE product_order_items SET state = $2, updated_at = $1 WHERE order_id IN ({}) \
+                 RETURNING id, order_id, quantity",
+                crate::db::placeholders(3, chunk.len())
+            );
+            let mut query = sqlx::query_as::<_, (String, String, i64)>(&sql)
+                .bind(now)
+                .bind(item_state);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            items.extend(query.fetch_all(&mut *tx).await?);
+        }
+        for chunk in items.chunks(crate::db::BATCH) {
+            let sql = licences_sql(&format!("IN ({})", crate::db::placeholders(2, chunk.len())));
+            let mut query = sqlx::query(&sql).bind(now);
+            for (item, _, _) in chunk {
+                query = query.bind(item);
+            }
+            query.execute(&mut *tx).await?;
+        }
     }
     Ok(items
         .into_iter()
