@@ -325,52 +325,54 @@ pub(crate) async fn end_pending_items_of(
             crate::licences::end_pending!(),
         )
     };
-    let mut items: Vec<(String, String, i64)> = Vec::new();
-    if tx.backend_name() == "PostgreSQL" {
-        // One key per lookup, but every order's and every item's lookup in one statement: each
-        // `WITH` part is planned on its own, with its one key.
-        for chunk in order_ids.chunks(LOOKUPS_PER_STATEMENT) {
-            let parts: Vec<String> = (0..chunk.len())
-                .map(|n| {
-                    format!(
-                        "u{n} AS (UPDATE product_order_items SET state = $2, updated_at = $1 \
-                         WHERE order_id = ${} RETURNING id, order_id, quantity)",
-                        n + 3
-                    )
-                })
-                .collect();
-            let rows: Vec<String> = (0..chunk.len())
-                .map(|n| format!("SELECT id, order_id, quantity FROM u{n}"))
-                .collect();
-            let sql = format!("WITH {} {}", parts.join(", "), rows.join(" UNION ALL "));
-            let mut query = sqlx::query_as::<_, (String, String, i64)>(&sql)
-                .bind(now)
-                .bind(item_state);
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            items.extend(query.fetch_all(&mut *tx).await?);
+    let postgres = tx.backend_name() == "PostgreSQL";
+    // On PostgreSQL one key per lookup, but every order's and every item's lookup in one
+    // statement: each `WITH` part is planned on its own, with its one key.
+    let items_sql = |keys: usize| {
+        if !postgres {
+            return format!(
+                "UPDATE product_order_items SET state = $2, updated_at = $1 WHERE order_id IN ({}) \
+                 RETURNING id, order_id, quantity",
+                crate::db::placeholders(3, keys)
+            );
         }
+        let parts: Vec<String> = (0..keys)
+            .map(|n| {
+                format!(
+                    "u{n} AS (UPDATE product_order_items SET state = $2, updated_at = $1 \
+                     WHERE order_id = ${} RETURNING id, order_id, quantity)",
+                    n + 3
+                )
+            })
+            .collect();
+        let rows: Vec<String> = (0..keys)
+            .map(|n| format!("SELECT id, order_id, quantity FROM u{n}"))
+            .collect();
+        format!("WITH {} {}", parts.join(", "), rows.join(" UNION ALL "))
+    };
+    let per_statement = if postgres {
+        LOOKUPS_PER_STATEMENT
+    } else {
+        crate::db::BATCH
+    };
+    let mut items: Vec<(String, String, i64)> = Vec::new();
+    for chunk in order_ids.chunks(per_statement) {
+        let sql = items_sql(chunk.len());
+        let mut query = sqlx::query_as::<_, (String, String, i64)>(&sql)
+            .bind(now)
+            .bind(item_state);
+        for id in chunk {
+            query = query.bind(*id);
+        }
+        items.extend(query.fetch_all(&mut *tx).await?);
+    }
+    if postgres {
         let mut batch = Batch::default();
         for (item, _, _) in &items {
             batch.push(licences_sql("= $2")).bind(now).bind(item);
         }
         batch.run(tx).await?;
     } else {
-        for chunk in order_ids.chunks(crate::db::BATCH) {
-            let sql = format!(
-                "UPDATE product_order_items SET state = $2, updated_at = $1 WHERE order_id IN ({}) \
-                 RETURNING id, order_id, quantity",
-                crate::db::placeholders(3, chunk.len())
-            );
-            let mut query = sqlx::query_as::<_, (String, String, i64)>(&sql)
-                .bind(now)
-                .bind(item_state);
-            for id in chunk {
-                query = query.bind(*id);
-            }
-            items.extend(query.fetch_all(&mut *tx).await?);
-        }
         for chunk in items.chunks(crate::db::BATCH) {
             let sql = licences_sql(&format!("IN ({})", crate::db::placeholders(2, chunk.len())));
             let mut query = sqlx::query(&sql).bind(now);

@@ -300,6 +300,15 @@ fn highest_placeholder(sql: &str) -> usize {
 mod tests {
     use super::*;
 
+    /// The settings whose key starts with `prefix`, by key: what the tests' batches wrote.
+    async fn settings_named(db: &crate::db::Db, prefix: &str) -> Vec<(String, String)> {
+        sqlx::query_as("SELECT key, value FROM settings WHERE key LIKE $1 ORDER BY key")
+            .bind(format!("{prefix}%"))
+            .fetch_all(db.pool())
+            .await
+            .expect("settings")
+    }
+
     #[test]
     fn placeholders_are_numbered_on_from_the_offset() {
         let mut out = String::from("X;");
@@ -334,12 +343,7 @@ mod tests {
             assert_eq!(before, 0, "nothing is sent before run");
             batch.run(&mut tx).await.expect("run");
             tx.commit().await.expect("commit");
-            let rows: Vec<(String, String)> = sqlx::query_as(
-                "SELECT key, value FROM settings WHERE key LIKE 'batch-%' ORDER BY key",
-            )
-            .fetch_all(db.pool())
-            .await
-            .expect("rows");
+            let rows = settings_named(&db, "batch-").await;
             assert_eq!(rows.len(), CALL_VALUES / 3 + 10);
             assert_eq!(rows[0].1, "first, changed after it was written");
             assert_eq!(rows[5333], ("batch-05333".to_owned(), "5333".to_owned()));
@@ -453,12 +457,7 @@ mod tests {
             );
             batch.run(&mut tx).await.expect("run");
             tx.commit().await.expect("commit");
-            let rows: Vec<(String, String)> = sqlx::query_as(
-                "SELECT key, value FROM settings WHERE key LIKE 'later-%' ORDER BY key",
-            )
-            .fetch_all(db.pool())
-            .await
-            .expect("rows");
+            let rows = settings_named(&db, "later-").await;
             let expected = [
                 ("later-1", "given"),
                 ("later-2", "until given"),
