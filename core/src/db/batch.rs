@@ -6,7 +6,7 @@
 //!   entry go as one call of several statements, run one after another.
 //! - On PostgreSQL every statement is a round trip to the server, and the server's work for each
 //!   (its portal, its executor, its check constraints made ready) is paid again per statement: the
-//!   statements go as one, each in a `WITH` of its own (`WITH s1 AS (INSERT ...), s2 AS (INSERT
+//!   statements go as one, each in a `WITH` of its own (`WITH w0 AS (INSERT ...), w1 AS (INSERT
 //!   ...) INSERT ...`). One statement sees the database as it was when it began, so a statement
 //!   that must see the writes queued before it is queued with [`Batch::push_after`] and sent after
 //!   them; foreign keys are checked at the statement's end, when every row of it is written.
