@@ -15,7 +15,7 @@ use crate::sealing::SecretKeys;
 mod batch;
 mod group;
 
-pub(crate) use batch::{Batch, Bound, Later, arguments};
+pub(crate) use batch::{Batch, Bound, Later, POSTGRES_PARTS, arguments};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/postgres");

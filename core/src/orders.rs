@@ -288,13 +288,10 @@ pub(crate) async fn end_pending_items(
     Ok(())
 }
 
-/// Lookups one PostgreSQL statement of [`end_pending_items_of`] joins at the most.
-const LOOKUPS_PER_STATEMENT: usize = 64;
-
 /// Ends the items of several orders and the licences they created that are still `pending`, as
 /// `ending` says, in the caller's transaction: on SQLite two statements for all of them, each
-/// listing its keys; on PostgreSQL also one for the items and one for the licences (of up to 64
-/// orders or items each), but with a lookup of one key per order and per item
+/// listing its keys; on PostgreSQL also one for the items and one for the licences (of up to
+/// [`POSTGRES_PARTS`](crate::db::POSTGRES_PARTS) orders or items each), but with a lookup of one key per order and per item
 /// ([`keys_per_lookup`](crate::db::keys_per_lookup)), each in a `WITH` part of its own.
 /// Returns each item's order and quantity.
 ///
@@ -351,7 +348,7 @@ pub(crate) async fn end_pending_items_of(
         format!("WITH {} {}", parts.join(", "), rows.join(" UNION ALL "))
     };
     let per_statement = if postgres {
-        LOOKUPS_PER_STATEMENT
+        crate::db::POSTGRES_PARTS
     } else {
         crate::db::BATCH
     };

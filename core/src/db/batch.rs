@@ -133,8 +133,9 @@ pub(crate) struct Batch {
 /// allows numbers up to 32,766, PostgreSQL 65,535); a batch with more is sent in several calls.
 const CALL_VALUES: usize = 16_000;
 
-/// Statements one PostgreSQL call joins at the most: each is planned as a part of one statement.
-const POSTGRES_PARTS: usize = 64;
+/// Statements one PostgreSQL statement joins at the most, each in a `WITH` part of its own (a
+/// batch's calls, completion's one-key lookups): each part is planned as a part of one statement.
+pub(crate) const POSTGRES_PARTS: usize = 64;
 
 impl Batch {
     /// Queues a statement; its placeholders are `$1`... `$n`, bound in order with
