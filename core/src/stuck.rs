@@ -422,7 +422,7 @@ mod tests {
     use super::*;
     use crate::offerings::{self, OfferingInput};
     use crate::on_each_db;
-    use crate::orange::settings::{ApiSettings, Mode, Operation};
+    use crate::orange::settings::{ApiSettings, Mode};
     use crate::orange::{product_order, wire};
 
     #[test]
@@ -458,9 +458,7 @@ mod tests {
             .await
             .expect("offering");
             let mut api = ApiSettings::default();
-            for op in Operation::ALL {
-                api.set_mode(op, Mode::Async);
-            }
+            api.set_every_mode(Mode::Async);
             let body = serde_json::json!({
                 "externalReference": {"type": "orange", "id": "O-STUCK"},
                 "customer": {"externalReference": {"type": "orange", "id": "C-1"}, "name": "Acme"},

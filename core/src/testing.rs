@@ -470,9 +470,7 @@ pub fn every_operation(
     mode: crate::orange::settings::Mode,
 ) -> crate::orange::settings::ApiSettings {
     let mut settings = crate::orange::settings::ApiSettings::default();
-    for operation in crate::orange::settings::Operation::ALL {
-        settings.set_mode(operation, mode);
-    }
+    settings.set_every_mode(mode);
     settings
 }
 

@@ -50,7 +50,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use fleetdesk_core::audit::Acting;
-use fleetdesk_core::orange::settings::{self as api_settings, Mode, Operation};
+use fleetdesk_core::orange::settings::{self as api_settings, Mode};
 use fleetdesk_core::outbox::settings::{self as delivery_settings, DeliverySettings};
 use fleetdesk_core::{Db, clock};
 use fleetdesk_server::delivery::SETTINGS_FRESH_FOR;
@@ -190,9 +190,7 @@ async fn prepare(args: &Args, url: &str, receiver: &Receiver) -> anyhow::Result<
     )
     .await?;
     let mut modes = api_settings::load(&db).await?;
-    for operation in Operation::ALL {
-        modes.set_mode(operation, Mode::Async);
-    }
+    modes.set_every_mode(Mode::Async);
     api_settings::save(&db, &modes, &Acting::cli()).await?;
     support::offering(&db, orange::OFFER_CODE).await?;
     let api = Api::new(&server.base, &support::orange_secret(&db).await?)?;

@@ -33,7 +33,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use fleetdesk_core::audit::Acting;
-use fleetdesk_core::orange::settings::{self as api_settings, Mode, Operation};
+use fleetdesk_core::orange::settings::{self as api_settings, Mode};
 use fleetdesk_core::{Db, clock};
 use orange::Api;
 use support::{
@@ -182,9 +182,7 @@ async fn prepare(
     let server = start_server(&args.bin, url, data_dir).await?;
     let db = support::connect(url).await?;
     let mut modes = api_settings::load(&db).await?;
-    for operation in Operation::ALL {
-        modes.set_mode(operation, mode);
-    }
+    modes.set_every_mode(mode);
     api_settings::save(&db, &modes, &Acting::cli()).await?;
     support::offering(&db, orange::OFFER_CODE).await?;
     let api = Api::new(&server.base, &support::orange_secret(&db).await?)?;

@@ -28,7 +28,7 @@ use fleetdesk_core::outbox::settings::{self as delivery_settings, DeliverySettin
 use fleetdesk_core::provisioning::webhook::{self, WebhookInput};
 use fleetdesk_core::seed;
 use fleetdesk_core::stuck::{self, Thresholds};
-use fleetdesk_vocab::{Mode, Operation};
+use fleetdesk_vocab::Mode;
 
 use crate::config::{Config, Settings};
 use crate::{product_stub, serve, sink};
@@ -172,9 +172,7 @@ async fn set_up(
     }
     // Every operation asynchronous: Orange hears back through events.
     let mut api = ApiSettings::default();
-    for operation in Operation::ALL {
-        api.set_mode(operation, Mode::Async);
-    }
+    api.set_every_mode(Mode::Async);
     orange_settings::save(db, &api, &acting)
         .await
         .context("failed to make Orange's operations asynchronous")?;

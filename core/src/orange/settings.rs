@@ -64,6 +64,13 @@ impl ApiSettings {
         };
         *slot = mode;
     }
+
+    /// Every operation in `mode`.
+    pub fn set_every_mode(&mut self, mode: Mode) {
+        for operation in Operation::ALL {
+            self.set_mode(operation, mode);
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -1215,7 +1215,7 @@ pub(crate) async fn waiting_reasons(
 
 #[cfg(test)]
 mod tests {
-    use fleetdesk_vocab::{Mode, Operation};
+    use fleetdesk_vocab::Mode;
 
     use super::*;
     use crate::offerings::{self, OfferingInput};
@@ -1225,9 +1225,7 @@ mod tests {
 
     async fn hooked_orders(db: &Db, count: usize) -> Vec<String> {
         let mut api = ApiSettings::default();
-        for operation in Operation::ALL {
-            api.set_mode(operation, Mode::Async);
-        }
+        api.set_every_mode(Mode::Async);
         settings::save(db, &api, &Acting::system())
             .await
             .expect("async");

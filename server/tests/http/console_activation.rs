@@ -12,7 +12,7 @@ use common::*;
 use fleetdesk_core::offerings;
 use fleetdesk_core::operators::Role;
 use fleetdesk_core::testing::TestDb;
-use fleetdesk_vocab::{Mode, Operation};
+use fleetdesk_vocab::Mode;
 use orange::{Api, BASIC, PRO};
 
 async fn page(client: &reqwest::Client, api: &Api, path: &str) -> (u16, String) {
@@ -111,9 +111,7 @@ async fn operators_approve_and_reject_manual_work_and_orange_is_told() {
         );
         let customer = orange::customer(&api, "OBA-ORD-1", "OBA-CUS-1").await;
         orange::set(&test_db, |settings| {
-            for operation in Operation::ALL {
-                settings.set_mode(operation, Mode::Async);
-            }
+            settings.set_every_mode(Mode::Async);
         })
         .await;
         post_to(&admin, &api, &edit, &offering_form("manual"), "/offerings").await;
@@ -286,9 +284,7 @@ async fn an_operator_approves_an_order_with_the_products_values_and_orange_gets_
         let admin = admin(&api.server).await;
         let customer = orange::customer(&api, "OBA-ORD-1", "OBA-CUS-1").await;
         orange::set(&test_db, |settings| {
-            for operation in Operation::ALL {
-                settings.set_mode(operation, Mode::Async);
-            }
+            settings.set_every_mode(Mode::Async);
         })
         .await;
         let pro = offerings::list(&test_db.db)

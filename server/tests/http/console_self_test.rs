@@ -110,9 +110,7 @@ async fn an_admin_runs_the_self_test_in_the_sandbox_and_it_passes_in_both_modes(
 
         // Asynchronous operations need the sandbox.
         orange::set(&test_db, |s| {
-            for operation in Operation::ALL {
-                s.set_mode(operation, ApiMode::Async);
-            }
+            s.set_every_mode(ApiMode::Async);
         })
         .await;
         let html = post(&admin, &server, RUN, &[]).await;
@@ -179,9 +177,7 @@ async fn an_admin_runs_the_self_test_in_the_sandbox_and_it_passes_in_both_modes(
 
         // Synchronous: the run checks that no event is sent.
         orange::set(&test_db, |s| {
-            for operation in Operation::ALL {
-                s.set_mode(operation, ApiMode::Sync);
-            }
+            s.set_every_mode(ApiMode::Sync);
         })
         .await;
         post(&admin, &server, RUN, &[]).await;

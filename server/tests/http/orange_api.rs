@@ -808,9 +808,7 @@ async fn asynchronous_work_is_acknowledged_then_completed_with_its_event() {
         let api = Api::start(&test_db).await;
         let cus = customer(&api, "O-1", "C-1").await;
         set(&test_db, |s| {
-            for op in fleetdesk_core::orange::settings::Operation::ALL {
-                s.set_mode(op, Mode::Async);
-            }
+            s.set_every_mode(Mode::Async);
         })
         .await;
 

@@ -11,7 +11,7 @@ use fleetdesk_core::offerings::{self, OfferingInput};
 use fleetdesk_core::outbox::settings::{self as delivery_settings, DeliverySettings};
 use fleetdesk_core::provisioning::webhook::{self, WebhookInput};
 use fleetdesk_core::testing::TestDb;
-use fleetdesk_vocab::{ErrorCode, Mode, Operation};
+use fleetdesk_vocab::{ErrorCode, Mode};
 use serde_json::{Value, json};
 
 use crate::mock_orange::{CLIENT_ID, CLIENT_SECRET, MockOrange};
@@ -39,9 +39,7 @@ pub(crate) async fn world(test_db: &TestDb, await_callback: bool) -> World {
     let product = MockProduct::start().await;
     let api = Api::start(test_db).await;
     set(test_db, |s| {
-        for op in Operation::ALL {
-            s.set_mode(op, Mode::Async);
-        }
+        s.set_every_mode(Mode::Async);
     })
     .await;
     let acting = Acting::system();
@@ -751,9 +749,7 @@ async fn in_sync_mode_a_plain_webhook_goes_inline_and_an_unanswered_one_changes_
     for test_db in TestDb::all().await {
         let world = world(&test_db, false).await;
         set(&test_db, |s| {
-            for op in Operation::ALL {
-                s.set_mode(op, Mode::Sync);
-            }
+            s.set_every_mode(Mode::Sync);
         })
         .await;
         webhook::save(

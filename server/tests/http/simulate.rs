@@ -7,7 +7,7 @@ use std::io::BufRead;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use fleetdesk_core::orange::settings::{Mode as ApiMode, Operation};
+use fleetdesk_core::orange::settings::Mode as ApiMode;
 use fleetdesk_core::outbox::settings::{self as delivery, DeliverySettings};
 use fleetdesk_core::testing::TestDb;
 use fleetdesk_server::simulate::{self, Mode, Options, Report, SinkChoice, rule};
@@ -36,9 +36,7 @@ fn options(target: &str, api: &Api, mode: Mode, sink: Option<SinkChoice>) -> Opt
 /// Every operation of the installation asynchronous.
 async fn all_async(test_db: &TestDb) {
     orange::set(test_db, |s| {
-        for operation in Operation::ALL {
-            s.set_mode(operation, ApiMode::Async);
-        }
+        s.set_every_mode(ApiMode::Async);
     })
     .await;
 }
